@@ -1,0 +1,482 @@
+/*
+ * billtap provider interface (the SPI): what a billing-service integration implements and
+ * the helpers it may call. Include <billtap.h> first or let this header do it.
+ *
+ * Providers are sans-I/O. The engine asks a provider's *stream* for the next HTTP request
+ * (stream_request), performs it (retries, rate limits, transport), and hands the response
+ * back (stream_response); the provider turns it into records pushed to a sink and into its
+ * next state. The provider never touches the network, a clock it was not given, or a
+ * global. So a provider is testable from recorded responses alone, and the engine may later
+ * keep several of its requests in flight.
+ *
+ * See docs/providers.md for a walk-through of adding a provider.
+ */
+#ifndef BILLTAP_PROVIDER_H
+#define BILLTAP_PROVIDER_H
+
+#include <billtap.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ==========================================================================================
+ * Requests (built by providers, read by transports)
+ * ======================================================================================== */
+
+typedef enum billtap_http_method {
+	BILLTAP_HTTP_GET = 1,
+	BILLTAP_HTTP_POST = 2,
+	BILLTAP_HTTP_PUT = 3,
+	BILLTAP_HTTP_DELETE = 4,
+	BILLTAP_HTTP_HEAD = 5
+} billtap_http_method;
+
+/** Sets the method (default GET). Returns 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_request_set_method(billtap_request *req, billtap_http_method method);
+
+/**
+ * Sets the URL to base_url + path, e.g. ("https://api.stripe.com", "/v1/customers").
+ * base_url must be an absolute http(s) URL (a trailing slash is ignored); path must start
+ * with '/' and is used as given (encode path segments with billtap_url_encode()).
+ * Clears any query parameters. Returns 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_request_set_url(billtap_request *req, const char *base_url,
+                                            const char *path);
+
+/**
+ * Sets an absolute URL a provider was given by the service (a "next" link), refusing it
+ * (BILLTAP_EDATA) unless its scheme, host and port equal base_url's, so credentials never
+ * leave for another host. Its query string is kept. Returns 0, BILLTAP_EDATA, BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_request_set_next_url(billtap_request *req, const char *url,
+                                                 size_t url_len, const char *base_url);
+
+/** Appends a query parameter; both parts are percent-encoded here. 0 or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_request_add_query(billtap_request *req, const char *name,
+                                              const char *value);
+
+/** Appends a header. Name and value must not contain CR or LF (BILLTAP_EINVAL). */
+BILLTAP_EXTERN(int) billtap_request_add_header(billtap_request *req, const char *name,
+                                               const char *value);
+
+/** Adds "Authorization: Basic base64(user:password)". 0, BILLTAP_EINVAL or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_request_set_basic_auth(billtap_request *req, const char *user,
+                                                   const char *password);
+
+/** Adds "Authorization: Bearer token". 0, BILLTAP_EINVAL or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_request_set_bearer(billtap_request *req, const char *token);
+
+/** Sets the body (copied) and its Content-Type. 0, BILLTAP_EINVAL or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_request_set_body(billtap_request *req, const char *content_type,
+                                             const char *data, size_t len);
+
+/**
+ * Appends name=value to an application/x-www-form-urlencoded body (both encoded here) and
+ * sets that Content-Type. 0 or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_request_add_form(billtap_request *req, const char *name,
+                                             const char *value);
+
+/** A provider-chosen number to recognise the request in stream_response (default 0). */
+BILLTAP_EXTERN(void) billtap_request_set_tag(billtap_request *req, uint64_t tag);
+BILLTAP_EXTERN(uint64_t) billtap_request_tag(const billtap_request *req);
+
+/** "GET", "POST", ... */
+BILLTAP_EXTERN(const char *) billtap_request_method(const billtap_request *req);
+/** The full URL with the encoded query string. Valid until the request changes. */
+BILLTAP_EXTERN(const char *) billtap_request_url(const billtap_request *req);
+/** Number of headers, and the index-th one (0 or BILLTAP_EINVAL when out of range). */
+BILLTAP_EXTERN(size_t) billtap_request_header_count(const billtap_request *req);
+BILLTAP_EXTERN(int) billtap_request_header(const char **name, const char **value,
+                                           const billtap_request *req, size_t index);
+/** The body, or NULL with *len = 0 when there is none. */
+BILLTAP_EXTERN(const char *) billtap_request_body(const billtap_request *req, size_t *len);
+
+/* ==========================================================================================
+ * Responses (filled by transports, read by providers)
+ * ======================================================================================== */
+
+/** Transport side: the HTTP status (100-599). 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_response_set_status(billtap_response *resp, int status);
+/** Transport side: one header (copied). 0, BILLTAP_EINVAL or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_response_add_header(billtap_response *resp, const char *name,
+                                                size_t name_len, const char *value,
+                                                size_t value_len);
+/** Transport side: appends body bytes. 0, BILLTAP_ENOMEM, or BILLTAP_EDATA past the limit. */
+BILLTAP_EXTERN(int) billtap_response_append_body(billtap_response *resp, const char *data,
+                                                 size_t len);
+/** Transport side: a description of a transport failure (copied) for the error message. */
+BILLTAP_EXTERN(void) billtap_response_set_error(billtap_response *resp, const char *message);
+
+/** The HTTP status code. */
+BILLTAP_EXTERN(int) billtap_response_status(const billtap_response *resp);
+/** The first header with this name (case-insensitive), value trimmed, or NULL. */
+BILLTAP_EXTERN(const char *) billtap_response_header(const billtap_response *resp,
+                                                     const char *name);
+/** The body, NUL-terminated for convenience (the length excludes the NUL). Never NULL. */
+BILLTAP_EXTERN(const char *) billtap_response_body(const billtap_response *resp, size_t *len);
+
+/* ==========================================================================================
+ * JSON: an exact, zero-copy parser (RFC 8259, strict).
+ *
+ * billtap_json_parse() validates the whole text in one pass (UTF-8, escapes, surrogate
+ * pairs, nesting depth <= BILLTAP_JSON_MAX_DEPTH, no trailing garbage) and records a token
+ * per value. Tokens point into the caller's text, which must outlive the document's use.
+ * Values are addressed by billtap_json_ref; BILLTAP_JSON_NONE stands for "absent", and every
+ * function accepts it (and answers "absent"/an error), so lookups chain without checks:
+ *     billtap_json_get(doc, billtap_json_get(doc, root, "price"), "unit_amount")
+ * ======================================================================================== */
+
+typedef struct billtap_json billtap_json;
+typedef uint32_t billtap_json_ref;
+#define BILLTAP_JSON_NONE ((billtap_json_ref)0xFFFFFFFFu)
+#define BILLTAP_JSON_MAX_DEPTH 512
+
+typedef enum billtap_json_type {
+	BILLTAP_JSON_ABSENT = 0, /**< BILLTAP_JSON_NONE or an invalid ref */
+	BILLTAP_JSON_NULL = 1,
+	BILLTAP_JSON_FALSE = 2,
+	BILLTAP_JSON_TRUE = 3,
+	BILLTAP_JSON_NUMBER = 4,
+	BILLTAP_JSON_STRING = 5,
+	BILLTAP_JSON_ARRAY = 6,
+	BILLTAP_JSON_OBJECT = 7
+} billtap_json_type;
+
+/** A reusable document (its token storage grows and is kept between parses). */
+BILLTAP_EXTERN(int) billtap_json_new(billtap_json **out);
+BILLTAP_EXTERN(void) billtap_json_free(billtap_json *doc);
+
+/**
+ * Parses text[0..len) (NUL bytes inside strings must be escaped, as RFC 8259 says).
+ * Returns 0, BILLTAP_EPARSE (see billtap_json_error()) or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_json_parse(billtap_json *doc, const char *text, size_t len);
+
+/** After BILLTAP_EPARSE: "offset 1234: unterminated string" (valid until the next parse). */
+BILLTAP_EXTERN(const char *) billtap_json_error(const billtap_json *doc);
+
+/** The root value (BILLTAP_JSON_NONE if nothing was parsed). */
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_root(const billtap_json *doc);
+
+BILLTAP_EXTERN(billtap_json_type) billtap_json_typeof(const billtap_json *doc,
+                                                      billtap_json_ref ref);
+
+/**
+ * The value of member `key` of an object (the last one if the key repeats), or
+ * BILLTAP_JSON_NONE when ref is not an object or has no such member. Keys with escapes
+ * are compared decoded.
+ */
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_get(const billtap_json *doc, billtap_json_ref obj,
+                                                  const char *key);
+
+/**
+ * Iteration. For an array: billtap_json_first() is its first element. For an object: its
+ * first *key* (a string ref); the member's value is billtap_json_value_of(key).
+ * billtap_json_next() returns the next sibling element / key. Both return BILLTAP_JSON_NONE
+ * at the end or for a non-container.
+ */
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_first(const billtap_json *doc,
+                                                    billtap_json_ref container);
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_next(const billtap_json *doc, billtap_json_ref ref);
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_value_of(const billtap_json *doc,
+                                                       billtap_json_ref key);
+
+/** Number of elements (array) or members (object); 0 otherwise. */
+BILLTAP_EXTERN(size_t) billtap_json_count(const billtap_json *doc, billtap_json_ref container);
+
+/**
+ * The exact source text of a value: a number's lexeme ("-12.50e3"), a string's bytes between
+ * the quotes *still escaped*, a container's whole text including brackets, "null", "true".
+ * Returns 0 or BILLTAP_ENOTFOUND for BILLTAP_JSON_NONE.
+ */
+BILLTAP_EXTERN(int) billtap_json_text(const char **out, size_t *len, const billtap_json *doc,
+                                      billtap_json_ref ref);
+
+/**
+ * An integer number exactly. Returns 0, BILLTAP_ENOTFOUND (absent), BILLTAP_ETYPE (not a
+ * number, or has a fraction/exponent) or BILLTAP_EDATA (outside int64).
+ */
+BILLTAP_EXTERN(int) billtap_json_int(int64_t *out, const billtap_json *doc, billtap_json_ref ref);
+
+/** true/false as 1/0. 0, BILLTAP_ENOTFOUND or BILLTAP_ETYPE. */
+BILLTAP_EXTERN(int) billtap_json_bool(int *out, const billtap_json *doc, billtap_json_ref ref);
+
+/** 1 when ref is a string whose text has no escapes (its text is then its value). */
+BILLTAP_EXTERN(int) billtap_json_str_is_plain(const billtap_json *doc, billtap_json_ref ref);
+
+/**
+ * Decodes a string (escapes and surrogate pairs) into dst as NUL-terminated UTF-8.
+ * *len receives the decoded length (without NUL) even when it does not fit.
+ * Returns 0, BILLTAP_ENOTFOUND, BILLTAP_ETYPE, or BILLTAP_EINVAL when cap <= decoded length.
+ * The decoded length never exceeds the text length.
+ */
+BILLTAP_EXTERN(int) billtap_json_str_decode(char *dst, size_t cap, size_t *len,
+                                            const billtap_json *doc, billtap_json_ref ref);
+
+/** 1 when ref is a string whose decoded value equals s (NUL-terminated), else 0. */
+BILLTAP_EXTERN(int) billtap_json_str_eq(const billtap_json *doc, billtap_json_ref ref,
+                                        const char *s);
+
+/**
+ * For "id or expanded object" fields (Stripe's expandable fields): the ref of the id
+ * string when ref is a string, or of the object's "id" member when it is an object;
+ * BILLTAP_JSON_NONE otherwise (null, absent, an object without an id).
+ */
+BILLTAP_EXTERN(billtap_json_ref) billtap_json_id_ref(const billtap_json *doc, billtap_json_ref ref);
+
+/* ==========================================================================================
+ * Money, currency and time helpers
+ * ======================================================================================== */
+
+/**
+ * Converts a decimal text ("12.30", "-78.00", "3", ".5", JSON lexemes like "1.5e2") to minor
+ * units for `exponent` decimal places, exactly: 12.30 at exponent 2 is 1230. Extra fractional
+ * digits are accepted only when they are zeros ("100.00" at exponent 0 is 100); any other
+ * excess is BILLTAP_EDATA, never a rounding. Also BILLTAP_EDATA on bad syntax or overflow.
+ */
+BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text, size_t len,
+                                               int exponent);
+
+/**
+ * Upper-cases and checks a 3-letter currency code into out[4] ("usd" -> "USD").
+ * 0 or BILLTAP_EDATA.
+ */
+BILLTAP_EXTERN(int) billtap_currency_normalize(char out[4], const char *code, size_t len);
+
+/** ISO 4217's minor-unit count for a code (upper case), or -1 when unknown. */
+BILLTAP_EXTERN(int) billtap_currency_iso_exponent(const char *code);
+
+/** Like billtap_time_parse() for text that is not NUL-terminated. 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_time_parse_n(int64_t *out, const char *text, size_t len);
+
+/**
+ * Percent-encodes src (RFC 3986 unreserved characters pass) into dst, NUL-terminated.
+ * Returns the length, or BILLTAP_EINVAL when cap is too small (3 * len + 1 always fits).
+ */
+BILLTAP_EXTERN(int) billtap_url_encode(char *dst, size_t cap, const char *src, size_t len);
+
+/* ==========================================================================================
+ * Building records
+ * ======================================================================================== */
+
+/** A new empty record of `kind`; every field null. Free with billtap_record_free(). */
+BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind kind);
+
+/**
+ * Sets a string field (copied; must be valid UTF-8 without NUL bytes). s == NULL sets null.
+ * 0, BILLTAP_ETYPE (field not a string field of this kind), BILLTAP_EDATA (bad UTF-8),
+ * BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field field,
+                                           const char *s, size_t len);
+
+/**
+ * Sets a string field from a JSON value: a string is decoded; null or BILLTAP_JSON_NONE sets
+ * null; anything else is BILLTAP_EDATA.
+ */
+BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_field field,
+                                                const billtap_json *doc, billtap_json_ref ref);
+
+/** Sets an int, bool (0/1) or time (Unix seconds) field. 0 or BILLTAP_ETYPE / EINVAL. */
+BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field field,
+                                           int64_t value);
+
+/** Sets a field to null. 0 or BILLTAP_ETYPE. */
+BILLTAP_EXTERN(int) billtap_record_set_null(billtap_record *rec, billtap_field field);
+
+/** Keeps the provider's JSON for the record (copied). 0 or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_record_set_raw_json(billtap_record *rec, const char *json,
+                                                size_t len);
+
+/**
+ * Appends a nested item to a subscription; *item is owned by the parent (do not free it).
+ * 0, BILLTAP_ETYPE (parent is not a subscription) or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_record *parent);
+
+/* ==========================================================================================
+ * Engine context, sink, settings
+ * ======================================================================================== */
+
+/** The engine's side of a call: settings, clock, errors. Valid during the call only. */
+typedef struct billtap_ctx billtap_ctx;
+
+/** Where a stream delivers records. Valid during stream_response only. */
+typedef struct billtap_sink billtap_sink;
+
+/**
+ * Hands a finished record to the engine, which takes ownership in every case (also on
+ * error). The engine checks that every non-nullable field of the kind is set (id,
+ * currency, ...) and fails with BILLTAP_EDATA naming the field otherwise.
+ */
+BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
+
+/**
+ * Declares a resume point: "a stream created with params.resume = token emits exactly the
+ * records pushed after this call". Checkpoints are built from the latest mark at or before
+ * the host's position plus a count of records to skip after it, so a provider that marks
+ * after every record (cursor-by-id APIs) gives checkpoints that need no skipping, and one
+ * that marks once per page (page-number APIs) gives "page N, skip k". The token (copied) is
+ * provider-defined printable text. 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
+
+/**
+ * A setting's effective value (set by the host, else the default), or NULL when unset.
+ * Valid during the call.
+ */
+BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *key);
+
+/** An integer setting's effective value. 0, BILLTAP_ENOTFOUND (unset), BILLTAP_ESETTING. */
+BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key);
+
+/** The engine's wall clock, Unix seconds (providers must not read clocks themselves). */
+BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx);
+
+/** The resource the current stream iterates (0 in session callbacks). */
+BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx);
+
+/**
+ * Records an error on the client ("PROVIDER: RESOURCE: message") and returns `code`, so a
+ * provider can write `return billtap_ctx_error(ctx, BILLTAP_EDATA, "charge ch_1: no amount");`.
+ * Never put secrets in messages.
+ */
+BILLTAP_EXTERN(int) billtap_ctx_error(billtap_ctx *ctx, int code, const char *message);
+
+/**
+ * Records an error about an HTTP response: "PROVIDER: RESOURCE: METHOD PATH: HTTP STATUS
+ * (request REQUEST_ID): PROVIDER_CODE: MESSAGE" with the optional parts left out when NULL.
+ * The request id and provider code are also kept for billtap_client_error_request_id()
+ * and billtap_client_error_provider_code(). Returns `code`.
+ */
+BILLTAP_EXTERN(int) billtap_ctx_http_error(billtap_ctx *ctx, int code,
+                                           const billtap_request *req,
+                                           const billtap_response *resp,
+                                           const char *request_id, const char *provider_code,
+                                           const char *message);
+
+/**
+ * The conventional status for an HTTP error: 401 BILLTAP_EAUTH, 403 BILLTAP_EPERMISSION,
+ * 429 BILLTAP_ERATELIMIT, other 4xx BILLTAP_EREQUEST, 5xx BILLTAP_ESERVER, else BILLTAP_EDATA.
+ */
+BILLTAP_EXTERN(int) billtap_http_status_error(int http_status);
+
+/** Setting flags. */
+#define BILLTAP_SETTING_SECRET 0x1u   /**< never shown in messages */
+#define BILLTAP_SETTING_INT 0x2u      /**< a decimal integer within [min, max] */
+#define BILLTAP_SETTING_URL 0x4u      /**< an absolute http(s) URL */
+#define BILLTAP_SETTING_REQUIRED 0x8u /**< billtap_iter_new() fails with ESETTING while unset */
+#define BILLTAP_SETTING_BOOL 0x10u    /**< "true"/"false"/"1"/"0" */
+
+/** A setting a provider accepts. Arrays of these end with an entry whose name is NULL. */
+typedef struct billtap_setting_def {
+	const char *name;          /**< lower_snake_case key */
+	unsigned int flags;        /**< BILLTAP_SETTING_* */
+	const char *default_value; /**< NULL for none */
+	int64_t min, max;          /**< bounds for BILLTAP_SETTING_INT */
+	const char *description;   /**< one line, for docs and the CLI */
+} billtap_setting_def;
+
+/* ==========================================================================================
+ * The provider vtable
+ * ======================================================================================== */
+
+#define BILLTAP_PROVIDER_VERSION 1
+
+/** The bit of a resource in billtap_provider.resources / since_resources. */
+#define BILLTAP_RESOURCE_BIT(r) (1u << (unsigned)(r))
+
+/** stream_request: nothing to send until an outstanding response was handled. */
+#define BILLTAP_PROVIDER_WAIT 2
+/** stream_response: the response was consumed without advancing (e.g. token refreshed):
+ *  ask stream_request again, which will rebuild the request. */
+#define BILLTAP_PROVIDER_RETRY 3
+
+/** classify_response results. */
+#define BILLTAP_CLASSIFY_DEFAULT 0 /**< engine rules: retry 408, 429, 5xx; else final */
+#define BILLTAP_CLASSIFY_FINAL 1   /**< hand it to stream_response now */
+#define BILLTAP_CLASSIFY_RETRY 2   /**< transient: back off and resend the same request */
+
+/** Provider flags. */
+/** stream_request may be called again while responses are outstanding (it returns
+ *  BILLTAP_PROVIDER_WAIT when the next request depends on one); the engine then still
+ *  calls stream_response in the order the requests were made. */
+#define BILLTAP_PROVIDER_CONCURRENT 0x1u
+
+typedef struct billtap_stream_params {
+	unsigned int version;      /**< 1 */
+	billtap_resource resource; /**< one of the provider's resources */
+	int64_t since;             /**< BILLTAP_TIME_NONE or Unix seconds */
+	const char *resume;        /**< a token the stream marked earlier, or NULL: start */
+} billtap_stream_params;
+
+/**
+ * One billing service. Static storage; grows only by appending with a version bump, and the
+ * engine calls a slot of version N only when version >= N and the slot is not NULL.
+ * Every slot below is version 1.
+ */
+typedef struct billtap_provider {
+	unsigned int version;                /**< BILLTAP_PROVIDER_VERSION */
+	const char *name;                    /**< registry key: "stripe" */
+	const char *display_name;            /**< "Stripe" */
+	unsigned int resources;              /**< BILLTAP_RESOURCE_BIT of each resource served */
+	unsigned int since_resources;        /**< resources that honour `since` */
+	unsigned int flags;                  /**< BILLTAP_PROVIDER_* */
+	const billtap_setting_def *settings; /**< terminated by a NULL name */
+
+	/** Optional: per-client state (token caches). Re-created when settings change. */
+	int (*session_new)(void **out, billtap_ctx *ctx);
+	void (*session_free)(void *session);
+
+	/**
+	 * Required: starts iterating params->resource, at params->resume when not NULL
+	 * (BILLTAP_ECHECKPOINT when the token is not one this stream made). Must validate
+	 * settings it needs and report problems through billtap_ctx_error().
+	 */
+	int (*stream_new)(void **out, void *session, const billtap_stream_params *params,
+	                  billtap_ctx *ctx);
+
+	/**
+	 * Required: fills req (fresh, empty) with the next request. Returns 0, BILLTAP_ITEROVER
+	 * when the stream is finished, BILLTAP_PROVIDER_WAIT (see BILLTAP_PROVIDER_CONCURRENT),
+	 * or a negative error.
+	 */
+	int (*stream_request)(billtap_request *req, void *stream, billtap_ctx *ctx);
+
+	/**
+	 * Required: consumes the response to req (any HTTP status classify left final),
+	 * pushes records and marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
+	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
+	 * error the engine may call stream_request again (the host retries), so do not advance
+	 * on failure.
+	 */
+	int (*stream_response)(void *stream, const billtap_request *req,
+	                       const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);
+
+	/** Required: frees a stream. */
+	void (*stream_free)(void *stream);
+
+	/**
+	 * Optional: decides whether a response is transient before stream_response sees it
+	 * (e.g. Stripe-Should-Retry). May set *delay_ms (>= 0) to a wait the service asked for.
+	 * Returns a BILLTAP_CLASSIFY_* value.
+	 */
+	int (*classify_response)(int *delay_ms, void *session, const billtap_request *req,
+	                         const billtap_response *resp, billtap_ctx *ctx);
+} billtap_provider;
+
+/**
+ * Adds a provider to the process-wide registry (thread-safe). The vtable must stay valid for
+ * the life of the process. Returns 0, BILLTAP_EVERSION (version 0 or newer than this library
+ * knows), BILLTAP_EINVAL (missing name or required slot, or the name is taken) or
+ * BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BILLTAP_PROVIDER_H */
