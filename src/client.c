@@ -1,0 +1,298 @@
+/* Client handles: provider choice, settings, transport, the provider session. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core.h"
+
+/* Settings every provider has; the engine reads them. */
+static const billtap_setting_def engine_settings[] = {
+	{ "timeout_ms", BILLTAP_SETTING_INT, "60000", 1, 86400000,
+	  "total time allowed for one HTTP request, in milliseconds" },
+	{ "connect_timeout_ms", BILLTAP_SETTING_INT, "10000", 1, 600000,
+	  "time allowed to connect, in milliseconds" },
+	{ "max_retries", BILLTAP_SETTING_INT, "4", 0, 50,
+	  "retries of a request after a network error, a timeout, HTTP 408, 429 or 5xx" },
+	{ "retry_base_ms", BILLTAP_SETTING_INT, "500", 0, 600000,
+	  "first backoff delay; doubles each retry, with 25% jitter" },
+	{ "retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,
+	  "longest backoff delay (a Retry-After from the service may ask for more)" },
+	{ "user_agent", 0, NULL, 0, 0, "appended to the User-Agent header" },
+	{ "ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification" },
+	{ "ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification" },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+BILLTAP_EXTERN(int) billtap_client_options_init(billtap_client_options *opts,
+                                                unsigned int version)
+{
+	if (!opts)
+		return BILLTAP_EINVAL;
+	if (version == 0 || version > BILLTAP_CLIENT_OPTIONS_VERSION)
+		return BILLTAP_EVERSION;
+	billtap_client_options init = BILLTAP_CLIENT_OPTIONS_INIT;
+	*opts = init;
+	opts->version = version;
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provider,
+                                       const billtap_client_options *opts)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = NULL;
+	if (!provider)
+		return BILLTAP_EINVAL;
+	if (opts && (opts->version == 0 || opts->version > BILLTAP_CLIENT_OPTIONS_VERSION))
+		return BILLTAP_EVERSION;
+	int rc = billtap_global_init();
+	if (rc < 0)
+		return rc;
+	const billtap_provider *p = bt_registry_find(provider);
+	if (!p)
+		return BILLTAP_EUNKNOWN_PROVIDER;
+	if (opts && opts->transport) {
+		const billtap_transport *t = opts->transport;
+		if (t->version == 0 || t->version > BILLTAP_TRANSPORT_VERSION)
+			return BILLTAP_EVERSION;
+		if (!t->perform)
+			return BILLTAP_EINVAL;
+	}
+	billtap_client *c = calloc(1, sizeof *c);
+	if (!c)
+		return BILLTAP_ENOMEM;
+	c->provider = p;
+	if (opts && opts->transport) {
+		c->transport = *opts->transport;
+		c->transport_payload = opts->transport_payload;
+	}
+	*out = c;
+	return 0;
+}
+
+static void free_value(bt_setting_value *v)
+{
+	if (v->value && (v->def->flags & BILLTAP_SETTING_SECRET))
+		memset(v->value, 0, strlen(v->value));
+	free(v->value);
+}
+
+static void session_drop(billtap_client *c)
+{
+	if (c->session_ready && c->provider->session_free)
+		c->provider->session_free(c->session);
+	c->session = NULL;
+	c->session_ready = 0;
+}
+
+BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
+{
+	if (!c)
+		return;
+	session_drop(c);
+	for (size_t i = 0; i < c->setting_count; i++)
+		free_value(&c->settings[i]);
+	free(c->settings);
+	if (c->transport.free)
+		c->transport.free(c->transport_payload);
+	bt_curl_free(c->curl);
+	bt_error_clear(c);
+	bt_buf_free(&c->err_message);
+	free(c);
+}
+
+BILLTAP_EXTERN(const char *) billtap_client_provider(const billtap_client *c)
+{
+	return c ? c->provider->name : NULL;
+}
+
+static const billtap_setting_def *find_in(const billtap_setting_def *defs, const char *key)
+{
+	for (; defs && defs->name; defs++)
+		if (strcmp(defs->name, key) == 0)
+			return defs;
+	return NULL;
+}
+
+const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const char *key)
+{
+	const billtap_setting_def *d = find_in(c->provider->settings, key);
+	return d ? d : find_in(engine_settings, key);
+}
+
+const char *bt_client_setting(const billtap_client *c, const char *key)
+{
+	for (size_t i = 0; i < c->setting_count; i++)
+		if (strcmp(c->settings[i].def->name, key) == 0)
+			return c->settings[i].value;
+	const billtap_setting_def *d = bt_client_find_setting(c, key);
+	return d ? d->default_value : NULL;
+}
+
+static int parse_i64(int64_t *out, const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || (s[0] != '-' && (s[0] < '0' || s[0] > '9')))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key)
+{
+	const char *v = bt_client_setting(c, key);
+	if (!v)
+		return BILLTAP_ENOTFOUND;
+	return parse_i64(out, v) < 0 ? BILLTAP_ESETTING : 0;
+}
+
+static int is_bool(const char *v)
+{
+	return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
+}
+
+static int is_url(const char *v)
+{
+	size_t skip = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+	return skip && v[skip] && v[skip] != '/' && !strpbrk(v, " ?#");
+}
+
+static int validate(billtap_client *c, const billtap_setting_def *d, const char *value)
+{
+	const char *who = c->provider->name;
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return bt_error_setf(c, BILLTAP_ESETTING,
+			                     "%s: setting %s: control characters are not allowed", who,
+			                     d->name);
+	/* Never echo a secret's value. */
+	const char *shown = (d->flags & BILLTAP_SETTING_SECRET) ? "(secret)" : value;
+	if (d->flags & BILLTAP_SETTING_INT) {
+		int64_t v;
+		if (parse_i64(&v, value) < 0)
+			return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: '%s' is not an integer",
+			                     who, d->name, shown);
+		if (v < d->min || v > d->max)
+			return bt_error_setf(c, BILLTAP_ESETTING,
+			                     "%s: setting %s: %lld is out of range %lld..%lld", who,
+			                     d->name, (long long)v, (long long)d->min, (long long)d->max);
+	}
+	if ((d->flags & BILLTAP_SETTING_BOOL) && !is_bool(value))
+		return bt_error_setf(c, BILLTAP_ESETTING,
+		                     "%s: setting %s: '%s' is not true, false, 1 or 0", who, d->name,
+		                     shown);
+	if ((d->flags & BILLTAP_SETTING_URL) && !is_url(value))
+		return bt_error_setf(c, BILLTAP_ESETTING,
+		                     "%s: setting %s: '%s' is not an absolute http(s) URL without "
+		                     "query",
+		                     who, d->name, shown);
+	if ((d->flags & BILLTAP_SETTING_REQUIRED) && !*value)
+		return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: must not be empty", who,
+		                     d->name);
+	return 0;
+}
+
+static void list_keys(bt_buf *b, const billtap_setting_def *defs)
+{
+	for (; defs && defs->name; defs++) {
+		if (b->len)
+			bt_buf_puts(b, ", ");
+		bt_buf_puts(b, defs->name);
+	}
+}
+
+BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const char *value)
+{
+	if (!c || !key)
+		return BILLTAP_EINVAL;
+	const billtap_setting_def *d = bt_client_find_setting(c, key);
+	if (!d) {
+		bt_buf known = BT_BUF_INIT;
+		list_keys(&known, c->provider->settings);
+		list_keys(&known, engine_settings);
+		bt_error_setf(c, BILLTAP_EUNKNOWN_SETTING, "%s: unknown setting '%s' (known: %s)",
+		              c->provider->name, key, bt_buf_cstr(&known));
+		bt_buf_free(&known);
+		return BILLTAP_EUNKNOWN_SETTING;
+	}
+	if (value) {
+		int rc = validate(c, d, value);
+		if (rc < 0)
+			return rc;
+	}
+	size_t i = 0;
+	while (i < c->setting_count && c->settings[i].def != d)
+		i++;
+	if (!value) {
+		if (i < c->setting_count) {
+			free_value(&c->settings[i]);
+			c->settings[i] = c->settings[--c->setting_count];
+		}
+	} else {
+		char *copy = strdup(value);
+		if (!copy)
+			return bt_error_set(c, BILLTAP_ENOMEM, NULL);
+		if (i == c->setting_count) {
+			bt_setting_value *p = realloc(c->settings, (i + 1) * sizeof *p);
+			if (!p) {
+				free(copy);
+				return bt_error_set(c, BILLTAP_ENOMEM, NULL);
+			}
+			c->settings = p;
+			c->settings[i].def = d;
+			c->settings[i].value = NULL;
+			c->setting_count++;
+		} else {
+			free_value(&c->settings[i]);
+		}
+		c->settings[i].value = copy;
+	}
+	c->session_stale = 1;
+	return 0;
+}
+
+int bt_client_ensure_session(billtap_client *c)
+{
+	/* A session caches things derived from settings (tokens): rebuild it after a change,
+	 * but never under a live iterator whose stream holds it. */
+	if (c->session_ready && c->session_stale && c->live_iters == 0)
+		session_drop(c);
+	if (c->session_ready)
+		return 0;
+	c->session_stale = 0;
+	if (c->provider->session_new) {
+		billtap_ctx ctx = { c, (billtap_resource)0 };
+		int rc = c->provider->session_new(&c->session, &ctx);
+		if (rc < 0)
+			return rc;
+	}
+	c->session_ready = 1;
+	return 0;
+}
+
+/* ---- the provider's view of settings and time ---- */
+
+BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *key)
+{
+	if (!ctx || !key)
+		return NULL;
+	return bt_client_setting(ctx->client, key);
+}
+
+BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key)
+{
+	if (!out || !ctx || !key)
+		return BILLTAP_EINVAL;
+	return bt_client_setting_int(out, ctx->client, key);
+}
+
+BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx)
+{
+	return ctx ? ctx->resource : (billtap_resource)0;
+}

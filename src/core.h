@@ -1,0 +1,119 @@
+/* The client, iterator, context and sink as the engine sees them. */
+#ifndef BILLTAP_CORE_H
+#define BILLTAP_CORE_H
+
+#include <stdatomic.h>
+
+#include "billtap/provider.h"
+#include "http/http.h"
+#include "util/buf.h"
+
+typedef struct bt_setting_value {
+	const billtap_setting_def *def;
+	char *value;
+} bt_setting_value;
+
+struct billtap_client {
+	const billtap_provider *provider;
+	bt_setting_value *settings; /* values the host set */
+	size_t setting_count;
+
+	billtap_transport transport; /* host transport when transport.perform != NULL */
+	void *transport_payload;
+	bt_curl *curl; /* the built-in transport, created on first use */
+
+	void *session;
+	int session_ready; /* session_new ran for the current settings */
+	int session_stale; /* settings changed since */
+	int live_iters;
+
+	/* The last error. */
+	int err_code;
+	int err_http_status;
+	bt_buf err_message;
+	char *err_request_id;
+	char *err_provider_code;
+};
+
+/* An entry of the iterator's queue: a record or a resume mark. */
+typedef struct bt_entry {
+	billtap_record *rec;
+	char *mark;
+} bt_entry;
+
+struct billtap_sink {
+	struct billtap_iter *iter;
+};
+
+struct billtap_ctx {
+	billtap_client *client;
+	billtap_resource resource;
+};
+
+struct billtap_iter {
+	billtap_client *client;
+	billtap_resource resource;
+	int64_t since;
+	void *stream;
+	billtap_request req;
+	billtap_response resp;
+
+	bt_entry *queue;
+	size_t q_head, q_len, q_cap;
+	billtap_record *returned; /* the borrowed record handed out last */
+
+	/* The checkpoint after the last returned record: resume at mark, skip records. */
+	char *mark;
+	uint64_t skip;
+	char *last_id;     /* id of the last record counted in skip */
+	uint64_t to_skip;  /* records still to drop after a resume */
+	char *expect_id;   /* the id the last dropped record must have */
+	int done;
+	int broken;        /* a sticky error code (a checkpoint that no longer fits) */
+	int provider_retries;
+
+	atomic_int cancel;
+	uint64_t requests, retries, records;
+	uint64_t rng;
+	bt_buf checkpoint;
+};
+
+/* client.c */
+const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const char *key);
+const char *bt_client_setting(const billtap_client *c, const char *key);
+int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key);
+int bt_client_ensure_session(billtap_client *c);
+
+/* error.c */
+void bt_error_clear(billtap_client *c);
+/* Records an error; message parts are joined as given. Returns code. */
+int bt_error_set(billtap_client *c, int code, const char *message);
+int bt_error_setf(billtap_client *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void bt_error_set_http(billtap_client *c, int http_status, const char *request_id,
+                       const char *provider_code);
+
+/* registry.c */
+const billtap_provider *bt_registry_find(const char *name);
+
+/* engine/queue.c */
+int bt_queue_push(billtap_iter *it, billtap_record *rec, char *mark);
+int bt_queue_pop(billtap_iter *it, bt_entry *out);
+int bt_queue_peek_mark(const billtap_iter *it);
+void bt_queue_truncate(billtap_iter *it, size_t keep);
+void bt_queue_free(billtap_iter *it);
+
+/* engine/transfer.c: sends it->req until a final response is in it->resp. */
+int bt_transfer(billtap_iter *it);
+
+/* engine/checkpoint.c */
+int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
+typedef struct bt_checkpoint {
+	char *provider, *resource, *mark, *last_id;
+	int64_t since;
+	uint64_t skip;
+} bt_checkpoint;
+int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t cap);
+void bt_checkpoint_free(bt_checkpoint *cp);
+
+#endif

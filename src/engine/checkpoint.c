@@ -1,0 +1,119 @@
+/*
+ * Checkpoint tokens: "bt1." + base64url(JSON). The JSON names the provider, resource and
+ * filter the iteration was made with, the provider's last resume mark, and how many records
+ * after that mark the host already has (with the last one's id, to detect data that moved).
+ * Opaque to hosts; stable across versions of this library (a new version must read "bt1").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "util/base64.h"
+
+#define PREFIX "bt1."
+
+int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
+{
+	bt_buf json = BT_BUF_INIT;
+	const char *p = it->client->provider->name, *r = billtap_resource_name(it->resource);
+	uint64_t skip = it->skip + it->to_skip;
+	const char *last = it->to_skip ? it->expect_id : it->last_id;
+	int ok = bt_buf_puts(&json, "{\"p\":") == 0 && bt_buf_put_json_str(&json, p, strlen(p)) == 0 &&
+	         bt_buf_puts(&json, ",\"r\":") == 0 && bt_buf_put_json_str(&json, r, strlen(r)) == 0 &&
+	         bt_buf_puts(&json, ",\"s\":") == 0;
+	if (ok)
+		ok = (it->since == BILLTAP_TIME_NONE ? bt_buf_puts(&json, "null")
+		                                     : bt_buf_put_i64(&json, it->since)) == 0;
+	ok = ok && bt_buf_puts(&json, ",\"m\":") == 0;
+	if (ok)
+		ok = (it->mark ? bt_buf_put_json_str(&json, it->mark, strlen(it->mark))
+		               : bt_buf_puts(&json, "null")) == 0;
+	ok = ok && bt_buf_puts(&json, ",\"k\":") == 0 && bt_buf_put_i64(&json, (int64_t)skip) == 0 &&
+	     bt_buf_puts(&json, ",\"i\":") == 0;
+	if (ok)
+		ok = (skip && last ? bt_buf_put_json_str(&json, last, strlen(last))
+		                   : bt_buf_puts(&json, "null")) == 0;
+	ok = ok && bt_buf_putc(&json, '}') == 0;
+	bt_buf_clear(out);
+	ok = ok && bt_buf_puts(out, PREFIX) == 0 &&
+	     bt_base64_encode(out, json.data, json.len, 1) == 0;
+	bt_buf_free(&json);
+	return ok ? 0 : BILLTAP_ENOMEM;
+}
+
+void bt_checkpoint_free(bt_checkpoint *cp)
+{
+	free(cp->provider);
+	free(cp->resource);
+	free(cp->mark);
+	free(cp->last_id);
+	memset(cp, 0, sizeof *cp);
+}
+
+static char *dup_str(const billtap_json *doc, billtap_json_ref ref)
+{
+	if (billtap_json_typeof(doc, ref) != BILLTAP_JSON_STRING)
+		return NULL;
+	const char *t;
+	size_t len;
+	billtap_json_text(&t, &len, doc, ref);
+	char *s = malloc(len + 1);
+	size_t n;
+	if (s && billtap_json_str_decode(s, len + 1, &n, doc, ref) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t cap)
+{
+	memset(cp, 0, sizeof *cp);
+	size_t plen = strlen(PREFIX);
+	if (strncmp(token, PREFIX, plen) != 0) {
+		snprintf(msg, cap, "checkpoint does not start with \"%s\"", PREFIX);
+		return BILLTAP_ECHECKPOINT;
+	}
+	bt_buf json = BT_BUF_INIT;
+	billtap_json *doc = NULL;
+	int rc = BILLTAP_ECHECKPOINT;
+	if (bt_base64_decode(&json, token + plen, strlen(token + plen)) < 0 || !json.len) {
+		snprintf(msg, cap, "checkpoint is not valid base64url");
+		goto out;
+	}
+	if (billtap_json_new(&doc) < 0) {
+		rc = BILLTAP_ENOMEM;
+		goto out;
+	}
+	if (billtap_json_parse(doc, json.data, json.len) < 0 ||
+	    billtap_json_typeof(doc, billtap_json_root(doc)) != BILLTAP_JSON_OBJECT) {
+		snprintf(msg, cap, "checkpoint content is not a JSON object");
+		goto out;
+	}
+	billtap_json_ref root = billtap_json_root(doc);
+	billtap_json_ref s = billtap_json_get(doc, root, "s"), m = billtap_json_get(doc, root, "m");
+	billtap_json_ref k = billtap_json_get(doc, root, "k"), i = billtap_json_get(doc, root, "i");
+	int64_t skip = -1;
+	cp->provider = dup_str(doc, billtap_json_get(doc, root, "p"));
+	cp->resource = dup_str(doc, billtap_json_get(doc, root, "r"));
+	cp->since = BILLTAP_TIME_NONE;
+	int bad = !cp->provider || !cp->resource || billtap_json_int(&skip, doc, k) < 0 || skip < 0;
+	if (!bad && billtap_json_typeof(doc, s) != BILLTAP_JSON_NULL)
+		bad = billtap_json_int(&cp->since, doc, s) < 0;
+	if (!bad && billtap_json_typeof(doc, m) != BILLTAP_JSON_NULL)
+		bad = !(cp->mark = dup_str(doc, m));
+	if (!bad && billtap_json_typeof(doc, i) != BILLTAP_JSON_NULL)
+		bad = !(cp->last_id = dup_str(doc, i));
+	if (bad) {
+		snprintf(msg, cap, "checkpoint lacks a field or has one of the wrong type");
+		bt_checkpoint_free(cp);
+		goto out;
+	}
+	cp->skip = (uint64_t)skip;
+	rc = 0;
+out:
+	billtap_json_free(doc);
+	bt_buf_free(&json);
+	return rc;
+}

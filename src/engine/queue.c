@@ -1,0 +1,110 @@
+/* The iterator's queue of records and resume marks, in the order the provider pushed them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "model/record.h"
+
+int bt_queue_push(billtap_iter *it, billtap_record *rec, char *mark)
+{
+	if (it->q_head && it->q_head + it->q_len == it->q_cap) {
+		/* Slide down before growing: the queue is drained from the front. */
+		memmove(it->queue, it->queue + it->q_head, it->q_len * sizeof *it->queue);
+		it->q_head = 0;
+	}
+	if (it->q_len == it->q_cap) {
+		size_t cap = it->q_cap ? it->q_cap * 2 : 128;
+		bt_entry *q = realloc(it->queue, cap * sizeof *q);
+		if (!q)
+			return BILLTAP_ENOMEM;
+		it->queue = q;
+		it->q_cap = cap;
+	}
+	it->queue[it->q_head + it->q_len].rec = rec;
+	it->queue[it->q_head + it->q_len].mark = mark;
+	it->q_len++;
+	return 0;
+}
+
+int bt_queue_pop(billtap_iter *it, bt_entry *out)
+{
+	if (!it->q_len)
+		return 0;
+	*out = it->queue[it->q_head++];
+	if (--it->q_len == 0)
+		it->q_head = 0;
+	return 1;
+}
+
+int bt_queue_peek_mark(const billtap_iter *it)
+{
+	return it->q_len && it->queue[it->q_head].mark != NULL;
+}
+
+void bt_queue_truncate(billtap_iter *it, size_t keep)
+{
+	while (it->q_len > keep) {
+		bt_entry *e = &it->queue[it->q_head + --it->q_len];
+		billtap_record_free(e->rec);
+		free(e->mark);
+	}
+	if (!it->q_len)
+		it->q_head = 0;
+}
+
+void bt_queue_free(billtap_iter *it)
+{
+	bt_queue_truncate(it, 0);
+	free(it->queue);
+	it->queue = NULL;
+	it->q_cap = 0;
+}
+
+/* ---- the sink: how providers fill the queue ---- */
+
+BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
+{
+	if (!sink || !rec) {
+		billtap_record_free(rec);
+		return BILLTAP_EINVAL;
+	}
+	billtap_iter *it = sink->iter;
+	billtap_ctx ctx = { it->client, it->resource };
+	static const billtap_record_kind kind_of_resource[] = {
+		0, BILLTAP_RECORD_CUSTOMER, BILLTAP_RECORD_PLAN, BILLTAP_RECORD_SUBSCRIPTION,
+		BILLTAP_RECORD_TRANSACTION
+	};
+	if (rec->kind != kind_of_resource[it->resource]) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(&ctx, BILLTAP_EDATA,
+		                         "provider pushed a record of the wrong kind");
+	}
+	char msg[512];
+	int rc = bt_record_validate(rec, msg, sizeof msg);
+	if (rc < 0) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(&ctx, rc, msg);
+	}
+	rc = bt_queue_push(it, rec, NULL);
+	if (rc < 0) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(&ctx, rc, NULL);
+	}
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token)
+{
+	if (!sink || !token)
+		return BILLTAP_EINVAL;
+	for (const char *p = token; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return BILLTAP_EINVAL; /* tokens travel inside checkpoints: printable only */
+	char *copy = strdup(token);
+	if (!copy)
+		return BILLTAP_ENOMEM;
+	int rc = bt_queue_push(sink->iter, NULL, copy);
+	if (rc < 0)
+		free(copy);
+	return rc;
+}

@@ -1,0 +1,317 @@
+/* Records: the setters providers use, the accessors hosts use, copying and freeing. */
+#include "model/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/utf8.h"
+
+#define BIT(f) ((uint64_t)1 << (unsigned)(f))
+
+static int field_type_in(billtap_record_kind kind, billtap_field field)
+{
+	if (!bt_schema_field_of(kind, field))
+		return 0;
+	return billtap_field_type_of(field);
+}
+
+BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind kind)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = NULL;
+	if (!bt_schema_of(kind))
+		return BILLTAP_EINVAL;
+	billtap_record *rec = calloc(1, sizeof *rec);
+	if (!rec)
+		return BILLTAP_ENOMEM;
+	rec->kind = kind;
+	*out = rec;
+	return 0;
+}
+
+BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec)
+{
+	if (!rec)
+		return;
+	for (size_t i = 0; i < rec->item_count; i++)
+		billtap_record_free(rec->items[i]);
+	free(rec->items);
+	bt_buf_free(&rec->store);
+	free(rec->json);
+	free(rec);
+}
+
+static void invalidate_json(billtap_record *rec)
+{
+	free(rec->json);
+	rec->json = NULL;
+	rec->json_len = 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field field,
+                                           const char *s, size_t len)
+{
+	if (!rec)
+		return BILLTAP_EINVAL;
+	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+		return BILLTAP_ETYPE;
+	if (!s)
+		return billtap_record_set_null(rec, field);
+	if (!bt_utf8_valid(s, len))
+		return BILLTAP_EDATA;
+	/* Strings are appended, NUL-terminated; the value is their offset, which stays valid
+	 * when the store grows. Overwriting a field leaves the old bytes behind (rare). */
+	size_t off = rec->store.len;
+	if (bt_buf_append(&rec->store, s, len) < 0 || bt_buf_putc(&rec->store, '\0') < 0)
+		return BILLTAP_ENOMEM;
+	rec->value[field] = (int64_t)off;
+	rec->set |= BIT(field);
+	invalidate_json(rec);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_field field,
+                                                const billtap_json *doc, billtap_json_ref ref)
+{
+	if (!rec)
+		return BILLTAP_EINVAL;
+	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+		return BILLTAP_ETYPE;
+	switch (billtap_json_typeof(doc, ref)) {
+	case BILLTAP_JSON_ABSENT:
+	case BILLTAP_JSON_NULL:
+		return billtap_record_set_null(rec, field);
+	case BILLTAP_JSON_STRING:
+		break;
+	default:
+		return BILLTAP_EDATA;
+	}
+	const char *text;
+	size_t len;
+	billtap_json_text(&text, &len, doc, ref);
+	if (billtap_json_str_is_plain(doc, ref))
+		return billtap_record_set_str(rec, field, text, len);
+	/* Decoding never grows a string, so the escaped length bounds the decoded one. */
+	size_t off = rec->store.len;
+	if (bt_buf_reserve(&rec->store, len + 1) < 0)
+		return BILLTAP_ENOMEM;
+	size_t decoded = 0;
+	int rc = billtap_json_str_decode(rec->store.data + off, len + 1, &decoded, doc, ref);
+	if (rc < 0)
+		return rc;
+	/* A decoded \u0000 cannot live in a C string: refuse rather than truncate. */
+	if (memchr(rec->store.data + off, '\0', decoded))
+		return BILLTAP_EDATA;
+	rec->store.len = off + decoded + 1;
+	rec->value[field] = (int64_t)off;
+	rec->set |= BIT(field);
+	invalidate_json(rec);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field field,
+                                           int64_t value)
+{
+	if (!rec)
+		return BILLTAP_EINVAL;
+	int type = field_type_in(rec->kind, field);
+	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_BOOL && type != BILLTAP_TYPE_TIME)
+		return BILLTAP_ETYPE;
+	if (type == BILLTAP_TYPE_BOOL && value != 0 && value != 1)
+		return BILLTAP_EINVAL;
+	rec->value[field] = value;
+	rec->set |= BIT(field);
+	invalidate_json(rec);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_set_null(billtap_record *rec, billtap_field field)
+{
+	if (!rec)
+		return BILLTAP_EINVAL;
+	if (!field_type_in(rec->kind, field))
+		return BILLTAP_ETYPE;
+	rec->set &= ~BIT(field);
+	rec->value[field] = 0;
+	invalidate_json(rec);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_set_raw_json(billtap_record *rec, const char *json,
+                                                size_t len)
+{
+	if (!rec || (!json && len))
+		return BILLTAP_EINVAL;
+	size_t off = rec->store.len;
+	if (bt_buf_append(&rec->store, json ? json : "", len) < 0 ||
+	    bt_buf_putc(&rec->store, '\0') < 0)
+		return BILLTAP_ENOMEM;
+	rec->raw_off = off;
+	rec->raw_len = len;
+	rec->has_raw = 1;
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_record *parent)
+{
+	if (!item || !parent)
+		return BILLTAP_EINVAL;
+	*item = NULL;
+	if (parent->kind != BILLTAP_RECORD_SUBSCRIPTION)
+		return BILLTAP_ETYPE;
+	if (parent->item_count == parent->item_cap) {
+		size_t cap = parent->item_cap ? parent->item_cap * 2 : 4;
+		billtap_record **p = realloc(parent->items, cap * sizeof *p);
+		if (!p)
+			return BILLTAP_ENOMEM;
+		parent->items = p;
+		parent->item_cap = cap;
+	}
+	billtap_record *child;
+	int rc = billtap_record_new(&child, BILLTAP_RECORD_SUBSCRIPTION_ITEM);
+	if (rc < 0)
+		return rc;
+	parent->items[parent->item_count++] = child;
+	invalidate_json(parent);
+	*item = child;
+	return 0;
+}
+
+/* ---- accessors ---- */
+
+BILLTAP_EXTERN(billtap_record_kind) billtap_record_kind_of(const billtap_record *rec)
+{
+	return rec ? rec->kind : (billtap_record_kind)0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_get_str(const char **out, const billtap_record *rec,
+                                           billtap_field field)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = NULL;
+	if (!rec)
+		return BILLTAP_EINVAL;
+	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+		return BILLTAP_ETYPE;
+	if (!(rec->set & BIT(field)))
+		return BILLTAP_ENOTFOUND;
+	*out = rec->store.data + rec->value[field];
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_get_int(int64_t *out, const billtap_record *rec,
+                                           billtap_field field)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = 0;
+	if (!rec)
+		return BILLTAP_EINVAL;
+	int type = field_type_in(rec->kind, field);
+	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_BOOL && type != BILLTAP_TYPE_TIME)
+		return BILLTAP_ETYPE;
+	if (!(rec->set & BIT(field)))
+		return BILLTAP_ENOTFOUND;
+	*out = rec->value[field];
+	return 0;
+}
+
+BILLTAP_EXTERN(const char *) billtap_record_id(const billtap_record *rec)
+{
+	const char *id = NULL;
+	billtap_record_get_str(&id, rec, BILLTAP_FIELD_ID);
+	return id;
+}
+
+BILLTAP_EXTERN(size_t) billtap_record_item_count(const billtap_record *rec)
+{
+	return rec ? rec->item_count : 0;
+}
+
+BILLTAP_EXTERN(const billtap_record *) billtap_record_item(const billtap_record *rec,
+                                                           size_t index)
+{
+	if (!rec || index >= rec->item_count)
+		return NULL;
+	return rec->items[index];
+}
+
+BILLTAP_EXTERN(const char *) billtap_record_raw_json(const billtap_record *rec, size_t *len)
+{
+	if (len)
+		*len = 0;
+	if (!rec || !rec->has_raw)
+		return NULL;
+	if (len)
+		*len = rec->raw_len;
+	return rec->store.data + rec->raw_off;
+}
+
+BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *crec, size_t *len)
+{
+	if (len)
+		*len = 0;
+	if (!crec)
+		return NULL;
+	/* The cache is logically const: a record is used by one thread at a time. */
+	billtap_record *rec = (billtap_record *)crec;
+	if (!rec->json) {
+		bt_buf b = BT_BUF_INIT;
+		if (bt_record_write_json(rec, &b) < 0) {
+			bt_buf_free(&b);
+			return NULL;
+		}
+		rec->json_len = b.len;
+		rec->json = bt_buf_detach(&b);
+		if (!rec->json)
+			return NULL;
+	}
+	if (len)
+		*len = rec->json_len;
+	return rec->json;
+}
+
+BILLTAP_EXTERN(int) billtap_record_dup(billtap_record **out, const billtap_record *rec)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = NULL;
+	if (!rec)
+		return BILLTAP_EINVAL;
+	billtap_record *copy = calloc(1, sizeof *copy);
+	if (!copy)
+		return BILLTAP_ENOMEM;
+	copy->kind = rec->kind;
+	copy->set = rec->set;
+	memcpy(copy->value, rec->value, sizeof copy->value);
+	copy->raw_off = rec->raw_off;
+	copy->raw_len = rec->raw_len;
+	copy->has_raw = rec->has_raw;
+	if (rec->store.len && bt_buf_append(&copy->store, rec->store.data, rec->store.len) < 0)
+		goto oom;
+	if (rec->json) {
+		copy->json = malloc(rec->json_len + 1);
+		if (!copy->json)
+			goto oom;
+		memcpy(copy->json, rec->json, rec->json_len + 1);
+		copy->json_len = rec->json_len;
+	}
+	if (rec->item_count) {
+		copy->items = calloc(rec->item_count, sizeof *copy->items);
+		if (!copy->items)
+			goto oom;
+		copy->item_cap = rec->item_count;
+		for (size_t i = 0; i < rec->item_count; i++) {
+			if (billtap_record_dup(&copy->items[i], rec->items[i]) < 0)
+				goto oom;
+			copy->item_count++;
+		}
+	}
+	*out = copy;
+	return 0;
+oom:
+	billtap_record_free(copy);
+	return BILLTAP_ENOMEM;
+}

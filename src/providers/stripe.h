@@ -1,0 +1,39 @@
+/* Stripe: shared between the stream logic (stripe.c) and the object mapping (stripe_map.c). */
+#ifndef BILLTAP_PROVIDERS_STRIPE_H
+#define BILLTAP_PROVIDERS_STRIPE_H
+
+#include "billtap/provider.h"
+
+/* Billing periods: per subscription before API 2025-03-31.basil, per item since. */
+typedef struct stripe_period {
+	int own; /* the subscription carries its own period: items' periods are ignored */
+	int has_start, has_end;
+	int64_t start, end;
+} stripe_period;
+
+/* Each returns 0 with a new record in *out, or an error recorded through ctx. */
+int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                        billtap_ctx *ctx);
+int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                     billtap_ctx *ctx);
+/* Maps a subscription with its embedded items. *items_more is set when the embedded item
+ * list is truncated (has_more) and the rest must be paged from /v1/subscription_items;
+ * *period collects the item periods seen so far. The subscription-level period fields are
+ * set by stripe_finish_subscription() once every item is in. */
+int stripe_map_subscription(billtap_record **out, stripe_period *period, int *items_more,
+                            const billtap_json *doc, billtap_json_ref obj, billtap_ctx *ctx);
+/* Appends one subscription_item object to sub. */
+int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_json *doc,
+                    billtap_json_ref item, billtap_ctx *ctx);
+/* Sets current_period_* once every item is in. */
+int stripe_finish_subscription(billtap_record *sub, const stripe_period *period);
+int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                      billtap_ctx *ctx);
+int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                      billtap_ctx *ctx);
+
+/* Stripe's decimal places for a currency (upper case): 0 for its zero-decimal list, 3 for
+ * its three-decimal list, else 2. */
+int stripe_currency_exponent(const char *code);
+
+#endif

@@ -1,0 +1,108 @@
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char *header_value(const billtap_request *req, const char *name)
+{
+	for (size_t i = 0; i < billtap_request_header_count(req); i++) {
+		const char *n, *v;
+		billtap_request_header(&n, &v, req, i);
+		if (strcasecmp(n, name) == 0)
+			return strdup(v);
+	}
+	return NULL;
+}
+
+static int fake_perform(billtap_response *resp, const billtap_request *req, void *payload)
+{
+	fake_transport *f = payload;
+	if (f->calls < FAKE_MAX_CALLS) {
+		f->urls[f->calls] = strdup(billtap_request_url(req));
+		f->auth[f->calls] = header_value(req, "Authorization");
+		f->versions[f->calls] = header_value(req, "Stripe-Version");
+	}
+	f->calls++;
+	if (f->next >= f->step_count) {
+		billtap_response_set_error(resp, "fake transport: script exhausted");
+		return BILLTAP_ENETWORK;
+	}
+	const fake_step *s = &f->steps[f->next++];
+	if (!s->status) {
+		billtap_response_set_error(resp, "fake transport: scripted failure");
+		return s->error;
+	}
+	billtap_response_set_status(resp, s->status);
+	for (const char *h = s->headers; h && *h;) {
+		const char *end = strchr(h, '\n');
+		size_t len = end ? (size_t)(end - h) : strlen(h);
+		const char *colon = memchr(h, ':', len);
+		if (colon)
+			billtap_response_add_header(resp, h, (size_t)(colon - h), colon + 1,
+			                            len - (size_t)(colon - h) - 1);
+		h += len + (end ? 1 : 0);
+	}
+	if (s->body)
+		billtap_response_append_body(resp, s->body, strlen(s->body));
+	return 0;
+}
+
+const billtap_transport fake_transport_vtable = { BILLTAP_TRANSPORT_VERSION, fake_perform, NULL };
+
+void fake_add(fake_transport *f, int status, const char *headers, const char *body)
+{
+	ck_assert_uint_lt(f->step_count, FAKE_MAX_STEPS);
+	fake_step *s = &f->steps[f->step_count++];
+	memset(s, 0, sizeof *s);
+	s->status = status;
+	s->headers = headers;
+	s->body = body;
+}
+
+void fake_add_fixture(fake_transport *f, int status, const char *headers, const char *name)
+{
+	size_t len;
+	char *body = load_fixture(name, &len);
+	fake_add(f, status, headers, body);
+	f->steps[f->step_count - 1].owned_body = body;
+}
+
+void fake_fail(fake_transport *f, int error)
+{
+	fake_add(f, 0, NULL, NULL);
+	f->steps[f->step_count - 1].error = error;
+}
+
+void fake_reset(fake_transport *f)
+{
+	for (size_t i = 0; i < f->step_count; i++)
+		free(f->steps[i].owned_body);
+	for (size_t i = 0; i < f->calls && i < FAKE_MAX_CALLS; i++) {
+		free(f->urls[i]);
+		free(f->auth[i]);
+		free(f->versions[i]);
+	}
+	memset(f, 0, sizeof *f);
+}
+
+char *load_fixture(const char *name, size_t *len)
+{
+	const char *dir = getenv("BILLTAP_FIXTURES");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
+	FILE *fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "fixture %s not found", path);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}

@@ -1,0 +1,587 @@
+/*
+ * The engine alone, driven through a fake provider (with per-slot call counters) and the
+ * scripted transport: paging, checkpoints, retries, rollback, cancel, settings, registry.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billtap/provider.h"
+#include "../common/testutil.h"
+
+Suite *engine_suite(void);
+
+/* ---- the fake provider: GET /items?page=N answers {"items":[{"id":..,"created":..}],
+ * "next":N|null}; it marks "page:N" before each page's records. ---- */
+
+static struct counters {
+	int session_new, session_free, stream_new, stream_request, stream_response, stream_free,
+		classify;
+	int retry_on_401; /* answer 401 with BILLTAP_PROVIDER_RETRY (a token refresh) */
+	int final_on_503; /* classify 503 as final */
+} calls;
+
+typedef struct fake_stream {
+	int page, done;
+	billtap_json *doc;
+} fake_stream;
+
+static const billtap_setting_def fake_settings[] = {
+	{ "token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "secret" },
+	{ "base_url", BILLTAP_SETTING_URL, "https://fake.example", 0, 0, "origin" },
+	{ "page_size", BILLTAP_SETTING_INT, "5", 1, 10, "per page" },
+	{ "flag", BILLTAP_SETTING_BOOL, "false", 0, 0, "a flag" },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+static int f_session_new(void **out, billtap_ctx *ctx)
+{
+	calls.session_new++;
+	*out = &calls;
+	return 0;
+}
+
+static void f_session_free(void *s)
+{
+	calls.session_free++;
+}
+
+static int f_stream_new(void **out, void *session, const billtap_stream_params *p,
+                        billtap_ctx *ctx)
+{
+	calls.stream_new++;
+	ck_assert_ptr_eq(session, &calls);
+	fake_stream *s = calloc(1, sizeof *s);
+	s->page = 1;
+	if (p->resume && sscanf(p->resume, "page:%d", &s->page) != 1) {
+		free(s);
+		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, "not my mark");
+	}
+	billtap_json_new(&s->doc);
+	*out = s;
+	return 0;
+}
+
+static void f_stream_free(void *p)
+{
+	fake_stream *s = p;
+	calls.stream_free++;
+	billtap_json_free(s->doc);
+	free(s);
+}
+
+static int f_stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+{
+	fake_stream *s = p;
+	calls.stream_request++;
+	if (s->done)
+		return BILLTAP_ITEROVER;
+	char page[16];
+	snprintf(page, sizeof page, "%d", s->page);
+	billtap_request_set_url(req, billtap_ctx_setting(ctx, "base_url"), "/items");
+	billtap_request_add_query(req, "page", page);
+	billtap_request_set_bearer(req, billtap_ctx_setting(ctx, "token"));
+	return 0;
+}
+
+static int f_stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                             billtap_sink *sink, billtap_ctx *ctx)
+{
+	fake_stream *s = p;
+	calls.stream_response++;
+	int status = billtap_response_status(resp);
+	if (status == 401 && calls.retry_on_401) {
+		calls.retry_on_401--;
+		return BILLTAP_PROVIDER_RETRY;
+	}
+	if (status != 200)
+		return billtap_ctx_http_error(ctx, billtap_http_status_error(status), req, resp,
+		                              billtap_response_header(resp, "Request-Id"), "fake_code",
+		                              "it failed");
+	size_t len;
+	const char *body = billtap_response_body(resp, &len);
+	if (billtap_json_parse(s->doc, body, len) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EPARSE, billtap_json_error(s->doc));
+	char mark[32];
+	snprintf(mark, sizeof mark, "page:%d", s->page);
+	billtap_sink_mark(sink, mark);
+	billtap_json_ref root = billtap_json_root(s->doc);
+	billtap_json_ref items = billtap_json_get(s->doc, root, "items");
+	for (billtap_json_ref it = billtap_json_first(s->doc, items); it != BILLTAP_JSON_NONE;
+	     it = billtap_json_next(s->doc, it)) {
+		billtap_record *r;
+		int64_t created;
+		billtap_record_new(&r, BILLTAP_RECORD_CUSTOMER);
+		billtap_record_set_json_str(r, BILLTAP_FIELD_ID, s->doc, billtap_json_get(s->doc, it, "id"));
+		if (billtap_json_int(&created, s->doc, billtap_json_get(s->doc, it, "created")) == 0)
+			billtap_record_set_int(r, BILLTAP_FIELD_CREATED_AT, created);
+		billtap_record_set_int(r, BILLTAP_FIELD_DELETED, 0);
+		int rc = billtap_sink_push(sink, r);
+		if (rc < 0)
+			return rc; /* the engine recorded which field was missing */
+	}
+	int64_t next;
+	if (billtap_json_int(&next, s->doc, billtap_json_get(s->doc, root, "next")) == 0)
+		s->page = (int)next;
+	else
+		s->done = 1;
+	return 0;
+}
+
+static int f_classify(int *delay, void *session, const billtap_request *req,
+                      const billtap_response *resp, billtap_ctx *ctx)
+{
+	calls.classify++;
+	if (calls.final_on_503 && billtap_response_status(resp) == 503)
+		return BILLTAP_CLASSIFY_FINAL;
+	return BILLTAP_CLASSIFY_DEFAULT;
+}
+
+static const billtap_provider fake_provider = {
+	.version = BILLTAP_PROVIDER_VERSION,
+	.name = "fake",
+	.display_name = "Fake",
+	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS),
+	.since_resources = 0,
+	.settings = fake_settings,
+	.session_new = f_session_new,
+	.session_free = f_session_free,
+	.stream_new = f_stream_new,
+	.stream_request = f_stream_request,
+	.stream_response = f_stream_response,
+	.stream_free = f_stream_free,
+	.classify_response = f_classify,
+};
+
+static const char *page1 = "{\"items\":[{\"id\":\"c1\",\"created\":1},{\"id\":\"c2\",\"created\":2},"
+                           "{\"id\":\"c3\",\"created\":3}],\"next\":2}";
+static const char *page2 = "{\"items\":[{\"id\":\"c4\",\"created\":4},{\"id\":\"c5\",\"created\":5},"
+                           "{\"id\":\"c6\",\"created\":6}],\"next\":3}";
+static const char *page3 = "{\"items\":[{\"id\":\"c7\",\"created\":7}],\"next\":null}";
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&calls, 0, sizeof calls);
+	memset(&ft, 0, sizeof ft);
+	int rc = billtap_provider_register(&fake_provider);
+	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+static billtap_client *new_client(void)
+{
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = &ft;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "fake", &opts), 0);
+	ck_assert_int_eq(billtap_client_set(c, "token", "tok_secret"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
+	return c;
+}
+
+/* Collects ids "c1,c2,..." until ITEROVER or an error; returns the final code. */
+static int drain(billtap_iter *it, char *ids, size_t cap, int limit)
+{
+	const billtap_record *r;
+	int rc, n = 0;
+	ids[0] = '\0';
+	while ((limit < 0 || n < limit) && (rc = billtap_iter_next(&r, it)) == 0) {
+		if (ids[0])
+			strncat(ids, ",", cap - strlen(ids) - 1);
+		strncat(ids, billtap_record_id(r), cap - strlen(ids) - 1);
+		n++;
+	}
+	return limit >= 0 && n == limit ? 0 : rc;
+}
+
+START_TEST(pages_are_invisible)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(ft.calls, 0); /* nothing is fetched before the first _next */
+	char ids[256];
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "c1,c2,c3,c4,c5,c6,c7");
+	const billtap_record *r = (const billtap_record *)1;
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_ptr_null(r);
+	ck_assert_uint_eq(ft.calls, 3);
+	ck_assert_str_eq(ft.urls[1], "https://fake.example/items?page=2");
+	ck_assert_str_eq(ft.auth[0], "Bearer tok_secret");
+	uint64_t req, retries, recs;
+	billtap_iter_stats(&req, &retries, &recs, it);
+	ck_assert_uint_eq(req, 3);
+	ck_assert_uint_eq(retries, 0);
+	ck_assert_uint_eq(recs, 7);
+	billtap_iter_free(it);
+	ck_assert_int_eq(calls.stream_free, 1);
+	billtap_client_free(c);
+	ck_assert_int_eq(calls.session_new, 1);
+	ck_assert_int_eq(calls.session_free, 1);
+}
+END_TEST
+
+START_TEST(checkpoint_resumes_exactly)
+{
+	/* Stop after c5, the second record of page 2: the checkpoint is "page:2, skip 2". */
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, page2); /* the second process re-reads page 2 */
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[256];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	const char *start;
+	ck_assert_int_eq(billtap_iter_checkpoint(&start, it), 0);
+	ck_assert_int_eq(strncmp(start, "bt1.", 4), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 5), 0);
+	ck_assert_str_eq(ids, "c1,c2,c3,c4,c5");
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	/* Before any record, the checkpoint is the one it was created from. */
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	ck_assert_str_eq(cp, saved);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "c6,c7");
+	ck_assert_str_eq(ft.urls[2], "https://fake.example/items?page=2");
+	billtap_iter_free(it);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(checkpoint_detects_moved_data)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL,
+	         "{\"items\":[{\"id\":\"c1\",\"created\":1},{\"id\":\"cX\",\"created\":2}],\"next\":null}");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[256];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 2), 0);
+	const char *cp;
+	billtap_iter_checkpoint(&cp, it);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "expected c2"));
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT); /* sticky */
+	billtap_iter_free(it);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(checkpoint_refuses_foreign_tokens)
+{
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	const char *bad[] = {
+		"garbage", "bt1.", "bt1.!!!!", "bt1.e30", /* "{}" */
+		/* {"p":"stripe","r":"customers","s":null,"m":null,"k":0,"i":null} */
+		"bt1.eyJwIjoic3RyaXBlIiwiciI6ImN1c3RvbWVycyIsInMiOm51bGwsIm0iOm51bGwsImsiOjAsImkiOm51bGx9",
+		/* {"p":"fake","r":"customers","s":null,"m":"zzz","k":0,"i":null}: not a fake mark */
+		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjoienp6IiwiayI6MCwiaSI6bnVsbH0",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		opts.checkpoint = bad[i];
+		ck_assert_msg(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts) ==
+		                      BILLTAP_ECHECKPOINT,
+		              "%s accepted", bad[i]);
+		ck_assert_ptr_null(it);
+		ck_assert_str_ne(billtap_client_error_message(c), "");
+	}
+	/* A valid token is refused with another `since`, and accepted as it was made. */
+	opts.checkpoint = "bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsfQ";
+	opts.since = 5;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts),
+	                 BILLTAP_ECHECKPOINT);
+	opts.since = BILLTAP_TIME_NONE;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(transient_failures_are_retried)
+{
+	fake_add(&ft, 503, "Request-Id: req_a", "{}");
+	fake_fail(&ft, BILLTAP_ENETWORK);
+	fake_add(&ft, 429, "Retry-After: 0", "{}");
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "c7");
+	uint64_t req, retries;
+	billtap_iter_stats(&req, &retries, NULL, it);
+	ck_assert_uint_eq(req, 4);
+	ck_assert_uint_eq(retries, 3);
+	ck_assert_int_eq(calls.stream_response, 1); /* the provider saw only the final answer */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(retries_run_out)
+{
+	for (int i = 0; i < 3; i++)
+		fake_add(&ft, 502, "Request-Id: req_last", "{}");
+	billtap_client *c = new_client();
+	billtap_client_set(c, "max_retries", "2");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "fake: customers: GET /items: HTTP 502 (request req_last): fake_code: it failed");
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_ESERVER);
+	ck_assert_int_eq(billtap_client_error_http_status(c), 502);
+	ck_assert_str_eq(billtap_client_error_request_id(c), "req_last");
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "fake_code");
+	ck_assert_uint_eq(ft.calls, 3);
+	/* Network failures that never end name the transfer and the count. */
+	fake_fail(&ft, BILLTAP_ETIMEOUT);
+	fake_fail(&ft, BILLTAP_ETIMEOUT);
+	fake_fail(&ft, BILLTAP_ETIMEOUT);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ETIMEOUT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "GET /items: request timed out"));
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "after 2 retries"));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(provider_decides_what_is_final)
+{
+	calls.final_on_503 = 1;
+	fake_add(&ft, 503, NULL, "{}");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
+	ck_assert_uint_eq(ft.calls, 1);
+	ck_assert_int_eq(calls.classify, 1);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(provider_retry_resends)
+{
+	calls.retry_on_401 = 1;
+	fake_add(&ft, 401, NULL, "{}");
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "c7");
+	ck_assert_int_eq(calls.stream_request, 3); /* page, page again, then over */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(failed_page_leaves_nothing_behind)
+{
+	const char *broken = "{\"items\":[{\"id\":\"c1\",\"created\":1},{\"id\":\"c2\"}],\"next\":null}";
+	fake_add(&ft, 200, NULL, broken);
+	fake_add(&ft, 200, NULL, broken);
+	fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	/* c1 was valid, but the page failed: the host must not get c1 now and again later. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "fake: customers: customer c2: created_at is missing");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EPARSE);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(cancel_stops_and_keeps_checkpoint)
+{
+	fake_add(&ft, 200, NULL, page1);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	billtap_iter_cancel(it);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECANCELED);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECANCELED);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	ck_assert_int_eq(strncmp(cp, "bt1.", 4), 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(records_outlive_iterators_when_copied)
+{
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	billtap_record *keep;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_record_dup(&keep, r), 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	ck_assert_str_eq(billtap_record_id(keep), "c7");
+	ck_assert_str_eq(billtap_record_json(keep, NULL),
+	                 "{\"object\":\"customer\",\"id\":\"c7\",\"email\":null,\"name\":null,"
+	                 "\"country\":null,\"created_at\":\"1970-01-01T00:00:07Z\",\"deleted\":false}");
+	billtap_record_free(keep);
+}
+END_TEST
+
+START_TEST(settings_are_checked)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "nope", NULL), BILLTAP_EUNKNOWN_PROVIDER);
+	ck_assert_ptr_null(c);
+	billtap_client_options old = { 99, NULL, NULL };
+	ck_assert_int_eq(billtap_client_new(&c, "fake", &old), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_client_options_init(&old, 0), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_client_options_init(&old, 1), 0);
+	ck_assert_int_eq(billtap_client_new(&c, "fake", NULL), 0);
+	ck_assert_str_eq(billtap_client_provider(c), "fake");
+
+	ck_assert_int_eq(billtap_client_set(c, "tokn", "x"), BILLTAP_EUNKNOWN_SETTING);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "unknown setting 'tokn'"));
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "token, base_url"));
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "11"), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "fake: setting page_size: 11 is out of range 1..10");
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "5x"), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "api.example.com"), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "flag", "yes"), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "timeout_ms", "0"), BILLTAP_ESETTING);
+	/* A rejected secret is never echoed. */
+	ck_assert_int_eq(billtap_client_set(c, "token", "bad\nsecret"), BILLTAP_ESETTING);
+	ck_assert_ptr_null(strstr(billtap_client_error_message(c), "secret"));
+
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c), "fake: setting token is required");
+	billtap_client_set(c, "token", "t");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_EUNSUPPORTED);
+	ck_assert_str_eq(billtap_client_error_message(c), "fake: plans cannot be listed");
+	ck_assert_int_eq(billtap_iter_new(&it, c, (billtap_resource)9, NULL), BILLTAP_EINVAL);
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.since = 1700000000;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts),
+	                 BILLTAP_EUNSUPPORTED);
+	ck_assert_str_eq(billtap_client_error_message(c), "fake: customers cannot be filtered by time");
+	opts.version = 7;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_iter_options_init(&opts, 2), BILLTAP_EVERSION);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(registry_checks_vtables)
+{
+	billtap_provider p = fake_provider;
+	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL); /* name taken */
+	p.name = "fake2";
+	p.version = 0;
+	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EVERSION);
+	p.version = BILLTAP_PROVIDER_VERSION + 1;
+	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EVERSION);
+	p.version = BILLTAP_PROVIDER_VERSION;
+	p.stream_request = NULL;
+	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL);
+	p = fake_provider;
+	p.name = "Bad Name";
+	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL);
+	const char *names[16];
+	size_t n = billtap_provider_names(names, 16);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_str_eq(names[0], "stripe");
+}
+END_TEST
+
+START_TEST(session_rebuilt_after_settings_change)
+{
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	drain(it, ids, sizeof ids, -1);
+	billtap_iter_free(it);
+	billtap_client_set(c, "token", "tok_new");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(calls.session_new, 2);
+	ck_assert_int_eq(calls.session_free, 1);
+	drain(it, ids, sizeof ids, -1);
+	ck_assert_str_eq(ft.auth[1], "Bearer tok_new");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("iteration");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, pages_are_invisible);
+	tcase_add_test(tc, checkpoint_resumes_exactly);
+	tcase_add_test(tc, checkpoint_detects_moved_data);
+	tcase_add_test(tc, checkpoint_refuses_foreign_tokens);
+	tcase_add_test(tc, transient_failures_are_retried);
+	tcase_add_test(tc, retries_run_out);
+	tcase_add_test(tc, provider_decides_what_is_final);
+	tcase_add_test(tc, provider_retry_resends);
+	tcase_add_test(tc, failed_page_leaves_nothing_behind);
+	tcase_add_test(tc, cancel_stops_and_keeps_checkpoint);
+	tcase_add_test(tc, records_outlive_iterators_when_copied);
+	tcase_add_test(tc, settings_are_checked);
+	tcase_add_test(tc, registry_checks_vtables);
+	tcase_add_test(tc, session_rebuilt_after_settings_change);
+	suite_add_tcase(s, tc);
+	return s;
+}

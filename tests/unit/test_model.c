@@ -1,0 +1,298 @@
+/* Money, currency, time, records and their normalized JSON. */
+#include <check.h>
+#include <string.h>
+
+#include "billtap/provider.h"
+
+Suite *model_suite(void);
+
+static int64_t minor(const char *text, int exponent, int *rc)
+{
+	int64_t v = 12345;
+	*rc = billtap_money_from_decimal(&v, text, strlen(text), exponent);
+	return v;
+}
+
+#define MONEY_OK(text, exp, want)                                                      \
+	do {                                                                           \
+		int rc_;                                                               \
+		int64_t got_ = minor(text, exp, &rc_);                                 \
+		ck_assert_msg(rc_ == 0, "%s at %d: rc %d", text, exp, rc_);            \
+		ck_assert_msg(got_ == (want), "%s at %d: got %lld", text, exp, (long long)got_); \
+	} while (0)
+#define MONEY_BAD(text, exp)                                                           \
+	do {                                                                           \
+		int rc_;                                                               \
+		minor(text, exp, &rc_);                                                \
+		ck_assert_msg(rc_ == BILLTAP_EDATA, "%s at %d: rc %d", text, exp, rc_); \
+	} while (0)
+
+START_TEST(money_exact)
+{
+	MONEY_OK("10.00", 2, 1000);
+	MONEY_OK("12.3", 2, 1230);
+	MONEY_OK("-78.00", 2, -7800);
+	MONEY_OK("0.01", 2, 1);
+	MONEY_OK(".5", 2, 50);
+	MONEY_OK("3", 2, 300);
+	MONEY_OK("3", 0, 3);           /* PayPal JPY "3" */
+	MONEY_OK("1500", 0, 1500);     /* HUF at PayPal's 0 decimals */
+	MONEY_OK("100.00", 0, 100);    /* excess zeros are exact, not rounding */
+	MONEY_OK("1.230", 3, 1230);    /* KWD */
+	MONEY_OK("0.001", 3, 1);
+	MONEY_OK("0.1", 2, 10);        /* the double trap: 0.1 is exactly ten cents */
+	MONEY_OK("1.5e2", 2, 15000);   /* Recurly-style JSON number lexemes */
+	MONEY_OK("1E-2", 2, 1);
+	MONEY_OK("-0", 2, 0);
+	MONEY_OK("0000012.50", 2, 1250);
+	MONEY_OK("92233720368547758.07", 2, INT64_MAX);
+	MONEY_OK("-92233720368547758.08", 2, INT64_MIN);
+	MONEY_OK("1.000000000000000000000000000", 2, 100);
+}
+END_TEST
+
+START_TEST(money_refused)
+{
+	MONEY_BAD("1.5", 0);        /* JPY with a fraction: a data error, never rounded */
+	MONEY_BAD("0.001", 2);
+	MONEY_BAD("1.2345", 3);
+	MONEY_BAD("92233720368547758.08", 2);
+	MONEY_BAD("1e30", 2);
+	MONEY_BAD("", 2);
+	MONEY_BAD("-", 2);
+	MONEY_BAD("5.", 2);
+	MONEY_BAD("+5", 2);
+	MONEY_BAD("1,00", 2);
+	MONEY_BAD("1.0.0", 2);
+	MONEY_BAD(" 1", 2);
+	MONEY_BAD("1e", 2);
+	MONEY_BAD("abc", 2);
+	int64_t v;
+	ck_assert_int_eq(billtap_money_from_decimal(&v, "1", 1, -1), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_money_from_decimal(NULL, "1", 1, 2), BILLTAP_EINVAL);
+}
+END_TEST
+
+START_TEST(currency_codes)
+{
+	char out[4];
+	ck_assert_int_eq(billtap_currency_normalize(out, "usd", 3), 0);
+	ck_assert_str_eq(out, "USD");
+	ck_assert_int_eq(billtap_currency_normalize(out, "Jpy", 3), 0);
+	ck_assert_str_eq(out, "JPY");
+	ck_assert_int_eq(billtap_currency_normalize(out, "us", 2), BILLTAP_EDATA);
+	ck_assert_int_eq(billtap_currency_normalize(out, "u1d", 3), BILLTAP_EDATA);
+	ck_assert_int_eq(billtap_currency_iso_exponent("USD"), 2);
+	ck_assert_int_eq(billtap_currency_iso_exponent("JPY"), 0);
+	ck_assert_int_eq(billtap_currency_iso_exponent("KWD"), 3);
+	ck_assert_int_eq(billtap_currency_iso_exponent("HUF"), 2);
+	ck_assert_int_eq(billtap_currency_iso_exponent("CLF"), 4);
+	ck_assert_int_eq(billtap_currency_iso_exponent("XYZ"), -1);
+	ck_assert_int_eq(billtap_currency_iso_exponent("usd"), -1);
+}
+END_TEST
+
+static int64_t parse_time(const char *s, int *rc)
+{
+	int64_t t = 0;
+	*rc = billtap_time_parse(&t, s);
+	return t;
+}
+
+START_TEST(time_parse_formats)
+{
+	int rc;
+	ck_assert_int_eq(parse_time("1970-01-01T00:00:00Z", &rc), 0);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(parse_time("2019-06-04T01:27:43+0000", &rc), 1559611663); /* PayPal */
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(parse_time("2019-06-04T03:27:43+02:00", &rc), 1559611663);
+	ck_assert_int_eq(parse_time("2019-06-03T20:27:43-0500", &rc), 1559611663);
+	ck_assert_int_eq(parse_time("2024-04-12T10:37:59.556997Z", &rc), 1712918279); /* Paddle */
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(parse_time("2024-02-29", &rc), 1709164800);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(parse_time("1700000000", &rc), 1700000000);
+	ck_assert_int_eq(parse_time("1969-12-31T23:59:59Z", &rc), -1);
+	ck_assert_int_eq(rc, 0);
+}
+END_TEST
+
+START_TEST(time_parse_refuses)
+{
+	const char *bad[] = { "2023-02-29",           "2024-13-01",          "2024-01-01T24:00:00Z",
+		              "2024-01-01T10:00:00",  "2024-01-01T10:00Z",   "2024-01-01T10:00:00+2",
+		              "2024-01-01T10:00:00.Z", "yesterday",          "",
+		              "2024-1-1",             "2024-01-01T10:00:00Zjunk", "12ab" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc;
+		parse_time(bad[i], &rc);
+		ck_assert_msg(rc == BILLTAP_EINVAL, "'%s' accepted", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(time_format_round_trip)
+{
+	char buf[32];
+	ck_assert_int_eq(billtap_time_format(buf, sizeof buf, 0), 20);
+	ck_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+	billtap_time_format(buf, sizeof buf, 1559611663);
+	ck_assert_str_eq(buf, "2019-06-04T01:27:43Z");
+	billtap_time_format(buf, sizeof buf, -1);
+	ck_assert_str_eq(buf, "1969-12-31T23:59:59Z");
+	billtap_time_format(buf, sizeof buf, 951782400);
+	ck_assert_str_eq(buf, "2000-02-29T00:00:00Z");
+	ck_assert_int_eq(billtap_time_format(buf, 20, 0), BILLTAP_EINVAL);
+	/* Every day of four centuries survives a round trip. */
+	for (int64_t t = -2208988800LL; t < 10413792000LL; t += 86400 + 3601) {
+		int64_t back;
+		billtap_time_format(buf, sizeof buf, t);
+		ck_assert_int_eq(billtap_time_parse(&back, buf), 0);
+		ck_assert_int_eq(back, t);
+	}
+}
+END_TEST
+
+START_TEST(record_set_get)
+{
+	billtap_record *r;
+	ck_assert_int_eq(billtap_record_new(&r, BILLTAP_RECORD_CUSTOMER), 0);
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_ID, "cus_1", 5), 0);
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_NAME, "Zoë", strlen("Zoë")), 0);
+	ck_assert_int_eq(billtap_record_set_int(r, BILLTAP_FIELD_CREATED_AT, 1700000000), 0);
+	ck_assert_int_eq(billtap_record_set_int(r, BILLTAP_FIELD_DELETED, 0), 0);
+	/* wrong types and fields of other kinds */
+	ck_assert_int_eq(billtap_record_set_int(r, BILLTAP_FIELD_NAME, 1), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_STATUS, "active", 6), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_set_int(r, BILLTAP_FIELD_DELETED, 2), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_EMAIL, "\xff", 1), BILLTAP_EDATA);
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_EMAIL, "a\0b", 3), BILLTAP_EDATA);
+
+	const char *s;
+	int64_t v;
+	ck_assert_int_eq(billtap_record_get_str(&s, r, BILLTAP_FIELD_NAME), 0);
+	ck_assert_str_eq(s, "Zoë");
+	ck_assert_int_eq(billtap_record_get_str(&s, r, BILLTAP_FIELD_EMAIL), BILLTAP_ENOTFOUND);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(billtap_record_get_int(&v, r, BILLTAP_FIELD_CREATED_AT), 0);
+	ck_assert_int_eq(v, 1700000000);
+	ck_assert_int_eq(billtap_record_get_int(&v, r, BILLTAP_FIELD_AMOUNT), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_get_str(&s, r, BILLTAP_FIELD_CREATED_AT), BILLTAP_ETYPE);
+	ck_assert_str_eq(billtap_record_id(r), "cus_1");
+	ck_assert_int_eq(billtap_record_kind_of(r), BILLTAP_RECORD_CUSTOMER);
+	ck_assert_uint_eq(billtap_record_item_count(r), 0);
+
+	/* Overwriting, and setting null again. */
+	ck_assert_int_eq(billtap_record_set_str(r, BILLTAP_FIELD_NAME, "Ana", 3), 0);
+	ck_assert_int_eq(billtap_record_get_str(&s, r, BILLTAP_FIELD_NAME), 0);
+	ck_assert_str_eq(s, "Ana");
+	ck_assert_int_eq(billtap_record_set_null(r, BILLTAP_FIELD_NAME), 0);
+	ck_assert_int_eq(billtap_record_get_str(&s, r, BILLTAP_FIELD_NAME), BILLTAP_ENOTFOUND);
+	billtap_record_free(r);
+}
+END_TEST
+
+START_TEST(record_json_exact)
+{
+	billtap_record *r, *item;
+	ck_assert_int_eq(billtap_record_new(&r, BILLTAP_RECORD_SUBSCRIPTION), 0);
+	billtap_record_set_str(r, BILLTAP_FIELD_ID, "sub_\"1\"", 7);
+	billtap_record_set_str(r, BILLTAP_FIELD_STATUS, "active", 6);
+	billtap_record_set_int(r, BILLTAP_FIELD_CANCEL_AT_PERIOD_END, 1);
+	billtap_record_set_int(r, BILLTAP_FIELD_CREATED_AT, 1559611663);
+	billtap_record_set_int(r, BILLTAP_FIELD_CURRENT_PERIOD_END, -1);
+	ck_assert_int_eq(billtap_record_add_item(&item, r), 0);
+	billtap_record_set_str(item, BILLTAP_FIELD_ID, "si_1", 4);
+	billtap_record_set_int(item, BILLTAP_FIELD_QUANTITY, 3);
+	billtap_record_set_int(item, BILLTAP_FIELD_AMOUNT, 1999);
+	billtap_record_set_str(item, BILLTAP_FIELD_CURRENCY, "USD", 3);
+	billtap_record_set_int(item, BILLTAP_FIELD_CURRENCY_EXPONENT, 2);
+	billtap_record_set_str(r, BILLTAP_FIELD_PROVIDER_STATUS, "a\tb\x01", 4);
+
+	size_t len;
+	const char *json = billtap_record_json(r, &len);
+	const char *want =
+		"{\"object\":\"subscription\",\"id\":\"sub_\\\"1\\\"\",\"customer_id\":null,"
+		"\"status\":\"active\",\"provider_status\":\"a\\tb\\u0001\",\"started_at\":null,"
+		"\"current_period_start\":null,\"current_period_end\":\"1969-12-31T23:59:59Z\","
+		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":true,"
+		"\"created_at\":\"2019-06-04T01:27:43Z\",\"items\":[{\"object\":\"subscription_item\","
+		"\"id\":\"si_1\",\"plan_id\":null,\"quantity\":3,\"amount\":1999,\"currency\":\"USD\","
+		"\"currency_exponent\":2}]}";
+	ck_assert_str_eq(json, want);
+	ck_assert_uint_eq(len, strlen(want));
+
+	billtap_record *copy;
+	ck_assert_int_eq(billtap_record_dup(&copy, r), 0);
+	billtap_record_free(r);
+	ck_assert_str_eq(billtap_record_json(copy, NULL), want);
+	ck_assert_str_eq(billtap_record_id(billtap_record_item(copy, 0)), "si_1");
+	ck_assert_ptr_null(billtap_record_item(copy, 1));
+	billtap_record_free(copy);
+}
+END_TEST
+
+START_TEST(record_raw_json_and_items_only_for_subscriptions)
+{
+	billtap_record *r, *item;
+	size_t len;
+	billtap_record_new(&r, BILLTAP_RECORD_TRANSACTION);
+	ck_assert_ptr_null(billtap_record_raw_json(r, &len));
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(billtap_record_set_raw_json(r, "{\"id\":\"ch_1\"}", 13), 0);
+	const char *raw = billtap_record_raw_json(r, &len);
+	ck_assert_uint_eq(len, 13);
+	ck_assert_int_eq(memcmp(raw, "{\"id\":\"ch_1\"}", 13), 0);
+	ck_assert_int_eq(billtap_record_add_item(&item, r), BILLTAP_ETYPE);
+	billtap_record_free(r);
+}
+END_TEST
+
+START_TEST(schema_tables)
+{
+	billtap_field f[32];
+	ck_assert_int_eq(billtap_record_kind_fields(f, 32, BILLTAP_RECORD_CUSTOMER), 6);
+	ck_assert_int_eq(f[0], BILLTAP_FIELD_ID);
+	ck_assert_int_eq(billtap_record_kind_fields(NULL, 0, BILLTAP_RECORD_TRANSACTION), 13);
+	ck_assert_int_eq(billtap_record_kind_fields(f, 32, (billtap_record_kind)99), BILLTAP_EINVAL);
+	ck_assert_str_eq(billtap_field_name(BILLTAP_FIELD_CURRENCY_EXPONENT), "currency_exponent");
+	ck_assert_ptr_null(billtap_field_name((billtap_field)0));
+	ck_assert_ptr_null(billtap_field_name((billtap_field)33));
+	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_OCCURRED_AT), BILLTAP_TYPE_TIME);
+	ck_assert_str_eq(billtap_record_kind_name(BILLTAP_RECORD_SUBSCRIPTION_ITEM),
+	                 "subscription_item");
+	billtap_resource r;
+	ck_assert_int_eq(billtap_resource_from_name(&r, "plans"), 0);
+	ck_assert_int_eq(r, BILLTAP_RESOURCE_PLANS);
+	ck_assert_int_eq(billtap_resource_from_name(&r, "invoices"), BILLTAP_EINVAL);
+	ck_assert_str_eq(billtap_resource_name(BILLTAP_RESOURCE_TRANSACTIONS), "transactions");
+	ck_assert_str_eq(billtap_strerror(BILLTAP_EAUTH), "authentication failed");
+	ck_assert_str_eq(billtap_strerror(-999), "unknown status code");
+	int major, minor, patch;
+	ck_assert_str_eq(billtap_version(&major, &minor, &patch), BILLTAP_VERSION_STRING);
+	ck_assert_int_eq(major, BILLTAP_VERSION_MAJOR);
+}
+END_TEST
+
+Suite *model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("money");
+	tcase_add_test(tc, money_exact);
+	tcase_add_test(tc, money_refused);
+	tcase_add_test(tc, currency_codes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("time");
+	tcase_add_test(tc, time_parse_formats);
+	tcase_add_test(tc, time_parse_refuses);
+	tcase_add_test(tc, time_format_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("records");
+	tcase_add_test(tc, record_set_get);
+	tcase_add_test(tc, record_json_exact);
+	tcase_add_test(tc, record_raw_json_and_items_only_for_subscriptions);
+	tcase_add_test(tc, schema_tables);
+	suite_add_tcase(s, tc);
+	return s;
+}

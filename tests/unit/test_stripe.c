@@ -1,0 +1,385 @@
+/* The Stripe provider from recorded-shape responses through the transport vtable. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billtap/provider.h"
+#include "../common/testutil.h"
+
+Suite *stripe_suite(void);
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+static billtap_client *stripe_client(void)
+{
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = &ft;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "stripe", &opts), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "sk_test_x"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://stripe.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
+	return c;
+}
+
+/* Iterates to the end, comparing each record's JSON with the expected ones in order. */
+static void expect_records(billtap_client *c, billtap_resource res, const billtap_iter_options *o,
+                           const char *const *want, size_t n)
+{
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, o), 0);
+	const billtap_record *r;
+	size_t i = 0;
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		ck_assert_msg(i < n, "unexpected extra record %s", billtap_record_id(r));
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, want[i], strlen(want[i]), why, sizeof why),
+		              "record %zu: %s\ngot  %s\nwant %s", i, why, json, want[i]);
+		i++;
+	}
+	ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
+	ck_assert_uint_eq(i, n);
+	billtap_iter_free(it);
+}
+
+START_TEST(customers_two_pages)
+{
+	fake_add_fixture(&ft, 200, "Request-Id: req_1", "stripe/customers_page1.json");
+	fake_add_fixture(&ft, 200, "Request-Id: req_2", "stripe/customers_page2.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		"{\"object\":\"customer\",\"id\":\"cus_Q1\",\"email\":\"ana@example.com\",\"name\":\"Ana Núñez\","
+		"\"country\":\"ES\",\"created_at\":\"2024-04-24T23:06:40Z\",\"deleted\":false}",
+		"{\"object\":\"customer\",\"id\":\"cus_Q2\",\"email\":null,\"name\":\"\\\"Quoted\\\" \\\\ name ☃ 😀\","
+		"\"country\":\"JP\",\"created_at\":\"2024-04-24T23:06:40Z\",\"deleted\":false}",
+		"{\"object\":\"customer\",\"id\":\"cus_Q3\",\"email\":\"li@example.cn\",\"name\":\"李小龙\","
+		"\"country\":null,\"created_at\":\"2024-04-24T23:06:39Z\",\"deleted\":false}",
+		"{\"object\":\"customer\",\"id\":\"cus_Q4\",\"email\":\"z@example.com\",\"name\":null,"
+		"\"country\":\"DE\",\"created_at\":\"2024-04-13T09:20:00Z\",\"deleted\":false}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, want, 4);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/customers?limit=100");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/customers?limit=100&starting_after=cus_Q3");
+	ck_assert_str_eq(ft.auth[0], "Bearer sk_test_x");
+	ck_assert_str_eq(ft.versions[0], "2025-03-31.basil");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(raw_json_is_the_stripe_object)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page2.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	size_t len;
+	const char *raw = billtap_record_raw_json(r, &len);
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_int_eq(raw[0], '{');
+	ck_assert_int_eq(raw[len - 1], '}');
+	ck_assert_ptr_nonnull(strstr(raw, "\"invoice_prefix\""));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(prices_become_plans)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/prices.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		"{\"object\":\"plan\",\"id\":\"price_M\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
+		"\"amount\":2000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
+		"\"interval_count\":1,\"trial_days\":14,\"active\":true,\"created_at\":\"2023-11-14T22:18:20Z\"}",
+		"{\"object\":\"plan\",\"id\":\"price_Q\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
+		"\"amount\":150000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"month\","
+		"\"interval_count\":3,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:16:40Z\"}",
+		"{\"object\":\"plan\",\"id\":\"price_T\",\"name\":\"Seats\",\"product_id\":\"prod_B\","
+		"\"amount\":null,\"currency\":\"KWD\",\"currency_exponent\":3,\"interval_unit\":\"year\","
+		"\"interval_count\":1,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:15:00Z\"}",
+		"{\"object\":\"plan\",\"id\":\"price_O\",\"name\":null,\"product_id\":\"prod_D\","
+		"\"amount\":5000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":null,"
+		"\"interval_count\":null,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-11-14T22:13:20Z\"}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 4);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/prices?limit=100&expand%5B%5D=data.product");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(subscriptions_with_paged_items)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscriptions_basil.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p2.json");
+	billtap_client *c = stripe_client();
+#define ITEM(id, qty, amount, cur, exp)                                                         \
+	"{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","    \
+	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" exp "\",\"currency_exponent\":"
+	const char *want[] = {
+		"{\"object\":\"subscription\",\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
+		"\"provider_status\":\"active\",\"started_at\":\"2023-11-14T22:13:20Z\","
+		"\"current_period_start\":\"2024-02-27T02:13:20Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_1", "2", "2000", "M", "USD") "2}," ITEM("si_2", "null", "1000", "K", "KWD") "3}]}",
+		"{\"object\":\"subscription\",\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
+		"\"provider_status\":\"unpaid\",\"started_at\":\"2023-11-14T22:13:20Z\","
+		"\"current_period_start\":\"2024-02-15T12:26:40Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"trial_end\":null,\"canceled_at\":\"2024-03-21T05:46:40Z\",\"cancel_at_period_end\":true,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_3", "1", "2000", "M", "USD") "2}," ITEM("si_4", "3", "2000", "M", "USD") "2},"
+		ITEM("si_5", "4", "2000", "M", "USD") "2}," ITEM("si_6", "null", "1000", "K", "KWD") "3}]}",
+		"{\"object\":\"subscription\",\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
+		"\"provider_status\":\"incomplete_expired\",\"started_at\":\"2023-11-14T22:13:20Z\","
+		"\"current_period_start\":\"2024-03-09T16:00:00Z\",\"current_period_end\":\"2024-04-09T16:00:00Z\","
+		"\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_9", "1", "2000", "M", "USD") "2}]}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 3);
+	ck_assert_uint_eq(ft.calls, 3);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/subscriptions?limit=100&status=all");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/subscription_items?subscription=sub_2"
+	                             "&limit=100&starting_after=si_3");
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/subscription_items?subscription=sub_2"
+	                             "&limit=100&starting_after=si_5");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(subscriptions_before_basil_keep_their_period)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscriptions_legacy.json");
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "stripe_version", "2024-06-20");
+	const char *want[] = {
+		"{\"object\":\"subscription\",\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
+		"\"provider_status\":\"trialing\",\"started_at\":\"2023-11-14T22:13:20Z\","
+		"\"current_period_start\":\"2023-11-14T22:13:20Z\",\"current_period_end\":\"2023-12-14T22:13:20Z\","
+		"\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_L", "1", "2000", "M", "USD") "2}]}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 1);
+	ck_assert_str_eq(ft.versions[0], "2024-06-20");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(charges_then_refunds)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	billtap_client *c = stripe_client();
+#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, refunded, parent, at)          \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
+	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
+	",\"refunded_amount\":" refunded ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+	const char *want[] = {
+		TXN("ch_1", "\"cus_Q1\"", "null", "null", "payment", "succeeded", "succeeded", "2000", "USD",
+		    "2", "500", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_2", "\"cus_Q2\"", "null", "null", "payment", "failed", "failed", "150000", "USD", "2",
+		    "0", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_3", "null", "null", "null", "payment", "pending", "pending", "12340", "BHD", "3", "0",
+		    "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "succeeded", "999",
+		    "USD", "2", "0", "null", "2024-04-01T19:33:20Z"),
+		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "succeeded", "500", "USD",
+		    "2", "0", "\"ch_1\"", "2024-04-02T23:20:00Z"),
+		TXN("re_2", "null", "null", "null", "refund", "pending", "requires_action", "100", "USD", "2",
+		    "0", "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "canceled", "100", "USD", "2", "0",
+		    "\"ch_8\"", "2024-04-02T23:20:00Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 7);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/charges?limit=100");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(since_filter_on_every_page)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page2.json");
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "page_size", "3");
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1700000000;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	const billtap_record *r;
+	int n = 0, rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		n++;
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/customers?limit=3&created%5Bgte%5D=1700000000");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/customers?limit=3&created%5Bgte%5D=1700000000"
+	                             "&starting_after=cus_Q3");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(checkpoint_is_the_cursor)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page1.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *cp;
+	billtap_iter_checkpoint(&cp, it);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	/* The next process asks Stripe for what follows cus_Q2: nothing is skipped locally. */
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/customers?limit=100&starting_after=cus_Q2");
+	ck_assert_str_eq(billtap_record_id(r), "cus_Q1"); /* what the fake answered */
+	billtap_iter_free(it);
+	/* A customers checkpoint cannot drive a transactions iterator. */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o),
+	                 BILLTAP_ECHECKPOINT);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_key_is_an_auth_error)
+{
+	fake_add_fixture(&ft, 401, "Request-Id: req_8Xw", "stripe/error_401.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: customers: GET /v1/customers: HTTP 401 (request req_8Xw): "
+	                 "invalid_request_error: Invalid API Key provided: sk_test_****wxyz");
+	ck_assert_str_eq(billtap_client_error_request_id(c), "req_8Xw");
+	ck_assert_int_eq(billtap_client_error_http_status(c), 401);
+	ck_assert_uint_eq(ft.calls, 1); /* a 401 is not retried */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(vanished_cursor_is_a_request_error)
+{
+	fake_add_fixture(&ft, 404, "Request-Id: req_9", "stripe/error_404_cursor.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "resource_missing");
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "No such customer: 'cus_gone'"));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(malformed_and_wrong_types)
+{
+	fake_add_fixture(&ft, 200, "Request-Id: req_m", "stripe/malformed.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/bad_amount.json");
+	fake_add(&ft, 502, NULL, "<html>Bad gateway</html>");
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "max_retries", "0");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EPARSE);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "GET /v1/customers: HTTP 200 (request req_m): response is not valid JSON: offset"));
+	billtap_iter_free(it);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: transactions: charge ch_1: amount is not an integer");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: transactions: GET /v1/charges: HTTP 502: <html>Bad gateway</html>");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(stripe_should_retry_header)
+{
+	fake_add(&ft, 500, "Stripe-Should-Retry: false", "{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}");
+	fake_add(&ft, 409, "Stripe-Should-Retry: true", "{\"error\":{\"type\":\"api_error\",\"code\":\"lock_timeout\",\"message\":\"locked\"}}");
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page2.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
+	ck_assert_uint_eq(ft.calls, 1);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0); /* 409 retried, then the page */
+	ck_assert_str_eq(billtap_record_id(r), "cus_Q4");
+	ck_assert_uint_eq(ft.calls, 3);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(missing_key_and_bad_settings)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "stripe", NULL), 0);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c), "stripe: setting api_key is required");
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "101"), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "https://api.stripe.com/v1?x"), BILLTAP_ESETTING);
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *stripe_suite(void)
+{
+	Suite *s = suite_create("stripe");
+	TCase *tc = tcase_create("fixtures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, customers_two_pages);
+	tcase_add_test(tc, raw_json_is_the_stripe_object);
+	tcase_add_test(tc, prices_become_plans);
+	tcase_add_test(tc, subscriptions_with_paged_items);
+	tcase_add_test(tc, subscriptions_before_basil_keep_their_period);
+	tcase_add_test(tc, charges_then_refunds);
+	tcase_add_test(tc, since_filter_on_every_page);
+	tcase_add_test(tc, checkpoint_is_the_cursor);
+	tcase_add_test(tc, bad_key_is_an_auth_error);
+	tcase_add_test(tc, vanished_cursor_is_a_request_error);
+	tcase_add_test(tc, malformed_and_wrong_types);
+	tcase_add_test(tc, stripe_should_retry_header);
+	tcase_add_test(tc, missing_key_and_bad_settings);
+	suite_add_tcase(s, tc);
+	return s;
+}
