@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The billtap CLI against billtap-sandbox, in TAP. The output of every resource at scale
+# 5000 must equal the truth files as JSON values; interrupted runs must resume exactly.
+# Usage: cli_test.sh BILLTAP_CLI BILLTAP_SANDBOX
+set -uo pipefail
+cli=$1 sandbox_bin=$2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { local desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+
+# start_sandbox NAME ARGS...: sets URL_<NAME> and truth dir $work/NAME
+start_sandbox() {
+  local name=$1; shift
+  mkdir -p "$work/$name"
+  coproc SB { exec "$sandbox_bin" --provider stripe --port 0 --truth "$work/$name" "$@"; }
+  local line
+  read -r line <&"${SB[0]}"
+  pids+=("$SB_PID")
+  eval "URL_$name=\${line#listening on }"
+}
+
+normalize() { jq -S -c . | LC_ALL=C sort; }
+
+start_sandbox main --seed 42 --scale 5000 --rate-limit 0
+export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
+
+for r in customers plans subscriptions transactions; do
+  if "$cli" extract --provider stripe --resource "$r" --base-url "$URL_main" > "$work/$r.out" 2> "$work/$r.err"; then
+    normalize < "$work/$r.out" > "$work/$r.got"
+    normalize < "$work/main/$r.jsonl" > "$work/$r.want"
+    if cmp -s "$work/$r.got" "$work/$r.want"; then
+      ok "$r: output equals the truth ($(wc -l < "$work/$r.want") records)"
+    else
+      not_ok "$r: output differs from the truth" "$(diff "$work/$r.got" "$work/$r.want" | head -5)"
+    fi
+  else
+    not_ok "$r: extraction failed" "$(cat "$work/$r.err")"
+  fi
+done
+
+# CSV: a header and one row per record.
+"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv > "$work/c.csv" 2>&1
+check "csv: header names the fields" test "$(head -1 "$work/c.csv")" = "id,email,name,country,created_at,deleted"
+rows=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1])))-1)' "$work/c.csv")
+check "csv: one row per customer" test "$rows" -eq "$(wc -l < "$work/main/customers.jsonl")"
+
+# Resume: stop after 777 records, run again with the same checkpoint file.
+cp_file=$work/txn.checkpoint
+"$cli" extract --provider stripe --resource transactions --base-url "$URL_main" \
+  --checkpoint-file "$cp_file" --max-records 777 > "$work/part1" 2>/dev/null
+check "resume: the first run stops at 777 records" test "$(wc -l < "$work/part1")" -eq 777
+check "resume: the checkpoint file is kept" test -s "$cp_file"
+"$cli" extract --provider stripe --resource transactions --base-url "$URL_main" \
+  --checkpoint-file "$cp_file" > "$work/part2" 2>/dev/null
+cat "$work/part1" "$work/part2" | normalize > "$work/resumed"
+check "resume: both runs together equal the truth, no duplicates" cmp -s "$work/resumed" "$work/transactions.want"
+check "resume: the checkpoint file is removed when done" test ! -e "$cp_file"
+
+# Interrupted by SIGTERM against a slow (rate-limited) sandbox, resumed against a fast one
+# holding the same data: checkpoints do not depend on the URL.
+start_sandbox slow --seed 42 --scale 5000 --rate-limit 4
+cp_file=$work/sub.checkpoint
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+  --checkpoint-file "$cp_file" --set retry_base_ms=50 > "$work/int1" 2>"$work/int1.err" &
+victim=$!
+sleep 3
+kill -TERM "$victim"
+wait "$victim"
+status=$?
+check "sigterm: exit status 130" test "$status" -eq 130
+check "sigterm: says it was interrupted" grep -q "interrupted after" "$work/int1.err"
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_main" \
+  --checkpoint-file "$cp_file" > "$work/int2" 2>/dev/null
+cat "$work/int1" "$work/int2" | normalize > "$work/interrupted"
+check "sigterm: resumed output equals the truth" cmp -s "$work/interrupted" "$work/subscriptions.want"
+
+# SIGKILL gives no chance to save: the last saved checkpoint is at most 100 records behind,
+# so nothing is lost and at most 100 records come twice.
+cp_file=$work/kill.checkpoint
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+  --checkpoint-file "$cp_file" --set retry_base_ms=50 > "$work/k1" 2>/dev/null &
+victim=$!
+sleep 3
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_main" \
+  --checkpoint-file "$cp_file" > "$work/k2" 2>/dev/null
+cat "$work/k1" "$work/k2" | jq -r .id | LC_ALL=C sort > "$work/kill.ids"
+jq -r .id "$work/main/subscriptions.jsonl" | LC_ALL=C sort > "$work/truth.ids"
+check "sigkill: no record lost" test -z "$(LC_ALL=C comm -13 "$work/kill.ids" "$work/truth.ids")"
+dups=$(uniq -d "$work/kill.ids" | wc -l)
+check "sigkill: at most 100 records twice ($dups)" test "$dups" -le 100
+
+# Errors: clear message, non-zero exit.
+expect_fail() { # desc want_status want_text cmd...
+  local desc=$1 want=$2 text=$3; shift 3
+  "$@" > "$work/f.out" 2> "$work/f.err"
+  local got=$?
+  if [ "$got" -eq "$want" ] && grep -qF -- "$text" "$work/f.err" && [ ! -s "$work/f.out" ]; then
+    ok "$desc"
+  else
+    not_ok "$desc" "exit $got (want $want), stderr: $(cat "$work/f.err")"
+  fi
+}
+expect_fail "bad key: exit 1 naming HTTP 401 and the request" 1 "HTTP 401 (request req_" \
+  env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
+expect_fail "missing key" 1 "setting api_key is required" \
+  env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
+expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
+  "$cli" extract --provider nope --resource customers
+expect_fail "unknown resource" 2 "unknown resource 'invoices'" \
+  "$cli" extract --provider stripe --resource invoices --base-url "$URL_main"
+expect_fail "invalid since" 2 "--since 'last tuesday' is not a time" \
+  "$cli" extract --provider stripe --resource customers --since "last tuesday" --base-url "$URL_main"
+expect_fail "unknown setting" 2 "unknown setting 'colour'" \
+  "$cli" extract --provider stripe --resource customers --set colour=blue --base-url "$URL_main"
+expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
+  "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
+expect_fail "corrupt checkpoint file" 1 "checkpoint" \
+  sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
+
+# --since through the CLI: every record at or after the cut.
+cut=2024-01-01
+"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --since "$cut" > "$work/since.out"
+want=$(jq -r "select(.created_at >= \"${cut}T00:00:00Z\") | .id" "$work/main/customers.jsonl" | LC_ALL=C sort)
+got=$(jq -r .id "$work/since.out" | LC_ALL=C sort)
+check "since: exactly the customers created from $cut on" test "$want" = "$got"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,156 @@
+#include "sandbox_process.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void sandbox_start(sandbox *sb, const char *const *args)
+{
+	memset(sb, 0, sizeof *sb);
+	const char *bin = getenv("BILLTAP_SANDBOX");
+	ck_assert_msg(bin != NULL, "BILLTAP_SANDBOX is not set");
+	snprintf(sb->truth, sizeof sb->truth, "/tmp/billtap-truth-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(sb->truth));
+
+	const char *argv[64];
+	size_t n = 0;
+	argv[n++] = bin;
+	argv[n++] = "--port";
+	argv[n++] = "0";
+	argv[n++] = "--truth";
+	argv[n++] = sb->truth;
+	for (; args && *args && n < 62; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	FILE *out = fdopen(fds[0], "r");
+	char line[256] = "";
+	if (!fgets(line, sizeof line, out)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ck_abort_msg("sandbox printed nothing");
+	}
+	fclose(out); /* the sandbox writes nothing more to stdout */
+	ck_assert_msg(sscanf(line, "listening on %127s", sb->url) == 1, "unexpected: %s", line);
+	sb->pid = pid;
+}
+
+void sandbox_stop(sandbox *sb)
+{
+	if (sb->pid > 0) {
+		kill(sb->pid, SIGTERM);
+		int status;
+		waitpid(sb->pid, &status, 0);
+		sb->pid = 0;
+	}
+	if (sb->truth[0]) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", sb->truth);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", sb->truth);
+		sb->truth[0] = '\0';
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The id of a truth line: the value of its "id" member. */
+static char *line_id(const char *line)
+{
+	const char *p = strstr(line, "\"id\":\"");
+	ck_assert_msg(p != NULL, "truth line without id: %.80s", line);
+	p += 6;
+	const char *end = strchr(p, '"');
+	char *id = malloc((size_t)(end - p) + 1);
+	memcpy(id, p, (size_t)(end - p));
+	id[end - p] = '\0';
+	return id;
+}
+
+void truth_load(truth *t, const sandbox *sb, const char *resource)
+{
+	char path[512];
+	size_t len;
+	snprintf(path, sizeof path, "%s/%s.jsonl", sb->truth, resource);
+	memset(t, 0, sizeof *t);
+	t->data = slurp(path, &len);
+	size_t cap = 1024;
+	t->lines = malloc(cap * sizeof *t->lines);
+	t->ids = malloc(cap * sizeof *t->ids);
+	for (char *p = t->data; *p;) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*p) {
+			if (t->count == cap) {
+				cap *= 2;
+				t->lines = realloc(t->lines, cap * sizeof *t->lines);
+				t->ids = realloc(t->ids, cap * sizeof *t->ids);
+			}
+			t->lines[t->count] = p;
+			t->ids[t->count] = line_id(p);
+			if (t->count)
+				ck_assert_msg(strcmp(t->ids[t->count - 1], t->ids[t->count]) < 0,
+				              "truth not sorted by id at %s", t->ids[t->count]);
+			t->count++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+long truth_find(const truth *t, const char *id)
+{
+	size_t lo = 0, hi = t->count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(t->ids[mid], id);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void truth_free(truth *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		free(t->ids[i]);
+	free(t->ids);
+	free(t->lines);
+	free(t->data);
+	memset(t, 0, sizeof *t);
+}

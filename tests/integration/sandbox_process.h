@@ -1,0 +1,32 @@
+/* Starting and stopping billtap-sandbox from tests. */
+#ifndef BILLTAP_TESTS_SANDBOX_PROCESS_H
+#define BILLTAP_TESTS_SANDBOX_PROCESS_H
+
+#include <sys/types.h>
+
+typedef struct sandbox {
+	pid_t pid;
+	char url[128];
+	char truth[256]; /* a temporary directory with the truth files */
+} sandbox;
+
+/* Starts $BILLTAP_SANDBOX with --port 0 --truth <tmpdir> plus `args` (NULL-terminated) and
+ * waits for its "listening on URL" line. Aborts the test on failure. */
+void sandbox_start(sandbox *sb, const char *const *args);
+/* SIGTERM, wait, remove the truth directory. */
+void sandbox_stop(sandbox *sb);
+
+/* The truth file of a resource as an array of lines sorted by id (as written). */
+typedef struct truth {
+	char **lines;
+	char **ids;
+	size_t count;
+	char *data;
+} truth;
+
+void truth_load(truth *t, const sandbox *sb, const char *resource);
+/* Index of the line with this id, or -1. */
+long truth_find(const truth *t, const char *id);
+void truth_free(truth *t);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * The Stripe provider against billtap-sandbox: what the C API returns must be exactly the
+ * sandbox's truth files — every record once, every field equal — also across resumes,
+ * rate limits and injected faults.
+ */
+#include <billtap.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/testutil.h"
+#include "sandbox_process.h"
+
+Suite *stripe_sandbox_suite(void);
+
+static sandbox main_sb;
+static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
+
+static void start_main(void)
+{
+	const char *args[] = { "--provider", "stripe", "--seed", "7", "--scale", "1200",
+		               "--rate-limit", "0", NULL };
+	sandbox_start(&main_sb, args);
+}
+
+static void stop_main(void)
+{
+	sandbox_stop(&main_sb);
+}
+
+static billtap_client *client_for(const sandbox *sb, const char *key)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "stripe", NULL), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", key), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", sb->url), 0);
+	return c;
+}
+
+/* Pulls records from it into the seen-set, checking each against the truth. Stops after
+ * `limit` records (-1: to the end). Returns how many it took. */
+static long take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit)
+{
+	const billtap_record *r;
+	long n = 0;
+	int rc = 0;
+	while ((limit < 0 || n < limit) && (rc = billtap_iter_next(&r, it)) == 0) {
+		const char *id = billtap_record_id(r);
+		long at = truth_find(t, id);
+		ck_assert_msg(at >= 0, "record %s is not in the truth", id);
+		ck_assert_msg(!seen[at], "record %s returned twice", id);
+		seen[at] = 1;
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, t->lines[at], strlen(t->lines[at]), why, sizeof why),
+		              "%s differs: %s\n got  %s\n want %s", id, why, json, t->lines[at]);
+		n++;
+	}
+	if (limit < 0 || n < limit)
+		ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
+	return n;
+}
+
+static void assert_all_seen(const truth *t, const char *seen)
+{
+	for (size_t i = 0; i < t->count; i++)
+		ck_assert_msg(seen[i], "record %s was never returned", t->ids[i]);
+}
+
+START_TEST(extraction_equals_truth)
+{
+	const char *name = resources[_i];
+	billtap_resource res;
+	billtap_resource_from_name(&res, name);
+	truth t;
+	truth_load(&t, &main_sb, name);
+	ck_assert_uint_gt(t.count, 10);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	long n = take(it, c, &t, seen, -1);
+	ck_assert_int_eq(n, (long)t.count);
+	assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+}
+END_TEST
+
+/* Stops every `step` records, drops the iterator, and goes on in a new one from the
+ * checkpoint — the way a job that is killed and restarted works. */
+START_TEST(resume_from_checkpoints_is_exact)
+{
+	const char *name = resources[_i];
+	billtap_resource res;
+	billtap_resource_from_name(&res, name);
+	truth t;
+	truth_load(&t, &main_sb, name);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
+	billtap_client_set(c, "page_size", "40");
+	char *token = NULL;
+	long total = 0, step = 37 + 13 * _i;
+	for (int rounds = 0;; rounds++) {
+		ck_assert_int_lt(rounds, 10000);
+		billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+		o.checkpoint = token;
+		billtap_iter *it;
+		ck_assert_msg(billtap_iter_new(&it, c, res, &o) == 0, "%s", billtap_client_error_message(c));
+		long n = take(it, c, &t, seen, step);
+		total += n;
+		const char *cp;
+		ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+		free(token);
+		token = strdup(cp);
+		billtap_iter_free(it);
+		if (n < step)
+			break;
+	}
+	ck_assert_int_eq(total, (long)t.count);
+	assert_all_seen(&t, seen);
+	free(token);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(since_filters_by_creation)
+{
+	truth t;
+	truth_load(&t, &main_sb, "customers");
+	/* The truth's median creation time as the cut. */
+	int64_t *created = calloc(t.count, sizeof *created);
+	for (size_t i = 0; i < t.count; i++) {
+		const char *p = strstr(t.lines[i], "\"created_at\":\"");
+		ck_assert_ptr_nonnull(p);
+		char ts[32];
+		memcpy(ts, p + 14, 20);
+		ts[20] = '\0';
+		ck_assert_int_eq(billtap_time_parse(&created[i], ts), 0);
+	}
+	int64_t cut = created[t.count / 2];
+	size_t expected = 0;
+	for (size_t i = 0; i < t.count; i++)
+		expected += created[i] >= cut;
+	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = cut;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	const billtap_record *r;
+	size_t n = 0;
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		int64_t at;
+		ck_assert_int_eq(billtap_record_get_int(&at, r, BILLTAP_FIELD_CREATED_AT), 0);
+		ck_assert_int_ge(at, cut);
+		n++;
+	}
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	ck_assert_uint_eq(n, expected);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(created);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(bad_key_names_the_request)
+{
+	billtap_client *c = client_for(&main_sb, "sk_test_wrong1234");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strncmp(msg, "stripe: customers: GET /v1/customers: HTTP 401 (request req_", 61) == 0,
+	              "%s", msg);
+	ck_assert_ptr_nonnull(strstr(msg, "Invalid API Key provided"));
+	ck_assert_ptr_null(strstr(msg, "sk_test_wrong1234")); /* never the whole key */
+	ck_assert_ptr_nonnull(billtap_client_error_request_id(c));
+	ck_assert_int_eq(billtap_client_error_http_status(c), 401);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(older_api_version_same_subscriptions)
+{
+	truth t;
+	truth_load(&t, &main_sb, "subscriptions");
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
+	billtap_client_set(c, "stripe_version", "2024-06-20");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(take(it, c, &t, seen, -1), (long)t.count);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(unreachable_service)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "stripe", NULL), 0);
+	billtap_client_set(c, "api_key", "sk_test_sandbox");
+	billtap_client_set(c, "base_url", "http://127.0.0.1:1");
+	billtap_client_set(c, "max_retries", "1");
+	billtap_client_set(c, "retry_base_ms", "1");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ENETWORK);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "stripe: plans: GET /v1/prices: network error"));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A sandbox that limits the rate like Stripe's test mode, and one that injects faults:
+ * the extraction must still be exact, having retried. */
+static void exact_despite(const char *const *args, int want_retries)
+{
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "transactions");
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = client_for(&sb, "sk_test_sandbox");
+	billtap_client_set(c, "retry_base_ms", "20");
+	billtap_client_set(c, "page_size", "25");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(take(it, c, &t, seen, -1), (long)t.count);
+	uint64_t retries;
+	billtap_iter_stats(NULL, &retries, NULL, it);
+	ck_assert_msg(retries >= (uint64_t)want_retries, "only %llu retries",
+	              (unsigned long long)retries);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+
+START_TEST(rate_limit_is_survived)
+{
+	const char *args[] = { "--provider", "stripe", "--seed", "3", "--scale", "150",
+		               "--rate-limit", "10", NULL };
+	exact_despite(args, 1);
+}
+END_TEST
+
+START_TEST(faults_are_survived)
+{
+	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults", "500@2,503@3,drop@5,429@8,502@9", NULL };
+	exact_despite(args, 5);
+}
+END_TEST
+
+Suite *stripe_sandbox_suite(void)
+{
+	Suite *s = suite_create("stripe-sandbox");
+	TCase *tc = tcase_create("truth");
+	tcase_add_unchecked_fixture(tc, start_main, stop_main);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
+	tcase_add_test(tc, since_filters_by_creation);
+	tcase_add_test(tc, bad_key_names_the_request);
+	tcase_add_test(tc, older_api_version_same_subscriptions);
+	tcase_add_test(tc, unreachable_service);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("adversity");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, rate_limit_is_survived);
+	tcase_add_test(tc, faults_are_survived);
+	suite_add_tcase(s, tc);
+	return s;
+}
