@@ -179,8 +179,8 @@ START_TEST(bad_key_names_the_request)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
 	const char *msg = billtap_client_error_message(c);
-	ck_assert_msg(strncmp(msg, "stripe: customers: GET /v1/customers: HTTP 401 (request req_", 61) == 0,
-	              "%s", msg);
+	const char *prefix = "stripe: customers: GET /v1/customers: HTTP 401 (request req_";
+	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "%s", msg);
 	ck_assert_ptr_nonnull(strstr(msg, "Invalid API Key provided"));
 	ck_assert_ptr_null(strstr(msg, "sk_test_wrong1234")); /* never the whole key */
 	ck_assert_ptr_nonnull(billtap_client_error_request_id(c));
@@ -262,9 +262,11 @@ END_TEST
 
 START_TEST(faults_are_survived)
 {
+	/* Five faults, four retries by billtap: a connection dropped without an answer is
+	 * retried by libcurl itself on a fresh connection. */
 	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
 		               "--rate-limit", "0", "--faults", "500@2,503@3,drop@5,429@8,502@9", NULL };
-	exact_despite(args, 5);
+	exact_despite(args, 4);
 }
 END_TEST
 
