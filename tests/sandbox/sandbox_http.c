@@ -1,0 +1,223 @@
+#include "sandbox_http.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sandbox_buf.h"
+#include "sandbox_query.h"
+
+#define POOL_THREADS 8
+
+struct sb_server {
+    struct MHD_Daemon *daemon;
+    const sb_provider *provider;
+    void *state;
+    const sb_faults *faults;
+    sb_ratelimit *limiter;
+    int verbose;
+    unsigned port;
+    pthread_mutex_t lock; /* request counter and fault lookup */
+    uint64_t counter;
+};
+
+/* Per-request state. The URI log callback sees the raw request target, before
+ * libmicrohttpd splits and decodes it, so we parse the query string ourselves. */
+typedef struct conn_state {
+    char *uri;
+    int started;
+} conn_state;
+
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    conn_state *cs = sb_xcalloc(1, sizeof *cs);
+    cs->uri = sb_xstrdup(uri ? uri : "/");
+    return cs;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *cs = *con_cls;
+    if (cs) {
+        free(cs->uri);
+        free(cs);
+        *con_cls = NULL;
+    }
+}
+
+static const char *lookup_header(const sb_request *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
+}
+
+/* libmicrohttpd's own messages. A dropped connection (an injected drop@N fault) makes
+ * it report an "internal error"; that is expected, so say it only with --verbose. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    const sb_server *s = cls;
+    if (!s->verbose && strstr(fmt, "Application reported internal error"))
+        return;
+    fputs("billtap-sandbox: libmicrohttpd: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
+                               const char *method, const char *version, const char *upload_data,
+                               size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    (void)upload_data;
+    sb_server *s = cls;
+    conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = uri_log(NULL, url, conn);
+        *con_cls = cs;
+    }
+    if (!cs->started) {
+        cs->started = 1;
+        return MHD_YES;
+    }
+    if (*upload_data_size) { /* bodies are ignored: only GET is served */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    sb_fault_action fa;
+    pthread_mutex_lock(&s->lock);
+    uint64_t number = ++s->counter;
+    sb_faults_lookup(s->faults, number, &fa);
+    pthread_mutex_unlock(&s->lock);
+
+    if (fa.delay_ms)
+        sleep_ms(fa.delay_ms);
+    if (fa.drop) {
+        if (s->verbose)
+            fprintf(stderr, "#%" PRIu64 " %s %s -> dropped\n", number, method, cs->uri);
+        return MHD_NO; /* libmicrohttpd closes the connection without a response */
+    }
+
+    char *path = sb_xstrdup(cs->uri);
+    char *q = strchr(path, '?');
+    const char *query = "";
+    if (q) {
+        *q = '\0';
+        query = q + 1;
+    }
+    sb_params params;
+    sb_params_parse(&params, query);
+    sb_percent_decode(path, 0);
+
+    sb_request req = {
+        .method = method,
+        .path = path,
+        .params = &params,
+        .number = number,
+        .limiter = s->limiter,
+        .header = lookup_header,
+        .conn = conn,
+    };
+    sb_response resp;
+    sb_response_init(&resp);
+    if (fa.status)
+        s->provider->fault(s->state, &req, fa.status, &resp);
+    else
+        s->provider->handle(s->state, &req, &resp);
+
+    struct MHD_Response *r = MHD_create_response_from_buffer(resp.body.len, resp.body.data,
+                                                             MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result rc = MHD_NO;
+    if (r) {
+        int has_ct = 0;
+        for (size_t i = 0; i < resp.n_headers; i++) {
+            MHD_add_response_header(r, resp.names[i], resp.values[i]);
+            if (strcasecmp(resp.names[i], "Content-Type") == 0)
+                has_ct = 1;
+        }
+        if (!has_ct)
+            MHD_add_response_header(r, "Content-Type", "application/json");
+        rc = MHD_queue_response(conn, (unsigned)resp.status, r);
+        MHD_destroy_response(r);
+    }
+    if (s->verbose)
+        fprintf(stderr, "#%" PRIu64 " %s %s -> %d (%zu bytes)\n", number, method, cs->uri,
+                resp.status, resp.body.len);
+    sb_response_free(&resp);
+    sb_params_free(&params);
+    free(path);
+    return rc;
+}
+
+sb_server *sb_server_start(const sb_provider *provider, void *state, const sb_faults *faults,
+                           sb_ratelimit *limiter, unsigned port, int verbose, char *err,
+                           size_t errlen)
+{
+    sb_server *s = sb_xcalloc(1, sizeof *s);
+    s->provider = provider;
+    s->state = state;
+    s->faults = faults;
+    s->limiter = limiter;
+    s->verbose = verbose;
+    pthread_mutex_init(&s->lock, NULL);
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+    s->daemon = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+        handler, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, (void *)s,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, (void *)s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on 127.0.0.1:%u", port);
+        pthread_mutex_destroy(&s->lock);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : port;
+    return s;
+}
+
+unsigned sb_server_port(const sb_server *s)
+{
+    return s->port;
+}
+
+void sb_server_stop(sb_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->daemon);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}

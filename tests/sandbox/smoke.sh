@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# Smoke test of billtap-sandbox (Stripe): startup line, errors, headers, version shapes,
+# a full extraction by plain curl + jq compared with the truth files, short pages, the
+# rate limiter, injected faults, and a clean exit on SIGTERM.
+#
+# usage: smoke.sh path/to/billtap-sandbox
+set -u -o pipefail
+
+BIN=${1:?usage: smoke.sh SANDBOX_BINARY}
+KEY=sk_test_sandbox
+BASIL=2025-03-31.basil
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-smoke.XXXXXX")
+PIDS=()
+FAILURES=0
+
+cleanup() {
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@" >"$WORK/check.out"; then
+        pass "$what"
+    else
+        fail "$what"
+        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
+    fi
+}
+die() { echo "FATAL: $*" >&2; exit 1; }
+
+command -v curl >/dev/null || die "curl not found"
+command -v jq >/dev/null || die "jq not found"
+
+# start NAME ARGS...: runs the sandbox, waits for its first line, sets URL and PID.
+start() {
+    local name=$1
+    shift
+    "$BIN" --provider stripe --port 0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    PID=$!
+    PIDS+=("$PID")
+    for _ in $(seq 1 200); do
+        [ -s "$WORK/$name.out" ] && break
+        kill -0 "$PID" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
+        sleep 0.05
+    done
+    local line
+    line=$(head -n 1 "$WORK/$name.out")
+    [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || die "$name: bad first line '$line'"
+    [ "${BASH_REMATCH[1]}" -gt 0 ] || die "$name: port 0 reported"
+    URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+}
+
+# req FILE CURL-ARGS...: body into FILE, headers into FILE.h, prints the status code.
+req() {
+    local out=$1
+    shift
+    curl -sS -o "$out" -D "$out.h" -w '%{http_code}' "$@"
+}
+auth=(-H "Authorization: Bearer $KEY")
+basil=(-H "Stripe-Version: $BASIL")
+
+# ---------------------------------------------------------------- main instance
+start main --seed 42 --scale 300 --truth "$WORK/truth" --rate-limit 0
+MAIN_PID=$PID
+MAIN=$URL
+pass "first line: listening on $MAIN"
+for f in customers plans subscriptions transactions; do
+    check "truth file $f.jsonl exists, is valid JSON and sorted by id" \
+        bash -c "jq -e . '$WORK/truth/$f.jsonl' >/dev/null && jq -r .id '$WORK/truth/$f.jsonl' | LC_ALL=C sort -c"
+done
+
+# error bodies -------------------------------------------------------------
+B=$WORK/b.json
+code=$(req "$B" "$MAIN/v1/customers")
+check "401 without a key" [ "$code" = 401 ]
+check "401 body: no API key" jq -e '.error.type == "invalid_request_error" and (.error.message | startswith("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth"))' "$B"
+
+code=$(req "$B" -H "Authorization: Bearer sk_test_wrongkey1234" "$MAIN/v1/customers")
+check "401 with a wrong key" [ "$code" = 401 ]
+check "401 body: redacted key" jq -e '.error.type == "invalid_request_error" and (.error.message | test("^Invalid API Key provided: sk_test_\\*+1234$"))' "$B"
+
+code=$(req "$B" -u "$KEY:" "$MAIN/v1/customers?limit=1")
+check "HTTP Basic auth with the key as user name" [ "$code" = 200 ]
+
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers?limit=101")
+check "400 for limit=101" [ "$code" = 400 ]
+check "limit=101 body" jq -e '.error.param == "limit" and .error.type == "invalid_request_error" and .error.message == "This value must be less than or equal to 100."' "$B"
+
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers?limit=abc")
+check "400 for limit=abc" [ "$code" = 400 ]
+check "limit=abc body" jq -e '.error.param == "limit" and .error.message == "Invalid integer: abc"' "$B"
+
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers?foo=bar")
+check "400 for an unknown parameter" [ "$code" = 400 ]
+check "unknown parameter body" jq -e '.error.param == "foo" and .error.message == "Received unknown parameter: foo"' "$B"
+
+code=$(req "$B" "${auth[@]}" -H "Stripe-Version: 2099-01-01" "$MAIN/v1/customers")
+check "400 for a bad Stripe-Version" [ "$code" = 400 ]
+check "bad Stripe-Version body" jq -e '.error.message == "Invalid Stripe API version: 2099-01-01"' "$B"
+
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers?starting_after=cus_doesnotexist")
+check "404 for a bad starting_after" [ "$code" = 404 ]
+check "bad starting_after body" jq -e '.error.code == "resource_missing" and .error.param == "starting_after" and .error.message == "No such customer: '"'cus_doesnotexist'"'"' "$B"
+
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers?starting_after=cus_a&ending_before=cus_b")
+check "400 for both cursors" [ "$code" = 400 ]
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/subscription_items")
+check "400 for subscription_items without subscription" bash -c "[ $code = 400 ] && jq -e '.error.param == \"subscription\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/charges?expand%5B%5D=data.nope")
+check "400 for an unexpandable property" bash -c "[ $code = 400 ] && jq -e '.error.message == \"This property cannot be expanded (data.nope).\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" -X POST "$MAIN/v1/customers")
+check "404 for POST" bash -c "[ $code = 404 ] && jq -e '.error.message | startswith(\"Unrecognized request URL (POST: /v1/customers).\")' '$B' >/dev/null"
+
+# headers and versions ------------------------------------------------------
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/prices?limit=1")
+check "Content-Type application/json" grep -qi '^content-type: application/json' "$B.h"
+check "Request-Id req_ + 14 alphanumerics" grep -Eqi '^request-id: req_[A-Za-z0-9]{14}'$'\r''?$' "$B.h"
+check "default Stripe-Version 2024-06-20" grep -qi '^stripe-version: 2024-06-20' "$B.h"
+rid1=$(grep -i '^request-id:' "$B.h")
+req "$B" "${auth[@]}" "$MAIN/v1/prices?limit=1" >/dev/null
+check "Request-Id unique per request" [ "$rid1" != "$(grep -i '^request-id:' "$B.h")" ]
+req "$B" "${auth[@]}" "${basil[@]}" "$MAIN/v1/subscriptions?limit=3" >/dev/null
+check "Stripe-Version echoed" grep -qi "^stripe-version: $BASIL" "$B.h"
+check "basil: periods on items only" jq -e '.data | length > 0 and all(.[]; (has("current_period_start") | not) and (.items.data | all(.[]; has("current_period_start"))))' "$B"
+req "$B" "${auth[@]}" "$MAIN/v1/subscriptions?limit=3" >/dev/null
+check "2024-06-20: periods on the subscription only" jq -e '.data | all(.[]; has("current_period_start") and (.items.data | all(.[]; has("current_period_start") | not)))' "$B"
+req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=5" >/dev/null
+check "2024-06-20: charges carry invoice" jq -e '.data | all(.[]; has("invoice"))' "$B"
+req "$B" "${auth[@]}" "${basil[@]}" "$MAIN/v1/charges?limit=5" >/dev/null
+check "basil: charges carry no invoice" jq -e '.data | all(.[]; has("invoice") | not)' "$B"
+
+# a deleted customer: referenced by subscriptions, absent from the customer truth
+deleted=$(comm -13 <(jq -r .id "$WORK/truth/customers.jsonl" | LC_ALL=C sort) \
+    <(jq -r .customer_id "$WORK/truth/subscriptions.jsonl" | LC_ALL=C sort -u) | head -n 1)
+check "a deleted customer has subscriptions" [ -n "$deleted" ]
+if [ -n "$deleted" ]; then
+    code=$(req "$B" "${auth[@]}" "$MAIN/v1/customers/$deleted")
+    check "GET deleted customer: the deleted stub" bash -c "[ $code = 200 ] && jq -e '. == {\"id\":\"$deleted\",\"object\":\"customer\",\"deleted\":true}' '$B' >/dev/null"
+fi
+
+# full extraction ---------------------------------------------------------------
+SHORT_PAGES=0
+PAGES=0
+# walk PATH QUERY OUT [AFTER]: every page of a list (limit=100) from the start, or after
+# the object AFTER, following has_more; raw objects into OUT (JSON lines)
+walk() {
+    local path=$1 query=$2 out=$3 after=${4:-} page=$WORK/page.json
+    : >"$out"
+    while :; do
+        local q="limit=100${query:+&$query}${after:+&starting_after=$after}"
+        local code
+        code=$(req "$page" "${auth[@]}" "${basil[@]}" "$MAIN$path?$q")
+        if [ "$code" != 200 ]; then
+            fail "GET $path?$q answered $code"
+            return 1
+        fi
+        PAGES=$((PAGES + 1))
+        local n more
+        n=$(jq '.data | length' "$page")
+        more=$(jq -r '.has_more' "$page")
+        jq -c '.data[]' "$page" >>"$out"
+        [ "$more" = true ] || break
+        [ "$n" -lt 100 ] && SHORT_PAGES=$((SHORT_PAGES + 1))
+        if [ "$n" -eq 0 ]; then
+            fail "$path: empty page with has_more"
+            return 1
+        fi
+        after=$(jq -r '.data[-1].id' "$page")
+    done
+}
+
+walk /v1/customers "" "$WORK/customers.raw"
+walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
+walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
+walk /v1/charges "" "$WORK/charges.raw"
+walk /v1/refunds "expand[]=data.charge" "$WORK/refunds.raw"
+
+# the rest of the items of subscriptions that embed only the first ten
+: >"$WORK/items.raw"
+big=0
+while IFS=$'\t' read -r sub last; do
+    big=$((big + 1))
+    walk /v1/subscription_items "subscription=$sub" "$WORK/items.page" "$last" &&
+        jq -c --arg s "$sub" '{sub: $s, item: .}' "$WORK/items.page" >>"$WORK/items.raw"
+done < <(jq -r 'select(.items.has_more) | [.id, .items.data[-1].id] | @tsv' "$WORK/subscriptions.raw")
+check "at least one subscription with more than 10 items" [ "$big" -gt 0 ]
+
+ids_match() { # ids_match NAME API-IDS-FILE TRUTH-FILE
+    local dups
+    dups=$(LC_ALL=C sort "$2" | uniq -d | head -n 3)
+    [ -z "$dups" ] || { echo "  duplicates in $1: $dups" >&2; return 1; }
+    if ! diff <(LC_ALL=C sort "$2") <(jq -r .id "$3" | LC_ALL=C sort) >"$WORK/diff.txt"; then
+        echo "  $1 ids differ from truth:" >&2
+        head -n 10 "$WORK/diff.txt" >&2
+        return 1
+    fi
+}
+jq -r .id "$WORK/customers.raw" >"$WORK/customers.ids"
+jq -r .id "$WORK/prices.raw" >"$WORK/prices.ids"
+jq -r .id "$WORK/subscriptions.raw" >"$WORK/subscriptions.ids"
+cat <(jq -r .id "$WORK/charges.raw") <(jq -r .id "$WORK/refunds.raw") >"$WORK/transactions.ids"
+check "customers: ids equal the truth, no duplicates" ids_match customers "$WORK/customers.ids" "$WORK/truth/customers.jsonl"
+check "plans: ids equal the truth, no duplicates" ids_match plans "$WORK/prices.ids" "$WORK/truth/plans.jsonl"
+check "subscriptions: ids equal the truth, no duplicates" ids_match subscriptions "$WORK/subscriptions.ids" "$WORK/truth/subscriptions.jsonl"
+check "transactions: ids equal the truth, no duplicates" ids_match transactions "$WORK/transactions.ids" "$WORK/truth/transactions.jsonl"
+
+# subscription items, in order, embedded ones plus paged ones
+jq -r '.id as $s | .items.data[] | "\($s) \(.id)"' "$WORK/subscriptions.raw" >"$WORK/items.api"
+jq -r '"\(.sub) \(.item.id)"' "$WORK/items.raw" >>"$WORK/items.api"
+check "subscription items equal the truth (same order per subscription)" \
+    diff <(LC_ALL=C sort -s -k1,1 "$WORK/items.api") \
+         <(jq -r '.id as $s | .items[] | "\($s) \(.id)"' "$WORK/truth/subscriptions.jsonl" | LC_ALL=C sort -s -k1,1)
+
+check "short pages with has_more:true occurred ($SHORT_PAGES of $PAGES pages)" [ "$SHORT_PAGES" -gt 0 ]
+
+# A field-by-field extraction in jq, compared with the truth as JSON values: the
+# renderer and the truth writer must agree on what the API shows.
+JQLIB='
+def exponent: if IN("BIF","CLP","DJF","GNF","JPY","KMF","KRW","MGA","PYG","RWF","UGX","VND","VUV","XAF","XOF","XPF") then 0
+              elif IN("BHD","JOD","KWD","OMR","TND") then 3 else 2 end;
+def t: if . == null then null else todate end;
+def money: (.currency | ascii_upcase) as $c | {currency: $c, currency_exponent: ($c | exponent)};
+'
+same() { # same NAME MINE TRUTH
+    if ! diff <(jq -S -c . "$2" | LC_ALL=C sort) <(jq -S -c . "$3" | LC_ALL=C sort) >"$WORK/diff.txt"; then
+        echo "  $1 differs from truth:" >&2
+        head -n 6 "$WORK/diff.txt" | cut -c1-400 >&2
+        return 1
+    fi
+}
+jq -c "$JQLIB"' {object: "customer", id, email, name, country: (.address.country // null),
+       created_at: (.created | t), deleted: false}' "$WORK/customers.raw" >"$WORK/customers.mine"
+check "customers: values equal the truth" same customers "$WORK/customers.mine" "$WORK/truth/customers.jsonl"
+
+jq -c "$JQLIB"' {object: "plan", id, name: (if .product.deleted then null else .product.name end),
+       product_id: .product.id, amount: .unit_amount} + money + {
+       interval_unit: .recurring.interval, interval_count: .recurring.interval_count,
+       trial_days: .recurring.trial_period_days, active, created_at: (.created | t)}' \
+    "$WORK/prices.raw" >"$WORK/plans.mine"
+check "plans: values equal the truth" same plans "$WORK/plans.mine" "$WORK/truth/plans.jsonl"
+
+jq -n -c "$JQLIB"'
+  ([inputs] | group_by(.sub) | map({key: .[0].sub, value: map(.item)}) | from_entries) as $extra
+  | $subs[] | . as $s | ($s.items.data + ($extra[$s.id] // [])) as $items
+  | {object: "subscription", id, customer_id: .customer,
+     status: ({trialing: "trialing", active: "active", past_due: "past_due", unpaid: "past_due",
+               paused: "paused", canceled: "canceled", incomplete_expired: "canceled",
+               incomplete: "pending"}[.status] // "other"),
+     provider_status: .status, started_at: (.start_date | t),
+     current_period_start: ([$items[].current_period_start] | min | t),
+     current_period_end: ([$items[].current_period_end] | min | t),
+     trial_end: (.trial_end | t), canceled_at: (.canceled_at | t),
+     cancel_at_period_end, created_at: (.created | t),
+     items: [$items[] | {object: "subscription_item", id, plan_id: .price.id, quantity,
+                         amount: .price.unit_amount} + (.price | money)]}' \
+    --slurpfile subs "$WORK/subscriptions.raw" "$WORK/items.raw" >"$WORK/subscriptions.mine"
+check "subscriptions: values equal the truth" same subscriptions "$WORK/subscriptions.mine" "$WORK/truth/subscriptions.jsonl"
+
+{
+    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .customer, subscription_id: null,
+           invoice_id: null, kind: "payment", result: .status, provider_status: .status, amount}
+           + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t)}' \
+        "$WORK/charges.raw"
+    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
+           invoice_id: null, kind: "refund",
+           result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
+                     failed: "failed", canceled: "failed"}[.status]),
+           provider_status: .status, amount} + money
+           + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t)}' \
+        "$WORK/refunds.raw"
+} >"$WORK/transactions.mine"
+check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
+
+# dataset invariants the tests downstream rely on
+check "refunded is true exactly when fully refunded" \
+    jq -e -s 'all(.[]; .refunded == (.amount_refunded == .amount and .amount > 0))' "$WORK/charges.raw"
+check "hard cases present: JPY KRW KWD BHD, null emails, guest charges, failed and pending charges, tiered prices, deleted products, metered items" \
+    jq -e -s --slurpfile c "$WORK/customers.raw" --slurpfile p "$WORK/prices.raw" \
+        --slurpfile s "$WORK/subscriptions.raw" '
+      ([.[].currency] | unique) as $ccy
+      | (["jpy","krw","kwd","bhd"] | all(. as $x | $ccy | index($x)))
+      and any(.[]; .customer == null)
+      and any(.[]; .status == "failed") and any(.[]; .status == "pending")
+      and any($c[]; .email == null)
+      and any($p[]; .unit_amount == null and .billing_scheme == "tiered")
+      and any($p[]; .product.deleted == true)
+      and any($s[].items.data[]; has("quantity") | not)' "$WORK/charges.raw"
+check "refunds in every status, partial and full" \
+    jq -e -s '([.[].status] | unique == ["canceled","failed","pending","requires_action","succeeded"])
+      and any(.[]; .status == "succeeded" and .amount < .charge.amount)
+      and any(.[]; .status == "succeeded" and .amount == .charge.amount)' "$WORK/refunds.raw"
+check "charges of deleted customers are listed" \
+    bash -c "jq -r 'select(.customer != null) | .customer' '$WORK/charges.raw' | LC_ALL=C sort -u |
+             LC_ALL=C comm -23 - <(LC_ALL=C sort '$WORK/customers.ids') | grep -q ."
+check "many customers share one created second" \
+    jq -e -s '[group_by(.created)[] | length] | max >= 10' "$WORK/customers.raw"
+check "three-decimal amounts end in 0" \
+    jq -e -s 'all(.[] | select(.currency == "kwd" or .currency == "bhd"); .amount % 10 == 0)' "$WORK/charges.raw"
+check "every subscription status occurs" \
+    jq -e -s '[.[].status] | unique == ["active","canceled","incomplete","incomplete_expired","past_due","paused","trialing","unpaid"]' "$WORK/subscriptions.raw"
+
+# ending_before walks back to where starting_after came from
+req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=7&starting_after=$(sed -n 20p "$WORK/transactions.ids")" >/dev/null
+first=$(jq -r '.data[0].id' "$B")
+req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=3&ending_before=$first" >/dev/null
+check "ending_before returns the records just before the cursor" \
+    bash -c "[ \"\$(jq -r '.data[-1].id' '$B')\" = \"$(sed -n 20p "$WORK/transactions.ids")\" ]"
+
+# stop NAME PID: SIGTERM, then the exit status must be 0 (a sanitizer report or a leak
+# found at exit makes it non-zero; its stderr is shown).
+stop() {
+    local name=$1 pid=$2 rc
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    local keep=() p
+    for p in "${PIDS[@]+"${PIDS[@]}"}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+    PIDS=("${keep[@]+"${keep[@]}"}")
+    check "$name: exit status 0 after SIGTERM" [ "$rc" = 0 ]
+    if [ "$rc" != 0 ] || grep -q 'ERROR: \|runtime error' "$WORK/$name.err"; then
+        [ "$rc" = 0 ] && fail "$name: sanitizer report"
+        head -n 40 "$WORK/$name.err" >&2
+    fi
+}
+stop main "$MAIN_PID"
+
+# ---------------------------------------------------------------- rate limit
+start ratelimit --scale 20 --rate-limit 5
+codes=$(curl -s -o /dev/null -w '%{http_code}\n' "${auth[@]}" $(for _ in $(seq 1 30); do printf '%s ' "$URL/v1/customers?limit=1"; done))
+n429=$(grep -c '^429$' <<<"$codes")
+n200=$(grep -c '^200$' <<<"$codes")
+check "--rate-limit 5: a burst of 30 gets 429s ($n429) after the allowed ones ($n200)" \
+    bash -c "[ $n429 -gt 0 ] && [ $n200 -ge 5 ]"
+for _ in $(seq 1 10); do
+    code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+    [ "$code" = 429 ] && break
+done
+check "429 body is Stripe's" jq -e '. == {"error":{"code":"rate_limit","message":"Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.","type":"invalid_request_error"}}' "$B"
+check "429 has no Retry-After" bash -c "! grep -qi '^retry-after:' '$B.h'"
+sleep 1.2
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+check "the bucket refills" [ "$code" = 200 ]
+stop ratelimit "$PID"
+
+# ---------------------------------------------------------------- faults
+start faults --scale 20 --rate-limit 0 --faults 500@2,drop@4,slow@5:300
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+check "fault run: request 1 answers 200" [ "$code" = 200 ]
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+check "--faults 500@2: request 2 answers 500" [ "$code" = 500 ]
+check "500 body is an api_error" jq -e '.error.type == "api_error" and (.error.message | length > 0)' "$B"
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+check "request 3 answers 200" [ "$code" = 200 ]
+curl -s -o /dev/null "${auth[@]}" "$URL/v1/customers?limit=1"
+check "drop@4 closes the connection without a response (curl exit 52)" [ $? = 52 ]
+start_ns=$(date +%s%N)
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers?limit=1")
+elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+check "slow@5:300 delays request 5 (${elapsed_ms} ms) and then answers 200" \
+    bash -c "[ $code = 200 ] && [ $elapsed_ms -ge 300 ]"
+stop faults "$PID"
+
+if [ "$FAILURES" -ne 0 ]; then
+    echo "sandbox smoke test: $FAILURES failure(s)" >&2
+    exit 1
+fi
+echo "sandbox smoke test: all checks passed"
