@@ -1,0 +1,52 @@
+// Package billtap is the Go binding of libbilltap, which extracts billing data
+// (customers, plans, subscriptions, transactions) from billing services such as
+// Stripe as normalized, exact records.
+//
+//	client, err := billtap.NewClient("stripe", billtap.Settings{"api_key": key})
+//	if err != nil { ... }
+//	defer client.Close()
+//	it := client.Customers(ctx, nil)
+//	defer it.Close()
+//	for it.Next() {
+//		c := it.Customer()
+//		fmt.Println(c.ID, c.CreatedAt)
+//	}
+//	if err := it.Err(); err != nil { ... }
+//
+// # Ownership
+//
+// A Client and an Iterator each own one C handle. Close frees it; Close is
+// idempotent, and a closed handle returns ErrClosed instead of crashing. A
+// finalizer frees a handle that was never closed, but only as a safety net:
+// C memory and sockets are invisible to the garbage collector, so close what
+// you open. An Iterator keeps its Client alive; closing a Client frees the
+// iterators still open on it. Records are plain Go values copied out of C as
+// soon as Next returns, so they outlive the iterator.
+//
+// # Goroutines
+//
+// A Client is safe for concurrent use: a mutex per Client serializes every
+// call into C on it and on its iterators, because the C client (and the
+// error state its iterators share) must be used by one thread at a time. A
+// Next that waits for the network therefore blocks other calls on the same
+// Client; use one Client per goroutine for parallel extraction. Distinct
+// clients are independent. An Iterator, like bufio.Scanner, is for one
+// goroutine, except Close, which may be called from any. No OS thread is
+// pinned: the C library keeps its error state per client, never per thread.
+//
+// # Cancellation
+//
+// The context given to Customers (and the other listing methods) bounds the
+// whole iteration. While Next is inside C, a goroutine watches ctx.Done() and
+// calls billtap_iter_cancel, which aborts the transfer; Next then returns
+// false and Err returns an *Error that matches both ErrCanceled and ctx.Err().
+// The watcher exits before Next returns. A canceled iterator stays canceled;
+// its Checkpoint stays valid, so resume with a new iterator.
+//
+// # Errors
+//
+// Failures are *Error values (Code, Message, HTTPStatus, RequestID,
+// ProviderCode), copied from the client right after the failing call. Test
+// them with errors.Is against the Err* sentinels and read details with
+// errors.As.
+package billtap

@@ -1,0 +1,3 @@
+module github.com/billtap/billtap/bindings/go
+
+go 1.19

@@ -1,0 +1,374 @@
+package billtap
+
+// #include <stdlib.h>
+// #include <billtap.h>
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+	"unsafe"
+)
+
+// Resource is what an iterator lists.
+type Resource int
+
+// The resources; values are those of billtap_resource.
+const (
+	ResourceCustomers     Resource = C.BILLTAP_RESOURCE_CUSTOMERS
+	ResourcePlans         Resource = C.BILLTAP_RESOURCE_PLANS
+	ResourceSubscriptions Resource = C.BILLTAP_RESOURCE_SUBSCRIPTIONS
+	ResourceTransactions  Resource = C.BILLTAP_RESOURCE_TRANSACTIONS
+)
+
+// String is the resource's name ("customers").
+func (r Resource) String() string {
+	if p := C.billtap_resource_name(C.billtap_resource(r)); p != nil {
+		return C.GoString(p)
+	}
+	return fmt.Sprintf("resource(%d)", int(r))
+}
+
+// kind is the kind of the records the resource lists.
+func (r Resource) kind() Kind { return Kind(r) } // the C enums share their values
+
+// ListOptions narrow or resume a listing. The zero value lists everything.
+type ListOptions struct {
+	// Since keeps only records created at or after it (whole seconds); the
+	// zero Time means no filter.
+	Since time.Time
+	// Checkpoint resumes after the last record an earlier iterator over the
+	// same provider and resource returned (see Iterator.Checkpoint). It
+	// carries that iterator's Since: give the same Since or none.
+	Checkpoint string
+}
+
+// Stats count the work an iterator has done.
+type Stats struct {
+	Requests uint64 // HTTP requests sent, retries included
+	Retries  uint64 // requests that were retries
+	Records  uint64 // records returned
+}
+
+// iterState is the part of an iterator its Client tracks, so that closing
+// the client can free it. The finalizer sits on Iterator, which nothing in
+// the client points to, so a forgotten iterator can still be collected.
+type iterState struct {
+	client *Client // keeps the client alive as long as the iterator
+	// ptr is written with client.mu and client.cmu held; read with either.
+	ptr *C.billtap_iter
+	// closeRequested (under client.cmu) tells a canceled Next that Close,
+	// not its context, stopped it.
+	closeRequested bool
+	stats          Stats // the final counts, once ptr is freed (under client.mu)
+}
+
+// requestClose stops a Next that may be running. Caller holds client.cmu,
+// which keeps ptr from being freed under billtap_iter_cancel.
+func (s *iterState) requestClose() {
+	s.closeRequested = true
+	if s.ptr != nil {
+		C.billtap_iter_cancel(s.ptr)
+	}
+}
+
+// free releases the C iterator. Caller holds client.mu.
+func (s *iterState) free() {
+	c := s.client
+	c.cmu.Lock()
+	ptr := s.ptr
+	s.ptr = nil
+	delete(c.iters, s)
+	c.cmu.Unlock()
+	if ptr != nil {
+		s.stats = readStats(ptr)
+		C.billtap_iter_free(ptr)
+	}
+}
+
+func (s *iterState) close() {
+	c := s.client
+	c.cmu.Lock()
+	if s.ptr == nil {
+		c.cmu.Unlock()
+		return
+	}
+	s.requestClose()
+	c.cmu.Unlock()
+
+	c.mu.Lock()
+	s.free()
+	c.mu.Unlock()
+}
+
+func readStats(ptr *C.billtap_iter) Stats {
+	var req, ret, rec C.uint64_t
+	C.billtap_iter_stats(&req, &ret, &rec, ptr)
+	return Stats{uint64(req), uint64(ret), uint64(rec)}
+}
+
+// Iterator lists the records of one resource, like bufio.Scanner:
+//
+//	it := client.Iterate(ctx, billtap.ResourcePlans, nil)
+//	defer it.Close()
+//	for it.Next() {
+//		rec := it.Record()
+//	}
+//	if err := it.Err(); err != nil { ... }
+//
+// An Iterator is for one goroutine at a time, except Close, which may be
+// called from any goroutine and cancels a Next in progress.
+type Iterator struct {
+	s        *iterState
+	ctx      context.Context
+	resource Resource
+	cur      Record
+	err      error
+	done     bool
+	opened   bool // Iterate got a C iterator
+}
+
+// Iterate lists a resource; Customers, Plans, Subscriptions and Transactions
+// are its typed forms. It makes no request: errors (a bad checkpoint, a
+// missing api_key) surface as Next returning false and Err. ctx bounds the
+// whole iteration. opts may be nil.
+func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *Iterator {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	it := &Iterator{s: &iterState{client: c}, ctx: ctx, resource: res}
+
+	var o C.billtap_iter_options
+	C.billtap_iter_options_init(&o, C.BILLTAP_ITER_OPTIONS_VERSION)
+	if opts != nil {
+		if !opts.Since.IsZero() {
+			o.since = C.int64_t(opts.Since.Unix())
+		}
+		if opts.Checkpoint != "" {
+			o.checkpoint = C.CString(opts.Checkpoint)
+			defer C.free(unsafe.Pointer(o.checkpoint))
+		}
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr == nil {
+		it.err = ErrClosed
+		return it
+	}
+	var ptr *C.billtap_iter
+	if rc := C.billtap_iter_new(&ptr, c.ptr, C.billtap_resource(res), &o); rc < 0 {
+		it.err = clientError(c.ptr, rc)
+		return it
+	}
+	c.cmu.Lock()
+	it.s.ptr = ptr
+	it.opened = true
+	c.iters[it.s] = struct{}{}
+	c.cmu.Unlock()
+	// The finalizer must not block the runtime's single finalizer goroutine
+	// on c.mu while another iterator of the client waits for the network.
+	runtime.SetFinalizer(it, func(it *Iterator) { go it.s.close() })
+	return it
+}
+
+// Next advances to the next record, fetching pages as needed. It returns
+// false at the end or on an error; Err tells which. After false, Next keeps
+// returning false: to retry after an error, start a new iterator from
+// Checkpoint.
+func (it *Iterator) Next() bool {
+	it.cur = nil
+	if it.err != nil || it.done {
+		return false
+	}
+	if err := it.ctx.Err(); err != nil {
+		it.err = &Error{Code: CodeCanceled, Message: it.prefix() + "canceled", cause: err}
+		return false
+	}
+	c := it.s.client
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ptr := it.s.ptr
+	if ptr == nil {
+		it.err = ErrClosed
+		return false
+	}
+	var rec *C.billtap_record
+	rc := next(it.ctx, &rec, ptr)
+	switch {
+	case rc == C.BILLTAP_ITEROVER:
+		it.done = true
+		return false
+	case rc < 0:
+		it.err = it.failure(rc)
+		return false
+	}
+	r, err := decode(rec)
+	if err == nil && r.RecordKind() != it.resource.kind() {
+		err = &Error{Code: CodeType, Message: fmt.Sprintf("got a %s", r.RecordKind())}
+	}
+	runtime.KeepAlive(it) // rec is freed with the iterator: keep it until decoded
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Message = it.prefix() + e.Message
+		}
+		it.err = err
+		return false
+	}
+	it.cur = r
+	return true
+}
+
+// next calls billtap_iter_next while a goroutine watches ctx and cancels
+// the call. The watcher ends before next returns, so it can neither leak nor
+// cancel an iterator that Close has freed (free needs client.mu, which the
+// caller holds throughout).
+func next(ctx context.Context, out **C.billtap_record, ptr *C.billtap_iter) C.int {
+	done := ctx.Done()
+	if done == nil { // context.Background and the like never cancel
+		return C.billtap_iter_next(out, ptr)
+	}
+	stop := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		select {
+		case <-done:
+			C.billtap_iter_cancel(ptr)
+		case <-stop:
+		}
+	}()
+	rc := C.billtap_iter_next(out, ptr)
+	close(stop)
+	<-exited
+	return rc
+}
+
+// failure copies the error of a failed next. Caller holds client.mu.
+func (it *Iterator) failure(rc C.int) error {
+	c := it.s.client
+	e := clientError(c.ptr, rc)
+	if Code(rc) == CodeCanceled {
+		c.cmu.Lock()
+		closing := it.s.closeRequested
+		c.cmu.Unlock()
+		if err := it.ctx.Err(); err != nil {
+			e.cause = err
+		} else if closing {
+			e.cause = ErrClosed
+		}
+	}
+	return e
+}
+
+func (it *Iterator) prefix() string {
+	return it.s.client.provider + ": " + it.resource.String() + ": "
+}
+
+// Record is the record the last successful Next returned, or nil. It is a
+// Customer, Plan, Subscription or Transaction value.
+func (it *Iterator) Record() Record { return it.cur }
+
+// Err is the error that stopped the iteration, or nil at a normal end.
+// A canceled context gives an *Error matching both ErrCanceled and
+// ctx.Err() (context.Canceled or context.DeadlineExceeded).
+func (it *Iterator) Err() error { return it.err }
+
+// Checkpoint is a token for the position after the last record returned
+// (or the start): printable ASCII to persist and pass as
+// ListOptions.Checkpoint, in this process or another. It stays valid after
+// an error or a cancellation; it is not available once the iterator is
+// closed.
+func (it *Iterator) Checkpoint() (string, error) {
+	c := it.s.client
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it.s.ptr == nil {
+		if !it.opened {
+			return "", it.err // Iterate failed: say why
+		}
+		return "", ErrClosed
+	}
+	var p *C.char
+	if rc := C.billtap_iter_checkpoint(&p, it.s.ptr); rc < 0 {
+		return "", clientError(c.ptr, rc)
+	}
+	cp := C.GoString(p)
+	runtime.KeepAlive(it)
+	return cp, nil
+}
+
+// Stats counts the work done so far; after Close, the final counts.
+func (it *Iterator) Stats() Stats {
+	c := it.s.client
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if it.s.ptr == nil {
+		return it.s.stats
+	}
+	st := readStats(it.s.ptr)
+	runtime.KeepAlive(it)
+	return st
+}
+
+// Close frees the C iterator. It is idempotent, always returns nil, and may
+// be called from another goroutine to cancel a running Next.
+func (it *Iterator) Close() error {
+	it.s.close()
+	runtime.SetFinalizer(it, nil)
+	return nil
+}
+
+// CustomerIterator lists customers; see Iterator.
+type CustomerIterator struct{ *Iterator }
+
+// PlanIterator lists plans; see Iterator.
+type PlanIterator struct{ *Iterator }
+
+// SubscriptionIterator lists subscriptions with their items; see Iterator.
+type SubscriptionIterator struct{ *Iterator }
+
+// TransactionIterator lists transactions; see Iterator.
+type TransactionIterator struct{ *Iterator }
+
+// Customers lists the customers. See Iterate.
+func (c *Client) Customers(ctx context.Context, opts *ListOptions) *CustomerIterator {
+	return &CustomerIterator{c.Iterate(ctx, ResourceCustomers, opts)}
+}
+
+// Plans lists the plans (Stripe: prices). See Iterate.
+func (c *Client) Plans(ctx context.Context, opts *ListOptions) *PlanIterator {
+	return &PlanIterator{c.Iterate(ctx, ResourcePlans, opts)}
+}
+
+// Subscriptions lists the subscriptions. See Iterate.
+func (c *Client) Subscriptions(ctx context.Context, opts *ListOptions) *SubscriptionIterator {
+	return &SubscriptionIterator{c.Iterate(ctx, ResourceSubscriptions, opts)}
+}
+
+// Transactions lists payments and refunds. See Iterate.
+func (c *Client) Transactions(ctx context.Context, opts *ListOptions) *TransactionIterator {
+	return &TransactionIterator{c.Iterate(ctx, ResourceTransactions, opts)}
+}
+
+// Customer is the current customer (the zero value after Next returned false).
+func (it *CustomerIterator) Customer() Customer { r, _ := it.cur.(Customer); return r }
+
+// Plan is the current plan (the zero value after Next returned false).
+func (it *PlanIterator) Plan() Plan { r, _ := it.cur.(Plan); return r }
+
+// Subscription is the current subscription (the zero value after Next
+// returned false).
+func (it *SubscriptionIterator) Subscription() Subscription {
+	r, _ := it.cur.(Subscription)
+	return r
+}
+
+// Transaction is the current transaction (the zero value after Next
+// returned false).
+func (it *TransactionIterator) Transaction() Transaction {
+	r, _ := it.cur.(Transaction)
+	return r
+}

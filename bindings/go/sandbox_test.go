@@ -1,0 +1,285 @@
+package billtap_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	billtap "github.com/billtap/billtap/bindings/go"
+)
+
+// The sandbox (tests/sandbox) is a fake Stripe that also writes the truth:
+// what a correct extraction must return. BILLTAP_SANDBOX names its binary.
+
+const sandboxKey = "sk_test_sandbox"
+
+type sandbox struct {
+	URL   string
+	Truth string // directory of the truth files
+	cmd   *exec.Cmd
+	errs  bytes.Buffer
+	mu    sync.Mutex
+}
+
+// startSandbox runs a sandbox with the given extra flags; stop it with stop.
+func startSandbox(args ...string) (*sandbox, error) {
+	bin := os.Getenv("BILLTAP_SANDBOX")
+	if bin == "" {
+		return nil, errNoSandbox
+	}
+	dir, err := os.MkdirTemp("", "billtap-go-truth-")
+	if err != nil {
+		return nil, err
+	}
+	sb := &sandbox{Truth: dir}
+	argv := append([]string{"--provider", "stripe", "--port", "0", "--seed", "42",
+		"--scale", "300", "--truth", dir}, args...)
+	sb.cmd = exec.Command(bin, argv...)
+	// An os.Pipe rather than StdoutPipe, so that Wait does not depend on
+	// our reader having finished.
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	sb.cmd.Stdout = w
+	sb.cmd.Stderr = &lockedWriter{&sb.mu, &sb.errs}
+	if err := sb.cmd.Start(); err != nil {
+		w.Close()
+		r.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	w.Close()
+	line := make(chan string, 1)
+	go func() {
+		br := bufio.NewReader(r)
+		s, _ := br.ReadString('\n')
+		line <- s
+		io.Copy(io.Discard, br) // whatever else it prints, until it exits
+		r.Close()
+	}()
+	select {
+	case s := <-line:
+		if !strings.HasPrefix(s, "listening on ") {
+			sb.stop()
+			return nil, fmt.Errorf("sandbox said %q; stderr: %s", s, sb.stderr())
+		}
+		sb.URL = strings.TrimSpace(strings.TrimPrefix(s, "listening on "))
+	case <-time.After(20 * time.Second):
+		sb.stop()
+		return nil, fmt.Errorf("sandbox did not start; stderr: %s", sb.stderr())
+	}
+	return sb, nil
+}
+
+var errNoSandbox = fmt.Errorf("BILLTAP_SANDBOX is not set (bindings/go/test.sh sets it)")
+
+// sandboxT starts a sandbox for one test and stops it when the test ends.
+func sandboxT(t *testing.T, args ...string) *sandbox {
+	t.Helper()
+	sb, err := startSandbox(args...)
+	if err == errNoSandbox {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.stop)
+	return sb
+}
+
+func (sb *sandbox) stop() {
+	if sb.cmd != nil && sb.cmd.Process != nil {
+		sb.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { sb.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			// It finishes a request delayed by --faults slow@ before
+			// exiting: don't wait seconds for an answer nobody reads.
+			sb.cmd.Process.Kill()
+			<-done
+		}
+	}
+	os.RemoveAll(sb.Truth)
+}
+
+func (sb *sandbox) stderr() string {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.errs.String()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// client opens a client on the sandbox; extra settings override the defaults.
+func (sb *sandbox) client(t testing.TB, extra billtap.Settings) *billtap.Client {
+	t.Helper()
+	s := billtap.Settings{"api_key": sandboxKey, "base_url": sb.URL}
+	for k, v := range extra {
+		s[k] = v
+	}
+	c, err := billtap.NewClient("stripe", s)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// truth is one truth file: the normalized JSON of each record, by id.
+type truth struct {
+	ids   []string // file order (sorted by id)
+	lines map[string]string
+}
+
+func (sb *sandbox) truth(t testing.TB, resource string) truth {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(sb.Truth, resource+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := truth{lines: map[string]string{}}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" {
+			continue
+		}
+		var head struct{ ID string }
+		if err := json.Unmarshal([]byte(line), &head); err != nil || head.ID == "" {
+			t.Fatalf("truth line without id: %.80s", line)
+		}
+		tr.ids = append(tr.ids, head.ID)
+		tr.lines[head.ID] = line
+	}
+	if len(tr.ids) == 0 {
+		t.Fatalf("empty truth file for %s", resource)
+	}
+	return tr
+}
+
+// sameJSON compares two JSON texts as values, numbers exactly.
+func sameJSON(a, b []byte) (bool, error) {
+	va, err := decodeJSON(a)
+	if err != nil {
+		return false, err
+	}
+	vb, err := decodeJSON(b)
+	if err != nil {
+		return false, err
+	}
+	return reflect.DeepEqual(va, vb), nil
+}
+
+func decodeJSON(b []byte) (interface{}, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v interface{}
+	err := d.Decode(&v)
+	return v, err
+}
+
+// collect drains an iterator into normalized JSON by id, failing on a
+// duplicate id.
+func collect(t testing.TB, it *billtap.Iterator, limit int) (map[string][]byte, []string) {
+	t.Helper()
+	got := map[string][]byte{}
+	var order []string
+	for (limit < 0 || len(order) < limit) && it.Next() {
+		rec := it.Record()
+		b := rec.JSON()
+		var head struct{ ID string }
+		if err := json.Unmarshal(b, &head); err != nil {
+			t.Fatalf("record JSON: %v: %s", err, b)
+		}
+		if _, dup := got[head.ID]; dup {
+			t.Fatalf("duplicate record %s", head.ID)
+		}
+		got[head.ID] = b
+		order = append(order, head.ID)
+	}
+	return got, order
+}
+
+// checkAgainstTruth compares records (normalized JSON by id) with a truth file.
+func checkAgainstTruth(t testing.TB, got map[string][]byte, tr truth) {
+	t.Helper()
+	if len(got) != len(tr.ids) {
+		t.Errorf("got %d records, truth has %d", len(got), len(tr.ids))
+	}
+	bad := 0
+	for _, id := range tr.ids {
+		b, ok := got[id]
+		if !ok {
+			t.Errorf("missing %s", id)
+			bad++
+		} else if same, err := sameJSON(b, []byte(tr.lines[id])); err != nil || !same {
+			t.Errorf("record %s differs (%v)\n got: %s\nwant: %s", id, err, b, tr.lines[id])
+			bad++
+		}
+		if bad > 5 {
+			t.Fatal("too many differences")
+		}
+	}
+	for id := range got {
+		if _, ok := tr.lines[id]; !ok {
+			t.Errorf("extra record %s", id)
+		}
+	}
+}
+
+// shared is the sandbox of the tests that need no faults.
+var shared struct {
+	once sync.Once
+	sb   *sandbox
+	err  error
+}
+
+func sharedSandbox(t *testing.T) *sandbox {
+	t.Helper()
+	shared.once.Do(func() { shared.sb, shared.err = startSandbox("--rate-limit", "0") })
+	if shared.err == errNoSandbox {
+		t.Skip(shared.err)
+	}
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.sb
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.sb != nil {
+		shared.sb.stop()
+	}
+	os.Exit(code)
+}
+
+// withTimeout is a context for one test, so a hang fails instead of
+// waiting for go test's global timeout.
+func withTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

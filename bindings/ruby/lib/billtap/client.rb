@@ -1,0 +1,136 @@
+# frozen_string_literal: true
+
+require "monitor"
+
+module Billtap
+  # A connection to one provider account: the provider, its settings and the HTTP state.
+  #
+  #   Billtap::Client.open(:stripe, api_key: key) do |client|
+  #     client.customers.each { |customer| ... }
+  #   end
+  #
+  # Calls on one client (and its iterators) are serialized by a lock, as the C library
+  # allows one thread per client at a time; use one client per thread to run in parallel.
+  class Client
+    RESOURCES = %i[customers plans subscriptions transactions].freeze
+
+    # Like new, but with a block: yields the client and closes it when the block ends,
+    # returning the block's value.
+    def self.open(provider, **settings)
+      client = new(provider, **settings)
+      return client unless block_given?
+
+      begin
+        yield client
+      ensure
+        client.close
+      end
+    end
+
+    # provider: :stripe, "stripe", ... (see Billtap.providers).
+    # settings: every key is passed to billtap_client_set with its value's to_s (nil
+    # restores the default), e.g. api_key:, base_url:, page_size:, timeout_ms:.
+    # Raises UnknownProviderError, SettingError.
+    def initialize(provider, **settings)
+      @lock = Monitor.new
+      out = FFI::MemoryPointer.new(:pointer)
+      rc = Native.billtap_client_new(out, provider.to_s, nil)
+      if rc == Native::EUNKNOWN_PROVIDER
+        # There is no client to carry a message: say here what the C error would have.
+        raise UnknownProviderError.new(
+          "unknown provider '#{provider}' (known: #{Billtap.providers.join(', ')})", code: rc
+        )
+      end
+      raise Error.from_code(rc) if rc.negative?
+
+      pointer = out.read_pointer
+      Handles.register_client(pointer.address, @lock)
+      @handle = ClientPointer.new(pointer)
+      @provider = Native.billtap_client_provider(@handle).dup.force_encoding(Encoding::UTF_8).freeze
+      settings.each { |key, value| set(key, value) }
+    rescue StandardError
+      close
+      raise
+    end
+
+    # The provider's registered name ("stripe").
+    attr_reader :provider
+
+    # Changes one setting (value's to_s; nil restores the default). Returns self.
+    # Raises SettingError for an unknown key or an invalid value.
+    def set(key, value)
+      native do |client|
+        rc = Native.billtap_client_set(client, key.to_s, value&.to_s)
+        raise Error.from_client(client, rc) if rc.negative?
+      end
+      self
+    end
+    alias []= set
+
+    # An Enumerable over one resource; each #each runs a new iteration (see Listing).
+    # since: only records created at or after it (Time, Integer Unix seconds, Date or an
+    # RFC 3339 String). checkpoint: a token from Listing#checkpoint or Iterator#checkpoint
+    # to resume after.
+    def list(resource, since: nil, checkpoint: nil)
+      Listing.new(self, resource, since: since, checkpoint: checkpoint)
+    end
+
+    RESOURCES.each do |resource|
+      define_method(resource) { |since: nil, checkpoint: nil| list(resource, since: since, checkpoint: checkpoint) }
+    end
+
+    # An explicit iterator (next_record / checkpoint / close), for callers that pace the
+    # iteration themselves. With a block, yields it and closes it afterwards.
+    def iterator(resource, since: nil, checkpoint: nil)
+      iterator = Iterator.new(self, resource, since: since, checkpoint: checkpoint)
+      return iterator unless block_given?
+
+      begin
+        yield iterator
+      ensure
+        iterator.close
+      end
+    end
+
+    # Frees the C client, and makes every later call on it and on its iterators raise
+    # ClosedError. Idempotent. The C library needs a client to outlive its iterators, so
+    # while one is still open (held somewhere, or dropped but not yet collected) the C
+    # client is freed right after the last of them is closed or collected.
+    def close
+      @lock.synchronize do
+        return unless @handle
+
+        @handle.free
+        @handle = nil
+      end
+      nil
+    end
+
+    def closed?
+      @handle.nil?
+    end
+
+    def inspect
+      "#<#{self.class} #{@provider}#{' (closed)' if closed?}>"
+    end
+
+    # Runs the block with the C client under the client's lock; raises ClosedError after
+    # close. Everything that calls into C on this client or its iterators goes through here.
+    # @api private
+    def native
+      @lock.synchronize do
+        raise ClosedError.new("billtap: client is closed", code: Native::EUSAGE) unless @handle
+
+        Handles.drain(@handle.address)
+        yield @handle
+      end
+    end
+
+    # Runs the block under the client's lock, open or closed (Iterator#close needs it
+    # after Client#close too).
+    # @api private
+    def synchronize(&block)
+      @lock.synchronize(&block)
+    end
+  end
+end

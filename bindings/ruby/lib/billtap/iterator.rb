@@ -1,0 +1,189 @@
+# frozen_string_literal: true
+
+module Billtap
+  # One pass over one resource, driven by the caller: next_record until nil, saving
+  # #checkpoint whenever the work done so far is safe.
+  #
+  #   client.iterator(:customers, checkpoint: saved) do |it|
+  #     while (customer = it.next_record)
+  #       handle(customer)
+  #       save(it.checkpoint) if it.stats.records % 100 == 0
+  #     end
+  #   end
+  #
+  # Holds its client (which stays alive as long as the iterator does). Close it when done;
+  # garbage collection frees a forgotten one eventually.
+  class Iterator
+    include Enumerable
+
+    # Work done so far (billtap_iter_stats): HTTP requests sent, retries, records returned.
+    Stats = Struct.new(:requests, :retries, :records, keyword_init: true)
+
+    attr_reader :client, :resource
+
+    # See Client#iterator.
+    def initialize(client, resource, since: nil, checkpoint: nil)
+      @client = client
+      @resource = Iterator.resource_name(resource)
+      @reader = Record::Reader.new
+      @out = FFI::MemoryPointer.new(:pointer)
+      # cancel may come from another thread while next_record holds the client's lock;
+      # this small lock only keeps close from freeing the handle under it.
+      @cancel_lock = Mutex.new
+      resource_value = Iterator.resource_value(@resource)
+      options = Iterator.options(since, checkpoint)
+      client.native do |native_client|
+        rc = Native.billtap_iter_new(@out, native_client, resource_value, options)
+        raise Error.from_client(native_client, rc) if rc.negative?
+
+        pointer = @out.read_pointer
+        Handles.register_iter(pointer.address, native_client.address)
+        @handle = IterPointer.new(pointer)
+      end
+    end
+
+    # The next record (a frozen Record), or nil when there are no more. Raises
+    # Billtap::Error subclasses; after one, the checkpoint still marks the last record
+    # returned, and calling again retries (DataError repeats: the same data would come).
+    def next_record
+      native do |client, iter|
+        rc = Native.billtap_iter_next(@out, iter)
+        return @reader.read(@out.read_pointer) if rc == Native::OK
+        return nil if rc == Native::ITEROVER
+
+        raise Error.from_client(client, rc)
+      end
+    end
+
+    # Yields the remaining records; without a block, an Enumerator. Does not close.
+    def each
+      return enum_for(__method__) unless block_given?
+
+      while (record = next_record)
+        yield record
+      end
+      self
+    end
+
+    # A token for the position after the last record returned: persist it and pass it as
+    # checkpoint: to resume, in this process or another. A String of printable ASCII.
+    def checkpoint
+      native do |client, iter|
+        out = FFI::MemoryPointer.new(:pointer)
+        rc = Native.billtap_iter_checkpoint(out, iter)
+        raise Error.from_client(client, rc) if rc.negative?
+
+        out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze
+      end
+    end
+
+    def stats
+      native do |client, iter|
+        counts = FFI::MemoryPointer.new(:uint64, 3)
+        rc = Native.billtap_iter_stats(counts, counts + 8, counts + 16, iter)
+        raise Error.from_client(client, rc) if rc.negative?
+
+        requests, retries, records = counts.read_array_of_uint64(3)
+        Stats.new(requests: requests, retries: retries, records: records).freeze
+      end
+    end
+
+    # Stops a next_record running in another thread (it raises CanceledError), and every
+    # later one. Safe from any thread; the checkpoint stays valid.
+    def cancel
+      @cancel_lock.synchronize do
+        Native.billtap_iter_cancel(@handle) if @handle
+      end
+      nil
+    end
+
+    # Frees the C iterator now. Idempotent; works after Client#close too (and lets a
+    # closed client's C handle go, if this was its last iterator).
+    def close
+      return if @handle.nil?
+
+      @client.synchronize do
+        @cancel_lock.synchronize do
+          @handle&.free
+          @handle = nil
+        end
+      end
+      nil
+    end
+
+    # True after close, or after the client's close.
+    def closed?
+      @handle.nil? || @client.closed?
+    end
+
+    def inspect
+      "#<#{self.class} #{@client.provider} #{@resource}#{' (closed)' if closed?}>"
+    end
+
+    class << self
+      # :customers from :customers, "customers"; ArgumentError for anything else.
+      # @api private
+      def resource_name(resource)
+        resource_value(resource)
+        resource.to_sym
+      end
+
+      # @api private
+      def resource_value(resource)
+        out = FFI::MemoryPointer.new(:int)
+        rc = Native.billtap_resource_from_name(out, resource.to_s)
+        raise ArgumentError, "unknown resource #{resource.inspect} (known: #{Client::RESOURCES.join(', ')})" if rc.negative?
+
+        out.read_int
+      end
+
+      # @api private
+      def options(since, checkpoint)
+        options = Native::IterOptions.new
+        rc = Native.billtap_iter_options_init(options, Native::ITER_OPTIONS_VERSION)
+        raise Error.from_code(rc) if rc.negative?
+
+        options[:since] = since.nil? ? Native::TIME_NONE : unix_time(since)
+        options.checkpoint = checkpoint&.to_s
+        options
+      end
+
+      # @api private
+      def unix_time(value)
+        case value
+        when Integer then value
+        when Time then value.to_i
+        when String then parse_time(value)
+        else
+          # A Date (without a time) means midnight UTC, as billtap_time_parse reads
+          # "2024-05-01"; Date#to_time would use the local zone.
+          if defined?(::DateTime) && value.is_a?(::DateTime) then value.to_time.to_i
+          elsif defined?(::Date) && value.is_a?(::Date) then Time.utc(value.year, value.month, value.day).to_i
+          elsif value.respond_to?(:to_time) then value.to_time.to_i
+          else raise ArgumentError, "since: expected a Time, Date, Integer or String, got #{value.class}"
+          end
+        end
+      end
+
+      private
+
+      def parse_time(text)
+        out = FFI::MemoryPointer.new(:int64)
+        rc = Native.billtap_time_parse(out, text)
+        raise ArgumentError, "since: cannot read #{text.inspect} as a time" if rc.negative?
+
+        out.read_int64
+      end
+    end
+
+    private
+
+    def native
+      @client.native do |client|
+        raise ClosedError.new("billtap: iterator is closed", code: Native::EUSAGE) unless @handle
+
+        yield client, @handle
+      end
+    end
+  end
+end

@@ -1,0 +1,102 @@
+# frozen_string_literal: true
+
+require "json"
+require "tmpdir"
+require "fileutils"
+require "io/wait"
+
+# One billtap-sandbox process (BILLTAP_SANDBOX), listening on 127.0.0.1 on a free port,
+# with its truth files in a temporary directory. Stopped with SIGTERM by #stop.
+class Sandbox
+  API_KEY = "sk_test_sandbox"
+  RESOURCES = %w[customers plans subscriptions transactions].freeze
+  STARTUP_TIMEOUT = 20
+
+  attr_reader :url, :truth_dir
+
+  # The sandbox most tests share (no faults, no rate limit), started on first use.
+  def self.shared
+    @shared ||= new.tap { |sandbox| Minitest.after_run { sandbox.stop } }
+  end
+
+  # A sandbox of its own, stopped when the block ends.
+  def self.with(**options)
+    sandbox = new(**options)
+    yield sandbox
+  ensure
+    sandbox&.stop
+  end
+
+  def initialize(faults: nil, rate_limit: 0, scale: 300)
+    binary = ENV.fetch("BILLTAP_SANDBOX") { raise "BILLTAP_SANDBOX is not set (use test/run BUILD_DIR)" }
+    @truth_dir = Dir.mktmpdir("billtap-ruby-truth")
+    args = [binary, "--provider", "stripe", "--port", "0", "--seed", "42", "--scale", scale.to_s,
+            "--truth", @truth_dir, "--rate-limit", rate_limit.to_s]
+    args += ["--faults", faults] if faults
+    reader, writer = IO.pipe
+    @pid = Process.spawn(*args, out: writer, err: File.join(@truth_dir, "stderr.log"))
+    writer.close
+    @url = read_url(reader)
+    # Keep the pipe open: closing it would make the sandbox's later prints fail.
+    @stdout = reader
+  rescue StandardError
+    stop
+    raise
+  end
+
+  # The normalized records the sandbox holds, one Hash per truth-file line, sorted by id.
+  def truth(resource)
+    @truth ||= {}
+    @truth[resource.to_s] ||=
+      File.foreach(File.join(@truth_dir, "#{resource}.jsonl")).map { |line| JSON.parse(line) }.freeze
+  end
+
+  # A client for this sandbox; extra settings are passed on.
+  def client(**settings, &block)
+    Billtap::Client.open(:stripe, api_key: API_KEY, base_url: url, **settings, &block)
+  end
+
+  def stop
+    if @pid
+      begin
+        Process.kill("TERM", @pid)
+        unless wait_for_exit(5)
+          Process.kill("KILL", @pid)
+          Process.wait(@pid)
+        end
+      rescue Errno::ESRCH, Errno::ECHILD
+        nil
+      end
+      @pid = nil
+    end
+    @stdout&.close
+    @stdout = nil
+    FileUtils.remove_entry(@truth_dir) if @truth_dir && File.directory?(@truth_dir)
+  end
+
+  private
+
+  def read_url(reader)
+    unless reader.wait_readable(STARTUP_TIMEOUT) && (line = reader.gets)
+      raise "billtap-sandbox printed nothing in #{STARTUP_TIMEOUT} s: #{stderr_log}"
+    end
+    line[%r{\Alistening on (http://127\.0\.0\.1:\d+)}, 1] or
+      raise "unexpected first line from billtap-sandbox: #{line.inspect} #{stderr_log}"
+  end
+
+  def stderr_log
+    File.read(File.join(@truth_dir, "stderr.log"))
+  rescue SystemCallError
+    ""
+  end
+
+  def wait_for_exit(seconds)
+    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
+    while Process.clock_gettime(Process::CLOCK_MONOTONIC) < deadline
+      return true if Process.wait(@pid, Process::WNOHANG)
+
+      sleep 0.02
+    end
+    false
+  end
+end

@@ -1,0 +1,154 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "date"
+
+class TestRecords < Minitest::Test
+  include SandboxTest
+
+  Sandbox::RESOURCES.each do |resource|
+    define_method("test_#{resource}_equal_the_truth") do
+      records = sandbox.client { |client| client.list(resource).to_a }
+      refute_empty truth(resource)
+      assert_equal truth(resource).size, records.size
+      assert_no_duplicate_ids(records)
+      assert_equal truth(resource), hashes(records)
+    end
+  end
+
+  # to_h is built from the typed accessors; the C library's own JSON is the other path.
+  def test_to_h_equals_the_c_libraries_json
+    sandbox.client do |client|
+      Sandbox::RESOURCES.each do |resource|
+        checked = 0
+        client.native do |native_client|
+          out = FFI::MemoryPointer.new(:pointer)
+          iter_out = FFI::MemoryPointer.new(:pointer)
+          rc = Billtap::Native.billtap_iter_new(iter_out, native_client,
+                                                Billtap::Iterator.resource_value(resource), nil)
+          assert_equal 0, rc
+          iter = iter_out.read_pointer
+          reader = Billtap::Record::Reader.new
+          begin
+            while Billtap::Native.billtap_iter_next(out, iter).zero?
+              record = out.read_pointer
+              json = Billtap::Native.billtap_record_json(record, nil).read_string
+              assert_equal JSON.parse(json.force_encoding("UTF-8")), reader.read(record).to_h
+              checked += 1
+            end
+          ensure
+            Billtap::Native.billtap_iter_free(iter)
+          end
+        end
+        assert_equal truth(resource).size, checked
+      end
+    end
+  end
+
+  def test_records_are_frozen_with_typed_values
+    customer, plans, subscription, transaction = sandbox.client do |client|
+      [client.customers.first, client.plans.to_a, client.subscriptions.first, client.transactions.first]
+    end
+    [customer, subscription, transaction, *plans].each do |record|
+      assert_predicate record, :frozen?
+      assert_raises(FrozenError) { record.instance_variable_set(:@x, 1) }
+    end
+    assert_instance_of Billtap::Customer, customer
+    assert_match(/\Acus_/, customer.id)
+    assert_predicate customer.id, :frozen?
+    assert_equal Encoding::UTF_8, customer.id.encoding
+    assert_instance_of Time, customer.created_at
+    assert_predicate customer.created_at, :utc?
+    assert_predicate customer.created_at, :frozen?
+    assert_equal false, customer.deleted
+    assert_equal false, customer.deleted?
+
+    assert_instance_of Billtap::Subscription, subscription
+    refute_empty subscription.items
+    assert_predicate subscription.items, :frozen?
+    item = subscription.items.first
+    assert_instance_of Billtap::SubscriptionItem, item
+    assert_instance_of Billtap::Money, item.amount if item.amount
+    assert_includes [true, false], subscription.cancel_at_period_end?
+
+    assert_instance_of Billtap::Transaction, transaction
+    assert_instance_of Billtap::Money, transaction.amount
+    assert_equal transaction.currency, transaction.amount.currency
+    assert_equal transaction.currency_exponent, transaction.amount.exponent
+    assert_kind_of Integer, transaction.amount.minor_units
+    assert_instance_of Billtap::Money, transaction.refunded_amount
+    assert_includes %w[payment refund], transaction.kind
+
+    # A plan without a flat price has a null amount: nil, not a Money of nil.
+    plans.each do |plan|
+      truth_plan = truth(:plans).find { |h| h["id"] == plan.id }
+      if truth_plan["amount"].nil?
+        assert_nil plan.amount
+      else
+        assert_equal truth_plan["amount"], plan.amount.minor_units
+      end
+    end
+  end
+
+  def test_money_values_match_the_truth_exactly
+    transactions = sandbox.client { |client| client.transactions.to_a }
+    by_id = truth(:transactions).to_h { |h| [h["id"], h] }
+    transactions.each do |t|
+      expected = by_id.fetch(t.id)
+      exact = BigDecimal(expected["amount"]) / (10**expected["currency_exponent"])
+      assert_equal exact, t.amount.to_d
+      assert_equal expected["currency"], t.amount.to_s.split(" ").last
+    end
+  end
+
+  def test_raw_is_the_providers_object
+    customer, subscription = sandbox.client { |client| [client.customers.first, client.subscriptions.first] }
+    raw = customer.raw
+    assert_instance_of Hash, raw
+    assert_predicate raw, :frozen?
+    assert_equal customer.id, raw["id"]
+    assert_equal "customer", raw["object"]
+    assert_equal customer.created_at.to_i, raw["created"]
+    assert_equal "subscription", subscription.raw["object"]
+  end
+
+  def test_to_json_and_readers_agree_with_to_h
+    subscription = sandbox.client { |client| client.subscriptions.first }
+    assert_equal subscription.to_h, JSON.parse(subscription.to_json)
+    assert_equal subscription.to_h, JSON.parse(JSON.generate([subscription])).first
+    Billtap::Subscription.field_names.each do |name|
+      value = subscription.public_send(name)
+      assert_same value, subscription[name]
+      assert_same value, subscription[name.to_sym]
+    end
+    assert_raises(KeyError) { subscription[:nope] }
+    assert_equal "subscription", subscription.to_h["object"]
+    assert_equal subscription.items.map(&:to_h), subscription.to_h["items"]
+  end
+
+  def test_records_compare_by_value
+    a, b = sandbox.client { |client| [client.customers.first, client.customers.first] }
+    refute_same a, b
+    assert_equal a, b
+    assert_equal a.hash, b.hash
+    assert_equal 1, [a, b].uniq.size
+  end
+
+  def test_since_filters_by_creation_time
+    times = truth(:customers).map { |h| Time.iso8601(h["created_at"]) }.sort
+    since = times[times.size / 2]
+    expected = truth(:customers).select { |h| Time.iso8601(h["created_at"]) >= since }
+    sandbox.client do |client|
+      [since, since.to_i, since.utc.iso8601, since.getlocal("+05:00")].each do |form|
+        got = client.customers(since: form).to_a
+        assert_equal expected, hashes(got), "since: #{form.inspect}"
+      end
+      day = Date.new(since.year, since.month, since.day)
+      midnight = Time.utc(day.year, day.month, day.day)
+      assert_equal truth(:customers).count { |h| Time.iso8601(h["created_at"]) >= midnight },
+                   client.customers(since: day).count, "a Date is midnight UTC"
+      assert_raises(ArgumentError) { client.customers(since: "not a time").first }
+      assert_raises(ArgumentError) { client.customers(since: 1.5).first }
+    end
+  end
+end
