@@ -55,6 +55,8 @@ static void global_init_once(void)
 	}
 	pthread_mutex_lock(&registry_lock);
 	init_status = add_locked(&bt_provider_stripe);
+	if (init_status == 0)
+		init_status = add_locked(&bt_provider_paypal);
 	pthread_mutex_unlock(&registry_lock);
 }
 

@@ -393,6 +393,10 @@ typedef struct billtap_setting_def {
 /** stream_response: the response was consumed without advancing (e.g. token refreshed):
  *  ask stream_request again, which will rebuild the request. */
 #define BILLTAP_PROVIDER_RETRY 3
+/** stream_request: no request needed: the stream has records ready (built from earlier
+ *  responses); the engine calls stream_response with req and resp NULL to collect them.
+ *  Lets a stream hand over a large derived result in batches instead of all at once. */
+#define BILLTAP_PROVIDER_LOCAL 4
 
 /** classify_response results. */
 #define BILLTAP_CLASSIFY_DEFAULT 0 /**< engine rules: retry 408, 429, 5xx; else final */
@@ -440,14 +444,15 @@ typedef struct billtap_provider {
 
 	/**
 	 * Required: fills req (fresh, empty) with the next request. Returns 0, BILLTAP_ITEROVER
-	 * when the stream is finished, BILLTAP_PROVIDER_WAIT (see BILLTAP_PROVIDER_CONCURRENT),
-	 * or a negative error.
+	 * when the stream is finished, BILLTAP_PROVIDER_LOCAL (records ready without a request),
+	 * BILLTAP_PROVIDER_WAIT (see BILLTAP_PROVIDER_CONCURRENT), or a negative error.
 	 */
 	int (*stream_request)(billtap_request *req, void *stream, billtap_ctx *ctx);
 
 	/**
-	 * Required: consumes the response to req (any HTTP status classify left final),
-	 * pushes records and marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
+	 * Required: consumes the response to req (any HTTP status classify left final), or,
+	 * after BILLTAP_PROVIDER_LOCAL, is called with req and resp NULL; pushes records and
+	 * marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
 	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
 	 * error the engine may call stream_request again (the host retries), so do not advance
 	 * on failure.

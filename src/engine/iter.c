@@ -186,16 +186,19 @@ static int fetch(billtap_iter *it)
 		                         "provider asked to wait with no request in flight");
 	if (rc < 0)
 		return it->client->err_code == rc ? rc : billtap_ctx_error(&ctx, rc, NULL);
-	if (!it->req.url.len)
-		return billtap_ctx_error(&ctx, BILLTAP_EUSAGE, "provider built a request without URL");
-
-	rc = bt_transfer(it);
-	if (rc < 0)
-		return rc;
+	int local = rc == BILLTAP_PROVIDER_LOCAL;
+	if (!local) {
+		if (rc != 0 || !it->req.url.len)
+			return billtap_ctx_error(&ctx, BILLTAP_EUSAGE,
+			                         "provider built no request (or returned an unknown code)");
+		if ((rc = bt_transfer(it)) < 0)
+			return rc;
+	}
 
 	billtap_sink sink = { it };
 	size_t before = it->q_len;
-	rc = p->stream_response(it->stream, &it->req, &it->resp, &sink, &ctx);
+	rc = local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)
+	           : p->stream_response(it->stream, &it->req, &it->resp, &sink, &ctx);
 	if (rc == BILLTAP_PROVIDER_RETRY) {
 		bt_queue_truncate(it, before);
 		if (++it->provider_retries > MAX_PROVIDER_RETRIES)

@@ -5,5 +5,6 @@
 #include "billtap/provider.h"
 
 extern const billtap_provider bt_provider_stripe;
+extern const billtap_provider bt_provider_paypal;
 
 #endif

@@ -1,0 +1,421 @@
+/*
+ * PayPal (REST: OAuth2, Catalog Products, Subscriptions, Transaction Search).
+ *
+ * Every stream first makes sure the client's session holds a live OAuth token (fetched
+ * with client_id/client_secret, kept until shortly before expires_in, fetched again after
+ * a 401 for an expired token), then:
+ *   plans          products, plan pages, each plan's details      (paypal_catalog.c)
+ *   transactions   transaction-search windows                     (paypal_search.c)
+ *   subscriptions  search windows for ids, then each subscription (paypal_subs.c)
+ *   customers      the same, collecting payers, then the payers   (paypal_subs.c)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/builtin.h"
+#include "providers/paypal.h"
+
+static const billtap_setting_def paypal_settings[] = {
+	{ "client_id", BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "REST app client id" },
+	{ "client_secret", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
+	  "REST app secret" },
+	{ "base_url", BILLTAP_SETTING_URL, "https://api-m.paypal.com", 0, 0,
+	  "API origin (https://api-m.sandbox.paypal.com for PayPal's sandbox)" },
+	{ "history_start", 0, NULL, 0, 0,
+	  "oldest transaction time to search (RFC 3339 or YYYY-MM-DD); default and limit: three "
+	  "years ago" },
+	{ "lag_seconds", BILLTAP_SETTING_INT, "10800", 0, 7 * 86400,
+	  "how far behind now the search stops: PayPal takes up to three hours to list a "
+	  "transaction" },
+	{ "subscription_ids", 0, NULL, 0, 0,
+	  "subscription ids (I-...) known to the host, comma-separated: PayPal cannot list "
+	  "subscriptions that were never charged" },
+	{ "page_size", BILLTAP_SETTING_INT, "500", 1, 500, "transaction search rows per request" },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+/* ---- session: the token ---- */
+
+static int session_new(void **out, billtap_ctx *ctx)
+{
+	*out = calloc(1, sizeof(pp_session));
+	return *out ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+}
+
+static void drop_token(pp_session *session)
+{
+	if (session->token) {
+		memset(session->token, 0, strlen(session->token)); /* a bearer secret */
+		free(session->token);
+	}
+	session->token = NULL;
+}
+
+static void session_free(void *p)
+{
+	if (!p)
+		return;
+	drop_token(p);
+	free(p);
+}
+
+static int token_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
+{
+	int rc = billtap_request_set_url(req, s->base_url, "/v1/oauth2/token");
+	(void)(rc < 0 || (rc = billtap_request_set_method(req, BILLTAP_HTTP_POST)) < 0 ||
+	       (rc = billtap_request_set_basic_auth(req, s->client_id, s->client_secret)) < 0 ||
+	       (rc = billtap_request_add_header(req, "Accept", "application/json")) < 0 ||
+	       (rc = billtap_request_add_form(req, "grant_type", "client_credentials")) < 0);
+	billtap_request_set_tag(req, TAG_TOKEN);
+	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the token request") : 0;
+}
+
+static int token_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                          billtap_ctx *ctx)
+{
+	int rc = pp_parse(s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	billtap_json_ref root = billtap_json_root(s->doc);
+	int64_t ttl;
+	int oom = 0;
+	char *token = pp_strdup(s->doc, billtap_json_get(s->doc, root, "access_token"), &oom);
+	if (!token || billtap_json_int(&ttl, s->doc, billtap_json_get(s->doc, root, "expires_in")) < 0 ||
+	    ttl < 1) {
+		free(token);
+		return billtap_ctx_http_error(ctx, oom ? BILLTAP_ENOMEM : BILLTAP_EDATA, req, resp,
+		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
+		                              "token response lacks access_token or expires_in");
+	}
+	drop_token(s->session);
+	s->session->token = token;
+	/* Renew a little early (a fifth of the lifetime, at most five minutes) so a token
+	 * never expires between our check and PayPal's. */
+	int64_t margin = ttl / 5 < 300 ? ttl / 5 : 300;
+	s->session->refresh_at = billtap_ctx_now(ctx) + ttl - margin;
+	return 0;
+}
+
+/* ---- helpers shared by the stream parts ---- */
+
+int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag)
+{
+	int rc = billtap_request_set_url(req, s->base_url, path);
+	if (rc == 0)
+		rc = billtap_request_set_bearer(req, s->session->token);
+	if (rc == 0)
+		rc = billtap_request_add_header(req, "Accept", "application/json");
+	billtap_request_set_tag(req, tag);
+	return rc;
+}
+
+int pp_push_marked(billtap_sink *sink, billtap_record *rec, char prefix, billtap_ctx *ctx)
+{
+	const char *id = billtap_record_id(rec);
+	size_t n = strlen(id) + 3;
+	char *mark = malloc(n);
+	if (!mark) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	snprintf(mark, n, "%c:%s", prefix, id);
+	int rc = billtap_sink_push(sink, rec);
+	if (rc == 0 && (rc = billtap_sink_mark(sink, mark)) < 0)
+		billtap_ctx_error(ctx, rc, "cannot mark the position");
+	free(mark);
+	return rc;
+}
+
+/* PayPal's two error envelopes: {name, message, debug_id, details[]} from the APIs and
+ * {error, error_description} from OAuth (and some 401s). */
+int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+             billtap_ctx *ctx)
+{
+	size_t len;
+	const char *body = billtap_response_body(resp, &len);
+	int status = billtap_response_status(resp);
+	char code[96] = "", message[512] = "", debug[96] = "";
+	const char *header_id = billtap_response_header(resp, "Paypal-Debug-Id");
+	if (billtap_json_parse(s->doc, body, len) == 0) {
+		billtap_json_ref root = billtap_json_root(s->doc), c, m;
+		size_t n;
+		if ((c = billtap_json_get(s->doc, root, "name")) != BILLTAP_JSON_NONE) {
+			m = billtap_json_get(s->doc, root, "message");
+		} else {
+			c = billtap_json_get(s->doc, root, "error");
+			m = billtap_json_get(s->doc, root, "error_description");
+		}
+		billtap_json_str_decode(code, sizeof code, &n, s->doc, c);
+		billtap_json_str_decode(message, sizeof message, &n, s->doc, m);
+		billtap_json_str_decode(debug, sizeof debug, &n, s->doc,
+		                        billtap_json_get(s->doc, root, "debug_id"));
+		/* The first detail says which field and why, e.g. the 31-day rule. */
+		billtap_json_ref d = billtap_json_first(s->doc, billtap_json_get(s->doc, root, "details"));
+		char field[96] = "", issue[256] = "";
+		billtap_json_str_decode(field, sizeof field, &n, s->doc, billtap_json_get(s->doc, d, "field"));
+		billtap_json_str_decode(issue, sizeof issue, &n, s->doc,
+		                        billtap_json_get(s->doc, d, "description"));
+		if (!issue[0])
+			billtap_json_str_decode(issue, sizeof issue, &n, s->doc,
+			                        billtap_json_get(s->doc, d, "issue"));
+		if (issue[0]) {
+			size_t at = strlen(message);
+			snprintf(message + at, sizeof message - at, "%s%s%s%s", at ? " (" : "(",
+			         field[0] ? field : "", field[0] ? ": " : "", issue);
+			at = strlen(message);
+			snprintf(message + at, sizeof message - at, ")");
+		}
+	}
+	if (!message[0]) {
+		size_t i = 0;
+		for (; i < len && i < 160; i++)
+			message[i] = (body[i] >= 0x20 && body[i] < 0x7f) ? body[i] : '?';
+		message[i] = '\0';
+		if (!i)
+			snprintf(message, sizeof message, "empty response body");
+	}
+	int rc = status == 200 ? BILLTAP_EDATA : billtap_http_status_error(status);
+	return billtap_ctx_http_error(ctx, rc, req, resp, debug[0] ? debug : header_id,
+	                              code[0] ? code : NULL, message);
+}
+
+/* Parses a 200 answer into s->doc, or turns any other into the client's error. */
+int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+             billtap_ctx *ctx)
+{
+	if (billtap_response_status(resp) != 200)
+		return pp_error(s, req, resp, ctx);
+	size_t len;
+	const char *body = billtap_response_body(resp, &len);
+	if (billtap_json_parse(s->doc, body, len) < 0) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "response is not valid JSON: %s", billtap_json_error(s->doc));
+		return billtap_ctx_http_error(ctx, BILLTAP_EPARSE, req, resp,
+		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL, msg);
+	}
+	return 0;
+}
+
+/* ---- streams ---- */
+
+static char *dup_setting(billtap_ctx *ctx, const char *key)
+{
+	const char *v = billtap_ctx_setting(ctx, key);
+	return v && *v ? strdup(v) : NULL;
+}
+
+static void stream_free(void *p)
+{
+	pp_stream *s = p;
+	if (!s)
+		return;
+	free(s->base_url);
+	free(s->client_id);
+	if (s->client_secret)
+		memset(s->client_secret, 0, strlen(s->client_secret));
+	free(s->client_secret);
+	billtap_json_free(s->doc);
+	for (size_t i = 0; i < s->products.count; i++)
+		free(s->product_names[i]);
+	free(s->product_names);
+	pp_map_free(&s->products);
+	for (size_t i = 0; i < s->plan_count; i++)
+		free(s->plan_queue[i]);
+	free(s->plan_queue);
+	pp_map_free(&s->seen);
+	pp_subs_free(s);
+	free(s);
+}
+
+/* subscription_ids: "I-ABC, I-DEF" */
+static int add_known_ids(pp_stream *s, const char *list, billtap_ctx *ctx)
+{
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, ", \t");
+		size_t n = strcspn(p, ", \t");
+		if (!n)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			char c = p[i];
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			      c == '-' || c == '_'))
+				return billtap_ctx_error(ctx, BILLTAP_ESETTING,
+				                         "setting subscription_ids: ids are letters, digits "
+				                         "and dashes, separated by commas");
+		}
+		int added;
+		if (pp_map_add(&s->subscriptions, p, n, &added) == (size_t)-1)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		p += n;
+	}
+	return 0;
+}
+
+/* The first second to search: history_start, or since when later; never older than
+ * PayPal keeps. */
+static int search_start(int64_t *out, const billtap_stream_params *params, billtap_ctx *ctx)
+{
+	int64_t now = billtap_ctx_now(ctx);
+	int64_t oldest = now - (int64_t)PP_HISTORY_MAX_DAYS * 86400;
+	int64_t start = now - (int64_t)PP_HISTORY_DEFAULT_DAYS * 86400;
+	const char *history = billtap_ctx_setting(ctx, "history_start");
+	if (history && *history) {
+		if (billtap_time_parse(&start, history) < 0)
+			return billtap_ctx_error(ctx, BILLTAP_ESETTING,
+			                         "setting history_start: not a date or RFC 3339 time");
+		if (start < oldest)
+			return billtap_ctx_error(ctx, BILLTAP_ESETTING,
+			                         "setting history_start: more than three years ago; PayPal's "
+			                         "transaction search keeps three years");
+	}
+	if (params->since != BILLTAP_TIME_NONE && params->since > start)
+		start = params->since;
+	*out = start;
+	return 0;
+}
+
+static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
+{
+	int ok = 0;
+	switch (s->resource) {
+	case BILLTAP_RESOURCE_PLANS: {
+		long long page;
+		int used = 0;
+		ok = sscanf(token, "p:%lld%n", &page, &used) == 1 && !token[used] && page >= 1;
+		if (ok)
+			s->plans_first_page = page;
+		break;
+	}
+	case BILLTAP_RESOURCE_TRANSACTIONS:
+		ok = pp_search_resume(s, token) == 0;
+		break;
+	default: {
+		char want = s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS ? 's' : 'c';
+		ok = token[0] == want && token[1] == ':' && token[2];
+		if (ok && !(s->resume_after = strdup(token + 2)))
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	}
+	return ok ? 0
+	          : billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
+	                              "checkpoint position is not one this stream makes");
+}
+
+static int stream_new(void **out, void *session, const billtap_stream_params *params,
+                      billtap_ctx *ctx)
+{
+	*out = NULL;
+	pp_stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	s->resource = params->resource;
+	s->session = session;
+	s->base_url = dup_setting(ctx, "base_url");
+	s->client_id = dup_setting(ctx, "client_id");
+	s->client_secret = dup_setting(ctx, "client_secret");
+	s->page = s->plans_first_page = 1;
+	int64_t lag = 10800, start = 0;
+	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");
+	if (rc == 0)
+		rc = billtap_ctx_setting_int(&lag, ctx, "lag_seconds");
+	if (rc < 0 || !s->base_url || !s->client_id || !s->client_secret ||
+	    billtap_json_new(&s->doc) < 0) {
+		stream_free(s);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	if ((rc = search_start(&start, params, ctx)) < 0 ||
+	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
+	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {
+		stream_free(s);
+		return rc;
+	}
+	pp_search_init(s, start, billtap_ctx_now(ctx) - lag);
+	s->phase = s->resource == BILLTAP_RESOURCE_PLANS ? PH_PRODUCTS : PH_SEARCH;
+	if (params->resume && (rc = parse_resume(s, params->resume, ctx)) < 0) {
+		stream_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* The search windows are done: transactions end; the others fetch subscriptions. */
+static int after_search(pp_stream *s, billtap_ctx *ctx)
+{
+	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS) {
+		s->phase = PH_DONE;
+		return 0;
+	}
+	return pp_subscriptions_start(s, ctx);
+}
+
+static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+{
+	pp_stream *s = p;
+	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
+		int rc = after_search(s, ctx);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->phase == PH_DONE)
+		return BILLTAP_ITEROVER;
+	if (s->phase == PH_EMIT)
+		return BILLTAP_PROVIDER_LOCAL;
+	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
+		return token_request(req, s, ctx);
+	switch (s->phase) {
+	case PH_PRODUCTS:
+	case PH_PLANS: return pp_catalog_request(req, s, ctx);
+	case PH_SEARCH: return pp_search_request(req, s, ctx);
+	default: return pp_subscriptions_request(req, s, ctx);
+	}
+}
+
+static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                           billtap_sink *sink, billtap_ctx *ctx)
+{
+	pp_stream *s = p;
+	if (!req)
+		return pp_customers_emit(s, sink, ctx);
+	if (billtap_request_tag(req) == TAG_TOKEN)
+		return token_response(s, req, resp, ctx);
+	/* A 401 on an API call: the token expired or was revoked early. Fetch a new one and
+	 * send again, once; a second 401 in a row is a real authentication failure. */
+	if (billtap_response_status(resp) == 401 && s->reauths == 0) {
+		s->reauths++;
+		drop_token(s->session);
+		return BILLTAP_PROVIDER_RETRY;
+	}
+	int rc;
+	switch (billtap_request_tag(req)) {
+	case TAG_PRODUCTS:
+	case TAG_PLAN_LIST:
+	case TAG_PLAN_DETAIL: rc = pp_catalog_response(s, req, resp, sink, ctx); break;
+	case TAG_SEARCH: rc = pp_search_response(s, req, resp, sink, ctx); break;
+	default: rc = pp_subscriptions_response(s, req, resp, sink, ctx);
+	}
+	if (rc == 0)
+		s->reauths = 0;
+	return rc;
+}
+
+const billtap_provider bt_provider_paypal = {
+	.version = BILLTAP_PROVIDER_VERSION,
+	.name = "paypal",
+	.display_name = "PayPal",
+	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	.flags = 0,
+	.settings = paypal_settings,
+	.session_new = session_new,
+	.session_free = session_free,
+	.stream_new = stream_new,
+	.stream_request = stream_request,
+	.stream_response = stream_response,
+	.stream_free = stream_free,
+	.classify_response = NULL,
+};

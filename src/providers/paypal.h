@@ -1,0 +1,145 @@
+/*
+ * PayPal: shared between the stream driver (paypal.c), the transaction-search walker
+ * (paypal_search.c), the catalog (paypal_catalog.c), subscriptions and payers
+ * (paypal_subs.c) and the object mapping (paypal_records.c).
+ */
+#ifndef BILLTAP_PROVIDERS_PAYPAL_H
+#define BILLTAP_PROVIDERS_PAYPAL_H
+
+#include "billtap/provider.h"
+#include "providers/paypal_map.h"
+
+/* Transaction search answers at most 31 days per request and keeps three years. */
+#define PP_WINDOW_MAX (31 * 86400)
+#define PP_HISTORY_MAX_DAYS 1095
+/* Our default start stays a day inside that, so calendar leap days never push it out. */
+#define PP_HISTORY_DEFAULT_DAYS 1094
+/* A window that still has more than 10,000 rows at this size cannot be split further. */
+#define PP_WINDOW_MIN 60
+
+enum pp_tag {
+	TAG_TOKEN = 1,
+	TAG_PRODUCTS,
+	TAG_PLAN_LIST,
+	TAG_PLAN_DETAIL,
+	TAG_SEARCH,
+	TAG_SUBSCRIPTION,
+	TAG_SUBSCRIPTION_PLAN
+};
+
+enum pp_phase { PH_PRODUCTS, PH_PLANS, PH_SEARCH, PH_SUBSCRIPTIONS, PH_EMIT, PH_DONE };
+
+/* Per client: the OAuth token, shared by the client's iterators. */
+typedef struct pp_session {
+	char *token;
+	int64_t refresh_at; /* fetch a new token from this time on */
+} pp_session;
+
+/* What one payer looks like, from subscriptions (preferred) and from search rows. */
+typedef struct pp_payer {
+	char *email[2], *name[2], *country[2]; /* [0] from subscriptions, [1] from rows */
+	int64_t created;
+} pp_payer;
+
+/* A plan's REGULAR price, cached by plan id for subscriptions. */
+typedef struct pp_price {
+	int has_amount;
+	int64_t amount;
+	char currency[4];
+	int exponent;
+} pp_price;
+
+typedef struct pp_stream {
+	billtap_resource resource;
+	pp_session *session;
+	char *base_url, *client_id, *client_secret;
+	int64_t page_size;
+	enum pp_phase phase;
+	billtap_json *doc;
+	int reauths; /* token refreshes since the last successful API answer */
+
+	/* catalog (plans) */
+	pp_map products;
+	char **product_names; /* by products index; NULL when unnamed */
+	int64_t page, total_pages;
+	int64_t plans_first_page; /* 1, or the page a resumed stream restarts at */
+	char **plan_queue; /* plan ids of the current list page still to fetch */
+	size_t plan_head, plan_count;
+
+	/* transaction search */
+	int64_t win_start, win_len, stop;
+	int64_t search_page, search_pages;
+	pp_map seen; /* transaction ids returned in the current window */
+
+	/* subscriptions, discovered from rows and the subscription_ids setting */
+	pp_map subscriptions;
+	char **sub_order;
+	size_t sub_next, sub_total;
+	char *resume_after; /* emit only ids after this one (a resumed stream) */
+	pp_map plan_prices;
+	pp_price *prices;
+	char *held_subscription; /* a subscription body waiting for its plan's price */
+	size_t held_len;
+
+	/* customers */
+	pp_map payers;
+	pp_payer *payer_data;
+	size_t payer_cap;
+	char **emit_order;
+	size_t emit_next, emit_total;
+} pp_stream;
+
+/* paypal.c */
+int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+             billtap_ctx *ctx);
+int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+             billtap_ctx *ctx);
+int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag);
+int pp_push_marked(billtap_sink *sink, billtap_record *rec, char prefix, billtap_ctx *ctx);
+
+/* paypal_search.c */
+void pp_search_init(pp_stream *s, int64_t start, int64_t stop);
+int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
+int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                       billtap_sink *sink, billtap_ctx *ctx);
+int pp_search_resume(pp_stream *s, const char *token);
+
+/* paypal_catalog.c */
+int pp_catalog_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
+int pp_catalog_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                        billtap_sink *sink, billtap_ctx *ctx);
+
+/* paypal_subs.c */
+/* After the search: fetch the subscriptions found (or, with none, finish or emit). */
+int pp_subscriptions_start(pp_stream *s, billtap_ctx *ctx);
+int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
+int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
+                              const billtap_response *resp, billtap_sink *sink,
+                              billtap_ctx *ctx);
+int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref row,
+                      billtap_ctx *ctx);
+int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
+void pp_subs_free(pp_stream *s);
+
+/* paypal_records.c */
+int pp_currency_exponent(const char *code);
+/* money {currency_code, value} -> minor units (sign kept), currency, exponent. */
+int pp_money(int64_t *minor, char currency[4], int *exponent, const billtap_json *doc,
+             billtap_json_ref money);
+int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
+                       billtap_ctx *ctx);
+int pp_map_plan(billtap_record **out, const char *product_name, const billtap_json *doc,
+                billtap_json_ref plan, billtap_ctx *ctx);
+/* The plan's REGULAR cycle price. 0, or BILLTAP_EDATA (message through ctx). */
+int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
+                  billtap_ctx *ctx);
+int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,
+                        billtap_json_ref sub, billtap_ctx *ctx);
+/* A time member (RFC 3339 or PayPal's +0000 form): 0, BILLTAP_ENOTFOUND (null/absent),
+ * BILLTAP_EDATA. */
+int pp_time(int64_t *out, const billtap_json *doc, billtap_json_ref ref);
+/* A decoded copy of a string member, or NULL when absent/null/empty (or out of memory:
+ * *oom set). */
+char *pp_strdup(const billtap_json *doc, billtap_json_ref ref, int *oom);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * Plans: first every product page (for product names), then every plan page, and for
+ * each plan on a page its details (GET /v1/billing/plans/{id}: the list does not carry
+ * billing cycles). Page numbers, 20 per page, until total_pages.
+ *
+ * Marks: "p:<page>" when a plan page arrives; a resumed stream reads the products again,
+ * then that plan page, and the engine drops the plans the host already has.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/paypal.h"
+
+#define CATALOG_PAGE_SIZE "20" /* PayPal's maximum for catalog and plan lists */
+
+static int list_request(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag,
+                        billtap_ctx *ctx)
+{
+	char page[24];
+	snprintf(page, sizeof page, "%" PRId64, s->page);
+	int rc = pp_get(req, s, path, tag);
+	(void)(rc < 0 || (rc = billtap_request_add_query(req, "page_size", CATALOG_PAGE_SIZE)) < 0 ||
+	       (rc = billtap_request_add_query(req, "page", page)) < 0 ||
+	       (rc = billtap_request_add_query(req, "total_required", "true")) < 0);
+	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+}
+
+int pp_catalog_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
+{
+	if (s->phase == PH_PRODUCTS)
+		return list_request(req, s, "/v1/catalogs/products", TAG_PRODUCTS, ctx);
+	if (s->plan_head < s->plan_count) {
+		/* Plan ids are PayPal's P-… codes; encode anyway, they go into a path. */
+		const char *id = s->plan_queue[s->plan_head];
+		char path[300], enc[200];
+		if (billtap_url_encode(enc, sizeof enc, id, strlen(id)) < 0)
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, "plan id too long");
+		snprintf(path, sizeof path, "/v1/billing/plans/%s", enc);
+		int rc = pp_get(req, s, path, TAG_PLAN_DETAIL);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+	}
+	return list_request(req, s, "/v1/billing/plans", TAG_PLAN_LIST, ctx);
+}
+
+/* total_pages of a list answer (0 for an empty list). */
+static int total_pages(int64_t *out, pp_stream *s, const billtap_request *req,
+                       const billtap_response *resp, billtap_ctx *ctx)
+{
+	billtap_json_ref n = billtap_json_get(s->doc, billtap_json_root(s->doc), "total_pages");
+	if (billtap_json_typeof(s->doc, n) == BILLTAP_JSON_ABSENT) {
+		*out = 0; /* PayPal leaves totals out of an empty list */
+		return 0;
+	}
+	if (billtap_json_int(out, s->doc, n) < 0 || *out < 0)
+		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
+		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
+		                              "total_pages is not a whole number");
+	return 0;
+}
+
+static int products_page(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                         billtap_ctx *ctx)
+{
+	int64_t pages;
+	int rc = total_pages(&pages, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	billtap_json_ref list = billtap_json_get(s->doc, billtap_json_root(s->doc), "products");
+	for (billtap_json_ref p = billtap_json_first(s->doc, list); p != BILLTAP_JSON_NONE;
+	     p = billtap_json_next(s->doc, p)) {
+		billtap_json_ref id = billtap_json_get(s->doc, p, "id");
+		const char *text;
+		size_t len;
+		int added, oom = 0;
+		if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, "catalog product without an id");
+		size_t at = pp_map_add(&s->products, text, len, &added);
+		if (at == (size_t)-1)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		if (!added)
+			continue;
+		char **names = realloc(s->product_names, s->products.count * sizeof *names);
+		if (!names)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		s->product_names = names;
+		names[at] = pp_strdup(s->doc, billtap_json_get(s->doc, p, "name"), &oom);
+		if (oom)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	if (s->page < pages) {
+		s->page++;
+	} else {
+		s->phase = PH_PLANS;
+		s->page = s->plans_first_page;
+	}
+	return 0;
+}
+
+static void queue_clear(pp_stream *s)
+{
+	for (size_t i = 0; i < s->plan_count; i++)
+		free(s->plan_queue[i]);
+	free(s->plan_queue);
+	s->plan_queue = NULL;
+	s->plan_head = s->plan_count = 0;
+}
+
+static int plans_page(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                      billtap_sink *sink, billtap_ctx *ctx)
+{
+	int64_t pages;
+	int rc = total_pages(&pages, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	billtap_json_ref list = billtap_json_get(s->doc, billtap_json_root(s->doc), "plans");
+	size_t n = billtap_json_count(s->doc, list);
+	char **queue = calloc(n ? n : 1, sizeof *queue);
+	if (!queue)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	size_t count = 0;
+	for (billtap_json_ref p = billtap_json_first(s->doc, list); p != BILLTAP_JSON_NONE;
+	     p = billtap_json_next(s->doc, p)) {
+		int oom = 0;
+		char *id = pp_strdup(s->doc, billtap_json_get(s->doc, p, "id"), &oom);
+		if (!id) {
+			for (size_t i = 0; i < count; i++)
+				free(queue[i]);
+			free(queue);
+			return billtap_ctx_error(ctx, oom ? BILLTAP_ENOMEM : BILLTAP_EDATA,
+			                         oom ? NULL : "billing plan without an id");
+		}
+		queue[count++] = id;
+	}
+	char mark[40];
+	snprintf(mark, sizeof mark, "p:%" PRId64, s->page);
+	if ((rc = billtap_sink_mark(sink, mark)) < 0) {
+		for (size_t i = 0; i < count; i++)
+			free(queue[i]);
+		free(queue);
+		return billtap_ctx_error(ctx, rc, NULL);
+	}
+	queue_clear(s);
+	s->plan_queue = queue;
+	s->plan_count = count;
+	s->total_pages = pages;
+	if (count == 0 && s->page >= pages)
+		s->phase = PH_DONE;
+	else if (count == 0)
+		s->page++;
+	return 0;
+}
+
+static int plan_detail(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref plan = billtap_json_root(s->doc);
+	billtap_json_ref product = billtap_json_get(s->doc, plan, "product_id");
+	const char *text, *name = NULL;
+	size_t len;
+	if (billtap_json_str_is_plain(s->doc, product) &&
+	    billtap_json_text(&text, &len, s->doc, product) == 0) {
+		size_t at = pp_map_find(&s->products, text, len);
+		if (at != (size_t)-1)
+			name = s->product_names[at];
+	}
+	billtap_record *rec;
+	int rc = pp_map_plan(&rec, name, s->doc, plan, ctx);
+	if (rc < 0 || (rc = billtap_sink_push(sink, rec)) < 0)
+		return rc;
+	if (++s->plan_head == s->plan_count) {
+		queue_clear(s);
+		if (s->page >= s->total_pages)
+			s->phase = PH_DONE;
+		else
+			s->page++;
+	}
+	return 0;
+}
+
+int pp_catalog_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                        billtap_sink *sink, billtap_ctx *ctx)
+{
+	int rc = pp_parse(s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	switch (billtap_request_tag(req)) {
+	case TAG_PRODUCTS: return products_page(s, req, resp, ctx);
+	case TAG_PLAN_LIST: return plans_page(s, req, resp, sink, ctx);
+	default: return plan_detail(s, sink, ctx);
+	}
+}

@@ -1,0 +1,370 @@
+/*
+ * Subscriptions and customers, which PayPal cannot list: subscription ids come from the
+ * transaction-search rows (paypal_reference_id_type SUB) and from the host
+ * (subscription_ids); each is read once, in id order, with GET
+ * /v1/billing/subscriptions/{id}. Customers are the payers of the rows and the subscribers
+ * of those subscriptions, handed out in id order once everything has been seen.
+ *
+ * Marks: "s:<id>" after each subscription, "c:<id>" after each customer. A resumed stream
+ * discovers again (the rows are where the ids are) and skips ids up to the mark.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/paypal.h"
+
+/* Customers leave the stream in batches of this many per engine round. */
+#define EMIT_BATCH 500
+
+static int finish_fan_out(pp_stream *s, billtap_ctx *ctx)
+{
+	if (s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS) {
+		s->phase = PH_DONE;
+		return 0;
+	}
+	s->emit_order = pp_map_sorted_keys(&s->payers);
+	if (s->payers.count && !s->emit_order)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	s->emit_total = s->payers.count;
+	s->emit_next = 0;
+	if (s->resume_after)
+		while (s->emit_next < s->emit_total && strcmp(s->emit_order[s->emit_next], s->resume_after) <= 0)
+			s->emit_next++;
+	s->phase = PH_EMIT;
+	return 0;
+}
+
+int pp_subscriptions_start(pp_stream *s, billtap_ctx *ctx)
+{
+	free(s->sub_order);
+	s->sub_order = pp_map_sorted_keys(&s->subscriptions);
+	if (s->subscriptions.count && !s->sub_order)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	s->sub_total = s->subscriptions.count;
+	s->sub_next = 0;
+	if (s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS && s->resume_after)
+		while (s->sub_next < s->sub_total && strcmp(s->sub_order[s->sub_next], s->resume_after) <= 0)
+			s->sub_next++;
+	s->phase = PH_SUBSCRIPTIONS;
+	return s->sub_next < s->sub_total ? 0 : finish_fan_out(s, ctx);
+}
+
+static int path_with_id(char *path, size_t cap, const char *prefix, const char *id)
+{
+	char enc[300];
+	if (billtap_url_encode(enc, sizeof enc, id, strlen(id)) < 0)
+		return -1;
+	return snprintf(path, cap, "%s%s", prefix, enc) < (int)cap ? 0 : -1;
+}
+
+/* The plan id of the subscription waiting in held_subscription. */
+static char *held_plan_id(pp_stream *s)
+{
+	int oom = 0;
+	if (billtap_json_parse(s->doc, s->held_subscription, s->held_len) < 0)
+		return NULL;
+	return pp_strdup(s->doc, billtap_json_get(s->doc, billtap_json_root(s->doc), "plan_id"), &oom);
+}
+
+int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
+{
+	char path[400];
+	int rc;
+	if (s->held_subscription) {
+		char *plan = held_plan_id(s);
+		if (!plan)
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a plan_id");
+		rc = path_with_id(path, sizeof path, "/v1/billing/plans/", plan);
+		free(plan);
+		if (rc < 0)
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, "plan id too long");
+		rc = pp_get(req, s, path, TAG_SUBSCRIPTION_PLAN);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+	}
+	if (path_with_id(path, sizeof path, "/v1/billing/subscriptions/", s->sub_order[s->sub_next]) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription id too long");
+	rc = pp_get(req, s, path, TAG_SUBSCRIPTION);
+	/* Ask for the plan inline: it holds the price the subscription pays. */
+	if (rc == 0 && s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS)
+		rc = billtap_request_add_query(req, "fields", "plan");
+	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+}
+
+/* ---- payers ---- */
+
+static pp_payer *payer(pp_stream *s, const billtap_json *doc, billtap_json_ref id, int *oom)
+{
+	const char *text;
+	size_t len;
+	int added;
+	if (!billtap_json_str_is_plain(doc, id) || billtap_json_text(&text, &len, doc, id) < 0 || !len)
+		return NULL;
+	size_t at = pp_map_add(&s->payers, text, len, &added);
+	if (at == (size_t)-1) {
+		*oom = 1;
+		return NULL;
+	}
+	if (at >= s->payer_cap) {
+		size_t cap = s->payer_cap ? s->payer_cap * 2 : 256;
+		while (cap <= at)
+			cap *= 2;
+		pp_payer *p = realloc(s->payer_data, cap * sizeof *p);
+		if (!p) {
+			*oom = 1;
+			return NULL;
+		}
+		memset(p + s->payer_cap, 0, (cap - s->payer_cap) * sizeof *p);
+		s->payer_data = p;
+		s->payer_cap = cap;
+	}
+	pp_payer *p = &s->payer_data[at];
+	if (added)
+		p->created = INT64_MAX;
+	return p;
+}
+
+/* "given surname", either alone, or NULL. */
+static char *full_name(const billtap_json *doc, billtap_json_ref name, int *oom)
+{
+	char *given = pp_strdup(doc, billtap_json_get(doc, name, "given_name"), oom);
+	char *surname = pp_strdup(doc, billtap_json_get(doc, name, "surname"), oom);
+	if (!given || !surname)
+		return given ? given : surname; /* the missing one is NULL: nothing to free */
+	size_t n = strlen(given) + strlen(surname) + 2;
+	char *both = malloc(n);
+	if (both)
+		snprintf(both, n, "%s %s", given, surname);
+	else
+		*oom = 1;
+	free(given);
+	free(surname);
+	return both;
+}
+
+/* Keeps the first non-null value of a field from one source. */
+static void keep_first(char **slot, char *value)
+{
+	if (!*slot)
+		*slot = value;
+	else
+		free(value);
+}
+
+static int note(pp_payer *p, int source, char *email, char *name, char *country, int64_t at)
+{
+	keep_first(&p->email[source], email);
+	keep_first(&p->name[source], name);
+	keep_first(&p->country[source], country);
+	if (at < p->created)
+		p->created = at;
+	return 0;
+}
+
+int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref row,
+                      billtap_ctx *ctx)
+{
+	billtap_json_ref info = billtap_json_get(doc, row, "payer_info");
+	int oom = 0;
+	pp_payer *p = payer(s, doc, billtap_json_get(doc, info, "account_id"), &oom);
+	if (!p)
+		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	int64_t at;
+	billtap_json_ref tinfo = billtap_json_get(doc, row, "transaction_info");
+	if (pp_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA,
+		                         "transaction search row without a valid transaction_initiation_date");
+	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
+	char *name = pp_strdup(doc, billtap_json_get(doc, pname, "alternate_full_name"), &oom);
+	if (!name)
+		name = full_name(doc, pname, &oom);
+	note(p, 1, pp_strdup(doc, billtap_json_get(doc, info, "email_address"), &oom), name,
+	     pp_strdup(doc, billtap_json_get(doc, info, "country_code"), &oom), at);
+	return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+}
+
+static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
+{
+	const billtap_json *doc = s->doc;
+	billtap_json_ref who = billtap_json_get(doc, sub, "subscriber");
+	int oom = 0;
+	pp_payer *p = payer(s, doc, billtap_json_get(doc, who, "payer_id"), &oom);
+	if (!p)
+		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	int64_t at;
+	if (pp_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a valid create_time");
+	billtap_json_ref address = billtap_json_get(doc, billtap_json_get(doc, who, "shipping_address"),
+	                                            "address");
+	note(p, 0, pp_strdup(doc, billtap_json_get(doc, who, "email_address"), &oom),
+	     full_name(doc, billtap_json_get(doc, who, "name"), &oom),
+	     pp_strdup(doc, billtap_json_get(doc, address, "country_code"), &oom), at);
+	return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+}
+
+static void payers_free(pp_stream *s)
+{
+	for (size_t i = 0; i < s->payers.count; i++)
+		for (int k = 0; k < 2; k++) {
+			free(s->payer_data[i].email[k]);
+			free(s->payer_data[i].name[k]);
+			free(s->payer_data[i].country[k]);
+		}
+	free(s->payer_data);
+	pp_map_free(&s->payers);
+}
+
+/* ---- subscription responses ---- */
+
+static int price_of(pp_price *price, pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx,
+                    int *need_fetch)
+{
+	*need_fetch = 0;
+	billtap_json_ref plan = billtap_json_get(s->doc, sub, "plan");
+	if (billtap_json_get(s->doc, plan, "billing_cycles") != BILLTAP_JSON_NONE)
+		return pp_plan_price(price, s->doc, plan, ctx);
+	billtap_json_ref id = billtap_json_get(s->doc, sub, "plan_id");
+	const char *text;
+	size_t len;
+	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a plan_id");
+	size_t at = pp_map_find(&s->plan_prices, text, len);
+	if (at == (size_t)-1) {
+		*need_fetch = 1;
+		return 0;
+	}
+	*price = s->prices[at];
+	return 0;
+}
+
+static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *sink,
+                             billtap_ctx *ctx)
+{
+	billtap_record *rec;
+	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
+	if (rc < 0)
+		return rc;
+	if ((rc = pp_push_marked(sink, rec, 's', ctx)) < 0)
+		return rc;
+	s->sub_next++;
+	return 0;
+}
+
+static int subscription_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref sub = billtap_json_root(s->doc);
+	if (s->resource == BILLTAP_RESOURCE_CUSTOMERS) {
+		int rc = note_subscriber(s, sub, ctx);
+		if (rc == 0)
+			s->sub_next++;
+		return rc;
+	}
+	pp_price price;
+	int need_fetch;
+	int rc = price_of(&price, s, sub, ctx, &need_fetch);
+	if (rc < 0)
+		return rc;
+	if (!need_fetch)
+		return emit_subscription(s, &price, sink, ctx);
+	/* Keep the subscription until its plan's price is known (next request). */
+	const char *text;
+	size_t len;
+	billtap_json_text(&text, &len, s->doc, sub);
+	s->held_subscription = malloc(len + 1);
+	if (!s->held_subscription)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	memcpy(s->held_subscription, text, len);
+	s->held_subscription[len] = '\0';
+	s->held_len = len;
+	return 0;
+}
+
+static int plan_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref plan = billtap_json_root(s->doc);
+	pp_price price;
+	int rc = pp_plan_price(&price, s->doc, plan, ctx);
+	if (rc < 0)
+		return rc;
+	const char *text;
+	size_t len;
+	int added;
+	billtap_json_ref id = billtap_json_get(s->doc, plan, "id");
+	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "billing plan without an id");
+	size_t at = pp_map_add(&s->plan_prices, text, len, &added);
+	pp_price *prices = at == (size_t)-1 ? NULL
+	                                     : realloc(s->prices, s->plan_prices.count * sizeof *prices);
+	if (!prices)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	s->prices = prices;
+	prices[at] = price;
+	/* Back to the subscription that was waiting for this price. */
+	if (billtap_json_parse(s->doc, s->held_subscription, s->held_len) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "kept subscription no longer parses");
+	if ((rc = emit_subscription(s, &price, sink, ctx)) < 0)
+		return rc;
+	free(s->held_subscription);
+	s->held_subscription = NULL;
+	return 0;
+}
+
+int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
+                              const billtap_response *resp, billtap_sink *sink,
+                              billtap_ctx *ctx)
+{
+	int rc = pp_parse(s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	rc = billtap_request_tag(req) == TAG_SUBSCRIPTION_PLAN ? plan_answer(s, sink, ctx)
+	                                                       : subscription_answer(s, sink, ctx);
+	if (rc == 0 && s->sub_next >= s->sub_total && !s->held_subscription)
+		rc = finish_fan_out(s, ctx);
+	return rc;
+}
+
+int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	for (int n = 0; n < EMIT_BATCH && s->emit_next < s->emit_total; n++) {
+		const char *id = s->emit_order[s->emit_next];
+		pp_payer *p = &s->payer_data[pp_map_find(&s->payers, id, strlen(id))];
+		billtap_record *rec;
+		if (billtap_record_new(&rec, BILLTAP_RECORD_CUSTOMER) < 0)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		const char *email = p->email[0] ? p->email[0] : p->email[1];
+		const char *name = p->name[0] ? p->name[0] : p->name[1];
+		const char *country = p->country[0] ? p->country[0] : p->country[1];
+		int rc = 0;
+		(void)((rc = billtap_record_set_str(rec, BILLTAP_FIELD_ID, id, strlen(id))) < 0 ||
+		       (rc = billtap_record_set_str(rec, BILLTAP_FIELD_EMAIL, email, email ? strlen(email) : 0)) < 0 ||
+		       (rc = billtap_record_set_str(rec, BILLTAP_FIELD_NAME, name, name ? strlen(name) : 0)) < 0 ||
+		       (rc = billtap_record_set_str(rec, BILLTAP_FIELD_COUNTRY, country, country ? strlen(country) : 0)) < 0 ||
+		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_CREATED_AT, p->created)) < 0 ||
+		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_DELETED, 0)) < 0);
+		if (rc < 0) {
+			billtap_record_free(rec);
+			char msg[200];
+			snprintf(msg, sizeof msg, "payer %s: %s", id,
+			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
+			return billtap_ctx_error(ctx, rc, msg);
+		}
+		if ((rc = pp_push_marked(sink, rec, 'c', ctx)) < 0)
+			return rc;
+		s->emit_next++;
+	}
+	if (s->emit_next >= s->emit_total)
+		s->phase = PH_DONE;
+	return 0;
+}
+
+void pp_subs_free(pp_stream *s)
+{
+	free(s->sub_order);
+	pp_map_free(&s->subscriptions);
+	pp_map_free(&s->plan_prices);
+	free(s->prices);
+	free(s->held_subscription);
+	payers_free(s);
+	free(s->emit_order);
+	free(s->resume_after);
+}
