@@ -11,9 +11,12 @@
  *    comment of the function that returns them.
  *  - Versioned structs start with `unsigned int version`; initialise them with the
  *    BILLTAP_*_INIT macro or the matching *_init() function (for FFI callers).
- *  - Threads: each handle is usable from one thread at a time; distinct handles are
- *    independent. billtap_iter_cancel() is the one call allowed from another thread.
+ *  - Threads: a client and the iterators made from it form one unit, used from one thread
+ *    at a time (they share the connection, the session and the error state); distinct
+ *    clients are independent. billtap_iter_cancel() is the one call allowed from another
+ *    thread.
  *  - Errors are recorded per client handle (never per thread), see billtap_client_error_*.
+ *    Every call on a client or its iterators that can fail clears the previous error first.
  */
 #ifndef BILLTAP_H
 #define BILLTAP_H
@@ -157,7 +160,7 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_COUNTRY = 5,               /* string|null: customer (ISO 3166-1 alpha-2) */
 	BILLTAP_FIELD_DELETED = 6,               /* bool: customer */
 	BILLTAP_FIELD_PRODUCT_ID = 7,            /* string|null: plan */
-	BILLTAP_FIELD_AMOUNT = 8,                /* int (minor units)|null: plan, item, transaction */
+	BILLTAP_FIELD_AMOUNT = 8,                /* money|null: plan, item; money: transaction */
 	BILLTAP_FIELD_CURRENCY = 9,              /* string: plan, item, transaction */
 	BILLTAP_FIELD_CURRENCY_EXPONENT = 10,    /* int: plan, item, transaction */
 	BILLTAP_FIELD_INTERVAL_UNIT = 11,        /* string|null: plan (day, week, month, year) */
@@ -179,7 +182,7 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_INVOICE_ID = 27,           /* string|null: transaction */
 	BILLTAP_FIELD_KIND = 28,                 /* string: transaction (payment, refund) */
 	BILLTAP_FIELD_RESULT = 29,               /* string: transaction (succeeded, failed, pending) */
-	BILLTAP_FIELD_REFUNDED_AMOUNT = 30,      /* int (minor units): transaction */
+	BILLTAP_FIELD_REFUNDED_AMOUNT = 30,      /* money: transaction */
 	BILLTAP_FIELD_PARENT_ID = 31,            /* string|null: transaction (refund -> payment) */
 	BILLTAP_FIELD_OCCURRED_AT = 32           /* time: transaction */
 } billtap_field;
@@ -189,7 +192,10 @@ typedef enum billtap_field_type {
 	BILLTAP_TYPE_STRING = 1, /**< UTF-8, read with billtap_record_get_str */
 	BILLTAP_TYPE_INT = 2,    /**< int64, read with billtap_record_get_int */
 	BILLTAP_TYPE_BOOL = 3,   /**< 0 or 1, read with billtap_record_get_int */
-	BILLTAP_TYPE_TIME = 4    /**< int64 Unix seconds (UTC), read with billtap_record_get_int */
+	BILLTAP_TYPE_TIME = 4,   /**< int64 Unix seconds (UTC), read with billtap_record_get_int */
+	/** int64 minor units of the record's BILLTAP_FIELD_CURRENCY, scaled by its
+	 *  BILLTAP_FIELD_CURRENCY_EXPONENT; read with billtap_record_get_int */
+	BILLTAP_TYPE_MONEY = 5
 } billtap_field_type;
 
 /** The JSON member name of a field ("created_at"); NULL for an unknown field. Static. */
@@ -231,9 +237,9 @@ BILLTAP_EXTERN(int) billtap_record_get_str(const char **out, const billtap_recor
                                            billtap_field field);
 
 /**
- * Reads an int, bool (0/1) or time (Unix seconds) field. Returns 0, BILLTAP_ENOTFOUND when
- * the value is null (*out = 0), or BILLTAP_ETYPE when the field is not an int, bool or time
- * field of this kind of record.
+ * Reads an int, money (minor units), bool (0/1) or time (Unix seconds) field. Returns 0,
+ * BILLTAP_ENOTFOUND when the value is null (*out = 0), or BILLTAP_ETYPE when the field is
+ * not such a field of this kind of record.
  */
 BILLTAP_EXTERN(int) billtap_record_get_int(int64_t *out, const billtap_record *rec,
                                            billtap_field field);
@@ -363,7 +369,11 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *client, const char *key,
 /** The provider's registered name ("stripe"). Valid as long as the client. */
 BILLTAP_EXTERN(const char *) billtap_client_provider(const billtap_client *client);
 
-/** Frees the client. Free its iterators first. NULL is a no-op. */
+/**
+ * Frees the client. Its iterators may be freed before or after (in any order, as garbage
+ * collectors do): while one is alive, the client stays usable through it and is released
+ * with the last one. NULL is a no-op.
+ */
 BILLTAP_EXTERN(void) billtap_client_free(billtap_client *client);
 
 /**
@@ -422,8 +432,8 @@ BILLTAP_EXTERN(int) billtap_iter_options_init(billtap_iter_options *opts, unsign
  * Creates an iterator over one resource. No request is made until billtap_iter_next().
  * opts may be NULL. Returns 0, BILLTAP_EINVAL, BILLTAP_EUNSUPPORTED (resource or filter),
  * BILLTAP_ESETTING (a required setting such as the API key is missing),
- * BILLTAP_ECHECKPOINT, BILLTAP_EVERSION or BILLTAP_ENOMEM. The iterator must be freed
- * before its client.
+ * BILLTAP_ECHECKPOINT, BILLTAP_EVERSION or BILLTAP_ENOMEM. The iterator keeps its client
+ * alive (see billtap_client_free).
  */
 BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *client,
                                      billtap_resource resource,

@@ -91,6 +91,14 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 {
 	if (!c)
 		return;
+	/* Hosts with garbage collectors free in any order: the last iterator finishes. */
+	c->freed = 1;
+	if (c->live_iters == 0)
+		bt_client_destroy(c);
+}
+
+void bt_client_destroy(billtap_client *c)
+{
 	session_drop(c);
 	for (size_t i = 0; i < c->setting_count; i++)
 		free_value(&c->settings[i]);
@@ -211,6 +219,7 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 {
 	if (!c || !key)
 		return BILLTAP_EINVAL;
+	bt_error_reset(c);
 	const billtap_setting_def *d = bt_client_find_setting(c, key);
 	if (!d) {
 		bt_buf known = BT_BUF_INIT;

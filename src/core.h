@@ -26,6 +26,7 @@ struct billtap_client {
 	int session_ready; /* session_new ran for the current settings */
 	int session_stale; /* settings changed since */
 	int live_iters;
+	int freed; /* billtap_client_free was called; the last iterator releases the client */
 
 	/* The last error. */
 	int err_code;
@@ -70,6 +71,7 @@ struct billtap_iter {
 	char *expect_id;   /* the id the last dropped record must have */
 	int done;
 	int broken;        /* a sticky error code (a checkpoint that no longer fits) */
+	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
 
 	atomic_int cancel;
@@ -84,8 +86,17 @@ const char *bt_client_setting(const billtap_client *c, const char *key);
 int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key);
 int bt_client_ensure_session(billtap_client *c);
 
+/* client.c */
+void bt_client_destroy(billtap_client *c);
+
 /* error.c */
 void bt_error_clear(billtap_client *c);
+/* Clears the previous error, if any: called as each fallible entry point starts. */
+static inline void bt_error_reset(billtap_client *c)
+{
+	if (c->err_code || c->err_message.len)
+		bt_error_clear(c);
+}
 /* Records an error; message parts are joined as given. Returns code. */
 int bt_error_set(billtap_client *c, int code, const char *message);
 int bt_error_setf(billtap_client *c, int code, const char *fmt, ...)

@@ -121,11 +121,15 @@ BILLTAP_EXTERN(const char *) billtap_response_body(const billtap_response *resp,
  * JSON: an exact, zero-copy parser (RFC 8259, strict).
  *
  * billtap_json_parse() validates the whole text in one pass (UTF-8, escapes, surrogate
- * pairs, nesting depth <= BILLTAP_JSON_MAX_DEPTH, no trailing garbage) and records a token
- * per value. Tokens point into the caller's text, which must outlive the document's use.
- * Values are addressed by billtap_json_ref; BILLTAP_JSON_NONE stands for "absent", and every
- * function accepts it (and answers "absent"/an error), so lookups chain without checks:
+ * pairs, at most BILLTAP_JSON_MAX_DEPTH nested arrays/objects, no trailing garbage, no byte
+ * order mark, at most 4 GiB - 1 bytes) and records a token per value. Tokens point into the
+ * caller's text, which must outlive the document's use.
+ * Values are addressed by billtap_json_ref, an index that is valid until the next parse
+ * into the same document. BILLTAP_JSON_NONE stands for "absent", and every function
+ * accepts it (and answers "absent"/an error), so lookups chain without checks:
  *     billtap_json_get(doc, billtap_json_get(doc, root, "price"), "unit_amount")
+ * Numbers are never converted to floating point: read integers with billtap_json_int and
+ * anything else (money in JSON numbers) from billtap_json_text.
  * ======================================================================================== */
 
 typedef struct billtap_json billtap_json;
@@ -150,11 +154,13 @@ BILLTAP_EXTERN(void) billtap_json_free(billtap_json *doc);
 
 /**
  * Parses text[0..len) (NUL bytes inside strings must be escaped, as RFC 8259 says).
- * Returns 0, BILLTAP_EPARSE (see billtap_json_error()) or BILLTAP_ENOMEM.
+ * Returns 0, BILLTAP_EPARSE (see billtap_json_error()), BILLTAP_ENOMEM, or BILLTAP_EINVAL
+ * for a NULL doc, or a NULL text with len > 0.
  */
 BILLTAP_EXTERN(int) billtap_json_parse(billtap_json *doc, const char *text, size_t len);
 
-/** After BILLTAP_EPARSE: "offset 1234: unterminated string" (valid until the next parse). */
+/** After BILLTAP_EPARSE: "offset 1234: unterminated string" (valid until the next parse);
+ *  "" after a successful parse. Never NULL. */
 BILLTAP_EXTERN(const char *) billtap_json_error(const billtap_json *doc);
 
 /** The root value (BILLTAP_JSON_NONE if nothing was parsed). */
@@ -166,7 +172,8 @@ BILLTAP_EXTERN(billtap_json_type) billtap_json_typeof(const billtap_json *doc,
 /**
  * The value of member `key` of an object (the last one if the key repeats), or
  * BILLTAP_JSON_NONE when ref is not an object or has no such member. Keys with escapes
- * are compared decoded.
+ * are compared decoded (a key holding \u0000 is only reachable by iteration). Each call
+ * looks at every member of the object: for many lookups in a large object, iterate.
  */
 BILLTAP_EXTERN(billtap_json_ref) billtap_json_get(const billtap_json *doc, billtap_json_ref obj,
                                                   const char *key);
@@ -175,7 +182,8 @@ BILLTAP_EXTERN(billtap_json_ref) billtap_json_get(const billtap_json *doc, billt
  * Iteration. For an array: billtap_json_first() is its first element. For an object: its
  * first *key* (a string ref); the member's value is billtap_json_value_of(key).
  * billtap_json_next() returns the next sibling element / key. Both return BILLTAP_JSON_NONE
- * at the end or for a non-container.
+ * at the end, for a non-container, and billtap_json_next() also for the root and for a
+ * member's value.
  */
 BILLTAP_EXTERN(billtap_json_ref) billtap_json_first(const billtap_json *doc,
                                                     billtap_json_ref container);
@@ -209,13 +217,15 @@ BILLTAP_EXTERN(int) billtap_json_str_is_plain(const billtap_json *doc, billtap_j
 /**
  * Decodes a string (escapes and surrogate pairs) into dst as NUL-terminated UTF-8.
  * *len receives the decoded length (without NUL) even when it does not fit.
- * Returns 0, BILLTAP_ENOTFOUND, BILLTAP_ETYPE, or BILLTAP_EINVAL when cap <= decoded length.
- * The decoded length never exceeds the text length.
+ * Returns 0, BILLTAP_ENOTFOUND, BILLTAP_ETYPE, or BILLTAP_EINVAL when cap <= decoded length
+ * (dst then holds "" when cap > 0). The decoded length never exceeds the text length, so
+ * a buffer of text length + 1 always fits. A decoded \u0000 is copied as a NUL byte.
  */
 BILLTAP_EXTERN(int) billtap_json_str_decode(char *dst, size_t cap, size_t *len,
                                             const billtap_json *doc, billtap_json_ref ref);
 
-/** 1 when ref is a string whose decoded value equals s (NUL-terminated), else 0. */
+/** 1 when ref is a string whose decoded value equals s (NUL-terminated), else 0 (always
+ *  0 for a string holding \u0000). */
 BILLTAP_EXTERN(int) billtap_json_str_eq(const billtap_json *doc, billtap_json_ref ref,
                                         const char *s);
 
@@ -279,7 +289,7 @@ BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field fi
 BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_field field,
                                                 const billtap_json *doc, billtap_json_ref ref);
 
-/** Sets an int, bool (0/1) or time (Unix seconds) field. 0 or BILLTAP_ETYPE / EINVAL. */
+/** Sets an int, money, bool (0/1) or time (Unix seconds) field. 0 or BILLTAP_ETYPE / EINVAL. */
 BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field field,
                                            int64_t value);
 

@@ -79,6 +79,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	*out = NULL;
 	if (!c)
 		return BILLTAP_EINVAL;
+	bt_error_reset(c);
 	if (opts && (opts->version == 0 || opts->version > BILLTAP_ITER_OPTIONS_VERSION))
 		return bt_error_setf(c, BILLTAP_EVERSION, "billtap_iter_options version %u unknown",
 		                     opts->version);
@@ -139,8 +140,9 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 {
 	if (!it)
 		return;
-	it->client->provider->stream_free(it->stream);
-	it->client->live_iters--;
+	billtap_client *c = it->client;
+	c->provider->stream_free(it->stream);
+	c->live_iters--;
 	billtap_record_free(it->returned);
 	bt_queue_free(it);
 	bt_request_free(&it->req);
@@ -148,8 +150,11 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->mark);
 	free(it->last_id);
 	free(it->expect_id);
+	free(it->broken_msg);
 	bt_buf_free(&it->checkpoint);
 	free(it);
+	if (c->freed && c->live_iters == 0)
+		bt_client_destroy(c);
 }
 
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *it)
@@ -249,6 +254,7 @@ static int drop_resumed(billtap_iter *it, billtap_record *rec)
 		         "already returned, found %s; resume from an earlier checkpoint or start over",
 		         it->expect_id, it->last_id);
 		rc = it->broken = billtap_ctx_error(&ctx, BILLTAP_ECHECKPOINT, msg);
+		it->broken_msg = strdup(bt_buf_cstr(&it->client->err_message));
 	}
 	if (it->to_skip == 0) {
 		free(it->expect_id);
@@ -265,10 +271,11 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 	*out = NULL;
 	if (!it)
 		return BILLTAP_EINVAL;
+	bt_error_reset(it->client);
 	billtap_record_free(it->returned);
 	it->returned = NULL;
 	if (it->broken)
-		return it->broken;
+		return bt_error_set(it->client, it->broken, it->broken_msg);
 	billtap_ctx ctx = { it->client, it->resource };
 	for (;;) {
 		if (atomic_load(&it->cancel))

@@ -116,7 +116,8 @@ BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field fi
 	if (!rec)
 		return BILLTAP_EINVAL;
 	int type = field_type_in(rec->kind, field);
-	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_BOOL && type != BILLTAP_TYPE_TIME)
+	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_MONEY && type != BILLTAP_TYPE_BOOL &&
+	    type != BILLTAP_TYPE_TIME)
 		return BILLTAP_ETYPE;
 	if (type == BILLTAP_TYPE_BOOL && value != 0 && value != 1)
 		return BILLTAP_EINVAL;
@@ -210,7 +211,8 @@ BILLTAP_EXTERN(int) billtap_record_get_int(int64_t *out, const billtap_record *r
 	if (!rec)
 		return BILLTAP_EINVAL;
 	int type = field_type_in(rec->kind, field);
-	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_BOOL && type != BILLTAP_TYPE_TIME)
+	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_MONEY && type != BILLTAP_TYPE_BOOL &&
+	    type != BILLTAP_TYPE_TIME)
 		return BILLTAP_ETYPE;
 	if (!(rec->set & BIT(field)))
 		return BILLTAP_ENOTFOUND;

@@ -6,6 +6,7 @@ Suite *model_suite(void);
 Suite *http_suite(void);
 Suite *engine_suite(void);
 Suite *stripe_suite(void);
+Suite *paypal_suite(void);
 Suite *json_suite(void);
 
 int main(void)
@@ -15,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, stripe_suite());
+	srunner_add_suite(sr, paypal_suite());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	int failed = srunner_ntests_failed(sr);

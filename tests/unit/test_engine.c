@@ -19,6 +19,7 @@ static struct counters {
 	int session_new, session_free, stream_new, stream_request, stream_response, stream_free,
 		classify;
 	int retry_on_401; /* answer 401 with BILLTAP_PROVIDER_RETRY (a token refresh) */
+	int local_batches; /* batches of two records handed over without requests */
 	int final_on_503; /* classify 503 as final */
 } calls;
 
@@ -75,6 +76,8 @@ static int f_stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	fake_stream *s = p;
 	calls.stream_request++;
+	if (calls.local_batches)
+		return BILLTAP_PROVIDER_LOCAL;
 	if (s->done)
 		return BILLTAP_ITEROVER;
 	char page[16];
@@ -90,6 +93,21 @@ static int f_stream_response(void *p, const billtap_request *req, const billtap_
 {
 	fake_stream *s = p;
 	calls.stream_response++;
+	if (!req) {
+		ck_assert_ptr_null(resp);
+		for (int i = 0; i < 2; i++) {
+			char id[32];
+			billtap_record *r;
+			snprintf(id, sizeof id, "local%d", calls.local_batches * 10 + i);
+			billtap_record_new(&r, BILLTAP_RECORD_CUSTOMER);
+			billtap_record_set_str(r, BILLTAP_FIELD_ID, id, strlen(id));
+			billtap_record_set_int(r, BILLTAP_FIELD_CREATED_AT, 1);
+			billtap_record_set_int(r, BILLTAP_FIELD_DELETED, 0);
+			billtap_sink_push(sink, r);
+		}
+		calls.local_batches--;
+		return 0;
+	}
 	int status = billtap_response_status(resp);
 	if (status == 401 && calls.retry_on_401) {
 		calls.retry_on_401--;
@@ -563,6 +581,51 @@ START_TEST(session_rebuilt_after_settings_change)
 }
 END_TEST
 
+START_TEST(local_batches_need_no_request)
+{
+	calls.local_batches = 2;
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[128];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "local20,local21,local10,local11,c7");
+	ck_assert_uint_eq(ft.calls, 1);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(client_freed_before_its_iterator)
+{
+	fake_add(&ft, 200, NULL, page1);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	billtap_client_free(c); /* a garbage collector's order: the iterator keeps it alive */
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 3), 0);
+	ck_assert_str_eq(ids, "c1,c2,c3");
+	ck_assert_int_eq(calls.session_free, 0);
+	billtap_iter_free(it); /* releases the client too (ASan/valgrind see no leak) */
+	ck_assert_int_eq(calls.session_free, 1);
+}
+END_TEST
+
+START_TEST(each_call_clears_the_last_error)
+{
+	billtap_client *c = new_client();
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "0"), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "3"), 0);
+	ck_assert_int_eq(billtap_client_error_code(c), 0);
+	ck_assert_str_eq(billtap_client_error_message(c), "");
+	ck_assert_ptr_null(billtap_client_error_request_id(c));
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -582,6 +645,9 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, settings_are_checked);
 	tcase_add_test(tc, registry_checks_vtables);
 	tcase_add_test(tc, session_rebuilt_after_settings_change);
+	tcase_add_test(tc, local_batches_need_no_request);
+	tcase_add_test(tc, client_freed_before_its_iterator);
+	tcase_add_test(tc, each_call_clears_the_last_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

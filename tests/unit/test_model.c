@@ -260,6 +260,9 @@ START_TEST(schema_tables)
 	ck_assert_ptr_null(billtap_field_name((billtap_field)0));
 	ck_assert_ptr_null(billtap_field_name((billtap_field)33));
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_OCCURRED_AT), BILLTAP_TYPE_TIME);
+	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_AMOUNT), BILLTAP_TYPE_MONEY);
+	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_REFUNDED_AMOUNT), BILLTAP_TYPE_MONEY);
+	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_QUANTITY), BILLTAP_TYPE_INT);
 	ck_assert_str_eq(billtap_record_kind_name(BILLTAP_RECORD_SUBSCRIPTION_ITEM),
 	                 "subscription_item");
 	billtap_resource r;

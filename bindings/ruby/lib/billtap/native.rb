@@ -37,6 +37,7 @@ module Billtap
     TYPE_INT = 2
     TYPE_BOOL = 3
     TYPE_TIME = 4
+    TYPE_MONEY = 5
 
     # billtap_record_kind: values are stable.
     RECORD_KINDS = { customer: 1, plan: 2, subscription: 3, transaction: 4,

@@ -8,7 +8,7 @@ module Billtap
   # threads. Frozen, and so are its values.
   #
   # Every field has a reader named after its JSON name (and a `?` form for booleans).
-  # Times are UTC Time objects; `amount`-like fields are Billtap::Money, built from the
+  # Times are UTC Time objects; money fields (BILLTAP_TYPE_MONEY) are Billtap::Money, built from the
   # record's currency and currency_exponent (which keep their own readers too).
   class Record
     # One normalized field, as the C library describes it.
@@ -49,10 +49,9 @@ module Billtap
         names = buffer.read_array_of_int(count).to_h { |id| [Native.billtap_field_name(id), id] }
         names.map do |name, id|
           type = Native.billtap_field_type_of(id)
-          # Money is an int amount plus the record's one currency (data-model.md): every
-          # amount field of a record with a currency is in it.
-          money = type == Native::TYPE_INT && names.key?("currency") &&
-                  (name == "amount" || name.end_with?("_amount"))
+          # Money fields are typed as such; their currency is the record's one currency
+          # (data-model.md).
+          money = type == Native::TYPE_MONEY
           Field.new(id, name.dup.force_encoding(Encoding::UTF_8).freeze, type, money)
         end
       end

@@ -1,0 +1,429 @@
+/* The PayPal provider from recorded-shape responses through the transport vtable. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "billtap/provider.h"
+#include "../common/testutil.h"
+
+Suite *paypal_suite(void);
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+/* History starts 40 days ago: two search windows (31 days, then the rest). */
+static billtap_client *paypal_client(void)
+{
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = &ft;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "paypal", &opts), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
+	char start[40];
+	billtap_time_format(start, sizeof start, (int64_t)time(NULL) - 40 * 86400);
+	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);
+	return c;
+}
+
+static void expect_records(billtap_client *c, billtap_resource res, const billtap_iter_options *o,
+                           const char *const *want, size_t n)
+{
+	billtap_iter *it;
+	ck_assert_msg(billtap_iter_new(&it, c, res, o) == 0, "%s", billtap_client_error_message(c));
+	const billtap_record *r;
+	size_t i = 0;
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		ck_assert_msg(i < n, "unexpected extra record %s", billtap_record_id(r));
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, want[i], strlen(want[i]), why, sizeof why),
+		              "record %zu: %s\ngot  %s\nwant %s", i, why, json, want[i]);
+		i++;
+	}
+	ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
+	ck_assert_uint_eq(i, n);
+	billtap_iter_free(it);
+}
+
+/* start_date/end_date of a search URL, as Unix seconds. */
+static void search_range(const char *url, int64_t *from, int64_t *to)
+{
+	char buf[40];
+	const char *p = strstr(url, "start_date=");
+	ck_assert_ptr_nonnull(p);
+	/* "2024-01-01T00%3A00%3A00Z" */
+	snprintf(buf, sizeof buf, "%.10sT%.2s:%.2s:%.2sZ", p + 11, p + 22, p + 27, p + 32);
+	ck_assert_int_eq(billtap_time_parse(from, buf), 0);
+	p = strstr(url, "end_date=");
+	ck_assert_ptr_nonnull(p);
+	snprintf(buf, sizeof buf, "%.10sT%.2s:%.2s:%.2sZ", p + 9, p + 20, p + 25, p + 30);
+	ck_assert_int_eq(billtap_time_parse(to, buf), 0);
+}
+
+#define TOKEN_STEP(f) fake_add_fixture(f, 200, "Paypal-Debug-Id: tok1", "paypal/token.json")
+
+START_TEST(plans_with_products_and_details)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/products.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plans_list.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-2.json");
+	billtap_client *c = paypal_client();
+	const char *want[] = {
+		"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
+		"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
+		"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
+		"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
+		"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
+		"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 2);
+	ck_assert_str_eq(ft.urls[0], "http://paypal.test/v1/oauth2/token");
+	ck_assert_str_eq(ft.auth[0], "Basic Y2lkOnMzY3JldC12YWx1ZQ==");
+	ck_assert_str_eq(ft.urls[1], "http://paypal.test/v1/catalogs/products?page_size=20&page=1&total_required=true");
+	ck_assert_str_eq(ft.auth[1], "Bearer A21AAtoken1");
+	ck_assert_str_eq(ft.urls[2], "http://paypal.test/v1/billing/plans?page_size=20&page=1&total_required=true");
+	ck_assert_str_eq(ft.urls[3], "http://paypal.test/v1/billing/plans/P-1");
+	billtap_client_free(c);
+}
+END_TEST
+
+#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, parent, at)                 \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
+	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
+	",\"refunded_amount\":0,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+
+static const char *const all_transactions[] = {
+	TXN("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000", "USD",
+	    "2", "null", "2024-03-01T10:00:00Z"),
+	TXN("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "null",
+	    "2024-03-02T15:00:00Z"),
+	TXN("TX-3", "\"PAYER3\"", "null", "null", "payment", "failed", "D", "2500", "HUF", "0", "null",
+	    "2024-03-03T10:00:00Z"),
+	TXN("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2",
+	    "\"TX-1\"", "2024-03-04T10:00:00Z"),
+	TXN("TX-5", "\"PAYER4\"", "null", "null", "payment", "pending", "P", "12345", "KWD", "3", "null",
+	    "2024-03-05T10:00:00Z"),
+	TXN("TX-6", "\"PAYER2\"", "\"I-SUB2\"", "null", "payment", "succeeded", "V", "750", "EUR", "2",
+	    "null", "2024-03-06T10:00:00Z"),
+};
+
+static void add_search(fake_transport *f)
+{
+	fake_add_fixture(f, 200, NULL, "paypal/search_p1.json");
+	fake_add_fixture(f, 200, NULL, "paypal/search_p2.json");
+	fake_add_fixture(f, 200, NULL, "paypal/search_empty.json");
+}
+
+START_TEST(transactions_windows_and_exact_money)
+{
+	TOKEN_STEP(&ft);
+	add_search(&ft);
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, all_transactions, 6);
+	ck_assert_uint_eq(ft.calls, 4);
+	int64_t f1, t1, f2, t2, f3, t3, now = (int64_t)time(NULL);
+	search_range(ft.urls[1], &f1, &t1);
+	search_range(ft.urls[2], &f2, &t2);
+	search_range(ft.urls[3], &f3, &t3);
+	ck_assert_int_eq(t1 - f1, 31 * 86400 - 1); /* never more than PayPal's 31 days */
+	ck_assert_int_eq(f2, f1);                 /* page 2 of the same window */
+	ck_assert_int_eq(f3, t1 + 1);             /* windows touch, never overlap */
+	ck_assert_int_le(t3, now - 10800);         /* the three-hour lag */
+	ck_assert_int_ge(t3, now - 10800 - 5);
+	ck_assert_ptr_nonnull(strstr(ft.urls[1], "&fields=all&balance_affecting_records_only=N&page_size=500&page=1"));
+	ck_assert_ptr_nonnull(strstr(ft.urls[2], "&page=2"));
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(too_large_window_is_halved)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 400, NULL, "paypal/too_large.json");
+	add_search(&ft);
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, all_transactions, 6);
+	int64_t f1, t1, f2, t2, f4, t4;
+	search_range(ft.urls[1], &f1, &t1);
+	search_range(ft.urls[2], &f2, &t2);
+	search_range(ft.urls[4], &f4, &t4);
+	ck_assert_int_eq(f2, f1);
+	ck_assert_int_eq(t2 - f2, 31 * 86400 / 2 - 1);
+	ck_assert_int_eq(f4, t2 + 1); /* the next window starts where the half ended */
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(expired_token_is_renewed_once)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 401, NULL, "paypal/expired.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/token2.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/products.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plans_list.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 401, NULL, "paypal/expired.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/token.json");
+	fake_add_fixture(&ft, 401, "Paypal-Debug-Id: dbg9", "paypal/expired.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "P-1");
+	ck_assert_str_eq(ft.urls[2], "http://paypal.test/v1/oauth2/token");
+	ck_assert_str_eq(ft.auth[3], "Bearer A21AAtoken2");
+	/* A 401 right after a fresh token is a real failure, not an expiry. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "paypal: plans: GET /v1/billing/plans/P-2: HTTP 401 (request dbg9): "
+	                 "invalid_token: Access Token not found in cache");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_secret_names_oauth_error)
+{
+	fake_add_fixture(&ft, 401, "Paypal-Debug-Id: 7d3e1a", "paypal/token_bad.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_str_eq(msg, "paypal: transactions: POST /v1/oauth2/token: HTTP 401 (request 7d3e1a): "
+	                      "invalid_client: Client Authentication failed");
+	ck_assert_ptr_null(strstr(msg, "s3cret"));
+	ck_assert_uint_eq(ft.calls, 1);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(paypal_errors_name_field_and_issue)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 400, NULL, "paypal/range_error.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "paypal: transactions: GET /v1/reporting/transactions: HTTP 400 (request abc123): "
+	                 "INVALID_REQUEST: Request is not well-formed, syntactically incorrect, or "
+	                 "violates schema. (end_date: Date range is greater than 31 days)");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(decimals_beyond_the_currency_are_refused)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_bad_decimals.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "paypal: transactions: transaction TX-9: transaction_amount is not an amount "
+	                 "PayPal's currency rules allow (code, decimals)");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+#define SUB(id, cus, status, pstatus, started, cps, cpe, canceled, created, plan, qty, amount, cur, exp) \
+	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"status\":\""     \
+	status "\",\"provider_status\":\"" pstatus "\",\"started_at\":" started                          \
+	",\"current_period_start\":" cps ",\"current_period_end\":" cpe ",\"trial_end\":null,"          \
+	"\"canceled_at\":" canceled ",\"cancel_at_period_end\":false,\"created_at\":\"" created "\","    \
+	"\"items\":[{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"" plan "\","      \
+	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":"    \
+	exp "}]}"
+
+static const char *const all_subscriptions[] = {
+	SUB("I-HIDDEN", "PAYER9", "pending", "APPROVAL_PENDING", "\"2024-02-01T00:00:00Z\"", "null",
+	    "null", "null", "2023-12-24T00:00:00Z", "P-2", "1", "9000", "JPY", "0"),
+	SUB("I-SUB1", "PAYER1", "active", "ACTIVE", "\"2024-02-01T00:00:00Z\"", "\"2024-03-01T10:00:00Z\"",
+	    "\"2024-04-01T10:00:00Z\"", "null", "2024-02-01T00:00:00Z", "P-1", "2", "1999", "USD", "2"),
+	SUB("I-SUB2", "PAYER2", "canceled", "CANCELLED", "\"2024-02-01T00:00:00Z\"", "null", "null",
+	    "\"2024-03-10T00:00:00Z\"", "2024-02-01T00:00:00Z", "P-1", "1", "1999", "USD", "2"),
+};
+
+START_TEST(subscriptions_found_in_rows_and_supplied)
+{
+	TOKEN_STEP(&ft);
+	add_search(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-HIDDEN.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
+	billtap_client *c = paypal_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-HIDDEN, I-SUB1"), 0);
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, all_subscriptions, 3);
+	ck_assert_uint_eq(ft.calls, 8); /* P-1 fetched once for both subscriptions */
+	ck_assert_str_eq(ft.urls[4], "http://paypal.test/v1/billing/subscriptions/I-HIDDEN?fields=plan");
+	ck_assert_str_eq(ft.urls[6], "http://paypal.test/v1/billing/plans/P-1");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(unknown_supplied_subscription)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	fake_add_fixture(&ft, 404, NULL, "paypal/not_found.json");
+	billtap_client *c = paypal_client();
+	billtap_client_set(c, "subscription_ids", "I-NOPE");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "GET /v1/billing/subscriptions/I-NOPE: HTTP 404 (request nf123): "
+	                             "RESOURCE_NOT_FOUND"));
+	billtap_iter_free(it);
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-1;drop"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_ESETTING);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(customers_are_the_payers)
+{
+	TOKEN_STEP(&ft);
+	add_search(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-HIDDEN.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
+	billtap_client *c = paypal_client();
+	billtap_client_set(c, "subscription_ids", "I-HIDDEN");
+#define CUS(id, email, name, country, created)                                                    \
+	"{\"object\":\"customer\",\"id\":\"" id "\",\"email\":" email ",\"name\":" name                \
+	",\"country\":" country ",\"created_at\":\"" created "\",\"deleted\":false}"
+	const char *want[] = {
+		CUS("PAYER1", "\"a@example.com\"", "\"Ana Núñez\"", "\"ES\"", "2024-02-01T00:00:00Z"),
+		CUS("PAYER2", "\"li@example.cn\"", "\"Li Xiaolong\"", "\"CN\"", "2024-02-01T00:00:00Z"),
+		CUS("PAYER3", "\"p3@example.hu\"", "\"Kovács Anna\"", "\"HU\"", "2024-03-03T10:00:00Z"),
+		CUS("PAYER4", "\"k@example.kw\"", "\"Ana Núñez\"", "\"KW\"", "2024-03-05T10:00:00Z"),
+		CUS("PAYER9", "\"new@example.com\"", "\"Nova Early\"", "\"BR\"", "2023-12-24T00:00:00Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, want, 5);
+	ck_assert_str_eq(ft.urls[4], "http://paypal.test/v1/billing/subscriptions/I-HIDDEN");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(resume_mid_window_and_mid_fan_out)
+{
+	/* Transactions: stop after three rows of the first window; the next iterator walks that
+	 * window again from page 1 and the engine drops what was returned. */
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_p1.json");
+	add_search(&ft);
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *cp;
+	billtap_iter_checkpoint(&cp, it);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, &o, all_transactions + 3, 3);
+	free(saved);
+
+	/* Subscriptions: stop after the first; the next iterator finds the ids again and goes
+	 * on after it. */
+	billtap_client_set(c, "subscription_ids", "I-HIDDEN");
+	/* Settings changed: the session (token) is rebuilt, so a token comes first. */
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	add_search(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-HIDDEN.json");
+	add_search(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "I-HIDDEN");
+	billtap_iter_checkpoint(&cp, it);
+	saved = strdup(cp);
+	billtap_iter_free(it);
+	o.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o, all_subscriptions + 1, 2);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(settings_checked)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "paypal", NULL), 0);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c), "paypal: setting client_id is required");
+	billtap_client_set(c, "client_id", "a");
+	billtap_client_set(c, "client_secret", "b");
+	billtap_client_set(c, "history_start", "2001-01-01");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), BILLTAP_ESETTING);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "more than three years ago"));
+	billtap_client_set(c, "history_start", NULL);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1700000000;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), BILLTAP_EUNSUPPORTED);
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "501"), BILLTAP_ESETTING);
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *paypal_suite(void)
+{
+	Suite *s = suite_create("paypal");
+	TCase *tc = tcase_create("fixtures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, plans_with_products_and_details);
+	tcase_add_test(tc, transactions_windows_and_exact_money);
+	tcase_add_test(tc, too_large_window_is_halved);
+	tcase_add_test(tc, expired_token_is_renewed_once);
+	tcase_add_test(tc, bad_secret_names_oauth_error);
+	tcase_add_test(tc, paypal_errors_name_field_and_issue);
+	tcase_add_test(tc, decimals_beyond_the_currency_are_refused);
+	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
+	tcase_add_test(tc, unknown_supplied_subscription);
+	tcase_add_test(tc, customers_are_the_payers);
+	tcase_add_test(tc, resume_mid_window_and_mid_fan_out);
+	tcase_add_test(tc, settings_checked);
+	suite_add_tcase(s, tc);
+	return s;
+}
