@@ -472,12 +472,12 @@ func TestCancel(t *testing.T) {
 	canceled := time.Now()
 	cancel()
 	n := finished(t, res)
-	// libcurl polls the cancel flag from its progress callback, which an
-	// idle transfer calls about once a second: allow that second and a bit.
+	// The library's transfer loop looks at the cancel flag every 100 ms; allow
+	// a loaded machine five times that.
 	d := time.Since(canceled)
 	t.Logf("Next returned %v after cancel", d)
-	if d > 1200*time.Millisecond {
-		t.Errorf("Next returned %v after cancel, want about 1s at most", d)
+	if d > 500*time.Millisecond {
+		t.Errorf("Next returned %v after cancel, want about 100ms", d)
 	}
 	err := it.Err()
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, billtap.ErrCanceled) {
@@ -559,7 +559,7 @@ func TestCloseWhileRunning(t *testing.T) {
 	start := time.Now()
 	c.Close()
 	// Close waits for the canceled Next to leave C (see TestCancel).
-	if d := time.Since(start); d > 1200*time.Millisecond {
+	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Errorf("Close took %v", d)
 	}
 	n := finished(t, res)
