@@ -291,8 +291,14 @@ static int extract(int argc, char **argv)
 			        strerror(errno));
 			goto done;
 		}
-		if (*token)
-			opts.checkpoint = token;
+		if (!*token) {
+			/* Saves are atomic (rename), so an empty file was made by hand: refuse
+			 * to guess between "start over" and "resume". */
+			fprintf(stderr, "billtap: checkpoint file %s is empty; delete it to start over\n",
+			        a.checkpoint_file);
+			goto done;
+		}
+		opts.checkpoint = token;
 	}
 	if ((rc = billtap_iter_new(&it, c, resource, &opts)) < 0) {
 		fail_client(c, rc);
@@ -311,8 +317,11 @@ static int extract(int argc, char **argv)
 		if (rc != 0)
 			break;
 		if (cli_output_record(&out, rec) < 0) {
-			fprintf(stderr, "billtap: out of memory\n");
-			break;
+			/* The record is not written: keep the last saved checkpoint (before it)
+			 * rather than save one after it. */
+			fprintf(stderr, "billtap: out of memory writing %s\n", billtap_record_id(rec));
+			cli_output_flush(&out);
+			goto done;
 		}
 		if (++count % CHECKPOINT_EVERY == 0) {
 			if (cli_output_flush(&out) < 0)

@@ -121,7 +121,21 @@ static int csv_items(cli_output *o, const billtap_record *rec)
 	return rc;
 }
 
+static int record_into(cli_output *o, const billtap_record *rec);
+
+/* Appends one record; on failure nothing of it stays in the buffer. */
 int cli_output_record(cli_output *o, const billtap_record *rec)
+{
+	size_t start = o->len;
+	int header_done = o->header_done;
+	if (record_into(o, rec) == 0)
+		return 0;
+	o->len = start;
+	o->header_done = header_done;
+	return -1;
+}
+
+static int record_into(cli_output *o, const billtap_record *rec)
 {
 	if (!o->csv) {
 		size_t len;

@@ -284,8 +284,9 @@ BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec);
 
 /**
  * Parses an RFC 3339 / ISO 8601 date-time ("2024-05-01T12:00:00Z", "...+02:00", "...+0200",
- * fractional seconds truncated) or a date ("2024-05-01", midnight UTC), or a decimal number
- * of Unix seconds, into Unix seconds. Returns 0 or BILLTAP_EINVAL.
+ * fractional seconds truncated) or a date ("2024-05-01" or "20240501", midnight UTC), or a
+ * decimal number of Unix seconds (not eight digits long), into Unix seconds. Returns 0 or
+ * BILLTAP_EINVAL.
  */
 BILLTAP_EXTERN(int) billtap_time_parse(int64_t *out, const char *text);
 

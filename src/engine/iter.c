@@ -229,39 +229,63 @@ static void take_mark(billtap_iter *it, char *mark)
 	it->last_id = NULL;
 }
 
-static int remember_last(billtap_iter *it, const billtap_record *rec)
+/* Counts a consumed record into the checkpoint; `id` is a copy the iterator takes over. */
+static void remember_last(billtap_iter *it, char *id)
 {
-	const char *id = billtap_record_id(rec);
-	char *copy = strdup(id ? id : "");
-	if (!copy)
-		return BILLTAP_ENOMEM;
 	free(it->last_id);
-	it->last_id = copy;
+	it->last_id = id;
 	it->skip++;
-	return 0;
 }
 
-/* Drops a record that an earlier process already returned (resuming from a checkpoint). */
-static int drop_resumed(billtap_iter *it, billtap_record *rec)
+static char *id_copy(const billtap_record *rec)
+{
+	const char *id = billtap_record_id(rec);
+	return strdup(id ? id : "");
+}
+
+/* The checkpoint no longer fits the data: stop for good, keeping the checkpoint as it was
+ * given (so resuming from it again reports the same, instead of skipping ahead). */
+static int checkpoint_broken(billtap_iter *it, const char *found)
 {
 	billtap_ctx ctx = { it->client, it->resource };
-	int rc = remember_last(it, rec);
-	it->to_skip--;
-	if (rc == 0 && it->to_skip == 0 && it->expect_id && strcmp(it->last_id, it->expect_id)) {
-		char msg[512];
+	char msg[512];
+	if (found)
 		snprintf(msg, sizeof msg,
 		         "the data behind the checkpoint changed: expected %s as the last record "
 		         "already returned, found %s; resume from an earlier checkpoint or start over",
-		         it->expect_id, it->last_id);
-		rc = it->broken = billtap_ctx_error(&ctx, BILLTAP_ECHECKPOINT, msg);
-		it->broken_msg = strdup(bt_buf_cstr(&it->client->err_message));
+		         it->expect_id ? it->expect_id : "(unknown)", found);
+	else
+		snprintf(msg, sizeof msg,
+		         "the data behind the checkpoint changed: the stream ended %llu records short "
+		         "of the last record already returned (%s); resume from an earlier checkpoint "
+		         "or start over",
+		         (unsigned long long)it->to_skip, it->expect_id ? it->expect_id : "unknown");
+	it->broken = billtap_ctx_error(&ctx, BILLTAP_ECHECKPOINT, msg);
+	it->broken_msg = strdup(bt_buf_cstr(&it->client->err_message));
+	return it->broken;
+}
+
+/* Drops the record at the head of the queue: an earlier process already returned it
+ * (resuming from a checkpoint). The last one dropped must be the one the checkpoint names. */
+static int drop_resumed(billtap_iter *it)
+{
+	billtap_record *rec = it->queue[it->q_head].rec;
+	if (it->to_skip == 1 && it->expect_id && strcmp(billtap_record_id(rec), it->expect_id))
+		return checkpoint_broken(it, billtap_record_id(rec));
+	char *id = id_copy(rec);
+	if (!id) {
+		billtap_ctx ctx = { it->client, it->resource };
+		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 	}
-	if (it->to_skip == 0) {
+	bt_entry e;
+	bt_queue_pop(it, &e);
+	billtap_record_free(e.rec);
+	remember_last(it, id);
+	if (--it->to_skip == 0) {
 		free(it->expect_id);
 		it->expect_id = NULL;
 	}
-	billtap_record_free(rec);
-	return rc;
+	return 0;
 }
 
 BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *it)
@@ -281,24 +305,28 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 		if (atomic_load(&it->cancel))
 			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");
 		bt_entry e;
-		while (bt_queue_pop(it, &e)) {
-			if (e.mark) {
+		while (it->q_len) {
+			if (bt_queue_peek_mark(it)) {
+				bt_queue_pop(it, &e);
 				take_mark(it, e.mark);
 				continue;
 			}
 			if (it->to_skip) {
-				int rc = drop_resumed(it, e.rec);
+				int rc = drop_resumed(it);
 				if (rc < 0)
 					return rc;
 				continue;
 			}
-			billtap_record *rec = e.rec;
-			if (remember_last(it, rec) < 0) {
-				billtap_record_free(rec);
+			/* Copy the id before taking the record off the queue: out of memory leaves
+			 * the iterator where it was. */
+			char *id = id_copy(it->queue[it->q_head].rec);
+			if (!id)
 				return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
-			}
+			bt_queue_pop(it, &e);
+			remember_last(it, id);
 			/* Take marks right behind the record now, so the checkpoint is as tight
 			 * as the provider allows. */
+			billtap_record *rec = e.rec;
 			while (bt_queue_peek_mark(it) && bt_queue_pop(it, &e))
 				take_mark(it, e.mark);
 			it->returned = rec;
@@ -306,8 +334,12 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 			*out = it->returned;
 			return 0;
 		}
-		if (it->done)
+		if (it->done) {
+			/* Records still to skip at the end: the data shrank under the checkpoint. */
+			if (it->to_skip)
+				return checkpoint_broken(it, NULL);
 			return BILLTAP_ITEROVER;
+		}
 		int rc = fetch(it);
 		if (rc == BILLTAP_ITEROVER)
 			it->done = 1;

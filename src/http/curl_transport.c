@@ -203,7 +203,9 @@ int bt_curl_perform(bt_curl *c, billtap_response *resp, const billtap_request *r
 	default:
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
-	if (req->has_body) {
+	/* A POST always gets its fields, empty if need be: without them libcurl would read
+	 * the body from the host's stdin. */
+	if (req->has_body || req->method == BILLTAP_HTTP_POST) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, bt_buf_cstr(&req->body));
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body.len);
 	}

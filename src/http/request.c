@@ -13,23 +13,22 @@ void bt_request_init(billtap_request *req)
 	req->method = BILLTAP_HTTP_GET;
 }
 
-void bt_headers_free(bt_headers *h)
-{
-	for (size_t i = 0; i < h->count; i++) {
-		free(h->items[i].name);
-		free(h->items[i].value);
-	}
-	free(h->items);
-	memset(h, 0, sizeof *h);
-}
-
+/* Header values may be credentials (Authorization): wiped before their memory is reused. */
 static void headers_clear(bt_headers *h)
 {
 	for (size_t i = 0; i < h->count; i++) {
 		free(h->items[i].name);
+		memset(h->items[i].value, 0, strlen(h->items[i].value));
 		free(h->items[i].value);
 	}
 	h->count = 0;
+}
+
+void bt_headers_free(bt_headers *h)
+{
+	headers_clear(h);
+	free(h->items);
+	memset(h, 0, sizeof *h);
 }
 
 static int headers_add(bt_headers *h, const char *name, size_t nlen, const char *value,

@@ -78,6 +78,12 @@ BILLTAP_EXTERN(int) billtap_time_parse_n(int64_t *out, const char *s, size_t len
 	if (!out || !s)
 		return BILLTAP_EINVAL;
 	*out = 0;
+	/* ISO 8601's basic date form, 20240501: read as a date, never as Unix seconds (which
+	 * would be a day in 1970). */
+	if (len == 8 && strspn(s, "0123456789") == 8) {
+		char extended[11] = { s[0], s[1], s[2], s[3], '-', s[4], s[5], '-', s[6], s[7], 0 };
+		return billtap_time_parse_n(out, extended, 10);
+	}
 	/* Plain Unix seconds: all digits (and no date separators). */
 	if (len && !memchr(s, ':', len) && (len < 5 || s[4] != '-'))
 		return parse_unix(out, s, len);

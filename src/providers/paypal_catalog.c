@@ -76,18 +76,24 @@ static int products_page(pp_stream *s, const billtap_request *req, const billtap
 		int added, oom = 0;
 		if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
 			return billtap_ctx_error(ctx, BILLTAP_EDATA, "catalog product without an id");
-		size_t at = pp_map_add(&s->products, text, len, &added);
-		if (at == (size_t)-1)
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		if (!added)
+		if (pp_map_find(&s->products, text, len) != (size_t)-1)
 			continue;
-		char **names = realloc(s->product_names, s->products.count * sizeof *names);
-		if (!names)
+		/* The name first, then room for it, then the map entry: the map never names a
+		 * slot that does not exist, even out of memory. */
+		char *name = pp_strdup(s->doc, billtap_json_get(s->doc, p, "name"), &oom);
+		char **names = oom ? NULL
+		                   : realloc(s->product_names, (s->products.count + 1) * sizeof *names);
+		if (!names) {
+			free(name);
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
 		s->product_names = names;
-		names[at] = pp_strdup(s->doc, billtap_json_get(s->doc, p, "name"), &oom);
-		if (oom)
+		size_t at = pp_map_add(&s->products, text, len, &added);
+		if (at == (size_t)-1) {
+			free(name);
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
+		names[at] = name;
 	}
 	if (s->page < pages) {
 		s->page++;

@@ -196,6 +196,8 @@ int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_js
 	if (rc < 0)
 		return done(out, bad(&o, "transaction_amount",
 		                     "is not an amount PayPal's currency rules allow (code, decimals)"));
+	if (minor == INT64_MIN) /* its absolute value does not fit */
+		return done(out, bad(&o, "transaction_amount", "is outside the 64-bit range"));
 	int refund = minor < 0;
 	billtap_json_ref ref_id = billtap_json_get(doc, info, "paypal_reference_id");
 	billtap_json_ref ref_type = billtap_json_get(doc, info, "paypal_reference_id_type");

@@ -84,40 +84,53 @@ static void next_window(pp_stream *s)
 static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, billtap_ctx *ctx)
 {
 	billtap_json_ref info = billtap_json_get(s->doc, row, "transaction_info");
-	billtap_json_ref id = billtap_json_get(s->doc, info, "transaction_id");
 	const char *text;
 	size_t len;
+	int added;
+	if (s->resource != BILLTAP_RESOURCE_TRANSACTIONS) {
+		/* Subscriptions and customers learn from every row, repeated ids included: a
+		 * second row of a transaction may carry what the first lacks. */
+		billtap_json_ref ref = billtap_json_get(s->doc, info, "paypal_reference_id");
+		if (billtap_json_str_eq(s->doc, billtap_json_get(s->doc, info, "paypal_reference_id_type"),
+		                        "SUB") &&
+		    billtap_json_str_is_plain(s->doc, ref) &&
+		    billtap_json_text(&text, &len, s->doc, ref) == 0 && len &&
+		    pp_map_add(&s->subscriptions, text, len, &added) == (size_t)-1)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		if (s->resource == BILLTAP_RESOURCE_CUSTOMERS)
+			return pp_note_payer_row(s, s->doc, row, ctx);
+		return 0;
+	}
+	billtap_json_ref id = billtap_json_get(s->doc, info, "transaction_id");
 	if (billtap_json_typeof(s->doc, id) != BILLTAP_JSON_STRING ||
 	    !billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0 ||
 	    !len)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a transaction_id");
-	int added;
 	if (pp_map_add(&s->seen, text, len, &added) == (size_t)-1)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	if (!added)
 		return 0; /* the same transaction again (a non-balance-affecting twin) */
-
-	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS) {
-		billtap_record *rec;
-		int rc = pp_map_transaction(&rec, s->doc, row, ctx);
-		return rc < 0 ? rc : billtap_sink_push(sink, rec);
-	}
-	/* Subscriptions and customers only learn ids here. */
-	billtap_json_ref ref = billtap_json_get(s->doc, info, "paypal_reference_id");
-	if (billtap_json_str_eq(s->doc, billtap_json_get(s->doc, info, "paypal_reference_id_type"), "SUB") &&
-	    billtap_json_str_is_plain(s->doc, ref) && billtap_json_text(&text, &len, s->doc, ref) == 0 &&
-	    len && pp_map_add(&s->subscriptions, text, len, &added) == (size_t)-1)
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	if (s->resource == BILLTAP_RESOURCE_CUSTOMERS)
-		return pp_note_payer_row(s, s->doc, row, ctx);
-	return 0;
+	billtap_record *rec;
+	int rc = pp_map_transaction(&rec, s->doc, row, ctx);
+	return rc < 0 ? rc : billtap_sink_push(sink, rec);
 }
 
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx)
 {
 	if (too_large(s, resp)) {
+		/* Past page 1 the window grew while we read it: its first pages are out already,
+		 * so halving it now would repeat them. The checkpoint restarts the window, and
+		 * then page 1 is the one that is too large. */
+		if (s->search_page > 1) {
+			char msg[200], at[40];
+			billtap_time_format(at, sizeof at, s->win_start);
+			snprintf(msg, sizeof msg,
+			         "the search window from %s grew past 10,000 rows while being read; "
+			         "resume from the checkpoint to read it in smaller windows", at);
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
+		}
 		/* Nothing was pushed for this window yet: halve it and ask again. */
 		if (s->win_len / 2 < PP_WINDOW_MIN) {
 			char msg[160], at[40];

@@ -100,15 +100,9 @@ static pp_payer *payer(pp_stream *s, const billtap_json *doc, billtap_json_ref i
 	int added;
 	if (!billtap_json_str_is_plain(doc, id) || billtap_json_text(&text, &len, doc, id) < 0 || !len)
 		return NULL;
-	size_t at = pp_map_add(&s->payers, text, len, &added);
-	if (at == (size_t)-1) {
-		*oom = 1;
-		return NULL;
-	}
-	if (at >= s->payer_cap) {
+	/* Room for one more payer first, so the map never names a slot that does not exist. */
+	if (s->payers.count >= s->payer_cap) {
 		size_t cap = s->payer_cap ? s->payer_cap * 2 : 256;
-		while (cap <= at)
-			cap *= 2;
 		pp_payer *p = realloc(s->payer_data, cap * sizeof *p);
 		if (!p) {
 			*oom = 1;
@@ -117,6 +111,11 @@ static pp_payer *payer(pp_stream *s, const billtap_json *doc, billtap_json_ref i
 		memset(p + s->payer_cap, 0, (cap - s->payer_cap) * sizeof *p);
 		s->payer_data = p;
 		s->payer_cap = cap;
+	}
+	size_t at = pp_map_add(&s->payers, text, len, &added);
+	if (at == (size_t)-1) {
+		*oom = 1;
+		return NULL;
 	}
 	pp_payer *p = &s->payer_data[at];
 	if (added)
@@ -292,12 +291,14 @@ static int plan_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	billtap_json_ref id = billtap_json_get(s->doc, plan, "id");
 	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "billing plan without an id");
-	size_t at = pp_map_add(&s->plan_prices, text, len, &added);
-	pp_price *prices = at == (size_t)-1 ? NULL
-	                                     : realloc(s->prices, s->plan_prices.count * sizeof *prices);
+	/* Room first, then the map entry: the two never disagree, even out of memory. */
+	pp_price *prices = realloc(s->prices, (s->plan_prices.count + 1) * sizeof *prices);
 	if (!prices)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->prices = prices;
+	size_t at = pp_map_add(&s->plan_prices, text, len, &added);
+	if (at == (size_t)-1)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	prices[at] = price;
 	/* Back to the subscription that was waiting for this price. */
 	if (billtap_json_parse(s->doc, s->held_subscription, s->held_len) < 0)
@@ -325,8 +326,11 @@ int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
 
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
-	for (int n = 0; n < EMIT_BATCH && s->emit_next < s->emit_total; n++) {
-		const char *id = s->emit_order[s->emit_next];
+	/* The position moves only once the whole batch is pushed: the engine drops a batch
+	 * that fails half way, and the next call must push it again from its start. */
+	size_t next = s->emit_next;
+	for (int n = 0; n < EMIT_BATCH && next < s->emit_total; n++, next++) {
+		const char *id = s->emit_order[next];
 		pp_payer *p = &s->payer_data[pp_map_find(&s->payers, id, strlen(id))];
 		billtap_record *rec;
 		if (billtap_record_new(&rec, BILLTAP_RECORD_CUSTOMER) < 0)
@@ -350,8 +354,8 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		}
 		if ((rc = pp_push_marked(sink, rec, 'c', ctx)) < 0)
 			return rc;
-		s->emit_next++;
 	}
+	s->emit_next = next;
 	if (s->emit_next >= s->emit_total)
 		s->phase = PH_DONE;
 	return 0;

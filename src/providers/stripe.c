@@ -441,8 +441,10 @@ static int handle_items(stripe_stream *s, const billtap_request *req,
 	char *cursor = last ? strdup(last) : NULL;
 	billtap_record_free(scratch);
 	if (rc < 0 || (last && !cursor)) {
+		/* Some items may already be in the held subscription: asking for the page
+		 * again would add them twice, so the stream stops here. */
 		free(cursor);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		return s->broken = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
 	h->period = period;
 	if (cursor) {

@@ -17,11 +17,14 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
 check() { local desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 
-# start_sandbox NAME ARGS...: sets URL_<NAME> and truth dir $work/NAME
+# start_sandbox NAME ARGS...: sets URL_<NAME> and truth dir $work/NAME (Stripe unless the
+# arguments say --provider)
 start_sandbox() {
   local name=$1; shift
+  local provider=(--provider stripe)
+  [[ " $* " == *" --provider "* ]] && provider=()
   mkdir -p "$work/$name"
-  coproc SB { exec "$sandbox_bin" --provider stripe --port 0 --truth "$work/$name" "$@"; }
+  coproc SB { exec "$sandbox_bin" "${provider[@]}" --port 0 --truth "$work/$name" "$@"; }
   local line
   read -r line <&"${SB[0]}"
   pids+=("$SB_PID")
@@ -100,6 +103,26 @@ check "sigkill: no record lost" test -z "$(LC_ALL=C comm -13 "$work/kill.ids" "$
 dups=$(uniq -d "$work/kill.ids" | wc -l)
 check "sigkill: at most 100 records twice ($dups)" test "$dups" -le 100
 
+# PayPal at scale 2000 with tokens that expire every 5 seconds, and a rate limit that
+# stretches the subscription and customer runs past several tokens: every resource equals
+# the truth.
+start_sandbox paypal --provider paypal --seed 42 --scale 2000 --token-ttl 5 --rate-limit 300
+export BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=sandbox-secret
+for r in customers plans subscriptions transactions; do
+  if "$cli" extract --provider paypal --resource "$r" --base-url "$URL_paypal" --set retry_base_ms=100 \
+      --verbose > "$work/pp-$r.out" 2> "$work/pp-$r.err"; then
+    normalize < "$work/pp-$r.out" > "$work/pp-$r.got"
+    normalize < "$work/paypal/$r.jsonl" > "$work/pp-$r.want"
+    if cmp -s "$work/pp-$r.got" "$work/pp-$r.want"; then
+      ok "paypal $r: output equals the truth ($(wc -l < "$work/pp-$r.want") records; $(tail -1 "$work/pp-$r.err" | sed 's/^billtap: //'))"
+    else
+      not_ok "paypal $r: output differs from the truth" "$(diff "$work/pp-$r.got" "$work/pp-$r.want" | head -5)"
+    fi
+  else
+    not_ok "paypal $r: extraction failed" "$(cat "$work/pp-$r.err")"
+  fi
+done
+
 # Errors: clear message, non-zero exit.
 expect_fail() { # desc want_status want_text cmd...
   local desc=$1 want=$2 text=$3; shift 3
@@ -125,6 +148,8 @@ expect_fail "unknown setting" 2 "unknown setting 'colour'" \
   "$cli" extract --provider stripe --resource customers --set colour=blue --base-url "$URL_main"
 expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
   "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
+expect_fail "paypal: bad secret names PayPal's error" 1 "invalid_client: Client Authentication failed" \
+  env BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
 expect_fail "corrupt checkpoint file" 1 "checkpoint" \
   sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
 

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 
 Suite *stripe_sandbox_suite(void);
+Suite *paypal_sandbox_suite(void);
 
 int main(void)
 {
 	SRunner *sr = srunner_create(stripe_sandbox_suite());
+	srunner_add_suite(sr, paypal_sandbox_suite());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	int failed = srunner_ntests_failed(sr);

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../common/testutil.h"
+
 void sandbox_start(sandbox *sb, const char *const *args)
 {
 	memset(sb, 0, sizeof *sb);
@@ -153,4 +155,64 @@ void truth_free(truth *t)
 	free(t->lines);
 	free(t->data);
 	memset(t, 0, sizeof *t);
+}
+
+/* Pulls records from it into the seen-set, checking each against the truth. Stops after
+ * `limit` records (-1: to the end). Returns how many it took. */
+long truth_take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit)
+{
+	const billtap_record *r;
+	long n = 0;
+	int rc = 0;
+	while ((limit < 0 || n < limit) && (rc = billtap_iter_next(&r, it)) == 0) {
+		const char *id = billtap_record_id(r);
+		long at = truth_find(t, id);
+		ck_assert_msg(at >= 0, "record %s is not in the truth", id);
+		ck_assert_msg(!seen[at], "record %s returned twice", id);
+		seen[at] = 1;
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, t->lines[at], strlen(t->lines[at]), why, sizeof why),
+		              "%s differs: %s\n got  %s\n want %s", id, why, json, t->lines[at]);
+		n++;
+	}
+	if (limit < 0 || n < limit)
+		ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
+	return n;
+}
+
+void truth_assert_all_seen(const truth *t, const char *seen)
+{
+	for (size_t i = 0; i < t->count; i++)
+		ck_assert_msg(seen[i], "record %s was never returned", t->ids[i]);
+}
+
+void truth_resume_in_slices(billtap_client *c, billtap_resource resource, const truth *t,
+                            long step)
+{
+	char *seen = calloc(t->count ? t->count : 1, 1);
+	char *token = NULL;
+	long total = 0;
+	for (int rounds = 0;; rounds++) {
+		ck_assert_int_lt(rounds, 100000);
+		billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+		o.checkpoint = token;
+		billtap_iter *it;
+		ck_assert_msg(billtap_iter_new(&it, c, resource, &o) == 0, "%s",
+		              billtap_client_error_message(c));
+		long n = truth_take(it, c, t, seen, step);
+		total += n;
+		const char *cp;
+		ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+		free(token);
+		token = strdup(cp);
+		billtap_iter_free(it);
+		if (n < step)
+			break;
+	}
+	ck_assert_int_eq(total, (long)t->count);
+	truth_assert_all_seen(t, seen);
+	free(token);
+	free(seen);
 }

@@ -2,6 +2,7 @@
 #ifndef BILLTAP_TESTS_SANDBOX_PROCESS_H
 #define BILLTAP_TESTS_SANDBOX_PROCESS_H
 
+#include <billtap.h>
 #include <sys/types.h>
 
 typedef struct sandbox {
@@ -28,5 +29,16 @@ void truth_load(truth *t, const sandbox *sb, const char *resource);
 /* Index of the line with this id, or -1. */
 long truth_find(const truth *t, const char *id);
 void truth_free(truth *t);
+
+/* Pulls records from `it` (of client c), checking each against the truth as JSON values
+ * and marking it in seen[] (a second sighting fails). Stops after `limit` records (-1: at
+ * the end, which must be BILLTAP_ITEROVER). Returns how many it took. */
+long truth_take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit);
+/* Fails unless every truth record was seen. */
+void truth_assert_all_seen(const truth *t, const char *seen);
+/* Iterates `resource` to the end in slices of `step` records, each slice in a new iterator
+ * resumed from the previous one's checkpoint; asserts the union equals the truth. */
+void truth_resume_in_slices(billtap_client *c, billtap_resource resource, const truth *t,
+                            long step);
 
 #endif

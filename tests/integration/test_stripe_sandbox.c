@@ -38,37 +38,6 @@ static billtap_client *client_for(const sandbox *sb, const char *key)
 	return c;
 }
 
-/* Pulls records from it into the seen-set, checking each against the truth. Stops after
- * `limit` records (-1: to the end). Returns how many it took. */
-static long take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit)
-{
-	const billtap_record *r;
-	long n = 0;
-	int rc = 0;
-	while ((limit < 0 || n < limit) && (rc = billtap_iter_next(&r, it)) == 0) {
-		const char *id = billtap_record_id(r);
-		long at = truth_find(t, id);
-		ck_assert_msg(at >= 0, "record %s is not in the truth", id);
-		ck_assert_msg(!seen[at], "record %s returned twice", id);
-		seen[at] = 1;
-		size_t len;
-		const char *json = billtap_record_json(r, &len);
-		char why[512] = "";
-		ck_assert_msg(json_equal(json, len, t->lines[at], strlen(t->lines[at]), why, sizeof why),
-		              "%s differs: %s\n got  %s\n want %s", id, why, json, t->lines[at]);
-		n++;
-	}
-	if (limit < 0 || n < limit)
-		ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
-	return n;
-}
-
-static void assert_all_seen(const truth *t, const char *seen)
-{
-	for (size_t i = 0; i < t->count; i++)
-		ck_assert_msg(seen[i], "record %s was never returned", t->ids[i]);
-}
-
 START_TEST(extraction_equals_truth)
 {
 	const char *name = resources[_i];
@@ -81,9 +50,9 @@ START_TEST(extraction_equals_truth)
 	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
-	long n = take(it, c, &t, seen, -1);
+	long n = truth_take(it, c, &t, seen, -1);
 	ck_assert_int_eq(n, (long)t.count);
-	assert_all_seen(&t, seen);
+	truth_assert_all_seen(&t, seen);
 	billtap_iter_free(it);
 	billtap_client_free(c);
 	free(seen);
@@ -100,32 +69,10 @@ START_TEST(resume_from_checkpoints_is_exact)
 	billtap_resource_from_name(&res, name);
 	truth t;
 	truth_load(&t, &main_sb, name);
-	char *seen = calloc(t.count, 1);
 	billtap_client *c = client_for(&main_sb, "sk_test_sandbox");
 	billtap_client_set(c, "page_size", "40");
-	char *token = NULL;
-	long total = 0, step = 37 + 13 * _i;
-	for (int rounds = 0;; rounds++) {
-		ck_assert_int_lt(rounds, 10000);
-		billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
-		o.checkpoint = token;
-		billtap_iter *it;
-		ck_assert_msg(billtap_iter_new(&it, c, res, &o) == 0, "%s", billtap_client_error_message(c));
-		long n = take(it, c, &t, seen, step);
-		total += n;
-		const char *cp;
-		ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
-		free(token);
-		token = strdup(cp);
-		billtap_iter_free(it);
-		if (n < step)
-			break;
-	}
-	ck_assert_int_eq(total, (long)t.count);
-	assert_all_seen(&t, seen);
-	free(token);
+	truth_resume_in_slices(c, res, &t, 37 + 13 * _i);
 	billtap_client_free(c);
-	free(seen);
 	truth_free(&t);
 }
 END_TEST
@@ -199,7 +146,7 @@ START_TEST(older_api_version_same_subscriptions)
 	billtap_client_set(c, "stripe_version", "2024-06-20");
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
-	ck_assert_int_eq(take(it, c, &t, seen, -1), (long)t.count);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
 	billtap_iter_free(it);
 	billtap_client_free(c);
 	free(seen);
@@ -240,7 +187,7 @@ static void exact_despite(const char *const *args, int want_retries)
 	billtap_client_set(c, "page_size", "25");
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
-	ck_assert_int_eq(take(it, c, &t, seen, -1), (long)t.count);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
 	uint64_t retries;
 	billtap_iter_stats(NULL, &retries, NULL, it);
 	ck_assert_msg(retries >= (uint64_t)want_retries, "only %llu retries",

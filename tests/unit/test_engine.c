@@ -308,6 +308,41 @@ START_TEST(checkpoint_detects_moved_data)
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT);
 	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "expected c2"));
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT); /* sticky */
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "expected c2"));
+	/* The checkpoint stays the one given: resuming from it again fails again, instead of
+	 * skipping the records that moved. */
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	ck_assert_str_eq(cp, saved);
+	billtap_iter_free(it);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(checkpoint_detects_shrunk_data)
+{
+	/* Five records taken (c1..c5: page 2, skip 2); page 2 has since lost records. */
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c4\",\"created\":4}],\"next\":null}");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[256];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 5), 0);
+	const char *cp;
+	billtap_iter_checkpoint(&cp, it);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	const billtap_record *r;
+	/* Not a quiet end: c5 (and what followed it) cannot be placed any more. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "ended 1 records short"));
+	billtap_iter_checkpoint(&cp, it);
+	ck_assert_str_eq(cp, saved);
 	billtap_iter_free(it);
 	free(saved);
 	billtap_client_free(c);
@@ -634,6 +669,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, pages_are_invisible);
 	tcase_add_test(tc, checkpoint_resumes_exactly);
 	tcase_add_test(tc, checkpoint_detects_moved_data);
+	tcase_add_test(tc, checkpoint_detects_shrunk_data);
 	tcase_add_test(tc, checkpoint_refuses_foreign_tokens);
 	tcase_add_test(tc, transient_failures_are_retried);
 	tcase_add_test(tc, retries_run_out);

@@ -113,6 +113,10 @@ START_TEST(time_parse_formats)
 	ck_assert_int_eq(parse_time("2024-02-29", &rc), 1709164800);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(parse_time("1700000000", &rc), 1700000000);
+	ck_assert_int_eq(parse_time("20240229", &rc), 1709164800); /* basic date, not 1970 */
+	ck_assert_int_eq(rc, 0);
+	parse_time("20230229", &rc);
+	ck_assert_int_eq(rc, BILLTAP_EINVAL);
 	ck_assert_int_eq(parse_time("1969-12-31T23:59:59Z", &rc), -1);
 	ck_assert_int_eq(rc, 0);
 }

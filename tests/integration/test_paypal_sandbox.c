@@ -1,0 +1,166 @@
+/*
+ * The PayPal provider against billtap-sandbox: every resource equals the truth files,
+ * also with host-supplied subscription ids, across resumes, with tokens expiring during
+ * the run, and with a window PayPal finds too large.
+ */
+#include <billtap.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox_process.h"
+
+Suite *paypal_sandbox_suite(void);
+
+static sandbox pp_sb;
+static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
+
+static void start_main(void)
+{
+	/* Tokens live two seconds: several expire during the suite. */
+	const char *args[] = { "--provider", "paypal", "--seed", "11", "--scale", "400",
+		               "--token-ttl", "2", NULL };
+	sandbox_start(&pp_sb, args);
+}
+
+static void stop_main(void)
+{
+	sandbox_stop(&pp_sb);
+}
+
+static billtap_client *paypal_client(const sandbox *sb, const char *secret)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "paypal", NULL), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_id", "sandbox-client"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_secret", secret), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", sb->url), 0);
+	return c;
+}
+
+static void extract_equals(billtap_client *c, const char *resource, const char *truth_name)
+{
+	billtap_resource res;
+	billtap_resource_from_name(&res, resource);
+	truth t;
+	truth_load(&t, &pp_sb, truth_name);
+	ck_assert_uint_gt(t.count, 3);
+	char *seen = calloc(t.count, 1);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	free(seen);
+	truth_free(&t);
+}
+
+START_TEST(extraction_equals_truth)
+{
+	billtap_client *c = paypal_client(&pp_sb, "sandbox-secret");
+	extract_equals(c, resources[_i], resources[_i]);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Subscriptions never charged are invisible to the search; with their ids supplied they
+ * (and their subscribers) come out too. */
+START_TEST(supplied_ids_reveal_hidden_subscriptions)
+{
+	char path[512], ids[65536] = "";
+	snprintf(path, sizeof path, "%s/hidden_subscription_ids.txt", pp_sb.truth);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[128];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line)
+			continue;
+		if (n++)
+			strncat(ids, ",", sizeof ids - strlen(ids) - 1);
+		strncat(ids, line, sizeof ids - strlen(ids) - 1);
+	}
+	fclose(f);
+	ck_assert_int_gt(n, 0);
+	billtap_client *c = paypal_client(&pp_sb, "sandbox-secret");
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", ids), 0);
+	extract_equals(c, "subscriptions", "subscriptions_all");
+	extract_equals(c, "customers", "customers_all");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(resume_from_checkpoints_is_exact)
+{
+	billtap_resource res;
+	billtap_resource_from_name(&res, resources[_i]);
+	truth t;
+	truth_load(&t, &pp_sb, resources[_i]);
+	billtap_client *c = paypal_client(&pp_sb, "sandbox-secret");
+	/* Small search pages, so slices end in the middle of windows and of pages. */
+	billtap_client_set(c, "page_size", "50");
+	truth_resume_in_slices(c, res, &t, res == BILLTAP_RESOURCE_TRANSACTIONS ? 333 : 41);
+	billtap_client_free(c);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(bad_secret_is_an_auth_error)
+{
+	billtap_client *c = paypal_client(&pp_sb, "not-the-secret");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, "POST /v1/oauth2/token: HTTP 401") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "invalid_client") != NULL, "%s", msg);
+	ck_assert_ptr_null(strstr(msg, "not-the-secret"));
+	ck_assert_int_eq(billtap_client_error_http_status(c), 401);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(oversized_window_is_split)
+{
+	sandbox sb;
+	const char *args[] = { "--provider", "paypal", "--seed", "4", "--scale", "60",
+		               "--burst-rows", "12000", NULL };
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "transactions");
+	ck_assert_uint_gt(t.count, 12000);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = paypal_client(&sb, "sandbox-secret");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
+Suite *paypal_sandbox_suite(void)
+{
+	Suite *s = suite_create("paypal-sandbox");
+	TCase *tc = tcase_create("truth");
+	tcase_add_unchecked_fixture(tc, start_main, stop_main);
+	tcase_set_timeout(tc, 180);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
+	tcase_add_test(tc, supplied_ids_reveal_hidden_subscriptions);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
+	tcase_add_test(tc, bad_secret_is_an_auth_error);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("large");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, oversized_window_is_split);
+	suite_add_tcase(s, tc);
+	return s;
+}
