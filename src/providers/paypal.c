@@ -223,7 +223,7 @@ static void stream_free(void *p)
 	for (size_t i = 0; i < s->plan_count; i++)
 		free(s->plan_queue[i]);
 	free(s->plan_queue);
-	pp_map_free(&s->seen);
+	pp_search_free(s);
 	pp_subs_free(s);
 	free(s);
 }

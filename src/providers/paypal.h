@@ -69,7 +69,10 @@ typedef struct pp_stream {
 	/* transaction search */
 	int64_t win_start, win_len, stop;
 	int64_t search_page, search_pages;
-	pp_map seen; /* transaction ids returned in the current window */
+	pp_map seen; /* transaction ids of the current window -> index in window_records */
+	billtap_record **window_records; /* the window's transactions, pushed when it ends */
+	unsigned char *window_ranks;     /* how settled the row behind each one is */
+	size_t window_cap;
 
 	/* subscriptions, discovered from rows and the subscription_ids setting */
 	pp_map subscriptions;
@@ -103,6 +106,7 @@ int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx);
 int pp_search_resume(pp_stream *s, const char *token);
+void pp_search_free(pp_stream *s);
 
 /* paypal_catalog.c */
 int pp_catalog_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);

@@ -1,12 +1,16 @@
 /*
  * Transaction Search: windows of at most 31 days, oldest first, from the history start to
  * now minus the lag, each walked page by page. A window PayPal finds too large
- * (RESULTSET_TOO_LARGE, over 10,000 rows) is halved and tried again. Rows repeating a
- * transaction id within a window are one transaction: the first row wins.
+ * (RESULTSET_TOO_LARGE, over 10,000 rows) is halved and tried again.
  *
- * Marks: "w:<start>:<length>" when a window's first page arrives. A resumed stream walks
- * that window again from page 1 (rebuilding the seen ids) and the engine drops what the
- * host already has.
+ * Rows repeating a transaction id (PayPal lists balance- and non-balance-affecting rows of
+ * one transaction) are one transaction: the most settled row wins (S or V, then P, then
+ * D; the first of equals). The twins share the transaction's date, so they fall in one
+ * window, but may sit on different pages: a window's transactions are kept until its last
+ * page and handed over together, in the order their first rows came.
+ *
+ * Marks: "w:<start>:<length>" before a window's transactions. A resumed stream reads that
+ * window again and the engine drops what the host already has.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -71,17 +75,105 @@ static int too_large(pp_stream *s, const billtap_response *resp)
 	                           "RESULTSET_TOO_LARGE");
 }
 
-static void next_window(pp_stream *s)
+/* Forgets the window's transactions (a failed page restarts the window: nothing of it
+ * has left the stream yet). */
+static void drop_window(pp_stream *s)
 {
-	s->win_start = window_end(s);
-	s->win_len = PP_WINDOW_MAX;
+	for (size_t i = 0; i < s->seen.count; i++)
+		billtap_record_free(s->window_records[i]);
+	pp_map_clear(&s->seen);
 	s->search_page = 1;
 	s->search_pages = 0;
-	pp_map_clear(&s->seen);
+}
+
+void pp_search_free(pp_stream *s)
+{
+	drop_window(s);
+	pp_map_free(&s->seen);
+	free(s->window_records);
+	free(s->window_ranks);
+}
+
+static void next_window(pp_stream *s)
+{
+	drop_window(s);
+	s->win_start = window_end(s);
+	s->win_len = PP_WINDOW_MAX;
+}
+
+/* Hands the finished window's transactions to the engine, behind its mark. */
+static int push_window(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, "w:%" PRId64 ":%" PRId64, s->win_start, s->win_len);
+	int rc = billtap_sink_mark(sink, mark);
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
+	for (size_t i = 0; i < s->seen.count; i++) {
+		billtap_record *rec = s->window_records[i];
+		s->window_records[i] = NULL; /* the sink owns it now, whatever happens */
+		if ((rc = billtap_sink_push(sink, rec)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* How settled a row is: the best row of a transaction id is the one returned. */
+static unsigned char settled_rank(const billtap_json *doc, billtap_json_ref info)
+{
+	billtap_json_ref status = billtap_json_get(doc, info, "transaction_status");
+	if (billtap_json_str_eq(doc, status, "S") || billtap_json_str_eq(doc, status, "V"))
+		return 3;
+	if (billtap_json_str_eq(doc, status, "P"))
+		return 2;
+	if (billtap_json_str_eq(doc, status, "D"))
+		return 1;
+	return 0;
+}
+
+static int keep_transaction(pp_stream *s, billtap_json_ref row, billtap_json_ref info,
+                            const char *id, size_t len, billtap_ctx *ctx)
+{
+	unsigned char rank = settled_rank(s->doc, info);
+	size_t at = pp_map_find(&s->seen, id, len);
+	if (at != (size_t)-1 && rank <= s->window_ranks[at])
+		return 0; /* a twin no more settled than the row kept */
+	billtap_record *rec;
+	int rc = pp_map_transaction(&rec, s->doc, row, ctx);
+	if (rc < 0)
+		return rc;
+	if (at != (size_t)-1) {
+		billtap_record_free(s->window_records[at]);
+		s->window_records[at] = rec;
+		s->window_ranks[at] = rank;
+		return 0;
+	}
+	if (s->seen.count == s->window_cap) {
+		size_t cap = s->window_cap ? s->window_cap * 2 : 512;
+		billtap_record **recs = realloc(s->window_records, cap * sizeof *recs);
+		if (recs)
+			s->window_records = recs;
+		unsigned char *ranks = recs ? realloc(s->window_ranks, cap) : NULL;
+		if (!ranks) {
+			billtap_record_free(rec);
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
+		s->window_ranks = ranks;
+		s->window_cap = cap;
+	}
+	int added;
+	at = pp_map_add(&s->seen, id, len, &added);
+	if (at == (size_t)-1) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	s->window_records[at] = rec;
+	s->window_ranks[at] = rank;
+	return 0;
 }
 
 /* What a row means for the stream's resource. */
-static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, billtap_ctx *ctx)
+static int take_row(pp_stream *s, billtap_json_ref row, billtap_ctx *ctx)
 {
 	billtap_json_ref info = billtap_json_get(s->doc, row, "transaction_info");
 	const char *text;
@@ -107,31 +199,15 @@ static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, bill
 	    !len)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a transaction_id");
-	if (pp_map_add(&s->seen, text, len, &added) == (size_t)-1)
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	if (!added)
-		return 0; /* the same transaction again (a non-balance-affecting twin) */
-	billtap_record *rec;
-	int rc = pp_map_transaction(&rec, s->doc, row, ctx);
-	return rc < 0 ? rc : billtap_sink_push(sink, rec);
+	return keep_transaction(s, row, info, text, len, ctx);
 }
 
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx)
 {
 	if (too_large(s, resp)) {
-		/* Past page 1 the window grew while we read it: its first pages are out already,
-		 * so halving it now would repeat them. The checkpoint restarts the window, and
-		 * then page 1 is the one that is too large. */
-		if (s->search_page > 1) {
-			char msg[200], at[40];
-			billtap_time_format(at, sizeof at, s->win_start);
-			snprintf(msg, sizeof msg,
-			         "the search window from %s grew past 10,000 rows while being read; "
-			         "resume from the checkpoint to read it in smaller windows", at);
-			return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
-		}
-		/* Nothing was pushed for this window yet: halve it and ask again. */
+		/* Nothing of this window has left the stream (it is handed over at its end), so
+		 * even past page 1 (the window grew while we read it) it can start over, halved. */
 		if (s->win_len / 2 < PP_WINDOW_MIN) {
 			char msg[160], at[40];
 			billtap_time_format(at, sizeof at, s->win_start);
@@ -140,6 +216,7 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 			         PP_WINDOW_MIN, at);
 			return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
 		}
+		drop_window(s);
 		s->win_len /= 2;
 		return 0;
 	}
@@ -155,26 +232,23 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
 		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
 		                              "search response lacks transaction_details or total_pages");
-	if (s->search_page == 1 && s->resource == BILLTAP_RESOURCE_TRANSACTIONS) {
-		char mark[64];
-		snprintf(mark, sizeof mark, "w:%" PRId64 ":%" PRId64, s->win_start, s->win_len);
-		if ((rc = billtap_sink_mark(sink, mark)) < 0)
-			return billtap_ctx_error(ctx, rc, NULL);
-	}
-	/* The seen ids of this page join only if the whole page goes through. */
-	size_t seen_before = s->seen.count;
 	for (billtap_json_ref row = billtap_json_first(s->doc, rows); row != BILLTAP_JSON_NONE;
 	     row = billtap_json_next(s->doc, row)) {
-		if ((rc = take_row(s, row, sink, ctx)) < 0) {
-			pp_map_truncate(&s->seen, seen_before);
+		if ((rc = take_row(s, row, ctx)) < 0) {
+			drop_window(s); /* the window starts over when the host asks again */
 			return rc;
 		}
 	}
 	if (s->search_page < pages) {
 		s->search_page++;
 		s->search_pages = pages;
-	} else {
-		next_window(s);
+		return 0;
 	}
+	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS && (rc = push_window(s, sink, ctx)) < 0) {
+		/* What was pushed is dropped by the engine; read the window again. */
+		drop_window(s);
+		return rc;
+	}
+	next_window(s);
 	return 0;
 }

@@ -6,19 +6,28 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: billtap-sandbox --provider stripe [--port N] [--seed N] [--scale N]\n"
-    "                       [--truth DIR] [--api-key KEY] [--rate-limit R]\n"
-    "                       [--faults SPEC] [--verbose]\n"
+    "usage: billtap-sandbox --provider stripe|paypal [--port N] [--seed N] [--scale N]\n"
+    "                       [--truth DIR] [--rate-limit R] [--faults SPEC] [--verbose]\n"
+    "                       [--api-key KEY]                               (stripe)\n"
+    "                       [--client-id ID] [--client-secret S] [--token-ttl SEC]\n"
+    "                       [--now UNIX] [--burst-rows N]                  (paypal)\n"
     "\n"
-    "  --provider NAME   fake API to serve (stripe)\n"
+    "  --provider NAME   fake API to serve (stripe, paypal)\n"
     "  --port N          TCP port on 127.0.0.1, 0 = any free port (default 0)\n"
     "  --seed N          dataset seed (default 42)\n"
-    "  --scale N         number of customers, deleted ones included (default 1000)\n"
+    "  --scale N         stripe: customers, deleted ones included; paypal: payers\n"
+    "                    (default 1000)\n"
     "  --truth DIR       write DIR/{customers,plans,subscriptions,transactions}.jsonl\n"
-    "  --api-key KEY     the one accepted secret key (default sk_test_sandbox)\n"
-    "  --rate-limit R    requests per second per key, burst R; 0 = off (default 25)\n"
+    "  --rate-limit R    requests per second per key, burst R; 0 = off\n"
+    "                    (default: stripe 25, paypal 0)\n"
     "  --faults SPEC     STATUS@N, drop@N, slow@N:MS, comma-separated (N may be A-B)\n"
     "  --verbose         log every request to stderr\n"
+    "  --api-key KEY     stripe: the one accepted secret key (default sk_test_sandbox)\n"
+    "  --client-id ID    paypal: OAuth client id (default sandbox-client)\n"
+    "  --client-secret S paypal: OAuth client secret (default sandbox-secret)\n"
+    "  --token-ttl SEC   paypal: access-token lifetime (default 32400)\n"
+    "  --now UNIX        paypal: dataset anchor (default: now, rounded down to the hour)\n"
+    "  --burst-rows N    paypal: N extra one-off payments on one day (default 0)\n"
     "\n"
     "Prints 'listening on http://127.0.0.1:PORT' as its first line, serves until\n"
     "SIGTERM or SIGINT, then exits 0.\n";
@@ -61,6 +70,12 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
     o->api_key = "sk_test_sandbox";
     o->rate_limit = 25;
     o->port = 0;
+    o->client_id = "sandbox-client";
+    o->client_secret = "sandbox-secret";
+    o->token_ttl = 32400;
+    o->now = 0;
+    o->burst_rows = 0;
+    int rate_limit_set = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -116,6 +131,37 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
             if (parse_num(a, val, 0, 1e6, &d))
                 return -1;
             o->rate_limit = d;
+            rate_limit_set = 1;
+        } else if (strcmp(a, "--client-id") == 0 || strcmp(a, "--client-secret") == 0) {
+            if (!*val || strchr(val, ':')) {
+                fprintf(stderr, "billtap-sandbox: %s must be non-empty and without ':'\n", a);
+                return -1;
+            }
+            if (strcmp(a, "--client-id") == 0)
+                o->client_id = val;
+            else
+                o->client_secret = val;
+        } else if (strcmp(a, "--token-ttl") == 0) {
+            if (parse_uint(a, val, 100000000, &u))
+                return -1;
+            if (u == 0) {
+                fprintf(stderr, "billtap-sandbox: %s must be at least 1\n", a);
+                return -1;
+            }
+            o->token_ttl = (long)u;
+        } else if (strcmp(a, "--now") == 0) {
+            /* 2001-09-09 .. 2100-01-01: three years of history must fit after 1970 */
+            if (parse_uint(a, val, 4102444800ULL, &u))
+                return -1;
+            if (u < 1000000000ULL) {
+                fprintf(stderr, "billtap-sandbox: %s: invalid value '%s'\n", a, val);
+                return -1;
+            }
+            o->now = (int64_t)u;
+        } else if (strcmp(a, "--burst-rows") == 0) {
+            if (parse_uint(a, val, 1000000, &u))
+                return -1;
+            o->burst_rows = (long)u;
         } else if (strcmp(a, "--faults") == 0) {
             o->faults = val;
         } else {
@@ -127,5 +173,7 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
         fprintf(stderr, "billtap-sandbox: --provider is required\n%s", usage);
         return -1;
     }
+    if (!rate_limit_set)
+        o->rate_limit = strcmp(o->provider, "paypal") == 0 ? 0 : 25; /* PayPal publishes none */
     return 0;
 }

@@ -35,6 +35,7 @@ struct sb_server {
 typedef struct conn_state {
     char *uri;
     int started;
+    sb_buf body; /* the request body, at most SB_MAX_BODY bytes (the rest is dropped) */
 } conn_state;
 
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -55,6 +56,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     conn_state *cs = *con_cls;
     if (cs) {
         free(cs->uri);
+        sb_buf_free(&cs->body);
         free(cs);
         *con_cls = NULL;
     }
@@ -99,7 +101,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         cs->started = 1;
         return MHD_YES;
     }
-    if (*upload_data_size) { /* bodies are ignored: only GET is served */
+    if (*upload_data_size) { /* kept for the module (PayPal's token endpoint reads it) */
+        size_t room = cs->body.len < SB_MAX_BODY ? SB_MAX_BODY - cs->body.len : 0;
+        size_t n = *upload_data_size < room ? *upload_data_size : room;
+        if (n)
+            sb_buf_add(&cs->body, upload_data, n);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -134,6 +140,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         .path = path,
         .params = &params,
         .number = number,
+        .body = sb_buf_str(&cs->body),
+        .body_len = cs->body.len,
         .limiter = s->limiter,
         .header = lookup_header,
         .conn = conn,

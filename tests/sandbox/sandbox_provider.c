@@ -6,10 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "paypal_module.h"
 #include "stripe_module.h"
 
 static const sb_provider *const providers[] = {
     &stripe_provider,
+    &paypal_provider,
 };
 
 const sb_provider *sb_provider_find(const char *name)

@@ -1,6 +1,6 @@
-/* The provider-module interface: one module per fake billing API (Stripe now, PayPal
- * later). The server glue owns sockets, request counting, faults and the rate limiter;
- * a module owns its dataset, its wire format, its errors and its truth files. */
+/* The provider-module interface: one module per fake billing API (Stripe, PayPal). The
+ * server glue owns sockets, request counting, faults and the rate limiter; a module owns
+ * its dataset, its wire format, its errors and its truth files. */
 #ifndef SANDBOX_PROVIDER_H
 #define SANDBOX_PROVIDER_H
 
@@ -15,12 +15,18 @@ typedef struct sb_options {
     const char *provider;
     uint64_t seed;
     long scale;
-    const char *api_key;
-    double rate_limit;
+    const char *api_key;       /* stripe */
+    double rate_limit;         /* default per provider: stripe 25, paypal 0 */
     const char *faults;
     const char *truth_dir;
     unsigned port;
     int verbose;
+    /* paypal */
+    const char *client_id;
+    const char *client_secret;
+    long token_ttl;            /* seconds */
+    int64_t now;               /* dataset anchor, Unix seconds; 0: wall clock rounded down to the hour */
+    long burst_rows;           /* extra one-off payments on a single day */
 } sb_options;
 
 typedef struct sb_request {
@@ -28,6 +34,8 @@ typedef struct sb_request {
     const char *path;          /* percent-decoded, without the query */
     const sb_params *params;   /* decoded query parameters, in order */
     uint64_t number;           /* 1-based, unique per request */
+    const char *body;          /* request body (NUL-terminated, at most SB_MAX_BODY bytes kept) */
+    size_t body_len;
     sb_ratelimit *limiter;     /* the module decides when (after auth) to consult it */
     /* Case-insensitive request header lookup; NULL when absent. */
     const char *(*header)(const struct sb_request *req, const char *name);
@@ -35,6 +43,7 @@ typedef struct sb_request {
 } sb_request;
 
 #define SB_MAX_HEADERS 8
+#define SB_MAX_BODY 65536
 
 typedef struct sb_response {
     int status;

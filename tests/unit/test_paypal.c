@@ -117,7 +117,8 @@ static const char *const all_transactions[] = {
 	    "2", "null", "2024-03-01T10:00:00Z"),
 	TXN("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "null",
 	    "2024-03-02T15:00:00Z"),
-	TXN("TX-3", "\"PAYER3\"", "null", "null", "payment", "failed", "D", "2500", "HUF", "0", "null",
+	/* TX-3's first row is denied (D), its twin on page 2 settled (S): the settled one wins. */
+	TXN("TX-3", "\"PAYER3\"", "null", "null", "payment", "succeeded", "S", "2500", "HUF", "0", "null",
 	    "2024-03-03T10:00:00Z"),
 	TXN("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2",
 	    "\"TX-1\"", "2024-03-04T10:00:00Z"),
@@ -170,6 +171,24 @@ START_TEST(too_large_window_is_halved)
 	ck_assert_int_eq(f2, f1);
 	ck_assert_int_eq(t2 - f2, 31 * 86400 / 2 - 1);
 	ck_assert_int_eq(f4, t2 + 1); /* the next window starts where the half ended */
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(window_growing_past_the_limit_restarts_halved)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_p1.json");
+	fake_add_fixture(&ft, 400, NULL, "paypal/too_large.json"); /* page 2: the window grew */
+	add_search(&ft);
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, all_transactions, 6);
+	int64_t f1, t1, f3, t3;
+	search_range(ft.urls[1], &f1, &t1);
+	search_range(ft.urls[3], &f3, &t3);
+	ck_assert_int_eq(f3, f1); /* the same window again, from page 1, halved */
+	ck_assert_int_eq(t3 - f3, 31 * 86400 / 2 - 1);
+	ck_assert_ptr_nonnull(strstr(ft.urls[3], "&page=1"));
 	billtap_client_free(c);
 }
 END_TEST
@@ -341,10 +360,11 @@ END_TEST
 
 START_TEST(resume_mid_window_and_mid_fan_out)
 {
-	/* Transactions: stop after three rows of the first window; the next iterator walks that
-	 * window again from page 1 and the engine drops what was returned. */
+	/* Transactions: stop after three of the first window's; the next iterator reads that
+	 * window again and the engine drops what was returned. */
 	TOKEN_STEP(&ft);
 	fake_add_fixture(&ft, 200, NULL, "paypal/search_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_p2.json");
 	add_search(&ft);
 	billtap_client *c = paypal_client();
 	billtap_iter *it;
@@ -415,6 +435,7 @@ Suite *paypal_suite(void)
 	tcase_add_test(tc, plans_with_products_and_details);
 	tcase_add_test(tc, transactions_windows_and_exact_money);
 	tcase_add_test(tc, too_large_window_is_halved);
+	tcase_add_test(tc, window_growing_past_the_limit_restarts_halved);
 	tcase_add_test(tc, expired_token_is_renewed_once);
 	tcase_add_test(tc, bad_secret_names_oauth_error);
 	tcase_add_test(tc, paypal_errors_name_field_and_issue);

@@ -1,0 +1,31 @@
+/* The PayPal endpoints behind authentication and the rate limit (paypal_api.c routes). */
+#ifndef PAYPAL_ENDPOINTS_H
+#define PAYPAL_ENDPOINTS_H
+
+#include <stdint.h>
+
+#include "paypal_model.h"
+#include "sandbox_provider.h"
+
+typedef struct pp_ctx {
+    const pp_dataset *ds;
+    const uint32_t *product_order; /* list order: create_time, then id */
+    const uint32_t *plan_order;
+    const sb_request *req;
+    sb_response *resp;
+    char debug_id[16];
+    char base[160];                /* "http://HOST" for HATEOAS links */
+} pp_ctx;
+
+void pp_list_products(pp_ctx *c);
+void pp_get_product(pp_ctx *c, const char *id);
+void pp_list_plans(pp_ctx *c);
+void pp_get_plan(pp_ctx *c, const char *id);
+void pp_get_subscription(pp_ctx *c, const char *id);
+/* GET /v1/reporting/transactions */
+void pp_search(pp_ctx *c);
+
+/* Append s to b percent-encoded for a query string (space as '+'). */
+void pp_query_escape(sb_buf *b, const char *s);
+
+#endif

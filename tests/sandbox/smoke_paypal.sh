@@ -1,0 +1,487 @@
+#!/usr/bin/env bash
+# Smoke test of billtap-sandbox --provider paypal: token flow and expiry, error bodies
+# (401s, 404s, page limits, the 31-day and three-year rules, RESULTSET_TOO_LARGE), the
+# "+0000" times, a full extraction by plain curl + jq (products, plans, 31-day windows of
+# Transaction Search with fields=all&balance_affecting_records_only=N, each referenced
+# subscription with fields=plan) compared with the truth files, rows sharing a
+# transaction id (also across a page boundary), hidden subscriptions, the burst day, the
+# rate limiter, injected faults, and a clean exit on SIGTERM.
+#
+# usage: smoke_paypal.sh path/to/billtap-sandbox
+set -u -o pipefail
+
+BIN=${1:?usage: smoke_paypal.sh SANDBOX_BINARY}
+CID=sandbox-client
+SECRET=sandbox-secret
+NOW=1751284800                       # 2025-06-30T12:00:00Z, the dataset anchor
+DAY=86400
+HIST=$((NOW - 1095 * DAY))           # the oldest start_date Transaction Search accepts
+CUTOFF=$((NOW - 3 * 3600))           # last_refreshed_datetime
+PS=40                                # page size of the walk: many page boundaries
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-smoke-paypal.XXXXXX")
+PIDS=()
+FAILURES=0
+
+cleanup() {
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@" >"$WORK/check.out" 2>&1; then
+        pass "$what"
+    else
+        fail "$what"
+        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
+    fi
+}
+die() { echo "FATAL: $*" >&2; exit 1; }
+
+command -v curl >/dev/null || die "curl not found"
+command -v jq >/dev/null || die "jq not found"
+
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+
+# start NAME ARGS...: runs the sandbox, waits for its first line, sets URL and PID.
+start() {
+    local name=$1
+    shift
+    "$BIN" --provider paypal --port 0 --now "$NOW" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    PID=$!
+    PIDS+=("$PID")
+    for _ in $(seq 1 200); do
+        [ -s "$WORK/$name.out" ] && break
+        kill -0 "$PID" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
+        sleep 0.05
+    done
+    local line
+    line=$(head -n 1 "$WORK/$name.out")
+    [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || die "$name: bad first line '$line'"
+    URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+}
+
+# stop NAME PID: SIGTERM, must exit 0 (sanitizer reports make it fail).
+stop() {
+    kill -TERM "$2"
+    wait "$2"
+    local rc=$? keep=() p
+    for p in "${PIDS[@]}"; do
+        [ "$p" = "$2" ] || keep+=("$p")
+    done
+    PIDS=("${keep[@]+"${keep[@]}"}")
+    check "$1: exit 0 on SIGTERM" [ "$rc" = 0 ]
+}
+
+# req FILE CURL-ARGS...: body into FILE, headers into FILE.h, prints the status code.
+req() {
+    local out=$1
+    shift
+    curl -sS -o "$out" -D "$out.h" -w '%{http_code}' "$@"
+}
+# token BASE-URL: a fresh access token (or the live one).
+token() {
+    curl -sS -u "$CID:$SECRET" -d grant_type=client_credentials "$1/v1/oauth2/token" | jq -r .access_token
+}
+# api FILE PATH-AND-QUERY [CURL-ARGS...]: GET on the main instance with the token.
+api() {
+    local out=$1 path=$2
+    shift 2
+    req "$out" -H "Authorization: Bearer $TOKEN" "$@" "$MAIN$path"
+}
+# search FILE START END [CURL-ARGS...]: Transaction Search between two Unix times.
+search() {
+    local out=$1 s=$2 e=$3
+    shift 3
+    req "$out" -G -H "Authorization: Bearer $TOKEN" --data-urlencode "start_date=$(iso "$s")" \
+        --data-urlencode "end_date=$(iso "$e")" "$@" "$MAIN/v1/reporting/transactions"
+}
+# same A B: the two JSON-lines files hold the same values, whatever the order.
+same() {
+    diff <(jq -S -c . "$1" | LC_ALL=C sort) <(jq -S -c . "$2" | LC_ALL=C sort) | head -n 10
+    [ "${PIPESTATUS[0]}" = 0 ]
+}
+
+# The normalization of docs/data-model.md "PayPal specifics", in jq.
+cat >"$WORK/pp.jq" <<'EOF'
+def exp($c): if ($c == "JPY" or $c == "HUF" or $c == "TWD") then 0 else 2 end;
+def minor($v; $e):
+  ($v | ltrimstr("-") | split(".")) as $p
+  | if (($p[1] // "") | length) > $e then error("too many decimals: \($v)") else . end
+  | ($p[0] | tonumber) * (if $e == 2 then 100 else 1 end)
+    + (if $e == 0 then 0 else ((($p[1] // "") + "00")[0:$e] | tonumber) end);
+def ztime: sub("\\+0000$"; "Z");
+def norm_txn:
+  .transaction_info as $t | (.payer_info // {}) as $p
+  | $t.transaction_amount.value as $v | $t.transaction_amount.currency_code as $c
+  | ($v | startswith("-")) as $neg
+  | {object: "transaction", id: $t.transaction_id, customer_id: ($p.account_id // null),
+     subscription_id: (if $t.paypal_reference_id_type == "SUB" then $t.paypal_reference_id else null end),
+     invoice_id: ($t.invoice_id // null), kind: (if $neg then "refund" else "payment" end),
+     result: {"S": "succeeded", "V": "succeeded", "P": "pending", "D": "failed"}[$t.transaction_status],
+     provider_status: $t.transaction_status, amount: minor($v; exp($c)), currency: $c,
+     currency_exponent: exp($c), refunded_amount: 0,
+     parent_id: (if $neg and $t.paypal_reference_id_type == "TXN" then $t.paypal_reference_id else null end),
+     occurred_at: ($t.transaction_initiation_date | ztime)};
+def norm_sub:
+  (.plan.billing_cycles[] | select(.tenure_type == "REGULAR") | .pricing_scheme.fixed_price) as $fp
+  | {object: "subscription", id, customer_id: (.subscriber.payer_id // null),
+     status: ({"ACTIVE": "active", "SUSPENDED": "paused", "CANCELLED": "canceled", "EXPIRED": "canceled",
+               "APPROVAL_PENDING": "pending", "APPROVED": "pending"}[.status] // "other"),
+     provider_status: .status, started_at: .start_time,
+     current_period_start: (.billing_info.last_payment.time // null),
+     current_period_end: (.billing_info.next_billing_time // null), trial_end: null,
+     canceled_at: (if .status == "CANCELLED" then .status_update_time else null end),
+     cancel_at_period_end: false, created_at: .create_time,
+     items: [{object: "subscription_item", id, plan_id, quantity: ((.quantity // "1") | tonumber),
+              amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
+              currency_exponent: exp($fp.currency_code)}]};
+def days($u): {"DAY": 1, "WEEK": 7, "MONTH": 30, "YEAR": 365}[$u];
+def norm_plan($names):
+  (.billing_cycles | map(select(.tenure_type == "REGULAR"))[0]) as $r
+  | (.billing_cycles | map(select(.tenure_type == "TRIAL"))) as $tr
+  | $r.pricing_scheme.fixed_price as $fp
+  | {object: "plan", id, name: $names[.product_id], product_id,
+     amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
+     currency_exponent: exp($fp.currency_code), interval_unit: ($r.frequency.interval_unit | ascii_downcase),
+     interval_count: $r.frequency.interval_count,
+     trial_days: (if ($tr | length) == 0 then null
+                  else ($tr | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
+     active: (.status == "ACTIVE"), created_at: .create_time};
+def pname: if . == null then null elif .alternate_full_name then .alternate_full_name
+           elif (.given_name and .surname) then .given_name + " " + .surname else null end;
+# subscriptions (sorted by id) before rows (search order); the first non-null value wins
+def customers($subs; $rows):
+  reduce (($subs[] | select(.subscriber.payer_id)
+           | {id: .subscriber.payer_id, t: .create_time, email: .subscriber.email_address,
+              name: (if .subscriber.name then .subscriber.name.given_name + " " + .subscriber.name.surname else null end),
+              country: .subscriber.shipping_address.address.country_code}),
+          ($rows[] | select(.payer_info.account_id)
+           | {id: .payer_info.account_id, t: (.transaction_info.transaction_initiation_date | ztime),
+              email: .payer_info.email_address, name: (.payer_info.payer_name | pname),
+              country: .payer_info.country_code})) as $e
+    ({}; .[$e.id] |= (if . == null then {created: $e.t, email: $e.email, name: $e.name, country: $e.country}
+                      else .created = ([.created, $e.t] | min) | .email //= $e.email | .name //= $e.name
+                           | .country //= $e.country end))
+  | to_entries
+  | map({object: "customer", id: .key, email: .value.email, name: .value.name, country: .value.country,
+         created_at: .value.created, deleted: false})[];
+EOF
+JQ=(jq -L "$WORK" -c)
+
+# ---------------------------------------------------------------- main instance
+start main --seed 7 --scale 300 --truth "$WORK/truth"
+MAIN_PID=$PID
+MAIN=$URL
+pass "first line: listening on $MAIN"
+T=$WORK/truth
+for f in customers plans subscriptions transactions subscriptions_all customers_all; do
+    check "truth $f.jsonl: valid JSON, sorted by id" \
+        bash -c "jq -e . '$T/$f.jsonl' >/dev/null && jq -r .id '$T/$f.jsonl' | LC_ALL=C sort -c"
+done
+check "truth hidden_subscription_ids.txt: sorted, not empty" bash -c "[ -s '$T/hidden_subscription_ids.txt' ] && LC_ALL=C sort -c '$T/hidden_subscription_ids.txt'"
+check "subscriptions_all = subscriptions + hidden" bash -c \
+    "diff <(jq -r .id '$T/subscriptions_all.jsonl') <( (jq -r .id '$T/subscriptions.jsonl'; cat '$T/hidden_subscription_ids.txt') | LC_ALL=C sort)"
+
+B=$WORK/b.json
+# token flow ---------------------------------------------------------------
+code=$(req "$B" -u "$CID:wrong" -d grant_type=client_credentials "$MAIN/v1/oauth2/token")
+check "token: wrong secret is 401" [ "$code" = 401 ]
+check "token: wrong secret body" jq -e '. == {"error":"invalid_client","error_description":"Client Authentication failed"}' "$B"
+code=$(req "$B" -d grant_type=client_credentials "$MAIN/v1/oauth2/token")
+check "token: no credentials is 401 invalid_client" bash -c "[ $code = 401 ] && jq -e '.error == \"invalid_client\"' '$B' >/dev/null"
+code=$(req "$B" -u "$CID:$SECRET" -X POST "$MAIN/v1/oauth2/token")
+check "token: no grant_type is 400" bash -c "[ $code = 400 ] && jq -e '. == {\"error\":\"unsupported_grant_type\",\"error_description\":\"Grant Type is NULL\"}' '$B' >/dev/null"
+code=$(req "$B" -u "$CID:$SECRET" -d grant_type=password "$MAIN/v1/oauth2/token")
+check "token: other grant_type is 400" bash -c "[ $code = 400 ] && jq -e '.error == \"unsupported_grant_type\" and .error_description == \"unsupported grant_type\"' '$B' >/dev/null"
+code=$(req "$B" -u "$CID:$SECRET" -d grant_type=client_credentials "$MAIN/v1/oauth2/token")
+check "token: 200" [ "$code" = 200 ]
+check "token: body fields" jq -e '(keys == ["access_token","app_id","expires_in","nonce","scope","token_type"]) and .token_type == "Bearer" and (.access_token | startswith("A21AA")) and .expires_in == 32400 and (.app_id | startswith("APP-")) and (.scope | contains("https://uri.paypal.com/services/reporting/search/read"))' "$B"
+TOKEN=$(jq -r .access_token "$B")
+req "$B" -u "$CID:$SECRET" -d grant_type=client_credentials "$MAIN/v1/oauth2/token" >/dev/null
+check "token: asked again, the live token comes back" jq -e --arg t "$TOKEN" '.access_token == $t and .expires_in <= 32400' "$B"
+
+# authentication on the API -------------------------------------------------
+AUTHFAIL='{"name":"AUTHENTICATION_FAILURE","message":"Authentication failed due to invalid authentication credentials or a missing Authorization header.","links":[{"href":"https://developer.paypal.com/docs/api/overview/#error","rel":"information_link"}]}'
+code=$(req "$B" "$MAIN/v1/catalogs/products")
+check "API without Authorization: 401 AUTHENTICATION_FAILURE" bash -c "[ $code = 401 ] && jq -e '. == $AUTHFAIL' '$B' >/dev/null"
+code=$(req "$B" -u "$CID:$SECRET" "$MAIN/v1/catalogs/products")
+check "API with Basic credentials: 401 AUTHENTICATION_FAILURE" bash -c "[ $code = 401 ] && jq -e '.name == \"AUTHENTICATION_FAILURE\"' '$B' >/dev/null"
+code=$(req "$B" -H "Authorization: Bearer A21AAnotatoken" "$MAIN/v1/catalogs/products")
+check "API with an unknown token: 401 invalid_token" bash -c "[ $code = 401 ] && jq -e '. == {\"error\":\"invalid_token\",\"error_description\":\"Access Token not found in cache\"}' '$B' >/dev/null"
+
+# headers, 404s ---------------------------------------------------------------
+code=$(api "$B" "/v1/billing/subscriptions/I-DOESNOTEXIST")
+check "unknown subscription: 404" [ "$code" = 404 ]
+check "unknown subscription: body" jq -e '.name == "RESOURCE_NOT_FOUND" and .message == "The specified resource does not exist." and .details == [{"issue":"INVALID_RESOURCE_ID","description":"Requested resource ID was not found."}] and .links[0].rel == "information_link"' "$B"
+check "Paypal-Debug-Id: 13 hex digits" grep -Eqi '^paypal-debug-id: [0-9a-f]{13}'$'\r''?$' "$B.h"
+check "Paypal-Debug-Id equals the body's debug_id" bash -c "grep -qi \"^paypal-debug-id: \$(jq -r .debug_id '$B')\" '$B.h'"
+check "Content-Type application/json" grep -qi '^content-type: application/json' "$B.h"
+d1=$(grep -i '^paypal-debug-id:' "$B.h")
+api "$B" "/v1/billing/subscriptions/I-DOESNOTEXIST" >/dev/null
+check "Paypal-Debug-Id unique per request" [ "$d1" != "$(grep -i '^paypal-debug-id:' "$B.h")" ]
+code=$(api "$B" "/v1/nothing/here")
+check "unknown URL: 404 RESOURCE_NOT_FOUND" bash -c "[ $code = 404 ] && jq -e '.name == \"RESOURCE_NOT_FOUND\" and (.debug_id | length) == 13' '$B' >/dev/null"
+code=$(api "$B" "/v1/billing/plans" -X POST)
+check "POST /v1/billing/plans: 404 (only reads are served)" [ "$code" = 404 ]
+code=$(api "$B" "/v1/billing/plans/P-NOPE")
+check "unknown plan: 404 INVALID_RESOURCE_ID" bash -c "[ $code = 404 ] && jq -e '.details[0].issue == \"INVALID_RESOURCE_ID\"' '$B' >/dev/null"
+
+# page limits ------------------------------------------------------------------
+for q in "page_size=21" "page_size=0" "page_size=abc" "page=0" "total_required=yes"; do
+    field=${q%%=*}
+    code=$(api "$B" "/v1/catalogs/products?$q")
+    check "products $q: 400 INVALID_REQUEST on $field" bash -c "[ $code = 400 ] && jq -e --arg f '$field' '.name == \"INVALID_REQUEST\" and .message == \"Request is not well-formed, syntactically incorrect, or violates schema.\" and .details[0].field == \$f and .details[0].location == \"query\" and .details[0].issue == \"INVALID_PARAMETER_VALUE\"' '$B' >/dev/null"
+done
+code=$(api "$B" "/v1/billing/plans?page_size=21")
+check "plans page_size=21: 400" bash -c "[ $code = 400 ] && jq -e '.details[0].field == \"page_size\"' '$B' >/dev/null"
+code=$(api "$B" "/v1/billing/plans?page_size=20&page=1")
+check "plans page_size=20: 200 without totals" bash -c "[ $code = 200 ] && jq -e 'has(\"total_items\") | not' '$B' >/dev/null"
+code=$(search "$B" $((NOW - 30 * DAY)) $((NOW - 20 * DAY)) -d page_size=501)
+check "search page_size=501: 400" bash -c "[ $code = 400 ] && jq -e '.details[0].field == \"page_size\" and .message == \"Invalid request - see details.\"' '$B' >/dev/null"
+code=$(search "$B" $((NOW - 30 * DAY)) $((NOW - 20 * DAY)) -d page_size=500)
+check "search page_size=500: 200" [ "$code" = 200 ]
+code=$(search "$B" $((NOW - 30 * DAY)) $((NOW - 20 * DAY)) -d page_size=0)
+check "search page_size=0: 400" [ "$code" = 400 ]
+
+# Transaction Search rules ---------------------------------------------------------
+code=$(req "$B" -G -H "Authorization: Bearer $TOKEN" --data-urlencode "end_date=$(iso $((NOW - DAY)))" "$MAIN/v1/reporting/transactions")
+check "search without start_date: 400 on start_date" bash -c "[ $code = 400 ] && jq -e '.name == \"INVALID_REQUEST\" and .details[0].field == \"start_date\"' '$B' >/dev/null"
+code=$(req "$B" -G -H "Authorization: Bearer $TOKEN" --data-urlencode "start_date=2025-06-01T00:00Z" --data-urlencode "end_date=2025-06-02T00:00:00Z" "$MAIN/v1/reporting/transactions")
+check "search: start_date without seconds is 400" bash -c "[ $code = 400 ] && jq -e '.details[0].field == \"start_date\" and .details[0].value == \"2025-06-01T00:00Z\"' '$B' >/dev/null"
+code=$(req "$B" -G -H "Authorization: Bearer $TOKEN" --data-urlencode "start_date=2025-06-01T00:00:00+0000" --data-urlencode "end_date=2025-06-02T00:00:00Z" "$MAIN/v1/reporting/transactions")
+check "search: a +0000 offset in a query is 400 (the pattern wants +00:00)" [ "$code" = 400 ]
+code=$(req "$B" -G -H "Authorization: Bearer $TOKEN" --data-urlencode "start_date=2025-06-01T02:00:00+02:00" --data-urlencode "end_date=2025-06-02T00:00:00Z" "$MAIN/v1/reporting/transactions")
+check "search: +02:00 offset accepted, echoed in UTC" bash -c "[ $code = 200 ] && jq -e '.start_date == \"2025-06-01T00:00:00+0000\"' '$B' >/dev/null"
+S=$((NOW - 60 * DAY))
+code=$(search "$B" $S $((S + 31 * DAY + 1)))
+check "search over 31 days + 1 s: 400" [ "$code" = 400 ]
+check "31-day body (observed form)" jq -e --arg e "$(iso $((S + 31 * DAY + 1)))" '(del(.debug_id)) == {"name":"INVALID_REQUEST","message":"Invalid request - see details.","details":[{"field":"end_date","value":$e,"location":"query","issue":"Date range is greater than 31 days"}],"links":[]} and (.debug_id | length) == 13' "$B"
+code=$(search "$B" $S $((S + 31 * DAY)))
+check "search over exactly 31 days: 200" [ "$code" = 200 ]
+code=$(search "$B" $((HIST - 1)) $((HIST + 10 * DAY)))
+check "search from 1095 days + 1 s ago: 400" [ "$code" = 400 ]
+check "three-year body" jq -e '(del(.debug_id)) == {"name":"INVALID_REQUEST","message":"Data for the given start date is not available.","details":[],"links":[]}' "$B"
+code=$(search "$B" "$HIST" $((HIST + 10 * DAY)))
+check "search from exactly 1095 days ago: 200" [ "$code" = 200 ]
+code=$(search "$B" $((CUTOFF + 60)) $((NOW)))
+check "search starting after last_refreshed_datetime: 400 no data" bash -c "[ $code = 400 ] && jq -e '.message == \"Data for the given start date is not available.\"' '$B' >/dev/null"
+code=$(search "$B" $((NOW - 20 * DAY)) $((NOW - 10 * DAY)))
+check "search: default fields are transaction_info only" jq -e '(.transaction_details | length) > 0 and all(.transaction_details[]; keys == ["transaction_info"])' "$B"
+check "search: envelope and +0000 times" jq -e '(keys == ["account_number","end_date","last_refreshed_datetime","links","page","start_date","total_items","total_pages","transaction_details"]) and ([.start_date, .end_date, .last_refreshed_datetime, .transaction_details[].transaction_info.transaction_initiation_date, .transaction_details[].transaction_info.transaction_updated_date] | all(test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+0000$"))) and .last_refreshed_datetime == "2025-06-30T09:00:00+0000" and .links[0].rel == "self"' "$B"
+
+# full extraction -------------------------------------------------------------------
+# products and their names
+: >"$WORK/products.jsonl"
+page=1
+while :; do
+    code=$(api "$B" "/v1/catalogs/products?page_size=20&page=$page&total_required=true")
+    [ "$code" = 200 ] || { fail "products page $page: HTTP $code"; break; }
+    jq -c '.products[]' "$B" >>"$WORK/products.jsonl"
+    [ "$page" -ge "$(jq .total_pages "$B")" ] && break
+    page=$((page + 1))
+done
+check "products list: summary fields only" jq -e -s 'length > 0 and all(.[]; (keys - ["description"]) == ["create_time","id","links","name"])' "$WORK/products.jsonl"
+jq -s 'map({key: .id, value: .name}) | from_entries' "$WORK/products.jsonl" >"$WORK/names.json"
+
+# plans: the list has no billing cycles, so each plan is read
+: >"$WORK/plan_list.jsonl"
+page=1
+while :; do
+    code=$(api "$B" "/v1/billing/plans?page_size=20&page=$page&total_required=true")
+    [ "$code" = 200 ] || { fail "plans page $page: HTTP $code"; break; }
+    jq -c '.plans[]' "$B" >>"$WORK/plan_list.jsonl"
+    [ "$page" -ge "$(jq .total_pages "$B")" ] && break
+    page=$((page + 1))
+done
+check "plans list: no billing_cycles (summary items)" jq -e -s 'length > 0 and all(.[]; has("billing_cycles") | not) and all(.[]; .usage_type == "LICENSED")' "$WORK/plan_list.jsonl"
+check "plans list ids = truth plan ids" bash -c "diff <(jq -r .id '$WORK/plan_list.jsonl' | LC_ALL=C sort) <(jq -r .id '$T/plans.jsonl')"
+api "$B" "/v1/billing/plans?page_size=3" -H "Prefer: return=representation" >/dev/null
+check "plans list with Prefer: return=representation has billing_cycles" jq -e '.plans | length > 0 and all(.[]; has("billing_cycles"))' "$B"
+: >"$WORK/plans.jsonl"
+for id in $(jq -r .id "$WORK/plan_list.jsonl"); do
+    api "$B" "/v1/billing/plans/$id" >/dev/null
+    cat "$B" >>"$WORK/plans.jsonl"
+    echo >>"$WORK/plans.jsonl"
+done
+"${JQ[@]}" --slurpfile names "$WORK/names.json" 'include "pp"; norm_plan($names[0])' "$WORK/plans.jsonl" >"$WORK/plans.norm" 2>"$WORK/plans.err"
+check "plans: extraction = truth plans.jsonl" same "$WORK/plans.norm" "$T/plans.jsonl"
+check "plans: HUF/JPY/TWD prices have no decimals" jq -e -s '[.[].billing_cycles[].pricing_scheme.fixed_price // empty | select(.currency_code | IN("HUF","JPY","TWD")) | .value | contains(".")] | any | not' "$WORK/plans.jsonl"
+check "plans: trial cycles of days, weeks and months; free and paid" jq -e -s '[.[].billing_cycles[] | select(.tenure_type == "TRIAL")] | (map(.frequency.interval_unit) | unique) == ["DAY","MONTH","WEEK"] and any(has("pricing_scheme") | not) and any(has("pricing_scheme"))' "$WORK/plans.jsonl"
+check "plans: CREATED, INACTIVE and ACTIVE" jq -e -s 'map(.status) | unique == ["ACTIVE","CREATED","INACTIVE"]' "$WORK/plans.jsonl"
+
+# transactions: 31-day windows (both bounds inclusive, so each ends 1 s before the next)
+: >"$WORK/rows.jsonl"
+gpage=0
+s=$HIST
+windows=0
+while [ "$s" -le "$CUTOFF" ]; do
+    e=$((s + 31 * DAY - 1))
+    [ "$e" -gt "$CUTOFF" ] && e=$CUTOFF
+    page=1
+    while :; do
+        code=$(search "$B" "$s" "$e" -d fields=all -d balance_affecting_records_only=N -d page_size=$PS -d page=$page)
+        [ "$code" = 200 ] || { fail "window $(iso "$s") page $page: HTTP $code"; break; }
+        gpage=$((gpage + 1))
+        jq -c --argjson p "$gpage" '.transaction_details[] | . + {_page: $p}' "$B" >>"$WORK/rows.jsonl"
+        tp=$(jq .total_pages "$B")
+        [ "$page" -ge "$tp" ] && break
+        page=$((page + 1))
+    done
+    windows=$((windows + 1))
+    s=$((e + 1))
+done
+pass "walked $windows windows, $gpage pages, $(wc -l <"$WORK/rows.jsonl") rows"
+check "rows: every key of fields=all" jq -e -s 'all(.[]; (keys - ["_page"]) == ["auction_info","cart_info","incentive_info","payer_info","shipping_info","store_info","transaction_info"])' "$WORK/rows.jsonl"
+check "rows: in search order (initiation date, then transaction id)" jq -e -s '[.[] | [.transaction_info.transaction_initiation_date, .transaction_info.transaction_id]] as $k | $k == ($k | sort)' "$WORK/rows.jsonl"
+# of the rows sharing an id, the most settled (S/V, then P, then D; the first of equals)
+"${JQ[@]}" -s 'include "pp";
+  def rank: ({"S": 3, "V": 3, "P": 2, "D": 1}[.transaction_info.transaction_status] // 0);
+  group_by(.transaction_info.transaction_id)
+  | map(. as $g | ($g | map(rank) | max) as $m | first($g[] | select(rank == $m)) | norm_txn)[]' \
+  "$WORK/rows.jsonl" >"$WORK/txn.norm"
+check "transactions: extraction (most settled row per id) = truth transactions.jsonl" same "$WORK/txn.norm" "$T/transactions.jsonl"
+check "rows sharing a transaction id exist (balance and non-balance affecting)" jq -e -s '[group_by(.transaction_info.transaction_id)[] | select(length > 1)] | length > 10' "$WORK/rows.jsonl"
+check "some of them split across a page boundary" jq -e -s '[group_by(.transaction_info.transaction_id)[] | select(length > 1) | select((map(._page) | unique | length) > 1)] | length > 0' "$WORK/rows.jsonl"
+check "amounts: PayPal decimals, refunds negative" jq -e -s 'all(.[].transaction_info.transaction_amount; if (.currency_code | IN("HUF","JPY","TWD")) then (.value | test("^-?[0-9]+$")) else (.value | test("^-?[0-9]+\\.[0-9]{2}$")) end) and ([.[].transaction_info | select(.transaction_event_code == "T1107") | .transaction_amount.value | startswith("-")] | all)' "$WORK/rows.jsonl"
+check "rows: statuses S P D V; T0002 T0003 T0006 T1106 T1107 T1201" jq -e -s '(map(.transaction_info.transaction_status) | unique) == ["D","P","S","V"] and ((map(.transaction_info.transaction_event_code) | unique) - ["T0007"]) == ["T0002","T0003","T0006","T1106","T1107","T1201"]' "$WORK/rows.jsonl"
+check "rows: payers without email, with an empty payer_name, guests without account" jq -e -s '(map(select(.payer_info.account_id and (.payer_info.email_address | not))) | length > 0) and (map(select(.payer_info.payer_name == {})) | length > 0) and (map(select(.payer_info.account_id | not)) | length > 0)' "$WORK/rows.jsonl"
+# both bounds are inclusive: a window of one second holds the rows of that second
+tx=$(jq -r -s '.[100].transaction_info.transaction_initiation_date' "$WORK/rows.jsonl")
+txid=$(jq -r -s '.[100].transaction_info.transaction_id' "$WORK/rows.jsonl")
+ts=$(date -u -d "${tx/+0000/Z}" +%s)
+code=$(search "$B" "$ts" "$ts" -d balance_affecting_records_only=N)
+check "bounds inclusive: start_date = end_date = a row's second finds it" bash -c "[ $code = 200 ] && jq -e --arg id '$txid' 'any(.transaction_details[]; .transaction_info.transaction_id == \$id)' '$B' >/dev/null"
+code=$(search "$B" "$ts" $((ts + DAY)) -d balance_affecting_records_only=N -d transaction_id="$txid")
+check "transaction_id filter" bash -c "[ $code = 200 ] && jq -e --arg id '$txid' '.total_items >= 1 and all(.transaction_details[]; .transaction_info.transaction_id == \$id)' '$B' >/dev/null"
+# Y (the default) leaves out the non-balance-affecting rows
+ny=0; nn=0
+for w in 0 1 2 3; do
+    s=$((HIST + w * 280 * DAY)); e=$((s + 31 * DAY - 1))
+    search "$B" "$s" "$e" >/dev/null; ny=$((ny + $(jq .total_items "$B")))
+    search "$B" "$s" "$e" -d balance_affecting_records_only=N >/dev/null; nn=$((nn + $(jq .total_items "$B")))
+done
+check "balance_affecting_records_only=Y (default) leaves rows out ($ny < $nn)" [ "$ny" -lt "$nn" ]
+
+# subscriptions: the ids the rows reference, each read with fields=plan
+jq -r 'select(.transaction_info.paypal_reference_id_type == "SUB") | .transaction_info.paypal_reference_id' "$WORK/rows.jsonl" | LC_ALL=C sort -u >"$WORK/sub_ids.txt"
+check "visible subscriptions = truth subscriptions ids" bash -c "diff '$WORK/sub_ids.txt' <(jq -r .id '$T/subscriptions.jsonl')"
+fetch_subs() { # fetch_subs IDS-FILE OUT
+    : >"$2"
+    while read -r id; do
+        code=$(api "$B" "/v1/billing/subscriptions/$id?fields=last_failed_payment,plan")
+        [ "$code" = 200 ] || fail "subscription $id: HTTP $code"
+        jq -c . "$B" >>"$2"
+    done <"$1"
+}
+fetch_subs "$WORK/sub_ids.txt" "$WORK/subs.jsonl"
+"${JQ[@]}" 'include "pp"; norm_sub' "$WORK/subs.jsonl" >"$WORK/subs.norm"
+check "subscriptions: extraction = truth subscriptions.jsonl" same "$WORK/subs.norm" "$T/subscriptions.jsonl"
+fetch_subs "$T/hidden_subscription_ids.txt" "$WORK/hidden.jsonl"
+cat "$WORK/subs.jsonl" "$WORK/hidden.jsonl" | "${JQ[@]}" 'include "pp"; norm_sub' >"$WORK/subs_all.norm"
+check "subscriptions with the hidden ids = truth subscriptions_all.jsonl" same "$WORK/subs_all.norm" "$T/subscriptions_all.jsonl"
+check "hidden subscriptions: pending, approved or never charged" jq -e -s 'all(.[]; .billing_info.last_payment == null)' "$WORK/hidden.jsonl"
+check "subscriptions: every status, quantity > 1, an overridden price" jq -e -s '((map(.status) | unique) == ["ACTIVE","APPROVAL_PENDING","APPROVED","CANCELLED","EXPIRED","SUSPENDED"]) and any(.quantity and (.quantity | tonumber) > 1) and any(.plan_overridden)' <(cat "$WORK/subs.jsonl" "$WORK/hidden.jsonl")
+check "subscription times use Z" jq -e -s 'all(.[]; .create_time | test("Z$"))' "$WORK/subs.jsonl"
+
+# customers: subscriptions first (id order), then rows (search order)
+"${JQ[@]}" -n --slurpfile s "$WORK/subs.jsonl" --slurpfile r "$WORK/rows.jsonl" 'include "pp"; customers($s | sort_by(.id); $r)' >"$WORK/cust.norm"
+check "customers: extraction = truth customers.jsonl" same "$WORK/cust.norm" "$T/customers.jsonl"
+cat "$WORK/subs.jsonl" "$WORK/hidden.jsonl" >"$WORK/subs_all.jsonl"
+"${JQ[@]}" -n --slurpfile s "$WORK/subs_all.jsonl" --slurpfile r "$WORK/rows.jsonl" 'include "pp"; customers($s | sort_by(.id); $r)' >"$WORK/cust_all.norm"
+check "customers with the hidden ids = truth customers_all.jsonl" same "$WORK/cust_all.norm" "$T/customers_all.jsonl"
+check "customers: non-ASCII names, null emails" jq -e -s 'any(.name != null and (.name | test("[^\\u0000-\\u007f]"))) and any(.email == null)' "$T/customers.jsonl"
+
+# the default rate limit for paypal is off: a quick burst is all 200
+codes=$(for _ in $(seq 1 30); do api /dev/null "/v1/catalogs/products?page_size=1"; echo; done | sort -u | tr '\n' ' ')
+check "no rate limit by default (30 quick requests: $codes)" [ "$codes" = "200 " ]
+stop main "$MAIN_PID"
+
+# ---------------------------------------------------------------- token expiry
+start ttl --seed 1 --scale 20 --token-ttl 2
+TTL_PID=$PID
+code=$(req "$B" -u "$CID:$SECRET" -d grant_type=client_credentials "$URL/v1/oauth2/token")
+check "ttl: token with expires_in 2" bash -c "[ $code = 200 ] && jq -e '.expires_in == 2' '$B' >/dev/null"
+T1=$(jq -r .access_token "$B")
+code=$(req "$B" -H "Authorization: Bearer $T1" "$URL/v1/catalogs/products")
+check "ttl: the token works" [ "$code" = 200 ]
+sleep 3
+code=$(req "$B" -H "Authorization: Bearer $T1" "$URL/v1/catalogs/products")
+check "ttl: expired token is 401 invalid_token" bash -c "[ $code = 401 ] && jq -e '. == {\"error\":\"invalid_token\",\"error_description\":\"Access Token not found in cache\"}' '$B' >/dev/null"
+T2=$(token "$URL")
+code=$(req "$B" -H "Authorization: Bearer $T2" "$URL/v1/catalogs/products")
+check "ttl: a new token, which works" bash -c "[ '$T2' != '$T1' ] && [ $code = 200 ]"
+stop ttl "$TTL_PID"
+
+# ---------------------------------------------------------------- burst day
+start burst --seed 3 --scale 50 --burst-rows 12000
+BURST_PID=$PID
+SAVE_MAIN=$MAIN
+MAIN=$URL
+TOKEN=$(token "$URL")
+BD=$(((NOW - 100 * DAY) / DAY * DAY))
+MID=$((BD + DAY / 2))
+HALF=$((31 * DAY / 2))
+code=$(search "$B" $((MID - HALF)) $((MID + HALF)))
+check "burst: the 31-day window around the burst day is 400" [ "$code" = 400 ]
+check "burst: RESULTSET_TOO_LARGE body" jq -e '.name == "RESULTSET_TOO_LARGE" and .message == "Result set size is greater than the maximum limit. Change the filter criteria and try again." and .total_items > 10000 and .maximum_items == 10000 and (.debug_id | length) == 13' "$B"
+big=$(jq .total_items "$B")
+code1=$(search "$B" $((MID - HALF)) $((MID - 1)))
+n1=$(jq .total_items "$B")
+code2=$(search "$B" "$MID" $((MID + HALF)))
+n2=$(jq .total_items "$B")
+check "burst: the two halves answer 200 ($n1 + $n2 = $big)" bash -c "[ $code1 = 200 ] && [ $code2 = 200 ] && [ $((n1 + n2)) = $big ] && [ $n1 -le 10000 ] && [ $n2 -le 10000 ]"
+MAIN=$SAVE_MAIN
+stop burst "$BURST_PID"
+
+# ---------------------------------------------------------------- rate limit
+start rl --seed 1 --scale 20 --rate-limit 5
+RL_PID=$PID
+TK=$(token "$URL")
+rl_args=()
+for i in $(seq 1 15); do
+    rl_args+=(-o "$WORK/rl$i.json" "$URL/v1/catalogs/products?page_size=1")
+done
+# one curl, one connection: 15 requests well within a second
+curl -sS -H "Authorization: Bearer $TK" -w '%{http_code}\n' "${rl_args[@]}" >"$WORK/rl.codes"
+n429=$(grep -c 429 "$WORK/rl.codes")
+check "rate limit: a burst of 15 gets 429s ($n429)" [ "$n429" -ge 5 ]
+i429=$(grep -n 429 "$WORK/rl.codes" | head -n 1 | cut -d: -f1)
+check "rate limit: RATE_LIMIT_REACHED body" jq -e '.name == "RATE_LIMIT_REACHED" and .message == "Too many requests. Blocked due to rate limiting." and (.debug_id | length) == 13' "$WORK/rl${i429:-0}.json"
+sleep 1.5
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products?page_size=1")
+check "rate limit: recovers" [ "$code" = 200 ]
+stop rl "$RL_PID"
+
+# ---------------------------------------------------------------- faults
+start faults --seed 1 --scale 20 --faults 500@2,drop@4,slow@5:300,503@6,429@7
+F_PID=$PID
+TK=$(token "$URL")                                  # request 1
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 2
+check "fault 500@2: INTERNAL_SERVER_ERROR" bash -c "[ $code = 500 ] && jq -e '.name == \"INTERNAL_SERVER_ERROR\" and .message == \"An internal server error occurred.\"' '$B' >/dev/null && grep -qi \"^paypal-debug-id: \$(jq -r .debug_id '$B')\" '$B.h'"
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 3
+check "request 3: 200" [ "$code" = 200 ]
+curl -sS -o /dev/null -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products" 2>/dev/null  # 4
+check "fault drop@4: connection closed (curl exit 52)" [ $? = 52 ]
+t0=$(date +%s%N)
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 5
+t1=$(date +%s%N)
+check "fault slow@5:300: 200 after >= 300 ms" bash -c "[ $code = 200 ] && [ $(((t1 - t0) / 1000000)) -ge 300 ]"
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 6
+check "fault 503@6: SERVICE_UNAVAILABLE" bash -c "[ $code = 503 ] && jq -e '.name == \"SERVICE_UNAVAILABLE\"' '$B' >/dev/null"
+code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 7
+check "fault 429@7: RATE_LIMIT_REACHED" bash -c "[ $code = 429 ] && jq -e '.name == \"RATE_LIMIT_REACHED\"' '$B' >/dev/null"
+stop faults "$F_PID"
+
+if [ "$FAILURES" -gt 0 ]; then
+    echo "$FAILURES check(s) failed" >&2
+    exit 1
+fi
+echo "all checks passed"
