@@ -9,6 +9,11 @@
  * numbers compared by exact lexeme), else 0; on inequality a description goes to why. */
 int json_equal(const char *a, size_t alen, const char *b, size_t blen, char *why, size_t cap);
 
+/* Iterates `res` to the end (opts may be NULL), comparing each record's normalized JSON
+ * with want[0..n) in order, as JSON values; fails the test on any difference. */
+void expect_records(billtap_client *c, billtap_resource res, const billtap_iter_options *opts,
+                    const char *const *want, size_t n);
+
 /* A scripted transport: each perform() answers with the next step and records the request. */
 #define FAKE_MAX_STEPS 64
 #define FAKE_MAX_CALLS 256

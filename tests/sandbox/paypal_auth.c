@@ -1,3 +1,4 @@
+#include "sandbox_base64.h"
 #include "paypal_auth.h"
 
 #include <pthread.h>
@@ -65,43 +66,6 @@ void pp_auth_free(pp_auth *a)
     free(a);
 }
 
-static int b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* Standard base64 (padding optional); NULL if malformed. */
-static char *b64decode(const char *in)
-{
-    size_t n = strlen(in);
-    char *out = sb_xmalloc(n + 1);
-    size_t o = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in[i] == '=')
-            break;
-        int v = b64val(in[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (char)((acc >> bits) & 0xFF);
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 const char *pp_auth_client(const pp_auth *a, const sb_request *req)
 {
     const char *h = req->header(req, "Authorization");
@@ -114,7 +78,7 @@ const char *pp_auth_client(const pp_auth *a, const sb_request *req)
     h += 6;
     while (*h == ' ')
         h++;
-    char *cred = b64decode(h);
+    char *cred = sb_base64_decode(h);
     if (!cred)
         return NULL;
     char *colon = strchr(cred, ':');

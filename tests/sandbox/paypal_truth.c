@@ -8,54 +8,13 @@
 #include <string.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_truth_file.h"
 #include "sandbox_json.h"
 
-typedef struct out_file {
-    FILE *f;
-    sb_buf buf;
-    int failed;
-} out_file;
-
-static int open_out(out_file *o, const char *dir, const char *name, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    sb_buf_init(&o->buf);
-    o->failed = 0;
-    o->f = fopen(path, "w");
-    if (!o->f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static void flush_out(out_file *o, int force)
-{
-    if (o->buf.len && (force || o->buf.len > (1u << 20))) {
-        if (fwrite(o->buf.data, 1, o->buf.len, o->f) != o->buf.len)
-            o->failed = 1;
-        sb_buf_reset(&o->buf);
-    }
-}
-
-static int close_out(out_file *o, const char *name, char *err, size_t errlen)
-{
-    flush_out(o, 1);
-    if (fclose(o->f) != 0)
-        o->failed = 1;
-    sb_buf_free(&o->buf);
-    if (o->failed) {
-        snprintf(err, errlen, "error writing %s", name);
-        return -1;
-    }
-    return 0;
-}
-
-static void end_line(out_file *o)
+static void end_line(sb_truth_file *o)
 {
     sb_buf_addc(&o->buf, '\n');
-    flush_out(o, 0);
+    sb_truth_flush(o, 0);
 }
 
 static void money_ccy(sb_json *j, int ccy)
@@ -66,7 +25,7 @@ static void money_ccy(sb_json *j, int ccy)
 
 /* ------------------------------------------------------------------ plans */
 
-static void write_plans(const pp_dataset *ds, out_file *o)
+static void write_plans(const pp_dataset *ds, sb_truth_file *o)
 {
     for (size_t k = 0; k < ds->n_plans; k++) {
         const pp_plan *p = &ds->plans[ds->by_id_plans[k].index];
@@ -107,7 +66,7 @@ static const char *normalized_status(int st)
     }
 }
 
-static void write_subscriptions(const pp_dataset *ds, out_file *o, int all)
+static void write_subscriptions(const pp_dataset *ds, sb_truth_file *o, int all)
 {
     for (size_t k = 0; k < ds->n_subs; k++) {
         const pp_sub *s = &ds->subs[ds->by_id_subs[k].index];
@@ -145,7 +104,7 @@ static void write_subscriptions(const pp_dataset *ds, out_file *o, int all)
     }
 }
 
-static void write_hidden(const pp_dataset *ds, out_file *o)
+static void write_hidden(const pp_dataset *ds, sb_truth_file *o)
 {
     for (size_t k = 0; k < ds->n_subs; k++) {
         const pp_sub *s = &ds->subs[ds->by_id_subs[k].index];
@@ -185,7 +144,7 @@ static int settled_rank(char status)
     }
 }
 
-static void write_transactions(const pp_dataset *ds, out_file *o)
+static void write_transactions(const pp_dataset *ds, sb_truth_file *o)
 {
     /* rows sharing an id share the initiation date, so they are adjacent in search order:
      * of each run, the most settled row (the first of equals) is what an extraction keeps */
@@ -246,7 +205,7 @@ static void set_name2(cust *c, const char *a, const char *b)
     c->has_name = 1;
 }
 
-static void write_customers(const pp_dataset *ds, out_file *o, int all)
+static void write_customers(const pp_dataset *ds, sb_truth_file *o, int all)
 {
     cust *cs = sb_xcalloc(ds->n_payers ? ds->n_payers : 1, sizeof *cs);
     /* subscriptions first, in id order */
@@ -320,16 +279,16 @@ static void write_customers(const pp_dataset *ds, out_file *o, int all)
     free(cs);
 }
 
-static void w_customers(const pp_dataset *ds, out_file *o) { write_customers(ds, o, 0); }
-static void w_customers_all(const pp_dataset *ds, out_file *o) { write_customers(ds, o, 1); }
-static void w_subs(const pp_dataset *ds, out_file *o) { write_subscriptions(ds, o, 0); }
-static void w_subs_all(const pp_dataset *ds, out_file *o) { write_subscriptions(ds, o, 1); }
+static void w_customers(const pp_dataset *ds, sb_truth_file *o) { write_customers(ds, o, 0); }
+static void w_customers_all(const pp_dataset *ds, sb_truth_file *o) { write_customers(ds, o, 1); }
+static void w_subs(const pp_dataset *ds, sb_truth_file *o) { write_subscriptions(ds, o, 0); }
+static void w_subs_all(const pp_dataset *ds, sb_truth_file *o) { write_subscriptions(ds, o, 1); }
 
 int pp_write_truth(const pp_dataset *ds, const char *dir, char *err, size_t errlen)
 {
     static const struct {
         const char *name;
-        void (*write)(const pp_dataset *, out_file *);
+        void (*write)(const pp_dataset *, sb_truth_file *);
     } files[] = {
         {"customers.jsonl", w_customers},
         {"plans.jsonl", write_plans},
@@ -340,11 +299,11 @@ int pp_write_truth(const pp_dataset *ds, const char *dir, char *err, size_t errl
         {"customers_all.jsonl", w_customers_all},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        out_file o;
-        if (open_out(&o, dir, files[i].name, err, errlen) != 0)
+        sb_truth_file o;
+        if (sb_truth_open(&o, dir, files[i].name, err, errlen) != 0)
             return -1;
         files[i].write(ds, &o);
-        if (close_out(&o, files[i].name, err, errlen) != 0)
+        if (sb_truth_close(&o, files[i].name, err, errlen) != 0)
             return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sandbox_base64.h"
 #include "sandbox_buf.h"
 #include "stripe_errors.h"
 #include "stripe_list.h"
@@ -59,43 +60,6 @@ static int stripe_write_truth(void *state, const char *dir, char *err, size_t er
     return st_write_truth(&((st_state *)state)->ds, dir, err, errlen);
 }
 
-static int b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-}
-
-/* Base64-decode into a new string; NULL if malformed. */
-static char *b64decode(const char *in)
-{
-    size_t n = strlen(in);
-    char *out = sb_xmalloc(n + 1);
-    size_t o = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in[i] == '=')
-            break;
-        int v = b64val(in[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (char)((acc >> bits) & 0xFF);
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
 /* The API key the request presents (caller frees), or NULL when there is none:
  * "Bearer KEY", or Basic auth with KEY as the user name (the password is ignored). */
 static char *presented_key(const sb_request *req)
@@ -115,7 +79,7 @@ static char *presented_key(const sb_request *req)
         h += 6;
         while (*h == ' ')
             h++;
-        key = b64decode(h);
+        key = sb_base64_decode(h);
         if (key) {
             char *colon = strchr(key, ':');
             if (colon)

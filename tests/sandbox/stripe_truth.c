@@ -9,49 +9,8 @@
 #include <string.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_truth_file.h"
 #include "sandbox_json.h"
-
-typedef struct out_file {
-    FILE *f;
-    sb_buf buf;
-    int failed;
-} out_file;
-
-static int open_out(out_file *o, const char *dir, const char *name, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    sb_buf_init(&o->buf);
-    o->failed = 0;
-    o->f = fopen(path, "w");
-    if (!o->f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static void flush_out(out_file *o, int force)
-{
-    if (o->buf.len && (force || o->buf.len > (1u << 20))) {
-        if (fwrite(o->buf.data, 1, o->buf.len, o->f) != o->buf.len)
-            o->failed = 1;
-        sb_buf_reset(&o->buf);
-    }
-}
-
-static int close_out(out_file *o, const char *name, char *err, size_t errlen)
-{
-    flush_out(o, 1);
-    if (fclose(o->f) != 0)
-        o->failed = 1;
-    sb_buf_free(&o->buf);
-    if (o->failed) {
-        snprintf(err, errlen, "error writing %s", name);
-        return -1;
-    }
-    return 0;
-}
 
 /* Money members: currency upper case, and Stripe's exponent for it. */
 static void money_ccy(sb_json *j, int ccy)
@@ -65,7 +24,7 @@ static void money_ccy(sb_json *j, int ccy)
     sbj_kint(j, "currency_exponent", st_currency_exponent(up));
 }
 
-static void write_customers(const st_dataset *ds, out_file *o)
+static void write_customers(const st_dataset *ds, sb_truth_file *o)
 {
     for (size_t k = 0; k < ds->n_customers; k++) {
         const st_customer *c = &ds->customers[ds->by_id_customers[k].index];
@@ -83,11 +42,11 @@ static void write_customers(const st_dataset *ds, out_file *o)
         sbj_kbool(&j, "deleted", 0);
         sbj_obj_end(&j);
         sb_buf_addc(&o->buf, '\n');
-        flush_out(o, 0);
+        sb_truth_flush(o, 0);
     }
 }
 
-static void write_plans(const st_dataset *ds, out_file *o)
+static void write_plans(const st_dataset *ds, sb_truth_file *o)
 {
     for (size_t k = 0; k < ds->n_prices; k++) {
         const st_price *p = &ds->prices[ds->by_id_prices[k].index];
@@ -108,7 +67,7 @@ static void write_plans(const st_dataset *ds, out_file *o)
         sbj_ktime(&j, "created_at", p->created);
         sbj_obj_end(&j);
         sb_buf_addc(&o->buf, '\n');
-        flush_out(o, 0);
+        sb_truth_flush(o, 0);
     }
 }
 
@@ -127,7 +86,7 @@ static const char *normalized_sub_status(int st)
     }
 }
 
-static void write_subscriptions(const st_dataset *ds, out_file *o)
+static void write_subscriptions(const st_dataset *ds, sb_truth_file *o)
 {
     for (size_t k = 0; k < ds->n_subs; k++) {
         const st_sub *s = &ds->subs[ds->by_id_subs[k].index];
@@ -172,7 +131,7 @@ static void write_subscriptions(const st_dataset *ds, out_file *o)
         sbj_arr_end(&j);
         sbj_obj_end(&j);
         sb_buf_addc(&o->buf, '\n');
-        flush_out(o, 0);
+        sb_truth_flush(o, 0);
     }
 }
 
@@ -186,7 +145,7 @@ static const char *refund_result(int st)
     }
 }
 
-static void write_transactions(const st_dataset *ds, out_file *o)
+static void write_transactions(const st_dataset *ds, sb_truth_file *o)
 {
     /* Every "ch_" id sorts before every "re_" id, so charges then refunds is id order. */
     for (size_t k = 0; k < ds->n_charges; k++) {
@@ -209,7 +168,7 @@ static void write_transactions(const st_dataset *ds, out_file *o)
         sbj_ktime(&j, "occurred_at", ch->created);
         sbj_obj_end(&j);
         sb_buf_addc(&o->buf, '\n');
-        flush_out(o, 0);
+        sb_truth_flush(o, 0);
     }
     for (size_t k = 0; k < ds->n_refunds; k++) {
         const st_refund *re = &ds->refunds[ds->by_id_refunds[k].index];
@@ -232,7 +191,7 @@ static void write_transactions(const st_dataset *ds, out_file *o)
         sbj_ktime(&j, "occurred_at", re->created);
         sbj_obj_end(&j);
         sb_buf_addc(&o->buf, '\n');
-        flush_out(o, 0);
+        sb_truth_flush(o, 0);
     }
 }
 
@@ -240,7 +199,7 @@ int st_write_truth(const st_dataset *ds, const char *dir, char *err, size_t errl
 {
     static const struct {
         const char *name;
-        void (*write)(const st_dataset *, out_file *);
+        void (*write)(const st_dataset *, sb_truth_file *);
     } files[] = {
         {"customers.jsonl", write_customers},
         {"plans.jsonl", write_plans},
@@ -248,11 +207,11 @@ int st_write_truth(const st_dataset *ds, const char *dir, char *err, size_t errl
         {"transactions.jsonl", write_transactions},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        out_file o;
-        if (open_out(&o, dir, files[i].name, err, errlen) != 0)
+        sb_truth_file o;
+        if (sb_truth_open(&o, dir, files[i].name, err, errlen) != 0)
             return -1;
         files[i].write(ds, &o);
-        if (close_out(&o, files[i].name, err, errlen) != 0)
+        if (sb_truth_close(&o, files[i].name, err, errlen) != 0)
             return -1;
     }
     return 0;

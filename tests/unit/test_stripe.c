@@ -34,29 +34,6 @@ static billtap_client *stripe_client(void)
 	return c;
 }
 
-/* Iterates to the end, comparing each record's JSON with the expected ones in order. */
-static void expect_records(billtap_client *c, billtap_resource res, const billtap_iter_options *o,
-                           const char *const *want, size_t n)
-{
-	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, res, o), 0);
-	const billtap_record *r;
-	size_t i = 0;
-	int rc;
-	while ((rc = billtap_iter_next(&r, it)) == 0) {
-		ck_assert_msg(i < n, "unexpected extra record %s", billtap_record_id(r));
-		size_t len;
-		const char *json = billtap_record_json(r, &len);
-		char why[512] = "";
-		ck_assert_msg(json_equal(json, len, want[i], strlen(want[i]), why, sizeof why),
-		              "record %zu: %s\ngot  %s\nwant %s", i, why, json, want[i]);
-		i++;
-	}
-	ck_assert_msg(rc == BILLTAP_ITEROVER, "rc %d: %s", rc, billtap_client_error_message(c));
-	ck_assert_uint_eq(i, n);
-	billtap_iter_free(it);
-}
-
 START_TEST(customers_two_pages)
 {
 	fake_add_fixture(&ft, 200, "Request-Id: req_1", "stripe/customers_page1.json");

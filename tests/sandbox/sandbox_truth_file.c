@@ -1,0 +1,40 @@
+#include "sandbox_truth_file.h"
+
+#include <errno.h>
+#include <string.h>
+
+int sb_truth_open(sb_truth_file *o, const char *dir, const char *name, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    sb_buf_init(&o->buf);
+    o->failed = 0;
+    o->f = fopen(path, "w");
+    if (!o->f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void sb_truth_flush(sb_truth_file *o, int force)
+{
+    if (o->buf.len && (force || o->buf.len > (1u << 20))) {
+        if (fwrite(o->buf.data, 1, o->buf.len, o->f) != o->buf.len)
+            o->failed = 1;
+        sb_buf_reset(&o->buf);
+    }
+}
+
+int sb_truth_close(sb_truth_file *o, const char *name, char *err, size_t errlen)
+{
+    sb_truth_flush(o, 1);
+    if (fclose(o->f) != 0)
+        o->failed = 1;
+    sb_buf_free(&o->buf);
+    if (o->failed) {
+        snprintf(err, errlen, "error writing %s", name);
+        return -1;
+    }
+    return 0;
+}

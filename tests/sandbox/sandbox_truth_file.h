@@ -1,0 +1,23 @@
+/* Buffered writing of a truth file (DIR/NAME.jsonl), shared by the provider modules. */
+#ifndef SANDBOX_TRUTH_FILE_H
+#define SANDBOX_TRUTH_FILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sandbox_buf.h"
+
+typedef struct sb_truth_file {
+    FILE *f;
+    sb_buf buf;
+    int failed;
+} sb_truth_file;
+
+/* Opens DIR/NAME for writing; -1 with a message in err on failure. */
+int sb_truth_open(sb_truth_file *o, const char *dir, const char *name, char *err, size_t errlen);
+/* Writes the buffer out once it passes 1 MiB, or always with force. */
+void sb_truth_flush(sb_truth_file *o, int force);
+/* Flushes and closes; -1 with a message in err if any write failed. */
+int sb_truth_close(sb_truth_file *o, const char *name, char *err, size_t errlen);
+
+#endif
