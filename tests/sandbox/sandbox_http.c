@@ -69,6 +69,7 @@ static const char *lookup_header(const sb_request *req, const char *name)
 
 /* libmicrohttpd's own messages. A dropped connection (an injected drop@N fault) makes
  * it report an "internal error"; that is expected, so say it only with --verbose. */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     const sb_server *s = cls;
