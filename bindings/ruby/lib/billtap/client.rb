@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "monitor"
+require "weakref"
 
 module Billtap
   # A connection to one provider account: the provider, its settings and the HTTP state.
@@ -33,6 +34,7 @@ module Billtap
     # Raises UnknownProviderError, SettingError.
     def initialize(provider, **settings)
       @lock = Monitor.new
+      @iterators = [] # WeakRefs: close cancels the ones still alive
       out = FFI::MemoryPointer.new(:pointer)
       rc = Native.billtap_client_new(out, provider.to_s, nil)
       if rc == Native::EUNKNOWN_PROVIDER
@@ -97,6 +99,13 @@ module Billtap
     # while one is still open (held somewhere, or dropped but not yet collected) the C
     # client is freed right after the last of them is closed or collected.
     def close
+      # A next_record blocked on the network in another thread holds the lock: cancel it
+      # (billtap_iter_cancel is the one call allowed from any thread) instead of waiting.
+      @iterators.each do |ref|
+        ref.cancel
+      rescue WeakRef::RefError
+        nil # collected meanwhile
+      end
       @lock.synchronize do
         return unless @handle
 
@@ -131,6 +140,15 @@ module Billtap
     # @api private
     def synchronize(&block)
       @lock.synchronize(&block)
+    end
+
+    # Remembers an iterator (weakly) so that close can cancel it.
+    # @api private
+    def track(iterator)
+      @lock.synchronize do
+        @iterators.select!(&:weakref_alive?) if @iterators.size >= 64
+        @iterators << WeakRef.new(iterator)
+      end
     end
   end
 end

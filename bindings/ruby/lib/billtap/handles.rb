@@ -5,12 +5,14 @@ require "monitor"
 module Billtap
   # Who frees the C handles, and in which order.
   #
-  # A C iterator must be freed before its client (billtap_iter_free reads the client).
-  # Ruby runs finalizers in no particular order, and at exit runs all of them, reachable or
-  # not, so the releases go through this ledger: freeing an iterator decrements its client's
-  # count of live iterators, and releasing a client frees it only when that count is zero,
-  # leaving the free to the last iterator otherwise. Keys are addresses of handles still
-  # allocated, so they cannot be reused while listed.
+  # The C library keeps a freed client alive until its last iterator is freed, so any free
+  # order is safe in C; but billtap_iter_free touches its client, and a client with its
+  # iterators may be used by one thread at a time. Ruby runs finalizers in no particular
+  # order, on any thread, and at exit runs all of them, reachable or not, so the releases go
+  # through this ledger: freeing an iterator decrements its client's count of live
+  # iterators, and releasing a client frees it only when that count is zero, leaving the
+  # free to the last iterator otherwise. Keys are addresses of handles still allocated, so
+  # they cannot be reused while listed.
   #
   # Every change to a client's entry happens under the client's monitor (the same one that
   # serializes calls into the client), because billtap_iter_free touches the client and the
@@ -44,7 +46,11 @@ module Billtap
 
         if entry.lock.try_enter
           begin
+            client_address = @iters[address]
             free_iter(address)
+            # Iterators queued while the monitor was busy: after the client's close no
+            # call into it drains them any more, so every free does.
+            drain(client_address)
           ensure
             entry.lock.exit
           end

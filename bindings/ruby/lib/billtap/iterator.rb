@@ -40,19 +40,39 @@ module Billtap
         Handles.register_iter(pointer.address, native_client.address)
         @handle = IterPointer.new(pointer)
       end
+      client.track(self)
     end
 
     # The next record (a frozen Record), or nil when there are no more. Raises
     # Billtap::Error subclasses; after one, the checkpoint still marks the last record
     # returned, and calling again retries (DataError repeats: the same data would come).
+    #
+    # Interrupts (Timeout, Thread#raise, Sidekiq's shutdown) that arrive while the request
+    # waits are held until the record is copied out; if one then stops this call, the
+    # record is not lost: #checkpoint still points before it, and the next call returns it.
     def next_record
-      native do |client, iter|
-        rc = Native.billtap_iter_next(@out, iter)
-        return @reader.read(@out.read_pointer) if rc == Native::OK
-        return nil if rc == Native::ITEROVER
-
-        raise Error.from_client(client, rc)
+      if @undelivered
+        record = @undelivered
+        @undelivered = nil
+        return record
       end
+      record = Thread.handle_interrupt(Object => :never) do
+        native do |client, iter|
+          before = checkpoint_of(client, iter)
+          rc = Native.billtap_iter_next(@out, iter)
+          if rc == Native::OK
+            # Kept until handed over: an interrupt raised as this block ends leaves it here.
+            @checkpoint_before = before
+            @undelivered = @reader.read(@out.read_pointer)
+          elsif rc != Native::ITEROVER
+            raise Error.from_client(client, rc)
+          end
+          @undelivered
+        end
+      end
+      @undelivered = nil
+      @checkpoint_before = nil
+      record
     end
 
     # Yields the remaining records; without a block, an Enumerator. Does not close.
@@ -68,13 +88,9 @@ module Billtap
     # A token for the position after the last record returned: persist it and pass it as
     # checkpoint: to resume, in this process or another. A String of printable ASCII.
     def checkpoint
-      native do |client, iter|
-        out = FFI::MemoryPointer.new(:pointer)
-        rc = Native.billtap_iter_checkpoint(out, iter)
-        raise Error.from_client(client, rc) if rc.negative?
+      return @checkpoint_before if @undelivered
 
-        out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze
-      end
+      native { |client, iter| checkpoint_of(client, iter) }
     end
 
     def stats
@@ -98,10 +114,12 @@ module Billtap
     end
 
     # Frees the C iterator now. Idempotent; works after Client#close too (and lets a
-    # closed client's C handle go, if this was its last iterator).
+    # closed client's C handle go, if this was its last iterator). From another thread, a
+    # next_record waiting on the network is canceled first rather than waited for.
     def close
       return if @handle.nil?
 
+      cancel
       @client.synchronize do
         @cancel_lock.synchronize do
           @handle&.free
@@ -177,6 +195,14 @@ module Billtap
     end
 
     private
+
+    def checkpoint_of(client, iter)
+      out = FFI::MemoryPointer.new(:pointer)
+      rc = Native.billtap_iter_checkpoint(out, iter)
+      raise Error.from_client(client, rc) if rc.negative?
+
+      out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze
+    end
 
     def native
       @client.native do |client|

@@ -33,22 +33,27 @@ module Billtap
 
       iterator = @client.iterator(@resource, since: @since, checkpoint: @start)
       @current = iterator
+      @checkpoint = @start
       while (record = iterator.next_record)
-        yield record
+        handed_over(iterator) { yield record }
       end
       self
     ensure
       finish(iterator) if iterator
     end
 
-    # The checkpoint after the last record the latest enumeration returned (also when it
-    # stopped early or raised); before any, the one the listing started from (nil: the
-    # beginning).
+    # While an enumeration runs (from inside its block): the position after the record
+    # being handled, for a job that saves its place once it has done the work.
+    # After it ended: the position after the last record whose block finished (returned,
+    # or left with break/next, as first(n) does), also when it stopped early, raised, or
+    # the client was closed under it; a record whose block raised comes again when resuming
+    # (at-least-once for the record being handled). Before any: the one the listing started
+    # from (nil: the beginning).
     def checkpoint
       current = @current
-      return current.checkpoint if current && !current.closed?
+      return @checkpoint unless current && !current.closed?
 
-      @checkpoint
+      current.checkpoint
     rescue ClosedError
       @checkpoint
     end
@@ -69,12 +74,33 @@ module Billtap
 
     private
 
+    # Moves the checkpoint past a record once the block is done with it: when the block
+    # returns, or leaves with break/next/return (first(10), take, find consumed it). When it
+    # raises (including Timeout and Thread#raise, as Sidekiq's shutdown does) the record is
+    # not done and the checkpoint stays before it, so a resume hands it over again.
+    def handed_over(iterator)
+      failed = false
+      begin
+        yield
+      rescue Exception # rubocop:disable Lint/RescueException -- re-raised; only noted
+        failed = true
+        raise
+      ensure
+        unless failed
+          begin
+            @checkpoint = iterator.checkpoint
+          rescue ClosedError
+            nil # the client was closed from the block: keep the last position known
+          end
+        end
+      end
+    end
+
     # Keeps what the enumeration reached, then frees the C iterator. Never raises over an
     # exception already on its way out: the client may have been closed meanwhile.
     def finish(iterator)
       unless iterator.closed?
         begin
-          @checkpoint = iterator.checkpoint
           @stats = iterator.stats
         rescue Error
           nil

@@ -49,11 +49,12 @@ module Billtap
       "#<Billtap::Money #{self}>"
     end
 
-    # Ordered within one currency only; nil (not comparable) across currencies.
+    # Ordered within one currency and exponent only (nil, not comparable, otherwise), so
+    # that <=> and == agree: see ==.
     def <=>(other)
-      return nil unless other.is_a?(Money) && other.currency == currency
+      return nil unless other.is_a?(Money) && other.currency == currency && other.exponent == exponent
 
-      to_r <=> other.to_r
+      minor_units <=> other.minor_units
     end
 
     # Equal when the same value in the same currency with the same exponent: the exponent
