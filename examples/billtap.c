@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_output.h"
@@ -284,7 +285,13 @@ static int extract(int argc, char **argv)
 		status = 2;
 		goto done;
 	}
-	if (a.checkpoint_file && access(a.checkpoint_file, F_OK) == 0) {
+	struct stat st;
+	if (a.checkpoint_file && stat(a.checkpoint_file, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "billtap: checkpoint file %s is not a regular file\n",
+			        a.checkpoint_file);
+			goto done;
+		}
 		token = read_file(a.checkpoint_file);
 		if (!token) {
 			fprintf(stderr, "billtap: cannot read checkpoint %s: %s\n", a.checkpoint_file,
@@ -299,6 +306,9 @@ static int extract(int argc, char **argv)
 			goto done;
 		}
 		opts.checkpoint = token;
+		/* The output of the first run already has the CSV header: a resumed run
+		 * appends rows only. */
+		out.header_done = 1;
 	}
 	if ((rc = billtap_iter_new(&it, c, resource, &opts)) < 0) {
 		fail_client(c, rc);

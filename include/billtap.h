@@ -361,6 +361,9 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  *   user_agent (appended to "billtap/VERSION"), ca_file, ca_path;
  * plus the provider's own (see docs/providers/NAME.md), e.g. Stripe's api_key, base_url,
  * page_size, stripe_version, stripe_account. A NULL value restores the default.
+ * Settings are read when an iterator is created: a change applies to iterators created
+ * afterwards, which also get a new provider session (so a cached token never meets other
+ * credentials or another host); running iterators keep what they started with.
  * Returns 0, BILLTAP_EUNKNOWN_SETTING or BILLTAP_ESETTING (value invalid), with a message in
  * billtap_client_error_message(). Secrets never appear in messages.
  */

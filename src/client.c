@@ -79,12 +79,13 @@ static void free_value(bt_setting_value *v)
 	free(v->value);
 }
 
-static void session_drop(billtap_client *c)
+void bt_client_session_release(billtap_client *c, bt_session *session)
 {
-	if (c->session_ready && c->provider->session_free)
-		c->provider->session_free(c->session);
-	c->session = NULL;
-	c->session_ready = 0;
+	if (!session || --session->refs > 0)
+		return;
+	if (c->provider->session_free)
+		c->provider->session_free(session->data);
+	free(session);
 }
 
 BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
@@ -99,7 +100,7 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 
 void bt_client_destroy(billtap_client *c)
 {
-	session_drop(c);
+	bt_client_session_release(c, c->session);
 	for (size_t i = 0; i < c->setting_count; i++)
 		free_value(&c->settings[i]);
 	free(c->settings);
@@ -217,9 +218,11 @@ static void list_keys(bt_buf *b, const billtap_setting_def *defs)
 
 BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const char *value)
 {
-	if (!c || !key)
+	if (!c)
 		return BILLTAP_EINVAL;
 	bt_error_reset(c);
+	if (!key)
+		return bt_error_set(c, BILLTAP_EINVAL, "billtap_client_set: key is NULL");
 	const billtap_setting_def *d = bt_client_find_setting(c, key);
 	if (!d) {
 		bt_buf known = BT_BUF_INIT;
@@ -266,22 +269,32 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 	return 0;
 }
 
-int bt_client_ensure_session(billtap_client *c)
+int bt_client_session_acquire(bt_session **out, billtap_client *c)
 {
-	/* A session caches things derived from settings (tokens): rebuild it after a change,
-	 * but never under a live iterator whose stream holds it. */
-	if (c->session_ready && c->session_stale && c->live_iters == 0)
-		session_drop(c);
-	if (c->session_ready)
-		return 0;
-	c->session_stale = 0;
-	if (c->provider->session_new) {
-		billtap_ctx ctx = { c, (billtap_resource)0 };
-		int rc = c->provider->session_new(&c->session, &ctx);
-		if (rc < 0)
-			return rc;
+	/* A session caches things derived from settings (tokens): after a change, new
+	 * iterators get a new one; running ones keep the old until they are freed. */
+	if (c->session && c->session_stale) {
+		bt_client_session_release(c, c->session);
+		c->session = NULL;
 	}
-	c->session_ready = 1;
+	if (!c->session) {
+		bt_session *s = calloc(1, sizeof *s);
+		if (!s)
+			return BILLTAP_ENOMEM;
+		if (c->provider->session_new) {
+			billtap_ctx ctx = { c, (billtap_resource)0 };
+			int rc = c->provider->session_new(&s->data, &ctx);
+			if (rc < 0) {
+				free(s);
+				return rc;
+			}
+		}
+		s->refs = 1; /* the client's own */
+		c->session = s;
+		c->session_stale = 0;
+	}
+	c->session->refs++;
+	*out = c->session;
 	return 0;
 }
 

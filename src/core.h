@@ -22,9 +22,8 @@ struct billtap_client {
 	void *transport_payload;
 	bt_curl *curl; /* the built-in transport, created on first use */
 
-	void *session;
-	int session_ready; /* session_new ran for the current settings */
-	int session_stale; /* settings changed since */
+	struct bt_session *session; /* for new iterators; NULL until the first one */
+	int session_stale;          /* settings changed since it was made */
 	int live_iters;
 	int freed; /* billtap_client_free was called; the last iterator releases the client */
 
@@ -35,6 +34,15 @@ struct billtap_client {
 	char *err_request_id;
 	char *err_provider_code;
 };
+
+/* A provider session (e.g. an OAuth token) and how many hold it: the client while it is
+ * current, and each iterator made with it. A settings change gives new iterators a new
+ * session; iterators already running keep theirs, so a token is never reused for other
+ * credentials or sent to another host. */
+typedef struct bt_session {
+	void *data;
+	int refs;
+} bt_session;
 
 /* An entry of the iterator's queue: a record or a resume mark. */
 typedef struct bt_entry {
@@ -55,6 +63,7 @@ struct billtap_iter {
 	billtap_client *client;
 	billtap_resource resource;
 	int64_t since;
+	bt_session *session;
 	void *stream;
 	billtap_request req;
 	billtap_response resp;
@@ -74,6 +83,7 @@ struct billtap_iter {
 	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
 
+	int64_t refused_wait_ms; /* a Retry-After longer than billtap waits, on the last answer */
 	atomic_int cancel;
 	uint64_t requests, retries, records;
 	uint64_t rng;
@@ -84,7 +94,9 @@ struct billtap_iter {
 const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const char *key);
 const char *bt_client_setting(const billtap_client *c, const char *key);
 int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key);
-int bt_client_ensure_session(billtap_client *c);
+/* The session for a new iterator, with a reference taken for it. */
+int bt_client_session_acquire(bt_session **out, billtap_client *c);
+void bt_client_session_release(billtap_client *c, bt_session *session);
 
 /* client.c */
 void bt_client_destroy(billtap_client *c);

@@ -109,6 +109,8 @@ BILLTAP_EXTERN(int) billtap_http_status_error(int status)
 		return BILLTAP_EPERMISSION;
 	if (status == 429)
 		return BILLTAP_ERATELIMIT;
+	if (status == 408)
+		return BILLTAP_ETIMEOUT; /* the server's own request timeout, still after retries */
 	if (status >= 400 && status < 500)
 		return BILLTAP_EREQUEST;
 	if (status >= 500 && status < 600)

@@ -369,7 +369,8 @@ BILLTAP_EXTERN(int) billtap_ctx_http_error(billtap_ctx *ctx, int code,
 
 /**
  * The conventional status for an HTTP error: 401 BILLTAP_EAUTH, 403 BILLTAP_EPERMISSION,
- * 429 BILLTAP_ERATELIMIT, other 4xx BILLTAP_EREQUEST, 5xx BILLTAP_ESERVER, else BILLTAP_EDATA.
+ * 408 BILLTAP_ETIMEOUT, 429 BILLTAP_ERATELIMIT, other 4xx BILLTAP_EREQUEST, 5xx
+ * BILLTAP_ESERVER, else BILLTAP_EDATA.
  */
 BILLTAP_EXTERN(int) billtap_http_status_error(int http_status);
 
@@ -440,7 +441,9 @@ typedef struct billtap_provider {
 	unsigned int flags;                  /**< BILLTAP_PROVIDER_* */
 	const billtap_setting_def *settings; /**< terminated by a NULL name */
 
-	/** Optional: per-client state (token caches). Re-created when settings change. */
+	/** Optional: per-client state (token caches), shared by the iterators created under the
+	 *  same settings. After a settings change new iterators get a new session; the old one
+	 *  is freed when the last iterator using it is. */
 	int (*session_new)(void **out, billtap_ctx *ctx);
 	void (*session_free)(void *session);
 

@@ -74,12 +74,13 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
                                      billtap_resource resource, const billtap_iter_options *opts)
 {
-	if (!out)
-		return BILLTAP_EINVAL;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (!c)
 		return BILLTAP_EINVAL;
 	bt_error_reset(c);
+	if (!out)
+		return bt_error_set(c, BILLTAP_EINVAL, "billtap_iter_new: out is NULL");
 	if (opts && (opts->version == 0 || opts->version > BILLTAP_ITER_OPTIONS_VERSION))
 		return bt_error_setf(c, BILLTAP_EVERSION, "billtap_iter_options version %u unknown",
 		                     opts->version);
@@ -114,11 +115,14 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		goto fail;
 	}
 	it->since = since;
-	if ((rc = bt_client_ensure_session(c)) < 0)
+	if ((rc = bt_client_session_acquire(&it->session, c)) < 0) {
+		if (c->err_code != rc)
+			bt_error_setf(c, rc, "%s: cannot start a session: %s", p->name, billtap_strerror(rc));
 		goto fail;
+	}
 	billtap_stream_params params = { 1, resource, since, it->mark };
 	billtap_ctx ctx = { c, resource };
-	rc = p->stream_new(&it->stream, c->session, &params, &ctx);
+	rc = p->stream_new(&it->stream, it->session->data, &params, &ctx);
 	if (rc < 0) {
 		if (c->err_code != rc)
 			billtap_ctx_error(&ctx, rc, "cannot start the stream");
@@ -128,6 +132,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	*out = it;
 	return 0;
 fail:
+	bt_client_session_release(c, it->session);
 	free(it->mark);
 	free(it->expect_id);
 	bt_request_free(&it->req);
@@ -142,6 +147,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 		return;
 	billtap_client *c = it->client;
 	c->provider->stream_free(it->stream);
+	bt_client_session_release(c, it->session);
 	c->live_iters--;
 	billtap_record_free(it->returned);
 	bt_queue_free(it);
@@ -214,7 +220,16 @@ static int fetch(billtap_iter *it)
 	if (rc < 0) {
 		/* Nothing of a failed response reaches the host: the retry re-pushes it all. */
 		bt_queue_truncate(it, before);
-		return it->client->err_code == rc ? rc : billtap_ctx_error(&ctx, rc, NULL);
+		if (it->client->err_code != rc)
+			billtap_ctx_error(&ctx, rc, NULL);
+		if (it->refused_wait_ms) {
+			char note[96];
+			snprintf(note, sizeof note,
+			         " (the service asked to retry after %lld s, longer than billtap waits)",
+			         (long long)(it->refused_wait_ms / 1000));
+			bt_buf_puts(&it->client->err_message, note);
+		}
+		return rc;
 	}
 	it->provider_retries = 0;
 	return 0;
@@ -290,12 +305,13 @@ static int drop_resumed(billtap_iter *it)
 
 BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *it)
 {
-	if (!out)
-		return BILLTAP_EINVAL;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (!it)
 		return BILLTAP_EINVAL;
 	bt_error_reset(it->client);
+	if (!out)
+		return bt_error_set(it->client, BILLTAP_EINVAL, "billtap_iter_next: out is NULL");
 	billtap_record_free(it->returned);
 	it->returned = NULL;
 	if (it->broken)
@@ -350,14 +366,16 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 {
-	if (!out)
-		return BILLTAP_EINVAL;
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (!it)
 		return BILLTAP_EINVAL;
+	bt_error_reset(it->client);
+	if (!out)
+		return bt_error_set(it->client, BILLTAP_EINVAL, "billtap_iter_checkpoint: out is NULL");
 	int rc = bt_checkpoint_encode(it, &it->checkpoint);
 	if (rc < 0)
-		return rc;
+		return bt_error_set(it->client, rc, NULL);
 	*out = bt_buf_cstr(&it->checkpoint);
 	return 0;
 }

@@ -50,7 +50,7 @@ static int64_t retry_after_ms(const billtap_response *resp)
 	char *end;
 	long long s = strtoll(v, &end, 10);
 	if (*end == '\0' && s >= 0)
-		return s > MAX_SERVER_WAIT_MS / 1000 ? MAX_SERVER_WAIT_MS + 1 : s * 1000;
+		return (s > 366LL * 86400 ? 366LL * 86400 : s) * 1000; /* a year: no overflow */
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
 	const char *rest = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -123,6 +123,7 @@ int bt_transfer(billtap_iter *it)
 	billtap_ctx ctx = { c, it->resource };
 	int64_t max_retries = 4;
 	bt_client_setting_int(&max_retries, c, "max_retries");
+	it->refused_wait_ms = 0;
 
 	for (int attempt = 0;; attempt++) {
 		if (atomic_load(&it->cancel))
@@ -159,7 +160,7 @@ int bt_transfer(billtap_iter *it)
 		int delay = -1;
 		int verdict = BILLTAP_CLASSIFY_DEFAULT;
 		if (c->provider->classify_response)
-			verdict = c->provider->classify_response(&delay, c->session, &it->req, &it->resp,
+			verdict = c->provider->classify_response(&delay, it->session->data, &it->req, &it->resp,
 			                                         &ctx);
 		if (verdict == BILLTAP_CLASSIFY_DEFAULT)
 			verdict = transient_status(it->resp.status) ? BILLTAP_CLASSIFY_RETRY
@@ -171,8 +172,10 @@ int bt_transfer(billtap_iter *it)
 		int64_t asked = retry_after_ms(&it->resp);
 		if (delay > asked)
 			asked = delay;
-		if (asked > MAX_SERVER_WAIT_MS)
+		if (asked > MAX_SERVER_WAIT_MS) {
+			it->refused_wait_ms = asked; /* named in the error the provider reports */
 			return 0;
+		}
 		if (asked > wait)
 			wait = asked;
 		it->retries++;

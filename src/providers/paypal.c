@@ -88,6 +88,10 @@ static int token_response(pp_stream *s, const billtap_request *req, const billta
 		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
 		                              "token response lacks access_token or expires_in");
 	}
+	/* PayPal's tokens live hours; a server claiming more than a day is believed for a day
+	 * (and never overflows the arithmetic below). */
+	if (ttl > 86400)
+		ttl = 86400;
 	drop_token(s->session);
 	s->session->token = token;
 	/* Renew a little early (a fifth of the lifetime, at most five minutes) so a token
@@ -127,6 +131,17 @@ int pp_push_marked(billtap_sink *sink, billtap_record *rec, char prefix, billtap
 	return rc;
 }
 
+const char *pp_debug_id(char *buf, size_t cap, pp_stream *s, const billtap_response *resp)
+{
+	size_t len, n;
+	const char *body = billtap_response_body(resp, &len);
+	buf[0] = '\0';
+	if (billtap_json_parse(s->doc, body, len) == 0)
+		billtap_json_str_decode(buf, cap, &n, s->doc,
+		                        billtap_json_get(s->doc, billtap_json_root(s->doc), "debug_id"));
+	return buf[0] ? buf : billtap_response_header(resp, "Paypal-Debug-Id");
+}
+
 /* PayPal's two error envelopes: {name, message, debug_id, details[]} from the APIs and
  * {error, error_description} from OAuth (and some 401s). */
 int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *resp,
@@ -135,8 +150,8 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 	size_t len;
 	const char *body = billtap_response_body(resp, &len);
 	int status = billtap_response_status(resp);
-	char code[96] = "", message[512] = "", debug[96] = "";
-	const char *header_id = billtap_response_header(resp, "Paypal-Debug-Id");
+	char code[96] = "", message[512] = "", debug[96];
+	const char *request_id = pp_debug_id(debug, sizeof debug, s, resp);
 	if (billtap_json_parse(s->doc, body, len) == 0) {
 		billtap_json_ref root = billtap_json_root(s->doc), c, m;
 		size_t n;
@@ -148,8 +163,6 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 		}
 		billtap_json_str_decode(code, sizeof code, &n, s->doc, c);
 		billtap_json_str_decode(message, sizeof message, &n, s->doc, m);
-		billtap_json_str_decode(debug, sizeof debug, &n, s->doc,
-		                        billtap_json_get(s->doc, root, "debug_id"));
 		/* The first detail says which field and why, e.g. the 31-day rule. */
 		billtap_json_ref d = billtap_json_first(s->doc, billtap_json_get(s->doc, root, "details"));
 		char field[96] = "", issue[256] = "";
@@ -176,8 +189,8 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 			snprintf(message, sizeof message, "empty response body");
 	}
 	int rc = status == 200 ? BILLTAP_EDATA : billtap_http_status_error(status);
-	return billtap_ctx_http_error(ctx, rc, req, resp, debug[0] ? debug : header_id,
-	                              code[0] ? code : NULL, message);
+	return billtap_ctx_http_error(ctx, rc, req, resp, request_id, code[0] ? code : NULL,
+	                              message);
 }
 
 /* Parses a 200 answer into s->doc, or turns any other into the client's error. */
@@ -289,6 +302,15 @@ static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 	}
 	case BILLTAP_RESOURCE_TRANSACTIONS:
 		ok = pp_search_resume(s, token) == 0;
+		if (ok && s->win_start < billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400) {
+			char at[40], msg[300];
+			billtap_time_format(at, sizeof at, s->win_start);
+			snprintf(msg, sizeof msg,
+			         "the checkpoint is in a search window from %s, which is now beyond "
+			         "PayPal's three years of transaction history; start again without it",
+			         at);
+			return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, msg);
+		}
 		break;
 	default: {
 		char want = s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS ? 's' : 'c';

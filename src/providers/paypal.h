@@ -93,6 +93,9 @@ typedef struct pp_stream {
 } pp_stream;
 
 /* paypal.c */
+/* The request's debug id: the body's debug_id, else the Paypal-Debug-Id header, else NULL.
+ * Parses the body into s->doc. */
+const char *pp_debug_id(char *buf, size_t cap, pp_stream *s, const billtap_response *resp);
 int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *resp,
              billtap_ctx *ctx);
 int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,

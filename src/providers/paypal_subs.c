@@ -225,8 +225,11 @@ static int price_of(pp_price *price, pp_stream *s, billtap_json_ref sub, billtap
 	billtap_json_ref id = billtap_json_get(s->doc, sub, "plan_id");
 	const char *text;
 	size_t len;
-	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
-		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a plan_id");
+	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "subscription %s: plan_id is missing", s->sub_order[s->sub_next]);
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
+	}
 	size_t at = pp_map_find(&s->plan_prices, text, len);
 	if (at == (size_t)-1) {
 		*need_fetch = 1;
@@ -314,6 +317,19 @@ int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
                               const billtap_response *resp, billtap_sink *sink,
                               billtap_ctx *ctx)
 {
+	if (billtap_response_status(resp) == 404 && billtap_request_tag(req) == TAG_SUBSCRIPTION) {
+		/* Ids found in search rows exist: an unknown one came from subscription_ids, and
+		 * only the host can correct it. */
+		char msg[400];
+		snprintf(msg, sizeof msg,
+		         "PayPal does not know subscription %s: remove it from the subscription_ids "
+		         "setting",
+		         s->sub_order[s->sub_next]);
+		char debug[96];
+		return billtap_ctx_http_error(ctx, BILLTAP_EREQUEST, req, resp,
+		                              pp_debug_id(debug, sizeof debug, s, resp),
+		                              "RESOURCE_NOT_FOUND", msg);
+	}
 	int rc = pp_parse(s, req, resp, ctx);
 	if (rc < 0)
 		return rc;

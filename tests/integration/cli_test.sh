@@ -55,6 +55,13 @@ done
 check "csv: header names the fields" test "$(head -1 "$work/c.csv")" = "id,email,name,country,created_at,deleted"
 rows=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1])))-1)' "$work/c.csv")
 check "csv: one row per customer" test "$rows" -eq "$(wc -l < "$work/main/customers.jsonl")"
+# A resumed CSV run appends rows only: one header in the combined file.
+"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv \
+  --checkpoint-file "$work/csv.cp" --max-records 150 > "$work/resumed.csv" 2>/dev/null
+"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv \
+  --checkpoint-file "$work/csv.cp" >> "$work/resumed.csv" 2>/dev/null
+check "csv: a resumed run adds no second header" test "$(grep -c '^id,email,' "$work/resumed.csv")" -eq 1
+check "csv: resumed output equals one run" cmp -s <(sort "$work/resumed.csv") <(sort "$work/c.csv")
 
 # Resume: stop after 777 records, run again with the same checkpoint file.
 cp_file=$work/txn.checkpoint

@@ -661,6 +661,78 @@ START_TEST(each_call_clears_the_last_error)
 }
 END_TEST
 
+START_TEST(settings_change_never_reaches_a_running_iterator)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page2);
+	billtap_client *c = new_client();
+	billtap_iter *old_it, *new_it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&old_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, old_it), 0);
+	/* New credentials while the first iterator is alive: the next iterator gets a new
+	 * session (a token is never carried over to other credentials or hosts). */
+	ck_assert_int_eq(billtap_client_set(c, "token", "tok_other"), 0);
+	ck_assert_int_eq(billtap_iter_new(&new_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(calls.session_new, 2);
+	ck_assert_int_eq(calls.session_free, 0); /* the old one is still in use */
+	ck_assert_int_eq(billtap_iter_next(&r, new_it), 0);
+	ck_assert_str_eq(ft.auth[1], "Bearer tok_other");
+	billtap_iter_free(old_it);
+	ck_assert_int_eq(calls.session_free, 1);
+	billtap_iter_free(new_it);
+	billtap_client_free(c);
+	ck_assert_int_eq(calls.session_free, 2);
+}
+END_TEST
+
+START_TEST(invalid_arguments_replace_the_last_error)
+{
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_client_set(c, "bogus", "x"), BILLTAP_EUNKNOWN_SETTING);
+	ck_assert_int_eq(billtap_client_set(c, NULL, "x"), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_client_set(c, "bogus", "x"), BILLTAP_EUNKNOWN_SETTING);
+	ck_assert_int_eq(billtap_iter_new(NULL, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	billtap_client_set(c, "bogus", "x");
+	ck_assert_int_eq(billtap_iter_next(NULL, it), BILLTAP_EINVAL);
+	ck_assert_str_eq(billtap_client_error_message(c), "billtap_iter_next: out is NULL");
+	billtap_client_set(c, "bogus", "x");
+	ck_assert_int_eq(billtap_iter_checkpoint(NULL, it), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_EINVAL);
+	(void)r;
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(long_retry_after_and_timeouts_are_named)
+{
+	fake_add(&ft, 503, "Retry-After: 3600", "{}");
+	fake_add(&ft, 408, NULL, "{}");
+	fake_add(&ft, 408, NULL, "{}");
+	billtap_client *c = new_client();
+	billtap_client_set(c, "max_retries", "1");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	/* An hour is longer than billtap waits: it stops at once, and says why. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "(the service asked to retry after 3600 s, longer than billtap waits)"));
+	ck_assert_uint_eq(ft.calls, 1);
+	/* A 408 that lasts through the retries is a timeout, not a rejected request. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ETIMEOUT);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -684,6 +756,9 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, local_batches_need_no_request);
 	tcase_add_test(tc, client_freed_before_its_iterator);
 	tcase_add_test(tc, each_call_clears_the_last_error);
+	tcase_add_test(tc, settings_change_never_reaches_a_running_iterator);
+	tcase_add_test(tc, invalid_arguments_replace_the_last_error);
+	tcase_add_test(tc, long_retry_after_and_timeouts_are_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

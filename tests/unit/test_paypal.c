@@ -301,9 +301,10 @@ START_TEST(unknown_supplied_subscription)
 	const billtap_record *r;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
-	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
-	                             "GET /v1/billing/subscriptions/I-NOPE: HTTP 404 (request nf123): "
-	                             "RESOURCE_NOT_FOUND"));
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "paypal: subscriptions: GET /v1/billing/subscriptions/I-NOPE: HTTP 404 "
+	                 "(request nf123): RESOURCE_NOT_FOUND: PayPal does not know subscription "
+	                 "I-NOPE: remove it from the subscription_ids setting");
 	billtap_iter_free(it);
 	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-1;drop"), 0);
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_ESETTING);
@@ -405,6 +406,61 @@ START_TEST(settings_checked)
 }
 END_TEST
 
+START_TEST(absurd_token_lifetime_is_capped)
+{
+	/* A server claiming a token lives 2^63 - 1 seconds: believed for a day, no overflow,
+	 * no loop of token requests. */
+	fake_add(&ft, 200, NULL,
+	         "{\"access_token\":\"A21AAbig\",\"token_type\":\"Bearer\",\"expires_in\":9223372036854775807}");
+	fake_add_fixture(&ft, 200, NULL, "paypal/products.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plans_list.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-2.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(ft.calls, 5);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(checkpoint_beyond_three_years_is_refused)
+{
+	/* A window mark whose start has since aged out of PayPal's three years. */
+	char mark[64], json[160];
+	snprintf(mark, sizeof mark, "w:%lld:2678400", (long long)time(NULL) - 1096LL * 86400);
+	snprintf(json, sizeof json,
+	         "{\"p\":\"paypal\",\"r\":\"transactions\",\"s\":null,\"m\":\"%s\",\"k\":5,\"i\":\"X\"}", mark);
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	char token[300] = "bt1.";
+	size_t n = strlen(json), o = 4;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)json[i] << 16 | (i + 1 < n ? (unsigned char)json[i + 1] << 8 : 0) |
+		             (i + 2 < n ? (unsigned char)json[i + 2] : 0);
+		token[o++] = b64[v >> 18];
+		token[o++] = b64[(v >> 12) & 63];
+		if (i + 1 < n)
+			token[o++] = b64[(v >> 6) & 63];
+		if (i + 2 < n)
+			token[o++] = b64[v & 63];
+	}
+	token[o] = '\0';
+	billtap_client *c = paypal_client();
+	billtap_client_set(c, "history_start", NULL);
+	billtap_iter *it;
+	billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+	o2.checkpoint = token;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o2), BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "beyond PayPal's three years"));
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *paypal_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -423,6 +479,8 @@ Suite *paypal_suite(void)
 	tcase_add_test(tc, customers_are_the_payers);
 	tcase_add_test(tc, resume_mid_window_and_mid_fan_out);
 	tcase_add_test(tc, settings_checked);
+	tcase_add_test(tc, absurd_token_lifetime_is_capped);
+	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
