@@ -51,6 +51,17 @@ static int fake_perform(billtap_response *resp, const billtap_request *req, void
 
 const billtap_transport fake_transport_vtable = { BILLTAP_TRANSPORT_VERSION, fake_perform, NULL };
 
+billtap_client *fake_client(fake_transport *f, const char *provider)
+{
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = f;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, provider, &opts), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
+	return c;
+}
+
 void fake_add(fake_transport *f, int status, const char *headers, const char *body)
 {
 	ck_assert_uint_lt(f->step_count, FAKE_MAX_STEPS);

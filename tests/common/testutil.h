@@ -37,6 +37,9 @@ typedef struct fake_transport {
 
 extern const billtap_transport fake_transport_vtable;
 
+/* A client of `provider` whose requests go to f, retrying after 1 ms. */
+billtap_client *fake_client(fake_transport *f, const char *provider);
+
 void fake_add(fake_transport *f, int status, const char *headers, const char *body);
 /* Adds a step whose body is the fixture file tests/fixtures/NAME. */
 void fake_add_fixture(fake_transport *f, int status, const char *headers, const char *name);

@@ -195,13 +195,8 @@ static void teardown(void)
 
 static billtap_client *new_client(void)
 {
-	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
-	opts.transport = &fake_transport_vtable;
-	opts.transport_payload = &ft;
-	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, "fake", &opts), 0);
+	billtap_client *c = fake_client(&ft, "fake");
 	ck_assert_int_eq(billtap_client_set(c, "token", "tok_secret"), 0);
-	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
 	return c;
 }
 

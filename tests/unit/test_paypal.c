@@ -25,15 +25,10 @@ static void teardown(void)
 /* History starts 40 days ago: two search windows (31 days, then the rest). */
 static billtap_client *paypal_client(void)
 {
-	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
-	opts.transport = &fake_transport_vtable;
-	opts.transport_payload = &ft;
-	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, "paypal", &opts), 0);
+	billtap_client *c = fake_client(&ft, "paypal");
 	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
-	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
 	char start[40];
 	billtap_time_format(start, sizeof start, (int64_t)time(NULL) - 40 * 86400);
 	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);

@@ -23,14 +23,9 @@ static void teardown(void)
 
 static billtap_client *stripe_client(void)
 {
-	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
-	opts.transport = &fake_transport_vtable;
-	opts.transport_payload = &ft;
-	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, "stripe", &opts), 0);
+	billtap_client *c = fake_client(&ft, "stripe");
 	ck_assert_int_eq(billtap_client_set(c, "api_key", "sk_test_x"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://stripe.test"), 0);
-	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
 	return c;
 }
 
