@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "providers/builtin.h"
+#include "providers/common.h"
 #include "providers/paypal.h"
 
 static const billtap_setting_def paypal_settings[] = {
@@ -114,23 +115,6 @@ int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag
 	return rc;
 }
 
-int pp_push_marked(billtap_sink *sink, billtap_record *rec, char prefix, billtap_ctx *ctx)
-{
-	const char *id = billtap_record_id(rec);
-	size_t n = strlen(id) + 3;
-	char *mark = malloc(n);
-	if (!mark) {
-		billtap_record_free(rec);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	snprintf(mark, n, "%c:%s", prefix, id);
-	int rc = billtap_sink_push(sink, rec);
-	if (rc == 0 && (rc = billtap_sink_mark(sink, mark)) < 0)
-		billtap_ctx_error(ctx, rc, "cannot mark the position");
-	free(mark);
-	return rc;
-}
-
 const char *pp_debug_id(char *buf, size_t cap, pp_stream *s, const billtap_response *resp)
 {
 	size_t len, n;
@@ -180,14 +164,8 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 			snprintf(message + at, sizeof message - at, ")");
 		}
 	}
-	if (!message[0]) {
-		size_t i = 0;
-		for (; i < len && i < 160; i++)
-			message[i] = (body[i] >= 0x20 && body[i] < 0x7f) ? body[i] : '?';
-		message[i] = '\0';
-		if (!i)
-			snprintf(message, sizeof message, "empty response body");
-	}
+	if (!message[0])
+		pv_body_excerpt(message, sizeof message, resp);
 	int rc = status == 200 ? BILLTAP_EDATA : billtap_http_status_error(status);
 	return billtap_ctx_http_error(ctx, rc, req, resp, request_id, code[0] ? code : NULL,
 	                              message);
@@ -211,12 +189,6 @@ int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *r
 }
 
 /* ---- streams ---- */
-
-static char *dup_setting(billtap_ctx *ctx, const char *key)
-{
-	const char *v = billtap_ctx_setting(ctx, key);
-	return v && *v ? strdup(v) : NULL;
-}
 
 static void stream_free(void *p)
 {
@@ -333,9 +305,9 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->resource = params->resource;
 	s->session = session;
-	s->base_url = dup_setting(ctx, "base_url");
-	s->client_id = dup_setting(ctx, "client_id");
-	s->client_secret = dup_setting(ctx, "client_secret");
+	s->base_url = pv_setting_dup(ctx, "base_url");
+	s->client_id = pv_setting_dup(ctx, "client_id");
+	s->client_secret = pv_setting_dup(ctx, "client_secret");
 	s->page = s->plans_first_page = 1;
 	int64_t lag = 10800, start = 0;
 	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");

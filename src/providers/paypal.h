@@ -7,6 +7,7 @@
 #define BILLTAP_PROVIDERS_PAYPAL_H
 
 #include "billtap/provider.h"
+#include "providers/common.h"
 #include "providers/paypal_map.h"
 
 /* Transaction search answers at most 31 days per request and keeps three years. */
@@ -68,7 +69,7 @@ typedef struct pp_stream {
 
 	/* transaction search */
 	int64_t win_start, win_len, stop;
-	int64_t search_page, search_pages;
+	int64_t search_page;
 	pp_map seen; /* transaction ids of the current window -> index in window_records */
 	billtap_record **window_records; /* the window's transactions, pushed when it ends */
 	unsigned char *window_ranks;     /* how settled the row behind each one is */
@@ -101,7 +102,6 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,
              billtap_ctx *ctx);
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag);
-int pp_push_marked(billtap_sink *sink, billtap_record *rec, char prefix, billtap_ctx *ctx);
 
 /* paypal_search.c */
 void pp_search_init(pp_stream *s, int64_t start, int64_t stop);

@@ -25,7 +25,6 @@ void pp_search_init(pp_stream *s, int64_t start, int64_t stop)
 	s->stop = stop;
 	s->win_len = PP_WINDOW_MAX;
 	s->search_page = 1;
-	s->search_pages = 0;
 }
 
 int pp_search_resume(pp_stream *s, const char *token)
@@ -83,7 +82,6 @@ static void drop_window(pp_stream *s)
 		billtap_record_free(s->window_records[i]);
 	pp_map_clear(&s->seen);
 	s->search_page = 1;
-	s->search_pages = 0;
 }
 
 void pp_search_free(pp_stream *s)
@@ -241,7 +239,6 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 	}
 	if (s->search_page < pages) {
 		s->search_page++;
-		s->search_pages = pages;
 		return 0;
 	}
 	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS && (rc = push_window(s, sink, ctx)) < 0) {

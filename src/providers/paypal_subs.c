@@ -17,6 +17,16 @@
 /* Customers leave the stream in batches of this many per engine round. */
 #define EMIT_BATCH 500
 
+/* Where a resumed stream goes on in a sorted id list: the first id after its mark. */
+static size_t first_after(char *const *sorted, size_t count, const char *resume_after)
+{
+	size_t i = 0;
+	if (resume_after)
+		while (i < count && strcmp(sorted[i], resume_after) <= 0)
+			i++;
+	return i;
+}
+
 static int finish_fan_out(pp_stream *s, billtap_ctx *ctx)
 {
 	if (s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS) {
@@ -27,10 +37,7 @@ static int finish_fan_out(pp_stream *s, billtap_ctx *ctx)
 	if (s->payers.count && !s->emit_order)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->emit_total = s->payers.count;
-	s->emit_next = 0;
-	if (s->resume_after)
-		while (s->emit_next < s->emit_total && strcmp(s->emit_order[s->emit_next], s->resume_after) <= 0)
-			s->emit_next++;
+	s->emit_next = first_after(s->emit_order, s->emit_total, s->resume_after);
 	s->phase = PH_EMIT;
 	return 0;
 }
@@ -42,10 +49,10 @@ int pp_subscriptions_start(pp_stream *s, billtap_ctx *ctx)
 	if (s->subscriptions.count && !s->sub_order)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->sub_total = s->subscriptions.count;
-	s->sub_next = 0;
-	if (s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS && s->resume_after)
-		while (s->sub_next < s->sub_total && strcmp(s->sub_order[s->sub_next], s->resume_after) <= 0)
-			s->sub_next++;
+	/* Customers read every subscription; only a subscriptions stream resumes in this list. */
+	s->sub_next = s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS
+	                      ? first_after(s->sub_order, s->sub_total, s->resume_after)
+	                      : 0;
 	s->phase = PH_SUBSCRIPTIONS;
 	return s->sub_next < s->sub_total ? 0 : finish_fan_out(s, ctx);
 }
@@ -246,7 +253,7 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
 		return rc;
-	if ((rc = pp_push_marked(sink, rec, 's', ctx)) < 0)
+	if ((rc = pv_push_marked(sink, rec, "s", ctx)) < 0)
 		return rc;
 	s->sub_next++;
 	return 0;
@@ -368,7 +375,7 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
 			return billtap_ctx_error(ctx, rc, msg);
 		}
-		if ((rc = pp_push_marked(sink, rec, 'c', ctx)) < 0)
+		if ((rc = pv_push_marked(sink, rec, "c", ctx)) < 0)
 			return rc;
 	}
 	s->emit_next = next;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "providers/builtin.h"
+#include "providers/common.h"
 #include "providers/stripe.h"
 
 enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_CHARGES, STAGE_REFUNDS,
@@ -64,12 +65,6 @@ static const billtap_setting_def stripe_settings[] = {
 	{ "page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request" },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
-
-static char *dup_setting(billtap_ctx *ctx, const char *key)
-{
-	const char *v = billtap_ctx_setting(ctx, key);
-	return v ? strdup(v) : NULL;
-}
 
 static void held_clear(held *h)
 {
@@ -132,11 +127,18 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		s->last_stage = STAGE_REFUNDS;
 	}
 	s->since = params->since;
-	s->base_url = dup_setting(ctx, "base_url");
-	s->api_key = dup_setting(ctx, "api_key");
-	s->version = dup_setting(ctx, "stripe_version");
-	s->account = dup_setting(ctx, "stripe_account");
+	s->base_url = pv_setting_dup(ctx, "base_url");
+	s->api_key = pv_setting_dup(ctx, "api_key");
+	s->version = pv_setting_dup(ctx, "stripe_version");
+	s->account = pv_setting_dup(ctx, "stripe_account"); /* empty: no connected account */
 	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");
+	const char *version = billtap_ctx_setting(ctx, "stripe_version");
+	if (!version || !*version) {
+		stream_free(s);
+		return billtap_ctx_error(ctx, BILLTAP_ESETTING,
+		                         "setting stripe_version: must not be empty (the response "
+		                         "shape depends on it)");
+	}
 	if (!s->base_url || !s->api_key || !s->version || rc < 0) {
 		stream_free(s);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
@@ -220,15 +222,8 @@ static int response_error(const billtap_request *req, const billtap_response *re
 		billtap_json_str_decode(message, sizeof message, &n, doc,
 		                        billtap_json_get(doc, err, "message"));
 	}
-	if (!message[0]) {
-		/* Not Stripe's envelope (a proxy, a load balancer): show a printable prefix. */
-		size_t i = 0;
-		for (; i < len && i < 160; i++)
-			message[i] = (body[i] >= 0x20 && body[i] < 0x7f) ? body[i] : '?';
-		message[i] = '\0';
-		if (!i)
-			snprintf(message, sizeof message, "empty response body");
-	}
+	if (!message[0]) /* not Stripe's envelope: a proxy, a load balancer */
+		pv_body_excerpt(message, sizeof message, resp);
 	if (status == 200)
 		code = BILLTAP_EDATA;
 	return billtap_ctx_http_error(ctx, code, req, resp, request_id,
@@ -261,23 +256,6 @@ static int parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
 	return 0;
 }
 
-static int push_with_mark(billtap_sink *sink, billtap_record *rec, enum stage st,
-                          billtap_ctx *ctx)
-{
-	size_t n = strlen(stages[st].name) + strlen(billtap_record_id(rec)) + 2;
-	char *mark = malloc(n);
-	if (!mark) {
-		billtap_record_free(rec);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	snprintf(mark, n, "%s:%s", stages[st].name, billtap_record_id(rec));
-	int rc = billtap_sink_push(sink, rec);
-	if (rc == 0)
-		rc = billtap_sink_mark(sink, mark);
-	free(mark);
-	return rc;
-}
-
 /* Pushes the held subscriptions that are complete, in order, up to the first that is not. */
 static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -293,7 +271,7 @@ static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		h->rec = NULL;
 		held_clear(h);
 		done++;
-		if ((rc = push_with_mark(sink, rec, STAGE_SUBSCRIPTIONS, ctx)) < 0)
+		if ((rc = pv_push_marked(sink, rec, stages[STAGE_SUBSCRIPTIONS].name, ctx)) < 0)
 			break;
 	}
 	memmove(s->held, s->held + done, (s->held_count - done) * sizeof *s->held);
@@ -365,7 +343,7 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 			break;
 		last = billtap_json_get(s->doc, obj, "id");
 		if (s->stage != STAGE_SUBSCRIPTIONS) {
-			if ((rc = push_with_mark(sink, rec, s->stage, ctx)) < 0)
+			if ((rc = pv_push_marked(sink, rec, stages[s->stage].name, ctx)) < 0)
 				break;
 			continue;
 		}

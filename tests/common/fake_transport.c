@@ -23,6 +23,7 @@ static int fake_perform(billtap_response *resp, const billtap_request *req, void
 		f->urls[f->calls] = strdup(billtap_request_url(req));
 		f->auth[f->calls] = header_value(req, "Authorization");
 		f->versions[f->calls] = header_value(req, "Stripe-Version");
+		f->accounts[f->calls] = header_value(req, "Stripe-Account");
 	}
 	f->calls++;
 	if (f->next >= f->step_count) {
@@ -94,6 +95,7 @@ void fake_reset(fake_transport *f)
 		free(f->urls[i]);
 		free(f->auth[i]);
 		free(f->versions[i]);
+		free(f->accounts[i]);
 	}
 	memset(f, 0, sizeof *f);
 }

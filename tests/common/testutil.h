@@ -32,6 +32,7 @@ typedef struct fake_transport {
 	char *urls[FAKE_MAX_CALLS];
 	char *auth[FAKE_MAX_CALLS];     /* the Authorization header sent */
 	char *versions[FAKE_MAX_CALLS]; /* the Stripe-Version header sent */
+	char *accounts[FAKE_MAX_CALLS]; /* the Stripe-Account header sent */
 	size_t calls;
 } fake_transport;
 

@@ -321,6 +321,32 @@ START_TEST(stripe_should_retry_header)
 }
 END_TEST
 
+START_TEST(connected_account_header_only_when_set)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page2.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page2.json");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_client_set(c, "stripe_account", "acct_123"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	billtap_iter_free(it);
+	ck_assert_str_eq(ft.accounts[0], "acct_123");
+	/* Set to empty: no connected account, so no empty Stripe-Account header either. */
+	ck_assert_int_eq(billtap_client_set(c, "stripe_account", ""), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	billtap_iter_free(it);
+	ck_assert_ptr_null(ft.accounts[1]);
+	/* An empty API version cannot be pinned: a setting error, not an empty header. */
+	ck_assert_int_eq(billtap_client_set(c, "stripe_version", ""), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "stripe_version: must not be empty"));
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(missing_key_and_bad_settings)
 {
 	billtap_client *c;
@@ -351,6 +377,7 @@ Suite *stripe_suite(void)
 	tcase_add_test(tc, vanished_cursor_is_a_request_error);
 	tcase_add_test(tc, malformed_and_wrong_types);
 	tcase_add_test(tc, stripe_should_retry_header);
+	tcase_add_test(tc, connected_account_header_only_when_set);
 	tcase_add_test(tc, missing_key_and_bad_settings);
 	suite_add_tcase(s, tc);
 	return s;
