@@ -1,7 +1,8 @@
 /*
  * billtap — extract billing data from billing services as exact, normalized records.
  *
- * This is the host's header. Provider authors also include <billtap/provider.h>.
+ * This is the host's header. Provider authors also include <billtap/provider.h> and
+ * <billtap/provider_kit.h>.
  *
  * Conventions (libgit2/SQLite style):
  *  - Functions return an int status: 0 on success, a negative BILLTAP_E* code on failure.
@@ -11,10 +12,13 @@
  *    comment of the function that returns them.
  *  - Versioned structs start with `unsigned int version`; initialise them with the
  *    BILLTAP_*_INIT macro or the matching *_init() function (for FFI callers).
+ *  - No varargs anywhere (cgo cannot call them).
  *  - Threads: a client and the iterators made from it form one unit, used from one thread
- *    at a time (they share the connection, the session and the error state); distinct
+ *    at a time (they share connections, the session and the error state); distinct
  *    clients are independent. billtap_iter_cancel() is the one call allowed from another
  *    thread.
+ *  - fork(): a client or iterator used in a child process never shares a connection or a
+ *    provider session with its parent: the child opens its own (see docs/bindings.md).
  *  - Errors are recorded per client handle (never per thread), see billtap_client_error_*.
  *    Every call on a client or its iterators that can fail clears the previous error first.
  */
@@ -23,6 +27,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <billtap/version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,19 +41,9 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------------------------------
- * Version
+ * Version (the macros BILLTAP_VERSION_* are in <billtap/version.h>, generated from the
+ * build's project version)
  * ---------------------------------------------------------------------------------------- */
-
-#define BILLTAP_VERSION_MAJOR 0
-#define BILLTAP_VERSION_MINOR 1
-#define BILLTAP_VERSION_PATCH 0
-#define BILLTAP_VERSION_STRING "0.1.0"
-/** One integer for compile-time comparisons: 0xMMmmpp. */
-#define BILLTAP_VERSION_NUMBER \
-	((BILLTAP_VERSION_MAJOR << 16) | (BILLTAP_VERSION_MINOR << 8) | BILLTAP_VERSION_PATCH)
-/** True when the headers are at least version major.minor.patch. */
-#define BILLTAP_VERSION_AT_LEAST(major, minor, patch) \
-	(BILLTAP_VERSION_NUMBER >= (((major) << 16) | ((minor) << 8) | (patch)))
 
 /**
  * The version of the library loaded at run time ("0.1.0"), which may be newer than the
@@ -86,7 +82,8 @@ typedef enum billtap_status {
 	BILLTAP_ENOTFOUND = -19,        /**< the field is null or absent for this record */
 	BILLTAP_ETYPE = -20,            /**< the field has another type, or no place in this record */
 	BILLTAP_ETRANSPORT = -21,       /**< a host transport failed or broke its contract */
-	BILLTAP_EUSAGE = -22            /**< call out of sequence (e.g. next after a fatal error) */
+	BILLTAP_EUSAGE = -22,           /**< call out of sequence (e.g. next after a fatal error) */
+	BILLTAP_EPLUGIN = -23           /**< a plugin cannot be loaded (file, entry point, version) */
 } billtap_status;
 
 /**
@@ -96,7 +93,7 @@ typedef enum billtap_status {
 BILLTAP_EXTERN(const char *) billtap_strerror(int code);
 
 /* ------------------------------------------------------------------------------------------
- * Library initialisation
+ * Library initialisation and the provider registry
  * ---------------------------------------------------------------------------------------- */
 
 /**
@@ -110,81 +107,143 @@ BILLTAP_EXTERN(int) billtap_global_init(void);
 
 /**
  * The names of the registered providers ("stripe", "paypal", ...), in registration order.
- * Writes at most cap names (static storage) to out (NULL when cap is 0); returns how many
- * providers there are.
+ * Writes at most cap names to out (NULL when cap is 0); returns how many providers there
+ * are. A name stays valid while its provider is registered (built-ins: always).
  */
 BILLTAP_EXTERN(size_t) billtap_provider_names(const char **out, size_t cap);
 
+/**
+ * Loads a provider plugin: a shared object exporting `billtap_plugin_init` (see
+ * <billtap/provider.h>), and registers the provider it returns.
+ * On success *name (may be NULL) receives the registered name, valid while the provider
+ * is registered. On failure, when error is not NULL, a message naming the file and what
+ * went wrong (missing entry point, version mismatch, name taken, ...) is written to
+ * error[0..error_size).
+ * Returns 0, BILLTAP_EPLUGIN (cannot open, no entry point, the entry point failed, the
+ * provider is invalid or its name taken), BILLTAP_EVERSION (the plugin needs a newer
+ * library, or its vtable is newer than this library knows), BILLTAP_EINVAL (NULL path) or
+ * BILLTAP_ENOMEM. A plugin stays loaded until its provider is unregistered and unused.
+ */
+BILLTAP_EXTERN(int) billtap_provider_load(const char **name, const char *path, char *error,
+                                          size_t error_size);
+
+/**
+ * Removes a provider from the registry: new clients can no longer be made for it. Clients
+ * already made keep working; the provider's payload is destroyed, and a plugin's shared
+ * object unloaded, when the last of them is freed. Built-in providers may be unregistered
+ * too (to register a replacement under the same name).
+ * Returns 0, BILLTAP_EINVAL or BILLTAP_EUNKNOWN_PROVIDER.
+ */
+BILLTAP_EXTERN(int) billtap_provider_unregister(const char *name);
+
 /* ------------------------------------------------------------------------------------------
- * Resources, records and fields
+ * Resources, records and fields. docs/data-model.md is the prose version of these tables,
+ * and every value below can also be discovered at run time (for bindings and tools).
  * ---------------------------------------------------------------------------------------- */
 
-/** The four resources a provider can be iterated over. Values are stable. */
+/** What a provider can be iterated over. Values are stable; new ones are appended. */
 typedef enum billtap_resource {
 	BILLTAP_RESOURCE_CUSTOMERS = 1,
 	BILLTAP_RESOURCE_PLANS = 2,
 	BILLTAP_RESOURCE_SUBSCRIPTIONS = 3,
-	BILLTAP_RESOURCE_TRANSACTIONS = 4
+	BILLTAP_RESOURCE_TRANSACTIONS = 4,
+	BILLTAP_RESOURCE_INVOICES = 5
 } billtap_resource;
 
-/** "customers", "plans", ...; NULL for an unknown value. Static storage. */
+/** The bit of a resource in a 64-bit resource mask (billtap_provider_describe()). */
+#define BILLTAP_RESOURCE_BIT(r) (UINT64_C(1) << (unsigned)(r))
+
+/** "customers", "plans", ...; NULL for an unknown value (so a loop from 1 finds them all). */
 BILLTAP_EXTERN(const char *) billtap_resource_name(billtap_resource resource);
 
 /** Parses "customers" (etc.) into *out. Returns 0 or BILLTAP_EINVAL. */
 BILLTAP_EXTERN(int) billtap_resource_from_name(billtap_resource *out, const char *name);
 
-/** What a record is. Subscription items are records nested in a subscription. */
+/** What a record is. Subscription items and invoice lines are records nested in another. */
 typedef enum billtap_record_kind {
 	BILLTAP_RECORD_CUSTOMER = 1,
 	BILLTAP_RECORD_PLAN = 2,
 	BILLTAP_RECORD_SUBSCRIPTION = 3,
 	BILLTAP_RECORD_TRANSACTION = 4,
-	BILLTAP_RECORD_SUBSCRIPTION_ITEM = 5
+	BILLTAP_RECORD_SUBSCRIPTION_ITEM = 5,
+	BILLTAP_RECORD_INVOICE = 6,
+	BILLTAP_RECORD_INVOICE_LINE = 7
 } billtap_record_kind;
 
-/** "customer", "plan", "subscription", "transaction", "subscription_item"; NULL if unknown. */
+/** The kind of record an iterator over `resource` returns, or 0 for an unknown resource. */
+BILLTAP_EXTERN(billtap_record_kind) billtap_resource_kind(billtap_resource resource);
+
+/** "customer", "subscription_item", ...; NULL for an unknown kind (a loop from 1 finds all). */
 BILLTAP_EXTERN(const char *) billtap_record_kind_name(billtap_record_kind kind);
 
+/** Parses "customer" (etc.) into *out. Returns 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_record_kind_from_name(billtap_record_kind *out, const char *name);
+
 /**
- * Normalized fields. Values are stable and never reused; docs/data-model.md gives each
- * field's type, the records it belongs to and its vocabulary. The JSON name of a field is
- * billtap_field_name(). Money is always three fields: an int64 amount in minor units,
- * BILLTAP_FIELD_CURRENCY (upper-case ISO 4217) and BILLTAP_FIELD_CURRENCY_EXPONENT (the
- * number of decimal places the provider uses for that currency).
+ * The kind of the records nested in a `kind` record (subscription: subscription_item,
+ * invoice: invoice_line), or 0 when it has none. *member (may be NULL) receives the JSON
+ * member that lists them ("items", "lines"; static), or NULL.
+ */
+BILLTAP_EXTERN(billtap_record_kind) billtap_record_kind_nested(const char **member,
+                                                               billtap_record_kind kind);
+
+/**
+ * Normalized fields. Values are stable and never reused; new ones are appended.
+ * docs/data-model.md gives each field's type, the records it belongs to and its
+ * vocabulary; the same is available at run time from billtap_record_kind_fields(),
+ * billtap_field_type_of(), billtap_field_nullable() and billtap_field_vocabulary().
+ * Money is always three fields: an int64 amount in minor units, BILLTAP_FIELD_CURRENCY
+ * (upper-case ISO 4217) and BILLTAP_FIELD_CURRENCY_EXPONENT (the number of decimal places
+ * the provider uses for that currency); every amount of a record is in its one currency.
  */
 typedef enum billtap_field {
-	BILLTAP_FIELD_ID = 1,                    /* string: all records */
-	BILLTAP_FIELD_CREATED_AT = 2,            /* time: customer, plan, subscription */
+	BILLTAP_FIELD_ID = 1,                    /* string: all records (nested: string|null) */
+	BILLTAP_FIELD_CREATED_AT = 2,            /* time */
 	BILLTAP_FIELD_EMAIL = 3,                 /* string|null: customer */
 	BILLTAP_FIELD_NAME = 4,                  /* string|null: customer, plan */
 	BILLTAP_FIELD_COUNTRY = 5,               /* string|null: customer (ISO 3166-1 alpha-2) */
 	BILLTAP_FIELD_DELETED = 6,               /* bool: customer */
 	BILLTAP_FIELD_PRODUCT_ID = 7,            /* string|null: plan */
-	BILLTAP_FIELD_AMOUNT = 8,                /* money|null: plan, item; money: transaction */
-	BILLTAP_FIELD_CURRENCY = 9,              /* string: plan, item, transaction */
-	BILLTAP_FIELD_CURRENCY_EXPONENT = 10,    /* int: plan, item, transaction */
+	BILLTAP_FIELD_AMOUNT = 8,                /* money: plan, item, transaction, invoice line */
+	BILLTAP_FIELD_CURRENCY = 9,              /* string */
+	BILLTAP_FIELD_CURRENCY_EXPONENT = 10,    /* int */
 	BILLTAP_FIELD_INTERVAL_UNIT = 11,        /* string|null: plan (day, week, month, year) */
 	BILLTAP_FIELD_INTERVAL_COUNT = 12,       /* int|null: plan */
 	BILLTAP_FIELD_TRIAL_DAYS = 13,           /* int|null: plan */
 	BILLTAP_FIELD_ACTIVE = 14,               /* bool: plan */
-	BILLTAP_FIELD_CUSTOMER_ID = 15,          /* string|null: subscription, transaction */
-	BILLTAP_FIELD_STATUS = 16,               /* string: subscription (normalized vocabulary) */
-	BILLTAP_FIELD_PROVIDER_STATUS = 17,      /* string|null: subscription, transaction (raw) */
+	BILLTAP_FIELD_CUSTOMER_ID = 15,          /* string|null: subscription, transaction, invoice */
+	BILLTAP_FIELD_STATUS = 16,               /* string: subscription, invoice (normalized) */
+	BILLTAP_FIELD_PROVIDER_STATUS = 17,      /* string|null: the provider's own status */
 	BILLTAP_FIELD_STARTED_AT = 18,           /* time|null: subscription */
 	BILLTAP_FIELD_CURRENT_PERIOD_START = 19, /* time|null: subscription */
 	BILLTAP_FIELD_CURRENT_PERIOD_END = 20,   /* time|null: subscription */
 	BILLTAP_FIELD_TRIAL_END = 21,            /* time|null: subscription */
 	BILLTAP_FIELD_CANCELED_AT = 22,          /* time|null: subscription */
 	BILLTAP_FIELD_CANCEL_AT_PERIOD_END = 23, /* bool: subscription */
-	BILLTAP_FIELD_PLAN_ID = 24,              /* string|null: subscription item */
-	BILLTAP_FIELD_QUANTITY = 25,             /* int|null: subscription item */
-	BILLTAP_FIELD_SUBSCRIPTION_ID = 26,      /* string|null: transaction */
+	BILLTAP_FIELD_PLAN_ID = 24,              /* string|null: subscription item, invoice line */
+	BILLTAP_FIELD_QUANTITY = 25,             /* int|null: subscription item, invoice line */
+	BILLTAP_FIELD_SUBSCRIPTION_ID = 26,      /* string|null: transaction, invoice */
 	BILLTAP_FIELD_INVOICE_ID = 27,           /* string|null: transaction */
-	BILLTAP_FIELD_KIND = 28,                 /* string: transaction (payment, refund) */
+	BILLTAP_FIELD_KIND = 28,                 /* string: transaction, invoice line (vocabulary) */
 	BILLTAP_FIELD_RESULT = 29,               /* string: transaction (succeeded, failed, pending) */
 	BILLTAP_FIELD_REFUNDED_AMOUNT = 30,      /* money: transaction */
 	BILLTAP_FIELD_PARENT_ID = 31,            /* string|null: transaction (refund -> payment) */
-	BILLTAP_FIELD_OCCURRED_AT = 32           /* time: transaction */
+	BILLTAP_FIELD_OCCURRED_AT = 32,          /* time: transaction */
+	BILLTAP_FIELD_NUMBER = 33,               /* string|null: invoice (its printed number) */
+	BILLTAP_FIELD_SUBTOTAL = 34,             /* money: invoice, before discounts and tax */
+	BILLTAP_FIELD_DISCOUNT = 35,             /* money: invoice, all discounts */
+	BILLTAP_FIELD_TAX = 36,                  /* money: invoice, all taxes */
+	BILLTAP_FIELD_TOTAL = 37,                /* money: invoice */
+	BILLTAP_FIELD_AMOUNT_PAID = 38,          /* money: invoice */
+	BILLTAP_FIELD_AMOUNT_DUE = 39,           /* money: invoice */
+	BILLTAP_FIELD_ISSUED_AT = 40,            /* time|null: invoice (finalized) */
+	BILLTAP_FIELD_DUE_AT = 41,               /* time|null: invoice */
+	BILLTAP_FIELD_PAID_AT = 42,              /* time|null: invoice */
+	BILLTAP_FIELD_VOIDED_AT = 43,            /* time|null: invoice */
+	BILLTAP_FIELD_PERIOD_START = 44,         /* time|null: invoice, invoice line */
+	BILLTAP_FIELD_PERIOD_END = 45,           /* time|null: invoice, invoice line */
+	BILLTAP_FIELD_PRORATION = 46,            /* bool: invoice line */
+	BILLTAP_FIELD_DESCRIPTION = 47           /* string|null: invoice line */
 } billtap_field;
 
 /** How a field's value is read: with billtap_record_get_str or billtap_record_get_int. */
@@ -198,20 +257,37 @@ typedef enum billtap_field_type {
 	BILLTAP_TYPE_MONEY = 5
 } billtap_field_type;
 
-/** The JSON member name of a field ("created_at"); NULL for an unknown field. Static. */
+/** The JSON member name of a field ("created_at"); NULL for an unknown field (so a loop
+ *  from 1 finds them all). Static storage. */
 BILLTAP_EXTERN(const char *) billtap_field_name(billtap_field field);
 
-/** The type of a field, or 0 for an unknown field. */
+/** Parses a JSON member name ("created_at") into *out. Returns 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_field_from_name(billtap_field *out, const char *name);
+
+/** The type of a field (a billtap_field_type), or 0 for an unknown field. */
 BILLTAP_EXTERN(int) billtap_field_type_of(billtap_field field);
 
 /**
  * The fields a record kind has, in the order the normalized JSON lists them.
  * Writes at most `cap` fields to `out` (which may be NULL when cap is 0) and returns how many
- * the kind has, or BILLTAP_EINVAL for an unknown kind. Subscriptions also have "items",
- * which is not a field: see billtap_record_item_count().
+ * the kind has, or BILLTAP_EINVAL for an unknown kind. Nested records are not fields: see
+ * billtap_record_kind_nested().
  */
 BILLTAP_EXTERN(int) billtap_record_kind_fields(billtap_field *out, size_t cap,
                                                billtap_record_kind kind);
+
+/** 1 when `field` of a `kind` record may be null, 0 when never, BILLTAP_EINVAL when the
+ *  kind has no such field. */
+BILLTAP_EXTERN(int) billtap_field_nullable(billtap_record_kind kind, billtap_field field);
+
+/**
+ * The closed vocabulary of a string field in a kind ("status" of a subscription: trialing,
+ * active, ...), in documentation order. Writes at most `cap` words (static storage) to out
+ * and returns how many there are: 0 for free text, BILLTAP_EINVAL when the kind has no such
+ * field. A later library version may add words: treat an unknown one like "other".
+ */
+BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
+                                             billtap_record_kind kind, billtap_field field);
 
 /**
  * A normalized record. Opaque: read it with the accessors below.
@@ -222,10 +298,15 @@ BILLTAP_EXTERN(int) billtap_record_kind_fields(billtap_field *out, size_t cap,
  */
 typedef struct billtap_record billtap_record;
 
-/** The kind of a record. */
+/** The kind of a record (0 for NULL). */
 BILLTAP_EXTERN(billtap_record_kind) billtap_record_kind_of(const billtap_record *rec);
 
-/** The record's id (never NULL for a record from an iterator). Valid as long as the record. */
+/**
+ * The record's id, valid as long as the record. Never NULL for a record an iterator
+ * returns; a nested record (subscription item, invoice line) may have none when the
+ * provider gives its items no id: its identity is then its parent's id and its position
+ * in the parent's list (docs/data-model.md).
+ */
 BILLTAP_EXTERN(const char *) billtap_record_id(const billtap_record *rec);
 
 /**
@@ -244,10 +325,10 @@ BILLTAP_EXTERN(int) billtap_record_get_str(const char **out, const billtap_recor
 BILLTAP_EXTERN(int) billtap_record_get_int(int64_t *out, const billtap_record *rec,
                                            billtap_field field);
 
-/** Number of nested items (subscription items); 0 for other kinds. */
+/** Number of nested records (subscription items, invoice lines); 0 for other kinds. */
 BILLTAP_EXTERN(size_t) billtap_record_item_count(const billtap_record *rec);
 
-/** The index-th nested item, or NULL when out of range. Valid as long as the parent. */
+/** The index-th nested record, or NULL when out of range. Valid as long as the parent. */
 BILLTAP_EXTERN(const billtap_record *) billtap_record_item(const billtap_record *rec,
                                                            size_t index);
 
@@ -267,8 +348,8 @@ BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *rec, size
 BILLTAP_EXTERN(const char *) billtap_record_raw_json(const billtap_record *rec, size_t *len);
 
 /**
- * Copies a record (with its items, JSON and raw JSON) into *out, which the caller owns and
- * releases with billtap_record_free(). Returns 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ * Copies a record (with its nested records, JSON and raw JSON) into *out, which the caller
+ * owns and releases with billtap_record_free(). Returns 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
  */
 BILLTAP_EXTERN(int) billtap_record_dup(billtap_record **out, const billtap_record *rec);
 
@@ -298,13 +379,65 @@ BILLTAP_EXTERN(int) billtap_time_parse(int64_t *out, const char *text);
 BILLTAP_EXTERN(int) billtap_time_format(char *buf, size_t cap, int64_t unix_seconds);
 
 /* ------------------------------------------------------------------------------------------
- * Transport: how requests reach the network. The default is libcurl; a host may plug its
- * own (and tests use one to replay recorded responses). Requests and responses are opaque;
- * their accessors are in <billtap/provider.h>.
+ * Settings: what a provider (and the engine) accepts, for hosts that list or check them
+ * ---------------------------------------------------------------------------------------- */
+
+/** Setting flags. A setting without INT, URL or BOOL is free text. */
+#define BILLTAP_SETTING_SECRET 0x1u   /**< never shown in messages */
+#define BILLTAP_SETTING_INT 0x2u      /**< a decimal integer within [min, max] */
+#define BILLTAP_SETTING_URL 0x4u      /**< an absolute http(s) URL */
+#define BILLTAP_SETTING_REQUIRED 0x8u /**< billtap_iter_new() fails with ESETTING while unset */
+#define BILLTAP_SETTING_BOOL 0x10u    /**< "true"/"false"/"1"/"0" */
+#define BILLTAP_SETTING_ENGINE 0x20u  /**< read by the engine, the same for every provider */
+
+/**
+ * Describes a registered provider: its display name ("Stripe"), the resources it can list
+ * and those that honour `since` (masks of BILLTAP_RESOURCE_BIT()). Any out-parameter may be
+ * NULL. Strings stay valid while the provider is registered.
+ * Returns 0, BILLTAP_EINVAL or BILLTAP_EUNKNOWN_PROVIDER.
+ */
+BILLTAP_EXTERN(int) billtap_provider_describe(const char **display_name, uint64_t *resources,
+                                              uint64_t *since_resources, const char *provider);
+
+/**
+ * The index-th setting of a provider: its own settings first, then the engine's (flagged
+ * BILLTAP_SETTING_ENGINE). Any out-parameter may be NULL; default_value and description
+ * may come back NULL. Strings stay valid while the provider is registered.
+ * Returns 0, BILLTAP_ITEROVER past the last one, BILLTAP_EINVAL or
+ * BILLTAP_EUNKNOWN_PROVIDER. (So `for (i = 0; billtap_provider_setting(...) == 0; i++)`.)
+ */
+BILLTAP_EXTERN(int) billtap_provider_setting(const char **name, unsigned int *flags,
+                                             const char **default_value, int64_t *min,
+                                             int64_t *max, const char **description,
+                                             const char *provider, size_t index);
+
+/* ------------------------------------------------------------------------------------------
+ * Transport: how requests reach the network. The default is libcurl (itself a transport
+ * behind this interface); a host may plug its own, and tests use one to replay recorded
+ * responses. Requests and responses are opaque; their accessors are in
+ * <billtap/provider.h>.
  * ---------------------------------------------------------------------------------------- */
 
 typedef struct billtap_request billtap_request;
 typedef struct billtap_response billtap_response;
+
+#define BILLTAP_TRANSFER_OPTIONS_VERSION 1
+
+/** How the engine wants one transfer done. Read-only for transports; grows by appending
+ *  (fields below are version 1). Valid until the transfer ends. */
+typedef struct billtap_transfer_options {
+	unsigned int version;     /**< BILLTAP_TRANSFER_OPTIONS_VERSION */
+	long timeout_ms;          /**< the whole transfer, setting timeout_ms */
+	long connect_timeout_ms;  /**< connecting, setting connect_timeout_ms */
+	const char *user_agent;   /**< the User-Agent header value to send */
+	const char *ca_file;      /**< CA bundle for TLS, or NULL for the system's */
+	const char *ca_path;      /**< CA directory for TLS, or NULL */
+	const void *engine;       /**< the engine's; read through billtap_transfer_canceled() */
+} billtap_transfer_options;
+
+/** 1 when the iterator behind this transfer was canceled (billtap_iter_cancel()): a
+ *  blocking transport polls this (every 100 ms or so) and returns BILLTAP_ECANCELED. */
+BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts);
 
 #define BILLTAP_TRANSPORT_VERSION 1
 
@@ -313,14 +446,32 @@ typedef struct billtap_transport {
 	unsigned int version; /**< BILLTAP_TRANSPORT_VERSION */
 	/**
 	 * Performs one request and fills `resp` (status, headers, body) with the
-	 * billtap_response_* setters. Blocking. Returns 0 when a response (of any HTTP status)
-	 * was received, or a negative code: BILLTAP_ENETWORK, BILLTAP_ETIMEOUT,
-	 * BILLTAP_ECANCELED, BILLTAP_ENOMEM. It may describe the failure with
-	 * billtap_response_set_error(). Called from the thread that drives the iterator.
+	 * billtap_response_* setters. Blocking; honours opts (timeouts, cancellation, user
+	 * agent, CA). Returns 0 when a response (of any HTTP status) was received, or a
+	 * negative code: BILLTAP_ENETWORK, BILLTAP_ETIMEOUT, BILLTAP_ECANCELED, BILLTAP_ENOMEM.
+	 * It may describe the failure with billtap_response_set_error(). Called from the
+	 * thread that drives the iterator. Required.
 	 */
-	int (*perform)(billtap_response *resp, const billtap_request *req, void *payload);
+	int (*perform)(billtap_response *resp, const billtap_request *req,
+	               const billtap_transfer_options *opts, void *payload);
 	/** Called once when the client is freed; may be NULL. */
 	void (*free)(void *payload);
+	/**
+	 * Optional, all three or none: several transfers at once, so the engine can keep
+	 * several requests of an iterator in flight (providers flagged
+	 * BILLTAP_PROVIDER_CONCURRENT). Without them transfers go one at a time through
+	 * perform. req, resp and opts stay valid until the transfer finishes or is aborted.
+	 *  start: begins a transfer; *transfer (any non-NULL value) names it. 0 or a negative
+	 *         code as perform's.
+	 *  wait:  waits at most timeout_ms for one started transfer to finish: *done names it
+	 *         and *result is what perform would have returned; *done is NULL when none
+	 *         finished in time. Returns 0, or a negative code when waiting itself failed.
+	 *  abort: abandons a started transfer that has not been reported done.
+	 */
+	int (*start)(void **transfer, billtap_response *resp, const billtap_request *req,
+	             const billtap_transfer_options *opts, void *payload);
+	int (*wait)(void **done, int *result, long timeout_ms, void *payload);
+	void (*abort)(void *transfer, void *payload);
 } billtap_transport;
 
 /* ------------------------------------------------------------------------------------------
@@ -338,9 +489,17 @@ typedef struct billtap_client_options {
 	const billtap_transport *transport;
 	/** Passed to every transport call, released with transport->free. */
 	void *transport_payload;
+	/** When billtap_client_new() fails, a message saying why is written here (like curl's
+	 *  CURLOPT_ERRORBUFFER), NUL-terminated and cut to error_size; may be NULL. */
+	char *error;
+	size_t error_size;
+	/** The clock providers read (Unix seconds), e.g. a fixed one in tests; NULL for the
+	 *  system's. Called from the thread that drives the client. */
+	int64_t (*clock)(void *clock_payload);
+	void *clock_payload;
 } billtap_client_options;
 
-#define BILLTAP_CLIENT_OPTIONS_INIT { BILLTAP_CLIENT_OPTIONS_VERSION, NULL, NULL }
+#define BILLTAP_CLIENT_OPTIONS_INIT { BILLTAP_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL }
 
 /** Initialises opts for `version` (for callers that cannot use the macro). 0 or EVERSION. */
 BILLTAP_EXTERN(int) billtap_client_options_init(billtap_client_options *opts,
@@ -350,7 +509,7 @@ BILLTAP_EXTERN(int) billtap_client_options_init(billtap_client_options *opts,
  * Creates a client for the provider registered as `provider` ("stripe", "paypal", ...).
  * opts may be NULL for the defaults. Settings are then given with billtap_client_set().
  * Returns 0, BILLTAP_EUNKNOWN_PROVIDER, BILLTAP_EVERSION, BILLTAP_EINVAL or BILLTAP_ENOMEM;
- * on failure *out is NULL.
+ * on failure *out is NULL and, when opts->error is set, a message says why.
  */
 BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provider,
                                        const billtap_client_options *opts);
@@ -358,9 +517,11 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
 /**
  * Sets one setting from its text form. Keys the engine knows for every provider:
  *   timeout_ms (default 60000), connect_timeout_ms (10000), max_retries (4),
- *   user_agent (appended to "billtap/VERSION"), ca_file, ca_path;
- * plus the provider's own (see docs/providers/NAME.md), e.g. Stripe's api_key, base_url,
- * page_size, stripe_version, stripe_account. A NULL value restores the default.
+ *   retry_base_ms, retry_max_ms, max_in_flight (4), user_agent (appended to
+ *   "billtap/VERSION"), ca_file, ca_path;
+ * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
+ * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
+ * restores the default.
  * Settings are read when an iterator is created: a change applies to iterators created
  * afterwards, which also get a new provider session (so a cached token never meets other
  * credentials or another host); running iterators keep what they started with.
@@ -463,8 +624,9 @@ BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter
 
 /**
  * Asks a running billtap_iter_next() to stop. Safe to call from any thread (or a signal
- * handler) while another thread is inside billtap_iter_next(): the transfer is aborted and
- * that call returns BILLTAP_ECANCELED; so does every later call. The checkpoint stays valid.
+ * handler) while another thread is inside billtap_iter_next(): the transfers are aborted
+ * and that call returns BILLTAP_ECANCELED; so does every later call. The checkpoint stays
+ * valid.
  */
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *iter);
 

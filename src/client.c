@@ -1,27 +1,32 @@
 /* Client handles: provider choice, settings, transport, the provider session. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core.h"
+#include "registry.h"
 
 /* Settings every provider has; the engine reads them. */
-static const billtap_setting_def engine_settings[] = {
-	{ "timeout_ms", BILLTAP_SETTING_INT, "60000", 1, 86400000,
-	  "total time allowed for one HTTP request, in milliseconds" },
-	{ "connect_timeout_ms", BILLTAP_SETTING_INT, "10000", 1, 600000,
-	  "time allowed to connect, in milliseconds" },
-	{ "max_retries", BILLTAP_SETTING_INT, "4", 0, 50,
-	  "retries of a request after a network error, a timeout, HTTP 408, 429 or 5xx" },
-	{ "retry_base_ms", BILLTAP_SETTING_INT, "500", 0, 600000,
-	  "first backoff delay; doubles each retry, with 25% jitter" },
-	{ "retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,
-	  "longest backoff delay (a Retry-After from the service may ask for more)" },
-	{ "user_agent", 0, NULL, 0, 0, "appended to the User-Agent header" },
-	{ "ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification" },
-	{ "ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification" },
-	{ NULL, 0, NULL, 0, 0, NULL },
+const billtap_setting_def bt_engine_settings[] = {
+	BILLTAP_SETTING("timeout_ms", BILLTAP_SETTING_INT, "60000", 1, 86400000,
+	                "total time allowed for one HTTP request, in milliseconds"),
+	BILLTAP_SETTING("connect_timeout_ms", BILLTAP_SETTING_INT, "10000", 1, 600000,
+	                "time allowed to connect, in milliseconds"),
+	BILLTAP_SETTING("max_retries", BILLTAP_SETTING_INT, "4", 0, 50,
+	                "retries of a request after a network error, a timeout, HTTP 408, 429 or 5xx"),
+	BILLTAP_SETTING("retry_base_ms", BILLTAP_SETTING_INT, "500", 0, 600000,
+	                "first backoff delay; doubles each retry, with 25% jitter"),
+	BILLTAP_SETTING("retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,
+	                "longest backoff delay (a Retry-After from the service may ask for more)"),
+	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "4", 1, 64,
+	                "requests of one iterator kept in flight at once, for providers that can"),
+	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
+	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
+	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
+	BILLTAP_SETTINGS_END,
 };
 
 BILLTAP_EXTERN(int) billtap_client_options_init(billtap_client_options *opts,
@@ -37,36 +42,61 @@ BILLTAP_EXTERN(int) billtap_client_options_init(billtap_client_options *opts,
 	return 0;
 }
 
+/* Why billtap_client_new() failed, into the host's error buffer when it gave one. */
+static int new_failed(const billtap_client_options *opts, int code, const char *what,
+                      const char *detail)
+{
+	if (opts && opts->version >= 1 && opts->version <= BILLTAP_CLIENT_OPTIONS_VERSION &&
+	    opts->error && opts->error_size)
+		snprintf(opts->error, opts->error_size, "billtap_client_new: %s%s", what,
+		         detail ? detail : "");
+	return code;
+}
+
 BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provider,
                                        const billtap_client_options *opts)
 {
+	if (opts && opts->version >= 1 && opts->version <= BILLTAP_CLIENT_OPTIONS_VERSION &&
+	    opts->error && opts->error_size)
+		opts->error[0] = '\0';
 	if (!out)
-		return BILLTAP_EINVAL;
+		return new_failed(opts, BILLTAP_EINVAL, "out is NULL", NULL);
 	*out = NULL;
 	if (!provider)
-		return BILLTAP_EINVAL;
+		return new_failed(opts, BILLTAP_EINVAL, "provider name is NULL", NULL);
 	if (opts && (opts->version == 0 || opts->version > BILLTAP_CLIENT_OPTIONS_VERSION))
-		return BILLTAP_EVERSION;
+		return BILLTAP_EVERSION; /* its error buffer cannot be trusted to exist */
 	int rc = billtap_global_init();
 	if (rc < 0)
-		return rc;
-	const billtap_provider *p = bt_registry_find(provider);
-	if (!p)
-		return BILLTAP_EUNKNOWN_PROVIDER;
+		return new_failed(opts, rc, "the library could not initialise libcurl", NULL);
 	if (opts && opts->transport) {
 		const billtap_transport *t = opts->transport;
 		if (t->version == 0 || t->version > BILLTAP_TRANSPORT_VERSION)
-			return BILLTAP_EVERSION;
+			return new_failed(opts, BILLTAP_EVERSION, "transport version unknown", NULL);
 		if (!t->perform)
-			return BILLTAP_EINVAL;
+			return new_failed(opts, BILLTAP_EINVAL, "transport has no perform", NULL);
+		if ((t->start || t->wait || t->abort) && !(t->start && t->wait && t->abort))
+			return new_failed(opts, BILLTAP_EINVAL,
+			                  "transport has some but not all of start, wait and abort", NULL);
 	}
+	bt_provider_entry *entry = bt_registry_acquire(provider);
+	if (!entry)
+		return new_failed(opts, BILLTAP_EUNKNOWN_PROVIDER, "no provider registered as ",
+		                  provider);
 	billtap_client *c = calloc(1, sizeof *c);
-	if (!c)
-		return BILLTAP_ENOMEM;
-	c->provider = p;
+	if (!c) {
+		bt_registry_release(entry);
+		return new_failed(opts, BILLTAP_ENOMEM, "out of memory", NULL);
+	}
+	c->entry = entry;
+	c->provider = &entry->vt;
 	if (opts && opts->transport) {
 		c->transport = *opts->transport;
 		c->transport_payload = opts->transport_payload;
+	}
+	if (opts) {
+		c->clock = opts->clock;
+		c->clock_payload = opts->clock_payload;
 	}
 	*out = c;
 	return 0;
@@ -109,6 +139,7 @@ void bt_client_destroy(billtap_client *c)
 	bt_curl_free(c->curl);
 	bt_error_clear(c);
 	bt_buf_free(&c->err_message);
+	bt_registry_release(c->entry);
 	free(c);
 }
 
@@ -128,7 +159,7 @@ static const billtap_setting_def *find_in(const billtap_setting_def *defs, const
 const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const char *key)
 {
 	const billtap_setting_def *d = find_in(c->provider->settings, key);
-	return d ? d : find_in(engine_settings, key);
+	return d ? d : find_in(bt_engine_settings, key);
 }
 
 const char *bt_client_setting(const billtap_client *c, const char *key)
@@ -227,7 +258,7 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 	if (!d) {
 		bt_buf known = BT_BUF_INIT;
 		list_keys(&known, c->provider->settings);
-		list_keys(&known, engine_settings);
+		list_keys(&known, bt_engine_settings);
 		bt_error_setf(c, BILLTAP_EUNKNOWN_SETTING, "%s: unknown setting '%s' (known: %s)",
 		              c->provider->name, key, bt_buf_cstr(&known));
 		bt_buf_free(&known);
@@ -317,4 +348,16 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, cons
 BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx)
 {
 	return ctx ? ctx->resource : (billtap_resource)0;
+}
+
+BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx)
+{
+	if (ctx && ctx->client->clock)
+		return ctx->client->clock(ctx->client->clock_payload);
+	return (int64_t)time(NULL);
+}
+
+BILLTAP_EXTERN(void *) billtap_ctx_payload(billtap_ctx *ctx)
+{
+	return ctx ? ctx->client->entry->payload : NULL;
 }

@@ -13,8 +13,13 @@ typedef struct bt_setting_value {
 	char *value;
 } bt_setting_value;
 
+struct bt_provider_entry;
+
 struct billtap_client {
-	const billtap_provider *provider;
+	struct bt_provider_entry *entry; /* the registry entry, referenced while we live */
+	const billtap_provider *provider; /* its vtable */
+	int64_t (*clock)(void *payload);  /* the host's clock, or NULL for time() */
+	void *clock_payload;
 	bt_setting_value *settings; /* values the host set */
 	size_t setting_count;
 
@@ -115,9 +120,6 @@ int bt_error_setf(billtap_client *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void bt_error_set_http(billtap_client *c, int http_status, const char *request_id,
                        const char *provider_code);
-
-/* registry.c */
-const billtap_provider *bt_registry_find(const char *name);
 
 /* engine/queue.c */
 int bt_queue_push(billtap_iter *it, billtap_record *rec, char *mark);

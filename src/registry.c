@@ -1,23 +1,32 @@
 /*
  * The provider registry: the library's only global mutable state. Filled once with the
- * built-in providers under pthread_once, extended by billtap_provider_register() under a
- * mutex. Entries are never removed, so a pointer found once stays valid.
+ * built-in providers under pthread_once, changed by billtap_provider_register(),
+ * billtap_provider_load() and billtap_provider_unregister() under a mutex. Entries are
+ * reference-counted: unregistering removes the name, and the entry (payload, plugin) goes
+ * when the last client using it is freed.
  */
+#include "registry.h"
+
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "builtin_providers.h"
 #include "core.h"
-#include "providers/builtin.h"
-
-#define MAX_PROVIDERS 64
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static const billtap_provider *registry[MAX_PROVIDERS];
-static size_t registry_count;
+static bt_provider_entry **registry;
+static size_t registry_count, registry_cap;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_status;
+
+/* The size of a vtable of each known version (index = version). */
+static const size_t provider_sizes[] = { 0, sizeof(billtap_provider) };
+#define KNOWN_PROVIDER_VERSION (sizeof provider_sizes / sizeof provider_sizes[0] - 1)
 
 static int valid_name(const char *name)
 {
@@ -29,21 +38,84 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-static int add_locked(const billtap_provider *p)
+/* Every entry of a settings array must be of a layout this library knows. */
+static int check_settings(const billtap_setting_def *defs, char *why, size_t cap)
 {
-	if (!p)
+	for (const billtap_setting_def *d = defs; d; d++) {
+		if (d->version != BILLTAP_SETTING_DEF_VERSION) {
+			snprintf(why, cap, "a setting definition has version %u (this library knows %u)",
+			         d->version, BILLTAP_SETTING_DEF_VERSION);
+			return BILLTAP_EVERSION;
+		}
+		if (!d->name)
+			break;
+	}
+	return 0;
+}
+
+static int check_vtable(const billtap_provider *p, char *why, size_t cap)
+{
+	if (!p) {
+		snprintf(why, cap, "no provider");
 		return BILLTAP_EINVAL;
-	if (p->version == 0 || p->version > BILLTAP_PROVIDER_VERSION)
+	}
+	if (p->version == 0 || p->version > KNOWN_PROVIDER_VERSION) {
+		snprintf(why, cap, "provider vtable version %u (this library knows 1..%u)", p->version,
+		         (unsigned)KNOWN_PROVIDER_VERSION);
 		return BILLTAP_EVERSION;
-	if (!valid_name(p->name) || !p->stream_new || !p->stream_request || !p->stream_response ||
-	    !p->stream_free || !p->resources)
+	}
+	if (!valid_name(p->name)) {
+		snprintf(why, cap, "provider name is not 1-32 of [a-z0-9_-]");
 		return BILLTAP_EINVAL;
-	for (size_t i = 0; i < registry_count; i++)
-		if (strcmp(registry[i]->name, p->name) == 0)
-			return BILLTAP_EINVAL;
-	if (registry_count == MAX_PROVIDERS)
+	}
+	if (!p->stream_new || !p->stream_request || !p->stream_response || !p->stream_free ||
+	    !p->resources) {
+		snprintf(why, cap, "provider %s lacks a required slot or resource", p->name);
+		return BILLTAP_EINVAL;
+	}
+	return check_settings(p->settings, why, cap);
+}
+
+static bt_provider_entry *find_locked(const char *name, size_t *at)
+{
+	for (size_t i = 0; i < registry_count; i++) {
+		if (strcmp(registry[i]->vt.name, name) == 0) {
+			if (at)
+				*at = i;
+			return registry[i];
+		}
+	}
+	return NULL;
+}
+
+static int add_locked(const billtap_provider *p, void *payload, void (*destroy)(void *),
+                      void *plugin, char *why, size_t cap)
+{
+	int rc = check_vtable(p, why, cap);
+	if (rc < 0)
+		return rc;
+	if (find_locked(p->name, NULL)) {
+		snprintf(why, cap, "a provider named %s is already registered", p->name);
+		return BILLTAP_EINVAL;
+	}
+	if (registry_count == registry_cap) {
+		size_t n = registry_cap ? registry_cap * 2 : 8;
+		bt_provider_entry **grown = realloc(registry, n * sizeof *grown);
+		if (!grown)
+			return BILLTAP_ENOMEM;
+		registry = grown;
+		registry_cap = n;
+	}
+	bt_provider_entry *e = calloc(1, sizeof *e);
+	if (!e)
 		return BILLTAP_ENOMEM;
-	registry[registry_count++] = p;
+	/* Copy what the provider's version has; newer slots stay NULL. */
+	memcpy(&e->vt, p, provider_sizes[p->version]);
+	e->payload = payload;
+	e->destroy = destroy;
+	e->plugin = plugin;
+	e->refs = 1;
+	registry[registry_count++] = e;
 	return 0;
 }
 
@@ -53,10 +125,10 @@ static void global_init_once(void)
 		init_status = BILLTAP_ENETWORK;
 		return;
 	}
+	char why[160];
 	pthread_mutex_lock(&registry_lock);
-	init_status = add_locked(&bt_provider_stripe);
-	if (init_status == 0)
-		init_status = add_locked(&bt_provider_paypal);
+	for (size_t i = 0; bt_builtin_providers[i] && init_status == 0; i++)
+		init_status = add_locked(bt_builtin_providers[i], NULL, NULL, NULL, why, sizeof why);
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -66,26 +138,146 @@ BILLTAP_EXTERN(int) billtap_global_init(void)
 	return init_status;
 }
 
-BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider)
+BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned int version)
+{
+	if (!provider)
+		return BILLTAP_EINVAL;
+	if (version == 0 || version > KNOWN_PROVIDER_VERSION)
+		return BILLTAP_EVERSION;
+	billtap_provider init = BILLTAP_PROVIDER_INIT;
+	*provider = init;
+	provider->version = version;
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
+                                              void (*destroy)(void *payload))
 {
 	int rc = billtap_global_init();
 	if (rc < 0)
 		return rc;
+	char why[160];
 	pthread_mutex_lock(&registry_lock);
-	rc = add_locked(provider);
+	rc = add_locked(provider, payload, destroy, NULL, why, sizeof why);
 	pthread_mutex_unlock(&registry_lock);
 	return rc;
 }
 
-const billtap_provider *bt_registry_find(const char *name)
+static void entry_destroy(bt_provider_entry *e)
 {
-	const billtap_provider *found = NULL;
+	if (e->destroy)
+		e->destroy(e->payload);
+	void *plugin = e->plugin;
+	free(e);
+	if (plugin)
+		dlclose(plugin); /* last: the vtable and strings lived in it */
+}
+
+bt_provider_entry *bt_registry_acquire(const char *name)
+{
 	pthread_mutex_lock(&registry_lock);
-	for (size_t i = 0; i < registry_count && !found; i++)
-		if (strcmp(registry[i]->name, name) == 0)
-			found = registry[i];
+	bt_provider_entry *e = find_locked(name, NULL);
+	if (e)
+		e->refs++;
 	pthread_mutex_unlock(&registry_lock);
-	return found;
+	return e;
+}
+
+void bt_registry_release(bt_provider_entry *e)
+{
+	if (!e)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	int last = --e->refs == 0;
+	pthread_mutex_unlock(&registry_lock);
+	if (last)
+		entry_destroy(e);
+}
+
+BILLTAP_EXTERN(int) billtap_provider_unregister(const char *name)
+{
+	if (!name)
+		return BILLTAP_EINVAL;
+	int rc = billtap_global_init();
+	if (rc < 0)
+		return rc;
+	size_t at;
+	pthread_mutex_lock(&registry_lock);
+	bt_provider_entry *e = find_locked(name, &at);
+	if (e) {
+		memmove(registry + at, registry + at + 1, (registry_count - at - 1) * sizeof *registry);
+		registry_count--;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	if (!e)
+		return BILLTAP_EUNKNOWN_PROVIDER;
+	bt_registry_release(e); /* the registry's own reference */
+	return 0;
+}
+
+static void say(char *error, size_t cap, const char *path, const char *what)
+{
+	if (error && cap)
+		snprintf(error, cap, "plugin %s: %s", path, what);
+}
+
+BILLTAP_EXTERN(int) billtap_provider_load(const char **name, const char *path, char *error,
+                                          size_t error_size)
+{
+	if (name)
+		*name = NULL;
+	if (error && error_size)
+		error[0] = '\0';
+	if (!path || !*path) {
+		say(error, error_size, "(none)", "no path given");
+		return BILLTAP_EINVAL;
+	}
+	int rc = billtap_global_init();
+	if (rc < 0) {
+		say(error, error_size, path, "the library could not initialise");
+		return rc;
+	}
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		const char *why = dlerror();
+		say(error, error_size, path, why ? why : "cannot be opened");
+		return BILLTAP_EPLUGIN;
+	}
+	/* dlsym returns an object pointer; POSIX guarantees it converts to a function one. */
+	billtap_plugin_init_fn entry;
+	*(void **)&entry = dlsym(handle, BILLTAP_PLUGIN_ENTRY);
+	if (!entry) {
+		say(error, error_size, path, "exports no " BILLTAP_PLUGIN_ENTRY " function");
+		dlclose(handle);
+		return BILLTAP_EPLUGIN;
+	}
+	billtap_plugin plugin = { BILLTAP_PLUGIN_VERSION, NULL, NULL, NULL };
+	rc = entry(&plugin);
+	if (rc < 0 || !plugin.provider) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s failed: %s", BILLTAP_PLUGIN_ENTRY,
+		         rc == BILLTAP_EVERSION ? "it needs a newer billtap (plugin interface version)"
+		         : rc < 0              ? billtap_strerror(rc)
+		                               : "it returned no provider");
+		say(error, error_size, path, msg);
+		dlclose(handle);
+		return rc == BILLTAP_EVERSION ? BILLTAP_EVERSION : BILLTAP_EPLUGIN;
+	}
+	char why[160];
+	pthread_mutex_lock(&registry_lock);
+	rc = add_locked(plugin.provider, plugin.payload, plugin.destroy, handle, why, sizeof why);
+	const char *registered = rc == 0 ? registry[registry_count - 1]->vt.name : NULL;
+	pthread_mutex_unlock(&registry_lock);
+	if (rc < 0) {
+		say(error, error_size, path, rc == BILLTAP_ENOMEM ? "out of memory" : why);
+		if (plugin.destroy)
+			plugin.destroy(plugin.payload);
+		dlclose(handle);
+		return rc == BILLTAP_EINVAL ? BILLTAP_EPLUGIN : rc;
+	}
+	if (name)
+		*name = registered;
+	return 0;
 }
 
 BILLTAP_EXTERN(size_t) billtap_provider_names(const char **out, size_t cap)
@@ -95,9 +287,79 @@ BILLTAP_EXTERN(size_t) billtap_provider_names(const char **out, size_t cap)
 	pthread_mutex_lock(&registry_lock);
 	size_t n = registry_count;
 	for (size_t i = 0; i < n && i < cap && out; i++)
-		out[i] = registry[i]->name;
+		out[i] = registry[i]->vt.name;
 	pthread_mutex_unlock(&registry_lock);
 	return n;
+}
+
+BILLTAP_EXTERN(int) billtap_provider_describe(const char **display_name, uint64_t *resources,
+                                              uint64_t *since_resources, const char *provider)
+{
+	if (!provider)
+		return BILLTAP_EINVAL;
+	int rc = billtap_global_init();
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&registry_lock);
+	bt_provider_entry *e = find_locked(provider, NULL);
+	if (e) {
+		if (display_name)
+			*display_name = e->vt.display_name ? e->vt.display_name : e->vt.name;
+		if (resources)
+			*resources = e->vt.resources;
+		if (since_resources)
+			*since_resources = e->vt.since_resources;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return e ? 0 : BILLTAP_EUNKNOWN_PROVIDER;
+}
+
+BILLTAP_EXTERN(int) billtap_provider_setting(const char **name, unsigned int *flags,
+                                             const char **default_value, int64_t *min,
+                                             int64_t *max, const char **description,
+                                             const char *provider, size_t index)
+{
+	if (!provider)
+		return BILLTAP_EINVAL;
+	int rc = billtap_global_init();
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&registry_lock);
+	bt_provider_entry *e = find_locked(provider, NULL);
+	const billtap_setting_def *d = NULL;
+	unsigned int extra = 0;
+	if (e) {
+		size_t own = 0;
+		while (e->vt.settings && e->vt.settings[own].name)
+			own++;
+		if (index < own) {
+			d = &e->vt.settings[index];
+		} else {
+			size_t i = index - own, n = 0;
+			while (bt_engine_settings[n].name && n < i)
+				n++;
+			if (bt_engine_settings[n].name) {
+				d = &bt_engine_settings[n];
+				extra = BILLTAP_SETTING_ENGINE;
+			}
+		}
+	}
+	if (d) {
+		if (name)
+			*name = d->name;
+		if (flags)
+			*flags = d->flags | extra;
+		if (default_value)
+			*default_value = d->default_value;
+		if (min)
+			*min = d->min;
+		if (max)
+			*max = d->max;
+		if (description)
+			*description = d->description;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return !e ? BILLTAP_EUNKNOWN_PROVIDER : d ? 0 : BILLTAP_ITEROVER;
 }
 
 BILLTAP_EXTERN(const char *) billtap_version(int *major, int *minor, int *patch)

@@ -9,7 +9,14 @@
  * global. So a provider is testable from recorded responses alone, and the engine may later
  * keep several of its requests in flight.
  *
- * See docs/providers.md for a walk-through of adding a provider.
+ * The helpers every provider needs on top of this (mapping JSON objects into records,
+ * vocabularies, money and time readers, error envelopes, a JSON writer) are in
+ * <billtap/provider_kit.h>. See docs/providers.md for a walk-through of adding a provider.
+ *
+ * Error protocol: every negative status a provider callback returns must have been
+ * recorded with billtap_ctx_error() or billtap_ctx_http_error() (the kit's functions and
+ * billtap_sink_push()/billtap_sink_mark() do so themselves). The engine reports an
+ * unrecorded error as a provider bug, naming the slot.
  */
 #ifndef BILLTAP_PROVIDER_H
 #define BILLTAP_PROVIDER_H
@@ -51,6 +58,13 @@ BILLTAP_EXTERN(int) billtap_request_set_url(billtap_request *req, const char *ba
  */
 BILLTAP_EXTERN(int) billtap_request_set_next_url(billtap_request *req, const char *url,
                                                  size_t url_len, const char *base_url);
+
+/**
+ * Appends "/" + segment, percent-encoded, to the URL's path (before any query), so an id
+ * from a response can go into a path safely: set_url(req, base, "/v1/billing/plans") then
+ * add_path(req, "P-123"). Clears any query parameters. 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_request_add_path(billtap_request *req, const char *segment);
 
 /** Appends a query parameter; both parts are percent-encoded here. 0 or BILLTAP_ENOMEM. */
 BILLTAP_EXTERN(int) billtap_request_add_query(billtap_request *req, const char *name,
@@ -301,10 +315,26 @@ BILLTAP_EXTERN(int) billtap_record_set_raw_json(billtap_record *rec, const char 
                                                 size_t len);
 
 /**
- * Appends a nested item to a subscription; *item is owned by the parent (do not free it).
- * 0, BILLTAP_ETYPE (parent is not a subscription) or BILLTAP_ENOMEM.
+ * Appends a new, empty nested record to `parent` (a subscription item to a subscription,
+ * a line to an invoice: see billtap_record_kind_nested()); *item is owned by the parent
+ * (do not free it). 0, BILLTAP_ETYPE (the parent's kind nests nothing) or BILLTAP_ENOMEM.
  */
 BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_record *parent);
+
+/**
+ * Appends a separately built record (billtap_record_new() of the parent's nested kind) to
+ * `parent`, which takes ownership in every case (also on error).
+ * 0, BILLTAP_EINVAL, BILLTAP_ETYPE (not the parent's nested kind) or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_attach_item(billtap_record *parent, billtap_record *item);
+
+/**
+ * Moves every nested record of `from` to the end of `to` (same kinds), leaving `from` with
+ * none: e.g. items mapped into a scratch record from a follow-up page, moved into the held
+ * subscription only once the whole page mapped. Nothing moves on error.
+ * 0, BILLTAP_EINVAL, BILLTAP_ETYPE or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_move_items(billtap_record *to, billtap_record *from);
 
 /* ==========================================================================================
  * Engine context, sink, settings
@@ -318,8 +348,9 @@ typedef struct billtap_sink billtap_sink;
 
 /**
  * Hands a finished record to the engine, which takes ownership in every case (also on
- * error). The engine checks that every non-nullable field of the kind is set (id,
- * currency, ...) and fails with BILLTAP_EDATA naming the field otherwise.
+ * error). The engine checks that it is of the stream's resource's kind and that every
+ * non-nullable field is set and every vocabulary word known (recursively), and fails with
+ * BILLTAP_EDATA naming the record and field otherwise. Errors are recorded on the client.
  */
 BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
 
@@ -329,7 +360,8 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
  * the host's position plus a count of records to skip after it, so a provider that marks
  * after every record (cursor-by-id APIs) gives checkpoints that need no skipping, and one
  * that marks once per page (page-number APIs) gives "page N, skip k". The token (copied) is
- * provider-defined printable text. 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ * provider-defined printable text. 0, BILLTAP_EINVAL (non-printable) or BILLTAP_ENOMEM,
+ * recorded on the client.
  */
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
 
@@ -342,8 +374,12 @@ BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *k
 /** An integer setting's effective value. 0, BILLTAP_ENOTFOUND (unset), BILLTAP_ESETTING. */
 BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key);
 
-/** The engine's wall clock, Unix seconds (providers must not read clocks themselves). */
+/** The client's clock, Unix seconds (billtap_client_options.clock, else the system's).
+ *  Providers must not read clocks themselves, so tests can fix time. */
 BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx);
+
+/** The payload the provider was registered with (billtap_provider_register()), or NULL. */
+BILLTAP_EXTERN(void *) billtap_ctx_payload(billtap_ctx *ctx);
 
 /** The resource the current stream iterates (0 in session callbacks). */
 BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx);
@@ -374,21 +410,26 @@ BILLTAP_EXTERN(int) billtap_ctx_http_error(billtap_ctx *ctx, int code,
  */
 BILLTAP_EXTERN(int) billtap_http_status_error(int http_status);
 
-/** Setting flags. */
-#define BILLTAP_SETTING_SECRET 0x1u   /**< never shown in messages */
-#define BILLTAP_SETTING_INT 0x2u      /**< a decimal integer within [min, max] */
-#define BILLTAP_SETTING_URL 0x4u      /**< an absolute http(s) URL */
-#define BILLTAP_SETTING_REQUIRED 0x8u /**< billtap_iter_new() fails with ESETTING while unset */
-#define BILLTAP_SETTING_BOOL 0x10u    /**< "true"/"false"/"1"/"0" */
+#define BILLTAP_SETTING_DEF_VERSION 1
 
-/** A setting a provider accepts. Arrays of these end with an entry whose name is NULL. */
+/**
+ * A setting a provider accepts (flags BILLTAP_SETTING_* are in <billtap.h>). Arrays of
+ * these end with BILLTAP_SETTINGS_END; every entry of one array carries the same version,
+ * which tells the engine the entries' layout (a later version appends members).
+ */
 typedef struct billtap_setting_def {
-	const char *name;          /**< lower_snake_case key */
+	unsigned int version;      /**< BILLTAP_SETTING_DEF_VERSION */
+	const char *name;          /**< lower_snake_case key; NULL ends the array */
 	unsigned int flags;        /**< BILLTAP_SETTING_* */
 	const char *default_value; /**< NULL for none */
 	int64_t min, max;          /**< bounds for BILLTAP_SETTING_INT */
 	const char *description;   /**< one line, for docs and the CLI */
 } billtap_setting_def;
+
+/** One entry of a settings array, and its end. */
+#define BILLTAP_SETTING(name, flags, default_value, min, max, description) \
+	{ BILLTAP_SETTING_DEF_VERSION, (name), (flags), (default_value), (min), (max), (description) }
+#define BILLTAP_SETTINGS_END { BILLTAP_SETTING_DEF_VERSION, NULL, 0u, NULL, 0, 0, NULL }
 
 /* ==========================================================================================
  * The provider vtable
@@ -396,10 +437,8 @@ typedef struct billtap_setting_def {
 
 #define BILLTAP_PROVIDER_VERSION 1
 
-/** The bit of a resource in billtap_provider.resources / since_resources. */
-#define BILLTAP_RESOURCE_BIT(r) (1u << (unsigned)(r))
-
-/** stream_request: nothing to send until an outstanding response was handled. */
+/** stream_request: nothing to send until an outstanding response was handled
+ *  (BILLTAP_PROVIDER_CONCURRENT streams only). */
 #define BILLTAP_PROVIDER_WAIT 2
 /** stream_response: the response was consumed without advancing (e.g. token refreshed):
  *  ask stream_request again, which will rebuild the request. */
@@ -415,35 +454,43 @@ typedef struct billtap_setting_def {
 #define BILLTAP_CLASSIFY_RETRY 2   /**< transient: back off and resend the same request */
 
 /** Provider flags. */
-/** stream_request may be called again while responses are outstanding (it returns
- *  BILLTAP_PROVIDER_WAIT when the next request depends on one); the engine then still
- *  calls stream_response in the order the requests were made. */
+/** The engine may call stream_request again while responses are outstanding, keeping up
+ *  to the max_in_flight setting of them in flight; stream_request returns
+ *  BILLTAP_PROVIDER_WAIT when its next request depends on one. stream_response is still
+ *  called once per request, in the order the requests were made, and a request the
+ *  engine has to send again is sent unchanged. */
 #define BILLTAP_PROVIDER_CONCURRENT 0x1u
 
+#define BILLTAP_STREAM_PARAMS_VERSION 1
+
+/** What a stream iterates. Grows by appending; fields below are version 1. */
 typedef struct billtap_stream_params {
-	unsigned int version;      /**< 1 */
+	unsigned int version;      /**< BILLTAP_STREAM_PARAMS_VERSION */
 	billtap_resource resource; /**< one of the provider's resources */
 	int64_t since;             /**< BILLTAP_TIME_NONE or Unix seconds */
 	const char *resume;        /**< a token the stream marked earlier, or NULL: start */
 } billtap_stream_params;
 
 /**
- * One billing service. Static storage; grows only by appending with a version bump, and the
- * engine calls a slot of version N only when version >= N and the slot is not NULL.
- * Every slot below is version 1.
+ * One billing service. Grows only by appending with a version bump; the engine calls a
+ * slot of version N only when version >= N and the slot is not NULL. Initialise with
+ * BILLTAP_PROVIDER_INIT or billtap_provider_init(). Every member below is version 1.
  */
 typedef struct billtap_provider {
 	unsigned int version;                /**< BILLTAP_PROVIDER_VERSION */
-	const char *name;                    /**< registry key: "stripe" */
+	const char *name;                    /**< registry key: "stripe" ([a-z0-9_-], 1-32) */
 	const char *display_name;            /**< "Stripe" */
-	unsigned int resources;              /**< BILLTAP_RESOURCE_BIT of each resource served */
-	unsigned int since_resources;        /**< resources that honour `since` */
+	uint64_t resources;                  /**< BILLTAP_RESOURCE_BIT of each resource served */
+	uint64_t since_resources;            /**< resources that honour `since` */
 	unsigned int flags;                  /**< BILLTAP_PROVIDER_* */
-	const billtap_setting_def *settings; /**< terminated by a NULL name */
+	const billtap_setting_def *settings; /**< ends with BILLTAP_SETTINGS_END; may be NULL */
+	/** The response header carrying the service's request id ("Request-Id"), which the
+	 *  engine names in transport and retry errors; NULL when there is none. */
+	const char *request_id_header;
 
 	/** Optional: per-client state (token caches), shared by the iterators created under the
-	 *  same settings. After a settings change new iterators get a new session; the old one
-	 *  is freed when the last iterator using it is. */
+	 *  same settings. After a settings change, or in a forked child, new iterators get a
+	 *  new session; the old one is freed when the last iterator using it is. */
 	int (*session_new)(void **out, billtap_ctx *ctx);
 	void (*session_free)(void *session);
 
@@ -459,6 +506,7 @@ typedef struct billtap_provider {
 	 * Required: fills req (fresh, empty) with the next request. Returns 0, BILLTAP_ITEROVER
 	 * when the stream is finished, BILLTAP_PROVIDER_LOCAL (records ready without a request),
 	 * BILLTAP_PROVIDER_WAIT (see BILLTAP_PROVIDER_CONCURRENT), or a negative error.
+	 * A concurrent stream returns BILLTAP_ITEROVER only once no response is outstanding.
 	 */
 	int (*stream_request)(billtap_request *req, void *stream, billtap_ctx *ctx);
 
@@ -468,7 +516,8 @@ typedef struct billtap_provider {
 	 * marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
 	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
 	 * error the engine may call stream_request again (the host retries), so do not advance
-	 * on failure.
+	 * on failure. (A concurrent stream's outstanding requests are dropped after an error:
+	 * they are asked for again.)
 	 */
 	int (*stream_response)(void *stream, const billtap_request *req,
 	                       const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);
@@ -485,13 +534,54 @@ typedef struct billtap_provider {
 	                         const billtap_response *resp, billtap_ctx *ctx);
 } billtap_provider;
 
+#define BILLTAP_PROVIDER_INIT { BILLTAP_PROVIDER_VERSION, NULL, NULL, 0, 0, 0u, NULL, NULL, \
+	                        NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** Initialises a vtable for `version`, every slot NULL (for callers that cannot use the
+ *  macro). 0, BILLTAP_EINVAL or BILLTAP_EVERSION. */
+BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned int version);
+
 /**
- * Adds a provider to the process-wide registry (thread-safe). The vtable must stay valid for
- * the life of the process. Returns 0, BILLTAP_EVERSION (version 0 or newer than this library
- * knows), BILLTAP_EINVAL (missing name or required slot, or the name is taken) or
- * BILLTAP_ENOMEM.
+ * Adds a provider to the process-wide registry (thread-safe). The vtable is copied; what it
+ * points to (names, settings, functions) must stay valid until the provider is
+ * unregistered and its last client freed. `payload` is handed to callbacks through
+ * billtap_ctx_payload(); `destroy` (may be NULL) is called with it once the provider is
+ * unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer than this
+ * library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing required
+ * slot, or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not called.
  */
-BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider);
+BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
+                                              void (*destroy)(void *payload));
+
+/* ==========================================================================================
+ * Plugins: a provider in its own shared object, loaded with billtap_provider_load().
+ *
+ * The shared object exports one function, named billtap_plugin_init, declared below. The
+ * loader fills plugin->version with the BILLTAP_PLUGIN_VERSION it speaks; the plugin
+ * returns BILLTAP_EVERSION when that is older than what it needs, else sets provider (and
+ * optionally payload and destroy) and returns 0. It must not register the provider itself.
+ * Build it against the installed headers (pkg-config billtap) with -fvisibility=hidden;
+ * BILLTAP_PLUGIN_EXPORT keeps the entry point visible. examples/plugin/ is a complete one.
+ * ======================================================================================== */
+
+#define BILLTAP_PLUGIN_VERSION 1
+
+typedef struct billtap_plugin {
+	unsigned int version;             /**< in: the loader's BILLTAP_PLUGIN_VERSION */
+	const billtap_provider *provider; /**< out: the provider to register */
+	void *payload;                    /**< out, optional: see billtap_provider_register() */
+	void (*destroy)(void *payload);   /**< out, optional */
+} billtap_plugin;
+
+#if defined(__GNUC__)
+#define BILLTAP_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define BILLTAP_PLUGIN_EXPORT
+#endif
+
+/** The entry point's name, for dlsym(), and its type. */
+#define BILLTAP_PLUGIN_ENTRY "billtap_plugin_init"
+typedef int (*billtap_plugin_init_fn)(billtap_plugin *plugin);
 
 #ifdef __cplusplus
 }

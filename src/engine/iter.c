@@ -120,7 +120,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 			bt_error_setf(c, rc, "%s: cannot start a session: %s", p->name, billtap_strerror(rc));
 		goto fail;
 	}
-	billtap_stream_params params = { 1, resource, since, it->mark };
+	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark };
 	billtap_ctx ctx = { c, resource };
 	rc = p->stream_new(&it->stream, it->session->data, &params, &ctx);
 	if (rc < 0) {

@@ -80,7 +80,18 @@ static int perform_once(billtap_iter *it)
 	bt_response_reset(&it->resp);
 	it->requests++;
 	if (c->transport.perform) {
-		int rc = c->transport.perform(&it->resp, &it->req, c->transport_payload);
+		int64_t timeout = 60000, connect_timeout = 10000;
+		bt_client_setting_int(&timeout, c, "timeout_ms");
+		bt_client_setting_int(&connect_timeout, c, "connect_timeout_ms");
+		char agent[512];
+		const char *extra = bt_client_setting(c, "user_agent");
+		snprintf(agent, sizeof agent, "billtap/%s%s%s", BILLTAP_VERSION_STRING,
+		         extra ? " " : "", extra ? extra : "");
+		billtap_transfer_options opts = {
+			BILLTAP_TRANSFER_OPTIONS_VERSION, (long)timeout, (long)connect_timeout, agent,
+			bt_client_setting(c, "ca_file"), bt_client_setting(c, "ca_path"), &it->cancel,
+		};
+		int rc = c->transport.perform(&it->resp, &it->req, &opts, c->transport_payload);
 		if (rc == 0 && it->resp.status == 0) {
 			billtap_response_set_error(&it->resp, "host transport returned no HTTP status");
 			return BILLTAP_ETRANSPORT;
@@ -184,7 +195,7 @@ int bt_transfer(billtap_iter *it)
 	}
 }
 
-BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx)
+BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts)
 {
-	return (int64_t)time(NULL);
+	return opts && opts->engine && atomic_load((atomic_int *)opts->engine);
 }

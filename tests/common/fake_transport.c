@@ -2,28 +2,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "testutil.h"
 
-static char *header_value(const billtap_request *req, const char *name)
+static char *all_headers(const billtap_request *req)
 {
+	size_t cap = 1;
 	for (size_t i = 0; i < billtap_request_header_count(req); i++) {
 		const char *n, *v;
 		billtap_request_header(&n, &v, req, i);
-		if (strcasecmp(n, name) == 0)
-			return strdup(v);
+		cap += strlen(n) + strlen(v) + 3;
+	}
+	char *out = malloc(cap);
+	ck_assert_ptr_nonnull(out);
+	out[0] = '\0';
+	for (size_t i = 0; i < billtap_request_header_count(req); i++) {
+		const char *n, *v;
+		billtap_request_header(&n, &v, req, i);
+		strcat(out, n);
+		strcat(out, ": ");
+		strcat(out, v);
+		strcat(out, "\n");
+	}
+	return out;
+}
+
+const char *fake_header(fake_transport *f, size_t call, const char *name)
+{
+	free(f->scratch);
+	f->scratch = NULL;
+	if (call >= f->calls || call >= FAKE_MAX_CALLS)
+		return NULL;
+	size_t n = strlen(name);
+	for (const char *line = f->headers[call]; line && *line;) {
+		const char *end = strchr(line, '\n');
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+			f->scratch = strndup(line + n + 2, (size_t)(end - line) - n - 2);
+			return f->scratch;
+		}
+		line = end + 1;
 	}
 	return NULL;
 }
 
-static int fake_perform(billtap_response *resp, const billtap_request *req, void *payload)
+static int fake_perform(billtap_response *resp, const billtap_request *req,
+                        const billtap_transfer_options *opts, void *payload)
 {
 	fake_transport *f = payload;
+	(void)opts;
 	if (f->calls < FAKE_MAX_CALLS) {
 		f->urls[f->calls] = strdup(billtap_request_url(req));
-		f->auth[f->calls] = header_value(req, "Authorization");
-		f->versions[f->calls] = header_value(req, "Stripe-Version");
-		f->accounts[f->calls] = header_value(req, "Stripe-Account");
+		f->headers[f->calls] = all_headers(req);
 	}
 	f->calls++;
 	if (f->next >= f->step_count) {
@@ -50,7 +80,8 @@ static int fake_perform(billtap_response *resp, const billtap_request *req, void
 	return 0;
 }
 
-const billtap_transport fake_transport_vtable = { BILLTAP_TRANSPORT_VERSION, fake_perform, NULL };
+const billtap_transport fake_transport_vtable = { BILLTAP_TRANSPORT_VERSION, fake_perform, NULL,
+	                                           NULL, NULL, NULL };
 
 billtap_client *fake_client(fake_transport *f, const char *provider)
 {
@@ -93,18 +124,20 @@ void fake_reset(fake_transport *f)
 		free(f->steps[i].owned_body);
 	for (size_t i = 0; i < f->calls && i < FAKE_MAX_CALLS; i++) {
 		free(f->urls[i]);
-		free(f->auth[i]);
-		free(f->versions[i]);
-		free(f->accounts[i]);
+		free(f->headers[i]);
 	}
+	free(f->scratch);
 	memset(f, 0, sizeof *f);
 }
 
 char *load_fixture(const char *name, size_t *len)
 {
 	const char *dir = getenv("BILLTAP_FIXTURES");
+	const char *slash = strchr(name, '/');
+	ck_assert_msg(slash != NULL, "fixture %s is not PROVIDER/FILE", name);
 	char path[1024];
-	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
+	snprintf(path, sizeof path, "%s/%.*s/tests/fixtures/%s", dir ? dir : "src/providers",
+	         (int)(slash - name), name, slash + 1);
 	FILE *fp = fopen(path, "rb");
 	ck_assert_msg(fp != NULL, "fixture %s not found", path);
 	fseek(fp, 0, SEEK_END);

@@ -30,10 +30,9 @@ typedef struct fake_transport {
 	fake_step steps[FAKE_MAX_STEPS];
 	size_t step_count, next;
 	char *urls[FAKE_MAX_CALLS];
-	char *auth[FAKE_MAX_CALLS];     /* the Authorization header sent */
-	char *versions[FAKE_MAX_CALLS]; /* the Stripe-Version header sent */
-	char *accounts[FAKE_MAX_CALLS]; /* the Stripe-Account header sent */
+	char *headers[FAKE_MAX_CALLS]; /* every header sent, "Name: value\n" each */
 	size_t calls;
+	char *scratch;                 /* the last fake_header() answer */
 } fake_transport;
 
 extern const billtap_transport fake_transport_vtable;
@@ -46,8 +45,12 @@ void fake_add(fake_transport *f, int status, const char *headers, const char *bo
 void fake_add_fixture(fake_transport *f, int status, const char *headers, const char *name);
 void fake_fail(fake_transport *f, int error);
 void fake_reset(fake_transport *f);
+/* The value of header `name` (case-insensitive) sent with the call-th request, or NULL.
+ * Valid until the next fake_header() or fake_reset(). */
+const char *fake_header(fake_transport *f, size_t call, const char *name);
 
-/* Reads tests/fixtures/NAME (via $BILLTAP_FIXTURES); aborts the test when missing. */
+/* Reads fixture "PROVIDER/FILE" from src/providers/PROVIDER/tests/fixtures/FILE (via
+ * $BILLTAP_FIXTURES, the providers folder); aborts the test when missing. */
 char *load_fixture(const char *name, size_t *len);
 
 #endif

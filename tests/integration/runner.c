@@ -1,14 +1,14 @@
-/* Runs the integration suites (against billtap-sandbox); TAP on stdout for meson. */
+/* Runs each built-in provider's suite against billtap-sandbox; TAP on stdout for meson. */
 #include <check.h>
 #include <stdlib.h>
 
-Suite *stripe_sandbox_suite(void);
-Suite *paypal_sandbox_suite(void);
+#include "provider_suites.h"
 
 int main(void)
 {
-	SRunner *sr = srunner_create(stripe_sandbox_suite());
-	srunner_add_suite(sr, paypal_sandbox_suite());
+	SRunner *sr = srunner_create(NULL);
+	for (size_t i = 0; provider_sandbox_suites[i]; i++)
+		srunner_add_suite(sr, provider_sandbox_suites[i]());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	int failed = srunner_ntests_failed(sr);

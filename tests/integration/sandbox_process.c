@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../common/testutil.h"
+#include "testutil.h"
 
 void sandbox_start(sandbox *sb, const char *const *args)
 {

@@ -1,24 +1,19 @@
-/* Provider registry and response helpers. Add a module: declare its sb_provider in its
- * own header and list it in `providers` below. */
+/* Provider registry and response helpers. The modules come from the build's provider list
+ * (meson option `providers`): each provider folder defines `const sb_provider
+ * sb_module_NAME` and the build generates the list below from the option. */
 #include "sandbox_provider.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "paypal_module.h"
-#include "stripe_module.h"
-
-static const sb_provider *const providers[] = {
-    &stripe_provider,
-    &paypal_provider,
-};
+#include "sandbox_modules.h"
 
 const sb_provider *sb_provider_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-        if (strcmp(providers[i]->name, name) == 0)
-            return providers[i];
+    for (size_t i = 0; sb_modules[i]; i++)
+        if (strcmp(sb_modules[i]->name, name) == 0)
+            return sb_modules[i];
     return NULL;
 }
 
@@ -27,9 +22,9 @@ const char *sb_provider_names(void)
     static char names[256];
     if (!names[0]) {
         size_t off = 0;
-        for (size_t i = 0; i < sizeof providers / sizeof providers[0] && off < sizeof names; i++)
+        for (size_t i = 0; sb_modules[i] && off < sizeof names; i++)
             off += (size_t)snprintf(names + off, sizeof names - off, "%s%s", i ? ", " : "",
-                                    providers[i]->name);
+                                    sb_modules[i]->name);
     }
     return names;
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "billtap/provider.h"
-#include "../common/testutil.h"
+#include "testutil.h"
 
 Suite *engine_suite(void);
 
@@ -29,11 +29,11 @@ typedef struct fake_stream {
 } fake_stream;
 
 static const billtap_setting_def fake_settings[] = {
-	{ "token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "secret" },
-	{ "base_url", BILLTAP_SETTING_URL, "https://fake.example", 0, 0, "origin" },
-	{ "page_size", BILLTAP_SETTING_INT, "5", 1, 10, "per page" },
-	{ "flag", BILLTAP_SETTING_BOOL, "false", 0, 0, "a flag" },
-	{ NULL, 0, NULL, 0, 0, NULL },
+	BILLTAP_SETTING("token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "secret"),
+	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://fake.example", 0, 0, "origin"),
+	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "5", 1, 10, "per page"),
+	BILLTAP_SETTING("flag", BILLTAP_SETTING_BOOL, "false", 0, 0, "a flag"),
+	BILLTAP_SETTINGS_END,
 };
 
 static int f_session_new(void **out, billtap_ctx *ctx)
@@ -184,7 +184,7 @@ static void setup(void)
 {
 	memset(&calls, 0, sizeof calls);
 	memset(&ft, 0, sizeof ft);
-	int rc = billtap_provider_register(&fake_provider);
+	int rc = billtap_provider_register(&fake_provider, NULL, NULL);
 	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
 }
 
@@ -232,7 +232,7 @@ START_TEST(pages_are_invisible)
 	ck_assert_ptr_null(r);
 	ck_assert_uint_eq(ft.calls, 3);
 	ck_assert_str_eq(ft.urls[1], "https://fake.example/items?page=2");
-	ck_assert_str_eq(ft.auth[0], "Bearer tok_secret");
+	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"), "Bearer tok_secret");
 	uint64_t req, retries, recs;
 	billtap_iter_stats(&req, &retries, &recs, it);
 	ck_assert_uint_eq(req, 3);
@@ -571,18 +571,18 @@ END_TEST
 START_TEST(registry_checks_vtables)
 {
 	billtap_provider p = fake_provider;
-	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL); /* name taken */
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL); /* name taken */
 	p.name = "fake2";
 	p.version = 0;
-	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION + 1;
-	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION;
 	p.stream_request = NULL;
-	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
 	p = fake_provider;
 	p.name = "Bad Name";
-	ck_assert_int_eq(billtap_provider_register(&p), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
 	const char *names[16];
 	size_t n = billtap_provider_names(names, 16);
 	ck_assert_uint_ge(n, 2);
@@ -605,7 +605,7 @@ START_TEST(session_rebuilt_after_settings_change)
 	ck_assert_int_eq(calls.session_new, 2);
 	ck_assert_int_eq(calls.session_free, 1);
 	drain(it, ids, sizeof ids, -1);
-	ck_assert_str_eq(ft.auth[1], "Bearer tok_new");
+	ck_assert_str_eq(fake_header(&ft, 1, "Authorization"), "Bearer tok_new");
 	billtap_iter_free(it);
 	billtap_client_free(c);
 }
@@ -673,7 +673,7 @@ START_TEST(settings_change_never_reaches_a_running_iterator)
 	ck_assert_int_eq(calls.session_new, 2);
 	ck_assert_int_eq(calls.session_free, 0); /* the old one is still in use */
 	ck_assert_int_eq(billtap_iter_next(&r, new_it), 0);
-	ck_assert_str_eq(ft.auth[1], "Bearer tok_other");
+	ck_assert_str_eq(fake_header(&ft, 1, "Authorization"), "Bearer tok_other");
 	billtap_iter_free(old_it);
 	ck_assert_int_eq(calls.session_free, 1);
 	billtap_iter_free(new_it);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/paypal.h"
+#include "paypal.h"
 
 void pp_search_init(pp_stream *s, int64_t start, int64_t stop)
 {

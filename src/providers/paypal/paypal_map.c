@@ -1,4 +1,4 @@
-#include "providers/paypal_map.h"
+#include "paypal_map.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "billtap/provider.h"
-#include "../common/testutil.h"
+#include "testutil.h"
 
-Suite *paypal_suite(void);
+Suite *paypal_unit_suite(void);
 
 static fake_transport ft;
 
@@ -70,9 +70,9 @@ START_TEST(plans_with_products_and_details)
 	};
 	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 2);
 	ck_assert_str_eq(ft.urls[0], "http://paypal.test/v1/oauth2/token");
-	ck_assert_str_eq(ft.auth[0], "Basic Y2lkOnMzY3JldC12YWx1ZQ==");
+	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"), "Basic Y2lkOnMzY3JldC12YWx1ZQ==");
 	ck_assert_str_eq(ft.urls[1], "http://paypal.test/v1/catalogs/products?page_size=20&page=1&total_required=true");
-	ck_assert_str_eq(ft.auth[1], "Bearer A21AAtoken1");
+	ck_assert_str_eq(fake_header(&ft, 1, "Authorization"), "Bearer A21AAtoken1");
 	ck_assert_str_eq(ft.urls[2], "http://paypal.test/v1/billing/plans?page_size=20&page=1&total_required=true");
 	ck_assert_str_eq(ft.urls[3], "http://paypal.test/v1/billing/plans/P-1");
 	billtap_client_free(c);
@@ -184,7 +184,7 @@ START_TEST(expired_token_is_renewed_once)
 	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
 	ck_assert_str_eq(billtap_record_id(r), "P-1");
 	ck_assert_str_eq(ft.urls[2], "http://paypal.test/v1/oauth2/token");
-	ck_assert_str_eq(ft.auth[3], "Bearer A21AAtoken2");
+	ck_assert_str_eq(fake_header(&ft, 3, "Authorization"), "Bearer A21AAtoken2");
 	/* A 401 right after a fresh token is a real failure, not an expiry. */
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
 	ck_assert_str_eq(billtap_client_error_message(c),
@@ -456,7 +456,7 @@ START_TEST(checkpoint_beyond_three_years_is_refused)
 }
 END_TEST
 
-Suite *paypal_suite(void)
+Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
 	TCase *tc = tcase_create("fixtures");

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "providers/stripe.h"
+#include "stripe.h"
 
 int stripe_currency_exponent(const char *code)
 {

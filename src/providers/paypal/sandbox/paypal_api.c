@@ -14,7 +14,7 @@
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
 #include "paypal_model.h"
-#include "paypal_module.h"
+#include "sandbox_provider.h"
 #include "paypal_truth.h"
 #include "sandbox_buf.h"
 #include "sandbox_rng.h"
@@ -199,7 +199,7 @@ static void paypal_fault(void *state, const sb_request *req, int status, sb_resp
     pp_error_fault(resp, debug_id, status, strcmp(req->path, TOKEN_PATH) == 0);
 }
 
-const sb_provider paypal_provider = {
+const sb_provider sb_module_paypal = {
     .name = "paypal",
     .init = paypal_init,
     .write_truth = paypal_write_truth,

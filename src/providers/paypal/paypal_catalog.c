@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/paypal.h"
+#include "paypal.h"
 
 #define CATALOG_PAGE_SIZE "20" /* PayPal's maximum for catalog and plan lists */
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/paypal.h"
+#include "paypal.h"
 
 /* Customers leave the stream in batches of this many per engine round. */
 #define EMIT_BATCH 500

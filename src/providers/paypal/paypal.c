@@ -13,27 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/builtin.h"
-#include "providers/common.h"
-#include "providers/paypal.h"
+#include "paypal.h"
 
 static const billtap_setting_def paypal_settings[] = {
-	{ "client_id", BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "REST app client id" },
-	{ "client_secret", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
-	  "REST app secret" },
-	{ "base_url", BILLTAP_SETTING_URL, "https://api-m.paypal.com", 0, 0,
-	  "API origin (https://api-m.sandbox.paypal.com for PayPal's sandbox)" },
-	{ "history_start", 0, NULL, 0, 0,
+	BILLTAP_SETTING("client_id", BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "REST app client id"),
+	BILLTAP_SETTING("client_secret", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
+	  "REST app secret"),
+	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api-m.paypal.com", 0, 0,
+	  "API origin (https://api-m.sandbox.paypal.com for PayPal's sandbox)"),
+	BILLTAP_SETTING("history_start", 0, NULL, 0, 0,
 	  "oldest transaction time to search (RFC 3339 or YYYY-MM-DD); default and limit: three "
-	  "years ago" },
-	{ "lag_seconds", BILLTAP_SETTING_INT, "10800", 0, 7 * 86400,
+	  "years ago"),
+	BILLTAP_SETTING("lag_seconds", BILLTAP_SETTING_INT, "10800", 0, 7 * 86400,
 	  "how far behind now the search stops: PayPal takes up to three hours to list a "
-	  "transaction" },
-	{ "subscription_ids", 0, NULL, 0, 0,
+	  "transaction"),
+	BILLTAP_SETTING("subscription_ids", 0, NULL, 0, 0,
 	  "subscription ids (I-...) known to the host, comma-separated: PayPal cannot list "
-	  "subscriptions that were never charged" },
-	{ "page_size", BILLTAP_SETTING_INT, "500", 1, 500, "transaction search rows per request" },
-	{ NULL, 0, NULL, 0, 0, NULL },
+	  "subscriptions that were never charged"),
+	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "500", 1, 500, "transaction search rows per request"),
+	BILLTAP_SETTINGS_END,
 };
 
 /* ---- session: the token ---- */
@@ -405,6 +403,7 @@ const billtap_provider bt_provider_paypal = {
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.flags = 0,
 	.settings = paypal_settings,
+	.request_id_header = "Paypal-Debug-Id",
 	.session_new = session_new,
 	.session_free = session_free,
 	.stream_new = stream_new,

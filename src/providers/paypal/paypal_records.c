@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/paypal.h"
+#include "paypal.h"
 
 int pp_currency_exponent(const char *code)
 {

@@ -8,7 +8,7 @@
 
 #include "billtap/provider.h"
 #include "providers/common.h"
-#include "providers/paypal_map.h"
+#include "paypal_map.h"
 
 /* Transaction search answers at most 31 days per request and keeps three years. */
 #define PP_WINDOW_MAX (31 * 86400)

@@ -12,7 +12,7 @@
 #include "stripe_errors.h"
 #include "stripe_list.h"
 #include "stripe_model.h"
-#include "stripe_module.h"
+#include "sandbox_provider.h"
 #include "stripe_resources.h"
 #include "stripe_retrieve.h"
 #include "stripe_truth.h"
@@ -201,7 +201,7 @@ static void stripe_fault(void *state, const sb_request *req, int status, sb_resp
     st_error_fault(resp, status);
 }
 
-const sb_provider stripe_provider = {
+const sb_provider sb_module_stripe = {
     .name = "stripe",
     .init = stripe_init,
     .write_truth = stripe_write_truth,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/testutil.h"
+#include "testutil.h"
 #include "sandbox_process.h"
 
 Suite *stripe_sandbox_suite(void);

@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/builtin.h"
 #include "providers/common.h"
-#include "providers/stripe.h"
+#include "stripe.h"
 
 enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_CHARGES, STAGE_REFUNDS,
 	     STAGE_DONE };
@@ -56,14 +55,14 @@ typedef struct stripe_stream {
 } stripe_stream;
 
 static const billtap_setting_def stripe_settings[] = {
-	{ "api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
-	  "secret (sk_...) or restricted (rk_...) API key" },
-	{ "base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0, "API origin" },
-	{ "stripe_version", 0, "2025-03-31.basil", 0, 0,
-	  "the Stripe-Version every request pins (the response shape depends on it)" },
-	{ "stripe_account", 0, NULL, 0, 0, "a connected account (acct_...) to read, via Stripe-Account" },
-	{ "page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request" },
-	{ NULL, 0, NULL, 0, 0, NULL },
+	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
+	  "secret (sk_...) or restricted (rk_...) API key"),
+	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0, "API origin"),
+	BILLTAP_SETTING("stripe_version", 0, "2025-03-31.basil", 0, 0,
+	  "the Stripe-Version every request pins (the response shape depends on it)"),
+	BILLTAP_SETTING("stripe_account", 0, NULL, 0, 0, "a connected account (acct_...) to read, via Stripe-Account"),
+	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
+	BILLTAP_SETTINGS_END,
 };
 
 static void held_clear(held *h)
@@ -474,6 +473,7 @@ const billtap_provider bt_provider_stripe = {
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.flags = 0,
 	.settings = stripe_settings,
+	.request_id_header = "Request-Id",
 	.session_new = NULL,
 	.session_free = NULL,
 	.stream_new = stream_new,
