@@ -114,7 +114,8 @@ BILLTAP_EXTERN(size_t) billtap_provider_names(const char **out, size_t cap);
 
 /**
  * Loads a provider plugin: a shared object exporting `billtap_plugin_init` (see
- * <billtap/provider.h>), and registers the provider it returns.
+ * <billtap/provider.h>), and registers the provider it returns. `path` names a file: one
+ * without a '/' is taken in the current directory, never searched for on the library path.
  * On success *name (may be NULL) receives the registered name, valid while the provider
  * is registered. On failure, when error is not NULL, a message naming the file and what
  * went wrong (missing entry point, version mismatch, name taken, ...) is written to

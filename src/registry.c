@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,17 +39,93 @@ static int valid_name(const char *name)
 	return 1;
 }
 
-/* Every entry of a settings array must be of a layout this library knows. */
-static int check_settings(const billtap_setting_def *defs, char *why, size_t cap)
+static int valid_setting_name(const char *name)
 {
+	if (!*name || strlen(name) > 64)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static const billtap_setting_def *find_def(const billtap_setting_def *defs, const char *name,
+                                           const billtap_setting_def *stop)
+{
+	for (; defs && defs->name && defs != stop; defs++)
+		if (strcmp(defs->name, name) == 0)
+			return defs;
+	return NULL;
+}
+
+#define KNOWN_SETTING_FLAGS                                                            \
+	(BILLTAP_SETTING_SECRET | BILLTAP_SETTING_INT | BILLTAP_SETTING_URL |           \
+	 BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_BOOL)
+
+/* A default a host could not set itself would make describe() lie and every client fail
+ * later, far from the cause: refuse it at registration. */
+static int default_fits(const billtap_setting_def *d)
+{
+	const char *v = d->default_value;
+	if (!v)
+		return 1;
+	if (d->flags & BILLTAP_SETTING_INT) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(v, &end, 10);
+		return *v && !*end && errno == 0 && n >= d->min && n <= d->max;
+	}
+	if (d->flags & BILLTAP_SETTING_BOOL)
+		return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
+	return 1;
+}
+
+/* Every entry of a settings array must be of a layout this library knows, and say
+ * something a host can use: a valid, unique name the engine does not own, known flags,
+ * one value type, bounds in order and a default that passes them. */
+static int check_settings(const billtap_setting_def *defs, const char *provider, char *why,
+                          size_t cap)
+{
+	/* The first entry's version gives the array's layout; version 1 is the only one so
+	 * far, so entries are sizeof(billtap_setting_def) apart. A later library strides by
+	 * the layout of the version it finds here. */
+	unsigned int version = defs ? defs->version : BILLTAP_SETTING_DEF_VERSION;
+	if (version == 0 || version > BILLTAP_SETTING_DEF_VERSION) {
+		snprintf(why, cap,
+		         "provider %s: setting definitions of version %u (this library knows 1..%u)%s",
+		         provider, version, BILLTAP_SETTING_DEF_VERSION,
+		         version ? ": it needs a newer billtap" : "");
+		return BILLTAP_EVERSION;
+	}
 	for (const billtap_setting_def *d = defs; d; d++) {
-		if (d->version != BILLTAP_SETTING_DEF_VERSION) {
-			snprintf(why, cap, "a setting definition has version %u (this library knows %u)",
-			         d->version, BILLTAP_SETTING_DEF_VERSION);
+		if (d->version != version) {
+			snprintf(why, cap, "provider %s: setting definitions of versions %u and %u mixed",
+			         provider, version, d->version);
 			return BILLTAP_EVERSION;
 		}
 		if (!d->name)
 			break;
+		const char *problem = NULL;
+		unsigned int types = d->flags & (BILLTAP_SETTING_INT | BILLTAP_SETTING_URL |
+		                                 BILLTAP_SETTING_BOOL);
+		if (!valid_setting_name(d->name))
+			problem = "is not 1-64 of [a-z0-9_]";
+		else if (find_def(defs, d->name, d))
+			problem = "is defined twice";
+		else if (find_def(bt_engine_settings, d->name, NULL))
+			problem = "is the engine's (every provider has it)";
+		else if (d->flags & ~KNOWN_SETTING_FLAGS)
+			problem = "has unknown flags (BILLTAP_SETTING_ENGINE is the engine's own)";
+		else if (types & (types - 1))
+			problem = "has more than one of INT, URL and BOOL";
+		else if ((d->flags & BILLTAP_SETTING_INT) && d->min > d->max)
+			problem = "has min above max";
+		else if (!default_fits(d))
+			problem = "has a default outside its type or bounds";
+		if (problem) {
+			snprintf(why, cap, "provider %s: setting %.64s %s", provider, d->name, problem);
+			return BILLTAP_EINVAL;
+		}
 	}
 	return 0;
 }
@@ -60,20 +137,30 @@ static int check_vtable(const billtap_provider *p, char *why, size_t cap)
 		return BILLTAP_EINVAL;
 	}
 	if (p->version == 0 || p->version > KNOWN_PROVIDER_VERSION) {
-		snprintf(why, cap, "provider vtable version %u (this library knows 1..%u)", p->version,
-		         (unsigned)KNOWN_PROVIDER_VERSION);
+		snprintf(why, cap, "provider vtable version %u (this library knows 1..%u)%s",
+		         p->version, (unsigned)KNOWN_PROVIDER_VERSION,
+		         p->version ? ": it needs a newer billtap" : "");
 		return BILLTAP_EVERSION;
 	}
 	if (!valid_name(p->name)) {
 		snprintf(why, cap, "provider name is not 1-32 of [a-z0-9_-]");
 		return BILLTAP_EINVAL;
 	}
-	if (!p->stream_new || !p->stream_request || !p->stream_response || !p->stream_free ||
-	    !p->resources) {
-		snprintf(why, cap, "provider %s lacks a required slot or resource", p->name);
+	if (!p->stream_new || !p->stream_request || !p->stream_response || !p->stream_free) {
+		snprintf(why, cap, "provider %s lacks a required slot (stream_new, stream_request, "
+		                   "stream_response or stream_free)", p->name);
 		return BILLTAP_EINVAL;
 	}
-	return check_settings(p->settings, why, cap);
+	if (!p->resources) {
+		snprintf(why, cap, "provider %s serves no resource", p->name);
+		return BILLTAP_EINVAL;
+	}
+	if (p->since_resources & ~p->resources) {
+		snprintf(why, cap, "provider %s: since_resources names a resource it does not serve",
+		         p->name);
+		return BILLTAP_EINVAL;
+	}
+	return check_settings(p->settings, p->name, why, cap);
 }
 
 static bt_provider_entry *find_locked(const char *name, size_t *at)
@@ -125,7 +212,7 @@ static void global_init_once(void)
 		init_status = BILLTAP_ENETWORK;
 		return;
 	}
-	char why[160];
+	char why[200];
 	pthread_mutex_lock(&registry_lock);
 	for (size_t i = 0; bt_builtin_providers[i] && init_status == 0; i++)
 		init_status = add_locked(bt_builtin_providers[i], NULL, NULL, NULL, why, sizeof why);
@@ -156,7 +243,7 @@ BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, 
 	int rc = billtap_global_init();
 	if (rc < 0)
 		return rc;
-	char why[160];
+	char why[200];
 	pthread_mutex_lock(&registry_lock);
 	rc = add_locked(provider, payload, destroy, NULL, why, sizeof why);
 	pthread_mutex_unlock(&registry_lock);
@@ -221,6 +308,54 @@ static void say(char *error, size_t cap, const char *path, const char *what)
 		snprintf(error, cap, "plugin %s: %s", path, what);
 }
 
+/* dlopen() searches the library path for a name without a slash; a plugin path is a file,
+ * so "plugin.so" means the one in the current directory, never one found elsewhere. */
+static void *open_plugin(const char *path)
+{
+	if (strchr(path, '/'))
+		return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	size_t n = strlen(path) + 3;
+	char *local = malloc(n);
+	if (!local)
+		return NULL;
+	snprintf(local, n, "./%s", path);
+	void *handle = dlopen(local, RTLD_NOW | RTLD_LOCAL);
+	free(local);
+	return handle;
+}
+
+/* dlerror() often starts with the file name, which our message already gives. */
+static const char *open_failure(const char *path)
+{
+	const char *why = dlerror();
+	if (!why)
+		return "cannot be opened (out of memory?)";
+	const char *at = strstr(why, path);
+	if (at && at[strlen(path)] == ':' && at[strlen(path) + 1] == ' ')
+		return at + strlen(path) + 2;
+	return why;
+}
+
+static int entry_failed(char *error, size_t cap, const char *path, int rc)
+{
+	char msg[160];
+	if (rc == BILLTAP_EVERSION)
+		snprintf(msg, sizeof msg,
+		         "%s returned BILLTAP_EVERSION: the plugin needs a newer billtap (this one "
+		         "speaks plugin interface %d, library %s)",
+		         BILLTAP_PLUGIN_ENTRY, BILLTAP_PLUGIN_VERSION, BILLTAP_VERSION_STRING);
+	else if (rc < 0)
+		snprintf(msg, sizeof msg, "%s failed: %s (%d)", BILLTAP_PLUGIN_ENTRY,
+		         billtap_strerror(rc), rc);
+	else if (rc > 0)
+		snprintf(msg, sizeof msg, "%s returned %d, which is neither 0 nor a BILLTAP_E* code",
+		         BILLTAP_PLUGIN_ENTRY, rc);
+	else
+		snprintf(msg, sizeof msg, "%s returned 0 but no provider", BILLTAP_PLUGIN_ENTRY);
+	say(error, cap, path, msg);
+	return rc == BILLTAP_EVERSION ? BILLTAP_EVERSION : BILLTAP_EPLUGIN;
+}
+
 BILLTAP_EXTERN(int) billtap_provider_load(const char **name, const char *path, char *error,
                                           size_t error_size)
 {
@@ -237,39 +372,37 @@ BILLTAP_EXTERN(int) billtap_provider_load(const char **name, const char *path, c
 		say(error, error_size, path, "the library could not initialise");
 		return rc;
 	}
-	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	void *handle = open_plugin(path);
 	if (!handle) {
-		const char *why = dlerror();
-		say(error, error_size, path, why ? why : "cannot be opened");
+		say(error, error_size, path, open_failure(path));
 		return BILLTAP_EPLUGIN;
 	}
 	/* dlsym returns an object pointer; POSIX guarantees it converts to a function one. */
 	billtap_plugin_init_fn entry;
 	*(void **)&entry = dlsym(handle, BILLTAP_PLUGIN_ENTRY);
 	if (!entry) {
-		say(error, error_size, path, "exports no " BILLTAP_PLUGIN_ENTRY " function");
+		say(error, error_size, path,
+		    "exports no " BILLTAP_PLUGIN_ENTRY " function (is it a billtap plugin, built "
+		    "with BILLTAP_PLUGIN_EXPORT?)");
 		dlclose(handle);
 		return BILLTAP_EPLUGIN;
 	}
 	billtap_plugin plugin = { BILLTAP_PLUGIN_VERSION, NULL, NULL, NULL };
 	rc = entry(&plugin);
-	if (rc < 0 || !plugin.provider) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "%s failed: %s", BILLTAP_PLUGIN_ENTRY,
-		         rc == BILLTAP_EVERSION ? "it needs a newer billtap (plugin interface version)"
-		         : rc < 0              ? billtap_strerror(rc)
-		                               : "it returned no provider");
-		say(error, error_size, path, msg);
+	if (rc != 0 || !plugin.provider) {
+		/* A failed entry point keeps nothing: it cleans up after itself. */
+		rc = entry_failed(error, error_size, path, rc);
 		dlclose(handle);
-		return rc == BILLTAP_EVERSION ? BILLTAP_EVERSION : BILLTAP_EPLUGIN;
+		return rc;
 	}
-	char why[160];
+	char why[200];
 	pthread_mutex_lock(&registry_lock);
 	rc = add_locked(plugin.provider, plugin.payload, plugin.destroy, handle, why, sizeof why);
 	const char *registered = rc == 0 ? registry[registry_count - 1]->vt.name : NULL;
 	pthread_mutex_unlock(&registry_lock);
 	if (rc < 0) {
 		say(error, error_size, path, rc == BILLTAP_ENOMEM ? "out of memory" : why);
+		/* The entry point handed its payload over: it is ours to release. */
 		if (plugin.destroy)
 			plugin.destroy(plugin.payload);
 		dlclose(handle);

@@ -548,7 +548,10 @@ BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned i
  * billtap_ctx_payload(); `destroy` (may be NULL) is called with it once the provider is
  * unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer than this
  * library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing required
- * slot, or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not called.
+ * slot or resource, `since_resources` outside `resources`, a setting definition a host
+ * could not use: bad or duplicate name, an engine setting's name, unknown flags, min above
+ * max, a default outside its type or bounds; or the name is taken) or BILLTAP_ENOMEM.
+ * On failure destroy is not called.
  */
 BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
                                               void (*destroy)(void *payload));
@@ -560,6 +563,9 @@ BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, 
  * loader fills plugin->version with the BILLTAP_PLUGIN_VERSION it speaks; the plugin
  * returns BILLTAP_EVERSION when that is older than what it needs, else sets provider (and
  * optionally payload and destroy) and returns 0. It must not register the provider itself.
+ * An entry point that fails cleans up after itself; once it returned 0, the payload is the
+ * loader's: when the provider cannot be registered (an invalid vtable, a taken name) the
+ * loader calls destroy(payload) before it unloads the plugin.
  * Build it against the installed headers (pkg-config billtap) with -fvisibility=hidden;
  * BILLTAP_PLUGIN_EXPORT keeps the entry point visible. examples/plugin/ is a complete one.
  * ======================================================================================== */
