@@ -2,14 +2,16 @@
  * billtap — command-line front end to libbilltap, in the spirit of libgit2's lg2: a real
  * tool and an example of the API in use.
  *
- *   billtap extract --provider stripe --resource customers [--base-url URL] [--since TIME]
- *                   [--checkpoint-file F] [--format jsonl|csv] [--set key=value]...
- *                   [--max-records N] [--verbose]
- *   billtap providers
+ *   billtap [--plugin PATH]... extract --provider stripe --resource customers
+ *           [--base-url URL] [--since TIME] [--checkpoint-file F] [--format jsonl|csv]
+ *           [--set key=value]... [--max-records N] [--verbose]
+ *   billtap [--plugin PATH]... providers
+ *   billtap [--plugin PATH]... describe PROVIDER
  *   billtap version
  *
  * Settings also come from the environment: BILLTAP_<PROVIDER>_<KEY>=value sets <key>
- * (BILLTAP_STRIPE_API_KEY sets api_key), so secrets need not appear in argv.
+ * (BILLTAP_STRIPE_API_KEY sets api_key), so secrets need not appear in argv. Plugins also
+ * come from BILLTAP_PLUGINS (paths separated by ':'), loaded before any --plugin.
  */
 #include <billtap.h>
 #include <ctype.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli_output.h"
+#include "cli_providers.h"
 
 extern char **environ;
 
@@ -40,11 +43,16 @@ static void on_signal(int sig)
 
 static void usage(FILE *to)
 {
-	fputs("usage: billtap extract --provider NAME --resource RESOURCE [options]\n"
-	      "       billtap providers\n"
+	fputs("usage: billtap [--plugin PATH]... extract --provider NAME --resource RESOURCE "
+	      "[options]\n"
+	      "       billtap [--plugin PATH]... providers\n"
+	      "       billtap [--plugin PATH]... describe PROVIDER\n"
 	      "       billtap version\n"
 	      "\n"
-	      "resources: customers, plans, subscriptions, transactions\n"
+	      "resources: ",
+	      to);
+	cli_print_resources(to, 0);
+	fputs(" (billtap describe PROVIDER: what it serves)\n"
 	      "options:\n"
 	      "  --base-url URL          the provider API origin (e.g. a sandbox)\n"
 	      "  --since TIME            only records created at or after TIME (RFC 3339,\n"
@@ -55,6 +63,8 @@ static void usage(FILE *to)
 	      "  --set KEY=VALUE         a provider or engine setting (repeatable)\n"
 	      "  --max-records N         stop after N records (resume later with the checkpoint)\n"
 	      "  --verbose               print request counts to stderr at the end\n"
+	      "  --plugin PATH           load a provider plugin first (repeatable; before the\n"
+	      "                          subcommand; also BILLTAP_PLUGINS=PATH:PATH...)\n"
 	      "settings from the environment: BILLTAP_<PROVIDER>_<KEY>=VALUE\n",
 	      to);
 }
@@ -125,17 +135,16 @@ static int save_checkpoint(const char *path, billtap_iter *it)
 static int settings_from_env(billtap_client *c, const char *provider)
 {
 	char prefix[64];
-	int n = snprintf(prefix, sizeof prefix, "BILLTAP_%s_", provider);
-	for (char *p = prefix; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
+	cli_env_prefix(prefix, sizeof prefix, provider);
+	size_t n = strlen(prefix);
 	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, prefix, (size_t)n) != 0)
+		if (strncmp(*e, prefix, n) != 0)
 			continue;
 		const char *eq = strchr(*e, '=');
 		if (!eq)
 			continue;
 		char key[128];
-		size_t klen = (size_t)(eq - *e) - (size_t)n;
+		size_t klen = (size_t)(eq - *e) - n;
 		if (klen == 0 || klen >= sizeof key)
 			continue;
 		for (size_t i = 0; i < klen; i++)
@@ -192,6 +201,10 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 			}
 			i++;
 			continue;
+		} else if (!strcmp(arg, "--plugin")) {
+			fprintf(stderr, "billtap: --plugin goes before the subcommand: billtap --plugin "
+			                "PATH extract ...\n");
+			return -1;
 		} else {
 			fprintf(stderr, "billtap: unknown option '%s'\n", arg);
 			return -1;
@@ -251,9 +264,9 @@ static int extract(int argc, char **argv)
 	billtap_resource resource;
 	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
 	if (billtap_resource_from_name(&resource, a.resource) < 0) {
-		fprintf(stderr,
-		        "billtap: unknown resource '%s' (customers, plans, subscriptions, transactions)\n",
-		        a.resource);
+		fprintf(stderr, "billtap: unknown resource '%s' (", a.resource);
+		cli_print_resources(stderr, 0);
+		fputs(")\n", stderr);
 		status = 2;
 		goto done;
 	}
@@ -264,8 +277,8 @@ static int extract(int argc, char **argv)
 		status = 2;
 		goto done;
 	}
-	int rc = billtap_client_new(&c, a.provider, NULL);
-	if (rc == BILLTAP_EUNKNOWN_PROVIDER) {
+	uint64_t served;
+	if (billtap_provider_describe(NULL, &served, NULL, a.provider) < 0) {
 		const char *names[32];
 		size_t n = billtap_provider_names(names, 32);
 		fprintf(stderr, "billtap: unknown provider '%s' (known:", a.provider);
@@ -275,8 +288,20 @@ static int extract(int argc, char **argv)
 		status = 2;
 		goto done;
 	}
+	if (!(served & BILLTAP_RESOURCE_BIT(resource))) {
+		fprintf(stderr, "billtap: %s cannot list %s (it lists: ", a.provider, a.resource);
+		cli_print_resources(stderr, served);
+		fputs(")\n", stderr);
+		status = 2;
+		goto done;
+	}
+	char error[256];
+	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
+	copts.error = error;
+	copts.error_size = sizeof error;
+	int rc = billtap_client_new(&c, a.provider, &copts);
 	if (rc < 0) {
-		fprintf(stderr, "billtap: %s\n", billtap_strerror(rc));
+		fprintf(stderr, "billtap: %s\n", *error ? error : billtap_strerror(rc));
 		goto done;
 	}
 	if ((rc = configure(c, &a)) < 0) {
@@ -394,24 +419,35 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!strcmp(argv[1], "extract"))
-		return extract(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "providers")) {
-		const char *names[64];
-		size_t n = billtap_provider_names(names, 64);
-		for (size_t i = 0; i < n && i < 64; i++)
-			puts(names[i]);
-		return 0;
+	int first;
+	int rc = cli_load_plugins(&first, argc, argv);
+	if (rc)
+		return rc;
+	if (first >= argc) {
+		usage(stderr);
+		return 2;
 	}
-	if (!strcmp(argv[1], "version")) {
+	const char *command = argv[first];
+	if (!strcmp(command, "extract"))
+		return extract(argc - first - 1, argv + first + 1);
+	if (!strcmp(command, "providers"))
+		return cli_list_providers();
+	if (!strcmp(command, "describe")) {
+		if (first + 2 != argc) {
+			fprintf(stderr, "billtap: describe takes one provider name\n");
+			return 2;
+		}
+		return cli_describe(argv[first + 1]);
+	}
+	if (!strcmp(command, "version")) {
 		printf("billtap %s\n", billtap_version(NULL, NULL, NULL));
 		return 0;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (!strcmp(command, "--help") || !strcmp(command, "help")) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "billtap: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "billtap: unknown command '%s'\n", command);
 	usage(stderr);
 	return 2;
 }

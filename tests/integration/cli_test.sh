@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The billtap CLI against billtap-sandbox, in TAP. The output of every resource at scale
 # 5000 must equal the truth files as JSON values; interrupted runs must resume exactly.
-# Usage: cli_test.sh BILLTAP_CLI BILLTAP_SANDBOX
+# Plugins: --plugin, BILLTAP_PLUGINS, describe and providers against the test plugins of
+# tests/plugins (PLUGIN_DIR).
+# Usage: cli_test.sh BILLTAP_CLI BILLTAP_SANDBOX PLUGIN_DIR
 set -uo pipefail
-cli=$1 sandbox_bin=$2
+cli=$1 sandbox_bin=$2 plugin_dir=$3
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -147,8 +149,8 @@ expect_fail "missing key" 1 "setting api_key is required" \
   env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
 expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
   "$cli" extract --provider nope --resource customers
-expect_fail "unknown resource" 2 "unknown resource 'invoices'" \
-  "$cli" extract --provider stripe --resource invoices --base-url "$URL_main"
+expect_fail "unknown resource" 2 "unknown resource 'refunds' (customers, plans, subscriptions, transactions" \
+  "$cli" extract --provider stripe --resource refunds --base-url "$URL_main"
 expect_fail "invalid since" 2 "--since 'last tuesday' is not a time" \
   "$cli" extract --provider stripe --resource customers --since "last tuesday" --base-url "$URL_main"
 expect_fail "unknown setting" 2 "unknown setting 'colour'" \
@@ -166,6 +168,70 @@ cut=2024-01-01
 want=$(jq -r "select(.created_at >= \"${cut}T00:00:00Z\") | .id" "$work/main/customers.jsonl" | LC_ALL=C sort)
 got=$(jq -r .id "$work/since.out" | LC_ALL=C sort)
 check "since: exactly the customers created from $cut on" test "$want" = "$got"
+
+# Plugins. The test plugin's settings, as tests/plugins/test_plugin.c defines them.
+plug=$plugin_dir/testplug_ok.so
+"$cli" --plugin "$plug" describe testplug > "$work/describe.out" 2>&1
+cat > "$work/describe.want" <<EOF
+Test Plug (testplug), plugin $plug
+resources: customers
+since honoured by: (none)
+settings (--set KEY=VALUE, or BILLTAP_TESTPLUG_<KEY> in the environment):
+  name                 type               flags                    default
+  api_key              string             required,secret          -
+      the account's API key
+  base_url             url                -                        https://api.testplug.invalid
+      API origin
+  page_size            int 1..50          -                        2
+      customers per request
+  archived             bool               -                        false
+EOF
+check "describe: a plugin's name, resources and own settings" \
+  cmp -s <(head -12 "$work/describe.out") "$work/describe.want"
+# The engine's settings follow every provider's own, each flagged engine, the same for all.
+sed -n '13,$p' "$work/describe.out" > "$work/engine.plug"
+"$cli" describe stripe > "$work/describe.stripe"
+sed -n '/^  timeout_ms /,$p' "$work/describe.stripe" > "$work/engine.stripe"
+check "describe: the engine's settings follow, the same as stripe's" \
+  cmp -s "$work/engine.plug" "$work/engine.stripe"
+check "describe: the engine's settings are flagged engine" \
+  test "$(grep -c '^  [a-z_]* .* engine ' "$work/engine.plug")" -eq "$(grep -c '^  [a-z_]' "$work/engine.plug")" -a -s "$work/engine.plug"
+check "describe: timeout_ms is an int 1..86400000 defaulting to 60000" \
+  grep -qE '^  timeout_ms +int 1\.\.86400000 +engine +60000$' "$work/engine.plug"
+check "describe stripe: api_key is required and secret" \
+  grep -qE '^  api_key +string +required,secret +-$' "$work/describe.stripe"
+check "describe stripe: page_size is an int 1..100 defaulting to 100" \
+  grep -qE '^  page_size +int 1\.\.100 +- +100$' "$work/describe.stripe"
+check "describe stripe: its display name and resources, each honouring since" \
+  sh -c "grep -qx 'Stripe (stripe)' '$work/describe.stripe' && grep -q '^resources: customers, plans, subscriptions, transactions' '$work/describe.stripe' && grep -q '^since honoured by: customers, plans, subscriptions, transactions' '$work/describe.stripe'"
+"$cli" --plugin "$plug" providers > "$work/providers.out" 2>&1
+check "providers: the built-ins" \
+  sh -c "grep -qE '^stripe +Stripe +built-in\$' '$work/providers.out' && grep -qE '^paypal +PayPal +built-in\$' '$work/providers.out'"
+check "providers: the plugin with its file" \
+  grep -qE "^testplug +Test Plug +plugin $plug\$" "$work/providers.out"
+BILLTAP_PLUGINS="$plug" "$cli" providers > "$work/providers.env" 2>&1
+check "BILLTAP_PLUGINS loads plugins too" grep -qE "^testplug +Test Plug +plugin $plug\$" "$work/providers.env"
+expect_fail "BILLTAP_PLUGINS: every entry is loaded (the second fails here)" 2 \
+  "plugin $plugin_dir/testplug_stripe.so: a provider named stripe is already registered" \
+  env BILLTAP_PLUGINS="$plug::$plugin_dir/testplug_stripe.so" "$cli" providers
+expect_fail "plugin: a missing file is named" 2 \
+  "billtap: plugin $plugin_dir/nope.so: cannot open shared object file: No such file or directory" \
+  "$cli" --plugin "$plugin_dir/nope.so" providers
+expect_fail "plugin: no entry point" 2 "exports no billtap_plugin_init function" \
+  "$cli" --plugin "$plugin_dir/testplug_no_export.so" providers
+expect_fail "plugin: needs a newer library" 2 "the plugin needs a newer billtap" \
+  "$cli" --plugin "$plugin_dir/testplug_needs_newer.so" describe stripe
+expect_fail "plugin: the same plugin twice" 2 "a provider named testplug is already registered" \
+  "$cli" --plugin "$plug" --plugin "$plug" providers
+expect_fail "plugin: --plugin after the subcommand is explained" 2 "--plugin goes before the subcommand" \
+  "$cli" extract --plugin "$plug" --provider testplug --resource customers
+expect_fail "plugin: --plugin without a path" 2 "--plugin needs a path" "$cli" --plugin
+expect_fail "a resource the provider does not serve" 2 "testplug cannot list plans (it lists: customers)" \
+  "$cli" --plugin "$plug" extract --provider testplug --resource plans
+expect_fail "describe: unknown provider" 2 "unknown provider 'nope'" "$cli" describe nope
+"$cli" --help > "$work/help.out"
+check "usage: the resources come from the library" \
+  grep -q "^resources: customers, plans, subscriptions, transactions" "$work/help.out"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
