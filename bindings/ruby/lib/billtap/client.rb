@@ -29,12 +29,16 @@ module Billtap
     end
 
     # provider: :stripe, "stripe", ... (see Billtap.providers).
-    # settings: every key is passed to billtap_client_set with its value's to_s (nil
-    # restores the default), e.g. api_key:, base_url:, page_size:, timeout_ms:.
+    # settings: the provider's and the engine's (Billtap.describe(provider).settings),
+    # e.g. api_key:, base_url:, page_size:, timeout_ms:; Integer values for int settings,
+    # true/false for bool ones, Strings for any (nil restores the default). Every key and
+    # value type is checked before the C client is made.
     # Raises UnknownProviderError, SettingError.
     def initialize(provider, **settings)
       @lock = Monitor.new
       @iterators = [] # WeakRefs: close cancels the ones still alive
+      @info = Billtap.describe(provider)
+      settings = settings.to_h { |key, value| [key, @info.setting_text(key, value)] }
       out = FFI::MemoryPointer.new(:pointer)
       rc = Native.billtap_client_new(out, provider.to_s, nil)
       if rc == Native::EUNKNOWN_PROVIDER
@@ -49,7 +53,7 @@ module Billtap
       Handles.register_client(pointer.address, @lock)
       @handle = ClientPointer.new(pointer)
       @provider = Native.billtap_client_provider(@handle).dup.force_encoding(Encoding::UTF_8).freeze
-      settings.each { |key, value| set(key, value) }
+      settings.each { |key, text| set_text(key, text) }
     rescue StandardError
       close
       raise
@@ -58,16 +62,15 @@ module Billtap
     # The provider's registered name ("stripe").
     attr_reader :provider
 
-    # Changes one setting (value's to_s; nil restores the default). Returns self.
+    # Changes one setting (values as for new; nil restores the default). Returns self.
     # Raises SettingError for an unknown key or an invalid value.
     def set(key, value)
-      native do |client|
-        rc = Native.billtap_client_set(client, key.to_s, value&.to_s)
-        raise Error.from_client(client, rc) if rc.negative?
-      end
-      self
+      set_text(key, @info.setting_text(key, value))
     end
     alias []= set
+
+    # What the provider offers (Billtap.describe), as it was when the client was made.
+    attr_reader :info
 
     # An Enumerable over one resource; each #each runs a new iteration (see Listing).
     # since: only records created at or after it (Time, Integer Unix seconds, Date or an
@@ -122,6 +125,15 @@ module Billtap
     def inspect
       "#<#{self.class} #{@provider}#{' (closed)' if closed?}>"
     end
+
+    def set_text(key, text)
+      native do |client|
+        rc = Native.billtap_client_set(client, key.to_s, text)
+        raise Error.from_client(client, rc) if rc.negative?
+      end
+      self
+    end
+    private :set_text
 
     # Runs the block with the C client under the client's lock; raises ClosedError after
     # close. Everything that calls into C on this client or its iterators goes through here.

@@ -55,6 +55,9 @@ module Billtap
   class CanceledError < Error; end
   # ENOMEM.
   class OutOfMemoryError < Error; end
+  # EPLUGIN, and EVERSION from Billtap.load_plugin: a plugin cannot be loaded (no such
+  # file, no entry point, a version mismatch, its provider invalid or its name taken).
+  class PluginError < Error; end
   # EINVAL, EVERSION, ENOTFOUND, ETYPE, EUSAGE: a call the library refused as malformed or
   # out of sequence. From this binding, a bug in it.
   class UsageError < Error; end
@@ -69,7 +72,7 @@ module Billtap
       EPARSE: DataError, EDATA: DataError, ECHECKPOINT: CheckpointError,
       ESETTING: SettingError, EUNKNOWN_SETTING: SettingError, EUNSUPPORTED: UnsupportedError,
       EUNKNOWN_PROVIDER: UnknownProviderError, ECANCELED: CanceledError,
-      ENOMEM: OutOfMemoryError,
+      ENOMEM: OutOfMemoryError, EPLUGIN: PluginError,
       EINVAL: UsageError, EVERSION: UsageError, ENOTFOUND: UsageError, ETYPE: UsageError,
       EUSAGE: UsageError
     }.freeze

@@ -28,7 +28,7 @@ module Billtap
       ESETTING: -6, EUNSUPPORTED: -7, ENETWORK: -8, ETIMEOUT: -9, EAUTH: -10,
       EPERMISSION: -11, ERATELIMIT: -12, EREQUEST: -13, ESERVER: -14, EPARSE: -15,
       EDATA: -16, ECHECKPOINT: -17, ECANCELED: -18, ENOTFOUND: -19, ETYPE: -20,
-      ETRANSPORT: -21, EUSAGE: -22
+      ETRANSPORT: -21, EUSAGE: -22, EPLUGIN: -23
     }.freeze
     STATUS.each { |name, code| const_set(name, code) }
 
