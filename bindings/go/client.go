@@ -8,7 +8,6 @@ import "C"
 import (
 	"fmt"
 	"runtime"
-	"sort"
 	"sync"
 	"unsafe"
 )
@@ -37,6 +36,7 @@ type Client struct {
 	ptr      *C.billtap_client
 	iters    map[*iterState]struct{}
 	provider string
+	info     ProviderInfo // what the provider offered when the client was made
 }
 
 var globalInit struct {
@@ -83,10 +83,17 @@ func Providers() []string {
 }
 
 // NewClient creates a client for the provider registered as provider
-// ("stripe") and applies settings. Keys are applied in sorted order, so the
-// first bad one reported is always the same.
+// ("stripe") and applies settings. Every key and value is first checked
+// against Describe(provider): an unknown key or a value not of its setting's
+// type is a *SettingError, before any client is made. Keys are applied in
+// sorted order, so the first bad one reported is always the same.
 func NewClient(provider string, settings Settings) (*Client, error) {
-	if err := initLibrary(); err != nil {
+	info, err := Describe(provider)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := info.checkAll(settings)
+	if err != nil {
 		return nil, err
 	}
 	cname := C.CString(provider)
@@ -96,15 +103,10 @@ func NewClient(provider string, settings Settings) (*Client, error) {
 		// No client, so no recorded message: say what we know.
 		return nil, &Error{Code: Code(rc), Message: fmt.Sprintf("%q: %s", provider, Code(rc))}
 	}
-	c := &Client{ptr: ptr, iters: map[*iterState]struct{}{}}
+	c := &Client{ptr: ptr, iters: map[*iterState]struct{}{}, info: info}
 	c.provider = C.GoString(C.billtap_client_provider(ptr))
 	runtime.SetFinalizer(c, (*Client).Close)
 
-	keys := make([]string, 0, len(settings))
-	for k := range settings {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	for _, k := range keys {
 		if err := c.Set(k, settings[k]); err != nil {
 			c.Close()
@@ -118,9 +120,13 @@ func NewClient(provider string, settings Settings) (*Client, error) {
 func (c *Client) Provider() string { return c.provider }
 
 // Set changes one setting from its text form. An unknown key fails with
-// ErrUnknownSetting, an invalid value with ErrSetting; messages never hold
-// the value of a secret.
+// ErrUnknownSetting, an invalid value with ErrSetting (a *SettingError when
+// Describe's information already tells); messages never hold the value of a
+// secret.
 func (c *Client) Set(key, value string) error {
+	if err := c.info.check(key, value); err != nil {
+		return err
+	}
 	ck := C.CString(key)
 	defer C.free(unsafe.Pointer(ck))
 	cv := C.CString(value)

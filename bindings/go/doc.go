@@ -48,5 +48,14 @@
 // Failures are *Error values (Code, Message, HTTPStatus, RequestID,
 // ProviderCode), copied from the client right after the failing call. Test
 // them with errors.Is against the Err* sentinels and read details with
-// errors.As.
+// errors.As. Settings that NewClient or Set finds wrong from Describe before
+// calling C come as a *SettingError (Provider, Key, Known), which wraps such
+// an *Error.
+//
+// # Plugins
+//
+// LoadPlugin loads a provider from a shared object and returns its name for
+// NewClient; Describe tells what any registered provider offers (resources,
+// settings with their types, flags and defaults); UnregisterProvider removes
+// one (clients already made keep working).
 package billtap

@@ -29,6 +29,8 @@ fi
 export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 export LD_LIBRARY_PATH=$build/src${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export BILLTAP_SANDBOX=$sandbox
+# The registry suite's test plugins (tests/plugins), for plugins_test.go.
+export BILLTAP_TEST_PLUGINS=$build/tests/plugins
 
 # The uninstalled .pc points at the build and source src/ directories only;
 # the public header lives in the source tree's include/.
