@@ -70,11 +70,7 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 	}
 	billtap_iter *it = sink->iter;
 	billtap_ctx ctx = { it->client, it->resource };
-	static const billtap_record_kind kind_of_resource[] = {
-		0, BILLTAP_RECORD_CUSTOMER, BILLTAP_RECORD_PLAN, BILLTAP_RECORD_SUBSCRIPTION,
-		BILLTAP_RECORD_TRANSACTION
-	};
-	if (rec->kind != kind_of_resource[it->resource]) {
+	if (bt_record_kind(rec) != billtap_resource_kind(it->resource)) {
 		billtap_record_free(rec);
 		return billtap_ctx_error(&ctx, BILLTAP_EDATA,
 		                         "provider pushed a record of the wrong kind");
