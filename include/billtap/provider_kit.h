@@ -108,7 +108,8 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
 
 #define BILLTAP_MAP_VERSION 1
 
-/** Mapper state, on the caller's stack. Members are the kit's: use the functions. */
+/** Mapper state, on the caller's stack. Members are the kit's: use the functions; `rec`
+ *  and `status` may be read (e.g. rec as the parent of nested items). */
 typedef struct billtap_map {
 	unsigned int version;    /**< BILLTAP_MAP_VERSION, set by billtap_map_begin*() */
 	int status;              /**< 0, or the first error */
@@ -185,7 +186,8 @@ BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, con
 BILLTAP_EXTERN(int) billtap_map_set_int(billtap_map *m, billtap_field field, int64_t value);
 
 /** Records an error about `member` ("is not a positive integer") unless one is already
- *  recorded; code is usually BILLTAP_EDATA. Returns the mapper's status. */
+ *  recorded; code is usually BILLTAP_EDATA. With problem NULL it only latches `code`, for
+ *  an error a nested call (an item's mapper) has already recorded. Returns the status. */
 BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *member,
                                      const char *problem);
 

@@ -206,7 +206,7 @@ static int fetch(billtap_iter *it)
 			return rc;
 	}
 
-	billtap_sink sink = { it };
+	billtap_sink sink = { it, &ctx };
 	size_t before = it->q_len;
 	rc = local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)
 	           : p->stream_response(it->stream, &it->req, &it->resp, &sink, &ctx);

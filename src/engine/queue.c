@@ -70,11 +70,7 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 	}
 	billtap_iter *it = sink->iter;
 	billtap_ctx ctx = { it->client, it->resource };
-	static const billtap_record_kind kind_of_resource[] = {
-		0, BILLTAP_RECORD_CUSTOMER, BILLTAP_RECORD_PLAN, BILLTAP_RECORD_SUBSCRIPTION,
-		BILLTAP_RECORD_TRANSACTION
-	};
-	if (rec->kind != kind_of_resource[it->resource]) {
+	if (bt_record_kind(rec) != billtap_resource_kind(it->resource)) {
 		billtap_record_free(rec);
 		return billtap_ctx_error(&ctx, BILLTAP_EDATA,
 		                         "provider pushed a record of the wrong kind");
@@ -95,16 +91,22 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token)
 {
-	if (!sink || !token)
+	if (!sink)
 		return BILLTAP_EINVAL;
+	if (!token)
+		return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, "billtap_sink_mark: token is NULL");
 	for (const char *p = token; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			return BILLTAP_EINVAL; /* tokens travel inside checkpoints: printable only */
+			/* tokens travel inside checkpoints: printable only */
+			return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL,
+			                         "billtap_sink_mark: a resume token must be printable ASCII");
 	char *copy = strdup(token);
 	if (!copy)
-		return BILLTAP_ENOMEM;
+		return billtap_ctx_error(sink->ctx, BILLTAP_ENOMEM, NULL);
 	int rc = bt_queue_push(sink->iter, NULL, copy);
-	if (rc < 0)
+	if (rc < 0) {
 		free(copy);
-	return rc;
+		return billtap_ctx_error(sink->ctx, rc, NULL);
+	}
+	return 0;
 }
