@@ -14,6 +14,7 @@ void cli_output_init(cli_output *o, int csv)
 void cli_output_free(cli_output *o)
 {
 	free(o->buf);
+	free(o->fields);
 	memset(o, 0, sizeof *o);
 }
 
@@ -52,14 +53,29 @@ static int put_csv_text(cli_output *o, const char *s)
 	return put(o, "\"", 1);
 }
 
+/* The columns: the kind's fields as the library lists them (however many), once. */
+static int load_fields(cli_output *o, billtap_record_kind kind)
+{
+	if (o->fields)
+		return 0;
+	int n = billtap_record_kind_fields(NULL, 0, kind);
+	if (n < 0)
+		return -1;
+	o->fields = calloc((size_t)n + 1, sizeof *o->fields);
+	if (!o->fields)
+		return -1;
+	o->field_count = (size_t)billtap_record_kind_fields(o->fields, (size_t)n, kind);
+	return 0;
+}
+
 static int csv_header(cli_output *o, const billtap_record *rec)
 {
-	billtap_field fields[64];
-	int n = billtap_record_kind_fields(fields, 64, billtap_record_kind_of(rec));
-	for (int i = 0; i < n; i++)
-		if ((i && put(o, ",", 1) < 0) || puts_(o, billtap_field_name(fields[i])) < 0)
+	for (size_t i = 0; i < o->field_count; i++)
+		if ((i && put(o, ",", 1) < 0) || puts_(o, billtap_field_name(o->fields[i])) < 0)
 			return -1;
-	if (billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION && puts_(o, ",items") < 0)
+	const char *member;
+	if (billtap_record_kind_nested(&member, billtap_record_kind_of(rec)) &&
+	    (put(o, ",", 1) < 0 || puts_(o, member) < 0))
 		return -1;
 	return put(o, "\n", 1);
 }
@@ -87,7 +103,8 @@ static int csv_value(cli_output *o, const billtap_record *rec, billtap_field f)
 	}
 }
 
-/* Subscription items go in one cell as a JSON array: CSV has no nesting. */
+/* Nested records (subscription items, invoice lines) go in one cell as a JSON array of
+ * their normalized JSON: CSV has no nesting. */
 static int csv_items(cli_output *o, const billtap_record *rec)
 {
 	size_t n = billtap_record_item_count(rec);
@@ -144,17 +161,17 @@ static int record_into(cli_output *o, const billtap_record *rec)
 			return -1;
 		return 0;
 	}
+	if (load_fields(o, billtap_record_kind_of(rec)) < 0)
+		return -1;
 	if (!o->header_done) {
 		if (csv_header(o, rec) < 0)
 			return -1;
 		o->header_done = 1;
 	}
-	billtap_field fields[64];
-	int n = billtap_record_kind_fields(fields, 64, billtap_record_kind_of(rec));
-	for (int i = 0; i < n; i++)
-		if ((i && put(o, ",", 1) < 0) || csv_value(o, rec, fields[i]) < 0)
+	for (size_t i = 0; i < o->field_count; i++)
+		if ((i && put(o, ",", 1) < 0) || csv_value(o, rec, o->fields[i]) < 0)
 			return -1;
-	if (billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION &&
+	if (billtap_record_kind_nested(NULL, billtap_record_kind_of(rec)) &&
 	    (put(o, ",", 1) < 0 || csv_items(o, rec) < 0))
 		return -1;
 	return put(o, "\n", 1);

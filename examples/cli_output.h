@@ -8,6 +8,8 @@
 typedef struct cli_output {
 	int csv;
 	int header_done;
+	billtap_field *fields; /* the CSV columns, from the first record's kind */
+	size_t field_count;
 	char *buf;
 	size_t len, cap;
 } cli_output;
