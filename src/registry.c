@@ -73,7 +73,9 @@ static int default_fits(const billtap_setting_def *d)
 		char *end;
 		errno = 0;
 		long long n = strtoll(v, &end, 10);
-		return *v && !*end && errno == 0 && n >= d->min && n <= d->max;
+		/* As strict as the client's check: no blanks, no '+'. */
+		return (*v == '-' || (*v >= '0' && *v <= '9')) && !*end && errno == 0 &&
+		       n >= d->min && n <= d->max;
 	}
 	if (d->flags & BILLTAP_SETTING_BOOL)
 		return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");

@@ -275,6 +275,10 @@ START_TEST(register_refuses_settings_a_host_could_not_use)
 		BILLTAP_SETTING("key", BILLTAP_SETTING_INT, "ten", 1, 10, "not a number"),
 		BILLTAP_SETTINGS_END,
 	};
+	static const billtap_setting_def signed_default[] = {
+		BILLTAP_SETTING("key", BILLTAP_SETTING_INT, "+5", 1, 10, "a '+' the client refuses"),
+		BILLTAP_SETTINGS_END,
+	};
 	static const billtap_setting_def bool_default[] = {
 		BILLTAP_SETTING("key", BILLTAP_SETTING_BOOL, "yes", 0, 0, "not a bool word"),
 		BILLTAP_SETTINGS_END,
@@ -293,7 +297,7 @@ START_TEST(register_refuses_settings_a_host_could_not_use)
 	};
 	static const billtap_setting_def *const invalid[] = {
 		twice, engine_name, engine_flag, unknown_flag, two_types, bounds, int_default,
-		bool_default, bad_name,
+		signed_default, bool_default, bad_name,
 	};
 	destroyed = 0;
 	for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
