@@ -115,6 +115,31 @@ static void collect(char *out, size_t cap, billtap_iter *it, size_t max)
 static const char *all_five = "c1/L c1/1700000001,c2/L c2/1700000002,c3/L c3/1700000003,"
                               "c4/L c4/1700000004,c5/L c5/1700000005,";
 
+static void queue_five(void)
+{
+	fake_add(&ft, 200, NULL, page_c1);
+	fake_add(&ft, 200, NULL, page_c3);
+	fake_add(&ft, 200, NULL, page_c5);
+}
+
+static void expect_five(billtap_iter *it)
+{
+	char got[512];
+	collect(got, sizeof got, it, 0);
+	ck_assert_str_eq(got, all_five);
+}
+
+/* The five customers through a new iterator on c (a plugin labelled "L"). */
+static void extract_five(billtap_client *c)
+{
+	queue_five();
+	billtap_iter *it;
+	ck_assert_msg(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL) == 0, "%s",
+	              billtap_client_error_message(c));
+	expect_five(it);
+	billtap_iter_free(it);
+}
+
 static void setup(void)
 {
 	memset(&ft, 0, sizeof ft);
@@ -348,23 +373,15 @@ START_TEST(load_registers_and_extracts_with_its_payload)
 	ck_assert(registered("testplug"));
 	ck_assert(is_loaded("ok"));
 
-	fake_add(&ft, 200, NULL, page_c1);
-	fake_add(&ft, 200, NULL, page_c3);
-	fake_add(&ft, 200, NULL, page_c5);
 	billtap_client *c = testplug_client(name);
 	ck_assert_str_eq(billtap_client_provider(c), "testplug");
-	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
-	char got[512];
-	collect(got, sizeof got, it, 0);
-	ck_assert_str_eq(got, all_five);
+	extract_five(c);
 	ck_assert_str_eq(ft.urls[0], "https://api.testplug.invalid/customers?limit=2");
 	ck_assert_str_eq(ft.urls[1], "https://api.testplug.invalid/customers?limit=2&after=c2");
 	ck_assert_str_eq(fake_header(&ft, 1, "Authorization"), "Bearer tp_secret");
 	/* Every callback got the payload the entry point handed over, and nothing else. */
 	ck_assert_int_ge(probe.payload_seen, 7); /* stream_new, 4 requests, 3 responses */
 	ck_assert_int_eq(probe.payload_wrong, 0);
-	billtap_iter_free(it);
 	billtap_client_free(c);
 
 	ck_assert_int_eq(probe.destroyed, 0);
@@ -607,16 +624,8 @@ START_TEST(unregister_while_a_client_is_alive)
 	/* ...while the client made before keeps working, payload and all. */
 	ck_assert_int_eq(probe.destroyed, 0);
 	ck_assert(is_loaded("ok"));
-	fake_add(&ft, 200, NULL, page_c1);
-	fake_add(&ft, 200, NULL, page_c3);
-	fake_add(&ft, 200, NULL, page_c5);
-	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
-	char got[512];
-	collect(got, sizeof got, it, 0);
-	ck_assert_str_eq(got, all_five);
+	extract_five(c);
 	ck_assert_int_eq(probe.payload_wrong, 0);
-	billtap_iter_free(it);
 	ck_assert_int_eq(probe.destroyed, 0);
 	ck_assert(is_loaded("ok"));
 
@@ -631,17 +640,13 @@ START_TEST(an_iterator_outliving_its_client_holds_the_plugin)
 	test_plugin_probe probe;
 	probe_init(&probe, "L");
 	ck_assert_msg(load(NULL, "ok", &probe) == 0, "%s", error);
-	fake_add(&ft, 200, NULL, page_c1);
-	fake_add(&ft, 200, NULL, page_c3);
-	fake_add(&ft, 200, NULL, page_c5);
+	queue_five();
 	billtap_client *c = testplug_client("testplug");
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
 	billtap_client_free(c);
 	ck_assert_int_eq(billtap_provider_unregister("testplug"), 0);
-	char got[512];
-	collect(got, sizeof got, it, 0);
-	ck_assert_str_eq(got, all_five);
+	expect_five(it);
 	ck_assert_int_eq(probe.destroyed, 0);
 	ck_assert(is_loaded("ok"));
 	billtap_iter_free(it); /* the stream's free is plugin code: it ran before the unload */
@@ -663,18 +668,10 @@ START_TEST(reload_after_unregister)
 	const char *name;
 	ck_assert_msg(load(&name, "ok", &again) == 0, "%s", error);
 	ck_assert_str_eq(name, "testplug");
-	fake_add(&ft, 200, NULL, page_c1);
-	fake_add(&ft, 200, NULL, page_c3);
-	fake_add(&ft, 200, NULL, page_c5);
 	billtap_client *c = testplug_client("testplug");
-	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
-	char got[512];
-	collect(got, sizeof got, it, 0);
-	ck_assert_str_eq(got, all_five);
+	extract_five(c);
 	ck_assert_int_gt(again.payload_seen, 0);
 	ck_assert_int_eq(again.payload_wrong, 0);
-	billtap_iter_free(it);
 	billtap_client_free(c);
 	ck_assert_int_eq(billtap_provider_unregister("testplug"), 0);
 	ck_assert_int_eq(probe.destroyed, 1);

@@ -1,6 +1,19 @@
 # frozen_string_literal: true
 
 module Billtap
+  # Equality of value objects by their #to_h.
+  # @api private
+  module ValueEquality
+    def ==(other)
+      other.instance_of?(self.class) && to_h == other.to_h
+    end
+    alias eql? ==
+
+    def hash
+      to_h.hash
+    end
+  end
+
   # What a registered provider offers, from billtap_provider_describe and
   # billtap_provider_setting (see Billtap.describe). Frozen.
   class ProviderInfo
@@ -8,6 +21,8 @@ module Billtap
     # :engine (the engine's settings, the same for every provider); default: its text or
     # nil; min/max: the bounds of an :int setting, else nil; description: one line or nil.
     class Setting
+      include ValueEquality
+
       attr_reader :name, :type, :flags, :default, :min, :max, :description
 
       def initialize(name:, type:, flags:, default:, min:, max:, description:)
@@ -38,19 +53,12 @@ module Billtap
           description: description }
       end
 
-      def ==(other)
-        other.is_a?(Setting) && to_h == other.to_h
-      end
-      alias eql? ==
-
-      def hash
-        to_h.hash
-      end
-
       def inspect
         "#<#{self.class} #{name} #{type}#{" #{min}..#{max}" if type == :int}#{" #{flags.join(',')}" unless flags.empty?}>"
       end
     end
+
+    include ValueEquality
 
     # name: the registered name; display_name: "Stripe"; resources: what it lists
     # ([:customers, ...]); since_resources: those that honour `since`; settings: the
@@ -80,15 +88,6 @@ module Billtap
     def to_h
       { name: name, display_name: display_name, resources: resources,
         since_resources: since_resources, settings: settings.map(&:to_h) }
-    end
-
-    def ==(other)
-      other.is_a?(ProviderInfo) && to_h == other.to_h
-    end
-    alias eql? ==
-
-    def hash
-      to_h.hash
     end
 
     def inspect
