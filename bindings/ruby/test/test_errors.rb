@@ -126,7 +126,7 @@ class TestErrors < Minitest::Test
 
   def test_unknown_resource
     sandbox.client do |client|
-      assert_raises(ArgumentError) { client.list(:invoices) }
+      assert_raises(ArgumentError) { client.list(:refunds) }
       assert_raises(ArgumentError) { client.iterator("nope") }
     end
   end
