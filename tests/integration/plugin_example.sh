@@ -3,11 +3,10 @@
 # it builds with pkg-config from the install alone, then the plugin is loaded and its fake
 # server's data extracted from C (the example's host program), the CLI, Ruby and Go, each
 # compared with the fake server's truth, whole and resumed from a checkpoint mid-way.
-# Usage: plugin_example.sh STAGE BUILD_DIR
-#   STAGE: a DESTDIR the build was installed into; BUILD_DIR: the billtap build (its Go
-#   cache is reused).
+# Usage: plugin_example.sh STAGE
+#   STAGE: a DESTDIR the billtap build was installed into.
 set -uo pipefail
-stage=$(cd "$1" && pwd) build=$(cd "$2" && pwd)
+stage=$(cd "$1" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 example=$root/examples/plugin
 work=$(mktemp -d)
@@ -125,10 +124,12 @@ rb --resume "$work/rb.cp" > "$work/rb.2" 2>&1
 cat "$work/rb.1" "$work/rb.2" > "$work/rb.resumed"
 same "Ruby: customers stopped after $stop and resumed equal the truth" "$work/rb.resumed" customers
 
-# 6. Go, built against the install through pkg-config.
+# 6. Go, built against the install through pkg-config. A fresh build cache: Go does not
+#    key the cgo package on PKG_CONFIG_SYSROOT_DIR, so a shared cache would link against an
+#    earlier (deleted) stage.
 if (cd "$example/hosts/go" && GOFLAGS=-mod=mod GOPROXY=off GOENV=off GOTOOLCHAIN=local \
-      GOCACHE=$build/go/cache GOPATH=$build/go/path GOMODCACHE=$build/go/path/pkg/mod \
-      CGO_ENABLED=1 go build -o "$work/go-extract" .) > "$work/go-build.log" 2>&1; then
+      GOCACHE=$work/go-cache GOPATH=$work/go-path CGO_ENABLED=1 \
+      go build -o "$work/go-extract" .) > "$work/go-build.log" 2>&1; then
   gox() { LD_LIBRARY_PATH=$libdir "$work/go-extract" "$@" "$plugin" customers api_key=$key \
     base_url="$url" page_size=7; }
   gox > "$work/go" 2>&1
