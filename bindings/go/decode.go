@@ -149,6 +149,17 @@ func decode(rec *C.billtap_record) (Record, error) {
 	return out, nil
 }
 
+// decodeGeneric copies a borrowed record into a GenericRecord, whatever its
+// kind.
+func decodeGeneric(rec *C.billtap_record) (Record, error) {
+	r := &fieldReader{rec: rec}
+	g := r.generic()
+	if r.err != nil {
+		return nil, r.err
+	}
+	return g, nil
+}
+
 // nested reads each nested record (subscription items, invoice lines) with
 // a reader of its own, keeping the first error.
 func (r *fieldReader) nested(each func(*fieldReader)) {
@@ -358,8 +369,10 @@ type recordViews struct {
 func views(rec *C.billtap_record) recordViews {
 	var v recordViews
 	v.Typed, v.Err = decode(rec)
-	r := &fieldReader{rec: rec}
-	v.Generic, v.GenericErr = r.generic(), r.err
+	var g Record
+	if g, v.GenericErr = decodeGeneric(rec); v.GenericErr == nil {
+		v.Generic = g.(GenericRecord)
+	}
 	var n C.size_t
 	if p := C.billtap_record_json(rec, &n); p != nil {
 		v.CJSON = C.GoBytes(unsafe.Pointer(p), C.int(n))

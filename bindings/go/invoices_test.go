@@ -195,3 +195,39 @@ func TestInvoicesWrongKey(t *testing.T) {
 		t.Fatalf("err = %v", it.Err())
 	}
 }
+
+// ListOptions.Generic: every record as a GenericRecord, equal to the typed one.
+func TestGenericListing(t *testing.T) {
+	f := startFakeStripe(t)
+	c := fakeClient(t, f, nil)
+	ctx := withTimeout(t, time.Minute)
+	typed := readInvoices(t, c.Invoices(ctx, nil))
+	it := c.Invoices(ctx, &billtap.ListOptions{Generic: true})
+	defer it.Close()
+	i := 0
+	for ; it.Next(); i++ {
+		g, ok := it.Record().(billtap.GenericRecord)
+		if !ok {
+			t.Fatalf("Record() is a %T", it.Record())
+		}
+		if it.Invoice().ID != "" {
+			t.Error("the typed accessor of a generic listing is not the zero value")
+		}
+		if same, err := sameJSON(g.JSON(), typed[i].JSON()); err != nil || !same {
+			t.Errorf("generic %s\ntyped   %s", g.JSON(), typed[i].JSON())
+		}
+		if g.Kind != "invoice" || g.RecordKind() != billtap.KindInvoice || g.NestedMember != "lines" ||
+			g.Fields["id"] != typed[i].ID || g.Fields["tax"] != typed[i].Tax ||
+			g.Fields["created_at"] != typed[i].CreatedAt || len(g.Nested) != len(typed[i].Lines) {
+			t.Errorf("generic record %+v", g)
+		}
+		for j, l := range g.Nested {
+			if l.Fields["id"] != *typed[i].Lines[j].ID || l.Fields["proration"] != typed[i].Lines[j].Proration {
+				t.Errorf("generic line %+v", l)
+			}
+		}
+	}
+	if err := it.Err(); err != nil || i != len(typed) {
+		t.Fatalf("%d generic records, %d typed (%v)", i, len(typed), err)
+	}
+}

@@ -42,6 +42,10 @@ type ListOptions struct {
 	// same provider and resource returned (see Iterator.Checkpoint). It
 	// carries that iterator's Since: give the same Since or none.
 	Checkpoint string
+	// Generic makes Record return every record as a GenericRecord, with every
+	// field the loaded library has, also fields added to a kind after this
+	// binding was written (the typed accessors then return zero values).
+	Generic bool
 }
 
 // Stats count the work an iterator has done.
@@ -127,6 +131,7 @@ type Iterator struct {
 	err      error
 	done     bool
 	opened   bool // Iterate got a C iterator
+	generic  bool // ListOptions.Generic
 	// inspect, when set (by the tests only), sees every record Next returns
 	// as each decoding and the C library's own JSON.
 	inspect func(recordViews)
@@ -142,6 +147,7 @@ func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *
 		ctx = context.Background()
 	}
 	it := &Iterator{s: &iterState{client: c}, ctx: ctx, resource: res}
+	it.generic = opts != nil && opts.Generic
 
 	var o C.billtap_iter_options
 	C.billtap_iter_options_init(&o, C.BILLTAP_ITER_OPTIONS_VERSION)
@@ -212,6 +218,8 @@ func (it *Iterator) Next() bool {
 	var err error
 	if k := Kind(C.billtap_record_kind_of(rec)); k != it.resource.Kind() {
 		err = &Error{Code: CodeType, Message: fmt.Sprintf("got a %s", k)}
+	} else if it.generic {
+		r, err = decodeGeneric(rec)
 	} else if r, err = decode(rec); err == nil && it.inspect != nil {
 		it.inspect(views(rec))
 	}
