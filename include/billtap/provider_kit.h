@@ -109,7 +109,8 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
 #define BILLTAP_MAP_VERSION 1
 
 /** Mapper state, on the caller's stack. Members are the kit's: use the functions; `rec`
- *  and `status` may be read (e.g. rec as the parent of nested items). */
+ *  and `status` may be read (e.g. rec as the parent of nested items). Its size is fixed:
+ *  later versions use the reserved space, never a larger struct. */
 typedef struct billtap_map {
 	unsigned int version;    /**< BILLTAP_MAP_VERSION, set by billtap_map_begin*() */
 	int status;              /**< 0, or the first error */
@@ -120,6 +121,7 @@ typedef struct billtap_map {
 	int owns_rec;            /**< 1 for a top-level record, 0 for a nested one */
 	const char *what;        /**< "charge": names the object in messages */
 	char id[128];            /**< its id, for messages */
+	void *reserved[4];       /**< for later versions; zeroed by billtap_map_begin*() */
 } billtap_map;
 
 /**
