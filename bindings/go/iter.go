@@ -139,9 +139,9 @@ type Iterator struct {
 
 // Iterate lists a resource; Customers, Plans, Subscriptions, Transactions
 // and Invoices are its typed forms. A resource of a newer library (see
-// Resources) lists GenericRecord values. It makes no request: errors (a bad checkpoint, a
-// missing api_key) surface as Next returning false and Err. ctx bounds the
-// whole iteration. opts may be nil.
+// Resources) lists GenericRecord values. It makes no request: errors (a bad
+// checkpoint, a missing api_key) surface as Next returning false and Err.
+// ctx bounds the whole iteration. opts may be nil.
 func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *Iterator {
 	if ctx == nil {
 		ctx = context.Background()

@@ -221,8 +221,8 @@ module Billtap
 
       # A type newer than this gem (:unknown) is tried as a string, then as an integer.
       def value(record, field)
-        rc, value = field.type == :string || field.type == :unknown ? string(record, field) : [Native::ETYPE, nil]
-        rc, value = integer(record, field) if rc == Native::ETYPE && field.type != :string
+        rc, value = %i[string unknown].include?(field.type) ? string(record, field) : integer(record, field)
+        rc, value = integer(record, field) if field.type == :unknown && rc == Native::ETYPE
         return value if rc.zero?
         return nil if rc == Native::ENOTFOUND && field.nullable?
 
