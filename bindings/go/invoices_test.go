@@ -17,16 +17,7 @@ import (
 
 func fakeClient(t *testing.T, f *fakeStripe, extra billtap.Settings) *billtap.Client {
 	t.Helper()
-	s := billtap.Settings{"api_key": fakeKey, "base_url": f.URL}
-	for k, v := range extra {
-		s[k] = v
-	}
-	c, err := billtap.NewClient("stripe", s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return stripeClient(t, fakeKey, f.URL, extra)
 }
 
 func readInvoices(t *testing.T, it *billtap.InvoiceIterator) []billtap.Invoice {

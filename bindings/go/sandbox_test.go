@@ -137,7 +137,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // client opens a client on the sandbox; extra settings override the defaults.
 func (sb *sandbox) client(t testing.TB, extra billtap.Settings) *billtap.Client {
 	t.Helper()
-	s := billtap.Settings{"api_key": sandboxKey, "base_url": sb.URL}
+	return stripeClient(t, sandboxKey, sb.URL, extra)
+}
+
+// stripeClient opens a Stripe client on a local server, closed when the test
+// ends; extra settings override key and url.
+func stripeClient(t testing.TB, key, url string, extra billtap.Settings) *billtap.Client {
+	t.Helper()
+	s := billtap.Settings{"api_key": key, "base_url": url}
 	for k, v := range extra {
 		s[k] = v
 	}
