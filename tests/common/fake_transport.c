@@ -70,6 +70,7 @@ static int fake_perform(billtap_response *resp, const billtap_request *req,
 	}
 	const fake_step *s = &f->steps[f->next++];
 	if (s->status < 0) {
+		atomic_store(&f->blocking, 1);
 		while (!billtap_transfer_canceled(opts)) {
 			struct timespec ts = { 0, 1000000L };
 			nanosleep(&ts, NULL);

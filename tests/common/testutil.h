@@ -4,6 +4,7 @@
 
 #include <billtap/provider.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* 1 when the two JSON texts are equal as JSON values (object member order ignored,
@@ -38,6 +39,7 @@ typedef struct fake_transport {
 	long timeout_ms, connect_timeout_ms;
 	char *user_agent, *ca_file, *ca_path;
 	int saw_cancel; /* a blocking step saw billtap_transfer_canceled() */
+	atomic_int blocking; /* a blocking step is waiting for the cancel */
 } fake_transport;
 
 extern const billtap_transport fake_transport_vtable;
