@@ -64,6 +64,7 @@ typedef struct bt_entry {
 
 struct billtap_sink {
 	struct billtap_iter *iter;
+	struct billtap_ctx *ctx; /* the call's context: sink errors are recorded through it */
 };
 
 struct billtap_ctx {

@@ -268,7 +268,7 @@ static int deliver(billtap_iter *it)
 		bt_flights_rewind(it);
 		return code;
 	}
-	billtap_sink sink = { it };
+	billtap_sink sink = { it, &ctx };
 	size_t before = it->q_len;
 	uint64_t serial = c->err_serial;
 	int rc = f->local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)

@@ -70,33 +70,27 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 		return BILLTAP_EINVAL; /* no client to record it on: the engine names the slot */
 	}
 	billtap_iter *it = sink->iter;
-	billtap_ctx ctx = { it->client, it->resource, NULL };
 	if (!rec)
-		return billtap_ctx_error(&ctx, BILLTAP_EINVAL, "provider pushed a NULL record");
-	static const billtap_record_kind kind_of_resource[] = {
-		0, BILLTAP_RECORD_CUSTOMER, BILLTAP_RECORD_PLAN, BILLTAP_RECORD_SUBSCRIPTION,
-		BILLTAP_RECORD_TRANSACTION, BILLTAP_RECORD_INVOICE
-	};
-	size_t r = (size_t)it->resource;
-	if (r >= sizeof kind_of_resource / sizeof *kind_of_resource ||
-	    rec->kind != kind_of_resource[r]) {
+		return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, "provider pushed a NULL record");
+	billtap_record_kind want = billtap_resource_kind(it->resource);
+	if (bt_record_kind(rec) != want) {
 		char msg[160];
-		const char *kind = billtap_record_kind_name(rec->kind);
+		const char *kind = billtap_record_kind_name(bt_record_kind(rec));
 		snprintf(msg, sizeof msg, "provider pushed a %s record into a stream of %s",
 		         kind ? kind : "(unknown kind)", billtap_resource_name(it->resource));
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, BILLTAP_EDATA, msg);
+		return billtap_ctx_error(sink->ctx, BILLTAP_EDATA, msg);
 	}
 	char msg[512];
 	int rc = bt_record_validate(rec, msg, sizeof msg);
 	if (rc < 0) {
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, rc, msg);
+		return billtap_ctx_error(sink->ctx, rc, msg);
 	}
 	rc = bt_queue_push(it, rec, NULL);
 	if (rc < 0) {
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, rc, "out of memory queueing a record");
+		return billtap_ctx_error(sink->ctx, rc, "out of memory queueing a record");
 	}
 	return 0;
 }
@@ -105,25 +99,24 @@ BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token)
 {
 	if (!sink)
 		return BILLTAP_EINVAL; /* no client to record it on: the engine names the slot */
-	billtap_iter *it = sink->iter;
-	billtap_ctx ctx = { it->client, it->resource, NULL };
 	if (!token)
-		return billtap_ctx_error(&ctx, BILLTAP_EINVAL, "provider marked a NULL token");
+		return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, "billtap_sink_mark: token is NULL");
 	for (const char *p = token; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) {
 			/* Tokens travel inside checkpoints: printable ASCII only. The token itself
 			 * is not quoted: it may hold anything. */
 			char msg[128];
 			snprintf(msg, sizeof msg,
-			         "provider marked a token with a non-printable byte 0x%02x at offset %zu",
+			         "billtap_sink_mark: a resume token must be printable ASCII (byte 0x%02x "
+			         "at offset %zu)",
 			         (unsigned char)*p, (size_t)(p - token));
-			return billtap_ctx_error(&ctx, BILLTAP_EINVAL, msg);
+			return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, msg);
 		}
 	char *copy = strdup(token);
-	int rc = copy ? bt_queue_push(it, NULL, copy) : BILLTAP_ENOMEM;
+	int rc = copy ? bt_queue_push(sink->iter, NULL, copy) : BILLTAP_ENOMEM;
 	if (rc < 0) {
 		free(copy);
-		return billtap_ctx_error(&ctx, rc, "out of memory queueing a resume mark");
+		return billtap_ctx_error(sink->ctx, rc, "out of memory queueing a resume mark");
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@ Suite *inflight_suite(void);
 Suite *protocol_suite(void);
 Suite *curl_suite(void);
 Suite *json_suite(void);
+Suite *kit_suite(void);
 
 int main(void)
 {
@@ -22,6 +23,7 @@ int main(void)
 	srunner_add_suite(sr, inflight_suite());
 	srunner_add_suite(sr, protocol_suite());
 	srunner_add_suite(sr, curl_suite());
+	srunner_add_suite(sr, kit_suite());
 	for (size_t i = 0; provider_unit_suites[i]; i++)
 		srunner_add_suite(sr, provider_unit_suites[i]());
 	srunner_set_tap(sr, "-");

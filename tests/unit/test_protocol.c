@@ -198,7 +198,8 @@ START_TEST(sink_records_its_own_errors)
 		const char *message;
 	} cases[] = {
 		{ &bug.bad_mark, BILLTAP_EINVAL,
-		  "buggy: customers: provider marked a token with a non-printable byte 0x09 at offset 3" },
+		  "buggy: customers: billtap_sink_mark: a resume token must be printable ASCII (byte "
+		  "0x09 at offset 3)" },
 		{ &bug.null_push, BILLTAP_EINVAL, "buggy: customers: provider pushed a NULL record" },
 		{ &bug.wrong_kind, BILLTAP_EDATA,
 		  "buggy: customers: provider pushed a plan record into a stream of customers" },

@@ -163,7 +163,7 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 		}
 	}
 	if (!message[0])
-		pv_body_excerpt(message, sizeof message, resp);
+		billtap_response_excerpt(message, sizeof message, resp);
 	int rc = status == 200 ? BILLTAP_EDATA : billtap_http_status_error(status);
 	return billtap_ctx_http_error(ctx, rc, req, resp, request_id, code[0] ? code : NULL,
 	                              message);
@@ -303,20 +303,19 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->resource = params->resource;
 	s->session = session;
-	s->base_url = pv_setting_dup(ctx, "base_url");
-	s->client_id = pv_setting_dup(ctx, "client_id");
-	s->client_secret = pv_setting_dup(ctx, "client_secret");
 	s->page = s->plans_first_page = 1;
 	int64_t lag = 10800, start = 0;
-	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");
-	if (rc == 0)
-		rc = billtap_ctx_setting_int(&lag, ctx, "lag_seconds");
-	if (rc < 0 || !s->base_url || !s->client_id || !s->client_secret ||
-	    billtap_json_new(&s->doc) < 0) {
-		stream_free(s);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	if ((rc = search_start(&start, params, ctx)) < 0 ||
+	int rc;
+	/* Required settings were checked by the engine: NULL here means out of memory. */
+	(void)((rc = billtap_ctx_setting_dup(&s->base_url, ctx, "base_url")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->client_id, ctx, "client_id")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->client_secret, ctx, "client_secret")) < 0 ||
+	       (rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size")) < 0 ||
+	       (rc = billtap_ctx_setting_int(&lag, ctx, "lag_seconds")) < 0);
+	if (rc == 0 && (billtap_json_new(&s->doc) < 0 || !s->base_url || !s->client_id ||
+	                !s->client_secret))
+		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc < 0 || (rc = search_start(&start, params, ctx)) < 0 ||
 	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
 	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {
 		stream_free(s);

@@ -6,8 +6,8 @@
 #ifndef BILLTAP_PROVIDERS_PAYPAL_H
 #define BILLTAP_PROVIDERS_PAYPAL_H
 
-#include "billtap/provider.h"
-#include "providers/common.h"
+#include <billtap/provider_kit.h>
+
 #include "paypal_map.h"
 
 /* Transaction search answers at most 31 days per request and keeps three years. */
@@ -142,9 +142,6 @@ int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
                   billtap_ctx *ctx);
 int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,
                         billtap_json_ref sub, billtap_ctx *ctx);
-/* A time member (RFC 3339 or PayPal's +0000 form): 0, BILLTAP_ENOTFOUND (null/absent),
- * BILLTAP_EDATA. */
-int pp_time(int64_t *out, const billtap_json *doc, billtap_json_ref ref);
 /* A decoded copy of a string member, or NULL when absent/null/empty (or out of memory:
  * *oom set). */
 char *pp_strdup(const billtap_json *doc, billtap_json_ref ref, int *oom);

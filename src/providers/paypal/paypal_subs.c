@@ -177,7 +177,7 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
 	int64_t at;
 	billtap_json_ref tinfo = billtap_json_get(doc, row, "transaction_info");
-	if (pp_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
+	if (billtap_json_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a valid transaction_initiation_date");
 	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
@@ -198,7 +198,7 @@ static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 	if (!p)
 		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
 	int64_t at;
-	if (pp_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
+	if (billtap_json_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a valid create_time");
 	billtap_json_ref address = billtap_json_get(doc, billtap_json_get(doc, who, "shipping_address"),
 	                                            "address");
@@ -253,7 +253,7 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
 		return rc;
-	if ((rc = pv_push_marked(sink, rec, "s", ctx)) < 0)
+	if ((rc = billtap_sink_push_marked(sink, rec, "s")) < 0)
 		return rc;
 	s->sub_next++;
 	return 0;
@@ -375,7 +375,7 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
 			return billtap_ctx_error(ctx, rc, msg);
 		}
-		if ((rc = pv_push_marked(sink, rec, "c", ctx)) < 0)
+		if ((rc = billtap_sink_push_marked(sink, rec, "c")) < 0)
 			return rc;
 	}
 	s->emit_next = next;
