@@ -68,7 +68,7 @@ typedef struct fake_answer {
 	int error;               /* a transport failure (BILLTAP_ENETWORK, ...), or 0 */
 	int status;
 	const char *headers;     /* "Name: value\n..." or NULL */
-	char body[1024];
+	char body[8192];
 	int hold;                /* waits it sits out before finishing (a slow answer);
 	                          * -1: it never finishes, only an abort ends it */
 } fake_answer;
