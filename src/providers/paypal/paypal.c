@@ -102,6 +102,13 @@ static int token_response(pp_stream *s, const billtap_request *req, const billta
 
 /* ---- helpers shared by the stream parts ---- */
 
+void pp_rewind(pp_stream *s)
+{
+	s->in_flight = 0;
+	s->plan_asked = s->plan_head;
+	s->sub_asked = s->sub_next;
+}
+
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag)
 {
 	int rc = billtap_request_set_url(req, s->base_url, path);
@@ -341,20 +348,16 @@ static int after_search(pp_stream *s, billtap_ctx *ctx)
 	return pp_subscriptions_start(s, ctx);
 }
 
-static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+/* The next request of the phase: several at once only in the per-id fan-outs (plan
+ * details, subscriptions by id); anything else waits for the answer before it. */
+static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
-	pp_stream *s = p;
-	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
-		int rc = after_search(s, ctx);
-		if (rc < 0)
-			return rc;
-	}
-	if (s->phase == PH_DONE)
-		return BILLTAP_ITEROVER;
-	if (s->phase == PH_EMIT)
-		return BILLTAP_PROVIDER_LOCAL;
-	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
-		return token_request(req, s, ctx);
+	if (s->phase == PH_PLANS && s->plan_asked < s->plan_count)
+		return pp_catalog_request(req, s, ctx);
+	if (s->phase == PH_SUBSCRIPTIONS && !s->need_plan && s->sub_asked < s->sub_total)
+		return pp_subscriptions_request(req, s, ctx);
+	if (s->in_flight)
+		return BILLTAP_PROVIDER_WAIT;
 	switch (s->phase) {
 	case PH_PRODUCTS:
 	case PH_PLANS: return pp_catalog_request(req, s, ctx);
@@ -363,12 +366,34 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	}
 }
 
-static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
-                           billtap_sink *sink, billtap_ctx *ctx)
+static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	pp_stream *s = p;
-	if (!req)
-		return pp_customers_emit(s, sink, ctx);
+	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
+		int rc = after_search(s, ctx);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->phase == PH_DONE || s->phase == PH_EMIT) {
+		/* Only once every answer is in (the engine may ask while some are out). */
+		if (s->in_flight)
+			return BILLTAP_PROVIDER_WAIT;
+		return s->phase == PH_DONE ? BILLTAP_ITEROVER : BILLTAP_PROVIDER_LOCAL;
+	}
+	int rc;
+	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
+		/* A new token once the requests made with the old one are answered. */
+		rc = s->in_flight ? BILLTAP_PROVIDER_WAIT : token_request(req, s, ctx);
+	else
+		rc = next_request(req, s, ctx);
+	if (rc == 0)
+		s->in_flight++;
+	return rc;
+}
+
+static int answer(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                  billtap_sink *sink, billtap_ctx *ctx)
+{
 	if (billtap_request_tag(req) == TAG_TOKEN)
 		return token_response(s, req, resp, ctx);
 	/* A 401 on an API call: the token expired or was revoked early. Fetch a new one and
@@ -391,6 +416,21 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return rc;
 }
 
+static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                           billtap_sink *sink, billtap_ctx *ctx)
+{
+	pp_stream *s = p;
+	if (!req)
+		return pp_customers_emit(s, sink, ctx);
+	s->in_flight--;
+	int rc = answer(s, req, resp, sink, ctx);
+	/* Not advanced: the engine drops this request and those behind it, and the stream
+	 * asks for them again from what it has handled. */
+	if (rc != 0)
+		pp_rewind(s);
+	return rc;
+}
+
 const billtap_provider bt_provider_paypal = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "paypal",
@@ -400,7 +440,7 @@ const billtap_provider bt_provider_paypal = {
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	.flags = 0,
+	.flags = BILLTAP_PROVIDER_CONCURRENT, /* plan details and subscriptions by id */
 	.settings = paypal_settings,
 	.request_id_header = "Paypal-Debug-Id",
 	.session_new = session_new,
