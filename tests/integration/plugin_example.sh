@@ -114,15 +114,17 @@ check "CLI: describe ledgerly names it, its resources and its settings" sh -c "
   grep -qE '^  api_key +string +required,secret +-\$' '$work/describe' &&
   grep -qE '^  page_size +int 1\.\.50 +- +20\$' '$work/describe'"
 
-# 5. Ruby. (Customers: the Ruby and Go records of invoices come with their record readers.)
-rb() { BILLTAP_LIB=$libdir/libbilltap.so.0 ruby -I "$root/bindings/ruby/lib" \
-  "$example/hosts/extract.rb" "$plugin" customers api_key=$key base_url="$url" page_size=7 "$@"; }
-rb > "$work/rb" 2>&1
-same "Ruby: Billtap.load_plugin, customers equal the truth" "$work/rb" customers
-rb --stop-after $stop "$work/rb.cp" > "$work/rb.1" 2>&1
-rb --resume "$work/rb.cp" > "$work/rb.2" 2>&1
-cat "$work/rb.1" "$work/rb.2" > "$work/rb.resumed"
-same "Ruby: customers stopped after $stop and resumed equal the truth" "$work/rb.resumed" customers
+# 5. Ruby.
+rb() { local r=$1; shift; BILLTAP_LIB=$libdir/libbilltap.so.0 ruby -I "$root/bindings/ruby/lib" \
+  "$example/hosts/extract.rb" "$plugin" "$r" api_key=$key base_url="$url" page_size=7 "$@"; }
+for r in customers invoices; do
+  rb "$r" > "$work/rb-$r" 2>&1
+  same "Ruby: Billtap.load_plugin, $r equal the truth" "$work/rb-$r" "$r"
+  rb "$r" --stop-after $stop "$work/rb-$r.cp" > "$work/rb-$r.1" 2>&1
+  rb "$r" --resume "$work/rb-$r.cp" > "$work/rb-$r.2" 2>&1
+  cat "$work/rb-$r.1" "$work/rb-$r.2" > "$work/rb-$r.resumed"
+  same "Ruby: $r stopped after $stop and resumed equal the truth" "$work/rb-$r.resumed" "$r"
+done
 
 # 6. Go, built against the install through pkg-config. A fresh build cache: Go does not
 #    key the cgo package on PKG_CONFIG_SYSROOT_DIR, so a shared cache would link against an
@@ -130,14 +132,16 @@ same "Ruby: customers stopped after $stop and resumed equal the truth" "$work/rb
 if (cd "$example/hosts/go" && GOFLAGS=-mod=mod GOPROXY=off GOENV=off GOTOOLCHAIN=local \
       GOCACHE=$work/go-cache GOPATH=$work/go-path CGO_ENABLED=1 \
       go build -o "$work/go-extract" .) > "$work/go-build.log" 2>&1; then
-  gox() { LD_LIBRARY_PATH=$libdir "$work/go-extract" "$@" "$plugin" customers api_key=$key \
-    base_url="$url" page_size=7; }
-  gox > "$work/go" 2>&1
-  same "Go: billtap.LoadPlugin, customers equal the truth" "$work/go" customers
-  gox -stop-after $stop -checkpoint "$work/go.cp" > "$work/go.1" 2>&1
-  gox -resume "$work/go.cp" > "$work/go.2" 2>&1
-  cat "$work/go.1" "$work/go.2" > "$work/go.resumed"
-  same "Go: customers stopped after $stop and resumed equal the truth" "$work/go.resumed" customers
+  gox() { local r=$1; shift; LD_LIBRARY_PATH=$libdir "$work/go-extract" "$@" "$plugin" "$r" \
+    api_key=$key base_url="$url" page_size=7; }
+  for r in customers invoices; do
+    gox "$r" > "$work/go-$r" 2>&1
+    same "Go: billtap.LoadPlugin, $r equal the truth" "$work/go-$r" "$r"
+    gox "$r" -stop-after $stop -checkpoint "$work/go-$r.cp" > "$work/go-$r.1" 2>&1
+    gox "$r" -resume "$work/go-$r.cp" > "$work/go-$r.2" 2>&1
+    cat "$work/go-$r.1" "$work/go-$r.2" > "$work/go-$r.resumed"
+    same "Go: $r stopped after $stop and resumed equal the truth" "$work/go-$r.resumed" "$r"
+  done
 else
   not_ok "Go: the host builds against the installed billtap" "$(tail -20 "$work/go-build.log")"
 fi
