@@ -44,6 +44,12 @@ void sbj_ktime(sb_json *j, const char *key, int64_t t); /* RFC 3339, 0 writes nu
 void sbj_kempty_obj(sb_json *j, const char *key);
 void sbj_kempty_arr(sb_json *j, const char *key);
 
+/* Members that never change, written in a light syntax (bare keys, single-quoted strings,
+ * no escapes) into the object being written, e.g.
+ *   sbj_lit(j, "livemode: false, metadata: {}, tax_rates: [], type: 'card'");
+ * A malformed literal is a bug and aborts. */
+void sbj_lit(sb_json *j, const char *members);
+
 /* Append s to out as the body of a JSON string (no quotes), sanitising UTF-8. */
 void sbj_escape(sb_buf *out, const char *s, size_t n);
 

@@ -126,6 +126,15 @@ void st_error_invalid_integer(sb_response *r, const char *value, const char *par
     sb_buf_free(&msg);
 }
 
+void st_error_invalid_value(sb_response *r, const char *what, const char *value, const char *param)
+{
+    sb_buf msg;
+    sb_buf_init(&msg);
+    sb_buf_printf(&msg, "%s: %s", what, value);
+    st_error(r, 400, "invalid_request_error", NULL, sb_buf_str(&msg), param);
+    sb_buf_free(&msg);
+}
+
 void st_error_expand(sb_response *r, const char *path, int is_list, int prefixed_would_work)
 {
     sb_buf msg;

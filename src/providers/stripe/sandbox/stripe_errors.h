@@ -16,6 +16,8 @@ void st_error_unrecognized(sb_response *r, const char *method, const char *path)
 void st_error_no_such(sb_response *r, const char *noun, const char *id, const char *param);
 void st_error_unknown_param(sb_response *r, const char *param);
 void st_error_invalid_integer(sb_response *r, const char *value, const char *param);
+/* 400 "WHAT: VALUE" without a code ("Invalid boolean: maybe") */
+void st_error_invalid_value(sb_response *r, const char *what, const char *value, const char *param);
 /* "This property cannot be expanded (X)." with the data.-prefix hint when it applies */
 void st_error_expand(sb_response *r, const char *path, int is_list, int prefixed_would_work);
 /* The body for an injected fault of any status. */
