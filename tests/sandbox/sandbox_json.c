@@ -247,7 +247,7 @@ static const char *lit_members(sb_json *j, const char *p, char end)
 {
     for (p = lit_skip(p); *p && *p != end;) {
         const char *k = p;
-        while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+        while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
             p++;
         if (p == k || *p != ':')
             lit_fail(k);

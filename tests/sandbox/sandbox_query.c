@@ -81,3 +81,22 @@ void sb_params_free(sb_params *p)
     p->items = NULL;
     p->n = 0;
 }
+
+const char *sb_param_get(const sb_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->items[i].key, name) == 0)
+            return p->items[i].value;
+    return NULL;
+}
+
+int sb_parse_range(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !*s || strlen(s) > 12 || strspn(s, "0123456789") != strlen(s))
+        return -1;
+    long long v = strtoll(s, NULL, 10);
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -20,5 +20,9 @@ void sb_params_parse(sb_params *p, const char *query);
 void sb_params_free(sb_params *p);
 /* Decode %XX (invalid escapes stay literal) and optionally '+' to space, in place. */
 void sb_percent_decode(char *s, int plus_is_space);
+/* The value of the first parameter called name, or NULL. */
+const char *sb_param_get(const sb_params *p, const char *name);
+/* 0 when s is plain decimal digits (at most 12) whose value lies in [lo, hi]. */
+int sb_parse_range(const char *s, long long lo, long long hi, long long *out);
 
 #endif

@@ -194,6 +194,10 @@ typedef struct sb_world {
 void sb_world_generate(sb_world *w, uint64_t seed, long scale);
 void sb_world_free(sb_world *w);
 
+/* The start of flash-sale day i (0..2): many one-off payments in one day. */
+int64_t w_dense_day(int i);
+/* v (>= 0) rounded to the nearest multiple of the currency's quantum, half up. */
+int64_t w_round(int ccy, int64_t v);
 /* Start of period k of a billing cycle anchored at `anchor` (calendar months and years;
  * a month's day is clamped to the month's end). */
 int64_t w_period_start(int64_t anchor, int unit, int count, int64_t k);

@@ -58,14 +58,14 @@ void w_period_at(int64_t anchor, int unit, int count, int64_t t, int64_t *s, int
     *e = w_period_start(anchor, unit, count, k + 1);
 }
 
-int64_t wg_dense_day(int i)
+int64_t w_dense_day(int i)
 {
     int64_t span = W_NOW - W_START;
     int64_t t = i == 0 ? W_START + span * 3 / 10 : i == 1 ? W_START + span * 6 / 10 : W_NOW - 21 * W_DAY;
     return t / W_DAY * W_DAY;
 }
 
-int64_t wg_round(int ccy, int64_t v)
+int64_t w_round(int ccy, int64_t v)
 {
     int64_t q = w_currencies[ccy].quantum;
     return (v + q / 2) / q * q;

@@ -21,8 +21,6 @@ enum {
 #define WG_SUB_EPOCH (W_START + 240 * W_DAY)    /* subscriptions start after this */
 #define WG_TS_MIGRATION (W_START + 300 * W_DAY) /* subscriptions migrated in one second */
 
-/* Three days with many one-off payments (flash sales). */
-int64_t wg_dense_day(int i);
 
 /* What will happen to a subscription: decided when it is chosen, played out by billing. */
 typedef struct wg_intent {
@@ -60,8 +58,6 @@ void wg_payments(sb_world *w);
 void wg_sort(void *records, size_t n, size_t size, size_t created_offset, uint32_t *old_to_new);
 #define WG_SORT(arr, n, type, map) wg_sort((arr), (n), sizeof(type), offsetof(type, created), (map))
 
-/* v (>= 0) rounded to the nearest multiple of the currency's quantum, half up. */
-int64_t wg_round(int ccy, int64_t v);
 /* "12.34 USD": an amount in major units for descriptions. */
 const char *wg_money_text(sb_world *w, int ccy, int64_t amount);
 

@@ -71,7 +71,7 @@ static void totals(bctx *b, size_t inv, const w_price *taxed_by)
         w_line *l = &b->lines[v->first_line + k];
         int64_t base = l->amount - l->discount;
         if (v->tax_pct && base > 0)
-            l->tax = wg_round(v->ccy, v->tax_inclusive ? base * v->tax_pct / (100 + v->tax_pct)
+            l->tax = w_round(v->ccy, v->tax_inclusive ? base * v->tax_pct / (100 + v->tax_pct)
                                                        : base * v->tax_pct / 100);
         v->subtotal += l->amount;
         v->discount += l->discount;
@@ -211,7 +211,7 @@ static void period_lines(bctx *b, size_t inv, const w_sub *s, int k, int64_t P, 
         if (it->created > P || !due(w, s, it, P, &prev, &next))
             continue;
         if (it->created > Pprev && it->created < P && k > 0 && !p->metered && !p->tiered) {
-            int64_t amount = wg_round(s->ccy, licensed_amount(p, it->quantity) * (P - it->created) / (P - prev));
+            int64_t amount = w_round(s->ccy, licensed_amount(p, it->quantity) * (P - it->created) / (P - prev));
             char day[32];
             sb_time_rfc3339(it->created, day);
             day[10] = '\0';
@@ -238,7 +238,7 @@ static void period_lines(bctx *b, size_t inv, const w_sub *s, int k, int64_t P, 
             }
         }
         if (coupon && !l->discount_kind && l->amount > 0) {
-            l->discount = wg_round(s->ccy, l->amount * s->coupon_pct / 100);
+            l->discount = w_round(s->ccy, l->amount * s->coupon_pct / 100);
             l->discount_kind = W_DISCOUNT_COUPON;
         }
     }

@@ -158,7 +158,7 @@ static void from_template(sb_world *w, w_price *p, const tmpl_price *t)
     if (p->tiered) {
         p->tier_upto = 5;
         p->tier1 = t->amount;
-        p->tier2 = wg_round(t->ccy, t->amount * 8 / 10);
+        p->tier2 = w_round(t->ccy, t->amount * 8 / 10);
     } else {
         p->decimal = t->decimal ? t->decimal : sb_arena_printf(w->arena, "%lld", (long long)t->amount);
     }
@@ -208,14 +208,14 @@ static void random_price(sb_world *w, sb_rng *r, w_price *p)
     if (p->tiered) {
         p->tier_upto = 5;
         p->tier1 = v;
-        p->tier2 = wg_round(p->ccy, v * 8 / 10);
+        p->tier2 = w_round(p->ccy, v * 8 / 10);
     } else {
         p->unit_amount = v;
         p->decimal = sb_arena_printf(w->arena, "%lld", (long long)v);
     }
     /* a paid introductory cycle at half price on some plans */
     if (p->recurring && !p->metered && !p->tiered && p->n_phases == 0 && sb_rng_pct(r, 5)) {
-        p->phases[0] = (w_phase){p->interval, p->interval_count, 1, wg_round(p->ccy, v / 2)};
+        p->phases[0] = (w_phase){p->interval, p->interval_count, 1, w_round(p->ccy, v / 2)};
         p->n_phases = 1;
     }
     p->failure_threshold = 2 + (int)sb_rng_below(r, 3);

@@ -21,7 +21,7 @@ static int64_t one_off_amount(sb_rng *r, int ccy)
     int64_t v = sb_rng_range(r, 1, 500) * c->unit;
     if (sb_rng_pct(r, 50))
         v -= c->quantum;
-    return max64(wg_round(ccy, v), wg_round(ccy, c->unit / 2));
+    return max64(w_round(ccy, v), w_round(ccy, c->unit / 2));
 }
 
 /* A payment at t (or at a random time when t is 0) by a customer alive then, or a guest. */
@@ -172,7 +172,7 @@ void wg_payments(sb_world *w)
     for (size_t i = 0; i < n_one; i++)
         one_off(w, &r, &w->payments[n++], 0, sb_rng_pct(&r, 6) || (w->scale >= 20 && i == 0));
     for (size_t i = 0; i < n_dense; i++) /* flash sales: many payments on three days */
-        one_off(w, &r, &w->payments[n++], wg_dense_day((int)(i / (size_t)per_day)) + 3600 +
+        one_off(w, &r, &w->payments[n++], w_dense_day((int)(i / (size_t)per_day)) + 3600 +
                                               (int64_t)(i % (size_t)per_day) * (20 * 3600) / per_day,
                 sb_rng_pct(&r, 6));
 
@@ -190,15 +190,17 @@ void wg_payments(sb_world *w)
 
     sb_rng_seed(&r, w->seed, WG_STREAM_REFUNDS);
     refunds(w, &r);
-    for (size_t i = 0; i < n; i++) { /* disputes: 1 % of the payments that were not refunded */
+    int forced = w->scale >= 20 ? 2 : 0; /* a reversal and a chargeback of one-off USD payments, whatever the seed */
+    for (size_t i = 0; i < n; i++) { /* disputes: 1 % of the older payments that were not refunded */
         w_payment *p = &w->payments[i];
-        if (p->status != W_PAY_SUCCEEDED || p->n_refunds || !sb_rng_pct(&r, 1))
+        if (p->status != W_PAY_SUCCEEDED || p->n_refunds || p->created > W_NOW - 70 * W_DAY)
             continue;
-        p->dispute = sb_rng_pct(&r, 60) ? W_DISPUTE_REVERSAL : W_DISPUTE_CHARGEBACK;
+        if (forced && p->ccy == W_USD && p->invoice < 0)
+            p->dispute = forced-- == 2 ? W_DISPUTE_REVERSAL : W_DISPUTE_CHARGEBACK;
+        else if (sb_rng_pct(&r, 1))
+            p->dispute = sb_rng_pct(&r, 60) ? W_DISPUTE_REVERSAL : W_DISPUTE_CHARGEBACK;
+        else
+            continue;
         p->disputed_at = p->created + sb_rng_range(&r, 2 * W_DAY, 60 * W_DAY);
-        if (p->disputed_at > W_NOW) {
-            p->dispute = W_DISPUTE_NONE;
-            p->disputed_at = 0;
-        }
     }
 }

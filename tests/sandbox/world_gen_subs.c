@@ -95,7 +95,7 @@ static int64_t lifetime(ctx *c, const w_price *p)
     return t;
 }
 
-enum { K_RANDOM, K_BIG, K_MIXED };
+enum { K_RANDOM, K_SINGLE, K_BIG, K_MIXED };
 
 /* A subscription of customer cu at t on `main`; -1 price picks one. Returns its index. */
 static size_t new_sub(ctx *c, int cu, int64_t t, int main, int kind)
@@ -142,7 +142,7 @@ static size_t new_sub(ctx *c, int cu, int64_t t, int main, int kind)
         }
     }
     /* an item added after the subscription started: prorated */
-    if (s->n_items > 1 && kind != K_BIG && sb_rng_pct(&c->r, 10))
+    if (s->n_items > 1 && kind == K_RANDOM && sb_rng_pct(&c->r, 10))
         c->items[c->n_items - 1].created = t + sb_rng_range(&c->r, 3 * W_DAY, 60 * W_DAY);
 
     int has_trial = mp->n_phases > 0 && mp->phases[0].price == 0;
@@ -222,7 +222,7 @@ static void hard_cases(ctx *c)
         int cu = customer_for(c, W_USD, forced[k].created);
         if (cu < 0 || forced[k].price < 0)
             continue;
-        size_t i = new_sub(c, cu, forced[k].created, forced[k].price, K_RANDOM);
+        size_t i = new_sub(c, cu, forced[k].created, forced[k].price, K_SINGLE);
         wg_intent *in = &c->intents[i];
         *in = (wg_intent){.fail_from = -1};
         c->subs[i].coupon_pct = 0;
@@ -244,7 +244,7 @@ static void hard_cases(ctx *c)
         int64_t t = W_NOW - 300 * W_DAY;
         int cu = customer_for(c, ccy, t);
         if (p >= 0 && cu >= 0) {
-            size_t i = new_sub(c, cu, t, p, K_RANDOM);
+            size_t i = new_sub(c, cu, t, p, K_SINGLE);
             c->intents[i] = (wg_intent){.fail_from = -1};
         }
     }
@@ -252,12 +252,12 @@ static void hard_cases(ctx *c)
     int finite = price_where(w, W_CAD, 0, 1);
     int cu = customer_for(c, W_CAD, W_NOW - 500 * W_DAY);
     if (finite >= 0 && cu >= 0)
-        c->intents[new_sub(c, cu, W_NOW - 500 * W_DAY, finite, K_RANDOM)] = (wg_intent){.fail_from = -1};
+        c->intents[new_sub(c, cu, W_NOW - 500 * W_DAY, finite, K_SINGLE)] = (wg_intent){.fail_from = -1};
     for (int k = 0; k < 3; k++) {
         cu = customer_for(c, W_USD, W_NOW - 200 * W_DAY);
         if (cu < 0 || plain < 0)
             continue;
-        size_t i = new_sub(c, cu, W_NOW - 200 * W_DAY, plain, K_RANDOM);
+        size_t i = new_sub(c, cu, W_NOW - 200 * W_DAY, plain, K_SINGLE);
         c->intents[i] = (wg_intent){.fail_from = -1};
         c->subs[i].coupon_pct = k < 2 ? 25 : 0;
         c->subs[i].coupon_cycles = k == 0 ? 0 : 3;

@@ -1,4 +1,4 @@
-/* The PayPal endpoints behind authentication and the rate limit (paypal_api.c routes). */
+/* The PayPal endpoints behind authentication and the rate limit (paypal_module.c routes). */
 #ifndef PAYPAL_ENDPOINTS_H
 #define PAYPAL_ENDPOINTS_H
 
@@ -8,9 +8,7 @@
 #include "sandbox_provider.h"
 
 typedef struct pp_ctx {
-    const pp_dataset *ds;
-    const uint32_t *product_order; /* list order: create_time, then id */
-    const uint32_t *plan_order;
+    const pp_state *s;
     const sb_request *req;
     sb_response *resp;
     char debug_id[16];
