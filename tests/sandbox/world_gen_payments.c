@@ -166,11 +166,11 @@ void wg_payments(sb_world *w)
     sb_rng r;
     sb_rng_seed(&r, w->seed, WG_STREAM_ONE_OFF);
     int per_day = w->scale >= 200 ? 40 : 6;
-    size_t n_one = (size_t)w->scale * 2 / 5, n_dense = w->scale >= 20 ? 3 * (size_t)per_day : 0;
+    size_t n_one = (size_t)w->scale / 4, n_dense = w->scale >= 20 ? 3 * (size_t)per_day : 0;
     size_t n = w->n_payments;
     w->payments = sb_xrealloc(w->payments, (n + n_one + n_dense + 1) * sizeof *w->payments);
     for (size_t i = 0; i < n_one; i++)
-        one_off(w, &r, &w->payments[n++], 0, sb_rng_pct(&r, 6) || (w->scale >= 20 && i == 0));
+        one_off(w, &r, &w->payments[n++], 0, sb_rng_pct(&r, 20) || (w->scale >= 20 && i == 0));
     for (size_t i = 0; i < n_dense; i++) /* flash sales: many payments on three days */
         one_off(w, &r, &w->payments[n++], w_dense_day((int)(i / (size_t)per_day)) + 3600 +
                                               (int64_t)(i % (size_t)per_day) * (20 * 3600) / per_day,

@@ -294,7 +294,7 @@ void wg_subscriptions(sb_world *w, wg_intent **intents_out)
     memset(&c, 0, sizeof c);
     c.w = w;
     sb_rng_seed(&c.r, w->seed, WG_STREAM_SUBS);
-    size_t n_total = (size_t)w->scale / 2;
+    size_t n_total = (size_t)w->scale * 2 / 5;
     size_t cap = n_total + 64 + (size_t)w->scale / 200;
     c.subs = sb_xcalloc(cap, sizeof *c.subs);
     c.intents = sb_xcalloc(cap, sizeof *c.intents);
