@@ -75,6 +75,18 @@ void sbj_key(sb_json *j, const char *key)
     key_n(j, key, strlen(key));
 }
 
+void sbj_kobj(sb_json *j, const char *key)
+{
+    sbj_key(j, key);
+    sbj_obj_begin(j);
+}
+
+void sbj_karr(sb_json *j, const char *key)
+{
+    sbj_key(j, key);
+    sbj_arr_begin(j);
+}
+
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {

@@ -25,6 +25,9 @@ void sbj_obj_end(sb_json *j);
 void sbj_arr_begin(sb_json *j);
 void sbj_arr_end(sb_json *j);
 void sbj_key(sb_json *j, const char *key);
+/* key + object or array begin */
+void sbj_kobj(sb_json *j, const char *key);
+void sbj_karr(sb_json *j, const char *key);
 
 void sbj_str(sb_json *j, const char *s); /* NULL writes null */
 void sbj_strn(sb_json *j, const char *s, size_t n);

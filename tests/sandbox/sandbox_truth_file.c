@@ -45,6 +45,20 @@ void sb_truth_end_line(sb_truth_file *o)
     sb_truth_flush(o, 0);
 }
 
+sb_json *sb_truth_record(sb_truth_file *o, const char *object)
+{
+    sbj_init(&o->json, &o->buf, 0);
+    sbj_obj_begin(&o->json);
+    sbj_kstr(&o->json, "object", object);
+    return &o->json;
+}
+
+void sb_truth_record_end(sb_truth_file *o)
+{
+    sbj_obj_end(&o->json);
+    sb_truth_end_line(o);
+}
+
 int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const void *state,
                    char *err, size_t errlen)
 {

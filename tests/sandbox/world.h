@@ -112,7 +112,9 @@ typedef struct w_sub {
     int coupon_pct, coupon_cycles;        /* percent off the first coupon_cycles invoices; 0: forever */
     int mixed;                            /* items bill at different intervals */
     int periods;                          /* regular periods begun (paid trial ones included) */
+    int cycles[3];                        /* cycles begun of each trial phase of its plan, then regular ones */
     int64_t next_period;                  /* start of the next regular period (0: none) */
+    int32_t last_payment, last_failure;   /* its latest payment (pending ones too), latest failed one; -1 */
     uint32_t first_item, n_items;
     int32_t latest_invoice;               /* -1: none */
 } w_sub;

@@ -134,6 +134,13 @@ static size_t attempt(bctx *b, size_t inv, int64_t t, int fail)
     }
     b->inv[inv].payment = (int32_t)b->n_pay;
     b->inv[inv].attempts++;
+    if (v->sub >= 0) {
+        w_sub *s = &b->w->subs[v->sub];
+        if (fail)
+            s->last_failure = (int32_t)b->n_pay;
+        else
+            s->last_payment = (int32_t)b->n_pay;
+    }
     return b->n_pay++;
 }
 
@@ -255,6 +262,7 @@ static void play(bctx *b, size_t si, const wg_intent *in)
     const w_price *main = &w->prices[w->items[s->first_item].price];
     int tries = main->failure_threshold;
     int64_t t = s->created, last = 0;
+    s->last_payment = s->last_failure = -1;
 
     int64_t free_end = t;
     for (int i = 0; i < main->n_phases && main->phases[i].price == 0; i++)
@@ -382,6 +390,19 @@ static void play(bctx *b, size_t si, const wg_intent *in)
 
     /* each item's current period: the trial, or its own period at now (or at the end) */
     int64_t ref = s->ended_at ? s->ended_at - 1 : W_NOW;
+    int64_t phase = s->created, left = s->periods;
+    for (int i = 0; i < main->n_phases; i++) { /* cycles begun per phase */
+        const w_phase *ph = &main->phases[i];
+        if (ph->price) { /* a paid phase bills at the regular frequency */
+            s->cycles[i] = (int)(left < ph->total ? left : ph->total);
+            left -= s->cycles[i];
+            continue;
+        }
+        while (s->trial_end && s->cycles[i] < ph->total && w_period_start(phase, ph->unit, ph->count, s->cycles[i]) <= ref)
+            s->cycles[i]++;
+        phase = w_period_start(phase, ph->unit, ph->count, ph->total);
+    }
+    s->cycles[main->n_phases] = (int)left;
     for (uint32_t i = 0; i < s->n_items; i++) {
         w_item *it = &w->items[s->first_item + i];
         const w_price *p = &w->prices[it->price];

@@ -182,6 +182,13 @@ void wg_payments(sb_world *w)
     for (size_t i = 0; i < w->n_invoices; i++)
         if (w->invoices[i].payment >= 0)
             w->invoices[i].payment = (int32_t)at[w->invoices[i].payment];
+    for (size_t i = 0; i < w->n_subs; i++) {
+        w_sub *s = &w->subs[i];
+        if (s->last_payment >= 0)
+            s->last_payment = (int32_t)at[s->last_payment];
+        if (s->last_failure >= 0)
+            s->last_failure = (int32_t)at[s->last_failure];
+    }
     free(at);
     int guests = 0;
     for (size_t i = 0; i < n; i++)

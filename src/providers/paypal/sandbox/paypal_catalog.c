@@ -12,24 +12,6 @@
 #include "paypal_render.h"
 #include "sandbox_json.h"
 
-void pp_query_escape(sb_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-            sb_buf_addc(b, (char)ch);
-        } else if (ch == ' ') {
-            sb_buf_addc(b, '+');
-        } else {
-            sb_buf_addc(b, '%');
-            sb_buf_addc(b, hex[ch >> 4]);
-            sb_buf_addc(b, hex[ch & 15]);
-        }
-    }
-}
-
 typedef struct paging {
     long long size, page;
     int totals;
@@ -37,8 +19,8 @@ typedef struct paging {
 
 static int bad_param(pp_ctx *c, const char *field, const char *value)
 {
-    pp_detail d = {field, value, "query", "INVALID_PARAMETER_VALUE", "The value of a field is invalid."};
-    pp_error_invalid(c->resp, c->debug_id, &d);
+    pp_error(c->resp, PP_E_INVALID, c->debug_id, field, value, "INVALID_PARAMETER_VALUE",
+             "The value of a field is invalid.");
     return -1;
 }
 
@@ -84,8 +66,7 @@ static void list_tail(pp_ctx *c, sb_json *j, const char *path, const char *extra
         sbj_kint(j, "total_items", (int64_t)total);
         sbj_kint(j, "total_pages", pages);
     }
-    sbj_key(j, "links");
-    sbj_arr_begin(j);
+    sbj_karr(j, "links");
     list_link(c, j, path, extra, pg, pg->page, "self", enc);
     if (pg->page > 1 && pg->page - 1 <= pages)
         list_link(c, j, path, extra, pg, pg->page - 1, "prev", enc);
@@ -112,8 +93,7 @@ void pp_list_products(pp_ctx *c)
     sb_json j;
     begin_ok(c, &j);
     sbj_obj_begin(&j);
-    sbj_key(&j, "products");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "products");
     size_t first = (size_t)((pg.page - 1) * pg.size);
     for (size_t k = first; k < s->n_products && k < first + (size_t)pg.size; k++)
         pp_render_product(&j, s, k, c->base, 0);
@@ -126,7 +106,7 @@ void pp_get_product(pp_ctx *c, const char *id)
 {
     long i = pp_find(c->s, PP_PRODUCT, id, c->s->n_products);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Invalid product id");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Invalid product id");
         return;
     }
     sb_json j;
@@ -169,18 +149,17 @@ void pp_list_plans(pp_ctx *c)
     sb_buf_init(&extra);
     if (product) {
         sb_buf_adds(&extra, "&product_id=");
-        pp_query_escape(&extra, product);
+        sb_query_escape(&extra, product);
     }
     if (plan_ids) {
         sb_buf_adds(&extra, "&plan_ids=");
-        pp_query_escape(&extra, plan_ids);
+        sb_query_escape(&extra, plan_ids);
     }
     int full = prefer_representation(c->req);
     sb_json j;
     begin_ok(c, &j);
     sbj_obj_begin(&j);
-    sbj_key(&j, "plans");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "plans");
     size_t first = (size_t)((pg.page - 1) * pg.size), matched = 0;
     for (size_t k = 0; k < s->n_plans; k++) {
         char id[SB_ID_MAX], product_id[SB_ID_MAX];
@@ -188,18 +167,8 @@ void pp_list_plans(pp_ctx *c)
         pp_id(s, PP_PRODUCT, (uint64_t)s->plans[k].product, product_id);
         if (product && strcmp(product, product_id) != 0)
             continue;
-        if (plan_ids) {
-            size_t idl = strlen(id);
-            const char *hit = strstr(plan_ids, id);
-            int ok = 0;
-            while (hit) {
-                if ((hit == plan_ids || hit[-1] == ',') && (hit[idl] == '\0' || hit[idl] == ','))
-                    ok = 1;
-                hit = strstr(hit + 1, id);
-            }
-            if (!ok)
-                continue;
-        }
+        if (plan_ids && !sb_list_has(plan_ids, id))
+            continue;
         if (matched >= first && matched < first + (size_t)pg.size)
             pp_render_plan(&j, s, k, c->base, full);
         matched++;
@@ -214,7 +183,7 @@ void pp_get_plan(pp_ctx *c, const char *id)
 {
     long i = pp_find(c->s, PP_PLAN, id, c->s->n_plans);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Invalid plan id");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Invalid plan id");
         return;
     }
     sb_json j;
@@ -222,35 +191,16 @@ void pp_get_plan(pp_ctx *c, const char *id)
     pp_render_plan(&j, c->s, (size_t)i, c->base, 1);
 }
 
-static int has_field(const char *fields, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = fields; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len && *p == ' ') {
-            p++;
-            len--;
-        }
-        while (len && p[len - 1] == ' ')
-            len--;
-        if (len == n && strncmp(p, name, n) == 0)
-            return 1;
-        p = e ? e + 1 : NULL;
-    }
-    return 0;
-}
-
 void pp_get_subscription(pp_ctx *c, const char *id)
 {
     long i = pp_find(c->s, PP_SUB, id, c->s->n_subs);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Requested resource ID was not found.");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Requested resource ID was not found.");
         return;
     }
     const char *fields = sb_param_get(c->req->params, "fields");
     sb_json j;
     begin_ok(c, &j);
-    pp_render_subscription(&j, c->s, (size_t)i, c->base, has_field(fields, "plan"),
-                           has_field(fields, "last_failed_payment"));
+    pp_render_subscription(&j, c->s, (size_t)i, c->base, sb_list_has(fields, "plan"),
+                           sb_list_has(fields, "last_failed_payment"));
 }

@@ -23,7 +23,4 @@ void pp_get_subscription(pp_ctx *c, const char *id);
 /* GET /v1/reporting/transactions */
 void pp_search(pp_ctx *c);
 
-/* Append s to b percent-encoded for a query string (space as '+'). */
-void pp_query_escape(sb_buf *b, const char *s);
-
 #endif

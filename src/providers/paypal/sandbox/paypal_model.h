@@ -66,11 +66,9 @@ typedef struct pp_sub {
     int64_t price;               /* the REGULAR price billed: the plan's, or its override */
     int overridden;
     int has_billing;             /* billing_info present (it was activated) */
-    int64_t last_pay_time, last_pay_amount, last_failed_time, last_failed_amount; /* 0: none */
-    int64_t next_billing, final_payment;                                        /* 0: absent */
+    int64_t next_billing, final_payment; /* 0: absent */
     int failed_count;
     int64_t outstanding;
-    int cycles_done[3];          /* per plan cycle: trials, then regular */
     int visible;                 /* some row up to last_refreshed_datetime references it */
 } pp_sub;
 
@@ -119,6 +117,8 @@ long pp_find(const pp_state *s, int kind, const char *id, size_t count);
 
 /* PayPal's decimals: 0 for HUF, JPY, TWD (ISO says 2 for HUF, TWD), else 2. */
 int pp_exponent(int ccy);
+/* The world's ISO minor units in PayPal's (HUF and TWD amounts are whole units). */
+int64_t pp_amount(int ccy, int64_t v);
 /* Money as PayPal writes it: exactly its decimals, or per style for plan prices. out
  * holds at least 40 bytes. */
 void pp_format_money(int64_t minor, int ccy, int style, char *out);

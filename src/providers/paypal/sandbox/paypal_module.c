@@ -103,11 +103,11 @@ static void token_endpoint(pp_state *s, const sb_request *req, sb_response *resp
     free(user);
     free(password);
     if (!ok) {
-        pp_error_invalid_client(resp);
+        pp_error_oauth(resp, 401, "invalid_client", "Client Authentication failed");
         return;
     }
     if (!sb_ratelimit_take(req->limiter, s->client_id)) {
-        pp_error_rate_limit(resp, debug_id);
+        pp_error(resp, PP_E_RATE_LIMIT, debug_id, NULL, NULL, NULL, NULL);
         return;
     }
     sb_params form;
@@ -116,7 +116,7 @@ static void token_endpoint(pp_state *s, const sb_request *req, sb_response *resp
     int missing = !grant || !*grant, other = !missing && strcmp(grant, "client_credentials") != 0;
     sb_params_free(&form);
     if (missing || other) {
-        pp_error_grant_type(resp, missing);
+        pp_error_oauth(resp, 400, "unsupported_grant_type", missing ? "Grant Type is NULL" : "unsupported grant_type");
         return;
     }
     char token[SB_TOKEN_MAX], nonce[96], stamp[32];
@@ -147,7 +147,7 @@ static int authenticated(pp_state *s, const sb_request *req, sb_response *resp)
     char *token, *password;
     int bearer;
     if (!sb_authorization(req, &token, &password, &bearer) || !bearer) {
-        pp_error_auth_failure(resp);
+        pp_error(resp, PP_E_AUTH_FAILURE, NULL, NULL, NULL, NULL, NULL);
         free(token);
         free(password);
         return 0;
@@ -155,7 +155,7 @@ static int authenticated(pp_state *s, const sb_request *req, sb_response *resp)
     int ok = sb_tokens_valid(s->tokens, token, strlen(token));
     free(token);
     if (!ok)
-        pp_error_invalid_token(resp);
+        pp_error_oauth(resp, 401, "invalid_token", "Access Token not found in cache");
     return ok;
 }
 
@@ -186,7 +186,7 @@ static void route(pp_ctx *c)
             return;
         }
     }
-    pp_error_no_route(c->resp, c->debug_id);
+    pp_error(c->resp, PP_E_NO_ROUTE, c->debug_id, NULL, NULL, NULL, NULL);
 }
 
 static void paypal_handle(void *state, const sb_request *req, sb_response *resp)
@@ -199,11 +199,11 @@ static void paypal_handle(void *state, const sb_request *req, sb_response *resp)
     if (strcmp(req->path, TOKEN_PATH) == 0 && strcmp(req->method, "POST") == 0)
         token_endpoint(s, req, resp, c.debug_id);
     else if (strcmp(req->path, TOKEN_PATH) == 0)
-        pp_error_no_route(resp, c.debug_id);
+        pp_error(resp, PP_E_NO_ROUTE, c.debug_id, NULL, NULL, NULL, NULL);
     else if (!authenticated(s, req, resp))
         return;
     else if (!sb_ratelimit_take(req->limiter, s->client_id))
-        pp_error_rate_limit(resp, c.debug_id);
+        pp_error(resp, PP_E_RATE_LIMIT, c.debug_id, NULL, NULL, NULL, NULL);
     else
         route(&c);
 }

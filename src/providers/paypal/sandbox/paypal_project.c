@@ -38,8 +38,7 @@ int pp_exponent(int ccy)
     return ccy == W_JPY || ccy == W_HUF || ccy == W_TWD ? 0 : 2;
 }
 
-/* The world's ISO minor units in PayPal's (HUF and TWD amounts are whole units). */
-static int64_t pp_amount(int ccy, int64_t v)
+int64_t pp_amount(int ccy, int64_t v)
 {
     return w_currencies[ccy].exponent > pp_exponent(ccy) ? v / 100 : v;
 }
@@ -151,25 +150,6 @@ static int status_of(const w_sub *ws)
     }
 }
 
-/* Cycles begun per plan cycle: each trial phase, then the regular one. */
-static void cycles(pp_sub *ps, const w_sub *ws, const w_price *p)
-{
-    int64_t ref = ws->ended_at ? ws->ended_at : W_NOW, t = ws->created;
-    int periods = ws->periods, k;
-    for (k = 0; k < p->n_phases; k++) {
-        const w_phase *ph = &p->phases[k];
-        if (ph->price) { /* a paid phase runs at the regular frequency */
-            ps->cycles_done[k] = periods < ph->total ? periods : ph->total;
-            periods -= ps->cycles_done[k];
-            continue;
-        }
-        for (int c = 0; c < ph->total && w_period_start(t, ph->unit, ph->count, c) <= ref; c++)
-            ps->cycles_done[k]++;
-        t = w_period_start(t, ph->unit, ph->count, ph->total);
-    }
-    ps->cycles_done[k] = periods;
-}
-
 static void subscriptions(pp_state *s, const int *plan_of_price, int *sub_of)
 {
     const sb_world *w = s->w;
@@ -206,8 +186,6 @@ static void subscriptions(pp_state *s, const int *plan_of_price, int *sub_of)
         }
         ps->status_time += s->delta;
         ps->has_billing = ps->status != PP_SUB_APPROVAL_PENDING && ps->status != PP_SUB_APPROVED;
-        if (ps->has_billing)
-            cycles(ps, ws, p);
         if (ps->status == PP_SUB_ACTIVE && ws->next_period)
             ps->next_billing = ws->next_period + s->delta;
         int intro = p->n_phases && p->phases[p->n_phases - 1].price ? p->phases[p->n_phases - 1].total : 0;
@@ -400,36 +378,22 @@ static int cmp_rows(const void *a, const void *b)
     return c ? c : (int)x->order - (int)y->order;
 }
 
-/* What a subscription's billing_info reports, from the world's payments of it. */
-static void billing(pp_state *s, const int *sub_of)
+/* What a subscription's billing_info reports beyond the world's facts. */
+static void billing(pp_state *s)
 {
     const sb_world *w = s->w;
-    for (size_t i = 0; i < w->n_payments; i++) {
-        const w_payment *p = &w->payments[i];
-        int ws = p->invoice >= 0 ? w->invoices[p->invoice].sub : -1;
-        if (ws < 0 || sub_of[ws] < 0 || !s->subs[sub_of[ws]].has_billing)
-            continue;
-        pp_sub *ps = &s->subs[sub_of[ws]];
-        int64_t t = p->created + s->delta, amount = pp_amount(p->ccy, p->amount);
-        if (p->status == W_PAY_FAILED) {
-            ps->last_failed_time = t;
-            ps->last_failed_amount = amount;
-        } else {
-            ps->last_pay_time = t; /* pending payments count as the last one */
-            ps->last_pay_amount = amount;
-        }
-    }
     for (size_t k = 0; k < s->n_subs; k++) {
         pp_sub *ps = &s->subs[k];
         const w_sub *ws = &w->subs[ps->sub];
         const w_invoice *v = ws->latest_invoice >= 0 ? &w->invoices[ws->latest_invoice] : NULL;
-        if (v && (ws->status == W_SUB_PAST_DUE || ws->status == W_SUB_UNPAID)) {
+        if (ps->has_billing && v && (ws->status == W_SUB_PAST_DUE || ws->status == W_SUB_UNPAID)) {
             ps->failed_count = v->attempts;
             ps->outstanding = pp_amount(v->ccy, v->total);
-            if (ws->status == W_SUB_UNPAID) /* suspended when the last attempt failed */
-                ps->status_time = ps->last_failed_time + 60;
         }
-        int64_t updated = ps->status_time > ps->last_pay_time ? ps->status_time : ps->last_pay_time;
+        if (ws->status == W_SUB_UNPAID) /* suspended when the last attempt failed */
+            ps->status_time = w->payments[ws->last_failure].created + 60 + s->delta;
+        int64_t last = ws->last_payment >= 0 ? w->payments[ws->last_payment].created + s->delta : 0;
+        int64_t updated = ps->status_time > last ? ps->status_time : last;
         ps->updated = updated > ws->created + s->delta ? updated : ws->created + s->delta;
     }
 }
@@ -460,7 +424,7 @@ void pp_project(pp_state *s)
     int *sub_of = sb_xmalloc((w->n_subs ? w->n_subs : 1) * sizeof(int));
     catalog(s, plan_of_price);
     subscriptions(s, plan_of_price, sub_of);
-    billing(s, sub_of);
+    billing(s);
     rowvec v = {0};
     rows(s, sub_of, &v);
     uint64_t next = 0; /* transaction ids in generation order; twins and follow-ups borrow */

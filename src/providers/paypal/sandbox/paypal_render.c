@@ -12,8 +12,7 @@ static void money(sb_json *j, const char *key, int ccy, int64_t minor, int style
 {
     char v[40];
     pp_format_money(minor, ccy, style, v);
-    sbj_key(j, key);
-    sbj_obj_begin(j);
+    sbj_kobj(j, key);
     sbj_kstr(j, "currency_code", w_currencies[ccy].code);
     sbj_kstr(j, "value", v);
     sbj_obj_end(j);
@@ -69,8 +68,7 @@ void pp_render_product(sb_json *j, const pp_state *s, size_t i, const char *base
     sbj_ktime(j, "create_time", p->created);
     if (full)
         sbj_ktime(j, "update_time", p->updated);
-    sbj_key(j, "links");
-    sbj_arr_begin(j);
+    sbj_karr(j, "links");
     link_to(j, base, "/v1/catalogs/products/", id, "", "self", "GET", 0);
     if (full)
         link_to(j, base, "/v1/catalogs/products/", id, "", "edit", "PATCH", 0);
@@ -85,16 +83,14 @@ static void cycle(sb_json *j, const pp_plan *pl, int ccy, int unit, int count, i
 {
     sbj_obj_begin(j);
     if (price > 0) { /* a free trial cycle has no pricing scheme */
-        sbj_key(j, "pricing_scheme");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "pricing_scheme");
         sbj_lit(j, "version: 1");
         money(j, "fixed_price", ccy, price, pl->style);
         sbj_ktime(j, "create_time", pl->created);
         sbj_ktime(j, "update_time", pl->created);
         sbj_obj_end(j);
     }
-    sbj_key(j, "frequency");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "frequency");
     sbj_kstr(j, "interval_unit", pp_unit_names[unit]);
     sbj_kint(j, "interval_count", count);
     sbj_obj_end(j);
@@ -110,16 +106,14 @@ static void plan_terms(sb_json *j, const pp_state *s, const pp_plan *pl, int64_t
 {
     const w_price *p = &s->w->prices[pl->price];
     int64_t scale = w_currencies[p->ccy].exponent > pp_exponent(p->ccy) ? 100 : 1;
-    sbj_key(j, "billing_cycles");
-    sbj_arr_begin(j);
+    sbj_karr(j, "billing_cycles");
     for (int t = 0; t < p->n_phases; t++) {
         const w_phase *ph = &p->phases[t];
         cycle(j, pl, p->ccy, ph->unit, ph->count, ph->total, ph->price / scale, "TRIAL", t + 1);
     }
     cycle(j, pl, p->ccy, p->interval, p->interval_count, p->total_cycles, regular_price, "REGULAR", p->n_phases + 1);
     sbj_arr_end(j);
-    sbj_key(j, "payment_preferences");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "payment_preferences");
     sbj_lit(j, "service_type: 'PREPAID', auto_bill_outstanding: true");
     money(j, "setup_fee", p->ccy, pl->setup_fee, 0);
     sbj_kstr(j, "setup_fee_failure_action", pl->setup_cancel ? "CANCEL" : "CONTINUE");
@@ -128,8 +122,7 @@ static void plan_terms(sb_json *j, const pp_state *s, const pp_plan *pl, int64_t
     if (p->tax_pct) {
         char pct[16];
         snprintf(pct, sizeof pct, "%d", p->tax_pct);
-        sbj_key(j, "taxes");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "taxes");
         sbj_kstr(j, "percentage", pct);
         sbj_kbool(j, "inclusive", p->tax_inclusive);
         sbj_obj_end(j);
@@ -183,8 +176,7 @@ void pp_render_plan(sb_json *j, const pp_state *s, size_t i, const char *base, i
     sbj_ktime(j, "create_time", pl->created);
     if (full)
         sbj_ktime(j, "update_time", pl->updated);
-    sbj_key(j, "links");
-    sbj_arr_begin(j);
+    sbj_karr(j, "links");
     link_to(j, base, "/v1/billing/plans/", id, "", "self", "GET", 1);
     if (full) {
         link_to(j, base, "/v1/billing/plans/", id, "", "edit", "PATCH", 1);
@@ -202,8 +194,7 @@ static void subscriber(sb_json *j, const pp_state *s, const pp_sub *ps)
     const w_sub *ws = &s->w->subs[ps->sub];
     const w_customer *c = &s->w->customers[ws->customer];
     char payer[SB_ID_MAX];
-    sbj_key(j, "subscriber");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "subscriber");
     if (ps->show_email)
         sbj_kstr(j, "email_address", c->email);
     if (ps->status != PP_SUB_APPROVAL_PENDING) { /* nobody approved it yet: no payer */
@@ -211,8 +202,7 @@ static void subscriber(sb_json *j, const pp_state *s, const pp_sub *ps)
         sbj_kstr(j, "payer_id", payer);
     }
     if (ps->show_name) {
-        sbj_key(j, "name");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "name");
         sbj_kstr(j, "given_name", c->given);
         sbj_kstr(j, "surname", c->family);
         sbj_obj_end(j);
@@ -220,14 +210,11 @@ static void subscriber(sb_json *j, const pp_state *s, const pp_sub *ps)
     if (ps->show_shipping) {
         char full[200];
         snprintf(full, sizeof full, "%s %s", c->given, c->family);
-        sbj_key(j, "shipping_address");
-        sbj_obj_begin(j);
-        sbj_key(j, "name");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "shipping_address");
+        sbj_kobj(j, "name");
         sbj_kstr(j, "full_name", full);
         sbj_obj_end(j);
-        sbj_key(j, "address");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "address");
         sbj_kstr(j, "address_line_1", c->line1);
         sbj_kstr(j, "admin_area_2", c->city);
         if (c->state)
@@ -240,32 +227,37 @@ static void subscriber(sb_json *j, const pp_state *s, const pp_sub *ps)
     sbj_obj_end(j);
 }
 
+/* A payment as billing_info shows it: amount and time. */
+static void payment(sb_json *j, const pp_state *s, const char *key, int32_t i)
+{
+    const w_payment *p = &s->w->payments[i];
+    sbj_kobj(j, key);
+    money(j, "amount", p->ccy, pp_amount(p->ccy, p->amount), 0);
+    sbj_ktime(j, "time", p->created + s->delta);
+}
+
 static void billing_info(sb_json *j, const pp_state *s, const pp_sub *ps, int with_last_failed)
 {
     const w_price *p = &s->w->prices[s->plans[ps->plan].price];
-    sbj_key(j, "billing_info");
-    sbj_obj_begin(j);
+    const w_sub *ws = &s->w->subs[ps->sub];
+    sbj_kobj(j, "billing_info");
     money(j, "outstanding_balance", p->ccy, ps->outstanding, 0);
-    sbj_key(j, "cycle_executions");
-    sbj_arr_begin(j);
+    sbj_karr(j, "cycle_executions");
     for (int ci = 0; ci <= p->n_phases; ci++) {
         int trial = ci < p->n_phases, total = trial ? p->phases[ci].total : p->total_cycles;
         sbj_obj_begin(j);
         sbj_kstr(j, "tenure_type", trial ? "TRIAL" : "REGULAR");
         sbj_kint(j, "sequence", ci + 1);
-        sbj_kint(j, "cycles_completed", ps->cycles_done[ci]);
-        sbj_kint(j, "cycles_remaining", total ? total - ps->cycles_done[ci] : 0);
+        sbj_kint(j, "cycles_completed", ws->cycles[ci]);
+        sbj_kint(j, "cycles_remaining", total ? total - ws->cycles[ci] : 0);
         if (!trial || p->phases[ci].price)
             sbj_lit(j, "current_pricing_scheme_version: 1");
         sbj_kint(j, "total_cycles", total);
         sbj_obj_end(j);
     }
     sbj_arr_end(j);
-    if (ps->last_pay_time) {
-        sbj_key(j, "last_payment");
-        sbj_obj_begin(j);
-        money(j, "amount", p->ccy, ps->last_pay_amount, 0);
-        sbj_ktime(j, "time", ps->last_pay_time);
+    if (ws->last_payment >= 0) {
+        payment(j, s, "last_payment", ws->last_payment);
         sbj_obj_end(j);
     }
     if (ps->next_billing)
@@ -273,11 +265,8 @@ static void billing_info(sb_json *j, const pp_state *s, const pp_sub *ps, int wi
     if (ps->final_payment)
         sbj_ktime(j, "final_payment_time", ps->final_payment);
     sbj_kint(j, "failed_payments_count", ps->failed_count);
-    if (with_last_failed && ps->last_failed_time) {
-        sbj_key(j, "last_failed_payment");
-        sbj_obj_begin(j);
-        money(j, "amount", p->ccy, ps->last_failed_amount, 0);
-        sbj_ktime(j, "time", ps->last_failed_time);
+    if (with_last_failed && ws->last_failure >= 0) {
+        payment(j, s, "last_failed_payment", ws->last_failure);
         sbj_lit(j, "reason_code: 'PAYMENT_DENIED'");
         sbj_obj_end(j);
     }
@@ -311,16 +300,14 @@ void pp_render_subscription(sb_json *j, const pp_state *s, size_t i, const char 
     sbj_ktime(j, "update_time", ps->updated);
     sbj_kbool(j, "plan_overridden", ps->overridden);
     if (with_plan) { /* the plan as this subscription has it: no id, its own price */
-        sbj_key(j, "plan");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "plan");
         plan_head(j, s, (size_t)ps->plan);
         if (sb_mix64(s->w->seed + (uint64_t)ps->plan) % 10 < 8)
             sbj_lit(j, "description: 'Recurring plan'");
         plan_terms(j, s, &s->plans[ps->plan], ps->price);
         sbj_obj_end(j);
     }
-    sbj_key(j, "links");
-    sbj_arr_begin(j);
+    sbj_karr(j, "links");
     if (ps->status == PP_SUB_APPROVAL_PENDING) {
         char token[SB_ID_MAX], href[128];
         pp_id(s, PP_TOKEN, i, token);
@@ -354,8 +341,7 @@ static void row_payer(sb_json *j, const pp_state *s, const pp_row *r, const w_cu
 {
     uint64_t h = payer_hash(s, r->payer);
     char id[SB_ID_MAX];
-    sbj_key(j, "payer_info");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "payer_info");
     if (c) {
         pp_id(s, PP_PAYER, (uint64_t)r->payer, id);
         sbj_kstr(j, "account_id", id);
@@ -371,8 +357,7 @@ static void row_payer(sb_json *j, const pp_state *s, const pp_row *r, const w_cu
     }
     sbj_kstr(j, "address_status", c && h % 10 < 6 ? "Y" : "N");
     sbj_kstr(j, "payer_status", c && (h >> 8) % 10 < 7 ? "Y" : "N");
-    sbj_key(j, "payer_name");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "payer_name");
     if (r->show_name) {
         const char *alt = c ? pp_alternate_name(s, r->payer) : pp_guest_name(r->guest);
         if (c && !c->business) {
@@ -395,8 +380,7 @@ void pp_render_row(sb_json *j, const pp_state *s, const pp_row *r, unsigned fiel
     int is_payment = r->amount > 0;
     char id[SB_ID_MAX];
     sbj_obj_begin(j);
-    sbj_key(j, "transaction_info");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "transaction_info");
     if (c) {
         pp_id(s, PP_PAYER, (uint64_t)r->payer, id);
         sbj_kstr(j, "paypal_account_id", id);
@@ -427,8 +411,7 @@ void pp_render_row(sb_json *j, const pp_state *s, const pp_row *r, unsigned fiel
     if (fields & PP_F_PAYER)
         row_payer(j, s, r, c, place);
     if (fields & PP_F_SHIPPING) {
-        sbj_key(j, "shipping_info");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "shipping_info");
         if (is_payment && r->item && place) {
             char name[200];
             if (c)
@@ -436,8 +419,7 @@ void pp_render_row(sb_json *j, const pp_state *s, const pp_row *r, unsigned fiel
             else
                 snprintf(name, sizeof name, "%s", pp_guest_name(r->guest));
             sbj_kstr(j, "name", name);
-            sbj_key(j, "address");
-            sbj_obj_begin(j);
+            sbj_kobj(j, "address");
             sbj_kstr(j, "line1", place->line1);
             sbj_kstr(j, "city", place->city);
             if (place->state)
@@ -449,11 +431,9 @@ void pp_render_row(sb_json *j, const pp_state *s, const pp_row *r, unsigned fiel
         sbj_obj_end(j);
     }
     if (fields & PP_F_CART) {
-        sbj_key(j, "cart_info");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "cart_info");
         if (r->item && is_payment) {
-            sbj_key(j, "item_details");
-            sbj_arr_begin(j);
+            sbj_karr(j, "item_details");
             sbj_obj_begin(j);
             sbj_kstr(j, "item_name", r->item);
             sbj_lit(j, "item_quantity: '1'");

@@ -20,8 +20,7 @@
 
 static void fail(pp_ctx *c, const char *field, const char *value, const char *issue, const char *description)
 {
-    pp_detail d = {field, value, "query", issue, description};
-    pp_error_search(c->resp, c->debug_id, &d);
+    pp_error(c->resp, PP_E_SEARCH, c->debug_id, field, value, issue, description);
 }
 
 static int parse_fields(const char *v, unsigned *mask)
@@ -110,9 +109,9 @@ static void page_link(pp_ctx *c, sb_json *j, long long page, const char *rel)
         if (!first)
             sb_buf_addc(&href, '&');
         first = 0;
-        pp_query_escape(&href, p->key);
+        sb_query_escape(&href, p->key);
         sb_buf_addc(&href, '=');
-        pp_query_escape(&href, p->value);
+        sb_query_escape(&href, p->value);
     }
     sb_buf_printf(&href, "%spage=%lld", first ? "" : "&", page);
     pp_json_link(j, sb_buf_str(&href), rel, "GET", 0);
@@ -159,7 +158,7 @@ void pp_search(pp_ctx *c)
         return;
     }
     if (start < s->hist_start || start > s->cutoff) {
-        pp_error_search_no_data(c->resp, c->debug_id);
+        pp_error(c->resp, PP_E_NO_DATA, c->debug_id, NULL, NULL, NULL, NULL);
         return;
     }
     long long size = 100, page = 1;
@@ -223,8 +222,7 @@ void pp_search(pp_ctx *c)
     sb_json j;
     sbj_init(&j, &c->resp->body, 0);
     sbj_obj_begin(&j);
-    sbj_key(&j, "transaction_details");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "transaction_details");
     unsigned long long skip = (unsigned long long)(page - 1) * (unsigned long long)size, seen = 0;
     long long emitted = 0;
     for (size_t i = lo; i < hi && emitted < size && page <= pages; i++) {
@@ -243,8 +241,7 @@ void pp_search(pp_ctx *c)
     sbj_kint(&j, "page", page);
     sbj_kint(&j, "total_items", (int64_t)total);
     sbj_kint(&j, "total_pages", pages);
-    sbj_key(&j, "links");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "links");
     page_link(c, &j, page, "self");
     if (page < pages)
         page_link(c, &j, page + 1, "next");

@@ -3,11 +3,7 @@
  * Lists are newest first: position p is record n-1-p (records are stored oldest first,
  * ties in `created` already ordered). Subscription items and invoice lines come in their
  * parent's own order, the order the parent embeds, so a client continues after the
- * embedded ten with starting_after.
- *
- * Short pages: when a hash of the cursor (or, on a first page, of the URL) is 0 mod 5, a
- * page holds fewer than `limit` records while has_more stays true. Stripe does not
- * promise full pages; a client that stops on a short page loses data. */
+ * embedded ten with starting_after. Pages are sometimes short (sandbox_paging.h). */
 #include "stripe_list.h"
 
 #include <stdlib.h>
@@ -15,9 +11,8 @@
 #include <strings.h>
 
 #include "sandbox_json.h"
-#include "sandbox_rng.h"
+#include "sandbox_paging.h"
 #include "stripe_errors.h"
-#include "stripe_params.h"
 
 enum {
     F_CREATED = 1 << 0, F_EMAIL = 1 << 1, F_ACTIVE = 1 << 2, F_TYPE = 1 << 3, F_PRODUCT = 1 << 4,
@@ -128,8 +123,7 @@ static int status_param(const st_res *r, const char *v, list_params *p, sb_respo
                 p->status_mask = 1u << s;
                 return 0;
             }
-        st_error(resp, 400, "invalid_request_error", NULL,
-                 "Invalid status: must be one of draft, open, paid, uncollectible, or void", "status");
+        st_invalid(resp, 400, NULL, "status", "Invalid status: must be one of draft, open, paid, uncollectible, or void");
         return -1;
     }
     for (size_t s = 0; s < sizeof sub_statuses / sizeof sub_statuses[0]; s++)
@@ -137,9 +131,8 @@ static int status_param(const st_res *r, const char *v, list_params *p, sb_respo
             p->status_mask = sub_statuses[s].mask;
             return 0;
         }
-    st_error(resp, 400, "invalid_request_error", NULL,
-             "Invalid status: must be one of active, all, canceled, ended, incomplete, "
-             "incomplete_expired, past_due, paused, trialing, or unpaid", "status");
+    st_invalid(resp, 400, NULL, "status", "Invalid status: must be one of active, all, canceled, ended, "
+               "incomplete, incomplete_expired, past_due, paused, trialing, or unpaid");
     return -1;
 }
 
@@ -158,33 +151,32 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         char sub[16];
         int empty = !*v; /* an empty value of a known parameter means "not given" */
         unsigned f = r->filters;
-        if (st_is_expand_key(k)) {
+        if (sb_array_item(k, "expand")) {
             if (!r->expand || strncmp(v, "data.", 5) != 0 || strcmp(v + 5, r->expand) != 0) {
                 st_error_expand(resp, v, 1, r->expand && strcmp(r->expand, v) == 0);
                 return -1;
             }
             p->expand = 1;
         } else if (strcmp(k, "expand") == 0) {
-            st_error(resp, 400, "invalid_request_error", NULL, "Invalid array", "expand");
+            st_invalid(resp, 400, NULL, "expand", "Invalid array");
             return -1;
         } else if (strcmp(k, "limit") == 0) {
             if (empty)
                 continue;
-            if (st_parse_int(v, &p->limit) != 0) {
+            if (sb_parse_int64(v, &p->limit) != 0) {
                 st_error_invalid_integer(resp, v, "limit");
                 return -1;
             }
             if (p->limit < 1 || p->limit > 100) {
-                st_error(resp, 400, "invalid_request_error", NULL,
-                         p->limit < 1 ? "This value must be greater than or equal to 1."
-                                      : "This value must be less than or equal to 100.", "limit");
+                st_invalid(resp, 400, NULL, "limit", "This value must be %s.",
+                           p->limit < 1 ? "greater than or equal to 1" : "less than or equal to 100");
                 return -1;
             }
         } else if (strcmp(k, "starting_after") == 0) {
             p->after = empty ? NULL : v;
         } else if (strcmp(k, "ending_before") == 0) {
             p->before = empty ? NULL : v;
-        } else if ((f & F_CREATED) && (strcmp(k, "created") == 0 || st_split_hash_key(k, "created", sub, sizeof sub))) {
+        } else if ((f & F_CREATED) && (strcmp(k, "created") == 0 || sb_hash_member(k, "created", sub, sizeof sub))) {
             static const char *const ops[5] = {"", "gt", "gte", "lt", "lte"};
             int op = 0;
             while (strcmp(k, "created") != 0 && op < 5 && strcmp(sub, ops[op]) != 0)
@@ -195,7 +187,7 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
             }
             if (empty)
                 continue;
-            if (st_parse_int(v, &p->bound[op]) != 0) {
+            if (sb_parse_int64(v, &p->bound[op]) != 0) {
                 st_error_invalid_integer(resp, v, k);
                 return -1;
             }
@@ -203,8 +195,8 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         } else if ((f & F_EMAIL) && strcmp(k, "email") == 0) {
             p->email = empty ? NULL : v;
         } else if ((f & F_ACTIVE) && strcmp(k, "active") == 0) {
-            if (!empty && st_parse_bool(v, &p->active) != 0) {
-                st_error_invalid_value(resp, "Invalid boolean", v, "active");
+            if (!empty && sb_parse_bool(v, &p->active) != 0) {
+                st_invalid(resp, 400, NULL, "active", "Invalid boolean: %s", v);
                 return -1;
             }
         } else if ((f & F_TYPE) && strcmp(k, "type") == 0) {
@@ -212,8 +204,7 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
                 continue;
             p->type = strcmp(v, "recurring") == 0 ? 1 : strcmp(v, "one_time") == 0 ? 0 : -2;
             if (p->type == -2) {
-                st_error(resp, 400, "invalid_request_error", NULL,
-                         "Invalid type: must be one of one_time or recurring", "type");
+                st_invalid(resp, 400, NULL, "type", "Invalid type: must be one of one_time or recurring");
                 return -1;
             }
         } else if ((f & F_PRODUCT) && strcmp(k, "product") == 0) {
@@ -247,13 +238,11 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         }
     }
     if (p->after && p->before) {
-        st_error(resp, 400, "invalid_request_error", NULL,
-                 "You may only specify one of these parameters: ending_before, starting_after.", NULL);
+        st_invalid(resp, 400, NULL, NULL, "You may only specify one of these parameters: ending_before, starting_after.");
         return -1;
     }
     if ((r->filters & F_PARENT) && !p->parent) {
-        st_error(resp, 400, "invalid_request_error", "parameter_missing", "Missing required param: subscription.",
-                 "subscription");
+        st_invalid(resp, 400, "parameter_missing", "subscription", "Missing required param: subscription.");
         return -1;
     }
     return 0;
@@ -272,8 +261,9 @@ static int created_ok(const list_params *p, int64_t t)
            (!p->has[3] || t < b[3]) && (!p->has[4] || t <= b[4]);
 }
 
-static int match(const list_ctx *c, size_t pos)
+static int match(const void *ctx, size_t pos)
 {
+    const list_ctx *c = ctx;
     const sb_world *w = c->st->w;
     const list_params *p = c->p;
     size_t i = record_at(c, pos);
@@ -338,42 +328,23 @@ static void page(const list_ctx *c, const char *url, const st_shape *sh, sb_resp
         }
         cpos = c->parent_order ? i - (long)c->first : (long)c->total - 1 - i;
     }
-    size_t limit = (size_t)p->limit, cap = limit + 1, k = 0;
-    size_t *found = sb_xmalloc(cap * sizeof *found);
-    if (p->before) {
-        for (size_t pos = (size_t)cpos; pos-- > 0 && k < cap;)
-            if (match(c, pos))
-                found[k++] = pos;
-    } else {
-        for (size_t pos = cursor ? (size_t)cpos + 1 : 0; pos < c->total && k < cap; pos++)
-            if (match(c, pos))
-                found[k++] = pos;
-    }
-    size_t m = k > limit ? limit : k;
-    int has_more = k > limit;
-    uint64_t h = sb_hash_str(cursor ? cursor : url, c->st->w->seed ^ 0x5407ULL);
-    if (limit >= 2 && h % 5 == 0) {
-        size_t short_len = 1 + (size_t)((h / 5) % (limit - 1));
-        if (k > short_len) {
-            m = short_len;
-            has_more = 1;
-        }
-    }
+    sb_page pg;
+    sb_cursor_page(&pg, c->total, cpos, p->before != NULL, (size_t)p->limit, match, c, cursor ? cursor : url,
+                   c->st->w->seed);
     sb_json j;
     sbj_init(&j, &resp->body, 1);
     sbj_obj_begin(&j);
     sbj_kstr(&j, "object", "list");
-    sbj_key(&j, "data");
-    sbj_arr_begin(&j);
-    for (size_t n = 0; n < m; n++)
-        c->res->render(&j, c->st, record_at(c, p->before ? found[m - 1 - n] : found[n]), sh, p->expand);
+    sbj_karr(&j, "data");
+    for (size_t n = 0; n < pg.n; n++)
+        c->res->render(&j, c->st, record_at(c, pg.positions[n]), sh, p->expand);
     sbj_arr_end(&j);
-    sbj_kbool(&j, "has_more", has_more);
+    sbj_kbool(&j, "has_more", pg.has_more);
     sbj_kstr(&j, "url", url);
     sbj_obj_end(&j);
     sb_buf_addc(&resp->body, '\n');
     resp->status = 200;
-    free(found);
+    free(pg.positions);
 }
 
 static const st_res *resource_of(const char *segment, size_t n)
@@ -410,7 +381,7 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
     int expand = 0;
     for (size_t i = 0; i < req->params->n; i++) {
         const char *k = req->params->items[i].key, *v = req->params->items[i].value;
-        if (!st_is_expand_key(k)) {
+        if (!sb_array_item(k, "expand")) {
             st_error_unknown_param(resp, k);
             return;
         }

@@ -123,7 +123,7 @@ static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
         return;
     }
     if (bad_version) {
-        st_error_invalid_value(resp, "Invalid Stripe API version", req->header(req, "Stripe-Version"), NULL);
+        st_invalid(resp, 400, NULL, NULL, "Invalid Stripe API version: %s", req->header(req, "Stripe-Version"));
         return;
     }
     st_shape sh;

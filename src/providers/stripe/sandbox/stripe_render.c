@@ -46,11 +46,9 @@ void st_render_embedded(sb_json *j, const char *key, size_t n, const char *url, 
                         const st_shape *sh, size_t first,
                         void (*render)(sb_json *, const st_state *, size_t, const st_shape *))
 {
-    sbj_key(j, key);
-    sbj_obj_begin(j);
+    sbj_kobj(j, key);
     sbj_kstr(j, "object", "list");
-    sbj_key(j, "data");
-    sbj_arr_begin(j);
+    sbj_karr(j, "data");
     for (size_t k = 0; k < n && k < ST_EMBED_LIMIT; k++)
         render(j, st, first + k, sh);
     sbj_arr_end(j);
@@ -71,8 +69,7 @@ void st_render_deleted(sb_json *j, const char *id, const char *object)
 
 static void address(sb_json *j, const char *key, const w_customer *c)
 {
-    sbj_key(j, key);
-    sbj_obj_begin(j);
+    sbj_kobj(j, key);
     sbj_kstr(j, "city", c ? c->city : NULL);
     sbj_kstr(j, "country", c ? c->country : "US");
     sbj_kstr(j, "line1", c ? c->line1 : NULL);
@@ -117,8 +114,7 @@ void st_render_customer(sb_json *j, const st_state *st, size_t i)
     sbj_kint(j, "next_invoice_sequence", 1 + st->invoice_count[i]);
     sbj_kstr(j, "phone", c->phone);
     static const char *const locales[] = {"en", "fr-FR", "de", "ja", "ko", "es-419", "pt-BR"};
-    sbj_key(j, "preferred_locales");
-    sbj_arr_begin(j);
+    sbj_karr(j, "preferred_locales");
     if ((h >> 20) % 5 == 0)
         sbj_str(j, locales[(h >> 24) % 7]);
     sbj_arr_end(j);
@@ -272,8 +268,7 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     sbj_kts(j, "canceled_at", s->canceled_at);
     static const char *const reasons[4] = {NULL, "cancellation_requested", "payment_failed",
                                            "cancellation_requested"};
-    sbj_key(j, "cancellation_details");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "cancellation_details");
     sbj_lit(j, "comment: null, feedback: null");
     sbj_kstr(j, "reason", reasons[s->cancel_reason]);
     sbj_obj_end(j);
@@ -300,8 +295,7 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     sbj_lit(j, "default_source: null, default_tax_rates: [], description: null");
     if (!sh->basil)
         sbj_lit(j, "discount: null");
-    sbj_key(j, "discounts");
-    sbj_arr_begin(j);
+    sbj_karr(j, "discounts");
     if (s->coupon_pct)
         st_vid(j, st, ST_DISCOUNT, (long long)i);
     sbj_arr_end(j);
@@ -342,8 +336,7 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     sbj_kint(j, "amount_refunded", p->amount_refunded);
     sbj_lit(j, "application: null, application_fee: null, application_fee_amount: null");
     st_kid(j, "balance_transaction", st, ST_TXN, failed ? -1 : (long long)i);
-    sbj_key(j, "billing_details");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "billing_details");
     address(j, "address", cu && cu->has_address ? cu : NULL);
     if (cu) {
         sbj_kstr(j, "email", cu->email);
@@ -374,8 +367,7 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     if (!sh->basil)
         st_kid(j, "invoice", st, ST_INVOICE, p->invoice);
     sbj_lit(j, "livemode: false, metadata: {}, on_behalf_of: null");
-    sbj_key(j, "outcome");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "outcome");
     sbj_lit(j, "network_advice_code: null, network_decline_code: null");
     sbj_kstr(j, "network_status", failed ? "declined_by_network" : "approved_by_network");
     sbj_kstr(j, "reason", failed ? (funds ? "insufficient_funds" : "generic_decline") : NULL);
@@ -389,8 +381,7 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     sbj_kbool(j, "paid", ok);
     st_kid(j, "payment_intent", st, ST_PI, (long long)i);
     st_kid(j, "payment_method", st, ST_PM, cu ? p->customer : (long long)st->w->n_customers + p->guest);
-    sbj_key(j, "payment_method_details");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "payment_method_details");
     if (p->bank) {
         sbj_lit(j, "type: 'us_bank_account', us_bank_account: {account_holder_type: 'individual', "
                    "account_type: 'checking', bank_name: 'STRIPE TEST BANK', last4: '6789', "
@@ -399,8 +390,7 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
         static const char *const brands[3] = {"visa", "mastercard", "amex"};
         static const char *const last4[3] = {"4242", "4444", "8431"};
         unsigned b = (unsigned)((h >> 24) % 3);
-        sbj_key(j, "card");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "card");
         sbj_kstr(j, "brand", brands[b]);
         sbj_lit(j, failed ? "checks: {address_line1_check: null, address_postal_code_check: null, cvc_check: 'unavailable'}"
                           : "checks: {address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass'}");
@@ -429,11 +419,9 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
         char url[96] = "/v1/charges/";
         st_id(st, ST_CHARGE, i, url + strlen(url));
         strcat(url, "/refunds");
-        sbj_key(j, "refunds");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "refunds");
         sbj_kstr(j, "object", "list");
-        sbj_key(j, "data");
-        sbj_arr_begin(j);
+        sbj_karr(j, "data");
         for (uint32_t k = 0; k < p->n_refunds && k < ST_EMBED_LIMIT; k++)
             st_render_refund(j, st, st->w->payment_refunds[p->first_refund + k], sh, 0);
         sbj_arr_end(j);
@@ -478,12 +466,9 @@ void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *
     }
     sbj_lit(j, "metadata: {}");
     if (re->status == W_RE_REQUIRES_ACTION) {
-        sbj_key(j, "next_action");
-        sbj_obj_begin(j);
-        sbj_key(j, "display_details");
-        sbj_obj_begin(j);
-        sbj_key(j, "email_sent");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "next_action");
+        sbj_kobj(j, "display_details");
+        sbj_kobj(j, "email_sent");
         sbj_kint(j, "email_sent_at", re->created);
         sbj_kstr(j, "email_sent_to", p->customer >= 0 ? st->w->customers[p->customer].email : NULL);
         sbj_obj_end(j);

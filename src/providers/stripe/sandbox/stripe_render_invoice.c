@@ -37,8 +37,7 @@ static void tax_entry(sb_json *j, const st_state *st, const w_invoice *v, int64_
     sbj_kint(j, "amount", amount);
     if (sh->basil) {
         sbj_kstr(j, "tax_behavior", v->tax_inclusive ? "inclusive" : "exclusive");
-        sbj_key(j, "tax_rate_details");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "tax_rate_details");
         st_kid(j, "tax_rate", st, ST_TAX_RATE, tax_rate_of(v));
         sbj_obj_end(j);
         sbj_lit(j, "taxability_reason: 'standard_rated'");
@@ -68,14 +67,12 @@ void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh
         sbj_kint(j, "amount_excluding_tax", l->amount - (v->tax_inclusive ? l->tax : 0));
     sbj_kstr(j, "currency", st_ccy(v->ccy));
     sbj_kstr(j, "description", l->description);
-    sbj_key(j, "discount_amounts");
-    sbj_arr_begin(j);
+    sbj_karr(j, "discount_amounts");
     if (disc >= 0)
         discount_amount(j, st, l->discount, disc);
     sbj_arr_end(j);
     sbj_kbool(j, "discountable", !proration);
-    sbj_key(j, "discounts");
-    sbj_arr_begin(j);
+    sbj_karr(j, "discounts");
     if (disc >= 0 && l->discount_kind == W_DISCOUNT_INTRO)
         st_vid(j, st, ST_DISCOUNT, disc); /* the intro price is the line's own discount */
     sbj_arr_end(j);
@@ -84,11 +81,9 @@ void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh
         st_kid(j, "invoice_item", st, ST_INVOICEITEM, from_item ? (long long)i : -1);
     sbj_lit(j, "livemode: false, metadata: {}");
     if (sh->basil) {
-        sbj_key(j, "parent");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "parent");
         if (l->kind == W_LINE_ONE_OFF) {
-            sbj_key(j, "invoice_item_details");
-            sbj_obj_begin(j);
+            sbj_kobj(j, "invoice_item_details");
             st_kid(j, "invoice_item", st, ST_INVOICEITEM, (long long)i);
             sbj_lit(j, "proration: false, proration_details: {credited_items: null}");
             st_kid(j, "subscription", st, ST_SUB, v->sub);
@@ -96,8 +91,7 @@ void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh
             sbj_lit(j, "subscription_item_details: null, type: 'invoice_item_details'");
         } else {
             sbj_lit(j, "invoice_item_details: null");
-            sbj_key(j, "subscription_item_details");
-            sbj_obj_begin(j);
+            sbj_kobj(j, "subscription_item_details");
             st_kid(j, "invoice_item", st, ST_INVOICEITEM, proration ? (long long)i : -1);
             sbj_kbool(j, "proration", proration);
             sbj_lit(j, "proration_details: {credited_items: null}");
@@ -108,8 +102,7 @@ void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh
         }
         sbj_obj_end(j);
     }
-    sbj_key(j, "period");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "period");
     sbj_kint(j, "end", l->period_end);
     sbj_kint(j, "start", l->period_start);
     sbj_obj_end(j);
@@ -128,10 +121,8 @@ void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh
         sbj_lit(j, "proration_details: {credited_items: null}");
     } else {
         sbj_lit(j, "pretax_credit_amounts: []");
-        sbj_key(j, "pricing");
-        sbj_obj_begin(j);
-        sbj_key(j, "price_details");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "pricing");
+        sbj_kobj(j, "price_details");
         st_kid(j, "price", st, ST_PRICE, l->price);
         st_kid(j, "product", st, ST_PRODUCT, p ? p->product : -1);
         sbj_obj_end(j);
@@ -195,8 +186,7 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
     sbj_key(j, "customer");
     st_render_customer_ref(j, st, v->customer, expand_customer);
     if (cu->has_address) {
-        sbj_key(j, "customer_address");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "customer_address");
         sbj_kstr(j, "city", cu->city);
         sbj_kstr(j, "country", cu->country);
         sbj_kstr(j, "line1", cu->line1);
@@ -229,8 +219,7 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
             sums[slot] += l->discount;
         }
     }
-    sbj_key(j, "discounts");
-    sbj_arr_begin(j);
+    sbj_karr(j, "discounts");
     for (int s = 0; s < 2; s++)
         if (ids[s] >= 0)
             st_vid(j, st, ST_DISCOUNT, ids[s]);
@@ -260,11 +249,9 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
         sbj_kbool(j, "paid", paid);
         sbj_lit(j, "paid_out_of_band: false");
     } else if (v->sub >= 0) {
-        sbj_key(j, "parent");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "parent");
         sbj_lit(j, "quote_details: null");
-        sbj_key(j, "subscription_details");
-        sbj_obj_begin(j);
+        sbj_kobj(j, "subscription_details");
         sbj_lit(j, "metadata: {}");
         st_kid(j, "subscription", st, ST_SUB, v->sub);
         sbj_obj_end(j);
@@ -285,8 +272,7 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
     sbj_lit(j, "receipt_number: null, shipping_cost: null, shipping_details: null, starting_balance: 0, "
                "statement_descriptor: null");
     sbj_kstr(j, "status", w_invoice_status_names[v->status]);
-    sbj_key(j, "status_transitions");
-    sbj_obj_begin(j);
+    sbj_kobj(j, "status_transitions");
     sbj_kts(j, "finalized_at", v->finalized_at);
     sbj_kts(j, "marked_uncollectible_at", v->uncollectible_at);
     sbj_kts(j, "paid_at", v->paid_at);
@@ -303,8 +289,7 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
     sbj_kint(j, "subtotal_excluding_tax", v->subtotal - (v->tax_inclusive ? v->tax : 0));
     sbj_lit(j, "test_clock: null");
     sbj_kint(j, "total", v->total);
-    sbj_key(j, "total_discount_amounts");
-    sbj_arr_begin(j);
+    sbj_karr(j, "total_discount_amounts");
     for (int s = 0; s < 2; s++)
         if (ids[s] >= 0)
             discount_amount(j, st, sums[s], ids[s]);

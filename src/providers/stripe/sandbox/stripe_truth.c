@@ -53,18 +53,14 @@ static void write_customers(const void *state, sb_truth_file *o)
         const w_customer *c = &w->customers[order[k]];
         if (c->deleted_at)
             continue; /* Stripe never lists deleted customers */
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "customer");
-        kid(&j, "id", st, ST_CUSTOMER, order[k]);
-        sbj_kstr(&j, "email", c->email);
-        sbj_kstr(&j, "name", c->name_on_file ? c->display : NULL);
-        sbj_kstr(&j, "country", c->has_address ? c->country : NULL);
-        sbj_ktime(&j, "created_at", c->created);
-        sbj_kbool(&j, "deleted", 0);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+        sb_json *j = sb_truth_record(o, "customer");
+        kid(j, "id", st, ST_CUSTOMER, order[k]);
+        sbj_kstr(j, "email", c->email);
+        sbj_kstr(j, "name", c->name_on_file ? c->display : NULL);
+        sbj_kstr(j, "country", c->has_address ? c->country : NULL);
+        sbj_ktime(j, "created_at", c->created);
+        sbj_kbool(j, "deleted", 0);
+        sb_truth_record_end(o);
     }
     free(order);
 }
@@ -78,22 +74,18 @@ static void write_plans(const void *state, sb_truth_file *o)
         const w_price *p = &w->prices[order[k]];
         const w_product *pr = &w->products[p->product];
         int trial = st_trial_days(p);
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "plan");
-        kid(&j, "id", st, ST_PRICE, order[k]);
-        sbj_kstr(&j, "name", pr->deleted ? NULL : pr->name);
-        kid(&j, "product_id", st, ST_PRODUCT, p->product);
-        sbj_kintn(&j, "amount", p->unit_amount >= 0, p->unit_amount);
-        money(&j, p->ccy);
-        sbj_kstr(&j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
-        sbj_kintn(&j, "interval_count", p->recurring, p->interval_count);
-        sbj_kintn(&j, "trial_days", p->recurring && trial >= 0, trial);
-        sbj_kbool(&j, "active", !p->archived_at);
-        sbj_ktime(&j, "created_at", p->created);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+        sb_json *j = sb_truth_record(o, "plan");
+        kid(j, "id", st, ST_PRICE, order[k]);
+        sbj_kstr(j, "name", pr->deleted ? NULL : pr->name);
+        kid(j, "product_id", st, ST_PRODUCT, p->product);
+        sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+        money(j, p->ccy);
+        sbj_kstr(j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
+        sbj_kintn(j, "interval_count", p->recurring, p->interval_count);
+        sbj_kintn(j, "trial_days", p->recurring && trial >= 0, trial);
+        sbj_kbool(j, "active", !p->archived_at);
+        sbj_ktime(j, "created_at", p->created);
+        sb_truth_record_end(o);
     }
     free(order);
 }
@@ -124,38 +116,33 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
             if (i == 0 || it->period_end < pe)
                 pe = it->period_end;
         }
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "subscription");
-        kid(&j, "id", st, ST_SUB, order[k]);
-        kid(&j, "customer_id", st, ST_CUSTOMER, s->customer);
-        sbj_kstr(&j, "status", normalized_sub_status(s->status));
-        sbj_kstr(&j, "provider_status", w_sub_status_names[s->status]);
-        sbj_ktime(&j, "started_at", s->start_date);
-        sbj_ktime(&j, "current_period_start", ps);
-        sbj_ktime(&j, "current_period_end", pe);
-        sbj_ktime(&j, "trial_end", s->trial_end);
-        sbj_ktime(&j, "canceled_at", s->canceled_at);
-        sbj_kbool(&j, "cancel_at_period_end", s->cancel_at_period_end);
-        sbj_ktime(&j, "created_at", s->created);
-        sbj_key(&j, "items");
-        sbj_arr_begin(&j);
+        sb_json *j = sb_truth_record(o, "subscription");
+        kid(j, "id", st, ST_SUB, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, s->customer);
+        sbj_kstr(j, "status", normalized_sub_status(s->status));
+        sbj_kstr(j, "provider_status", w_sub_status_names[s->status]);
+        sbj_ktime(j, "started_at", s->start_date);
+        sbj_ktime(j, "current_period_start", ps);
+        sbj_ktime(j, "current_period_end", pe);
+        sbj_ktime(j, "trial_end", s->trial_end);
+        sbj_ktime(j, "canceled_at", s->canceled_at);
+        sbj_kbool(j, "cancel_at_period_end", s->cancel_at_period_end);
+        sbj_ktime(j, "created_at", s->created);
+        sbj_karr(j, "items");
         for (uint32_t i = 0; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
             const w_price *p = &w->prices[it->price];
-            sbj_obj_begin(&j);
-            sbj_kstr(&j, "object", "subscription_item");
-            kid(&j, "id", st, ST_ITEM, s->first_item + i);
-            kid(&j, "plan_id", st, ST_PRICE, it->price);
-            sbj_kintn(&j, "quantity", it->quantity >= 0, it->quantity);
-            sbj_kintn(&j, "amount", p->unit_amount >= 0, p->unit_amount);
-            money(&j, p->ccy);
-            sbj_obj_end(&j);
+            sbj_obj_begin(j);
+            sbj_kstr(j, "object", "subscription_item");
+            kid(j, "id", st, ST_ITEM, s->first_item + i);
+            kid(j, "plan_id", st, ST_PRICE, it->price);
+            sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
+            sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+            money(j, p->ccy);
+            sbj_obj_end(j);
         }
-        sbj_arr_end(&j);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
     }
     free(order);
 }
@@ -170,44 +157,36 @@ static void write_transactions(const void *state, sb_truth_file *o)
     uint32_t *order = by_id(st, ST_CHARGE, w->n_payments);
     for (size_t k = 0; k < w->n_payments; k++) {
         const w_payment *p = &w->payments[order[k]];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "transaction");
-        kid(&j, "id", st, ST_CHARGE, order[k]);
-        kid(&j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(&j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
-        sbj_kstr(&j, "result", charge_status[p->status]);
-        sbj_kstr(&j, "provider_status", charge_status[p->status]);
-        sbj_kint(&j, "amount", p->amount);
-        money(&j, p->ccy);
-        sbj_kint(&j, "refunded_amount", p->amount_refunded);
-        sbj_lit(&j, "parent_id: null");
-        sbj_ktime(&j, "occurred_at", p->created);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_CHARGE, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
+        sbj_kstr(j, "result", charge_status[p->status]);
+        sbj_kstr(j, "provider_status", charge_status[p->status]);
+        sbj_kint(j, "amount", p->amount);
+        money(j, p->ccy);
+        sbj_kint(j, "refunded_amount", p->amount_refunded);
+        sbj_lit(j, "parent_id: null");
+        sbj_ktime(j, "occurred_at", p->created);
+        sb_truth_record_end(o);
     }
     free(order);
     order = by_id(st, ST_REFUND, w->n_refunds);
     for (size_t k = 0; k < w->n_refunds; k++) {
         const w_refund *re = &w->refunds[order[k]];
         const w_payment *p = &w->payments[re->payment];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "transaction");
-        kid(&j, "id", st, ST_REFUND, order[k]);
-        kid(&j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(&j, "subscription_id: null, invoice_id: null, kind: 'refund'");
-        sbj_kstr(&j, "result", results[re->status]);
-        sbj_kstr(&j, "provider_status", w_refund_status_names[re->status]);
-        sbj_kint(&j, "amount", re->amount);
-        money(&j, p->ccy);
-        sbj_kint(&j, "refunded_amount", 0);
-        kid(&j, "parent_id", st, ST_CHARGE, re->payment);
-        sbj_ktime(&j, "occurred_at", re->created);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_REFUND, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'refund'");
+        sbj_kstr(j, "result", results[re->status]);
+        sbj_kstr(j, "provider_status", w_refund_status_names[re->status]);
+        sbj_kint(j, "amount", re->amount);
+        money(j, p->ccy);
+        sbj_kint(j, "refunded_amount", 0);
+        kid(j, "parent_id", st, ST_CHARGE, re->payment);
+        sbj_ktime(j, "occurred_at", re->created);
+        sb_truth_record_end(o);
     }
     free(order);
 }
@@ -250,37 +229,32 @@ static void write_invoices(const void *state, sb_truth_file *o)
         char number[32], prefix[9];
         st_invoice_prefix(st, (size_t)v->customer, prefix);
         snprintf(number, sizeof number, "%s-%04d", prefix, v->number);
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "invoice");
-        kid(&j, "id", st, ST_INVOICE, order[k]);
-        sbj_kstr(&j, "number", v->number ? number : NULL);
-        kid(&j, "customer_id", st, ST_CUSTOMER, v->customer);
-        kid(&j, "subscription_id", st, ST_SUB, v->sub);
-        sbj_kstr(&j, "status", w_invoice_status_names[v->status]); /* Stripe's are the normalized ones */
-        sbj_kstr(&j, "provider_status", w_invoice_status_names[v->status]);
-        money(&j, v->ccy);
-        sbj_kint(&j, "subtotal", v->subtotal);
-        sbj_kint(&j, "discount", v->discount);
-        sbj_kint(&j, "tax", v->tax);
-        sbj_kint(&j, "total", v->total);
-        sbj_kint(&j, "amount_paid", v->amount_paid);
-        sbj_kint(&j, "amount_due", v->total);
-        sbj_ktime(&j, "created_at", v->created);
-        sbj_ktime(&j, "issued_at", v->finalized_at);
-        sbj_ktime(&j, "due_at", v->due_date);
-        sbj_ktime(&j, "paid_at", v->paid_at);
-        sbj_ktime(&j, "voided_at", v->voided_at);
-        sbj_ktime(&j, "period_start", ps);
-        sbj_ktime(&j, "period_end", pe);
-        sbj_key(&j, "lines");
-        sbj_arr_begin(&j);
+        sb_json *j = sb_truth_record(o, "invoice");
+        kid(j, "id", st, ST_INVOICE, order[k]);
+        sbj_kstr(j, "number", v->number ? number : NULL);
+        kid(j, "customer_id", st, ST_CUSTOMER, v->customer);
+        kid(j, "subscription_id", st, ST_SUB, v->sub);
+        sbj_kstr(j, "status", w_invoice_status_names[v->status]); /* Stripe's are the normalized ones */
+        sbj_kstr(j, "provider_status", w_invoice_status_names[v->status]);
+        money(j, v->ccy);
+        sbj_kint(j, "subtotal", v->subtotal);
+        sbj_kint(j, "discount", v->discount);
+        sbj_kint(j, "tax", v->tax);
+        sbj_kint(j, "total", v->total);
+        sbj_kint(j, "amount_paid", v->amount_paid);
+        sbj_kint(j, "amount_due", v->total);
+        sbj_ktime(j, "created_at", v->created);
+        sbj_ktime(j, "issued_at", v->finalized_at);
+        sbj_ktime(j, "due_at", v->due_date);
+        sbj_ktime(j, "paid_at", v->paid_at);
+        sbj_ktime(j, "voided_at", v->voided_at);
+        sbj_ktime(j, "period_start", ps);
+        sbj_ktime(j, "period_end", pe);
+        sbj_karr(j, "lines");
         for (uint32_t i = 0; i < v->n_lines; i++)
-            write_line(&j, st, v->first_line + i);
-        sbj_arr_end(&j);
-        sbj_obj_end(&j);
-        sb_truth_end_line(o);
+            write_line(j, st, v->first_line + i);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
     }
     free(order);
 }
