@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core.h"
 #include "registry.h"
@@ -90,9 +91,19 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
 	}
 	c->entry = entry;
 	c->provider = &entry->vt;
+	c->pid = getpid();
 	if (opts && opts->transport) {
 		c->transport = *opts->transport;
 		c->transport_payload = opts->transport_payload;
+	} else {
+		bt_curl *curl;
+		if (bt_curl_new(&curl) < 0) {
+			free(c);
+			bt_registry_release(entry);
+			return new_failed(opts, BILLTAP_ENOMEM, "out of memory", NULL);
+		}
+		c->transport = bt_curl_transport;
+		c->transport_payload = curl;
 	}
 	if (opts) {
 		c->clock = opts->clock;
@@ -136,7 +147,6 @@ void bt_client_destroy(billtap_client *c)
 	free(c->settings);
 	if (c->transport.free)
 		c->transport.free(c->transport_payload);
-	bt_curl_free(c->curl);
 	bt_error_clear(c);
 	bt_buf_free(&c->err_message);
 	bt_registry_release(c->entry);
@@ -302,22 +312,24 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 
 int bt_client_session_acquire(bt_session **out, billtap_client *c)
 {
-	/* A session caches things derived from settings (tokens): after a change, new
-	 * iterators get a new one; running ones keep the old until they are freed. */
+	/* A session caches things derived from settings (tokens): after a change, or in a
+	 * forked child, new iterators get a new one; running ones keep the old until they are
+	 * freed. */
 	if (c->session && c->session_stale) {
 		bt_client_session_release(c, c->session);
 		c->session = NULL;
 	}
 	if (!c->session) {
+		billtap_ctx ctx = { c, (billtap_resource)0, NULL };
 		bt_session *s = calloc(1, sizeof *s);
 		if (!s)
-			return BILLTAP_ENOMEM;
+			return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 		if (c->provider->session_new) {
-			billtap_ctx ctx = { c, (billtap_resource)0 };
+			uint64_t serial = c->err_serial;
 			int rc = c->provider->session_new(&s->data, &ctx);
 			if (rc < 0) {
 				free(s);
-				return rc;
+				return bt_provider_status(&ctx, "session_new", serial, rc);
 			}
 		}
 		s->refs = 1; /* the client's own */
@@ -350,11 +362,14 @@ BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx)
 	return ctx ? ctx->resource : (billtap_resource)0;
 }
 
+int64_t bt_client_now(const billtap_client *c)
+{
+	return c->clock ? c->clock(c->clock_payload) : (int64_t)time(NULL);
+}
+
 BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx)
 {
-	if (ctx && ctx->client->clock)
-		return ctx->client->clock(ctx->client->clock_payload);
-	return (int64_t)time(NULL);
+	return ctx ? bt_client_now(ctx->client) : (int64_t)time(NULL);
 }
 
 BILLTAP_EXTERN(void *) billtap_ctx_payload(billtap_ctx *ctx)

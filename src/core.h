@@ -3,6 +3,7 @@
 #define BILLTAP_CORE_H
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #include "billtap/provider.h"
 #include "http/http.h"
@@ -15,6 +16,8 @@ typedef struct bt_setting_value {
 
 struct bt_provider_entry;
 
+struct bt_flight;
+
 struct billtap_client {
 	struct bt_provider_entry *entry; /* the registry entry, referenced while we live */
 	const billtap_provider *provider; /* its vtable */
@@ -23,21 +26,25 @@ struct billtap_client {
 	bt_setting_value *settings; /* values the host set */
 	size_t setting_count;
 
-	billtap_transport transport; /* host transport when transport.perform != NULL */
+	/* The transport: the host's, or the built-in one (bt_curl_transport). */
+	billtap_transport transport;
 	void *transport_payload;
-	bt_curl *curl; /* the built-in transport, created on first use */
+	struct bt_flight *running; /* transfers started and not yet done, of every iterator */
+	pid_t pid;                 /* the process the connections and session belong to */
 
 	struct bt_session *session; /* for new iterators; NULL until the first one */
-	int session_stale;          /* settings changed since it was made */
+	int session_stale;          /* settings changed (or the process forked) since it was made */
 	int live_iters;
 	int freed; /* billtap_client_free was called; the last iterator releases the client */
 
-	/* The last error. */
+	/* The last error, and a count of errors recorded, so the engine can tell whether a
+	 * provider callback recorded the error it returned. */
 	int err_code;
 	int err_http_status;
 	bt_buf err_message;
 	char *err_request_id;
 	char *err_provider_code;
+	uint64_t err_serial;
 };
 
 /* A provider session (e.g. an OAuth token) and how many hold it: the client while it is
@@ -57,12 +64,48 @@ typedef struct bt_entry {
 
 struct billtap_sink {
 	struct billtap_iter *iter;
+	struct billtap_ctx *ctx; /* the call's context: sink errors are recorded through it */
 };
 
 struct billtap_ctx {
 	billtap_client *client;
 	billtap_resource resource;
+	/* Said about the response a stream_response call is given (a refused long wait),
+	 * added to any error recorded during that call; NULL otherwise. */
+	const char *note;
 };
+
+/* One request of an iterator, from stream_request until its response was handed to
+ * stream_response. An iterator holds up to its max_in_flight of them, in request order. */
+typedef enum bt_flight_state {
+	BT_FLIGHT_PENDING, /* to be sent (again) once send_at has passed */
+	BT_FLIGHT_RUNNING, /* a transfer of the transport */
+	BT_FLIGHT_DONE,    /* a final response (or a LOCAL turn) waits for stream_response */
+	BT_FLIGHT_FAILED   /* no response after every allowed retry: error, error_msg */
+} bt_flight_state;
+
+typedef struct bt_flight {
+	struct billtap_iter *iter;
+	billtap_request req;
+	billtap_response resp;
+	bt_flight_state state;
+	int local;               /* a BILLTAP_PROVIDER_LOCAL turn: no request, no response */
+	void *transfer;          /* the transport's name for it while RUNNING */
+	int attempt;             /* retries made */
+	int64_t send_at;         /* monotonic ms before which it is not sent (backoff) */
+	int64_t refused_wait_ms; /* the service asked to wait longer than billtap does */
+	int error;               /* BT_FLIGHT_FAILED */
+	bt_buf error_msg;
+	struct bt_flight *prev, *next; /* in the client's list of running transfers */
+} bt_flight;
+
+/* Engine settings, read when an iterator is created (running iterators keep them). */
+typedef struct bt_iter_settings {
+	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
+	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
+	char *ca_file, *ca_path;
+	billtap_transfer_options transfer; /* points into the strings above */
+} bt_iter_settings;
 
 struct billtap_iter {
 	billtap_client *client;
@@ -70,8 +113,13 @@ struct billtap_iter {
 	int64_t since;
 	bt_session *session;
 	void *stream;
-	billtap_request req;
-	billtap_response resp;
+	pid_t pid; /* the process its transfers belong to */
+	bt_iter_settings settings;
+
+	/* Requests in flight: a ring of flight_cap, oldest (the next to hand over) first. */
+	bt_flight *flights;
+	size_t flight_cap, f_head, f_count;
+	int stream_paused; /* WAIT (or ITEROVER) with requests outstanding: ask after the next */
 
 	bt_entry *queue;
 	size_t q_head, q_len, q_cap;
@@ -88,7 +136,6 @@ struct billtap_iter {
 	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
 
-	int64_t refused_wait_ms; /* a Retry-After longer than billtap waits, on the last answer */
 	atomic_int cancel;
 	uint64_t requests, retries, records;
 	uint64_t rng;
@@ -128,8 +175,48 @@ int bt_queue_peek_mark(const billtap_iter *it);
 void bt_queue_truncate(billtap_iter *it, size_t keep);
 void bt_queue_free(billtap_iter *it);
 
-/* engine/transfer.c: sends it->req until a final response is in it->resp. */
-int bt_transfer(billtap_iter *it);
+/* engine/settings.c: the engine's settings of a new iterator. */
+int bt_iter_settings_read(bt_iter_settings *out, billtap_iter *it);
+void bt_iter_settings_free(bt_iter_settings *s);
+
+/* engine/inflight.c: the iterator's requests in flight and the transport under them. */
+int bt_flights_init(billtap_iter *it);
+bt_flight *bt_flight_head(billtap_iter *it);
+bt_flight *bt_flight_tail(billtap_iter *it);
+/* A new flight at the tail (request and response emptied), or NULL when the ring is full. */
+bt_flight *bt_flight_push(billtap_iter *it);
+/* Forgets the head, once stream_response has had it. */
+void bt_flight_pop(billtap_iter *it);
+/* Drops every flight behind the head, aborting their transfers: the stream asks again. */
+void bt_flights_drop_behind_head(billtap_iter *it);
+/* Aborts every transfer; the requests stay, to be sent again unchanged. */
+void bt_flights_rewind(billtap_iter *it);
+/* After fork(): forgets the parent's transfers without touching them (see fork.c). */
+void bt_flights_forget_transfers(billtap_iter *it);
+void bt_flights_free(billtap_iter *it);
+/* Runs the transport until the head flight is DONE or FAILED. 0, or BILLTAP_ECANCELED /
+ * a transport failure, recorded on the client. */
+int bt_flights_drive(billtap_iter *it);
+
+/* engine/transfer.c: what follows one attempt of a flight that ended with rc (0: a
+ * response is in f->resp): a retry later (PENDING), a final response (DONE) or FAILED. */
+void bt_transfer_outcome(bt_flight *f, int rc);
+/* A monotonic clock in milliseconds, for backoff. */
+int64_t bt_monotonic_ms(void);
+/* Sleeps up to ms, waking early on cancel. BILLTAP_ECANCELED when canceled. */
+int bt_nap(billtap_iter *it, int64_t ms);
+
+/* engine/fork.c: called as calls on a client or iterator start. After fork(), in the
+ * child: a new provider session for new iterators, the parent's transfers forgotten. */
+void bt_fork_check_client(billtap_client *c);
+void bt_fork_check_iter(billtap_iter *it);
+
+/* error.c: a provider callback's status. A negative one must have been recorded (the
+ * client's err_serial moved past `serial` with that code); one that was not is reported
+ * as a provider bug naming the slot. Returns rc. */
+int bt_provider_status(billtap_ctx *ctx, const char *slot, uint64_t serial, int rc);
+/* The client's clock (the host's, else the system's), Unix seconds. */
+int64_t bt_client_now(const billtap_client *c);
 
 /* engine/checkpoint.c */
 int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);

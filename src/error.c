@@ -51,6 +51,7 @@ void bt_error_clear(billtap_client *c)
 int bt_error_set(billtap_client *c, int code, const char *message)
 {
 	bt_error_clear(c);
+	c->err_serial++;
 	c->err_code = code;
 	bt_buf_puts(&c->err_message, message ? message : billtap_strerror(code));
 	return code;
@@ -118,6 +119,23 @@ BILLTAP_EXTERN(int) billtap_http_status_error(int status)
 	return BILLTAP_EDATA;
 }
 
+int bt_provider_status(billtap_ctx *ctx, const char *slot, uint64_t serial, int rc)
+{
+	billtap_client *c = ctx->client;
+	if (rc >= 0 || (c->err_serial != serial && c->err_code == rc))
+		return rc;
+	/* The protocol (<billtap/provider.h>): a negative status is recorded where it arises,
+	 * with what only the provider knows. The engine never patches a message up. */
+	char msg[512];
+	int n = snprintf(msg, sizeof msg, "provider bug: %s returned %d without recording an error",
+	                 slot, rc);
+	if (c->err_serial != serial && n > 0 && (size_t)n < sizeof msg)
+		snprintf(msg + n, sizeof msg - (size_t)n, " (it recorded %d: %s)", c->err_code,
+		         bt_buf_cstr(&c->err_message));
+	billtap_ctx reported = { c, ctx->resource, NULL };
+	return billtap_ctx_error(&reported, rc, msg);
+}
+
 /* ---- the provider's view ---- */
 
 static void prefix(bt_buf *b, billtap_ctx *ctx)
@@ -130,6 +148,17 @@ static void prefix(bt_buf *b, billtap_ctx *ctx)
 	}
 }
 
+/* What the engine knows about the response at hand ("the service asked to retry after
+ * 3600 s, longer than billtap waits"), after the provider's message. */
+static void note(bt_buf *b, const billtap_ctx *ctx)
+{
+	if (!ctx->note)
+		return;
+	bt_buf_puts(b, " (");
+	bt_buf_puts(b, ctx->note);
+	bt_buf_puts(b, ")");
+}
+
 BILLTAP_EXTERN(int) billtap_ctx_error(billtap_ctx *ctx, int code, const char *message)
 {
 	if (!ctx)
@@ -137,6 +166,7 @@ BILLTAP_EXTERN(int) billtap_ctx_error(billtap_ctx *ctx, int code, const char *me
 	bt_buf b = BT_BUF_INIT;
 	prefix(&b, ctx);
 	bt_buf_puts(&b, message ? message : billtap_strerror(code));
+	note(&b, ctx);
 	bt_error_set(ctx->client, code, bt_buf_cstr(&b));
 	bt_buf_free(&b);
 	return code;
@@ -174,6 +204,7 @@ BILLTAP_EXTERN(int) billtap_ctx_http_error(billtap_ctx *ctx, int code,
 		bt_buf_puts(&b, ": ");
 	}
 	bt_buf_puts(&b, message ? message : billtap_strerror(code));
+	note(&b, ctx);
 	bt_error_set(ctx->client, code, bt_buf_cstr(&b));
 	bt_error_set_http(ctx->client, status, request_id, provider_code);
 	bt_buf_free(&b);

@@ -458,7 +458,13 @@ typedef struct billtap_setting_def {
  *  to the max_in_flight setting of them in flight; stream_request returns
  *  BILLTAP_PROVIDER_WAIT when its next request depends on one. stream_response is still
  *  called once per request, in the order the requests were made, and a request the
- *  engine has to send again is sent unchanged. */
+ *  engine has to send again (a retry, or after a failed transfer ended a call) is sent
+ *  unchanged. When stream_response returns an error or BILLTAP_PROVIDER_RETRY, that
+ *  request and every one made after it are dropped unanswered: the next stream_request
+ *  calls ask for them again, so a concurrent stream keeps its position by the answers it
+ *  handled, not by the requests it made. After BILLTAP_PROVIDER_LOCAL, stream_request is
+ *  not called again until that turn was handed over. Without start/wait/abort in the
+ *  transport the engine keeps one request in flight. */
 #define BILLTAP_PROVIDER_CONCURRENT 0x1u
 
 #define BILLTAP_STREAM_PARAMS_VERSION 1
@@ -516,8 +522,8 @@ typedef struct billtap_provider {
 	 * marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
 	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
 	 * error the engine may call stream_request again (the host retries), so do not advance
-	 * on failure. (A concurrent stream's outstanding requests are dropped after an error:
-	 * they are asked for again.)
+	 * on failure. (A concurrent stream's outstanding requests are dropped after an error or
+	 * a RETRY: they are asked for again; see BILLTAP_PROVIDER_CONCURRENT.)
 	 */
 	int (*stream_response)(void *stream, const billtap_request *req,
 	                       const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);

@@ -108,7 +108,9 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
 
 #define BILLTAP_MAP_VERSION 1
 
-/** Mapper state, on the caller's stack. Members are the kit's: use the functions. */
+/** Mapper state, on the caller's stack. Members are the kit's: use the functions; `rec`
+ *  and `status` may be read (e.g. rec as the parent of nested items). Its size is fixed:
+ *  later versions use the reserved space, never a larger struct. */
 typedef struct billtap_map {
 	unsigned int version;    /**< BILLTAP_MAP_VERSION, set by billtap_map_begin*() */
 	int status;              /**< 0, or the first error */
@@ -119,6 +121,7 @@ typedef struct billtap_map {
 	int owns_rec;            /**< 1 for a top-level record, 0 for a nested one */
 	const char *what;        /**< "charge": names the object in messages */
 	char id[128];            /**< its id, for messages */
+	void *reserved[4];       /**< for later versions; zeroed by billtap_map_begin*() */
 } billtap_map;
 
 /**
@@ -185,7 +188,8 @@ BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, con
 BILLTAP_EXTERN(int) billtap_map_set_int(billtap_map *m, billtap_field field, int64_t value);
 
 /** Records an error about `member` ("is not a positive integer") unless one is already
- *  recorded; code is usually BILLTAP_EDATA. Returns the mapper's status. */
+ *  recorded; code is usually BILLTAP_EDATA. With problem NULL it only latches `code`, for
+ *  an error a nested call (an item's mapper) has already recorded. Returns the status. */
 BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *member,
                                      const char *problem);
 

@@ -1,12 +1,12 @@
 /*
- * The iterator: asks the provider's stream for requests, sends them (transfer.c), hands the
- * responses back, and returns the records the provider pushed, one at a time, keeping the
+ * The iterator: asks the provider's stream for requests, keeps them in flight (inflight.c:
+ * several at once for BILLTAP_PROVIDER_CONCURRENT streams), hands the responses back in
+ * request order, and returns the records the provider pushed, one at a time, keeping the
  * checkpoint of the position after each.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core.h"
 #include "model/record.h"
@@ -97,15 +97,20 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	if (rc < 0)
 		return rc;
 
+	bt_fork_check_client(c);
 	billtap_iter *it = calloc(1, sizeof *it);
 	if (!it)
 		return bt_error_set(c, BILLTAP_ENOMEM, NULL);
 	it->client = c;
 	it->resource = resource;
-	bt_request_init(&it->req);
-	bt_response_init(&it->resp);
+	it->pid = c->pid;
 	atomic_init(&it->cancel, 0);
-	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL) | 1;
+	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)bt_monotonic_ms() * 0x9E3779B97F4A7C15ULL) | 1;
+	billtap_ctx ctx = { c, resource, NULL };
+	if ((rc = bt_iter_settings_read(&it->settings, it)) < 0 || (rc = bt_flights_init(it)) < 0) {
+		rc = billtap_ctx_error(&ctx, rc, NULL);
+		goto fail;
+	}
 
 	if (opts && opts->checkpoint && (rc = apply_checkpoint(it, opts->checkpoint, &since)) < 0)
 		goto fail;
@@ -115,17 +120,13 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		goto fail;
 	}
 	it->since = since;
-	if ((rc = bt_client_session_acquire(&it->session, c)) < 0) {
-		if (c->err_code != rc)
-			bt_error_setf(c, rc, "%s: cannot start a session: %s", p->name, billtap_strerror(rc));
+	if ((rc = bt_client_session_acquire(&it->session, c)) < 0)
 		goto fail;
-	}
 	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark };
-	billtap_ctx ctx = { c, resource };
+	uint64_t serial = c->err_serial;
 	rc = p->stream_new(&it->stream, it->session->data, &params, &ctx);
 	if (rc < 0) {
-		if (c->err_code != rc)
-			billtap_ctx_error(&ctx, rc, "cannot start the stream");
+		bt_provider_status(&ctx, "stream_new", serial, rc);
 		goto fail;
 	}
 	c->live_iters++;
@@ -133,10 +134,10 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	return 0;
 fail:
 	bt_client_session_release(c, it->session);
+	bt_flights_free(it);
+	bt_iter_settings_free(&it->settings);
 	free(it->mark);
 	free(it->expect_id);
-	bt_request_free(&it->req);
-	bt_response_free(&it->resp);
 	free(it);
 	return rc;
 }
@@ -146,13 +147,14 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	if (!it)
 		return;
 	billtap_client *c = it->client;
+	bt_fork_check_iter(it); /* a child must not abort its parent's transfers */
+	bt_flights_free(it);
 	c->provider->stream_free(it->stream);
 	bt_client_session_release(c, it->session);
 	c->live_iters--;
 	billtap_record_free(it->returned);
 	bt_queue_free(it);
-	bt_request_free(&it->req);
-	bt_response_free(&it->resp);
+	bt_iter_settings_free(&it->settings);
 	free(it->mark);
 	free(it->last_id);
 	free(it->expect_id);
@@ -183,56 +185,131 @@ BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries, ui
 	return 0;
 }
 
-/* One round trip: request from the provider, transfer, response to the provider. */
-static int fetch(billtap_iter *it)
+static int provider_bug(billtap_ctx *ctx, const char *what)
 {
-	const billtap_provider *p = it->client->provider;
-	billtap_ctx ctx = { it->client, it->resource };
-	bt_request_reset(&it->req);
-	int rc = p->stream_request(&it->req, it->stream, &ctx);
-	if (rc == BILLTAP_ITEROVER)
-		return rc;
-	if (rc == BILLTAP_PROVIDER_WAIT)
-		return billtap_ctx_error(&ctx, BILLTAP_EUSAGE,
-		                         "provider asked to wait with no request in flight");
-	if (rc < 0)
-		return it->client->err_code == rc ? rc : billtap_ctx_error(&ctx, rc, NULL);
-	int local = rc == BILLTAP_PROVIDER_LOCAL;
-	if (!local) {
-		if (rc != 0 || !it->req.url.len)
-			return billtap_ctx_error(&ctx, BILLTAP_EUSAGE,
-			                         "provider built no request (or returned an unknown code)");
-		if ((rc = bt_transfer(it)) < 0)
-			return rc;
-	}
+	char msg[256];
+	snprintf(msg, sizeof msg, "provider bug: %s", what);
+	return billtap_ctx_error(ctx, BILLTAP_EUSAGE, msg);
+}
 
-	billtap_sink sink = { it };
+/* Asks the stream for requests until it has none to give now or the ring is full (one
+ * request at a time unless the provider is CONCURRENT and the transport can start
+ * several). Returns 0, BILLTAP_ITEROVER (the stream is over and nothing is outstanding)
+ * or an error. */
+static int fill(billtap_iter *it)
+{
+	billtap_client *c = it->client;
+	const billtap_provider *p = c->provider;
+	billtap_ctx ctx = { c, it->resource, NULL };
+	int concurrent = (p->flags & BILLTAP_PROVIDER_CONCURRENT) != 0;
+	while (!it->stream_paused) {
+		bt_flight *tail = bt_flight_tail(it);
+		if (tail && tail->local)
+			return 0; /* its records come first; the stream is asked again after them */
+		bt_flight *f = bt_flight_push(it);
+		if (!f)
+			return 0; /* max_in_flight reached */
+		int outstanding = it->f_count > 1;
+		uint64_t serial = c->err_serial;
+		int rc = p->stream_request(&f->req, it->stream, &ctx);
+		int built = rc == 0 && f->req.url.len;
+		if (!built && rc != BILLTAP_PROVIDER_LOCAL)
+			it->f_count--; /* no request: the slot goes back */
+		if (rc < 0)
+			return bt_provider_status(&ctx, "stream_request", serial, rc);
+		if (rc == BILLTAP_ITEROVER) {
+			if (!outstanding)
+				return BILLTAP_ITEROVER;
+			/* The contract says a concurrent stream waits for its answers before it says
+			 * so; saying it early is taken as a WAIT, and asked again later. */
+			it->stream_paused = 1;
+		} else if (rc == BILLTAP_PROVIDER_WAIT) {
+			if (!concurrent)
+				return provider_bug(&ctx, "stream_request returned BILLTAP_PROVIDER_WAIT "
+				                          "but the provider is not flagged CONCURRENT");
+			if (!outstanding)
+				return provider_bug(&ctx, "stream_request returned BILLTAP_PROVIDER_WAIT "
+				                          "with no request in flight");
+			it->stream_paused = 1;
+		} else if (rc == BILLTAP_PROVIDER_LOCAL) {
+			f->local = 1;
+			f->state = BT_FLIGHT_DONE;
+		} else if (!built) {
+			char what[128];
+			snprintf(what, sizeof what, "stream_request returned %d%s", rc,
+			         rc == 0 ? " without building a request" : ", which it may not");
+			return provider_bug(&ctx, what);
+		}
+		if (!concurrent)
+			return 0;
+	}
+	return 0;
+}
+
+/* Hands the oldest flight's answer to stream_response. */
+static int deliver(billtap_iter *it)
+{
+	billtap_client *c = it->client;
+	const billtap_provider *p = c->provider;
+	bt_flight *f = bt_flight_head(it);
+	char note[96] = "";
+	if (f->refused_wait_ms)
+		snprintf(note, sizeof note,
+		         "the service asked to retry after %lld s, longer than billtap waits",
+		         (long long)(f->refused_wait_ms / 1000));
+	billtap_ctx ctx = { c, it->resource, note[0] ? note : NULL };
+	if (f->state == BT_FLIGHT_FAILED) {
+		/* No answer after every retry. The requests stay, and the next call sends them
+		 * again unchanged: the stream never learns of it, so nothing is asked twice. */
+		int code = f->error;
+		billtap_ctx_error(&ctx, code, bt_buf_cstr(&f->error_msg));
+		bt_flights_rewind(it);
+		return code;
+	}
+	billtap_sink sink = { it, &ctx };
 	size_t before = it->q_len;
-	rc = local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)
-	           : p->stream_response(it->stream, &it->req, &it->resp, &sink, &ctx);
-	if (rc == BILLTAP_PROVIDER_RETRY) {
-		bt_queue_truncate(it, before);
-		if (++it->provider_retries > MAX_PROVIDER_RETRIES)
-			return billtap_ctx_error(&ctx, BILLTAP_EUSAGE,
-			                         "provider asked to resend too many times in a row");
+	uint64_t serial = c->err_serial;
+	int rc = f->local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)
+	                  : p->stream_response(it->stream, &f->req, &f->resp, &sink, &ctx);
+	it->stream_paused = 0;
+	if (rc == 0) {
+		bt_flight_pop(it);
+		it->provider_retries = 0;
 		return 0;
 	}
+	/* Consumed without advancing, or failed: nothing it pushed reaches the host (the
+	 * retry pushes it all again), and the requests made after it are dropped, for the
+	 * stream asks for them again from where it stands. */
+	bt_queue_truncate(it, before);
+	bt_flights_drop_behind_head(it);
+	bt_flight_pop(it);
+	if (rc == BILLTAP_PROVIDER_RETRY) {
+		if (++it->provider_retries > MAX_PROVIDER_RETRIES)
+			return provider_bug(&ctx, "stream_response asked to resend too many times in a row");
+		return 0;
+	}
+	if (rc > 0) {
+		char what[96];
+		snprintf(what, sizeof what, "stream_response returned %d, which it may not", rc);
+		return provider_bug(&ctx, what);
+	}
+	return bt_provider_status(&ctx, "stream_response", serial, rc);
+}
+
+/* One step: requests out, the oldest answer back to the stream. */
+static int fetch(billtap_iter *it)
+{
+	bt_fork_check_iter(it);
+	int rc = fill(it);
+	if (rc == BILLTAP_ITEROVER)
+		return rc;
+	if (rc == 0)
+		rc = bt_flights_drive(it);
 	if (rc < 0) {
-		/* Nothing of a failed response reaches the host: the retry re-pushes it all. */
-		bt_queue_truncate(it, before);
-		if (it->client->err_code != rc)
-			billtap_ctx_error(&ctx, rc, NULL);
-		if (it->refused_wait_ms) {
-			char note[96];
-			snprintf(note, sizeof note,
-			         " (the service asked to retry after %lld s, longer than billtap waits)",
-			         (long long)(it->refused_wait_ms / 1000));
-			bt_buf_puts(&it->client->err_message, note);
-		}
+		bt_flights_rewind(it); /* nothing stays running while the host decides */
 		return rc;
 	}
-	it->provider_retries = 0;
-	return 0;
+	return deliver(it);
 }
 
 static void take_mark(billtap_iter *it, char *mark)
@@ -262,7 +339,7 @@ static char *id_copy(const billtap_record *rec)
  * given (so resuming from it again reports the same, instead of skipping ahead). */
 static int checkpoint_broken(billtap_iter *it, const char *found)
 {
-	billtap_ctx ctx = { it->client, it->resource };
+	billtap_ctx ctx = { it->client, it->resource, NULL };
 	char msg[512];
 	if (found)
 		snprintf(msg, sizeof msg,
@@ -289,7 +366,7 @@ static int drop_resumed(billtap_iter *it)
 		return checkpoint_broken(it, billtap_record_id(rec));
 	char *id = id_copy(rec);
 	if (!id) {
-		billtap_ctx ctx = { it->client, it->resource };
+		billtap_ctx ctx = { it->client, it->resource, NULL };
 		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 	}
 	bt_entry e;
@@ -316,7 +393,7 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 	it->returned = NULL;
 	if (it->broken)
 		return bt_error_set(it->client, it->broken, it->broken_msg);
-	billtap_ctx ctx = { it->client, it->resource };
+	billtap_ctx ctx = { it->client, it->resource, NULL };
 	for (;;) {
 		if (atomic_load(&it->cancel))
 			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");

@@ -1,4 +1,5 @@
 /* The iterator's queue of records and resume marks, in the order the provider pushed them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,47 +65,58 @@ void bt_queue_free(billtap_iter *it)
 
 BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 {
-	if (!sink || !rec) {
+	if (!sink) {
 		billtap_record_free(rec);
-		return BILLTAP_EINVAL;
+		return BILLTAP_EINVAL; /* no client to record it on: the engine names the slot */
 	}
 	billtap_iter *it = sink->iter;
-	billtap_ctx ctx = { it->client, it->resource };
-	static const billtap_record_kind kind_of_resource[] = {
-		0, BILLTAP_RECORD_CUSTOMER, BILLTAP_RECORD_PLAN, BILLTAP_RECORD_SUBSCRIPTION,
-		BILLTAP_RECORD_TRANSACTION
-	};
-	if (rec->kind != kind_of_resource[it->resource]) {
+	if (!rec)
+		return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, "provider pushed a NULL record");
+	billtap_record_kind want = billtap_resource_kind(it->resource);
+	if (bt_record_kind(rec) != want) {
+		char msg[160];
+		const char *kind = billtap_record_kind_name(bt_record_kind(rec));
+		snprintf(msg, sizeof msg, "provider pushed a %s record into a stream of %s",
+		         kind ? kind : "(unknown kind)", billtap_resource_name(it->resource));
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, BILLTAP_EDATA,
-		                         "provider pushed a record of the wrong kind");
+		return billtap_ctx_error(sink->ctx, BILLTAP_EDATA, msg);
 	}
 	char msg[512];
 	int rc = bt_record_validate(rec, msg, sizeof msg);
 	if (rc < 0) {
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, rc, msg);
+		return billtap_ctx_error(sink->ctx, rc, msg);
 	}
 	rc = bt_queue_push(it, rec, NULL);
 	if (rc < 0) {
 		billtap_record_free(rec);
-		return billtap_ctx_error(&ctx, rc, NULL);
+		return billtap_ctx_error(sink->ctx, rc, "out of memory queueing a record");
 	}
 	return 0;
 }
 
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token)
 {
-	if (!sink || !token)
-		return BILLTAP_EINVAL;
+	if (!sink)
+		return BILLTAP_EINVAL; /* no client to record it on: the engine names the slot */
+	if (!token)
+		return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, "billtap_sink_mark: token is NULL");
 	for (const char *p = token; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			return BILLTAP_EINVAL; /* tokens travel inside checkpoints: printable only */
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) {
+			/* Tokens travel inside checkpoints: printable ASCII only. The token itself
+			 * is not quoted: it may hold anything. */
+			char msg[128];
+			snprintf(msg, sizeof msg,
+			         "billtap_sink_mark: a resume token must be printable ASCII (byte 0x%02x "
+			         "at offset %zu)",
+			         (unsigned char)*p, (size_t)(p - token));
+			return billtap_ctx_error(sink->ctx, BILLTAP_EINVAL, msg);
+		}
 	char *copy = strdup(token);
-	if (!copy)
-		return BILLTAP_ENOMEM;
-	int rc = bt_queue_push(sink->iter, NULL, copy);
-	if (rc < 0)
+	int rc = copy ? bt_queue_push(sink->iter, NULL, copy) : BILLTAP_ENOMEM;
+	if (rc < 0) {
 		free(copy);
-	return rc;
+		return billtap_ctx_error(sink->ctx, rc, "out of memory queueing a resume mark");
+	}
+	return 0;
 }

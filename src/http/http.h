@@ -2,8 +2,6 @@
 #ifndef BILLTAP_HTTP_HTTP_H
 #define BILLTAP_HTTP_HTTP_H
 
-#include <stdatomic.h>
-
 #include "billtap/provider.h"
 #include "util/buf.h"
 
@@ -52,24 +50,11 @@ void bt_response_free(billtap_response *resp);
 
 void bt_headers_free(bt_headers *h);
 
-/* The built-in transport. */
+/* The built-in transport: libcurl behind the same billtap_transport interface a host
+ * transport implements (perform, start/wait/abort over one multi handle, free). The
+ * payload is made by bt_curl_new, one per client; the vtable's free releases it. */
 typedef struct bt_curl bt_curl;
-
-typedef struct bt_http_options {
-	long timeout_ms;
-	long connect_timeout_ms;
-	const char *user_agent; /* full header value */
-	const char *ca_file;    /* NULL for the system default */
-	const char *ca_path;
-} bt_http_options;
-
+extern const billtap_transport bt_curl_transport;
 int bt_curl_new(bt_curl **out);
-void bt_curl_free(bt_curl *c);
-/* Performs req into resp. `cancel` is polled during the transfer. Returns 0 when any HTTP
- * response arrived, else BILLTAP_ENETWORK / ETIMEOUT / ECANCELED / ENOMEM. */
-int bt_curl_perform(bt_curl *c, billtap_response *resp, const billtap_request *req,
-                    const bt_http_options *opts, atomic_int *cancel);
-/* Writes "libcurl/7.88.1" (for the User-Agent) into buf. */
-void bt_curl_version(char *buf, size_t cap);
 
 #endif

@@ -130,6 +130,31 @@ BILLTAP_EXTERN(int) billtap_request_set_url(billtap_request *req, const char *ba
 	return 0;
 }
 
+BILLTAP_EXTERN(int) billtap_request_add_path(billtap_request *req, const char *segment)
+{
+	if (!req || !segment || !*segment || !req->url.len)
+		return BILLTAP_EINVAL;
+	/* Ids go into paths encoded: "P-1/../x" must stay one segment. */
+	size_t len = strlen(segment);
+	if (len > ((size_t)1 << 20))
+		return BILLTAP_EINVAL;
+	char *query = memchr(req->url.data, '?', req->url.len);
+	if (query) {
+		req->url.len = (size_t)(query - req->url.data);
+		req->url.data[req->url.len] = '\0';
+		req->has_query = 0;
+	}
+	if (req->url.len > req->path_start && req->url.data[req->url.len - 1] == '/')
+		req->url.data[--req->url.len] = '\0';
+	if (bt_buf_putc(&req->url, '/') < 0 || bt_buf_reserve(&req->url, 3 * len + 1) < 0)
+		return BILLTAP_ENOMEM;
+	int n = billtap_url_encode(req->url.data + req->url.len, 3 * len + 1, segment, len);
+	if (n < 0)
+		return BILLTAP_EINVAL;
+	req->url.len += (size_t)n;
+	return 0;
+}
+
 BILLTAP_EXTERN(int) billtap_request_set_next_url(billtap_request *req, const char *url,
                                                  size_t url_len, const char *base_url)
 {

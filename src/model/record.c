@@ -6,13 +6,46 @@
 
 #include "util/utf8.h"
 
-#define BIT(f) ((uint64_t)1 << (unsigned)(f))
-
-static int field_type_in(billtap_record_kind kind, billtap_field field)
+static size_t set_words(size_t count)
 {
-	if (!bt_schema_field_of(kind, field))
-		return 0;
-	return billtap_field_type_of(field);
+	return (count + 63) / 64;
+}
+
+static billtap_record *record_alloc(const bt_schema *s)
+{
+	size_t words = set_words(s->count);
+	billtap_record *rec =
+		calloc(1, sizeof *rec + (s->count + words) * sizeof(int64_t));
+	if (!rec)
+		return NULL;
+	rec->schema = s;
+	rec->value = rec->slots;
+	rec->set = (uint64_t *)(rec->slots + s->count);
+	return rec;
+}
+
+/* The slot of a field of the record's kind, when it is (want_string) or is not a string
+ * field; else -1. */
+static int slot_of(const billtap_record *rec, billtap_field field, int want_string)
+{
+	int slot = bt_schema_slot(rec->schema, field);
+	if (slot < 0)
+		return -1;
+	int is_string = billtap_field_type_of(field) == BILLTAP_TYPE_STRING;
+	return is_string == want_string ? slot : -1;
+}
+
+static void mark(billtap_record *rec, int slot, int64_t value)
+{
+	rec->value[slot] = value;
+	rec->set[slot / 64] |= (uint64_t)1 << (slot % 64);
+}
+
+static void invalidate_json(billtap_record *rec)
+{
+	free(rec->json);
+	rec->json = NULL;
+	rec->json_len = 0;
 }
 
 BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind kind)
@@ -20,14 +53,11 @@ BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind
 	if (!out)
 		return BILLTAP_EINVAL;
 	*out = NULL;
-	if (!bt_schema_of(kind))
+	const bt_schema *s = bt_schema_of(kind);
+	if (!s)
 		return BILLTAP_EINVAL;
-	billtap_record *rec = calloc(1, sizeof *rec);
-	if (!rec)
-		return BILLTAP_ENOMEM;
-	rec->kind = kind;
-	*out = rec;
-	return 0;
+	*out = record_alloc(s);
+	return *out ? 0 : BILLTAP_ENOMEM;
 }
 
 BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec)
@@ -42,31 +72,24 @@ BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec)
 	free(rec);
 }
 
-static void invalidate_json(billtap_record *rec)
-{
-	free(rec->json);
-	rec->json = NULL;
-	rec->json_len = 0;
-}
-
 BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field field,
                                            const char *s, size_t len)
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
-	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+	int slot = slot_of(rec, field, 1);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
 	if (!s)
 		return billtap_record_set_null(rec, field);
-	if (!bt_utf8_valid(s, len))
+	if (!bt_utf8_valid(s, len) || memchr(s, '\0', len))
 		return BILLTAP_EDATA;
 	/* Strings are appended, NUL-terminated; the value is their offset, which stays valid
 	 * when the store grows. Overwriting a field leaves the old bytes behind (rare). */
 	size_t off = rec->store.len;
 	if (bt_buf_append(&rec->store, s, len) < 0 || bt_buf_putc(&rec->store, '\0') < 0)
 		return BILLTAP_ENOMEM;
-	rec->value[field] = (int64_t)off;
-	rec->set |= BIT(field);
+	mark(rec, slot, (int64_t)off);
 	invalidate_json(rec);
 	return 0;
 }
@@ -76,7 +99,8 @@ BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_fie
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
-	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+	int slot = slot_of(rec, field, 1);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
 	switch (billtap_json_typeof(doc, ref)) {
 	case BILLTAP_JSON_ABSENT:
@@ -104,8 +128,7 @@ BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_fie
 	if (memchr(rec->store.data + off, '\0', decoded))
 		return BILLTAP_EDATA;
 	rec->store.len = off + decoded + 1;
-	rec->value[field] = (int64_t)off;
-	rec->set |= BIT(field);
+	mark(rec, slot, (int64_t)off);
 	invalidate_json(rec);
 	return 0;
 }
@@ -115,14 +138,12 @@ BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field fi
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
-	int type = field_type_in(rec->kind, field);
-	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_MONEY && type != BILLTAP_TYPE_BOOL &&
-	    type != BILLTAP_TYPE_TIME)
+	int slot = slot_of(rec, field, 0);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
-	if (type == BILLTAP_TYPE_BOOL && value != 0 && value != 1)
+	if (billtap_field_type_of(field) == BILLTAP_TYPE_BOOL && value != 0 && value != 1)
 		return BILLTAP_EINVAL;
-	rec->value[field] = value;
-	rec->set |= BIT(field);
+	mark(rec, slot, value);
 	invalidate_json(rec);
 	return 0;
 }
@@ -131,10 +152,11 @@ BILLTAP_EXTERN(int) billtap_record_set_null(billtap_record *rec, billtap_field f
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
-	if (!field_type_in(rec->kind, field))
+	int slot = bt_schema_slot(rec->schema, field);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
-	rec->set &= ~BIT(field);
-	rec->value[field] = 0;
+	rec->set[slot / 64] &= ~((uint64_t)1 << (slot % 64));
+	rec->value[slot] = 0;
 	invalidate_json(rec);
 	return 0;
 }
@@ -154,23 +176,33 @@ BILLTAP_EXTERN(int) billtap_record_set_raw_json(billtap_record *rec, const char 
 	return 0;
 }
 
+/* Room for `more` nested records. */
+static int reserve_items(billtap_record *parent, size_t more)
+{
+	if (parent->item_count + more <= parent->item_cap)
+		return 0;
+	size_t cap = parent->item_cap ? parent->item_cap : 4;
+	while (cap < parent->item_count + more)
+		cap *= 2;
+	billtap_record **p = realloc(parent->items, cap * sizeof *p);
+	if (!p)
+		return BILLTAP_ENOMEM;
+	parent->items = p;
+	parent->item_cap = cap;
+	return 0;
+}
+
 BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_record *parent)
 {
 	if (!item || !parent)
 		return BILLTAP_EINVAL;
 	*item = NULL;
-	if (parent->kind != BILLTAP_RECORD_SUBSCRIPTION)
+	if (!parent->schema->nested)
 		return BILLTAP_ETYPE;
-	if (parent->item_count == parent->item_cap) {
-		size_t cap = parent->item_cap ? parent->item_cap * 2 : 4;
-		billtap_record **p = realloc(parent->items, cap * sizeof *p);
-		if (!p)
-			return BILLTAP_ENOMEM;
-		parent->items = p;
-		parent->item_cap = cap;
-	}
+	if (reserve_items(parent, 1) < 0)
+		return BILLTAP_ENOMEM;
 	billtap_record *child;
-	int rc = billtap_record_new(&child, BILLTAP_RECORD_SUBSCRIPTION_ITEM);
+	int rc = billtap_record_new(&child, parent->schema->nested);
 	if (rc < 0)
 		return rc;
 	parent->items[parent->item_count++] = child;
@@ -179,11 +211,46 @@ BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_recor
 	return 0;
 }
 
+BILLTAP_EXTERN(int) billtap_record_attach_item(billtap_record *parent, billtap_record *item)
+{
+	if (!parent || !item) {
+		billtap_record_free(item);
+		return BILLTAP_EINVAL;
+	}
+	if (!parent->schema->nested || bt_record_kind(item) != parent->schema->nested) {
+		billtap_record_free(item);
+		return BILLTAP_ETYPE;
+	}
+	if (reserve_items(parent, 1) < 0) {
+		billtap_record_free(item);
+		return BILLTAP_ENOMEM;
+	}
+	parent->items[parent->item_count++] = item;
+	invalidate_json(parent);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_move_items(billtap_record *to, billtap_record *from)
+{
+	if (!to || !from || to == from)
+		return BILLTAP_EINVAL;
+	if (!to->schema->nested || to->schema->nested != from->schema->nested)
+		return BILLTAP_ETYPE;
+	if (reserve_items(to, from->item_count) < 0)
+		return BILLTAP_ENOMEM;
+	memcpy(to->items + to->item_count, from->items, from->item_count * sizeof *from->items);
+	to->item_count += from->item_count;
+	from->item_count = 0;
+	invalidate_json(to);
+	invalidate_json(from);
+	return 0;
+}
+
 /* ---- accessors ---- */
 
 BILLTAP_EXTERN(billtap_record_kind) billtap_record_kind_of(const billtap_record *rec)
 {
-	return rec ? rec->kind : (billtap_record_kind)0;
+	return rec ? bt_record_kind(rec) : (billtap_record_kind)0;
 }
 
 BILLTAP_EXTERN(int) billtap_record_get_str(const char **out, const billtap_record *rec,
@@ -194,11 +261,12 @@ BILLTAP_EXTERN(int) billtap_record_get_str(const char **out, const billtap_recor
 	*out = NULL;
 	if (!rec)
 		return BILLTAP_EINVAL;
-	if (field_type_in(rec->kind, field) != BILLTAP_TYPE_STRING)
+	int slot = slot_of(rec, field, 1);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
-	if (!(rec->set & BIT(field)))
+	if (!bt_record_isset(rec, slot))
 		return BILLTAP_ENOTFOUND;
-	*out = rec->store.data + rec->value[field];
+	*out = rec->store.data + rec->value[slot];
 	return 0;
 }
 
@@ -210,13 +278,12 @@ BILLTAP_EXTERN(int) billtap_record_get_int(int64_t *out, const billtap_record *r
 	*out = 0;
 	if (!rec)
 		return BILLTAP_EINVAL;
-	int type = field_type_in(rec->kind, field);
-	if (type != BILLTAP_TYPE_INT && type != BILLTAP_TYPE_MONEY && type != BILLTAP_TYPE_BOOL &&
-	    type != BILLTAP_TYPE_TIME)
+	int slot = slot_of(rec, field, 0);
+	if (slot < 0)
 		return BILLTAP_ETYPE;
-	if (!(rec->set & BIT(field)))
+	if (!bt_record_isset(rec, slot))
 		return BILLTAP_ENOTFOUND;
-	*out = rec->value[field];
+	*out = rec->value[slot];
 	return 0;
 }
 
@@ -282,12 +349,11 @@ BILLTAP_EXTERN(int) billtap_record_dup(billtap_record **out, const billtap_recor
 	*out = NULL;
 	if (!rec)
 		return BILLTAP_EINVAL;
-	billtap_record *copy = calloc(1, sizeof *copy);
+	billtap_record *copy = record_alloc(rec->schema);
 	if (!copy)
 		return BILLTAP_ENOMEM;
-	copy->kind = rec->kind;
-	copy->set = rec->set;
-	memcpy(copy->value, rec->value, sizeof copy->value);
+	memcpy(copy->slots, rec->slots,
+	       (rec->schema->count + set_words(rec->schema->count)) * sizeof(int64_t));
 	copy->raw_off = rec->raw_off;
 	copy->raw_len = rec->raw_len;
 	copy->has_raw = rec->has_raw;

@@ -1,16 +1,14 @@
-/* The normalized JSON of a record (docs/data-model.md). */
+/* The normalized JSON of a record (docs/data-model.md), driven by the schema table. */
 #include "model/record.h"
 
 #include <string.h>
 
-#define BIT(f) ((uint64_t)1 << (unsigned)(f))
-
-static int put_value(bt_buf *out, const billtap_record *rec, billtap_field f)
+static int put_value(bt_buf *out, const billtap_record *rec, int slot)
 {
-	if (!(rec->set & BIT(f)))
+	if (!bt_record_isset(rec, slot))
 		return bt_buf_puts(out, "null");
-	int64_t v = rec->value[f];
-	switch (billtap_field_type_of(f)) {
+	int64_t v = rec->value[slot];
+	switch (billtap_field_type_of(rec->schema->fields[slot].field)) {
 	case BILLTAP_TYPE_STRING: {
 		const char *s = rec->store.data + v;
 		return bt_buf_put_json_str(out, s, strlen(s));
@@ -31,18 +29,20 @@ static int put_value(bt_buf *out, const billtap_record *rec, billtap_field f)
 
 int bt_record_write_json(const billtap_record *rec, bt_buf *out)
 {
-	const bt_schema *s = bt_schema_of(rec->kind);
+	const bt_schema *s = rec->schema;
 	if (bt_buf_puts(out, "{\"object\":") < 0 ||
 	    bt_buf_put_json_str(out, s->name, strlen(s->name)) < 0)
 		return BILLTAP_ENOMEM;
 	for (size_t i = 0; i < s->count; i++) {
 		const char *name = billtap_field_name(s->fields[i].field);
 		if (bt_buf_putc(out, ',') < 0 || bt_buf_put_json_str(out, name, strlen(name)) < 0 ||
-		    bt_buf_putc(out, ':') < 0 || put_value(out, rec, s->fields[i].field) < 0)
+		    bt_buf_putc(out, ':') < 0 || put_value(out, rec, (int)i) < 0)
 			return BILLTAP_ENOMEM;
 	}
-	if (rec->kind == BILLTAP_RECORD_SUBSCRIPTION) {
-		if (bt_buf_puts(out, ",\"items\":[") < 0)
+	if (s->nested) {
+		if (bt_buf_putc(out, ',') < 0 ||
+		    bt_buf_put_json_str(out, s->nested_member, strlen(s->nested_member)) < 0 ||
+		    bt_buf_puts(out, ":[") < 0)
 			return BILLTAP_ENOMEM;
 		for (size_t i = 0; i < rec->item_count; i++) {
 			if ((i && bt_buf_putc(out, ',') < 0) ||

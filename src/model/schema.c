@@ -1,15 +1,18 @@
 /*
  * The normalized data model as tables (docs/data-model.md is the prose version).
- * Field numbers and names are ABI: never change one, only append.
+ * Field, kind and resource numbers and names are ABI: never change one, only append.
+ * Vocabularies may gain words (hosts treat an unknown word like "other").
  */
 #include "model/schema.h"
 
 #include <string.h>
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct {
 	const char *name;
 	billtap_field_type type;
-} field_info[BT_FIELD_MAX + 1] = {
+} field_info[] = {
 	[BILLTAP_FIELD_ID] = { "id", BILLTAP_TYPE_STRING },
 	[BILLTAP_FIELD_CREATED_AT] = { "created_at", BILLTAP_TYPE_TIME },
 	[BILLTAP_FIELD_EMAIL] = { "email", BILLTAP_TYPE_STRING },
@@ -42,137 +45,226 @@ static const struct {
 	[BILLTAP_FIELD_REFUNDED_AMOUNT] = { "refunded_amount", BILLTAP_TYPE_MONEY },
 	[BILLTAP_FIELD_PARENT_ID] = { "parent_id", BILLTAP_TYPE_STRING },
 	[BILLTAP_FIELD_OCCURRED_AT] = { "occurred_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_NUMBER] = { "number", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_SUBTOTAL] = { "subtotal", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_DISCOUNT] = { "discount", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_TAX] = { "tax", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_TOTAL] = { "total", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_AMOUNT_PAID] = { "amount_paid", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_AMOUNT_DUE] = { "amount_due", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_ISSUED_AT] = { "issued_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_DUE_AT] = { "due_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_PAID_AT] = { "paid_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_VOIDED_AT] = { "voided_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_PERIOD_START] = { "period_start", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_PERIOD_END] = { "period_end", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_PRORATION] = { "proration", BILLTAP_TYPE_BOOL },
+	[BILLTAP_FIELD_DESCRIPTION] = { "description", BILLTAP_TYPE_STRING },
 };
+
+#define FIELD_LAST ((int)COUNT(field_info) - 1)
+
+/* ---- vocabularies ---- */
+
+static const char *const subscription_statuses[] = { "trialing", "active", "past_due", "paused",
+	                                             "canceled", "pending", "other", NULL };
+static const char *const invoice_statuses[] = { "draft", "open", "paid", "void",
+	                                        "uncollectible", "other", NULL };
+static const char *const transaction_kinds[] = { "payment", "refund", NULL };
+static const char *const transaction_results[] = { "succeeded", "failed", "pending", NULL };
+static const char *const interval_units[] = { "day", "week", "month", "year", NULL };
+static const char *const line_kinds[] = { "subscription", "proration", "one_off", "discount",
+	                                  "tax", "other", NULL };
+
+/* ---- kinds ---- */
 
 #define NULLABLE 1
 #define REQUIRED 0
 
 static const bt_schema_field customer_fields[] = {
-	{ BILLTAP_FIELD_ID, REQUIRED },
-	{ BILLTAP_FIELD_EMAIL, NULLABLE },
-	{ BILLTAP_FIELD_NAME, NULLABLE },
-	{ BILLTAP_FIELD_COUNTRY, NULLABLE },
-	{ BILLTAP_FIELD_CREATED_AT, REQUIRED },
-	{ BILLTAP_FIELD_DELETED, REQUIRED },
+	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_EMAIL, NULLABLE, NULL },
+	{ BILLTAP_FIELD_NAME, NULLABLE, NULL },
+	{ BILLTAP_FIELD_COUNTRY, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_DELETED, REQUIRED, NULL },
 };
 
 static const bt_schema_field plan_fields[] = {
-	{ BILLTAP_FIELD_ID, REQUIRED },
-	{ BILLTAP_FIELD_NAME, NULLABLE },
-	{ BILLTAP_FIELD_PRODUCT_ID, NULLABLE },
-	{ BILLTAP_FIELD_AMOUNT, NULLABLE },
-	{ BILLTAP_FIELD_CURRENCY, REQUIRED },
-	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED },
-	{ BILLTAP_FIELD_INTERVAL_UNIT, NULLABLE },
-	{ BILLTAP_FIELD_INTERVAL_COUNT, NULLABLE },
-	{ BILLTAP_FIELD_TRIAL_DAYS, NULLABLE },
-	{ BILLTAP_FIELD_ACTIVE, REQUIRED },
-	{ BILLTAP_FIELD_CREATED_AT, REQUIRED },
+	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_NAME, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PRODUCT_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_INTERVAL_UNIT, NULLABLE, interval_units },
+	{ BILLTAP_FIELD_INTERVAL_COUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TRIAL_DAYS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_ACTIVE, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
 };
 
 static const bt_schema_field subscription_fields[] = {
-	{ BILLTAP_FIELD_ID, REQUIRED },
-	{ BILLTAP_FIELD_CUSTOMER_ID, NULLABLE },
-	{ BILLTAP_FIELD_STATUS, REQUIRED },
-	{ BILLTAP_FIELD_PROVIDER_STATUS, NULLABLE },
-	{ BILLTAP_FIELD_STARTED_AT, NULLABLE },
-	{ BILLTAP_FIELD_CURRENT_PERIOD_START, NULLABLE },
-	{ BILLTAP_FIELD_CURRENT_PERIOD_END, NULLABLE },
-	{ BILLTAP_FIELD_TRIAL_END, NULLABLE },
-	{ BILLTAP_FIELD_CANCELED_AT, NULLABLE },
-	{ BILLTAP_FIELD_CANCEL_AT_PERIOD_END, REQUIRED },
-	{ BILLTAP_FIELD_CREATED_AT, REQUIRED },
+	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CUSTOMER_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_STATUS, REQUIRED, subscription_statuses },
+	{ BILLTAP_FIELD_PROVIDER_STATUS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_STARTED_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENT_PERIOD_START, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENT_PERIOD_END, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TRIAL_END, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CANCELED_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CANCEL_AT_PERIOD_END, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
 };
 
+/* Nested records may lack a provider id: their identity is the parent's id plus their
+ * position in its list. */
 static const bt_schema_field item_fields[] = {
-	{ BILLTAP_FIELD_ID, REQUIRED },
-	{ BILLTAP_FIELD_PLAN_ID, NULLABLE },
-	{ BILLTAP_FIELD_QUANTITY, NULLABLE },
-	{ BILLTAP_FIELD_AMOUNT, NULLABLE },
-	{ BILLTAP_FIELD_CURRENCY, REQUIRED },
-	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED },
+	{ BILLTAP_FIELD_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PLAN_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_QUANTITY, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
 };
 
 static const bt_schema_field transaction_fields[] = {
-	{ BILLTAP_FIELD_ID, REQUIRED },
-	{ BILLTAP_FIELD_CUSTOMER_ID, NULLABLE },
-	{ BILLTAP_FIELD_SUBSCRIPTION_ID, NULLABLE },
-	{ BILLTAP_FIELD_INVOICE_ID, NULLABLE },
-	{ BILLTAP_FIELD_KIND, REQUIRED },
-	{ BILLTAP_FIELD_RESULT, REQUIRED },
-	{ BILLTAP_FIELD_PROVIDER_STATUS, NULLABLE },
-	{ BILLTAP_FIELD_AMOUNT, REQUIRED },
-	{ BILLTAP_FIELD_CURRENCY, REQUIRED },
-	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED },
-	{ BILLTAP_FIELD_REFUNDED_AMOUNT, REQUIRED },
-	{ BILLTAP_FIELD_PARENT_ID, NULLABLE },
-	{ BILLTAP_FIELD_OCCURRED_AT, REQUIRED },
+	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CUSTOMER_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_SUBSCRIPTION_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_INVOICE_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_KIND, REQUIRED, transaction_kinds },
+	{ BILLTAP_FIELD_RESULT, REQUIRED, transaction_results },
+	{ BILLTAP_FIELD_PROVIDER_STATUS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_REFUNDED_AMOUNT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_PARENT_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_OCCURRED_AT, REQUIRED, NULL },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+static const bt_schema_field invoice_fields[] = {
+	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_NUMBER, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CUSTOMER_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_SUBSCRIPTION_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_STATUS, REQUIRED, invoice_statuses },
+	{ BILLTAP_FIELD_PROVIDER_STATUS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_SUBTOTAL, REQUIRED, NULL },
+	{ BILLTAP_FIELD_DISCOUNT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_TAX, REQUIRED, NULL },
+	{ BILLTAP_FIELD_TOTAL, REQUIRED, NULL },
+	{ BILLTAP_FIELD_AMOUNT_PAID, REQUIRED, NULL },
+	{ BILLTAP_FIELD_AMOUNT_DUE, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_ISSUED_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_DUE_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PAID_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_VOIDED_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PERIOD_START, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PERIOD_END, NULLABLE, NULL },
+};
 
+static const bt_schema_field line_fields[] = {
+	{ BILLTAP_FIELD_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_KIND, REQUIRED, line_kinds },
+	{ BILLTAP_FIELD_PLAN_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_DESCRIPTION, NULLABLE, NULL },
+	{ BILLTAP_FIELD_QUANTITY, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_PERIOD_START, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PERIOD_END, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PRORATION, REQUIRED, NULL },
+};
+
+/* Indexed by kind value. */
 static const bt_schema schemas[] = {
-	{ BILLTAP_RECORD_CUSTOMER, "customer", customer_fields, COUNT(customer_fields) },
-	{ BILLTAP_RECORD_PLAN, "plan", plan_fields, COUNT(plan_fields) },
-	{ BILLTAP_RECORD_SUBSCRIPTION, "subscription", subscription_fields,
-	  COUNT(subscription_fields) },
-	{ BILLTAP_RECORD_TRANSACTION, "transaction", transaction_fields, COUNT(transaction_fields) },
-	{ BILLTAP_RECORD_SUBSCRIPTION_ITEM, "subscription_item", item_fields, COUNT(item_fields) },
+	[BILLTAP_RECORD_CUSTOMER] = { BILLTAP_RECORD_CUSTOMER, "customer", customer_fields,
+	                              COUNT(customer_fields), 0, NULL },
+	[BILLTAP_RECORD_PLAN] = { BILLTAP_RECORD_PLAN, "plan", plan_fields, COUNT(plan_fields), 0,
+	                          NULL },
+	[BILLTAP_RECORD_SUBSCRIPTION] = { BILLTAP_RECORD_SUBSCRIPTION, "subscription",
+	                                  subscription_fields, COUNT(subscription_fields),
+	                                  BILLTAP_RECORD_SUBSCRIPTION_ITEM, "items" },
+	[BILLTAP_RECORD_TRANSACTION] = { BILLTAP_RECORD_TRANSACTION, "transaction",
+	                                 transaction_fields, COUNT(transaction_fields), 0, NULL },
+	[BILLTAP_RECORD_SUBSCRIPTION_ITEM] = { BILLTAP_RECORD_SUBSCRIPTION_ITEM, "subscription_item",
+	                                       item_fields, COUNT(item_fields), 0, NULL },
+	[BILLTAP_RECORD_INVOICE] = { BILLTAP_RECORD_INVOICE, "invoice", invoice_fields,
+	                             COUNT(invoice_fields), BILLTAP_RECORD_INVOICE_LINE, "lines" },
+	[BILLTAP_RECORD_INVOICE_LINE] = { BILLTAP_RECORD_INVOICE_LINE, "invoice_line", line_fields,
+	                                  COUNT(line_fields), 0, NULL },
+};
+
+/* Resources, indexed by value: their name and the kind an iterator over them returns. */
+static const struct {
+	const char *name;
+	billtap_record_kind kind;
+} resources[] = {
+	[BILLTAP_RESOURCE_CUSTOMERS] = { "customers", BILLTAP_RECORD_CUSTOMER },
+	[BILLTAP_RESOURCE_PLANS] = { "plans", BILLTAP_RECORD_PLAN },
+	[BILLTAP_RESOURCE_SUBSCRIPTIONS] = { "subscriptions", BILLTAP_RECORD_SUBSCRIPTION },
+	[BILLTAP_RESOURCE_TRANSACTIONS] = { "transactions", BILLTAP_RECORD_TRANSACTION },
+	[BILLTAP_RESOURCE_INVOICES] = { "invoices", BILLTAP_RECORD_INVOICE },
 };
 
 const bt_schema *bt_schema_of(billtap_record_kind kind)
 {
-	for (size_t i = 0; i < COUNT(schemas); i++)
-		if (schemas[i].kind == kind)
-			return &schemas[i];
-	return NULL;
+	if ((int)kind < 1 || (size_t)kind >= COUNT(schemas))
+		return NULL;
+	return &schemas[kind];
 }
 
-const bt_schema_field *bt_schema_field_of(billtap_record_kind kind, billtap_field field)
+int bt_schema_slot(const bt_schema *s, billtap_field field)
 {
-	const bt_schema *s = bt_schema_of(kind);
-	if (!s)
-		return NULL;
 	for (size_t i = 0; i < s->count; i++)
 		if (s->fields[i].field == field)
-			return &s->fields[i];
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
-static int in_list(const char *value, const char *const *list)
+int bt_schema_vocabulary_ok(const bt_schema *s, int slot, const char *value)
 {
-	for (; *list; list++)
-		if (strcmp(value, *list) == 0)
+	const char *const *words = s->fields[slot].vocabulary;
+	if (!words)
+		return 1;
+	for (; *words; words++)
+		if (strcmp(value, *words) == 0)
 			return 1;
 	return 0;
 }
 
-int bt_schema_vocabulary_ok(billtap_field field, const char *value)
-{
-	static const char *const statuses[] = { "trialing", "active", "past_due", "paused",
-		                                "canceled", "pending", "other", NULL };
-	static const char *const kinds[] = { "payment", "refund", NULL };
-	static const char *const results[] = { "succeeded", "failed", "pending", NULL };
-	static const char *const units[] = { "day", "week", "month", "year", NULL };
-	switch (field) {
-	case BILLTAP_FIELD_STATUS: return in_list(value, statuses);
-	case BILLTAP_FIELD_KIND: return in_list(value, kinds);
-	case BILLTAP_FIELD_RESULT: return in_list(value, results);
-	case BILLTAP_FIELD_INTERVAL_UNIT: return in_list(value, units);
-	default: return 1;
-	}
-}
+/* ---- introspection (billtap.h) ---- */
 
 BILLTAP_EXTERN(const char *) billtap_field_name(billtap_field field)
 {
-	if ((int)field < 1 || (int)field > BT_FIELD_MAX)
+	if ((int)field < 1 || (int)field > FIELD_LAST)
 		return NULL;
 	return field_info[field].name;
 }
 
+BILLTAP_EXTERN(int) billtap_field_from_name(billtap_field *out, const char *name)
+{
+	if (!out || !name)
+		return BILLTAP_EINVAL;
+	for (int f = 1; f <= FIELD_LAST; f++) {
+		if (strcmp(name, field_info[f].name) == 0) {
+			*out = (billtap_field)f;
+			return 0;
+		}
+	}
+	return BILLTAP_EINVAL;
+}
+
 BILLTAP_EXTERN(int) billtap_field_type_of(billtap_field field)
 {
-	if ((int)field < 1 || (int)field > BT_FIELD_MAX)
+	if ((int)field < 1 || (int)field > FIELD_LAST)
 		return 0;
 	return (int)field_info[field].type;
 }
@@ -181,6 +273,28 @@ BILLTAP_EXTERN(const char *) billtap_record_kind_name(billtap_record_kind kind)
 {
 	const bt_schema *s = bt_schema_of(kind);
 	return s ? s->name : NULL;
+}
+
+BILLTAP_EXTERN(int) billtap_record_kind_from_name(billtap_record_kind *out, const char *name)
+{
+	if (!out || !name)
+		return BILLTAP_EINVAL;
+	for (size_t k = 1; k < COUNT(schemas); k++) {
+		if (strcmp(name, schemas[k].name) == 0) {
+			*out = (billtap_record_kind)k;
+			return 0;
+		}
+	}
+	return BILLTAP_EINVAL;
+}
+
+BILLTAP_EXTERN(billtap_record_kind) billtap_record_kind_nested(const char **member,
+                                                               billtap_record_kind kind)
+{
+	const bt_schema *s = bt_schema_of(kind);
+	if (member)
+		*member = s ? s->nested_member : NULL;
+	return s ? s->nested : (billtap_record_kind)0;
 }
 
 BILLTAP_EXTERN(int) billtap_record_kind_fields(billtap_field *out, size_t cap,
@@ -194,22 +308,47 @@ BILLTAP_EXTERN(int) billtap_record_kind_fields(billtap_field *out, size_t cap,
 	return (int)s->count;
 }
 
-static const char *const resource_names[] = { NULL, "customers", "plans", "subscriptions",
-	                                      "transactions" };
+BILLTAP_EXTERN(int) billtap_field_nullable(billtap_record_kind kind, billtap_field field)
+{
+	const bt_schema *s = bt_schema_of(kind);
+	int slot = s ? bt_schema_slot(s, field) : -1;
+	return slot < 0 ? BILLTAP_EINVAL : s->fields[slot].nullable;
+}
+
+BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
+                                             billtap_record_kind kind, billtap_field field)
+{
+	const bt_schema *s = bt_schema_of(kind);
+	int slot = s ? bt_schema_slot(s, field) : -1;
+	if (slot < 0 || (cap && !out))
+		return BILLTAP_EINVAL;
+	int n = 0;
+	for (const char *const *w = s->fields[slot].vocabulary; w && *w; w++, n++)
+		if ((size_t)n < cap)
+			out[n] = *w;
+	return n;
+}
 
 BILLTAP_EXTERN(const char *) billtap_resource_name(billtap_resource resource)
 {
-	if ((int)resource < 1 || (int)resource > 4)
+	if ((int)resource < 1 || (size_t)resource >= COUNT(resources))
 		return NULL;
-	return resource_names[resource];
+	return resources[resource].name;
+}
+
+BILLTAP_EXTERN(billtap_record_kind) billtap_resource_kind(billtap_resource resource)
+{
+	if ((int)resource < 1 || (size_t)resource >= COUNT(resources))
+		return (billtap_record_kind)0;
+	return resources[resource].kind;
 }
 
 BILLTAP_EXTERN(int) billtap_resource_from_name(billtap_resource *out, const char *name)
 {
 	if (!out || !name)
 		return BILLTAP_EINVAL;
-	for (int r = 1; r <= 4; r++) {
-		if (strcmp(name, resource_names[r]) == 0) {
+	for (size_t r = 1; r < COUNT(resources); r++) {
+		if (strcmp(name, resources[r].name) == 0) {
 			*out = (billtap_resource)r;
 			return 0;
 		}

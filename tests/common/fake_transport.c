@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "testutil.h"
 
@@ -50,7 +51,14 @@ static int fake_perform(billtap_response *resp, const billtap_request *req,
                         const billtap_transfer_options *opts, void *payload)
 {
 	fake_transport *f = payload;
-	(void)opts;
+	f->timeout_ms = opts->timeout_ms;
+	f->connect_timeout_ms = opts->connect_timeout_ms;
+	free(f->user_agent);
+	free(f->ca_file);
+	free(f->ca_path);
+	f->user_agent = strdup(opts->user_agent);
+	f->ca_file = opts->ca_file ? strdup(opts->ca_file) : NULL;
+	f->ca_path = opts->ca_path ? strdup(opts->ca_path) : NULL;
 	if (f->calls < FAKE_MAX_CALLS) {
 		f->urls[f->calls] = strdup(billtap_request_url(req));
 		f->headers[f->calls] = all_headers(req);
@@ -61,6 +69,16 @@ static int fake_perform(billtap_response *resp, const billtap_request *req,
 		return BILLTAP_ENETWORK;
 	}
 	const fake_step *s = &f->steps[f->next++];
+	if (s->status < 0) {
+		atomic_store(&f->blocking, 1);
+		while (!billtap_transfer_canceled(opts)) {
+			struct timespec ts = { 0, 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		f->saw_cancel = 1;
+		billtap_response_set_error(resp, "fake transport: canceled");
+		return BILLTAP_ECANCELED;
+	}
 	if (!s->status) {
 		billtap_response_set_error(resp, "fake transport: scripted failure");
 		return s->error;
@@ -118,8 +136,16 @@ void fake_fail(fake_transport *f, int error)
 	f->steps[f->step_count - 1].error = error;
 }
 
+void fake_block_until_canceled(fake_transport *f)
+{
+	fake_add(f, -1, NULL, NULL);
+}
+
 void fake_reset(fake_transport *f)
 {
+	free(f->user_agent);
+	free(f->ca_file);
+	free(f->ca_path);
 	for (size_t i = 0; i < f->step_count; i++)
 		free(f->steps[i].owned_body);
 	for (size_t i = 0; i < f->calls && i < FAKE_MAX_CALLS; i++) {

@@ -153,8 +153,8 @@ expect_fail "missing key" 1 "setting api_key is required" \
   env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
 expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
   "$cli" extract --provider nope --resource customers
-expect_fail "unknown resource" 2 "unknown resource 'invoices'" \
-  "$cli" extract --provider stripe --resource invoices --base-url "$URL_main"
+expect_fail "unknown resource" 2 "unknown resource 'refunds'" \
+  "$cli" extract --provider stripe --resource refunds --base-url "$URL_main"
 expect_fail "invalid since" 2 "--since 'last tuesday' is not a time" \
   "$cli" extract --provider stripe --resource customers --since "last tuesday" --base-url "$URL_main"
 expect_fail "unknown setting" 2 "unknown setting 'colour'" \

@@ -1,12 +1,15 @@
-/* Runs each built-in provider's suite against billtap-sandbox; TAP on stdout for meson. */
+/* Runs the engine's fork suite and each built-in provider's suite against billtap-sandbox;
+ * TAP on stdout for meson. */
 #include <check.h>
 #include <stdlib.h>
 
 #include "provider_suites.h"
 
+Suite *fork_suite(void);
+
 int main(void)
 {
-	SRunner *sr = srunner_create(NULL);
+	SRunner *sr = srunner_create(fork_suite());
 	for (size_t i = 0; provider_sandbox_suites[i]; i++)
 		srunner_add_suite(sr, provider_sandbox_suites[i]());
 	srunner_set_tap(sr, "-");

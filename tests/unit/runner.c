@@ -8,7 +8,11 @@
 Suite *model_suite(void);
 Suite *http_suite(void);
 Suite *engine_suite(void);
+Suite *inflight_suite(void);
+Suite *protocol_suite(void);
+Suite *curl_suite(void);
 Suite *json_suite(void);
+Suite *kit_suite(void);
 
 int main(void)
 {
@@ -16,6 +20,10 @@ int main(void)
 	srunner_add_suite(sr, http_suite());
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, engine_suite());
+	srunner_add_suite(sr, inflight_suite());
+	srunner_add_suite(sr, protocol_suite());
+	srunner_add_suite(sr, curl_suite());
+	srunner_add_suite(sr, kit_suite());
 	for (size_t i = 0; provider_unit_suites[i]; i++)
 		srunner_add_suite(sr, provider_unit_suites[i]());
 	srunner_set_tap(sr, "-");

@@ -3,9 +3,11 @@
  * scripted transport: paging, checkpoints, retries, rollback, cancel, settings, registry.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "billtap/provider.h"
 #include "testutil.h"
@@ -21,6 +23,7 @@ static struct counters {
 	int retry_on_401; /* answer 401 with BILLTAP_PROVIDER_RETRY (a token refresh) */
 	int local_batches; /* batches of two records handed over without requests */
 	int final_on_503; /* classify 503 as final */
+	int64_t now_seen; /* billtap_ctx_now() in the last stream_new */
 } calls;
 
 typedef struct fake_stream {
@@ -52,6 +55,7 @@ static int f_stream_new(void **out, void *session, const billtap_stream_params *
                         billtap_ctx *ctx)
 {
 	calls.stream_new++;
+	calls.now_seen = billtap_ctx_now(ctx);
 	ck_assert_ptr_eq(session, &calls);
 	fake_stream *s = calloc(1, sizeof *s);
 	s->page = 1;
@@ -179,6 +183,11 @@ static const char *page2 = "{\"items\":[{\"id\":\"c4\",\"created\":4},{\"id\":\"
 static const char *page3 = "{\"items\":[{\"id\":\"c7\",\"created\":7}],\"next\":null}";
 
 static fake_transport ft;
+
+static int64_t fixed_clock(void *payload)
+{
+	return *(int64_t *)payload;
+}
 
 static void setup(void)
 {
@@ -528,7 +537,8 @@ START_TEST(settings_are_checked)
 	billtap_client *c;
 	ck_assert_int_eq(billtap_client_new(&c, "nope", NULL), BILLTAP_EUNKNOWN_PROVIDER);
 	ck_assert_ptr_null(c);
-	billtap_client_options old = { 99, NULL, NULL };
+	billtap_client_options old = BILLTAP_CLIENT_OPTIONS_INIT;
+	old.version = 99;
 	ck_assert_int_eq(billtap_client_new(&c, "fake", &old), BILLTAP_EVERSION);
 	ck_assert_int_eq(billtap_client_options_init(&old, 0), BILLTAP_EVERSION);
 	ck_assert_int_eq(billtap_client_options_init(&old, 1), 0);
@@ -728,6 +738,123 @@ START_TEST(long_retry_after_and_timeouts_are_named)
 }
 END_TEST
 
+START_TEST(host_transport_receives_every_option)
+{
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	ck_assert_int_eq(ft.timeout_ms, 60000);
+	ck_assert_int_eq(ft.connect_timeout_ms, 10000);
+	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING);
+	ck_assert_ptr_null(ft.ca_file);
+	ck_assert_ptr_null(ft.ca_path);
+
+	ck_assert_int_eq(billtap_client_set(c, "timeout_ms", "1234"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "connect_timeout_ms", "567"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "user_agent", "unit-test/1.0"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "ca_file", "/etc/billtap/ca.pem"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "ca_path", "/etc/billtap/certs"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	ck_assert_int_eq(ft.timeout_ms, 1234);
+	ck_assert_int_eq(ft.connect_timeout_ms, 567);
+	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING " unit-test/1.0");
+	ck_assert_str_eq(ft.ca_file, "/etc/billtap/ca.pem");
+	ck_assert_str_eq(ft.ca_path, "/etc/billtap/certs");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(running_iterators_keep_their_transfer_settings)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page2);
+	billtap_client *c = new_client();
+	billtap_client_set(c, "timeout_ms", "1111");
+	billtap_iter *old_it, *new_it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&old_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, old_it), 0);
+	billtap_client_set(c, "timeout_ms", "2222");
+	ck_assert_int_eq(billtap_iter_new(&new_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, new_it), 0);
+	ck_assert_int_eq(ft.timeout_ms, 2222);
+	char ids[64];
+	ck_assert_int_eq(drain(old_it, ids, sizeof ids, 3), 0); /* c2, c3, then page 2 */
+	ck_assert_int_eq(ft.timeout_ms, 1111);
+	billtap_iter_free(old_it);
+	billtap_iter_free(new_it);
+	billtap_client_free(c);
+}
+END_TEST
+
+static void *cancel_when_blocking(void *p)
+{
+	billtap_iter *it = p;
+	while (!atomic_load(&ft.blocking)) {
+		struct timespec ts = { 0, 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	billtap_iter_cancel(it);
+	return NULL;
+}
+
+START_TEST(host_perform_sees_the_cancel)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_block_until_canceled(&ft);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, cancel_when_blocking, it), 0);
+	/* Page 1, then page 2 blocks in the host's perform until the other thread cancels. */
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ECANCELED);
+	pthread_join(t, NULL);
+	ck_assert_str_eq(ids, "c1,c2,c3");
+	ck_assert_int_eq(ft.saw_cancel, 1);
+	ck_assert_str_eq(billtap_client_error_message(c), "fake: customers: canceled");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(providers_read_the_clients_clock)
+{
+	fake_add(&ft, 200, NULL, page3);
+	int64_t now = 1234567890;
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = &ft;
+	opts.clock = fixed_clock;
+	opts.clock_payload = &now;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "fake", &opts), 0);
+	billtap_client_set(c, "token", "t");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(calls.now_seen, 1234567890);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	/* Without one, the system's. */
+	c = new_client();
+	int64_t before = (int64_t)time(NULL);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_ge(calls.now_seen, before);
+	ck_assert_int_le(calls.now_seen, (int64_t)time(NULL));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -754,6 +881,10 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, settings_change_never_reaches_a_running_iterator);
 	tcase_add_test(tc, invalid_arguments_replace_the_last_error);
 	tcase_add_test(tc, long_retry_after_and_timeouts_are_named);
+	tcase_add_test(tc, host_transport_receives_every_option);
+	tcase_add_test(tc, running_iterators_keep_their_transfer_settings);
+	tcase_add_test(tc, host_perform_sees_the_cancel);
+	tcase_add_test(tc, providers_read_the_clients_clock);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,8 +1,10 @@
 /* Money, currency, time, records and their normalized JSON. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "billtap/provider.h"
+#include "model/record.h"
 
 Suite *model_suite(void);
 
@@ -237,7 +239,7 @@ START_TEST(record_json_exact)
 }
 END_TEST
 
-START_TEST(record_raw_json_and_items_only_for_subscriptions)
+START_TEST(record_raw_json_and_no_items_for_transactions)
 {
 	billtap_record *r, *item;
 	size_t len;
@@ -262,7 +264,8 @@ START_TEST(schema_tables)
 	ck_assert_int_eq(billtap_record_kind_fields(f, 32, (billtap_record_kind)99), BILLTAP_EINVAL);
 	ck_assert_str_eq(billtap_field_name(BILLTAP_FIELD_CURRENCY_EXPONENT), "currency_exponent");
 	ck_assert_ptr_null(billtap_field_name((billtap_field)0));
-	ck_assert_ptr_null(billtap_field_name((billtap_field)33));
+	ck_assert_str_eq(billtap_field_name(BILLTAP_FIELD_DESCRIPTION), "description");
+	ck_assert_ptr_null(billtap_field_name((billtap_field)(BILLTAP_FIELD_DESCRIPTION + 1)));
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_OCCURRED_AT), BILLTAP_TYPE_TIME);
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_AMOUNT), BILLTAP_TYPE_MONEY);
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_REFUNDED_AMOUNT), BILLTAP_TYPE_MONEY);
@@ -272,13 +275,161 @@ START_TEST(schema_tables)
 	billtap_resource r;
 	ck_assert_int_eq(billtap_resource_from_name(&r, "plans"), 0);
 	ck_assert_int_eq(r, BILLTAP_RESOURCE_PLANS);
-	ck_assert_int_eq(billtap_resource_from_name(&r, "invoices"), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_resource_from_name(&r, "invoices"), 0);
+	ck_assert_int_eq(r, BILLTAP_RESOURCE_INVOICES);
+	ck_assert_int_eq(billtap_resource_from_name(&r, "refunds"), BILLTAP_EINVAL);
 	ck_assert_str_eq(billtap_resource_name(BILLTAP_RESOURCE_TRANSACTIONS), "transactions");
+	ck_assert_ptr_null(billtap_resource_name((billtap_resource)(BILLTAP_RESOURCE_INVOICES + 1)));
 	ck_assert_str_eq(billtap_strerror(BILLTAP_EAUTH), "authentication failed");
 	ck_assert_str_eq(billtap_strerror(-999), "unknown status code");
 	int major, minor, patch;
 	ck_assert_str_eq(billtap_version(&major, &minor, &patch), BILLTAP_VERSION_STRING);
 	ck_assert_int_eq(major, BILLTAP_VERSION_MAJOR);
+}
+END_TEST
+
+/* Everything a binding needs to build its readers comes from the tables at run time. */
+START_TEST(schema_introspection)
+{
+	const char *member;
+	ck_assert_int_eq(billtap_resource_kind(BILLTAP_RESOURCE_INVOICES), BILLTAP_RECORD_INVOICE);
+	ck_assert_int_eq(billtap_resource_kind(BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_RECORD_CUSTOMER);
+	ck_assert_int_eq(billtap_resource_kind((billtap_resource)0), 0);
+	ck_assert_int_eq(billtap_record_kind_nested(&member, BILLTAP_RECORD_SUBSCRIPTION),
+	                 BILLTAP_RECORD_SUBSCRIPTION_ITEM);
+	ck_assert_str_eq(member, "items");
+	ck_assert_int_eq(billtap_record_kind_nested(&member, BILLTAP_RECORD_INVOICE),
+	                 BILLTAP_RECORD_INVOICE_LINE);
+	ck_assert_str_eq(member, "lines");
+	ck_assert_int_eq(billtap_record_kind_nested(&member, BILLTAP_RECORD_CUSTOMER), 0);
+	ck_assert_ptr_null(member);
+	ck_assert_int_eq(billtap_record_kind_nested(NULL, (billtap_record_kind)42), 0);
+
+	billtap_record_kind k;
+	ck_assert_int_eq(billtap_record_kind_from_name(&k, "invoice_line"), 0);
+	ck_assert_int_eq(k, BILLTAP_RECORD_INVOICE_LINE);
+	ck_assert_int_eq(billtap_record_kind_from_name(&k, "line"), BILLTAP_EINVAL);
+	ck_assert_ptr_null(billtap_record_kind_name((billtap_record_kind)(BILLTAP_RECORD_INVOICE_LINE + 1)));
+
+	billtap_field f;
+	ck_assert_int_eq(billtap_field_from_name(&f, "amount_due"), 0);
+	ck_assert_int_eq(f, BILLTAP_FIELD_AMOUNT_DUE);
+	ck_assert_int_eq(billtap_field_from_name(&f, "amount due"), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_field_from_name(NULL, "id"), BILLTAP_EINVAL);
+
+	/* Nested records may lack an id; top-level ones never. */
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_SUBSCRIPTION_ITEM, BILLTAP_FIELD_ID), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE_LINE, BILLTAP_FIELD_ID), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_ID), 0);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_EMAIL),
+	                 BILLTAP_EINVAL);
+
+	const char *words[16];
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_INVOICE,
+	                                          BILLTAP_FIELD_STATUS), 6);
+	ck_assert_str_eq(words[0], "draft");
+	ck_assert_str_eq(words[4], "uncollectible");
+	ck_assert_int_eq(billtap_field_vocabulary(NULL, 0, BILLTAP_RECORD_SUBSCRIPTION,
+	                                          BILLTAP_FIELD_STATUS), 7);
+	ck_assert_int_eq(billtap_field_vocabulary(words, 1, BILLTAP_RECORD_INVOICE_LINE,
+	                                          BILLTAP_FIELD_KIND), 6);
+	ck_assert_str_eq(words[0], "subscription");
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_TRANSACTION,
+	                                          BILLTAP_FIELD_KIND), 2);
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,
+	                                          BILLTAP_FIELD_EMAIL), 0);
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,
+	                                          BILLTAP_FIELD_STATUS), BILLTAP_EINVAL);
+}
+END_TEST
+
+/* An invoice with an id-less line: every member present, lines nested as "lines". */
+START_TEST(invoice_json_and_idless_lines)
+{
+	billtap_record *inv, *line;
+	ck_assert_int_eq(billtap_record_new(&inv, BILLTAP_RECORD_INVOICE), 0);
+	billtap_record_set_str(inv, BILLTAP_FIELD_ID, "in_1", 4);
+	billtap_record_set_str(inv, BILLTAP_FIELD_STATUS, "paid", 4);
+	billtap_record_set_str(inv, BILLTAP_FIELD_CURRENCY, "JPY", 3);
+	billtap_record_set_int(inv, BILLTAP_FIELD_CURRENCY_EXPONENT, 0);
+	billtap_field money[] = { BILLTAP_FIELD_SUBTOTAL, BILLTAP_FIELD_DISCOUNT, BILLTAP_FIELD_TAX,
+		                  BILLTAP_FIELD_TOTAL, BILLTAP_FIELD_AMOUNT_PAID, BILLTAP_FIELD_AMOUNT_DUE };
+	for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+		ck_assert_int_eq(billtap_record_set_int(inv, money[i], (int64_t)i * 100), 0);
+	billtap_record_set_int(inv, BILLTAP_FIELD_CREATED_AT, 86400);
+	ck_assert_int_eq(billtap_record_add_item(&line, inv), 0);
+	ck_assert_int_eq(billtap_record_kind_of(line), BILLTAP_RECORD_INVOICE_LINE);
+	billtap_record_set_str(line, BILLTAP_FIELD_KIND, "one_off", 7);
+	billtap_record_set_int(line, BILLTAP_FIELD_AMOUNT, 500);
+	billtap_record_set_str(line, BILLTAP_FIELD_CURRENCY, "JPY", 3);
+	billtap_record_set_int(line, BILLTAP_FIELD_CURRENCY_EXPONENT, 0);
+	billtap_record_set_int(line, BILLTAP_FIELD_PRORATION, 0);
+	ck_assert_ptr_null(billtap_record_id(line));
+	char msg[200];
+	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), 0);
+	const char *json = billtap_record_json(inv, NULL);
+	ck_assert_str_eq(json,
+	    "{\"object\":\"invoice\",\"id\":\"in_1\",\"number\":null,\"customer_id\":null,"
+	    "\"subscription_id\":null,\"status\":\"paid\",\"provider_status\":null,"
+	    "\"currency\":\"JPY\",\"currency_exponent\":0,\"subtotal\":0,\"discount\":100,"
+	    "\"tax\":200,\"total\":300,\"amount_paid\":400,\"amount_due\":500,"
+	    "\"created_at\":\"1970-01-02T00:00:00Z\",\"issued_at\":null,\"due_at\":null,"
+	    "\"paid_at\":null,\"voided_at\":null,\"period_start\":null,\"period_end\":null,"
+	    "\"lines\":[{\"object\":\"invoice_line\",\"id\":null,\"kind\":\"one_off\","
+	    "\"plan_id\":null,\"description\":null,\"quantity\":null,\"amount\":500,"
+	    "\"currency\":\"JPY\",\"currency_exponent\":0,\"period_start\":null,"
+	    "\"period_end\":null,\"proration\":false}]}");
+	/* A word outside the line-kind vocabulary, and a missing required field, are refused. */
+	billtap_record_set_str(line, BILLTAP_FIELD_KIND, "payment", 7);
+	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), BILLTAP_EDATA);
+	ck_assert_str_eq(msg, "invoice_line (no id): kind has a value outside the normalized vocabulary");
+	billtap_record_set_str(line, BILLTAP_FIELD_KIND, "proration", 9);
+	billtap_record_set_null(inv, BILLTAP_FIELD_TAX);
+	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), BILLTAP_EDATA);
+	ck_assert_str_eq(msg, "invoice in_1: tax is missing");
+	/* Fields of other kinds have no place here. */
+	ck_assert_int_eq(billtap_record_set_int(inv, BILLTAP_FIELD_QUANTITY, 1), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_set_str(line, BILLTAP_FIELD_EMAIL, "a", 1), BILLTAP_ETYPE);
+	billtap_record_free(inv);
+}
+END_TEST
+
+/* Items built elsewhere move into a record: a follow-up page mapped on its own. */
+START_TEST(items_attach_and_move)
+{
+	billtap_record *sub, *scratch, *item, *cust;
+	billtap_record_new(&sub, BILLTAP_RECORD_SUBSCRIPTION);
+	billtap_record_new(&scratch, BILLTAP_RECORD_SUBSCRIPTION);
+	billtap_record_new(&cust, BILLTAP_RECORD_CUSTOMER);
+	for (int i = 0; i < 3; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "si_%d", i);
+		ck_assert_int_eq(billtap_record_new(&item, BILLTAP_RECORD_SUBSCRIPTION_ITEM), 0);
+		billtap_record_set_str(item, BILLTAP_FIELD_ID, id, strlen(id));
+		ck_assert_int_eq(billtap_record_attach_item(i ? scratch : sub, item), 0);
+	}
+	ck_assert_int_eq(billtap_record_move_items(sub, scratch), 0);
+	ck_assert_uint_eq(billtap_record_item_count(sub), 3);
+	ck_assert_uint_eq(billtap_record_item_count(scratch), 0);
+	ck_assert_str_eq(billtap_record_id(billtap_record_item(sub, 0)), "si_0");
+	ck_assert_str_eq(billtap_record_id(billtap_record_item(sub, 2)), "si_2");
+	/* Wrong kinds: refused, and attach frees what it was given either way. */
+	billtap_record_new(&item, BILLTAP_RECORD_INVOICE_LINE);
+	ck_assert_int_eq(billtap_record_attach_item(sub, item), BILLTAP_ETYPE);
+	billtap_record_new(&item, BILLTAP_RECORD_SUBSCRIPTION_ITEM);
+	ck_assert_int_eq(billtap_record_attach_item(cust, item), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_attach_item(NULL, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_record_move_items(cust, sub), BILLTAP_ETYPE);
+	ck_assert_int_eq(billtap_record_move_items(sub, sub), BILLTAP_EINVAL);
+	/* A copy keeps the nested records. */
+	billtap_record *copy;
+	ck_assert_int_eq(billtap_record_dup(&copy, sub), 0);
+	ck_assert_uint_eq(billtap_record_item_count(copy), 3);
+	ck_assert_str_eq(billtap_record_id(billtap_record_item(copy, 1)), "si_1");
+	billtap_record_free(copy);
+	billtap_record_free(sub);
+	billtap_record_free(scratch);
+	billtap_record_free(cust);
 }
 END_TEST
 
@@ -298,8 +449,11 @@ Suite *model_suite(void)
 	tc = tcase_create("records");
 	tcase_add_test(tc, record_set_get);
 	tcase_add_test(tc, record_json_exact);
-	tcase_add_test(tc, record_raw_json_and_items_only_for_subscriptions);
+	tcase_add_test(tc, record_raw_json_and_no_items_for_transactions);
 	tcase_add_test(tc, schema_tables);
+	tcase_add_test(tc, schema_introspection);
+	tcase_add_test(tc, invoice_json_and_idless_lines);
+	tcase_add_test(tc, items_attach_and_move);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -102,6 +102,13 @@ static int token_response(pp_stream *s, const billtap_request *req, const billta
 
 /* ---- helpers shared by the stream parts ---- */
 
+void pp_rewind(pp_stream *s)
+{
+	s->in_flight = 0;
+	s->plan_asked = s->plan_head;
+	s->sub_asked = s->sub_next;
+}
+
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag)
 {
 	int rc = billtap_request_set_url(req, s->base_url, path);
@@ -163,7 +170,7 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 		}
 	}
 	if (!message[0])
-		pv_body_excerpt(message, sizeof message, resp);
+		billtap_response_excerpt(message, sizeof message, resp);
 	int rc = status == 200 ? BILLTAP_EDATA : billtap_http_status_error(status);
 	return billtap_ctx_http_error(ctx, rc, req, resp, request_id, code[0] ? code : NULL,
 	                              message);
@@ -303,20 +310,19 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->resource = params->resource;
 	s->session = session;
-	s->base_url = pv_setting_dup(ctx, "base_url");
-	s->client_id = pv_setting_dup(ctx, "client_id");
-	s->client_secret = pv_setting_dup(ctx, "client_secret");
 	s->page = s->plans_first_page = 1;
 	int64_t lag = 10800, start = 0;
-	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");
-	if (rc == 0)
-		rc = billtap_ctx_setting_int(&lag, ctx, "lag_seconds");
-	if (rc < 0 || !s->base_url || !s->client_id || !s->client_secret ||
-	    billtap_json_new(&s->doc) < 0) {
-		stream_free(s);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	if ((rc = search_start(&start, params, ctx)) < 0 ||
+	int rc;
+	/* Required settings were checked by the engine: NULL here means out of memory. */
+	(void)((rc = billtap_ctx_setting_dup(&s->base_url, ctx, "base_url")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->client_id, ctx, "client_id")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->client_secret, ctx, "client_secret")) < 0 ||
+	       (rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size")) < 0 ||
+	       (rc = billtap_ctx_setting_int(&lag, ctx, "lag_seconds")) < 0);
+	if (rc == 0 && (billtap_json_new(&s->doc) < 0 || !s->base_url || !s->client_id ||
+	                !s->client_secret))
+		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc < 0 || (rc = search_start(&start, params, ctx)) < 0 ||
 	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
 	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {
 		stream_free(s);
@@ -342,20 +348,16 @@ static int after_search(pp_stream *s, billtap_ctx *ctx)
 	return pp_subscriptions_start(s, ctx);
 }
 
-static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+/* The next request of the phase: several at once only in the per-id fan-outs (plan
+ * details, subscriptions by id); anything else waits for the answer before it. */
+static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
-	pp_stream *s = p;
-	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
-		int rc = after_search(s, ctx);
-		if (rc < 0)
-			return rc;
-	}
-	if (s->phase == PH_DONE)
-		return BILLTAP_ITEROVER;
-	if (s->phase == PH_EMIT)
-		return BILLTAP_PROVIDER_LOCAL;
-	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
-		return token_request(req, s, ctx);
+	if (s->phase == PH_PLANS && s->plan_asked < s->plan_count)
+		return pp_catalog_request(req, s, ctx);
+	if (s->phase == PH_SUBSCRIPTIONS && !s->need_plan && s->sub_asked < s->sub_total)
+		return pp_subscriptions_request(req, s, ctx);
+	if (s->in_flight)
+		return BILLTAP_PROVIDER_WAIT;
 	switch (s->phase) {
 	case PH_PRODUCTS:
 	case PH_PLANS: return pp_catalog_request(req, s, ctx);
@@ -364,12 +366,34 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	}
 }
 
-static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
-                           billtap_sink *sink, billtap_ctx *ctx)
+static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	pp_stream *s = p;
-	if (!req)
-		return pp_customers_emit(s, sink, ctx);
+	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
+		int rc = after_search(s, ctx);
+		if (rc < 0)
+			return rc;
+	}
+	if (s->phase == PH_DONE || s->phase == PH_EMIT) {
+		/* Only once every answer is in (the engine may ask while some are out). */
+		if (s->in_flight)
+			return BILLTAP_PROVIDER_WAIT;
+		return s->phase == PH_DONE ? BILLTAP_ITEROVER : BILLTAP_PROVIDER_LOCAL;
+	}
+	int rc;
+	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
+		/* A new token once the requests made with the old one are answered. */
+		rc = s->in_flight ? BILLTAP_PROVIDER_WAIT : token_request(req, s, ctx);
+	else
+		rc = next_request(req, s, ctx);
+	if (rc == 0)
+		s->in_flight++;
+	return rc;
+}
+
+static int answer(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                  billtap_sink *sink, billtap_ctx *ctx)
+{
 	if (billtap_request_tag(req) == TAG_TOKEN)
 		return token_response(s, req, resp, ctx);
 	/* A 401 on an API call: the token expired or was revoked early. Fetch a new one and
@@ -392,6 +416,21 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return rc;
 }
 
+static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                           billtap_sink *sink, billtap_ctx *ctx)
+{
+	pp_stream *s = p;
+	if (!req)
+		return pp_customers_emit(s, sink, ctx);
+	s->in_flight--;
+	int rc = answer(s, req, resp, sink, ctx);
+	/* Not advanced: the engine drops this request and those behind it, and the stream
+	 * asks for them again from what it has handled. */
+	if (rc != 0)
+		pp_rewind(s);
+	return rc;
+}
+
 const billtap_provider bt_provider_paypal = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "paypal",
@@ -401,7 +440,7 @@ const billtap_provider bt_provider_paypal = {
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	.flags = 0,
+	.flags = BILLTAP_PROVIDER_CONCURRENT, /* plan details and subscriptions by id */
 	.settings = paypal_settings,
 	.request_id_header = "Paypal-Debug-Id",
 	.session_new = session_new,

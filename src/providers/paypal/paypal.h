@@ -6,8 +6,8 @@
 #ifndef BILLTAP_PROVIDERS_PAYPAL_H
 #define BILLTAP_PROVIDERS_PAYPAL_H
 
-#include "billtap/provider.h"
-#include "providers/common.h"
+#include <billtap/provider_kit.h>
+
 #include "paypal_map.h"
 
 /* Transaction search answers at most 31 days per request and keeps three years. */
@@ -58,14 +58,18 @@ typedef struct pp_stream {
 	enum pp_phase phase;
 	billtap_json *doc;
 	int reauths; /* token refreshes since the last successful API answer */
+	/* Requests asked for and not yet answered. The per-id fan-outs (plan details,
+	 * subscriptions) keep several out at once; every other request waits for the one
+	 * before it. After an error or a RETRY the engine drops them all: see pp_rewind. */
+	int in_flight;
 
 	/* catalog (plans) */
 	pp_map products;
 	char **product_names; /* by products index; NULL when unnamed */
 	int64_t page, total_pages;
 	int64_t plans_first_page; /* 1, or the page a resumed stream restarts at */
-	char **plan_queue; /* plan ids of the current list page still to fetch */
-	size_t plan_head, plan_count;
+	char **plan_queue; /* plan ids of the current list page */
+	size_t plan_head, plan_asked, plan_count; /* details answered, asked for, in all */
 
 	/* transaction search */
 	int64_t win_start, win_len, stop;
@@ -78,12 +82,11 @@ typedef struct pp_stream {
 	/* subscriptions, discovered from rows and the subscription_ids setting */
 	pp_map subscriptions;
 	char **sub_order;
-	size_t sub_next, sub_total;
+	size_t sub_next, sub_asked, sub_total; /* answered, asked for, in all */
 	char *resume_after; /* emit only ids after this one (a resumed stream) */
 	pp_map plan_prices;
 	pp_price *prices;
-	char *held_subscription; /* a subscription body waiting for its plan's price */
-	size_t held_len;
+	char *need_plan; /* a subscription came without its plan's price: fetch this plan */
 
 	/* customers */
 	pp_map payers;
@@ -102,6 +105,9 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,
              billtap_ctx *ctx);
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag);
+/* The engine dropped every request still out (after an error or a RETRY from
+ * stream_response): the next stream_request calls ask for them again. */
+void pp_rewind(pp_stream *s);
 
 /* paypal_search.c */
 void pp_search_init(pp_stream *s, int64_t start, int64_t stop);
@@ -142,9 +148,6 @@ int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
                   billtap_ctx *ctx);
 int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,
                         billtap_json_ref sub, billtap_ctx *ctx);
-/* A time member (RFC 3339 or PayPal's +0000 form): 0, BILLTAP_ENOTFOUND (null/absent),
- * BILLTAP_EDATA. */
-int pp_time(int64_t *out, const billtap_json *doc, billtap_json_ref ref);
 /* A decoded copy of a string member, or NULL when absent/null/empty (or out of memory:
  * *oom set). */
 char *pp_strdup(const billtap_json *doc, billtap_json_ref ref, int *oom);

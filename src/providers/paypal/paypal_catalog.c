@@ -1,7 +1,8 @@
 /*
  * Plans: first every product page (for product names), then every plan page, and for
  * each plan on a page its details (GET /v1/billing/plans/{id}: the list does not carry
- * billing cycles). Page numbers, 20 per page, until total_pages.
+ * billing cycles), several at once. Page numbers, 20 per page, until total_pages; the
+ * next page is asked for once the page's details are all in.
  *
  * Marks: "p:<page>" when a plan page arrives; a resumed stream reads the products again,
  * then that plan page, and the engine drops the plans the host already has.
@@ -31,15 +32,18 @@ int pp_catalog_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
 	if (s->phase == PH_PRODUCTS)
 		return list_request(req, s, "/v1/catalogs/products", TAG_PRODUCTS, ctx);
-	if (s->plan_head < s->plan_count) {
+	if (s->plan_asked < s->plan_count) {
 		/* Plan ids are PayPal's P-… codes; encode anyway, they go into a path. */
-		const char *id = s->plan_queue[s->plan_head];
+		const char *id = s->plan_queue[s->plan_asked];
 		char path[300], enc[200];
 		if (billtap_url_encode(enc, sizeof enc, id, strlen(id)) < 0)
 			return billtap_ctx_error(ctx, BILLTAP_EDATA, "plan id too long");
 		snprintf(path, sizeof path, "/v1/billing/plans/%s", enc);
 		int rc = pp_get(req, s, path, TAG_PLAN_DETAIL);
-		return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+		if (rc < 0)
+			return billtap_ctx_error(ctx, rc, NULL);
+		s->plan_asked++;
+		return 0;
 	}
 	return list_request(req, s, "/v1/billing/plans", TAG_PLAN_LIST, ctx);
 }
@@ -110,7 +114,7 @@ static void queue_clear(pp_stream *s)
 		free(s->plan_queue[i]);
 	free(s->plan_queue);
 	s->plan_queue = NULL;
-	s->plan_head = s->plan_count = 0;
+	s->plan_head = s->plan_asked = s->plan_count = 0;
 }
 
 static int plans_page(pp_stream *s, const billtap_request *req, const billtap_response *resp,
@@ -141,11 +145,11 @@ static int plans_page(pp_stream *s, const billtap_request *req, const billtap_re
 	}
 	char mark[40];
 	snprintf(mark, sizeof mark, "p:%" PRId64, s->page);
-	if ((rc = billtap_sink_mark(sink, mark)) < 0) {
+	if ((rc = billtap_sink_mark(sink, mark)) < 0) { /* recorded by the sink */
 		for (size_t i = 0; i < count; i++)
 			free(queue[i]);
 		free(queue);
-		return billtap_ctx_error(ctx, rc, NULL);
+		return rc;
 	}
 	queue_clear(s);
 	s->plan_queue = queue;

@@ -2,8 +2,9 @@
  * Subscriptions and customers, which PayPal cannot list: subscription ids come from the
  * transaction-search rows (paypal_reference_id_type SUB) and from the host
  * (subscription_ids); each is read once, in id order, with GET
- * /v1/billing/subscriptions/{id}. Customers are the payers of the rows and the subscribers
- * of those subscriptions, handed out in id order once everything has been seen.
+ * /v1/billing/subscriptions/{id}, several at once. Customers are the payers of the rows and
+ * the subscribers of those subscriptions, handed out in id order once everything has been
+ * seen.
  *
  * Marks: "s:<id>" after each subscription, "c:<id>" after each customer. A resumed stream
  * discovers again (the rows are where the ids are) and skips ids up to the mark.
@@ -53,6 +54,7 @@ int pp_subscriptions_start(pp_stream *s, billtap_ctx *ctx)
 	s->sub_next = s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS
 	                      ? first_after(s->sub_order, s->sub_total, s->resume_after)
 	                      : 0;
+	s->sub_asked = s->sub_next;
 	s->phase = PH_SUBSCRIPTIONS;
 	return s->sub_next < s->sub_total ? 0 : finish_fan_out(s, ctx);
 }
@@ -65,37 +67,28 @@ static int path_with_id(char *path, size_t cap, const char *prefix, const char *
 	return snprintf(path, cap, "%s%s", prefix, enc) < (int)cap ? 0 : -1;
 }
 
-/* The plan id of the subscription waiting in held_subscription. */
-static char *held_plan_id(pp_stream *s)
-{
-	int oom = 0;
-	if (billtap_json_parse(s->doc, s->held_subscription, s->held_len) < 0)
-		return NULL;
-	return pp_strdup(s->doc, billtap_json_get(s->doc, billtap_json_root(s->doc), "plan_id"), &oom);
-}
-
 int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
 	char path[400];
 	int rc;
-	if (s->held_subscription) {
-		char *plan = held_plan_id(s);
-		if (!plan)
-			return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a plan_id");
-		rc = path_with_id(path, sizeof path, "/v1/billing/plans/", plan);
-		free(plan);
-		if (rc < 0)
+	if (s->need_plan) {
+		if (path_with_id(path, sizeof path, "/v1/billing/plans/", s->need_plan) < 0)
 			return billtap_ctx_error(ctx, BILLTAP_EDATA, "plan id too long");
 		rc = pp_get(req, s, path, TAG_SUBSCRIPTION_PLAN);
 		return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 	}
-	if (path_with_id(path, sizeof path, "/v1/billing/subscriptions/", s->sub_order[s->sub_next]) < 0)
+	if (s->sub_asked >= s->sub_total)
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE, "no subscription left to ask for");
+	if (path_with_id(path, sizeof path, "/v1/billing/subscriptions/", s->sub_order[s->sub_asked]) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription id too long");
 	rc = pp_get(req, s, path, TAG_SUBSCRIPTION);
 	/* Ask for the plan inline: it holds the price the subscription pays. */
 	if (rc == 0 && s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS)
 		rc = billtap_request_add_query(req, "fields", "plan");
-	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
+	s->sub_asked++;
+	return 0;
 }
 
 /* ---- payers ---- */
@@ -177,7 +170,7 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
 	int64_t at;
 	billtap_json_ref tinfo = billtap_json_get(doc, row, "transaction_info");
-	if (pp_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
+	if (billtap_json_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a valid transaction_initiation_date");
 	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
@@ -198,7 +191,7 @@ static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 	if (!p)
 		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
 	int64_t at;
-	if (pp_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
+	if (billtap_json_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a valid create_time");
 	billtap_json_ref address = billtap_json_get(doc, billtap_json_get(doc, who, "shipping_address"),
 	                                            "address");
@@ -253,7 +246,7 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
 		return rc;
-	if ((rc = pv_push_marked(sink, rec, "s", ctx)) < 0)
+	if ((rc = billtap_sink_push_marked(sink, rec, "s")) < 0)
 		return rc;
 	s->sub_next++;
 	return 0;
@@ -275,48 +268,36 @@ static int subscription_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ct
 		return rc;
 	if (!need_fetch)
 		return emit_subscription(s, &price, sink, ctx);
-	/* Keep the subscription until its plan's price is known (next request). */
-	const char *text;
-	size_t len;
-	billtap_json_text(&text, &len, s->doc, sub);
-	s->held_subscription = malloc(len + 1);
-	if (!s->held_subscription)
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	memcpy(s->held_subscription, text, len);
-	s->held_subscription[len] = '\0';
-	s->held_len = len;
-	return 0;
+	/* The answer left the plan out: fetch the plan's price, then ask for this
+	 * subscription again (RETRY: the requests behind it are asked for again too, so the
+	 * subscriptions still leave in id order). Once per plan: the price is kept. */
+	int oom = 0;
+	s->need_plan = pp_strdup(s->doc, billtap_json_get(s->doc, sub, "plan_id"), &oom);
+	if (!s->need_plan)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL); /* price_of saw a plan_id */
+	return BILLTAP_PROVIDER_RETRY;
 }
 
-static int plan_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+static int plan_answer(pp_stream *s, billtap_ctx *ctx)
 {
 	billtap_json_ref plan = billtap_json_root(s->doc);
 	pp_price price;
 	int rc = pp_plan_price(&price, s->doc, plan, ctx);
 	if (rc < 0)
 		return rc;
-	const char *text;
-	size_t len;
 	int added;
-	billtap_json_ref id = billtap_json_get(s->doc, plan, "id");
-	if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
-		return billtap_ctx_error(ctx, BILLTAP_EDATA, "billing plan without an id");
-	/* Room first, then the map entry: the two never disagree, even out of memory. */
+	/* Kept under the id the subscription named, so asking for it again finds it. Room
+	 * first, then the map entry: the two never disagree, even out of memory. */
 	pp_price *prices = realloc(s->prices, (s->plan_prices.count + 1) * sizeof *prices);
 	if (!prices)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	s->prices = prices;
-	size_t at = pp_map_add(&s->plan_prices, text, len, &added);
+	size_t at = pp_map_add(&s->plan_prices, s->need_plan, strlen(s->need_plan), &added);
 	if (at == (size_t)-1)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	prices[at] = price;
-	/* Back to the subscription that was waiting for this price. */
-	if (billtap_json_parse(s->doc, s->held_subscription, s->held_len) < 0)
-		return billtap_ctx_error(ctx, BILLTAP_EDATA, "kept subscription no longer parses");
-	if ((rc = emit_subscription(s, &price, sink, ctx)) < 0)
-		return rc;
-	free(s->held_subscription);
-	s->held_subscription = NULL;
+	free(s->need_plan);
+	s->need_plan = NULL;
 	return 0;
 }
 
@@ -340,9 +321,9 @@ int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
 	int rc = pp_parse(s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
-	rc = billtap_request_tag(req) == TAG_SUBSCRIPTION_PLAN ? plan_answer(s, sink, ctx)
+	rc = billtap_request_tag(req) == TAG_SUBSCRIPTION_PLAN ? plan_answer(s, ctx)
 	                                                       : subscription_answer(s, sink, ctx);
-	if (rc == 0 && s->sub_next >= s->sub_total && !s->held_subscription)
+	if (rc == 0 && s->sub_next >= s->sub_total)
 		rc = finish_fan_out(s, ctx);
 	return rc;
 }
@@ -375,7 +356,7 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
 			return billtap_ctx_error(ctx, rc, msg);
 		}
-		if ((rc = pv_push_marked(sink, rec, "c", ctx)) < 0)
+		if ((rc = billtap_sink_push_marked(sink, rec, "c")) < 0)
 			return rc;
 	}
 	s->emit_next = next;
@@ -390,7 +371,7 @@ void pp_subs_free(pp_stream *s)
 	pp_map_free(&s->subscriptions);
 	pp_map_free(&s->plan_prices);
 	free(s->prices);
-	free(s->held_subscription);
+	free(s->need_plan);
 	payers_free(s);
 	free(s->emit_order);
 	free(s->resume_after);

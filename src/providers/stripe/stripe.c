@@ -7,39 +7,43 @@
  *   plans          GET /v1/prices?expand[]=data.product           (recurring and one-time)
  *   subscriptions  GET /v1/subscriptions?status=all, then /v1/subscription_items for a
  *                  subscription whose embedded item list is truncated
+ *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
+ *                  embedded line list is truncated
  *   transactions   GET /v1/charges, then GET /v1/refunds?expand[]=data.charge
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "providers/common.h"
 #include "stripe.h"
 
-enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_CHARGES, STAGE_REFUNDS,
-	     STAGE_DONE };
+enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES, STAGE_CHARGES,
+	     STAGE_REFUNDS };
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
 	const char *path;
 	const char *expand;
+	int nested;       /* records have a nested list that may need more pages */
 } stages[] = {
-	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", NULL },
-	[STAGE_PRICES] = { "prices", "/v1/prices", "data.product" },
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", NULL },
-	[STAGE_CHARGES] = { "charges", "/v1/charges", NULL },
-	[STAGE_REFUNDS] = { "refunds", "/v1/refunds", "data.charge" },
+	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", NULL, 0 },
+	[STAGE_PRICES] = { "prices", "/v1/prices", "data.product", 0 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", NULL, 1 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", NULL, 1 },
+	[STAGE_CHARGES] = { "charges", "/v1/charges", NULL, 0 },
+	[STAGE_REFUNDS] = { "refunds", "/v1/refunds", "data.charge", 0 },
 };
 
-enum { TAG_LIST = 1, TAG_ITEMS = 2 };
+enum { TAG_LIST = 1, TAG_NESTED = 2 };
 
-/* A subscription waiting for the rest of its items, or one queued behind such a one (records
- * leave in list order so that the per-record marks stay true). */
+/* A record waiting for the rest of its nested list (subscription items, invoice lines),
+ * or one queued behind such a one: records leave in list order so that the per-record
+ * marks stay true. */
 typedef struct held {
 	billtap_record *rec;
-	stripe_period period;
-	int items_more;  /* more items to page */
-	char *item_cursor;
+	stripe_period period; /* subscriptions: the items' periods */
+	int more;             /* more nested records to page */
+	char *cursor;         /* the last nested record's id */
 } held;
 
 typedef struct stripe_stream {
@@ -56,19 +60,25 @@ typedef struct stripe_stream {
 
 static const billtap_setting_def stripe_settings[] = {
 	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
-	  "secret (sk_...) or restricted (rk_...) API key"),
-	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0, "API origin"),
+	                "secret (sk_...) or restricted (rk_...) API key"),
+	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0,
+	                "API origin"),
 	BILLTAP_SETTING("stripe_version", 0, "2025-03-31.basil", 0, 0,
-	  "the Stripe-Version every request pins (the response shape depends on it)"),
-	BILLTAP_SETTING("stripe_account", 0, NULL, 0, 0, "a connected account (acct_...) to read, via Stripe-Account"),
+	                "the Stripe-Version every request pins (the response shape depends on it)"),
+	BILLTAP_SETTING("stripe_account", 0, NULL, 0, 0,
+	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTINGS_END,
 };
 
+/* Stripe's error envelope: {"error": {"type", "code", "message", ...}}. */
+static const char *const error_codes[] = { "error.code", "error.type", NULL };
+static const char *const error_messages[] = { "error.message", NULL };
+
 static void held_clear(held *h)
 {
 	billtap_record_free(h->rec);
-	free(h->item_cursor);
+	free(h->cursor);
 	memset(h, 0, sizeof *h);
 }
 
@@ -121,31 +131,30 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	case BILLTAP_RESOURCE_CUSTOMERS: s->stage = s->last_stage = STAGE_CUSTOMERS; break;
 	case BILLTAP_RESOURCE_PLANS: s->stage = s->last_stage = STAGE_PRICES; break;
 	case BILLTAP_RESOURCE_SUBSCRIPTIONS: s->stage = s->last_stage = STAGE_SUBSCRIPTIONS; break;
+	case BILLTAP_RESOURCE_INVOICES: s->stage = s->last_stage = STAGE_INVOICES; break;
 	default:
 		s->stage = STAGE_CHARGES;
 		s->last_stage = STAGE_REFUNDS;
 	}
 	s->since = params->since;
-	s->base_url = pv_setting_dup(ctx, "base_url");
-	s->api_key = pv_setting_dup(ctx, "api_key");
-	s->version = pv_setting_dup(ctx, "stripe_version");
-	s->account = pv_setting_dup(ctx, "stripe_account"); /* empty: no connected account */
-	int rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size");
-	const char *version = billtap_ctx_setting(ctx, "stripe_version");
-	if (!version || !*version) {
+	int rc;
+	(void)((rc = billtap_ctx_setting_dup(&s->base_url, ctx, "base_url")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->api_key, ctx, "api_key")) < 0 ||
+	       (rc = billtap_ctx_setting_dup(&s->version, ctx, "stripe_version")) < 0 ||
+	       /* empty: no connected account */
+	       (rc = billtap_ctx_setting_dup(&s->account, ctx, "stripe_account")) < 0 ||
+	       (rc = billtap_ctx_setting_int(&s->page_size, ctx, "page_size")) < 0);
+	if (rc == 0 && !s->version)
+		rc = billtap_ctx_error(ctx, BILLTAP_ESETTING,
+		                       "setting stripe_version: must not be empty (the response "
+		                       "shape depends on it)");
+	if (rc == 0 && (rc = billtap_json_new(&s->doc)) < 0)
+		rc = billtap_ctx_error(ctx, rc, NULL);
+	if (rc == 0 && params->resume)
+		rc = parse_resume(s, params->resume, ctx);
+	if (rc < 0) {
 		stream_free(s);
-		return billtap_ctx_error(ctx, BILLTAP_ESETTING,
-		                         "setting stripe_version: must not be empty (the response "
-		                         "shape depends on it)");
-	}
-	if (!s->base_url || !s->api_key || !s->version || rc < 0) {
-		stream_free(s);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	if ((rc = billtap_json_new(&s->doc)) < 0 ||
-	    (params->resume && (rc = parse_resume(s, params->resume, ctx)) < 0)) {
-		stream_free(s);
-		return rc == BILLTAP_ENOMEM ? billtap_ctx_error(ctx, rc, NULL) : rc;
+		return rc;
 	}
 	*out = s;
 	return 0;
@@ -161,22 +170,38 @@ static int add_headers(billtap_request *req, const stripe_stream *s)
 	return rc;
 }
 
+static int is_subscription(const held *h);
+
+/* The next page of the first held record's nested list. */
+static int nested_request(billtap_request *req, stripe_stream *s)
+{
+	held *h = &s->held[0];
+	const char *id = billtap_record_id(h->rec);
+	int rc;
+	if (is_subscription(h))
+		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/subscription_items")) < 0 ||
+		       (rc = billtap_request_add_query(req, "subscription", id)) < 0);
+	else
+		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/invoices")) < 0 ||
+		       (rc = billtap_request_add_path(req, id)) < 0 ||
+		       (rc = billtap_request_add_path(req, "lines")) < 0);
+	(void)(rc < 0 || (rc = billtap_request_add_query(req, "limit", "100")) < 0 ||
+	       (h->cursor && (rc = billtap_request_add_query(req, "starting_after", h->cursor)) < 0));
+	billtap_request_set_tag(req, TAG_NESTED);
+	return rc;
+}
+
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	stripe_stream *s = p;
 	char num[32];
 	int rc;
 	if (s->broken)
-		return s->broken;
-	if (s->held_count && s->held[0].items_more) {
-		held *h = &s->held[0];
-		const char *sub = billtap_record_id(h->rec);
-		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/subscription_items")) < 0 ||
-		       (rc = billtap_request_add_query(req, "subscription", sub)) < 0 ||
-		       (rc = billtap_request_add_query(req, "limit", "100")) < 0 ||
-		       (h->item_cursor &&
-		        (rc = billtap_request_add_query(req, "starting_after", h->item_cursor)) < 0));
-		billtap_request_set_tag(req, TAG_ITEMS);
+		return billtap_ctx_error(ctx, s->broken,
+		                         "an earlier failure left this stream unable to continue "
+		                         "exactly: resume from the last checkpoint");
+	if (s->held_count && s->held[0].more) {
+		rc = nested_request(req, s);
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
 	} else {
@@ -201,76 +226,60 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 
-/* Stripe's error envelope -> the client's error. */
-static int response_error(const billtap_request *req, const billtap_response *resp,
-                          billtap_json *doc, billtap_ctx *ctx)
-{
-	size_t len;
-	const char *body = billtap_response_body(resp, &len);
-	const char *request_id = billtap_response_header(resp, "Request-Id");
-	int status = billtap_response_status(resp);
-	int code = billtap_http_status_error(status);
-	char message[600] = "", provider_code[128] = "";
-	if (billtap_json_parse(doc, body, len) == 0) {
-		billtap_json_ref err = billtap_json_get(doc, billtap_json_root(doc), "error");
-		size_t n;
-		billtap_json_ref c = billtap_json_get(doc, err, "code");
-		if (billtap_json_typeof(doc, c) != BILLTAP_JSON_STRING)
-			c = billtap_json_get(doc, err, "type");
-		billtap_json_str_decode(provider_code, sizeof provider_code, &n, doc, c);
-		billtap_json_str_decode(message, sizeof message, &n, doc,
-		                        billtap_json_get(doc, err, "message"));
-	}
-	if (!message[0]) /* not Stripe's envelope: a proxy, a load balancer */
-		pv_body_excerpt(message, sizeof message, resp);
-	if (status == 200)
-		code = BILLTAP_EDATA;
-	return billtap_ctx_http_error(ctx, code, req, resp, request_id,
-	                              provider_code[0] ? provider_code : NULL, message);
-}
-
 static int parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
                       const billtap_request *req, const billtap_response *resp, billtap_ctx *ctx)
 {
-	size_t len;
-	const char *body = billtap_response_body(resp, &len);
-	if (billtap_json_parse(s->doc, body, len) < 0) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "response is not valid JSON: %s", billtap_json_error(s->doc));
-		return billtap_ctx_http_error(ctx, BILLTAP_EPARSE, req, resp,
-		                              billtap_response_header(resp, "Request-Id"), NULL, msg);
-	}
+	int rc = billtap_response_parse(s->doc, req, resp, ctx);
+	if (rc < 0)
+		return rc;
 	billtap_json_ref root = billtap_json_root(s->doc);
 	*data = billtap_json_get(s->doc, root, "data");
+	const char *problem = NULL;
 	if (!billtap_json_str_eq(s->doc, billtap_json_get(s->doc, root, "object"), "list") ||
 	    billtap_json_typeof(s->doc, *data) != BILLTAP_JSON_ARRAY ||
 	    billtap_json_bool(has_more, s->doc, billtap_json_get(s->doc, root, "has_more")) < 0)
-		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
-		                              billtap_response_header(resp, "Request-Id"), NULL,
-		                              "response is not a list object with data and has_more");
-	if (*has_more && billtap_json_count(s->doc, *data) == 0)
-		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
-		                              billtap_response_header(resp, "Request-Id"), NULL,
-		                              "empty page with has_more: cannot continue");
-	return 0;
+		problem = "response is not a list object with data and has_more";
+	else if (*has_more && billtap_json_count(s->doc, *data) == 0)
+		problem = "empty page with has_more: cannot continue";
+	if (!problem)
+		return 0;
+	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
+	                              billtap_response_header(resp, "Request-Id"), NULL, problem);
 }
 
-/* Pushes the held subscriptions that are complete, in order, up to the first that is not. */
+/* Held records are subscriptions or invoices; the list stage may have moved on already
+ * (its last page ended while a record still waits for nested pages). */
+static int is_subscription(const held *h)
+{
+	return billtap_record_kind_of(h->rec) == BILLTAP_RECORD_SUBSCRIPTION;
+}
+
+static const char *held_prefix(const held *h)
+{
+	return stages[is_subscription(h) ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES].name;
+}
+
+static int finish(held *h, billtap_ctx *ctx)
+{
+	return is_subscription(h) ? stripe_finish_subscription(h->rec, &h->period, ctx)
+	                          : stripe_finish_invoice(h->rec, ctx);
+}
+
+/* Pushes the held records that are complete, in order, up to the first that is not. */
 static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t done = 0;
 	int rc = 0;
-	while (done < s->held_count && !s->held[done].items_more) {
+	while (done < s->held_count && !s->held[done].more) {
 		held *h = &s->held[done];
-		if (stripe_finish_subscription(h->rec, &h->period) < 0) {
-			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		if ((rc = finish(h, ctx)) < 0)
 			break;
-		}
+		const char *prefix = held_prefix(h);
 		billtap_record *rec = h->rec;
 		h->rec = NULL;
 		held_clear(h);
 		done++;
-		if ((rc = pv_push_marked(sink, rec, stages[STAGE_SUBSCRIPTIONS].name, ctx)) < 0)
+		if ((rc = billtap_sink_push_marked(sink, rec, prefix)) < 0)
 			break;
 	}
 	memmove(s->held, s->held + done, (s->held_count - done) * sizeof *s->held);
@@ -278,27 +287,39 @@ static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	return rc;
 }
 
-static int hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more)
+/* The id of the last nested record of rec, copied into *cursor (NULL when none). */
+static int last_nested_id(char **cursor, const billtap_record *rec)
+{
+	size_t n = billtap_record_item_count(rec);
+	const char *last = n ? billtap_record_id(billtap_record_item(rec, n - 1)) : NULL;
+	*cursor = NULL;
+	if (last && !(*cursor = strdup(last)))
+		return BILLTAP_ENOMEM;
+	return 0;
+}
+
+static int hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more,
+                billtap_ctx *ctx)
 {
 	if (s->held_count == s->held_cap) {
 		size_t cap = s->held_cap ? s->held_cap * 2 : 8;
 		held *p = realloc(s->held, cap * sizeof *p);
-		if (!p)
-			return BILLTAP_ENOMEM;
+		if (!p) {
+			billtap_record_free(rec);
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
 		s->held = p;
 		s->held_cap = cap;
 	}
 	held *h = &s->held[s->held_count];
 	memset(h, 0, sizeof *h);
 	h->period = *period;
-	h->items_more = more;
-	if (more) {
-		size_t n = billtap_record_item_count(rec);
-		const char *last = n ? billtap_record_id(billtap_record_item(rec, n - 1)) : NULL;
-		if (last && !(h->item_cursor = strdup(last)))
-			return BILLTAP_ENOMEM;
-	}
+	h->more = more;
 	h->rec = rec;
+	if (more && last_nested_id(&h->cursor, rec) < 0) {
+		held_clear(h);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
 	s->held_count++;
 	return 0;
 }
@@ -315,10 +336,12 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
                    billtap_json_ref obj, billtap_ctx *ctx)
 {
 	*more = 0;
+	memset(period, 0, sizeof *period);
 	switch (s->stage) {
 	case STAGE_CUSTOMERS: return stripe_map_customer(rec, s->doc, obj, ctx);
 	case STAGE_PRICES: return stripe_map_price(rec, s->doc, obj, ctx);
 	case STAGE_SUBSCRIPTIONS: return stripe_map_subscription(rec, period, more, s->doc, obj, ctx);
+	case STAGE_INVOICES: return stripe_map_invoice(rec, more, s->doc, obj, ctx);
 	case STAGE_CHARGES: return stripe_map_charge(rec, s->doc, obj, ctx);
 	default: return stripe_map_refund(rec, s->doc, obj, ctx);
 	}
@@ -341,18 +364,13 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0)
 			break;
 		last = billtap_json_get(s->doc, obj, "id");
-		if (s->stage != STAGE_SUBSCRIPTIONS) {
-			if ((rc = pv_push_marked(sink, rec, stages[s->stage].name, ctx)) < 0)
+		if (!stages[s->stage].nested) {
+			if ((rc = billtap_sink_push_marked(sink, rec, stages[s->stage].name)) < 0)
 				break;
 			continue;
 		}
-		/* Subscriptions queue up behind one whose items are still being paged. */
-		if ((rc = hold(s, rec, &period, more)) < 0) {
-			billtap_record_free(rec);
-			rc = billtap_ctx_error(ctx, rc, NULL);
-			break;
-		}
-		if ((rc = flush_held(s, sink, ctx)) < 0)
+		/* Records queue up behind one whose nested list is still being paged. */
+		if ((rc = hold(s, rec, &period, more, ctx)) < 0 || (rc = flush_held(s, sink, ctx)) < 0)
 			break;
 	}
 	if (rc < 0) {
@@ -361,13 +379,10 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	}
 	/* The page went through: only now move the cursor (a failure above re-reads it). */
 	if (has_more) {
-		const char *text;
-		size_t len, n;
-		billtap_json_text(&text, &len, s->doc, last);
-		char *cursor = malloc(len + 1);
-		if (!cursor)
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		billtap_json_str_decode(cursor, len + 1, &n, s->doc, last);
+		char *cursor;
+		if ((rc = billtap_json_strdup(&cursor, s->doc, last)) < 0)
+			return billtap_ctx_error(ctx, rc == BILLTAP_ENOMEM ? rc : BILLTAP_EDATA,
+			                         rc == BILLTAP_ENOMEM ? NULL : "list record without an id");
 		free(s->cursor);
 		s->cursor = cursor;
 	} else {
@@ -378,8 +393,8 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	return 0;
 }
 
-static int handle_items(stripe_stream *s, const billtap_request *req,
-                        const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
+static int handle_nested(stripe_stream *s, const billtap_request *req,
+                         const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
 	billtap_json_ref data;
 	int has_more;
@@ -387,50 +402,33 @@ static int handle_items(stripe_stream *s, const billtap_request *req,
 	if (rc < 0)
 		return rc;
 	held *h = &s->held[0];
-	/* Map into a scratch subscription first: a bad item must leave the held one untouched,
+	/* Map into a scratch record first: a bad element must leave the held one untouched,
 	 * since the engine will ask for this page again. */
 	billtap_record *scratch;
-	if ((rc = billtap_record_new(&scratch, BILLTAP_RECORD_SUBSCRIPTION)) < 0)
+	if ((rc = billtap_record_new(&scratch, billtap_record_kind_of(h->rec))) < 0)
 		return billtap_ctx_error(ctx, rc, NULL);
 	stripe_period period = h->period;
-	for (billtap_json_ref it = billtap_json_first(s->doc, data); it != BILLTAP_JSON_NONE;
-	     it = billtap_json_next(s->doc, it)) {
-		if ((rc = stripe_map_item(scratch, &period, s->doc, it, ctx)) < 0) {
-			billtap_record_free(scratch);
-			return rc;
-		}
-	}
-	size_t n = billtap_record_item_count(scratch);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const billtap_record *from = billtap_record_item(scratch, i);
-		billtap_record *to;
-		rc = billtap_record_add_item(&to, h->rec);
-		for (billtap_field f = BILLTAP_FIELD_ID; rc == 0 && f <= BILLTAP_FIELD_OCCURRED_AT; f++) {
-			const char *sv;
-			int64_t iv;
-			if (billtap_record_get_str(&sv, from, f) == 0)
-				rc = billtap_record_set_str(to, f, sv, strlen(sv));
-			else if (billtap_record_get_int(&iv, from, f) == 0)
-				rc = billtap_record_set_int(to, f, iv);
-		}
-	}
-	const char *last = n ? billtap_record_id(billtap_record_item(scratch, n - 1)) : NULL;
-	char *cursor = last ? strdup(last) : NULL;
-	billtap_record_free(scratch);
-	if (rc < 0 || (last && !cursor)) {
-		/* Some items may already be in the held subscription: asking for the page
-		 * again would add them twice, so the stream stops here. */
+	for (billtap_json_ref e = billtap_json_first(s->doc, data); e != BILLTAP_JSON_NONE && rc == 0;
+	     e = billtap_json_next(s->doc, e))
+		rc = is_subscription(h) ? stripe_map_item(scratch, &period, s->doc, e, ctx)
+		                        : stripe_map_line(scratch, s->doc, e, ctx);
+	char *cursor = NULL;
+	if (rc == 0 && (last_nested_id(&cursor, scratch) < 0 ||
+	                billtap_record_move_items(h->rec, scratch) < 0)) {
 		free(cursor);
-		return s->broken = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
+	billtap_record_free(scratch);
+	if (rc < 0)
+		return rc; /* nothing moved: the page can be asked for again */
 	h->period = period;
 	if (cursor) {
-		free(h->item_cursor);
-		h->item_cursor = cursor;
+		free(h->cursor);
+		h->cursor = cursor;
 	}
-	h->items_more = has_more;
-	/* Held subscriptions leave the stream as they are pushed: if a push fails they are
-	 * gone, so the stream stops here rather than skip them on the next call. */
+	h->more = has_more;
+	/* Held records leave the stream as they are pushed: if a push fails they are gone, so
+	 * the stream stops here rather than skip them on the next call. */
 	if ((rc = flush_held(s, sink, ctx)) < 0)
 		s->broken = rc;
 	return rc;
@@ -441,9 +439,9 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 {
 	stripe_stream *s = p;
 	if (billtap_response_status(resp) != 200)
-		return response_error(req, resp, s->doc, ctx);
-	if (billtap_request_tag(req) == TAG_ITEMS)
-		return handle_items(s, req, resp, sink, ctx);
+		return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
+	if (billtap_request_tag(req) == TAG_NESTED)
+		return handle_nested(s, req, resp, sink, ctx);
 	return handle_list(s, req, resp, sink, ctx);
 }
 
@@ -459,18 +457,19 @@ static int classify(int *delay_ms, void *session, const billtap_request *req,
 	return BILLTAP_CLASSIFY_DEFAULT;
 }
 
+#define ALL_RESOURCES                                                                          \
+	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |                                        \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |                                \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |                                 \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES))
+
 const billtap_provider bt_provider_stripe = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "stripe",
 	.display_name = "Stripe",
-	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	.resources = ALL_RESOURCES,
+	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
 	.flags = 0,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",

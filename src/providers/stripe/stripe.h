@@ -1,8 +1,9 @@
-/* Stripe: shared between the stream logic (stripe.c) and the object mapping (stripe_map.c). */
+/* Stripe: shared between the stream logic (stripe.c) and the object mappings
+ * (stripe_map*.c). Built on the public provider kit only. */
 #ifndef BILLTAP_PROVIDERS_STRIPE_H
 #define BILLTAP_PROVIDERS_STRIPE_H
 
-#include "billtap/provider.h"
+#include <billtap/provider_kit.h>
 
 /* Billing periods: per subscription before API 2025-03-31.basil, per item since. */
 typedef struct stripe_period {
@@ -16,6 +17,11 @@ int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_j
                         billtap_ctx *ctx);
 int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
+int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                      billtap_ctx *ctx);
+int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                      billtap_ctx *ctx);
+
 /* Maps a subscription with its embedded items. *items_more is set when the embedded item
  * list is truncated (has_more) and the rest must be paged from /v1/subscription_items;
  * *period collects the item periods seen so far. The subscription-level period fields are
@@ -26,11 +32,18 @@ int stripe_map_subscription(billtap_record **out, stripe_period *period, int *it
 int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_json *doc,
                     billtap_json_ref item, billtap_ctx *ctx);
 /* Sets current_period_* once every item is in. */
-int stripe_finish_subscription(billtap_record *sub, const stripe_period *period);
-int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
-int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
+int stripe_finish_subscription(billtap_record *sub, const stripe_period *period,
+                               billtap_ctx *ctx);
+
+/* Maps an invoice with its embedded lines; *lines_more as for subscriptions (the rest come
+ * from /v1/invoices/{id}/lines). */
+int stripe_map_invoice(billtap_record **out, int *lines_more, const billtap_json *doc,
+                       billtap_json_ref obj, billtap_ctx *ctx);
+/* Appends one line_item object to inv. */
+int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_ref line,
+                    billtap_ctx *ctx);
+/* Sets period_start/end from the lines once every line is in. */
+int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
 
 /* Stripe's decimal places for a currency (upper case): 0 for its zero-decimal list, 3 for
  * its three-decimal list, else 2. */

@@ -66,9 +66,10 @@ END_TEST
 
 /* Subscriptions never charged are invisible to the search; with their ids supplied they
  * (and their subscribers) come out too. */
-START_TEST(supplied_ids_reveal_hidden_subscriptions)
+/* The ids of the subscriptions the search cannot find, comma-separated. */
+static void hidden_ids(char *ids, size_t cap)
 {
-	char path[512], ids[65536] = "";
+	char path[512];
 	snprintf(path, sizeof path, "%s/hidden_subscription_ids.txt", pp_sb.truth);
 	FILE *f = fopen(path, "r");
 	ck_assert_ptr_nonnull(f);
@@ -79,11 +80,17 @@ START_TEST(supplied_ids_reveal_hidden_subscriptions)
 		if (!*line)
 			continue;
 		if (n++)
-			strncat(ids, ",", sizeof ids - strlen(ids) - 1);
-		strncat(ids, line, sizeof ids - strlen(ids) - 1);
+			strncat(ids, ",", cap - strlen(ids) - 1);
+		strncat(ids, line, cap - strlen(ids) - 1);
 	}
 	fclose(f);
 	ck_assert_int_gt(n, 0);
+}
+
+START_TEST(supplied_ids_reveal_hidden_subscriptions)
+{
+	char ids[65536] = "";
+	hidden_ids(ids, sizeof ids);
 	billtap_client *c = paypal_client(&pp_sb, "sandbox-secret");
 	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", ids), 0);
 	extract_equals(c, "subscriptions", "subscriptions_all");
@@ -104,6 +111,28 @@ START_TEST(resume_from_checkpoints_is_exact)
 	truth_resume_in_slices(c, res, &t, res == BILLTAP_RESOURCE_TRANSACTIONS ? 333 : 41);
 	billtap_client_free(c);
 	truth_free(&t);
+}
+END_TEST
+
+/* The per-id fan-outs (plan details, subscriptions by id) with one request at a time and
+ * with many in flight: the same truth, also resuming at many positions while tokens
+ * expire under requests in flight. */
+START_TEST(fan_outs_equal_truth_at_any_concurrency)
+{
+	static const char *const in_flight[] = { "1", "2", "16" };
+	char ids[65536] = "";
+	hidden_ids(ids, sizeof ids);
+	billtap_client *c = paypal_client(&pp_sb, "sandbox-secret");
+	ck_assert_int_eq(billtap_client_set(c, "max_in_flight", in_flight[_i]), 0);
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", ids), 0);
+	extract_equals(c, "plans", "plans");
+	extract_equals(c, "subscriptions", "subscriptions_all");
+	extract_equals(c, "customers", "customers_all");
+	truth t;
+	truth_load(&t, &pp_sb, "subscriptions_all");
+	truth_resume_in_slices(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &t, 29);
+	truth_free(&t);
+	billtap_client_free(c);
 }
 END_TEST
 
@@ -156,6 +185,7 @@ Suite *paypal_sandbox_suite(void)
 	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
 	tcase_add_test(tc, supplied_ids_reveal_hidden_subscriptions);
 	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
+	tcase_add_loop_test(tc, fan_outs_equal_truth_at_any_concurrency, 0, 3);
 	tcase_add_test(tc, bad_secret_is_an_auth_error);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("large");

@@ -52,6 +52,15 @@ static void search_range(const char *url, int64_t *from, int64_t *to)
 
 #define TOKEN_STEP(f) fake_add_fixture(f, 200, "Paypal-Debug-Id: tok1", "paypal/token.json")
 
+static const char *const all_plans[] = {
+	"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
+	"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
+	"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
+	"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
+	"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
+	"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
+};
+
 START_TEST(plans_with_products_and_details)
 {
 	TOKEN_STEP(&ft);
@@ -60,15 +69,7 @@ START_TEST(plans_with_products_and_details)
 	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
 	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-2.json");
 	billtap_client *c = paypal_client();
-	const char *want[] = {
-		"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
-		"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
-		"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
-		"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
-		"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
-		"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
-	};
-	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 2);
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, all_plans, 2);
 	ck_assert_str_eq(ft.urls[0], "http://paypal.test/v1/oauth2/token");
 	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"), "Basic Y2lkOnMzY3JldC12YWx1ZQ==");
 	ck_assert_str_eq(ft.urls[1], "http://paypal.test/v1/catalogs/products?page_size=20&page=1&total_required=true");
@@ -271,15 +272,18 @@ START_TEST(subscriptions_found_in_rows_and_supplied)
 	TOKEN_STEP(&ft);
 	add_search(&ft);
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-HIDDEN.json");
+	/* I-SUB1 comes without its plan inline: the plan, then I-SUB1 again. */
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
 	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
 	billtap_client *c = paypal_client();
 	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-HIDDEN, I-SUB1"), 0);
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, all_subscriptions, 3);
-	ck_assert_uint_eq(ft.calls, 8); /* P-1 fetched once for both subscriptions */
+	ck_assert_uint_eq(ft.calls, 9); /* P-1 fetched once for both subscriptions */
 	ck_assert_str_eq(ft.urls[4], "http://paypal.test/v1/billing/subscriptions/I-HIDDEN?fields=plan");
 	ck_assert_str_eq(ft.urls[6], "http://paypal.test/v1/billing/plans/P-1");
+	ck_assert_str_eq(ft.urls[7], "http://paypal.test/v1/billing/subscriptions/I-SUB1?fields=plan");
 	billtap_client_free(c);
 }
 END_TEST
@@ -307,6 +311,18 @@ START_TEST(unknown_supplied_subscription)
 }
 END_TEST
 
+#define CUS(id, email, name, country, created)                                                    \
+	"{\"object\":\"customer\",\"id\":\"" id "\",\"email\":" email ",\"name\":" name                \
+	",\"country\":" country ",\"created_at\":\"" created "\",\"deleted\":false}"
+
+static const char *const all_customers[] = {
+	CUS("PAYER1", "\"a@example.com\"", "\"Ana Núñez\"", "\"ES\"", "2024-02-01T00:00:00Z"),
+	CUS("PAYER2", "\"li@example.cn\"", "\"Li Xiaolong\"", "\"CN\"", "2024-02-01T00:00:00Z"),
+	CUS("PAYER3", "\"p3@example.hu\"", "\"Kovács Anna\"", "\"HU\"", "2024-03-03T10:00:00Z"),
+	CUS("PAYER4", "\"k@example.kw\"", "\"Ana Núñez\"", "\"KW\"", "2024-03-05T10:00:00Z"),
+	CUS("PAYER9", "\"new@example.com\"", "\"Nova Early\"", "\"BR\"", "2023-12-24T00:00:00Z"),
+};
+
 START_TEST(customers_are_the_payers)
 {
 	TOKEN_STEP(&ft);
@@ -316,17 +332,7 @@ START_TEST(customers_are_the_payers)
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
 	billtap_client *c = paypal_client();
 	billtap_client_set(c, "subscription_ids", "I-HIDDEN");
-#define CUS(id, email, name, country, created)                                                    \
-	"{\"object\":\"customer\",\"id\":\"" id "\",\"email\":" email ",\"name\":" name                \
-	",\"country\":" country ",\"created_at\":\"" created "\",\"deleted\":false}"
-	const char *want[] = {
-		CUS("PAYER1", "\"a@example.com\"", "\"Ana Núñez\"", "\"ES\"", "2024-02-01T00:00:00Z"),
-		CUS("PAYER2", "\"li@example.cn\"", "\"Li Xiaolong\"", "\"CN\"", "2024-02-01T00:00:00Z"),
-		CUS("PAYER3", "\"p3@example.hu\"", "\"Kovács Anna\"", "\"HU\"", "2024-03-03T10:00:00Z"),
-		CUS("PAYER4", "\"k@example.kw\"", "\"Ana Núñez\"", "\"KW\"", "2024-03-05T10:00:00Z"),
-		CUS("PAYER9", "\"new@example.com\"", "\"Nova Early\"", "\"BR\"", "2023-12-24T00:00:00Z"),
-	};
-	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, want, 5);
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, all_customers, 5);
 	ck_assert_str_eq(ft.urls[4], "http://paypal.test/v1/billing/subscriptions/I-HIDDEN");
 	billtap_client_free(c);
 }
@@ -366,6 +372,7 @@ START_TEST(resume_mid_window_and_mid_fan_out)
 	add_search(&ft);
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
 	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB1.json");
 	fake_add_fixture(&ft, 200, NULL, "paypal/sub_I-SUB2.json");
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
 	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
@@ -377,6 +384,90 @@ START_TEST(resume_mid_window_and_mid_fan_out)
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o, all_subscriptions + 1, 2);
 	free(saved);
 	billtap_client_free(c);
+}
+END_TEST
+
+/* ---- the fan-outs with requests in flight: a transport that answers out of order ---- */
+
+static fake_async fa;
+static int search_calls;
+
+/* The recorded answers by path; search pages in the order they are asked for (the
+ * search is one request at a time). */
+static void paypal_world(fake_answer *out, const char *url, int nth, void *payload)
+{
+	const char *path = url + strlen("http://paypal.test"), *name;
+	char file[96];
+	if (strncmp(path, "/v1/oauth2/token", 16) == 0)
+		name = "paypal/token.json";
+	else if (strncmp(path, "/v1/reporting/transactions", 26) == 0)
+		name = search_calls++ == 0 ? "paypal/search_p1.json"
+		     : search_calls == 2   ? "paypal/search_p2.json"
+		                           : "paypal/search_empty.json";
+	else if (strncmp(path, "/v1/catalogs/products", 21) == 0)
+		name = "paypal/products.json";
+	else if (strncmp(path, "/v1/billing/plans?", 18) == 0)
+		name = "paypal/plans_list.json";
+	else {
+		const char *id = strrchr(path, '/') + 1;
+		snprintf(file, sizeof file, "paypal/%s_%.*s.json",
+		         strncmp(path, "/v1/billing/plans/", 18) == 0 ? "plan" : "sub",
+		         (int)strcspn(id, "?"), id);
+		name = file;
+	}
+	size_t len;
+	char *body = load_fixture(name, &len);
+	ck_assert_uint_lt(len, sizeof out->body);
+	memcpy(out->body, body, len + 1);
+	free(body);
+	out->status = 200;
+}
+
+static billtap_client *paypal_async_client(void)
+{
+	memset(&fa, 0, sizeof fa);
+	fa.handler = paypal_world;
+	fa.order = FAKE_RANDOM;
+	fa.seed = 5;
+	search_calls = 0;
+	billtap_client *c = fake_async_client(&fa, "paypal");
+	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
+	char start[40];
+	billtap_time_format(start, sizeof start, (int64_t)time(NULL) - 40 * 86400);
+	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);
+	return c;
+}
+
+START_TEST(fan_outs_keep_requests_in_flight)
+{
+	/* Plans: both plans' details at once. */
+	billtap_client *c = paypal_async_client();
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, all_plans, 2);
+	ck_assert_uint_eq(fa.max_running, 2);
+	billtap_client_free(c);
+	fake_async_reset(&fa);
+
+	/* Subscriptions: all three at once. I-SUB1 comes without its plan: its plan, then it
+	 * and those behind it again, so they still come out in id order. */
+	c = paypal_async_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-HIDDEN, I-SUB1"), 0);
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, all_subscriptions, 3);
+	ck_assert_uint_eq(fa.max_running, 3);
+	ck_assert_int_eq(fake_async_count(&fa, "http://paypal.test/v1/billing/plans/P-1"), 1);
+	ck_assert_int_eq(
+		fake_async_count(&fa, "http://paypal.test/v1/billing/subscriptions/I-SUB1?fields=plan"), 2);
+	billtap_client_free(c);
+	fake_async_reset(&fa);
+
+	/* Customers: the subscribers, read all at once. */
+	c = paypal_async_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-HIDDEN"), 0);
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, all_customers, 5);
+	ck_assert_uint_eq(fa.max_running, 3);
+	billtap_client_free(c);
+	fake_async_reset(&fa);
 }
 END_TEST
 
@@ -473,6 +564,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);
 	tcase_add_test(tc, resume_mid_window_and_mid_fan_out);
+	tcase_add_test(tc, fan_outs_keep_requests_in_flight);
 	tcase_add_test(tc, settings_checked);
 	tcase_add_test(tc, absurd_token_lifetime_is_capped);
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);

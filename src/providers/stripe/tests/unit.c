@@ -155,6 +155,128 @@ START_TEST(subscriptions_before_basil_keep_their_period)
 }
 END_TEST
 
+
+#define LINE(id, kind, plan, desc, qty, amount, cur, exp, start, end, prorated)                 \
+	"{\"object\":\"invoice_line\",\"id\":\"" id "\",\"kind\":\"" kind "\",\"plan_id\":" plan       \
+	",\"description\":" desc ",\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" cur    \
+	"\",\"currency_exponent\":" exp ",\"period_start\":\"" start "\",\"period_end\":\"" end      \
+	"\",\"proration\":" prorated "}"
+
+/* basil invoices: lines' parent/pricing, subscription under parent, total_taxes; an
+ * invoice with more than its embedded lines waits for /v1/invoices/{id}/lines, and the
+ * invoice's period is what its lines cover. */
+START_TEST(invoices_with_paged_lines)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_basil.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_lines_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_lines_p2.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		"{\"object\":\"invoice\",\"id\":\"in_B2\",\"number\":\"ABC-0002\",\"customer_id\":\"cus_Q1\","
+		"\"subscription_id\":\"sub_2\",\"status\":\"paid\",\"provider_status\":\"paid\","
+		"\"currency\":\"EUR\",\"currency_exponent\":2,\"subtotal\":5330,\"discount\":500,\"tax\":1300,"
+		"\"total\":6130,\"amount_paid\":6130,\"amount_due\":0,\"created_at\":\"2024-05-01T00:00:00Z\","
+		"\"issued_at\":\"2024-05-01T01:00:00Z\",\"due_at\":null,\"paid_at\":\"2024-05-01T02:00:00Z\","
+		"\"voided_at\":null,\"period_start\":\"2024-04-24T23:06:40Z\","
+		"\"period_end\":\"2024-06-01T00:00:00Z\",\"lines\":["
+		LINE("il_1", "subscription", "\"price_pro\"", "\"2 × Pro (at €25.00 / month)\"", "2", "5000",
+		     "EUR", "2", "2024-05-01T00:00:00Z", "2024-06-01T00:00:00Z", "false") ","
+		LINE("il_2", "proration", "\"price_basic\"", "\"Unused time on Basic after 01 May 2024\"", "1",
+		     "-1200", "EUR", "2", "2024-04-24T23:06:40Z", "2024-05-18T02:40:00Z", "true") ","
+		LINE("il_3", "one_off", "null", "null", "null", "1530", "EUR", "2", "2024-05-01T00:00:00Z",
+		     "2024-05-01T00:00:00Z", "false") "]}",
+		"{\"object\":\"invoice\",\"id\":\"in_B1\",\"number\":null,\"customer_id\":\"cus_Q2\","
+		"\"subscription_id\":null,\"status\":\"open\",\"provider_status\":\"open\","
+		"\"currency\":\"JPY\",\"currency_exponent\":0,\"subtotal\":300000,\"discount\":0,\"tax\":0,"
+		"\"total\":300000,\"amount_paid\":0,\"amount_due\":300000,\"created_at\":\"2024-04-30T00:00:00Z\","
+		"\"issued_at\":\"2024-04-30T00:01:00Z\",\"due_at\":\"2024-05-31T00:00:00Z\",\"paid_at\":null,"
+		"\"voided_at\":null,\"period_start\":\"2024-04-24T23:06:40Z\","
+		"\"period_end\":\"2024-07-01T00:00:00Z\",\"lines\":["
+		LINE("il_10", "subscription", "\"price_seat\"", "\"Seat\"", "1", "100000", "JPY", "0",
+		     "2024-04-30T00:00:00Z", "2024-05-31T00:00:00Z", "false") ","
+		LINE("il_11", "subscription", "\"price_seat\"", "\"Seat\"", "1", "100000", "JPY", "0",
+		     "2024-04-30T00:00:00Z", "2024-07-01T00:00:00Z", "false") ","
+		LINE("il_12", "one_off", "\"price_setup\"", "\"Setup\"", "1", "100000", "JPY", "0",
+		     "2024-04-24T23:06:40Z", "2024-04-30T00:00:00Z", "false") "]}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_INVOICES, NULL, want, 2);
+	ck_assert_uint_eq(ft.calls, 3);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/invoices?limit=100");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/invoices/in_B1/lines?limit=100"
+	                             "&starting_after=il_10");
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/invoices/in_B1/lines?limit=100"
+	                             "&starting_after=il_11");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Before basil: line type/proration/price, invoice subscription, total_tax_amounts. */
+START_TEST(invoices_before_basil)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_legacy.json");
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "stripe_version", "2022-11-15");
+	const char *want[] = {
+		"{\"object\":\"invoice\",\"id\":\"in_L1\",\"number\":\"K-1\",\"customer_id\":\"cus_K\","
+		"\"subscription_id\":\"sub_K\",\"status\":\"void\",\"provider_status\":\"void\","
+		"\"currency\":\"KWD\",\"currency_exponent\":3,\"subtotal\":12330,\"discount\":0,\"tax\":10,"
+		"\"total\":12340,\"amount_paid\":0,\"amount_due\":12340,\"created_at\":\"2022-05-01T00:00:00Z\","
+		"\"issued_at\":\"2022-05-01T01:00:00Z\",\"due_at\":null,\"paid_at\":null,"
+		"\"voided_at\":\"2022-05-01T02:00:00Z\",\"period_start\":\"2022-04-15T05:20:00Z\","
+		"\"period_end\":\"2022-06-01T00:00:00Z\",\"lines\":["
+		LINE("il_L1", "subscription", "\"price_k\"", "\"Plan\"", "1", "12340", "KWD", "3",
+		     "2022-05-01T00:00:00Z", "2022-06-01T00:00:00Z", "false") ","
+		LINE("il_L2", "proration", "\"price_k\"", "\"Credit\"", "1", "-10", "KWD", "3",
+		     "2022-04-15T05:20:00Z", "2022-05-01T00:00:00Z", "true") "]}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_INVOICES, NULL, want, 1);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A bad line fails the whole page, naming the line. An invoices checkpoint is the cursor:
+ * a new iterator from it asks for the invoices after the last one returned. */
+START_TEST(invoices_bad_line_and_resume)
+{
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"in_X\",\"object\":\"invoice\","
+	         "\"currency\":\"usd\",\"subtotal\":1,\"total\":1,\"amount_paid\":1,\"amount_due\":0,"
+	         "\"created\":1,\"status\":\"paid\",\"lines\":{\"object\":\"list\",\"has_more\":false,"
+	         "\"data\":[{\"id\":\"il_X\",\"amount\":\"1\",\"currency\":\"usd\"}]}}]}");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: invoices: invoice line il_X: amount is not an integer amount of "
+	                 "minor units");
+	billtap_iter_free(it);
+
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_basil.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "in_B2");
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_legacy.json");
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, &opts), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "in_L1");
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/invoices?limit=100&starting_after=in_B2");
+	/* A checkpoint of another resource does not fit. */
+	billtap_iter_free(it);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &opts),
+	                 BILLTAP_ECHECKPOINT);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(charges_then_refunds)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
@@ -293,7 +415,7 @@ START_TEST(malformed_and_wrong_types)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
 	ck_assert_str_eq(billtap_client_error_message(c),
-	                 "stripe: transactions: charge ch_1: amount is not an integer");
+	                 "stripe: transactions: charge ch_1: amount is not an integer amount of minor units");
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ESERVER);
 	ck_assert_str_eq(billtap_client_error_message(c),
 	                 "stripe: transactions: GET /v1/charges: HTTP 502: <html>Bad gateway</html>");
@@ -370,6 +492,9 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, prices_become_plans);
 	tcase_add_test(tc, subscriptions_with_paged_items);
 	tcase_add_test(tc, subscriptions_before_basil_keep_their_period);
+	tcase_add_test(tc, invoices_with_paged_lines);
+	tcase_add_test(tc, invoices_before_basil);
+	tcase_add_test(tc, invoices_bad_line_and_resume);
 	tcase_add_test(tc, charges_then_refunds);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);

@@ -1,0 +1,165 @@
+/*
+ * Stripe invoices and their lines -> normalized records (docs/data-model.md, "invoice").
+ * Both API shapes: 2025-03-31.basil (line `parent` and `pricing`, invoice
+ * `parent.subscription_details`, `total_taxes`) and the older one (line `type`, `proration`
+ * and `price`, invoice `subscription`, `total_tax_amounts`).
+ */
+#include <string.h>
+
+#include "stripe.h"
+
+static const billtap_vocab statuses[] = {
+	{ "draft", "draft" }, { "open", "open" }, { "paid", "paid" }, { "void", "void" },
+	{ "uncollectible", "uncollectible" }, { NULL, NULL },
+};
+
+/* The sum of the "amount" members of an array of amounts (total_discount_amounts,
+ * total_taxes), 0 for null or absent; exact, refusing overflow. */
+static int sum_amounts(billtap_map *m, billtap_field field, const char *path)
+{
+	if (m->status < 0)
+		return m->status;
+	billtap_json_ref list = billtap_json_path(m->doc, m->obj, path);
+	billtap_json_type t = billtap_json_typeof(m->doc, list);
+	int64_t sum = 0;
+	if (t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL && t != BILLTAP_JSON_ARRAY)
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a list");
+	for (billtap_json_ref e = billtap_json_first(m->doc, list); e != BILLTAP_JSON_NONE;
+	     e = billtap_json_next(m->doc, e)) {
+		int64_t v;
+		if (billtap_json_integer(&v, m->doc, billtap_json_get(m->doc, e, "amount"), 0) < 0)
+			return billtap_map_fail(m, BILLTAP_EDATA, path,
+			                        "has an entry without an integer amount");
+		if ((v > 0 && sum > INT64_MAX - v) || (v < 0 && sum < INT64_MIN - v))
+			return billtap_map_fail(m, BILLTAP_EDATA, path, "adds up beyond the 64-bit range");
+		sum += v;
+	}
+	return billtap_map_set_int(m, field, sum);
+}
+
+int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_ref line,
+                    billtap_ctx *ctx)
+{
+	billtap_map m;
+	billtap_map_begin_item(&m, inv, "invoice line", doc, line, "id", ctx);
+	/* Lines are paged after the last one's id, like items. */
+	if (billtap_json_typeof(doc, billtap_json_get(doc, line, "id")) != BILLTAP_JSON_STRING)
+		billtap_map_fail(&m, BILLTAP_EDATA, "id", "is missing");
+
+	/* basil: parent {type, subscription_item_details|invoice_item_details {proration}};
+	 * before: type subscription|invoiceitem and a top-level proration. */
+	billtap_json_ref parent = billtap_json_get(doc, line, "parent");
+	billtap_json_ref type = billtap_json_get(doc, parent, "type");
+	const char *kind = "other";
+	int proration = 0;
+	if (type != BILLTAP_JSON_NONE) {
+		if (billtap_json_str_eq(doc, type, "subscription_item_details"))
+			kind = "subscription";
+		else if (billtap_json_str_eq(doc, type, "invoice_item_details"))
+			kind = "one_off";
+		char name[64] = "";
+		size_t n;
+		billtap_json_str_decode(name, sizeof name, &n, doc, type);
+		billtap_json_bool(&proration, doc,
+		                  billtap_json_get(doc, billtap_json_get(doc, parent, name), "proration"));
+	} else {
+		type = billtap_json_get(doc, line, "type");
+		if (billtap_json_str_eq(doc, type, "subscription"))
+			kind = "subscription";
+		else if (billtap_json_str_eq(doc, type, "invoiceitem"))
+			kind = "one_off";
+		billtap_json_bool(&proration, doc, billtap_json_get(doc, line, "proration"));
+	}
+	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, proration ? "proration" : kind);
+	billtap_map_set_int(&m, BILLTAP_FIELD_PRORATION, proration);
+	if (billtap_json_path(doc, line, "pricing.price_details.price") != BILLTAP_JSON_NONE)
+		billtap_map_ref_id(&m, BILLTAP_FIELD_PLAN_ID, "pricing.price_details.price", 0);
+	else
+		billtap_map_ref_id(&m, BILLTAP_FIELD_PLAN_ID, "price", 0);
+	billtap_map_str(&m, BILLTAP_FIELD_DESCRIPTION, "description", 0);
+	billtap_map_int(&m, BILLTAP_FIELD_QUANTITY, "quantity", 0);
+	billtap_map_currency(&m, "currency", stripe_currency_exponent);
+	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
+	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_START, "period.start", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_END, "period.end", 0);
+	return billtap_map_end(NULL, &m);
+}
+
+int stripe_map_invoice(billtap_record **out, int *lines_more, const billtap_json *doc,
+                       billtap_json_ref obj, billtap_ctx *ctx)
+{
+	billtap_map m;
+	*lines_more = 0;
+	billtap_map_begin(&m, BILLTAP_RECORD_INVOICE, "invoice", doc, obj, "id", ctx);
+	billtap_map_str(&m, BILLTAP_FIELD_NUMBER, "number", 0);
+	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "customer", 0);
+	if (billtap_json_path(doc, obj, "parent.subscription_details.subscription") !=
+	    BILLTAP_JSON_NONE)
+		billtap_map_ref_id(&m, BILLTAP_FIELD_SUBSCRIPTION_ID,
+		                   "parent.subscription_details.subscription", 0);
+	else
+		billtap_map_ref_id(&m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription", 0);
+	/* Stripe's status is null only in transient states: "other", the raw value null. */
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_STRING)
+		billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", 0);
+	else
+		billtap_map_set_str(&m, BILLTAP_FIELD_STATUS, "other");
+	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
+	billtap_map_currency(&m, "currency", stripe_currency_exponent);
+	billtap_map_money(&m, BILLTAP_FIELD_SUBTOTAL, "subtotal", BILLTAP_MAP_REQUIRED);
+	sum_amounts(&m, BILLTAP_FIELD_DISCOUNT, "total_discount_amounts");
+	if (billtap_json_get(doc, obj, "total_taxes") != BILLTAP_JSON_NONE)
+		sum_amounts(&m, BILLTAP_FIELD_TAX, "total_taxes");
+	else
+		sum_amounts(&m, BILLTAP_FIELD_TAX, "total_tax_amounts");
+	billtap_map_money(&m, BILLTAP_FIELD_TOTAL, "total", BILLTAP_MAP_REQUIRED);
+	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT_PAID, "amount_paid", BILLTAP_MAP_REQUIRED);
+	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT_DUE, "amount_due", BILLTAP_MAP_REQUIRED);
+	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created", BILLTAP_MAP_REQUIRED);
+	billtap_map_time(&m, BILLTAP_FIELD_ISSUED_AT, "status_transitions.finalized_at", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_DUE_AT, "due_date", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_PAID_AT, "status_transitions.paid_at", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_VOIDED_AT, "status_transitions.voided_at", 0);
+
+	billtap_json_ref lines = billtap_json_get(doc, obj, "lines");
+	billtap_json_ref data = billtap_json_get(doc, lines, "data");
+	if (billtap_json_typeof(doc, data) != BILLTAP_JSON_ARRAY)
+		billtap_map_fail(&m, BILLTAP_EDATA, "lines.data", "is missing");
+	for (billtap_json_ref l = billtap_json_first(doc, data); l != BILLTAP_JSON_NONE && !m.status;
+	     l = billtap_json_next(doc, l)) {
+		int rc = stripe_map_line(m.rec, doc, l, ctx);
+		if (rc < 0)
+			billtap_map_fail(&m, rc, NULL, NULL);
+	}
+	int more = 0;
+	billtap_json_bool(&more, doc, billtap_json_get(doc, lines, "has_more"));
+	*lines_more = more;
+	return billtap_map_end(out, &m);
+}
+
+/* The invoice's billing period is the service period its lines cover: Stripe's own
+ * invoice.period_start/end is the window in which items were added (for a subscription
+ * invoice, the period before the one billed), which is not what analytics means. */
+int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx)
+{
+	int64_t start = 0, end = 0, v;
+	int has_start = 0, has_end = 0, rc = 0;
+	for (size_t i = 0; i < billtap_record_item_count(inv); i++) {
+		const billtap_record *line = billtap_record_item(inv, i);
+		if (billtap_record_get_int(&v, line, BILLTAP_FIELD_PERIOD_START) == 0 &&
+		    (!has_start || v < start)) {
+			start = v;
+			has_start = 1;
+		}
+		if (billtap_record_get_int(&v, line, BILLTAP_FIELD_PERIOD_END) == 0 &&
+		    (!has_end || v > end)) {
+			end = v;
+			has_end = 1;
+		}
+	}
+	if (has_start)
+		rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_START, start);
+	if (rc == 0 && has_end)
+		rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_END, end);
+	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+}
