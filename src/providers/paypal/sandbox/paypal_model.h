@@ -124,8 +124,10 @@ int64_t pp_amount(int ccy, int64_t v);
 void pp_format_money(int64_t minor, int ccy, int style, char *out);
 /* "2019-06-04T01:27:43+0000" (Transaction Search) */
 void pp_format_time_search(int64_t t, char *out);
-/* A payer's name as rows show it: the business, or an alternate full name (NULL: none). */
-const char *pp_alternate_name(const pp_state *s, int payer);
+/* A payer's name as rows show it: the business, or an alternate full name (NULL: none),
+ * perhaps written into buf. */
+#define PP_NAME_MAX 256
+const char *pp_alternate_name(const pp_state *s, int payer, char buf[PP_NAME_MAX]);
 /* Guests: a name and a place of their own. */
 const char *pp_guest_name(int guest);
 const w_customer *pp_guest_place(int guest);

@@ -53,7 +53,7 @@ static uint64_t hash(const pp_state *s, uint64_t what, uint64_t n)
     return sb_mix64(s->w->seed ^ sb_mix64(what << 40 ^ n));
 }
 
-const char *pp_alternate_name(const pp_state *s, int payer)
+const char *pp_alternate_name(const pp_state *s, int payer, char buf[PP_NAME_MAX])
 {
     static const char *const middles[] = {"A.", "J.", "M.", "W.", "Ch.", "de la", "van", "Q."};
     const w_customer *c = &s->w->customers[payer];
@@ -64,8 +64,10 @@ const char *pp_alternate_name(const pp_state *s, int payer)
     snprintf(plain, sizeof plain, "%s %s", c->given, c->family);
     if (strcmp(plain, c->display) != 0 || h % 100 < 56)
         return c->display; /* as the payer writes it */
-    if (h % 100 < 76)
-        return sb_arena_printf(s->w->arena, "%s %s %s", c->given, middles[(h >> 8) % 8], c->family);
+    if (h % 100 < 76) {
+        snprintf(buf, PP_NAME_MAX, "%s %s %s", c->given, middles[(h >> 8) % 8], c->family);
+        return buf;
+    }
     return NULL;
 }
 

@@ -359,7 +359,8 @@ static void row_payer(sb_json *j, const pp_state *s, const pp_row *r, const w_cu
     sbj_kstr(j, "payer_status", c && (h >> 8) % 10 < 7 ? "Y" : "N");
     sbj_kobj(j, "payer_name");
     if (r->show_name) {
-        const char *alt = c ? pp_alternate_name(s, r->payer) : pp_guest_name(r->guest);
+        char buf[PP_NAME_MAX];
+        const char *alt = c ? pp_alternate_name(s, r->payer, buf) : pp_guest_name(r->guest);
         if (c && !c->business) {
             sbj_kstr(j, "given_name", c->given);
             sbj_kstr(j, "surname", c->family);

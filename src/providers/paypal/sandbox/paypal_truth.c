@@ -219,7 +219,8 @@ static void write_customers(const pp_state *s, sb_truth_file *o, int all)
         if (!c->email && r->show_email)
             c->email = p->email;
         if (!c->has_name && r->show_name) {
-            const char *alt = pp_alternate_name(s, r->payer);
+            char buf[PP_NAME_MAX];
+            const char *alt = pp_alternate_name(s, r->payer, buf);
             if (alt)
                 snprintf(c->name, sizeof c->name, "%s", alt);
             else
