@@ -350,19 +350,17 @@ static void play(bctx *b, size_t si, const wg_intent *in)
         int r = collect(b, inv, fin, tries, in->fail_from >= 0 && k - 1 >= in->fail_from, &last);
         if (r == RETRYING) {
             state = W_SUB_PAST_DUE;
-        } else if (r == EXHAUSTED) {
-            int coin = sb_rng_pct(&b->r, 50);
+        } else if (r == EXHAUSTED) { /* dunning: cancel (the invoice is voided), or unpaid (written off) */
+            int64_t at = min64(last + 60, W_NOW);
             if (in->dunning_cancels) {
-                s->ended_at = s->canceled_at = min64(last + 60, W_NOW);
+                s->ended_at = s->canceled_at = at;
                 s->cancel_reason = W_CANCEL_PAYMENT_FAILED;
                 s->cancel_at_period_end = 0;
                 s->cancel_at = 0;
-                close_invoice(b, inv, coin ? W_INV_VOID : W_INV_UNCOLLECTIBLE, s->ended_at);
             } else {
                 state = W_SUB_UNPAID;
-                if (coin)
-                    close_invoice(b, inv, W_INV_UNCOLLECTIBLE, min64(last + 60, W_NOW));
             }
+            close_invoice(b, inv, in->dunning_cancels ? W_INV_VOID : W_INV_UNCOLLECTIBLE, at);
             break;
         }
     }
@@ -370,8 +368,6 @@ static void play(bctx *b, size_t si, const wg_intent *in)
         s->next_period = P;
     if (!s->ended_at && stop <= W_NOW && state != W_SUB_INCOMPLETE) {
         s->ended_at = stop; /* the cancellation took effect */
-        if (state == W_SUB_INCOMPLETE_EXPIRED)
-            s->ended_at = min64(stop, s->created + 23 * HOUR);
     } else if (!s->ended_at && s->cancel_at_period_end && state != W_SUB_ACTIVE) {
         s->cancel_at_period_end = 0; /* the subscription stopped otherwise first */
         s->cancel_at = s->canceled_at = 0;

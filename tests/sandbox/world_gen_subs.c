@@ -4,6 +4,7 @@
  * items without a quantity, items added later (prorated), coupons, backdated starts, a
  * migration second shared by many, subscriptions of customers deleted since. Hard cases
  * come first, so every dataset of scale >= 20 has every status. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ typedef struct ctx {
     size_t n_subs;
     w_item *items;
     size_t n_items, cap_items;
+    unsigned char *subscribed; /* per customer: it has a subscription already */
 } ctx;
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -53,15 +55,20 @@ static int pick_price(ctx *c, int ccy, int64_t t, const w_price *like, const int
     return found;
 }
 
-/* A live customer of ccy that existed a day before t, or -1. */
+/* A live customer of ccy that existed a day before t, or -1. When there is none, a
+ * customer without subscriptions so far becomes one: it will be billed in ccy. */
 static int customer_for(ctx *c, int ccy, int64_t t)
 {
-    const sb_world *w = c->w;
-    for (int tries = 0; tries < 400; tries++) {
-        size_t i = sb_rng_below(&c->r, w->n_customers);
-        const w_customer *cu = &w->customers[i];
-        if ((ccy < 0 || cu->ccy == ccy) && !cu->deleted_at && cu->created + W_DAY <= t)
+    sb_world *w = c->w;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int tries = 0; tries < 400; tries++) {
+            size_t i = sb_rng_below(&c->r, w->n_customers);
+            w_customer *cu = &w->customers[i];
+            if (cu->deleted_at || cu->created + W_DAY > t || (pass ? c->subscribed[i] : cu->ccy != ccy))
+                continue;
+            cu->ccy = ccy;
             return (int)i;
+        }
     }
     return -1;
 }
@@ -106,13 +113,18 @@ static size_t new_sub(ctx *c, int cu, int64_t t, int main, int kind)
     memset(s, 0, sizeof *s);
     *in = (wg_intent){.fail_from = -1};
     s->customer = cu;
+    c->subscribed[cu] = 1;
     s->created = s->start_date = t;
     s->first_item = (uint32_t)c->n_items;
     s->latest_invoice = -1;
     if (main < 0)
         main = pick_price(c, w->customers[cu].ccy, t, NULL, NULL, 0);
-    if (main < 0)
+    if (main < 0) /* the catalog always offers USD prices after WG_SUB_EPOCH */
         main = pick_price(c, W_USD, t, NULL, NULL, 0);
+    if (main < 0) {
+        fprintf(stderr, "billtap-sandbox: no price offered at %lld\n", (long long)t);
+        abort();
+    }
     const w_price *mp = &w->prices[main];
     s->ccy = mp->ccy;
     int chosen[16] = {main};
@@ -262,8 +274,10 @@ static void hard_cases(ctx *c)
         c->subs[i].coupon_pct = k < 2 ? 25 : 0;
         c->subs[i].coupon_cycles = k == 0 ? 0 : 3;
         if (k == 2 && c->subs[i].n_items == 1) {
-            int p = pick_price(c, W_USD, c->subs[i].created, &w->prices[plain], &plain, 1);
-            if (p >= 0) {
+            int p = -1; /* a licensed, per-unit item: one that is prorated */
+            for (int tries = 0; tries < 20 && (p < 0 || w->prices[p].metered || w->prices[p].tiered); tries++)
+                p = pick_price(c, W_USD, c->subs[i].created, &w->prices[plain], &plain, 1);
+            if (p >= 0 && !w->prices[p].metered && !w->prices[p].tiered) {
                 add_item(c, &c->subs[i], p, 2);
                 c->items[c->n_items - 1].created = c->subs[i].created + 45 * W_DAY + 7200;
             }
@@ -298,6 +312,7 @@ void wg_subscriptions(sb_world *w, wg_intent **intents_out)
     size_t cap = n_total + 64 + (size_t)w->scale / 200;
     c.subs = sb_xcalloc(cap, sizeof *c.subs);
     c.intents = sb_xcalloc(cap, sizeof *c.intents);
+    c.subscribed = sb_xcalloc(w->n_customers ? w->n_customers : 1, 1);
     if (w->n_customers >= 20)
         hard_cases(&c);
     for (int tries = 0; c.n_subs < n_total && tries < 50 * (int)n_total + 100; tries++) {
@@ -333,6 +348,7 @@ void wg_subscriptions(sb_world *w, wg_intent **intents_out)
     free(at);
     free(c.items);
     free(c.intents);
+    free(c.subscribed);
     w->subs = c.subs;
     w->n_subs = c.n_subs;
     w->items = items;
