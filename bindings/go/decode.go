@@ -124,11 +124,12 @@ func (r *fieldReader) raw() json.RawMessage {
 	return json.RawMessage(C.GoBytes(unsafe.Pointer(p), C.int(n)))
 }
 
-// decode copies a borrowed record into the Go record of its kind.
+// decode copies a borrowed record into the Go record of its kind: a typed
+// struct for the kinds this binding knows, a GenericRecord for the others.
 func decode(rec *C.billtap_record) (Record, error) {
 	r := &fieldReader{rec: rec}
 	var out Record
-	switch k := Kind(C.billtap_record_kind_of(rec)); k {
+	switch Kind(C.billtap_record_kind_of(rec)) {
 	case KindCustomer:
 		out = r.customer()
 	case KindPlan:
@@ -137,14 +138,47 @@ func decode(rec *C.billtap_record) (Record, error) {
 		out = r.subscription()
 	case KindTransaction:
 		out = r.transaction()
+	case KindInvoice:
+		out = r.invoice()
 	default:
-		return nil, &Error{Code: CodeType, Message: fmt.Sprintf("record of unknown kind %d", int(k))}
+		out = r.generic()
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
 	return out, nil
 }
+
+// decodeGeneric copies a borrowed record into a GenericRecord, whatever its
+// kind.
+func decodeGeneric(rec *C.billtap_record) (Record, error) {
+	r := &fieldReader{rec: rec}
+	g := r.generic()
+	if r.err != nil {
+		return nil, r.err
+	}
+	return g, nil
+}
+
+// nested reads each nested record (subscription items, invoice lines) with
+// a reader of its own, keeping the first error.
+func (r *fieldReader) nested(each func(*fieldReader)) {
+	n := C.billtap_record_item_count(r.rec)
+	for i := C.size_t(0); i < n; i++ {
+		p := C.billtap_record_item(r.rec, i)
+		if p == nil {
+			r.fail(C.BILLTAP_FIELD_ID, C.BILLTAP_EDATA, fmt.Sprintf("nested record %d missing", int(i)))
+			return
+		}
+		nr := &fieldReader{rec: p}
+		each(nr)
+		if nr.err != nil && r.err == nil {
+			r.err = nr.err
+		}
+	}
+}
+
+func (r *fieldReader) count() int { return int(C.billtap_record_item_count(r.rec)) }
 
 func (r *fieldReader) customer() Customer {
 	return Customer{
@@ -186,28 +220,16 @@ func (r *fieldReader) subscription() Subscription {
 		CanceledAt:         r.timePtr(C.BILLTAP_FIELD_CANCELED_AT),
 		CancelAtPeriodEnd:  r.bool(C.BILLTAP_FIELD_CANCEL_AT_PERIOD_END),
 		CreatedAt:          r.time(C.BILLTAP_FIELD_CREATED_AT),
+		Items:              make([]SubscriptionItem, 0, r.count()),
 		Raw:                r.raw(),
 	}
-	n := C.billtap_record_item_count(r.rec)
-	s.Items = make([]SubscriptionItem, 0, int(n))
-	for i := C.size_t(0); i < n; i++ {
-		p := C.billtap_record_item(r.rec, i)
-		if p == nil {
-			r.fail(C.BILLTAP_FIELD_ID, C.BILLTAP_EDATA, fmt.Sprintf("item %d missing", int(i)))
-			break
-		}
-		ir := &fieldReader{rec: p}
-		s.Items = append(s.Items, ir.item())
-		if ir.err != nil && r.err == nil {
-			r.err = ir.err
-		}
-	}
+	r.nested(func(ir *fieldReader) { s.Items = append(s.Items, ir.item()) })
 	return s
 }
 
 func (r *fieldReader) item() SubscriptionItem {
 	return SubscriptionItem{
-		ID:       r.str(C.BILLTAP_FIELD_ID),
+		ID:       r.strPtr(C.BILLTAP_FIELD_ID),
 		PlanID:   r.strPtr(C.BILLTAP_FIELD_PLAN_ID),
 		Quantity: r.intPtr(C.BILLTAP_FIELD_QUANTITY),
 		Amount:   r.nullMoney(C.BILLTAP_FIELD_AMOUNT),
@@ -231,3 +253,132 @@ func (r *fieldReader) transaction() Transaction {
 		Raw:            r.raw(),
 	}
 }
+
+func (r *fieldReader) invoice() Invoice {
+	inv := Invoice{
+		ID:             r.str(C.BILLTAP_FIELD_ID),
+		Number:         r.strPtr(C.BILLTAP_FIELD_NUMBER),
+		CustomerID:     r.strPtr(C.BILLTAP_FIELD_CUSTOMER_ID),
+		SubscriptionID: r.strPtr(C.BILLTAP_FIELD_SUBSCRIPTION_ID),
+		Status:         r.str(C.BILLTAP_FIELD_STATUS),
+		ProviderStatus: r.strPtr(C.BILLTAP_FIELD_PROVIDER_STATUS),
+		Subtotal:       r.money(C.BILLTAP_FIELD_SUBTOTAL),
+		Discount:       r.money(C.BILLTAP_FIELD_DISCOUNT),
+		Tax:            r.money(C.BILLTAP_FIELD_TAX),
+		Total:          r.money(C.BILLTAP_FIELD_TOTAL),
+		AmountPaid:     r.money(C.BILLTAP_FIELD_AMOUNT_PAID),
+		AmountDue:      r.money(C.BILLTAP_FIELD_AMOUNT_DUE),
+		CreatedAt:      r.time(C.BILLTAP_FIELD_CREATED_AT),
+		IssuedAt:       r.timePtr(C.BILLTAP_FIELD_ISSUED_AT),
+		DueAt:          r.timePtr(C.BILLTAP_FIELD_DUE_AT),
+		PaidAt:         r.timePtr(C.BILLTAP_FIELD_PAID_AT),
+		VoidedAt:       r.timePtr(C.BILLTAP_FIELD_VOIDED_AT),
+		PeriodStart:    r.timePtr(C.BILLTAP_FIELD_PERIOD_START),
+		PeriodEnd:      r.timePtr(C.BILLTAP_FIELD_PERIOD_END),
+		Lines:          make([]InvoiceLine, 0, r.count()),
+		Raw:            r.raw(),
+	}
+	r.nested(func(lr *fieldReader) { inv.Lines = append(inv.Lines, lr.line()) })
+	return inv
+}
+
+func (r *fieldReader) line() InvoiceLine {
+	return InvoiceLine{
+		ID:          r.strPtr(C.BILLTAP_FIELD_ID),
+		Kind:        r.str(C.BILLTAP_FIELD_KIND),
+		PlanID:      r.strPtr(C.BILLTAP_FIELD_PLAN_ID),
+		Description: r.strPtr(C.BILLTAP_FIELD_DESCRIPTION),
+		Quantity:    r.intPtr(C.BILLTAP_FIELD_QUANTITY),
+		Amount:      r.money(C.BILLTAP_FIELD_AMOUNT),
+		PeriodStart: r.timePtr(C.BILLTAP_FIELD_PERIOD_START),
+		PeriodEnd:   r.timePtr(C.BILLTAP_FIELD_PERIOD_END),
+		Proration:   r.bool(C.BILLTAP_FIELD_PRORATION),
+		Raw:         r.raw(),
+	}
+}
+
+// generic reads any record through the library's description of its kind,
+// with the same readers as the typed decoders.
+func (r *fieldReader) generic() GenericRecord {
+	k := Kind(C.billtap_record_kind_of(r.rec))
+	fields := k.Fields()
+	if fields == nil {
+		r.fail(C.BILLTAP_FIELD_ID, C.BILLTAP_ETYPE, fmt.Sprintf("record of unknown kind %d", int(k)))
+	}
+	g := GenericRecord{Kind: k.String(), Fields: make(map[string]any, len(fields)), Raw: r.raw()}
+	for _, f := range fields {
+		g.Fields[f.Name] = r.value(f)
+	}
+	currency, _ := g.Fields["currency"].(string)
+	exponent, _ := g.Fields["currency_exponent"].(int64)
+	for _, f := range fields {
+		if v, ok := g.Fields[f.Name].(int64); ok && f.Type == FieldMoney {
+			g.Fields[f.Name] = Money{Amount: v, Currency: currency, Exponent: int(exponent)}
+		}
+	}
+	_, g.NestedMember = k.Nested()
+	r.nested(func(nr *fieldReader) { g.Nested = append(g.Nested, nr.generic()) })
+	return g
+}
+
+// value reads one field as its Go value, nil for null. A type newer than
+// this binding is read as a string, or else as an integer.
+func (r *fieldReader) value(f Field) any {
+	var v any
+	switch f.Type {
+	case FieldString:
+		if p := r.strPtr(f.id); p != nil {
+			v = *p
+		}
+	case FieldInt, FieldMoney, FieldBool, FieldTime:
+		if p := r.intPtr(f.id); p != nil {
+			switch f.Type {
+			case FieldBool:
+				v = *p != 0
+			case FieldTime:
+				v = time.Unix(*p, 0).UTC()
+			default:
+				v = *p
+			}
+		}
+	default:
+		var s *C.char
+		var i C.int64_t
+		if rc := C.billtap_record_get_str(&s, r.rec, f.id); rc == 0 {
+			v = C.GoString(s)
+		} else if rc == C.BILLTAP_ETYPE && C.billtap_record_get_int(&i, r.rec, f.id) == 0 {
+			v = int64(i)
+		}
+	}
+	if v == nil && !f.Nullable {
+		r.fail(f.id, C.BILLTAP_EDATA, "unexpected null")
+	}
+	return v
+}
+
+// recordViews is one C record as the tests compare it: decoded by kind,
+// decoded generically, and the C library's own JSON.
+type recordViews struct {
+	Typed      Record
+	Generic    GenericRecord
+	CJSON      []byte
+	Err        error // of the typed decoding
+	GenericErr error
+}
+
+func views(rec *C.billtap_record) recordViews {
+	var v recordViews
+	v.Typed, v.Err = decode(rec)
+	var g Record
+	if g, v.GenericErr = decodeGeneric(rec); v.GenericErr == nil {
+		v.Generic = g.(GenericRecord)
+	}
+	var n C.size_t
+	if p := C.billtap_record_json(rec, &n); p != nil {
+		v.CJSON = C.GoBytes(unsafe.Pointer(p), C.int(n))
+	}
+	return v
+}
+
+// viewsAt is views for a record the tests built through the C API.
+func viewsAt(rec unsafe.Pointer) recordViews { return views((*C.billtap_record)(rec)) }

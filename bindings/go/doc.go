@@ -1,6 +1,6 @@
 // Package billtap is the Go binding of libbilltap, which extracts billing data
-// (customers, plans, subscriptions, transactions) from billing services such as
-// Stripe as normalized, exact records.
+// (customers, plans, subscriptions, invoices, transactions) from billing
+// services such as Stripe as normalized, exact records.
 //
 //	client, err := billtap.NewClient("stripe", billtap.Settings{"api_key": key})
 //	if err != nil { ... }
@@ -42,6 +42,16 @@
 // false and Err returns an *Error that matches both ErrCanceled and ctx.Err().
 // The watcher exits before Next returns. A canceled iterator stays canceled;
 // its Checkpoint stays valid, so resume with a new iterator.
+//
+// # Records
+//
+// Customer, Plan, Subscription, Transaction and Invoice are typed structs.
+// Nested records (SubscriptionItem, InvoiceLine) may lack an id (nil ID): the
+// parent's id and their index identify them. A record of a kind this binding
+// has no struct for is a GenericRecord, built from the loaded library's own
+// description of the kind (Kinds, Kind.Fields); ListOptions.Generic returns
+// every record that way. JSON and json.Marshal give the same JSON value as the
+// C library's billtap_record_json.
 //
 // # Errors
 //

@@ -15,12 +15,14 @@ import (
 // Resource is what an iterator lists.
 type Resource int
 
-// The resources; values are those of billtap_resource.
+// The resources; values are those of billtap_resource. A newer library may
+// have more: Resources lists them, and Iterate lists any of them.
 const (
 	ResourceCustomers     Resource = C.BILLTAP_RESOURCE_CUSTOMERS
 	ResourcePlans         Resource = C.BILLTAP_RESOURCE_PLANS
 	ResourceSubscriptions Resource = C.BILLTAP_RESOURCE_SUBSCRIPTIONS
 	ResourceTransactions  Resource = C.BILLTAP_RESOURCE_TRANSACTIONS
+	ResourceInvoices      Resource = C.BILLTAP_RESOURCE_INVOICES
 )
 
 // String is the resource's name ("customers").
@@ -31,9 +33,6 @@ func (r Resource) String() string {
 	return fmt.Sprintf("resource(%d)", int(r))
 }
 
-// kind is the kind of the records the resource lists.
-func (r Resource) kind() Kind { return Kind(r) } // the C enums share their values
-
 // ListOptions narrow or resume a listing. The zero value lists everything.
 type ListOptions struct {
 	// Since keeps only records created at or after it (whole seconds); the
@@ -43,6 +42,10 @@ type ListOptions struct {
 	// same provider and resource returned (see Iterator.Checkpoint). It
 	// carries that iterator's Since: give the same Since or none.
 	Checkpoint string
+	// Generic makes Record return every record as a GenericRecord, with every
+	// field the loaded library has, also fields added to a kind after this
+	// binding was written (the typed accessors then return zero values).
+	Generic bool
 }
 
 // Stats count the work an iterator has done.
@@ -128,17 +131,23 @@ type Iterator struct {
 	err      error
 	done     bool
 	opened   bool // Iterate got a C iterator
+	generic  bool // ListOptions.Generic
+	// inspect, when set (by the tests only), sees every record Next returns
+	// as each decoding and the C library's own JSON.
+	inspect func(recordViews)
 }
 
-// Iterate lists a resource; Customers, Plans, Subscriptions and Transactions
-// are its typed forms. It makes no request: errors (a bad checkpoint, a
-// missing api_key) surface as Next returning false and Err. ctx bounds the
-// whole iteration. opts may be nil.
+// Iterate lists a resource; Customers, Plans, Subscriptions, Transactions
+// and Invoices are its typed forms. A resource of a newer library (see
+// Resources) lists GenericRecord values. It makes no request: errors (a bad
+// checkpoint, a missing api_key) surface as Next returning false and Err.
+// ctx bounds the whole iteration. opts may be nil.
 func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *Iterator {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	it := &Iterator{s: &iterState{client: c}, ctx: ctx, resource: res}
+	it.generic = opts != nil && opts.Generic
 
 	var o C.billtap_iter_options
 	C.billtap_iter_options_init(&o, C.BILLTAP_ITER_OPTIONS_VERSION)
@@ -205,9 +214,14 @@ func (it *Iterator) Next() bool {
 		it.err = it.failure(rc)
 		return false
 	}
-	r, err := decode(rec)
-	if err == nil && r.RecordKind() != it.resource.kind() {
-		err = &Error{Code: CodeType, Message: fmt.Sprintf("got a %s", r.RecordKind())}
+	var r Record
+	var err error
+	if k := Kind(C.billtap_record_kind_of(rec)); k != it.resource.Kind() {
+		err = &Error{Code: CodeType, Message: fmt.Sprintf("got a %s", k)}
+	} else if it.generic {
+		r, err = decodeGeneric(rec)
+	} else if r, err = decode(rec); err == nil && it.inspect != nil {
+		it.inspect(views(rec))
 	}
 	runtime.KeepAlive(it) // rec is freed with the iterator: keep it until decoded
 	if err != nil {
@@ -268,7 +282,8 @@ func (it *Iterator) prefix() string {
 }
 
 // Record is the record the last successful Next returned, or nil. It is a
-// Customer, Plan, Subscription or Transaction value.
+// Customer, Plan, Subscription, Transaction or Invoice value, or a
+// GenericRecord for a kind this binding has no type for.
 func (it *Iterator) Record() Record { return it.cur }
 
 // Err is the error that stopped the iteration, or nil at a normal end.
@@ -333,6 +348,9 @@ type SubscriptionIterator struct{ *Iterator }
 // TransactionIterator lists transactions; see Iterator.
 type TransactionIterator struct{ *Iterator }
 
+// InvoiceIterator lists invoices with their lines; see Iterator.
+type InvoiceIterator struct{ *Iterator }
+
 // Customers lists the customers. See Iterate.
 func (c *Client) Customers(ctx context.Context, opts *ListOptions) *CustomerIterator {
 	return &CustomerIterator{c.Iterate(ctx, ResourceCustomers, opts)}
@@ -351,6 +369,11 @@ func (c *Client) Subscriptions(ctx context.Context, opts *ListOptions) *Subscrip
 // Transactions lists payments and refunds. See Iterate.
 func (c *Client) Transactions(ctx context.Context, opts *ListOptions) *TransactionIterator {
 	return &TransactionIterator{c.Iterate(ctx, ResourceTransactions, opts)}
+}
+
+// Invoices lists the invoices, each with all its lines. See Iterate.
+func (c *Client) Invoices(ctx context.Context, opts *ListOptions) *InvoiceIterator {
+	return &InvoiceIterator{c.Iterate(ctx, ResourceInvoices, opts)}
 }
 
 // Customer is the current customer (the zero value after Next returned false).
@@ -372,3 +395,6 @@ func (it *TransactionIterator) Transaction() Transaction {
 	r, _ := it.cur.(Transaction)
 	return r
 }
+
+// Invoice is the current invoice (the zero value after Next returned false).
+func (it *InvoiceIterator) Invoice() Invoice { r, _ := it.cur.(Invoice); return r }

@@ -48,6 +48,12 @@ func (c *Client) AllTransactions(ctx context.Context, opts *ListOptions) iter.Se
 		func(it *Iterator) Transaction { return (&TransactionIterator{it}).Transaction() })
 }
 
+// AllInvoices lists the invoices as a sequence. See Invoices.
+func (c *Client) AllInvoices(ctx context.Context, opts *ListOptions) iter.Seq2[Invoice, error] {
+	return seq(func() *Iterator { return c.Iterate(ctx, ResourceInvoices, opts) },
+		func(it *Iterator) Invoice { return (&InvoiceIterator{it}).Invoice() })
+}
+
 // seq opens the iterator only when the sequence is ranged over, so a
 // sequence may be ranged over again (each time from the start).
 func seq[T any](open func() *Iterator, get func(*Iterator) T) iter.Seq2[T, error] {

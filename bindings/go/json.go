@@ -3,6 +3,7 @@ package billtap
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"time"
 )
 
@@ -26,6 +27,19 @@ func (Transaction) RecordKind() Kind { return KindTransaction }
 // RecordKind is KindSubscriptionItem.
 func (SubscriptionItem) RecordKind() Kind { return KindSubscriptionItem }
 
+// RecordKind is KindInvoice.
+func (Invoice) RecordKind() Kind { return KindInvoice }
+
+// RecordKind is KindInvoiceLine.
+func (InvoiceLine) RecordKind() Kind { return KindInvoiceLine }
+
+// RecordKind is the kind named r.Kind, or 0 when the loaded library has none
+// of that name.
+func (r GenericRecord) RecordKind() Kind {
+	k, _ := KindNamed(r.Kind)
+	return k
+}
+
 // JSON is the normalized JSON of the record.
 func (r Customer) JSON() []byte { return mustJSON(r) }
 
@@ -41,8 +55,18 @@ func (r SubscriptionItem) JSON() []byte { return mustJSON(r) }
 // JSON is the normalized JSON of the record.
 func (r Transaction) JSON() []byte { return mustJSON(r) }
 
+// JSON is the normalized JSON of the record, lines included.
+func (r Invoice) JSON() []byte { return mustJSON(r) }
+
+// JSON is the normalized JSON of the line.
+func (r InvoiceLine) JSON() []byte { return mustJSON(r) }
+
+// JSON is the normalized JSON of the record, nested records included.
+func (r GenericRecord) JSON() []byte { return mustJSON(r) }
+
 // mustJSON cannot fail: the shapes below hold only strings, integers, bools
-// and nil pointers, which encoding/json always encodes.
+// and nil pointers, which encoding/json always encodes (a GenericRecord's
+// values are turned into those first).
 func mustJSON(m json.Marshaler) []byte {
 	b, err := m.MarshalJSON()
 	if err != nil {
@@ -111,7 +135,7 @@ func (r Plan) MarshalJSON() ([]byte, error) {
 func (r SubscriptionItem) MarshalJSON() ([]byte, error) {
 	return marshal(struct {
 		Object           string  `json:"object"`
-		ID               string  `json:"id"`
+		ID               *string `json:"id"`
 		PlanID           *string `json:"plan_id"`
 		Quantity         *int64  `json:"quantity"`
 		Amount           *int64  `json:"amount"`
@@ -167,4 +191,142 @@ func (r Transaction) MarshalJSON() ([]byte, error) {
 	}{"transaction", r.ID, r.CustomerID, r.SubscriptionID, r.InvoiceID, r.Kind, r.Result,
 		r.ProviderStatus, r.Amount.Amount, r.Amount.Currency, r.Amount.Exponent,
 		r.RefundedAmount.Amount, r.ParentID, jsonTime(r.OccurredAt)})
+}
+
+// MarshalJSON encodes the normalized shape with its lines; Raw is left out.
+func (r Invoice) MarshalJSON() ([]byte, error) {
+	lines := r.Lines
+	if lines == nil {
+		lines = []InvoiceLine{} // "lines" is an array, never null
+	}
+	return marshal(struct {
+		Object           string        `json:"object"`
+		ID               string        `json:"id"`
+		Number           *string       `json:"number"`
+		CustomerID       *string       `json:"customer_id"`
+		SubscriptionID   *string       `json:"subscription_id"`
+		Status           string        `json:"status"`
+		ProviderStatus   *string       `json:"provider_status"`
+		Currency         string        `json:"currency"`
+		CurrencyExponent int           `json:"currency_exponent"`
+		Subtotal         int64         `json:"subtotal"`
+		Discount         int64         `json:"discount"`
+		Tax              int64         `json:"tax"`
+		Total            int64         `json:"total"`
+		AmountPaid       int64         `json:"amount_paid"`
+		AmountDue        int64         `json:"amount_due"`
+		CreatedAt        string        `json:"created_at"`
+		IssuedAt         *string       `json:"issued_at"`
+		DueAt            *string       `json:"due_at"`
+		PaidAt           *string       `json:"paid_at"`
+		VoidedAt         *string       `json:"voided_at"`
+		PeriodStart      *string       `json:"period_start"`
+		PeriodEnd        *string       `json:"period_end"`
+		Lines            []InvoiceLine `json:"lines"`
+	}{"invoice", r.ID, r.Number, r.CustomerID, r.SubscriptionID, r.Status, r.ProviderStatus,
+		r.Total.Currency, r.Total.Exponent, r.Subtotal.Amount, r.Discount.Amount,
+		r.Tax.Amount, r.Total.Amount, r.AmountPaid.Amount, r.AmountDue.Amount,
+		jsonTime(r.CreatedAt), jsonTimePtr(r.IssuedAt), jsonTimePtr(r.DueAt),
+		jsonTimePtr(r.PaidAt), jsonTimePtr(r.VoidedAt), jsonTimePtr(r.PeriodStart),
+		jsonTimePtr(r.PeriodEnd), lines})
+}
+
+// MarshalJSON encodes the normalized shape; Raw is left out.
+func (r InvoiceLine) MarshalJSON() ([]byte, error) {
+	return marshal(struct {
+		Object           string  `json:"object"`
+		ID               *string `json:"id"`
+		Kind             string  `json:"kind"`
+		PlanID           *string `json:"plan_id"`
+		Description      *string `json:"description"`
+		Quantity         *int64  `json:"quantity"`
+		Amount           int64   `json:"amount"`
+		Currency         string  `json:"currency"`
+		CurrencyExponent int     `json:"currency_exponent"`
+		PeriodStart      *string `json:"period_start"`
+		PeriodEnd        *string `json:"period_end"`
+		Proration        bool    `json:"proration"`
+	}{"invoice_line", r.ID, r.Kind, r.PlanID, r.Description, r.Quantity, r.Amount.Amount,
+		r.Amount.Currency, r.Amount.Exponent, jsonTimePtr(r.PeriodStart),
+		jsonTimePtr(r.PeriodEnd), r.Proration})
+}
+
+// MarshalJSON encodes the normalized shape: "object", the fields in the
+// order the library lists them for the kind (fields it does not list
+// follow, sorted), then the nested records; Raw is left out. Times are
+// RFC 3339 UTC and Money its minor units, as in the typed records.
+func (r GenericRecord) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"object":`)
+	if err := writeJSON(&buf, r.Kind); err != nil {
+		return nil, err
+	}
+	for _, name := range r.fieldOrder() {
+		buf.WriteByte(',')
+		if err := writeJSON(&buf, name); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := writeJSON(&buf, jsonValue(r.Fields[name])); err != nil {
+			return nil, err
+		}
+	}
+	if r.NestedMember != "" {
+		nested := r.Nested
+		if nested == nil {
+			nested = []GenericRecord{} // an array, never null
+		}
+		buf.WriteByte(',')
+		if err := writeJSON(&buf, r.NestedMember); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := writeJSON(&buf, nested); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+func (r GenericRecord) fieldOrder() []string {
+	order := make([]string, 0, len(r.Fields))
+	listed := map[string]bool{}
+	if k, ok := KindNamed(r.Kind); ok {
+		for _, f := range k.Fields() {
+			if _, present := r.Fields[f.Name]; present {
+				order = append(order, f.Name)
+				listed[f.Name] = true
+			}
+		}
+	}
+	var rest []string
+	for name := range r.Fields {
+		if !listed[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	return append(order, rest...)
+}
+
+// jsonValue is a GenericRecord value in its normalized JSON form.
+func jsonValue(v any) any {
+	switch v := v.(type) {
+	case time.Time:
+		return jsonTime(v)
+	case Money:
+		return v.Amount
+	case NullMoney:
+		return v.amountPtr()
+	}
+	return v
+}
+
+func writeJSON(buf *bytes.Buffer, v any) error {
+	b, err := marshal(v)
+	if err == nil {
+		buf.Write(b)
+	}
+	return err
 }

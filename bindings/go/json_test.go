@@ -11,9 +11,11 @@ import (
 // The JSON shape of hand-built records, nulls included, against
 // docs/data-model.md (the sandbox tests cover real data).
 func TestJSONShape(t *testing.T) {
+	eur := func(minor int64) billtap.Money { return billtap.Money{Amount: minor, Currency: "EUR", Exponent: 2} }
 	at := time.Date(2024, 5, 1, 14, 0, 0, 0, time.FixedZone("CEST", 2*3600))
 	name := "Ana & Co"
 	qty := int64(3)
+	item := "si_1"
 	cases := []struct {
 		rec  billtap.Record
 		want string
@@ -25,11 +27,19 @@ func TestJSONShape(t *testing.T) {
 		{billtap.Subscription{ID: "sub_1", Status: "active", TrialEnd: &at, CreatedAt: at},
 			`{"object":"subscription","id":"sub_1","customer_id":null,"status":"active","provider_status":null,"started_at":null,"current_period_start":null,"current_period_end":null,"trial_end":"2024-05-01T12:00:00Z","canceled_at":null,"cancel_at_period_end":false,"created_at":"2024-05-01T12:00:00Z","items":[]}`},
 		{billtap.Subscription{ID: "sub_2", Status: "other", CreatedAt: at, Items: []billtap.SubscriptionItem{
-			{ID: "si_1", Quantity: &qty, Amount: billtap.NullMoney{Money: billtap.Money{900, "EUR", 2}, Valid: true}}}},
+			{ID: &item, Quantity: &qty, Amount: billtap.NullMoney{Money: billtap.Money{900, "EUR", 2}, Valid: true}}}},
 			`{"object":"subscription","id":"sub_2","customer_id":null,"status":"other","provider_status":null,"started_at":null,"current_period_start":null,"current_period_end":null,"trial_end":null,"canceled_at":null,"cancel_at_period_end":false,"created_at":"2024-05-01T12:00:00Z","items":[{"object":"subscription_item","id":"si_1","plan_id":null,"quantity":3,"amount":900,"currency":"EUR","currency_exponent":2}]}`},
 		{billtap.Transaction{ID: "re_1", Kind: "refund", Result: "pending", Amount: billtap.Money{500, "JPY", 0},
 			RefundedAmount: billtap.Money{0, "JPY", 0}, OccurredAt: at},
 			`{"object":"transaction","id":"re_1","customer_id":null,"subscription_id":null,"invoice_id":null,"kind":"refund","result":"pending","provider_status":null,"amount":500,"currency":"JPY","currency_exponent":0,"refunded_amount":0,"parent_id":null,"occurred_at":"2024-05-01T12:00:00Z"}`},
+		{billtap.Invoice{ID: "in_1", Status: "draft", Subtotal: eur(900), Discount: eur(0), Tax: eur(0),
+			Total: eur(900), AmountPaid: eur(0), AmountDue: eur(900), CreatedAt: at, PeriodEnd: &at},
+			`{"object":"invoice","id":"in_1","number":null,"customer_id":null,"subscription_id":null,"status":"draft","provider_status":null,"currency":"EUR","currency_exponent":2,"subtotal":900,"discount":0,"tax":0,"total":900,"amount_paid":0,"amount_due":900,"created_at":"2024-05-01T12:00:00Z","issued_at":null,"due_at":null,"paid_at":null,"voided_at":null,"period_start":null,"period_end":"2024-05-01T12:00:00Z","lines":[]}`},
+		{billtap.InvoiceLine{Kind: "proration", Amount: eur(-450), Quantity: &qty, Proration: true},
+			`{"object":"invoice_line","id":null,"kind":"proration","plan_id":null,"description":null,"quantity":3,"amount":-450,"currency":"EUR","currency_exponent":2,"period_start":null,"period_end":null,"proration":true}`},
+		{billtap.GenericRecord{Kind: "invoice", NestedMember: "lines", Fields: map[string]any{
+			"total": eur(900), "id": "in_2", "created_at": at, "number": nil, "zz_newer": int64(1)}},
+			`{"object":"invoice","id":"in_2","number":null,"total":900,"created_at":"2024-05-01T12:00:00Z","zz_newer":1,"lines":[]}`},
 	}
 	for _, c := range cases {
 		// Exact bytes: member order as documented, no HTML escaping.

@@ -13,41 +13,31 @@ import (
 // null), so that its currency survives a null amount. Every other field is
 // a plain value and never null. Times are UTC with whole seconds.
 
-// Kind is what a record is.
+// Kind is what a record is. Its String, Fields and Nested come from the
+// loaded library (model.go).
 type Kind int
 
-// The record kinds; values are those of billtap_record_kind.
+// The record kinds; values are those of billtap_record_kind. A newer library
+// may have more: Kinds lists them, and their records decode as GenericRecord.
 const (
 	KindCustomer         Kind = 1
 	KindPlan             Kind = 2
 	KindSubscription     Kind = 3
 	KindTransaction      Kind = 4
 	KindSubscriptionItem Kind = 5
+	KindInvoice          Kind = 6
+	KindInvoiceLine      Kind = 7
 )
 
-var kindNames = map[Kind]string{
-	KindCustomer:         "customer",
-	KindPlan:             "plan",
-	KindSubscription:     "subscription",
-	KindTransaction:      "transaction",
-	KindSubscriptionItem: "subscription_item",
-}
-
-// String is the kind's name in the JSON "object" member ("customer").
-func (k Kind) String() string {
-	if s, ok := kindNames[k]; ok {
-		return s
-	}
-	return "unknown"
-}
-
-// Record is one normalized record: a Customer, Plan, Subscription or
-// Transaction value (not a pointer).
+// Record is one normalized record: a Customer, Plan, Subscription,
+// Transaction or Invoice value (not a pointer), or a GenericRecord for a kind
+// this binding has no type for.
 type Record interface {
 	// RecordKind says which of the record types this is. (Not Kind: that
 	// name is Transaction's payment/refund field.)
 	RecordKind() Kind
-	// JSON is the normalized JSON of docs/data-model.md, one line.
+	// JSON is the normalized JSON of docs/data-model.md, one line: the same
+	// JSON value as the C library's billtap_record_json.
 	JSON() []byte
 	json.Marshaler
 }
@@ -100,7 +90,9 @@ type Subscription struct {
 // SubscriptionItem is one item of a subscription; it is not returned on its
 // own by any iterator.
 type SubscriptionItem struct {
-	ID       string
+	// ID is nil when the provider gives items no id: the item is then
+	// identified by its subscription's ID and its index in Items.
+	ID       *string
 	PlanID   *string // nullable
 	Quantity *int64  // nullable: nil for metered items
 	// Amount is the plan's price per unit per interval (nullable).
@@ -124,4 +116,64 @@ type Transaction struct {
 	ParentID       *string // nullable: for refunds, the payment refunded
 	OccurredAt     time.Time
 	Raw            json.RawMessage
+}
+
+// Invoice is a bill sent to a customer, with its lines.
+type Invoice struct {
+	ID             string
+	Number         *string // nullable: the printed number (drafts have none)
+	CustomerID     *string // nullable
+	SubscriptionID *string // nullable
+	Status         string  // draft, open, paid, void, uncollectible, other
+	ProviderStatus *string // nullable: the provider's own status
+	// The amounts share one currency and exponent.
+	Subtotal   Money // before discounts and tax
+	Discount   Money // all discounts
+	Tax        Money // all taxes
+	Total      Money
+	AmountPaid Money
+	AmountDue  Money
+	CreatedAt  time.Time
+	IssuedAt   *time.Time // finalized
+	DueAt      *time.Time
+	PaidAt     *time.Time
+	VoidedAt   *time.Time
+	// PeriodStart and PeriodEnd are the billing period.
+	PeriodStart *time.Time
+	PeriodEnd   *time.Time
+	Lines       []InvoiceLine
+	Raw         json.RawMessage
+}
+
+// InvoiceLine is one line of an invoice; it is not returned on its own by
+// any iterator.
+type InvoiceLine struct {
+	// ID is nil when the provider gives lines no id: the line is then
+	// identified by its invoice's ID and its index in Lines.
+	ID          *string
+	Kind        string  // subscription, proration, one_off, discount, tax, other
+	PlanID      *string // nullable
+	Description *string // nullable
+	Quantity    *int64  // nullable
+	Amount      Money   // negative for credits
+	PeriodStart *time.Time
+	PeriodEnd   *time.Time
+	Proration   bool
+	Raw         json.RawMessage
+}
+
+// GenericRecord is a record of a kind this binding has no type for (one a
+// newer library added), decoded from the library's own description of the
+// kind (Kind.Fields), so a newer library never breaks an older binding.
+type GenericRecord struct {
+	Kind string // the kind's name, the JSON "object" member
+	// Fields holds every field by its JSON name: a string, int64, bool,
+	// time.Time (UTC) or Money (with the record's currency) value, or nil
+	// for null.
+	Fields map[string]any
+	// NestedMember is the JSON member listing the nested records ("items",
+	// "lines"), or "" when the kind has none.
+	NestedMember string
+	Nested       []GenericRecord
+	Raw          json.RawMessage
 }

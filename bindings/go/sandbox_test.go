@@ -146,10 +146,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // client opens a client on the sandbox; extra settings override the defaults.
 func (sb *sandbox) client(t testing.TB, extra billtap.Settings) *billtap.Client {
 	t.Helper()
-	s := billtap.Settings{}
-	for k, v := range sb.Settings {
-		s[k] = v
-	}
+	return stripeClient(t, sb.Settings["api_key"], sb.Settings["base_url"], extra)
+}
+
+// stripeClient opens a Stripe client on a local server, closed when the test
+// ends; extra settings override key and url.
+func stripeClient(t testing.TB, key, url string, extra billtap.Settings) *billtap.Client {
+	t.Helper()
+	s := billtap.Settings{"api_key": key, "base_url": url}
 	for k, v := range extra {
 		s[k] = v
 	}
@@ -189,6 +193,46 @@ func (sb *sandbox) truth(t testing.TB, resource string) truth {
 		t.Fatalf("empty truth file for %s", resource)
 	}
 	return tr
+}
+
+// skipUnlessServed skips, saying so, a test of a resource the sandbox does
+// not serve yet: it writes a truth file for each resource it serves. test.sh
+// counts skips apart from passes and lists them.
+func (sb *sandbox) skipUnlessServed(t *testing.T, resource string) {
+	t.Helper()
+	if !sb.serves(resource) {
+		t.Skipf("SKIPPED: %s: billtap-sandbox writes no %s.jsonl: no truth to compare %s with yet",
+			t.Name(), resource, resource)
+	}
+}
+
+func (sb *sandbox) serves(resource string) bool {
+	_, err := os.Stat(filepath.Join(sb.Truth, resource+".jsonl"))
+	return err == nil
+}
+
+// checkViews makes every record it returns be compared, as JSON values,
+// with the C library's billtap_record_json of the same C record, both as the
+// typed record and as the generic decoding; the count of records checked
+// is returned.
+func checkViews(t *testing.T, it *billtap.Iterator) *int {
+	t.Helper()
+	n := new(int)
+	billtap.Inspect(it, func(v billtap.RecordViews) {
+		*n++
+		if v.Err != nil || v.GenericErr != nil {
+			t.Fatalf("decoding: %v / generic: %v", v.Err, v.GenericErr)
+		}
+		if same, err := sameJSON(v.Typed.JSON(), v.CJSON); err != nil || !same {
+			t.Fatalf("typed record differs from billtap_record_json (%v)\n got: %s\nwant: %s",
+				err, v.Typed.JSON(), v.CJSON)
+		}
+		if same, err := sameJSON(v.Generic.JSON(), v.CJSON); err != nil || !same {
+			t.Fatalf("generic record differs from billtap_record_json (%v)\n got: %s\nwant: %s",
+				err, v.Generic.JSON(), v.CJSON)
+		}
+	})
+	return n
 }
 
 // sameJSON compares two JSON texts as values, numbers exactly.

@@ -3,9 +3,10 @@
 #   bindings/go/test.sh BUILD_DIR
 # go vet, then the test suite under the race detector with cgocheck=2,
 # against the sandbox built in BUILD_DIR. The last line is
-#   RESULT: N passed, N failed
-# counting every --- PASS / --- FAIL line (tests and subtests), plus one
-# failure for a failed vet or a go test that failed without saying which.
+#   RESULT: N passed, N failed, N skipped
+# counting every --- PASS / --- FAIL / --- SKIP line (tests and subtests), plus
+# one failure for a failed vet or a go test that failed without saying which.
+# Skips are listed above it (one "SKIPPED: why" line each).
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -65,10 +66,13 @@ test_rc=${PIPESTATUS[0]}
 
 passed=$(grep -cE '^[[:space:]]*--- PASS' "$log")
 failed=$(grep -cE '^[[:space:]]*--- FAIL' "$log")
+# A skip is no pass: counted apart, and each one's reason (t.Skipf "SKIPPED: ...") listed.
+skipped=$(grep -cE '^[[:space:]]*--- SKIP' "$log")
+grep -E '^[[:space:]]*[^[:space:]]+_test\.go:[0-9]+: SKIPPED: ' "$log" | sed -E 's/^[[:space:]]*[^ ]+: //'
 if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	failed_extra=$((failed_extra + 1)) # a build error, a panic or a timeout
 fi
 failed=$((failed + failed_extra))
 
-echo "RESULT: $passed passed, $failed failed"
+echo "RESULT: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$test_rc" -eq 0 ]

@@ -5,8 +5,8 @@ require_relative "lib/billtap/version"
 Gem::Specification.new do |spec|
   spec.name = "billtap"
   spec.version = Billtap::VERSION
-  spec.summary = "Billing data (customers, plans, subscriptions, transactions) from Stripe " \
-                 "and other billing services, as exact normalized records"
+  spec.summary = "Billing data (customers, plans, subscriptions, invoices, transactions) from " \
+                 "Stripe and other billing services, as exact normalized records"
   spec.description = "Ruby binding of libbilltap (libbilltap.so.0) through the ffi gem: " \
                      "Enumerable listings with resumable checkpoints, frozen records with " \
                      "exact Money, and an error class per failure."

@@ -5,13 +5,15 @@ require_relative "billtap/native"
 require_relative "billtap/errors"
 require_relative "billtap/handles"
 require_relative "billtap/money"
+require_relative "billtap/model"
 require_relative "billtap/records"
 require_relative "billtap/client"
 require_relative "billtap/iterator"
 require_relative "billtap/listing"
 
-# Ruby binding of libbilltap: billing data (customers, plans, subscriptions,
-# transactions) from billing services, as exact, normalized records.
+# Ruby binding of libbilltap: billing data (customers, plans, subscriptions, invoices,
+# transactions, and whatever else the loaded library lists) from billing services, as
+# exact, normalized records.
 module Billtap
   class << self
     # The version of the C library loaded ("0.1.0"); Billtap::VERSION is the gem's.

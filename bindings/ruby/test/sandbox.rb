@@ -10,7 +10,9 @@ require "io/wait"
 # "settings:" line). Stopped with SIGTERM by #stop.
 class Sandbox
   API_KEY = "sk_test_sandbox"
-  RESOURCES = %w[customers plans subscriptions transactions].freeze
+  # The resources the binding tests compare with truth; a sandbox that does not serve one
+  # yet writes no truth file for it (see #served?).
+  RESOURCES = %w[customers plans subscriptions transactions invoices].freeze
   STARTUP_TIMEOUT = 20
 
   attr_reader :url, :settings, :truth_dir
@@ -51,6 +53,16 @@ class Sandbox
     @truth ||= {}
     @truth[resource.to_s] ||=
       File.foreach(File.join(@truth_dir, "#{resource}.jsonl")).map { |line| JSON.parse(line) }.freeze
+  end
+
+  # Whether the sandbox serves a resource: it writes a truth file for each one it serves.
+  def served?(resource)
+    File.exist?(File.join(@truth_dir, "#{resource}.jsonl"))
+  end
+
+  # The RESOURCES this sandbox serves.
+  def resources
+    RESOURCES.select { |resource| served?(resource) }
   end
 
   # A client for this sandbox; extra settings are passed on.

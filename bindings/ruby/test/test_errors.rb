@@ -126,8 +126,10 @@ class TestErrors < Minitest::Test
 
   def test_unknown_resource
     sandbox.client do |client|
-      assert_raises(ArgumentError) { client.list(:invoices) }
+      assert_raises(ArgumentError) { client.list(:invoice) }
       assert_raises(ArgumentError) { client.iterator("nope") }
+      error = assert_raises(ArgumentError) { client.list("") }
+      assert_includes error.message, "invoices", "the message lists the library's resources"
     end
   end
 end

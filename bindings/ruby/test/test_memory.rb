@@ -19,7 +19,7 @@ class TestMemory < Minitest::Test
   def round
     records = 0
     sandbox.client do |client|
-      Sandbox::RESOURCES.each do |resource|
+      sandbox.resources.each do |resource|
         client.list(resource).each do |record|
           record.to_h
           records += 1
@@ -36,7 +36,7 @@ class TestMemory < Minitest::Test
   end
 
   def test_no_growth_over_repeated_full_iterations
-    expected = Sandbox::RESOURCES.sum { |r| truth(r).size }
+    expected = sandbox.resources.sum { |r| truth(r).size }
     3.times { round }
     settle
     before = rss_mb

@@ -61,10 +61,11 @@ class TestThreads < Minitest::Test
   # One client used by several threads at once: calls are serialized, results stay right.
   def test_one_client_shared_by_threads
     sandbox.client(page_size: 25) do |client|
-      results = Array.new(4) do |i|
-        Thread.new { client.list(Sandbox::RESOURCES[i]).to_a }
+      resources = sandbox.resources
+      results = resources.map do |resource|
+        Thread.new { client.list(resource).to_a }
       end.map(&:value)
-      Sandbox::RESOURCES.each_with_index do |resource, i|
+      resources.each_with_index do |resource, i|
         assert_equal truth(resource), hashes(results[i])
       end
     end

@@ -13,7 +13,9 @@ module Billtap
   # Calls on one client (and its iterators) are serialized by a lock, as the C library
   # allows one thread per client at a time; use one client per thread to run in parallel.
   class Client
-    RESOURCES = %i[customers plans subscriptions transactions].freeze
+    # Every resource the loaded library can list (Billtap.resources): each has a listing
+    # method of its name, e.g. #invoices (see listing.rb).
+    RESOURCES = Billtap.resources.freeze
 
     # Like new, but with a block: yields the client and closes it when the block ends,
     # returning the block's value.
@@ -75,10 +77,6 @@ module Billtap
     # to resume after.
     def list(resource, since: nil, checkpoint: nil)
       Listing.new(self, resource, since: since, checkpoint: checkpoint)
-    end
-
-    RESOURCES.each do |resource|
-      define_method(resource) { |since: nil, checkpoint: nil| list(resource, since: since, checkpoint: checkpoint) }
     end
 
     # An explicit iterator (next_record / checkpoint / close), for callers that pace the

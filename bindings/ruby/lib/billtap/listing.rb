@@ -110,4 +110,15 @@ module Billtap
       @current = nil if @current.equal?(iterator)
     end
   end
+
+  class Client
+    # customers, plans, subscriptions, transactions, invoices, ... : one method per resource
+    # of the loaded library, each list(resource, ...). Defined once Client is complete, so a
+    # resource named like one of its methods is reached through #list only.
+    RESOURCES.each do |resource|
+      next if method_defined?(resource) || private_method_defined?(resource)
+
+      define_method(resource) { |since: nil, checkpoint: nil| list(resource, since: since, checkpoint: checkpoint) }
+    end
+  end
 end

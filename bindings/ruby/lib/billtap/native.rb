@@ -39,10 +39,6 @@ module Billtap
     TYPE_TIME = 4
     TYPE_MONEY = 5
 
-    # billtap_record_kind: values are stable.
-    RECORD_KINDS = { customer: 1, plan: 2, subscription: 3, transaction: 4,
-                     subscription_item: 5 }.freeze
-
     TIME_NONE = -(2**63)
     ITER_OPTIONS_VERSION = 1
 
@@ -70,12 +66,21 @@ module Billtap
     attach_function :billtap_global_init, [], :int
     attach_function :billtap_provider_names, %i[pointer size_t], :size_t
 
+    # The data model's tables (resources, record kinds, fields): the binding reads them at
+    # load time instead of hard-coding them, so a library with more follows without a gem
+    # change.
     attach_function :billtap_resource_name, [:int], :string
     attach_function :billtap_resource_from_name, %i[pointer string], :int
+    attach_function :billtap_resource_kind, [:int], :int
     attach_function :billtap_record_kind_name, [:int], :string
+    attach_function :billtap_record_kind_from_name, %i[pointer string], :int
+    attach_function :billtap_record_kind_nested, %i[pointer int], :int
     attach_function :billtap_field_name, [:int], :string
+    attach_function :billtap_field_from_name, %i[pointer string], :int
     attach_function :billtap_field_type_of, [:int], :int
     attach_function :billtap_record_kind_fields, %i[pointer size_t int], :int
+    attach_function :billtap_field_nullable, %i[int int], :int
+    attach_function :billtap_field_vocabulary, %i[pointer size_t int int], :int
 
     attach_function :billtap_record_kind_of, [:record], :int
     attach_function :billtap_record_get_str, %i[pointer record int], :int

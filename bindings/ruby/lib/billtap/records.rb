@@ -7,30 +7,33 @@ module Billtap
   # returned it, so it outlives the next call and can be kept, shared and sent to other
   # threads. Frozen, and so are its values.
   #
-  # Every field has a reader named after its JSON name (and a `?` form for booleans).
-  # Times are UTC Time objects; money fields (BILLTAP_TYPE_MONEY) are Billtap::Money, built from the
-  # record's currency and currency_exponent (which keep their own readers too).
+  # There is one subclass per record kind of the loaded library (Customer, Plan,
+  # Subscription, SubscriptionItem, Transaction, Invoice, InvoiceLine, and a class made at
+  # load time for a kind this gem does not know yet), each built from the library's own
+  # description of the kind (Billtap::Model): every field has a reader named after its JSON
+  # name (and a `?` form for booleans); the nested records of a kind have a reader named
+  # after their JSON member (Subscription#items, Invoice#lines).
+  # Times are UTC Time objects; money fields are Billtap::Money, built from the record's
+  # currency and currency_exponent (which keep their own readers too); a null is nil, and
+  # only a nullable field is ever null.
   class Record
-    # One normalized field, as the C library describes it.
-    # @api private
-    Field = Struct.new(:id, :name, :type, :money)
-
     TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
     private_constant :TIME_FORMAT
 
-    class << self
-      # :customer, :plan, ... (the JSON "object" member, as a Symbol).
-      attr_reader :kind
-      # @api private
-      attr_reader :fields
+    BY_KIND = {} # record kind value => class
+    private_constant :BY_KIND
 
-      # Fields come from the loaded library (billtap_record_kind_fields), in JSON order, so
-      # the readers and #to_h follow the library the process actually runs with.
-      def kind_of_record(kind)
-        @kind = kind
-        @fields = native_fields(Native::RECORD_KINDS.fetch(kind)).freeze
-        @fields.each { |field| define_reader(field) }
-        BY_KIND[Native::RECORD_KINDS.fetch(kind)] = self
+    class << self
+      # :customer, :plan, ... (the JSON "object" member, as a Symbol); nil for a class whose
+      # kind the loaded library does not have (an older library).
+      def kind
+        @model&.name&.to_sym
+      end
+
+      # The kind's fields (Billtap::Model::Field: name, type, nullable?, vocabulary), in
+      # JSON order.
+      def fields
+        @model ? @model.fields : []
       end
 
       # Names of this kind's fields, in JSON order.
@@ -38,49 +41,82 @@ module Billtap
         fields.map(&:name)
       end
 
+      # The JSON member that lists the nested records ("items", "lines"), or nil.
+      def nested_member
+        @model&.nested_member
+      end
+
+      # The class of the nested records (SubscriptionItem for Subscription), or nil.
+      def nested_class
+        @model&.nested_value && BY_KIND[@model.nested_value]
+      end
+
+      # The words a string field takes (see Billtap.vocabulary).
+      def vocabulary(field)
+        raise ArgumentError, "#{self} has no record kind in the loaded library" unless @model
+
+        @model.field(field).vocabulary
+      end
+
+      # The class of a record kind: class_for(:invoice) => Billtap::Invoice. Also takes the
+      # kind's C value. ArgumentError for a kind the loaded library does not have.
+      def class_for(kind)
+        value = kind.is_a?(Integer) ? kind : Model.kind(kind).value
+        BY_KIND.fetch(value) { raise ArgumentError, "unknown record kind #{kind.inspect}" }
+      end
+
+      # Makes the class of every kind the library names: the hand-written class of that
+      # name (below) when there is one, a new one otherwise (Billtap::CreditNote for
+      # "credit_note", so a newer library's kind reads without a gem change).
+      # @api private
+      def define_kinds
+        Model.kinds.each_value do |model|
+          class_named(model.name).describe(model)
+        end
+      end
+
+      # @api private
+      def describe(model)
+        @model = model
+        BY_KIND[model.value] = self
+        model.fields.each { |field| define_reader(field) }
+        define_nested_reader(model.nested_member) if model.nested_member
+      end
+
       private
 
-      def native_fields(kind_value)
-        count = Native.billtap_record_kind_fields(nil, 0, kind_value)
-        raise Error.from_code(count) if count.negative?
+      def class_named(kind_name)
+        const = kind_name.split("_").map(&:capitalize).join
+        existing = Billtap.const_get(const, false) if Billtap.const_defined?(const, false)
+        return existing if existing.is_a?(Class) && existing < Record
 
-        buffer = FFI::MemoryPointer.new(:int, count)
-        Native.billtap_record_kind_fields(buffer, count, kind_value)
-        names = buffer.read_array_of_int(count).to_h { |id| [Native.billtap_field_name(id), id] }
-        names.map do |name, id|
-          type = Native.billtap_field_type_of(id)
-          # Money fields are typed as such; their currency is the record's one currency
-          # (data-model.md).
-          money = type == Native::TYPE_MONEY
-          Field.new(id, name.dup.force_encoding(Encoding::UTF_8).freeze, type, money)
-        end
+        # A kind named like another Billtap constant (Money, Client) lives under Record.
+        home = existing ? Record : Billtap
+        home.const_set(const, Class.new(Record))
       end
 
       def define_reader(field)
         name = field.name
         # A future field named like an Object method ("hash") keeps only #[] and #to_h.
-        return if Record.method_defined?(name) || Record.private_method_defined?(name)
+        return if reserved?(name)
 
         define_method(name) { @values[name] }
-        define_method("#{name}?") { @values[name] } if field.type == Native::TYPE_BOOL
+        define_method("#{name}?") { @values[name] } if field.type == :bool && !reserved?("#{name}?")
       end
-    end
 
-    BY_KIND = {} # record kind value => class
-    private_constant :BY_KIND
+      def define_nested_reader(member)
+        define_method(member) { @nested } unless reserved?(member)
+      end
 
-    # @api private
-    def self.class_for(kind_value)
-      BY_KIND.fetch(kind_value) do
-        raise UsageError.new("record kind #{kind_value} is newer than this binding",
-                             code: Native::EUSAGE)
+      def reserved?(name)
+        Record.method_defined?(name) || Record.private_method_defined?(name)
       end
     end
 
     # @api private: Records are made by iterators (see Reader).
-    def initialize(values, items, raw_json)
+    def initialize(values, nested, raw_json)
       @values = values.freeze
-      @items = items.freeze
+      @nested = nested.freeze
       @raw_json = raw_json
       freeze
     end
@@ -102,8 +138,9 @@ module Billtap
     end
 
     # The normalized JSON shape as a Hash with String keys, equal to
-    # JSON.parse(billtap_record_json) and to a truth-file line: times as RFC 3339 UTC
-    # strings, money as its minor-unit Integer, subscription items as an "items" array.
+    # JSON.parse(billtap_record_json) and to a truth-file line: "object" first, times as
+    # RFC 3339 UTC strings, money as its minor-unit Integer, nested records as an array
+    # under their member ("items", "lines").
     def to_h
       hash = { "object" => self.class.kind.to_s }
       self.class.fields.each do |field|
@@ -115,7 +152,7 @@ module Billtap
           else value
           end
       end
-      hash["items"] = @items.map(&:to_h) if self.class.method_defined?(:items)
+      hash[self.class.nested_member] = @nested.map(&:to_h) if self.class.nested_member
       hash
     end
 
@@ -134,14 +171,14 @@ module Billtap
 
     def inspect
       shown = self.class.fields.map { |f| "#{f.name}=#{@values[f.name].inspect}" }
-      shown << "items=#{@items.size}" if self.class.method_defined?(:items)
+      shown << "#{self.class.nested_member}=#{@nested.size}" if self.class.nested_member
       "#<#{self.class} #{shown.join(' ')}>"
     end
 
     protected
 
     def values_for_equality
-      [@values, @items]
+      [@values, @nested]
     end
 
     # Copies C records into Ruby objects. One per iterator: it reuses its out-parameter
@@ -156,40 +193,60 @@ module Billtap
 
       # Everything is copied before returning: the C record dies at the next _next.
       def read(record)
-        klass = Record.class_for(Native.billtap_record_kind_of(record))
+        klass = class_of(record)
         values = {}
         klass.fields.each { |field| values[field.name] = value(record, field) }
         klass.fields.each do |field|
-          next unless field.money && values[field.name]
+          next unless field.money? && values[field.name]
 
           values[field.name] = Money.new(values[field.name], values["currency"],
                                          values["currency_exponent"])
         end
-        items = Array.new(Native.billtap_record_item_count(record)) do |i|
+        nested = Array.new(Native.billtap_record_item_count(record)) do |i|
           read(Native.billtap_record_item(record, i))
         end
-        klass.new(values, items, raw_json(record))
+        klass.new(values, nested, raw_json(record))
       end
 
       private
 
-      def value(record, field)
-        if field.type == Native::TYPE_STRING
-          rc = Native.billtap_record_get_str(@str, record, field.id)
-          return @str.read_pointer.read_string.force_encoding(Encoding::UTF_8).freeze if rc.zero?
-        else
-          rc = Native.billtap_record_get_int(@int, record, field.id)
-          return convert(@int.read_int64, field.type) if rc.zero?
-        end
-        return nil if rc == Native::ENOTFOUND
+      def class_of(record)
+        kind = Native.billtap_record_kind_of(record)
+        Record.class_for(kind)
+      rescue ArgumentError
+        # Kinds are read from this very library at load time: this is a bug, not data.
+        raise UsageError.new("billtap: record of kind #{kind}, which the library did not list",
+                             code: Native::EUSAGE)
+      end
 
+      # A type newer than this gem (:unknown) is tried as a string, then as an integer.
+      def value(record, field)
+        rc, value = %i[string unknown].include?(field.type) ? string(record, field) : integer(record, field)
+        rc, value = integer(record, field) if field.type == :unknown && rc == Native::ETYPE
+        return value if rc.zero?
+        return nil if rc == Native::ENOTFOUND && field.nullable?
+
+        if rc == Native::ENOTFOUND
+          raise DataError.new("billtap: #{field.name} is null, which the library says it never is",
+                              code: Native::EDATA)
+        end
         raise Error.from_code(rc, "#{Native.billtap_strerror(rc)}: field #{field.name}")
+      end
+
+      def string(record, field)
+        rc = Native.billtap_record_get_str(@str, record, field.id)
+        [rc, rc.zero? ? @str.read_pointer.read_string.force_encoding(Encoding::UTF_8).freeze : nil]
+      end
+
+      def integer(record, field)
+        rc = Native.billtap_record_get_int(@int, record, field.id)
+        [rc, rc.zero? ? convert(@int.read_int64, field.type) : nil]
       end
 
       def convert(int, type)
         case type
-        when Native::TYPE_BOOL then int != 0
-        when Native::TYPE_TIME then Time.at(int).utc.freeze
+        when :bool then int != 0
+        when :time then Time.at(int).utc.freeze
         else int
         end
       end
@@ -203,36 +260,42 @@ module Billtap
     end
   end
 
+  # The classes of the kinds this gem documents; Record.define_kinds gives them their
+  # readers from the library's tables (docs/data-model.md lists the fields).
+
   # customer: id, email, name, country, created_at, deleted (deleted?).
-  class Customer < Record
-    kind_of_record :customer
-  end
+  class Customer < Record; end
 
   # plan: id, name, product_id, amount (Money), currency, currency_exponent, interval_unit,
   # interval_count, trial_days, active (active?), created_at.
-  class Plan < Record
-    kind_of_record :plan
-  end
-
-  # subscription_item: id, plan_id, quantity, amount (Money), currency, currency_exponent.
-  class SubscriptionItem < Record
-    kind_of_record :subscription_item
-  end
+  class Plan < Record; end
 
   # subscription: id, customer_id, status, provider_status, started_at,
   # current_period_start, current_period_end, trial_end, canceled_at, cancel_at_period_end
   # (cancel_at_period_end?), created_at, and items (SubscriptionItem, provider's order).
-  class Subscription < Record
-    # Frozen Array of SubscriptionItem.
-    attr_reader :items
+  class Subscription < Record; end
 
-    kind_of_record :subscription
-  end
+  # subscription_item: id (nil when the provider gives items no id: the item is then
+  # identified by its subscription's id and its position in #items), plan_id, quantity,
+  # amount (Money), currency, currency_exponent.
+  class SubscriptionItem < Record; end
 
   # transaction: id, customer_id, subscription_id, invoice_id, kind ("payment", "refund"),
   # result, provider_status, amount (Money), currency, currency_exponent, refunded_amount
   # (Money), parent_id, occurred_at.
-  class Transaction < Record
-    kind_of_record :transaction
-  end
+  class Transaction < Record; end
+
+  # invoice: id, number, customer_id, subscription_id, status (draft, open, paid, void,
+  # uncollectible, other), provider_status, currency, currency_exponent, subtotal,
+  # discount, tax, total, amount_paid, amount_due (Money), created_at, issued_at, due_at,
+  # paid_at, voided_at, period_start, period_end, and lines (InvoiceLine, provider's order).
+  class Invoice < Record; end
+
+  # invoice_line: id (nil when the provider gives lines no id: see SubscriptionItem), kind
+  # (subscription, proration, one_off, discount, tax, other), plan_id, description,
+  # quantity, amount (Money), currency, currency_exponent, period_start, period_end,
+  # proration (proration?).
+  class InvoiceLine < Record; end
+
+  Record.define_kinds
 end
