@@ -105,11 +105,11 @@ static int cmp_keyed(const void *a, const void *b)
     return strcmp(((const keyed *)a)->id, ((const keyed *)b)->id);
 }
 
-uint32_t *sb_id_order(size_t n, void (*make)(const void *ctx, size_t i, char *out), const void *ctx)
+uint32_t *sb_id_order(size_t n, const sb_id_style *style, uint64_t seed, unsigned kind)
 {
     keyed *k = sb_xmalloc((n ? n : 1) * sizeof *k);
     for (size_t i = 0; i < n; i++) {
-        make(ctx, i, k[i].id);
+        sb_id_make(k[i].id, style, seed, kind, i);
         k[i].index = (uint32_t)i;
     }
     qsort(k, n, sizeof *k, cmp_keyed);

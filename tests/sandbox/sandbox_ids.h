@@ -25,8 +25,8 @@ void sb_id_make(char *out, const sb_id_style *style, uint64_t seed, unsigned kin
 /* The number an id of this style and kind was made from, or -1. */
 long long sb_id_number(const char *id, const sb_id_style *style, uint64_t seed, unsigned kind);
 
-/* Indices 0..n-1 ordered by the ids make() writes (byte order): truth files are sorted by
+/* Numbers 0..n-1 of one kind ordered by their ids (byte order): truth files are sorted by
  * id. Caller frees. */
-uint32_t *sb_id_order(size_t n, void (*make)(const void *ctx, size_t i, char *out), const void *ctx);
+uint32_t *sb_id_order(size_t n, const sb_id_style *style, uint64_t seed, unsigned kind);
 
 #endif

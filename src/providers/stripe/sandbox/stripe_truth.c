@@ -12,21 +12,10 @@
 #include "sandbox_truth_file.h"
 #include "stripe_render.h"
 
-typedef struct ctx {
-    const st_state *st;
-    int kind;
-} ctx;
-
-static void make_id(const void *c, size_t i, char *out)
-{
-    st_id(((const ctx *)c)->st, ((const ctx *)c)->kind, i, out);
-}
-
 /* Records of a kind in id order (caller frees). */
 static uint32_t *by_id(const st_state *st, int kind, size_t n)
 {
-    ctx c = {st, kind};
-    return sb_id_order(n, make_id, &c);
+    return sb_id_order(n, &st->styles[kind], st->w->seed, (unsigned)kind);
 }
 
 /* Money members: currency upper case, and Stripe's exponent for it. */
