@@ -4,7 +4,6 @@
  * seconds shared by many records, and deleted customers. */
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sandbox_buf.h"

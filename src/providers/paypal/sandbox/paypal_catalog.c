@@ -1,16 +1,14 @@
 /* Catalog Products and Subscriptions (plans, subscription by id). Lists: page_size 1-20
  * (default 10), page from 1 (products up to 100000, plans up to 10000000),
  * total_required=true adds total_items and total_pages; items in creation order. */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
-#include "sandbox_query.h"
-#include "sandbox_time.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
+#include "sandbox_query.h"
 
 typedef struct paging {
     long long size, page;

@@ -4,7 +4,6 @@
 #include "paypal_render.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "sandbox_rng.h"
 

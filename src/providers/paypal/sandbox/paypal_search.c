@@ -13,10 +13,10 @@
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
-#include "sandbox_query.h"
-#include "sandbox_time.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
+#include "sandbox_query.h"
+#include "sandbox_time.h"
 
 static void fail(pp_ctx *c, const char *field, const char *value, const char *issue, const char *description)
 {

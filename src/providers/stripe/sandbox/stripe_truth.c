@@ -3,10 +3,8 @@
  * line, sorted by id. Derived from the world, never from rendered API JSON. */
 #include "stripe_truth.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
