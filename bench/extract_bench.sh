@@ -11,14 +11,16 @@ trap 'kill "$SB_PID" 2>/dev/null; wait "$SB_PID" 2>/dev/null; rm -rf "$work"' EX
 coproc SB { exec "$build/tests/sandbox/billtap-sandbox" --provider stripe --port 0 --seed 1 \
   --scale "$scale" --rate-limit 0 --truth "$work/truth" --verbose 2> "$work/requests.log"; }
 read -r line <&"${SB[0]}"
+read -r settings <&"${SB[0]}" # settings: api_key=sk_test_sandbox base_url=...
 url=${line#listening on }
+key=$(sed -n 's/.*api_key=\([^ ]*\).*/\1/p' <<<"$settings")
 
 now() { date +%s.%N; }
 echo "stripe sandbox, scale $scale: $(wc -l < "$work/truth/transactions.jsonl") transactions, $(wc -l < "$work/truth/customers.jsonl") customers"
 for resource in customers transactions; do
   : > "$work/requests.log"
   t0=$(now)
-  /usr/bin/time -f "%M" -o "$work/rss" env BILLTAP_STRIPE_API_KEY=sk_test_sandbox \
+  /usr/bin/time -f "%M" -o "$work/rss" env BILLTAP_STRIPE_API_KEY="$key" \
     "$build/examples/billtap" extract --provider stripe --resource "$resource" --base-url "$url" > "$work/out.jsonl"
   t1=$(now)
   records=$(wc -l < "$work/out.jsonl")
@@ -27,7 +29,7 @@ for resource in customers transactions; do
     awk -v u="$url" '{ printf "url = \"%s%s\"\noutput = /dev/null\n", u, $0 }' > "$work/curl.cfg"
   pages=$(grep -c '^url' "$work/curl.cfg")
   t2=$(now)
-  curl -s -K "$work/curl.cfg" -H "Authorization: Bearer sk_test_sandbox" -H "Stripe-Version: 2025-03-31.basil"
+  curl -s -K "$work/curl.cfg" -H "Authorization: Bearer $key" -H "Stripe-Version: 2025-03-31.basil"
   t3=$(now)
   python3 - "$resource" "$records" "$pages" "$t0" "$t1" "$t2" "$t3" "$(cat "$work/rss")" <<'PY'
 import sys

@@ -21,13 +21,15 @@ import (
 )
 
 // The sandbox (tests/sandbox) is a fake Stripe that also writes the truth:
-// what a correct extraction must return. BILLTAP_SANDBOX names its binary.
+// what a correct extraction must return, and prints the settings a client
+// needs. BILLTAP_SANDBOX names its binary.
 
 const sandboxKey = "sk_test_sandbox"
 
 type sandbox struct {
-	URL   string
-	Truth string // directory of the truth files
+	URL      string
+	Settings billtap.Settings // its "settings:" line: api_key, base_url
+	Truth    string           // directory of the truth files
 	cmd   *exec.Cmd
 	errs  bytes.Buffer
 	mu    sync.Mutex
@@ -62,21 +64,28 @@ func startSandbox(args ...string) (*sandbox, error) {
 		return nil, err
 	}
 	w.Close()
-	line := make(chan string, 1)
+	lines := make(chan [2]string, 1)
 	go func() {
 		br := bufio.NewReader(r)
-		s, _ := br.ReadString('\n')
-		line <- s
+		first, _ := br.ReadString('\n')
+		second, _ := br.ReadString('\n')
+		lines <- [2]string{first, second}
 		io.Copy(io.Discard, br) // whatever else it prints, until it exits
 		r.Close()
 	}()
 	select {
-	case s := <-line:
-		if !strings.HasPrefix(s, "listening on ") {
+	case l := <-lines:
+		if !strings.HasPrefix(l[0], "listening on ") || !strings.HasPrefix(l[1], "settings: ") {
 			sb.stop()
-			return nil, fmt.Errorf("sandbox said %q; stderr: %s", s, sb.stderr())
+			return nil, fmt.Errorf("sandbox said %q %q; stderr: %s", l[0], l[1], sb.stderr())
 		}
-		sb.URL = strings.TrimSpace(strings.TrimPrefix(s, "listening on "))
+		sb.URL = strings.TrimSpace(strings.TrimPrefix(l[0], "listening on "))
+		sb.Settings = billtap.Settings{}
+		for _, kv := range strings.Fields(strings.TrimPrefix(l[1], "settings: ")) {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				sb.Settings[k] = v
+			}
+		}
 	case <-time.After(20 * time.Second):
 		sb.stop()
 		return nil, fmt.Errorf("sandbox did not start; stderr: %s", sb.stderr())
@@ -137,7 +146,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // client opens a client on the sandbox; extra settings override the defaults.
 func (sb *sandbox) client(t testing.TB, extra billtap.Settings) *billtap.Client {
 	t.Helper()
-	return stripeClient(t, sandboxKey, sb.URL, extra)
+	return stripeClient(t, sb.Settings["api_key"], sb.Settings["base_url"], extra)
 }
 
 // stripeClient opens a Stripe client on a local server, closed when the test

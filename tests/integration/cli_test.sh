@@ -16,19 +16,23 @@ trap cleanup EXIT
 
 . "$(dirname "$0")/tap.sh"
 
-# start_sandbox NAME ARGS...: sets URL_<NAME> and truth dir $work/NAME (Stripe unless the
-# arguments say --provider)
+# start_sandbox NAME ARGS...: sets URL_<NAME>, SETTINGS_<NAME> (the sandbox's "settings:"
+# line) and truth dir $work/NAME (Stripe unless the arguments say --provider)
 start_sandbox() {
   local name=$1; shift
   local provider=(--provider stripe)
   [[ " $* " == *" --provider "* ]] && provider=()
   mkdir -p "$work/$name"
   coproc SB { exec "$sandbox_bin" "${provider[@]}" --port 0 --truth "$work/$name" "$@"; }
-  local line
+  local line settings
   read -r line <&"${SB[0]}"
+  read -r settings <&"${SB[0]}"
   pids+=("$SB_PID")
   eval "URL_$name=\${line#listening on }"
+  eval "SETTINGS_$name=\${settings#settings: }"
 }
+# sets NAME: the sandbox's settings as --set arguments, the same way for every provider
+sets() { local v="SETTINGS_$1" kv; for kv in ${!v}; do printf -- '--set\n%s\n' "$kv"; done; }
 
 normalize() { jq -S -c . | LC_ALL=C sort; }
 
@@ -112,10 +116,12 @@ check "sigkill: at most 100 records twice ($dups)" test "$dups" -le 100
 # PayPal at scale 2000 with tokens that expire every 5 seconds, and a rate limit that
 # stretches the subscription and customer runs past several tokens: every resource equals
 # the truth.
-start_sandbox paypal --provider paypal --seed 42 --scale 2000 --token-ttl 5 --rate-limit 300
-export BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=sandbox-secret
+start_sandbox paypal --provider paypal --seed 42 --scale 2000 --opt token_ttl=5 --rate-limit 300
+mapfile -t pp_sets < <(sets paypal)
+check "paypal: the settings line names the client, its secret and the URL" \
+  test "$SETTINGS_paypal" = "client_id=sandbox-client client_secret=sandbox-secret base_url=$URL_paypal"
 for r in customers plans subscriptions transactions; do
-  if "$cli" extract --provider paypal --resource "$r" --base-url "$URL_paypal" --set retry_base_ms=100 \
+  if "$cli" extract --provider paypal --resource "$r" "${pp_sets[@]}" --set retry_base_ms=100 \
       --verbose > "$work/pp-$r.out" 2> "$work/pp-$r.err"; then
     normalize < "$work/pp-$r.out" > "$work/pp-$r.got"
     normalize < "$work/paypal/$r.jsonl" > "$work/pp-$r.want"
@@ -155,7 +161,7 @@ expect_fail "unknown setting" 2 "unknown setting 'colour'" \
 expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
   "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
 expect_fail "paypal: bad secret names PayPal's error" 1 "invalid_client: Client Authentication failed" \
-  env BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
+  env BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
 expect_fail "corrupt checkpoint file" 1 "checkpoint" \
   sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
 

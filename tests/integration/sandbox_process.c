@@ -43,14 +43,43 @@ void sandbox_start(sandbox *sb, const char *const *args)
 	close(fds[1]);
 	FILE *out = fdopen(fds[0], "r");
 	char line[256] = "";
-	if (!fgets(line, sizeof line, out)) {
+	if (!fgets(line, sizeof line, out) || !fgets(sb->settings, sizeof sb->settings, out)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		ck_abort_msg("sandbox printed nothing");
+		ck_abort_msg("sandbox printed less than its two lines");
 	}
 	fclose(out); /* the sandbox writes nothing more to stdout */
-	ck_assert_msg(sscanf(line, "listening on %127s", sb->url) == 1, "unexpected: %s", line);
 	sb->pid = pid;
+	ck_assert_msg(sscanf(line, "listening on %127s", sb->url) == 1, "unexpected: %s", line);
+	ck_assert_msg(strncmp(sb->settings, "settings: ", 10) == 0, "unexpected: %s", sb->settings);
+	/* "settings: a=1 b=2\n": split in place into names and values */
+	for (char *save = NULL, *kv = strtok_r(sb->settings + 10, " \n", &save);
+	     kv && sb->n_settings < SANDBOX_MAX_SETTINGS; kv = strtok_r(NULL, " \n", &save)) {
+		char *eq = strchr(kv, '=');
+		ck_assert_msg(eq != NULL, "setting without '=': %s", kv);
+		*eq = '\0';
+		sb->names[sb->n_settings] = kv;
+		sb->values[sb->n_settings++] = eq + 1;
+	}
+}
+
+const char *sandbox_setting(const sandbox *sb, const char *name)
+{
+	for (size_t i = 0; i < sb->n_settings; i++)
+		if (strcmp(sb->names[i], name) == 0)
+			return sb->values[i];
+	ck_abort_msg("the sandbox's settings line has no %s", name);
+	return NULL;
+}
+
+billtap_client *sandbox_client(const sandbox *sb, const char *provider)
+{
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, provider, NULL), 0);
+	for (size_t i = 0; i < sb->n_settings; i++)
+		ck_assert_msg(billtap_client_set(c, sb->names[i], sb->values[i]) == 0, "setting %s: %s",
+		              sb->names[i], billtap_client_error_message(c));
+	return c;
 }
 
 void sandbox_stop(sandbox *sb)

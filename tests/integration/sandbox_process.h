@@ -5,15 +5,26 @@
 #include <billtap.h>
 #include <sys/types.h>
 
+#define SANDBOX_MAX_SETTINGS 16
+
 typedef struct sandbox {
 	pid_t pid;
 	char url[128];
 	char truth[256]; /* a temporary directory with the truth files */
+	/* The "settings:" line: every setting a client needs (names are billtap's). */
+	size_t n_settings;
+	char *names[SANDBOX_MAX_SETTINGS], *values[SANDBOX_MAX_SETTINGS];
+	char settings[1024];
 } sandbox;
 
 /* Starts $BILLTAP_SANDBOX with --port 0 --truth <tmpdir> plus `args` (NULL-terminated) and
- * waits for its "listening on URL" line. Aborts the test on failure. */
+ * waits for its "listening on URL" and "settings: NAME=VALUE ..." lines. Aborts the test
+ * on failure. */
 void sandbox_start(sandbox *sb, const char *const *args);
+/* The value of a setting from the settings line; aborts the test when there is none. */
+const char *sandbox_setting(const sandbox *sb, const char *name);
+/* A client of `provider` with every setting of the settings line applied. */
+billtap_client *sandbox_client(const sandbox *sb, const char *provider);
 /* SIGTERM, wait, remove the truth directory. */
 void sandbox_stop(sandbox *sb);
 

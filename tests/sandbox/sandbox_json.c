@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sandbox_time.h"
@@ -60,13 +61,30 @@ void sbj_obj_end(sb_json *j) { close_(j, '}'); }
 void sbj_arr_begin(sb_json *j) { open_(j, '['); }
 void sbj_arr_end(sb_json *j) { close_(j, ']'); }
 
-void sbj_key(sb_json *j, const char *key)
+static void key_n(sb_json *j, const char *key, size_t n)
 {
     pre_value(j);
     sb_buf_addc(j->out, '"');
-    sbj_escape(j->out, key, strlen(key));
+    sbj_escape(j->out, key, n);
     sb_buf_adds(j->out, j->pretty ? "\": " : "\":");
     j->after_key = 1;
+}
+
+void sbj_key(sb_json *j, const char *key)
+{
+    key_n(j, key, strlen(key));
+}
+
+void sbj_kobj(sb_json *j, const char *key)
+{
+    sbj_key(j, key);
+    sbj_obj_begin(j);
+}
+
+void sbj_karr(sb_json *j, const char *key)
+{
+    sbj_key(j, key);
+    sbj_arr_begin(j);
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
@@ -217,4 +235,90 @@ void sbj_kempty_arr(sb_json *j, const char *key)
     sbj_key(j, key);
     sbj_arr_begin(j);
     sbj_arr_end(j);
+}
+
+/* ---- literals ---- */
+
+static const char *lit_skip(const char *p)
+{
+    while (*p == ' ' || *p == '\n')
+        p++;
+    return p;
+}
+
+static void lit_fail(const char *at)
+{
+    fprintf(stderr, "sbj_lit: malformed literal at '%.20s'\n", at);
+    abort();
+}
+
+static const char *lit_value(sb_json *j, const char *p);
+
+/* key: value, key: value ... up to the closing character `end` (or the string's end). */
+static const char *lit_members(sb_json *j, const char *p, char end)
+{
+    for (p = lit_skip(p); *p && *p != end;) {
+        const char *k = p;
+        while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+            p++;
+        if (p == k || *p != ':')
+            lit_fail(k);
+        key_n(j, k, (size_t)(p - k));
+        p = lit_skip(lit_value(j, lit_skip(p + 1)));
+        if (*p == ',')
+            p = lit_skip(p + 1);
+        else if (*p && *p != end)
+            lit_fail(p);
+    }
+    return p;
+}
+
+static const char *lit_value(sb_json *j, const char *p)
+{
+    if (*p == '{') {
+        sbj_obj_begin(j);
+        p = lit_members(j, p + 1, '}');
+        if (*p != '}')
+            lit_fail(p);
+        sbj_obj_end(j);
+        return p + 1;
+    }
+    if (*p == '[') {
+        sbj_arr_begin(j);
+        for (p = lit_skip(p + 1); *p != ']';) {
+            p = lit_skip(lit_value(j, p));
+            if (*p == ',')
+                p = lit_skip(p + 1);
+            else if (*p != ']')
+                lit_fail(p);
+        }
+        sbj_arr_end(j);
+        return p + 1;
+    }
+    if (*p == '\'') {
+        const char *e = strchr(p + 1, '\'');
+        if (!e)
+            lit_fail(p);
+        sbj_strn(j, p + 1, (size_t)(e - p - 1));
+        return e + 1;
+    }
+    size_t n = strcspn(p, ",}] \n");
+    if (n == 4 && strncmp(p, "null", 4) == 0)
+        sbj_null(j);
+    else if (n == 4 && strncmp(p, "true", 4) == 0)
+        sbj_bool(j, 1);
+    else if (n == 5 && strncmp(p, "false", 5) == 0)
+        sbj_bool(j, 0);
+    else if (n > 0 && strspn(p, "-0123456789") == n)
+        sbj_int(j, strtoll(p, NULL, 10));
+    else
+        lit_fail(p);
+    return p + n;
+}
+
+void sbj_lit(sb_json *j, const char *members)
+{
+    const char *p = lit_members(j, members, '\0');
+    if (*p)
+        lit_fail(p);
 }

@@ -25,6 +25,9 @@ void sbj_obj_end(sb_json *j);
 void sbj_arr_begin(sb_json *j);
 void sbj_arr_end(sb_json *j);
 void sbj_key(sb_json *j, const char *key);
+/* key + object or array begin */
+void sbj_kobj(sb_json *j, const char *key);
+void sbj_karr(sb_json *j, const char *key);
 
 void sbj_str(sb_json *j, const char *s); /* NULL writes null */
 void sbj_strn(sb_json *j, const char *s, size_t n);
@@ -43,6 +46,12 @@ void sbj_kts(sb_json *j, const char *key, int64_t t); /* unix seconds, 0 writes 
 void sbj_ktime(sb_json *j, const char *key, int64_t t); /* RFC 3339, 0 writes null */
 void sbj_kempty_obj(sb_json *j, const char *key);
 void sbj_kempty_arr(sb_json *j, const char *key);
+
+/* Members that never change, written in a light syntax (bare keys, single-quoted strings,
+ * no escapes) into the object being written, e.g.
+ *   sbj_lit(j, "livemode: false, metadata: {}, tax_rates: [], type: 'card'");
+ * A malformed literal is a bug and aborts. */
+void sbj_lit(sb_json *j, const char *members);
 
 /* Append s to out as the body of a JSON string (no quotes), sanitising UTF-8. */
 void sbj_escape(sb_buf *out, const char *s, size_t n);

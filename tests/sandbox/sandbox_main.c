@@ -1,6 +1,6 @@
-/* billtap-sandbox: a local fake of billing-provider APIs with a known dataset.
- * Startup order matters to callers: dataset, truth files, listen, then the one line
- * on stdout that says where to connect. */
+/* billtap-sandbox: a local fake of billing-provider APIs over one seeded billing world.
+ * Startup order matters to callers: world, the module's projection, truth files, listen,
+ * then the two stdout lines that say where to connect and with which settings. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +37,12 @@ int main(int argc, char **argv)
         return 2;
     }
     char err[512] = "";
+    if (sb_opts_check(&opts, provider->name, provider->options, err, sizeof err) != 0) {
+        fprintf(stderr, "billtap-sandbox: %s\n", err);
+        return 2;
+    }
+    if (opts.rate_limit < 0)
+        opts.rate_limit = provider->default_rate_limit;
     sb_faults faults;
     if (sb_faults_parse(&faults, opts.faults, err, sizeof err) != 0) {
         fprintf(stderr, "billtap-sandbox: --faults: %s\n", err);
@@ -53,9 +59,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     double t0 = now_ms();
-    void *state = provider->init(&opts, err, sizeof err);
+    sb_world world;
+    sb_world_generate(&world, opts.seed, opts.scale);
+    double tw = now_ms();
+    void *state = provider->init(&world, &opts, err, sizeof err);
     if (!state) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);
+        sb_world_free(&world);
         sb_faults_free(&faults);
         return 1;
     }
@@ -65,12 +75,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "billtap-sandbox: cannot create %s: %s\n", opts.truth_dir,
                     strerror(errno));
             provider->free(state);
+            sb_world_free(&world);
             sb_faults_free(&faults);
             return 1;
         }
         if (provider->write_truth(state, opts.truth_dir, err, sizeof err) != 0) {
             fprintf(stderr, "billtap-sandbox: truth: %s\n", err);
             provider->free(state);
+            sb_world_free(&world);
             sb_faults_free(&faults);
             return 1;
         }
@@ -80,8 +92,8 @@ int main(int argc, char **argv)
         sb_buf d;
         sb_buf_init(&d);
         provider->describe(state, &d);
-        fprintf(stderr, "billtap-sandbox: %s; generated in %.1f ms, truth written in %.1f ms\n",
-                sb_buf_str(&d), t1 - t0, t2 - t1);
+        fprintf(stderr, "billtap-sandbox: %s; world generated in %.1f ms, projected in %.1f ms, "
+                "truth written in %.1f ms\n", sb_buf_str(&d), tw - t0, t1 - tw, t2 - t1);
         sb_buf_free(&d);
     }
 
@@ -92,11 +104,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "billtap-sandbox: %s\n", err);
         sb_ratelimit_free(limiter);
         provider->free(state);
+        sb_world_free(&world);
         sb_faults_free(&faults);
         return 1;
     }
-    printf("listening on http://127.0.0.1:%u\n", sb_server_port(server));
+    /* Both lines in one write: a caller that reads only the first may close the pipe. */
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", sb_server_port(server));
+    sb_buf settings;
+    sb_buf_init(&settings);
+    provider->settings(state, url, &settings);
+    printf("listening on %s\nsettings: %s\n", url, sb_buf_str(&settings));
     fflush(stdout);
+    sb_buf_free(&settings);
 
     int sig = 0;
     sigwait(&stop, &sig);
@@ -106,6 +126,7 @@ int main(int argc, char **argv)
     sb_server_stop(server);
     sb_ratelimit_free(limiter);
     provider->free(state);
+    sb_world_free(&world);
     sb_faults_free(&faults);
     return 0;
 }

@@ -1,6 +1,6 @@
-/* The provider-module interface: one module per fake billing API (Stripe, PayPal). The
- * server glue owns sockets, request counting, faults and the rate limiter; a module owns
- * its dataset, its wire format, its errors and its truth files. */
+/* The provider-module interface: one module per fake billing API. The shared machinery
+ * owns the world (world.h), sockets, request counting, faults and the rate limiter; a
+ * module renders the world in its API's shapes, with its auth, errors and truth files. */
 #ifndef SANDBOX_PROVIDER_H
 #define SANDBOX_PROVIDER_H
 
@@ -10,24 +10,39 @@
 #include "sandbox_buf.h"
 #include "sandbox_query.h"
 #include "sandbox_ratelimit.h"
+#include "world.h"
+
+#define SB_MAX_OPTS 32
 
 typedef struct sb_options {
     const char *provider;
     uint64_t seed;
     long scale;
-    const char *api_key;       /* stripe */
-    double rate_limit;         /* default per provider: stripe 25, paypal 0 */
+    double rate_limit;         /* < 0: the module's default */
     const char *faults;
     const char *truth_dir;
     unsigned port;
     int verbose;
-    /* paypal */
-    const char *client_id;
-    const char *client_secret;
-    long token_ttl;            /* seconds */
-    int64_t now;               /* dataset anchor, Unix seconds; 0: wall clock rounded down to the hour */
-    long burst_rows;           /* extra one-off payments on a single day */
+    size_t n_opts;
+    const char *opts[SB_MAX_OPTS]; /* module options as given: "key=value", in order */
 } sb_options;
+
+/* One module option (--opt NAME=VALUE). Values never hold spaces or control characters,
+ * so the settings line stays splittable. */
+typedef struct sb_opt_def {
+    const char *name;
+    const char *fallback;      /* when not given; NULL: the module decides */
+    long long lo, hi;          /* an integer in [lo, hi]; lo > hi: a string */
+    const char *forbid;        /* a string's characters that are refused, or NULL */
+    const char *help;
+} sb_opt_def;
+
+/* 0 when every --opt names an option of defs with a valid value; else -1 with a message
+ * naming it. */
+int sb_opts_check(const sb_options *o, const char *provider, const sb_opt_def *defs, char *err, size_t errlen);
+/* The value of option `name`: the last one given, else its fallback (may be NULL). */
+const char *sb_opt(const sb_options *o, const sb_opt_def *defs, const char *name);
+long long sb_opt_int(const sb_options *o, const sb_opt_def *defs, const char *name);
 
 typedef struct sb_request {
     const char *method;
@@ -59,15 +74,21 @@ void sb_response_header(sb_response *r, const char *name, const char *value);
 
 typedef struct sb_provider {
     const char *name;
-    /* Build the dataset (deterministic from seed and scale). NULL with err on failure. */
-    void *(*init)(const sb_options *opts, char *err, size_t errlen);
+    const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */
+    double default_rate_limit;     /* requests a second when --rate-limit is not given; 0: off */
+    /* Project the world into the module's own records. The world outlives the state.
+     * NULL with err on failure. */
+    void *(*init)(const sb_world *w, const sb_options *opts, char *err, size_t errlen);
     /* Write the normalized truth files into dir (which exists). 0 or -1 with err. */
     int (*write_truth)(void *state, const char *dir, char *err, size_t errlen);
     /* Answer one request. Called concurrently from server threads: state is read-only. */
     void (*handle)(void *state, const sb_request *req, sb_response *resp);
     /* Answer with an injected fault status, in the provider's own error format. */
     void (*fault)(void *state, const sb_request *req, int status, sb_response *resp);
-    /* One line describing the dataset, for --verbose. */
+    /* Every setting a billtap client needs, as "name=value name=value" with billtap's
+     * setting names; base_url is "http://127.0.0.1:PORT". */
+    void (*settings)(void *state, const char *base_url, sb_buf *out);
+    /* One line describing the projection, for --verbose. */
     void (*describe)(void *state, sb_buf *out);
     void (*free)(void *state);
 } sb_provider;
@@ -75,5 +96,12 @@ typedef struct sb_provider {
 const sb_provider *sb_provider_find(const char *name);
 /* Comma-separated names of all modules, for messages (main thread only). */
 const char *sb_provider_names(void);
+/* Each module's options, for --help. */
+void sb_provider_usage(sb_buf *out);
+
+/* The credentials an Authorization header presents: "Bearer TOKEN" (user = TOKEN, no
+ * password) or "Basic base64(user:password)". 0 and NULL fields when absent or
+ * malformed; the caller frees both. */
+int sb_authorization(const sb_request *req, char **user, char **password, int *bearer);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 int64_t sb_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -73,4 +74,46 @@ int64_t sb_time_add_months(int64_t t, int64_t months)
     if (d > dim)
         d = dim;
     return sb_days_from_civil(y, m, d) * 86400 + secs;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int sb_time_parse_rfc3339(const char *s, int64_t *out)
+{
+    size_t len = s ? strlen(s) : 0;
+    int y, mo, d, h, mi, se;
+    if (len < 20 || len > 64 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') || digits(s + 11, 2, &h) || s[13] != ':' ||
+        digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, (unsigned)mo) || h > 23 || mi > 59 || se > 60)
+        return -1;
+    const char *p = s + 19;
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9')
+            return -1;
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    }
+    int64_t off = 0;
+    int oh, om;
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+        off = 0;
+    else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' && !digits(p + 1, 2, &oh) &&
+             !digits(p + 4, 2, &om) && om <= 59)
+        off = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+    else
+        return -1;
+    *out = sb_time_make(y, (unsigned)mo, (unsigned)d, (unsigned)h, (unsigned)mi, (unsigned)se) - off;
+    return 0;
 }

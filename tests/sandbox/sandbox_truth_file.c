@@ -38,3 +38,37 @@ int sb_truth_close(sb_truth_file *o, const char *name, char *err, size_t errlen)
     }
     return 0;
 }
+
+void sb_truth_end_line(sb_truth_file *o)
+{
+    sb_buf_addc(&o->buf, '\n');
+    sb_truth_flush(o, 0);
+}
+
+sb_json *sb_truth_record(sb_truth_file *o, const char *object)
+{
+    sbj_init(&o->json, &o->buf, 0);
+    sbj_obj_begin(&o->json);
+    sbj_kstr(&o->json, "object", object);
+    return &o->json;
+}
+
+void sb_truth_record_end(sb_truth_file *o)
+{
+    sbj_obj_end(&o->json);
+    sb_truth_end_line(o);
+}
+
+int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const void *state,
+                   char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        sb_truth_file o;
+        if (sb_truth_open(&o, dir, specs[i].name, err, errlen) != 0)
+            return -1;
+        specs[i].write(state, &o);
+        if (sb_truth_close(&o, specs[i].name, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -6,10 +6,12 @@
 #include <stdio.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_json.h"
 
 typedef struct sb_truth_file {
     FILE *f;
     sb_buf buf;
+    sb_json json;   /* the record being written */
     int failed;
 } sb_truth_file;
 
@@ -19,5 +21,21 @@ int sb_truth_open(sb_truth_file *o, const char *dir, const char *name, char *err
 void sb_truth_flush(sb_truth_file *o, int force);
 /* Flushes and closes; -1 with a message in err if any write failed. */
 int sb_truth_close(sb_truth_file *o, const char *name, char *err, size_t errlen);
+/* Ends the current line (one record) and writes the buffer out once it is large. */
+void sb_truth_end_line(sb_truth_file *o);
+/* Starts a record's line, {"object":OBJECT, and returns the writer for its members. */
+sb_json *sb_truth_record(sb_truth_file *o, const char *object);
+/* Ends the record and its line. */
+void sb_truth_record_end(sb_truth_file *o);
+
+/* A module's truth files: each written by a function of the module's state. */
+typedef struct sb_truth_spec {
+    const char *name;
+    void (*write)(const void *state, sb_truth_file *o);
+} sb_truth_spec;
+
+/* Writes every file of specs (n of them) into dir; 0, or -1 with a message in err. */
+int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const void *state,
+                   char *err, size_t errlen);
 
 #endif

@@ -6,7 +6,8 @@ require "fileutils"
 require "io/wait"
 
 # One billtap-sandbox process (BILLTAP_SANDBOX), listening on 127.0.0.1 on a free port,
-# with its truth files in a temporary directory. Stopped with SIGTERM by #stop.
+# with its truth files in a temporary directory and the settings a client needs (its
+# "settings:" line). Stopped with SIGTERM by #stop.
 class Sandbox
   API_KEY = "sk_test_sandbox"
   # The resources the binding tests compare with truth; a sandbox that does not serve one
@@ -14,7 +15,7 @@ class Sandbox
   RESOURCES = %w[customers plans subscriptions transactions invoices].freeze
   STARTUP_TIMEOUT = 20
 
-  attr_reader :url, :truth_dir
+  attr_reader :url, :settings, :truth_dir
 
   # The sandbox most tests share (no faults, no rate limit), started on first use.
   def self.shared
@@ -39,6 +40,7 @@ class Sandbox
     @pid = Process.spawn(*args, out: writer, err: File.join(@truth_dir, "stderr.log"))
     writer.close
     @url = read_url(reader)
+    @settings = read_settings(reader)
     # Keep the pipe open: closing it would make the sandbox's later prints fail.
     @stdout = reader
   rescue StandardError
@@ -64,8 +66,8 @@ class Sandbox
   end
 
   # A client for this sandbox; extra settings are passed on.
-  def client(**settings, &block)
-    Billtap::Client.open(:stripe, api_key: API_KEY, base_url: url, **settings, &block)
+  def client(**extra, &block)
+    Billtap::Client.open(:stripe, **settings, **extra, &block)
   end
 
   def stop
@@ -94,6 +96,14 @@ class Sandbox
     end
     line[%r{\Alistening on (http://127\.0\.0\.1:\d+)}, 1] or
       raise "unexpected first line from billtap-sandbox: #{line.inspect} #{stderr_log}"
+  end
+
+  # "settings: api_key=... base_url=..." as a Hash with Symbol keys.
+  def read_settings(reader)
+    line = reader.wait_readable(STARTUP_TIMEOUT) && reader.gets
+    raise "no settings line from billtap-sandbox: #{line.inspect} #{stderr_log}" unless line&.start_with?("settings: ")
+
+    line.delete_prefix("settings: ").split.to_h { |kv| kv.split("=", 2).then { |k, v| [k.to_sym, v] } }
   end
 
   def stderr_log

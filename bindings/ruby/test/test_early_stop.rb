@@ -27,7 +27,9 @@ class TestEarlyStop < Minitest::Test
       charges = truth(:transactions).count { |t| t["kind"] == "payment" }
       # Charges come first, then refunds: it stopped at the second refund.
       assert_equal charges + 2, listing.stats.records
-      assert_operator listing.stats.requests, :<, truth(:transactions).size / 10
+      whole = client.transactions
+      whole.each { nil }
+      assert_operator listing.stats.requests, :<, whole.stats.requests, "fewer requests than the whole walk"
       assert_equal 0, live_iterators(client)
     end
   end

@@ -1,33 +1,14 @@
 /* Catalog Products and Subscriptions (plans, subscription by id). Lists: page_size 1-20
  * (default 10), page from 1 (products up to 100000, plans up to 10000000),
  * total_required=true adds total_items and total_pages; items in creation order. */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
-#include "paypal_params.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
-
-void pp_query_escape(sb_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-            sb_buf_addc(b, (char)ch);
-        } else if (ch == ' ') {
-            sb_buf_addc(b, '+');
-        } else {
-            sb_buf_addc(b, '%');
-            sb_buf_addc(b, hex[ch >> 4]);
-            sb_buf_addc(b, hex[ch & 15]);
-        }
-    }
-}
+#include "sandbox_query.h"
 
 typedef struct paging {
     long long size, page;
@@ -36,8 +17,8 @@ typedef struct paging {
 
 static int bad_param(pp_ctx *c, const char *field, const char *value)
 {
-    pp_detail d = {field, value, "query", "INVALID_PARAMETER_VALUE", "The value of a field is invalid."};
-    pp_error_invalid(c->resp, c->debug_id, &d);
+    pp_error(c->resp, PP_E_INVALID, c->debug_id, field, value, "INVALID_PARAMETER_VALUE",
+             "The value of a field is invalid.");
     return -1;
 }
 
@@ -47,11 +28,11 @@ static int parse_paging(pp_ctx *c, long long max_page, paging *pg)
     pg->size = 10;
     pg->page = 1;
     pg->totals = 0;
-    if ((v = pp_param(c->req, "page_size")) && pp_parse_int(v, 1, 20, &pg->size))
+    if ((v = sb_param_get(c->req->params, "page_size")) && sb_parse_range(v, 1, 20, &pg->size))
         return bad_param(c, "page_size", v);
-    if ((v = pp_param(c->req, "page")) && pp_parse_int(v, 1, max_page, &pg->page))
+    if ((v = sb_param_get(c->req->params, "page")) && sb_parse_range(v, 1, max_page, &pg->page))
         return bad_param(c, "page", v);
-    if ((v = pp_param(c->req, "total_required"))) {
+    if ((v = sb_param_get(c->req->params, "total_required"))) {
         if (strcmp(v, "true") == 0)
             pg->totals = 1;
         else if (strcmp(v, "false") != 0)
@@ -83,8 +64,7 @@ static void list_tail(pp_ctx *c, sb_json *j, const char *path, const char *extra
         sbj_kint(j, "total_items", (int64_t)total);
         sbj_kint(j, "total_pages", pages);
     }
-    sbj_key(j, "links");
-    sbj_arr_begin(j);
+    sbj_karr(j, "links");
     list_link(c, j, path, extra, pg, pg->page, "self", enc);
     if (pg->page > 1 && pg->page - 1 <= pages)
         list_link(c, j, path, extra, pg, pg->page - 1, "prev", enc);
@@ -107,30 +87,29 @@ void pp_list_products(pp_ctx *c)
     paging pg;
     if (parse_paging(c, 100000, &pg))
         return;
-    const pp_dataset *ds = c->ds;
+    const pp_state *s = c->s;
     sb_json j;
     begin_ok(c, &j);
     sbj_obj_begin(&j);
-    sbj_key(&j, "products");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "products");
     size_t first = (size_t)((pg.page - 1) * pg.size);
-    for (size_t k = first; k < ds->n_products && k < first + (size_t)pg.size; k++)
-        pp_render_product(&j, ds, &ds->products[c->product_order[k]], c->base, 0);
+    for (size_t k = first; k < s->n_products && k < first + (size_t)pg.size; k++)
+        pp_render_product(&j, s, k, c->base, 0);
     sbj_arr_end(&j);
-    list_tail(c, &j, "/v1/catalogs/products", NULL, &pg, ds->n_products, 0);
+    list_tail(c, &j, "/v1/catalogs/products", NULL, &pg, s->n_products, 0);
     sbj_obj_end(&j);
 }
 
 void pp_get_product(pp_ctx *c, const char *id)
 {
-    long i = pp_find(c->ds->by_id_products, c->ds->n_products, id);
+    long i = pp_find(c->s, PP_PRODUCT, id, c->s->n_products);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Invalid product id");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Invalid product id");
         return;
     }
     sb_json j;
     begin_ok(c, &j);
-    pp_render_product(&j, c->ds, &c->ds->products[i], c->base, 1);
+    pp_render_product(&j, c->s, (size_t)i, c->base, 1);
 }
 
 static int prefer_representation(const sb_request *req)
@@ -148,13 +127,13 @@ void pp_list_plans(pp_ctx *c)
     paging pg;
     if (parse_paging(c, 10000000, &pg))
         return;
-    const pp_dataset *ds = c->ds;
-    const char *product = pp_param(c->req, "product_id");
+    const pp_state *s = c->s;
+    const char *product = sb_param_get(c->req->params, "product_id");
     if (product && (strlen(product) < 6 || strlen(product) > 50)) {
         bad_param(c, "product_id", product);
         return;
     }
-    const char *plan_ids = pp_param(c->req, "plan_ids");
+    const char *plan_ids = sb_param_get(c->req->params, "plan_ids");
     if (plan_ids) {
         size_t n = 1;
         for (const char *p = plan_ids; *p; p++)
@@ -168,37 +147,28 @@ void pp_list_plans(pp_ctx *c)
     sb_buf_init(&extra);
     if (product) {
         sb_buf_adds(&extra, "&product_id=");
-        pp_query_escape(&extra, product);
+        sb_query_escape(&extra, product);
     }
     if (plan_ids) {
         sb_buf_adds(&extra, "&plan_ids=");
-        pp_query_escape(&extra, plan_ids);
+        sb_query_escape(&extra, plan_ids);
     }
     int full = prefer_representation(c->req);
     sb_json j;
     begin_ok(c, &j);
     sbj_obj_begin(&j);
-    sbj_key(&j, "plans");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "plans");
     size_t first = (size_t)((pg.page - 1) * pg.size), matched = 0;
-    for (size_t k = 0; k < ds->n_plans; k++) {
-        const pp_plan *p = &ds->plans[c->plan_order[k]];
-        if (product && strcmp(product, ds->products[p->product].id) != 0)
+    for (size_t k = 0; k < s->n_plans; k++) {
+        char id[SB_ID_MAX], product_id[SB_ID_MAX];
+        pp_id(s, PP_PLAN, k, id);
+        pp_id(s, PP_PRODUCT, (uint64_t)s->plans[k].product, product_id);
+        if (product && strcmp(product, product_id) != 0)
             continue;
-        if (plan_ids) {
-            size_t idl = strlen(p->id);
-            const char *hit = strstr(plan_ids, p->id);
-            int ok = 0;
-            while (hit) {
-                if ((hit == plan_ids || hit[-1] == ',') && (hit[idl] == '\0' || hit[idl] == ','))
-                    ok = 1;
-                hit = strstr(hit + 1, p->id);
-            }
-            if (!ok)
-                continue;
-        }
+        if (plan_ids && !sb_list_has(plan_ids, id))
+            continue;
         if (matched >= first && matched < first + (size_t)pg.size)
-            pp_render_plan(&j, ds, p, c->base, full);
+            pp_render_plan(&j, s, k, c->base, full);
         matched++;
     }
     sbj_arr_end(&j);
@@ -209,45 +179,26 @@ void pp_list_plans(pp_ctx *c)
 
 void pp_get_plan(pp_ctx *c, const char *id)
 {
-    long i = pp_find(c->ds->by_id_plans, c->ds->n_plans, id);
+    long i = pp_find(c->s, PP_PLAN, id, c->s->n_plans);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Invalid plan id");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Invalid plan id");
         return;
     }
     sb_json j;
     begin_ok(c, &j);
-    pp_render_plan(&j, c->ds, &c->ds->plans[i], c->base, 1);
-}
-
-static int has_field(const char *fields, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = fields; p && *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len && *p == ' ') {
-            p++;
-            len--;
-        }
-        while (len && p[len - 1] == ' ')
-            len--;
-        if (len == n && strncmp(p, name, n) == 0)
-            return 1;
-        p = e ? e + 1 : NULL;
-    }
-    return 0;
+    pp_render_plan(&j, c->s, (size_t)i, c->base, 1);
 }
 
 void pp_get_subscription(pp_ctx *c, const char *id)
 {
-    long i = pp_find(c->ds->by_id_subs, c->ds->n_subs, id);
+    long i = pp_find(c->s, PP_SUB, id, c->s->n_subs);
     if (i < 0) {
-        pp_error_resource(c->resp, c->debug_id, "Requested resource ID was not found.");
+        pp_error(c->resp, PP_E_NOT_FOUND, c->debug_id, NULL, NULL, "INVALID_RESOURCE_ID", "Requested resource ID was not found.");
         return;
     }
-    const char *fields = pp_param(c->req, "fields");
+    const char *fields = sb_param_get(c->req->params, "fields");
     sb_json j;
     begin_ok(c, &j);
-    pp_render_subscription(&j, c->ds, &c->ds->subs[i], c->base, has_field(fields, "plan"),
-                           has_field(fields, "last_failed_payment"));
+    pp_render_subscription(&j, c->s, (size_t)i, c->base, sb_list_has(fields, "plan"),
+                           sb_list_has(fields, "last_failed_payment"));
 }

@@ -1,4 +1,4 @@
-/* The PayPal endpoints behind authentication and the rate limit (paypal_api.c routes). */
+/* The PayPal endpoints behind authentication and the rate limit (paypal_module.c routes). */
 #ifndef PAYPAL_ENDPOINTS_H
 #define PAYPAL_ENDPOINTS_H
 
@@ -8,9 +8,7 @@
 #include "sandbox_provider.h"
 
 typedef struct pp_ctx {
-    const pp_dataset *ds;
-    const uint32_t *product_order; /* list order: create_time, then id */
-    const uint32_t *plan_order;
+    const pp_state *s;
     const sb_request *req;
     sb_response *resp;
     char debug_id[16];
@@ -24,8 +22,5 @@ void pp_get_plan(pp_ctx *c, const char *id);
 void pp_get_subscription(pp_ctx *c, const char *id);
 /* GET /v1/reporting/transactions */
 void pp_search(pp_ctx *c);
-
-/* Append s to b percent-encoded for a query string (space as '+'). */
-void pp_query_escape(sb_buf *b, const char *s);
 
 #endif

@@ -5,37 +5,25 @@
 #define PAYPAL_ERRORS_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "sandbox_provider.h"
 
-typedef struct pp_detail {
-    const char *field, *value, *location, *issue, *description; /* NULL: member absent */
-} pp_detail;
+enum {
+    PP_E_AUTH_FAILURE,  /* 401: no or malformed Authorization header (observed without debug_id) */
+    PP_E_RATE_LIMIT,    /* 429 RATE_LIMIT_REACHED */
+    PP_E_NO_ROUTE,      /* 404 for a URL no endpoint serves */
+    PP_E_NOT_FOUND,     /* 404 RESOURCE_NOT_FOUND with an INVALID_RESOURCE_ID detail */
+    PP_E_INVALID,       /* 400 INVALID_REQUEST of the catalog and billing APIs */
+    PP_E_SEARCH,        /* 400 INVALID_REQUEST of Transaction Search: "Invalid request - see details." */
+    PP_E_NO_DATA,       /* 400 "Data for the given start date is not available." */
+    PP_E_FORBIDDEN, PP_E_UNPROCESSABLE, PP_E_UNAVAILABLE, PP_E_INTERNAL, /* injected faults */
+};
 
-/* Which API's documentation an information_link points at. */
-enum { PP_API_BILLING, PP_API_SEARCH };
-
-/* 401 {"name":"AUTHENTICATION_FAILURE",...}: no or malformed Authorization header. */
-void pp_error_auth_failure(sb_response *r);
-/* 401 {"error":"invalid_token","error_description":"Access Token not found in cache"} */
-void pp_error_invalid_token(sb_response *r);
-/* 401 {"error":"invalid_client","error_description":"Client Authentication failed"} */
-void pp_error_invalid_client(sb_response *r);
-/* 400 unsupported_grant_type ("Grant Type is NULL" when missing) */
-void pp_error_grant_type(sb_response *r, int missing);
-/* 429 RATE_LIMIT_REACHED */
-void pp_error_rate_limit(sb_response *r, const char *debug_id);
-/* 404 for a URL no endpoint serves */
-void pp_error_no_route(sb_response *r, const char *debug_id);
-/* 404 RESOURCE_NOT_FOUND / INVALID_RESOURCE_ID with the given description */
-void pp_error_resource(sb_response *r, const char *debug_id, const char *description);
-/* 400 INVALID_REQUEST on the catalog and billing APIs (one detail) */
-void pp_error_invalid(sb_response *r, const char *debug_id, const pp_detail *d);
-/* 400 INVALID_REQUEST on Transaction Search: "Invalid request - see details.", links [] */
-void pp_error_search(sb_response *r, const char *debug_id, const pp_detail *d);
-/* 400 "Data for the given start date is not available." */
-void pp_error_search_no_data(sb_response *r, const char *debug_id);
+/* An API error; its one detail has the members given (NULL: absent), none when issue is NULL. */
+void pp_error(sb_response *r, int kind, const char *debug_id, const char *field, const char *value,
+              const char *issue, const char *description);
+/* The OAuth server's shape: invalid_client, invalid_token, unsupported_grant_type... */
+void pp_error_oauth(sb_response *r, int status, const char *error, const char *description);
 /* 400 RESULTSET_TOO_LARGE */
 void pp_error_too_large(sb_response *r, const char *debug_id, size_t total, size_t maximum);
 /* An injected fault of any status. token_endpoint: answer in the OAuth server's shape. */

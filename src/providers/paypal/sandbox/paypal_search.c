@@ -13,14 +13,14 @@
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
-#include "paypal_params.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
+#include "sandbox_query.h"
+#include "sandbox_time.h"
 
 static void fail(pp_ctx *c, const char *field, const char *value, const char *issue, const char *description)
 {
-    pp_detail d = {field, value, "query", issue, description};
-    pp_error_search(c->resp, c->debug_id, &d);
+    pp_error(c->resp, PP_E_SEARCH, c->debug_id, field, value, issue, description);
 }
 
 static int parse_fields(const char *v, unsigned *mask)
@@ -64,7 +64,7 @@ static int parse_amount(const char *v, long long *lo, long long *hi)
     char a[24], b[24];
     if (sscanf(v, "[%20[0-9] TO %20[0-9]]", a, b) != 2)
         return -1;
-    if (pp_parse_int(a, 0, 999999999999LL, lo) || pp_parse_int(b, 0, 999999999999LL, hi) || *lo > *hi)
+    if (sb_parse_range(a, 0, 999999999999LL, lo) || sb_parse_range(b, 0, 999999999999LL, hi) || *lo > *hi)
         return -1;
     return 0;
 }
@@ -79,7 +79,7 @@ static int matches(const pp_row *r, const filters *f)
         return 0;
     if (f->status && (strlen(f->status) != 1 || f->status[0] != r->status))
         return 0;
-    if (f->currency && strcmp(f->currency, pp_currencies[r->ccy].code) != 0)
+    if (f->currency && strcmp(f->currency, w_currencies[r->ccy].code) != 0)
         return 0;
     if (f->store || f->terminal) /* no row of this account comes from a store */
         return 0;
@@ -109,9 +109,9 @@ static void page_link(pp_ctx *c, sb_json *j, long long page, const char *rel)
         if (!first)
             sb_buf_addc(&href, '&');
         first = 0;
-        pp_query_escape(&href, p->key);
+        sb_query_escape(&href, p->key);
         sb_buf_addc(&href, '=');
-        pp_query_escape(&href, p->value);
+        sb_query_escape(&href, p->value);
     }
     sb_buf_printf(&href, "%spage=%lld", first ? "" : "&", page);
     pp_json_link(j, sb_buf_str(&href), rel, "GET", 0);
@@ -127,15 +127,15 @@ static void time_member(sb_json *j, const char *key, int64_t t)
 
 void pp_search(pp_ctx *c)
 {
-    const pp_dataset *ds = c->ds;
-    const char *sd = pp_param(c->req, "start_date");
-    const char *ed = pp_param(c->req, "end_date");
+    const pp_state *s = c->s;
+    const char *sd = sb_param_get(c->req->params, "start_date");
+    const char *ed = sb_param_get(c->req->params, "end_date");
     int64_t start, end;
     if (!sd) {
         fail(c, "start_date", NULL, "MISSING_REQUIRED_PARAMETER", "A required field is missing.");
         return;
     }
-    if (pp_parse_rfc3339(sd, &start)) {
+    if (sb_time_parse_rfc3339(sd, &start)) {
         fail(c, "start_date", sd, "INVALID_PARAMETER_SYNTAX",
              "The value of a field does not conform to the expected format.");
         return;
@@ -144,7 +144,7 @@ void pp_search(pp_ctx *c)
         fail(c, "end_date", NULL, "MISSING_REQUIRED_PARAMETER", "A required field is missing.");
         return;
     }
-    if (pp_parse_rfc3339(ed, &end)) {
+    if (sb_time_parse_rfc3339(ed, &end)) {
         fail(c, "end_date", ed, "INVALID_PARAMETER_SYNTAX",
              "The value of a field does not conform to the expected format.");
         return;
@@ -157,29 +157,29 @@ void pp_search(pp_ctx *c)
         fail(c, "end_date", ed, "Date range is greater than 31 days", NULL);
         return;
     }
-    if (start < ds->hist_start || start > ds->cutoff) {
-        pp_error_search_no_data(c->resp, c->debug_id);
+    if (start < s->hist_start || start > s->cutoff) {
+        pp_error(c->resp, PP_E_NO_DATA, c->debug_id, NULL, NULL, NULL, NULL);
         return;
     }
     long long size = 100, page = 1;
     const char *v;
-    if ((v = pp_param(c->req, "page_size")) && pp_parse_int(v, 1, 500, &size)) {
+    if ((v = sb_param_get(c->req->params, "page_size")) && sb_parse_range(v, 1, 500, &size)) {
         fail(c, "page_size", v, "INVALID_PARAMETER_VALUE", "The value of a field is invalid.");
         return;
     }
-    if ((v = pp_param(c->req, "page")) && pp_parse_int(v, 1, 2147483647LL, &page)) {
+    if ((v = sb_param_get(c->req->params, "page")) && sb_parse_range(v, 1, 2147483647LL, &page)) {
         fail(c, "page", v, "INVALID_PARAMETER_VALUE", "The value of a field is invalid.");
         return;
     }
     unsigned fields = PP_F_TRANSACTION;
-    if ((v = pp_param(c->req, "fields")) && parse_fields(v, &fields)) {
+    if ((v = sb_param_get(c->req->params, "fields")) && parse_fields(v, &fields)) {
         fail(c, "fields", v, "INVALID_PARAMETER_VALUE", "The value of a field is invalid.");
         return;
     }
     filters f;
     memset(&f, 0, sizeof f);
     f.balance_only = 1;
-    if ((v = pp_param(c->req, "balance_affecting_records_only"))) {
+    if ((v = sb_param_get(c->req->params, "balance_affecting_records_only"))) {
         if (strcmp(v, "N") == 0)
             f.balance_only = 0;
         else if (strcmp(v, "Y") != 0) {
@@ -188,17 +188,17 @@ void pp_search(pp_ctx *c)
             return;
         }
     }
-    if ((f.txid = pp_param(c->req, "transaction_id")) && (strlen(f.txid) < 17 || strlen(f.txid) > 19)) {
+    if ((f.txid = sb_param_get(c->req->params, "transaction_id")) && (strlen(f.txid) < 17 || strlen(f.txid) > 19)) {
         fail(c, "transaction_id", f.txid, "INVALID_PARAMETER_VALUE", "The value of a field is invalid.");
         return;
     }
-    f.type = pp_param(c->req, "transaction_type");
-    f.status = pp_param(c->req, "transaction_status");
-    f.currency = pp_param(c->req, "transaction_currency");
-    f.store = pp_param(c->req, "store_id");
-    f.terminal = pp_param(c->req, "terminal_id");
-    f.instrument = pp_param(c->req, "payment_instrument_type");
-    if ((v = pp_param(c->req, "transaction_amount"))) {
+    f.type = sb_param_get(c->req->params, "transaction_type");
+    f.status = sb_param_get(c->req->params, "transaction_status");
+    f.currency = sb_param_get(c->req->params, "transaction_currency");
+    f.store = sb_param_get(c->req->params, "store_id");
+    f.terminal = sb_param_get(c->req->params, "terminal_id");
+    f.instrument = sb_param_get(c->req->params, "payment_instrument_type");
+    if ((v = sb_param_get(c->req->params, "transaction_amount"))) {
         if (parse_amount(v, &f.amount_lo, &f.amount_hi)) {
             fail(c, "transaction_amount", v, "INVALID_PARAMETER_VALUE", "The value of a field is invalid.");
             return;
@@ -206,11 +206,11 @@ void pp_search(pp_ctx *c)
         f.has_amount = 1;
     }
 
-    int64_t last = end < ds->cutoff ? end : ds->cutoff;
-    size_t lo = pp_rows_lower_bound(ds, start), hi = pp_rows_lower_bound(ds, last + 1);
+    int64_t last = end < s->cutoff ? end : s->cutoff;
+    size_t lo = pp_rows_lower_bound(s, start), hi = pp_rows_lower_bound(s, last + 1);
     size_t total = 0;
     for (size_t i = lo; i < hi; i++)
-        total += (size_t)matches(&ds->rows[i], &f);
+        total += (size_t)matches(&s->rows[i], &f);
     if (total > PP_MAX_RESULTS) {
         pp_error_too_large(c->resp, c->debug_id, total, PP_MAX_RESULTS);
         return;
@@ -222,28 +222,26 @@ void pp_search(pp_ctx *c)
     sb_json j;
     sbj_init(&j, &c->resp->body, 0);
     sbj_obj_begin(&j);
-    sbj_key(&j, "transaction_details");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "transaction_details");
     unsigned long long skip = (unsigned long long)(page - 1) * (unsigned long long)size, seen = 0;
     long long emitted = 0;
     for (size_t i = lo; i < hi && emitted < size && page <= pages; i++) {
-        if (!matches(&ds->rows[i], &f))
+        if (!matches(&s->rows[i], &f))
             continue;
         if (seen++ < skip)
             continue;
-        pp_render_row(&j, ds, &ds->rows[i], fields);
+        pp_render_row(&j, s, &s->rows[i], fields);
         emitted++;
     }
     sbj_arr_end(&j);
-    sbj_kstr(&j, "account_number", ds->account_number);
+    sbj_kstr(&j, "account_number", s->account_number);
     time_member(&j, "start_date", start);
     time_member(&j, "end_date", last);
-    time_member(&j, "last_refreshed_datetime", ds->cutoff);
+    time_member(&j, "last_refreshed_datetime", s->cutoff);
     sbj_kint(&j, "page", page);
     sbj_kint(&j, "total_items", (int64_t)total);
     sbj_kint(&j, "total_pages", pages);
-    sbj_key(&j, "links");
-    sbj_arr_begin(&j);
+    sbj_karr(&j, "links");
     page_link(c, &j, page, "self");
     if (page < pages)
         page_link(c, &j, page + 1, "next");

@@ -1,236 +1,207 @@
 /* Truth files for PayPal, sorted by id (byte order), every member present, derived from
- * the canonical model (never from rendered API JSON). */
+ * the projection (never from rendered API JSON). */
 #include "paypal_truth.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox_buf.h"
-#include "sandbox_truth_file.h"
 #include "sandbox_json.h"
+#include "sandbox_truth_file.h"
 
-static void end_line(sb_truth_file *o)
+/* Records of a kind in id order (caller frees). */
+static uint32_t *by_id(const pp_state *s, int kind, size_t n)
 {
-    sb_buf_addc(&o->buf, '\n');
-    sb_truth_flush(o, 0);
+    return sb_id_order(n, &s->styles[kind], s->w->seed, (unsigned)kind);
 }
 
-static void money_ccy(sb_json *j, int ccy)
+static void money(sb_json *j, int ccy)
 {
-    sbj_kstr(j, "currency", pp_currencies[ccy].code);
-    sbj_kint(j, "currency_exponent", pp_currencies[ccy].exponent);
+    sbj_kstr(j, "currency", w_currencies[ccy].code);
+    sbj_kint(j, "currency_exponent", pp_exponent(ccy));
 }
 
-/* ------------------------------------------------------------------ plans */
-
-static void write_plans(const pp_dataset *ds, sb_truth_file *o)
+static void kid(sb_json *j, const char *key, const pp_state *s, int kind, long long n)
 {
-    for (size_t k = 0; k < ds->n_plans; k++) {
-        const pp_plan *p = &ds->plans[ds->by_id_plans[k].index];
+    char id[SB_ID_MAX];
+    if (n >= 0)
+        pp_id(s, kind, (uint64_t)n, id);
+    sbj_kstr(j, key, n >= 0 ? id : NULL);
+}
+
+static void write_plans(const void *state, sb_truth_file *o)
+{
+    static const int unit_days[4] = {1, 7, 30, 365}; /* data-model.md's trial rule */
+    const pp_state *s = state;
+    uint32_t *order = by_id(s, PP_PLAN, s->n_plans);
+    for (size_t k = 0; k < s->n_plans; k++) {
+        const pp_plan *pl = &s->plans[order[k]];
+        const w_price *p = &s->w->prices[pl->price];
         int64_t trial_days = 0;
-        for (int t = 0; t < p->n_trials; t++)
-            trial_days += (int64_t)p->trial[t].total * p->trial[t].count * pp_unit_days[p->trial[t].unit];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "plan");
-        sbj_kstr(&j, "id", p->id);
-        sbj_kstr(&j, "name", ds->products[p->product].name);
-        sbj_kstr(&j, "product_id", ds->products[p->product].id);
-        sbj_kint(&j, "amount", p->regular.price);
-        money_ccy(&j, p->ccy);
-        sbj_kstr(&j, "interval_unit", pp_unit_lower[p->regular.unit]);
-        sbj_kint(&j, "interval_count", p->regular.count);
-        sbj_kintn(&j, "trial_days", p->n_trials > 0, trial_days);
-        sbj_kbool(&j, "active", p->status == PP_PLAN_ACTIVE);
-        sbj_ktime(&j, "created_at", p->created);
-        sbj_obj_end(&j);
-        end_line(o);
+        for (int t = 0; t < p->n_phases; t++)
+            trial_days += (int64_t)p->phases[t].total * p->phases[t].count * unit_days[p->phases[t].unit];
+        sb_json *j = sb_truth_record(o, "plan");
+        kid(j, "id", s, PP_PLAN, order[k]);
+        sbj_kstr(j, "name", s->w->products[p->product].name);
+        kid(j, "product_id", s, PP_PRODUCT, pl->product);
+        sbj_kint(j, "amount", pp_exponent(p->ccy) < w_currencies[p->ccy].exponent ? p->unit_amount / 100 : p->unit_amount);
+        money(j, p->ccy);
+        sbj_kstr(j, "interval_unit", w_interval_names[p->interval]);
+        sbj_kint(j, "interval_count", p->interval_count);
+        sbj_kintn(j, "trial_days", p->n_phases > 0, trial_days);
+        sbj_kbool(j, "active", pl->status == PP_PLAN_ACTIVE);
+        sbj_ktime(j, "created_at", pl->created);
+        sb_truth_record_end(o);
     }
+    free(order);
 }
-
-/* ------------------------------------------------------------------ subscriptions */
 
 static const char *normalized_status(int st)
 {
-    switch (st) {
-    case PP_SUB_ACTIVE: return "active";
-    case PP_SUB_SUSPENDED: return "paused";
-    case PP_SUB_CANCELLED:
-    case PP_SUB_EXPIRED: return "canceled";
-    case PP_SUB_APPROVAL_PENDING:
-    case PP_SUB_APPROVED: return "pending";
-    default: return "other";
-    }
+    static const char *const names[PP_SUB_NSTATUS] = {
+        [PP_SUB_APPROVAL_PENDING] = "pending", [PP_SUB_APPROVED] = "pending", [PP_SUB_ACTIVE] = "active",
+        [PP_SUB_SUSPENDED] = "paused", [PP_SUB_CANCELLED] = "canceled", [PP_SUB_EXPIRED] = "canceled",
+    };
+    return names[st];
 }
 
-static void write_subscriptions(const pp_dataset *ds, sb_truth_file *o, int all)
+static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
 {
-    for (size_t k = 0; k < ds->n_subs; k++) {
-        const pp_sub *s = &ds->subs[ds->by_id_subs[k].index];
-        if (!all && !s->visible)
+    uint32_t *order = by_id(s, PP_SUB, s->n_subs);
+    for (size_t k = 0; k < s->n_subs; k++) {
+        const pp_sub *ps = &s->subs[order[k]];
+        const w_sub *ws = &s->w->subs[ps->sub];
+        if (!all && !ps->visible)
             continue;
-        const pp_plan *pl = &ds->plans[s->plan];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "subscription");
-        sbj_kstr(&j, "id", s->id);
-        sbj_kstr(&j, "customer_id", s->show_payer_id ? ds->payers[s->payer].id : NULL);
-        sbj_kstr(&j, "status", normalized_status(s->status));
-        sbj_kstr(&j, "provider_status", pp_sub_status_names[s->status]);
-        sbj_ktime(&j, "started_at", s->start);
-        sbj_ktime(&j, "current_period_start", s->last_pay_time);
-        sbj_ktime(&j, "current_period_end", s->next_billing);
-        sbj_knull(&j, "trial_end");
-        sbj_ktime(&j, "canceled_at", s->status == PP_SUB_CANCELLED ? s->status_time : 0);
-        sbj_kbool(&j, "cancel_at_period_end", 0);
-        sbj_ktime(&j, "created_at", s->created);
-        sbj_key(&j, "items");
-        sbj_arr_begin(&j);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "subscription_item");
-        sbj_kstr(&j, "id", s->id);
-        sbj_kstr(&j, "plan_id", pl->id);
-        sbj_kint(&j, "quantity", s->show_quantity ? s->quantity : 1);
-        sbj_kint(&j, "amount", pp_sub_price(ds, s));
-        money_ccy(&j, pl->ccy);
-        sbj_obj_end(&j);
-        sbj_arr_end(&j);
-        sbj_obj_end(&j);
-        end_line(o);
+        sb_json *j = sb_truth_record(o, "subscription");
+        kid(j, "id", s, PP_SUB, order[k]);
+        kid(j, "customer_id", s, PP_PAYER, ps->status != PP_SUB_APPROVAL_PENDING ? ws->customer : -1);
+        sbj_kstr(j, "status", normalized_status(ps->status));
+        sbj_kstr(j, "provider_status", pp_sub_status_names[ps->status]);
+        sbj_ktime(j, "started_at", ws->start_date + s->delta);
+        sbj_ktime(j, "current_period_start", ws->last_payment >= 0 ? s->w->payments[ws->last_payment].created + s->delta : 0);
+        sbj_ktime(j, "current_period_end", ps->next_billing);
+        sbj_lit(j, "trial_end: null");
+        sbj_ktime(j, "canceled_at", ps->status == PP_SUB_CANCELLED ? ps->status_time : 0);
+        sbj_lit(j, "cancel_at_period_end: false");
+        sbj_ktime(j, "created_at", ws->created + s->delta);
+        sbj_karr(j, "items");
+        sbj_obj_begin(j);
+        sbj_kstr(j, "object", "subscription_item");
+        kid(j, "id", s, PP_SUB, order[k]);
+        kid(j, "plan_id", s, PP_PLAN, ps->plan);
+        sbj_kint(j, "quantity", ps->show_quantity ? ps->quantity : 1);
+        sbj_kint(j, "amount", ps->price);
+        money(j, s->w->prices[s->plans[ps->plan].price].ccy);
+        sbj_obj_end(j);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
     }
+    free(order);
 }
 
-static void write_hidden(const pp_dataset *ds, sb_truth_file *o)
+static void write_hidden(const void *state, sb_truth_file *o)
 {
-    for (size_t k = 0; k < ds->n_subs; k++) {
-        const pp_sub *s = &ds->subs[ds->by_id_subs[k].index];
-        if (!s->visible) {
-            sb_buf_adds(&o->buf, s->id);
-            end_line(o);
-        }
+    const pp_state *s = state;
+    uint32_t *order = by_id(s, PP_SUB, s->n_subs);
+    for (size_t k = 0; k < s->n_subs; k++) {
+        char id[SB_ID_MAX];
+        if (s->subs[order[k]].visible)
+            continue;
+        pp_id(s, PP_SUB, order[k], id);
+        sb_buf_adds(&o->buf, id);
+        sb_truth_end_line(o);
     }
+    free(order);
 }
-
-/* ------------------------------------------------------------------ transactions */
 
 static int cmp_row_ptr(const void *a, const void *b)
 {
     return strcmp((*(const pp_row *const *)a)->txid, (*(const pp_row *const *)b)->txid);
 }
 
-static const char *result_of(char status)
-{
-    switch (status) {
-    case 'S':
-    case 'V': return "succeeded"; /* reversed: it succeeded; the reversal is its own row */
-    case 'P': return "pending";
-    default: return "failed";
-    }
-}
-
 /* How settled a row is (docs/data-model.md): S and V, then P, then D. */
-static int settled_rank(char status)
+static int settled(char status)
 {
-    switch (status) {
-    case 'S':
-    case 'V': return 3;
-    case 'P': return 2;
-    case 'D': return 1;
-    default: return 0;
-    }
+    return status == 'S' || status == 'V' ? 3 : status == 'P' ? 2 : status == 'D' ? 1 : 0;
 }
 
-static void write_transactions(const pp_dataset *ds, sb_truth_file *o)
+static void write_transactions(const void *state, sb_truth_file *o)
 {
+    const pp_state *s = state;
     /* rows sharing an id share the initiation date, so they are adjacent in search order:
      * of each run, the most settled row (the first of equals) is what an extraction keeps */
-    const pp_row **first = sb_xmalloc((ds->n_rows ? ds->n_rows : 1) * sizeof *first);
+    const pp_row **keep = sb_xmalloc((s->n_rows ? s->n_rows : 1) * sizeof *keep);
     size_t n = 0;
-    for (size_t i = 0; i < ds->n_rows; i++) {
-        if (i == 0 || strcmp(ds->rows[i].txid, ds->rows[i - 1].txid) != 0)
-            first[n++] = &ds->rows[i];
-        else if (settled_rank(ds->rows[i].status) > settled_rank(first[n - 1]->status))
-            first[n - 1] = &ds->rows[i];
+    for (size_t i = 0; i < s->n_rows && s->rows[i].time <= s->cutoff; i++) {
+        if (i == 0 || strcmp(s->rows[i].txid, s->rows[i - 1].txid) != 0)
+            keep[n++] = &s->rows[i];
+        else if (settled(s->rows[i].status) > settled(keep[n - 1]->status))
+            keep[n - 1] = &s->rows[i];
     }
-    qsort(first, n, sizeof *first, cmp_row_ptr);
+    qsort(keep, n, sizeof *keep, cmp_row_ptr);
     for (size_t k = 0; k < n; k++) {
-        const pp_row *r = first[k];
+        const pp_row *r = keep[k];
         int refund = r->amount < 0;
         char st[2] = {r->status, '\0'};
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "transaction");
-        sbj_kstr(&j, "id", r->txid);
-        sbj_kstr(&j, "customer_id", r->payer >= 0 ? ds->payers[r->payer].id : NULL);
-        sbj_kstr(&j, "subscription_id", r->ref_type == PP_REF_SUB ? r->ref : NULL);
-        sbj_kstr(&j, "invoice_id", r->invoice[0] ? r->invoice : NULL);
-        sbj_kstr(&j, "kind", refund ? "refund" : "payment");
-        sbj_kstr(&j, "result", result_of(r->status));
-        sbj_kstr(&j, "provider_status", st);
-        sbj_kint(&j, "amount", refund ? -r->amount : r->amount);
-        money_ccy(&j, r->ccy);
-        sbj_kint(&j, "refunded_amount", 0);
-        sbj_kstr(&j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
-        sbj_ktime(&j, "occurred_at", r->time);
-        sbj_obj_end(&j);
-        end_line(o);
+        sb_json *j = sb_truth_record(o, "transaction");
+        sbj_kstr(j, "id", r->txid);
+        kid(j, "customer_id", s, PP_PAYER, r->payer);
+        sbj_kstr(j, "subscription_id", r->ref_type == PP_REF_SUB ? r->ref : NULL);
+        sbj_kstr(j, "invoice_id", r->invoice[0] ? r->invoice : NULL);
+        sbj_kstr(j, "kind", refund ? "refund" : "payment");
+        /* reversed: it succeeded, and the reversal is its own row */
+        sbj_kstr(j, "result", settled(r->status) == 3 ? "succeeded" : r->status == 'P' ? "pending" : "failed");
+        sbj_kstr(j, "provider_status", st);
+        sbj_kint(j, "amount", refund ? -r->amount : r->amount);
+        money(j, r->ccy);
+        sbj_kint(j, "refunded_amount", 0);
+        sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
+        sbj_ktime(j, "occurred_at", r->time);
+        sb_truth_record_end(o);
     }
-    free(first);
-}
-
-/* ------------------------------------------------------------------ customers */
-
-static int cmp_id_entry(const void *a, const void *b)
-{
-    return strcmp(((const pp_id_entry *)a)->id, ((const pp_id_entry *)b)->id);
+    free(keep);
 }
 
 typedef struct cust {
-    int seen;
+    int seen, has_name;
     int64_t created;
-    const char *email;    /* NULL: none yet */
-    const char *country;
-    int has_name;
+    const char *email, *country; /* NULL: none yet */
     char name[200];
 } cust;
 
-static void set_name2(cust *c, const char *a, const char *b)
+/* The first non-null email, name and country win: subscriptions (id order) before rows
+ * (search order); created_at is the earliest appearance. */
+static void write_customers(const pp_state *s, sb_truth_file *o, int all)
 {
-    snprintf(c->name, sizeof c->name, "%s %s", a, b);
-    c->has_name = 1;
-}
-
-static void write_customers(const pp_dataset *ds, sb_truth_file *o, int all)
-{
-    cust *cs = sb_xcalloc(ds->n_payers ? ds->n_payers : 1, sizeof *cs);
-    /* subscriptions first, in id order */
-    for (size_t k = 0; k < ds->n_subs; k++) {
-        const pp_sub *s = &ds->subs[ds->by_id_subs[k].index];
-        if ((!all && !s->visible) || !s->show_payer_id)
+    const sb_world *w = s->w;
+    cust *cs = sb_xcalloc(w->n_customers ? w->n_customers : 1, sizeof *cs);
+    uint32_t *order = by_id(s, PP_SUB, s->n_subs);
+    for (size_t k = 0; k < s->n_subs; k++) {
+        const pp_sub *ps = &s->subs[order[k]];
+        const w_sub *ws = &w->subs[ps->sub];
+        if ((!all && !ps->visible) || ps->status == PP_SUB_APPROVAL_PENDING)
             continue;
-        const pp_payer *p = &ds->payers[s->payer];
-        cust *c = &cs[s->payer];
-        if (!c->seen || s->created < c->created)
-            c->created = s->created;
+        const w_customer *p = &w->customers[ws->customer];
+        cust *c = &cs[ws->customer];
+        int64_t t = ws->created + s->delta;
+        if (!c->seen || t < c->created)
+            c->created = t;
         c->seen = 1;
-        if (!c->email && s->show_email)
+        if (!c->email && ps->show_email)
             c->email = p->email;
-        if (!c->has_name && s->show_name)
-            set_name2(c, p->given, p->surname);
-        if (!c->country && s->show_shipping && p->place)
-            c->country = p->place->country;
+        if (!c->has_name && ps->show_name)
+            c->has_name = snprintf(c->name, sizeof c->name, "%s %s", p->given, p->family) > 0;
+        if (!c->country && ps->show_shipping)
+            c->country = p->country;
     }
-    /* then rows, in search order */
-    for (size_t i = 0; i < ds->n_rows; i++) {
-        const pp_row *r = &ds->rows[i];
+    free(order);
+    for (size_t i = 0; i < s->n_rows && s->rows[i].time <= s->cutoff; i++) {
+        const pp_row *r = &s->rows[i];
         if (r->payer < 0)
             continue;
-        const pp_payer *p = &ds->payers[r->payer];
+        const w_customer *p = &w->customers[r->payer];
         cust *c = &cs[r->payer];
         if (!c->seen || r->time < c->created)
             c->created = r->time;
@@ -238,58 +209,43 @@ static void write_customers(const pp_dataset *ds, sb_truth_file *o, int all)
         if (!c->email && r->show_email)
             c->email = p->email;
         if (!c->has_name && r->show_name) {
-            if (p->business) {
-                snprintf(c->name, sizeof c->name, "%s", p->business);
-                c->has_name = 1;
-            } else if (p->alt_name[0]) {
-                snprintf(c->name, sizeof c->name, "%s", p->alt_name);
-                c->has_name = 1;
-            } else {
-                set_name2(c, p->given, p->surname);
-            }
+            char buf[PP_NAME_MAX];
+            const char *alt = pp_alternate_name(s, r->payer, buf);
+            if (alt)
+                snprintf(c->name, sizeof c->name, "%s", alt);
+            else
+                snprintf(c->name, sizeof c->name, "%s %s", p->given, p->family);
+            c->has_name = 1;
         }
-        if (!c->country && r->show_country && p->place)
-            c->country = p->place->country;
+        if (!c->country && r->show_country)
+            c->country = p->country;
     }
-    /* payers in id order */
-    pp_id_entry *order = sb_xmalloc((ds->n_payers ? ds->n_payers : 1) * sizeof *order);
-    for (size_t i = 0; i < ds->n_payers; i++) {
-        order[i].id = ds->payers[i].id;
-        order[i].index = (uint32_t)i;
-    }
-    qsort(order, ds->n_payers, sizeof *order, cmp_id_entry);
-    for (size_t k = 0; k < ds->n_payers; k++) {
-        const cust *c = &cs[order[k].index];
+    order = by_id(s, PP_PAYER, w->n_customers);
+    for (size_t k = 0; k < w->n_customers; k++) {
+        const cust *c = &cs[order[k]];
         if (!c->seen)
             continue;
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "customer");
-        sbj_kstr(&j, "id", order[k].id);
-        sbj_kstr(&j, "email", c->email);
-        sbj_kstr(&j, "name", c->has_name ? c->name : NULL);
-        sbj_kstr(&j, "country", c->country);
-        sbj_ktime(&j, "created_at", c->created);
-        sbj_kbool(&j, "deleted", 0);
-        sbj_obj_end(&j);
-        end_line(o);
+        sb_json *j = sb_truth_record(o, "customer");
+        kid(j, "id", s, PP_PAYER, order[k]);
+        sbj_kstr(j, "email", c->email);
+        sbj_kstr(j, "name", c->has_name ? c->name : NULL);
+        sbj_kstr(j, "country", c->country);
+        sbj_ktime(j, "created_at", c->created);
+        sbj_kbool(j, "deleted", 0);
+        sb_truth_record_end(o);
     }
     free(order);
     free(cs);
 }
 
-static void w_customers(const pp_dataset *ds, sb_truth_file *o) { write_customers(ds, o, 0); }
-static void w_customers_all(const pp_dataset *ds, sb_truth_file *o) { write_customers(ds, o, 1); }
-static void w_subs(const pp_dataset *ds, sb_truth_file *o) { write_subscriptions(ds, o, 0); }
-static void w_subs_all(const pp_dataset *ds, sb_truth_file *o) { write_subscriptions(ds, o, 1); }
+static void w_customers(const void *s, sb_truth_file *o) { write_customers(s, o, 0); }
+static void w_customers_all(const void *s, sb_truth_file *o) { write_customers(s, o, 1); }
+static void w_subs(const void *s, sb_truth_file *o) { write_subscriptions(s, o, 0); }
+static void w_subs_all(const void *s, sb_truth_file *o) { write_subscriptions(s, o, 1); }
 
-int pp_write_truth(const pp_dataset *ds, const char *dir, char *err, size_t errlen)
+int pp_write_truth(const pp_state *s, const char *dir, char *err, size_t errlen)
 {
-    static const struct {
-        const char *name;
-        void (*write)(const pp_dataset *, sb_truth_file *);
-    } files[] = {
+    static const sb_truth_spec files[] = {
         {"customers.jsonl", w_customers},
         {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", w_subs},
@@ -298,13 +254,5 @@ int pp_write_truth(const pp_dataset *ds, const char *dir, char *err, size_t errl
         {"subscriptions_all.jsonl", w_subs_all},
         {"customers_all.jsonl", w_customers_all},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        sb_truth_file o;
-        if (sb_truth_open(&o, dir, files[i].name, err, errlen) != 0)
-            return -1;
-        files[i].write(ds, &o);
-        if (sb_truth_close(&o, files[i].name, err, errlen) != 0)
-            return -1;
-    }
-    return 0;
+    return sb_truth_write(dir, files, sizeof files / sizeof files[0], s, err, errlen);
 }

@@ -20,7 +20,7 @@ static void start_main(void)
 {
 	/* Tokens live two seconds: several expire during the suite. */
 	const char *args[] = { "--provider", "paypal", "--seed", "11", "--scale", "400",
-		               "--token-ttl", "2", NULL };
+		               "--opt", "token_ttl=2", NULL };
 	sandbox_start(&pp_sb, args);
 }
 
@@ -33,9 +33,9 @@ static billtap_client *paypal_client(const sandbox *sb, const char *secret)
 {
 	billtap_client *c;
 	ck_assert_int_eq(billtap_client_new(&c, "paypal", NULL), 0);
-	ck_assert_int_eq(billtap_client_set(c, "client_id", "sandbox-client"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_id", sandbox_setting(sb, "client_id")), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", secret), 0);
-	ck_assert_int_eq(billtap_client_set(c, "base_url", sb->url), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", sandbox_setting(sb, "base_url")), 0);
 	return c;
 }
 
@@ -157,7 +157,7 @@ START_TEST(oversized_window_is_split)
 {
 	sandbox sb;
 	const char *args[] = { "--provider", "paypal", "--seed", "4", "--scale", "60",
-		               "--burst-rows", "12000", NULL };
+		               "--opt", "burst_rows=12000", NULL };
 	sandbox_start(&sb, args);
 	truth t;
 	truth_load(&t, &sb, "transactions");

@@ -1,29 +1,33 @@
 #include "stripe_errors.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sandbox_buf.h"
 #include "sandbox_json.h"
 
-void st_error(sb_response *r, int status, const char *type, const char *code, const char *message,
-              const char *param)
+#define INVALID "invalid_request_error"
+
+static void error_v(sb_response *r, int status, const char *type, const char *code, const char *param,
+                    const char *fmt, va_list ap)
 {
+    char message[1024];
+    vsnprintf(message, sizeof message, fmt, ap);
     r->status = status;
     sb_buf_reset(&r->body);
     sb_json j;
     sbj_init(&j, &r->body, 1);
     sbj_obj_begin(&j);
-    sbj_key(&j, "error");
-    sbj_obj_begin(&j);
+    sbj_kobj(&j, "error");
     if (code) {
         sbj_kstr(&j, "code", code);
-        if (strcmp(code, "rate_limit") != 0) {
+        if (strcmp(code, "rate_limit") != 0) { /* https://stripe.com/docs/error-codes/resource-missing */
             char url[128];
-            int n = snprintf(url, sizeof url, "https://stripe.com/docs/error-codes/%s", code);
-            for (int i = (int)strlen("https://stripe.com/docs/error-codes/"); i < n && url[i]; i++)
-                if (url[i] == '_')
-                    url[i] = '-';
+            size_t n = (size_t)snprintf(url, sizeof url, "https://stripe.com/docs/error-codes/"), i;
+            for (i = 0; code[i] && n + i + 1 < sizeof url; i++)
+                url[n + i] = code[i] == '_' ? '-' : code[i];
+            url[n + i] = '\0';
             sbj_kstr(&j, "doc_url", url);
         }
     }
@@ -36,136 +40,105 @@ void st_error(sb_response *r, int status, const char *type, const char *code, co
     sb_buf_addc(&r->body, '\n');
 }
 
+void st_error(sb_response *r, int status, const char *type, const char *code, const char *param,
+              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_v(r, status, type, code, param, fmt, ap);
+    va_end(ap);
+}
+
+void st_invalid(sb_response *r, int status, const char *code, const char *param, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_v(r, status, INVALID, code, param, fmt, ap);
+    va_end(ap);
+}
+
 void st_error_missing_key(sb_response *r)
 {
-    st_error(r, 401, "invalid_request_error", NULL,
-             "You did not provide an API key. You need to provide your API key in the "
-             "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
-             "YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, "
-             "or we can help at https://support.stripe.com/.",
-             NULL);
+    st_invalid(r, 401, NULL, NULL,
+               "You did not provide an API key. You need to provide your API key in the Authorization "
+               "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See "
+               "https://stripe.com/docs/api#authentication for details, or we can help at "
+               "https://support.stripe.com/.");
     sb_response_header(r, "WWW-Authenticate", "Basic realm=\"Stripe\"");
 }
 
 void st_error_invalid_key(sb_response *r, const char *key)
 {
-    /* Stripe shows the first 8 characters (the sk_test_ prefix) and the last 4. */
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_adds(&msg, "Invalid API Key provided: ");
-    size_t n = strlen(key);
-    if (n > 12) {
-        sb_buf_add(&msg, key, 8);
-        for (size_t i = 8; i < n - 4; i++)
-            sb_buf_addc(&msg, '*');
-        sb_buf_add(&msg, key + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            sb_buf_addc(&msg, '*');
-    }
-    st_error(r, 401, "invalid_request_error", NULL, sb_buf_str(&msg), NULL);
-    sb_buf_free(&msg);
+    /* Stripe shows the first 8 characters (the sk_test_ prefix) and the last 4; short keys
+     * are all stars. */
+    char shown[256];
+    size_t n = strlen(key) < sizeof shown ? strlen(key) : sizeof shown - 1;
+    for (size_t i = 0; i < n; i++)
+        shown[i] = n > 12 && (i < 8 || i >= n - 4) ? key[i] : '*';
+    shown[n] = '\0';
+    st_invalid(r, 401, NULL, NULL, "Invalid API Key provided: %s", shown);
     sb_response_header(r, "WWW-Authenticate", "Basic realm=\"Stripe\"");
 }
 
 void st_error_rate_limit(sb_response *r)
 {
-    st_error(r, 429, "invalid_request_error", "rate_limit",
-             "Too many requests hit the API too quickly. We recommend an exponential backoff "
-             "of your requests.",
-             NULL);
-}
-
-void st_error_api(sb_response *r, int status)
-{
-    st_error(r, status, "api_error", NULL,
-             "Sorry, something went wrong. We've already been notified of the problem, but if "
-             "you need any help, you can reach us at support.stripe.com/contact.",
-             NULL);
+    st_invalid(r, 429, "rate_limit", NULL,
+               "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.");
 }
 
 void st_error_unrecognized(sb_response *r, const char *method, const char *path)
 {
-    sb_buf msg;
-    sb_buf_init(&msg);
     size_t n = strlen(path);
-    sb_buf_printf(&msg, "Unrecognized request URL (%s: %s). ", method, path);
-    if (n > 1 && path[n - 1] == '/')
-        sb_buf_adds(&msg, "If you are trying to list objects, remove the trailing slash. If you "
-                          "are trying to retrieve an object, make sure you passed a valid "
-                          "(non-empty) identifier in your code. ");
-    sb_buf_adds(&msg, "Please see https://stripe.com/docs or we can help at https://support.stripe.com/.");
-    st_error(r, 404, "invalid_request_error", NULL, sb_buf_str(&msg), NULL);
-    sb_buf_free(&msg);
+    st_invalid(r, 404, NULL, NULL, "Unrecognized request URL (%s: %s). %sPlease see https://stripe.com/docs "
+               "or we can help at https://support.stripe.com/.", method, path,
+               n > 1 && path[n - 1] == '/'
+                   ? "If you are trying to list objects, remove the trailing slash. If you are trying to "
+                     "retrieve an object, make sure you passed a valid (non-empty) identifier in your code. "
+                   : "");
 }
 
 void st_error_no_such(sb_response *r, const char *noun, const char *id, const char *param)
 {
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_printf(&msg, "No such %s: '%s'", noun, id);
-    st_error(r, 404, "invalid_request_error", "resource_missing", sb_buf_str(&msg), param);
-    sb_buf_free(&msg);
+    st_invalid(r, 404, "resource_missing", param, "No such %s: '%s'", noun, id);
 }
 
 void st_error_unknown_param(sb_response *r, const char *param)
 {
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_printf(&msg, "Received unknown parameter: %s", param);
-    st_error(r, 400, "invalid_request_error", "parameter_unknown", sb_buf_str(&msg), param);
-    sb_buf_free(&msg);
+    st_invalid(r, 400, "parameter_unknown", param, "Received unknown parameter: %s", param);
 }
 
 void st_error_invalid_integer(sb_response *r, const char *value, const char *param)
 {
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_printf(&msg, "Invalid integer: %s", value);
-    st_error(r, 400, "invalid_request_error", "parameter_invalid_integer", sb_buf_str(&msg), param);
-    sb_buf_free(&msg);
+    st_invalid(r, 400, "parameter_invalid_integer", param, "Invalid integer: %s", value);
 }
 
 void st_error_expand(sb_response *r, const char *path, int is_list, int prefixed_would_work)
 {
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_printf(&msg, "This property cannot be expanded (%s).", path);
-    if (is_list && prefixed_would_work)
-        sb_buf_printf(&msg, " You may want to try expanding 'data.%s' instead.", path);
-    st_error(r, 400, "invalid_request_error", NULL, sb_buf_str(&msg), NULL);
-    sb_buf_free(&msg);
+    int hint = is_list && prefixed_would_work;
+    st_invalid(r, 400, NULL, NULL, "This property cannot be expanded (%s).%s%s%s", path,
+               hint ? " You may want to try expanding 'data." : "", hint ? path : "", hint ? "' instead." : "");
 }
 
 void st_error_fault(sb_response *r, int status)
 {
     switch (status) {
-    case 429:
-        st_error_rate_limit(r);
-        return;
-    case 401:
-        st_error(r, 401, "invalid_request_error", NULL, "Invalid API Key provided: sk_test_****", NULL);
-        return;
-    case 402:
-        st_error(r, 402, "card_error", "card_declined", "Your card was declined.", NULL);
-        return;
+    case 429: st_error_rate_limit(r); break;
+    case 401: st_invalid(r, 401, NULL, NULL, "Invalid API Key provided: sk_test_****"); break;
+    case 402: st_error(r, 402, "card_error", "card_declined", NULL, "Your card was declined."); break;
     case 403:
-        st_error(r, 403, "invalid_request_error", NULL,
-                 "The provided key does not have the required permissions for this endpoint.", NULL);
-        return;
-    case 404:
-        st_error(r, 404, "invalid_request_error", "resource_missing", "No such object.", NULL);
-        return;
+        st_invalid(r, 403, NULL, NULL, "The provided key does not have the required permissions for this endpoint.");
+        break;
+    case 404: st_invalid(r, 404, "resource_missing", NULL, "No such object."); break;
     case 409:
-        st_error(r, 409, "idempotency_error", NULL,
-                 "Keys for idempotent requests can only be used with the same parameters they "
-                 "were first used with.",
-                 NULL);
-        return;
+        st_error(r, 409, "idempotency_error", NULL, NULL,
+                 "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+        break;
     default:
-        if (status >= 500)
-            st_error_api(r, status);
+        if (status >= 500) /* Stripe's old generic message */
+            st_error(r, status, "api_error", NULL, NULL,
+                     "Sorry, something went wrong. We've already been notified of the problem, but if you "
+                     "need any help, you can reach us at support.stripe.com/contact.");
         else
-            st_error(r, status, "invalid_request_error", NULL, "Invalid request.", NULL);
+            st_invalid(r, status, NULL, NULL, "Invalid request.");
     }
 }

@@ -4,13 +4,15 @@
 
 #include "sandbox_provider.h"
 
-/* code and param may be NULL. A code other than rate_limit gets Stripe's doc_url. */
-void st_error(sb_response *r, int status, const char *type, const char *code, const char *message,
-              const char *param);
+/* code and param may be NULL; a code other than rate_limit gets Stripe's doc_url. */
+void st_error(sb_response *r, int status, const char *type, const char *code, const char *param,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same with type invalid_request_error, Stripe's usual one. */
+void st_invalid(sb_response *r, int status, const char *code, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void st_error_missing_key(sb_response *r);
 void st_error_invalid_key(sb_response *r, const char *key);
 void st_error_rate_limit(sb_response *r);
-void st_error_api(sb_response *r, int status);
 void st_error_unrecognized(sb_response *r, const char *method, const char *path);
 /* 404 resource_missing "No such NOUN: 'ID'" */
 void st_error_no_such(sb_response *r, const char *noun, const char *id, const char *param);

@@ -1,4 +1,5 @@
-/* Stripe list endpoints: parameters, filters, newest-first cursor pagination. */
+/* The Stripe resources served: lists with their filters and pagination, single objects,
+ * an invoice's lines. */
 #ifndef STRIPE_LIST_H
 #define STRIPE_LIST_H
 
@@ -6,8 +7,7 @@
 #include "stripe_model.h"
 #include "stripe_render.h"
 
-/* 1 if res has a list endpoint. */
-int st_list_supported(int res);
-void st_list(const st_dataset *ds, int res, const sb_request *req, const st_shape *sh, sb_response *resp);
+/* Answer an authenticated request for a resource path (GET /v1/...). */
+void st_serve(const st_state *st, const sb_request *req, const st_shape *sh, sb_response *resp);
 
 #endif

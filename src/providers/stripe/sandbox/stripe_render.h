@@ -1,4 +1,5 @@
-/* Stripe objects as JSON, in the shape a given API version shows them. */
+/* Stripe objects as JSON, in the shape a given API version shows them. Member order: id,
+ * object, then alphabetical, as Stripe writes them. */
 #ifndef STRIPE_RENDER_H
 #define STRIPE_RENDER_H
 
@@ -7,21 +8,34 @@
 #include "sandbox_json.h"
 #include "stripe_model.h"
 
-typedef struct st_shape {
-    const char *version;
-    int basil;          /* >= 2025-03-31.basil: periods on items, no charge.invoice */
-    int charge_refunds; /* <  2022-11-15: charges embed their refunds list */
-} st_shape;
+#define ST_EMBED_LIMIT 10 /* Stripe embeds the first 10 entries of a sub-list */
 
 void st_render_deleted(sb_json *j, const char *id, const char *object);
-void st_render_customer(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh);
-/* id string, or the customer (the deleted stub for deleted customers) when expanded */
-void st_render_customer_ref(sb_json *j, const st_dataset *ds, long i, const st_shape *sh, int expand);
-void st_render_product(sb_json *j, const st_dataset *ds, size_t i);
-void st_render_price(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh, int expand_product);
-void st_render_item(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh, int expand_product);
-void st_render_sub(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh, int expand_customer);
-void st_render_charge(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh, int expand_customer);
-void st_render_refund(sb_json *j, const st_dataset *ds, size_t i, const st_shape *sh, int expand_charge);
+void st_render_customer(sb_json *j, const st_state *st, size_t i);
+/* The customer's id, or (expanded) the customer or its deleted stub; null for -1. */
+void st_render_customer_ref(sb_json *j, const st_state *st, long i, int expand);
+void st_render_product(sb_json *j, const st_state *st, size_t i);
+void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
+void st_render_plan(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
+void st_render_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
+void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
+void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
+void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_charge);
+void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
+void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
+
+/* The embedded list of a parent: {"object":"list","data":[first ten],"has_more",
+ * "total_count","url"}; render(i) writes entry i of n. */
+void st_render_embedded(sb_json *j, const char *key, size_t n, const char *url, const st_state *st,
+                        const st_shape *sh, size_t first,
+                        void (*render)(sb_json *, const st_state *, size_t, const st_shape *));
+/* The id of record n of a kind as a value, or as a member; -1 writes null. */
+void st_vid(sb_json *j, const st_state *st, int kind, long long n);
+void st_kid(sb_json *j, const char *key, const st_state *st, int kind, long long n);
+/* A customer's invoice_prefix: eight hex digits; its invoices are numbered PREFIX-0001... */
+void st_invoice_prefix(const st_state *st, size_t i, char out[9]);
+/* recurring.trial_period_days of a price: its free trial in days when that trial is whole
+ * days or weeks; -1 (null) otherwise. */
+int st_trial_days(const w_price *p);
 
 #endif

@@ -1,218 +1,259 @@
 /* Truth files: exactly what a correct extraction through the API (pinned to
  * 2025-03-31.basil) can see, in the normalized schema of docs/data-model.md, one record a
- * line, sorted by id. Derived from the canonical dataset, never from rendered API JSON. */
+ * line, sorted by id. Derived from the world, never from rendered API JSON. */
 #include "stripe_truth.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "sandbox_buf.h"
-#include "sandbox_truth_file.h"
 #include "sandbox_json.h"
+#include "sandbox_truth_file.h"
+#include "stripe_render.h"
+
+/* Records of a kind in id order (caller frees). */
+static uint32_t *by_id(const st_state *st, int kind, size_t n)
+{
+    return sb_id_order(n, &st->styles[kind], st->w->seed, (unsigned)kind);
+}
 
 /* Money members: currency upper case, and Stripe's exponent for it. */
-static void money_ccy(sb_json *j, int ccy)
+static void money(sb_json *j, int ccy)
 {
-    char up[4];
-    const char *code = st_currencies[ccy].code;
-    for (int i = 0; i < 3; i++)
-        up[i] = (char)toupper((unsigned char)code[i]);
-    up[3] = '\0';
-    sbj_kstr(j, "currency", up);
-    sbj_kint(j, "currency_exponent", st_currency_exponent(up));
+    sbj_kstr(j, "currency", w_currencies[ccy].code);
+    sbj_kint(j, "currency_exponent", st_currency_exponent(w_currencies[ccy].code));
 }
 
-static void write_customers(const st_dataset *ds, sb_truth_file *o)
+static void kid(sb_json *j, const char *key, const st_state *st, int kind, long long n)
 {
-    for (size_t k = 0; k < ds->n_customers; k++) {
-        const st_customer *c = &ds->customers[ds->by_id_customers[k].index];
+    char id[SB_ID_MAX];
+    if (n >= 0)
+        st_id(st, kind, (uint64_t)n, id);
+    sbj_kstr(j, key, n >= 0 ? id : NULL);
+}
+
+static void write_customers(const void *state, sb_truth_file *o)
+{
+    const st_state *st = state;
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_CUSTOMER, w->n_customers);
+    for (size_t k = 0; k < w->n_customers; k++) {
+        const w_customer *c = &w->customers[order[k]];
         if (c->deleted_at)
             continue; /* Stripe never lists deleted customers */
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "customer");
-        sbj_kstr(&j, "id", c->id);
-        sbj_kstr(&j, "email", c->email);
-        sbj_kstr(&j, "name", c->name);
-        sbj_kstr(&j, "country", c->has_address ? c->country : NULL);
-        sbj_ktime(&j, "created_at", c->created);
-        sbj_kbool(&j, "deleted", 0);
-        sbj_obj_end(&j);
-        sb_buf_addc(&o->buf, '\n');
-        sb_truth_flush(o, 0);
+        sb_json *j = sb_truth_record(o, "customer");
+        kid(j, "id", st, ST_CUSTOMER, order[k]);
+        sbj_kstr(j, "email", c->email);
+        sbj_kstr(j, "name", c->name_on_file ? c->display : NULL);
+        sbj_kstr(j, "country", c->has_address ? c->country : NULL);
+        sbj_ktime(j, "created_at", c->created);
+        sbj_kbool(j, "deleted", 0);
+        sb_truth_record_end(o);
     }
+    free(order);
 }
 
-static void write_plans(const st_dataset *ds, sb_truth_file *o)
+static void write_plans(const void *state, sb_truth_file *o)
 {
-    for (size_t k = 0; k < ds->n_prices; k++) {
-        const st_price *p = &ds->prices[ds->by_id_prices[k].index];
-        const st_product *pr = &ds->products[p->product];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "plan");
-        sbj_kstr(&j, "id", p->id);
-        sbj_kstr(&j, "name", pr->deleted ? NULL : pr->name);
-        sbj_kstr(&j, "product_id", pr->id);
-        sbj_kintn(&j, "amount", p->has_unit_amount, p->unit_amount);
-        money_ccy(&j, p->ccy);
-        sbj_kstr(&j, "interval_unit", p->recurring ? st_interval_names[p->interval] : NULL);
-        sbj_kintn(&j, "interval_count", p->recurring, p->interval_count);
-        sbj_kintn(&j, "trial_days", p->recurring && p->trial_days >= 0, p->trial_days);
-        sbj_kbool(&j, "active", p->active);
-        sbj_ktime(&j, "created_at", p->created);
-        sbj_obj_end(&j);
-        sb_buf_addc(&o->buf, '\n');
-        sb_truth_flush(o, 0);
+    const st_state *st = state;
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_PRICE, w->n_prices);
+    for (size_t k = 0; k < w->n_prices; k++) {
+        const w_price *p = &w->prices[order[k]];
+        const w_product *pr = &w->products[p->product];
+        int trial = st_trial_days(p);
+        sb_json *j = sb_truth_record(o, "plan");
+        kid(j, "id", st, ST_PRICE, order[k]);
+        sbj_kstr(j, "name", pr->deleted ? NULL : pr->name);
+        kid(j, "product_id", st, ST_PRODUCT, p->product);
+        sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+        money(j, p->ccy);
+        sbj_kstr(j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
+        sbj_kintn(j, "interval_count", p->recurring, p->interval_count);
+        sbj_kintn(j, "trial_days", p->recurring && trial >= 0, trial);
+        sbj_kbool(j, "active", !p->archived_at);
+        sbj_ktime(j, "created_at", p->created);
+        sb_truth_record_end(o);
     }
+    free(order);
 }
 
-static const char *normalized_sub_status(int st)
+static const char *normalized_sub_status(int status)
 {
-    switch (st) {
-    case ST_SUB_TRIALING: return "trialing";
-    case ST_SUB_ACTIVE: return "active";
-    case ST_SUB_PAST_DUE:
-    case ST_SUB_UNPAID: return "past_due";
-    case ST_SUB_PAUSED: return "paused";
-    case ST_SUB_CANCELED:
-    case ST_SUB_INCOMPLETE_EXPIRED: return "canceled";
-    case ST_SUB_INCOMPLETE: return "pending";
-    default: return "other";
-    }
+    static const char *const names[W_SUB_NSTATUS] = {
+        [W_SUB_TRIALING] = "trialing", [W_SUB_ACTIVE] = "active", [W_SUB_PAST_DUE] = "past_due",
+        [W_SUB_UNPAID] = "past_due", [W_SUB_PAUSED] = "paused", [W_SUB_CANCELED] = "canceled",
+        [W_SUB_INCOMPLETE] = "pending", [W_SUB_INCOMPLETE_EXPIRED] = "canceled",
+    };
+    return names[status];
 }
 
-static void write_subscriptions(const st_dataset *ds, sb_truth_file *o)
+static void write_subscriptions(const void *state, sb_truth_file *o)
 {
-    for (size_t k = 0; k < ds->n_subs; k++) {
-        const st_sub *s = &ds->subs[ds->by_id_subs[k].index];
+    const st_state *st = state;
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_SUB, w->n_subs);
+    for (size_t k = 0; k < w->n_subs; k++) {
+        const w_sub *s = &w->subs[order[k]];
         /* basil: the subscription's period is its items' earliest start and earliest end */
         int64_t ps = 0, pe = 0;
-        for (size_t i = 0; i < s->n_items; i++) {
-            const st_item *it = &ds->items[s->first_item + i];
+        for (uint32_t i = 0; i < s->n_items; i++) {
+            const w_item *it = &w->items[s->first_item + i];
             if (i == 0 || it->period_start < ps)
                 ps = it->period_start;
             if (i == 0 || it->period_end < pe)
                 pe = it->period_end;
         }
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "subscription");
-        sbj_kstr(&j, "id", s->id);
-        sbj_kstr(&j, "customer_id", ds->customers[s->customer].id);
-        sbj_kstr(&j, "status", normalized_sub_status(s->status));
-        sbj_kstr(&j, "provider_status", st_sub_status_names[s->status]);
-        sbj_ktime(&j, "started_at", s->start_date);
-        sbj_ktime(&j, "current_period_start", s->n_items ? ps : 0);
-        sbj_ktime(&j, "current_period_end", s->n_items ? pe : 0);
-        sbj_ktime(&j, "trial_end", s->trial_end);
-        sbj_ktime(&j, "canceled_at", s->canceled_at);
-        sbj_kbool(&j, "cancel_at_period_end", s->cancel_at_period_end);
-        sbj_ktime(&j, "created_at", s->created);
-        sbj_key(&j, "items");
-        sbj_arr_begin(&j);
-        for (size_t i = 0; i < s->n_items; i++) {
-            const st_item *it = &ds->items[s->first_item + i];
-            const st_price *p = &ds->prices[it->price];
-            sbj_obj_begin(&j);
-            sbj_kstr(&j, "object", "subscription_item");
-            sbj_kstr(&j, "id", it->id);
-            sbj_kstr(&j, "plan_id", p->id);
-            sbj_kintn(&j, "quantity", it->quantity >= 0, it->quantity);
-            sbj_kintn(&j, "amount", p->has_unit_amount, p->unit_amount);
-            money_ccy(&j, p->ccy);
-            sbj_obj_end(&j);
+        sb_json *j = sb_truth_record(o, "subscription");
+        kid(j, "id", st, ST_SUB, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, s->customer);
+        sbj_kstr(j, "status", normalized_sub_status(s->status));
+        sbj_kstr(j, "provider_status", w_sub_status_names[s->status]);
+        sbj_ktime(j, "started_at", s->start_date);
+        sbj_ktime(j, "current_period_start", ps);
+        sbj_ktime(j, "current_period_end", pe);
+        sbj_ktime(j, "trial_end", s->trial_end);
+        sbj_ktime(j, "canceled_at", s->canceled_at);
+        sbj_kbool(j, "cancel_at_period_end", s->cancel_at_period_end);
+        sbj_ktime(j, "created_at", s->created);
+        sbj_karr(j, "items");
+        for (uint32_t i = 0; i < s->n_items; i++) {
+            const w_item *it = &w->items[s->first_item + i];
+            const w_price *p = &w->prices[it->price];
+            sbj_obj_begin(j);
+            sbj_kstr(j, "object", "subscription_item");
+            kid(j, "id", st, ST_ITEM, s->first_item + i);
+            kid(j, "plan_id", st, ST_PRICE, it->price);
+            sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
+            sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+            money(j, p->ccy);
+            sbj_obj_end(j);
         }
-        sbj_arr_end(&j);
-        sbj_obj_end(&j);
-        sb_buf_addc(&o->buf, '\n');
-        sb_truth_flush(o, 0);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
     }
+    free(order);
 }
 
-static const char *refund_result(int st)
+static void write_transactions(const void *state, sb_truth_file *o)
 {
-    switch (st) {
-    case ST_RE_SUCCEEDED: return "succeeded";
-    case ST_RE_PENDING:
-    case ST_RE_REQUIRES_ACTION: return "pending";
-    default: return "failed"; /* failed, canceled */
+    static const char *const results[5] = {"succeeded", "pending", "failed", "failed", "pending"};
+    static const char *const charge_status[3] = {"succeeded", "pending", "failed"};
+    const st_state *st = state;
+    const sb_world *w = st->w;
+    /* every "ch_" id sorts before every "re_" id, so charges then refunds is id order */
+    uint32_t *order = by_id(st, ST_CHARGE, w->n_payments);
+    for (size_t k = 0; k < w->n_payments; k++) {
+        const w_payment *p = &w->payments[order[k]];
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_CHARGE, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
+        sbj_kstr(j, "result", charge_status[p->status]);
+        sbj_kstr(j, "provider_status", charge_status[p->status]);
+        sbj_kint(j, "amount", p->amount);
+        money(j, p->ccy);
+        sbj_kint(j, "refunded_amount", p->amount_refunded);
+        sbj_lit(j, "parent_id: null");
+        sbj_ktime(j, "occurred_at", p->created);
+        sb_truth_record_end(o);
     }
+    free(order);
+    order = by_id(st, ST_REFUND, w->n_refunds);
+    for (size_t k = 0; k < w->n_refunds; k++) {
+        const w_refund *re = &w->refunds[order[k]];
+        const w_payment *p = &w->payments[re->payment];
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_REFUND, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'refund'");
+        sbj_kstr(j, "result", results[re->status]);
+        sbj_kstr(j, "provider_status", w_refund_status_names[re->status]);
+        sbj_kint(j, "amount", re->amount);
+        money(j, p->ccy);
+        sbj_kint(j, "refunded_amount", 0);
+        kid(j, "parent_id", st, ST_CHARGE, re->payment);
+        sbj_ktime(j, "occurred_at", re->created);
+        sb_truth_record_end(o);
+    }
+    free(order);
 }
 
-static void write_transactions(const st_dataset *ds, sb_truth_file *o)
+static void write_line(sb_json *j, const st_state *st, size_t i)
 {
-    /* Every "ch_" id sorts before every "re_" id, so charges then refunds is id order. */
-    for (size_t k = 0; k < ds->n_charges; k++) {
-        const st_charge *ch = &ds->charges[ds->by_id_charges[k].index];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "transaction");
-        sbj_kstr(&j, "id", ch->id);
-        sbj_kstr(&j, "customer_id", ch->customer >= 0 ? ds->customers[ch->customer].id : NULL);
-        sbj_knull(&j, "subscription_id");
-        sbj_knull(&j, "invoice_id"); /* basil charges carry no invoice */
-        sbj_kstr(&j, "kind", "payment");
-        sbj_kstr(&j, "result", st_charge_status_names[ch->status]);
-        sbj_kstr(&j, "provider_status", st_charge_status_names[ch->status]);
-        sbj_kint(&j, "amount", ch->amount);
-        money_ccy(&j, ch->ccy);
-        sbj_kint(&j, "refunded_amount", ch->amount_refunded);
-        sbj_knull(&j, "parent_id");
-        sbj_ktime(&j, "occurred_at", ch->created);
-        sbj_obj_end(&j);
-        sb_buf_addc(&o->buf, '\n');
-        sb_truth_flush(o, 0);
-    }
-    for (size_t k = 0; k < ds->n_refunds; k++) {
-        const st_refund *re = &ds->refunds[ds->by_id_refunds[k].index];
-        const st_charge *ch = &ds->charges[re->charge];
-        sb_json j;
-        sbj_init(&j, &o->buf, 0);
-        sbj_obj_begin(&j);
-        sbj_kstr(&j, "object", "transaction");
-        sbj_kstr(&j, "id", re->id);
-        sbj_kstr(&j, "customer_id", ch->customer >= 0 ? ds->customers[ch->customer].id : NULL);
-        sbj_knull(&j, "subscription_id");
-        sbj_knull(&j, "invoice_id");
-        sbj_kstr(&j, "kind", "refund");
-        sbj_kstr(&j, "result", refund_result(re->status));
-        sbj_kstr(&j, "provider_status", st_refund_status_names[re->status]);
-        sbj_kint(&j, "amount", re->amount);
-        money_ccy(&j, ch->ccy);
-        sbj_kint(&j, "refunded_amount", 0);
-        sbj_kstr(&j, "parent_id", ch->id);
-        sbj_ktime(&j, "occurred_at", re->created);
-        sbj_obj_end(&j);
-        sb_buf_addc(&o->buf, '\n');
-        sb_truth_flush(o, 0);
-    }
+    static const char *const kinds[3] = {"subscription", "proration", "one_off"};
+    const w_line *l = &st->w->lines[i];
+    const w_invoice *v = &st->w->invoices[l->invoice];
+    sbj_obj_begin(j);
+    sbj_kstr(j, "object", "invoice_line");
+    kid(j, "id", st, ST_LINE, (long long)i);
+    sbj_kstr(j, "kind", kinds[l->kind]);
+    kid(j, "plan_id", st, ST_PRICE, l->price);
+    sbj_kstr(j, "description", l->description);
+    sbj_kintn(j, "quantity", l->quantity >= 0, l->quantity);
+    sbj_kint(j, "amount", l->amount);
+    money(j, v->ccy);
+    sbj_ktime(j, "period_start", l->period_start);
+    sbj_ktime(j, "period_end", l->period_end);
+    sbj_kbool(j, "proration", l->kind == W_LINE_PRORATION);
+    sbj_obj_end(j);
 }
 
-int st_write_truth(const st_dataset *ds, const char *dir, char *err, size_t errlen)
+static void write_invoices(const void *state, sb_truth_file *o)
 {
-    static const struct {
-        const char *name;
-        void (*write)(const st_dataset *, sb_truth_file *);
-    } files[] = {
+    const st_state *st = state;
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_INVOICE, w->n_invoices);
+    for (size_t k = 0; k < w->n_invoices; k++) {
+        const w_invoice *v = &w->invoices[order[k]];
+        int64_t ps = 0, pe = 0;
+        for (uint32_t i = 0; i < v->n_lines; i++) {
+            const w_line *l = &w->lines[v->first_line + i];
+            if (i == 0 || l->period_start < ps)
+                ps = l->period_start;
+            if (i == 0 || l->period_end > pe)
+                pe = l->period_end;
+        }
+        char number[32], prefix[9];
+        st_invoice_prefix(st, (size_t)v->customer, prefix);
+        snprintf(number, sizeof number, "%s-%04d", prefix, v->number);
+        sb_json *j = sb_truth_record(o, "invoice");
+        kid(j, "id", st, ST_INVOICE, order[k]);
+        sbj_kstr(j, "number", v->number ? number : NULL);
+        kid(j, "customer_id", st, ST_CUSTOMER, v->customer);
+        kid(j, "subscription_id", st, ST_SUB, v->sub);
+        sbj_kstr(j, "status", w_invoice_status_names[v->status]); /* Stripe's are the normalized ones */
+        sbj_kstr(j, "provider_status", w_invoice_status_names[v->status]);
+        money(j, v->ccy);
+        sbj_kint(j, "subtotal", v->subtotal);
+        sbj_kint(j, "discount", v->discount);
+        sbj_kint(j, "tax", v->tax);
+        sbj_kint(j, "total", v->total);
+        sbj_kint(j, "amount_paid", v->amount_paid);
+        sbj_kint(j, "amount_due", v->total);
+        sbj_ktime(j, "created_at", v->created);
+        sbj_ktime(j, "issued_at", v->finalized_at);
+        sbj_ktime(j, "due_at", v->due_date);
+        sbj_ktime(j, "paid_at", v->paid_at);
+        sbj_ktime(j, "voided_at", v->voided_at);
+        sbj_ktime(j, "period_start", ps);
+        sbj_ktime(j, "period_end", pe);
+        sbj_karr(j, "lines");
+        for (uint32_t i = 0; i < v->n_lines; i++)
+            write_line(j, st, v->first_line + i);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
+    }
+    free(order);
+}
+
+int st_write_truth(const st_state *st, const char *dir, char *err, size_t errlen)
+{
+    static const sb_truth_spec files[] = {
         {"customers.jsonl", write_customers},
         {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", write_subscriptions},
         {"transactions.jsonl", write_transactions},
+        {"invoices.jsonl", write_invoices},
     };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        sb_truth_file o;
-        if (sb_truth_open(&o, dir, files[i].name, err, errlen) != 0)
-            return -1;
-        files[i].write(ds, &o);
-        if (sb_truth_close(&o, files[i].name, err, errlen) != 0)
-            return -1;
-    }
-    return 0;
+    return sb_truth_write(dir, files, sizeof files / sizeof files[0], st, err, errlen);
 }

@@ -1,4 +1,4 @@
-/* The normalized truth files (docs/data-model.md) from the canonical dataset. */
+/* The normalized truth files (docs/data-model.md) from the world, as Stripe shows it. */
 #ifndef STRIPE_TRUTH_H
 #define STRIPE_TRUTH_H
 
@@ -6,6 +6,6 @@
 
 #include "stripe_model.h"
 
-int st_write_truth(const st_dataset *ds, const char *dir, char *err, size_t errlen);
+int st_write_truth(const st_state *st, const char *dir, char *err, size_t errlen);
 
 #endif

@@ -2,7 +2,7 @@
 #ifndef STRIPE_VERSION_H
 #define STRIPE_VERSION_H
 
-#include "stripe_render.h"
+#include "stripe_model.h"
 
 /* The account's default version: used when a request sends no Stripe-Version. */
 #define ST_DEFAULT_VERSION "2024-06-20"

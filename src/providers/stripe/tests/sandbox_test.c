@@ -34,7 +34,7 @@ static billtap_client *client_for(const sandbox *sb, const char *key)
 	billtap_client *c;
 	ck_assert_int_eq(billtap_client_new(&c, "stripe", NULL), 0);
 	ck_assert_int_eq(billtap_client_set(c, "api_key", key), 0);
-	ck_assert_int_eq(billtap_client_set(c, "base_url", sb->url), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", sandbox_setting(sb, "base_url")), 0);
 	return c;
 }
 

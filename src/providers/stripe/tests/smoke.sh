@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Smoke test of billtap-sandbox (Stripe): startup line, errors, headers, version shapes,
-# a full extraction by plain curl + jq compared with the truth files, short pages, the
-# rate limiter, injected faults, and a clean exit on SIGTERM.
+# Smoke test of billtap-sandbox (Stripe): startup lines and module options, errors,
+# headers, version shapes, a full extraction (invoices and their lines included) by plain
+# curl + jq compared with the truth files, short pages, the rate limiter, injected
+# faults, and a clean exit on SIGTERM.
 #
 # usage: smoke.sh path/to/billtap-sandbox
 set -u -o pipefail
@@ -17,7 +18,7 @@ cleanup() {
     for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
         kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
-    rm -rf "$WORK"
+    [ -n "${KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -39,7 +40,7 @@ die() { echo "FATAL: $*" >&2; exit 1; }
 command -v curl >/dev/null || die "curl not found"
 command -v jq >/dev/null || die "jq not found"
 
-# start NAME ARGS...: runs the sandbox, waits for its first line, sets URL and PID.
+# start NAME ARGS...: runs the sandbox, waits for its two lines, sets URL, SETTINGS, PID.
 start() {
     local name=$1
     shift
@@ -47,7 +48,7 @@ start() {
     PID=$!
     PIDS+=("$PID")
     for _ in $(seq 1 200); do
-        [ -s "$WORK/$name.out" ] && break
+        [ -f "$WORK/$name.out" ] && [ "$(wc -l <"$WORK/$name.out")" -ge 2 ] && break
         kill -0 "$PID" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
         sleep 0.05
     done
@@ -56,6 +57,7 @@ start() {
     [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || die "$name: bad first line '$line'"
     [ "${BASH_REMATCH[1]}" -gt 0 ] || die "$name: port 0 reported"
     URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+    SETTINGS=$(sed -n '2s/^settings: //p' "$WORK/$name.out")
 }
 
 # req FILE CURL-ARGS...: body into FILE, headers into FILE.h, prints the status code.
@@ -72,7 +74,8 @@ start main --seed 42 --scale 300 --truth "$WORK/truth" --rate-limit 0
 MAIN_PID=$PID
 MAIN=$URL
 pass "first line: listening on $MAIN"
-for f in customers plans subscriptions transactions; do
+check "second line: the settings a client needs" [ "$SETTINGS" = "api_key=$KEY base_url=$MAIN" ]
+for f in customers plans subscriptions transactions invoices; do
     check "truth file $f.jsonl exists, is valid JSON and sorted by id" \
         bash -c "jq -e . '$WORK/truth/$f.jsonl' >/dev/null && jq -r .id '$WORK/truth/$f.jsonl' | LC_ALL=C sort -c"
 done
@@ -116,6 +119,12 @@ code=$(req "$B" "${auth[@]}" "$MAIN/v1/subscription_items")
 check "400 for subscription_items without subscription" bash -c "[ $code = 400 ] && jq -e '.error.param == \"subscription\"' '$B' >/dev/null"
 code=$(req "$B" "${auth[@]}" "$MAIN/v1/charges?expand%5B%5D=data.nope")
 check "400 for an unexpandable property" bash -c "[ $code = 400 ] && jq -e '.error.message == \"This property cannot be expanded (data.nope).\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices?status=bogus")
+check "400 for an invoice status" bash -c "[ $code = 400 ] && jq -e '.error.param == \"status\" and .error.message == \"Invalid status: must be one of draft, open, paid, uncollectible, or void\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices/in_doesnotexist")
+check "404 for an unknown invoice" bash -c "[ $code = 404 ] && jq -e '.error.message == \"No such invoice: '\"'\"'in_doesnotexist'\"'\"'\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices/in_doesnotexist/lines")
+check "404 for the lines of an unknown invoice" [ "$code" = 404 ]
 code=$(req "$B" "${auth[@]}" -X POST "$MAIN/v1/customers")
 check "404 for POST" bash -c "[ $code = 404 ] && jq -e '.error.message | startswith(\"Unrecognized request URL (POST: /v1/customers).\")' '$B' >/dev/null"
 
@@ -136,6 +145,16 @@ req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=5" >/dev/null
 check "2024-06-20: charges carry invoice" jq -e '.data | all(.[]; has("invoice"))' "$B"
 req "$B" "${auth[@]}" "${basil[@]}" "$MAIN/v1/charges?limit=5" >/dev/null
 check "basil: charges carry no invoice" jq -e '.data | all(.[]; has("invoice") | not)' "$B"
+req "$B" "${auth[@]}" "${basil[@]}" "$MAIN/v1/invoices?limit=20" >/dev/null
+check "basil invoices: parent, total_taxes; lines with parent and pricing" jq -e '.data | length == 20 and all(.[];
+    has("parent") and has("total_taxes") and (has("subscription") or has("charge") or has("paid") or has("total_tax_amounts") | not)
+    and .lines.object == "list" and (.lines.url | test("^/v1/invoices/in_[A-Za-z0-9]+/lines$")) and (.lines | has("total_count"))
+    and (.lines.data | all(.[]; .object == "line_item" and (.id | startswith("il_")) and (.parent.type | IN("subscription_item_details", "invoice_item_details"))
+        and .pricing.type == "price_details" and (has("price") or has("type") or has("proration") or has("subscription") | not))))' "$B"
+req "$B" "${auth[@]}" "$MAIN/v1/invoices?limit=20" >/dev/null
+check "2024-06-20 invoices: subscription, charge, total_tax_amounts; lines with type, price, proration" jq -e '.data | all(.[];
+    has("subscription") and has("charge") and has("total_tax_amounts") and (has("parent") or has("total_taxes") | not)
+    and (.lines.data | all(.[]; (.type | IN("subscription", "invoiceitem")) and has("proration") and has("subscription") and (has("parent") | not))))' "$B"
 
 # a deleted customer: referenced by subscriptions, absent from the customer truth
 deleted=$(comm -13 <(jq -r .id "$WORK/truth/customers.jsonl" | LC_ALL=C sort) \
@@ -182,6 +201,7 @@ walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
 walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
 walk /v1/charges "" "$WORK/charges.raw"
 walk /v1/refunds "expand[]=data.charge" "$WORK/refunds.raw"
+walk /v1/invoices "" "$WORK/invoices.raw"
 
 # the rest of the items of subscriptions that embed only the first ten
 : >"$WORK/items.raw"
@@ -192,6 +212,16 @@ while IFS=$'\t' read -r sub last; do
         jq -c --arg s "$sub" '{sub: $s, item: .}' "$WORK/items.page" >>"$WORK/items.raw"
 done < <(jq -r 'select(.items.has_more) | [.id, .items.data[-1].id] | @tsv' "$WORK/subscriptions.raw")
 check "at least one subscription with more than 10 items" [ "$big" -gt 0 ]
+
+# the rest of the lines of invoices that embed only the first ten
+: >"$WORK/lines.raw"
+big=0
+while IFS=$'\t' read -r inv last; do
+    big=$((big + 1))
+    walk "/v1/invoices/$inv/lines" "" "$WORK/lines.page" "$last" &&
+        jq -c --arg i "$inv" '{invoice: $i, line: .}' "$WORK/lines.page" >>"$WORK/lines.raw"
+done < <(jq -r 'select(.lines.has_more) | [.id, .lines.data[-1].id] | @tsv' "$WORK/invoices.raw")
+check "at least one invoice with more than 10 lines" [ "$big" -gt 0 ]
 
 ids_match() { # ids_match NAME API-IDS-FILE TRUTH-FILE
     local dups
@@ -211,6 +241,13 @@ check "customers: ids equal the truth, no duplicates" ids_match customers "$WORK
 check "plans: ids equal the truth, no duplicates" ids_match plans "$WORK/prices.ids" "$WORK/truth/plans.jsonl"
 check "subscriptions: ids equal the truth, no duplicates" ids_match subscriptions "$WORK/subscriptions.ids" "$WORK/truth/subscriptions.jsonl"
 check "transactions: ids equal the truth, no duplicates" ids_match transactions "$WORK/transactions.ids" "$WORK/truth/transactions.jsonl"
+jq -r .id "$WORK/invoices.raw" >"$WORK/invoices.ids"
+check "invoices: ids equal the truth, no duplicates" ids_match invoices "$WORK/invoices.ids" "$WORK/truth/invoices.jsonl"
+jq -r '.id as $i | .lines.data[] | "\($i) \(.id)"' "$WORK/invoices.raw" >"$WORK/lines.api"
+jq -r '"\(.invoice) \(.line.id)"' "$WORK/lines.raw" >>"$WORK/lines.api"
+check "invoice lines equal the truth (same order per invoice)" \
+    diff <(LC_ALL=C sort -s -k1,1 "$WORK/lines.api") \
+         <(jq -r '.id as $i | .lines[] | "\($i) \(.id)"' "$WORK/truth/invoices.jsonl" | LC_ALL=C sort -s -k1,1)
 
 # subscription items, in order, embedded ones plus paged ones
 jq -r '.id as $s | .items.data[] | "\($s) \(.id)"' "$WORK/subscriptions.raw" >"$WORK/items.api"
@@ -279,6 +316,52 @@ check "subscriptions: values equal the truth" same subscriptions "$WORK/subscrip
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
 
+# invoices (basil): the lines embedded and paged, discounts and taxes summed
+INVLIB='
+def inv_status: if IN("draft","open","paid","void","uncollectible") then . else "other" end;
+def line_kind($proration; $type):
+  if $proration then "proration"
+  elif IN($type; "subscription_item_details", "subscription") then "subscription"
+  elif IN($type; "invoice_item_details", "invoiceitem") then "one_off" else "other" end;
+def invoice($raw; $lines; $sub; $taxes):
+  (.currency | ascii_upcase) as $c
+  | {object: "invoice", id, number, customer_id: .customer, subscription_id: $sub,
+     status: (.status | inv_status), provider_status: .status, currency: $c, currency_exponent: ($c | exponent),
+     subtotal, discount: ([.total_discount_amounts[].amount] | add // 0), tax: ([($taxes // [])[].amount] | add // 0),
+     total, amount_paid, amount_due, created_at: (.created | t),
+     issued_at: (.status_transitions.finalized_at | t), due_at: (.due_date | t),
+     paid_at: (.status_transitions.paid_at | t), voided_at: (.status_transitions.voided_at | t),
+     period_start: ([$raw[].period.start] | min | t), period_end: ([$raw[].period.end] | max | t),
+     lines: $lines};
+'
+jq -n -c "$JQLIB$INVLIB"'
+  ([inputs] | group_by(.invoice) | map({key: .[0].invoice, value: map(.line)}) | from_entries) as $extra
+  | $invoices[] | (.lines.data + ($extra[.id] // [])) as $raw
+  | ($raw | map((.parent.subscription_item_details // .parent.invoice_item_details) as $d
+      | {object: "invoice_line", id, kind: line_kind($d.proration; .parent.type),
+         plan_id: .pricing.price_details.price, description, quantity, amount}
+        + money + {period_start: (.period.start | t), period_end: (.period.end | t), proration: $d.proration})) as $lines
+  | invoice($raw; $lines; .parent.subscription_details.subscription // null; .total_taxes)' --slurpfile invoices "$WORK/invoices.raw" "$WORK/lines.raw" >"$WORK/invoices.mine"
+check "invoices: values equal the truth (basil)" same invoices "$WORK/invoices.mine" "$WORK/truth/invoices.jsonl"
+# the same invoices read in the older shape give the same truth
+: >"$WORK/old.raw"
+after=
+for _ in 1 2 3; do
+    req "$B" "${auth[@]}" "$MAIN/v1/invoices?limit=100${after:+&starting_after=$after}" >/dev/null
+    jq -c '.data[] | select(.lines.has_more | not)' "$B" >>"$WORK/old.raw"
+    after=$(jq -r '.data[-1].id' "$B")
+done
+jq -c "$JQLIB$INVLIB"'
+  (.lines.data | map({object: "invoice_line", id, kind: line_kind(.proration; .type), plan_id: .price.id,
+      description, quantity, amount} + money + {period_start: (.period.start | t), period_end: (.period.end | t),
+      proration})) as $lines
+  | invoice(.lines.data; $lines; .subscription; .total_tax_amounts)' "$WORK/old.raw" >"$WORK/old.mine"
+jq -c --slurpfile m "$WORK/old.mine" '($m | map(.id)) as $ids | select(.id | IN($ids[]))' \
+    "$WORK/truth/invoices.jsonl" >"$WORK/old.truth"
+check "invoices in the 2024-06-20 shape normalize to the same truth ($(wc -l <"$WORK/old.mine") of them)" \
+    bash -c "[ -s '$WORK/old.mine' ] && [ \$(wc -l <'$WORK/old.mine') = \$(wc -l <'$WORK/old.truth') ]"
+check "... and their values equal it" same old-invoices "$WORK/old.mine" "$WORK/old.truth"
+
 # dataset invariants the tests downstream rely on
 check "refunded is true exactly when fully refunded" \
     jq -e -s 'all(.[]; .refunded == (.amount_refunded == .amount and .amount > 0))' "$WORK/charges.raw"
@@ -307,6 +390,27 @@ check "three-decimal amounts end in 0" \
 check "every subscription status occurs" \
     jq -e -s '[.[].status] | unique == ["active","canceled","incomplete","incomplete_expired","past_due","paused","trialing","unpaid"]' "$WORK/subscriptions.raw"
 
+check "invoices: every status, prorations, one-off items, discounts, taxes, more than 10 lines, JPY KRW KWD BHD" \
+    jq -e -s '([.[].status] | unique == ["draft","open","paid","uncollectible","void"])
+      and any(.[]; .discount > 0) and any(.[]; .tax > 0) and any(.[]; .subscription_id == null)
+      and any(.[].lines[]; .kind == "proration") and any(.[].lines[]; .kind == "one_off")
+      and any(.[]; (.lines | length) > 10) and ([.[].currency] | unique | contains(["BHD","JPY","KRW","KWD"]))' \
+    "$WORK/truth/invoices.jsonl"
+check "invoice totals add up: subtotal - discount (+ tax when added) = total" \
+    jq -e -s 'all(.[]; .total == .subtotal - .discount + .tax or .total == .subtotal - .discount)' "$WORK/truth/invoices.jsonl"
+req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=100" >/dev/null
+check "2024-06-20: subscription charges name their invoice, which exists" \
+    bash -c "jq -r '.data[].invoice // empty' '$B' | LC_ALL=C sort -u >'$WORK/ch_inv.ids' && [ -s '$WORK/ch_inv.ids' ] &&
+             [ -z \"\$(LC_ALL=C comm -23 '$WORK/ch_inv.ids' <(LC_ALL=C sort '$WORK/invoices.ids'))\" ]"
+cust=$(jq -r '.customer_id' "$WORK/truth/invoices.jsonl" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+sub=$(jq -r 'select(.subscription_id) | .subscription_id' "$WORK/truth/invoices.jsonl" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+req "$B" "${auth[@]}" "$MAIN/v1/invoices?limit=100&customer=$cust" >/dev/null
+check "invoices?customer= lists that customer's invoices" \
+    bash -c "[ \"\$(jq -r '.data[].id' '$B' | LC_ALL=C sort)\" = \"\$(jq -r 'select(.customer_id == \"$cust\") | .id' '$WORK/truth/invoices.jsonl' | LC_ALL=C sort)\" ]"
+req "$B" "${auth[@]}" "$MAIN/v1/invoices?limit=100&subscription=$sub&status=paid" >/dev/null
+check "invoices?subscription=&status=paid lists that subscription's paid invoices" \
+    bash -c "[ \"\$(jq -r '.data[].id' '$B' | LC_ALL=C sort)\" = \"\$(jq -r 'select(.subscription_id == \"$sub\" and .status == \"paid\") | .id' '$WORK/truth/invoices.jsonl' | LC_ALL=C sort)\" ]"
+
 # ending_before walks back to where starting_after came from
 req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=7&starting_after=$(sed -n 20p "$WORK/transactions.ids")" >/dev/null
 first=$(jq -r '.data[0].id' "$B")
@@ -331,6 +435,25 @@ stop() {
     fi
 }
 stop main "$MAIN_PID"
+
+# ---------------------------------------------------------------- module options
+start opts --scale 20 --rate-limit 0 --opt api_key=sk_test_another
+check "--opt api_key: the settings line names it" [ "$SETTINGS" = "api_key=sk_test_another base_url=$URL" ]
+c1=$(req "$B" -H "Authorization: Bearer sk_test_another" "$URL/v1/customers")
+c2=$(req "$B" "${auth[@]}" "$URL/v1/customers")
+check "--opt api_key: it is the one key accepted ($c1, default key $c2)" [ "$c1:$c2" = 200:401 ]
+stop opts "$PID"
+bad_args() { # bad_args NAME-IN-MESSAGE ARGS...: exit 2, stderr names it
+    local name=$1 rc
+    shift
+    "$BIN" --provider stripe --port 0 "$@" >/dev/null 2>"$WORK/bad.err"
+    rc=$?
+    check "'$*' exits 2 naming $name" bash -c "[ $rc = 2 ] && grep -qF -- '$name' '$WORK/bad.err'"
+}
+bad_args nope --opt nope=1
+bad_args api_key --opt api_key=
+bad_args api_key --opt "api_key=a b"
+bad_args --api-key --api-key sk_test_x
 
 # ---------------------------------------------------------------- rate limit
 start ratelimit --scale 20 --rate-limit 5

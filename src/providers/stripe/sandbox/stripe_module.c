@@ -1,0 +1,152 @@
+/* The Stripe module: options, authentication, rate limiting, API versions and routing.
+ *
+ * Order of checks, as Stripe applies them: the API key (401), the rate limit (429), the
+ * Stripe-Version header (400), then the URL and method (404), then parameters (400/404).
+ * Every response carries Request-Id and the Stripe-Version it was rendered in. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox_buf.h"
+#include "sandbox_provider.h"
+#include "stripe_errors.h"
+#include "stripe_list.h"
+#include "stripe_model.h"
+#include "stripe_truth.h"
+#include "stripe_version.h"
+
+static const sb_opt_def options[] = {
+    {"api_key", "sk_test_sandbox", 1, 0, NULL, "the only secret key accepted"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};
+
+static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    st_state *st = sb_xcalloc(1, sizeof *st);
+    st->w = w;
+    st->api_key = sb_xstrdup(sb_opt(o, options, "api_key"));
+    st_ids_init(st);
+    size_t nc = w->n_customers ? w->n_customers : 1;
+    st->has_subs = sb_xcalloc(nc, 1);
+    st->delinquent = sb_xcalloc(nc, 1);
+    st->invoice_count = sb_xcalloc(nc, sizeof *st->invoice_count);
+    for (size_t i = 0; i < w->n_subs; i++)
+        st->has_subs[w->subs[i].customer] = 1;
+    for (size_t i = 0; i < w->n_invoices; i++) {
+        const w_invoice *v = &w->invoices[i];
+        if (v->number > (int)st->invoice_count[v->customer])
+            st->invoice_count[v->customer] = (uint32_t)v->number;
+        if ((v->status == W_INV_OPEN || v->status == W_INV_UNCOLLECTIBLE) && v->payment >= 0 &&
+            w->payments[v->payment].status == W_PAY_FAILED)
+            st->delinquent[v->customer] = 1;
+    }
+    return st;
+}
+
+static void stripe_free(void *state)
+{
+    st_state *st = state;
+    free(st->api_key);
+    free(st->has_subs);
+    free(st->delinquent);
+    free(st->invoice_count);
+    free(st);
+}
+
+static void stripe_describe(void *state, sb_buf *out)
+{
+    const sb_world *w = ((st_state *)state)->w;
+    size_t deleted = 0;
+    for (size_t i = 0; i < w->n_customers; i++)
+        deleted += w->customers[i].deleted_at != 0;
+    sb_buf_printf(out,
+                  "stripe seed %llu scale %ld: %zu customers (%zu deleted), %zu products, %zu prices, "
+                  "%zu subscriptions with %zu items, %zu invoices with %zu lines, %zu charges, %zu refunds",
+                  (unsigned long long)w->seed, w->scale, w->n_customers, deleted, w->n_products,
+                  w->n_prices, w->n_subs, w->n_items, w->n_invoices, w->n_lines, w->n_payments,
+                  w->n_refunds);
+}
+
+static int stripe_write_truth(void *state, const char *dir, char *err, size_t errlen)
+{
+    return st_write_truth(state, dir, err, errlen);
+}
+
+static void stripe_settings(void *state, const char *base_url, sb_buf *out)
+{
+    sb_buf_printf(out, "api_key=%s base_url=%s", ((st_state *)state)->api_key, base_url);
+}
+
+static void common_headers(const st_state *st, const sb_request *req, const char *version, sb_response *resp)
+{
+    char rid[24];
+    st_request_id(st->w->seed, req->number, rid);
+    sb_response_header(resp, "Content-Type", "application/json");
+    sb_response_header(resp, "Request-Id", rid);
+    sb_response_header(resp, "Stripe-Version", version);
+    sb_response_header(resp, "Cache-Control", "no-cache, no-store");
+}
+
+/* The version a request asks for; the default for none and for an unknown one (*invalid). */
+static const char *version_of(const sb_request *req, int *invalid)
+{
+    const char *v = req->header(req, "Stripe-Version");
+    *invalid = v && !st_version_known(v);
+    return v && !*invalid ? v : ST_DEFAULT_VERSION;
+}
+
+static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
+{
+    st_state *st = state;
+    int bad_version;
+    const char *version = version_of(req, &bad_version);
+    common_headers(st, req, version, resp);
+
+    /* "Bearer KEY", or Basic auth with KEY as the user name (the password is ignored) */
+    char *key, *password;
+    int bearer;
+    if (!sb_authorization(req, &key, &password, &bearer)) {
+        st_error_missing_key(resp);
+        return;
+    }
+    free(password);
+    if (strcmp(key, st->api_key) != 0) {
+        st_error_invalid_key(resp, key);
+        free(key);
+        return;
+    }
+    int allowed = sb_ratelimit_take(req->limiter, key);
+    free(key);
+    if (!allowed) {
+        st_error_rate_limit(resp);
+        return;
+    }
+    if (bad_version) {
+        st_invalid(resp, 400, NULL, NULL, "Invalid Stripe API version: %s", req->header(req, "Stripe-Version"));
+        return;
+    }
+    st_shape sh;
+    st_shape_for(version, &sh);
+    st_serve(st, req, &sh, resp);
+}
+
+static void stripe_fault(void *state, const sb_request *req, int status, sb_response *resp)
+{
+    int bad_version;
+    common_headers(state, req, version_of(req, &bad_version), resp);
+    st_error_fault(resp, status);
+}
+
+const sb_provider sb_module_stripe = {
+    .name = "stripe",
+    .options = options,
+    .default_rate_limit = 25, /* Stripe's test mode */
+    .init = stripe_init,
+    .write_truth = stripe_write_truth,
+    .handle = stripe_handle,
+    .fault = stripe_fault,
+    .settings = stripe_settings,
+    .describe = stripe_describe,
+    .free = stripe_free,
+};
