@@ -39,7 +39,7 @@ normalize() { jq -S -c . | LC_ALL=C sort; }
 start_sandbox main --seed 42 --scale 5000 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
 
-for r in customers plans subscriptions transactions; do
+for r in customers plans subscriptions transactions invoices; do
   if "$cli" extract --provider stripe --resource "$r" --base-url "$URL_main" > "$work/$r.out" 2> "$work/$r.err"; then
     normalize < "$work/$r.out" > "$work/$r.got"
     normalize < "$work/main/$r.jsonl" > "$work/$r.want"
@@ -77,6 +77,16 @@ check "resume: the checkpoint file is kept" test -s "$cp_file"
 cat "$work/part1" "$work/part2" | normalize > "$work/resumed"
 check "resume: both runs together equal the truth, no duplicates" cmp -s "$work/resumed" "$work/transactions.want"
 check "resume: the checkpoint file is removed when done" test ! -e "$cp_file"
+
+# Invoices in three runs of small pages (7 invoices a page, lines past the embedded ten paged
+# from /v1/invoices/{id}/lines): together they equal the truth.
+cp_file=$work/inv.checkpoint
+for limit in 500 500 ""; do
+  "$cli" extract --provider stripe --resource invoices --base-url "$URL_main" --set page_size=7 \
+    --checkpoint-file "$cp_file" ${limit:+--max-records "$limit"} 2>/dev/null
+done > "$work/inv.parts"
+check "invoices: three resumed runs of small pages equal the truth" \
+  cmp -s <(normalize < "$work/inv.parts") "$work/invoices.want"
 
 # Interrupted by SIGTERM against a slow (rate-limited) sandbox, resumed against a fast one
 # holding the same data: checkpoints do not depend on the URL.

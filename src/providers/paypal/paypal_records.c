@@ -272,9 +272,9 @@ int pp_map_subscription(billtap_record **out, const pp_price *price, const billt
 		return billtap_map_end(out, &m);
 
 	/* One item: the plan, at its REGULAR price, times the quantity (a string, "20";
-	 * absent means one). PayPal has no item object; the item carries the subscription's
-	 * id. */
-	billtap_map_begin_item(&item, m.rec, "subscription", doc, sub, "id", ctx);
+	 * absent means one). PayPal has no item object, so the item has no id: it is the
+	 * subscription's first and only item. */
+	billtap_map_begin_item(&item, m.rec, "subscription", doc, sub, NULL, ctx);
 	billtap_map_str(&item, BILLTAP_FIELD_PLAN_ID, "plan_id", 0);
 	int64_t quantity = 1;
 	billtap_json_type qt = billtap_json_typeof(doc, billtap_json_get(doc, sub, "quantity"));

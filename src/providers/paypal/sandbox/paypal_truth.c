@@ -89,7 +89,7 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_karr(j, "items");
         sbj_obj_begin(j);
         sbj_kstr(j, "object", "subscription_item");
-        kid(j, "id", s, PP_SUB, order[k]);
+        sbj_lit(j, "id: null"); /* PayPal has no item object: the one item has no id */
         kid(j, "plan_id", s, PP_PLAN, ps->plan);
         sbj_kint(j, "quantity", ps->show_quantity ? ps->quantity : 1);
         sbj_kint(j, "amount", ps->price);

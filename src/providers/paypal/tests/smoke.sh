@@ -141,7 +141,7 @@ def norm_sub:
      current_period_end: (.billing_info.next_billing_time // null), trial_end: null,
      canceled_at: (if .status == "CANCELLED" then .status_update_time else null end),
      cancel_at_period_end: false, created_at: .create_time,
-     items: [{object: "subscription_item", id, plan_id, quantity: ((.quantity // "1") | tonumber),
+     items: [{object: "subscription_item", id: null, plan_id, quantity: ((.quantity // "1") | tonumber),
               amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
               currency_exponent: exp($fp.currency_code)}]};
 def days($u): {"DAY": 1, "WEEK": 7, "MONTH": 30, "YEAR": 365}[$u];

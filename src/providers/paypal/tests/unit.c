@@ -254,7 +254,7 @@ END_TEST
 	status "\",\"provider_status\":\"" pstatus "\",\"started_at\":" started                          \
 	",\"current_period_start\":" cps ",\"current_period_end\":" cpe ",\"trial_end\":null,"          \
 	"\"canceled_at\":" canceled ",\"cancel_at_period_end\":false,\"created_at\":\"" created "\","    \
-	"\"items\":[{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"" plan "\","      \
+	"\"items\":[{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"" plan "\","        \
 	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":"    \
 	exp "}]}"
 

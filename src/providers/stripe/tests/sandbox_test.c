@@ -15,7 +15,9 @@
 Suite *stripe_sandbox_suite(void);
 
 static sandbox main_sb;
-static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
+static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions",
+	                                  "invoices" };
+#define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
 
 static void start_main(void)
 {
@@ -223,8 +225,8 @@ Suite *stripe_sandbox_suite(void)
 	TCase *tc = tcase_create("truth");
 	tcase_add_unchecked_fixture(tc, start_main, stop_main);
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
-	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, RESOURCE_COUNT);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, RESOURCE_COUNT);
 	tcase_add_test(tc, since_filters_by_creation);
 	tcase_add_test(tc, bad_key_names_the_request);
 	tcase_add_test(tc, older_api_version_same_subscriptions);
