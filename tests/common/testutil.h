@@ -48,7 +48,7 @@ extern const billtap_transport fake_transport_vtable;
 billtap_client *fake_client(fake_transport *f, const char *provider);
 
 void fake_add(fake_transport *f, int status, const char *headers, const char *body);
-/* Adds a step whose body is the fixture file tests/fixtures/NAME. */
+/* Adds a step whose body is fixture NAME, "PROVIDER/FILE" (see load_fixture()). */
 void fake_add_fixture(fake_transport *f, int status, const char *headers, const char *name);
 void fake_fail(fake_transport *f, int error);
 /* A step that blocks, polling billtap_transfer_canceled() as a real transport does, until

@@ -72,6 +72,7 @@ void sb_response_init(sb_response *r);
 void sb_response_free(sb_response *r);
 void sb_response_header(sb_response *r, const char *name, const char *value);
 
+/* A module. Every member is required: the shared code calls them without checking. */
 typedef struct sb_provider {
     const char *name;
     const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */

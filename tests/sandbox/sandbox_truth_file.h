@@ -1,4 +1,4 @@
-/* Buffered writing of a truth file (DIR/NAME.jsonl), shared by the provider modules. */
+/* Buffered writing of a truth file (DIR/RESOURCE.jsonl), shared by the provider modules. */
 #ifndef SANDBOX_TRUTH_FILE_H
 #define SANDBOX_TRUTH_FILE_H
 
@@ -15,7 +15,8 @@ typedef struct sb_truth_file {
     int failed;
 } sb_truth_file;
 
-/* Opens DIR/NAME for writing; -1 with a message in err on failure. */
+/* Opens DIR/NAME (NAME with its extension: "customers.jsonl") for writing; -1 with a
+ * message in err on failure. */
 int sb_truth_open(sb_truth_file *o, const char *dir, const char *name, char *err, size_t errlen);
 /* Writes the buffer out once it passes 1 MiB, or always with force. */
 void sb_truth_flush(sb_truth_file *o, int force);
