@@ -14,8 +14,11 @@ static const char usage[] =
     "  --seed N          world seed (default 42)\n"
     "  --scale N         customers in the world; everything else scales with it (default 1000)\n"
     "  --truth DIR       write the normalized truth files into DIR\n"
-    "  --rate-limit R    requests per second per key, burst R; 0 = off (default: the module's)\n"
-    "  --faults SPEC     STATUS@N, drop@N, slow@N:MS, comma-separated (N may be A-B)\n"
+    "  --rate-limit R[/S] R requests per S seconds (default 1) per key, burst R; 0 = off\n"
+    "                    (default: the module's, e.g. Stripe 25/s for test keys, 100/s for live ones)\n"
+    "  --faults SPEC     KIND@N[:ARG], comma-separated (N may be A-B): STATUS, drop, echo, slow,\n"
+    "                    badjson, empty, cut, cutchunked, stall, stallclose, drip, repeat,\n"
+    "                    inflate, shrink, insert (tests/sandbox/README.md, \"Faults\")\n"
     "  --verbose         world summary, timings and every request on stderr\n"
     "  --opt KEY=VALUE   a module option (repeatable; the last of a key wins)\n"
     "\n"
@@ -63,6 +66,7 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
     o->seed = 42;
     o->scale = 1000;
     o->rate_limit = -1;
+    o->rate_seconds = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         char name[32];
@@ -106,7 +110,11 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
         } else if (strcmp(a, "--truth") == 0) {
             o->truth_dir = val;
         } else if (strcmp(a, "--rate-limit") == 0) {
-            if (parse_num(a, val, 0, 1e6, &o->rate_limit))
+            char num[64];
+            const char *slash = strchr(val, '/');
+            snprintf(num, sizeof num, "%.*s", slash ? (int)(slash - val) : (int)strlen(val), val);
+            if (parse_num(a, num, 0, 1e6, &o->rate_limit) ||
+                (slash && parse_num(a, slash + 1, 0.001, 86400, &o->rate_seconds)))
                 return -1;
         } else if (strcmp(a, "--faults") == 0) {
             o->faults = val;

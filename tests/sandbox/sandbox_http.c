@@ -14,15 +14,16 @@
 #include <time.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_delivery.h"
 #include "sandbox_query.h"
-
-#define POOL_THREADS 8
+#include "sandbox_replay.h"
 
 struct sb_server {
     struct MHD_Daemon *daemon;
     const sb_provider *provider;
     void *state;
     const sb_faults *faults;
+    sb_replay *replay;    /* the latest page of each list, when some fault repeats one */
     sb_ratelimit *limiter;
     int verbose;
     unsigned port;
@@ -67,13 +68,14 @@ static const char *lookup_header(const sb_request *req, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
 }
 
-/* libmicrohttpd's own messages. A dropped connection (an injected drop@N fault) makes
- * it report an "internal error"; that is expected, so say it only with --verbose. */
+/* libmicrohttpd's own messages. A dropped connection (drop@N) makes it report an
+ * "internal error", a body cut short (cut, cutchunked, stallclose) an "error generating"
+ * it; those are expected, so say them only with --verbose. */
 __attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     const sb_server *s = cls;
-    if (!s->verbose && strstr(fmt, "Application reported internal error"))
+    if (!s->verbose && (strstr(fmt, "Application reported internal error") || strstr(fmt, "error generating")))
         return;
     fputs("billtap-sandbox: libmicrohttpd: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -84,6 +86,21 @@ static void sleep_ms(unsigned ms)
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0)
         ;
+}
+
+/* repeat@N: a list page answers the latest page of its list again (when it has one);
+ * every other good page of a list becomes its latest. */
+static void repeat_or_remember(sb_server *s, const sb_request *req, int repeat, sb_response *resp)
+{
+    if (!s->replay || resp->status != 200)
+        return;
+    sb_buf key;
+    sb_buf_init(&key);
+    if (s->provider->list_key(s->state, req, &key)) {
+        if (!repeat || !sb_replay_get(s->replay, sb_buf_str(&key), resp))
+            sb_replay_put(s->replay, sb_buf_str(&key), resp);
+    }
+    sb_buf_free(&key);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -144,18 +161,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         .body = sb_buf_str(&cs->body),
         .body_len = cs->body.len,
         .limiter = s->limiter,
+        .fault = &fa,
         .header = lookup_header,
         .conn = conn,
     };
     sb_response resp;
     sb_response_init(&resp);
-    if (fa.status)
+    if (fa.status) {
         s->provider->fault(s->state, &req, fa.status, &resp);
-    else
+    } else {
         s->provider->handle(s->state, &req, &resp);
+        repeat_or_remember(s, &req, fa.repeat, &resp);
+    }
 
-    struct MHD_Response *r = MHD_create_response_from_buffer(resp.body.len, resp.body.data,
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = sb_delivery_response(resp.body.data ? resp.body.data : "", resp.body.len,
+                                                  fa.delivery, fa.delivery_arg);
     enum MHD_Result rc = MHD_NO;
     if (r) {
         int has_ct = 0;
@@ -187,6 +207,8 @@ sb_server *sb_server_start(const sb_provider *provider, void *state, const sb_fa
     s->state = state;
     s->faults = faults;
     s->limiter = limiter;
+    if (sb_faults_find(faults, SB_FAULT_REPEAT))
+        s->replay = sb_replay_new();
     s->verbose = verbose;
     pthread_mutex_init(&s->lock, NULL);
 
@@ -196,18 +218,20 @@ sb_server *sb_server_start(const sb_provider *provider, void *state, const sb_fa
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
+    /* One thread per connection: slow, stalled and dripping answers sleep in their own
+     * connection's thread and hold up nobody else. */
     s->daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
-        handler, s,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, (uint16_t)port,
+        NULL, NULL, handler, s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log, (void *)s,
         MHD_OPTION_NOTIFY_COMPLETED, completed, (void *)s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on 127.0.0.1:%u", port);
+        sb_replay_free(s->replay);
         pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;
@@ -227,6 +251,7 @@ void sb_server_stop(sb_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->daemon);
+    sb_replay_free(s->replay);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -23,6 +23,20 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The module faults (repeat, inflate, shrink, insert) need the module's support; it
+ * prepares them (insert chooses its records) before the truth is written. */
+static int module_faults(const sb_provider *p, void *state, const sb_faults *faults, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < faults->n; i++) {
+        const sb_fault *f = &faults->items[i];
+        if (sb_fault_is_module_kind(f->kind) && (!p->prepare_faults || (f->kind == SB_FAULT_REPEAT && !p->list_key))) {
+            snprintf(err, errlen, "fault '%s': the %s module does not support it", f->spec, p->name);
+            return -1;
+        }
+    }
+    return p->prepare_faults ? p->prepare_faults(state, faults, err, errlen) : 0;
+}
+
 int main(int argc, char **argv)
 {
     sb_options opts;
@@ -41,8 +55,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "billtap-sandbox: %s\n", err);
         return 2;
     }
-    if (opts.rate_limit < 0)
-        opts.rate_limit = provider->default_rate_limit;
     sb_faults faults;
     if (sb_faults_parse(&faults, opts.faults, err, sizeof err) != 0) {
         fprintf(stderr, "billtap-sandbox: --faults: %s\n", err);
@@ -68,6 +80,13 @@ int main(int argc, char **argv)
         sb_world_free(&world);
         sb_faults_free(&faults);
         return 1;
+    }
+    if (module_faults(provider, state, &faults, err, sizeof err) != 0) {
+        fprintf(stderr, "billtap-sandbox: --faults: %s\n", err);
+        provider->free(state);
+        sb_world_free(&world);
+        sb_faults_free(&faults);
+        return 2;
     }
     double t1 = now_ms();
     if (opts.truth_dir) {
@@ -97,7 +116,7 @@ int main(int argc, char **argv)
         sb_buf_free(&d);
     }
 
-    sb_ratelimit *limiter = sb_ratelimit_new(opts.rate_limit);
+    sb_ratelimit *limiter = sb_ratelimit_new(opts.rate_limit, opts.rate_seconds);
     sb_server *server = sb_server_start(provider, state, &faults, limiter, opts.port,
                                         opts.verbose, err, sizeof err);
     if (!server) {

@@ -146,6 +146,21 @@ int sb_authorization(const sb_request *req, char **user, char **password, int *b
     return *user != NULL;
 }
 
+void sb_credentials_echo(const sb_request *req, sb_buf *out)
+{
+    const char *h = req->header(req, "Authorization");
+    if (!h)
+        return;
+    h += strspn(h, " ");
+    sb_buf_adds(out, h);
+    if (strncasecmp(h, "Basic ", 6) == 0) {
+        char *plain = sb_base64_decode(h + 6 + strspn(h + 6, " "));
+        if (plain)
+            sb_buf_printf(out, "; decoded: %s", plain);
+        free(plain);
+    }
+}
+
 void sb_response_init(sb_response *r)
 {
     memset(r, 0, sizeof *r);

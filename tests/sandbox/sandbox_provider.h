@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_faults.h"
 #include "sandbox_query.h"
 #include "sandbox_ratelimit.h"
 #include "world.h"
@@ -18,7 +19,8 @@ typedef struct sb_options {
     const char *provider;
     uint64_t seed;
     long scale;
-    double rate_limit;         /* < 0: the module's default */
+    double rate_limit;         /* requests per rate_seconds; < 0: the module's default */
+    double rate_seconds;
     const char *faults;
     const char *truth_dir;
     unsigned port;
@@ -52,6 +54,10 @@ typedef struct sb_request {
     const char *body;          /* request body (NUL-terminated, at most SB_MAX_BODY bytes kept) */
     size_t body_len;
     sb_ratelimit *limiter;     /* the module decides when (after auth) to consult it */
+    /* What the injected faults do to this request (never NULL). The shared code applies
+     * delays, drops, delivery and repeat; a module reads `status`/`echo` in fault() and
+     * inflate_pages, shrink_items and inserted where it answers lists. */
+    const sb_fault_action *fault;
     /* Case-insensitive request header lookup; NULL when absent. */
     const char *(*header)(const struct sb_request *req, const char *name);
     void *conn;                /* for header() */
@@ -72,11 +78,11 @@ void sb_response_init(sb_response *r);
 void sb_response_free(sb_response *r);
 void sb_response_header(sb_response *r, const char *name, const char *value);
 
-/* A module. Every member is required: the shared code calls them without checking. */
+/* A module. Every member is required, except the two fault hooks at the end: the shared
+ * code calls the others without checking. */
 typedef struct sb_provider {
     const char *name;
     const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */
-    double default_rate_limit;     /* requests a second when --rate-limit is not given; 0: off */
     /* Project the world into the module's own records. The world outlives the state.
      * NULL with err on failure. */
     void *(*init)(const sb_world *w, const sb_options *opts, char *err, size_t errlen);
@@ -84,7 +90,8 @@ typedef struct sb_provider {
     int (*write_truth)(void *state, const char *dir, char *err, size_t errlen);
     /* Answer one request. Called concurrently from server threads: state is read-only. */
     void (*handle)(void *state, const sb_request *req, sb_response *resp);
-    /* Answer with an injected fault status, in the provider's own error format. */
+    /* Answer with an injected fault status, in the provider's own error format; with
+     * req->fault->echo, its message holds the credentials the request carried. */
     void (*fault)(void *state, const sb_request *req, int status, sb_response *resp);
     /* Every setting a billtap client needs, as "name=value name=value" with billtap's
      * setting names; base_url is "http://127.0.0.1:PORT". */
@@ -92,6 +99,13 @@ typedef struct sb_provider {
     /* One line describing the projection, for --verbose. */
     void (*describe)(void *state, sb_buf *out);
     void (*free)(void *state);
+    /* Module faults (repeat, inflate, shrink, insert; NULL: none of them). Called once
+     * after init and before write_truth: 0 when the module takes every module fault of
+     * faults (insert@N:K: it chooses the K records now), else -1 with err naming the item. */
+    int (*prepare_faults)(void *state, const sb_faults *faults, char *err, size_t errlen);
+    /* For repeat@N: 1 when req asks for a page of a list, with key set to the list's
+     * identity (the request without its paging parameters); 0 otherwise. NULL: no lists. */
+    int (*list_key)(void *state, const sb_request *req, sb_buf *key);
 } sb_provider;
 
 const sb_provider *sb_provider_find(const char *name);
@@ -104,5 +118,8 @@ void sb_provider_usage(sb_buf *out);
  * password) or "Basic base64(user:password)". 0 and NULL fields when absent or
  * malformed; the caller frees both. */
 int sb_authorization(const sb_request *req, char **user, char **password, int *bearer);
+/* For echo@N: the Authorization header as sent, and for Basic also what it decodes to:
+ * "Bearer TOKEN", "Basic BASE64; decoded: user:password". Nothing when there is none. */
+void sb_credentials_echo(const sb_request *req, sb_buf *out);
 
 #endif

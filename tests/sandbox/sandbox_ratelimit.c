@@ -16,7 +16,7 @@ typedef struct bucket {
 } bucket;
 
 struct sb_ratelimit {
-    double rate;
+    double rate, burst; /* the command line's; rate < 0: not given */
     pthread_mutex_t lock;
     bucket buckets[MAX_BUCKETS];
     size_t n;
@@ -29,24 +29,27 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Burst equals the rate, but at least one request must fit in the bucket. */
-static double burst(const sb_ratelimit *rl)
+/* At least one request must fit in a bucket. */
+static double at_least_one(double burst)
 {
-    return rl->rate < 1.0 ? 1.0 : rl->rate;
+    return burst < 1.0 ? 1.0 : burst;
 }
 
-sb_ratelimit *sb_ratelimit_new(double rate)
+sb_ratelimit *sb_ratelimit_new(double requests, double seconds)
 {
     sb_ratelimit *rl = sb_xcalloc(1, sizeof *rl);
-    rl->rate = rate;
+    rl->rate = requests < 0 ? -1 : requests / seconds;
+    rl->burst = at_least_one(requests);
     pthread_mutex_init(&rl->lock, NULL);
     return rl;
 }
 
-int sb_ratelimit_take(sb_ratelimit *rl, const char *key)
+int sb_ratelimit_take(sb_ratelimit *rl, const char *key, double module_rate)
 {
-    if (!rl || rl->rate <= 0)
+    double rate = rl && rl->rate >= 0 ? rl->rate : module_rate;
+    if (!rl || rate <= 0)
         return 1;
+    double burst = rl->rate >= 0 ? rl->burst : at_least_one(module_rate);
     pthread_mutex_lock(&rl->lock);
     double now = now_seconds();
     bucket *b = NULL;
@@ -63,12 +66,12 @@ int sb_ratelimit_take(sb_ratelimit *rl, const char *key)
         b = &rl->buckets[slot];
         free(b->key);
         b->key = sb_xstrdup(key);
-        b->tokens = burst(rl);
+        b->tokens = burst;
         b->last = now;
     }
-    b->tokens += (now - b->last) * rl->rate;
-    if (b->tokens > burst(rl))
-        b->tokens = burst(rl);
+    b->tokens += (now - b->last) * rate;
+    if (b->tokens > burst)
+        b->tokens = burst;
     b->last = now;
     int ok = b->tokens >= 1.0;
     if (ok)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int sb_truth_open(sb_truth_file *o, const char *dir, const char *name, char *err, size_t errlen)
 {
@@ -69,6 +70,19 @@ int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const 
         specs[i].write(state, &o);
         if (sb_truth_close(&o, specs[i].name, err, errlen) != 0)
             return -1;
+    }
+    return 0;
+}
+
+int sb_truth_subdir(const char *dir, const char *sub, char *out, size_t outlen, char *err, size_t errlen)
+{
+    if ((size_t)snprintf(out, outlen, "%s/%s", dir, sub) >= outlen) {
+        snprintf(err, errlen, "truth directory name too long: %s/%s", dir, sub);
+        return -1;
+    }
+    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", out, strerror(errno));
+        return -1;
     }
     return 0;
 }

@@ -39,4 +39,8 @@ typedef struct sb_truth_spec {
 int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const void *state,
                    char *err, size_t errlen);
 
+/* DIR/SUB, created if missing, into out: a second view of the truth (insert@N:K writes
+ * the state after the insert into DIR/after). 0, or -1 with a message in err. */
+int sb_truth_subdir(const char *dir, const char *sub, char *out, size_t outlen, char *err, size_t errlen);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
+#include "paypal_faults.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
 #include "sandbox_query.h"
@@ -55,13 +56,15 @@ static void list_link(pp_ctx *c, sb_json *j, const char *path, const char *extra
     sb_buf_free(&href);
 }
 
-/* The envelope's tail: totals and links. */
+/* The envelope's tail: totals and links (as inflate@N and shrink@N have them). */
 static void list_tail(pp_ctx *c, sb_json *j, const char *path, const char *extra, const paging *pg,
                       size_t total, int enc)
 {
-    long long pages = (long long)((total + (size_t)pg->size - 1) / (size_t)pg->size);
+    size_t items;
+    long long pages;
+    pp_reported_totals(c->req->fault, total, pg->size, &items, &pages);
     if (pg->totals) {
-        sbj_kint(j, "total_items", (int64_t)total);
+        sbj_kint(j, "total_items", (int64_t)items);
         sbj_kint(j, "total_pages", pages);
     }
     sbj_karr(j, "links");

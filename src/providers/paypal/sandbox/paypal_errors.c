@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "sandbox_buf.h"
 #include "sandbox_json.h"
 
 #define LINK_BILLING "https://developer.paypal.com/docs/api/v1/billing/subscriptions#"
@@ -42,13 +43,25 @@ static void begin(sb_response *r, int status, sb_json *j)
     sbj_obj_begin(j);
 }
 
-void pp_error(sb_response *r, int kind, const char *debug_id, const char *field, const char *value,
-              const char *issue, const char *description)
+/* The message: the kind's, and for echo@N the credentials after it. */
+static void message(sb_json *j, const char *text, const char *echo)
+{
+    sb_buf m;
+    sb_buf_init(&m);
+    sb_buf_adds(&m, text);
+    if (echo)
+        sb_buf_printf(&m, " (Authorization: %s)", echo);
+    sbj_kstr(j, "message", sb_buf_str(&m));
+    sb_buf_free(&m);
+}
+
+static void api_error(sb_response *r, int kind, const char *debug_id, const char *field, const char *value,
+                      const char *issue, const char *description, const char *echo)
 {
     sb_json j;
     begin(r, kinds[kind].status, &j);
     sbj_kstr(&j, "name", kinds[kind].name);
-    sbj_kstr(&j, "message", kinds[kind].message);
+    message(&j, kinds[kind].message, echo);
     if (kinds[kind].debug_id)
         sbj_kstr(&j, "debug_id", debug_id);
     if (kinds[kind].details) {
@@ -84,13 +97,30 @@ void pp_error(sb_response *r, int kind, const char *debug_id, const char *field,
     sbj_obj_end(&j);
 }
 
-void pp_error_oauth(sb_response *r, int status, const char *error, const char *description)
+void pp_error(sb_response *r, int kind, const char *debug_id, const char *field, const char *value,
+              const char *issue, const char *description)
 {
+    api_error(r, kind, debug_id, field, value, issue, description, NULL);
+}
+
+static void oauth_error(sb_response *r, int status, const char *error, const char *description, const char *echo)
+{
+    sb_buf d;
+    sb_buf_init(&d);
+    sb_buf_adds(&d, description);
+    if (echo)
+        sb_buf_printf(&d, " (Authorization: %s)", echo);
     sb_json j;
     begin(r, status, &j);
     sbj_kstr(&j, "error", error);
-    sbj_kstr(&j, "error_description", description);
+    sbj_kstr(&j, "error_description", sb_buf_str(&d));
     sbj_obj_end(&j);
+    sb_buf_free(&d);
+}
+
+void pp_error_oauth(sb_response *r, int status, const char *error, const char *description)
+{
+    oauth_error(r, status, error, description, NULL);
 }
 
 void pp_error_too_large(sb_response *r, const char *debug_id, size_t total, size_t maximum)
@@ -106,24 +136,24 @@ void pp_error_too_large(sb_response *r, const char *debug_id, size_t total, size
     sbj_obj_end(&j);
 }
 
-void pp_error_fault(sb_response *r, const char *debug_id, int status, int token_endpoint)
+void pp_error_fault(sb_response *r, const char *debug_id, int status, int token_endpoint, const char *echo)
 {
     if (token_endpoint && (status == 400 || status == 401)) {
-        pp_error_oauth(r, status, status == 400 ? "invalid_request" : "invalid_client",
-                       status == 400 ? "Invalid request" : "Client Authentication failed");
+        oauth_error(r, status, status == 400 ? "invalid_request" : "invalid_client",
+                    status == 400 ? "Invalid request" : "Client Authentication failed", echo);
         return;
     }
     switch (status) {
-    case 401: pp_error_oauth(r, 401, "invalid_token", "Access Token not found in cache"); return;
+    case 401: oauth_error(r, 401, "invalid_token", "Access Token not found in cache", echo); return;
     case 403:
-        pp_error(r, PP_E_FORBIDDEN, debug_id, NULL, NULL, "PERMISSION_DENIED",
-                 "You do not have permission to access or perform operations on this resource.");
+        api_error(r, PP_E_FORBIDDEN, debug_id, NULL, NULL, "PERMISSION_DENIED",
+                  "You do not have permission to access or perform operations on this resource.", echo);
         return;
-    case 404: pp_error(r, PP_E_NO_ROUTE, debug_id, NULL, NULL, NULL, NULL); return;
-    case 422: pp_error(r, PP_E_UNPROCESSABLE, debug_id, NULL, NULL, NULL, NULL); return;
-    case 429: pp_error(r, PP_E_RATE_LIMIT, debug_id, NULL, NULL, NULL, NULL); return;
-    case 503: pp_error(r, PP_E_UNAVAILABLE, debug_id, NULL, NULL, NULL, NULL); return;
+    case 404: api_error(r, PP_E_NO_ROUTE, debug_id, NULL, NULL, NULL, NULL, echo); return;
+    case 422: api_error(r, PP_E_UNPROCESSABLE, debug_id, NULL, NULL, NULL, NULL, echo); return;
+    case 429: api_error(r, PP_E_RATE_LIMIT, debug_id, NULL, NULL, NULL, NULL, echo); return;
+    case 503: api_error(r, PP_E_UNAVAILABLE, debug_id, NULL, NULL, NULL, NULL, echo); return;
     }
-    pp_error(r, status >= 500 ? PP_E_INTERNAL : PP_E_INVALID, debug_id, NULL, NULL, NULL, NULL);
+    api_error(r, status >= 500 ? PP_E_INTERNAL : PP_E_INVALID, debug_id, NULL, NULL, NULL, NULL, echo);
     r->status = status;
 }

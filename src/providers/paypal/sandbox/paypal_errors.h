@@ -26,7 +26,8 @@ void pp_error(sb_response *r, int kind, const char *debug_id, const char *field,
 void pp_error_oauth(sb_response *r, int status, const char *error, const char *description);
 /* 400 RESULTSET_TOO_LARGE */
 void pp_error_too_large(sb_response *r, const char *debug_id, size_t total, size_t maximum);
-/* An injected fault of any status. token_endpoint: answer in the OAuth server's shape. */
-void pp_error_fault(sb_response *r, const char *debug_id, int status, int token_endpoint);
+/* An injected fault of any status. token_endpoint: answer in the OAuth server's shape.
+ * echo (NULL: none): the credentials sent, put whole into the message (echo@N). */
+void pp_error_fault(sb_response *r, const char *debug_id, int status, int token_endpoint, const char *echo);
 
 #endif

@@ -104,6 +104,10 @@ typedef struct pp_state {
     size_t n_subs, n_hidden;
     pp_row *rows;
     size_t n_rows;
+    /* insert@N:K (paypal_faults.c): per row, 1 when it appears only from request N on
+     * (NULL: no insert) */
+    unsigned char *row_inserted;
+    int truth_after;               /* the truth being written is the state after the insert */
 } pp_state;
 
 /* Builds the projection (the state's w, now, burst_rows set); ids, plans, subscriptions,

@@ -13,7 +13,9 @@
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
+#include "paypal_faults.h"
 #include "paypal_truth.h"
+#include "sandbox_truth_file.h"
 #include "sandbox_buf.h"
 #include "sandbox_json.h"
 #include "sandbox_rng.h"
@@ -52,6 +54,7 @@ static void paypal_free(void *state)
 {
     pp_state *s = state;
     pp_project_free(s);
+    free(s->row_inserted);
     sb_tokens_free(s->tokens);
     free(s->client_id);
     free(s->client_secret);
@@ -73,9 +76,21 @@ static void paypal_describe(void *state, sb_buf *out)
                   s->n_hidden, s->n_rows, s->n_rows - shared, shared, s->burst_rows);
 }
 
+/* DIR holds the truth before any insert@N:K, DIR/after the truth after it. */
 static int paypal_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
-    return pp_write_truth(state, dir, err, errlen);
+    pp_state *s = state;
+    char after[4096];
+    if (pp_write_truth(s, dir, err, errlen) != 0)
+        return -1;
+    if (!s->row_inserted)
+        return 0;
+    if (sb_truth_subdir(dir, "after", after, sizeof after, err, errlen) != 0)
+        return -1;
+    s->truth_after = 1;
+    int rc = pp_write_truth(s, after, err, errlen);
+    s->truth_after = 0;
+    return rc;
 }
 
 static void paypal_settings(void *state, const char *base_url, sb_buf *out)
@@ -106,7 +121,7 @@ static void token_endpoint(pp_state *s, const sb_request *req, sb_response *resp
         pp_error_oauth(resp, 401, "invalid_client", "Client Authentication failed");
         return;
     }
-    if (!sb_ratelimit_take(req->limiter, s->client_id)) {
+    if (!sb_ratelimit_take(req->limiter, s->client_id, 0)) {
         pp_error(resp, PP_E_RATE_LIMIT, debug_id, NULL, NULL, NULL, NULL);
         return;
     }
@@ -202,7 +217,7 @@ static void paypal_handle(void *state, const sb_request *req, sb_response *resp)
         pp_error(resp, PP_E_NO_ROUTE, c.debug_id, NULL, NULL, NULL, NULL);
     else if (!authenticated(s, req, resp))
         return;
-    else if (!sb_ratelimit_take(req->limiter, s->client_id))
+    else if (!sb_ratelimit_take(req->limiter, s->client_id, 0)) /* none unless --rate-limit */
         pp_error(resp, PP_E_RATE_LIMIT, c.debug_id, NULL, NULL, NULL, NULL);
     else
         route(&c);
@@ -212,13 +227,17 @@ static void paypal_fault(void *state, const sb_request *req, int status, sb_resp
 {
     char debug_id[16];
     start_response(state, req, resp, debug_id);
-    pp_error_fault(resp, debug_id, status, strcmp(req->path, TOKEN_PATH) == 0);
+    sb_buf echo;
+    sb_buf_init(&echo);
+    if (req->fault->echo)
+        sb_credentials_echo(req, &echo);
+    pp_error_fault(resp, debug_id, status, strcmp(req->path, TOKEN_PATH) == 0, echo.len ? sb_buf_str(&echo) : NULL);
+    sb_buf_free(&echo);
 }
 
 const sb_provider sb_module_paypal = {
     .name = "paypal",
     .options = options,
-    .default_rate_limit = 0, /* PayPal publishes none */
     .init = paypal_init,
     .write_truth = paypal_write_truth,
     .handle = paypal_handle,
@@ -226,4 +245,6 @@ const sb_provider sb_module_paypal = {
     .settings = paypal_settings,
     .describe = paypal_describe,
     .free = paypal_free,
+    .prepare_faults = pp_prepare_faults,
+    .list_key = pp_list_key,
 };

@@ -13,6 +13,7 @@
 
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
+#include "paypal_faults.h"
 #include "paypal_render.h"
 #include "sandbox_json.h"
 #include "sandbox_query.h"
@@ -208,14 +209,18 @@ void pp_search(pp_ctx *c)
 
     int64_t last = end < s->cutoff ? end : s->cutoff;
     size_t lo = pp_rows_lower_bound(s, start), hi = pp_rows_lower_bound(s, last + 1);
+    int inserted = c->req->fault->inserted;
     size_t total = 0;
     for (size_t i = lo; i < hi; i++)
-        total += (size_t)matches(&s->rows[i], &f);
+        total += (size_t)(matches(&s->rows[i], &f) && pp_row_shown(s, i, inserted));
     if (total > PP_MAX_RESULTS) {
         pp_error_too_large(c->resp, c->debug_id, total, PP_MAX_RESULTS);
         return;
     }
     long long pages = (long long)((total + (size_t)size - 1) / (size_t)size);
+    size_t told_items; /* what the totals say (inflate@N, shrink@N) */
+    long long told_pages;
+    pp_reported_totals(c->req->fault, total, size, &told_items, &told_pages);
 
     c->resp->status = 200;
     sb_buf_reset(&c->resp->body);
@@ -226,7 +231,7 @@ void pp_search(pp_ctx *c)
     unsigned long long skip = (unsigned long long)(page - 1) * (unsigned long long)size, seen = 0;
     long long emitted = 0;
     for (size_t i = lo; i < hi && emitted < size && page <= pages; i++) {
-        if (!matches(&s->rows[i], &f))
+        if (!matches(&s->rows[i], &f) || !pp_row_shown(s, i, inserted))
             continue;
         if (seen++ < skip)
             continue;
@@ -239,14 +244,14 @@ void pp_search(pp_ctx *c)
     time_member(&j, "end_date", last);
     time_member(&j, "last_refreshed_datetime", s->cutoff);
     sbj_kint(&j, "page", page);
-    sbj_kint(&j, "total_items", (int64_t)total);
-    sbj_kint(&j, "total_pages", pages);
+    sbj_kint(&j, "total_items", (int64_t)told_items);
+    sbj_kint(&j, "total_pages", told_pages);
     sbj_karr(&j, "links");
     page_link(c, &j, page, "self");
-    if (page < pages)
+    if (page < told_pages)
         page_link(c, &j, page + 1, "next");
-    if (pages > 1)
-        page_link(c, &j, pages, "last");
+    if (told_pages > 1)
+        page_link(c, &j, told_pages, "last");
     sbj_arr_end(&j);
     sbj_obj_end(&j);
 }

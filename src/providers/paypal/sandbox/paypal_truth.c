@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "paypal_faults.h"
 #include "sandbox_buf.h"
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
@@ -135,6 +136,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
     const pp_row **keep = sb_xmalloc((s->n_rows ? s->n_rows : 1) * sizeof *keep);
     size_t n = 0;
     for (size_t i = 0; i < s->n_rows && s->rows[i].time <= s->cutoff; i++) {
+        if (!pp_row_shown(s, i, s->truth_after))
+            continue; /* inserted rows never share an id */
         if (i == 0 || strcmp(s->rows[i].txid, s->rows[i - 1].txid) != 0)
             keep[n++] = &s->rows[i];
         else if (settled(s->rows[i].status) > settled(keep[n - 1]->status))
@@ -199,7 +202,7 @@ static void write_customers(const pp_state *s, sb_truth_file *o, int all)
     free(order);
     for (size_t i = 0; i < s->n_rows && s->rows[i].time <= s->cutoff; i++) {
         const pp_row *r = &s->rows[i];
-        if (r->payer < 0)
+        if (r->payer < 0 || !pp_row_shown(s, i, s->truth_after))
             continue;
         const w_customer *p = &w->customers[r->payer];
         cust *c = &cs[r->payer];

@@ -119,26 +119,33 @@ void st_error_expand(sb_response *r, const char *path, int is_list, int prefixed
                hint ? " You may want to try expanding 'data." : "", hint ? path : "", hint ? "' instead." : "");
 }
 
-void st_error_fault(sb_response *r, int status)
+void st_error_fault(sb_response *r, int status, const char *echo)
 {
+    /* echo: what a chatty server or proxy repeats of the credentials; 401 says it the way
+     * Stripe's invalid-key message does, only without the stars */
+    const char *type = INVALID, *code = NULL, *message = "Invalid request.";
     switch (status) {
-    case 429: st_error_rate_limit(r); break;
-    case 401: st_invalid(r, 401, NULL, NULL, "Invalid API Key provided: sk_test_****"); break;
-    case 402: st_error(r, 402, "card_error", "card_declined", NULL, "Your card was declined."); break;
-    case 403:
-        st_invalid(r, 403, NULL, NULL, "The provided key does not have the required permissions for this endpoint.");
+    case 429:
+        code = "rate_limit";
+        message = "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.";
         break;
-    case 404: st_invalid(r, 404, "resource_missing", NULL, "No such object."); break;
+    case 401: message = "Invalid API Key provided: sk_test_****"; break;
+    case 402: type = "card_error", code = "card_declined", message = "Your card was declined."; break;
+    case 403: message = "The provided key does not have the required permissions for this endpoint."; break;
+    case 404: code = "resource_missing", message = "No such object."; break;
     case 409:
-        st_error(r, 409, "idempotency_error", NULL, NULL,
-                 "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+        type = "idempotency_error";
+        message = "Keys for idempotent requests can only be used with the same parameters they were first used with.";
         break;
     default:
         if (status >= 500) /* Stripe's old generic message */
-            st_error(r, status, "api_error", NULL, NULL,
-                     "Sorry, something went wrong. We've already been notified of the problem, but if you "
-                     "need any help, you can reach us at support.stripe.com/contact.");
-        else
-            st_invalid(r, status, NULL, NULL, "Invalid request.");
+            type = "api_error", message = "Sorry, something went wrong. We've already been notified of the problem, "
+                                          "but if you need any help, you can reach us at support.stripe.com/contact.";
     }
+    if (echo && status == 401)
+        st_error(r, status, type, code, NULL, "Invalid API Key provided: %s", echo);
+    else if (echo)
+        st_error(r, status, type, code, NULL, "%s (Authorization: %s)", message, echo);
+    else
+        st_error(r, status, type, code, NULL, "%s", message);
 }

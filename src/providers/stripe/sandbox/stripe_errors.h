@@ -20,7 +20,8 @@ void st_error_unknown_param(sb_response *r, const char *param);
 void st_error_invalid_integer(sb_response *r, const char *value, const char *param);
 /* "This property cannot be expanded (X)." with the data.-prefix hint when it applies */
 void st_error_expand(sb_response *r, const char *path, int is_list, int prefixed_would_work);
-/* The body for an injected fault of any status. */
-void st_error_fault(sb_response *r, int status);
+/* The body for an injected fault of any status; echo (NULL: none) is put into its
+ * message whole: the API key for 401, the Authorization header as sent otherwise. */
+void st_error_fault(sb_response *r, int status, const char *echo);
 
 #endif

@@ -13,6 +13,7 @@
 #include "sandbox_json.h"
 #include "sandbox_paging.h"
 #include "stripe_errors.h"
+#include "stripe_faults.h"
 
 enum {
     F_CREATED = 1 << 0, F_EMAIL = 1 << 1, F_ACTIVE = 1 << 2, F_TYPE = 1 << 3, F_PRODUCT = 1 << 4,
@@ -107,6 +108,7 @@ typedef struct list_ctx {
     const list_params *p;
     size_t first, total;      /* parent order: records first .. first + total - 1 */
     int parent_order;
+    const sb_request *req;
 } list_ctx;
 
 static long lookup(const st_state *st, int kind, size_t count, const char *id)
@@ -267,6 +269,8 @@ static int match(const void *ctx, size_t pos)
     const sb_world *w = c->st->w;
     const list_params *p = c->p;
     size_t i = record_at(c, pos);
+    if (st_hidden(c->st, c->res->kind, i, c->req->fault->inserted))
+        return 0;
     switch (c->res->kind) {
     case ST_CUSTOMER: {
         const w_customer *cu = &w->customers[i];
@@ -317,7 +321,7 @@ static void page(const list_ctx *c, const char *url, const st_shape *sh, sb_resp
     const char *cursor = p->after ? p->after : p->before;
     long cpos = -1;
     if (cursor) {
-        long i = st_find(c->st, c->res->kind, cursor, count_of(c->st, c->res));
+        long i = st_find_visible(c->st, c->res->kind, cursor, count_of(c->st, c->res), c->req);
         if (i >= 0 && c->res->kind == ST_CUSTOMER && c->st->w->customers[i].deleted_at)
             i = -1; /* deleted customers are gone from the list for good */
         if (i >= 0 && c->parent_order && ((size_t)i < c->first || (size_t)i >= c->first + c->total))
@@ -361,16 +365,16 @@ static void list(const st_state *st, const st_res *r, const char *url, const sb_
     list_params p;
     if (parse_params(st, r, req, &p, resp) != 0)
         return;
-    list_ctx c = {st, r, &p, 0, count_of(st, r), 0};
+    list_ctx c = {st, r, &p, 0, count_of(st, r), 0, req};
     if (r->filters & F_PARENT) {
-        long s = st_find(st, ST_SUB, p.parent, st->w->n_subs);
+        long s = st_find_visible(st, ST_SUB, p.parent, st->w->n_subs, req);
         if (s < 0) {
             st_error_no_such(resp, "subscription", p.parent, "subscription");
             return;
         }
-        c = (list_ctx){st, r, &p, st->w->subs[s].first_item, st->w->subs[s].n_items, 1};
+        c = (list_ctx){st, r, &p, st->w->subs[s].first_item, st->w->subs[s].n_items, 1, req};
     } else if (invoice >= 0) {
-        c = (list_ctx){st, r, &p, st->w->invoices[invoice].first_line, st->w->invoices[invoice].n_lines, 1};
+        c = (list_ctx){st, r, &p, st->w->invoices[invoice].first_line, st->w->invoices[invoice].n_lines, 1, req};
     }
     page(&c, url, sh, resp);
 }
@@ -391,7 +395,7 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
         }
         expand = 1;
     }
-    long i = st_find(st, r->kind, id, count_of(st, r));
+    long i = st_find_visible(st, r->kind, id, count_of(st, r), req);
     if (i < 0) {
         st_error_no_such(resp, r->noun, id, "id");
         return;
@@ -428,7 +432,7 @@ void st_serve(const st_state *st, const sb_request *req, const st_shape *sh, sb_
         char inv[SB_ID_MAX] = "";
         if ((size_t)(tail - id) < sizeof inv)
             memcpy(inv, id, (size_t)(tail - id));
-        long i = st_find(st, ST_INVOICE, inv, st->w->n_invoices);
+        long i = st_find_visible(st, ST_INVOICE, inv, st->w->n_invoices, req);
         if (i < 0)
             st_error_no_such(resp, "invoice", inv, "invoice");
         else

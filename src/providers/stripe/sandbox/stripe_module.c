@@ -9,8 +9,10 @@
 #include "sandbox_buf.h"
 #include "sandbox_provider.h"
 #include "stripe_errors.h"
+#include "stripe_faults.h"
 #include "stripe_list.h"
 #include "stripe_model.h"
+#include "sandbox_truth_file.h"
 #include "stripe_truth.h"
 #include "stripe_version.h"
 
@@ -68,9 +70,21 @@ static void stripe_describe(void *state, sb_buf *out)
                   w->n_refunds);
 }
 
+/* DIR holds the truth before any insert@N:K, DIR/after the truth after it. */
 static int stripe_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
-    return st_write_truth(state, dir, err, errlen);
+    st_state *st = state;
+    char after[4096];
+    if (st_write_truth(st, dir, err, errlen) != 0)
+        return -1;
+    if (!st->inserting)
+        return 0;
+    if (sb_truth_subdir(dir, "after", after, sizeof after, err, errlen) != 0)
+        return -1;
+    st->truth_after = 1;
+    int rc = st_write_truth(st, after, err, errlen);
+    st->truth_after = 0;
+    return rc;
 }
 
 static void stripe_settings(void *state, const char *base_url, sb_buf *out)
@@ -96,6 +110,12 @@ static const char *version_of(const sb_request *req, int *invalid)
     return v && !*invalid ? v : ST_DEFAULT_VERSION;
 }
 
+/* Stripe's documented limits: 100 requests a second in live mode, 25 in test mode. */
+static double key_rate(const char *key)
+{
+    return strncmp(key, "sk_live_", 8) == 0 || strncmp(key, "rk_live_", 8) == 0 ? 100 : 25;
+}
+
 static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
 {
     st_state *st = state;
@@ -116,7 +136,7 @@ static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
         free(key);
         return;
     }
-    int allowed = sb_ratelimit_take(req->limiter, key);
+    int allowed = sb_ratelimit_take(req->limiter, key, key_rate(key));
     free(key);
     if (!allowed) {
         st_error_rate_limit(resp);
@@ -135,13 +155,23 @@ static void stripe_fault(void *state, const sb_request *req, int status, sb_resp
 {
     int bad_version;
     common_headers(state, req, version_of(req, &bad_version), resp);
-    st_error_fault(resp, status);
+    char *key = NULL, *password = NULL;
+    int bearer;
+    sb_buf echo;
+    sb_buf_init(&echo);
+    if (req->fault->echo && status == 401)
+        sb_authorization(req, &key, &password, &bearer);
+    else if (req->fault->echo)
+        sb_credentials_echo(req, &echo);
+    st_error_fault(resp, status, key ? key : echo.len ? sb_buf_str(&echo) : NULL);
+    free(key);
+    free(password);
+    sb_buf_free(&echo);
 }
 
 const sb_provider sb_module_stripe = {
     .name = "stripe",
     .options = options,
-    .default_rate_limit = 25, /* Stripe's test mode */
     .init = stripe_init,
     .write_truth = stripe_write_truth,
     .handle = stripe_handle,
@@ -149,4 +179,6 @@ const sb_provider sb_module_stripe = {
     .settings = stripe_settings,
     .describe = stripe_describe,
     .free = stripe_free,
+    .prepare_faults = st_prepare_faults,
+    .list_key = st_list_key,
 };

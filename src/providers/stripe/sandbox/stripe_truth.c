@@ -8,6 +8,7 @@
 
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
+#include "stripe_faults.h"
 #include "stripe_render.h"
 
 /* Records of a kind in id order (caller frees). */
@@ -38,7 +39,7 @@ static void write_customers(const void *state, sb_truth_file *o)
     uint32_t *order = by_id(st, ST_CUSTOMER, w->n_customers);
     for (size_t k = 0; k < w->n_customers; k++) {
         const w_customer *c = &w->customers[order[k]];
-        if (c->deleted_at)
+        if (c->deleted_at || st_hidden(st, ST_CUSTOMER, order[k], st->truth_after))
             continue; /* Stripe never lists deleted customers */
         sb_json *j = sb_truth_record(o, "customer");
         kid(j, "id", st, ST_CUSTOMER, order[k]);
@@ -94,6 +95,8 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
     uint32_t *order = by_id(st, ST_SUB, w->n_subs);
     for (size_t k = 0; k < w->n_subs; k++) {
         const w_sub *s = &w->subs[order[k]];
+        if (st_hidden(st, ST_SUB, order[k], st->truth_after))
+            continue;
         /* basil: the subscription's period is its items' earliest start and earliest end */
         int64_t ps = 0, pe = 0;
         for (uint32_t i = 0; i < s->n_items; i++) {
@@ -144,6 +147,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
     uint32_t *order = by_id(st, ST_CHARGE, w->n_payments);
     for (size_t k = 0; k < w->n_payments; k++) {
         const w_payment *p = &w->payments[order[k]];
+        if (st_hidden(st, ST_CHARGE, order[k], st->truth_after))
+            continue;
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_CHARGE, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
@@ -162,6 +167,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < w->n_refunds; k++) {
         const w_refund *re = &w->refunds[order[k]];
         const w_payment *p = &w->payments[re->payment];
+        if (st_hidden(st, ST_REFUND, order[k], st->truth_after))
+            continue;
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_REFUND, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
@@ -205,6 +212,8 @@ static void write_invoices(const void *state, sb_truth_file *o)
     uint32_t *order = by_id(st, ST_INVOICE, w->n_invoices);
     for (size_t k = 0; k < w->n_invoices; k++) {
         const w_invoice *v = &w->invoices[order[k]];
+        if (st_hidden(st, ST_INVOICE, order[k], st->truth_after))
+            continue;
         int64_t ps = 0, pe = 0;
         for (uint32_t i = 0; i < v->n_lines; i++) {
             const w_line *l = &w->lines[v->first_line + i];
