@@ -453,7 +453,7 @@ MAIN=$SAVE_MAIN
 stop burst "$BURST_PID"
 
 # ---------------------------------------------------------------- rate limit
-start rl --seed 1 --scale 20 --rate-limit 5
+start rl --seed 1 --scale 20 --rate-limit 10/2   # 10 requests per 2 s, burst 10
 RL_PID=$PID
 TK=$(token "$URL")
 rl_args=()
@@ -463,7 +463,7 @@ done
 # one curl, one connection: 15 requests well within a second
 curl -sS -H "Authorization: Bearer $TK" -w '%{http_code}\n' "${rl_args[@]}" >"$WORK/rl.codes"
 n429=$(grep -c 429 "$WORK/rl.codes")
-check "rate limit: a burst of 15 gets 429s ($n429)" [ "$n429" -ge 5 ]
+check "rate limit 10/2: a burst of 15 gets 429s ($n429)" [ "$n429" -ge 5 ]
 i429=$(grep -n 429 "$WORK/rl.codes" | head -n 1 | cut -d: -f1)
 check "rate limit: RATE_LIMIT_REACHED body" jq -e '.name == "RATE_LIMIT_REACHED" and .message == "Too many requests. Blocked due to rate limiting." and (.debug_id | length) == 13' "$WORK/rl${i429:-0}.json"
 sleep 1.5
@@ -490,6 +490,120 @@ check "fault 503@6: SERVICE_UNAVAILABLE" bash -c "[ $code = 503 ] && jq -e '.nam
 code=$(req "$B" -H "Authorization: Bearer $TK" "$URL/v1/catalogs/products")   # 7
 check "fault 429@7: RATE_LIMIT_REACHED" bash -c "[ $code = 429 ] && jq -e '.name == \"RATE_LIMIT_REACHED\"' '$B' >/dev/null"
 stop faults "$F_PID"
+
+# ---------------------------------------------------------------- credentials echoed, broken answers
+# fetch FILE CURL-ARGS...: prints "STATUS BYTES CURL-EXIT MS"; body into FILE, headers FILE.h
+fetch() {
+    local out=$1 t0 w rc
+    shift
+    t0=$(date +%s%N)
+    w=$(curl -s -o "$out" -D "$out.h" -w '%{http_code} %{size_download}' "$@")
+    rc=$?
+    echo "$w $rc $((($(date +%s%N) - t0) / 1000000))"
+}
+header() { grep -i "^$2:" "$1" | tr -d '\r' | sed 's/^[^:]*: *//'; }
+start broken --seed 1 --scale 20 --faults echo@1,echo@3,echo@4:500,badjson@5,empty@6,cut@7,cutchunked@8:40,stall@9:1200,stall@10:500,stallclose@11:400,drip@12-13:3000
+BR_PID=$PID
+read -r code bytes rc ms < <(fetch "$B" -u "$CID:$SECRET" -d grant_type=client_credentials "$URL/v1/oauth2/token")   # 1
+check "echo@1 on the token endpoint: 401 invalid_client holding the Basic credentials, decoded too" \
+    bash -c "[ $code = 401 ] && jq -e '.error == \"invalid_client\" and .error_description == \"Client Authentication failed (Authorization: Basic $(printf '%s' "$CID:$SECRET" | base64); decoded: $CID:$SECRET)\"' '$B' >/dev/null"
+TK=$(token "$URL")                                                                                     # 2
+products=(-H "Authorization: Bearer $TK" "$URL/v1/catalogs/products?page_size=3")
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 3
+check "echo@3: 401 invalid_token holding the bearer token" \
+    bash -c "[ $code = 401 ] && jq -e '.error == \"invalid_token\" and .error_description == \"Access Token not found in cache (Authorization: Bearer $TK)\"' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 4
+check "echo@4:500: INTERNAL_SERVER_ERROR holding the bearer token" \
+    bash -c "[ $code = 500 ] && jq -e '.name == \"INTERNAL_SERVER_ERROR\" and (.message | endswith(\"(Authorization: Bearer $TK)\"))' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 5
+check "badjson@5: 200, well framed ($bytes bytes = Content-Length), not JSON" \
+    bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $bytes = '$(header "$B.h" content-length)' ] && ! jq . '$B' >/dev/null 2>&1"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 6
+check "empty@6: 200 with Content-Length 0" bash -c "[ $code = 200 ] && [ $bytes = 0 ] && [ '$(header "$B.h" content-length)' = 0 ]"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 7
+cl=$(header "$B.h" content-length)
+check "cut@7: Content-Length $cl, half sent ($bytes), closed (curl exit 18)" bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $bytes = $((cl / 2)) ]"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 8
+check "cutchunked@8:40: chunked, 40 bytes, closed (curl exit 18)" \
+    bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $bytes = 40 ] && [ '$(header "$B.h" transfer-encoding)' = chunked ]"
+read -r code bytes rc ms < <(fetch "$B" --max-time 0.6 "${products[@]}")                             # 9
+check "stall@9:1200: half the body, then silence (a 0.6 s deadline fires: curl exit 28)" \
+    bash -c "[ $code = 200 ] && [ $rc = 28 ] && [ $bytes = $(($(header "$B.h" content-length) / 2)) ]"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 10
+check "stall@10:500: then the rest (${ms} ms)" bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $ms -ge 500 ] && jq -e '.products | length == 3' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 11
+check "stallclose@11:400: half the body, 400 ms, closed (curl exit 18 after ${ms} ms)" \
+    bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $ms -ge 400 ] && [ $bytes = $(($(header "$B.h" content-length) / 2)) ]"
+read -r code bytes rc ms < <(fetch "$B" "${products[@]}")                                            # 12
+check "drip@12:3000: $bytes bytes trickle in ${ms} ms" \
+    bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $ms -ge $((bytes * 1000 / 3000 - 100)) ] && jq -e '.products | length == 3' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" --max-time 0.15 "${products[@]}")                            # 13
+check "drip@13:3000: still arriving at a 0.15 s deadline ($bytes of $(header "$B.h" content-length) bytes: curl exit 28)" \
+    bash -c "[ $rc = 28 ] && [ $bytes -gt 0 ] && [ $bytes -lt $(header "$B.h" content-length) ]"
+stop broken "$BR_PID"
+
+# ---------------------------------------------------------------- lying lists, rows inserted during a run
+# In the main instance's world: inflated and shrinking totals, a repeated page, and four
+# rows (with four new payers) that reach Transaction Search from request 10 on.
+start module --seed 7 --scale 300 --truth "$WORK/ins" --faults inflate@3-4:4,shrink@6:3,repeat@8,repeat@13,insert@10:4
+MOD_PID=$PID
+I=$WORK/ins
+TK=$(token "$URL")                                                                                     # 1
+ppget() { req "$1" -H "Authorization: Bearer $TK" "$URL$2"; }
+ppsearch() { req "$1" -G -H "Authorization: Bearer $TK" --data-urlencode "start_date=$(iso "$2")" \
+    --data-urlencode "end_date=$(iso "$3")" -d page_size="$4" -d page="$5" -d balance_affecting_records_only=N "$URL/v1/reporting/transactions"; }
+ppget "$B.2" "/v1/catalogs/products?page_size=20&total_required=true" >/dev/null                      # 2
+P=$(jq .total_pages "$B.2")
+ppget "$B.3" "/v1/catalogs/products?page_size=20&total_required=true" >/dev/null                      # 3
+check "inflate@3:4: total_pages $P + 4, total_items true, links up to the last false page" \
+    jq -e --argjson p "$P" --slurpfile real "$B.2" '.total_pages == $p + 4 and .total_items == $real[0].total_items
+      and any(.links[]; .rel == "next") and any(.links[]; .rel == "last" and (.href | test("page=\($p + 4)&")))' "$B.3"
+code=$(ppget "$B.4" "/v1/catalogs/products?page_size=20&total_required=true&page=$((P + 1))")         # 4
+check "inflate@4:4: page $((P + 1)) is empty, 200, and still says $((P + 4)) pages" \
+    bash -c "[ $code = 200 ] && jq -e '.products == [] and .total_pages == $((P + 4)) and any(.links[]; .rel == \"next\")' '$B.4' >/dev/null"
+W0=$((NOW - 40 * DAY)); W1=$((NOW - 10 * DAY))
+ppsearch "$B.5" $W0 $W1 10 1 >/dev/null                                                                # 5
+N5=$(jq .total_items "$B.5")
+ppsearch "$B.6" $W0 $W1 10 2 >/dev/null                                                                # 6
+check "shrink@6:3: page 2 says $N5 - 3 items and pages to match (page 1 said $N5)" \
+    jq -e --argjson t "$N5" '.total_items == $t - 3 and .total_pages == (($t - 3 + 9) / 10 | floor) and (.transaction_details | length) == 10' "$B.6"
+ppget "$B.7" "/v1/billing/plans?page_size=5&page=1" >/dev/null                                        # 7
+ppget "$B.8" "/v1/billing/plans?page_size=5&page=2" >/dev/null                                        # 8
+check "repeat@8: plans page 2 answers page 1 again, byte for byte" cmp -s "$B.7" "$B.8"
+# insert: the first inserted row's window, pages of 10 rows; page 1 before, page 2 after
+LC_ALL=C comm -13 <(jq -r .id "$I/transactions.jsonl") <(jq -r .id "$I/after/transactions.jsonl") >"$WORK/ins.rows"
+t0=$(jq -r --arg id "$(head -n 1 "$WORK/ins.rows")" 'select(.id == $id) | .occurred_at' "$I/after/transactions.jsonl")
+S0=$(($(date -u -d "$t0" +%s) - 60))
+ppsearch "$B.9" $S0 $((S0 + 31 * DAY)) 10 1 >/dev/null                                                 # 9
+ppsearch "$B.10" $S0 $((S0 + 31 * DAY)) 10 2 >/dev/null                                                # 10: inserted
+ppsearch "$B.11" $S0 $((S0 + 31 * DAY)) 10 1 >/dev/null                                                # 11
+check "insert@10:4: DIR/after is the main instance's truth, file for file" \
+    bash -c "for f in customers customers_all plans subscriptions subscriptions_all transactions hidden_subscription_ids; do
+                 e=jsonl; [ \$f = hidden_subscription_ids ] && e=txt; cmp -s '$I/after/'\$f.\$e '$T/'\$f.\$e || exit 1; done"
+check "insert: DIR holds the state before: 4 transactions and 4 customers fewer, the rest the same" \
+    bash -c "for f in customers customers_all transactions; do [ \$((\$(wc -l <'$I/after/'\$f.jsonl) - \$(wc -l <'$I/'\$f.jsonl))) = 4 ] &&
+                 [ -z \"\$(LC_ALL=C comm -23 '$I/'\$f.jsonl '$I/after/'\$f.jsonl)\" ] || exit 1; done &&
+             cmp -s '$I/subscriptions_all.jsonl' '$I/after/subscriptions_all.jsonl'"
+check "insert: the 4 rows lie in different windows of the history" \
+    bash -c "jq -r --slurpfile r <(jq -R . '$WORK/ins.rows') 'select(.id | IN(\$r[])) | .occurred_at[0:7]' '$I/after/transactions.jsonl' | sort -u | wc -l | grep -qx 4"
+check "insert: page 1 before request 10 lacks the row, the window grows by one after" \
+    bash -c "! grep -qF '$(head -n 1 "$WORK/ins.rows")' '$B.9' && [ \$(jq .total_items '$B.10') = \$((\$(jq .total_items '$B.9') + 1)) ] &&
+             grep -qF '$(head -n 1 "$WORK/ins.rows")' '$B.11'"
+check "insert: a page walk across the insert sees page 1's last row again first on page 2 (shifted, none lost)" \
+    bash -c "[ \"\$(jq -c '.transaction_details[-1]' '$B.9')\" = \"\$(jq -c '.transaction_details[0]' '$B.10')\" ]"
+W2=$((NOW - 70 * DAY))
+ppsearch "$B.12" $W2 $((W2 + 20 * DAY)) 5 1 >/dev/null                                                 # 12
+ppsearch "$B.13" $W2 $((W2 + 20 * DAY)) 5 2 >/dev/null                                                 # 13
+check "repeat@13: search page 2 answers page 1 of its window again" \
+    bash -c "cmp -s '$B.12' '$B.13' && jq -e '.page == 1 and .total_pages > 1' '$B.13' >/dev/null"
+stop module "$MOD_PID"
+
+# ---------------------------------------------------------------- bad fault specs
+for spec in insert@2:100000 shrink@2 inflate@2:0 stall@2:100001 cutchunked@2:x repeat@2:1; do
+    "$BIN" --provider paypal --port 0 --scale 20 --faults "$spec" >/dev/null 2>"$WORK/bad.err"
+    rc=$?
+    check "--faults $spec exits 2 naming it" bash -c "[ $rc = 2 ] && grep -qF -- \"'$spec'\" '$WORK/bad.err'"
+done
 
 if [ "$FAILURES" -gt 0 ]; then
     echo "$FAILURES check(s) failed" >&2

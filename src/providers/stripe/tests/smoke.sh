@@ -491,6 +491,134 @@ check "slow@5:300 delays request 5 (${elapsed_ms} ms) and then answers 200" \
     bash -c "[ $code = 200 ] && [ $elapsed_ms -ge 300 ]"
 stop faults "$PID"
 
+# ---------------------------------------------------------------- rate limit by key mode
+# Stripe allows 25 requests a second in test mode and 100 in live mode; a burst fits the
+# bucket of a second's worth. One curl, one connection, requests back to back.
+burst() { # burst N URL KEY: the status of N quick requests, one a line
+    local args=() i
+    for i in $(seq 1 "$1"); do args+=(-o /dev/null "$2/v1/customers?limit=1"); done
+    curl -s -H "Authorization: Bearer $3" -w '%{http_code}\n' "${args[@]}"
+}
+start testkey --scale 20
+n429=$(burst 100 "$URL" "$KEY" | grep -c '^429$')
+check "default limit, test key: a burst of 100 gets 429s ($n429), at least 25 answered" \
+    bash -c "[ $n429 -gt 0 ] && [ $n429 -le 75 ]"
+stop testkey "$PID"
+start livekey --scale 20 --opt api_key=sk_live_sandbox
+codes=$(burst 90 "$URL" sk_live_sandbox | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')
+check "default limit, live key (sk_live_): a burst of 90 is all 200 ($codes)" [ "$codes" = "200x90 " ]
+stop livekey "$PID"
+
+# ---------------------------------------------------------------- broken answers
+# fetch FILE CURL-ARGS...: prints "STATUS BYTES CURL-EXIT MS"; body into FILE, headers FILE.h
+fetch() {
+    local out=$1 t0 w rc
+    shift
+    t0=$(date +%s%N)
+    w=$(curl -s -o "$out" -D "$out.h" -w '%{http_code} %{size_download}' "$@")
+    rc=$?
+    echo "$w $rc $((($(date +%s%N) - t0) / 1000000))"
+}
+header() { grep -i "^$2:" "$1" | tr -d '\r' | sed 's/^[^:]*: *//'; }
+start broken --scale 20 --rate-limit 0 --faults badjson@1,empty@2,cut@3,cutchunked@4:64,stall@5:1500,stall@6:1200,stallclose@7:600,drip@8-9:2000,echo@10,echo@11:503,repeat@13,repeat@17-18
+page2=(-H "Authorization: Bearer $KEY" "$URL/v1/customers?limit=2")
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "badjson@1: 200, well framed ($bytes bytes = Content-Length), not JSON" \
+    bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $bytes = '$(header "$B.h" content-length)' ] && ! jq . '$B' >/dev/null 2>&1"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "empty@2: 200 with Content-Length 0" bash -c "[ $code = 200 ] && [ $bytes = 0 ] && [ '$(header "$B.h" content-length)' = 0 ]"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+cl=$(header "$B.h" content-length)
+check "cut@3: Content-Length $cl, half of it sent ($bytes), then closed (curl exit 18)" \
+    bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $bytes = $((cl / 2)) ]"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "cutchunked@4:64: chunked, 64 bytes, then closed without the last chunk (curl exit 18)" \
+    bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $bytes = 64 ] && [ '$(header "$B.h" transfer-encoding)' = chunked ]"
+read -r code bytes rc ms < <(fetch "$B" --max-time 0.75 "${page2[@]}")
+cl=$(header "$B.h" content-length)
+check "stall@5:1500: half the body ($bytes of $cl), then silence (a 0.75 s deadline fires: curl exit 28)" \
+    bash -c "[ $code = 200 ] && [ $rc = 28 ] && [ $bytes = $((cl / 2)) ]"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "stall@6:1200: then the rest (${ms} ms), valid JSON" bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $ms -ge 1200 ] && jq -e '.object == \"list\"' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "stallclose@7:600: half the body, 600 ms, closed (curl exit 18 after ${ms} ms)" \
+    bash -c "[ $code = 200 ] && [ $rc = 18 ] && [ $bytes = $(($(header "$B.h" content-length) / 2)) ] && [ $ms -ge 600 ]"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "drip@8:2000: $bytes bytes trickle in ${ms} ms" \
+    bash -c "[ $code = 200 ] && [ $rc = 0 ] && [ $ms -ge $((bytes * 1000 / 2000 - 100)) ] && jq -e '.object == \"list\"' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" --max-time 0.25 "${page2[@]}")
+check "drip@9:2000: still arriving at a 0.25 s deadline ($bytes of $(header "$B.h" content-length) bytes: curl exit 28)" \
+    bash -c "[ $rc = 28 ] && [ $bytes -gt 0 ] && [ $bytes -lt $(header "$B.h" content-length) ]"
+read -r code bytes rc ms < <(fetch "$B" "${page2[@]}")
+check "echo@10: 401 whose message holds the whole key" \
+    bash -c "[ $code = 401 ] && jq -e '.error.message == \"Invalid API Key provided: $KEY\"' '$B' >/dev/null"
+read -r code bytes rc ms < <(fetch "$B" -u "$KEY:" "$URL/v1/customers?limit=2")
+check "echo@11:503: api_error whose message holds the Authorization header, Basic decoded" \
+    bash -c "[ $code = 503 ] && jq -e '.error.type == \"api_error\" and (.error.message | endswith(\"(Authorization: Basic $(printf '%s:' "$KEY" | base64); decoded: $KEY:)\"))' '$B' >/dev/null"
+# repeat: request 13 asks for the page after request 12's and gets request 12's again
+req "$B.12" "${auth[@]}" "$URL/v1/customers?limit=3" >/dev/null
+after=$(jq -r '.data[-1].id' "$B.12")
+req "$B.13" "${auth[@]}" "$URL/v1/customers?limit=3&starting_after=$after" >/dev/null
+check "repeat@13: the previous page again, byte for byte (has_more true, Request-Id too)" \
+    bash -c "cmp -s '$B.12' '$B.13' && jq -e '.has_more' '$B.13' >/dev/null && [ '$(header "$B.12.h" request-id)' = '$(header "$B.13.h" request-id)' ]"
+req "$B.14" "${auth[@]}" "$URL/v1/customers?limit=3&starting_after=$(jq -r '.data[-1].id' "$B.13")" >/dev/null
+check "the same cursor then gets the next page" \
+    bash -c "[ \"\$(jq -r '.data[0].id' '$B.14')\" != \"\$(jq -r '.data[0].id' '$B.13')\" ] && [ '$(header "$B.14.h" request-id)' != '$(header "$B.13.h" request-id)' ]"
+req "$B.15" "${auth[@]}" "$URL/v1/charges?limit=3" >/dev/null
+req "$B.16" "${auth[@]}" "$URL/v1/charges?limit=3&starting_after=$(jq -r '.data[-1].id' "$B.15")" >/dev/null
+req "$B.17" "${auth[@]}" "$URL/v1/charges?limit=3&starting_after=$(jq -r '.data[-1].id' "$B.16")" >/dev/null
+req "$B.18" "${auth[@]}" "$URL/v1/charges?limit=3&starting_after=$(jq -r '.data[-1].id' "$B.17")" >/dev/null
+check "repeat@17-18: a client following the cursor gets one page three times (a loop)" \
+    bash -c "cmp -s '$B.16' '$B.17' && cmp -s '$B.16' '$B.18' && ! cmp -s '$B.15' '$B.16'"
+stop broken "$PID"
+
+# ---------------------------------------------------------------- records inserted during a run
+# insert@5:3 in the main instance's world: the 3 newest customers and everything created
+# since the first of them appear at request 5, at the head of every list.
+start insert --seed 42 --scale 300 --truth "$WORK/ins" --rate-limit 0 --faults insert@5:3
+I=$WORK/ins
+check "insert: DIR/after is the main instance's truth, file for file" \
+    bash -c "for f in customers plans subscriptions transactions invoices; do cmp -s '$I/after/'\$f.jsonl '$WORK/truth/'\$f.jsonl || exit 1; done"
+check "insert: DIR holds the state before, a subset of after with the same values" \
+    bash -c "for f in customers plans subscriptions transactions invoices; do [ -z \"\$(LC_ALL=C comm -23 '$I/'\$f.jsonl '$I/after/'\$f.jsonl)\" ] || exit 1; done"
+jq -r '[.created_at, .id] | @tsv' "$I/after/customers.jsonl" | sort -r | head -n 3 | cut -f2 | LC_ALL=C sort >"$WORK/ins.newest"
+LC_ALL=C comm -13 <(jq -r .id "$I/customers.jsonl") <(jq -r .id "$I/after/customers.jsonl") >"$WORK/ins.customers"
+check "insert: the inserted customers are the 3 newest" diff "$WORK/ins.newest" "$WORK/ins.customers"
+since=$(jq -r --slurpfile n <(jq -R . "$WORK/ins.customers") 'select(.id | IN($n[])) | .created_at' "$I/after/customers.jsonl" | sort | head -n 1)
+check "insert: before, nothing refers to them and nothing is newer than the first of them ($since)" \
+    bash -c "! grep -qFf '$WORK/ins.customers' '$I/subscriptions.jsonl' '$I/transactions.jsonl' '$I/invoices.jsonl' &&
+             jq -e -s --arg t '$since' 'all(.[]; (.created_at // .occurred_at) < \$t)' '$I/subscriptions.jsonl' '$I/transactions.jsonl' '$I/invoices.jsonl' >/dev/null"
+check "insert: after, every other new record is at least as new ($(LC_ALL=C comm -13 "$I/transactions.jsonl" "$I/after/transactions.jsonl" | wc -l) transactions)" \
+    bash -c "LC_ALL=C comm -13 <(cat '$I/subscriptions.jsonl' '$I/transactions.jsonl' '$I/invoices.jsonl' | LC_ALL=C sort) \
+             <(cat '$I/after/subscriptions.jsonl' '$I/after/transactions.jsonl' '$I/after/invoices.jsonl' | LC_ALL=C sort) |
+             jq -e -s --arg t '$since' 'length > 0 and all(.[]; (.created_at // .occurred_at) >= \$t)' >/dev/null"
+first=$(head -n 1 "$WORK/ins.customers")
+req "$B.1" "${auth[@]}" "$URL/v1/customers?limit=100" >/dev/null                             # 1
+code2=$(req "$B.2" "${auth[@]}" "$URL/v1/customers/$first")                                  # 2
+req "$B.3" "${auth[@]}" "$URL/v1/customers?limit=100&starting_after=$(jq -r '.data[-1].id' "$B.1")" >/dev/null  # 3
+req "$B.4" "${auth[@]}" "$URL/v1/charges?limit=100" >/dev/null                               # 4
+req "$B.5" "${auth[@]}" "$URL/v1/customers?limit=100" >/dev/null                             # 5: inserted
+req "$B.6" "${auth[@]}" "$URL/v1/customers?limit=100&starting_after=$(jq -r '.data[-1].id' "$B.1")" >/dev/null  # 6
+code7=$(req "$B.7" "${auth[@]}" "$URL/v1/customers/$first")                                  # 7
+req "$B.8" "${auth[@]}" "$URL/v1/charges?limit=100" >/dev/null                               # 8
+check "insert: before request 5 an inserted customer is 404, then 200 ($code2, $code7)" [ "$code2:$code7" = 404:200 ]
+check "insert: the first page leads with the 3 new customers, then the old head" \
+    bash -c "[ \"\$(jq -c '[.data[0:3][].id] | sort' '$B.5')\" = \"\$(jq -R . '$WORK/ins.customers' | jq -s -c sort)\" ] &&
+             [ \"\$(jq -c '[.data[3:][].id]' '$B.5')\" = \"\$(jq -c '[.data[].id][0:(.data | length) - 3]' '$B.1')\" ]"
+check "insert: a walk begun before continues exactly as before" cmp -s "$B.3" "$B.6"
+check "insert: charges lead with the new ones, then the old head" \
+    bash -c "jq -r '.data[].id' '$B.8' >'$WORK/h8'; jq -r '.data[].id' '$B.4' >'$WORK/h4';
+             new=\$(grep -c -vxFf <(jq -r .id '$I/transactions.jsonl') '$WORK/h8');
+             [ \$new -gt 0 ] && ! head -n \$new '$WORK/h8' | grep -qxFf <(jq -r .id '$I/transactions.jsonl') &&
+             diff <(tail -n +\$((new + 1)) '$WORK/h8') <(head -n \$((\$(wc -l <'$WORK/h4') - new)) '$WORK/h4') >/dev/null"
+stop insert "$PID"
+
+# ---------------------------------------------------------------- bad fault specs
+for spec in nope@1 cut@0 drip@2 echo@2:200 slow@2 badjson@2:5 insert@2-4:3 inflate@2:3 shrink@2:1 insert@2:100; do
+    bad_args "$spec" --scale 20 --faults "$spec"
+done
+bad_args "insert@3:1" --scale 20 --faults insert@2:1,insert@3:1
+
 if [ "$FAILURES" -ne 0 ]; then
     echo "sandbox smoke test: $FAILURES failure(s)" >&2
     exit 1
