@@ -25,17 +25,28 @@ static const char usage[] =
     "Prints 'listening on http://127.0.0.1:PORT', then 'settings: NAME=VALUE ...' with what a\n"
     "billtap client needs, serves until SIGTERM or SIGINT, then exits 0.\n";
 
-static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
+/* "R" or "R/S": R requests (0-1000000) per S seconds (0.001-86400, default 1). */
+static int parse_rate(const char *v, sb_options *o)
 {
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        fprintf(stderr, "billtap-sandbox: %s: invalid value '%s'\n", opt, s);
-        return -1;
+    char num[64], *end;
+    const char *slash = strchr(v, '/');
+    size_t n = slash ? (size_t)(slash - v) : strlen(v);
+    int ok = n > 0 && n < sizeof num;
+    if (ok) {
+        memcpy(num, v, n);
+        num[n] = '\0';
+        errno = 0;
+        o->rate_limit = strtod(num, &end);
+        ok = !errno && !*end && o->rate_limit >= 0 && o->rate_limit <= 1e6;
     }
-    *out = v;
-    return 0;
+    if (ok && slash) {
+        errno = 0;
+        o->rate_seconds = strtod(slash + 1, &end);
+        ok = slash[1] && !errno && !*end && o->rate_seconds >= 0.001 && o->rate_seconds <= 86400;
+    }
+    if (!ok)
+        fprintf(stderr, "billtap-sandbox: --rate-limit: invalid value '%s' (R or R/S: R requests per S seconds)\n", v);
+    return ok ? 0 : -1;
 }
 
 static int parse_uint(const char *opt, const char *s, unsigned long long hi, unsigned long long *out)
@@ -110,11 +121,7 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
         } else if (strcmp(a, "--truth") == 0) {
             o->truth_dir = val;
         } else if (strcmp(a, "--rate-limit") == 0) {
-            char num[64];
-            const char *slash = strchr(val, '/');
-            snprintf(num, sizeof num, "%.*s", slash ? (int)(slash - val) : (int)strlen(val), val);
-            if (parse_num(a, num, 0, 1e6, &o->rate_limit) ||
-                (slash && parse_num(a, slash + 1, 0.001, 86400, &o->rate_seconds)))
+            if (parse_rate(val, o) != 0)
                 return -1;
         } else if (strcmp(a, "--faults") == 0) {
             o->faults = val;

@@ -189,9 +189,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         rc = MHD_queue_response(conn, (unsigned)resp.status, r);
         MHD_destroy_response(r);
     }
-    if (s->verbose)
-        fprintf(stderr, "#%" PRIu64 " %s %s -> %d (%zu bytes)\n", number, method, cs->uri,
-                resp.status, resp.body.len);
+    if (s->verbose) {
+        static const char *const sent[] = {"", " badjson", " empty", " cut", " cutchunked", " stall",
+                                           " stallclose", " drip"};
+        fprintf(stderr, "#%" PRIu64 " %s %s -> %d (%zu bytes)%s%s%s\n", number, method, cs->uri,
+                resp.status, resp.body.len, fa.echo ? " echo" : "", fa.repeat ? " repeat" : "",
+                sent[fa.delivery]);
+    }
     sb_response_free(&resp);
     sb_params_free(&params);
     free(path);

@@ -618,6 +618,7 @@ for spec in nope@1 cut@0 drip@2 echo@2:200 slow@2 badjson@2:5 insert@2-4:3 infla
     bad_args "$spec" --scale 20 --faults "$spec"
 done
 bad_args "insert@3:1" --scale 20 --faults insert@2:1,insert@3:1
+bad_args "--rate-limit: invalid value" --rate-limit 5/0
 
 if [ "$FAILURES" -ne 0 ]; then
     echo "sandbox smoke test: $FAILURES failure(s)" >&2
