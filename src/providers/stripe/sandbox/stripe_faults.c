@@ -1,13 +1,44 @@
-/* insert@N:K, Stripe: the K newest listed customers, and every subscription, invoice,
- * charge and refund created at or after the first of them, are created while a run is in
- * progress. Records are stored oldest first and Stripe lists newest first, so before
- * request N each list simply ends sooner at its head, and from request N on the new
- * records lead it. Creation order keeps this consistent: a record never exists before
- * the customer, subscription, invoice or charge it belongs to. */
+/* insert@N:K, Stripe: every customer, subscription, invoice, charge and refund created at
+ * or after a cut is created while a run is in progress. The cut starts at the K-th newest
+ * listed customer and moves earlier while some record before it belongs to one after it
+ * (the world backdates some subscriptions' invoices), so no record ever exists before the
+ * customer, subscription, invoice or charge it belongs to. Records are stored oldest first
+ * and Stripe lists newest first, so before request N each list simply ends sooner at its
+ * head, and from request N on the new records lead it. */
 #include "stripe_faults.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The earliest of t and the creation of every record whose customer, subscription,
+ * invoice or charge is created at or after it. */
+static int64_t cut_before_parents(const sb_world *w, int64_t t)
+{
+    int moved;
+    do {
+        int64_t t0 = t;
+        for (size_t i = 0; i < w->n_subs; i++)
+            if (w->customers[w->subs[i].customer].created >= t && w->subs[i].created < t)
+                t = w->subs[i].created;
+        for (size_t i = 0; i < w->n_invoices; i++) {
+            const w_invoice *v = &w->invoices[i];
+            if (((v->customer >= 0 && w->customers[v->customer].created >= t) || (v->sub >= 0 && w->subs[v->sub].created >= t)) &&
+                v->created < t)
+                t = v->created;
+        }
+        for (size_t i = 0; i < w->n_payments; i++) {
+            const w_payment *p = &w->payments[i];
+            if (((p->customer >= 0 && w->customers[p->customer].created >= t) ||
+                 (p->invoice >= 0 && w->invoices[p->invoice].created >= t)) && p->created < t)
+                t = p->created;
+        }
+        for (size_t i = 0; i < w->n_refunds; i++)
+            if (w->payments[w->refunds[i].payment].created >= t && w->refunds[i].created < t)
+                t = w->refunds[i].created;
+        moved = t != t0;
+    } while (moved);
+    return t;
+}
 
 int st_prepare_faults(void *state, const sb_faults *faults, char *err, size_t errlen)
 {
@@ -31,8 +62,7 @@ int st_prepare_faults(void *state, const sb_faults *faults, char *err, size_t er
         return -1;
     }
     st->inserting = 1;
-    st->insert_customer = c;
-    st->insert_since = w->customers[c].created;
+    st->insert_since = cut_before_parents(w, w->customers[c].created);
     return 0;
 }
 
@@ -42,7 +72,7 @@ int st_hidden(const st_state *st, int kind, size_t i, int visible)
         return 0;
     const sb_world *w = st->w;
     switch (kind) {
-    case ST_CUSTOMER: return i >= st->insert_customer;
+    case ST_CUSTOMER: return w->customers[i].created >= st->insert_since;
     case ST_SUB: return w->subs[i].created >= st->insert_since;
     case ST_ITEM: return w->subs[w->items[i].sub].created >= st->insert_since;
     case ST_INVOICE: return w->invoices[i].created >= st->insert_since;

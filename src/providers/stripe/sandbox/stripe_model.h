@@ -26,10 +26,9 @@ typedef struct st_state {
     unsigned char *has_subs;        /* per customer: customer.currency is set */
     unsigned char *delinquent;      /* per customer: an invoice failed and is still open */
     uint32_t *invoice_count;        /* per customer: invoices numbered so far */
-    /* insert@N:K (stripe_faults.c): customers from insert_customer on, and the other
-     * records created at or after insert_since, exist only from request N on */
+    /* insert@N:K (stripe_faults.c): the records created at or after insert_since exist
+     * only from request N on */
     int inserting;
-    size_t insert_customer;
     int64_t insert_since;
     int truth_after;                /* the truth being written is the state after the insert */
 } st_state;
