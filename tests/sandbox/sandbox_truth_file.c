@@ -74,15 +74,26 @@ int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const 
     return 0;
 }
 
-int sb_truth_subdir(const char *dir, const char *sub, char *out, size_t outlen, char *err, size_t errlen)
+int sb_truth_write_views(const char *dir, int inserting, int *after,
+                         int (*write)(void *state, const char *dir, char *err, size_t errlen), void *state,
+                         char *err, size_t errlen)
 {
-    if ((size_t)snprintf(out, outlen, "%s/%s", dir, sub) >= outlen) {
-        snprintf(err, errlen, "truth directory name too long: %s/%s", dir, sub);
+    char sub[4096];
+    *after = 0;
+    if (write(state, dir, err, errlen) != 0)
+        return -1;
+    if (!inserting)
+        return 0;
+    if ((size_t)snprintf(sub, sizeof sub, "%s/after", dir) >= sizeof sub) {
+        snprintf(err, errlen, "truth directory name too long: %s/after", dir);
         return -1;
     }
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", out, strerror(errno));
+    if (mkdir(sub, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", sub, strerror(errno));
         return -1;
     }
-    return 0;
+    *after = 1;
+    int rc = write(state, sub, err, errlen);
+    *after = 0;
+    return rc;
 }

@@ -39,8 +39,11 @@ typedef struct sb_truth_spec {
 int sb_truth_write(const char *dir, const sb_truth_spec *specs, size_t n, const void *state,
                    char *err, size_t errlen);
 
-/* DIR/SUB, created if missing, into out: a second view of the truth (insert@N:K writes
- * the state after the insert into DIR/after). 0, or -1 with a message in err. */
-int sb_truth_subdir(const char *dir, const char *sub, char *out, size_t outlen, char *err, size_t errlen);
+/* The truth before and after insert@N:K: write(state, dir) once; when `inserting`, again
+ * into DIR/after (created if missing) with *after set to 1 meanwhile, so the module's
+ * writers include the inserted records. 0, or -1 with a message in err. */
+int sb_truth_write_views(const char *dir, int inserting, int *after,
+                         int (*write)(void *state, const char *dir, char *err, size_t errlen), void *state,
+                         char *err, size_t errlen);
 
 #endif

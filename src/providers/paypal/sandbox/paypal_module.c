@@ -76,21 +76,16 @@ static void paypal_describe(void *state, sb_buf *out)
                   s->n_hidden, s->n_rows, s->n_rows - shared, shared, s->burst_rows);
 }
 
+static int write_truth_files(void *state, const char *dir, char *err, size_t errlen)
+{
+    return pp_write_truth(state, dir, err, errlen);
+}
+
 /* DIR holds the truth before any insert@N:K, DIR/after the truth after it. */
 static int paypal_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     pp_state *s = state;
-    char after[4096];
-    if (pp_write_truth(s, dir, err, errlen) != 0)
-        return -1;
-    if (!s->row_inserted)
-        return 0;
-    if (sb_truth_subdir(dir, "after", after, sizeof after, err, errlen) != 0)
-        return -1;
-    s->truth_after = 1;
-    int rc = pp_write_truth(s, after, err, errlen);
-    s->truth_after = 0;
-    return rc;
+    return sb_truth_write_views(dir, s->row_inserted != NULL, &s->truth_after, write_truth_files, s, err, errlen);
 }
 
 static void paypal_settings(void *state, const char *base_url, sb_buf *out)

@@ -70,21 +70,16 @@ static void stripe_describe(void *state, sb_buf *out)
                   w->n_refunds);
 }
 
+static int write_truth_files(void *state, const char *dir, char *err, size_t errlen)
+{
+    return st_write_truth(state, dir, err, errlen);
+}
+
 /* DIR holds the truth before any insert@N:K, DIR/after the truth after it. */
 static int stripe_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     st_state *st = state;
-    char after[4096];
-    if (st_write_truth(st, dir, err, errlen) != 0)
-        return -1;
-    if (!st->inserting)
-        return 0;
-    if (sb_truth_subdir(dir, "after", after, sizeof after, err, errlen) != 0)
-        return -1;
-    st->truth_after = 1;
-    int rc = st_write_truth(st, after, err, errlen);
-    st->truth_after = 0;
-    return rc;
+    return sb_truth_write_views(dir, st->inserting, &st->truth_after, write_truth_files, st, err, errlen);
 }
 
 static void stripe_settings(void *state, const char *base_url, sb_buf *out)
