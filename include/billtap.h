@@ -18,7 +18,10 @@
  *    clients are independent. billtap_iter_cancel() is the one call allowed from another
  *    thread.
  *  - fork(): a client or iterator used in a child process never shares a connection or a
- *    provider session with its parent: the child opens its own (see docs/bindings.md).
+ *    provider session with its parent: the child opens its own connections, iterators
+ *    created in the child get a session made there, and an iterator carried over from the
+ *    parent gets one (and a new provider stream, resumed where the host stands) before its
+ *    next request (see docs/bindings.md).
  *  - Errors are recorded per client handle (never per thread), see billtap_client_error_*.
  *    Every call on a client or its iterators that can fail clears the previous error first.
  */
@@ -523,9 +526,11 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
  * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
  * restores the default.
- * Settings are read when an iterator is created: a change applies to iterators created
- * afterwards, which also get a new provider session (so a cached token never meets other
- * credentials or another host); running iterators keep what they started with.
+ * Settings are read when an iterator is created: each iterator keeps a copy of every
+ * value, which the engine and the provider read for as long as it runs. A change applies
+ * to iterators created afterwards, which also get a new provider session (so a cached
+ * token never meets other credentials or another host); running iterators keep what they
+ * started with.
  * Returns 0, BILLTAP_EUNKNOWN_SETTING or BILLTAP_ESETTING (value invalid), with a message in
  * billtap_client_error_message(). Secrets never appear in messages.
  */

@@ -365,13 +365,30 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
  */
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
 
+/*
+ * Settings a provider reads are those of the iterator the call serves: every setting's
+ * value (the provider's and the engine's) is copied when billtap_iter_new() creates the
+ * iterator, and every context made for that iterator — stream_new, stream_request,
+ * stream_response and its sink, classify_response, and session_new for a session made for
+ * it — reads that copy. A billtap_client_set() while the iterator runs reaches only
+ * iterators created afterwards (with a new session), so a provider may read settings in
+ * any callback: a request never mixes credentials or hosts of two configurations.
+ */
+
 /**
- * A setting's effective value (set by the host, else the default), or NULL when unset.
- * Valid during the call.
+ * A setting's value for this call's iterator (set by the host, else the default), or NULL
+ * when unset or not a setting of the provider or the engine. Valid during the call.
  */
 BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *key);
 
-/** An integer setting's effective value. 0, BILLTAP_ENOTFOUND (unset), BILLTAP_ESETTING. */
+/**
+ * An integer setting's value for this call's iterator (see billtap_ctx_setting()).
+ * Returns 0; BILLTAP_ENOTFOUND when unset (an answer, not a failure: nothing is recorded,
+ * so a provider that passes it on unchecked is reported as a provider bug); or an error
+ * recorded on the client, which a provider may return as it is: BILLTAP_ESETTING (the
+ * value is not a decimal integer; the message names the key, never a secret's value),
+ * BILLTAP_EUNKNOWN_SETTING (no such setting) or BILLTAP_EINVAL (NULL out or key).
+ */
 BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key);
 
 /** The client's clock, Unix seconds (billtap_client_options.clock, else the system's).
@@ -496,7 +513,13 @@ typedef struct billtap_provider {
 
 	/** Optional: per-client state (token caches), shared by the iterators created under the
 	 *  same settings. After a settings change, or in a forked child, new iterators get a
-	 *  new session; the old one is freed when the last iterator using it is. */
+	 *  new session; the old one is freed when the last iterator using it is. An iterator
+	 *  carried into a forked child gets a session of its own there before its next request
+	 *  (made from the iterator's settings) and a new stream on it, created with
+	 *  params.resume set to the iterator's last mark (or NULL); the engine skips what the
+	 *  host already had. The parent's session and stream are then freed in the child:
+	 *  session_free and stream_free may run in a process other than the one that made
+	 *  them, and only free memory there. */
 	int (*session_new)(void **out, billtap_ctx *ctx);
 	void (*session_free)(void *session);
 
