@@ -478,6 +478,10 @@ typedef struct billtap_transport {
 	void (*abort)(void *transfer, void *payload);
 } billtap_transport;
 
+/** Every slot NULL, the version set: `billtap_transport t = BILLTAP_TRANSPORT_INIT;` then
+ *  set the slots. (FFI callers without macros zero the struct and set version.) */
+#define BILLTAP_TRANSPORT_INIT { BILLTAP_TRANSPORT_VERSION, NULL, NULL, NULL, NULL, NULL }
+
 /* ------------------------------------------------------------------------------------------
  * Client
  * ---------------------------------------------------------------------------------------- */

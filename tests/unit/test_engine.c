@@ -228,7 +228,7 @@ static void setup(void)
 {
 	memset(&calls, 0, sizeof calls);
 	memset(&ft, 0, sizeof ft);
-	int rc = billtap_provider_register(&fake_provider, NULL, NULL);
+	int rc = billtap_provider_register(&fake_provider, NULL, NULL, NULL, 0);
 	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
 }
 
@@ -616,18 +616,22 @@ END_TEST
 START_TEST(registry_checks_vtables)
 {
 	billtap_provider p = fake_provider;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL); /* name taken */
+	char why[256];
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
+	ck_assert_str_eq(why, "a provider named fake is already registered");
 	p.name = "fake2";
 	p.version = 0;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION + 1;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION;
 	p.stream_request = NULL;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
+	ck_assert_str_eq(why, "provider fake2 lacks a required slot (stream_new, stream_request, "
+	                      "stream_response or stream_free)");
 	p = fake_provider;
 	p.name = "Bad Name";
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
 	const char *names[16];
 	size_t n = billtap_provider_names(names, 16);
 	ck_assert_uint_ge(n, 2);
