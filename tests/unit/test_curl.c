@@ -1,7 +1,8 @@
 /*
  * The built-in libcurl transport against a local HTTP server (tiny_http.c): requests of a
  * concurrent provider overlap on the wire up to max_in_flight, connections are reused,
- * the engine's options arrive, cancel closes running transfers, timeouts are reported.
+ * the engine's options arrive, cancel closes running transfers, timeouts are reported, and
+ * out of memory is told apart from an oversized body.
  */
 #include <check.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "fan_provider.h"
 #include "http/http.h"
 #include "tiny_http.h"
@@ -157,6 +159,50 @@ START_TEST(perform_alone_and_its_timeout)
 }
 END_TEST
 
+START_TEST(out_of_memory_is_reported_as_such)
+{
+	/* Every allocation of a transfer fails in turn: the answer is the whole body or
+	 * BILLTAP_ENOMEM, never an oversized body (EDATA), and one that fails while curl hands
+	 * over the body or a header says so. */
+	tiny_http *server = tiny_http_start(1, 0, 0);
+	bt_curl *t;
+	ck_assert_int_eq(bt_curl_new(&t), 0);
+	billtap_transfer_options opts = { BILLTAP_TRANSFER_OPTIONS_VERSION, 5000, 5000, "unit", NULL,
+		                          NULL, NULL };
+	billtap_request req;
+	billtap_response resp;
+	bt_request_init(&req);
+	bt_response_init(&resp);
+	ck_assert_int_eq(billtap_request_set_url(&req, tiny_http_url(server), "/ids"), 0);
+	ck_assert_int_eq(billtap_request_add_query(&req, "page", "4"), 0);
+	const char *want = "{\"ids\":[\"a31\",\"a32\",\"a33\",\"a34\",\"a35\",\"a36\",\"a37\"],"
+	                   "\"next\":null}";
+	alloc_fail_arm(0);
+	ck_assert_int_eq(bt_curl_transport.perform(&resp, &req, &opts, t), 0);
+	long total = alloc_fail_count();
+	alloc_fail_disarm();
+	ck_assert_str_eq(billtap_response_body(&resp, NULL), want);
+	int in_callbacks = 0;
+	for (long n = 1; n <= total; n++) {
+		bt_response_reset(&resp);
+		alloc_fail_arm(n);
+		int rc = bt_curl_transport.perform(&resp, &req, &opts, t);
+		alloc_fail_disarm();
+		ck_assert_msg(rc == 0 || rc == BILLTAP_ENOMEM, "allocation %ld: %d (%s)", n, rc,
+		              bt_buf_cstr(&resp.error));
+		if (rc == 0)
+			ck_assert_str_eq(billtap_response_body(&resp, NULL), want);
+		else if (strcmp(bt_buf_cstr(&resp.error), "out of memory storing the response") == 0)
+			in_callbacks++;
+	}
+	ck_assert_int_gt(in_callbacks, 0);
+	bt_curl_transport.free(t);
+	bt_request_free(&req);
+	bt_response_free(&resp);
+	tiny_http_stop(server);
+}
+END_TEST
+
 START_TEST(connection_refused_is_a_network_error)
 {
 	/* A port nobody listens on (the server's, once stopped). */
@@ -191,6 +237,7 @@ Suite *curl_suite(void)
 	tcase_add_test(tc, one_in_flight_reuses_one_connection);
 	tcase_add_test(tc, cancel_closes_the_running_transfers);
 	tcase_add_test(tc, perform_alone_and_its_timeout);
+	tcase_add_test(tc, out_of_memory_is_reported_as_such);
 	tcase_add_test(tc, connection_refused_is_a_network_error);
 	suite_add_tcase(s, tc);
 	return s;
