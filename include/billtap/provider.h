@@ -545,7 +545,9 @@ typedef struct billtap_provider {
 	 * marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
 	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
 	 * error the engine may call stream_request again (the host retries), so do not advance
-	 * on failure. (A concurrent stream's outstanding requests are dropped after an error or
+	 * on failure: the records the failed call pushed are dropped, so a stream that holds
+	 * records across calls pushes copies and lets the held ones go only once every push
+	 * of the call went through. (A concurrent stream's outstanding requests are dropped after an error or
 	 * a RETRY: they are asked for again; see BILLTAP_PROVIDER_CONCURRENT.)
 	 */
 	int (*stream_response)(void *stream, const billtap_request *req,
