@@ -16,7 +16,7 @@
  *  - Threads: a client and the iterators made from it form one unit, used from one thread
  *    at a time (they share connections, the session and the error state); distinct
  *    clients are independent. billtap_iter_cancel() is the one call allowed from another
- *    thread.
+ *    thread. A record (a copy too) is read by one thread at a time (see billtap_record).
  *  - fork(): a client or iterator used in a child process never shares a connection or a
  *    provider session with its parent: the child opens its own connections, iterators
  *    created in the child get a session made there, and an iterator carried over from the
@@ -299,6 +299,12 @@ BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
  * Lifetime: a record returned by billtap_iter_next() is borrowed. It, and every pointer read
  * from it, stays valid until the next billtap_iter_next() or billtap_iter_free() on the
  * same iterator. Use billtap_record_dup() to keep one longer.
+ *
+ * Threads: a record, a copy from billtap_record_dup() included, is read by one thread at a
+ * time, although every accessor takes it const: billtap_record_json() builds the JSON on
+ * first use and stores it in the record. Distinct records (a copy and its original too)
+ * share nothing and may be read from different threads at once; a host that reads one
+ * record from several threads at once serialises those reads itself.
  */
 typedef struct billtap_record billtap_record;
 
@@ -338,8 +344,10 @@ BILLTAP_EXTERN(const billtap_record *) billtap_record_item(const billtap_record 
 
 /**
  * The record as normalized JSON (one line, no trailing newline), as documented in
- * docs/data-model.md. Built on first use; valid as long as the record. NULL only when out of
- * memory. If len is not NULL it receives the length.
+ * docs/data-model.md. Built on first use and kept in the record (so not to be called from
+ * two threads at once on the same record: see billtap_record); valid as long as the record.
+ * NULL only when out of memory (a later call tries again). If len is not NULL it receives
+ * the length.
  */
 BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *rec, size_t *len);
 
