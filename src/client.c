@@ -1,5 +1,4 @@
 /* Client handles: provider choice, settings, transport, the provider session. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,19 +162,6 @@ const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const
 	return d ? d : find_in(bt_engine_settings, key);
 }
 
-static int parse_i64(int64_t *out, const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end || (s[0] != '-' && (s[0] < '0' || s[0] > '9')))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int is_bool(const char *v)
 {
 	return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
@@ -199,7 +185,7 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 	const char *shown = (d->flags & BILLTAP_SETTING_SECRET) ? "(secret)" : value;
 	if (d->flags & BILLTAP_SETTING_INT) {
 		int64_t v;
-		if (parse_i64(&v, value) < 0)
+		if (bt_setting_parse_int(&v, value) < 0)
 			return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: '%s' is not an integer",
 			                     who, d->name, shown);
 		if (v < d->min || v > d->max)

@@ -195,6 +195,8 @@ void bt_queue_free(billtap_iter *it);
 /* The value of `key` in vals, else the setting's default; NULL when neither (or no such
  * setting). */
 const char *bt_settings_get(const bt_settings *vals, const billtap_client *c, const char *key);
+/* Parses an integer setting's text as billtap_client_set() accepts it: 0, or -1. */
+int bt_setting_parse_int(int64_t *out, const char *text);
 /* 0 with the integer value, BILLTAP_ENOTFOUND when unset, BILLTAP_ESETTING when the value
  * is not a decimal integer. Records nothing. */
 int bt_settings_get_int(int64_t *out, const bt_settings *vals, const billtap_client *c,

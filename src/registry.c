@@ -9,7 +9,6 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +73,9 @@ static int default_fits(const billtap_setting_def *d)
 	if (!v)
 		return 1;
 	if (d->flags & BILLTAP_SETTING_INT) {
-		char *end;
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		/* As strict as the client's check: no blanks, no '+'. */
-		return (*v == '-' || (*v >= '0' && *v <= '9')) && !*end && errno == 0 &&
-		       n >= d->min && n <= d->max;
+		int64_t n;
+		/* As strict as the client's check. */
+		return bt_setting_parse_int(&n, v) == 0 && n >= d->min && n <= d->max;
 	}
 	if (d->flags & BILLTAP_SETTING_BOOL)
 		return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");

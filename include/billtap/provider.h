@@ -547,8 +547,9 @@ typedef struct billtap_provider {
 	 * error the engine may call stream_request again (the host retries), so do not advance
 	 * on failure: the records the failed call pushed are dropped, so a stream that holds
 	 * records across calls pushes copies and lets the held ones go only once every push
-	 * of the call went through. (A concurrent stream's outstanding requests are dropped after an error or
-	 * a RETRY: they are asked for again; see BILLTAP_PROVIDER_CONCURRENT.)
+	 * of the call went through. (A concurrent stream's outstanding requests are dropped
+	 * after an error or a RETRY: they are asked for again; see
+	 * BILLTAP_PROVIDER_CONCURRENT.)
 	 */
 	int (*stream_response)(void *stream, const billtap_request *req,
 	                       const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);

@@ -21,20 +21,27 @@ const char *bt_settings_get(const bt_settings *vals, const billtap_client *c, co
 	return d ? d->default_value : NULL;
 }
 
+int bt_setting_parse_int(int64_t *out, const char *v)
+{
+	/* Decimal digits with an optional '-': no blanks, no '+', nothing after. */
+	if (!v || (v[0] != '-' && (v[0] < '0' || v[0] > '9')))
+		return -1;
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = n;
+	return 0;
+}
+
 int bt_settings_get_int(int64_t *out, const bt_settings *vals, const billtap_client *c,
                         const char *key)
 {
 	const char *v = bt_settings_get(vals, c, key);
 	if (!v)
 		return BILLTAP_ENOTFOUND;
-	/* As strict as billtap_client_set()'s check: no blanks, no '+'. */
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || errno || *end || (v[0] != '-' && (v[0] < '0' || v[0] > '9')))
-		return BILLTAP_ESETTING;
-	*out = n;
-	return 0;
+	return bt_setting_parse_int(out, v) < 0 ? BILLTAP_ESETTING : 0;
 }
 
 void bt_setting_value_free(bt_setting_value *v)
