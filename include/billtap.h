@@ -16,9 +16,12 @@
  *  - Threads: a client and the iterators made from it form one unit, used from one thread
  *    at a time (they share connections, the session and the error state); distinct
  *    clients are independent. billtap_iter_cancel() is the one call allowed from another
- *    thread.
+ *    thread. A record (a copy too) is read by one thread at a time (see billtap_record).
  *  - fork(): a client or iterator used in a child process never shares a connection or a
- *    provider session with its parent: the child opens its own (see docs/bindings.md).
+ *    provider session with its parent: the child opens its own connections, iterators
+ *    created in the child get a session made there, and an iterator carried over from the
+ *    parent gets one (and a new provider stream, resumed where the host stands) before its
+ *    next request (see docs/bindings.md).
  *  - Errors are recorded per client handle (never per thread), see billtap_client_error_*.
  *    Every call on a client or its iterators that can fail clears the previous error first.
  */
@@ -296,6 +299,12 @@ BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
  * Lifetime: a record returned by billtap_iter_next() is borrowed. It, and every pointer read
  * from it, stays valid until the next billtap_iter_next() or billtap_iter_free() on the
  * same iterator. Use billtap_record_dup() to keep one longer.
+ *
+ * Threads: a record, a copy from billtap_record_dup() included, is read by one thread at a
+ * time, although every accessor takes it const: billtap_record_json() builds the JSON on
+ * first use and stores it in the record. Distinct records (a copy and its original too)
+ * share nothing and may be read from different threads at once; a host that reads one
+ * record from several threads at once serialises those reads itself.
  */
 typedef struct billtap_record billtap_record;
 
@@ -335,8 +344,10 @@ BILLTAP_EXTERN(const billtap_record *) billtap_record_item(const billtap_record 
 
 /**
  * The record as normalized JSON (one line, no trailing newline), as documented in
- * docs/data-model.md. Built on first use; valid as long as the record. NULL only when out of
- * memory. If len is not NULL it receives the length.
+ * docs/data-model.md. Built on first use and kept in the record (so not to be called from
+ * two threads at once on the same record: see billtap_record); valid as long as the record.
+ * NULL only when out of memory (a later call tries again). If len is not NULL it receives
+ * the length.
  */
 BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *rec, size_t *len);
 
@@ -475,6 +486,10 @@ typedef struct billtap_transport {
 	void (*abort)(void *transfer, void *payload);
 } billtap_transport;
 
+/** Every slot NULL, the version set: `billtap_transport t = BILLTAP_TRANSPORT_INIT;` then
+ *  set the slots. (FFI callers without macros zero the struct and set version.) */
+#define BILLTAP_TRANSPORT_INIT { BILLTAP_TRANSPORT_VERSION, NULL, NULL, NULL, NULL, NULL }
+
 /* ------------------------------------------------------------------------------------------
  * Client
  * ---------------------------------------------------------------------------------------- */
@@ -523,9 +538,11 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
  * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
  * restores the default.
- * Settings are read when an iterator is created: a change applies to iterators created
- * afterwards, which also get a new provider session (so a cached token never meets other
- * credentials or another host); running iterators keep what they started with.
+ * Settings are read when an iterator is created: each iterator keeps a copy of every
+ * value, which the engine and the provider read for as long as it runs. A change applies
+ * to iterators created afterwards, which also get a new provider session (so a cached
+ * token never meets other credentials or another host); running iterators keep what they
+ * started with.
  * Returns 0, BILLTAP_EUNKNOWN_SETTING or BILLTAP_ESETTING (value invalid), with a message in
  * billtap_client_error_message(). Secrets never appear in messages.
  */

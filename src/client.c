@@ -1,5 +1,4 @@
 /* Client handles: provider choice, settings, transport, the provider session. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +112,6 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
 	return 0;
 }
 
-static void free_value(bt_setting_value *v)
-{
-	if (v->value && (v->def->flags & BILLTAP_SETTING_SECRET))
-		memset(v->value, 0, strlen(v->value));
-	free(v->value);
-}
-
 void bt_client_session_release(billtap_client *c, bt_session *session)
 {
 	if (!session || --session->refs > 0)
@@ -142,9 +134,7 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 void bt_client_destroy(billtap_client *c)
 {
 	bt_client_session_release(c, c->session);
-	for (size_t i = 0; i < c->setting_count; i++)
-		free_value(&c->settings[i]);
-	free(c->settings);
+	bt_settings_free(&c->settings);
 	if (c->transport.free)
 		c->transport.free(c->transport_payload);
 	bt_error_clear(c);
@@ -172,36 +162,6 @@ const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const
 	return d ? d : find_in(bt_engine_settings, key);
 }
 
-const char *bt_client_setting(const billtap_client *c, const char *key)
-{
-	for (size_t i = 0; i < c->setting_count; i++)
-		if (strcmp(c->settings[i].def->name, key) == 0)
-			return c->settings[i].value;
-	const billtap_setting_def *d = bt_client_find_setting(c, key);
-	return d ? d->default_value : NULL;
-}
-
-static int parse_i64(int64_t *out, const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end || (s[0] != '-' && (s[0] < '0' || s[0] > '9')))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key)
-{
-	const char *v = bt_client_setting(c, key);
-	if (!v)
-		return BILLTAP_ENOTFOUND;
-	return parse_i64(out, v) < 0 ? BILLTAP_ESETTING : 0;
-}
-
 static int is_bool(const char *v)
 {
 	return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
@@ -225,7 +185,7 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 	const char *shown = (d->flags & BILLTAP_SETTING_SECRET) ? "(secret)" : value;
 	if (d->flags & BILLTAP_SETTING_INT) {
 		int64_t v;
-		if (parse_i64(&v, value) < 0)
+		if (bt_setting_parse_int(&v, value) < 0)
 			return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: '%s' is not an integer",
 			                     who, d->name, shown);
 		if (v < d->min || v > d->max)
@@ -279,65 +239,87 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 		if (rc < 0)
 			return rc;
 	}
+	bt_settings *set = &c->settings;
 	size_t i = 0;
-	while (i < c->setting_count && c->settings[i].def != d)
+	while (i < set->count && set->values[i].def != d)
 		i++;
 	if (!value) {
-		if (i < c->setting_count) {
-			free_value(&c->settings[i]);
-			c->settings[i] = c->settings[--c->setting_count];
+		if (i < set->count) {
+			bt_setting_value_free(&set->values[i]);
+			set->values[i] = set->values[--set->count];
 		}
 	} else {
 		char *copy = strdup(value);
 		if (!copy)
 			return bt_error_set(c, BILLTAP_ENOMEM, NULL);
-		if (i == c->setting_count) {
-			bt_setting_value *p = realloc(c->settings, (i + 1) * sizeof *p);
+		if (i == set->count) {
+			bt_setting_value *p = realloc(set->values, (i + 1) * sizeof *p);
 			if (!p) {
 				free(copy);
 				return bt_error_set(c, BILLTAP_ENOMEM, NULL);
 			}
-			c->settings = p;
-			c->settings[i].def = d;
-			c->settings[i].value = NULL;
-			c->setting_count++;
+			set->values = p;
+			set->values[i].def = d;
+			set->values[i].value = NULL;
+			set->count++;
 		} else {
-			free_value(&c->settings[i]);
+			bt_setting_value_free(&set->values[i]);
 		}
-		c->settings[i].value = copy;
+		set->values[i].value = copy;
 	}
+	/* Iterators made from now on get a new session; running ones keep theirs. */
+	c->settings_generation++;
 	c->session_stale = 1;
 	return 0;
 }
 
-int bt_client_session_acquire(bt_session **out, billtap_client *c)
+static int session_make(bt_session **out, billtap_iter *it)
 {
-	/* A session caches things derived from settings (tokens): after a change, or in a
-	 * forked child, new iterators get a new one; running ones keep the old until they are
-	 * freed. */
-	if (c->session && c->session_stale) {
-		bt_client_session_release(c, c->session);
-		c->session = NULL;
-	}
-	if (!c->session) {
-		billtap_ctx ctx = { c, (billtap_resource)0, NULL };
-		bt_session *s = calloc(1, sizeof *s);
-		if (!s)
-			return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
-		if (c->provider->session_new) {
-			uint64_t serial = c->err_serial;
-			int rc = c->provider->session_new(&s->data, &ctx);
-			if (rc < 0) {
-				free(s);
-				return bt_provider_status(&ctx, "session_new", serial, rc);
-			}
+	billtap_client *c = it->client;
+	/* The session callback reads the iterator's settings; it serves no one resource. */
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
+	ctx.resource = (billtap_resource)0;
+	bt_session *s = calloc(1, sizeof *s);
+	if (!s)
+		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
+	if (c->provider->session_new) {
+		uint64_t serial = c->err_serial;
+		int rc = c->provider->session_new(&s->data, &ctx);
+		if (rc < 0) {
+			free(s);
+			return bt_provider_status(&ctx, "session_new", serial, rc);
 		}
-		s->refs = 1; /* the client's own */
+	}
+	*out = s;
+	return 0;
+}
+
+int bt_client_session_acquire(bt_session **out, billtap_iter *it)
+{
+	/* A session caches things derived from settings (tokens). Iterators made under the
+	 * client's current settings share the client's session; after a change, or in a
+	 * forked child, the next such iterator gets a new one, and running ones keep the old
+	 * until they are freed. An iterator renewed in a child after the settings changed
+	 * (fork.c) gets one of its own, made from its settings. */
+	billtap_client *c = it->client;
+	int current = it->settings_generation == c->settings_generation;
+	if (current && c->session && !c->session_stale) {
+		c->session->refs++;
+		*out = c->session;
+		return 0;
+	}
+	bt_session *s = NULL;
+	int rc = session_make(&s, it);
+	if (rc < 0)
+		return rc;
+	s->refs = 1; /* the iterator's */
+	if (current) {
+		bt_client_session_release(c, c->session);
+		s->refs++; /* and the client's own, for the iterators to come */
 		c->session = s;
 		c->session_stale = 0;
 	}
-	c->session->refs++;
-	*out = c->session;
+	*out = s;
 	return 0;
 }
 
@@ -345,16 +327,35 @@ int bt_client_session_acquire(bt_session **out, billtap_client *c)
 
 BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *key)
 {
-	if (!ctx || !key)
+	if (!ctx || !key || !ctx->settings)
 		return NULL;
-	return bt_client_setting(ctx->client, key);
+	return bt_settings_get(ctx->settings, ctx->client, key);
 }
 
 BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key)
 {
-	if (!out || !ctx || !key)
+	if (!ctx)
 		return BILLTAP_EINVAL;
-	return bt_client_setting_int(out, ctx->client, key);
+	if (!out || !key)
+		return billtap_ctx_error(ctx, BILLTAP_EINVAL, "billtap_ctx_setting_int: out or key is NULL");
+	const billtap_setting_def *d = bt_client_find_setting(ctx->client, key);
+	char msg[160];
+	if (!d) {
+		snprintf(msg, sizeof msg, "billtap_ctx_setting_int: no setting named '%.64s'", key);
+		return billtap_ctx_error(ctx, BILLTAP_EUNKNOWN_SETTING, msg);
+	}
+	int rc = ctx->settings ? bt_settings_get_int(out, ctx->settings, ctx->client, key)
+	                       : BILLTAP_ENOTFOUND;
+	if (rc == BILLTAP_ESETTING) {
+		/* Never echo a secret's value. */
+		const char *v = bt_settings_get(ctx->settings, ctx->client, key);
+		if (d->flags & BILLTAP_SETTING_SECRET)
+			snprintf(msg, sizeof msg, "setting %s: its value is not an integer", d->name);
+		else
+			snprintf(msg, sizeof msg, "setting %s: '%.64s' is not an integer", d->name, v);
+		return billtap_ctx_error(ctx, rc, msg);
+	}
+	return rc; /* 0, or BILLTAP_ENOTFOUND: unset is an answer, not a failure */
 }
 
 BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx)

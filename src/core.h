@@ -14,6 +14,14 @@ typedef struct bt_setting_value {
 	char *value;
 } bt_setting_value;
 
+/* Setting values as the host set them, each definition at most once; a setting not listed
+ * has its default. The client holds the current ones; each iterator a copy made when it
+ * was created, which everything the iterator does reads (engine/settings.c). */
+typedef struct bt_settings {
+	bt_setting_value *values;
+	size_t count;
+} bt_settings;
+
 struct bt_provider_entry;
 
 struct bt_flight;
@@ -23,8 +31,8 @@ struct billtap_client {
 	const billtap_provider *provider; /* its vtable */
 	int64_t (*clock)(void *payload);  /* the host's clock, or NULL for time() */
 	void *clock_payload;
-	bt_setting_value *settings; /* values the host set */
-	size_t setting_count;
+	bt_settings settings;          /* the values the host set, for new iterators */
+	uint64_t settings_generation; /* counts billtap_client_set() calls that changed them */
 
 	/* The transport: the host's, or the built-in one (bt_curl_transport). */
 	billtap_transport transport;
@@ -73,6 +81,10 @@ struct billtap_ctx {
 	/* Said about the response a stream_response call is given (a refused long wait),
 	 * added to any error recorded during that call; NULL otherwise. */
 	const char *note;
+	/* The settings the provider reads: the iterator's copy (never the client's current
+	 * values, which the host may change while the iterator runs). NULL only in contexts
+	 * made for recording errors, where billtap_ctx_setting() finds nothing. */
+	const bt_settings *settings;
 };
 
 /* One request of an iterator, from stream_request until its response was handed to
@@ -113,8 +125,11 @@ struct billtap_iter {
 	int64_t since;
 	bt_session *session;
 	void *stream;
-	pid_t pid; /* the process its transfers belong to */
-	bt_iter_settings settings;
+	pid_t pid;   /* the process its transfers, session and stream belong to */
+	int renew;   /* forked: a new session and stream before the next request (fork.c) */
+	bt_settings values;           /* the client's setting values when it was created */
+	uint64_t settings_generation; /* and the client's settings_generation then */
+	bt_iter_settings settings;    /* the engine's, read from values */
 
 	/* Requests in flight: a ring of flight_cap, oldest (the next to hand over) first. */
 	bt_flight *flights;
@@ -144,10 +159,10 @@ struct billtap_iter {
 
 /* client.c */
 const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const char *key);
-const char *bt_client_setting(const billtap_client *c, const char *key);
-int bt_client_setting_int(int64_t *out, const billtap_client *c, const char *key);
-/* The session for a new iterator, with a reference taken for it. */
-int bt_client_session_acquire(bt_session **out, billtap_client *c);
+/* A session for the iterator, with a reference taken for it: the client's current one when
+ * the iterator has the client's current settings (made now, from the iterator's values,
+ * when there is none or it is stale), else one of its own. Errors are recorded. */
+int bt_client_session_acquire(bt_session **out, billtap_iter *it);
 void bt_client_session_release(billtap_client *c, bt_session *session);
 
 /* client.c */
@@ -175,9 +190,31 @@ int bt_queue_peek_mark(const billtap_iter *it);
 void bt_queue_truncate(billtap_iter *it, size_t keep);
 void bt_queue_free(billtap_iter *it);
 
-/* engine/settings.c: the engine's settings of a new iterator. */
+/* engine/settings.c: setting values, their copies for iterators, and the engine's
+ * settings of a new iterator (read from its copy). */
+/* The value of `key` in vals, else the setting's default; NULL when neither (or no such
+ * setting). */
+const char *bt_settings_get(const bt_settings *vals, const billtap_client *c, const char *key);
+/* Parses an integer setting's text as billtap_client_set() accepts it: 0, or -1. */
+int bt_setting_parse_int(int64_t *out, const char *text);
+/* 0 with the integer value, BILLTAP_ENOTFOUND when unset, BILLTAP_ESETTING when the value
+ * is not a decimal integer. Records nothing. */
+int bt_settings_get_int(int64_t *out, const bt_settings *vals, const billtap_client *c,
+                        const char *key);
+/* Copies src into dst (emptied first). 0 or BILLTAP_ENOMEM (dst then empty). */
+int bt_settings_copy(bt_settings *dst, const bt_settings *src);
+/* Frees the values, wiping secrets; and one value (its def stays). */
+void bt_settings_free(bt_settings *s);
+void bt_setting_value_free(bt_setting_value *v);
 int bt_iter_settings_read(bt_iter_settings *out, billtap_iter *it);
 void bt_iter_settings_free(bt_iter_settings *s);
+
+/* The context of a provider call made for an iterator: its resource and its settings. */
+static inline billtap_ctx bt_iter_ctx(billtap_iter *it, const char *note)
+{
+	billtap_ctx ctx = { it->client, it->resource, note, &it->values };
+	return ctx;
+}
 
 /* engine/inflight.c: the iterator's requests in flight and the transport under them. */
 int bt_flights_init(billtap_iter *it);
@@ -189,6 +226,8 @@ bt_flight *bt_flight_push(billtap_iter *it);
 void bt_flight_pop(billtap_iter *it);
 /* Drops every flight behind the head, aborting their transfers: the stream asks again. */
 void bt_flights_drop_behind_head(billtap_iter *it);
+/* Drops every flight, aborting its transfer: the stream's requests are forgotten. */
+void bt_flights_drop_all(billtap_iter *it);
 /* Aborts every transfer; the requests stay, to be sent again unchanged. */
 void bt_flights_rewind(billtap_iter *it);
 /* After fork(): forgets the parent's transfers without touching them (see fork.c). */
@@ -207,9 +246,14 @@ int64_t bt_monotonic_ms(void);
 int bt_nap(billtap_iter *it, int64_t ms);
 
 /* engine/fork.c: called as calls on a client or iterator start. After fork(), in the
- * child: a new provider session for new iterators, the parent's transfers forgotten. */
+ * child: a new provider session for new iterators, the parent's transfers forgotten, and
+ * an iterator carried over marked for renewal. */
 void bt_fork_check_client(billtap_client *c);
 void bt_fork_check_iter(billtap_iter *it);
+/* Gives an iterator marked for renewal a session and a stream of its own process,
+ * resuming where the host stands. 0 (also when there was nothing to renew) or an error,
+ * recorded; the iterator is unchanged on error, so the next call tries again. */
+int bt_fork_renew_iter(billtap_iter *it);
 
 /* error.c: a provider callback's status. A negative one must have been recorded (the
  * client's err_serial moved past `serial` with that code); one that was not is reported

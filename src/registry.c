@@ -9,7 +9,6 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +57,10 @@ static const billtap_setting_def *find_def(const billtap_setting_def *defs, cons
 	return NULL;
 }
 
+/* A flag or resource this library does not know would be ignored, so the provider would
+ * not get what it asked for: refuse it at registration. */
+#define KNOWN_PROVIDER_FLAGS BILLTAP_PROVIDER_CONCURRENT
+
 #define KNOWN_SETTING_FLAGS                                                            \
 	(BILLTAP_SETTING_SECRET | BILLTAP_SETTING_INT | BILLTAP_SETTING_URL |           \
 	 BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_BOOL)
@@ -70,12 +73,9 @@ static int default_fits(const billtap_setting_def *d)
 	if (!v)
 		return 1;
 	if (d->flags & BILLTAP_SETTING_INT) {
-		char *end;
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		/* As strict as the client's check: no blanks, no '+'. */
-		return (*v == '-' || (*v >= '0' && *v <= '9')) && !*end && errno == 0 &&
-		       n >= d->min && n <= d->max;
+		int64_t n;
+		/* As strict as the client's check. */
+		return bt_setting_parse_int(&n, v) == 0 && n >= d->min && n <= d->max;
 	}
 	if (d->flags & BILLTAP_SETTING_BOOL)
 		return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
@@ -135,7 +135,7 @@ static int check_settings(const billtap_setting_def *defs, const char *provider,
 static int check_vtable(const billtap_provider *p, char *why, size_t cap)
 {
 	if (!p) {
-		snprintf(why, cap, "no provider");
+		snprintf(why, cap, "no provider (NULL vtable)");
 		return BILLTAP_EINVAL;
 	}
 	if (p->version == 0 || p->version > KNOWN_PROVIDER_VERSION) {
@@ -153,8 +153,21 @@ static int check_vtable(const billtap_provider *p, char *why, size_t cap)
 		                   "stream_response or stream_free)", p->name);
 		return BILLTAP_EINVAL;
 	}
+	if (p->flags & ~KNOWN_PROVIDER_FLAGS) {
+		snprintf(why, cap, "provider %s: flags 0x%x are not BILLTAP_PROVIDER_* flags this "
+		         "library knows", p->name, p->flags & ~KNOWN_PROVIDER_FLAGS);
+		return BILLTAP_EINVAL;
+	}
 	if (!p->resources) {
 		snprintf(why, cap, "provider %s serves no resource", p->name);
+		return BILLTAP_EINVAL;
+	}
+	for (unsigned bit = 0; bit < 64; bit++) {
+		if (!((p->resources | p->since_resources) & (UINT64_C(1) << bit)) ||
+		    billtap_resource_name((billtap_resource)bit))
+			continue;
+		snprintf(why, cap, "provider %s: resource bit %u names no resource this library "
+		         "knows (BILLTAP_RESOURCE_BIT of a billtap_resource)", p->name, bit);
 		return BILLTAP_EINVAL;
 	}
 	if (p->since_resources & ~p->resources) {
@@ -190,14 +203,18 @@ static int add_locked(const billtap_provider *p, void *payload, void (*destroy)(
 	if (registry_count == registry_cap) {
 		size_t n = registry_cap ? registry_cap * 2 : 8;
 		bt_provider_entry **grown = realloc(registry, n * sizeof *grown);
-		if (!grown)
+		if (!grown) {
+			snprintf(why, cap, "out of memory");
 			return BILLTAP_ENOMEM;
+		}
 		registry = grown;
 		registry_cap = n;
 	}
 	bt_provider_entry *e = calloc(1, sizeof *e);
-	if (!e)
+	if (!e) {
+		snprintf(why, cap, "out of memory");
 		return BILLTAP_ENOMEM;
+	}
 	/* Copy what the provider's version has; newer slots stay NULL. */
 	memcpy(&e->vt, p, provider_sizes[p->version]);
 	e->payload = payload;
@@ -214,7 +231,7 @@ static void global_init_once(void)
 		init_status = BILLTAP_ENETWORK;
 		return;
 	}
-	char why[200];
+	char why[256];
 	pthread_mutex_lock(&registry_lock);
 	for (size_t i = 0; bt_builtin_providers[i] && init_status == 0; i++)
 		init_status = add_locked(bt_builtin_providers[i], NULL, NULL, NULL, why, sizeof why);
@@ -240,15 +257,20 @@ BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned i
 }
 
 BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
-                                              void (*destroy)(void *payload))
+                                              void (*destroy)(void *payload), char *error,
+                                              size_t error_size)
 {
+	if (error && error_size)
+		error[0] = '\0';
+	char why[256] = "the library could not initialise";
 	int rc = billtap_global_init();
-	if (rc < 0)
-		return rc;
-	char why[200];
-	pthread_mutex_lock(&registry_lock);
-	rc = add_locked(provider, payload, destroy, NULL, why, sizeof why);
-	pthread_mutex_unlock(&registry_lock);
+	if (rc == 0) {
+		pthread_mutex_lock(&registry_lock);
+		rc = add_locked(provider, payload, destroy, NULL, why, sizeof why);
+		pthread_mutex_unlock(&registry_lock);
+	}
+	if (rc < 0 && error && error_size)
+		snprintf(error, error_size, "%s", why);
 	return rc;
 }
 
@@ -397,13 +419,13 @@ BILLTAP_EXTERN(int) billtap_provider_load(const char **name, const char *path, c
 		dlclose(handle);
 		return rc;
 	}
-	char why[200];
+	char why[256];
 	pthread_mutex_lock(&registry_lock);
 	rc = add_locked(plugin.provider, plugin.payload, plugin.destroy, handle, why, sizeof why);
 	const char *registered = rc == 0 ? registry[registry_count - 1]->vt.name : NULL;
 	pthread_mutex_unlock(&registry_lock);
 	if (rc < 0) {
-		say(error, error_size, path, rc == BILLTAP_ENOMEM ? "out of memory" : why);
+		say(error, error_size, path, why);
 		/* The entry point handed its payload over: it is ours to release. */
 		if (plugin.destroy)
 			plugin.destroy(plugin.payload);

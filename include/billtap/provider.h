@@ -365,13 +365,30 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
  */
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
 
+/*
+ * Settings a provider reads are those of the iterator the call serves: every setting's
+ * value (the provider's and the engine's) is copied when billtap_iter_new() creates the
+ * iterator, and every context made for that iterator — stream_new, stream_request,
+ * stream_response and its sink, classify_response, and session_new for a session made for
+ * it — reads that copy. A billtap_client_set() while the iterator runs reaches only
+ * iterators created afterwards (with a new session), so a provider may read settings in
+ * any callback: a request never mixes credentials or hosts of two configurations.
+ */
+
 /**
- * A setting's effective value (set by the host, else the default), or NULL when unset.
- * Valid during the call.
+ * A setting's value for this call's iterator (set by the host, else the default), or NULL
+ * when unset or not a setting of the provider or the engine. Valid during the call.
  */
 BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *key);
 
-/** An integer setting's effective value. 0, BILLTAP_ENOTFOUND (unset), BILLTAP_ESETTING. */
+/**
+ * An integer setting's value for this call's iterator (see billtap_ctx_setting()).
+ * Returns 0; BILLTAP_ENOTFOUND when unset (an answer, not a failure: nothing is recorded,
+ * so a provider that passes it on unchecked is reported as a provider bug); or an error
+ * recorded on the client, which a provider may return as it is: BILLTAP_ESETTING (the
+ * value is not a decimal integer; the message names the key, never a secret's value),
+ * BILLTAP_EUNKNOWN_SETTING (no such setting) or BILLTAP_EINVAL (NULL out or key).
+ */
 BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key);
 
 /** The client's clock, Unix seconds (billtap_client_options.clock, else the system's).
@@ -496,7 +513,13 @@ typedef struct billtap_provider {
 
 	/** Optional: per-client state (token caches), shared by the iterators created under the
 	 *  same settings. After a settings change, or in a forked child, new iterators get a
-	 *  new session; the old one is freed when the last iterator using it is. */
+	 *  new session; the old one is freed when the last iterator using it is. An iterator
+	 *  carried into a forked child gets a session of its own there before its next request
+	 *  (made from the iterator's settings) and a new stream on it, created with
+	 *  params.resume set to the iterator's last mark (or NULL); the engine skips what the
+	 *  host already had. The parent's session and stream are then freed in the child:
+	 *  session_free and stream_free may run in a process other than the one that made
+	 *  them, and only free memory there. */
 	int (*session_new)(void **out, billtap_ctx *ctx);
 	void (*session_free)(void *session);
 
@@ -522,8 +545,11 @@ typedef struct billtap_provider {
 	 * marks to sink, and advances. Returns 0, BILLTAP_PROVIDER_RETRY, or
 	 * a negative error described with billtap_ctx_http_error()/billtap_ctx_error(). After an
 	 * error the engine may call stream_request again (the host retries), so do not advance
-	 * on failure. (A concurrent stream's outstanding requests are dropped after an error or
-	 * a RETRY: they are asked for again; see BILLTAP_PROVIDER_CONCURRENT.)
+	 * on failure: the records the failed call pushed are dropped, so a stream that holds
+	 * records across calls pushes copies and lets the held ones go only once every push
+	 * of the call went through. (A concurrent stream's outstanding requests are dropped
+	 * after an error or a RETRY: they are asked for again; see
+	 * BILLTAP_PROVIDER_CONCURRENT.)
 	 */
 	int (*stream_response)(void *stream, const billtap_request *req,
 	                       const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);
@@ -554,13 +580,18 @@ BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned i
  * billtap_ctx_payload(); `destroy` (may be NULL) is called with it once the provider is
  * unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer than this
  * library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing required
- * slot or resource, `since_resources` outside `resources`, a setting definition a host
- * could not use: bad or duplicate name, an engine setting's name, unknown flags, min above
- * max, a default outside its type or bounds; or the name is taken) or BILLTAP_ENOMEM.
- * On failure destroy is not called.
+ * slot or resource, flags other than the BILLTAP_PROVIDER_* this library knows, a resource
+ * bit that is no billtap_resource (in `resources` or `since_resources`), `since_resources`
+ * outside `resources`, a setting definition a host could not use: bad or duplicate name, an
+ * engine setting's name, unknown flags, min above max, a default outside its type or
+ * bounds; or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not called and,
+ * when error is not NULL, a message naming the provider and what is wrong ("provider acme:
+ * setting page_size has a default outside its type or bounds") is written to
+ * error[0..error_size), NUL-terminated and cut to fit; on success error holds "".
  */
 BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
-                                              void (*destroy)(void *payload));
+                                              void (*destroy)(void *payload), char *error,
+                                              size_t error_size);
 
 /* ==========================================================================================
  * Plugins: a provider in its own shared object, loaded with billtap_provider_load().

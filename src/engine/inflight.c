@@ -116,6 +116,15 @@ void bt_flights_drop_behind_head(billtap_iter *it)
 	}
 }
 
+void bt_flights_drop_all(billtap_iter *it)
+{
+	bt_flights_drop_behind_head(it);
+	if (it->f_count)
+		abort_transfer(bt_flight_head(it));
+	it->f_count = 0;
+	it->f_head = 0;
+}
+
 void bt_flights_rewind(billtap_iter *it)
 {
 	for (size_t i = 0; i < it->f_count; i++) {
@@ -194,7 +203,7 @@ static int canceled(billtap_iter *it)
 {
 	for (size_t i = 0; i < it->f_count; i++)
 		abort_transfer(at(it, i));
-	billtap_ctx ctx = { it->client, it->resource, NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");
 }
 
@@ -222,7 +231,7 @@ static int drive_serial(billtap_iter *it)
 
 static int transport_broke(billtap_iter *it, int code, const char *what)
 {
-	billtap_ctx ctx = { it->client, it->resource, NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	return billtap_ctx_error(&ctx, code, what);
 }
 

@@ -26,12 +26,13 @@ BILLTAP_EXTERN(int) billtap_iter_options_init(billtap_iter_options *opts, unsign
 	return 0;
 }
 
-static int check_required_settings(billtap_client *c)
+static int check_required_settings(billtap_iter *it)
 {
+	billtap_client *c = it->client;
 	for (const billtap_setting_def *d = c->provider->settings; d && d->name; d++) {
 		if (!(d->flags & BILLTAP_SETTING_REQUIRED))
 			continue;
-		const char *v = bt_client_setting(c, d->name);
+		const char *v = bt_settings_get(&it->values, c, d->name);
 		if (!v || !*v)
 			return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s is required",
 			                     c->provider->name, d->name);
@@ -93,9 +94,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		return bt_error_setf(c, BILLTAP_EUNSUPPORTED, "%s: %s cannot be listed", p->name,
 		                     rname);
 	int64_t since = opts ? opts->since : BILLTAP_TIME_NONE;
-	int rc = check_required_settings(c);
-	if (rc < 0)
-		return rc;
+	int rc;
 
 	bt_fork_check_client(c);
 	billtap_iter *it = calloc(1, sizeof *it);
@@ -106,11 +105,16 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	it->pid = c->pid;
 	atomic_init(&it->cancel, 0);
 	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)bt_monotonic_ms() * 0x9E3779B97F4A7C15ULL) | 1;
-	billtap_ctx ctx = { c, resource, NULL };
-	if ((rc = bt_iter_settings_read(&it->settings, it)) < 0 || (rc = bt_flights_init(it)) < 0) {
+	/* The settings as they are now: everything this iterator does reads this copy. */
+	it->settings_generation = c->settings_generation;
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
+	if ((rc = bt_settings_copy(&it->values, &c->settings)) < 0 ||
+	    (rc = bt_iter_settings_read(&it->settings, it)) < 0 || (rc = bt_flights_init(it)) < 0) {
 		rc = billtap_ctx_error(&ctx, rc, NULL);
 		goto fail;
 	}
+	if ((rc = check_required_settings(it)) < 0)
+		goto fail;
 
 	if (opts && opts->checkpoint && (rc = apply_checkpoint(it, opts->checkpoint, &since)) < 0)
 		goto fail;
@@ -120,7 +124,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		goto fail;
 	}
 	it->since = since;
-	if ((rc = bt_client_session_acquire(&it->session, c)) < 0)
+	if ((rc = bt_client_session_acquire(&it->session, it)) < 0)
 		goto fail;
 	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark };
 	uint64_t serial = c->err_serial;
@@ -136,6 +140,7 @@ fail:
 	bt_client_session_release(c, it->session);
 	bt_flights_free(it);
 	bt_iter_settings_free(&it->settings);
+	bt_settings_free(&it->values);
 	free(it->mark);
 	free(it->expect_id);
 	free(it);
@@ -155,6 +160,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	billtap_record_free(it->returned);
 	bt_queue_free(it);
 	bt_iter_settings_free(&it->settings);
+	bt_settings_free(&it->values);
 	free(it->mark);
 	free(it->last_id);
 	free(it->expect_id);
@@ -200,7 +206,7 @@ static int fill(billtap_iter *it)
 {
 	billtap_client *c = it->client;
 	const billtap_provider *p = c->provider;
-	billtap_ctx ctx = { c, it->resource, NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	int concurrent = (p->flags & BILLTAP_PROVIDER_CONCURRENT) != 0;
 	while (!it->stream_paused) {
 		bt_flight *tail = bt_flight_tail(it);
@@ -257,7 +263,7 @@ static int deliver(billtap_iter *it)
 		snprintf(note, sizeof note,
 		         "the service asked to retry after %lld s, longer than billtap waits",
 		         (long long)(f->refused_wait_ms / 1000));
-	billtap_ctx ctx = { c, it->resource, note[0] ? note : NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, note[0] ? note : NULL);
 	if (f->state == BT_FLIGHT_FAILED) {
 		/* No answer after every retry. The requests stay, and the next call sends them
 		 * again unchanged: the stream never learns of it, so nothing is asked twice. */
@@ -300,7 +306,10 @@ static int deliver(billtap_iter *it)
 static int fetch(billtap_iter *it)
 {
 	bt_fork_check_iter(it);
-	int rc = fill(it);
+	int rc = bt_fork_renew_iter(it);
+	if (rc < 0)
+		return rc;
+	rc = fill(it);
 	if (rc == BILLTAP_ITEROVER)
 		return rc;
 	if (rc == 0)
@@ -339,7 +348,7 @@ static char *id_copy(const billtap_record *rec)
  * given (so resuming from it again reports the same, instead of skipping ahead). */
 static int checkpoint_broken(billtap_iter *it, const char *found)
 {
-	billtap_ctx ctx = { it->client, it->resource, NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	char msg[512];
 	if (found)
 		snprintf(msg, sizeof msg,
@@ -366,7 +375,7 @@ static int drop_resumed(billtap_iter *it)
 		return checkpoint_broken(it, billtap_record_id(rec));
 	char *id = id_copy(rec);
 	if (!id) {
-		billtap_ctx ctx = { it->client, it->resource, NULL };
+		billtap_ctx ctx = bt_iter_ctx(it, NULL);
 		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 	}
 	bt_entry e;
@@ -393,7 +402,7 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 	it->returned = NULL;
 	if (it->broken)
 		return bt_error_set(it->client, it->broken, it->broken_msg);
-	billtap_ctx ctx = { it->client, it->resource, NULL };
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	for (;;) {
 		if (atomic_load(&it->cancel))
 			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");

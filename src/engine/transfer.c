@@ -138,7 +138,7 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 	int delay = -1;
 	int verdict = BILLTAP_CLASSIFY_DEFAULT;
 	if (c->provider->classify_response) {
-		billtap_ctx ctx = { c, it->resource, NULL };
+		billtap_ctx ctx = bt_iter_ctx(it, NULL);
 		verdict = c->provider->classify_response(&delay, it->session->data, &f->req, &f->resp,
 		                                         &ctx);
 	}

@@ -34,6 +34,7 @@ typedef struct xfer {
 	unsigned generation; /* the owner's generation when it was made (see leave_parent) */
 	xfer_state state;
 	int result;              /* XFER_DONE: what perform would return */
+	int callback_error;      /* why a body or header callback stopped the transfer */
 	struct xfer *next;       /* in the idle pool or the done queue */
 	struct xfer *all_next;   /* every transfer the owner made, for freeing */
 	char errbuf[CURL_ERROR_SIZE];
@@ -124,8 +125,14 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 {
 	xfer *x = userp;
 	size_t len = size * n;
-	/* Returning a short count makes curl abort with CURLE_WRITE_ERROR. */
-	return billtap_response_append_body(x->resp, data, len) == 0 ? len : 0;
+	/* Returning a short count makes curl abort with CURLE_WRITE_ERROR; why is kept, so
+	 * that out of memory is not reported as an over-long body. */
+	int rc = billtap_response_append_body(x->resp, data, len);
+	if (rc < 0) {
+		x->callback_error = rc;
+		return 0;
+	}
+	return len;
 }
 
 static size_t on_header(char *line, size_t size, size_t n, void *userp)
@@ -141,9 +148,12 @@ static size_t on_header(char *line, size_t size, size_t n, void *userp)
 	char *colon = memchr(line, ':', len);
 	if (!colon || colon == line)
 		return len;
-	if (billtap_response_add_header(x->resp, line, (size_t)(colon - line), colon + 1,
-	                                len - (size_t)(colon - line) - 1) < 0)
+	int rc = billtap_response_add_header(x->resp, line, (size_t)(colon - line), colon + 1,
+	                                     len - (size_t)(colon - line) - 1);
+	if (rc < 0) {
+		x->callback_error = rc;
 		return 0;
+	}
 	return len;
 }
 
@@ -161,7 +171,6 @@ static int map_error(CURLcode rc)
 	case CURLE_OPERATION_TIMEDOUT: return BILLTAP_ETIMEOUT;
 	case CURLE_ABORTED_BY_CALLBACK: return BILLTAP_ECANCELED;
 	case CURLE_OUT_OF_MEMORY: return BILLTAP_ENOMEM;
-	case CURLE_WRITE_ERROR: return BILLTAP_EDATA; /* body over the size limit */
 	default: return BILLTAP_ENETWORK;
 	}
 }
@@ -238,6 +247,7 @@ static int prepare(xfer *x, billtap_response *resp, const billtap_request *req,
 	x->resp = resp;
 	x->opts = opts;
 	x->errbuf[0] = '\0';
+	x->callback_error = 0;
 	int rc = set_headers(x, req);
 	if (rc < 0)
 		return rc;
@@ -300,12 +310,18 @@ static int prepare(xfer *x, billtap_response *resp, const billtap_request *req,
 /* What perform would return for a finished transfer; describes failures in the response. */
 static int outcome(xfer *x, CURLcode cr)
 {
+	if (cr == CURLE_WRITE_ERROR && x->callback_error) {
+		/* One of our callbacks stopped it: say why, as the response setters did. */
+		int rc = x->callback_error;
+		billtap_response_set_error(x->resp,
+		                           rc == BILLTAP_EDATA ? "response body over the size limit"
+		                           : rc == BILLTAP_ENOMEM ? "out of memory storing the response"
+		                                                  : "a response header was unusable");
+		return rc == BILLTAP_EDATA || rc == BILLTAP_ENOMEM ? rc : BILLTAP_ENETWORK;
+	}
 	if (cr != CURLE_OK) {
 		int rc = map_error(cr);
-		billtap_response_set_error(x->resp, rc == BILLTAP_EDATA
-		                                            ? "response body over the size limit"
-		                                    : x->errbuf[0] ? x->errbuf
-		                                                   : curl_easy_strerror(cr));
+		billtap_response_set_error(x->resp, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cr));
 		return rc;
 	}
 	long status = 0;

@@ -3,15 +3,15 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "provider_suites.h"
+#include "sandbox_suites.h"
 
 Suite *fork_suite(void);
 
 int main(void)
 {
 	SRunner *sr = srunner_create(fork_suite());
-	for (size_t i = 0; provider_sandbox_suites[i]; i++)
-		srunner_add_suite(sr, provider_sandbox_suites[i]());
+	for (size_t i = 0; provider_suites[i]; i++)
+		srunner_add_suite(sr, provider_suites[i]());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	int failed = srunner_ntests_failed(sr);

@@ -281,6 +281,6 @@ void fan_register(void)
 {
 	memset(&fan, 0, sizeof fan);
 	fan.mark_every = 1;
-	int rc = billtap_provider_register(&fan_provider, NULL, NULL);
+	int rc = billtap_provider_register(&fan_provider, NULL, NULL, NULL, 0);
 	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
 }

@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "provider_suites.h"
+#include "unit_suites.h"
 
 Suite *model_suite(void);
 Suite *http_suite(void);
@@ -24,8 +24,8 @@ int main(void)
 	srunner_add_suite(sr, protocol_suite());
 	srunner_add_suite(sr, curl_suite());
 	srunner_add_suite(sr, kit_suite());
-	for (size_t i = 0; provider_unit_suites[i]; i++)
-		srunner_add_suite(sr, provider_unit_suites[i]());
+	for (size_t i = 0; provider_suites[i]; i++)
+		srunner_add_suite(sr, provider_suites[i]());
 	srunner_set_tap(sr, "-");
 	srunner_run_all(sr, CK_SILENT);
 	int failed = srunner_ntests_failed(sr);

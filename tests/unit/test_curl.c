@@ -1,7 +1,8 @@
 /*
  * The built-in libcurl transport against a local HTTP server (tiny_http.c): requests of a
  * concurrent provider overlap on the wire up to max_in_flight, connections are reused,
- * the engine's options arrive, cancel closes running transfers, timeouts are reported.
+ * the engine's options arrive, cancel closes running transfers, timeouts are reported, and
+ * out of memory is told apart from an oversized body.
  */
 #include <check.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "fan_provider.h"
 #include "http/http.h"
 #include "tiny_http.h"
@@ -125,35 +127,91 @@ START_TEST(cancel_closes_the_running_transfers)
 }
 END_TEST
 
-START_TEST(perform_alone_and_its_timeout)
-{
-	tiny_http *server = tiny_http_start(1, 0, 1);
+/* The built-in transport on its own against a server, with a request and a response. */
+typedef struct direct {
+	tiny_http *server;
 	bt_curl *t;
-	ck_assert_int_eq(bt_curl_new(&t), 0);
-	billtap_transfer_options opts = { BILLTAP_TRANSFER_OPTIONS_VERSION, 5000, 5000, "unit", NULL,
-		                          NULL, NULL };
+	billtap_transfer_options opts;
 	billtap_request req;
 	billtap_response resp;
-	bt_request_init(&req);
-	bt_response_init(&resp);
-	ck_assert_int_eq(billtap_request_set_url(&req, tiny_http_url(server), "/items/a07"), 0);
-	opts.timeout_ms = 300;
-	ck_assert_int_eq(bt_curl_transport.perform(&resp, &req, &opts, t), BILLTAP_ETIMEOUT);
-	ck_assert_msg(strstr(resp.error.data, "timed out") != NULL, "%s", resp.error.data);
+} direct;
 
-	ck_assert_int_eq(billtap_request_set_url(&req, tiny_http_url(server), "/ids"), 0);
-	ck_assert_int_eq(billtap_request_add_query(&req, "page", "4"), 0);
-	bt_response_reset(&resp);
-	opts.timeout_ms = 5000;
-	ck_assert_int_eq(bt_curl_transport.perform(&resp, &req, &opts, t), 0);
-	ck_assert_int_eq(billtap_response_status(&resp), 200);
-	ck_assert_str_eq(billtap_response_body(&resp, NULL),
-	                 "{\"ids\":[\"a31\",\"a32\",\"a33\",\"a34\",\"a35\",\"a36\",\"a37\"],\"next\":null}");
-	ck_assert_str_eq(billtap_response_header(&resp, "content-type"), "application/json");
-	bt_curl_transport.free(t);
-	bt_request_free(&req);
-	bt_response_free(&resp);
-	tiny_http_stop(server);
+static void direct_open(direct *d, int hold_items)
+{
+	d->server = tiny_http_start(1, 0, hold_items);
+	ck_assert_int_eq(bt_curl_new(&d->t), 0);
+	billtap_transfer_options opts = { BILLTAP_TRANSFER_OPTIONS_VERSION, 5000, 5000, "unit", NULL,
+		                          NULL, NULL };
+	d->opts = opts;
+	bt_request_init(&d->req);
+	bt_response_init(&d->resp);
+}
+
+static int direct_perform(direct *d)
+{
+	bt_response_reset(&d->resp);
+	return bt_curl_transport.perform(&d->resp, &d->req, &d->opts, d->t);
+}
+
+static void direct_close(direct *d)
+{
+	bt_curl_transport.free(d->t);
+	bt_request_free(&d->req);
+	bt_response_free(&d->resp);
+	tiny_http_stop(d->server);
+}
+
+static const char ids_page4[] =
+	"{\"ids\":[\"a31\",\"a32\",\"a33\",\"a34\",\"a35\",\"a36\",\"a37\"],\"next\":null}";
+
+START_TEST(perform_alone_and_its_timeout)
+{
+	direct d;
+	direct_open(&d, 1);
+	ck_assert_int_eq(billtap_request_set_url(&d.req, tiny_http_url(d.server), "/items/a07"), 0);
+	d.opts.timeout_ms = 300;
+	ck_assert_int_eq(direct_perform(&d), BILLTAP_ETIMEOUT);
+	ck_assert_msg(strstr(d.resp.error.data, "timed out") != NULL, "%s", d.resp.error.data);
+
+	ck_assert_int_eq(billtap_request_set_url(&d.req, tiny_http_url(d.server), "/ids"), 0);
+	ck_assert_int_eq(billtap_request_add_query(&d.req, "page", "4"), 0);
+	d.opts.timeout_ms = 5000;
+	ck_assert_int_eq(direct_perform(&d), 0);
+	ck_assert_int_eq(billtap_response_status(&d.resp), 200);
+	ck_assert_str_eq(billtap_response_body(&d.resp, NULL), ids_page4);
+	ck_assert_str_eq(billtap_response_header(&d.resp, "content-type"), "application/json");
+	direct_close(&d);
+}
+END_TEST
+
+START_TEST(out_of_memory_is_reported_as_such)
+{
+	/* Every allocation of a transfer fails in turn: the answer is the whole body or
+	 * BILLTAP_ENOMEM, never an oversized body (EDATA), and one that fails while curl hands
+	 * over the body or a header says so. */
+	direct d;
+	direct_open(&d, 0);
+	ck_assert_int_eq(billtap_request_set_url(&d.req, tiny_http_url(d.server), "/ids"), 0);
+	ck_assert_int_eq(billtap_request_add_query(&d.req, "page", "4"), 0);
+	alloc_fail_arm(0);
+	ck_assert_int_eq(direct_perform(&d), 0);
+	long total = alloc_fail_count();
+	alloc_fail_disarm();
+	ck_assert_str_eq(billtap_response_body(&d.resp, NULL), ids_page4);
+	int in_callbacks = 0;
+	for (long n = 1; n <= total; n++) {
+		alloc_fail_arm(n);
+		int rc = direct_perform(&d);
+		alloc_fail_disarm();
+		ck_assert_msg(rc == 0 || rc == BILLTAP_ENOMEM, "allocation %ld: %d (%s)", n, rc,
+		              bt_buf_cstr(&d.resp.error));
+		if (rc == 0)
+			ck_assert_str_eq(billtap_response_body(&d.resp, NULL), ids_page4);
+		else if (strcmp(bt_buf_cstr(&d.resp.error), "out of memory storing the response") == 0)
+			in_callbacks++;
+	}
+	ck_assert_int_gt(in_callbacks, 0);
+	direct_close(&d);
 }
 END_TEST
 
@@ -191,6 +249,7 @@ Suite *curl_suite(void)
 	tcase_add_test(tc, one_in_flight_reuses_one_connection);
 	tcase_add_test(tc, cancel_closes_the_running_transfers);
 	tcase_add_test(tc, perform_alone_and_its_timeout);
+	tcase_add_test(tc, out_of_memory_is_reported_as_such);
 	tcase_add_test(tc, connection_refused_is_a_network_error);
 	suite_add_tcase(s, tc);
 	return s;

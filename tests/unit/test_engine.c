@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "billtap/provider.h"
 #include "testutil.h"
@@ -24,12 +26,30 @@ static struct counters {
 	int local_batches; /* batches of two records handed over without requests */
 	int final_on_503; /* classify 503 as final */
 	int64_t now_seen; /* billtap_ctx_now() in the last stream_new */
+	int fail_stream_new; /* stream_new fails (recorded ENOMEM) this many times */
+	/* What the callbacks read through billtap_ctx_setting*() the last time. */
+	char session_token[32], classify_token[32];
+	int64_t request_page_size;
 } calls;
+
+/* A session names itself in every request (X-Session: SERIAL/PID), so a test sees which
+ * session, made in which process, a request was built with. */
+typedef struct fake_session {
+	int serial;
+	long pid;
+} fake_session;
 
 typedef struct fake_stream {
 	int page, done;
+	fake_session *session;
 	billtap_json *doc;
 } fake_stream;
+
+static void copy_setting(char *dst, size_t cap, billtap_ctx *ctx, const char *key)
+{
+	const char *v = billtap_ctx_setting(ctx, key);
+	snprintf(dst, cap, "%s", v ? v : "(unset)");
+}
 
 static const billtap_setting_def fake_settings[] = {
 	BILLTAP_SETTING("token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "secret"),
@@ -41,14 +61,20 @@ static const billtap_setting_def fake_settings[] = {
 
 static int f_session_new(void **out, billtap_ctx *ctx)
 {
-	calls.session_new++;
-	*out = &calls;
+	fake_session *s = malloc(sizeof *s);
+	if (!s)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	s->serial = ++calls.session_new;
+	s->pid = (long)getpid();
+	copy_setting(calls.session_token, sizeof calls.session_token, ctx, "token");
+	*out = s;
 	return 0;
 }
 
 static void f_session_free(void *s)
 {
 	calls.session_free++;
+	free(s);
 }
 
 static int f_stream_new(void **out, void *session, const billtap_stream_params *p,
@@ -56,9 +82,13 @@ static int f_stream_new(void **out, void *session, const billtap_stream_params *
 {
 	calls.stream_new++;
 	calls.now_seen = billtap_ctx_now(ctx);
-	ck_assert_ptr_eq(session, &calls);
+	if (calls.fail_stream_new) {
+		calls.fail_stream_new--;
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
 	fake_stream *s = calloc(1, sizeof *s);
 	s->page = 1;
+	s->session = session;
 	if (p->resume && sscanf(p->resume, "page:%d", &s->page) != 1) {
 		free(s);
 		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, "not my mark");
@@ -89,7 +119,11 @@ static int f_stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	billtap_request_set_url(req, billtap_ctx_setting(ctx, "base_url"), "/items");
 	billtap_request_add_query(req, "page", page);
 	billtap_request_set_bearer(req, billtap_ctx_setting(ctx, "token"));
-	return 0;
+	char who[64];
+	snprintf(who, sizeof who, "%d/%ld", s->session->serial, s->session->pid);
+	billtap_request_add_header(req, "X-Session", who);
+	/* Recorded when it fails: returned as it is. */
+	return billtap_ctx_setting_int(&calls.request_page_size, ctx, "page_size");
 }
 
 static int f_stream_response(void *p, const billtap_request *req, const billtap_response *resp,
@@ -155,6 +189,7 @@ static int f_classify(int *delay, void *session, const billtap_request *req,
                       const billtap_response *resp, billtap_ctx *ctx)
 {
 	calls.classify++;
+	copy_setting(calls.classify_token, sizeof calls.classify_token, ctx, "token");
 	if (calls.final_on_503 && billtap_response_status(resp) == 503)
 		return BILLTAP_CLASSIFY_FINAL;
 	return BILLTAP_CLASSIFY_DEFAULT;
@@ -193,7 +228,7 @@ static void setup(void)
 {
 	memset(&calls, 0, sizeof calls);
 	memset(&ft, 0, sizeof ft);
-	int rc = billtap_provider_register(&fake_provider, NULL, NULL);
+	int rc = billtap_provider_register(&fake_provider, NULL, NULL, NULL, 0);
 	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
 }
 
@@ -581,18 +616,22 @@ END_TEST
 START_TEST(registry_checks_vtables)
 {
 	billtap_provider p = fake_provider;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL); /* name taken */
+	char why[256];
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
+	ck_assert_str_eq(why, "a provider named fake is already registered");
 	p.name = "fake2";
 	p.version = 0;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION + 1;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EVERSION);
 	p.version = BILLTAP_PROVIDER_VERSION;
 	p.stream_request = NULL;
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
+	ck_assert_str_eq(why, "provider fake2 lacks a required slot (stream_new, stream_request, "
+	                      "stream_response or stream_free)");
 	p = fake_provider;
 	p.name = "Bad Name";
-	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL), BILLTAP_EINVAL);
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, why, sizeof why), BILLTAP_EINVAL);
 	const char *names[16];
 	size_t n = billtap_provider_names(names, 16);
 	ck_assert_uint_ge(n, 2);
@@ -689,6 +728,147 @@ START_TEST(settings_change_never_reaches_a_running_iterator)
 	billtap_iter_free(new_it);
 	billtap_client_free(c);
 	ck_assert_int_eq(calls.session_free, 2);
+}
+END_TEST
+
+START_TEST(running_iterator_reads_the_settings_it_started_with)
+{
+	/* The fake provider reads token, base_url and page_size in stream_request, and token
+	 * in session_new and classify_response, as a provider may: a running iterator must
+	 * see the values it was created with in every callback, not the client's current
+	 * ones, or its next page goes to another host with other credentials. */
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "https://a.example"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "3"), 0);
+	billtap_iter *old_it, *new_it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&old_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_str_eq(calls.session_token, "tok_secret");
+	ck_assert_int_eq(drain(old_it, ids, sizeof ids, 1), 0);
+
+	ck_assert_int_eq(billtap_client_set(c, "token", "tok_other"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "https://b.example"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "7"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "user_agent", "later/1"), 0);
+	ck_assert_int_eq(drain(old_it, ids, sizeof ids, 5), 0);
+	ck_assert_str_eq(ids, "c2,c3,c4,c5,c6");
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[1], "https://a.example/items?page=2");
+	ck_assert_str_eq(fake_header(&ft, 1, "Authorization"), "Bearer tok_secret");
+	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING);
+	ck_assert_int_eq(calls.request_page_size, 3);
+	ck_assert_str_eq(calls.classify_token, "tok_secret");
+
+	/* A new iterator reads the new values, everywhere. */
+	ck_assert_int_eq(billtap_iter_new(&new_it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_str_eq(calls.session_token, "tok_other");
+	ck_assert_int_eq(drain(new_it, ids, sizeof ids, 1), 0);
+	ck_assert_str_eq(ft.urls[2], "https://b.example/items?page=1");
+	ck_assert_str_eq(fake_header(&ft, 2, "Authorization"), "Bearer tok_other");
+	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING " later/1");
+	ck_assert_int_eq(calls.request_page_size, 7);
+	ck_assert_str_eq(calls.classify_token, "tok_other");
+	billtap_iter_free(old_it);
+	billtap_iter_free(new_it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* The child's half of the fork test (no Check in a child): 0, or why not on stderr. */
+static int child_renews(billtap_iter *it, billtap_client *c, long parent)
+{
+	const billtap_record *r;
+	size_t before = ft.calls;
+	/* c3 was fetched by the parent: it needs no request, so no renewal yet. */
+	if (billtap_iter_next(&r, it) != 0 || strcmp(billtap_record_id(r), "c3") || ft.calls != before)
+		return 1;
+	/* The next record needs a request: renewal, whose new stream cannot be made the first
+	 * time; the iterator stays as it was, and the next call tries again. */
+	calls.fail_stream_new = 1;
+	if (billtap_iter_next(&r, it) != BILLTAP_ENOMEM) {
+		fprintf(stderr, "child: want ENOMEM, got: %s\n", billtap_client_error_message(c));
+		return 1;
+	}
+	char ids[64];
+	int rc = drain(it, ids, sizeof ids, -1);
+	if (rc != BILLTAP_ITEROVER || strcmp(ids, "c4,c5,c6,c7") != 0) {
+		fprintf(stderr, "child: %d %s: %s\n", rc, ids, billtap_client_error_message(c));
+		return 2;
+	}
+	/* Page 1 again (the parent's stream was dropped with its position), then 2 and 3,
+	 * all on one session made in this process, with the iterator's own token. */
+	char want[64];
+	snprintf(want, sizeof want, "%d/%ld", calls.session_new, (long)getpid());
+	if (ft.calls != before + 3 || strcmp(ft.urls[before], "https://fake.example/items?page=1") ||
+	    strcmp(ft.urls[before + 2], "https://fake.example/items?page=3")) {
+		fprintf(stderr, "child: requests %zu..%zu wrong\n", before, ft.calls);
+		return 3;
+	}
+	for (size_t i = before; i < ft.calls; i++) {
+		if (strcmp(fake_header(&ft, i, "X-Session"), want) ||
+		    strcmp(fake_header(&ft, i, "Authorization"), "Bearer tok_secret")) {
+			fprintf(stderr, "child: request %zu: session %s (want %s, parent %ld), %s\n", i,
+			        fake_header(&ft, i, "X-Session"), want, parent,
+			        fake_header(&ft, i, "Authorization"));
+			return 4;
+		}
+	}
+	/* 2 went with the renewal that failed; 3 is the iterator's. */
+	if (calls.session_new != 3 || calls.session_free != 1) {
+		fprintf(stderr, "child: %d sessions made\n", calls.session_new);
+		return 5;
+	}
+	/* A new iterator: the client's current token, on yet another session of this process. */
+	billtap_iter *again;
+	if (billtap_iter_new(&again, c, BILLTAP_RESOURCE_CUSTOMERS, NULL) != 0 ||
+	    drain(again, ids, sizeof ids, -1) != BILLTAP_ITEROVER || strcmp(ids, "c7") != 0)
+		return 6;
+	snprintf(want, sizeof want, "4/%ld", (long)getpid());
+	if (strcmp(fake_header(&ft, ft.calls - 1, "X-Session"), want) ||
+	    strcmp(fake_header(&ft, ft.calls - 1, "Authorization"), "Bearer tok_other"))
+		return 7;
+	billtap_iter_free(again);
+	return 0;
+}
+
+START_TEST(iterator_continued_in_a_child_gets_its_own_session)
+{
+	/* The parent takes c1, c2 of page 1, then changes the token for later iterators and
+	 * forks. The child continues the iterator: it must not use the parent's session (a
+	 * cached token would then serve two processes), so it gets a session made in the child
+	 * from the iterator's settings and a stream resumed where the host stands. */
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page1); /* the child's steps from here */
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page3);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 2), 0);
+	ck_assert_str_eq(ids, "c1,c2");
+	char parent_session[64];
+	snprintf(parent_session, sizeof parent_session, "1/%ld", (long)getpid());
+	ck_assert_str_eq(fake_header(&ft, 0, "X-Session"), parent_session);
+	ck_assert_int_eq(billtap_client_set(c, "token", "tok_other"), 0);
+	fflush(NULL);
+	pid_t kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0)
+		_exit(child_renews(it, c, (long)getppid()));
+	int status;
+	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d", status);
+	/* The parent's iterator still has its session; nothing of the child's reached it. */
+	ck_assert_int_eq(calls.session_new, 1);
+	ck_assert_int_eq(calls.session_free, 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	ck_assert_int_eq(calls.session_free, 1);
 }
 END_TEST
 
@@ -875,6 +1055,8 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, settings_are_checked);
 	tcase_add_test(tc, registry_checks_vtables);
 	tcase_add_test(tc, session_rebuilt_after_settings_change);
+	tcase_add_test(tc, running_iterator_reads_the_settings_it_started_with);
+	tcase_add_test(tc, iterator_continued_in_a_child_gets_its_own_session);
 	tcase_add_test(tc, local_batches_need_no_request);
 	tcase_add_test(tc, client_freed_before_its_iterator);
 	tcase_add_test(tc, each_call_clears_the_last_error);

@@ -22,6 +22,7 @@ static struct {
 	int bad_mark, null_push, wrong_kind, invalid_record;
 	int wait;                /* request: BILLTAP_PROVIDER_WAIT (not CONCURRENT) */
 	int response_positive;   /* response: returns 7 */
+	const char *setting_int; /* stream_new: returns billtap_ctx_setting_int of this key */
 } bug;
 
 static int b_session_new(void **out, billtap_ctx *ctx)
@@ -38,6 +39,10 @@ static int b_stream_new(void **out, void *session, const billtap_stream_params *
                         billtap_ctx *ctx)
 {
 	*out = NULL;
+	if (bug.setting_int) {
+		int64_t v;
+		return billtap_ctx_setting_int(&v, ctx, bug.setting_int);
+	}
 	return bug.stream_new_rc;
 }
 
@@ -96,11 +101,17 @@ static int b_stream_response(void *s, const billtap_request *req, const billtap_
 	return billtap_sink_push(sink, customer("c1", 1));
 }
 
+static const billtap_setting_def buggy_settings[] = {
+	BILLTAP_SETTING("password", BILLTAP_SETTING_SECRET, NULL, 0, 0, "a secret"),
+	BILLTAP_SETTINGS_END,
+};
+
 static const billtap_provider buggy = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "buggy",
 	.display_name = "Buggy",
 	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS),
+	.settings = buggy_settings,
 	.session_new = b_session_new,
 	.session_free = b_session_free,
 	.stream_new = b_stream_new,
@@ -115,7 +126,7 @@ static void setup(void)
 {
 	memset(&bug, 0, sizeof bug);
 	memset(&ft, 0, sizeof ft);
-	int rc = billtap_provider_register(&buggy, NULL, NULL);
+	int rc = billtap_provider_register(&buggy, NULL, NULL, NULL, 0);
 	ck_assert(rc == 0 || rc == BILLTAP_EINVAL); /* EINVAL: registered by an earlier test */
 }
 
@@ -238,6 +249,38 @@ START_TEST(codes_outside_the_contract_are_provider_bugs)
 }
 END_TEST
 
+START_TEST(setting_int_records_its_errors)
+{
+	/* A provider may return what billtap_ctx_setting_int() returns: it recorded it, naming
+	 * the key (never a secret's value). Unset is an answer, not an error: a provider that
+	 * returns it unchecked is told so. */
+	billtap_client *c = fake_client(&ft, "buggy");
+	ck_assert_int_eq(billtap_client_set(c, "user_agent", "app/1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "password", "hunter2"), 0);
+	struct {
+		const char *key;
+		int rc;
+		const char *message;
+	} cases[] = {
+		{ "user_agent", BILLTAP_ESETTING,
+		  "buggy: customers: setting user_agent: 'app/1' is not an integer" },
+		{ "password", BILLTAP_ESETTING,
+		  "buggy: customers: setting password: its value is not an integer" },
+		{ "no_such_key", BILLTAP_EUNKNOWN_SETTING,
+		  "buggy: customers: billtap_ctx_setting_int: no setting named 'no_such_key'" },
+		{ "ca_file", BILLTAP_ENOTFOUND,
+		  "buggy: customers: provider bug: stream_new returned -19 without recording an error" },
+	};
+	char msg[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bug.setting_int = cases[i].key;
+		ck_assert_int_eq(first_next(c, msg, sizeof msg), cases[i].rc);
+		ck_assert_str_eq(msg, cases[i].message);
+	}
+	billtap_client_free(c);
+}
+END_TEST
+
 static int64_t fixed_clock(void *payload)
 {
 	return *(int64_t *)payload;
@@ -282,9 +325,11 @@ START_TEST(client_new_says_why_it_failed)
 	ck_assert_int_eq(billtap_client_new(NULL, "buggy", &opts), BILLTAP_EINVAL);
 	ck_assert_str_eq(error, "billtap_client_new: out is NULL");
 
-	billtap_transport t = fake_transport_vtable;
+	/* BILLTAP_TRANSPORT_INIT: the version, every slot NULL (perform is required). */
+	billtap_transport t = BILLTAP_TRANSPORT_INIT;
+	ck_assert_uint_eq(t.version, BILLTAP_TRANSPORT_VERSION);
+	ck_assert(!t.perform && !t.free && !t.start && !t.wait && !t.abort);
 	opts.transport = &t;
-	t.perform = NULL;
 	ck_assert_int_eq(billtap_client_new(&c, "buggy", &opts), BILLTAP_EINVAL);
 	ck_assert_str_eq(error, "billtap_client_new: transport has no perform");
 	t = fake_async_vtable;
@@ -326,6 +371,7 @@ Suite *protocol_suite(void)
 	tcase_add_test(tc, recorded_errors_reach_the_host_as_recorded);
 	tcase_add_test(tc, sink_records_its_own_errors);
 	tcase_add_test(tc, codes_outside_the_contract_are_provider_bugs);
+	tcase_add_test(tc, setting_int_records_its_errors);
 	tcase_add_test(tc, retry_after_dates_are_read_on_the_client_clock);
 	tcase_add_test(tc, client_new_says_why_it_failed);
 	suite_add_tcase(s, tc);

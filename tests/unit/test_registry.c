@@ -231,40 +231,83 @@ static billtap_provider local_provider(const billtap_setting_def *settings)
 	return p;
 }
 
+/* Why the last try_register() failed ("" after a success). */
+static char why[256];
+
 static int try_register(const billtap_provider *p)
 {
-	return billtap_provider_register(p, &destroyed, count_destroy);
+	strcpy(why, "untouched");
+	return billtap_provider_register(p, &destroyed, count_destroy, why, sizeof why);
 }
 
 START_TEST(register_refuses_what_it_cannot_serve)
 {
 	destroyed = 0;
-	billtap_provider p = local_provider(NULL);
-	ck_assert_int_eq(billtap_provider_register(NULL, NULL, NULL), BILLTAP_EINVAL);
-	p.version = 0;
-	ck_assert_int_eq(try_register(&p), BILLTAP_EVERSION);
-	p.version = BILLTAP_PROVIDER_VERSION + 1;
-	ck_assert_int_eq(try_register(&p), BILLTAP_EVERSION);
-	p = local_provider(NULL);
-	p.name = "Local";
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p.name = "a23456789012345678901234567890123"; /* 33 */
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p.name = NULL;
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p = local_provider(NULL);
-	p.stream_free = NULL;
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p = local_provider(NULL);
-	p.resources = 0;
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p = local_provider(NULL);
-	p.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS);
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
-	p = local_provider(NULL);
-	p.name = "stripe";
-	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL);
+	/* Each case is local_provider(NULL) with these members (V: the current version, PLANS:
+	 * the resources it serves) and one required slot dropped when `no_slot`. */
+	const unsigned V = BILLTAP_PROVIDER_VERSION;
+	const uint64_t PLANS = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS);
+	struct {
+		const char *name;
+		unsigned int version, flags;
+		uint64_t resources, since;
+		int no_slot, rc;
+		const char *why;
+	} cases[] = {
+		{ "local", 0, 0, PLANS, 0, 0, BILLTAP_EVERSION,
+		  "provider vtable version 0 (this library knows 1..1)" },
+		{ "local", V + 1, 0, PLANS, 0, 0, BILLTAP_EVERSION,
+		  "provider vtable version 2 (this library knows 1..1): it needs a newer billtap" },
+		{ "Local", V, 0, PLANS, 0, 0, BILLTAP_EINVAL, "provider name is not 1-32 of [a-z0-9_-]" },
+		{ "a23456789012345678901234567890123", V, 0, PLANS, 0, 0, BILLTAP_EINVAL,
+		  "provider name is not 1-32 of [a-z0-9_-]" },
+		{ NULL, V, 0, PLANS, 0, 0, BILLTAP_EINVAL, "provider name is not 1-32 of [a-z0-9_-]" },
+		{ "local", V, 0, PLANS, 0, 1, BILLTAP_EINVAL,
+		  "provider local lacks a required slot (stream_new, stream_request, stream_response "
+		  "or stream_free)" },
+		{ "local", V, 0x80000000u, PLANS, 0, 0, BILLTAP_EINVAL,
+		  "provider local: flags 0x80000000 are not BILLTAP_PROVIDER_* flags this library "
+		  "knows" },
+		{ "local", V, BILLTAP_PROVIDER_CONCURRENT | 0x6u, PLANS, 0, 0, BILLTAP_EINVAL,
+		  "provider local: flags 0x6 are not BILLTAP_PROVIDER_* flags this library knows" },
+		{ "local", V, 0, 0, 0, 0, BILLTAP_EINVAL, "provider local serves no resource" },
+		{ "local", V, 0, PLANS | BILLTAP_RESOURCE_BIT(40), 0, 0, BILLTAP_EINVAL,
+		  "provider local: resource bit 40 names no resource this library knows "
+		  "(BILLTAP_RESOURCE_BIT of a billtap_resource)" },
+		{ "local", V, 0, PLANS | 1u, 0, 0, BILLTAP_EINVAL,
+		  "provider local: resource bit 0 names no resource this library knows "
+		  "(BILLTAP_RESOURCE_BIT of a billtap_resource)" },
+		{ "local", V, 0, PLANS, BILLTAP_RESOURCE_BIT(63), 0, BILLTAP_EINVAL,
+		  "provider local: resource bit 63 names no resource this library knows "
+		  "(BILLTAP_RESOURCE_BIT of a billtap_resource)" },
+		{ "local", V, 0, PLANS, BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS), 0,
+		  BILLTAP_EINVAL, "provider local: since_resources names a resource it does not serve" },
+		{ "stripe", V, 0, PLANS, 0, 0, BILLTAP_EINVAL,
+		  "a provider named stripe is already registered" },
+	};
+	ck_assert_int_eq(try_register(NULL), BILLTAP_EINVAL);
+	ck_assert_str_eq(why, "no provider (NULL vtable)");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		billtap_provider p = local_provider(NULL);
+		p.name = cases[i].name;
+		p.version = cases[i].version;
+		p.flags = cases[i].flags;
+		p.resources = cases[i].resources;
+		p.since_resources = cases[i].since;
+		if (cases[i].no_slot)
+			p.stream_free = NULL;
+		ck_assert_msg(try_register(&p) == cases[i].rc, "case %zu", i);
+		ck_assert_str_eq(why, cases[i].why);
+	}
 	ck_assert_int_eq(destroyed, 0); /* a refused registration keeps its payload */
+	ck_assert(!registered("local"));
+	/* The message is cut to the buffer, always terminated; NULL means no message. */
+	billtap_provider p = local_provider(NULL);
+	p.flags = 0x10u;
+	char small[16];
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, small, sizeof small), BILLTAP_EINVAL);
+	ck_assert_str_eq(small, "provider local:");
+	ck_assert_int_eq(billtap_provider_register(&p, NULL, NULL, NULL, 0), BILLTAP_EINVAL);
 	ck_assert(!registered("local"));
 }
 END_TEST
@@ -325,14 +368,30 @@ START_TEST(register_refuses_settings_a_host_could_not_use)
 		signed_default, bool_default, bad_name,
 	};
 	destroyed = 0;
+	static const char *const reasons[] = {
+		"provider local: setting key is defined twice",
+		"provider local: setting timeout_ms is the engine's (every provider has it)",
+		"provider local: setting key has unknown flags (BILLTAP_SETTING_ENGINE is the engine's own)",
+		"provider local: setting key has unknown flags (BILLTAP_SETTING_ENGINE is the engine's own)",
+		"provider local: setting key has more than one of INT, URL and BOOL",
+		"provider local: setting key has min above max",
+		"provider local: setting key has a default outside its type or bounds",
+		"provider local: setting key has a default outside its type or bounds",
+		"provider local: setting key has a default outside its type or bounds",
+		"provider local: setting API-Key is not 1-64 of [a-z0-9_]",
+	};
 	for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
 		billtap_provider p = local_provider(invalid[i]);
 		ck_assert_msg(try_register(&p) == BILLTAP_EINVAL, "settings %zu accepted", i);
+		ck_assert_str_eq(why, reasons[i]);
 	}
 	billtap_provider p = local_provider(newer);
 	ck_assert_int_eq(try_register(&p), BILLTAP_EVERSION);
+	ck_assert_str_eq(why, "provider local: setting definitions of version 2 (this library knows "
+	                      "1..1): it needs a newer billtap");
 	p = local_provider(mixed);
 	ck_assert_int_eq(try_register(&p), BILLTAP_EVERSION);
+	ck_assert_str_eq(why, "provider local: setting definitions of versions 1 and 2 mixed");
 	ck_assert_int_eq(destroyed, 0);
 	ck_assert(!registered("local"));
 }
@@ -343,6 +402,7 @@ START_TEST(register_then_unregister_destroys_the_payload_once)
 	destroyed = 0;
 	billtap_provider p = local_provider(NULL);
 	ck_assert_int_eq(try_register(&p), 0);
+	ck_assert_str_eq(why, "");
 	ck_assert(registered("local"));
 	ck_assert_int_eq(try_register(&p), BILLTAP_EINVAL); /* the name is taken now */
 	const char *display;

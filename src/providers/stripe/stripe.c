@@ -52,7 +52,6 @@ typedef struct stripe_stream {
 	int64_t since;
 	char *base_url, *api_key, *version, *account;
 	int64_t page_size;
-	int broken; /* an error that left the stream unable to continue exactly */
 	held *held;
 	size_t held_count, held_cap;
 	billtap_json *doc;
@@ -196,10 +195,6 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	stripe_stream *s = p;
 	char num[32];
 	int rc;
-	if (s->broken)
-		return billtap_ctx_error(ctx, s->broken,
-		                         "an earlier failure left this stream unable to continue "
-		                         "exactly: resume from the last checkpoint");
 	if (s->held_count && s->held[0].more) {
 		rc = nested_request(req, s);
 	} else if (s->stage > s->last_stage) {
@@ -259,20 +254,24 @@ static const char *held_prefix(const held *h)
 	return stages[is_subscription(h) ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES].name;
 }
 
-static int finish(held *h, billtap_ctx *ctx)
+/* Completes a held record (or a copy of one) once its nested list is all in. */
+static int finish(billtap_record *rec, const stripe_period *period, billtap_ctx *ctx)
 {
-	return is_subscription(h) ? stripe_finish_subscription(h->rec, &h->period, ctx)
-	                          : stripe_finish_invoice(h->rec, ctx);
+	return billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION
+	               ? stripe_finish_subscription(rec, period, ctx)
+	               : stripe_finish_invoice(rec, ctx);
 }
 
-/* Pushes the held records that are complete, in order, up to the first that is not. */
+/* Pushes the held records that are complete, in order, up to the first that is not. Only
+ * while a list page is handled: every record held then came from that page, so when a push
+ * fails the caller forgets them all and the page is read again (see handle_list). */
 static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t done = 0;
 	int rc = 0;
 	while (done < s->held_count && !s->held[done].more) {
 		held *h = &s->held[done];
-		if ((rc = finish(h, ctx)) < 0)
+		if ((rc = finish(h->rec, &h->period, ctx)) < 0)
 			break;
 		const char *prefix = held_prefix(h);
 		billtap_record *rec = h->rec;
@@ -347,6 +346,18 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
 	}
 }
 
+/* The id of a page's last record, copied: the cursor of the next page. */
+static int last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx)
+{
+	billtap_json_ref last = billtap_json_first(doc, data);
+	for (billtap_json_ref e = last; e != BILLTAP_JSON_NONE; e = billtap_json_next(doc, e))
+		last = e;
+	int rc = billtap_json_strdup(out, doc, billtap_json_get(doc, last, "id"));
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, rc, NULL);
+	return rc < 0 ? billtap_ctx_error(ctx, BILLTAP_EDATA, "list record without an id") : 0;
+}
+
 static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -355,7 +366,14 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	int rc = parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
-	billtap_json_ref last = BILLTAP_JSON_NONE;
+	/* Everything that can fail happens before the page's records are let go of: the
+	 * next cursor first, then mapping and pushing. Nothing is held when a list page is
+	 * asked for (stream_request asks for nested pages first), so on failure what this
+	 * page held is forgotten and the engine drops what it pushed: the page is read again
+	 * from the same cursor. */
+	char *cursor = NULL;
+	if (has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
+		return rc;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
 	     obj = billtap_json_next(s->doc, obj)) {
 		billtap_record *rec;
@@ -363,7 +381,6 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		int more;
 		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0)
 			break;
-		last = billtap_json_get(s->doc, obj, "id");
 		if (!stages[s->stage].nested) {
 			if ((rc = billtap_sink_push_marked(sink, rec, stages[s->stage].name)) < 0)
 				break;
@@ -375,21 +392,50 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	}
 	if (rc < 0) {
 		drop_held(s);
+		free(cursor);
 		return rc;
 	}
-	/* The page went through: only now move the cursor (a failure above re-reads it). */
-	if (has_more) {
-		char *cursor;
-		if ((rc = billtap_json_strdup(&cursor, s->doc, last)) < 0)
-			return billtap_ctx_error(ctx, rc == BILLTAP_ENOMEM ? rc : BILLTAP_EDATA,
-			                         rc == BILLTAP_ENOMEM ? NULL : "list record without an id");
-		free(s->cursor);
-		s->cursor = cursor;
-	} else {
-		free(s->cursor);
-		s->cursor = NULL;
+	free(s->cursor);
+	s->cursor = cursor;
+	if (!has_more)
 		s->stage++;
+	return 0;
+}
+
+/*
+ * The first held record's nested list is complete: pushes it, with the nested records of
+ * the page just read (moved out of `page`), and the complete records held behind it. All
+ * or nothing: copies are pushed, and the held records are let go only once every push went
+ * through. After a failure the engine drops what this call pushed and the stream is as it
+ * was, so the same nested page is asked for again and everything is pushed once.
+ */
+static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period *period,
+                     billtap_sink *sink, billtap_ctx *ctx)
+{
+	size_t n = 1;
+	while (n < s->held_count && !s->held[n].more)
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		held *h = &s->held[i];
+		billtap_record *copy;
+		int rc = billtap_record_dup(&copy, h->rec);
+		if (rc == 0 && i == 0)
+			rc = billtap_record_move_items(copy, page);
+		if (rc < 0) {
+			billtap_record_free(copy);
+			return billtap_ctx_error(ctx, rc, NULL);
+		}
+		if ((rc = finish(copy, i == 0 ? period : &h->period, ctx)) < 0) {
+			billtap_record_free(copy);
+			return rc;
+		}
+		if ((rc = billtap_sink_push_marked(sink, copy, held_prefix(h))) < 0)
+			return rc;
 	}
+	for (size_t i = 0; i < n; i++)
+		held_clear(&s->held[i]);
+	memmove(s->held, s->held + n, (s->held_count - n) * sizeof *s->held);
+	s->held_count -= n;
 	return 0;
 }
 
@@ -412,26 +458,25 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 	     e = billtap_json_next(s->doc, e))
 		rc = is_subscription(h) ? stripe_map_item(scratch, &period, s->doc, e, ctx)
 		                        : stripe_map_line(scratch, s->doc, e, ctx);
-	char *cursor = NULL;
-	if (rc == 0 && (last_nested_id(&cursor, scratch) < 0 ||
-	                billtap_record_move_items(h->rec, scratch) < 0)) {
-		free(cursor);
-		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc == 0 && !has_more) {
+		/* The last page: the record leaves with it (and those held behind it). */
+		rc = hand_over(s, scratch, &period, sink, ctx);
+	} else if (rc == 0) {
+		/* More to come: the page's records join the held one, which waits for the next. */
+		char *cursor = NULL;
+		if (last_nested_id(&cursor, scratch) < 0 || billtap_record_move_items(h->rec, scratch) < 0) {
+			free(cursor);
+			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		} else {
+			h->period = period;
+			if (cursor) {
+				free(h->cursor);
+				h->cursor = cursor;
+			}
+		}
 	}
 	billtap_record_free(scratch);
-	if (rc < 0)
-		return rc; /* nothing moved: the page can be asked for again */
-	h->period = period;
-	if (cursor) {
-		free(h->cursor);
-		h->cursor = cursor;
-	}
-	h->more = has_more;
-	/* Held records leave the stream as they are pushed: if a push fails they are gone, so
-	 * the stream stops here rather than skip them on the next call. */
-	if ((rc = flush_held(s, sink, ctx)) < 0)
-		s->broken = rc;
-	return rc;
+	return rc; /* on failure nothing moved: the page can be asked for again */
 }
 
 static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -482,6 +483,62 @@ START_TEST(missing_key_and_bad_settings)
 }
 END_TEST
 
+/* Every allocation of a listing fails in turn, over the fixtures above (answered by URL):
+ * each time, calling the failed function again finishes with exactly the clean run's
+ * records, none lost or repeated. sub_2 and in_B1 need two more pages of their nested
+ * lists, and sub_3 is held behind sub_2: their hand-over must be all or nothing. The
+ * second table splits the subscriptions over two list pages, the first ending with sub_2,
+ * so the list's cursor moves on while sub_2 is still held. */
+#define NESTED_ROUTES                                                                           \
+	{ "/v1/subscription_items?", "starting_after", "si_3", "stripe/subscription_items_p1.json" }, \
+	{ "/v1/subscription_items?", "starting_after", "si_5", "stripe/subscription_items_p2.json" }, \
+	{ "/v1/invoices/in_B1/lines?", "starting_after", "il_10", "stripe/invoice_lines_p1.json" },   \
+	{ "/v1/invoices/in_B1/lines?", "starting_after", "il_11", "stripe/invoice_lines_p2.json" }
+static const fixture_route routes[] = {
+	{ "/v1/customers?", "starting_after", NULL, "stripe/customers_page1.json" },
+	{ "/v1/customers?", "starting_after", "cus_Q3", "stripe/customers_page2.json" },
+	{ "/v1/prices?", NULL, NULL, "stripe/prices.json" },
+	{ "/v1/subscriptions?", NULL, NULL, "stripe/subscriptions_basil.json" },
+	{ "/v1/invoices?", NULL, NULL, "stripe/invoices_basil.json" },
+	{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
+	{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+	NESTED_ROUTES,
+};
+static const fixture_route paged_subscriptions[] = {
+	{ "/v1/subscriptions?", "starting_after", NULL, "stripe/subscriptions_page1.json" },
+	{ "/v1/subscriptions?", "starting_after", "sub_2", "stripe/subscriptions_page2.json" },
+	NESTED_ROUTES,
+};
+
+START_TEST(every_allocation_failure_retries_to_the_same_records)
+{
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		size_t route_count;
+		size_t records;
+	} lists[] = {
+#define ALL(table) table, sizeof table / sizeof table[0]
+		{ BILLTAP_RESOURCE_CUSTOMERS, ALL(routes), 4 },
+		{ BILLTAP_RESOURCE_PLANS, ALL(routes), 4 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
+		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 7 },
+#undef ALL
+	};
+	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
+		                                "http://stripe.test", NULL };
+	billtap_resource res = lists[_i].resource;
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "stripe", settings, res, lists[_i].routes,
+	                              lists[_i].route_count, why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s (list %d): %s", billtap_resource_name(res), _i, why);
+	ck_assert_uint_eq(records, lists[_i].records);
+}
+END_TEST
+
 Suite *stripe_unit_suite(void)
 {
 	Suite *s = suite_create("stripe");
@@ -504,6 +561,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, stripe_should_retry_header);
 	tcase_add_test(tc, connected_account_header_only_when_set);
 	tcase_add_test(tc, missing_key_and_bad_settings);
+	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 6);
 	suite_add_tcase(s, tc);
 	return s;
 }

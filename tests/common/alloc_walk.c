@@ -1,0 +1,192 @@
+/*
+ * alloc_walk (alloc_fail.h): one allocation failure at a time over a provider's fixtures.
+ * Nothing here allocates while a run is armed except through the library, so every
+ * failure lands in the library: the host side keeps what it compares in memory made
+ * before arming, and compares each record as it arrives.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc_fail.h"
+#include "billtap/provider.h"
+#include "testutil.h"
+
+/* How often one run may see an error before it counts as stuck (one allocation fails, so
+ * a handful of retries is plenty). */
+#define MAX_ERRORS 8
+
+typedef struct walk_route {
+	const fixture_route *route;
+	char *body;
+	size_t len;
+} walk_route;
+
+typedef struct walk {
+	walk_route *routes;
+	size_t route_count;
+	char **want;      /* the clean run's records (NULL while it runs) */
+	size_t want_count;
+	char *why;
+	size_t cap;
+} walk;
+
+/* The value of query parameter `name` in url, into out; 0 when absent. */
+static int query_param(char *out, size_t cap, const char *url, const char *name)
+{
+	const char *q = strchr(url, '?');
+	size_t n = strlen(name);
+	while (q) {
+		q++;
+		if (strncmp(q, name, n) == 0 && q[n] == '=') {
+			const char *v = q + n + 1;
+			size_t len = strcspn(v, "&");
+			snprintf(out, cap, "%.*s", (int)len, v);
+			return 1;
+		}
+		q = strchr(q, '&');
+	}
+	return 0;
+}
+
+static int routed_perform(billtap_response *resp, const billtap_request *req,
+                          const billtap_transfer_options *opts, void *payload)
+{
+	walk *w = payload;
+	const char *url = billtap_request_url(req);
+	for (size_t i = 0; i < w->route_count; i++) {
+		const fixture_route *r = w->routes[i].route;
+		char value[256];
+		if (!strstr(url, r->url_has))
+			continue;
+		if (r->param) {
+			int has = query_param(value, sizeof value, url, r->param);
+			if (r->value ? !has || strcmp(value, r->value) : has)
+				continue;
+		}
+		int rc = billtap_response_set_status(resp, 200);
+		if (rc == 0)
+			rc = billtap_response_append_body(resp, w->routes[i].body, w->routes[i].len);
+		return rc; /* out of memory storing the body is the transport's ENOMEM */
+	}
+	billtap_response_set_error(resp, "no fixture route for this URL");
+	return BILLTAP_ENETWORK;
+}
+
+/* One run, failing allocation fail_at (0: none, only counting); fail_at < 0: not armed,
+ * and the records are kept in w as the ones every other run must return. Returns 0, or 1
+ * with why. */
+static int run(walk *w, const char *provider, const char *const *settings,
+               billtap_resource resource, long fail_at, size_t *records)
+{
+	billtap_transport t = BILLTAP_TRANSPORT_INIT;
+	t.perform = routed_perform;
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &t;
+	opts.transport_payload = w;
+	billtap_client *c = NULL;
+	billtap_iter *it = NULL;
+	int errors = 0, rc, bad = 0;
+	*records = 0;
+	if (fail_at >= 0)
+		alloc_fail_arm(fail_at);
+	while ((rc = billtap_client_new(&c, provider, &opts)) < 0 && ++errors < MAX_ERRORS)
+		;
+	for (size_t i = 0; rc == 0 && settings[i]; i += 2)
+		while ((rc = billtap_client_set(c, settings[i], settings[i + 1])) < 0 &&
+		       ++errors < MAX_ERRORS)
+			;
+	if (rc == 0)
+		while ((rc = billtap_iter_new(&it, c, resource, NULL)) < 0 && ++errors < MAX_ERRORS)
+			;
+	while (rc == 0 && errors < MAX_ERRORS) {
+		const billtap_record *r;
+		int next = billtap_iter_next(&r, it);
+		if (next == BILLTAP_ITEROVER)
+			break;
+		if (next < 0) {
+			errors++;
+			if (errors == MAX_ERRORS || next != BILLTAP_ENOMEM) {
+				snprintf(w->why, w->cap, "error %d after %zu records: %s", next, *records,
+				         billtap_client_error_message(c));
+				bad = 1;
+				break;
+			}
+			continue; /* the promise under test: calling _next again retries */
+		}
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		if (!json) /* built on first use: out of memory; asking again builds it */
+			json = billtap_record_json(r, &len);
+		if (!json) {
+			snprintf(w->why, w->cap, "billtap_record_json failed twice");
+			bad = 1;
+			break;
+		}
+		if (fail_at < 0) {
+			char **grown = realloc(w->want, (w->want_count + 1) * sizeof *grown);
+			if (!grown || !(grown[w->want_count] = strdup(json)))
+				abort();
+			w->want = grown;
+			w->want_count++;
+		} else if (*records >= w->want_count || strcmp(json, w->want[*records])) {
+			snprintf(w->why, w->cap, "record %zu is %.200s, want %.200s", *records, json,
+			         *records < w->want_count ? w->want[*records] : "(none)");
+			bad = 1;
+			break;
+		}
+		(*records)++;
+	}
+	if (!bad && rc < 0) {
+		snprintf(w->why, w->cap, "setup kept failing: %d", rc);
+		bad = 1;
+	}
+	if (!bad && errors >= MAX_ERRORS) {
+		snprintf(w->why, w->cap, "%d errors in one run", errors);
+		bad = 1;
+	}
+	if (!bad && fail_at >= 0 && *records != w->want_count) {
+		snprintf(w->why, w->cap, "%zu records, want %zu", *records, w->want_count);
+		bad = 1;
+	}
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	alloc_fail_disarm();
+	return bad;
+}
+
+long alloc_walk(size_t *records, const char *provider, const char *const *settings,
+                billtap_resource resource, const fixture_route *routes, size_t route_count,
+                char *why, size_t cap)
+{
+	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap };
+	if (!w.routes)
+		abort();
+	for (size_t i = 0; i < route_count; i++) {
+		w.routes[i].route = &routes[i];
+		w.routes[i].body = load_fixture(routes[i].fixture, &w.routes[i].len);
+	}
+	size_t got;
+	long total = -1;
+	/* The truth, unarmed; then the same run counting its allocations; then each one failed. */
+	if (run(&w, provider, settings, resource, -1, &got) == 0 &&
+	    run(&w, provider, settings, resource, 0, &got) == 0) {
+		total = alloc_fail_count();
+		for (long n = 1; n <= total; n++) {
+			if (run(&w, provider, settings, resource, n, &got) != 0) {
+				size_t len = strlen(why);
+				snprintf(why + len, cap - len, " (allocation %ld of %ld failed)", n, total);
+				total = -1;
+				break;
+			}
+		}
+	}
+	*records = w.want_count;
+	for (size_t i = 0; i < w.want_count; i++)
+		free(w.want[i]);
+	free(w.want);
+	for (size_t i = 0; i < route_count; i++)
+		free(w.routes[i].body);
+	free(w.routes);
+	return total;
+}
