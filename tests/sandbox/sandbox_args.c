@@ -7,14 +7,14 @@
 
 static const char usage[] =
     "usage: billtap-sandbox --provider NAME [--port N] [--seed N] [--scale N] [--truth DIR]\n"
-    "                       [--rate-limit R] [--faults SPEC] [--verbose] [--opt KEY=VALUE]...\n"
+    "                       [--rate-limit R[/S]] [--faults SPEC] [--verbose] [--opt KEY=VALUE]...\n"
     "\n"
     "  --provider NAME   fake API to serve\n"
     "  --port N          TCP port on 127.0.0.1, 0 = any free port (default 0)\n"
     "  --seed N          world seed (default 42)\n"
     "  --scale N         customers in the world; everything else scales with it (default 1000)\n"
     "  --truth DIR       write the normalized truth files into DIR\n"
-    "  --rate-limit R[/S] R requests per S seconds (default 1) per key, burst R; 0 = off\n"
+    "  --rate-limit R[/S]  R requests per S seconds (default 1) per key, burst R; 0 = off\n"
     "                    (default: the module's, e.g. Stripe 25/s for test keys, 100/s for live ones)\n"
     "  --faults SPEC     KIND@N[:ARG], comma-separated (N may be A-B): STATUS, drop, echo, slow,\n"
     "                    badjson, empty, cut, cutchunked, stall, stallclose, drip, repeat,\n"
