@@ -296,14 +296,19 @@ START_TEST(charges_then_refunds)
 		    "null", "2024-04-01T19:33:20Z"),
 		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "succeeded", "999",
 		    "USD", "2", "0", "null", "2024-04-01T19:33:20Z"),
+		/* A status Stripe adds later: "other", the word kept in provider_status. */
+		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "under_review", "700", "USD",
+		    "2", "0", "null", "2024-04-01T19:33:20Z"),
 		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "succeeded", "500", "USD",
 		    "2", "0", "\"ch_1\"", "2024-04-02T23:20:00Z"),
 		TXN("re_2", "null", "null", "null", "refund", "pending", "requires_action", "100", "USD", "2",
 		    "0", "\"ch_7\"", "2024-04-02T23:20:00Z"),
 		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "canceled", "100", "USD", "2", "0",
 		    "\"ch_8\"", "2024-04-02T23:20:00Z"),
+		TXN("re_4", "null", "null", "null", "refund", "other", "under_review", "100", "USD", "2", "0",
+		    "\"ch_7\"", "2024-04-02T23:20:00Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 7);
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 9);
 	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/charges?limit=100");
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge");
 	billtap_client_free(c);
