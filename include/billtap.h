@@ -585,6 +585,10 @@ typedef struct billtap_iter_options {
 	 * and resource, or NULL to start from the beginning. The new iterator returns exactly
 	 * the records after the last one the earlier iterator returned. The token carries the
 	 * earlier `since`; passing a different one here is BILLTAP_ECHECKPOINT.
+	 * A checkpoint finishes an interrupted pass; it is not an incremental cursor. Whether
+	 * the resumed pass sees records created since the first one started depends on the
+	 * provider's order (docs/providers/NAME.md, "Checkpoints"); read what is new with a
+	 * new pass and `since`.
 	 */
 	const char *checkpoint;
 } billtap_iter_options;
@@ -619,7 +623,8 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
  * A checkpoint token for the position after the last record returned (or the start): a
  * printable ASCII string the host may persist and pass to a new iterator, in this or
  * another process, as billtap_iter_options.checkpoint. Valid until the next call on the
- * iterator. Returns 0 or BILLTAP_ENOMEM.
+ * iterator. Returns 0 or BILLTAP_ENOMEM. It resumes this pass only (see
+ * billtap_iter_options.checkpoint): not a cursor for later, incremental runs.
  */
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter);
 
