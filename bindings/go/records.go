@@ -159,7 +159,7 @@ type InvoiceLine struct {
 	PlanID      *string // nullable
 	Description *string // nullable
 	Quantity    *int64  // nullable
-	Amount      Money   // negative for credits
+	Amount      Money   // after the line's own discounts; negative for credits
 	PeriodStart *time.Time
 	PeriodEnd   *time.Time
 	Proration   bool

@@ -294,8 +294,8 @@ module Billtap
 
   # invoice_line: id (nil when the provider gives lines no id: see SubscriptionItem), kind
   # (subscription, proration, one_off, discount, tax, other), plan_id, description,
-  # quantity, amount (Money), currency, currency_exponent, period_start, period_end,
-  # proration (proration?).
+  # quantity, amount (Money, after the line's own discounts), currency, currency_exponent,
+  # period_start, period_end, proration (proration?).
   class InvoiceLine < Record; end
 
   Record.define_kinds

@@ -164,7 +164,10 @@ END_TEST
 
 /* basil invoices: lines' parent/pricing, subscription under parent, total_taxes; an
  * invoice with more than its embedded lines waits for /v1/invoices/{id}/lines, and the
- * invoice's period is what its lines cover. */
+ * invoice's period is what its lines cover. in_B2's discount is its invoice-level di_1
+ * (subtotal_excluding_tax - total_excluding_tax), not total_discount_amounts, which also
+ * holds il_3's own di_2: that one is taken off il_3 (1760 - 230) and is already out of
+ * Stripe's subtotal. */
 START_TEST(invoices_with_paged_lines)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_basil.json");
@@ -210,7 +213,10 @@ START_TEST(invoices_with_paged_lines)
 }
 END_TEST
 
-/* Before basil: line type/proration/price, invoice subscription, total_tax_amounts. */
+/* Before basil: line type/proration/price, invoice subscription, total_tax_amounts. Without
+ * subtotal_excluding_tax and total_excluding_tax the discount is the invoice's own
+ * `discounts` in total_discount_amounts (330 of di_L1, an expanded object there; not the
+ * line's di_L2); the line's amount is after its own di_L2, not after its share of di_L1. */
 START_TEST(invoices_before_basil)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_legacy.json");
@@ -219,8 +225,8 @@ START_TEST(invoices_before_basil)
 	const char *want[] = {
 		"{\"object\":\"invoice\",\"id\":\"in_L1\",\"number\":\"K-1\",\"customer_id\":\"cus_K\","
 		"\"subscription_id\":\"sub_K\",\"status\":\"void\",\"provider_status\":\"void\","
-		"\"currency\":\"KWD\",\"currency_exponent\":3,\"subtotal\":12330,\"discount\":0,\"tax\":10,"
-		"\"total\":12340,\"amount_paid\":0,\"amount_due\":12340,\"created_at\":\"2022-05-01T00:00:00Z\","
+		"\"currency\":\"KWD\",\"currency_exponent\":3,\"subtotal\":12330,\"discount\":330,\"tax\":10,"
+		"\"total\":12010,\"amount_paid\":0,\"amount_due\":12010,\"created_at\":\"2022-05-01T00:00:00Z\","
 		"\"issued_at\":\"2022-05-01T01:00:00Z\",\"due_at\":null,\"paid_at\":null,"
 		"\"voided_at\":\"2022-05-01T02:00:00Z\",\"period_start\":\"2022-04-15T05:20:00Z\","
 		"\"period_end\":\"2022-06-01T00:00:00Z\",\"lines\":["
