@@ -421,8 +421,9 @@ check "invoices: every status, prorations, one-off items, discounts, taxes, more
       and any(.[].lines[]; .kind == "proration") and any(.[].lines[]; .kind == "one_off")
       and any(.[]; (.lines | length) > 10) and ([.[].currency] | unique | contains(["BHD","JPY","KRW","KWD"]))' \
     "$WORK/truth/invoices.jsonl"
-check "invoice totals add up: subtotal - discount (+ tax when added) = total" \
-    jq -e -s 'all(.[]; .total == .subtotal - .discount + .tax or .total == .subtotal - .discount)' "$WORK/truth/invoices.jsonl"
+check "invoice totals add up: the lines to subtotal, subtotal - discount (+ tax when added) to total" \
+    jq -e -s 'all(.[]; (.total == .subtotal - .discount + .tax or .total == .subtotal - .discount)
+      and .subtotal == ([.lines[].amount] | add // 0))' "$WORK/truth/invoices.jsonl"
 req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=100" >/dev/null
 check "2024-06-20: subscription charges name their invoice, which exists" \
     bash -c "jq -r '.data[].invoice // empty' '$B' | LC_ALL=C sort -u >'$WORK/ch_inv.ids' && [ -s '$WORK/ch_inv.ids' ] &&
@@ -459,6 +460,11 @@ stop() {
         head -n 40 "$WORK/$name.err" >&2
     fi
 }
+code=$(req "$B" "${auth[@]}" -H "Stripe-Account: acct_1NotConnected" "$MAIN/v1/customers")
+check "Stripe-Account without a connected account: 403 account_invalid, the key masked" \
+    bash -c "[ $code = 403 ] && jq -e '.error == {code: \"account_invalid\", doc_url: \"https://stripe.com/docs/error-codes/account-invalid\",
+      message: \"The provided key '\"'\"'sk_test_***dbox'\"'\"' does not have access to account '\"'\"'acct_1NotConnected'\"'\"' (or that account does not exist). Application access may have been revoked.\",
+      type: \"invalid_request_error\"}' '$B' >/dev/null"
 stop main "$MAIN_PID"
 
 # ---------------------------------------------------------------- module options
@@ -468,6 +474,23 @@ c1=$(req "$B" -H "Authorization: Bearer sk_test_another" "$URL/v1/customers")
 c2=$(req "$B" "${auth[@]}" "$URL/v1/customers")
 check "--opt api_key: it is the one key accepted ($c1, default key $c2)" [ "$c1:$c2" = 200:401 ]
 stop opts "$PID"
+# Connect: the world as one connected account, named in the settings line; the platform
+# itself has nothing; any other account is refused
+start connect --scale 20 --rate-limit 0 --truth "$WORK/connect" --opt connected_account=acct_1Smoke
+check "--opt connected_account: the settings line names it" \
+    [ "$SETTINGS" = "api_key=$KEY base_url=$URL stripe_account=acct_1Smoke" ]
+req "$B" "${auth[@]}" -H "Stripe-Account: acct_1Smoke" "$URL/v1/customers?limit=100" >/dev/null
+check "Stripe-Account: acct_1Smoke lists that account's customers (its truth)" \
+    bash -c "[ \"\$(jq -r '.data[].id' '$B' | LC_ALL=C sort)\" = \"\$(jq -r .id '$WORK/connect/customers.jsonl')\" ] && [ -s '$WORK/connect/customers.jsonl' ]"
+req "$B" "${auth[@]}" "$URL/v1/customers?limit=100" >/dev/null
+check "without Stripe-Account the platform's own account has no customers" jq -e '.data == [] and .has_more == false' "$B"
+id=$(jq -r .id "$WORK/connect/customers.jsonl" | head -n 1)
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers/$id")
+check "... and does not know the connected account's objects (404)" [ "$code" = 404 ]
+code=$(req "$B" "${auth[@]}" -H "Stripe-Account: acct_1Other" "$URL/v1/customers")
+check "another account: 403 account_invalid" \
+    bash -c "[ $code = 403 ] && jq -e '.error.code == \"account_invalid\" and (.error.message | contains(\"acct_1Other\"))' '$B' >/dev/null"
+stop connect "$PID"
 bad_args() { # bad_args NAME-IN-MESSAGE ARGS...: exit 2, stderr names it
     local name=$1 rc
     shift
@@ -479,6 +502,9 @@ bad_args nope --opt nope=1
 bad_args api_key --opt api_key=
 bad_args api_key --opt "api_key=a b"
 bad_args --api-key --api-key sk_test_x
+"$BIN" --provider stripe --port 0 --scale 20 --opt connected_account=cus_123 >/dev/null 2>"$WORK/bad.err"
+check "--opt connected_account=cus_123 is refused, naming it" \
+    bash -c "[ $? != 0 ] && grep -qF 'connected_account' '$WORK/bad.err'"
 
 # ---------------------------------------------------------------- rate limit
 start ratelimit --scale 20 --rate-limit 5
