@@ -121,14 +121,28 @@ static int sum_discounts(int64_t *sum, billtap_map *m, const char *path, billtap
  * invoices and API versions), the total_discount_amounts entries of the invoice's own
  * `discounts`.
  */
+/* An integer member that may be null or absent (*has 0); anything else fails the map. */
+static int optional_int(int64_t *v, int *has, billtap_map *m, const char *member)
+{
+	billtap_json_ref ref = billtap_json_get(m->doc, m->obj, member);
+	billtap_json_type t = billtap_json_typeof(m->doc, ref);
+	*has = t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL;
+	if (*has && billtap_json_integer(v, m->doc, ref, 0) < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, member, "is not an integer amount of minor units");
+	return 0;
+}
+
 static int invoice_discount(billtap_map *m)
 {
 	if (m->status < 0)
 		return m->status;
 	const billtap_json *doc = m->doc;
-	int64_t before, after, discount;
-	if (billtap_json_integer(&before, doc, billtap_json_get(doc, m->obj, "subtotal_excluding_tax"), 0) == 0 &&
-	    billtap_json_integer(&after, doc, billtap_json_get(doc, m->obj, "total_excluding_tax"), 0) == 0) {
+	int64_t before = 0, after = 0, discount;
+	int has_before, has_after;
+	if (optional_int(&before, &has_before, m, "subtotal_excluding_tax") < 0 ||
+	    optional_int(&after, &has_after, m, "total_excluding_tax") < 0)
+		return m->status;
+	if (has_before && has_after) {
 		if (sub(&discount, before, after) < 0)
 			return billtap_map_fail(m, BILLTAP_EDATA, "total_excluding_tax",
 			                        "is beyond the 64-bit range from subtotal_excluding_tax");

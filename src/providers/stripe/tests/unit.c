@@ -242,6 +242,28 @@ END_TEST
 
 /* A bad line fails the whole page, naming the line. An invoices checkpoint is the cursor:
  * a new iterator from it asks for the invoices after the last one returned. */
+/* The amounts the discount is taken from must be integers when Stripe sends them. */
+START_TEST(invoice_bad_excluding_tax_is_refused)
+{
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"in_Y\",\"object\":\"invoice\","
+	         "\"currency\":\"usd\",\"subtotal\":1,\"subtotal_excluding_tax\":\"1\","
+	         "\"total_excluding_tax\":1,\"total\":1,\"amount_paid\":1,\"amount_due\":0,"
+	         "\"created\":1,\"status\":\"paid\",\"lines\":{\"object\":\"list\",\"has_more\":false,"
+	         "\"data\":[]}}]}");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: invoices: invoice in_Y: subtotal_excluding_tax is not an integer "
+	                 "amount of minor units");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(invoices_bad_line_and_resume)
 {
 	fake_add(&ft, 200, NULL,
@@ -506,6 +528,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
+	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
