@@ -557,7 +557,7 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
 		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 7 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 9 },
 #undef ALL
 	};
 	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
