@@ -229,17 +229,17 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_SUBSCRIPTION_ID = 26,      /* string|null: transaction, invoice */
 	BILLTAP_FIELD_INVOICE_ID = 27,           /* string|null: transaction */
 	BILLTAP_FIELD_KIND = 28,                 /* string: transaction, invoice line (vocabulary) */
-	BILLTAP_FIELD_RESULT = 29,               /* string: transaction (succeeded, failed, pending) */
-	BILLTAP_FIELD_REFUNDED_AMOUNT = 30,      /* money: transaction */
+	BILLTAP_FIELD_RESULT = 29,               /* string: transaction (succeeded, ..., other) */
+	BILLTAP_FIELD_REFUNDED_AMOUNT = 30,      /* money|null: transaction */
 	BILLTAP_FIELD_PARENT_ID = 31,            /* string|null: transaction (refund -> payment) */
 	BILLTAP_FIELD_OCCURRED_AT = 32,          /* time: transaction */
 	BILLTAP_FIELD_NUMBER = 33,               /* string|null: invoice (its printed number) */
-	BILLTAP_FIELD_SUBTOTAL = 34,             /* money: invoice, before discounts and tax */
-	BILLTAP_FIELD_DISCOUNT = 35,             /* money: invoice, all discounts */
+	BILLTAP_FIELD_SUBTOTAL = 34,             /* money: invoice, lines after their own discounts */
+	BILLTAP_FIELD_DISCOUNT = 35,             /* money: invoice, invoice-level discounts */
 	BILLTAP_FIELD_TAX = 36,                  /* money: invoice, all taxes */
 	BILLTAP_FIELD_TOTAL = 37,                /* money: invoice */
-	BILLTAP_FIELD_AMOUNT_PAID = 38,          /* money: invoice */
-	BILLTAP_FIELD_AMOUNT_DUE = 39,           /* money: invoice */
+	BILLTAP_FIELD_AMOUNT_PAID = 38,          /* money|null: invoice */
+	BILLTAP_FIELD_AMOUNT_DUE = 39,           /* money|null: invoice */
 	BILLTAP_FIELD_ISSUED_AT = 40,            /* time|null: invoice (finalized) */
 	BILLTAP_FIELD_DUE_AT = 41,               /* time|null: invoice */
 	BILLTAP_FIELD_PAID_AT = 42,              /* time|null: invoice */
@@ -602,6 +602,10 @@ typedef struct billtap_iter_options {
 	 * and resource, or NULL to start from the beginning. The new iterator returns exactly
 	 * the records after the last one the earlier iterator returned. The token carries the
 	 * earlier `since`; passing a different one here is BILLTAP_ECHECKPOINT.
+	 * A checkpoint finishes an interrupted pass; it is not an incremental cursor. Whether
+	 * the resumed pass sees records created since the first one started depends on the
+	 * provider's order (docs/providers/NAME.md, "Checkpoints"); read what is new with a
+	 * new pass and `since`.
 	 */
 	const char *checkpoint;
 } billtap_iter_options;
@@ -636,7 +640,8 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
  * A checkpoint token for the position after the last record returned (or the start): a
  * printable ASCII string the host may persist and pass to a new iterator, in this or
  * another process, as billtap_iter_options.checkpoint. Valid until the next call on the
- * iterator. Returns 0 or BILLTAP_ENOMEM.
+ * iterator. Returns 0 or BILLTAP_ENOMEM. It resumes this pass only (see
+ * billtap_iter_options.checkpoint): not a cursor for later, incremental runs.
  */
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter);
 

@@ -157,7 +157,7 @@ func TestRecordValues(t *testing.T) {
 			t.Fatalf("%s: OccurredAt %v not UTC", tx.ID, tx.OccurredAt)
 		}
 		if tx.Amount.Amount <= 0 || tx.Amount.Currency == "" ||
-			tx.RefundedAmount.Currency != tx.Amount.Currency {
+			tx.RefundedAmount.Currency != tx.Amount.Currency || !tx.RefundedAmount.Valid {
 			t.Fatalf("%s: bad money %+v %+v", tx.ID, tx.Amount, tx.RefundedAmount)
 		}
 		if !strings.HasSuffix(tx.Amount.String(), " "+tx.Amount.Currency) {

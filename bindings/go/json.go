@@ -185,12 +185,12 @@ func (r Transaction) MarshalJSON() ([]byte, error) {
 		Amount           int64   `json:"amount"`
 		Currency         string  `json:"currency"`
 		CurrencyExponent int     `json:"currency_exponent"`
-		RefundedAmount   int64   `json:"refunded_amount"`
+		RefundedAmount   *int64  `json:"refunded_amount"`
 		ParentID         *string `json:"parent_id"`
 		OccurredAt       string  `json:"occurred_at"`
 	}{"transaction", r.ID, r.CustomerID, r.SubscriptionID, r.InvoiceID, r.Kind, r.Result,
 		r.ProviderStatus, r.Amount.Amount, r.Amount.Currency, r.Amount.Exponent,
-		r.RefundedAmount.Amount, r.ParentID, jsonTime(r.OccurredAt)})
+		r.RefundedAmount.amountPtr(), r.ParentID, jsonTime(r.OccurredAt)})
 }
 
 // MarshalJSON encodes the normalized shape with its lines; Raw is left out.
@@ -213,8 +213,8 @@ func (r Invoice) MarshalJSON() ([]byte, error) {
 		Discount         int64         `json:"discount"`
 		Tax              int64         `json:"tax"`
 		Total            int64         `json:"total"`
-		AmountPaid       int64         `json:"amount_paid"`
-		AmountDue        int64         `json:"amount_due"`
+		AmountPaid       *int64        `json:"amount_paid"`
+		AmountDue        *int64        `json:"amount_due"`
 		CreatedAt        string        `json:"created_at"`
 		IssuedAt         *string       `json:"issued_at"`
 		DueAt            *string       `json:"due_at"`
@@ -225,7 +225,7 @@ func (r Invoice) MarshalJSON() ([]byte, error) {
 		Lines            []InvoiceLine `json:"lines"`
 	}{"invoice", r.ID, r.Number, r.CustomerID, r.SubscriptionID, r.Status, r.ProviderStatus,
 		r.Total.Currency, r.Total.Exponent, r.Subtotal.Amount, r.Discount.Amount,
-		r.Tax.Amount, r.Total.Amount, r.AmountPaid.Amount, r.AmountDue.Amount,
+		r.Tax.Amount, r.Total.Amount, r.AmountPaid.amountPtr(), r.AmountDue.amountPtr(),
 		jsonTime(r.CreatedAt), jsonTimePtr(r.IssuedAt), jsonTimePtr(r.DueAt),
 		jsonTimePtr(r.PaidAt), jsonTimePtr(r.VoidedAt), jsonTimePtr(r.PeriodStart),
 		jsonTimePtr(r.PeriodEnd), lines})

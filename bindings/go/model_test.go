@@ -145,6 +145,26 @@ func TestModelIntrospection(t *testing.T) {
 		!reflect.DeepEqual(statuses, want) {
 		t.Errorf("invoice statuses %v, %v", statuses, err)
 	}
+	// 0.1.0 freezes these; "other" keeps a transaction no other word fits
+	// (Chargebee payment_reversal, Recurly void, GoCardless charged_back).
+	if kinds, err := billtap.KindTransaction.Vocabulary("kind"); err != nil ||
+		!reflect.DeepEqual(kinds, []string{"payment", "refund", "other"}) {
+		t.Errorf("transaction kinds %v, %v", kinds, err)
+	}
+	if results, err := billtap.KindTransaction.Vocabulary("result"); err != nil ||
+		!reflect.DeepEqual(results, []string{"succeeded", "failed", "pending", "other"}) {
+		t.Errorf("transaction results %v, %v", results, err)
+	}
+	// Amounts a provider may not report are null, not a made-up 0.
+	for _, kf := range []struct {
+		k    billtap.Kind
+		name string
+	}{{billtap.KindTransaction, "refunded_amount"}, {billtap.KindInvoice, "amount_paid"},
+		{billtap.KindInvoice, "amount_due"}} {
+		if f, _ := kf.k.Field(kf.name); f.Type != billtap.FieldMoney || !f.Nullable {
+			t.Errorf("%s %s: %+v, want nullable money", kf.k, kf.name, f)
+		}
+	}
 	if words, err := billtap.KindCustomer.Vocabulary("email"); err != nil || words != nil {
 		t.Errorf("customer email vocabulary %v, %v: free text has none", words, err)
 	}

@@ -106,13 +106,14 @@ type Transaction struct {
 	CustomerID     *string // nullable
 	SubscriptionID *string // nullable
 	InvoiceID      *string // nullable
-	Kind           string  // payment or refund
-	Result         string  // succeeded, failed, pending
+	Kind           string  // payment, refund, other
+	Result         string  // succeeded, failed, pending, other
 	ProviderStatus *string // nullable
 	Amount         Money   // always positive, also for refunds
 	// RefundedAmount is how much of a payment has been refunded (0 for
-	// refunds); same currency as Amount.
-	RefundedAmount Money
+	// refunds); same currency as Amount. Not Valid (null) when the provider
+	// does not say (PayPal: sum the refunds whose ParentID is the payment).
+	RefundedAmount NullMoney
 	ParentID       *string // nullable: for refunds, the payment refunded
 	OccurredAt     time.Time
 	Raw            json.RawMessage
@@ -126,13 +127,16 @@ type Invoice struct {
 	SubscriptionID *string // nullable
 	Status         string  // draft, open, paid, void, uncollectible, other
 	ProviderStatus *string // nullable: the provider's own status
-	// The amounts share one currency and exponent.
-	Subtotal   Money // before discounts and tax
-	Discount   Money // all discounts
-	Tax        Money // all taxes
-	Total      Money
-	AmountPaid Money
-	AmountDue  Money
+	// The amounts share one currency and exponent (docs/data-model.md says
+	// how they add up).
+	Subtotal Money // after line-level discounts, before invoice-level ones and taxes
+	Discount Money // invoice-level discounts
+	Tax      Money // all taxes
+	Total    Money
+	// AmountPaid and AmountDue are not Valid (null) when the provider does
+	// not report them.
+	AmountPaid NullMoney
+	AmountDue  NullMoney
 	CreatedAt  time.Time
 	IssuedAt   *time.Time // finalized
 	DueAt      *time.Time
@@ -155,7 +159,7 @@ type InvoiceLine struct {
 	PlanID      *string // nullable
 	Description *string // nullable
 	Quantity    *int64  // nullable
-	Amount      Money   // negative for credits
+	Amount      Money   // after the line's own discounts; negative for credits
 	PeriodStart *time.Time
 	PeriodEnd   *time.Time
 	Proration   bool

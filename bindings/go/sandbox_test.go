@@ -30,9 +30,9 @@ type sandbox struct {
 	URL      string
 	Settings billtap.Settings // its "settings:" line: api_key, base_url
 	Truth    string           // directory of the truth files
-	cmd   *exec.Cmd
-	errs  bytes.Buffer
-	mu    sync.Mutex
+	cmd      *exec.Cmd
+	errs     bytes.Buffer
+	mu       sync.Mutex
 }
 
 // startSandbox runs a sandbox with the given extra flags; stop it with stop.

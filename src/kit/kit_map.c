@@ -312,8 +312,10 @@ BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, con
 	if (m->status < 0)
 		return m->status;
 	const char *member = billtap_field_name(field);
-	return check(m, billtap_record_set_str(m->rec, field, value, value ? strlen(value) : 0),
-	             field, member ? member : "(field)");
+	/* NULL is null whatever the field's type: a nullable amount or time is cleared too. */
+	int rc = value ? billtap_record_set_str(m->rec, field, value, strlen(value))
+	               : billtap_record_set_null(m->rec, field);
+	return check(m, rc, field, member ? member : "(field)");
 }
 
 BILLTAP_EXTERN(int) billtap_map_set_int(billtap_map *m, billtap_field field, int64_t value)

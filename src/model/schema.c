@@ -70,8 +70,12 @@ static const char *const subscription_statuses[] = { "trialing", "active", "past
 	                                             "canceled", "pending", "other", NULL };
 static const char *const invoice_statuses[] = { "draft", "open", "paid", "void",
 	                                        "uncollectible", "other", NULL };
-static const char *const transaction_kinds[] = { "payment", "refund", NULL };
-static const char *const transaction_results[] = { "succeeded", "failed", "pending", NULL };
+/* "other": a transaction no listed word describes (Chargebee's payment_reversal, Recurly's
+ * void and chargeback, GoCardless's charged_back), kept instead of a wrong word or a failed
+ * stream; its provider_status says what it is. */
+static const char *const transaction_kinds[] = { "payment", "refund", "other", NULL };
+static const char *const transaction_results[] = { "succeeded", "failed", "pending", "other",
+	                                           NULL };
 static const char *const interval_units[] = { "day", "week", "month", "year", NULL };
 static const char *const line_kinds[] = { "subscription", "proration", "one_off", "discount",
 	                                  "tax", "other", NULL };
@@ -140,7 +144,7 @@ static const bt_schema_field transaction_fields[] = {
 	{ BILLTAP_FIELD_AMOUNT, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
-	{ BILLTAP_FIELD_REFUNDED_AMOUNT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_REFUNDED_AMOUNT, NULLABLE, NULL }, /* null: the provider does not say */
 	{ BILLTAP_FIELD_PARENT_ID, NULLABLE, NULL },
 	{ BILLTAP_FIELD_OCCURRED_AT, REQUIRED, NULL },
 };
@@ -158,8 +162,8 @@ static const bt_schema_field invoice_fields[] = {
 	{ BILLTAP_FIELD_DISCOUNT, REQUIRED, NULL },
 	{ BILLTAP_FIELD_TAX, REQUIRED, NULL },
 	{ BILLTAP_FIELD_TOTAL, REQUIRED, NULL },
-	{ BILLTAP_FIELD_AMOUNT_PAID, REQUIRED, NULL },
-	{ BILLTAP_FIELD_AMOUNT_DUE, REQUIRED, NULL },
+	{ BILLTAP_FIELD_AMOUNT_PAID, NULLABLE, NULL }, /* null: the provider does not report it */
+	{ BILLTAP_FIELD_AMOUNT_DUE, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
 	{ BILLTAP_FIELD_ISSUED_AT, NULLABLE, NULL },
 	{ BILLTAP_FIELD_DUE_AT, NULLABLE, NULL },

@@ -49,7 +49,10 @@ enum { W_INV_DRAFT, W_INV_OPEN, W_INV_PAID, W_INV_VOID, W_INV_UNCOLLECTIBLE, W_I
 extern const char *const w_invoice_status_names[W_INV_NSTATUS];
 enum { W_REASON_CREATE, W_REASON_CYCLE, W_REASON_MANUAL };
 enum { W_LINE_SUBSCRIPTION, W_LINE_PRORATION, W_LINE_ONE_OFF };
-enum { W_DISCOUNT_NONE, W_DISCOUNT_COUPON, W_DISCOUNT_INTRO }; /* a line's discount comes from */
+/* Where a line's discount comes from, and its level: a subscription's coupon is the
+ * invoice's (off the subtotal, shared out over the lines it applies to); an introductory
+ * price is the line's own (off the line, before the subtotal). */
+enum { W_DISCOUNT_NONE, W_DISCOUNT_COUPON, W_DISCOUNT_INTRO };
 
 enum { W_PAY_SUCCEEDED, W_PAY_PENDING, W_PAY_FAILED };
 enum { W_FAIL_NONE, W_FAIL_DECLINED, W_FAIL_FUNDS };
@@ -131,7 +134,9 @@ typedef struct w_invoice {
     int64_t created, finalized_at, due_date, paid_at, voided_at, uncollectible_at;
     int status, reason, send;             /* send: collection by sending the invoice */
     int ccy, number;                      /* number: the customer's sequence, 0 for drafts */
-    int64_t subtotal, discount, tax, total, amount_paid;
+    int64_t subtotal;                     /* the lines after their own (intro) discounts */
+    int64_t discount;                     /* invoice-level: the coupon's shares */
+    int64_t tax, total, amount_paid;      /* total: subtotal - discount + tax when added */
     int64_t period_start, period_end;     /* usage period (the previous one for renewals) */
     int tax_pct, tax_inclusive;
     int attempts;                         /* payment attempts made */
@@ -144,7 +149,8 @@ typedef struct w_line {
     int discount_kind;                    /* what the discount is: the coupon or an intro price */
     int item, price;                      /* -1: none */
     int64_t quantity;                     /* -1: none */
-    int64_t amount, discount, tax;        /* amount before discount; tax included or added */
+    int64_t amount, discount, tax;        /* amount before any discount; discount of either
+                                             level; tax on amount - discount, included or added */
     int64_t period_start, period_end;
     const char *description;
 } w_line;

@@ -2,8 +2,8 @@
  * zero invoice; then each regular period an invoice (created at the period start and
  * finalized an hour later, still a draft within that hour) with a line per item due —
  * licensed in advance, metered in arrears, tiered by tiers — a proration for an item
- * added during the previous period, sometimes a one-off item, a coupon's or an
- * introductory price's discount, and tax. Each invoice is charged: attempts fail with the
+ * added during the previous period, sometimes a one-off item, a coupon's discount (the
+ * invoice's) or an introductory price's (the line's own), and tax. Each invoice is charged: attempts fail with the
  * customer's card or by intent, are retried 3, 8 and 15 days later up to the price's
  * threshold, then dunning cancels the subscription or leaves it unpaid. A first payment
  * that fails leaves it incomplete (expired after 23 hours). Cancellation takes effect at
@@ -59,7 +59,9 @@ static w_line *add_line(bctx *b, size_t inv, int kind, int item, int price, int6
     return l;
 }
 
-/* Tax per line (so the lines add up to the invoice), then the invoice's totals. */
+/* Tax per line (so the lines add up to the invoice), then the invoice's totals: an intro
+ * price's discount is the line's own (out of the subtotal), the coupon's share the
+ * invoice's. */
 static void totals(bctx *b, size_t inv, const w_price *taxed_by)
 {
     w_invoice *v = &b->inv[inv];
@@ -73,8 +75,9 @@ static void totals(bctx *b, size_t inv, const w_price *taxed_by)
         if (v->tax_pct && base > 0)
             l->tax = w_round(v->ccy, v->tax_inclusive ? base * v->tax_pct / (100 + v->tax_pct)
                                                        : base * v->tax_pct / 100);
-        v->subtotal += l->amount;
-        v->discount += l->discount;
+        int own = l->discount_kind == W_DISCOUNT_INTRO;
+        v->subtotal += l->amount - (own ? l->discount : 0);
+        v->discount += own ? 0 : l->discount;
         v->tax += l->tax;
     }
     v->total = v->subtotal - v->discount + (v->tax_inclusive ? 0 : v->tax);

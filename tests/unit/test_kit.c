@@ -164,8 +164,12 @@ START_TEST(mapper_fills_a_record)
 	billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, NULL, BILLTAP_MAP_REQUIRED);
 	billtap_map_currency(&m, "currency", NULL);
 	billtap_map_money(&m, BILLTAP_FIELD_TOTAL, "total", BILLTAP_MAP_MAJOR_UNITS);
+	/* NULL sets null on any field, money included (a provider that does not report it). */
+	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT_PAID, 5);
+	ck_assert_int_eq(billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_PAID, NULL), 0);
 	ck_assert_int_eq(billtap_map_end(&rec, &m), 0);
 	int64_t v;
+	ck_assert_int_eq(billtap_record_get_int(&v, rec, BILLTAP_FIELD_AMOUNT_PAID), BILLTAP_ENOTFOUND);
 	const char *str;
 	ck_assert_int_eq(billtap_record_get_int(&v, rec, BILLTAP_FIELD_TOTAL), 0);
 	ck_assert_int_eq(v, 1230); /* KWD has 3 decimals */

@@ -323,6 +323,13 @@ START_TEST(schema_introspection)
 	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_ID), 0);
 	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_EMAIL),
 	                 BILLTAP_EINVAL);
+	/* Amounts a provider may not report are null rather than a made-up 0. */
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_TRANSACTION,
+	                                        BILLTAP_FIELD_REFUNDED_AMOUNT), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_AMOUNT_PAID), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_AMOUNT_DUE), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_INVOICE, BILLTAP_FIELD_TOTAL), 0);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_TRANSACTION, BILLTAP_FIELD_AMOUNT), 0);
 
 	const char *words[16];
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_INVOICE,
@@ -334,8 +341,19 @@ START_TEST(schema_introspection)
 	ck_assert_int_eq(billtap_field_vocabulary(words, 1, BILLTAP_RECORD_INVOICE_LINE,
 	                                          BILLTAP_FIELD_KIND), 6);
 	ck_assert_str_eq(words[0], "subscription");
+	/* 0.1.0 freezes these: "other" lets a provider keep a transaction no other word fits
+	 * (Chargebee payment_reversal, Recurly void, GoCardless charged_back). */
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_TRANSACTION,
-	                                          BILLTAP_FIELD_KIND), 2);
+	                                          BILLTAP_FIELD_KIND), 3);
+	ck_assert_str_eq(words[0], "payment");
+	ck_assert_str_eq(words[1], "refund");
+	ck_assert_str_eq(words[2], "other");
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_TRANSACTION,
+	                                          BILLTAP_FIELD_RESULT), 4);
+	ck_assert_str_eq(words[0], "succeeded");
+	ck_assert_str_eq(words[1], "failed");
+	ck_assert_str_eq(words[2], "pending");
+	ck_assert_str_eq(words[3], "other");
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,
 	                                          BILLTAP_FIELD_EMAIL), 0);
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,
@@ -384,6 +402,12 @@ START_TEST(invoice_json_and_idless_lines)
 	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), BILLTAP_EDATA);
 	ck_assert_str_eq(msg, "invoice_line (no id): kind has a value outside the normalized vocabulary");
 	billtap_record_set_str(line, BILLTAP_FIELD_KIND, "proration", 9);
+	/* A provider that does not report what was paid or is due leaves them null. */
+	billtap_record_set_null(inv, BILLTAP_FIELD_AMOUNT_PAID);
+	billtap_record_set_null(inv, BILLTAP_FIELD_AMOUNT_DUE);
+	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), 0);
+	ck_assert_ptr_nonnull(strstr(billtap_record_json(inv, NULL),
+	                             "\"amount_paid\":null,\"amount_due\":null,"));
 	billtap_record_set_null(inv, BILLTAP_FIELD_TAX);
 	ck_assert_int_eq(bt_record_validate(inv, msg, sizeof msg), BILLTAP_EDATA);
 	ck_assert_str_eq(msg, "invoice in_1: tax is missing");

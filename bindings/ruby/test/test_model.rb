@@ -79,6 +79,11 @@ class TestModel < Minitest::Test
     assert Billtap::Model.kind(:invoice_line).field(:id).nullable?, "a nested record may lack an id"
     refute Billtap::Model.kind(:invoice).field(:id).nullable?
     assert_equal :money, Billtap::Model.kind(:invoice).field(:tax).type
+    # Amounts a provider may not report are nil, not a made-up 0.
+    assert Billtap::Model.kind(:transaction).field(:refunded_amount).nullable?
+    assert Billtap::Model.kind(:invoice).field(:amount_paid).nullable?
+    assert Billtap::Model.kind(:invoice).field(:amount_due).nullable?
+    refute Billtap::Model.kind(:invoice).field(:total).nullable?
   end
 
   def test_every_resource_has_a_listing_method
@@ -96,7 +101,10 @@ class TestModel < Minitest::Test
     assert_equal Billtap.vocabulary(:invoice, "status"), Billtap::Invoice.vocabulary(:status)
     assert_includes Billtap.vocabulary(:subscription, :status), "past_due"
     assert_includes Billtap.vocabulary(:invoice_line, :kind), "proration"
-    assert_equal %w[payment refund], Billtap.vocabulary(:transaction, :kind)
+    # 0.1.0 freezes these; "other" keeps a transaction no other word fits (Chargebee
+    # payment_reversal, Recurly void, GoCardless charged_back).
+    assert_equal %w[payment refund other], Billtap.vocabulary(:transaction, :kind)
+    assert_equal %w[succeeded failed pending other], Billtap.vocabulary(:transaction, :result)
     assert_equal [], Billtap.vocabulary(:customer, :email), "free text"
     assert_predicate Billtap.vocabulary(:invoice, :status), :frozen?
     assert_raises(ArgumentError) { Billtap.vocabulary(:invoice, :nope) }

@@ -57,7 +57,8 @@ static const billtap_vocab results[] = {
 	{ "S", "succeeded" },
 	{ "V", "succeeded" }, /* reversed later; the reversal is its own negative row */
 	{ "D", "failed" },
-	{ NULL, NULL },       /* P, and any status PayPal adds: pending, kept raw */
+	{ "P", "pending" },
+	{ NULL, NULL },       /* any status PayPal adds: other, kept raw in provider_status */
 };
 
 int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
@@ -92,10 +93,12 @@ int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_js
 	billtap_map_str(&m, BILLTAP_FIELD_INVOICE_ID, "transaction_info.invoice_id", 0);
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, refund ? "refund" : "payment");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "transaction_info.transaction_status", results,
-	                  "pending", BILLTAP_MAP_REQUIRED);
+	                  "other", BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "transaction_info.transaction_status", 0);
 	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, refund ? -minor : minor);
-	billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
+	/* A payment row does not say how much of it was refunded (the refunds are rows of
+	 * their own): null, not a 0 that would claim "nothing refunded". */
+	billtap_map_set_str(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, NULL);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "transaction_info.transaction_initiation_date",
 	                 BILLTAP_MAP_REQUIRED);
 	return billtap_map_end(out, &m);

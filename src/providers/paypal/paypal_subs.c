@@ -56,7 +56,12 @@ int pp_subscriptions_start(pp_stream *s, billtap_ctx *ctx)
 	                      : 0;
 	s->sub_asked = s->sub_next;
 	s->phase = PH_SUBSCRIPTIONS;
-	return s->sub_next < s->sub_total ? 0 : finish_fan_out(s, ctx);
+	if (s->sub_next < s->sub_total)
+		return 0;
+	int rc = finish_fan_out(s, ctx);
+	if (rc < 0)
+		s->phase = PH_SEARCH; /* the searched-out windows bring the next call back here */
+	return rc;
 }
 
 static int path_with_id(char *path, size_t cap, const char *prefix, const char *id)
@@ -91,57 +96,77 @@ int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ct
 	return 0;
 }
 
-/* ---- payers ---- */
+/* ---- payers ----
+ *
+ * A payer's values are built whole before the payer is touched: when an allocation fails
+ * half way, nothing is stored, and the retry (the same answer again) stores the values a
+ * clean run would. Storing half (a given name without its surname) would last for ever,
+ * since the first value stored wins. */
 
-static pp_payer *payer(pp_stream *s, const billtap_json *doc, billtap_json_ref id, int *oom)
+/* The contact details one answer gives for a payer; each NULL when absent. */
+typedef struct contact {
+	char *email, *name, *country;
+} contact;
+
+static void contact_free(contact *c)
 {
-	const char *text;
-	size_t len;
+	free(c->email);
+	free(c->name);
+	free(c->country);
+}
+
+/* The payer id at `id`, when it is one (a non-empty plain string). */
+static int payer_id(const char **text, size_t *len, const billtap_json *doc, billtap_json_ref id)
+{
+	return billtap_json_str_is_plain(doc, id) && billtap_json_text(text, len, doc, id) == 0 &&
+	       *len > 0;
+}
+
+/* The payer of that id, added when new; NULL when out of memory (nothing added). */
+static pp_payer *payer(pp_stream *s, const char *text, size_t len)
+{
 	int added;
-	if (!billtap_json_str_is_plain(doc, id) || billtap_json_text(&text, &len, doc, id) < 0 || !len)
-		return NULL;
 	/* Room for one more payer first, so the map never names a slot that does not exist. */
 	if (s->payers.count >= s->payer_cap) {
 		size_t cap = s->payer_cap ? s->payer_cap * 2 : 256;
 		pp_payer *p = realloc(s->payer_data, cap * sizeof *p);
-		if (!p) {
-			*oom = 1;
+		if (!p)
 			return NULL;
-		}
 		memset(p + s->payer_cap, 0, (cap - s->payer_cap) * sizeof *p);
 		s->payer_data = p;
 		s->payer_cap = cap;
 	}
 	size_t at = pp_map_add(&s->payers, text, len, &added);
-	if (at == (size_t)-1) {
-		*oom = 1;
+	if (at == (size_t)-1)
 		return NULL;
-	}
 	pp_payer *p = &s->payer_data[at];
 	if (added)
 		p->created = INT64_MAX;
 	return p;
 }
 
-/* "given surname", either alone, or NULL. */
-static char *full_name(const billtap_json *doc, billtap_json_ref name, int *oom)
+/* "given surname", either alone, or NULL into *out; -1 when out of memory (*out NULL). */
+static int full_name(char **out, const billtap_json *doc, billtap_json_ref name)
 {
-	char *given = pp_strdup(doc, billtap_json_get(doc, name, "given_name"), oom);
-	char *surname = pp_strdup(doc, billtap_json_get(doc, name, "surname"), oom);
-	if (!given || !surname)
-		return given ? given : surname; /* the missing one is NULL: nothing to free */
-	size_t n = strlen(given) + strlen(surname) + 2;
-	char *both = malloc(n);
-	if (both)
-		snprintf(both, n, "%s %s", given, surname);
-	else
-		*oom = 1;
+	int oom = 0;
+	char *given = pp_strdup(doc, billtap_json_get(doc, name, "given_name"), &oom);
+	char *surname = pp_strdup(doc, billtap_json_get(doc, name, "surname"), &oom);
+	*out = NULL;
+	if (!oom && (!given || !surname)) {
+		*out = given ? given : surname; /* the missing one is NULL: nothing to free */
+		return 0;
+	}
+	if (!oom) {
+		size_t n = strlen(given) + strlen(surname) + 2;
+		if ((*out = malloc(n)) != NULL)
+			snprintf(*out, n, "%s %s", given, surname);
+	}
 	free(given);
 	free(surname);
-	return both;
+	return *out ? 0 : -1;
 }
 
-/* Keeps the first non-null value of a field from one source. */
+/* Keeps the first non-null value of a field from one source; takes value either way. */
 static void keep_first(char **slot, char *value)
 {
 	if (!*slot)
@@ -150,11 +175,19 @@ static void keep_first(char **slot, char *value)
 		free(value);
 }
 
-static int note(pp_payer *p, int source, char *email, char *name, char *country, int64_t at)
+/* Stores what one answer says about the payer of `id` (source 0: a subscription, 1: a
+ * transaction row). Takes c whatever happens; on ENOMEM the payer is left as it was. */
+static int note(pp_stream *s, const char *id, size_t id_len, int source, contact *c, int64_t at,
+                billtap_ctx *ctx)
 {
-	keep_first(&p->email[source], email);
-	keep_first(&p->name[source], name);
-	keep_first(&p->country[source], country);
+	pp_payer *p = payer(s, id, id_len);
+	if (!p) {
+		contact_free(c);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	keep_first(&p->email[source], c->email);
+	keep_first(&p->name[source], c->name);
+	keep_first(&p->country[source], c->country);
 	if (at < p->created)
 		p->created = at;
 	return 0;
@@ -164,41 +197,52 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
                       billtap_ctx *ctx)
 {
 	billtap_json_ref info = billtap_json_get(doc, row, "payer_info");
-	int oom = 0;
-	pp_payer *p = payer(s, doc, billtap_json_get(doc, info, "account_id"), &oom);
-	if (!p)
-		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	const char *id;
+	size_t id_len;
+	if (!payer_id(&id, &id_len, doc, billtap_json_get(doc, info, "account_id")))
+		return 0; /* a guest: no customer */
 	int64_t at;
 	billtap_json_ref tinfo = billtap_json_get(doc, row, "transaction_info");
 	if (billtap_json_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a valid transaction_initiation_date");
 	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
-	char *name = pp_strdup(doc, billtap_json_get(doc, pname, "alternate_full_name"), &oom);
-	if (!name)
-		name = full_name(doc, pname, &oom);
-	note(p, 1, pp_strdup(doc, billtap_json_get(doc, info, "email_address"), &oom), name,
-	     pp_strdup(doc, billtap_json_get(doc, info, "country_code"), &oom), at);
-	return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	int oom = 0;
+	contact c = { 0 };
+	c.email = pp_strdup(doc, billtap_json_get(doc, info, "email_address"), &oom);
+	c.country = pp_strdup(doc, billtap_json_get(doc, info, "country_code"), &oom);
+	c.name = pp_strdup(doc, billtap_json_get(doc, pname, "alternate_full_name"), &oom);
+	if (!oom && !c.name && full_name(&c.name, doc, pname) < 0)
+		oom = 1;
+	if (oom) {
+		contact_free(&c);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	return note(s, id, id_len, 1, &c, at, ctx);
 }
 
 static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 {
 	const billtap_json *doc = s->doc;
 	billtap_json_ref who = billtap_json_get(doc, sub, "subscriber");
-	int oom = 0;
-	pp_payer *p = payer(s, doc, billtap_json_get(doc, who, "payer_id"), &oom);
-	if (!p)
-		return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	const char *id;
+	size_t id_len;
+	if (!payer_id(&id, &id_len, doc, billtap_json_get(doc, who, "payer_id")))
+		return 0;
 	int64_t at;
 	if (billtap_json_time(&at, doc, billtap_json_get(doc, sub, "create_time")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a valid create_time");
 	billtap_json_ref address = billtap_json_get(doc, billtap_json_get(doc, who, "shipping_address"),
 	                                            "address");
-	note(p, 0, pp_strdup(doc, billtap_json_get(doc, who, "email_address"), &oom),
-	     full_name(doc, billtap_json_get(doc, who, "name"), &oom),
-	     pp_strdup(doc, billtap_json_get(doc, address, "country_code"), &oom), at);
-	return oom ? billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL) : 0;
+	int oom = 0;
+	contact c = { 0 };
+	c.email = pp_strdup(doc, billtap_json_get(doc, who, "email_address"), &oom);
+	c.country = pp_strdup(doc, billtap_json_get(doc, address, "country_code"), &oom);
+	if (oom || full_name(&c.name, doc, billtap_json_get(doc, who, "name")) < 0) {
+		contact_free(&c);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	return note(s, id, id_len, 0, &c, at, ctx);
 }
 
 static void payers_free(pp_stream *s)
@@ -323,8 +367,8 @@ int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
 		return rc;
 	rc = billtap_request_tag(req) == TAG_SUBSCRIPTION_PLAN ? plan_answer(s, ctx)
 	                                                       : subscription_answer(s, sink, ctx);
-	if (rc == 0 && s->sub_next >= s->sub_total)
-		rc = finish_fan_out(s, ctx);
+	if (rc == 0 && s->sub_next >= s->sub_total && (rc = finish_fan_out(s, ctx)) < 0)
+		s->sub_next--; /* asked for again (noting its subscriber twice changes nothing) */
 	return rc;
 }
 

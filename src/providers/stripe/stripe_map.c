@@ -67,8 +67,10 @@ static void map_invoice_links(billtap_map *m, const char *path)
 	billtap_map_ref_id(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub, 0);
 }
 
+/* A status Stripe adds later is "other" (the raw word stays in provider_status). */
 static const billtap_vocab charge_results[] = {
-	{ "succeeded", "succeeded" }, { "failed", "failed" }, { NULL, NULL },
+	{ "succeeded", "succeeded" }, { "pending", "pending" }, { "failed", "failed" },
+	{ NULL, NULL },
 };
 
 int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
@@ -79,7 +81,7 @@ int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_jso
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "customer", 0);
 	map_invoice_links(&m, "invoice");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "payment");
-	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", charge_results, "pending",
+	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", charge_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
@@ -90,8 +92,8 @@ int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_jso
 }
 
 static const billtap_vocab refund_results[] = {
-	{ "succeeded", "succeeded" }, { "failed", "failed" }, { "canceled", "failed" },
-	{ NULL, NULL },
+	{ "succeeded", "succeeded" }, { "pending", "pending" }, { "requires_action", "pending" },
+	{ "failed", "failed" },       { "canceled", "failed" },  { NULL, NULL },
 };
 
 int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
@@ -105,7 +107,7 @@ int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_jso
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "charge.customer", 0);
 	map_invoice_links(&m, "charge.invoice");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "refund");
-	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "pending",
+	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);

@@ -3,6 +3,12 @@
  * Both API shapes: 2025-03-31.basil (line `parent` and `pricing`, invoice
  * `parent.subscription_details`, `total_taxes`) and the older one (line `type`, `proration`
  * and `price`, invoice `subscription`, `total_tax_amounts`).
+ *
+ * Discounts come at two levels. A line's own discounts (listed in the line's `discounts`)
+ * are taken off that line and are already out of Stripe's `subtotal`; the invoice's
+ * (listed in the invoice's `discounts`: a subscription's coupon, say) come off the
+ * subtotal. `total_discount_amounts` sums both, so it is not the normalized discount:
+ * that is the invoice level only, and a line's normalized amount is after its own.
  */
 #include <string.h>
 
@@ -13,8 +19,25 @@ static const billtap_vocab statuses[] = {
 	{ "uncollectible", "uncollectible" }, { NULL, NULL },
 };
 
-/* The sum of the "amount" members of an array of amounts (total_discount_amounts,
- * total_taxes), 0 for null or absent; exact, refusing overflow. */
+/* a + b and a - b into *out, refusing the 64-bit overflow. */
+static int add(int64_t *out, int64_t a, int64_t b)
+{
+	if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+		return -1;
+	*out = a + b;
+	return 0;
+}
+
+static int sub(int64_t *out, int64_t a, int64_t b)
+{
+	if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
+		return -1;
+	*out = a - b;
+	return 0;
+}
+
+/* The sum of the "amount" members of an array of amounts (total_taxes), 0 for null or
+ * absent; exact, refusing overflow. */
 static int sum_amounts(billtap_map *m, billtap_field field, const char *path)
 {
 	if (m->status < 0)
@@ -30,11 +53,104 @@ static int sum_amounts(billtap_map *m, billtap_field field, const char *path)
 		if (billtap_json_integer(&v, m->doc, billtap_json_get(m->doc, e, "amount"), 0) < 0)
 			return billtap_map_fail(m, BILLTAP_EDATA, path,
 			                        "has an entry without an integer amount");
-		if ((v > 0 && sum > INT64_MAX - v) || (v < 0 && sum < INT64_MIN - v))
+		if (add(&sum, sum, v) < 0)
 			return billtap_map_fail(m, BILLTAP_EDATA, path, "adds up beyond the 64-bit range");
-		sum += v;
 	}
 	return billtap_map_set_int(m, field, sum);
+}
+
+/* 1 when the discount `id` is in `discounts` (ids, or objects when expanded). */
+static int listed(const billtap_json *doc, billtap_json_ref discounts, const char *id)
+{
+	for (billtap_json_ref d = billtap_json_first(doc, discounts); d != BILLTAP_JSON_NONE;
+	     d = billtap_json_next(doc, d)) {
+		billtap_json_ref d_id = billtap_json_typeof(doc, d) == BILLTAP_JSON_OBJECT
+		                                ? billtap_json_get(doc, d, "id")
+		                                : d;
+		if (billtap_json_str_eq(doc, d_id, id))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The sum of the entries of `amounts` (discount_amounts, total_discount_amounts: {amount,
+ * discount}) whose discount is in `discounts`. Without a `discounts` member (API versions
+ * before line-level discounts existed, when every discount was the invoice's) that is
+ * every entry when absent_is_all, none otherwise. Fails the map naming `path` on a bad
+ * entry.
+ */
+static int sum_discounts(int64_t *sum, billtap_map *m, const char *path, billtap_json_ref discounts,
+                         int absent_is_all)
+{
+	const billtap_json *doc = m->doc;
+	billtap_json_ref amounts = billtap_json_path(doc, m->obj, path);
+	billtap_json_type t = billtap_json_typeof(doc, amounts);
+	*sum = 0;
+	if (t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL && t != BILLTAP_JSON_ARRAY)
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a list");
+	int all = 0;
+	if (billtap_json_typeof(doc, discounts) == BILLTAP_JSON_ABSENT) {
+		if (!absent_is_all)
+			return 0;
+		all = 1;
+	}
+	for (billtap_json_ref e = billtap_json_first(doc, amounts); e != BILLTAP_JSON_NONE;
+	     e = billtap_json_next(doc, e)) {
+		int64_t v;
+		if (billtap_json_integer(&v, doc, billtap_json_get(doc, e, "amount"), 0) < 0)
+			return billtap_map_fail(m, BILLTAP_EDATA, path,
+			                        "has an entry without an integer amount");
+		billtap_json_ref d = billtap_json_get(doc, e, "discount");
+		if (billtap_json_typeof(doc, d) == BILLTAP_JSON_OBJECT)
+			d = billtap_json_get(doc, d, "id");
+		char id[256];
+		size_t n;
+		if (!all && billtap_json_str_decode(id, sizeof id, &n, doc, d) < 0)
+			return billtap_map_fail(m, BILLTAP_EDATA, path,
+			                        "has an entry without a discount id");
+		if ((all || listed(doc, discounts, id)) && add(sum, *sum, v) < 0)
+			return billtap_map_fail(m, BILLTAP_EDATA, path, "adds up beyond the 64-bit range");
+	}
+	return 0;
+}
+
+/*
+ * The invoice-level discount: subtotal_excluding_tax - total_excluding_tax (both before
+ * tax, item discounts already out of both). Where Stripe leaves either out or null (older
+ * invoices and API versions), the total_discount_amounts entries of the invoice's own
+ * `discounts`.
+ */
+/* An integer member that may be null or absent (*has 0); anything else fails the map. */
+static int optional_int(int64_t *v, int *has, billtap_map *m, const char *member)
+{
+	billtap_json_ref ref = billtap_json_get(m->doc, m->obj, member);
+	billtap_json_type t = billtap_json_typeof(m->doc, ref);
+	*has = t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL;
+	if (*has && billtap_json_integer(v, m->doc, ref, 0) < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, member, "is not an integer amount of minor units");
+	return 0;
+}
+
+static int invoice_discount(billtap_map *m)
+{
+	if (m->status < 0)
+		return m->status;
+	const billtap_json *doc = m->doc;
+	int64_t before = 0, after = 0, discount;
+	int has_before, has_after;
+	if (optional_int(&before, &has_before, m, "subtotal_excluding_tax") < 0 ||
+	    optional_int(&after, &has_after, m, "total_excluding_tax") < 0)
+		return m->status;
+	if (has_before && has_after) {
+		if (sub(&discount, before, after) < 0)
+			return billtap_map_fail(m, BILLTAP_EDATA, "total_excluding_tax",
+			                        "is beyond the 64-bit range from subtotal_excluding_tax");
+	} else if (sum_discounts(&discount, m, "total_discount_amounts",
+	                         billtap_json_get(doc, m->obj, "discounts"), 1) < 0) {
+		return m->status;
+	}
+	return billtap_map_set_int(m, BILLTAP_FIELD_DISCOUNT, discount);
 }
 
 int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_ref line,
@@ -79,7 +195,16 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 	billtap_map_str(&m, BILLTAP_FIELD_DESCRIPTION, "description", 0);
 	billtap_map_int(&m, BILLTAP_FIELD_QUANTITY, "quantity", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
+	/* The line's amount after its own discounts (not its share of the invoice's). */
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
+	int64_t amount, own;
+	if (!m.status && billtap_record_get_int(&amount, m.rec, BILLTAP_FIELD_AMOUNT) == 0 &&
+	    sum_discounts(&own, &m, "discount_amounts", billtap_json_get(doc, line, "discounts"), 0) == 0) {
+		if (sub(&amount, amount, own) < 0)
+			billtap_map_fail(&m, BILLTAP_EDATA, "discount_amounts",
+			                 "take the amount beyond the 64-bit range");
+		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, amount);
+	}
 	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_START, "period.start", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_END, "period.end", 0);
 	return billtap_map_end(NULL, &m);
@@ -107,7 +232,7 @@ int stripe_map_invoice(billtap_record **out, int *lines_more, const billtap_json
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_SUBTOTAL, "subtotal", BILLTAP_MAP_REQUIRED);
-	sum_amounts(&m, BILLTAP_FIELD_DISCOUNT, "total_discount_amounts");
+	invoice_discount(&m);
 	if (billtap_json_get(doc, obj, "total_taxes") != BILLTAP_JSON_NONE)
 		sum_amounts(&m, BILLTAP_FIELD_TAX, "total_taxes");
 	else

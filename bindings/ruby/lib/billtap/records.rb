@@ -280,21 +280,22 @@ module Billtap
   # amount (Money), currency, currency_exponent.
   class SubscriptionItem < Record; end
 
-  # transaction: id, customer_id, subscription_id, invoice_id, kind ("payment", "refund"),
-  # result, provider_status, amount (Money), currency, currency_exponent, refunded_amount
-  # (Money), parent_id, occurred_at.
+  # transaction: id, customer_id, subscription_id, invoice_id, kind ("payment", "refund",
+  # "other"), result, provider_status, amount (Money), currency, currency_exponent,
+  # refunded_amount (Money, nil when the provider does not say), parent_id, occurred_at.
   class Transaction < Record; end
 
   # invoice: id, number, customer_id, subscription_id, status (draft, open, paid, void,
   # uncollectible, other), provider_status, currency, currency_exponent, subtotal,
-  # discount, tax, total, amount_paid, amount_due (Money), created_at, issued_at, due_at,
-  # paid_at, voided_at, period_start, period_end, and lines (InvoiceLine, provider's order).
+  # discount, tax, total, amount_paid, amount_due (Money; amount_paid and amount_due nil
+  # when the provider does not report them), created_at, issued_at, due_at, paid_at,
+  # voided_at, period_start, period_end, and lines (InvoiceLine, provider's order).
   class Invoice < Record; end
 
   # invoice_line: id (nil when the provider gives lines no id: see SubscriptionItem), kind
   # (subscription, proration, one_off, discount, tax, other), plan_id, description,
-  # quantity, amount (Money), currency, currency_exponent, period_start, period_end,
-  # proration (proration?).
+  # quantity, amount (Money, after the line's own discounts), currency, currency_exponent,
+  # period_start, period_end, proration (proration?).
   class InvoiceLine < Record; end
 
   Record.define_kinds

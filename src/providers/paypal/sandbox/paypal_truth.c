@@ -159,7 +159,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sbj_kstr(j, "provider_status", st);
         sbj_kint(j, "amount", refund ? -r->amount : r->amount);
         money(j, r->ccy);
-        sbj_kint(j, "refunded_amount", 0);
+        sbj_kintn(j, "refunded_amount", 0, 0); /* a row does not say what of it was refunded */
         sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
         sbj_ktime(j, "occurred_at", r->time);
         sb_truth_record_end(o);

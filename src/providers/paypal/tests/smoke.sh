@@ -128,7 +128,7 @@ def norm_txn:
      invoice_id: ($t.invoice_id // null), kind: (if $neg then "refund" else "payment" end),
      result: {"S": "succeeded", "V": "succeeded", "P": "pending", "D": "failed"}[$t.transaction_status],
      provider_status: $t.transaction_status, amount: minor($v; exp($c)), currency: $c,
-     currency_exponent: exp($c), refunded_amount: 0,
+     currency_exponent: exp($c), refunded_amount: null,
      parent_id: (if $neg and $t.paypal_reference_id_type == "TXN" then $t.paypal_reference_id else null end),
      occurred_at: ($t.transaction_initiation_date | ztime)};
 def norm_sub:

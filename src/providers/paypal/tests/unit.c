@@ -84,7 +84,7 @@ END_TEST
 	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
 	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
 	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
-	",\"refunded_amount\":0,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+	",\"refunded_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 
 static const char *const all_transactions[] = {
 	TXN("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000", "USD",
@@ -245,6 +245,23 @@ START_TEST(decimals_beyond_the_currency_are_refused)
 	                 "paypal: transactions: transaction TX-9: transaction_amount is not an amount "
 	                 "PayPal's currency rules allow (code, decimals)");
 	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A status letter PayPal adds later is "other", never a guess; the letter stays in
+ * provider_status. A payment's refunded amount is null: the row does not say. */
+START_TEST(unknown_status_is_other)
+{
+	static const char *const want[] = {
+		TXN("TX-7", "\"PAYER1\"", "null", "null", "payment", "other", "Q", "1050", "JPY", "0",
+		    "null", "2024-03-01T10:00:00Z"),
+	};
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_unknown_status.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 1);
 	billtap_client_free(c);
 }
 END_TEST
@@ -560,6 +577,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, bad_secret_names_oauth_error);
 	tcase_add_test(tc, paypal_errors_name_field_and_issue);
 	tcase_add_test(tc, decimals_beyond_the_currency_are_refused);
+	tcase_add_test(tc, unknown_status_is_other);
 	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);

@@ -67,17 +67,31 @@ void st_error_missing_key(sb_response *r)
     sb_response_header(r, "WWW-Authenticate", "Basic realm=\"Stripe\"");
 }
 
-void st_error_invalid_key(sb_response *r, const char *key)
+/* A key as Stripe shows it in messages: the first 8 characters (the sk_test_ prefix) and
+ * the last 4; short keys are all stars. */
+static void masked(char shown[256], const char *key)
 {
-    /* Stripe shows the first 8 characters (the sk_test_ prefix) and the last 4; short keys
-     * are all stars. */
-    char shown[256];
-    size_t n = strlen(key) < sizeof shown ? strlen(key) : sizeof shown - 1;
+    size_t n = strlen(key) < 255 ? strlen(key) : 255;
     for (size_t i = 0; i < n; i++)
         shown[i] = n > 12 && (i < 8 || i >= n - 4) ? key[i] : '*';
     shown[n] = '\0';
+}
+
+void st_error_invalid_key(sb_response *r, const char *key)
+{
+    char shown[256];
+    masked(shown, key);
     st_invalid(r, 401, NULL, NULL, "Invalid API Key provided: %s", shown);
     sb_response_header(r, "WWW-Authenticate", "Basic realm=\"Stripe\"");
+}
+
+void st_error_account(sb_response *r, const char *key, const char *account)
+{
+    char shown[256];
+    masked(shown, key);
+    st_invalid(r, 403, "account_invalid", NULL,
+               "The provided key '%s' does not have access to account '%s' (or that account does not "
+               "exist). Application access may have been revoked.", shown, account);
 }
 
 void st_error_rate_limit(sb_response *r)

@@ -12,6 +12,8 @@ void st_invalid(sb_response *r, int status, const char *code, const char *param,
     __attribute__((format(printf, 5, 6)));
 void st_error_missing_key(sb_response *r);
 void st_error_invalid_key(sb_response *r, const char *key);
+/* 403 account_invalid: a Stripe-Account the key cannot act for (or that does not exist) */
+void st_error_account(sb_response *r, const char *key, const char *account);
 void st_error_rate_limit(sb_response *r);
 void st_error_unrecognized(sb_response *r, const char *method, const char *path);
 /* 404 resource_missing "No such NOUN: 'ID'" */

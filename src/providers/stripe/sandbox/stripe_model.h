@@ -21,6 +21,12 @@ enum {
 typedef struct st_state {
     const sb_world *w;
     char *api_key;
+    /* Connect: the connected account (acct_...) the world belongs to, or NULL when it is
+     * the platform's own. With one, requests without Stripe-Account see `platform`, a
+     * state over an empty world (the platform's own, empty, account). */
+    char *connected;
+    struct st_state *platform;
+    sb_world *platform_world;
     char account[12];               /* the account fragment inside long ids */
     sb_id_style styles[ST_NKINDS];
     unsigned char *has_subs;        /* per customer: customer.currency is set */

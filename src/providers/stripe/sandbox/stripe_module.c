@@ -1,8 +1,10 @@
 /* The Stripe module: options, authentication, rate limiting, API versions and routing.
  *
  * Order of checks, as Stripe applies them: the API key (401), the rate limit (429), the
- * Stripe-Version header (400), then the URL and method (404), then parameters (400/404).
+ * Stripe-Account header (403; the order of these two is a guess), the Stripe-Version header
+ * (400), then the URL and method (404), then parameters (400/404).
  * Every response carries Request-Id and the Stripe-Version it was rendered in. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,16 +20,16 @@
 
 static const sb_opt_def options[] = {
     {"api_key", "sk_test_sandbox", 1, 0, NULL, "the only secret key accepted"},
+    {"connected_account", NULL, 1, 0, "'\"\\", "serve the world as this connected account (acct_...), "
+     "read with Stripe-Account; the platform itself then has no objects"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
-static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)
+static st_state *state_new(const sb_world *w, const char *api_key)
 {
-    (void)err;
-    (void)errlen;
     st_state *st = sb_xcalloc(1, sizeof *st);
     st->w = w;
-    st->api_key = sb_xstrdup(sb_opt(o, options, "api_key"));
+    st->api_key = sb_xstrdup(api_key);
     st_ids_init(st);
     size_t nc = w->n_customers ? w->n_customers : 1;
     st->has_subs = sb_xcalloc(nc, 1);
@@ -49,11 +51,34 @@ static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size
 static void stripe_free(void *state)
 {
     st_state *st = state;
+    if (!st)
+        return;
+    stripe_free(st->platform);
+    free(st->platform_world);
+    free(st->connected);
     free(st->api_key);
     free(st->has_subs);
     free(st->delinquent);
     free(st->invoice_count);
     free(st);
+}
+
+static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)
+{
+    const char *key = sb_opt(o, options, "api_key"), *account = sb_opt(o, options, "connected_account");
+    if (account && (strncmp(account, "acct_", 5) != 0 || !account[5])) {
+        snprintf(err, errlen, "--opt connected_account: '%s' is not an account id (acct_...)", account);
+        return NULL;
+    }
+    st_state *st = state_new(w, key);
+    if (account) {
+        st->connected = sb_xstrdup(account);
+        st->platform_world = sb_xcalloc(1, sizeof *st->platform_world);
+        st->platform_world->seed = w->seed;
+        st->platform_world->scale = w->scale;
+        st->platform = state_new(st->platform_world, key);
+    }
+    return st;
 }
 
 static void stripe_describe(void *state, sb_buf *out)
@@ -84,7 +109,10 @@ static int stripe_write_truth(void *state, const char *dir, char *err, size_t er
 
 static void stripe_settings(void *state, const char *base_url, sb_buf *out)
 {
-    sb_buf_printf(out, "api_key=%s base_url=%s", ((st_state *)state)->api_key, base_url);
+    const st_state *st = state;
+    sb_buf_printf(out, "api_key=%s base_url=%s", st->api_key, base_url);
+    if (st->connected)
+        sb_buf_printf(out, " stripe_account=%s", st->connected);
 }
 
 static void common_headers(const st_state *st, const sb_request *req, const char *version, sb_response *resp)
@@ -131,19 +159,32 @@ static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
         free(key);
         return;
     }
-    int allowed = sb_ratelimit_take(req->limiter, key, key_rate(key));
-    free(key);
-    if (!allowed) {
+    if (!sb_ratelimit_take(req->limiter, key, key_rate(key))) {
+        free(key);
         st_error_rate_limit(resp);
         return;
     }
+    /* Connect: the key acts for the one connected account, or for the platform itself
+     * (no header; an empty one counts as none). Any other account is refused. */
+    const char *account = req->header(req, "Stripe-Account");
+    const st_state *as = st;
+    if (account && *account) {
+        if (!st->connected || strcmp(account, st->connected) != 0) {
+            st_error_account(resp, key, account);
+            free(key);
+            return;
+        }
+    } else if (st->connected) {
+        as = st->platform;
+    }
+    free(key);
     if (bad_version) {
         st_invalid(resp, 400, NULL, NULL, "Invalid Stripe API version: %s", req->header(req, "Stripe-Version"));
         return;
     }
     st_shape sh;
     st_shape_for(version, &sh);
-    st_serve(st, req, &sh, resp);
+    st_serve(as, req, &sh, resp);
 }
 
 static void stripe_fault(void *state, const sb_request *req, int status, sb_response *resp)

@@ -207,9 +207,11 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
                "default_tax_rates: [], description: null");
     if (!sh->basil)
         sbj_lit(j, "discount: null");
-    /* the invoice's discounts: each distinct one its lines carry, with their sums */
+    /* total_discount_amounts: each distinct discount its lines carry, with their sums (the
+     * lines' own intro prices too); `discounts`: the invoice-level ones (the coupon) only */
     long long ids[2] = {-1, -1};
     int64_t sums[2] = {0, 0};
+    int coupon[2] = {0, 0};
     for (uint32_t k = 0; k < v->n_lines; k++) {
         const w_line *l = &st->w->lines[v->first_line + k];
         long long d = discount_of(st, l);
@@ -217,11 +219,12 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
         if (slot >= 0) {
             ids[slot] = d;
             sums[slot] += l->discount;
+            coupon[slot] = l->discount_kind == W_DISCOUNT_COUPON;
         }
     }
     sbj_karr(j, "discounts");
     for (int s = 0; s < 2; s++)
-        if (ids[s] >= 0)
+        if (ids[s] >= 0 && coupon[s])
             st_vid(j, st, ST_DISCOUNT, ids[s]);
     sbj_arr_end(j);
     sbj_kts(j, "due_date", v->due_date);
@@ -285,6 +288,8 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
         else
             sbj_lit(j, "subscription_details: null");
     }
+    /* Stripe's subtotal: after the lines' own discounts, before the invoice's and before
+     * added tax (included tax is in it: subtotal_excluding_tax takes it out) */
     sbj_kint(j, "subtotal", v->subtotal);
     sbj_kint(j, "subtotal_excluding_tax", v->subtotal - (v->tax_inclusive ? v->tax : 0));
     sbj_lit(j, "test_clock: null");

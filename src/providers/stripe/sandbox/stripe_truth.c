@@ -197,7 +197,8 @@ static void write_line(sb_json *j, const st_state *st, size_t i)
     kid(j, "plan_id", st, ST_PRICE, l->price);
     sbj_kstr(j, "description", l->description);
     sbj_kintn(j, "quantity", l->quantity >= 0, l->quantity);
-    sbj_kint(j, "amount", l->amount);
+    /* after its own discount (an intro price), not after its share of the coupon's */
+    sbj_kint(j, "amount", l->amount - (l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0));
     money(j, v->ccy);
     sbj_ktime(j, "period_start", l->period_start);
     sbj_ktime(j, "period_end", l->period_end);
@@ -214,13 +215,17 @@ static void write_invoices(const void *state, sb_truth_file *o)
         const w_invoice *v = &w->invoices[order[k]];
         if (st_hidden(st, ST_INVOICE, order[k], st->truth_after))
             continue;
-        int64_t ps = 0, pe = 0;
+        /* docs/data-model.md: subtotal after the lines' own discounts (intro prices),
+         * discount the invoice's (the coupon), both from the lines themselves */
+        int64_t ps = 0, pe = 0, subtotal = 0, discount = 0;
         for (uint32_t i = 0; i < v->n_lines; i++) {
             const w_line *l = &w->lines[v->first_line + i];
             if (i == 0 || l->period_start < ps)
                 ps = l->period_start;
             if (i == 0 || l->period_end > pe)
                 pe = l->period_end;
+            subtotal += l->amount - (l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0);
+            discount += l->discount_kind == W_DISCOUNT_COUPON ? l->discount : 0;
         }
         char number[32], prefix[9];
         st_invoice_prefix(st, (size_t)v->customer, prefix);
@@ -233,8 +238,8 @@ static void write_invoices(const void *state, sb_truth_file *o)
         sbj_kstr(j, "status", w_invoice_status_names[v->status]); /* Stripe's are the normalized ones */
         sbj_kstr(j, "provider_status", w_invoice_status_names[v->status]);
         money(j, v->ccy);
-        sbj_kint(j, "subtotal", v->subtotal);
-        sbj_kint(j, "discount", v->discount);
+        sbj_kint(j, "subtotal", subtotal);
+        sbj_kint(j, "discount", discount);
         sbj_kint(j, "tax", v->tax);
         sbj_kint(j, "total", v->total);
         sbj_kint(j, "amount_paid", v->amount_paid);

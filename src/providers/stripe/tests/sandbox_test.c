@@ -175,6 +175,96 @@ START_TEST(unreachable_service)
 }
 END_TEST
 
+/* Connect: the stripe_account setting sends Stripe-Account. The sandbox serves its world as
+ * one connected account (named in its settings line); the platform itself has no objects;
+ * any other account is refused as Stripe refuses it (403 account_invalid). */
+#define CONNECTED "acct_1SandboxConnect"
+
+static sandbox connect_sb;
+
+static void start_connect(void)
+{
+	const char *args[] = { "--provider", "stripe", "--seed", "9", "--scale", "150",
+		               "--rate-limit", "0", "--opt", "connected_account=" CONNECTED, NULL };
+	sandbox_start(&connect_sb, args);
+}
+
+static void stop_connect(void)
+{
+	sandbox_stop(&connect_sb);
+}
+
+START_TEST(connected_account_equals_its_truth)
+{
+	ck_assert_str_eq(sandbox_setting(&connect_sb, "stripe_account"), CONNECTED);
+	billtap_resource res;
+	billtap_resource_from_name(&res, resources[_i]);
+	truth t;
+	truth_load(&t, &connect_sb, resources[_i]);
+	ck_assert_uint_gt(t.count, 3);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(&connect_sb, "stripe"); /* stripe_account included */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(the_platform_itself_has_none)
+{
+	billtap_client *c = client_for(&connect_sb, "sk_test_sandbox"); /* no stripe_account */
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Stripe's answer for an account the key cannot act for: 403, account_invalid, the key
+ * masked in the message. */
+static void refused(const sandbox *sb, const char *account)
+{
+	billtap_client *c = client_for(sb, "sk_test_sandbox");
+	ck_assert_int_eq(billtap_client_set(c, "stripe_account", account), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EPERMISSION);
+	ck_assert_int_eq(billtap_client_error_http_status(c), 403);
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "account_invalid");
+	const char *msg = billtap_client_error_message(c);
+	const char *prefix = "stripe: invoices: GET /v1/invoices: HTTP 403 (request req_";
+	ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "%s", msg);
+	char want[300];
+	snprintf(want, sizeof want,
+	         "): account_invalid: The provided key 'sk_test_***dbox' does not have access to "
+	         "account '%s' (or that account does not exist). Application access may have been "
+	         "revoked.", account);
+	ck_assert_msg(strstr(msg, want) != NULL, "%s", msg);
+	ck_assert_ptr_null(strstr(msg, "sk_test_sandbox")); /* never the whole key */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+
+START_TEST(another_account_is_refused)
+{
+	refused(&connect_sb, "acct_1SomeoneElse");
+}
+END_TEST
+
+START_TEST(no_connected_account_refuses_every_one)
+{
+	refused(&main_sb, CONNECTED);
+}
+END_TEST
+
 /* A sandbox that limits the rate like Stripe's test mode, and one that injects faults:
  * the extraction must still be exact, having retried. */
 static void exact_despite(const char *const *args, int want_retries)
@@ -231,6 +321,14 @@ Suite *stripe_sandbox_suite(void)
 	tcase_add_test(tc, bad_key_names_the_request);
 	tcase_add_test(tc, older_api_version_same_subscriptions);
 	tcase_add_test(tc, unreachable_service);
+	tcase_add_test(tc, no_connected_account_refuses_every_one);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("connect");
+	tcase_add_unchecked_fixture(tc, start_connect, stop_connect);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, connected_account_equals_its_truth, 0, RESOURCE_COUNT);
+	tcase_add_test(tc, the_platform_itself_has_none);
+	tcase_add_test(tc, another_account_is_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("adversity");
 	tcase_set_timeout(tc, 120);

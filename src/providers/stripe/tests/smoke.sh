@@ -316,9 +316,19 @@ check "subscriptions: values equal the truth" same subscriptions "$WORK/subscrip
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
 
-# invoices (basil): the lines embedded and paged, discounts and taxes summed
+# invoices (basil): the lines embedded and paged, taxes summed; the discount is the
+# invoice-level one (subtotal_excluding_tax - total_excluding_tax, else the invoice's own
+# `discounts` in total_discount_amounts); a line's amount is after its own `discounts`
 INVLIB='
 def inv_status: if IN("draft","open","paid","void","uncollectible") then . else "other" end;
+def did: if type == "object" then .id else . end;
+def of($ds): [$ds[]? | did] as $ids | [.[] | select((.discount | did) as $d | $ids | index([$d])) | .amount] | add // 0;
+def line_amount: .discounts as $ds | .amount - (if has("discounts") then (.discount_amounts // [] | of($ds)) else 0 end);
+def inv_discount:
+  if .subtotal_excluding_tax != null and .total_excluding_tax != null
+  then .subtotal_excluding_tax - .total_excluding_tax
+  elif has("discounts") then (.discounts as $ds | .total_discount_amounts | of($ds))
+  else ([.total_discount_amounts[].amount] | add // 0) end;
 def line_kind($proration; $type):
   if $proration then "proration"
   elif IN($type; "subscription_item_details", "subscription") then "subscription"
@@ -327,7 +337,7 @@ def invoice($raw; $lines; $sub; $taxes):
   (.currency | ascii_upcase) as $c
   | {object: "invoice", id, number, customer_id: .customer, subscription_id: $sub,
      status: (.status | inv_status), provider_status: .status, currency: $c, currency_exponent: ($c | exponent),
-     subtotal, discount: ([.total_discount_amounts[].amount] | add // 0), tax: ([($taxes // [])[].amount] | add // 0),
+     subtotal, discount: inv_discount, tax: ([($taxes // [])[].amount] | add // 0),
      total, amount_paid, amount_due, created_at: (.created | t),
      issued_at: (.status_transitions.finalized_at | t), due_at: (.due_date | t),
      paid_at: (.status_transitions.paid_at | t), voided_at: (.status_transitions.voided_at | t),
@@ -339,7 +349,7 @@ jq -n -c "$JQLIB$INVLIB"'
   | $invoices[] | (.lines.data + ($extra[.id] // [])) as $raw
   | ($raw | map((.parent.subscription_item_details // .parent.invoice_item_details) as $d
       | {object: "invoice_line", id, kind: line_kind($d.proration; .parent.type),
-         plan_id: .pricing.price_details.price, description, quantity, amount}
+         plan_id: .pricing.price_details.price, description, quantity, amount: line_amount}
         + money + {period_start: (.period.start | t), period_end: (.period.end | t), proration: $d.proration})) as $lines
   | invoice($raw; $lines; .parent.subscription_details.subscription // null; .total_taxes)' --slurpfile invoices "$WORK/invoices.raw" "$WORK/lines.raw" >"$WORK/invoices.mine"
 check "invoices: values equal the truth (basil)" same invoices "$WORK/invoices.mine" "$WORK/truth/invoices.jsonl"
@@ -353,7 +363,7 @@ for _ in 1 2 3; do
 done
 jq -c "$JQLIB$INVLIB"'
   (.lines.data | map({object: "invoice_line", id, kind: line_kind(.proration; .type), plan_id: .price.id,
-      description, quantity, amount} + money + {period_start: (.period.start | t), period_end: (.period.end | t),
+      description, quantity, amount: line_amount} + money + {period_start: (.period.start | t), period_end: (.period.end | t),
       proration})) as $lines
   | invoice(.lines.data; $lines; .subscription; .total_tax_amounts)' "$WORK/old.raw" >"$WORK/old.mine"
 jq -c --slurpfile m "$WORK/old.mine" '($m | map(.id)) as $ids | select(.id | IN($ids[]))' \
@@ -361,6 +371,21 @@ jq -c --slurpfile m "$WORK/old.mine" '($m | map(.id)) as $ids | select(.id | IN(
 check "invoices in the 2024-06-20 shape normalize to the same truth ($(wc -l <"$WORK/old.mine") of them)" \
     bash -c "[ -s '$WORK/old.mine' ] && [ \$(wc -l <'$WORK/old.mine') = \$(wc -l <'$WORK/old.truth') ]"
 check "... and their values equal it" same old-invoices "$WORK/old.mine" "$WORK/old.truth"
+
+# discounts at both levels, and the invoice amounts that follow from them (Stripe's
+# invoice reference: subtotal after item discounts, before invoice-level ones and exclusive
+# tax; total_excluding_tax after every discount, before all tax)
+check "an intro price is the line's own discount: in its discounts and out of subtotal, not in the invoice's" \
+    jq -e -s "$INVLIB"'map(select(.lines.has_more | not))
+      | any(.[]; any(.lines.data[]; (.discounts | length) > 0))
+        and all(.[]; .subtotal == ([.lines.data[] | line_amount] | add // 0)
+          and ([.lines.data[].discounts[]] - [.discounts[]] | length) == ([.lines.data[].discounts[]] | length))' "$WORK/invoices.raw"
+check "a coupon is the invoice's discount: in its discounts, off total_excluding_tax; total_discount_amounts has both levels" \
+    jq -e -s "$INVLIB"'any(.[]; (.discounts | length) > 0)
+      and all(.[]; .total_excluding_tax == .subtotal_excluding_tax - (.discounts as $ds | .total_discount_amounts | of($ds))
+        and .total == .total_excluding_tax + ([.total_taxes[].amount] | add // 0)
+        and (.lines.has_more or ([.total_discount_amounts[].amount] | add // 0)
+            == (.discounts as $ds | .total_discount_amounts | of($ds)) + ([.lines.data[] | .amount - line_amount] | add // 0)))' "$WORK/invoices.raw"
 
 # dataset invariants the tests downstream rely on
 check "refunded is true exactly when fully refunded" \
@@ -396,8 +421,9 @@ check "invoices: every status, prorations, one-off items, discounts, taxes, more
       and any(.[].lines[]; .kind == "proration") and any(.[].lines[]; .kind == "one_off")
       and any(.[]; (.lines | length) > 10) and ([.[].currency] | unique | contains(["BHD","JPY","KRW","KWD"]))' \
     "$WORK/truth/invoices.jsonl"
-check "invoice totals add up: subtotal - discount (+ tax when added) = total" \
-    jq -e -s 'all(.[]; .total == .subtotal - .discount + .tax or .total == .subtotal - .discount)' "$WORK/truth/invoices.jsonl"
+check "invoice totals add up: the lines to subtotal, subtotal - discount (+ tax when added) to total" \
+    jq -e -s 'all(.[]; (.total == .subtotal - .discount + .tax or .total == .subtotal - .discount)
+      and .subtotal == ([.lines[].amount] | add // 0))' "$WORK/truth/invoices.jsonl"
 req "$B" "${auth[@]}" "$MAIN/v1/charges?limit=100" >/dev/null
 check "2024-06-20: subscription charges name their invoice, which exists" \
     bash -c "jq -r '.data[].invoice // empty' '$B' | LC_ALL=C sort -u >'$WORK/ch_inv.ids' && [ -s '$WORK/ch_inv.ids' ] &&
@@ -434,6 +460,11 @@ stop() {
         head -n 40 "$WORK/$name.err" >&2
     fi
 }
+code=$(req "$B" "${auth[@]}" -H "Stripe-Account: acct_1NotConnected" "$MAIN/v1/customers")
+check "Stripe-Account without a connected account: 403 account_invalid, the key masked" \
+    bash -c "[ $code = 403 ] && jq -e '.error == {code: \"account_invalid\", doc_url: \"https://stripe.com/docs/error-codes/account-invalid\",
+      message: \"The provided key '\"'\"'sk_test_***dbox'\"'\"' does not have access to account '\"'\"'acct_1NotConnected'\"'\"' (or that account does not exist). Application access may have been revoked.\",
+      type: \"invalid_request_error\"}' '$B' >/dev/null"
 stop main "$MAIN_PID"
 
 # ---------------------------------------------------------------- module options
@@ -443,6 +474,23 @@ c1=$(req "$B" -H "Authorization: Bearer sk_test_another" "$URL/v1/customers")
 c2=$(req "$B" "${auth[@]}" "$URL/v1/customers")
 check "--opt api_key: it is the one key accepted ($c1, default key $c2)" [ "$c1:$c2" = 200:401 ]
 stop opts "$PID"
+# Connect: the world as one connected account, named in the settings line; the platform
+# itself has nothing; any other account is refused
+start connect --scale 20 --rate-limit 0 --truth "$WORK/connect" --opt connected_account=acct_1Smoke
+check "--opt connected_account: the settings line names it" \
+    [ "$SETTINGS" = "api_key=$KEY base_url=$URL stripe_account=acct_1Smoke" ]
+req "$B" "${auth[@]}" -H "Stripe-Account: acct_1Smoke" "$URL/v1/customers?limit=100" >/dev/null
+check "Stripe-Account: acct_1Smoke lists that account's customers (its truth)" \
+    bash -c "[ \"\$(jq -r '.data[].id' '$B' | LC_ALL=C sort)\" = \"\$(jq -r .id '$WORK/connect/customers.jsonl')\" ] && [ -s '$WORK/connect/customers.jsonl' ]"
+req "$B" "${auth[@]}" "$URL/v1/customers?limit=100" >/dev/null
+check "without Stripe-Account the platform's own account has no customers" jq -e '.data == [] and .has_more == false' "$B"
+id=$(jq -r .id "$WORK/connect/customers.jsonl" | head -n 1)
+code=$(req "$B" "${auth[@]}" "$URL/v1/customers/$id")
+check "... and does not know the connected account's objects (404)" [ "$code" = 404 ]
+code=$(req "$B" "${auth[@]}" -H "Stripe-Account: acct_1Other" "$URL/v1/customers")
+check "another account: 403 account_invalid" \
+    bash -c "[ $code = 403 ] && jq -e '.error.code == \"account_invalid\" and (.error.message | contains(\"acct_1Other\"))' '$B' >/dev/null"
+stop connect "$PID"
 bad_args() { # bad_args NAME-IN-MESSAGE ARGS...: exit 2, stderr names it
     local name=$1 rc
     shift
@@ -454,6 +502,9 @@ bad_args nope --opt nope=1
 bad_args api_key --opt api_key=
 bad_args api_key --opt "api_key=a b"
 bad_args --api-key --api-key sk_test_x
+"$BIN" --provider stripe --port 0 --scale 20 --opt connected_account=cus_123 >/dev/null 2>"$WORK/bad.err"
+check "--opt connected_account=cus_123 is refused, naming it" \
+    bash -c "[ $? != 0 ] && grep -qF 'connected_account' '$WORK/bad.err'"
 
 # ---------------------------------------------------------------- rate limit
 start ratelimit --scale 20 --rate-limit 5

@@ -165,7 +165,10 @@ END_TEST
 
 /* basil invoices: lines' parent/pricing, subscription under parent, total_taxes; an
  * invoice with more than its embedded lines waits for /v1/invoices/{id}/lines, and the
- * invoice's period is what its lines cover. */
+ * invoice's period is what its lines cover. in_B2's discount is its invoice-level di_1
+ * (subtotal_excluding_tax - total_excluding_tax), not total_discount_amounts, which also
+ * holds il_3's own di_2: that one is taken off il_3 (1760 - 230) and is already out of
+ * Stripe's subtotal. */
 START_TEST(invoices_with_paged_lines)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_basil.json");
@@ -211,7 +214,10 @@ START_TEST(invoices_with_paged_lines)
 }
 END_TEST
 
-/* Before basil: line type/proration/price, invoice subscription, total_tax_amounts. */
+/* Before basil: line type/proration/price, invoice subscription, total_tax_amounts. Without
+ * subtotal_excluding_tax and total_excluding_tax the discount is the invoice's own
+ * `discounts` in total_discount_amounts (330 of di_L1, an expanded object there; not the
+ * line's di_L2); the line's amount is after its own di_L2, not after its share of di_L1. */
 START_TEST(invoices_before_basil)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoices_legacy.json");
@@ -220,8 +226,8 @@ START_TEST(invoices_before_basil)
 	const char *want[] = {
 		"{\"object\":\"invoice\",\"id\":\"in_L1\",\"number\":\"K-1\",\"customer_id\":\"cus_K\","
 		"\"subscription_id\":\"sub_K\",\"status\":\"void\",\"provider_status\":\"void\","
-		"\"currency\":\"KWD\",\"currency_exponent\":3,\"subtotal\":12330,\"discount\":0,\"tax\":10,"
-		"\"total\":12340,\"amount_paid\":0,\"amount_due\":12340,\"created_at\":\"2022-05-01T00:00:00Z\","
+		"\"currency\":\"KWD\",\"currency_exponent\":3,\"subtotal\":12330,\"discount\":330,\"tax\":10,"
+		"\"total\":12010,\"amount_paid\":0,\"amount_due\":12010,\"created_at\":\"2022-05-01T00:00:00Z\","
 		"\"issued_at\":\"2022-05-01T01:00:00Z\",\"due_at\":null,\"paid_at\":null,"
 		"\"voided_at\":\"2022-05-01T02:00:00Z\",\"period_start\":\"2022-04-15T05:20:00Z\","
 		"\"period_end\":\"2022-06-01T00:00:00Z\",\"lines\":["
@@ -237,6 +243,28 @@ END_TEST
 
 /* A bad line fails the whole page, naming the line. An invoices checkpoint is the cursor:
  * a new iterator from it asks for the invoices after the last one returned. */
+/* The amounts the discount is taken from must be integers when Stripe sends them. */
+START_TEST(invoice_bad_excluding_tax_is_refused)
+{
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"in_Y\",\"object\":\"invoice\","
+	         "\"currency\":\"usd\",\"subtotal\":1,\"subtotal_excluding_tax\":\"1\","
+	         "\"total_excluding_tax\":1,\"total\":1,\"amount_paid\":1,\"amount_due\":0,"
+	         "\"created\":1,\"status\":\"paid\",\"lines\":{\"object\":\"list\",\"has_more\":false,"
+	         "\"data\":[]}}]}");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: invoices: invoice in_Y: subtotal_excluding_tax is not an integer "
+	                 "amount of minor units");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(invoices_bad_line_and_resume)
 {
 	fake_add(&ft, 200, NULL,
@@ -297,14 +325,19 @@ START_TEST(charges_then_refunds)
 		    "null", "2024-04-01T19:33:20Z"),
 		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "succeeded", "999",
 		    "USD", "2", "0", "null", "2024-04-01T19:33:20Z"),
+		/* A status Stripe adds later: "other", the word kept in provider_status. */
+		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "under_review", "700", "USD",
+		    "2", "0", "null", "2024-04-01T19:33:20Z"),
 		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "succeeded", "500", "USD",
 		    "2", "0", "\"ch_1\"", "2024-04-02T23:20:00Z"),
 		TXN("re_2", "null", "null", "null", "refund", "pending", "requires_action", "100", "USD", "2",
 		    "0", "\"ch_7\"", "2024-04-02T23:20:00Z"),
 		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "canceled", "100", "USD", "2", "0",
 		    "\"ch_8\"", "2024-04-02T23:20:00Z"),
+		TXN("re_4", "null", "null", "null", "refund", "other", "under_review", "100", "USD", "2", "0",
+		    "\"ch_7\"", "2024-04-02T23:20:00Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 7);
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 9);
 	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/charges?limit=100");
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge");
 	billtap_client_free(c);
@@ -524,7 +557,7 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
 		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 7 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 9 },
 #undef ALL
 	};
 	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
@@ -552,6 +585,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
+	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
