@@ -145,7 +145,7 @@ for r in customers plans subscriptions transactions; do
   fi
 done
 
-# Errors: clear message, non-zero exit.
+# Errors: clear message, the exit status of their class (docs/cli.md).
 expect_fail() { # desc want_status want_text cmd...
   local desc=$1 want=$2 text=$3; shift 3
   "$@" > "$work/f.out" 2> "$work/f.err"
@@ -156,9 +156,9 @@ expect_fail() { # desc want_status want_text cmd...
     not_ok "$desc" "exit $got (want $want), stderr: $(cat "$work/f.err")"
   fi
 }
-expect_fail "bad key: exit 1 naming HTTP 401 and the request" 1 "HTTP 401 (request req_" \
+expect_fail "bad key: exit 3 (permanent) naming HTTP 401 and the request" 3 "HTTP 401 (request req_" \
   env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
-expect_fail "missing key" 1 "setting api_key is required" \
+expect_fail "missing key: exit 3 (permanent)" 3 "setting api_key is required" \
   env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
 expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
   "$cli" extract --provider nope --resource customers
@@ -170,9 +170,9 @@ expect_fail "unknown setting" 2 "unknown setting 'colour'" \
   "$cli" extract --provider stripe --resource customers --set colour=blue --base-url "$URL_main"
 expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
   "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
-expect_fail "paypal: bad secret names PayPal's error" 1 "invalid_client: Client Authentication failed" \
+expect_fail "paypal: bad secret names PayPal's error (exit 3)" 3 "invalid_client: Client Authentication failed" \
   env BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
-expect_fail "corrupt checkpoint file" 1 "checkpoint" \
+expect_fail "corrupt checkpoint file (exit 3)" 3 "checkpoint" \
   sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
 
 # --since through the CLI: every record at or after the cut.
