@@ -69,7 +69,7 @@ static int check_private(int fd, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		fprintf(stderr, "billtap: cannot inspect settings file %s: %s\n", path, strerror(errno));
-		return CLI_EXIT_LOCAL_IO;
+		return CLI_EXIT_USAGE;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
 		fprintf(stderr, "billtap: settings file %s is not a regular file or a pipe\n", path);
@@ -95,14 +95,14 @@ static int from_file(billtap_client *c, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "billtap: cannot open settings file %s: %s\n", path, strerror(errno));
-		return CLI_EXIT_LOCAL_IO;
+		return CLI_EXIT_USAGE;
 	}
 	int rc = check_private(fd, path);
 	FILE *f = rc ? NULL : fdopen(fd, "r");
 	if (!f) {
 		if (!rc) {
 			fprintf(stderr, "billtap: cannot read settings file %s: %s\n", path, strerror(errno));
-			rc = CLI_EXIT_LOCAL_IO;
+			rc = CLI_EXIT_USAGE;
 		}
 		close(fd);
 		return rc;
@@ -129,7 +129,7 @@ static int from_file(billtap_client *c, const char *path)
 	}
 	if (rc == 0 && ferror(f)) {
 		fprintf(stderr, "billtap: cannot read settings file %s: %s\n", path, strerror(errno));
-		rc = CLI_EXIT_LOCAL_IO;
+		rc = CLI_EXIT_USAGE;
 	}
 	/* The buffer held secrets: do not leave them in freed memory. */
 	if (line)

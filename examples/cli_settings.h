@@ -20,8 +20,8 @@ typedef struct cli_settings {
 	size_t set_count;
 } cli_settings;
 
-/* Applies s to c. Returns 0, or after printing why: CLI_EXIT_USAGE (a bad key, value or
- * line; the settings file too open) or CLI_EXIT_LOCAL_IO (the settings file unreadable). */
+/* Applies s to c. Returns 0, or CLI_EXIT_USAGE after printing why (a bad key, value or
+ * line; a settings file that cannot be read or that others could read or write). */
 int cli_settings_apply(billtap_client *c, const cli_settings *s);
 
 #endif

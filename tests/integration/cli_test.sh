@@ -15,26 +15,7 @@ cleanup() {
 trap cleanup EXIT
 
 . "$(dirname "$0")/tap.sh"
-
-# start_sandbox NAME ARGS...: sets URL_<NAME>, SETTINGS_<NAME> (the sandbox's "settings:"
-# line) and truth dir $work/NAME (Stripe unless the arguments say --provider)
-start_sandbox() {
-  local name=$1; shift
-  local provider=(--provider stripe)
-  [[ " $* " == *" --provider "* ]] && provider=()
-  mkdir -p "$work/$name"
-  coproc SB { exec "$sandbox_bin" "${provider[@]}" --port 0 --truth "$work/$name" "$@"; }
-  local line settings
-  read -r line <&"${SB[0]}"
-  read -r settings <&"${SB[0]}"
-  pids+=("$SB_PID")
-  eval "URL_$name=\${line#listening on }"
-  eval "SETTINGS_$name=\${settings#settings: }"
-}
-# sets NAME: the sandbox's settings as --set arguments, the same way for every provider
-sets() { local v="SETTINGS_$1" kv; for kv in ${!v}; do printf -- '--set\n%s\n' "$kv"; done; }
-
-normalize() { jq -S -c . | LC_ALL=C sort; }
+. "$(dirname "$0")/sandbox.sh"
 
 start_sandbox main --seed 42 --scale 5000 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
@@ -146,16 +127,6 @@ for r in customers plans subscriptions transactions; do
 done
 
 # Errors: clear message, the exit status of their class (docs/cli.md).
-expect_fail() { # desc want_status want_text cmd...
-  local desc=$1 want=$2 text=$3; shift 3
-  "$@" > "$work/f.out" 2> "$work/f.err"
-  local got=$?
-  if [ "$got" -eq "$want" ] && grep -qF -- "$text" "$work/f.err" && [ ! -s "$work/f.out" ]; then
-    ok "$desc"
-  else
-    not_ok "$desc" "exit $got (want $want), stderr: $(cat "$work/f.err")"
-  fi
-}
 expect_fail "bad key: exit 3 (permanent) naming HTTP 401 and the request" 3 "HTTP 401 (request req_" \
   env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
 expect_fail "missing key: exit 3 (permanent)" 3 "setting api_key is required" \
