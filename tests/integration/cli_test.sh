@@ -6,13 +6,6 @@
 # Usage: cli_test.sh BILLTAP_CLI BILLTAP_SANDBOX PLUGIN_DIR
 set -uo pipefail
 cli=$1 sandbox_bin=$2 plugin_dir=$3
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/sandbox.sh"

@@ -1,5 +1,12 @@
-# Starting billtap-sandbox from the integration scripts (sourced). Needs $sandbox_bin, $work
-# and the array pids (the script's cleanup kills and reaps every pid in it).
+# Starting billtap-sandbox from the integration scripts (sourced; needs $sandbox_bin). Makes
+# the scratch directory $work; at exit, stops every sandbox started and removes $work.
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # start_sandbox NAME ARGS...: sets URL_<NAME>, SETTINGS_<NAME> (the sandbox's "settings:"
 # line) and truth dir $work/NAME (Stripe unless the arguments say --provider)
