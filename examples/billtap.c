@@ -361,8 +361,8 @@ static int commit(run *r)
 	return cli_checkpoint_save(r->a->checkpoint_file, &cp);
 }
 
-/* The iteration ran out: the output is made durable and closed before the checkpoint
- * file goes, so a power loss can never leave neither. */
+/* The iteration ran out. The output is made durable and closed before the checkpoint file
+ * is removed: whatever a power loss undoes, the whole output or the checkpoint remains. */
 static int finish(run *r)
 {
 	int status = cli_output_flush(&r->out, &r->dest);
