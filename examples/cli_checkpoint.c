@@ -210,6 +210,11 @@ int cli_checkpoint_save(const char *path, const cli_checkpoint *cp)
 
 int cli_checkpoint_remove(const char *path)
 {
+	/* A save cut short by a crash may have left its temporary file. */
+	char *tmp = cli_path_with(path, ".tmp");
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
 	if ((unlink(path) != 0 && errno != ENOENT) || cli_fsync_parent(path) != 0) {
 		fprintf(stderr, "billtap: cannot remove checkpoint file %s: %s\n", path, strerror(errno));
 		return CLI_EXIT_LOCAL_IO;

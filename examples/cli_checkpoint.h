@@ -38,7 +38,8 @@ int cli_checkpoint_load(cli_checkpoint *cp, int *found, const char *path);
 /* Replaces path with cp, atomically and durably. 0, or CLI_EXIT_LOCAL_IO after printing. */
 int cli_checkpoint_save(const char *path, const cli_checkpoint *cp);
 
-/* Removes path (done) durably. 0, or CLI_EXIT_LOCAL_IO after printing. */
+/* Removes path (done) durably, and a temporary file a crash left beside it. 0, or
+ * CLI_EXIT_LOCAL_IO after printing. */
 int cli_checkpoint_remove(const char *path);
 
 /* Frees the strings of a loaded checkpoint and zeroes cp (not for one the caller filled

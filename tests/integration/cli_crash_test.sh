@@ -120,8 +120,8 @@ crash_resume() {
   check "$label: no duplicate record ($dups)" test "$dups" -eq 0
   check "$label: the file equals the truth as a multiset of records ($records; $missing missing, $extra extra)" \
     test "$missing" -eq 0 -a "$extra" -eq 0 -a "$records" -gt 0
-  check "$label: the checkpoint file and its lock are gone when done" \
-    test ! -e "$cp" -a ! -e "$cp.lock"
+  check "$label: the checkpoint file, its lock and its temporary file are gone when done" \
+    test ! -e "$cp" -a ! -e "$cp.lock" -a ! -e "$cp.tmp"
 }
 
 # Every request waits 20 ms, one at a time (max_in_flight=1), and pages are small: a run

@@ -154,8 +154,11 @@ sed -i '$ s/"id":"cus_/"id":"cuz_/' "$work/m.jsonl"
 expect_fail "checkpoint: committed output changed exits 3" 3 "does not end as it did at the checkpoint" \
   "$cli" "${m[@]}" --output "$work/m.jsonl"
 cp "$work/m.keep" "$work/m.jsonl"
+echo "a save cut short" > "$work/m.cp.tmp"
 "$cli" "${m[@]}" --output "$work/m.jsonl"
 check "checkpoint: with its own file it resumes and completes" test $? -eq 0
+check "checkpoint: the files beside it are gone, a crash's temporary file too" \
+  test ! -e "$work/m.cp" -a ! -e "$work/m.cp.lock" -a ! -e "$work/m.cp.tmp"
 check "checkpoint: the file equals the truth" same_records "$work/m.jsonl" "$work/main/customers.jsonl"
 "$cli" "${stripe[@]}" --resource customers --checkpoint-file "$work/s.cp" --max-records 5 > /dev/null
 expect_fail "checkpoint: one of standard output refuses --output" 3 "written to standard output" \
