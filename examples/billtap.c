@@ -1,35 +1,54 @@
 /*
  * billtap — command-line front end to libbilltap, in the spirit of libgit2's lg2: a real
- * tool and an example of the API in use.
+ * tool and an example of the API in use. docs/cli.md is its reference.
  *
- *   billtap [--plugin PATH]... extract --provider stripe --resource customers
- *           [--base-url URL] [--since TIME] [--checkpoint-file F] [--format jsonl|csv]
- *           [--set key=value]... [--max-records N] [--verbose]
+ * SYNOPSIS
+ *   billtap [--plugin PATH]... extract --provider NAME --resource RESOURCE
+ *           [--output FILE] [--checkpoint-file F] [--checkpoint-every N]
+ *           [--format jsonl|csv] [--since TIME] [--base-url URL]
+ *           [--settings-file FILE] [--set KEY=VALUE]... [--max-records N] [--verbose]
  *   billtap [--plugin PATH]... providers
  *   billtap [--plugin PATH]... describe PROVIDER
- *   billtap version
+ *   billtap version | --help
  *
- * Settings also come from the environment: BILLTAP_<PROVIDER>_<KEY>=value sets <key>
- * (BILLTAP_STRIPE_API_KEY sets api_key), so secrets need not appear in argv. Plugins also
- * come from BILLTAP_PLUGINS (paths separated by ':'), loaded before any --plugin.
+ * OUTPUT
+ *   With --output FILE and --checkpoint-file F, every record reaches FILE exactly once,
+ *   across SIGKILL and power loss: FILE is fsynced before the checkpoint that covers it
+ *   is saved (atomically: temporary file, fsync, rename, fsync of the directory), F
+ *   records how many bytes of FILE it covers, and a resume truncates whatever FILE holds
+ *   past them. On standard output records arrive at least once: a crash repeats up to
+ *   --checkpoint-every records, but a flush is one write() of whole lines.
+ *
+ * SETTINGS
+ *   From the environment (BILLTAP_<PROVIDER>_<KEY>=value sets <key>), then
+ *   --settings-file (KEY=VALUE lines, only the owner may read it), then --base-url and
+ *   --set; the first two keep secrets out of argv. Plugins also come from BILLTAP_PLUGINS
+ *   (paths separated by ':'), loaded before any --plugin.
+ *
+ * EXIT STATUS
+ *   0 done; 1 other failure; 2 usage; 3 permanent error; 4 temporary error; 5 locked by
+ *   another run; 6 output, checkpoint or standard stream failed; 130 interrupted.
  */
 #include <billtap.h>
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_checkpoint.h"
+#include "cli_dest.h"
+#include "cli_exit.h"
+#include "cli_fs.h"
+#include "cli_lock.h"
 #include "cli_output.h"
 #include "cli_providers.h"
+#include "cli_settings.h"
+#include "cli_stdfds.h"
 
-extern char **environ;
-
-/* Records written between two checkpoint saves. Output is flushed right before each save,
- * so after a crash at most this many records are written again on resume. */
+/* Records between two checkpoints unless --checkpoint-every says otherwise: each costs
+ * two or three fsyncs, and after a crash at most this many records are fetched again. */
 #define CHECKPOINT_EVERY 100
 
 static billtap_iter *volatile running_iter;
@@ -39,6 +58,8 @@ static void on_signal(int sig)
 	(void)sig;
 	if (running_iter)
 		billtap_iter_cancel(running_iter); /* an atomic store: safe in a handler */
+	else
+		_exit(CLI_EXIT_INTERRUPTED); /* nothing to save; every file step is crash-safe */
 }
 
 static void usage(FILE *to)
@@ -47,131 +68,78 @@ static void usage(FILE *to)
 	      "[options]\n"
 	      "       billtap [--plugin PATH]... providers\n"
 	      "       billtap [--plugin PATH]... describe PROVIDER\n"
-	      "       billtap version\n"
+	      "       billtap version | --help\n"
 	      "\n"
 	      "resources: ",
 	      to);
 	cli_print_resources(to, 0);
 	fputs(" (billtap describe PROVIDER: what it serves)\n"
-	      "options:\n"
-	      "  --base-url URL          the provider API origin (e.g. a sandbox)\n"
+	      "extract options:\n"
+	      "  --output FILE           write the records to FILE (emptied on a fresh start);\n"
+	      "                          with --checkpoint-file, each record exactly once across\n"
+	      "                          crashes and power loss\n"
+	      "  --checkpoint-file F     resume from F if it exists; keep F current; delete it\n"
+	      "                          when the extraction completes; one run at a time\n"
+	      "  --checkpoint-every N    records between checkpoints (default 100)\n"
+	      "  --format jsonl|csv      output format (default jsonl)\n"
 	      "  --since TIME            only records created at or after TIME (RFC 3339,\n"
 	      "                          YYYY-MM-DD or Unix seconds)\n"
-	      "  --checkpoint-file F     resume from F if it exists; keep F current; delete it\n"
-	      "                          when the extraction completes\n"
-	      "  --format jsonl|csv      output format (default jsonl)\n"
-	      "  --set KEY=VALUE         a provider or engine setting (repeatable)\n"
+	      "  --base-url URL          the provider API origin (e.g. a sandbox)\n"
+	      "  --settings-file FILE    settings as KEY=VALUE lines; only its owner may read it\n"
+	      "  --set KEY=VALUE         a provider or engine setting (repeatable; visible in ps,\n"
+	      "                          so not for secrets)\n"
 	      "  --max-records N         stop after N records (resume later with the checkpoint)\n"
-	      "  --verbose               print request counts to stderr at the end\n"
+	      "  --verbose               request counts at the end; what a resume truncated\n"
 	      "  --plugin PATH           load a provider plugin first (repeatable; before the\n"
 	      "                          subcommand; also BILLTAP_PLUGINS=PATH:PATH...)\n"
-	      "settings from the environment: BILLTAP_<PROVIDER>_<KEY>=VALUE\n",
+	      "settings, each source overriding the one before: the environment\n"
+	      "  (BILLTAP_<PROVIDER>_<KEY>=VALUE), --settings-file, --base-url, --set\n"
+	      "standard output gets each record at least once: after a crash, up to N records\n"
+	      "  again, but never a line torn by billtap; use --output for exactly once\n"
+	      "exit status:\n"
+	      "  0    done, or stopped at --max-records\n"
+	      "  1    another failure (out of memory, internal error)\n"
+	      "  2    usage: options, settings, provider, resource, plugins\n"
+	      "  3    permanent: authentication, permission, request, data, checkpoint,\n"
+	      "       required setting; fix the cause before running again\n"
+	      "  4    temporary: network, timeout, rate limit, server; run again later (the\n"
+	      "       checkpoint file holds the place)\n"
+	      "  5    another run holds the checkpoint file or the output file\n"
+	      "  6    the output, the checkpoint file or a standard stream failed (or is closed)\n"
+	      "  130  interrupted by SIGINT or SIGTERM\n"
+	      "reference: docs/cli.md\n",
 	      to);
 }
 
-static int fail_client(billtap_client *c, int rc)
-{
-	const char *msg = c ? billtap_client_error_message(c) : "";
-	fprintf(stderr, "billtap: %s\n", *msg ? msg : billtap_strerror(rc));
-	return 1;
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *p = realloc(buf, cap);
-			if (!p)
-				break;
-			buf = p;
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	fclose(f);
-	if (!buf)
-		return NULL;
-	buf[len] = '\0';
-	while (len && isspace((unsigned char)buf[len - 1]))
-		buf[--len] = '\0';
-	return buf;
-}
-
-/* Writes the token to path atomically: a reader sees the old or the new token, whole. */
-static int save_checkpoint(const char *path, billtap_iter *it)
-{
-	const char *token;
-	if (billtap_iter_checkpoint(&token, it) < 0)
-		return -1;
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return -1;
-	snprintf(tmp, n, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && fputs(token, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 &&
-	         fsync(fileno(f)) == 0;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	if (!ok) {
-		fprintf(stderr, "billtap: cannot write checkpoint %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok ? 0 : -1;
-}
-
-/* BILLTAP_STRIPE_API_KEY=... -> set api_key. */
-static int settings_from_env(billtap_client *c, const char *provider)
-{
-	char prefix[64];
-	cli_env_prefix(prefix, sizeof prefix, provider);
-	size_t n = strlen(prefix);
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, prefix, n) != 0)
-			continue;
-		const char *eq = strchr(*e, '=');
-		if (!eq)
-			continue;
-		char key[128];
-		size_t klen = (size_t)(eq - *e) - n;
-		if (klen == 0 || klen >= sizeof key)
-			continue;
-		for (size_t i = 0; i < klen; i++)
-			key[i] = (char)tolower((unsigned char)(*e)[n + i]);
-		key[klen] = '\0';
-		int rc = billtap_client_set(c, key, eq + 1);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
 typedef struct extract_args {
-	const char *provider, *resource, *base_url, *since, *checkpoint_file, *format;
-	const char **sets;
-	size_t set_count;
-	long long max_records;
+	const char *provider, *resource, *since, *checkpoint_file, *format, *output;
+	cli_settings settings;
+	long long max_records, checkpoint_every;
 	int verbose;
 } extract_args;
+
+/* A non-negative count for option arg (value argv[*i + 1]); -1 after printing why. */
+static long long count_option(int *i, int argc, char **argv, long long min)
+{
+	char *end;
+	long long v;
+	if (*i + 1 >= argc || (v = strtoll(argv[*i + 1], &end, 10)) < min || *end ||
+	    !*argv[*i + 1]) {
+		fprintf(stderr, "billtap: %s needs a number of at least %lld\n", argv[*i], min);
+		return -1;
+	}
+	++*i;
+	return v;
+}
 
 static int parse_extract_args(extract_args *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof *a);
 	a->format = "jsonl";
 	a->max_records = -1;
-	a->sets = calloc((size_t)argc, sizeof *a->sets);
-	if (!a->sets)
+	a->checkpoint_every = CHECKPOINT_EVERY;
+	a->settings.sets = calloc((size_t)argc + 1, sizeof *a->settings.sets);
+	if (!a->settings.sets)
 		return -1;
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
@@ -181,25 +149,29 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		else if (!strcmp(arg, "--resource"))
 			slot = &a->resource;
 		else if (!strcmp(arg, "--base-url"))
-			slot = &a->base_url;
+			slot = &a->settings.base_url;
 		else if (!strcmp(arg, "--since"))
 			slot = &a->since;
 		else if (!strcmp(arg, "--checkpoint-file"))
 			slot = &a->checkpoint_file;
+		else if (!strcmp(arg, "--output"))
+			slot = &a->output;
 		else if (!strcmp(arg, "--format"))
 			slot = &a->format;
+		else if (!strcmp(arg, "--settings-file"))
+			slot = &a->settings.settings_file;
 		else if (!strcmp(arg, "--set"))
-			slot = &a->sets[a->set_count++];
+			slot = &a->settings.sets[a->settings.set_count++];
 		else if (!strcmp(arg, "--verbose")) {
 			a->verbose = 1;
 			continue;
 		} else if (!strcmp(arg, "--max-records")) {
-			char *end;
-			if (i + 1 >= argc || (a->max_records = strtoll(argv[i + 1], &end, 10)) < 0 || *end) {
-				fprintf(stderr, "billtap: --max-records needs a number\n");
+			if ((a->max_records = count_option(&i, argc, argv, 0)) < 0)
 				return -1;
-			}
-			i++;
+			continue;
+		} else if (!strcmp(arg, "--checkpoint-every")) {
+			if ((a->checkpoint_every = count_option(&i, argc, argv, 1)) < 0)
+				return -1;
 			continue;
 		} else if (!strcmp(arg, "--plugin")) {
 			fprintf(stderr, "billtap: --plugin goes before the subcommand: billtap --plugin "
@@ -215,6 +187,7 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		}
 		*slot = argv[++i];
 	}
+	a->settings.provider = a->provider;
 	if (!a->provider || !a->resource) {
 		fprintf(stderr, "billtap: --provider and --resource are required\n");
 		return -1;
@@ -223,194 +196,368 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		fprintf(stderr, "billtap: --format must be jsonl or csv, not '%s'\n", a->format);
 		return -1;
 	}
+	if (a->output && strchr(a->output, '\n')) {
+		fprintf(stderr, "billtap: --output: a file name with a newline cannot be recorded "
+		                "in a checkpoint file\n");
+		return -1;
+	}
 	return 0;
 }
 
-static int configure(billtap_client *c, const extract_args *a)
+/* Provider, resource and --since, checked before anything is opened. CLI_EXIT_USAGE. */
+static int check_request(const extract_args *a, billtap_resource *resource, int64_t *since)
 {
-	int rc = settings_from_env(c, a->provider);
-	if (rc == 0 && a->base_url)
-		rc = billtap_client_set(c, "base_url", a->base_url);
-	for (size_t i = 0; rc == 0 && i < a->set_count; i++) {
-		char *kv = strdup(a->sets[i]);
-		char *eq = kv ? strchr(kv, '=') : NULL;
-		if (!eq) {
-			fprintf(stderr, "billtap: --set wants KEY=VALUE, not '%s'\n", a->sets[i]);
-			free(kv);
-			return BILLTAP_EINVAL;
-		}
-		*eq = '\0';
-		rc = billtap_client_set(c, kv, eq + 1);
-		free(kv);
-	}
-	return rc;
-}
-
-static int extract(int argc, char **argv)
-{
-	extract_args a;
-	if (parse_extract_args(&a, argc, argv) < 0) {
-		free(a.sets);
-		usage(stderr);
-		return 2;
-	}
-	int status = 1;
-	billtap_client *c = NULL;
-	billtap_iter *it = NULL;
-	char *token = NULL;
-	cli_output out;
-	cli_output_init(&out, !strcmp(a.format, "csv"));
-
-	billtap_resource resource;
-	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
-	if (billtap_resource_from_name(&resource, a.resource) < 0) {
-		fprintf(stderr, "billtap: unknown resource '%s' (", a.resource);
+	if (billtap_resource_from_name(resource, a->resource) < 0) {
+		fprintf(stderr, "billtap: unknown resource '%s' (", a->resource);
 		cli_print_resources(stderr, 0);
 		fputs(")\n", stderr);
-		status = 2;
-		goto done;
+		return CLI_EXIT_USAGE;
 	}
-	if (a.since && billtap_time_parse(&opts.since, a.since) < 0) {
+	if (a->since && billtap_time_parse(since, a->since) < 0) {
 		fprintf(stderr, "billtap: --since '%s' is not a time (RFC 3339, YYYY-MM-DD or Unix "
 		                "seconds)\n",
-		        a.since);
-		status = 2;
-		goto done;
+		        a->since);
+		return CLI_EXIT_USAGE;
 	}
 	uint64_t served;
-	if (billtap_provider_describe(NULL, &served, NULL, a.provider) < 0) {
+	if (billtap_provider_describe(NULL, &served, NULL, a->provider) < 0) {
 		const char *names[32];
 		size_t n = billtap_provider_names(names, 32);
-		fprintf(stderr, "billtap: unknown provider '%s' (known:", a.provider);
+		fprintf(stderr, "billtap: unknown provider '%s' (known:", a->provider);
 		for (size_t i = 0; i < n && i < 32; i++)
 			fprintf(stderr, " %s", names[i]);
 		fprintf(stderr, ")\n");
-		status = 2;
-		goto done;
+		return CLI_EXIT_USAGE;
 	}
-	if (!(served & BILLTAP_RESOURCE_BIT(resource))) {
-		fprintf(stderr, "billtap: %s cannot list %s (it lists: ", a.provider, a.resource);
+	if (!(served & BILLTAP_RESOURCE_BIT(*resource))) {
+		fprintf(stderr, "billtap: %s cannot list %s (it lists: ", a->provider, a->resource);
 		cli_print_resources(stderr, served);
 		fputs(")\n", stderr);
-		status = 2;
-		goto done;
+		return CLI_EXIT_USAGE;
 	}
-	char error[256];
-	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
-	copts.error = error;
-	copts.error_size = sizeof error;
-	int rc = billtap_client_new(&c, a.provider, &copts);
-	if (rc < 0) {
-		fprintf(stderr, "billtap: %s\n", *error ? error : billtap_strerror(rc));
-		goto done;
-	}
-	if ((rc = configure(c, &a)) < 0) {
-		if (rc != BILLTAP_EINVAL)
-			fail_client(c, rc);
-		status = 2;
-		goto done;
-	}
-	struct stat st;
-	if (a.checkpoint_file && stat(a.checkpoint_file, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			fprintf(stderr, "billtap: checkpoint file %s is not a regular file\n",
-			        a.checkpoint_file);
-			goto done;
-		}
-		token = read_file(a.checkpoint_file);
-		if (!token) {
-			fprintf(stderr, "billtap: cannot read checkpoint %s: %s\n", a.checkpoint_file,
-			        strerror(errno));
-			goto done;
-		}
-		if (!*token) {
-			/* Saves are atomic (rename), so an empty file was made by hand: refuse
-			 * to guess between "start over" and "resume". */
-			fprintf(stderr, "billtap: checkpoint file %s is empty; delete it to start over\n",
-			        a.checkpoint_file);
-			goto done;
-		}
-		opts.checkpoint = token;
-		/* The output of the first run already has the CSV header: a resumed run
-		 * appends rows only. */
-		out.header_done = 1;
-	}
-	if ((rc = billtap_iter_new(&it, c, resource, &opts)) < 0) {
-		fail_client(c, rc);
-		goto done;
-	}
-	running_iter = it;
+	return 0;
+}
 
-	long long count = 0;
+/* The output must not be one of the checkpoint's own files. CLI_EXIT_USAGE. */
+static int check_paths(const extract_args *a)
+{
+	if (!a->output || !a->checkpoint_file)
+		return 0;
+	static const char *const suffixes[] = {"", ".lock", ".tmp"};
+	char *out = cli_absolute_path(a->output);
+	int clash = 0;
+	for (size_t i = 0; out && !clash && i < sizeof suffixes / sizeof *suffixes; i++) {
+		char *name = cli_path_with(a->checkpoint_file, suffixes[i]);
+		char *abs = name ? cli_absolute_path(name) : NULL;
+		clash = abs && !strcmp(abs, out);
+		free(abs);
+		free(name);
+	}
+	free(out);
+	if (clash) {
+		fprintf(stderr, "billtap: --output %s is the checkpoint file or one of its own (.lock, "
+		                ".tmp)\n",
+		        a->output);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* One extraction: what it opened, for the commit and the clean-up. */
+typedef struct run {
+	const extract_args *a;
+	billtap_client *client;
+	billtap_iter *iter;
+	cli_lock lock;
+	cli_checkpoint resume; /* loaded from the checkpoint file; token NULL on a fresh start */
+	cli_dest dest;
+	cli_output out;
+	long long count;
+} run;
+
+/* The checkpoint file, if any, must fit this invocation. CLI_EXIT_PERMANENT. */
+static int check_resume(const run *r)
+{
+	const extract_args *a = r->a;
+	if (strcmp(r->resume.format, a->format) != 0) {
+		fprintf(stderr, "billtap: checkpoint file %s continues --format %s output, not %s\n",
+		        a->checkpoint_file, r->resume.format, a->format);
+		return CLI_EXIT_PERMANENT;
+	}
+	if (r->resume.output && !a->output) {
+		fprintf(stderr, "billtap: checkpoint file %s continues the output file %s: give "
+		                "--output %s\n",
+		        a->checkpoint_file, r->resume.output, r->resume.output);
+		return CLI_EXIT_PERMANENT;
+	}
+	if (!r->resume.output && a->output) {
+		fprintf(stderr, "billtap: checkpoint file %s continues output written to standard "
+		                "output, not to a file: run without --output, or delete the checkpoint "
+		                "file to start over\n",
+		        a->checkpoint_file);
+		return CLI_EXIT_PERMANENT;
+	}
+	return 0;
+}
+
+/* Lock, then the checkpoint file: read only under the lock, so no other run moves it. */
+static int open_checkpoint(run *r)
+{
+	int found, status = cli_lock_checkpoint(&r->lock, r->a->checkpoint_file);
+	if (status == 0)
+		status = cli_checkpoint_load(&r->resume, &found, r->a->checkpoint_file);
+	if (status == 0 && found)
+		status = check_resume(r);
+	return status;
+}
+
+static int open_dest(run *r)
+{
+	const extract_args *a = r->a;
+	int resumable = a->checkpoint_file != NULL, resuming = r->resume.token != NULL;
+	if (!a->output) {
+		cli_dest_stdout(&r->dest, resumable, resuming ? r->resume.output_bytes : 0);
+	} else if (!resuming) {
+		int status = cli_dest_create(&r->dest, a->output, resumable);
+		if (status)
+			return status;
+	} else {
+		uint64_t dropped;
+		int status = cli_dest_resume(&r->dest, a->output, &r->resume, &dropped);
+		if (status)
+			return status;
+		if (a->verbose)
+			fprintf(stderr, "billtap: resuming %s at byte %llu (truncated %llu bytes written "
+			                "after the last checkpoint)\n",
+			        a->output, (unsigned long long)r->dest.written,
+			        (unsigned long long)dropped);
+	}
+	/* A CSV header goes first in the output, once over all runs. */
+	r->out.header_done = r->dest.written > 0;
+	return 0;
+}
+
+/*
+ * Makes the records written so far durable and saves the checkpoint that covers them,
+ * in that order: a crash between the two leaves output past the checkpoint, which the
+ * resume truncates. Without a checkpoint file, only writes what is buffered.
+ */
+static int commit(run *r)
+{
+	int status = cli_output_flush(&r->out, &r->dest);
+	if (status || !r->a->checkpoint_file)
+		return status;
+	if ((status = cli_dest_commit(&r->dest)) != 0)
+		return status;
+	cli_checkpoint cp = {.format = r->a->format, .output_bytes = r->dest.committed};
+	if (billtap_iter_checkpoint(&cp.token, r->iter) < 0) {
+		fprintf(stderr, "billtap: out of memory saving the checkpoint\n");
+		return CLI_EXIT_FAILURE;
+	}
+	if (r->dest.path) {
+		cp.output = r->dest.abs_path;
+		cp.output_tail = cli_dest_tail_hash(&r->dest);
+	}
+	return cli_checkpoint_save(r->a->checkpoint_file, &cp);
+}
+
+/* The iteration ran out. The output is made durable and closed before the checkpoint file
+ * is removed: whatever a power loss undoes, the whole output or the checkpoint remains. */
+static int finish(run *r)
+{
+	int status = cli_output_flush(&r->out, &r->dest);
+	if (status == 0)
+		status = cli_dest_commit(&r->dest);
+	if (status == 0)
+		status = cli_dest_close(&r->dest);
+	if (status == 0 && r->a->checkpoint_file)
+		status = cli_checkpoint_remove(r->a->checkpoint_file);
+	return status;
+}
+
+static int iterate(run *r)
+{
+	const extract_args *a = r->a;
+	int rc;
 	const billtap_record *rec;
 	for (;;) {
-		if (a.max_records >= 0 && count >= a.max_records) {
+		if (a->max_records >= 0 && r->count >= a->max_records) {
 			rc = 0;
 			break;
 		}
-		rc = billtap_iter_next(&rec, it);
-		if (rc != 0)
+		if ((rc = billtap_iter_next(&rec, r->iter)) != 0)
 			break;
-		if (cli_output_record(&out, rec) < 0) {
-			/* The record is not written: keep the last saved checkpoint (before it)
-			 * rather than save one after it. */
+		if (cli_output_record(&r->out, rec) < 0) {
+			/* Nothing more is written: the last checkpoint stays the place to resume. */
 			fprintf(stderr, "billtap: out of memory writing %s\n", billtap_record_id(rec));
-			cli_output_flush(&out);
-			goto done;
+			return CLI_EXIT_FAILURE;
 		}
-		if (++count % CHECKPOINT_EVERY == 0) {
-			if (cli_output_flush(&out) < 0)
-				goto done;
-			if (a.checkpoint_file && save_checkpoint(a.checkpoint_file, it) < 0)
-				goto done;
-		}
+		r->count++;
+		/* A file gets each record at once (a resume cuts what no checkpoint covers);
+		 * standard output only at checkpoints, so a crash repeats as little as it can. */
+		int status = a->output ? cli_output_flush(&r->out, &r->dest) : 0;
+		if (status == 0 && r->count % a->checkpoint_every == 0)
+			status = commit(r);
+		if (status)
+			return status;
 	}
-	if (cli_output_flush(&out) < 0)
+	if (rc == BILLTAP_ITEROVER)
+		return finish(r);
+	/* Stopped early (--max-records, an error, a signal): keep the place. The iterator
+	 * stays at its last record after an error, so its checkpoint is valid. */
+	int status = commit(r), code;
+	if (rc == 0)
+		return status;
+	if (rc == BILLTAP_ECANCELED) {
+		fprintf(stderr, "billtap: interrupted after %lld records%s\n", r->count,
+		        a->checkpoint_file && !status ? "; the checkpoint file holds the place" : "");
+		code = CLI_EXIT_INTERRUPTED;
+	} else
+		code = cli_report_error(r->client, rc);
+	/* A failed save matters more: the place to resume from is an older one. */
+	return status ? status : code;
+}
+
+static int start(run *r, billtap_resource resource, int64_t since)
+{
+	const extract_args *a = r->a;
+	char error[256] = "";
+	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
+	copts.error = error;
+	copts.error_size = sizeof error;
+	int rc = billtap_client_new(&r->client, a->provider, &copts);
+	if (rc < 0) {
+		fprintf(stderr, "billtap: %s\n", *error ? error : billtap_strerror(rc));
+		return cli_exit_for(rc);
+	}
+	int status = cli_settings_apply(r->client, &a->settings);
+	if (status == 0 && a->checkpoint_file)
+		status = open_checkpoint(r);
+	if (status)
+		return status;
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.since = since;
+	opts.checkpoint = r->resume.token;
+	/* The iterator checks the settings and the token before the output is touched: a
+	 * mistake never empties an earlier run's file. */
+	if ((rc = billtap_iter_new(&r->iter, r->client, resource, &opts)) < 0)
+		return cli_report_error(r->client, rc);
+	return open_dest(r);
+}
+
+static int extract(int argc, char **argv, unsigned closed_fds)
+{
+	extract_args a;
+	run r;
+	memset(&r, 0, sizeof r);
+	r.a = &a;
+	r.lock.fd = r.dest.fd = -1;
+	billtap_resource resource;
+	int64_t since = BILLTAP_TIME_NONE;
+	int status;
+	if (parse_extract_args(&a, argc, argv) < 0) {
+		usage(stderr);
+		status = CLI_EXIT_USAGE;
 		goto done;
-	if (rc == BILLTAP_ITEROVER) {
-		if (a.checkpoint_file && unlink(a.checkpoint_file) < 0 && errno != ENOENT)
-			fprintf(stderr, "billtap: cannot remove %s: %s\n", a.checkpoint_file,
-			        strerror(errno));
-		status = 0;
-	} else {
-		/* Stopped early (error, signal, --max-records): keep the place. */
-		if (a.checkpoint_file)
-			save_checkpoint(a.checkpoint_file, it);
-		if (rc == 0)
-			status = 0;
-		else if (rc == BILLTAP_ECANCELED) {
-			fprintf(stderr, "billtap: interrupted after %lld records%s\n", count,
-			        a.checkpoint_file ? "; the checkpoint file holds the place" : "");
-			status = 130;
-		} else
-			fail_client(c, rc);
 	}
+	if (!a.output && (closed_fds & CLI_STDOUT_CLOSED)) {
+		fprintf(stderr, "billtap: standard output is closed: records would be lost; give "
+		                "--output FILE or open it\n");
+		status = CLI_EXIT_LOCAL_IO;
+		goto done;
+	}
+	if ((status = check_request(&a, &resource, &since)) || (status = check_paths(&a)))
+		goto done;
+	cli_output_init(&r.out, !strcmp(a.format, "csv"));
+	if ((status = start(&r, resource, since)) != 0)
+		goto done;
+	running_iter = r.iter;
+	status = iterate(&r);
+	running_iter = NULL;
 	if (a.verbose) {
 		uint64_t requests, retries, records;
-		billtap_iter_stats(&requests, &retries, &records, it);
+		billtap_iter_stats(&requests, &retries, &records, r.iter);
 		fprintf(stderr, "billtap: %llu records, %llu requests, %llu retries\n",
 		        (unsigned long long)records, (unsigned long long)requests,
 		        (unsigned long long)retries);
 	}
 done:
 	running_iter = NULL;
-	billtap_iter_free(it);
-	billtap_client_free(c);
-	cli_output_free(&out);
-	free(token);
-	free(a.sets);
+	billtap_iter_free(r.iter);
+	billtap_client_free(r.client);
+	cli_output_free(&r.out);
+	if (cli_dest_close(&r.dest) && !status)
+		status = CLI_EXIT_LOCAL_IO;
+	cli_checkpoint_free(&r.resume);
+	cli_lock_release(&r.lock);
+	free(a.settings.sets);
 	return status;
+}
+
+/* Commands other than extract print with stdio: a failed write shows at the flush. */
+static int flush_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "billtap: cannot write to standard output: %s\n", strerror(errno));
+		return status ? status : CLI_EXIT_LOCAL_IO;
+	}
+	return status;
+}
+
+static int command(int argc, char **argv, unsigned closed_fds)
+{
+	int first;
+	int rc = cli_load_plugins(&first, argc, argv);
+	if (rc)
+		return rc;
+	if (first >= argc) {
+		usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *name = argv[first];
+	if (!strcmp(name, "extract"))
+		return extract(argc - first - 1, argv + first + 1, closed_fds);
+	if (closed_fds & CLI_STDOUT_CLOSED) {
+		fprintf(stderr, "billtap: standard output is closed\n");
+		return CLI_EXIT_LOCAL_IO;
+	}
+	if (!strcmp(name, "providers"))
+		return flush_stdout(cli_list_providers());
+	if (!strcmp(name, "describe")) {
+		if (first + 2 != argc) {
+			fprintf(stderr, "billtap: describe takes one provider name\n");
+			return CLI_EXIT_USAGE;
+		}
+		return flush_stdout(cli_describe(argv[first + 1]));
+	}
+	if (!strcmp(name, "version")) {
+		printf("billtap %s\n", billtap_version(NULL, NULL, NULL));
+		return flush_stdout(0);
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return flush_stdout(0);
+	}
+	fprintf(stderr, "billtap: unknown command '%s'\n", name);
+	usage(stderr);
+	return CLI_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+	/* First of all, before libcurl or a plugin opens anything. */
+	unsigned closed_fds;
+	if (cli_stdfds_guard(&closed_fds) < 0)
+		return CLI_EXIT_LOCAL_IO;
+	if (closed_fds & CLI_STDERR_CLOSED)
+		return CLI_EXIT_LOCAL_IO; /* errors would go unseen: refuse, and there is no one to tell */
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if (billtap_global_init() < 0) {
 		fprintf(stderr, "billtap: cannot initialise libcurl\n");
-		return 1;
+		return CLI_EXIT_FAILURE;
 	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -418,36 +565,5 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	int first;
-	int rc = cli_load_plugins(&first, argc, argv);
-	if (rc)
-		return rc;
-	if (first >= argc) {
-		usage(stderr);
-		return 2;
-	}
-	const char *command = argv[first];
-	if (!strcmp(command, "extract"))
-		return extract(argc - first - 1, argv + first + 1);
-	if (!strcmp(command, "providers"))
-		return cli_list_providers();
-	if (!strcmp(command, "describe")) {
-		if (first + 2 != argc) {
-			fprintf(stderr, "billtap: describe takes one provider name\n");
-			return 2;
-		}
-		return cli_describe(argv[first + 1]);
-	}
-	if (!strcmp(command, "version")) {
-		printf("billtap %s\n", billtap_version(NULL, NULL, NULL));
-		return 0;
-	}
-	if (!strcmp(command, "--help") || !strcmp(command, "help")) {
-		usage(stdout);
-		return 0;
-	}
-	fprintf(stderr, "billtap: unknown command '%s'\n", command);
-	usage(stderr);
-	return 2;
+	return command(argc, argv, closed_fds);
 }

@@ -1,6 +1,5 @@
 #include "cli_output.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,16 +176,10 @@ static int record_into(cli_output *o, const billtap_record *rec)
 	return put(o, "\n", 1);
 }
 
-int cli_output_flush(cli_output *o)
+int cli_output_flush(cli_output *o, cli_dest *d)
 {
-	if (o->len && fwrite(o->buf, 1, o->len, stdout) != o->len) {
-		fprintf(stderr, "billtap: cannot write output: %s\n", strerror(errno));
-		return -1;
-	}
-	o->len = 0;
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "billtap: cannot write output: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
+	int rc = cli_dest_write(d, o->buf, o->len);
+	if (rc == 0)
+		o->len = 0;
+	return rc;
 }

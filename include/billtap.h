@@ -641,7 +641,9 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
  * printable ASCII string the host may persist and pass to a new iterator, in this or
  * another process, as billtap_iter_options.checkpoint. Valid until the next call on the
  * iterator. Returns 0 or BILLTAP_ENOMEM. It resumes this pass only (see
- * billtap_iter_options.checkpoint): not a cursor for later, incremental runs.
+ * billtap_iter_options.checkpoint): not a cursor for later, incremental runs. A success
+ * leaves the client's last error as it was, so a host may save the checkpoint after a
+ * failed billtap_iter_next() and still report that failure's details.
  */
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter);
 

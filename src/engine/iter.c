@@ -456,7 +456,6 @@ BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 		*out = NULL;
 	if (!it)
 		return BILLTAP_EINVAL;
-	bt_error_reset(it->client);
 	if (!out)
 		return bt_error_set(it->client, BILLTAP_EINVAL, "billtap_iter_checkpoint: out is NULL");
 	int rc = bt_checkpoint_encode(it, &it->checkpoint);

@@ -6,35 +6,9 @@
 # Usage: cli_test.sh BILLTAP_CLI BILLTAP_SANDBOX PLUGIN_DIR
 set -uo pipefail
 cli=$1 sandbox_bin=$2 plugin_dir=$3
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 . "$(dirname "$0")/tap.sh"
-
-# start_sandbox NAME ARGS...: sets URL_<NAME>, SETTINGS_<NAME> (the sandbox's "settings:"
-# line) and truth dir $work/NAME (Stripe unless the arguments say --provider)
-start_sandbox() {
-  local name=$1; shift
-  local provider=(--provider stripe)
-  [[ " $* " == *" --provider "* ]] && provider=()
-  mkdir -p "$work/$name"
-  coproc SB { exec "$sandbox_bin" "${provider[@]}" --port 0 --truth "$work/$name" "$@"; }
-  local line settings
-  read -r line <&"${SB[0]}"
-  read -r settings <&"${SB[0]}"
-  pids+=("$SB_PID")
-  eval "URL_$name=\${line#listening on }"
-  eval "SETTINGS_$name=\${settings#settings: }"
-}
-# sets NAME: the sandbox's settings as --set arguments, the same way for every provider
-sets() { local v="SETTINGS_$1" kv; for kv in ${!v}; do printf -- '--set\n%s\n' "$kv"; done; }
-
-normalize() { jq -S -c . | LC_ALL=C sort; }
+. "$(dirname "$0")/sandbox.sh"
 
 start_sandbox main --seed 42 --scale 5000 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
@@ -145,20 +119,10 @@ for r in customers plans subscriptions transactions; do
   fi
 done
 
-# Errors: clear message, non-zero exit.
-expect_fail() { # desc want_status want_text cmd...
-  local desc=$1 want=$2 text=$3; shift 3
-  "$@" > "$work/f.out" 2> "$work/f.err"
-  local got=$?
-  if [ "$got" -eq "$want" ] && grep -qF -- "$text" "$work/f.err" && [ ! -s "$work/f.out" ]; then
-    ok "$desc"
-  else
-    not_ok "$desc" "exit $got (want $want), stderr: $(cat "$work/f.err")"
-  fi
-}
-expect_fail "bad key: exit 1 naming HTTP 401 and the request" 1 "HTTP 401 (request req_" \
+# Errors: clear message, the exit status of their class (docs/cli.md).
+expect_fail "bad key: exit 3 (permanent) naming HTTP 401 and the request" 3 "HTTP 401 (request req_" \
   env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
-expect_fail "missing key" 1 "setting api_key is required" \
+expect_fail "missing key: exit 3 (permanent)" 3 "setting api_key is required" \
   env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
 expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
   "$cli" extract --provider nope --resource customers
@@ -170,9 +134,9 @@ expect_fail "unknown setting" 2 "unknown setting 'colour'" \
   "$cli" extract --provider stripe --resource customers --set colour=blue --base-url "$URL_main"
 expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
   "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
-expect_fail "paypal: bad secret names PayPal's error" 1 "invalid_client: Client Authentication failed" \
+expect_fail "paypal: bad secret names PayPal's error (exit 3)" 3 "invalid_client: Client Authentication failed" \
   env BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
-expect_fail "corrupt checkpoint file" 1 "checkpoint" \
+expect_fail "corrupt checkpoint file (exit 3)" 3 "checkpoint" \
   sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
 
 # --since through the CLI: every record at or after the cut.

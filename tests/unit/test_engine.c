@@ -352,6 +352,8 @@ START_TEST(checkpoint_detects_moved_data)
 	 * skipping the records that moved. */
 	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
 	ck_assert_str_eq(cp, saved);
+	/* Reading the checkpoint keeps the error's details for the host to report. */
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "expected c2"));
 	billtap_iter_free(it);
 	free(saved);
 	billtap_client_free(c);
