@@ -662,6 +662,113 @@ BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries,
 /** Frees the iterator and the record it last returned. NULL is a no-op. */
 BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *iter);
 
+#define BILLTAP_ITER_METRICS_VERSION 1
+
+/**
+ * What an iterator did so far (since 0.2). The caller sets `version`; the library fills
+ * the members that version has and leaves later ones alone. Fields below are version 1.
+ */
+typedef struct billtap_iter_metrics {
+	unsigned int version;     /**< BILLTAP_ITER_METRICS_VERSION, set by the caller */
+	uint64_t requests;        /**< HTTP requests sent, retries included */
+	uint64_t retries;         /**< requests that were retries */
+	uint64_t pages;           /**< answers handed to the provider */
+	uint64_t records;         /**< records returned */
+	uint64_t skipped_records; /**< records refused and skipped (setting bad_records=skip) */
+	uint64_t bytes;           /**< response bytes received */
+	uint64_t rate_limited;    /**< answers that were HTTP 429 */
+	uint64_t waits;           /**< times the iterator waited (backoff, Retry-After, pacing) */
+	uint64_t wait_ms;         /**< milliseconds spent waiting */
+} billtap_iter_metrics;
+
+/** Fills *metrics (whose version the caller set). 0, BILLTAP_EINVAL or BILLTAP_EVERSION. */
+BILLTAP_EXTERN(int) billtap_iter_metrics_get(billtap_iter_metrics *metrics,
+                                             const billtap_iter *iter);
+
+/* ------------------------------------------------------------------------------------------
+ * Observability (since 0.2): a log callback with structured, redacted events
+ * ---------------------------------------------------------------------------------------- */
+
+typedef enum billtap_log_level {
+	BILLTAP_LOG_DEBUG = 1, /**< every request */
+	BILLTAP_LOG_INFO = 2,  /**< pages, checkpoints, sessions */
+	BILLTAP_LOG_WARN = 3,  /**< retries, waits, skipped records */
+	BILLTAP_LOG_ERROR = 4  /**< the error a call returns */
+} billtap_log_level;
+
+#define BILLTAP_LOG_EVENT_VERSION 1
+
+/**
+ * One log event. Built by the library and valid during the callback only; members a
+ * version adds are appended (read `version` first). Every text is redacted: no secret
+ * setting, token or Authorization value ever appears. Fields below are version 1.
+ */
+typedef struct billtap_log_event {
+	unsigned int version;   /**< BILLTAP_LOG_EVENT_VERSION */
+	int level;              /**< a billtap_log_level */
+	const char *event;      /**< a stable name: "request", "response", "retry", "wait",
+	                             "record_skipped", "checkpoint", "error", ... */
+	const char *message;    /**< one line for people */
+	const char *provider;   /**< "stripe" */
+	const char *resource;   /**< "customers", or NULL outside an iterator */
+	const char *method;     /**< the request's method, or NULL */
+	const char *path;       /**< the request's path without its query, or NULL */
+	int http_status;        /**< 0 when there is no answer */
+	int attempt;            /**< 1 for a first try, 2 for the first retry, ...; 0: none */
+	int64_t wait_ms;        /**< a wait about to start, or -1 */
+	const char *request_id; /**< the provider's request id, or NULL */
+	int code;               /**< a billtap status, 0 when none */
+	const char *record_id;  /**< for record_skipped: the record's id, or NULL */
+	const char *raw_json;   /**< for record_skipped: the provider's object (not
+	                             NUL-terminated), or NULL */
+	size_t raw_len;
+} billtap_log_event;
+
+/** Receives events at `min_level` and above; called from the thread driving the client. */
+typedef void (*billtap_log_fn)(const billtap_log_event *event, void *payload);
+
+/**
+ * Sets (or with fn NULL removes) the client's log callback. Iterators created afterwards
+ * use it. Returns 0 or BILLTAP_EINVAL.
+ */
+BILLTAP_EXTERN(int) billtap_client_set_log(billtap_client *client, billtap_log_fn fn,
+                                           int min_level, void *payload);
+
+/* ------------------------------------------------------------------------------------------
+ * Rate limiting (since 0.2): a request budget shared by clients of one account
+ * ---------------------------------------------------------------------------------------- */
+
+/**
+ * A token bucket: `per_second` requests a second on average, at most `burst` at once.
+ * Thread-safe and reference-counted: clients that use it keep it alive. Every client also
+ * has one of its own from its provider's documented default (or the rate_limit setting);
+ * a shared one replaces that, so that several clients — threads, fibers — on one account
+ * stay within its budget together. After an HTTP 429 the limiter slows down for a while.
+ */
+typedef struct billtap_limiter billtap_limiter;
+
+/** A limiter for this process. Returns 0, BILLTAP_EINVAL (rates not > 0) or BILLTAP_ENOMEM. */
+BILLTAP_EXTERN(int) billtap_limiter_new(billtap_limiter **out, double per_second,
+                                        double burst);
+
+/**
+ * A limiter whose budget lives in the file at `path` (created when missing), shared by every
+ * process on this machine that opens the same file with the same rates: the way to keep
+ * many worker processes on one account within its limit. Returns 0, BILLTAP_EINVAL,
+ * BILLTAP_ENOMEM, or BILLTAP_ESETTING when the file cannot be used (the message says why,
+ * written to error when not NULL).
+ */
+BILLTAP_EXTERN(int) billtap_limiter_open(billtap_limiter **out, const char *path,
+                                         double per_second, double burst, char *error,
+                                         size_t error_size);
+
+/** Drops the caller's reference. NULL is a no-op. */
+BILLTAP_EXTERN(void) billtap_limiter_free(billtap_limiter *limiter);
+
+/** Makes the client's iterators created afterwards draw from `limiter` (NULL: back to the
+ *  client's own). Takes a reference. Returns 0 or BILLTAP_EINVAL. */
+BILLTAP_EXTERN(int) billtap_client_set_limiter(billtap_client *client, billtap_limiter *limiter);
+
 #ifdef __cplusplus
 }
 #endif

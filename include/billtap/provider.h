@@ -365,6 +365,17 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
  */
 BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
 
+/**
+ * After mapping one object failed with `code` (already recorded, e.g. by the kit's mapper):
+ * what to do with that record. Under the engine setting bad_records=skip it is counted,
+ * logged (event "record_skipped", with the recorded message, the id and the raw object) and
+ * skipped: 0 is returned and the provider goes on with the next object. Otherwise `code` is
+ * returned for the provider to return (the default: a bad record stops the stream). `id`,
+ * `raw_json` may be NULL. (Since 0.2.)
+ */
+BILLTAP_EXTERN(int) billtap_sink_reject(billtap_sink *sink, int code, const char *id,
+                                        const char *raw_json, size_t raw_len);
+
 /*
  * Settings a provider reads are those of the iterator the call serves: every setting's
  * value (the provider's and the engine's) is copied when billtap_iter_new() creates the
@@ -394,6 +405,15 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, cons
 /** The client's clock, Unix seconds (billtap_client_options.clock, else the system's).
  *  Providers must not read clocks themselves, so tests can fix time. */
 BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx);
+
+/**
+ * Declares the service's documented request rate for the account this iterator reads
+ * (Stripe: 25 a second for test keys, 100 for live ones), from stream_new or session_new.
+ * The engine paces the iterator's requests to it, unless the host set the rate_limit
+ * setting or a shared limiter (billtap_client_set_limiter()). 0 or BILLTAP_EINVAL
+ * (rates not > 0), recorded. (Since 0.2.)
+ */
+BILLTAP_EXTERN(int) billtap_ctx_set_rate(billtap_ctx *ctx, double per_second, double burst);
 
 /** The payload the provider was registered with (billtap_provider_register()), or NULL. */
 BILLTAP_EXTERN(void *) billtap_ctx_payload(billtap_ctx *ctx);
