@@ -1,0 +1,51 @@
+/*
+ * billtap-sandbox for the fault matrix: started with a fault spec that it may refuse, its
+ * --verbose request log kept (to show which request a fault hit), its truth files read.
+ * Unlike sandbox_process.h this reports failures instead of failing a Check test: a
+ * matrix cell runs outside Check, and a refused spec is an answer, not an error.
+ */
+#ifndef BILLTAP_TESTS_FAULT_SANDBOX_H
+#define BILLTAP_TESTS_FAULT_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define FM_MAX_SETTINGS 16
+
+typedef struct fm_sandbox {
+	pid_t pid;
+	char dir[256]; /* a temporary directory: truth files, and log.txt (the sandbox's stderr) */
+	size_t n_settings;
+	char *names[FM_MAX_SETTINGS], *values[FM_MAX_SETTINGS]; /* the "settings:" line */
+	char settings[1024];
+} fm_sandbox;
+
+/* Starts $BILLTAP_SANDBOX --provider PROVIDER with the matrix's world (a small scale, no
+ * rate limit, --verbose) and `faults` (may be NULL). Returns 0 when it is listening, 1
+ * when it refused the spec (exit status 2: its message is in why), -1 on any other
+ * failure (why says what). On a non-zero return nothing is left running or on disk. */
+int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, char *why,
+                     size_t cap);
+/* SIGTERM and wait; the directory stays (the log is complete only now). */
+void fm_sandbox_stop(fm_sandbox *sb);
+/* Removes the directory. */
+void fm_sandbox_remove(fm_sandbox *sb);
+/* Copies the log line of request n ("#3 GET /v1/... -> 200 (4911 bytes) badjson") into
+ * buf without its newline. 0, or -1 when the log has no such request. */
+int fm_sandbox_request_line(const fm_sandbox *sb, unsigned long n, char *buf, size_t cap);
+
+/* A truth file (NAME.jsonl in the sandbox's directory; "after/NAME" for the state after
+ * an insert): its lines, sorted by id as the sandbox writes them. */
+typedef struct fm_truth {
+	char *data;
+	char **lines, **ids;
+	size_t count;
+} fm_truth;
+
+/* 0, or -1 with why (missing file, unsorted, a line without an id). */
+int fm_truth_load(fm_truth *t, const fm_sandbox *sb, const char *name, char *why, size_t cap);
+/* The index of the line with this id, or -1. */
+long fm_truth_find(const fm_truth *t, const char *id);
+void fm_truth_free(fm_truth *t);
+
+#endif
