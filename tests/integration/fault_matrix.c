@@ -55,9 +55,9 @@ static const fm_kind kinds[] = {
 	{ "stallclose", "300", FM_RECOVER, { 2, 3 }, 0, NULL },
 	/* A stall ten times the stall timeout: only the stall timeout ends it early. */
 	{ "stall", "3000", FM_RECOVER_CUT, { 2, 0 }, 0, "stall_timeout_ms=300" },
-	/* 100 bytes every 50 ms: a page of a kilobyte or more takes longer than the stall
-	 * timeout, yet never falls silent for as long. */
-	{ "drip", "2000", FM_PROGRESS, { 2, 0 }, 0, "stall_timeout_ms=300" },
+	/* 50 bytes every 50 ms: every page (460 bytes to 10 KB here) takes longer than the
+	 * stall timeout, yet never falls silent for as long. */
+	{ "drip", "1000", FM_PROGRESS, { 2, 0 }, 0, "stall_timeout_ms=300" },
 	/* From request 3 to 203 every continuation page is the list's previous page again. */
 	{ "repeat", NULL, FM_GUARD, { 3, 0 }, 200, NULL },
 	/* Lists answered from request 3 to 203 claim 1000 pages more than they have. */
