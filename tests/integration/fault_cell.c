@@ -23,7 +23,6 @@ typedef struct pass {
 typedef struct ledger {
 	const fm_truth *truth; /* every record must be one of these lines, equal to it */
 	char *seen;
-	long count;
 } ledger;
 
 static fm_verdict failf(char *detail, size_t cap, const char *fmt, ...)
@@ -66,7 +65,6 @@ static int take_all(pass *p, billtap_client *c, const billtap_iter_options *opts
 			snprintf(why, cap, "record %s differs from the truth: %s", id, diff), bad = 1;
 		else {
 			lg->seen[at] = 1;
-			lg->count++;
 			p->records++;
 		}
 	}
@@ -325,10 +323,17 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 		         p->records, p->requests, p->retries);
 		return FM_PASS;
 	case FM_GUARD:
+		if (p->rc == BILLTAP_ITEROVER && (missing = first_missing(lg, lg->truth)))
+			return failf(detail, cap, "expected a guard's %s, got no error and no record %s "
+			             "(silent loss, %ld records)", billtap_strerror(BILLTAP_EDATA),
+			             missing, p->records);
+		if (p->rc == BILLTAP_ITEROVER)
+			return failf(detail, cap, "expected a guard's %s, got no error (the truth, "
+			             "silently, in %" PRIu64 " requests)", billtap_strerror(BILLTAP_EDATA),
+			             p->requests);
 		if (p->rc != BILLTAP_EDATA)
-			return failf(detail, cap, "expected a guard's %s, got %s%s%s",
-			             billtap_strerror(BILLTAP_EDATA), billtap_strerror(p->rc),
-			             p->rc < 0 ? ": " : " (a silent success)", p->message);
+			return failf(detail, cap, "expected a guard's %s, got %s: %s",
+			             billtap_strerror(BILLTAP_EDATA), billtap_strerror(p->rc), p->message);
 		if (!strstr(p->message, "GET /") && !strstr(p->message, "POST /"))
 			return failf(detail, cap, "the guard's message names no request: %s", p->message);
 		return resume_to_truth(p, c, cell, lg, detail, cap);
@@ -387,7 +392,7 @@ fm_verdict fm_cell_run(const fm_cell *cell, char *detail, size_t cap)
 		goto done;
 	}
 	/* With insert every record must be one of the truth after it; otherwise of the truth. */
-	ledger lg = { cell->expect == FM_INSERT ? &after : &before, NULL, 0 };
+	ledger lg = { cell->expect == FM_INSERT ? &after : &before, NULL };
 	lg.seen = calloc(lg.truth->count + 1, 1);
 	pass p;
 	if (take_all(&p, c, NULL, cell->resource, &lg, why, sizeof why) < 0)
