@@ -23,6 +23,8 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "longest backoff delay (a Retry-After from the service may ask for more)"),
 	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "4", 1, 64,
 	                "requests of one iterator kept in flight at once, for providers that can"),
+	BILLTAP_SETTING("max_empty_pages", BILLTAP_SETTING_INT, "3", 0, 1000,
+	                "loop guard: empty list pages in a row that may claim more pages"),
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),

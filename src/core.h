@@ -73,7 +73,31 @@ typedef struct bt_entry {
 struct billtap_sink {
 	struct billtap_iter *iter;
 	struct billtap_ctx *ctx; /* the call's context: sink errors are recorded through it */
+	const billtap_request *req;   /* the request answered, NULL for a LOCAL turn */
+	const billtap_response *resp; /* and its answer */
 };
+
+/* The loop guards' memory of one list (engine/guard.c). */
+typedef struct bt_guard_list {
+	char *list;          /* its name; NULL: a free slot */
+	char *next;          /* the cursor its last page led to */
+	uint64_t used;       /* when it was last reported, to reuse the oldest slot */
+	int64_t page;        /* the last page number stated, or -1 */
+	int64_t total_items; /* the last total stated, or -1 */
+	int64_t received;    /* items on its pages so far */
+	int64_t empty_run;   /* empty pages in a row that claimed more */
+} bt_guard_list;
+
+#define BT_GUARD_LISTS 4
+
+typedef struct bt_guard {
+	bt_guard_list lists[BT_GUARD_LISTS];
+	uint64_t clock;
+	bt_guard_list pending; /* reported by the stream_response call under way */
+	int has_pending;
+	uint64_t *ids[2];      /* hashes of ids returned: current and previous generation */
+	size_t ids_count;      /* in the current one */
+} bt_guard;
 
 struct billtap_ctx {
 	billtap_client *client;
@@ -114,6 +138,7 @@ typedef struct bt_flight {
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
 	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
+	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
 	billtap_transfer_options transfer; /* points into the strings above */
@@ -150,6 +175,8 @@ struct billtap_iter {
 	int broken;        /* a sticky error code (a checkpoint that no longer fits) */
 	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
+
+	bt_guard guard; /* loop guards (engine/guard.c) */
 
 	atomic_int cancel;
 	uint64_t requests, retries, records;
@@ -261,6 +288,16 @@ int bt_fork_renew_iter(billtap_iter *it);
 int bt_provider_status(billtap_ctx *ctx, const char *slot, uint64_t serial, int rc);
 /* The client's clock (the host's, else the system's), Unix seconds. */
 int64_t bt_client_now(const billtap_client *c);
+
+/* engine/guard.c: the loop guards. A page reported during a stream_response call is
+ * committed when the call succeeds, discarded when it fails. */
+void bt_guard_commit(bt_guard *g);
+void bt_guard_discard(bt_guard *g);
+void bt_guard_free(bt_guard *g);
+/* 1 when a record with this id was returned in this pass already, 0 when not (*hash then
+ * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
+int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
+void bt_guard_id_add(bt_guard *g, uint64_t hash);
 
 /* engine/checkpoint.c */
 int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);

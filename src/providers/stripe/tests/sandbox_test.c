@@ -309,6 +309,28 @@ START_TEST(faults_are_survived)
 }
 END_TEST
 
+/* A stale page served again with has_more: true (once, or for every later request, which
+ * without the loop guard walks forever): an error naming the request, and the checkpoint
+ * taken then resumes on a well-behaved server to exactly the truth. */
+START_TEST(repeated_page_is_an_error_and_resumes_exactly)
+{
+	const char *faults = _i == 0 ? "repeat@3" : "repeat@3-100000000";
+	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults", faults, NULL };
+	const char *clean[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		                "--rate-limit", "0", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "customers");
+	const char *needles[] = { "GET /v1/customers", "did not advance", NULL };
+	truth_fail_then_resume(&sb, clean, "stripe", "20", BILLTAP_RESOURCE_CUSTOMERS, &t,
+	                       BILLTAP_EDATA, needles);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
 Suite *stripe_sandbox_suite(void)
 {
 	Suite *s = suite_create("stripe-sandbox");
@@ -334,6 +356,7 @@ Suite *stripe_sandbox_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, rate_limit_is_survived);
 	tcase_add_test(tc, faults_are_survived);
+	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
