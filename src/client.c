@@ -11,12 +11,15 @@
 
 /* Settings every provider has; the engine reads them. */
 const billtap_setting_def bt_engine_settings[] = {
-	BILLTAP_SETTING("timeout_ms", BILLTAP_SETTING_INT, "60000", 1, 86400000,
-	                "total time allowed for one HTTP request, in milliseconds"),
+	BILLTAP_SETTING("timeout_ms", BILLTAP_SETTING_INT, "300000", 1, 86400000,
+	                "deadline for one HTTP request, however fast its bytes come, in milliseconds"),
+	BILLTAP_SETTING("stall_timeout_ms", BILLTAP_SETTING_INT, "30000", 0, 86400000,
+	                "a request that receives nothing for this long is retried (0: never)"),
 	BILLTAP_SETTING("connect_timeout_ms", BILLTAP_SETTING_INT, "10000", 1, 600000,
 	                "time allowed to connect, in milliseconds"),
 	BILLTAP_SETTING("max_retries", BILLTAP_SETTING_INT, "4", 0, 50,
-	                "retries of a request after a network error, a timeout, HTTP 408, 429 or 5xx"),
+	                "retries of a request after a network error, a timeout, HTTP 408, 429 or "
+	                "5xx, or a 2xx answer that is not valid JSON"),
 	BILLTAP_SETTING("retry_base_ms", BILLTAP_SETTING_INT, "500", 0, 600000,
 	                "first backoff delay; doubles each retry, with 25% jitter"),
 	BILLTAP_SETTING("retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,

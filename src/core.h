@@ -130,10 +130,18 @@ typedef struct bt_flight {
 	int attempt;             /* retries made */
 	int64_t send_at;         /* monotonic ms before which it is not sent (backoff) */
 	int64_t refused_wait_ms; /* the service asked to wait longer than billtap does */
+	int garbled;             /* its answer was a 2xx whose body is not the JSON promised */
 	int error;               /* BT_FLIGHT_FAILED */
 	bt_buf error_msg;
 	struct bt_flight *prev, *next; /* in the client's list of running transfers */
 } bt_flight;
+
+/* What billtap_transfer_options.engine points to: the cancel flag a transport polls
+ * (billtap_transfer_canceled) and, for the built-in transport, the stall timeout. */
+typedef struct bt_transfer_link {
+	atomic_int cancel;
+	long stall_timeout_ms; /* setting stall_timeout_ms; 0: none */
+} bt_transfer_link;
 
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
@@ -178,10 +186,11 @@ struct billtap_iter {
 
 	bt_guard guard; /* loop guards (engine/guard.c) */
 
-	atomic_int cancel;
+	bt_transfer_link link; /* billtap_transfer_options.engine points here */
 	uint64_t requests, retries, records;
 	uint64_t rng;
 	bt_buf checkpoint;
+	billtap_json *scratch; /* for checking that a 2xx body is JSON (transfer.c) */
 };
 
 /* client.c */

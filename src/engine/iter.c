@@ -103,7 +103,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	it->client = c;
 	it->resource = resource;
 	it->pid = c->pid;
-	atomic_init(&it->cancel, 0);
+	atomic_init(&it->link.cancel, 0);
 	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)bt_monotonic_ms() * 0x9E3779B97F4A7C15ULL) | 1;
 	/* The settings as they are now: everything this iterator does reads this copy. */
 	it->settings_generation = c->settings_generation;
@@ -167,6 +167,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->broken_msg);
 	bt_guard_free(&it->guard);
 	bt_buf_free(&it->checkpoint);
+	billtap_json_free(it->scratch);
 	free(it);
 	if (c->freed && c->live_iters == 0)
 		bt_client_destroy(c);
@@ -175,7 +176,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *it)
 {
 	if (it)
-		atomic_store(&it->cancel, 1);
+		atomic_store(&it->link.cancel, 1);
 }
 
 BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries, uint64_t *records,
@@ -264,6 +265,8 @@ static int deliver(billtap_iter *it)
 		snprintf(note, sizeof note,
 		         "the service asked to retry after %lld s, longer than billtap waits",
 		         (long long)(f->refused_wait_ms / 1000));
+	else if (f->garbled && f->attempt)
+		snprintf(note, sizeof note, "the same after %d retries", f->attempt);
 	billtap_ctx ctx = bt_iter_ctx(it, note[0] ? note : NULL);
 	if (f->state == BT_FLIGHT_FAILED) {
 		/* No answer after every retry. The requests stay, and the next call sends them
@@ -443,7 +446,7 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 		return bt_error_set(it->client, it->broken, it->broken_msg);
 	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	for (;;) {
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");
 		bt_entry e;
 		while (it->q_len) {

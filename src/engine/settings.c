@@ -118,12 +118,13 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 
 	billtap_transfer_options *t = &s->transfer;
 	t->version = BILLTAP_TRANSFER_OPTIONS_VERSION;
-	t->timeout_ms = (long)int_setting(it, "timeout_ms", 60000);
+	t->timeout_ms = (long)int_setting(it, "timeout_ms", 300000);
+	it->link.stall_timeout_ms = (long)int_setting(it, "stall_timeout_ms", 30000);
 	t->connect_timeout_ms = (long)int_setting(it, "connect_timeout_ms", 10000);
 	t->user_agent = s->user_agent;
 	t->ca_file = s->ca_file;
 	t->ca_path = s->ca_path;
-	t->engine = &it->cancel;
+	t->engine = &it->link;
 	return 0;
 }
 

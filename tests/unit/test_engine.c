@@ -511,7 +511,8 @@ START_TEST(failed_page_leaves_nothing_behind)
 	const char *broken = "{\"items\":[{\"id\":\"c1\",\"created\":1},{\"id\":\"c2\"}],\"next\":null}";
 	fake_add(&ft, 200, NULL, broken);
 	fake_add(&ft, 200, NULL, broken);
-	fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}");
+	for (int i = 0; i < 5; i++) /* not JSON: retried 4 times (max_retries), then reported */
+		fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}");
 	billtap_client *c = new_client();
 	billtap_iter *it;
 	const billtap_record *r;
@@ -523,8 +524,34 @@ START_TEST(failed_page_leaves_nothing_behind)
 	                 "fake: customers: customer c2: created_at is missing");
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EPARSE);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "(the same after 4 retries)"));
+	ck_assert_uint_eq(ft.calls, 7);
 	const char *cp;
 	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A 200 that is not the JSON promised (empty, cut, a proxy's page) is retried like a 5xx:
+ * the host gets every record once. One that says it is something else is the provider's
+ * to judge, at once. */
+START_TEST(garbled_answers_are_retried)
+{
+	fake_add(&ft, 200, NULL, "");
+	fake_add(&ft, 200, "Content-Type: application/json\n", "{\"items\":[{\"id\":\"c1\",");
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, "Content-Type: text/html\n", "<html>maintenance</html>");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 10), BILLTAP_EPARSE);
+	ck_assert_str_eq(ids, "c1,c2,c3");
+	uint64_t requests, retries;
+	billtap_iter_stats(&requests, &retries, NULL, it);
+	ck_assert_uint_eq(retries, 2);
+	ck_assert_uint_eq(ft.calls, 4); /* the HTML answer was not retried */
 	billtap_iter_free(it);
 	billtap_client_free(c);
 }
@@ -930,7 +957,7 @@ START_TEST(host_transport_receives_every_option)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
 	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
 	billtap_iter_free(it);
-	ck_assert_int_eq(ft.timeout_ms, 60000);
+	ck_assert_int_eq(ft.timeout_ms, 300000);
 	ck_assert_int_eq(ft.connect_timeout_ms, 10000);
 	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING);
 	ck_assert_ptr_null(ft.ca_file);
@@ -1052,6 +1079,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, provider_decides_what_is_final);
 	tcase_add_test(tc, provider_retry_resends);
 	tcase_add_test(tc, failed_page_leaves_nothing_behind);
+	tcase_add_test(tc, garbled_answers_are_retried);
 	tcase_add_test(tc, cancel_stops_and_keeps_checkpoint);
 	tcase_add_test(tc, records_outlive_iterators_when_copied);
 	tcase_add_test(tc, settings_are_checked);
