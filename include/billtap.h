@@ -403,6 +403,9 @@ BILLTAP_EXTERN(int) billtap_time_format(char *buf, size_t cap, int64_t unix_seco
 #define BILLTAP_SETTING_REQUIRED 0x8u /**< billtap_iter_new() fails with ESETTING while unset */
 #define BILLTAP_SETTING_BOOL 0x10u    /**< "true"/"false"/"1"/"0" */
 #define BILLTAP_SETTING_ENGINE 0x20u  /**< read by the engine, the same for every provider */
+/** Names the account the settings reach: checkpoints carry a one-way fingerprint of every
+ *  such setting and every URL setting, and refuse to resume under others (since 0.2). */
+#define BILLTAP_SETTING_ACCOUNT 0x40u
 
 /**
  * Describes a registered provider: its display name ("Stripe"), the resources it can list

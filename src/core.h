@@ -136,6 +136,9 @@ typedef struct bt_flight {
 	struct bt_flight *prev, *next; /* in the client's list of running transfers */
 } bt_flight;
 
+/* Hex digits of an account fingerprint in a checkpoint (engine/checkpoint.c). */
+#define BT_FINGERPRINT_LEN 32
+
 /* What billtap_transfer_options.engine points to: the cancel flag a transport polls
  * (billtap_transfer_canceled) and, for the built-in transport, the stall timeout. */
 typedef struct bt_transfer_link {
@@ -190,6 +193,7 @@ struct billtap_iter {
 	uint64_t requests, retries, records;
 	uint64_t rng;
 	bt_buf checkpoint;
+	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
 	billtap_json *scratch; /* for checking that a 2xx body is JSON (transfer.c) */
 };
 
@@ -309,9 +313,13 @@ int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
 void bt_guard_id_add(bt_guard *g, uint64_t hash);
 
 /* engine/checkpoint.c */
+/* The account fingerprint of settings `values` of client c: 32 hex digits. */
+void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_client *c,
+                               const bt_settings *values);
 int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
+	char *account; /* the fingerprint, NULL in tokens of 0.1 */
 	int64_t since;
 	uint64_t skip;
 } bt_checkpoint;

@@ -63,6 +63,15 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	if (cp.account && strcmp(cp.account, it->account) != 0) {
+		bt_error_setf(c, BILLTAP_ECHECKPOINT,
+		              "%s: %s: checkpoint was made for another account or service (its "
+		              "fingerprint of base_url and the account settings differs): resume only "
+		              "with the settings it was made with",
+		              c->provider->name, want);
+		bt_checkpoint_free(&cp);
+		return BILLTAP_ECHECKPOINT;
+	}
 	*since = cp.since;
 	it->mark = cp.mark;
 	it->to_skip = cp.skip;
@@ -115,6 +124,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	}
 	if ((rc = check_required_settings(it)) < 0)
 		goto fail;
+	bt_checkpoint_fingerprint(it->account, c, &it->values);
 
 	if (opts && opts->checkpoint && (rc = apply_checkpoint(it, opts->checkpoint, &since)) < 0)
 		goto fail;

@@ -16,7 +16,7 @@
 #include "paypal.h"
 
 static const billtap_setting_def paypal_settings[] = {
-	BILLTAP_SETTING("client_id", BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "REST app client id"),
+	BILLTAP_SETTING("client_id", BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_ACCOUNT, NULL, 0, 0, "REST app client id"),
 	BILLTAP_SETTING("client_secret", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
 	  "REST app secret"),
 	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api-m.paypal.com", 0, 0,

@@ -58,13 +58,14 @@ typedef struct stripe_stream {
 } stripe_stream;
 
 static const billtap_setting_def stripe_settings[] = {
-	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
+	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED |
+	                                   BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "secret (sk_...) or restricted (rk_...) API key"),
 	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0,
 	                "API origin"),
 	BILLTAP_SETTING("stripe_version", 0, "2025-03-31.basil", 0, 0,
 	                "the Stripe-Version every request pins (the response shape depends on it)"),
-	BILLTAP_SETTING("stripe_account", 0, NULL, 0, 0,
+	BILLTAP_SETTING("stripe_account", BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTINGS_END,
