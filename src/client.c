@@ -28,6 +28,8 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "requests of one iterator kept in flight at once, for providers that can"),
 	BILLTAP_SETTING("max_empty_pages", BILLTAP_SETTING_INT, "3", 0, 1000,
 	                "loop guard: empty list pages in a row that may claim more pages"),
+	BILLTAP_SETTING("allow_insecure_http", BILLTAP_SETTING_BOOL, "false", 0, 0,
+	                "allow http:// to hosts other than this machine (credentials in clear text)"),
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
@@ -144,6 +146,7 @@ void bt_client_destroy(billtap_client *c)
 		c->transport.free(c->transport_payload);
 	bt_error_clear(c);
 	bt_buf_free(&c->err_message);
+	bt_secrets_free(c);
 	bt_registry_release(c->entry);
 	free(c);
 }

@@ -24,6 +24,8 @@ typedef struct bt_settings {
 
 struct bt_provider_entry;
 
+#define BT_NOTED_SECRETS 8
+
 struct bt_flight;
 
 struct billtap_client {
@@ -53,6 +55,9 @@ struct billtap_client {
 	char *err_request_id;
 	char *err_provider_code;
 	uint64_t err_serial;
+	/* Credentials its requests carried (Authorization values), newest first, so that
+	 * messages never show them (engine/redact.c); wiped when dropped. */
+	char *noted[BT_NOTED_SECRETS];
 };
 
 /* A provider session (e.g. an OAuth token) and how many hold it: the client while it is
@@ -311,6 +316,15 @@ void bt_guard_free(bt_guard *g);
  * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
 int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
 void bt_guard_id_add(bt_guard *g, uint64_t hash);
+
+/* engine/redact.c: secrets out of messages, credentials off clear-text connections. */
+void bt_secrets_note_request(billtap_client *c, const billtap_request *req);
+void bt_secrets_free(billtap_client *c);
+/* Scrubs b of every secret the client knows of and of "Bearer X" / "Basic X". */
+void bt_redact(const billtap_client *c, bt_buf *b);
+/* ESETTING (recorded) when a URL setting is http:// to a host other than this machine and
+ * allow_insecure_http is off; else 0. */
+int bt_check_insecure_urls(billtap_iter *it);
 
 /* engine/checkpoint.c */
 /* The account fingerprint of settings `values` of client c: 32 hex digits. */

@@ -56,6 +56,7 @@ int bt_error_set(billtap_client *c, int code, const char *message)
 	c->err_serial++;
 	c->err_code = code;
 	bt_buf_puts(&c->err_message, message ? message : billtap_strerror(code));
+	bt_redact(c, &c->err_message);
 	return code;
 }
 

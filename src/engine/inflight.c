@@ -178,6 +178,7 @@ static void start(bt_flight *f)
 	void *transfer = NULL;
 	bt_response_reset(&f->resp);
 	it->requests++;
+	bt_secrets_note_request(c, &f->req);
 	int rc = c->transport.start(&transfer, &f->resp, &f->req, &it->settings.transfer,
 	                            c->transport_payload);
 	if (rc == 0 && !transfer) {
@@ -220,6 +221,7 @@ static int drive_serial(billtap_iter *it)
 			continue; /* canceled: said above */
 		bt_response_reset(&f->resp);
 		it->requests++;
+		bt_secrets_note_request(c, &f->req);
 		int rc = c->transport.perform(&f->resp, &f->req, &it->settings.transfer,
 		                              c->transport_payload);
 		if (atomic_load(&it->link.cancel))

@@ -122,7 +122,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		rc = billtap_ctx_error(&ctx, rc, NULL);
 		goto fail;
 	}
-	if ((rc = check_required_settings(it)) < 0)
+	if ((rc = check_required_settings(it)) < 0 || (rc = bt_check_insecure_urls(it)) < 0)
 		goto fail;
 	bt_checkpoint_fingerprint(it->account, c, &it->values);
 
