@@ -58,8 +58,8 @@ static int split_settings(fm_sandbox *sb, char *why, size_t cap)
 	return 0;
 }
 
-int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, char *why,
-                     size_t cap)
+int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults,
+                     unsigned port, char *why, size_t cap)
 {
 	memset(sb, 0, sizeof *sb);
 	const char *bin = getenv("BILLTAP_SANDBOX");
@@ -72,9 +72,10 @@ int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, c
 		snprintf(why, cap, "mkdtemp failed");
 		return -1;
 	}
-	char log[300];
+	char log[300], port_text[16];
 	snprintf(log, sizeof log, "%s/log.txt", sb->dir);
-	const char *argv[] = { bin, "--provider", provider, "--port", "0", "--seed", FM_SEED,
+	snprintf(port_text, sizeof port_text, "%u", port);
+	const char *argv[] = { bin, "--provider", provider, "--port", port_text, "--seed", FM_SEED,
 		               "--scale", FM_SCALE, "--rate-limit", "0", "--verbose", "--truth",
 		               sb->dir, faults ? "--faults" : NULL, faults, NULL };
 	int fds[2];
@@ -124,7 +125,7 @@ int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, c
 		return refused ? 1 : -1;
 	}
 	sb->pid = pid;
-	if (strncmp(line, "listening on ", 13) != 0 || split_settings(sb, why, cap) < 0) {
+	if (sscanf(line, "listening on %127s", sb->url) != 1 || split_settings(sb, why, cap) < 0) {
 		if (strncmp(line, "listening on ", 13) != 0)
 			snprintf(why, cap, "unexpected first line: %s", line);
 		fm_sandbox_stop(sb);
@@ -132,6 +133,12 @@ int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, c
 		return -1;
 	}
 	return 0;
+}
+
+unsigned fm_sandbox_port(const fm_sandbox *sb)
+{
+	const char *colon = strrchr(sb->url, ':');
+	return colon ? (unsigned)strtoul(colon + 1, NULL, 10) : 0;
 }
 
 void fm_sandbox_stop(fm_sandbox *sb)

@@ -14,6 +14,7 @@
 
 typedef struct fm_sandbox {
 	pid_t pid;
+	char url[128]; /* http://127.0.0.1:PORT */
 	char dir[256]; /* a temporary directory: truth files, and log.txt (the sandbox's stderr) */
 	size_t n_settings;
 	char *names[FM_MAX_SETTINGS], *values[FM_MAX_SETTINGS]; /* the "settings:" line */
@@ -21,11 +22,15 @@ typedef struct fm_sandbox {
 } fm_sandbox;
 
 /* Starts $BILLTAP_SANDBOX --provider PROVIDER with the matrix's world (a small scale, no
- * rate limit, --verbose) and `faults` (may be NULL). Returns 0 when it is listening, 1
- * when it refused the spec (exit status 2: its message is in why), -1 on any other
- * failure (why says what). On a non-zero return nothing is left running or on disk. */
-int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults, char *why,
-                     size_t cap);
+ * rate limit, --verbose) and `faults` (may be NULL), on `port` (0: a free one; another
+ * sandbox's port once it stopped, so that its clients and checkpoints, bound to the URL,
+ * carry over). Returns 0 when it is listening, 1 when it refused the spec (exit status 2:
+ * its message is in why), -1 on any other failure (why says what). On a non-zero return
+ * nothing is left running or on disk. */
+int fm_sandbox_start(fm_sandbox *sb, const char *provider, const char *faults,
+                     unsigned port, char *why, size_t cap);
+/* The port a started sandbox listens on. */
+unsigned fm_sandbox_port(const fm_sandbox *sb);
 /* SIGTERM and wait; the directory stays (the log is complete only now). */
 void fm_sandbox_stop(fm_sandbox *sb);
 /* Removes the directory. */
