@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #ifndef FUZZ_PROVIDER
 #error "FUZZ_PROVIDER must name the provider"
 #endif
@@ -33,15 +35,6 @@
 #define BODY_SEPARATOR 0x1e
 /* Records read per input at most: enough for any seed, a bound for odd streams. */
 #define MAX_RECORDS 10000
-
-#define CHECK(cond)                                                                   \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,    \
-			        __LINE__, #cond);                                     \
-			abort();                                                      \
-		}                                                                     \
-	} while (0)
 
 typedef struct script {
 	const uint8_t *data;

@@ -21,7 +21,7 @@ typedef struct pass {
 
 /* The records a cell has seen, by truth line. */
 typedef struct ledger {
-	const fm_truth *truth; /* every record must be one of these lines, equal to it */
+	const truth *reference; /* every record must be one of these lines, equal to it */
 	char *seen;
 } ledger;
 
@@ -52,7 +52,7 @@ static int take_all(pass *p, billtap_client *c, const billtap_iter_options *opts
 	int rc, bad = 0;
 	while (!bad && (rc = billtap_iter_next(&r, it)) == 0) {
 		const char *id = billtap_record_id(r);
-		long at = fm_truth_find(lg->truth, id);
+		long at = truth_find(lg->reference, id);
 		size_t len;
 		const char *json = billtap_record_json(r, &len);
 		char diff[256] = "";
@@ -60,8 +60,8 @@ static int take_all(pass *p, billtap_client *c, const billtap_iter_options *opts
 			snprintf(why, cap, "record %s is not in the truth", id), bad = 1;
 		else if (lg->seen[at])
 			snprintf(why, cap, "record %s returned twice", id), bad = 1;
-		else if (!json || !json_equal(json, len, lg->truth->lines[at],
-		                              strlen(lg->truth->lines[at]), diff, sizeof diff))
+		else if (!json || !json_equal(json, len, lg->reference->lines[at],
+		                              strlen(lg->reference->lines[at]), diff, sizeof diff))
 			snprintf(why, cap, "record %s differs from the truth: %s", id, diff), bad = 1;
 		else {
 			lg->seen[at] = 1;
@@ -81,10 +81,10 @@ static int take_all(pass *p, billtap_client *c, const billtap_iter_options *opts
 }
 
 /* The first truth record the ledger lacks, or NULL. */
-static const char *first_missing(const ledger *lg, const fm_truth *want)
+static const char *first_missing(const ledger *lg, const truth *want)
 {
 	for (size_t i = 0; i < want->count; i++) {
-		long at = fm_truth_find(lg->truth, want->ids[i]);
+		long at = truth_find(lg->reference, want->ids[i]);
 		if (at < 0 || !lg->seen[at])
 			return want->ids[i];
 	}
@@ -232,7 +232,7 @@ static int configure(billtap_client **out, const fm_cell *cell, const fm_sandbox
 }
 
 /* 1 when two loads of a truth file hold the same lines. */
-static int same_truth(const fm_truth *a, const fm_truth *b)
+static int same_truth(const truth *a, const truth *b)
 {
 	if (a->count != b->count)
 		return 0;
@@ -254,7 +254,7 @@ static fm_verdict resume_to_truth(const pass *first, billtap_client *c, const fm
 		return failf(detail, cap, "no checkpoint after the error");
 	char why[512];
 	fm_sandbox fresh = { 0 };
-	fm_truth check = { 0 };
+	truth check = { 0 };
 	if (cell->last > cell->first) {
 		unsigned port = fm_sandbox_port(sb);
 		fm_sandbox_stop(sb);
@@ -262,9 +262,9 @@ static fm_verdict resume_to_truth(const pass *first, billtap_client *c, const fm
 			return failf(detail, cap, "resume: a sandbox without the fault: %s", why);
 		int ok = fm_truth_load(&check, &fresh, billtap_resource_name(cell->resource), why,
 		                       sizeof why) == 0;
-		if (ok && !same_truth(&check, lg->truth))
+		if (ok && !same_truth(&check, lg->reference))
 			ok = 0, snprintf(why, sizeof why, "its world differs from the first one's");
-		fm_truth_free(&check);
+		truth_free(&check);
 		if (!ok) {
 			fm_sandbox_stop(&fresh);
 			fm_sandbox_remove(&fresh);
@@ -281,7 +281,7 @@ static fm_verdict resume_to_truth(const pass *first, billtap_client *c, const fm
 	else if (again.rc != BILLTAP_ITEROVER)
 		v = failf(detail, cap, "resume failed (%s): %s", billtap_strerror(again.rc),
 		          again.message);
-	else if ((missing = first_missing(lg, lg->truth)))
+	else if ((missing = first_missing(lg, lg->reference)))
 		v = failf(detail, cap, "after the resume record %s is missing", missing);
 	else
 		snprintf(detail, cap, "%s after %ld records, the resume gave the other %ld",
@@ -293,7 +293,7 @@ static fm_verdict resume_to_truth(const pass *first, billtap_client *c, const fm
 }
 
 static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
-                        fm_sandbox *sb, ledger *lg, const fm_truth *before, char *detail,
+                        fm_sandbox *sb, ledger *lg, const truth *before, char *detail,
                         size_t cap)
 {
 	const char *missing;
@@ -306,7 +306,7 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 			return failf(detail, cap, "expected %s, got %s: %s",
 			             cell->expect == FM_PROGRESS ? "success" : "recovery",
 			             billtap_strerror(p->rc), p->message);
-		if ((missing = first_missing(lg, lg->truth)))
+		if ((missing = first_missing(lg, lg->reference)))
 			return failf(detail, cap, "ended without record %s", missing);
 		if (cell->expect == FM_RECOVER_CUT && p->retries == 0)
 			return failf(detail, cap, "complete, but the stall was waited out, not cut short");
@@ -317,7 +317,7 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 		         p->records, p->requests, p->retries);
 		return FM_PASS;
 	case FM_GUARD:
-		if (p->rc == BILLTAP_ITEROVER && (missing = first_missing(lg, lg->truth)))
+		if (p->rc == BILLTAP_ITEROVER && (missing = first_missing(lg, lg->reference)))
 			return failf(detail, cap, "expected a guard's %s, got no error and no record %s "
 			             "(silent loss, %ld records)", billtap_strerror(BILLTAP_EDATA),
 			             missing, p->records);
@@ -333,7 +333,7 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 		return resume_to_truth(p, c, cell, sb, lg, detail, cap);
 	case FM_NO_SECRET:
 		if (p->rc == BILLTAP_ITEROVER) {
-			if ((missing = first_missing(lg, lg->truth)))
+			if ((missing = first_missing(lg, lg->reference)))
 				return failf(detail, cap, "ended without record %s", missing);
 			snprintf(detail, cap, "re-authenticated: %ld records, %" PRIu64 " requests",
 			         p->records, p->requests);
@@ -354,7 +354,7 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 			             missing);
 		snprintf(detail, cap, "%ld records: the %zu from before and %zu of the %zu inserted",
 		         p->records, before->count, (size_t)p->records - before->count,
-		         lg->truth->count - before->count);
+		         lg->reference->count - before->count);
 		return FM_PASS;
 	}
 	return failf(detail, cap, "unknown expectation");
@@ -376,7 +376,7 @@ fm_verdict fm_cell_run(const fm_cell *cell, char *detail, size_t cap)
 	const char *res = billtap_resource_name(cell->resource);
 	char after_name[64];
 	snprintf(after_name, sizeof after_name, "after/%s", res);
-	fm_truth before = { 0 }, after = { 0 };
+	truth before = { 0 }, after = { 0 };
 	billtap_client *c = NULL;
 	fm_verdict v = FM_FAIL;
 	if (fm_truth_load(&before, &sb, res, why, sizeof why) < 0 ||
@@ -387,7 +387,7 @@ fm_verdict fm_cell_run(const fm_cell *cell, char *detail, size_t cap)
 	}
 	/* With insert every record must be one of the truth after it; otherwise of the truth. */
 	ledger lg = { cell->expect == FM_INSERT ? &after : &before, NULL };
-	lg.seen = calloc(lg.truth->count + 1, 1);
+	lg.seen = calloc(lg.reference->count + 1, 1);
 	pass p;
 	if (take_all(&p, c, NULL, cell->resource, &lg, why, sizeof why) < 0)
 		v = failf(detail, cap, "%s", why);
@@ -407,7 +407,7 @@ done:
 	billtap_client_free(c);
 	fm_sandbox_stop(&sb);
 	fm_sandbox_remove(&sb);
-	fm_truth_free(&before);
-	fm_truth_free(&after);
+	truth_free(&before);
+	truth_free(&after);
 	return v;
 }

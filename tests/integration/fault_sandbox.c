@@ -177,87 +177,9 @@ int fm_sandbox_request_line(const fm_sandbox *sb, unsigned long n, char *buf, si
 	return found ? 0 : -1;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* The value of a truth line's "id" member (truth files write it first, unescaped). */
-static char *line_id(const char *line)
-{
-	const char *p = strstr(line, "\"id\":\"");
-	if (!p)
-		return NULL;
-	p += 6;
-	const char *end = strchr(p, '"');
-	return end ? strndup(p, (size_t)(end - p)) : NULL;
-}
-
-int fm_truth_load(fm_truth *t, const fm_sandbox *sb, const char *name, char *why, size_t cap)
+int fm_truth_load(truth *t, const fm_sandbox *sb, const char *name, char *why, size_t cap)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s.jsonl", sb->dir, name);
-	memset(t, 0, sizeof *t);
-	if (!(t->data = slurp(path))) {
-		snprintf(why, cap, "cannot read %s", path);
-		return -1;
-	}
-	size_t lines = 0;
-	for (const char *p = t->data; *p; p++)
-		lines += *p == '\n';
-	t->lines = calloc(lines + 1, sizeof *t->lines);
-	t->ids = calloc(lines + 1, sizeof *t->ids);
-	for (char *save = NULL, *l = strtok_r(t->data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *id = line_id(l);
-		if (!id || (t->count && strcmp(t->ids[t->count - 1], id) >= 0)) {
-			snprintf(why, cap, "%s: %s at line %zu", path, id ? "not sorted by id" : "no id",
-			         t->count + 1);
-			free(id);
-			fm_truth_free(t);
-			return -1;
-		}
-		t->lines[t->count] = l;
-		t->ids[t->count++] = id;
-	}
-	return 0;
-}
-
-long fm_truth_find(const fm_truth *t, const char *id)
-{
-	size_t lo = 0, hi = t->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->ids[mid], id);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-void fm_truth_free(fm_truth *t)
-{
-	for (size_t i = 0; i < t->count; i++)
-		free(t->ids[i]);
-	free(t->ids);
-	free(t->lines);
-	free(t->data);
-	memset(t, 0, sizeof *t);
+	return truth_read(t, path, why, cap);
 }

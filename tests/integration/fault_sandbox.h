@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "truth_file.h"
+
 #define FM_MAX_SETTINGS 16
 
 typedef struct fm_sandbox {
@@ -39,18 +41,8 @@ void fm_sandbox_remove(fm_sandbox *sb);
  * buf without its newline. 0, or -1 when the log has no such request. */
 int fm_sandbox_request_line(const fm_sandbox *sb, unsigned long n, char *buf, size_t cap);
 
-/* A truth file (NAME.jsonl in the sandbox's directory; "after/NAME" for the state after
- * an insert): its lines, sorted by id as the sandbox writes them. */
-typedef struct fm_truth {
-	char *data;
-	char **lines, **ids;
-	size_t count;
-} fm_truth;
-
-/* 0, or -1 with why (missing file, unsorted, a line without an id). */
-int fm_truth_load(fm_truth *t, const fm_sandbox *sb, const char *name, char *why, size_t cap);
-/* The index of the line with this id, or -1. */
-long fm_truth_find(const fm_truth *t, const char *id);
-void fm_truth_free(fm_truth *t);
+/* A truth file of the sandbox (NAME.jsonl in its directory; "after/NAME" for the state
+ * after an insert). 0, or -1 with why. */
+int fm_truth_load(truth *t, const fm_sandbox *sb, const char *name, char *why, size_t cap);
 
 #endif
