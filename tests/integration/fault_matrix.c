@@ -74,7 +74,7 @@ static const char *const expect_names[] = {
 	[FM_RECOVER_CUT] = "cut, retried, truth",
 	[FM_PROGRESS] = "no retry, truth",
 	[FM_GUARD] = "EDATA + resume",
-	[FM_NO_SECRET] = "no secret; EAUTH+resume|truth",
+	[FM_NO_SECRET] = "no secret; resume|truth",
 	[FM_INSERT] = "before <= out <= after",
 };
 
