@@ -36,7 +36,6 @@ typedef enum fm_expect {
 typedef struct fm_cell {
 	const char *provider;      /* "stripe" */
 	billtap_resource resource; /* a resource the provider lists */
-	const char *kind;          /* "badjson": the fault kind, for the summary */
 	char spec[64];             /* the sandbox's --faults value, "badjson@2" */
 	unsigned long first, last; /* the requests the fault applies to */
 	fm_expect expect;

@@ -94,7 +94,6 @@ static void make_cell(result *r, const char *provider, billtap_resource res, siz
 	fm_cell *c = &r->cell;
 	c->provider = provider;
 	c->resource = res;
-	c->kind = kind->name;
 	c->first = at;
 	c->last = at + kind->span;
 	c->expect = kind->expect;
