@@ -29,7 +29,9 @@ typedef enum fm_expect {
 	 * answers a 401 with a new token (PayPal's API), the truth exactly once (echo). */
 	FM_NO_SECRET,
 	/* Records created during the run: every record of the truth before the insert, each
-	 * inserted record at most once, no duplicate, each equal to the truth after it (insert). */
+	 * inserted record at most once, no duplicate, each equal to the truth after it; with
+	 * no error, or with BILLTAP_EDATA (a guard saw the totals move) and a resume that
+	 * completes the pass (insert). */
 	FM_INSERT
 } fm_expect;
 
