@@ -2,7 +2,8 @@
  * The fault matrix: every fault kind billtap-sandbox injects, for every provider named on
  * the command line, over every resource that provider lists, at one or two request
  * numbers in the middle of the stream. Each cell runs in a child process of its own
- * (fault_cell.c) with its own sandbox, FAULT_MATRIX_JOBS (default 2) at once. A cell
+ * (fault_cell.c) with its own sandbox, FAULT_MATRIX_JOBS (default 4: cells mostly wait
+ * on sockets, stalls and drips, so four share two cores well) at once. A cell
  * passes only with the outcome its kind promises (fault_cell.h, docs/reliability.md):
  * the truth exactly once, or the expected error and a resume that completes the truth.
  *
@@ -29,30 +30,31 @@ typedef struct fm_kind {
 	const char *name;   /* the sandbox's fault kind or status */
 	const char *arg;    /* its ":ARG", or NULL */
 	fm_expect expect;
-	unsigned long at[2]; /* the request numbers it is tried at (0: unused) */
+	unsigned long at[3]; /* the request numbers it is tried at (0: unused) */
 	unsigned long span;  /* a range: the fault applies from at[i] to at[i] + span */
 	const char *setting; /* a client setting the kind needs */
 } fm_kind;
 
 /*
  * Request 1 is a provider's first request (PayPal's token request, Stripe's first page);
- * 2 and 3 fall in the middle of every stream at the page size the cells use
- * (fault_cell.c). Slow kinds are tried once. echo at 1 covers PayPal's token endpoint and
+ * 2, 3 and 12 fall in the middle of every stream at the page size the cells use
+ * (fault_cell.c: 19 requests or more for every resource), 12 with records returned
+ * before it and after it in every one. Slow kinds are tried once. echo at 1 covers PayPal's token endpoint and
  * its Basic credentials. The guards' kinds apply to a range of requests: repeat replays
  * only continuation pages (a list's first page is answered normally), wherever in the
  * range the stream has one, and a total can only shrink against an earlier one. Their
  * resume goes to a sandbox without the fault.
  */
 static const fm_kind kinds[] = {
-	{ "500", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "503", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "429", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "drop", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "badjson", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "empty", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "cut", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "cutchunked", NULL, FM_RECOVER, { 2, 3 }, 0, NULL },
-	{ "stallclose", "300", FM_RECOVER, { 2, 3 }, 0, NULL },
+	{ "500", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "503", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "429", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "drop", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "badjson", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "empty", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "cut", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "cutchunked", NULL, FM_RECOVER, { 2, 3, 12 }, 0, NULL },
+	{ "stallclose", "300", FM_RECOVER, { 2, 3, 12 }, 0, NULL },
 	/* A stall ten times the stall timeout: only the stall timeout ends it early. */
 	{ "stall", "3000", FM_RECOVER_CUT, { 2, 0 }, 0, "stall_timeout_ms=300" },
 	/* 50 bytes every 50 ms: every page (460 bytes to 10 KB here) takes longer than the
@@ -65,7 +67,7 @@ static const fm_kind kinds[] = {
 	/* Lists answered from request 3 to 203 claim 2 items fewer than they hold. */
 	{ "shrink", "2", FM_GUARD, { 3, 0 }, 200, NULL },
 	{ "echo", NULL, FM_NO_SECRET, { 1, 3 }, 0, NULL },
-	{ "insert", "3", FM_INSERT, { 2, 3 }, 0, NULL },
+	{ "insert", "3", FM_INSERT, { 2, 3, 12 }, 0, NULL },
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
@@ -122,7 +124,7 @@ static size_t plan_cells(result **out, char **providers, int n_providers, const 
 			for (int r = 1; billtap_resource_name((billtap_resource)r); r++) {
 				if (!(mask & BILLTAP_RESOURCE_BIT(r)))
 					continue;
-				for (size_t i = 0; i < 2 && kinds[k].at[i]; i++) {
+				for (size_t i = 0; i < 3 && kinds[k].at[i]; i++) {
 					if (n == cap)
 						cells = realloc(cells, (cap *= 2) * sizeof *cells);
 					memset(&cells[n], 0, sizeof cells[n]);
@@ -304,9 +306,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *jobs_env = getenv("FAULT_MATRIX_JOBS");
-	int jobs = jobs_env ? atoi(jobs_env) : 2;
+	int jobs = jobs_env ? atoi(jobs_env) : 4;
 	if (jobs < 1 || jobs > 64)
-		jobs = 2;
+		jobs = 4;
 	const char *only = getenv("FAULT_MATRIX_ONLY");
 	result *cells;
 	size_t n = plan_cells(&cells, argv + 1, argc - 1, only && *only ? only : NULL);
