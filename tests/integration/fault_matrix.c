@@ -38,8 +38,8 @@ typedef struct fm_kind {
 /*
  * Request 1 is a provider's first request (PayPal's token request, Stripe's first page);
  * 2, 3 and 12 fall in the middle of every stream at the page size the cells use
- * (fault_cell.c: 19 requests or more for every resource), 12 with records returned
- * before it and after it in every one. Slow kinds are tried once. echo at 1 covers PayPal's token endpoint and
+ * (fault_cell.c: 19 requests or more for every resource), 12 well inside each (for
+ * Stripe's lists, with records returned before and after it). Slow kinds are tried once. echo at 1 covers PayPal's token endpoint and
  * its Basic credentials. The guards' kinds apply to a range of requests: repeat replays
  * only continuation pages (a list's first page is answered normally), wherever in the
  * range the stream has one, and a total can only shrink against an earlier one. Their
