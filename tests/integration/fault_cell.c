@@ -14,6 +14,7 @@
 typedef struct pass {
 	int rc;            /* BILLTAP_ITEROVER, or the error billtap_iter_next() returned */
 	char message[1024];
+	char details[512]; /* the error's request id and provider code, checked for secrets too */
 	char *checkpoint;  /* after an error: the token to resume from */
 	uint64_t requests, retries;
 	long records;
@@ -71,6 +72,9 @@ static int take_all(pass *p, billtap_client *c, const billtap_iter_options *opts
 	if (!bad) {
 		p->rc = rc;
 		snprintf(p->message, sizeof p->message, "%s", billtap_client_error_message(c));
+		const char *id = billtap_client_error_request_id(c);
+		const char *code = billtap_client_error_provider_code(c);
+		snprintf(p->details, sizeof p->details, "%s %s", id ? id : "", code ? code : "");
 		const char *cp;
 		if (rc < 0 && billtap_iter_checkpoint(&cp, it) == 0)
 			p->checkpoint = strdup(cp);
@@ -345,6 +349,9 @@ static fm_verdict judge(const fm_cell *cell, const pass *p, billtap_client *c,
 			             billtap_strerror(BILLTAP_EAUTH), billtap_strerror(p->rc), p->message);
 		if (leaked_secret(p->message, sb, cell->provider, buf, sizeof buf))
 			return failf(detail, cap, "the error message shows %s: %s", buf, p->message);
+		if (leaked_secret(p->details, sb, cell->provider, buf, sizeof buf))
+			return failf(detail, cap, "the error's request id or code shows %s: %s", buf,
+			             p->details);
 		return resume_to_truth(p, c, cell, sb, lg, lg->reference, detail, cap);
 	case FM_INSERT:
 		/* A guard may see the totals move under it (PayPal: more rows than a window's
