@@ -89,8 +89,8 @@ static void sleep_ms(unsigned ms)
 }
 
 /* repeat@N: a list page answers the latest page of its list again (when it has one);
- * every other good page of a list becomes its latest. */
-/* 1 when resp now holds an earlier page again (what --verbose names "repeat"). */
+ * every other good page of a list becomes its latest. Returns 1 when resp now holds an
+ * earlier page again (what --verbose names "repeat"). */
 static int repeat_or_remember(sb_server *s, const sb_request *req, int repeat, sb_response *resp)
 {
     if (!s->replay || resp->status != 200)
