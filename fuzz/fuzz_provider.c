@@ -1,19 +1,21 @@
 /*
  * libFuzzer target for a provider's response parsing (built once per built-in provider,
- * FUZZ_PROVIDER naming it): arbitrary bytes become the HTTP 200 answers to the requests
- * the provider makes, through a host transport, so they reach the provider exactly as a
+ * FUZZ_PROVIDER naming it): arbitrary bytes become the answers to the requests the
+ * provider makes, through a host transport, so they reach the provider exactly as a
  * server's would (session, stream, classification, records, checkpoints).
  *
  * Input: the first byte picks the resource (its billtap_resource value when the provider
  * lists it, else the provider's resources in order, modulo their count); the rest is a
  * series of response bodies separated by 0x1E (ASCII record separator, which no JSON text
- * holds outside a string, where it is invalid anyway). Request k is answered with body k;
- * once they run out, requests fail as a network error would, which ends the iteration.
+ * holds outside a string, where it is invalid anyway). Request k is answered with body k,
+ * HTTP 200 unless the body starts with 0x1D and a byte choosing an error status (so the
+ * providers' error envelopes are read too: see statuses[]); once they run out, requests
+ * fail as a network error would, which ends the iteration.
  * Every record returned is read through every accessor, copied and freed; then the
  * checkpoint is taken and a new iterator is made from it.
  *
  * Environment (read once): BILLTAP_FUZZ_SETTINGS, "key=value ..." applied after the
- * defaults (every required setting "fuzz", URL settings http://127.0.0.1:9, no retry
+ * defaults (every required setting "fuzz-value", URL settings http://127.0.0.1:9, no retry
  * wait), e.g. PayPal's history_start; BILLTAP_FUZZ_NOW, the client's clock (Unix
  * seconds, default 1712000000, 2024-04-01); BILLTAP_FUZZ_VERBOSE, when set, prints what
  * each input gave (to check that seeds reach records). Any crash, sanitizer report or
@@ -33,6 +35,9 @@
 #endif
 
 #define BODY_SEPARATOR 0x1e
+#define STATUS_MARK 0x1d
+/* The statuses a body may choose (STATUS_MARK, index): the ones services answer. */
+static const int statuses[] = { 200, 400, 401, 402, 403, 404, 409, 422, 429, 500, 502, 503 };
 /* Records read per input at most: enough for any seed, a bound for odd streams. */
 #define MAX_RECORDS 10000
 
@@ -55,7 +60,13 @@ static int perform(billtap_response *resp, const billtap_request *req,
 	const uint8_t *end = memchr(start, BODY_SEPARATOR, s->size - s->at);
 	size_t len = end ? (size_t)(end - start) : s->size - s->at;
 	s->at += len + 1;
-	if (billtap_response_set_status(resp, 200) != 0 ||
+	int status = 200;
+	if (len >= 2 && start[0] == STATUS_MARK) {
+		status = statuses[start[1] % (sizeof statuses / sizeof statuses[0])];
+		start += 2;
+		len -= 2;
+	}
+	if (billtap_response_set_status(resp, status) != 0 ||
 	    billtap_response_add_header(resp, "Content-Type", 12, "application/json", 16) != 0)
 		return BILLTAP_ENOMEM;
 	return billtap_response_append_body(resp, (const char *)start, len);
@@ -97,7 +108,7 @@ static void configure(billtap_client *c)
 		if (flags & BILLTAP_SETTING_URL)
 			CHECK(billtap_client_set(c, name, "http://127.0.0.1:9") == 0);
 		else if (flags & BILLTAP_SETTING_REQUIRED)
-			CHECK(billtap_client_set(c, name, "fuzz") == 0);
+			CHECK(billtap_client_set(c, name, "fuzz-value") == 0);
 	}
 	CHECK(billtap_client_set(c, "max_retries", "1") == 0);
 	CHECK(billtap_client_set(c, "retry_base_ms", "0") == 0);
