@@ -207,7 +207,7 @@ static int print_record(const billtap_record *rec, const char *provider, const c
 			raw = NULL;
 	} else
 		printf("(the provider kept no raw JSON for this record)\n");
-	printf("-- normalized <- source\n");
+	printf("-- normalized, each field with its source\n");
 	billtap_record_kind kind = billtap_record_kind_of(rec);
 	int n = billtap_record_kind_fields(NULL, 0, kind);
 	billtap_field *fields = calloc((size_t)(n > 0 ? n : 1), sizeof *fields);
