@@ -562,7 +562,8 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  * Sets one setting from its text form. Keys the engine knows for every provider:
  *   timeout_ms (default 60000), connect_timeout_ms (10000), max_retries (4),
  *   retry_base_ms, retry_max_ms, max_in_flight (4), user_agent (appended to
- *   "billtap/VERSION"), ca_file, ca_path;
+ *   "billtap/VERSION"), ca_file, ca_path, trace_sources (false; see
+ *   billtap_record_field_source());
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
  * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
  * restores the default.
