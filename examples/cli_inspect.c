@@ -207,8 +207,11 @@ static int print_record(const billtap_record *rec, const char *provider, const c
 			raw = NULL;
 	} else
 		printf("(the provider kept no raw JSON for this record)\n");
-	printf("-- normalized, each field with its source\n");
 	billtap_record_kind kind = billtap_record_kind_of(rec);
+	int traced = billtap_record_field_source(NULL, NULL, rec, BILLTAP_FIELD_ID) == 0;
+	printf("-- normalized, %s\n", traced ? "each field with its source"
+	                                      : "not traced (the provider built this record "
+	                                        "without the kit's mapper and did not trace it)");
 	int n = billtap_record_kind_fields(NULL, 0, kind);
 	billtap_field *fields = calloc((size_t)(n > 0 ? n : 1), sizeof *fields);
 	if (!fields) {
@@ -221,13 +224,11 @@ static int print_record(const billtap_record *rec, const char *provider, const c
 		const char *members;
 		char value[512];
 		format_value(value, sizeof value, rec, fields[i]);
-		printf("%-22s %-30s", billtap_field_name(fields[i]), value);
 		if (billtap_record_field_source(&how, &members, rec, fields[i]) < 0) {
-			fputs("  <- (not traced: the provider built this record without the kit)\n",
-			      stdout);
+			printf("%-22s %s\n", billtap_field_name(fields[i]), value);
 			continue;
 		}
-		printf("  <- %s", how_word(how));
+		printf("%-22s %-30s  <- %s", billtap_field_name(fields[i]), value, how_word(how));
 		if (how == BILLTAP_SOURCE_COMPUTED)
 			printf(" by %s%s", provider, members ? " from" : " (members not named)");
 		if (how == BILLTAP_SOURCE_DERIVED)
