@@ -35,7 +35,8 @@ struct cli_rows {
 
 void cli_rows_error(const cli_rows *r, long line, const char *message)
 {
-	fprintf(stderr, "billtap: %s:%ld: %s\n", r->path, line, message);
+	fprintf(stderr, "billtap: %s:%ld: %s\n", strcmp(r->path, "-") ? r->path : "standard input",
+	        line, message);
 }
 
 const char *cli_rows_format(const cli_rows *r)

@@ -19,7 +19,8 @@ const char cli_tools_usage[] =
         "       billtap totals [--date FIELD] FILE...\n"
         "       billtap diff A B\n"
         "       billtap [--plugin PATH]... inspect --provider NAME --resource RESOURCE --id ID\n"
-        "               [--since TIME] [--base-url URL] [--settings-file FILE] [--set KEY=VALUE]...\n";
+        "               [--since TIME] [--base-url URL] [--settings-file FILE]\n"
+        "               [--set KEY=VALUE]...\n";
 
 int cli_tool_named(const char *name)
 {
