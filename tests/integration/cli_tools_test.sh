@@ -236,6 +236,18 @@ expect_fail "inspect: --id required (exit 2)" 2 "inspect needs --provider, --res
 
 start_sandbox pp --provider paypal --seed 42 --scale 200 --rate-limit 0
 settings_file pp "$work/pp.settings"
+"$cli" extract --provider paypal --resource transactions --settings-file "$work/pp.settings" \
+  > "$work/pp.jsonl" 2> "$work/pp.err" || not_ok "extract paypal transactions" "$(cat "$work/pp.err")"
+truth_totals "$work/pp/transactions.jsonl" | LC_ALL=C sort > "$work/pp.want-totals"
+cli_totals "$work/pp.jsonl" > "$work/pp.got-totals"
+if [ -s "$work/pp.want-totals" ] && cmp -s "$work/pp.got-totals" "$work/pp.want-totals"; then
+  ok "totals paypal transactions: equal to the truth's ($(wc -l < "$work/pp.want-totals") rows)"
+else
+  not_ok "totals paypal transactions: differ from the truth's" "$(diff "$work/pp.got-totals" "$work/pp.want-totals" | head -5)"
+fi
+check "totals paypal: zero-decimal currencies rendered without a point" \
+  sh -c '! awk -F"\t" "\$3 == 0 && \$9 ~ /[.]/" "$1" | grep -q .' sh "$work/pp.got-totals"
+check "diff paypal: the extraction equals the truth" quiet "$cli" diff "$work/pp.jsonl" "$work/pp/transactions.jsonl"
 line=$(head -1 "$work/pp/transactions.jsonl")
 id=$(jq -r .id <<<"$line") cur=$(jq -r .currency <<<"$line") st=$(jq -r .provider_status <<<"$line")
 "$cli" inspect --provider paypal --resource transactions --id "$id" --settings-file "$work/pp.settings" > "$work/i.out" 2> "$work/i.err"
