@@ -53,6 +53,11 @@ static void write_plans(const void *state, sb_truth_file *o)
         sbj_kintn(j, "trial_days", p->n_phases > 0, trial_days);
         sbj_kbool(j, "active", pl->status == PP_PLAN_ACTIVE);
         sbj_ktime(j, "created_at", pl->created);
+        /* the fields of 0.2 (issue 9) PayPal does not map yet */
+        sbj_lit(j, "product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, "
+                   "tiers: null, custom_amount: null, custom_amount_minimum: null, "
+                   "custom_amount_maximum: null, custom_amount_preset: null, setup_fee: null, "
+                   "total_cycles: null, trial_amount: null, trial_cycles: null");
         sb_truth_record_end(o);
     }
     free(order);
@@ -87,6 +92,8 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_ktime(j, "canceled_at", ps->status == PP_SUB_CANCELLED ? ps->status_time : 0);
         sbj_lit(j, "cancel_at_period_end: false");
         sbj_ktime(j, "created_at", ws->created + s->delta);
+        sbj_lit(j, "trial_start: null, cancel_at: null, ended_at: null, paused: null, "
+                   "pause_behavior: null, resumes_at: null, discounts: null");
         sbj_karr(j, "items");
         sbj_obj_begin(j);
         sbj_kstr(j, "object", "subscription_item");
@@ -95,6 +102,8 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_kint(j, "quantity", ps->show_quantity ? ps->quantity : 1);
         sbj_kint(j, "amount", ps->price);
         money(j, s->w->prices[s->plans[ps->plan].price].ccy);
+        sbj_lit(j, "usage_type: null, amount_decimal: null, current_period_start: null, "
+                   "current_period_end: null");
         sbj_obj_end(j);
         sbj_arr_end(j);
         sb_truth_record_end(o);
@@ -162,6 +171,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sbj_kintn(j, "refunded_amount", 0, 0); /* a row does not say what of it was refunded */
         sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
         sbj_ktime(j, "occurred_at", r->time);
+        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
         sb_truth_record_end(o);
     }
     free(keep);

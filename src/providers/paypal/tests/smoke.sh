@@ -130,7 +130,8 @@ def norm_txn:
      provider_status: $t.transaction_status, amount: minor($v; exp($c)), currency: $c,
      currency_exponent: exp($c), refunded_amount: null,
      parent_id: (if $neg and $t.paypal_reference_id_type == "TXN" then $t.paypal_reference_id else null end),
-     occurred_at: ($t.transaction_initiation_date | ztime)};
+     occurred_at: ($t.transaction_initiation_date | ztime),
+     captured_amount: null, fee_amount: null, net_amount: null};
 def norm_sub:
   (.plan.billing_cycles[] | select(.tenure_type == "REGULAR") | .pricing_scheme.fixed_price) as $fp
   | {object: "subscription", id, customer_id: (.subscriber.payer_id // null),
@@ -141,9 +142,12 @@ def norm_sub:
      current_period_end: (.billing_info.next_billing_time // null), trial_end: null,
      canceled_at: (if .status == "CANCELLED" then .status_update_time else null end),
      cancel_at_period_end: false, created_at: .create_time,
+     trial_start: null, cancel_at: null, ended_at: null, paused: null, pause_behavior: null,
+     resumes_at: null, discounts: null,
      items: [{object: "subscription_item", id: null, plan_id, quantity: ((.quantity // "1") | tonumber),
               amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
-              currency_exponent: exp($fp.currency_code)}]};
+              currency_exponent: exp($fp.currency_code), usage_type: null, amount_decimal: null,
+              current_period_start: null, current_period_end: null}]};
 def days($u): {"DAY": 1, "WEEK": 7, "MONTH": 30, "YEAR": 365}[$u];
 def norm_plan($names):
   (.billing_cycles | map(select(.tenure_type == "REGULAR"))[0]) as $r
@@ -155,7 +159,11 @@ def norm_plan($names):
      interval_count: $r.frequency.interval_count,
      trial_days: (if ($tr | length) == 0 then null
                   else ($tr | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
-     active: (.status == "ACTIVE"), created_at: .create_time};
+     active: (.status == "ACTIVE"), created_at: .create_time,
+     product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, tiers: null,
+     custom_amount: null, custom_amount_minimum: null, custom_amount_maximum: null,
+     custom_amount_preset: null, setup_fee: null, total_cycles: null, trial_amount: null,
+     trial_cycles: null};
 def pname: if . == null then null elif .alternate_full_name then .alternate_full_name
            elif (.given_name and .surname) then .given_name + " " + .surname else null end;
 # subscriptions (sorted by id) before rows (search order); the first non-null value wins

@@ -53,10 +53,10 @@ static void search_range(const char *url, int64_t *from, int64_t *to)
 #define TOKEN_STEP(f) fake_add_fixture(f, 200, "Paypal-Debug-Id: tok1", "paypal/token.json")
 
 static const char *const all_plans[] = {
-	"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
+	"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
 	"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
 	"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
-	"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
+	"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
 	"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
 	"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
 };
@@ -81,7 +81,7 @@ START_TEST(plans_with_products_and_details)
 END_TEST
 
 #define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, parent, at)                 \
-	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":null,\"net_amount\":null,\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
 	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
 	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
 	",\"refunded_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
@@ -267,11 +267,11 @@ START_TEST(unknown_status_is_other)
 END_TEST
 
 #define SUB(id, cus, status, pstatus, started, cps, cpe, canceled, created, plan, qty, amount, cur, exp) \
-	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"status\":\""     \
+	"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"status\":\""     \
 	status "\",\"provider_status\":\"" pstatus "\",\"started_at\":" started                          \
 	",\"current_period_start\":" cps ",\"current_period_end\":" cpe ",\"trial_end\":null,"          \
 	"\"canceled_at\":" canceled ",\"cancel_at_period_end\":false,\"created_at\":\"" created "\","    \
-	"\"items\":[{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"" plan "\","        \
+	"\"items\":[{\"object\":\"subscription_item\",\"usage_type\":null,\"amount_decimal\":null,\"current_period_start\":null,\"current_period_end\":null,\"id\":null,\"plan_id\":\"" plan "\","        \
 	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":"    \
 	exp "}]}"
 

@@ -73,6 +73,10 @@ static void write_plans(const void *state, sb_truth_file *o)
         sbj_kintn(j, "trial_days", p->recurring && trial >= 0, trial);
         sbj_kbool(j, "active", !p->archived_at);
         sbj_ktime(j, "created_at", p->created);
+        sbj_lit(j, "product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, "
+                   "tiers: null, custom_amount: null, custom_amount_minimum: null, "
+                   "custom_amount_maximum: null, custom_amount_preset: null, setup_fee: null, "
+                   "total_cycles: null, trial_amount: null, trial_cycles: null");
         sb_truth_record_end(o);
     }
     free(order);
@@ -118,6 +122,8 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
         sbj_ktime(j, "canceled_at", s->canceled_at);
         sbj_kbool(j, "cancel_at_period_end", s->cancel_at_period_end);
         sbj_ktime(j, "created_at", s->created);
+        sbj_lit(j, "trial_start: null, cancel_at: null, ended_at: null, paused: null, "
+                   "pause_behavior: null, resumes_at: null, discounts: null");
         sbj_karr(j, "items");
         for (uint32_t i = 0; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
@@ -129,6 +135,8 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
             sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
             sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
             money(j, p->ccy);
+            sbj_lit(j, "usage_type: null, amount_decimal: null, current_period_start: null, "
+                       "current_period_end: null");
             sbj_obj_end(j);
         }
         sbj_arr_end(j);
@@ -160,6 +168,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sbj_kint(j, "refunded_amount", p->amount_refunded);
         sbj_lit(j, "parent_id: null");
         sbj_ktime(j, "occurred_at", p->created);
+        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
         sb_truth_record_end(o);
     }
     free(order);
@@ -180,6 +189,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sbj_kint(j, "refunded_amount", 0);
         kid(j, "parent_id", st, ST_CHARGE, re->payment);
         sbj_ktime(j, "occurred_at", re->created);
+        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
         sb_truth_record_end(o);
     }
     free(order);

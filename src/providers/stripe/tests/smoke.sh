@@ -280,7 +280,11 @@ check "customers: values equal the truth" same customers "$WORK/customers.mine" 
 jq -c "$JQLIB"' {object: "plan", id, name: (if .product.deleted then null else .product.name end),
        product_id: .product.id, amount: .unit_amount} + money + {
        interval_unit: .recurring.interval, interval_count: .recurring.interval_count,
-       trial_days: .recurring.trial_period_days, active, created_at: (.created | t)}' \
+       trial_days: .recurring.trial_period_days, active, created_at: (.created | t),
+       product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, tiers: null,
+       custom_amount: null, custom_amount_minimum: null, custom_amount_maximum: null,
+       custom_amount_preset: null, setup_fee: null, total_cycles: null, trial_amount: null,
+       trial_cycles: null}' \
     "$WORK/prices.raw" >"$WORK/plans.mine"
 check "plans: values equal the truth" same plans "$WORK/plans.mine" "$WORK/truth/plans.jsonl"
 
@@ -296,22 +300,28 @@ jq -n -c "$JQLIB"'
      current_period_end: ([$items[].current_period_end] | min | t),
      trial_end: (.trial_end | t), canceled_at: (.canceled_at | t),
      cancel_at_period_end, created_at: (.created | t),
+     trial_start: null, cancel_at: null, ended_at: null, paused: null, pause_behavior: null,
+     resumes_at: null, discounts: null,
      items: [$items[] | {object: "subscription_item", id, plan_id: .price.id, quantity,
-                         amount: .price.unit_amount} + (.price | money)]}' \
+                         amount: .price.unit_amount} + (.price | money)
+                      + {usage_type: null, amount_decimal: null, current_period_start: null,
+                         current_period_end: null}]}' \
     --slurpfile subs "$WORK/subscriptions.raw" "$WORK/items.raw" >"$WORK/subscriptions.mine"
 check "subscriptions: values equal the truth" same subscriptions "$WORK/subscriptions.mine" "$WORK/truth/subscriptions.jsonl"
 
 {
     jq -c "$JQLIB"' {object: "transaction", id, customer_id: .customer, subscription_id: null,
            invoice_id: null, kind: "payment", result: .status, provider_status: .status, amount}
-           + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t)}' \
+           + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t),
+                      captured_amount: null, fee_amount: null, net_amount: null}' \
         "$WORK/charges.raw"
     jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
            invoice_id: null, kind: "refund",
            result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
                      failed: "failed", canceled: "failed"}[.status]),
            provider_status: .status, amount} + money
-           + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t)}' \
+           + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t),
+              captured_amount: null, fee_amount: null, net_amount: null}' \
         "$WORK/refunds.raw"
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"

@@ -79,16 +79,16 @@ START_TEST(prices_become_plans)
 	fake_add_fixture(&ft, 200, NULL, "stripe/prices.json");
 	billtap_client *c = stripe_client();
 	const char *want[] = {
-		"{\"object\":\"plan\",\"id\":\"price_M\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
+		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_M\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
 		"\"amount\":2000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
 		"\"interval_count\":1,\"trial_days\":14,\"active\":true,\"created_at\":\"2023-11-14T22:18:20Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_Q\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
+		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_Q\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
 		"\"amount\":150000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"month\","
 		"\"interval_count\":3,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:16:40Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_T\",\"name\":\"Seats\",\"product_id\":\"prod_B\","
+		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_T\",\"name\":\"Seats\",\"product_id\":\"prod_B\","
 		"\"amount\":null,\"currency\":\"KWD\",\"currency_exponent\":3,\"interval_unit\":\"year\","
 		"\"interval_count\":1,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:15:00Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_O\",\"name\":null,\"product_id\":\"prod_D\","
+		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_O\",\"name\":null,\"product_id\":\"prod_D\","
 		"\"amount\":5000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":null,"
 		"\"interval_count\":null,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-11-14T22:13:20Z\"}",
 	};
@@ -105,23 +105,23 @@ START_TEST(subscriptions_with_paged_items)
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p2.json");
 	billtap_client *c = stripe_client();
 #define ITEM(id, qty, amount, cur, exp)                                                         \
-	"{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","    \
+	"{\"object\":\"subscription_item\",\"usage_type\":null,\"amount_decimal\":null,\"current_period_start\":null,\"current_period_end\":null,\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","    \
 	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" exp "\",\"currency_exponent\":"
 	const char *want[] = {
-		"{\"object\":\"subscription\",\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
+		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
 		"\"provider_status\":\"active\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2024-02-27T02:13:20Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
 		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":false,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
 		ITEM("si_1", "2", "2000", "M", "USD") "2}," ITEM("si_2", "null", "1000", "K", "KWD") "3}]}",
-		"{\"object\":\"subscription\",\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
+		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
 		"\"provider_status\":\"unpaid\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2024-02-15T12:26:40Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
 		"\"trial_end\":null,\"canceled_at\":\"2024-03-21T05:46:40Z\",\"cancel_at_period_end\":true,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
 		ITEM("si_3", "1", "2000", "M", "USD") "2}," ITEM("si_4", "3", "2000", "M", "USD") "2},"
 		ITEM("si_5", "4", "2000", "M", "USD") "2}," ITEM("si_6", "null", "1000", "K", "KWD") "3}]}",
-		"{\"object\":\"subscription\",\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
+		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
 		"\"provider_status\":\"incomplete_expired\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2024-03-09T16:00:00Z\",\"current_period_end\":\"2024-04-09T16:00:00Z\","
 		"\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
@@ -144,7 +144,7 @@ START_TEST(subscriptions_before_basil_keep_their_period)
 	billtap_client *c = stripe_client();
 	billtap_client_set(c, "stripe_version", "2024-06-20");
 	const char *want[] = {
-		"{\"object\":\"subscription\",\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
+		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
 		"\"provider_status\":\"trialing\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2023-11-14T22:13:20Z\",\"current_period_end\":\"2023-12-14T22:13:20Z\","
 		"\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
@@ -312,7 +312,7 @@ START_TEST(charges_then_refunds)
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	billtap_client *c = stripe_client();
 #define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, refunded, parent, at)          \
-	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":null,\"net_amount\":null,\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
 	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
 	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
 	",\"refunded_amount\":" refunded ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
