@@ -9,7 +9,9 @@
  *                  subscription whose embedded item list is truncated
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
- *   transactions   GET /v1/charges, then GET /v1/refunds?expand[]=data.charge
+ *   transactions   GET /v1/charges?expand[]=data.balance_transaction, then
+ *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
+ *                  GET /v1/disputes?expand[]=data.charge
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +20,23 @@
 #include "stripe.h"
 
 enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES, STAGE_CHARGES,
-	     STAGE_REFUNDS };
+	     STAGE_REFUNDS, STAGE_DISPUTES };
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
 	const char *path;
-	const char *expand;
-	int nested;       /* records have a nested list that may need more pages */
+	const char *expand[2]; /* expand[] paths, NULL when fewer */
+	int nested;            /* records have a nested list that may need more pages */
 } stages[] = {
-	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", NULL, 0 },
-	[STAGE_PRICES] = { "prices", "/v1/prices", "data.product", 0 },
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", NULL, 1 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", NULL, 1 },
-	[STAGE_CHARGES] = { "charges", "/v1/charges", NULL, 0 },
-	[STAGE_REFUNDS] = { "refunds", "/v1/refunds", "data.charge", 0 },
+	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
+	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", NULL }, 0 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { NULL, NULL }, 1 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },
+	/* balance transactions carry the fee and net */
+	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0 },
+	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
+	                    { "data.charge", "data.balance_transaction" }, 0 },
+	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
 };
 
 enum { TAG_LIST = 1, TAG_NESTED = 2 };
@@ -133,7 +138,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	case BILLTAP_RESOURCE_INVOICES: s->stage = s->last_stage = STAGE_INVOICES; break;
 	default:
 		s->stage = STAGE_CHARGES;
-		s->last_stage = STAGE_REFUNDS;
+		s->last_stage = STAGE_DISPUTES;
 	}
 	s->since = params->since;
 	int rc;
@@ -206,8 +211,8 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		       (rc = billtap_request_add_query(req, "limit", num)) < 0);
 		if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
 			rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
-		if (rc == 0 && st->expand)
-			rc = billtap_request_add_query(req, "expand[]", st->expand);
+		for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
+			rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
 		if (rc == 0 && s->since != BILLTAP_TIME_NONE) {
 			snprintf(num, sizeof num, "%lld", (long long)s->since);
 			rc = billtap_request_add_query(req, "created[gte]", num);
@@ -342,7 +347,8 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
 	case STAGE_SUBSCRIPTIONS: return stripe_map_subscription(rec, period, more, s->doc, obj, ctx);
 	case STAGE_INVOICES: return stripe_map_invoice(rec, more, s->doc, obj, ctx);
 	case STAGE_CHARGES: return stripe_map_charge(rec, s->doc, obj, ctx);
-	default: return stripe_map_refund(rec, s->doc, obj, ctx);
+	case STAGE_REFUNDS: return stripe_map_refund(rec, s->doc, obj, ctx);
+	default: return stripe_map_dispute(rec, s->doc, obj, ctx);
 	}
 }
 

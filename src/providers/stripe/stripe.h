@@ -21,6 +21,8 @@ int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_jso
                       billtap_ctx *ctx);
 int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                       billtap_ctx *ctx);
+int stripe_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                       billtap_ctx *ctx);
 
 /* Maps a subscription with its embedded items. *items_more is set when the embedded item
  * list is truncated (has_more) and the rest must be paged from /v1/subscription_items;

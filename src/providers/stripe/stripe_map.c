@@ -1,5 +1,6 @@
 /* Stripe customers, prices, charges and refunds -> normalized records (docs/data-model.md,
  * "Stripe specifics"). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,56 @@ static void map_invoice_links(billtap_map *m, const char *path)
 	billtap_map_ref_id(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub, 0);
 }
 
+/* The record's currency, lower case as Stripe writes it, equals the code at ref. */
+static int same_currency(const billtap_map *m, billtap_json_ref ref)
+{
+	const char *mine = NULL, *text;
+	size_t len;
+	if (billtap_record_get_str(&mine, m->rec, BILLTAP_FIELD_CURRENCY) < 0 ||
+	    billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING ||
+	    billtap_json_text(&text, &len, m->doc, ref) < 0 || len != strlen(mine))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((text[i] & ~0x20) != (mine[i] & ~0x20))
+			return 0;
+	return 1;
+}
+
+/*
+ * Fee and net from balance transactions: the one at `path` (expanded; an id alone says
+ * nothing), or with `list` set every entry of the array at path, added up. Left null when
+ * there is none, or when one is in another currency (the payout currency of an account that
+ * settles in one currency: its amounts cannot join this record's).
+ */
+static void map_balance(billtap_map *m, const char *path, int list)
+{
+	billtap_json_ref at = billtap_json_path(m->doc, m->obj, path);
+	billtap_json_ref one = list ? billtap_json_first(m->doc, at) : at;
+	if (m->status || (list ? billtap_json_typeof(m->doc, at) != BILLTAP_JSON_ARRAY
+	                       : billtap_json_typeof(m->doc, at) != BILLTAP_JSON_OBJECT))
+		return;
+	int64_t fee = 0, net = 0;
+	for (; one != BILLTAP_JSON_NONE; one = list ? billtap_json_next(m->doc, one) : BILLTAP_JSON_NONE) {
+		int64_t f, n;
+		if (!same_currency(m, billtap_json_get(m->doc, one, "currency")))
+			return;
+		if (billtap_json_int(&f, m->doc, billtap_json_get(m->doc, one, "fee")) < 0 ||
+		    billtap_json_int(&n, m->doc, billtap_json_get(m->doc, one, "net")) < 0) {
+			billtap_map_fail(m, BILLTAP_EDATA, path, "has no integer fee and net");
+			return;
+		}
+		if ((f > 0 && fee > INT64_MAX - f) || (f < 0 && fee < INT64_MIN - f) ||
+		    (n > 0 && net > INT64_MAX - n) || (n < 0 && net < INT64_MIN - n)) {
+			billtap_map_fail(m, BILLTAP_EDATA, path, "adds up beyond 64 bits");
+			return;
+		}
+		fee += f;
+		net += n;
+	}
+	billtap_map_set_int(m, BILLTAP_FIELD_FEE_AMOUNT, fee);
+	billtap_map_set_int(m, BILLTAP_FIELD_NET_AMOUNT, net);
+}
+
 /* A status Stripe adds later is "other" (the raw word stays in provider_status). */
 static const billtap_vocab charge_results[] = {
 	{ "succeeded", "succeeded" }, { "pending", "pending" }, { "failed", "failed" },
@@ -83,10 +134,16 @@ int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_jso
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "payment");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", charge_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
+	/* A succeeded charge that was not captured is an authorization: no money moved yet. */
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "captured")) == BILLTAP_JSON_FALSE &&
+	    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "status"), "succeeded"))
+		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
+	billtap_map_money(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, "amount_captured", 0);
 	billtap_map_money(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, "amount_refunded", BILLTAP_MAP_REQUIRED);
+	map_balance(&m, "balance_transaction", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created", BILLTAP_MAP_REQUIRED);
 	return billtap_map_end(out, &m);
 }
@@ -107,12 +164,52 @@ int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_jso
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "charge.customer", 0);
 	map_invoice_links(&m, "charge.invoice");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "refund");
-	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other",
-	                  BILLTAP_MAP_REQUIRED);
+	/* Stripe's spec lets a refund's status be null: "other", never a failed stream. */
+	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other", 0);
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_NULL)
+		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "other");
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
 	billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
+	/* A refund that failed or was canceled gave its money back: its balance transaction
+	 * (the debit) alone would tell a loss that did not happen. */
+	billtap_json_ref status = billtap_json_get(doc, obj, "status");
+	if (!billtap_json_str_eq(doc, status, "failed") && !billtap_json_str_eq(doc, status, "canceled"))
+		map_balance(&m, "balance_transaction", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created", BILLTAP_MAP_REQUIRED);
+	return billtap_map_end(out, &m);
+}
+
+/* Disputes (docs/data-model.md): lost, the money is gone; won or closed, it came back (or
+ * never left); the rest are still open. */
+static const billtap_vocab dispute_results[] = {
+	{ "lost", "succeeded" },
+	{ "won", "failed" },
+	{ "warning_closed", "failed" },
+	{ "prevented", "failed" },
+	{ "needs_response", "pending" },
+	{ "under_review", "pending" },
+	{ "warning_needs_response", "pending" },
+	{ "warning_under_review", "pending" },
+	{ NULL, NULL },
+};
+
+int stripe_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                       billtap_ctx *ctx)
+{
+	billtap_map m;
+	billtap_map_begin(&m, BILLTAP_RECORD_TRANSACTION, "dispute", doc, obj, "id", ctx);
+	billtap_map_ref_id(&m, BILLTAP_FIELD_PARENT_ID, "charge", BILLTAP_MAP_REQUIRED);
+	/* With expand[]=data.charge the dispute learns its customer. */
+	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "charge.customer", 0);
+	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "chargeback");
+	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", dispute_results, "other",
+	                  BILLTAP_MAP_REQUIRED);
+	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
+	billtap_map_currency(&m, "currency", stripe_currency_exponent);
+	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
+	map_balance(&m, "balance_transactions", 1);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created", BILLTAP_MAP_REQUIRED);
 	return billtap_map_end(out, &m);
 }

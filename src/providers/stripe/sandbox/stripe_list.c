@@ -39,35 +39,79 @@ static void r_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     st_render_line(j, st, i, sh);
 }
 
+/* One expandable path each: bit 1 is theirs. */
+static void r_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_price(j, st, i, sh, e & 1);
+}
+
+static void r_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_sub(j, st, i, sh, e & 1);
+}
+
+static void r_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_item(j, st, i, sh, e & 1);
+}
+
+static void r_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_invoice(j, st, i, sh, e & 1);
+}
+
+static void r_dispute(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_dispute(j, st, i, sh, e & 1);
+}
+
 typedef struct st_res {
     const char *segment, *noun;
     int kind;
     size_t count;             /* offset of the record count in sb_world */
     unsigned filters;         /* F_LIST: it has a list endpoint */
-    const char *expand;       /* the one expandable path of an object; lists take "data." + it */
+    const char *expand[2];    /* the expandable paths of an object (lists take "data." + one) */
+    /* expand: bit k set when expand[k] was asked for */
     void (*render)(sb_json *, const st_state *, size_t, const st_shape *, int expand);
 } st_res;
 
+#define N_DISPUTES ((size_t)-1) /* not a world array: the module's index of disputes */
+
 #define N(field) offsetof(sb_world, field)
 static const st_res resources[] = {
-    {"customers", "customer", ST_CUSTOMER, N(n_customers), F_LIST | F_CREATED | F_EMAIL, NULL, r_customer},
-    {"products", "product", ST_PRODUCT, N(n_products), 0, NULL, r_product},
+    {"customers", "customer", ST_CUSTOMER, N(n_customers), F_LIST | F_CREATED | F_EMAIL, {NULL, NULL}, r_customer},
+    {"products", "product", ST_PRODUCT, N(n_products), 0, {NULL, NULL}, r_product},
     {"prices", "price", ST_PRICE, N(n_prices),
-     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, "product", st_render_price},
+     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, {"product", NULL}, r_price},
     {"subscriptions", "subscription", ST_SUB, N(n_subs), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_PRICE,
-     "customer", st_render_sub},
-    {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, "price.product", st_render_item},
-    {"charges", "charge", ST_CHARGE, N(n_payments), F_LIST | F_CREATED | F_CUSTOMER | F_PI, "customer", st_render_charge},
-    {"refunds", "refund", ST_REFUND, N(n_refunds), F_LIST | F_CREATED | F_CHARGE | F_PI, "charge", st_render_refund},
+     {"customer", NULL}, r_sub},
+    {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, {"price.product", NULL},
+     r_item},
+    {"charges", "charge", ST_CHARGE, N(n_payments), F_LIST | F_CREATED | F_CUSTOMER | F_PI,
+     {"customer", "balance_transaction"}, st_render_charge},
+    {"refunds", "refund", ST_REFUND, N(n_refunds), F_LIST | F_CREATED | F_CHARGE | F_PI,
+     {"charge", "balance_transaction"}, st_render_refund},
     {"invoices", "invoice", ST_INVOICE, N(n_invoices), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_SUBSCRIPTION,
-     "customer", st_render_invoice},
+     {"customer", NULL}, r_invoice},
+    {"disputes", "dispute", ST_DISPUTE, N_DISPUTES, F_LIST | F_CREATED | F_CHARGE | F_PI, {"charge", NULL}, r_dispute},
 };
-static const st_res lines_res = {"lines", "line_item", ST_LINE, N(n_lines), F_LIST, NULL, r_line};
+static const st_res lines_res = {"lines", "line_item", ST_LINE, N(n_lines), F_LIST, {NULL, NULL}, r_line};
 #undef N
 
 static size_t count_of(const st_state *st, const st_res *r)
 {
+    if (r->count == N_DISPUTES)
+        return st->n_disputes;
     return *(const size_t *)((const char *)st->w + r->count);
+}
+
+/* Which of the resource's expandable paths `path` names (-1: none). */
+static int expand_index(const st_res *r, const char *path)
+{
+    for (int k = 0; k < 2; k++)
+        if (r->expand[k] && strcmp(path, r->expand[k]) == 0)
+            return k;
+    return -1;
 }
 
 static const struct {
@@ -154,11 +198,12 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         int empty = !*v; /* an empty value of a known parameter means "not given" */
         unsigned f = r->filters;
         if (sb_array_item(k, "expand")) {
-            if (!r->expand || strncmp(v, "data.", 5) != 0 || strcmp(v + 5, r->expand) != 0) {
-                st_error_expand(resp, v, 1, r->expand && strcmp(r->expand, v) == 0);
+            int e = strncmp(v, "data.", 5) == 0 ? expand_index(r, v + 5) : -1;
+            if (e < 0) {
+                st_error_expand(resp, v, 1, expand_index(r, v) >= 0);
                 return -1;
             }
-            p->expand = 1;
+            p->expand |= 1 << e;
         } else if (strcmp(k, "expand") == 0) {
             st_invalid(resp, 400, NULL, "expand", "Invalid array");
             return -1;
@@ -303,6 +348,11 @@ static int match(const void *ctx, size_t pos)
         return created_ok(p, re->created) && (p->charge == -1 || re->payment == p->charge) &&
                (p->pi == -1 || re->payment == p->pi);
     }
+    case ST_DISPUTE: {
+        size_t pay = c->st->disputes[i];
+        return created_ok(p, w->payments[pay].disputed_at) && (p->charge == -1 || (long)pay == p->charge) &&
+               (p->pi == -1 || (long)pay == p->pi);
+    }
     case ST_INVOICE: {
         const w_invoice *v = &w->invoices[i];
         return created_ok(p, v->created) && (p->status_mask & (1u << v->status)) &&
@@ -389,11 +439,12 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
             st_error_unknown_param(resp, k);
             return;
         }
-        if (!r->expand || strcmp(v, r->expand) != 0) {
+        int e = expand_index(r, v);
+        if (e < 0) {
             st_error_expand(resp, v, 0, 0);
             return;
         }
-        expand = 1;
+        expand |= 1 << e;
     }
     long i = st_find_visible(st, r->kind, id, count_of(st, r), req);
     if (i < 0) {

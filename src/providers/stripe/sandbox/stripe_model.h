@@ -37,7 +37,38 @@ typedef struct st_state {
     int inserting;
     int64_t insert_since;
     int truth_after;                /* the truth being written is the state after the insert */
+    /* disputes (stripe_balance.c): payments with one, by when they were disputed */
+    uint32_t *disputes;
+    size_t n_disputes;
+    int32_t *dispute_of;            /* per payment: its dispute's number, or -1 */
 } st_state;
+
+/* A balance transaction as Stripe shows it: money into (+) or out of (-) the balance. */
+typedef struct st_txn {
+    int64_t created, amount, fee, net;
+    const char *type, *category;    /* "charge"/"refund"/"adjustment"; reporting_category */
+    int pending;                    /* status pending (else available) */
+} st_txn;
+
+/* A dispute: its status and the balance transactions it made (at most two). */
+typedef struct st_dispute_view {
+    size_t payment;
+    const char *status;
+    int inquiry;                    /* a warning_* inquiry: no money moves */
+    int n_txn;
+    st_txn txn[2];
+} st_dispute_view;
+
+/* Indexes the disputes (oldest first) and each payment's; freed by st_disputes_free. */
+void st_disputes_init(st_state *st);
+void st_disputes_free(st_state *st);
+void st_dispute(const st_state *st, size_t d, st_dispute_view *out);
+/* The balance transaction of charge i; 0 when it has none (failed, not captured). */
+int st_charge_txn(const st_state *st, size_t i, st_txn *out);
+/* The balance transaction of refund i; 0 when it has none (canceled, requires_action). */
+int st_refund_txn(const st_state *st, size_t i, st_txn *out);
+/* Refund i shows `status: null` (Stripe's spec allows it): some of the pending ones. */
+int st_refund_status_null(const st_state *st, size_t i);
 
 /* The shape a Stripe-Version implies. */
 typedef struct st_shape {

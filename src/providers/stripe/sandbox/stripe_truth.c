@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
@@ -145,13 +146,58 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* fee_amount and net_amount of a balance transaction, or null without one */
+static void fee_net(sb_json *j, int has, const st_txn *t)
+{
+    sbj_kintn(j, "fee_amount", has, has ? t->fee : 0);
+    sbj_kintn(j, "net_amount", has, has ? t->net : 0);
+}
+
+/* Disputes are chargebacks (docs/data-model.md): decided ones lost or won, inquiries
+ * closed, the rest pending; fee and net add up their balance transactions. */
+static void write_disputes(const st_state *st, sb_truth_file *o)
+{
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_DISPUTE, st->n_disputes);
+    for (size_t k = 0; k < st->n_disputes; k++) {
+        if (st_hidden(st, ST_DISPUTE, order[k], st->truth_after))
+            continue;
+        st_dispute_view v;
+        st_dispute(st, order[k], &v);
+        const w_payment *p = &w->payments[v.payment];
+        const char *status = v.status, *result =
+            strcmp(status, "lost") == 0 ? "succeeded"
+            : strcmp(status, "won") == 0 || strcmp(status, "warning_closed") == 0 ? "failed" : "pending";
+        st_txn sum = {0};
+        for (int t = 0; t < v.n_txn; t++) {
+            sum.fee += v.txn[t].fee;
+            sum.net += v.txn[t].net;
+        }
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_DISPUTE, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'chargeback'");
+        sbj_kstr(j, "result", result);
+        sbj_kstr(j, "provider_status", status);
+        sbj_kint(j, "amount", p->amount);
+        money(j, p->ccy);
+        sbj_lit(j, "captured_amount: null, refunded_amount: null");
+        fee_net(j, 1, &sum);
+        kid(j, "parent_id", st, ST_CHARGE, (long long)v.payment);
+        sbj_ktime(j, "occurred_at", p->disputed_at);
+        sb_truth_record_end(o);
+    }
+    free(order);
+}
+
 static void write_transactions(const void *state, sb_truth_file *o)
 {
     static const char *const results[5] = {"succeeded", "pending", "failed", "failed", "pending"};
     static const char *const charge_status[3] = {"succeeded", "pending", "failed"};
     const st_state *st = state;
     const sb_world *w = st->w;
-    /* every "ch_" id sorts before every "re_" id, so charges then refunds is id order */
+    /* "ch_" ids sort before "du_" ids, and those before "re_" ids: charges, disputes, then
+     * refunds is id order */
     uint32_t *order = by_id(st, ST_CHARGE, w->n_payments);
     for (size_t k = 0; k < w->n_payments; k++) {
         const w_payment *p = &w->payments[order[k]];
@@ -161,17 +207,21 @@ static void write_transactions(const void *state, sb_truth_file *o)
         kid(j, "id", st, ST_CHARGE, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
         sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
-        sbj_kstr(j, "result", charge_status[p->status]);
+        /* an authorization not captured took no money */
+        sbj_kstr(j, "result", p->uncaptured ? "authorized" : charge_status[p->status]);
         sbj_kstr(j, "provider_status", charge_status[p->status]);
         sbj_kint(j, "amount", p->amount);
         money(j, p->ccy);
+        sbj_kint(j, "captured_amount", p->status == W_PAY_FAILED || p->uncaptured ? 0 : p->amount);
         sbj_kint(j, "refunded_amount", p->amount_refunded);
+        st_txn txn;
+        fee_net(j, st_charge_txn(st, order[k], &txn), &txn);
         sbj_lit(j, "parent_id: null");
         sbj_ktime(j, "occurred_at", p->created);
-        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
         sb_truth_record_end(o);
     }
     free(order);
+    write_disputes(st, o);
     order = by_id(st, ST_REFUND, w->n_refunds);
     for (size_t k = 0; k < w->n_refunds; k++) {
         const w_refund *re = &w->refunds[order[k]];
@@ -182,14 +232,19 @@ static void write_transactions(const void *state, sb_truth_file *o)
         kid(j, "id", st, ST_REFUND, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
         sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'refund'");
-        sbj_kstr(j, "result", results[re->status]);
-        sbj_kstr(j, "provider_status", w_refund_status_names[re->status]);
+        int null_status = st_refund_status_null(st, order[k]); /* "other", as data-model.md says */
+        sbj_kstr(j, "result", null_status ? "other" : results[re->status]);
+        sbj_kstr(j, "provider_status", null_status ? NULL : w_refund_status_names[re->status]);
         sbj_kint(j, "amount", re->amount);
         money(j, p->ccy);
+        sbj_lit(j, "captured_amount: null");
         sbj_kint(j, "refunded_amount", 0);
+        /* a failed or canceled refund gave its money back: no fee, no net */
+        st_txn txn;
+        int gone = re->status == W_RE_FAILED || re->status == W_RE_CANCELED;
+        fee_net(j, !gone && st_refund_txn(st, order[k], &txn), &txn);
         kid(j, "parent_id", st, ST_CHARGE, re->payment);
         sbj_ktime(j, "occurred_at", re->created);
-        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
         sb_truth_record_end(o);
     }
     free(order);

@@ -199,8 +199,9 @@ walk() {
 walk /v1/customers "" "$WORK/customers.raw"
 walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
 walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
-walk /v1/charges "" "$WORK/charges.raw"
-walk /v1/refunds "expand[]=data.charge" "$WORK/refunds.raw"
+walk /v1/charges "expand[]=data.balance_transaction" "$WORK/charges.raw"
+walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK/refunds.raw"
+walk /v1/disputes "expand[]=data.charge" "$WORK/disputes.raw"
 walk /v1/invoices "" "$WORK/invoices.raw"
 
 # the rest of the items of subscriptions that embed only the first ten
@@ -236,7 +237,8 @@ ids_match() { # ids_match NAME API-IDS-FILE TRUTH-FILE
 jq -r .id "$WORK/customers.raw" >"$WORK/customers.ids"
 jq -r .id "$WORK/prices.raw" >"$WORK/prices.ids"
 jq -r .id "$WORK/subscriptions.raw" >"$WORK/subscriptions.ids"
-cat <(jq -r .id "$WORK/charges.raw") <(jq -r .id "$WORK/refunds.raw") >"$WORK/transactions.ids"
+cat <(jq -r .id "$WORK/charges.raw") <(jq -r .id "$WORK/refunds.raw") <(jq -r .id "$WORK/disputes.raw") \
+    >"$WORK/transactions.ids"
 check "customers: ids equal the truth, no duplicates" ids_match customers "$WORK/customers.ids" "$WORK/truth/customers.jsonl"
 check "plans: ids equal the truth, no duplicates" ids_match plans "$WORK/prices.ids" "$WORK/truth/plans.jsonl"
 check "subscriptions: ids equal the truth, no duplicates" ids_match subscriptions "$WORK/subscriptions.ids" "$WORK/truth/subscriptions.jsonl"
@@ -311,20 +313,43 @@ check "subscriptions: values equal the truth" same subscriptions "$WORK/subscrip
 
 {
     jq -c "$JQLIB"' {object: "transaction", id, customer_id: .customer, subscription_id: null,
-           invoice_id: null, kind: "payment", result: .status, provider_status: .status, amount}
+           invoice_id: null, kind: "payment",
+           result: (if .status == "succeeded" and (.captured | not) then "authorized" else .status end),
+           provider_status: .status, amount}
            + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t),
-                      captured_amount: null, fee_amount: null, net_amount: null}' \
+                      captured_amount: .amount_captured, fee_amount: .balance_transaction.fee,
+                      net_amount: .balance_transaction.net}' \
         "$WORK/charges.raw"
+    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
+           invoice_id: null, kind: "chargeback",
+           result: ({lost: "succeeded", won: "failed", warning_closed: "failed", prevented: "failed",
+                     needs_response: "pending", under_review: "pending",
+                     warning_needs_response: "pending", warning_under_review: "pending"}[.status] // "other"),
+           provider_status: .status, amount} + money
+           + {captured_amount: null, refunded_amount: null,
+              fee_amount: ([.balance_transactions[].fee] | add // 0),
+              net_amount: ([.balance_transactions[].net] | add // 0),
+              parent_id: .charge.id, occurred_at: (.created | t)}' \
+        "$WORK/disputes.raw"
     jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
            invoice_id: null, kind: "refund",
            result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
-                     failed: "failed", canceled: "failed"}[.status]),
+                     failed: "failed", canceled: "failed"}[.status // "null"] // "other"),
            provider_status: .status, amount} + money
            + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t),
-              captured_amount: null, fee_amount: null, net_amount: null}' \
+              captured_amount: null}
+           + (if IN(.status; "failed", "canceled") then {fee_amount: null, net_amount: null}
+              else {fee_amount: .balance_transaction.fee, net_amount: .balance_transaction.net} end)' \
         "$WORK/refunds.raw"
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
+check "hard cases: uncaptured charges (captured false, amount_captured 0, no balance transaction)" \
+    jq -e -s 'any(.[]; .captured == false and .status == "succeeded" and .amount_captured == 0 and .balance_transaction == null)' "$WORK/charges.raw"
+check "hard cases: fees on charges, refunds with expanded balance transactions" \
+    jq -e -s 'any(.[]; .balance_transaction.fee > 0) and all(.[]; .balance_transaction == null or (.balance_transaction.net == .balance_transaction.amount - .balance_transaction.fee))' "$WORK/charges.raw"
+check "hard cases: refunds with status null (Stripe's spec allows it)" jq -e -s 'any(.[]; .status == null)' "$WORK/refunds.raw"
+check "hard cases: disputes lost, won, open and inquiries" \
+    jq -e -s '[.[].status] | (index("lost") != null) and (index("warning_closed") != null or index("warning_under_review") != null)' "$WORK/disputes.raw"
 
 # invoices (basil): the lines embedded and paged, taxes summed; the discount is the
 # invoice-level one (subtotal_excluding_tax - total_excluding_tax, else the invoice's own
@@ -412,7 +437,7 @@ check "hard cases present: JPY KRW KWD BHD, null emails, guest charges, failed a
       and any($p[]; .product.deleted == true)
       and any($s[].items.data[]; has("quantity") | not)' "$WORK/charges.raw"
 check "refunds in every status, partial and full" \
-    jq -e -s '([.[].status] | unique == ["canceled","failed","pending","requires_action","succeeded"])
+    jq -e -s '([.[].status] | unique == [null,"canceled","failed","pending","requires_action","succeeded"])
       and any(.[]; .status == "succeeded" and .amount < .charge.amount)
       and any(.[]; .status == "succeeded" and .amount == .charge.amount)' "$WORK/refunds.raw"
 check "charges of deleted customers are listed" \

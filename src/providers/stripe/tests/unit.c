@@ -310,39 +310,86 @@ START_TEST(charges_then_refunds)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/disputes.json");
 	billtap_client *c = stripe_client();
-#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, refunded, parent, at)          \
-	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":null,\"net_amount\":null,\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
-	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
-	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
-	",\"refunded_amount\":" refunded ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, captured, refunded, fee, net, \
+            parent, at)                                                                             \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub   \
+	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":" \
+	status ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
+	",\"captured_amount\":" captured ",\"refunded_amount\":" refunded ",\"fee_amount\":" fee       \
+	",\"net_amount\":" net ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 	const char *want[] = {
-		TXN("ch_1", "\"cus_Q1\"", "null", "null", "payment", "succeeded", "succeeded", "2000", "USD",
-		    "2", "500", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_2", "\"cus_Q2\"", "null", "null", "payment", "failed", "failed", "150000", "USD", "2",
-		    "0", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_3", "null", "null", "null", "payment", "pending", "pending", "12340", "BHD", "3", "0",
-		    "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "succeeded", "999",
-		    "USD", "2", "0", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_1", "\"cus_Q1\"", "null", "null", "payment", "succeeded", "\"succeeded\"", "2000",
+		    "USD", "2", "2000", "500", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_2", "\"cus_Q2\"", "null", "null", "payment", "failed", "\"failed\"", "150000", "USD",
+		    "2", "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_3", "null", "null", "null", "payment", "pending", "\"pending\"", "12340", "BHD", "3",
+		    "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "\"succeeded\"",
+		    "999", "USD", "2", "999", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
 		/* A status Stripe adds later: "other", the word kept in provider_status. */
-		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "under_review", "700", "USD",
-		    "2", "0", "null", "2024-04-01T19:33:20Z"),
-		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "succeeded", "500", "USD",
-		    "2", "0", "\"ch_1\"", "2024-04-02T23:20:00Z"),
-		TXN("re_2", "null", "null", "null", "refund", "pending", "requires_action", "100", "USD", "2",
-		    "0", "\"ch_7\"", "2024-04-02T23:20:00Z"),
-		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "canceled", "100", "USD", "2", "0",
-		    "\"ch_8\"", "2024-04-02T23:20:00Z"),
-		TXN("re_4", "null", "null", "null", "refund", "other", "under_review", "100", "USD", "2", "0",
-		    "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "\"under_review\"", "700",
+		    "USD", "2", "700", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "\"succeeded\"", "500", "USD",
+		    "2", "null", "0", "null", "null", "\"ch_1\"", "2024-04-02T23:20:00Z"),
+		TXN("re_2", "null", "null", "null", "refund", "pending", "\"requires_action\"", "100", "USD",
+		    "2", "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "\"canceled\"", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_8\"", "2024-04-02T23:20:00Z"),
+		TXN("re_4", "null", "null", "null", "refund", "other", "\"under_review\"", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		/* A dispute is a chargeback; its fee and net add up its balance transactions. */
+		TXN("du_1", "\"cus_Q1\"", "null", "null", "chargeback", "pending", "\"needs_response\"",
+		    "2000", "USD", "2", "null", "null", "1500", "-3500", "\"ch_1\"",
+		    "2024-04-02T23:20:00Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 9);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/charges?limit=100");
-	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge");
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 10);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	                             "&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
 	billtap_client_free(c);
 }
 END_TEST
+
+/*
+ * Golden: Stripe's own example objects (stripe/openapi fixtures3.json, see
+ * fixtures/openapi/SOURCE.md): its example charge is an authorization not captured, its
+ * dispute an open inquiry; beside each, one recorded by us from it (settled in another
+ * currency, a refund with status null, a lost dispute with its fee).
+ */
+START_TEST(openapi_transactions_map_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_disputes.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		TXN("ch_1PgafuB7WZ01zgkWXYmPNZs8", "null", "null", "null", "payment", "authorized",
+		    "\"succeeded\"", "100", "USD", "2", "0", "0", "0", "100", "null",
+		    "2009-02-13T23:31:30Z"),
+		/* the balance transaction is in EUR: fee and net cannot join a USD record */
+		TXN("ch_settled_in_eur", "null", "null", "null", "payment", "succeeded", "\"succeeded\"",
+		    "100", "USD", "2", "100", "0", "null", "null", "null", "2009-02-13T23:31:30Z"),
+		TXN("re_1Pgc72B7WZ01zgkWqPvrRrPE", "null", "null", "null", "refund", "succeeded",
+		    "\"succeeded\"", "100", "USD", "2", "null", "0", "null", "null",
+		    "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("re_status_null", "null", "null", "null", "refund", "other", "null", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("dp_1Pgc71B7WZ01zgkWMevJiAUx", "null", "null", "null", "chargeback", "pending",
+		    "\"warning_needs_response\"", "1000", "USD", "2", "null", "null", "0", "0",
+		    "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("dp_lost", "null", "null", "null", "chargeback", "succeeded", "\"lost\"", "1000", "USD",
+		    "2", "null", "null", "1500", "-2500", "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"",
+		    "2009-02-13T23:31:30Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 6);
+	billtap_client_free(c);
+}
+END_TEST
+
 
 START_TEST(since_filter_on_every_page)
 {
@@ -535,6 +582,7 @@ static const fixture_route routes[] = {
 	{ "/v1/invoices?", NULL, NULL, "stripe/invoices_basil.json" },
 	{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
 	{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+	{ "/v1/disputes?", NULL, NULL, "stripe/disputes.json" },
 	NESTED_ROUTES,
 };
 static const fixture_route paged_subscriptions[] = {
@@ -557,7 +605,7 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
 		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 9 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 10 },
 #undef ALL
 	};
 	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
@@ -587,6 +635,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_bad_line_and_resume);
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
+	tcase_add_test(tc, openapi_transactions_map_as_documented);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
