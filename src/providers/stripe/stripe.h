@@ -12,17 +12,30 @@ typedef struct stripe_period {
 	int64_t start, end;
 } stripe_period;
 
-/* Each returns 0 with a new record in *out, or an error recorded through ctx. */
+/* Payment -> invoice -> subscription, from /v1/invoice_payments (stripe_links.c). */
+typedef struct stripe_links stripe_links;
+int stripe_links_new(stripe_links **out);
+void stripe_links_free(stripe_links *links);
+/* Adds one invoice_payment object (its invoice expanded or not); errors recorded. */
+int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_ref obj,
+                     billtap_ctx *ctx);
+/* The invoice and subscription (NULL when unknown) of a PaymentIntent or charge id; the
+ * strings live as long as links. links may be NULL. */
+void stripe_links_find(const char **invoice, const char **subscription,
+                       const stripe_links *links, const char *key);
+
+/* Each returns 0 with a new record in *out, or an error recorded through ctx. Transactions
+ * take the invoice links (may be NULL) for API versions whose objects carry none. */
 int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                         billtap_ctx *ctx);
 int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
-int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
-int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
-int stripe_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                       billtap_ctx *ctx);
+int stripe_map_charge(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx);
+int stripe_map_refund(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx);
+int stripe_map_dispute(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                       billtap_json_ref obj, billtap_ctx *ctx);
 
 /* Maps a subscription with its embedded items. *items_more is set when the embedded item
  * list is truncated (has_more) and the rest must be paged from /v1/subscription_items;

@@ -2,6 +2,7 @@
  * "Stripe specifics"). */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stripe.h"
@@ -68,6 +69,48 @@ static void map_invoice_links(billtap_map *m, const char *path)
 	billtap_map_ref_id(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub, 0);
 }
 
+/* The id at path (a string, or an expanded object's "id"), copied; NULL when neither. */
+static char *id_copy(const billtap_json *doc, billtap_json_ref obj, const char *path, int *oom)
+{
+	billtap_json_ref ref = billtap_json_path(doc, obj, path);
+	if (billtap_json_typeof(doc, ref) == BILLTAP_JSON_OBJECT)
+		ref = billtap_json_get(doc, ref, "id");
+	char *out = NULL;
+	if (billtap_json_strdup(&out, doc, ref) == BILLTAP_ENOMEM)
+		*oom = 1;
+	return out;
+}
+
+/*
+ * Where the object names no invoice itself (API versions from 2025-03-31.basil), the
+ * invoice payment of its payment does: found by the object's PaymentIntent, else by its
+ * charge (the id at charge_path), as /v1/invoice_payments names them.
+ */
+static void link_payment(billtap_map *m, const stripe_links *links, const char *charge_path)
+{
+	const char *have, *invoice = NULL, *sub = NULL;
+	if (m->status || !links || billtap_record_get_str(&have, m->rec, BILLTAP_FIELD_INVOICE_ID) == 0)
+		return;
+	int oom = 0;
+	char *pi = id_copy(m->doc, m->obj, "payment_intent", &oom);
+	char *charge = oom ? NULL : id_copy(m->doc, m->obj, charge_path, &oom);
+	if (oom) {
+		free(pi);
+		free(charge);
+		billtap_map_fail(m, billtap_ctx_error(m->ctx, BILLTAP_ENOMEM, NULL), NULL, NULL);
+		return;
+	}
+	stripe_links_find(&invoice, &sub, links, pi);
+	if (!invoice)
+		stripe_links_find(&invoice, &sub, links, charge);
+	free(pi);
+	free(charge);
+	if (invoice) {
+		billtap_map_set_str(m, BILLTAP_FIELD_INVOICE_ID, invoice);
+		billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub);
+	}
+}
+
 /* The record's currency, lower case as Stripe writes it, equals the code at ref. */
 static int same_currency(const billtap_map *m, billtap_json_ref ref)
 {
@@ -124,13 +167,14 @@ static const billtap_vocab charge_results[] = {
 	{ NULL, NULL },
 };
 
-int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx)
+int stripe_map_charge(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx)
 {
 	billtap_map m;
 	billtap_map_begin(&m, BILLTAP_RECORD_TRANSACTION, "charge", doc, obj, "id", ctx);
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "customer", 0);
 	map_invoice_links(&m, "invoice");
+	link_payment(&m, links, "id");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "payment");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", charge_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
@@ -153,8 +197,8 @@ static const billtap_vocab refund_results[] = {
 	{ "failed", "failed" },       { "canceled", "failed" },  { NULL, NULL },
 };
 
-int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx)
+int stripe_map_refund(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx)
 {
 	billtap_map m;
 	billtap_map_begin(&m, BILLTAP_RECORD_TRANSACTION, "refund", doc, obj, "id", ctx);
@@ -163,6 +207,7 @@ int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_jso
 	 * is only an id has no members: those paths are null). */
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "charge.customer", 0);
 	map_invoice_links(&m, "charge.invoice");
+	link_payment(&m, links, "charge");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "refund");
 	/* Stripe's spec lets a refund's status be null: "other", never a failed stream. */
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other", 0);
@@ -195,14 +240,16 @@ static const billtap_vocab dispute_results[] = {
 	{ NULL, NULL },
 };
 
-int stripe_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                       billtap_ctx *ctx)
+int stripe_map_dispute(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                       billtap_json_ref obj, billtap_ctx *ctx)
 {
 	billtap_map m;
 	billtap_map_begin(&m, BILLTAP_RECORD_TRANSACTION, "dispute", doc, obj, "id", ctx);
 	billtap_map_ref_id(&m, BILLTAP_FIELD_PARENT_ID, "charge", BILLTAP_MAP_REQUIRED);
 	/* With expand[]=data.charge the dispute learns its customer. */
 	billtap_map_ref_id(&m, BILLTAP_FIELD_CUSTOMER_ID, "charge.customer", 0);
+	map_invoice_links(&m, "charge.invoice");
+	link_payment(&m, links, "charge");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "chargeback");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", dispute_results, "other",
 	                  BILLTAP_MAP_REQUIRED);

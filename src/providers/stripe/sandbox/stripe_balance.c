@@ -28,12 +28,18 @@ void st_disputes_init(st_state *st)
     for (size_t d = 0; d < n; d++)
         st->dispute_of[st->disputes[d]] = (int32_t)d;
     st->n_disputes = n;
+    st->inpays = sb_xmalloc((w->n_payments ? w->n_payments : 1) * sizeof *st->inpays);
+    st->n_inpays = 0;
+    for (size_t i = 0; i < w->n_payments; i++)
+        if (w->payments[i].invoice >= 0)
+            st->inpays[st->n_inpays++] = (uint32_t)i;
 }
 
 void st_disputes_free(st_state *st)
 {
     free(st->disputes);
     free(st->dispute_of);
+    free(st->inpays);
 }
 
 /* A chargeback (the world's) is a dispute: decided after 75 days, lost more often than won,

@@ -15,7 +15,7 @@
 /* Kinds of ids; the number is the record's index (or, for the derived ones, its owner's). */
 enum {
     ST_CUSTOMER, ST_PRODUCT, ST_PRICE, ST_SUB, ST_ITEM, ST_CHARGE, ST_REFUND, ST_INVOICE,
-    ST_LINE, ST_INVOICEITEM, ST_PI, ST_TXN, ST_PM, ST_DISCOUNT, ST_TAX_RATE, ST_DISPUTE, ST_NKINDS
+    ST_LINE, ST_INVOICEITEM, ST_PI, ST_TXN, ST_PM, ST_DISCOUNT, ST_TAX_RATE, ST_DISPUTE, ST_INPAY, ST_NKINDS
 };
 
 typedef struct st_state {
@@ -41,6 +41,9 @@ typedef struct st_state {
     uint32_t *disputes;
     size_t n_disputes;
     int32_t *dispute_of;            /* per payment: its dispute's number, or -1 */
+    /* invoice payments: the payments of invoices, oldest first (one PaymentIntent each) */
+    uint32_t *inpays;
+    size_t n_inpays;
 } st_state;
 
 /* A balance transaction as Stripe shows it: money into (+) or out of (-) the balance. */
@@ -59,7 +62,8 @@ typedef struct st_dispute_view {
     st_txn txn[2];
 } st_dispute_view;
 
-/* Indexes the disputes (oldest first) and each payment's; freed by st_disputes_free. */
+/* Indexes the disputes (oldest first) and each payment's, and the invoice payments;
+ * freed by st_disputes_free. */
 void st_disputes_init(st_state *st);
 void st_disputes_free(st_state *st);
 void st_dispute(const st_state *st, size_t d, st_dispute_view *out);

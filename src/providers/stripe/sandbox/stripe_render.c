@@ -370,6 +370,37 @@ static void txn_member(sb_json *j, const st_state *st, long long n, const st_txn
         st_vid(j, st, ST_TXN, n);
 }
 
+/* Each invoice payment attempt is its own PaymentIntent here (Stripe keeps one per invoice,
+ * its retries as its charges): paid when it succeeded, open while pending, canceled when
+ * it failed. */
+void st_render_inpay(sb_json *j, const st_state *st, size_t k, const st_shape *sh, int expand_invoice)
+{
+    size_t i = st->inpays[k];
+    const w_payment *p = &st->w->payments[i];
+    id_object(j, st, ST_INPAY, k, "invoice_payment");
+    sbj_kintn(j, "amount_paid", p->status == W_PAY_SUCCEEDED, p->amount);
+    sbj_kint(j, "amount_requested", p->amount);
+    sbj_kint(j, "created", p->created);
+    sbj_kstr(j, "currency", st_ccy(p->ccy));
+    sbj_key(j, "invoice");
+    if (expand_invoice)
+        st_render_invoice(j, st, (size_t)p->invoice, sh, 0);
+    else
+        st_vid(j, st, ST_INVOICE, p->invoice);
+    sbj_lit(j, "is_default: true, livemode: false");
+    sbj_kobj(j, "payment");
+    st_kid(j, "payment_intent", st, ST_PI, (long long)i);
+    sbj_lit(j, "type: 'payment_intent'");
+    sbj_obj_end(j);
+    static const char *const status[3] = {"paid", "open", "canceled"};
+    sbj_kstr(j, "status", status[p->status]);
+    sbj_kobj(j, "status_transitions");
+    sbj_kts(j, "canceled_at", p->status == W_PAY_FAILED ? p->created : 0);
+    sbj_kts(j, "paid_at", p->status == W_PAY_SUCCEEDED ? p->created : 0);
+    sbj_obj_end(j);
+    sbj_obj_end(j);
+}
+
 void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape *sh, int expand_charge)
 {
     st_dispute_view v;

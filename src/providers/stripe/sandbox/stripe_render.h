@@ -23,6 +23,8 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
 void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 /* expand: bit 1 the charge, bit 2 the balance transaction */
 void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
+/* Invoice payment k (in the order of st->inpays); expand_invoice: the invoice as an object. */
+void st_render_inpay(sb_json *j, const st_state *st, size_t k, const st_shape *sh, int expand_invoice);
 /* Dispute d (in the order of st->disputes); expand_charge: the charge as an object. */
 void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape *sh, int expand_charge);
 void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);

@@ -146,6 +146,15 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* subscription_id and invoice_id of what payment i paid (basil: through its invoice
+ * payment, which every invoice's payment has), null for a payment of no invoice */
+static void links(sb_json *j, const st_state *st, size_t i)
+{
+    const w_payment *p = &st->w->payments[i];
+    kid(j, "subscription_id", st, ST_SUB, p->invoice >= 0 ? st->w->invoices[p->invoice].sub : -1);
+    kid(j, "invoice_id", st, ST_INVOICE, p->invoice);
+}
+
 /* fee_amount and net_amount of a balance transaction, or null without one */
 static void fee_net(sb_json *j, int has, const st_txn *t)
 {
@@ -176,7 +185,8 @@ static void write_disputes(const st_state *st, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_DISPUTE, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'chargeback'");
+        links(j, st, v.payment);
+        sbj_lit(j, "kind: 'chargeback'");
         sbj_kstr(j, "result", result);
         sbj_kstr(j, "provider_status", status);
         sbj_kint(j, "amount", p->amount);
@@ -206,7 +216,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_CHARGE, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
+        links(j, st, order[k]);
+        sbj_lit(j, "kind: 'payment'");
         /* an authorization not captured took no money */
         sbj_kstr(j, "result", p->uncaptured ? "authorized" : charge_status[p->status]);
         sbj_kstr(j, "provider_status", charge_status[p->status]);
@@ -231,7 +242,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_REFUND, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'refund'");
+        links(j, st, (size_t)re->payment);
+        sbj_lit(j, "kind: 'refund'");
         int null_status = st_refund_status_null(st, order[k]); /* "other", as data-model.md says */
         sbj_kstr(j, "result", null_status ? "other" : results[re->status]);
         sbj_kstr(j, "provider_status", null_status ? NULL : w_refund_status_names[re->status]);

@@ -202,6 +202,7 @@ walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
 walk /v1/charges "expand[]=data.balance_transaction" "$WORK/charges.raw"
 walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK/refunds.raw"
 walk /v1/disputes "expand[]=data.charge" "$WORK/disputes.raw"
+walk /v1/invoice_payments "expand[]=data.invoice" "$WORK/inpays.raw"
 walk /v1/invoices "" "$WORK/invoices.raw"
 
 # the rest of the items of subscriptions that embed only the first ten
@@ -311,17 +312,22 @@ jq -n -c "$JQLIB"'
     --slurpfile subs "$WORK/subscriptions.raw" "$WORK/items.raw" >"$WORK/subscriptions.mine"
 check "subscriptions: values equal the truth" same subscriptions "$WORK/subscriptions.mine" "$WORK/truth/subscriptions.jsonl"
 
+# basil: a payment's invoice (and its subscription) through its invoice payment
+jq -s -c 'map({key: .payment.payment_intent, value: {invoice_id: .invoice.id,
+          subscription_id: .invoice.parent.subscription_details.subscription}}) | from_entries' \
+    "$WORK/inpays.raw" >"$WORK/links.json"
+LINKS='def links($pi): ($l[0][$pi // ""] // {invoice_id: null, subscription_id: null});'
 {
-    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .customer, subscription_id: null,
-           invoice_id: null, kind: "payment",
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .customer,
+           kind: "payment",
            result: (if .status == "succeeded" and (.captured | not) then "authorized" else .status end),
            provider_status: .status, amount}
            + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t),
                       captured_amount: .amount_captured, fee_amount: .balance_transaction.fee,
-                      net_amount: .balance_transaction.net}' \
+                      net_amount: .balance_transaction.net} + links(.payment_intent)' \
         "$WORK/charges.raw"
-    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
-           invoice_id: null, kind: "chargeback",
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .charge.customer,
+           kind: "chargeback",
            result: ({lost: "succeeded", won: "failed", warning_closed: "failed", prevented: "failed",
                      needs_response: "pending", under_review: "pending",
                      warning_needs_response: "pending", warning_under_review: "pending"}[.status] // "other"),
@@ -329,17 +335,18 @@ check "subscriptions: values equal the truth" same subscriptions "$WORK/subscrip
            + {captured_amount: null, refunded_amount: null,
               fee_amount: ([.balance_transactions[].fee] | add // 0),
               net_amount: ([.balance_transactions[].net] | add // 0),
-              parent_id: .charge.id, occurred_at: (.created | t)}' \
+              parent_id: .charge.id, occurred_at: (.created | t)} + links(.payment_intent)' \
         "$WORK/disputes.raw"
-    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
-           invoice_id: null, kind: "refund",
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .charge.customer,
+           kind: "refund",
            result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
                      failed: "failed", canceled: "failed"}[.status // "null"] // "other"),
            provider_status: .status, amount} + money
            + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t),
               captured_amount: null}
            + (if IN(.status; "failed", "canceled") then {fee_amount: null, net_amount: null}
-              else {fee_amount: .balance_transaction.fee, net_amount: .balance_transaction.net} end)' \
+              else {fee_amount: .balance_transaction.fee, net_amount: .balance_transaction.net} end)
+           + links(.payment_intent)' \
         "$WORK/refunds.raw"
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
@@ -347,6 +354,9 @@ check "hard cases: uncaptured charges (captured false, amount_captured 0, no bal
     jq -e -s 'any(.[]; .captured == false and .status == "succeeded" and .amount_captured == 0 and .balance_transaction == null)' "$WORK/charges.raw"
 check "hard cases: fees on charges, refunds with expanded balance transactions" \
     jq -e -s 'any(.[]; .balance_transaction.fee > 0) and all(.[]; .balance_transaction == null or (.balance_transaction.net == .balance_transaction.amount - .balance_transaction.fee))' "$WORK/charges.raw"
+check "invoice payments: one per invoice payment attempt, each of a charge's PaymentIntent" \
+    jq -e -s --slurpfile c "$WORK/charges.raw" '($c | map(.payment_intent)) as $pis
+      | length > 0 and all(.[]; .payment.type == "payment_intent" and (.payment.payment_intent | IN($pis[])))' "$WORK/inpays.raw"
 check "hard cases: refunds with status null (Stripe's spec allows it)" jq -e -s 'any(.[]; .status == null)' "$WORK/refunds.raw"
 check "hard cases: disputes lost, won, open and inquiries" \
     jq -e -s '[.[].status] | (index("lost") != null) and (index("warning_closed") != null or index("warning_under_review") != null)' "$WORK/disputes.raw"

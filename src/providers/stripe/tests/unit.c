@@ -308,6 +308,7 @@ END_TEST
 
 START_TEST(charges_then_refunds)
 {
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/disputes.json");
@@ -320,36 +321,94 @@ START_TEST(charges_then_refunds)
 	",\"captured_amount\":" captured ",\"refunded_amount\":" refunded ",\"fee_amount\":" fee       \
 	",\"net_amount\":" net ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 	const char *want[] = {
-		TXN("ch_1", "\"cus_Q1\"", "null", "null", "payment", "succeeded", "\"succeeded\"", "2000",
+		/* basil: charges name no invoice; the invoice payment of their PaymentIntent does */
+		TXN("ch_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "payment", "succeeded", "\"succeeded\"", "2000",
 		    "USD", "2", "2000", "500", "null", "null", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_2", "\"cus_Q2\"", "null", "null", "payment", "failed", "\"failed\"", "150000", "USD",
+		TXN("ch_2", "\"cus_Q2\"", "\"sub_7\"", "\"in_7\"", "payment", "failed", "\"failed\"", "150000", "USD",
 		    "2", "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_3", "null", "null", "null", "payment", "pending", "\"pending\"", "12340", "BHD", "3",
+		TXN("ch_3", "null", "\"sub_7\"", "\"in_7\"", "payment", "pending", "\"pending\"", "12340", "BHD", "3",
 		    "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
 		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "\"succeeded\"",
 		    "999", "USD", "2", "999", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
-		/* A status Stripe adds later: "other", the word kept in provider_status. */
-		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "\"under_review\"", "700",
+		/* A status Stripe adds later: "other", the word kept in provider_status. Without a
+		 * PaymentIntent its invoice payment names the charge (the invoice not expanded:
+		 * no subscription). */
+		TXN("ch_5", "\"cus_Q1\"", "null", "\"in_8\"", "payment", "other", "\"under_review\"", "700",
 		    "USD", "2", "700", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
-		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "\"succeeded\"", "500", "USD",
+		TXN("re_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "refund", "succeeded", "\"succeeded\"", "500", "USD",
 		    "2", "null", "0", "null", "null", "\"ch_1\"", "2024-04-02T23:20:00Z"),
-		TXN("re_2", "null", "null", "null", "refund", "pending", "\"requires_action\"", "100", "USD",
+		TXN("re_2", "null", "\"sub_7\"", "\"in_7\"", "refund", "pending", "\"requires_action\"", "100", "USD",
 		    "2", "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
 		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "\"canceled\"", "100", "USD", "2",
 		    "null", "0", "null", "null", "\"ch_8\"", "2024-04-02T23:20:00Z"),
-		TXN("re_4", "null", "null", "null", "refund", "other", "\"under_review\"", "100", "USD", "2",
+		TXN("re_4", "null", "\"sub_7\"", "\"in_7\"", "refund", "other", "\"under_review\"", "100", "USD", "2",
 		    "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
 		/* A dispute is a chargeback; its fee and net add up its balance transactions. */
-		TXN("du_1", "\"cus_Q1\"", "null", "null", "chargeback", "pending", "\"needs_response\"",
+		TXN("du_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "chargeback", "pending", "\"needs_response\"",
 		    "2000", "USD", "2", "null", "null", "1500", "-3500", "\"ch_1\"",
 		    "2024-04-02T23:20:00Z"),
 	};
 	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 10);
 	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
+	ck_assert_str_eq(ft.urls[1],
 	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
+	ck_assert_str_eq(ft.urls[3], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Before basil charges name their invoice: no invoice payments are read. A checkpoint
+ * taken in the refunds resumes there, and under basil the links are read again first. */
+START_TEST(transactions_links_by_version_and_after_resume)
+{
+	const char *id;
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "stripe_version", "2024-06-20");
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(billtap_record_id(r), "ch_1");
+	ck_assert_int_eq(billtap_record_get_str(&id, r, BILLTAP_FIELD_INVOICE_ID), BILLTAP_ENOTFOUND);
+	billtap_iter_free(it);
+
+	billtap_client_set(c, "stripe_version", NULL);
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (int k = 0; k < 6; k++)
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "re_1");
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	                             "&expand%5B%5D=data.balance_transaction&starting_after=re_1");
+	/* what the fake answered (the whole page again): its links are known again */
+	ck_assert_str_eq(billtap_record_id(r), "re_1");
+	ck_assert_int_eq(billtap_record_get_str(&id, r, BILLTAP_FIELD_INVOICE_ID), 0);
+	ck_assert_str_eq(id, "in_7");
+	billtap_iter_free(it);
+	free(saved);
 	billtap_client_free(c);
 }
 END_TEST
@@ -362,6 +421,7 @@ END_TEST
  */
 START_TEST(openapi_transactions_map_as_documented)
 {
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_refunds.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_disputes.json");
@@ -482,6 +542,7 @@ END_TEST
 START_TEST(malformed_and_wrong_types)
 {
 	fake_add_fixture(&ft, 200, "Request-Id: req_m", "stripe/malformed.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/bad_amount.json");
 	fake_add(&ft, 502, NULL, "<html>Bad gateway</html>");
 	billtap_client *c = stripe_client();
@@ -582,6 +643,7 @@ static const fixture_route routes[] = {
 	{ "/v1/invoices?", NULL, NULL, "stripe/invoices_basil.json" },
 	{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
 	{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+	{ "/v1/invoice_payments?", NULL, NULL, "stripe/invoice_payments.json" },
 	{ "/v1/disputes?", NULL, NULL, "stripe/disputes.json" },
 	NESTED_ROUTES,
 };
@@ -636,6 +698,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
 	tcase_add_test(tc, openapi_transactions_map_as_documented);
+	tcase_add_test(tc, transactions_links_by_version_and_after_resume);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
