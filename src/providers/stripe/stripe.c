@@ -5,7 +5,8 @@
  *
  *   customers      GET /v1/customers
  *   plans          GET /v1/prices?expand[]=data.product           (recurring and one-time)
- *   subscriptions  GET /v1/subscriptions?status=all, then /v1/subscription_items for a
+ *   subscriptions  GET /v1/subscriptions?status=all&expand[]=data.discounts, then
+ *                  /v1/subscription_items for a
  *                  subscription whose embedded item list is truncated
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
@@ -32,7 +33,8 @@ static const struct stage_info {
 } stages[] = {
 	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
 	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", NULL }, 0 },
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { NULL, NULL }, 1 },
+	/* discounts expanded for their coupons */
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1 },
 	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },
 	/* read whole before the transactions, never filtered by `since` (an old invoice
 	 * payment may link a new charge), marks nothing */

@@ -5,10 +5,12 @@
 
 #include <billtap/provider_kit.h>
 
-/* Billing periods: per subscription before API 2025-03-31.basil, per item since. */
+/* Billing periods: per subscription before API 2025-03-31.basil, per item since. The
+ * subscription's is its own, or the one every item has (docs/data-model.md): never one
+ * made of several items' (mixed: items differ, so there is none). */
 typedef struct stripe_period {
 	int own; /* the subscription carries its own period: items' periods are ignored */
-	int has_start, has_end;
+	int has_start, has_end, mixed;
 	int64_t start, end;
 } stripe_period;
 
@@ -59,6 +61,10 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
                     billtap_ctx *ctx);
 /* Sets period_start/end from the lines once every line is in. */
 int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
+
+/* Sets BILLTAP_FIELD_DISCOUNTS from the discounts array at path (ids or expanded discount
+ * objects; null when absent). Returns the mapper's status. */
+int stripe_map_discounts(billtap_map *m, const char *path);
 
 /* Stripe's decimal places for a currency (upper case): 0 for its zero-decimal list, 3 for
  * its three-decimal list, else 2. */

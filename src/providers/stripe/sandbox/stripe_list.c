@@ -48,7 +48,7 @@ static void r_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh
 
 static void r_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
 {
-    st_render_sub(j, st, i, sh, e & 1);
+    st_render_sub(j, st, i, sh, e);
 }
 
 static void r_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
@@ -92,7 +92,7 @@ static const st_res resources[] = {
     {"prices", "price", ST_PRICE, N(n_prices),
      F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, {"product", NULL}, r_price},
     {"subscriptions", "subscription", ST_SUB, N(n_subs), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_PRICE,
-     {"customer", NULL}, r_sub},
+     {"customer", "discounts"}, r_sub},
     {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, {"price.product", NULL},
      r_item},
     {"charges", "charge", ST_CHARGE, N(n_payments), F_LIST | F_CREATED | F_CUSTOMER | F_PI,

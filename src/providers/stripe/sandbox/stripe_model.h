@@ -62,6 +62,23 @@ typedef struct st_dispute_view {
     st_txn txn[2];
 } st_dispute_view;
 
+/* A subscription's coupon as a Stripe discount (stripe_subs.c): percent off its first
+ * `cycles` regular invoices (repeating) or all of them (forever). */
+typedef struct st_coupon {
+    char id[24];                    /* the coupon's id: SAVE25 (forever), SAVE25X3 */
+    int percent;
+    const char *duration;           /* "forever", "repeating" */
+    int months;                     /* duration_in_months, 0: null */
+    int64_t start, end;             /* end 0: never */
+} st_coupon;
+
+/* The discount subscription i shows: 1 with *out, 0 when none (no coupon, or one whose
+ * end has passed: Stripe removes it then). */
+int st_sub_coupon(const st_state *st, size_t i, st_coupon *out);
+
+/* Collection paused (pause_collection): 1 with its behavior and resumes_at (0: none). */
+int st_sub_pause(const st_state *st, size_t i, const char **behavior, int64_t *resumes_at);
+
 /* Indexes the disputes (oldest first) and each payment's, and the invoice payments;
  * freed by st_disputes_free. */
 void st_disputes_init(st_state *st);

@@ -255,7 +255,38 @@ static void embedded_item(sb_json *j, const st_state *st, size_t i, const st_sha
     st_render_item(j, st, i, sh, 0);
 }
 
-void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer)
+/* The discount a subscription's coupon makes, as an object (expand[]=data.discounts). */
+static void render_discount(sb_json *j, const st_state *st, size_t i, const st_coupon *c)
+{
+    const w_sub *s = &st->w->subs[i];
+    id_object(j, st, ST_DISCOUNT, i, "discount");
+    sbj_lit(j, "checkout_session: null");
+    sbj_kobj(j, "coupon");
+    sbj_kstr(j, "id", c->id);
+    sbj_kstr(j, "object", "coupon");
+    sbj_lit(j, "amount_off: null");
+    sbj_kint(j, "created", s->created);
+    sbj_lit(j, "currency: null");
+    sbj_kstr(j, "duration", c->duration);
+    sbj_kintn(j, "duration_in_months", c->months > 0, c->months);
+    sbj_lit(j, "livemode: false, max_redemptions: null, metadata: {}");
+    char name[48];
+    snprintf(name, sizeof name, "%d%% off", c->percent);
+    sbj_kstr(j, "name", name);
+    sbj_kint(j, "percent_off", c->percent);
+    sbj_lit(j, "redeem_by: null, times_redeemed: 1, valid: true");
+    sbj_obj_end(j);
+    st_kid(j, "customer", st, ST_CUSTOMER, s->customer);
+    sbj_kts(j, "end", c->end);
+    sbj_lit(j, "invoice: null, invoice_item: null, promotion_code: null");
+    sbj_kint(j, "start", c->start);
+    st_kid(j, "subscription", st, ST_SUB, (long long)i);
+    sbj_lit(j, "subscription_item: null");
+    sbj_obj_end(j);
+}
+
+/* expand: 1 the customer, 2 the discounts */
+void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_sub *s = &st->w->subs[i];
     id_object(j, st, ST_SUB, i, "subscription");
@@ -288,7 +319,7 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
         sbj_kint(j, "current_period_start", ps);
     }
     sbj_key(j, "customer");
-    st_render_customer_ref(j, st, s->customer, expand_customer);
+    st_render_customer_ref(j, st, s->customer, expand & 1);
     sbj_lit(j, "days_until_due: null");
     int unpaid = s->status == W_SUB_TRIALING || s->status == W_SUB_INCOMPLETE || s->status == W_SUB_INCOMPLETE_EXPIRED;
     st_kid(j, "default_payment_method", st, ST_PM, unpaid ? -1 : s->customer);
@@ -296,8 +327,13 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     if (!sh->basil)
         sbj_lit(j, "discount: null");
     sbj_karr(j, "discounts");
-    if (s->coupon_pct)
-        st_vid(j, st, ST_DISCOUNT, (long long)i);
+    st_coupon coupon;
+    if (st_sub_coupon(st, i, &coupon)) {
+        if (expand & 2)
+            render_discount(j, st, i, &coupon);
+        else
+            st_vid(j, st, ST_DISCOUNT, (long long)i);
+    }
     sbj_arr_end(j);
     sbj_kts(j, "ended_at", s->ended_at);
     sbj_lit(j, "invoice_settings: {account_tax_ids: null, issuer: {type: 'self'}}");
@@ -306,8 +342,18 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     st_id(st, ST_SUB, i, url + strlen(url));
     st_render_embedded(j, "items", s->n_items, url, st, sh, s->first_item, embedded_item);
     st_kid(j, "latest_invoice", st, ST_INVOICE, s->latest_invoice);
-    sbj_lit(j, "livemode: false, metadata: {}, next_pending_invoice_item_invoice: null, on_behalf_of: null, "
-               "pause_collection: null, payment_settings: {payment_method_options: null, "
+    sbj_lit(j, "livemode: false, metadata: {}, next_pending_invoice_item_invoice: null, on_behalf_of: null");
+    const char *behavior;
+    int64_t resumes_at;
+    if (st_sub_pause(st, i, &behavior, &resumes_at)) {
+        sbj_kobj(j, "pause_collection");
+        sbj_kstr(j, "behavior", behavior);
+        sbj_kts(j, "resumes_at", resumes_at);
+        sbj_obj_end(j);
+    } else {
+        sbj_knull(j, "pause_collection");
+    }
+    sbj_lit(j, "payment_settings: {payment_method_options: null, "
                "payment_method_types: null, save_default_payment_method: 'off'}, "
                "pending_invoice_item_interval: null, pending_setup_intent: null, pending_update: null, "
                "schedule: null");

@@ -18,7 +18,8 @@ void st_render_product(sb_json *j, const st_state *st, size_t i);
 void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
 void st_render_plan(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
 void st_render_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
-void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
+/* expand: bit 1 the customer, bit 2 the discounts */
+void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 /* expand: bit 1 the customer, bit 2 the balance transaction */
 void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 /* expand: bit 1 the charge, bit 2 the balance transaction */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox_buf.h"
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
 #include "stripe_faults.h"
@@ -93,6 +94,34 @@ static const char *normalized_sub_status(int status)
     return names[status];
 }
 
+/* The `discounts` field: docs/data-model.md's JSON text, compact, members in its order. */
+static void discounts_text(sb_json *j, const st_state *st, size_t i)
+{
+    st_coupon c;
+    sb_buf text;
+    sb_json d;
+    sb_buf_init(&text);
+    sbj_init(&d, &text, 0);
+    sbj_arr_begin(&d);
+    if (st_sub_coupon(st, i, &c)) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%d", c.percent); /* as Stripe writes it: an integer */
+        sbj_obj_begin(&d);
+        kid(&d, "id", st, ST_DISCOUNT, (long long)i);
+        sbj_kstr(&d, "coupon_id", c.id);
+        sbj_kstr(&d, "percent_off", pct);
+        sbj_lit(&d, "amount_off: null, currency: null");
+        sbj_kstr(&d, "duration", c.duration);
+        sbj_kintn(&d, "duration_in_months", c.months > 0, c.months);
+        sbj_ktime(&d, "start", c.start);
+        sbj_ktime(&d, "end", c.end);
+        sbj_obj_end(&d);
+    }
+    sbj_arr_end(&d);
+    sbj_kstr(j, "discounts", sb_buf_str(&text));
+    sb_buf_free(&text);
+}
+
 static void write_subscriptions(const void *state, sb_truth_file *o)
 {
     const st_state *st = state;
@@ -102,14 +131,12 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
         const w_sub *s = &w->subs[order[k]];
         if (st_hidden(st, ST_SUB, order[k], st->truth_after))
             continue;
-        /* basil: the subscription's period is its items' earliest start and earliest end */
-        int64_t ps = 0, pe = 0;
-        for (uint32_t i = 0; i < s->n_items; i++) {
+        /* basil: the items' period when they all have the same, else none (data-model.md) */
+        int64_t ps = w->items[s->first_item].period_start, pe = w->items[s->first_item].period_end;
+        for (uint32_t i = 1; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
-            if (i == 0 || it->period_start < ps)
-                ps = it->period_start;
-            if (i == 0 || it->period_end < pe)
-                pe = it->period_end;
+            if (it->period_start != ps || it->period_end != pe)
+                ps = pe = 0;
         }
         sb_json *j = sb_truth_record(o, "subscription");
         kid(j, "id", st, ST_SUB, order[k]);
@@ -123,8 +150,15 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
         sbj_ktime(j, "canceled_at", s->canceled_at);
         sbj_kbool(j, "cancel_at_period_end", s->cancel_at_period_end);
         sbj_ktime(j, "created_at", s->created);
-        sbj_lit(j, "trial_start: null, cancel_at: null, ended_at: null, paused: null, "
-                   "pause_behavior: null, resumes_at: null, discounts: null");
+        sbj_ktime(j, "trial_start", s->trial_start);
+        sbj_ktime(j, "cancel_at", s->cancel_at);
+        sbj_ktime(j, "ended_at", s->ended_at);
+        const char *behavior = NULL;
+        int64_t resumes_at = 0;
+        sbj_kbool(j, "paused", st_sub_pause(st, order[k], &behavior, &resumes_at));
+        sbj_kstr(j, "pause_behavior", behavior);
+        sbj_ktime(j, "resumes_at", resumes_at);
+        discounts_text(j, st, order[k]);
         sbj_karr(j, "items");
         for (uint32_t i = 0; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
@@ -136,8 +170,10 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
             sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
             sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
             money(j, p->ccy);
-            sbj_lit(j, "usage_type: null, amount_decimal: null, current_period_start: null, "
-                       "current_period_end: null");
+            sbj_kstr(j, "usage_type", p->metered ? "metered" : "licensed");
+            sbj_kstr(j, "amount_decimal", p->decimal);
+            sbj_ktime(j, "current_period_start", it->period_start);
+            sbj_ktime(j, "current_period_end", it->period_end);
             sbj_obj_end(j);
         }
         sbj_arr_end(j);

@@ -198,7 +198,7 @@ walk() {
 
 walk /v1/customers "" "$WORK/customers.raw"
 walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
-walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
+walk /v1/subscriptions "status=all&expand[]=data.discounts" "$WORK/subscriptions.raw"
 walk /v1/charges "expand[]=data.balance_transaction" "$WORK/charges.raw"
 walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK/refunds.raw"
 walk /v1/disputes "expand[]=data.charge" "$WORK/disputes.raw"
@@ -299,18 +299,32 @@ jq -n -c "$JQLIB"'
                paused: "paused", canceled: "canceled", incomplete_expired: "canceled",
                incomplete: "pending"}[.status] // "other"),
      provider_status: .status, started_at: (.start_date | t),
-     current_period_start: ([$items[].current_period_start] | min | t),
-     current_period_end: ([$items[].current_period_end] | min | t),
+     current_period_start: (if ([$items[] | [.current_period_start, .current_period_end]] | unique | length) == 1
+                            then $items[0].current_period_start | t else null end),
+     current_period_end: (if ([$items[] | [.current_period_start, .current_period_end]] | unique | length) == 1
+                          then $items[0].current_period_end | t else null end),
      trial_end: (.trial_end | t), canceled_at: (.canceled_at | t),
      cancel_at_period_end, created_at: (.created | t),
-     trial_start: null, cancel_at: null, ended_at: null, paused: null, pause_behavior: null,
-     resumes_at: null, discounts: null,
+     trial_start: (.trial_start | t), cancel_at: (.cancel_at | t), ended_at: (.ended_at | t),
+     paused: (.pause_collection != null), pause_behavior: .pause_collection.behavior,
+     resumes_at: (.pause_collection.resumes_at | t),
+     discounts: ([.discounts[] | {id, coupon_id: .coupon.id, percent_off: (.coupon.percent_off | tostring),
+                  amount_off: .coupon.amount_off, currency: (.coupon.currency | if . then ascii_upcase else null end),
+                  duration: .coupon.duration, duration_in_months: .coupon.duration_in_months,
+                  start: (.start | t), end: (.end | t)}] | tojson),
      items: [$items[] | {object: "subscription_item", id, plan_id: .price.id, quantity,
                          amount: .price.unit_amount} + (.price | money)
-                      + {usage_type: null, amount_decimal: null, current_period_start: null,
-                         current_period_end: null}]}' \
+                      + {usage_type: .price.recurring.usage_type, amount_decimal: .price.unit_amount_decimal,
+                         current_period_start: (.current_period_start | t),
+                         current_period_end: (.current_period_end | t)}]}' \
     --slurpfile subs "$WORK/subscriptions.raw" "$WORK/items.raw" >"$WORK/subscriptions.mine"
 check "subscriptions: values equal the truth" same subscriptions "$WORK/subscriptions.mine" "$WORK/truth/subscriptions.jsonl"
+check "hard cases: paused collection (each behavior), scheduled cancellations, discounts expanded, mixed periods" \
+    jq -e -s '([.[].pause_collection.behavior | select(.)] | unique | length) >= 2
+      and any(.[]; .cancel_at != null and .ended_at == null)
+      and any(.[]; .discounts | length > 0 and all(.[]; .object == "discount" and .coupon.object == "coupon"))
+      and any(.[]; [.items.data[] | [.current_period_start, .current_period_end]] | unique | length > 1)' \
+    "$WORK/subscriptions.raw"
 
 # basil: a payment's invoice (and its subscription) through its invoice payment
 jq -s -c 'map({key: .payment.payment_intent, value: {invoice_id: .invoice.id,

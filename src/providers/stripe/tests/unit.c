@@ -104,36 +104,94 @@ START_TEST(subscriptions_with_paged_items)
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p1.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p2.json");
 	billtap_client *c = stripe_client();
-#define ITEM(id, qty, amount, cur, exp)                                                         \
-	"{\"object\":\"subscription_item\",\"usage_type\":null,\"amount_decimal\":null,\"current_period_start\":null,\"current_period_end\":null,\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","    \
-	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" exp "\",\"currency_exponent\":"
+	/* each item with its own period (basil); the fixtures say nothing of pauses and
+	 * discounts (paused, discounts null) */
+#define ITEM(id, qty, usage, amount, cur, ccy, exp, start, end)                                 \
+	"{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","     \
+	"\"quantity\":" qty ",\"usage_type\":\"" usage "\",\"amount\":" amount                    \
+	",\"amount_decimal\":\"" amount "\",\"currency\":\"" ccy "\",\"currency_exponent\":" exp    \
+	",\"current_period_start\":\"" start "\",\"current_period_end\":\"" end "\"}"
+#define MAR_START "2024-03-09T16:00:00Z"
+#define MAR_END "2024-04-09T16:00:00Z"
+#define NEW_FIELDS                                                                              \
+	"\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,"                \
+	"\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,"
 	const char *want[] = {
-		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
+		/* items on different periods: no subscription period (none is invented) */
+		"{\"object\":\"subscription\",\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
 		"\"provider_status\":\"active\",\"started_at\":\"2023-11-14T22:13:20Z\","
-		"\"current_period_start\":\"2024-02-27T02:13:20Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"current_period_start\":null,\"current_period_end\":null," NEW_FIELDS
 		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":false,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
-		ITEM("si_1", "2", "2000", "M", "USD") "2}," ITEM("si_2", "null", "1000", "K", "KWD") "3}]}",
-		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
+		ITEM("si_1", "2", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_2", "null", "metered", "1000", "K", "KWD", "3", "2024-02-27T02:13:20Z",
+		     "2024-04-01T19:33:20Z") "]}",
+		"{\"object\":\"subscription\",\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
 		"\"provider_status\":\"unpaid\",\"started_at\":\"2023-11-14T22:13:20Z\","
-		"\"current_period_start\":\"2024-02-15T12:26:40Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"current_period_start\":null,\"current_period_end\":null," NEW_FIELDS
 		"\"trial_end\":null,\"canceled_at\":\"2024-03-21T05:46:40Z\",\"cancel_at_period_end\":true,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
-		ITEM("si_3", "1", "2000", "M", "USD") "2}," ITEM("si_4", "3", "2000", "M", "USD") "2},"
-		ITEM("si_5", "4", "2000", "M", "USD") "2}," ITEM("si_6", "null", "1000", "K", "KWD") "3}]}",
-		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
+		ITEM("si_3", "1", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_4", "3", "licensed", "2000", "M", "USD", "2", "2024-02-15T12:26:40Z",
+		     "2024-04-13T09:20:00Z") ","
+		ITEM("si_5", "4", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_6", "null", "metered", "1000", "K", "KWD", "3", MAR_START,
+		     "2024-04-01T19:33:20Z") "]}",
+		/* one item: its period is the subscription's */
+		"{\"object\":\"subscription\",\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
 		"\"provider_status\":\"incomplete_expired\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2024-03-09T16:00:00Z\",\"current_period_end\":\"2024-04-09T16:00:00Z\","
-		"\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
-		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_9", "1", "2000", "M", "USD") "2}]}",
+		NEW_FIELDS "\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_9", "1", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) "]}",
 	};
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 3);
 	ck_assert_uint_eq(ft.calls, 3);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/subscriptions?limit=100&status=all");
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/subscriptions?limit=100&status=all"
+	                             "&expand%5B%5D=data.discounts");
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/subscription_items?subscription=sub_2"
 	                             "&limit=100&starting_after=si_3");
 	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/subscription_items?subscription=sub_2"
 	                             "&limit=100&starting_after=si_5");
+	billtap_client_free(c);
+}
+END_TEST
+/* Golden: Stripe's example subscription (paused collection, scheduled cancellation, trial
+ * start) and a copy with discounts in both of Stripe's shapes (fixtures/openapi/SOURCE.md). */
+START_TEST(openapi_subscriptions_map_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/sub_subscriptions.json");
+	billtap_client *c = stripe_client();
+#define T0 "\"2009-02-13T23:31:30Z\""
+#define OPENAPI_SUB(id, paused, behavior, discounts)                                            \
+	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"cus_QXg1o8vcGmoR32\","    \
+	"\"status\":\"active\",\"provider_status\":\"active\",\"started_at\":" T0 ","               \
+	"\"current_period_start\":\"2030-02-06T01:08:38Z\","                                       \
+	"\"current_period_end\":\"2000-12-08T15:02:53Z\",\"trial_start\":" T0 ",\"trial_end\":" T0   \
+	",\"canceled_at\":" T0 ",\"cancel_at_period_end\":true,\"cancel_at\":" T0 ",\"ended_at\":" T0 \
+	",\"paused\":" paused ",\"pause_behavior\":" behavior ",\"resumes_at\":null,"               \
+	"\"discounts\":" discounts ",\"created_at\":" T0 ",\"items\":[{\"object\":"                 \
+	"\"subscription_item\",\"id\":\"si_QXhVnC2h0Jczwc\",\"plan_id\":"                           \
+	"\"price_1PgafmB7WZ01zgkW6dKueIc5\",\"quantity\":1,\"usage_type\":\"licensed\","            \
+	"\"amount\":2000,\"amount_decimal\":\"2000\",\"currency\":\"USD\",\"currency_exponent\":2," \
+	"\"current_period_start\":\"2030-02-06T01:08:38Z\","                                       \
+	"\"current_period_end\":\"2000-12-08T15:02:53Z\"}]}"
+	const char *want[] = {
+		OPENAPI_SUB("sub_1Pgc6rB7WZ01zgkWNy0Cn5nw", "true", "\"mark_uncollectible\"", "\"[]\""),
+		/* percent_off kept as Stripe wrote it (25.5); amount_off in minor units */
+		OPENAPI_SUB("sub_with_discounts", "false", "null",
+		            "\"[{\\\"id\\\":\\\"di_1Pgc6rB7WZ01zgkW7Al8Fal9\\\",\\\"coupon_id\\\":\\\"Z4OV52SU\\\","
+		            "\\\"percent_off\\\":\\\"25.5\\\",\\\"amount_off\\\":null,\\\"currency\\\":\\\"USD\\\","
+		            "\\\"duration\\\":\\\"forever\\\",\\\"duration_in_months\\\":3,\\\"start\\\":"
+		            "\\\"2009-02-13T23:31:30Z\\\",\\\"end\\\":\\\"2009-02-13T23:31:30Z\\\"},"
+		            "{\\\"id\\\":\\\"di_basil_shape\\\",\\\"coupon_id\\\":\\\"TENOFF\\\",\\\"percent_off\\\":null,"
+		            "\\\"amount_off\\\":1000,\\\"currency\\\":\\\"USD\\\",\\\"duration\\\":\\\"once\\\","
+		            "\\\"duration_in_months\\\":null,\\\"start\\\":\\\"2009-02-13T23:31:30Z\\\",\\\"end\\\":null},"
+		            "{\\\"id\\\":\\\"di_not_expanded\\\",\\\"coupon_id\\\":null,\\\"percent_off\\\":null,"
+		            "\\\"amount_off\\\":null,\\\"currency\\\":null,\\\"duration\\\":null,"
+		            "\\\"duration_in_months\\\":null,\\\"start\\\":null,\\\"end\\\":null}]\""),
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 2);
 	billtap_client_free(c);
 }
 END_TEST
@@ -143,12 +201,15 @@ START_TEST(subscriptions_before_basil_keep_their_period)
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscriptions_legacy.json");
 	billtap_client *c = stripe_client();
 	billtap_client_set(c, "stripe_version", "2024-06-20");
+	/* the subscription's period, which before basil every item shares */
 	const char *want[] = {
-		"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
+		"{\"object\":\"subscription\",\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
 		"\"provider_status\":\"trialing\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2023-11-14T22:13:20Z\",\"current_period_end\":\"2023-12-14T22:13:20Z\","
-		"\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
-		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_L", "1", "2000", "M", "USD") "2}]}",
+		NEW_FIELDS "\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_L", "1", "licensed", "2000", "M", "USD", "2", "2023-11-14T22:13:20Z",
+		     "2023-12-14T22:13:20Z") "]}",
 	};
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 1);
 	ck_assert_str_eq(fake_header(&ft, 0, "Stripe-Version"), "2024-06-20");
@@ -692,6 +753,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, prices_become_plans);
 	tcase_add_test(tc, subscriptions_with_paged_items);
 	tcase_add_test(tc, subscriptions_before_basil_keep_their_period);
+	tcase_add_test(tc, openapi_subscriptions_map_as_documented);
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
