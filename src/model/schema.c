@@ -106,8 +106,8 @@ static const char *const transaction_results[] = { "succeeded", "failed", "pendi
 	                                           "authorized", "other", NULL };
 static const char *const pause_behaviors[] = { "keep_as_draft", "mark_uncollectible", "void",
 	                                       "other", NULL };
-static const char *const usage_types[] = { "licensed", "metered", NULL };
-static const char *const tiers_modes[] = { "graduated", "volume", NULL };
+static const char *const usage_types[] = { "licensed", "metered", "other", NULL };
+static const char *const tiers_modes[] = { "graduated", "volume", "other", NULL };
 static const char *const interval_units[] = { "day", "week", "month", "year", NULL };
 static const char *const line_kinds[] = { "subscription", "proration", "one_off", "discount",
 	                                  "tax", "other", NULL };

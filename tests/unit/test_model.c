@@ -363,7 +363,7 @@ START_TEST(schema_introspection)
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_SUBSCRIPTION,
 	                                          BILLTAP_FIELD_PAUSE_BEHAVIOR), 4);
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_PLAN,
-	                                          BILLTAP_FIELD_USAGE_TYPE), 2);
+	                                          BILLTAP_FIELD_USAGE_TYPE), 3);
 	ck_assert_str_eq(words[1], "metered");
 	/* fields added after 0.1.0 are nullable, so a provider written before them still
 	 * passes validation */

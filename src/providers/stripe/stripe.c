@@ -4,7 +4,8 @@
  * the cursor: "starting_after = this record"), so checkpoints never need skipping.
  *
  *   customers      GET /v1/customers
- *   plans          GET /v1/prices?expand[]=data.product           (recurring and one-time)
+ *   plans          GET /v1/prices?expand[]=data.product&expand[]=data.tiers (recurring and
+ *                  one-time)
  *   subscriptions  GET /v1/subscriptions?status=all&expand[]=data.discounts, then
  *                  /v1/subscription_items for a
  *                  subscription whose embedded item list is truncated
@@ -32,7 +33,8 @@ static const struct stage_info {
 	int nested;            /* records have a nested list that may need more pages */
 } stages[] = {
 	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
-	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", NULL }, 0 },
+	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
+	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0 },
 	/* discounts expanded for their coupons */
 	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1 },
 	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },

@@ -66,6 +66,9 @@ int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
  * objects; null when absent). Returns the mapper's status. */
 int stripe_map_discounts(billtap_map *m, const char *path);
 
+/* recurring.usage_type words (licensed, metered). */
+extern const billtap_vocab stripe_usage_types[];
+
 /* Stripe's decimal places for a currency (upper case): 0 for its zero-decimal list, 3 for
  * its three-decimal list, else 2. */
 int stripe_currency_exponent(const char *code);

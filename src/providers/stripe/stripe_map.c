@@ -38,16 +38,100 @@ static const billtap_vocab intervals[] = {
 	{ "day", "day" }, { "week", "week" }, { "month", "month" }, { "year", "year" }, { NULL, NULL },
 };
 
+const billtap_vocab stripe_usage_types[] = {
+	{ "licensed", "licensed" }, { "metered", "metered" }, { NULL, NULL },
+};
+
+static const billtap_vocab tiers_modes[] = {
+	{ "graduated", "graduated" }, { "volume", "volume" }, { NULL, NULL },
+};
+
+/* A tier member: an integer, a string or null, as the tiers' JSON text has it. */
+static int put_member(billtap_json_writer *w, const char *key, const billtap_json *doc,
+                      billtap_json_ref ref)
+{
+	int64_t v;
+	char *s = NULL;
+	int rc = billtap_json_write_key(w, key);
+	if (rc < 0)
+		return rc;
+	switch (billtap_json_typeof(doc, ref)) {
+	case BILLTAP_JSON_NUMBER:
+		if (billtap_json_int(&v, doc, ref) < 0)
+			return BILLTAP_EDATA;
+		return billtap_json_write_int(w, v);
+	case BILLTAP_JSON_STRING:
+		if ((rc = billtap_json_strdup(&s, doc, ref)) < 0)
+			return rc;
+		rc = billtap_json_write_string(w, s, strlen(s));
+		free(s);
+		return rc;
+	case BILLTAP_JSON_NULL:
+	case BILLTAP_JSON_ABSENT:
+		return billtap_json_write_null(w);
+	default:
+		return BILLTAP_EDATA;
+	}
+}
+
+/* `tiers` (expanded with expand[]=data.tiers) as the JSON text of docs/data-model.md;
+ * left null when the price has none or they were not sent. */
+static void map_tiers(billtap_map *m)
+{
+	static const char *const members[] = { "up_to", "unit_amount", "unit_amount_decimal",
+		                               "flat_amount", "flat_amount_decimal" };
+	billtap_json_ref tiers = billtap_json_get(m->doc, m->obj, "tiers");
+	if (m->status || billtap_json_typeof(m->doc, tiers) != BILLTAP_JSON_ARRAY)
+		return;
+	billtap_json_writer *w;
+	int rc = billtap_json_writer_new(&w);
+	if (rc == 0)
+		rc = billtap_json_write_array_begin(w);
+	for (billtap_json_ref t = billtap_json_first(m->doc, tiers); rc == 0 && t != BILLTAP_JSON_NONE;
+	     t = billtap_json_next(m->doc, t)) {
+		rc = billtap_json_write_object_begin(w);
+		for (size_t k = 0; rc == 0 && k < sizeof members / sizeof *members; k++)
+			rc = put_member(w, members[k], m->doc, billtap_json_get(m->doc, t, members[k]));
+		if (rc == 0)
+			rc = billtap_json_write_object_end(w);
+	}
+	const char *text = NULL;
+	if (rc == 0 && (rc = billtap_json_write_array_end(w)) == 0)
+		rc = billtap_json_writer_text(&text, NULL, w);
+	if (rc == 0)
+		billtap_map_set_str(m, BILLTAP_FIELD_TIERS, text);
+	billtap_json_writer_free(w);
+	if (rc == BILLTAP_EDATA)
+		billtap_map_fail(m, rc, "tiers", "holds a member that is not an integer or a string");
+	else if (rc < 0)
+		billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
+}
+
 int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx)
 {
 	billtap_map m;
 	billtap_map_begin(&m, BILLTAP_RECORD_PLAN, "price", doc, obj, "id", ctx);
 	billtap_map_ref_id(&m, BILLTAP_FIELD_PRODUCT_ID, "product", 0);
-	/* The name comes from the expanded product; a deleted product has none. */
+	/* The product's name from the expanded product (a deleted one has none); the plan's
+	 * own name is its nickname, else the product's. */
+	billtap_map_str(&m, BILLTAP_FIELD_PRODUCT_NAME, "product.name", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_NAME, "product.name", 0);
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "nickname")) == BILLTAP_JSON_STRING)
+		billtap_map_str(&m, BILLTAP_FIELD_NAME, "nickname", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "unit_amount", 0);
+	billtap_map_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "unit_amount_decimal", 0);
+	billtap_map_vocab(&m, BILLTAP_FIELD_TIERS_MODE, "tiers_mode", tiers_modes, "other", 0);
+	map_tiers(&m);
+	/* custom_unit_amount: null for a fixed price, an object when the customer chooses */
+	billtap_json_ref custom = billtap_json_get(doc, obj, "custom_unit_amount");
+	billtap_json_type custom_type = billtap_json_typeof(doc, custom);
+	if (custom_type == BILLTAP_JSON_OBJECT || custom_type == BILLTAP_JSON_NULL)
+		billtap_map_set_int(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, custom_type == BILLTAP_JSON_OBJECT);
+	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM, "custom_unit_amount.minimum", 0);
+	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM, "custom_unit_amount.maximum", 0);
+	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET, "custom_unit_amount.preset", 0);
 	billtap_map_bool(&m, BILLTAP_FIELD_ACTIVE, "active", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created", BILLTAP_MAP_REQUIRED);
 	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "recurring")) == BILLTAP_JSON_OBJECT) {
@@ -56,6 +140,8 @@ int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json
 		billtap_map_int(&m, BILLTAP_FIELD_INTERVAL_COUNT, "recurring.interval_count",
 		                BILLTAP_MAP_REQUIRED);
 		billtap_map_int(&m, BILLTAP_FIELD_TRIAL_DAYS, "recurring.trial_period_days", 0);
+		billtap_map_vocab(&m, BILLTAP_FIELD_USAGE_TYPE, "recurring.usage_type", stripe_usage_types,
+		                  "other", 0);
 	}
 	return billtap_map_end(out, &m);
 }

@@ -11,10 +11,6 @@ static const billtap_vocab statuses[] = {
 	{ NULL, NULL },
 };
 
-static const billtap_vocab usage_types[] = {
-	{ "licensed", "licensed" }, { "metered", "metered" }, { NULL, NULL },
-};
-
 static const billtap_vocab pause_behaviors[] = {
 	{ "keep_as_draft", "keep_as_draft" }, { "mark_uncollectible", "mark_uncollectible" },
 	{ "void", "void" }, { NULL, NULL },
@@ -52,7 +48,7 @@ int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_js
 		billtap_map_fail(&m, BILLTAP_EDATA, "price", "is missing");
 	billtap_map_str(&m, BILLTAP_FIELD_PLAN_ID, "price.id", 0);
 	billtap_map_int(&m, BILLTAP_FIELD_QUANTITY, "quantity", 0);
-	billtap_map_vocab(&m, BILLTAP_FIELD_USAGE_TYPE, "price.recurring.usage_type", usage_types, NULL,
+	billtap_map_vocab(&m, BILLTAP_FIELD_USAGE_TYPE, "price.recurring.usage_type", stripe_usage_types, "other",
 	                  0);
 	billtap_map_currency(&m, "price.currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "price.unit_amount", 0);

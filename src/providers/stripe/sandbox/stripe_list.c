@@ -43,7 +43,7 @@ static void r_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
 /* One expandable path each: bit 1 is theirs. */
 static void r_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
 {
-    st_render_price(j, st, i, sh, e & 1);
+    st_render_price(j, st, i, sh, e);
 }
 
 static void r_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
@@ -90,7 +90,7 @@ static const st_res resources[] = {
     {"customers", "customer", ST_CUSTOMER, N(n_customers), F_LIST | F_CREATED | F_EMAIL, {NULL, NULL}, r_customer},
     {"products", "product", ST_PRODUCT, N(n_products), 0, {NULL, NULL}, r_product},
     {"prices", "price", ST_PRICE, N(n_prices),
-     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, {"product", NULL}, r_price},
+     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, {"product", "tiers"}, r_price},
     {"subscriptions", "subscription", ST_SUB, N(n_subs), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_PRICE,
      {"customer", "discounts"}, r_sub},
     {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, {"price.product", NULL},

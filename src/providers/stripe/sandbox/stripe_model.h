@@ -44,6 +44,7 @@ typedef struct st_state {
     /* invoice payments: the payments of invoices, oldest first (one PaymentIntent each) */
     uint32_t *inpays;
     size_t n_inpays;
+    long custom_price;              /* st_custom_price(), found once */
 } st_state;
 
 /* A balance transaction as Stripe shows it: money into (+) or out of (-) the balance. */
@@ -75,6 +76,11 @@ typedef struct st_coupon {
 /* The discount subscription i shows: 1 with *out, 0 when none (no coupon, or one whose
  * end has passed: Stripe removes it then). */
 int st_sub_coupon(const st_state *st, size_t i, st_coupon *out);
+
+/* The price whose amount the customer chooses (custom_unit_amount): the first one-time
+ * price that is offered, of a product not deleted; -1 when the catalog has none. Its
+ * bounds: half its world amount to a hundred times it, the world amount preset. */
+long st_custom_price(const st_state *st);
 
 /* Collection paused (pause_collection): 1 with its behavior and resumes_at (0: none). */
 int st_sub_pause(const st_state *st, size_t i, const char **behavior, int64_t *resumes_at);

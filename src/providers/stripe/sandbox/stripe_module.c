@@ -38,6 +38,7 @@ static st_state *state_new(const sb_world *w, const char *api_key)
     for (size_t i = 0; i < w->n_subs; i++)
         st->has_subs[w->subs[i].customer] = 1;
     st_disputes_init(st);
+    st->custom_price = st_custom_price(st);
     for (size_t i = 0; i < w->n_invoices; i++) {
         const w_invoice *v = &w->invoices[i];
         if (v->number > (int)st->invoice_count[v->customer])

@@ -165,18 +165,29 @@ void st_render_product(sb_json *j, const st_state *st, size_t i)
     sbj_obj_end(j);
 }
 
-void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product)
+/* expand: 1 the product, 2 the tiers (Stripe sends them only when asked) */
+void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_price *p = &st->w->prices[i];
+    int custom = (long)i == st->custom_price;
     id_object(j, st, ST_PRICE, i, "price");
     sbj_kbool(j, "active", !p->archived_at);
     sbj_kstr(j, "billing_scheme", p->tiered ? "tiered" : "per_unit");
     sbj_kint(j, "created", p->created);
     sbj_kstr(j, "currency", st_ccy(p->ccy));
-    sbj_lit(j, "custom_unit_amount: null, livemode: false, lookup_key: null, metadata: {}");
+    if (custom) {
+        sbj_kobj(j, "custom_unit_amount");
+        sbj_kint(j, "maximum", 100 * p->unit_amount);
+        sbj_kint(j, "minimum", w_round(p->ccy, p->unit_amount / 2));
+        sbj_kint(j, "preset", p->unit_amount);
+        sbj_obj_end(j);
+    } else {
+        sbj_knull(j, "custom_unit_amount");
+    }
+    sbj_lit(j, "livemode: false, lookup_key: null, metadata: {}");
     sbj_kstr(j, "nickname", p->nickname);
     sbj_key(j, "product");
-    if (expand_product)
+    if (expand & 1)
         st_render_product(j, st, (size_t)p->product);
     else
         st_vid(j, st, ST_PRODUCT, p->product);
@@ -195,11 +206,30 @@ void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *s
         sbj_null(j);
     }
     sbj_lit(j, "tax_behavior: 'unspecified'");
+    if (p->tiered && (expand & 2)) { /* graduated: the first tier_upto units, then the rest */
+        char d1[24], d2[24];
+        snprintf(d1, sizeof d1, "%lld", (long long)p->tier1);
+        snprintf(d2, sizeof d2, "%lld", (long long)p->tier2);
+        sbj_karr(j, "tiers");
+        sbj_obj_begin(j);
+        sbj_lit(j, "flat_amount: null, flat_amount_decimal: null");
+        sbj_kint(j, "unit_amount", p->tier1);
+        sbj_kstr(j, "unit_amount_decimal", d1);
+        sbj_kint(j, "up_to", p->tier_upto);
+        sbj_obj_end(j);
+        sbj_obj_begin(j);
+        sbj_lit(j, "flat_amount: null, flat_amount_decimal: null");
+        sbj_kint(j, "unit_amount", p->tier2);
+        sbj_kstr(j, "unit_amount_decimal", d2);
+        sbj_lit(j, "up_to: null");
+        sbj_obj_end(j);
+        sbj_arr_end(j);
+    }
     sbj_kstr(j, "tiers_mode", p->tiered ? "graduated" : NULL);
     sbj_lit(j, "transform_quantity: null");
     sbj_kstr(j, "type", p->recurring ? "recurring" : "one_time");
-    sbj_kintn(j, "unit_amount", p->unit_amount >= 0, p->unit_amount);
-    sbj_kstr(j, "unit_amount_decimal", p->decimal);
+    sbj_kintn(j, "unit_amount", p->unit_amount >= 0 && !custom, p->unit_amount);
+    sbj_kstr(j, "unit_amount_decimal", custom ? NULL : p->decimal);
     sbj_obj_end(j);
 }
 

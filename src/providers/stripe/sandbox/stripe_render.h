@@ -15,7 +15,8 @@ void st_render_customer(sb_json *j, const st_state *st, size_t i);
 /* The customer's id, or (expanded) the customer or its deleted stub; null for -1. */
 void st_render_customer_ref(sb_json *j, const st_state *st, long i, int expand);
 void st_render_product(sb_json *j, const st_state *st, size_t i);
-void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
+/* expand: bit 1 the product, bit 2 the tiers */
+void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 void st_render_plan(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
 void st_render_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
 /* expand: bit 1 the customer, bit 2 the discounts */

@@ -37,6 +37,18 @@ int st_sub_coupon(const st_state *st, size_t i, st_coupon *out)
     return 1;
 }
 
+long st_custom_price(const st_state *st)
+{
+    const sb_world *w = st->w;
+    for (size_t i = 0; i < w->n_prices; i++) {
+        const w_price *p = &w->prices[i];
+        if (!p->recurring && !p->archived_at && !p->draft && !w->products[p->product].deleted &&
+            p->unit_amount > 0)
+            return (long)i;
+    }
+    return -1;
+}
+
 /* One active subscription in ten has its collection paused since after its latest
  * invoice (so no invoice shows the pause yet), until a date or until further notice. */
 int st_sub_pause(const st_state *st, size_t i, const char **behavior, int64_t *resumes_at)

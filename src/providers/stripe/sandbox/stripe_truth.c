@@ -55,6 +55,30 @@ static void write_customers(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* The `tiers` field: the world's two graduated tiers as docs/data-model.md's JSON text. */
+static void tiers_text(sb_json *j, const w_price *p)
+{
+    sb_buf text;
+    sb_json t;
+    sb_buf_init(&text);
+    sbj_init(&t, &text, 0);
+    sbj_arr_begin(&t);
+    for (int k = 0; k < 2; k++) {
+        char dec[24];
+        int64_t unit = k ? p->tier2 : p->tier1;
+        snprintf(dec, sizeof dec, "%lld", (long long)unit);
+        sbj_obj_begin(&t);
+        sbj_kintn(&t, "up_to", !k, p->tier_upto);
+        sbj_kint(&t, "unit_amount", unit);
+        sbj_kstr(&t, "unit_amount_decimal", dec);
+        sbj_lit(&t, "flat_amount: null, flat_amount_decimal: null");
+        sbj_obj_end(&t);
+    }
+    sbj_arr_end(&t);
+    sbj_kstr(j, "tiers", sb_buf_str(&text));
+    sb_buf_free(&text);
+}
+
 static void write_plans(const void *state, sb_truth_file *o)
 {
     const st_state *st = state;
@@ -66,19 +90,31 @@ static void write_plans(const void *state, sb_truth_file *o)
         int trial = st_trial_days(p);
         sb_json *j = sb_truth_record(o, "plan");
         kid(j, "id", st, ST_PRICE, order[k]);
-        sbj_kstr(j, "name", pr->deleted ? NULL : pr->name);
+        int custom = (long)order[k] == st->custom_price;
+        /* the plan's own name (its nickname), else its product's */
+        sbj_kstr(j, "name", p->nickname ? p->nickname : pr->deleted ? NULL : pr->name);
         kid(j, "product_id", st, ST_PRODUCT, p->product);
-        sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+        sbj_kstr(j, "product_name", pr->deleted ? NULL : pr->name);
+        sbj_kintn(j, "amount", p->unit_amount >= 0 && !custom, p->unit_amount);
+        sbj_kstr(j, "amount_decimal", custom ? NULL : p->decimal);
         money(j, p->ccy);
+        sbj_kstr(j, "usage_type", !p->recurring ? NULL : p->metered ? "metered" : "licensed");
+        sbj_kstr(j, "tiers_mode", p->tiered ? "graduated" : NULL);
+        if (p->tiered)
+            tiers_text(j, p);
+        else
+            sbj_knull(j, "tiers");
+        sbj_kbool(j, "custom_amount", custom);
+        sbj_kintn(j, "custom_amount_minimum", custom, w_round(p->ccy, p->unit_amount / 2));
+        sbj_kintn(j, "custom_amount_maximum", custom, 100 * p->unit_amount);
+        sbj_kintn(j, "custom_amount_preset", custom, p->unit_amount);
+        /* Stripe prices have no setup fee, cycle count or paid trial of their own */
+        sbj_lit(j, "setup_fee: null, total_cycles: null, trial_amount: null, trial_cycles: null");
         sbj_kstr(j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
         sbj_kintn(j, "interval_count", p->recurring, p->interval_count);
         sbj_kintn(j, "trial_days", p->recurring && trial >= 0, trial);
         sbj_kbool(j, "active", !p->archived_at);
         sbj_ktime(j, "created_at", p->created);
-        sbj_lit(j, "product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, "
-                   "tiers: null, custom_amount: null, custom_amount_minimum: null, "
-                   "custom_amount_maximum: null, custom_amount_preset: null, setup_fee: null, "
-                   "total_cycles: null, trial_amount: null, trial_cycles: null");
         sb_truth_record_end(o);
     }
     free(order);

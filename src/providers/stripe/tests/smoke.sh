@@ -197,7 +197,7 @@ walk() {
 }
 
 walk /v1/customers "" "$WORK/customers.raw"
-walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
+walk /v1/prices "expand%5B%5D=data.product&expand[]=data.tiers" "$WORK/prices.raw"
 walk /v1/subscriptions "status=all&expand[]=data.discounts" "$WORK/subscriptions.raw"
 walk /v1/charges "expand[]=data.balance_transaction" "$WORK/charges.raw"
 walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK/refunds.raw"
@@ -280,16 +280,25 @@ jq -c "$JQLIB"' {object: "customer", id, email, name, country: (.address.country
        created_at: (.created | t), deleted: false}' "$WORK/customers.raw" >"$WORK/customers.mine"
 check "customers: values equal the truth" same customers "$WORK/customers.mine" "$WORK/truth/customers.jsonl"
 
-jq -c "$JQLIB"' {object: "plan", id, name: (if .product.deleted then null else .product.name end),
+jq -c "$JQLIB"' (if .product.deleted then null else .product.name end) as $pn
+       | {object: "plan", id, name: (.nickname // $pn),
        product_id: .product.id, amount: .unit_amount} + money + {
        interval_unit: .recurring.interval, interval_count: .recurring.interval_count,
        trial_days: .recurring.trial_period_days, active, created_at: (.created | t),
-       product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, tiers: null,
-       custom_amount: null, custom_amount_minimum: null, custom_amount_maximum: null,
-       custom_amount_preset: null, setup_fee: null, total_cycles: null, trial_amount: null,
-       trial_cycles: null}' \
+       product_name: $pn, amount_decimal: .unit_amount_decimal, usage_type: .recurring.usage_type,
+       tiers_mode, tiers: (if .tiers then [.tiers[] | {up_to, unit_amount, unit_amount_decimal,
+                            flat_amount, flat_amount_decimal}] | tojson else null end),
+       custom_amount: (.custom_unit_amount != null),
+       custom_amount_minimum: .custom_unit_amount.minimum, custom_amount_maximum: .custom_unit_amount.maximum,
+       custom_amount_preset: .custom_unit_amount.preset, setup_fee: null, total_cycles: null,
+       trial_amount: null, trial_cycles: null}' \
     "$WORK/prices.raw" >"$WORK/plans.mine"
 check "plans: values equal the truth" same plans "$WORK/plans.mine" "$WORK/truth/plans.jsonl"
+check "hard cases: tiered prices expanded, metered, sub-cent decimal, customer-chosen, nicknames" \
+    jq -e -s 'any(.[]; .tiers_mode == "graduated" and (.tiers | length) == 2 and .unit_amount == null)
+      and any(.[]; .recurring.usage_type == "metered") and any(.[]; .unit_amount == null and .unit_amount_decimal == "0.25")
+      and any(.[]; .custom_unit_amount.preset > 0 and .unit_amount == null) and any(.[]; .nickname != null)' \
+    "$WORK/prices.raw"
 
 jq -n -c "$JQLIB"'
   ([inputs] | group_by(.sub) | map({key: .[0].sub, value: map(.item)}) | from_entries) as $extra

@@ -78,22 +78,64 @@ START_TEST(prices_become_plans)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/prices.json");
 	billtap_client *c = stripe_client();
+#define PLAN(id, name, product, pname, amount, dec, cur, exp, usage, tiers_mode, tiers, custom,     \
+             cmin, cmax, cpreset, unit, count, trial, active, at)                                   \
+	"{\"object\":\"plan\",\"id\":\"" id "\",\"name\":" name ",\"product_id\":\"" product "\","       \
+	"\"product_name\":" pname ",\"amount\":" amount ",\"amount_decimal\":" dec ",\"currency\":\""  \
+	cur "\",\"currency_exponent\":" exp ",\"usage_type\":" usage ",\"tiers_mode\":" tiers_mode     \
+	",\"tiers\":" tiers ",\"custom_amount\":" custom ",\"custom_amount_minimum\":" cmin            \
+	",\"custom_amount_maximum\":" cmax ",\"custom_amount_preset\":" cpreset ",\"setup_fee\":null," \
+	"\"interval_unit\":" unit ",\"interval_count\":" count ",\"total_cycles\":null,"              \
+	"\"trial_days\":" trial ",\"trial_amount\":null,\"trial_cycles\":null,\"active\":" active      \
+	",\"created_at\":\"" at "\"}"
 	const char *want[] = {
-		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_M\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
-		"\"amount\":2000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
-		"\"interval_count\":1,\"trial_days\":14,\"active\":true,\"created_at\":\"2023-11-14T22:18:20Z\"}",
-		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_Q\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
-		"\"amount\":150000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"month\","
-		"\"interval_count\":3,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:16:40Z\"}",
-		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_T\",\"name\":\"Seats\",\"product_id\":\"prod_B\","
-		"\"amount\":null,\"currency\":\"KWD\",\"currency_exponent\":3,\"interval_unit\":\"year\","
-		"\"interval_count\":1,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:15:00Z\"}",
-		"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"price_O\",\"name\":null,\"product_id\":\"prod_D\","
-		"\"amount\":5000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":null,"
-		"\"interval_count\":null,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-11-14T22:13:20Z\"}",
+		PLAN("price_M", "\"Gold Plan\"", "prod_A", "\"Gold Plan\"", "2000", "\"2000\"", "USD", "2",
+		     "\"licensed\"", "null", "null", "false", "null", "null", "null", "\"month\"", "1", "14",
+		     "true", "2023-11-14T22:18:20Z"),
+		/* a nickname is the plan's own name; the product's stays in product_name */
+		PLAN("price_Q", "\"Gold quarterly\"", "prod_A", "\"Gold Plan\"", "150000", "\"150000\"",
+		     "JPY", "0", "\"licensed\"", "null", "null", "false", "null", "null", "null",
+		     "\"month\"", "3", "null", "true", "2023-11-14T22:16:40Z"),
+		/* tiers (expanded) as JSON text, decimals exact */
+		PLAN("price_T", "\"Seats\"", "prod_B", "\"Seats\"", "null", "null", "KWD", "3",
+		     "\"licensed\"", "\"graduated\"",
+		     "\"[{\\\"up_to\\\":10,\\\"unit_amount\\\":null,\\\"unit_amount_decimal\\\":\\\"12.5\\\","
+		     "\\\"flat_amount\\\":5000,\\\"flat_amount_decimal\\\":\\\"5000\\\"},{\\\"up_to\\\":null,"
+		     "\\\"unit_amount\\\":900,\\\"unit_amount_decimal\\\":\\\"900\\\",\\\"flat_amount\\\":null,"
+		     "\\\"flat_amount_decimal\\\":null}]\"",
+		     "false", "null", "null", "null", "\"year\"", "1", "null", "true",
+		     "2023-11-14T22:15:00Z"),
+		PLAN("price_O", "null", "prod_D", "null", "5000", "\"5000\"", "USD", "2", "null", "null",
+		     "null", "false", "null", "null", "null", "null", "null", "null", "false",
+		     "2023-11-14T22:13:20Z"),
+		/* the customer chooses the amount: no amount, its bounds and preset */
+		PLAN("price_C", "null", "prod_D", "null", "null", "null", "USD", "2", "null", "null", "null",
+		     "true", "500", "50000", "2500", "null", "null", "null", "false",
+		     "2023-11-14T22:11:40Z"),
+		/* half a cent a unit: no integer amount, the decimal exact */
+		PLAN("price_D", "\"Gold Plan\"", "prod_A", "\"Gold Plan\"", "null", "\"0.5\"", "USD", "2",
+		     "\"metered\"", "null", "null", "false", "null", "null", "null", "\"month\"", "1", "14",
+		     "true", "2023-11-14T22:13:20Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 4);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/prices?limit=100&expand%5B%5D=data.product");
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 6);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/prices?limit=100&expand%5B%5D=data.product"
+	                             "&expand%5B%5D=data.tiers");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Golden: Stripe's example price with its example product expanded (SOURCE.md). */
+START_TEST(openapi_price_maps_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/price_prices.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		/* a custom_unit_amount object, even with null bounds, means the customer chooses */
+		PLAN("price_1PgafmB7WZ01zgkW6dKueIc5", "\"T-shirt\"", "prod_QXg1hqf4jFNsqG",
+		     "\"T-shirt\"", "2000", "\"2000\"", "USD", "2", "\"licensed\"", "null", "null", "true",
+		     "null", "null", "null", "\"month\"", "1", "null", "true", "2009-02-13T23:31:30Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 1);
 	billtap_client_free(c);
 }
 END_TEST
@@ -724,7 +766,7 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 	} lists[] = {
 #define ALL(table) table, sizeof table / sizeof table[0]
 		{ BILLTAP_RESOURCE_CUSTOMERS, ALL(routes), 4 },
-		{ BILLTAP_RESOURCE_PLANS, ALL(routes), 4 },
+		{ BILLTAP_RESOURCE_PLANS, ALL(routes), 6 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
 		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
@@ -751,6 +793,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, customers_two_pages);
 	tcase_add_test(tc, raw_json_is_the_stripe_object);
 	tcase_add_test(tc, prices_become_plans);
+	tcase_add_test(tc, openapi_price_maps_as_documented);
 	tcase_add_test(tc, subscriptions_with_paged_items);
 	tcase_add_test(tc, subscriptions_before_basil_keep_their_period);
 	tcase_add_test(tc, openapi_subscriptions_map_as_documented);
