@@ -61,6 +61,33 @@ static const billtap_vocab results[] = {
 	{ NULL, NULL },       /* any status PayPal adds: other, kept raw in provider_status */
 };
 
+/* fee_amount (PayPal's, signed: negative when the merchant pays it) as a positive fee, and
+ * the net the row made in the balance: its signed amount plus that signed fee. Both null
+ * when the row carries no fee_amount, or one in another currency. */
+static void map_fee(billtap_map *m, billtap_json_ref info, int64_t amount, int exponent)
+{
+	billtap_json_ref fee = billtap_json_get(m->doc, info, "fee_amount");
+	if (m->status || billtap_json_typeof(m->doc, fee) != BILLTAP_JSON_OBJECT)
+		return;
+	const char *mine = NULL;
+	billtap_record_get_str(&mine, m->rec, BILLTAP_FIELD_CURRENCY);
+	billtap_json_ref code = billtap_json_get(m->doc, fee, "currency_code");
+	if (!mine || !billtap_json_str_eq(m->doc, code, mine))
+		return;
+	int64_t minor;
+	billtap_json_ref value = billtap_json_get(m->doc, fee, "value");
+	if (billtap_json_typeof(m->doc, value) != BILLTAP_JSON_STRING ||
+	    billtap_json_money(&minor, m->doc, value, exponent, BILLTAP_MAP_MAJOR_UNITS) < 0 ||
+	    minor == INT64_MIN || (minor < 0 && amount < INT64_MIN - minor) ||
+	    (minor > 0 && amount > INT64_MAX - minor)) {
+		billtap_map_fail(m, BILLTAP_EDATA, "fee_amount",
+		                 "is not an amount PayPal's currency rules allow (code, decimals)");
+		return;
+	}
+	billtap_map_set_int(m, BILLTAP_FIELD_FEE_AMOUNT, -minor);
+	billtap_map_set_int(m, BILLTAP_FIELD_NET_AMOUNT, amount + minor);
+}
+
 int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
                        billtap_ctx *ctx)
 {
@@ -82,20 +109,32 @@ int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_js
 		                 "is not an amount PayPal's currency rules allow (code, decimals)");
 	if (!m.status && minor == INT64_MIN) /* its absolute value does not fit */
 		billtap_map_fail(&m, BILLTAP_EDATA, "transaction_amount", "is outside the 64-bit range");
-	int refund = minor < 0;
+	/* The event code says what moved (docs/providers/paypal.md); only customer money has
+	 * a customer: the counterparty of money the merchant sends is not one. */
+	pp_kind kind = pp_row_kind(doc, row);
+	int takes_back = strcmp(kind.kind, "refund") == 0 || strcmp(kind.kind, "reversal") == 0 ||
+	                 strcmp(kind.kind, "chargeback") == 0;
 	billtap_json_ref ref_type = billtap_json_get(doc, info, "paypal_reference_id_type");
-	billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "payer_info.account_id", 0);
+	if (kind.customer)
+		billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "payer_info.account_id", 0);
 	if (billtap_json_str_eq(doc, ref_type, "SUB"))
 		billtap_map_str(&m, BILLTAP_FIELD_SUBSCRIPTION_ID, "transaction_info.paypal_reference_id",
 		                0);
-	if (refund && billtap_json_str_eq(doc, ref_type, "TXN"))
+	if (takes_back && billtap_json_str_eq(doc, ref_type, "TXN"))
 		billtap_map_str(&m, BILLTAP_FIELD_PARENT_ID, "transaction_info.paypal_reference_id", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_INVOICE_ID, "transaction_info.invoice_id", 0);
-	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, refund ? "refund" : "payment");
+	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, kind.kind);
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "transaction_info.transaction_status", results,
 	                  "other", BILLTAP_MAP_REQUIRED);
+	/* An authorization holds the payer's money without taking it. */
+	if (kind.authorization && !billtap_json_str_eq(doc, billtap_json_get(doc, info,
+	                                                                     "transaction_status"), "D")) {
+		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
+		billtap_map_set_int(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, 0);
+	}
+	map_fee(&m, info, minor, (int)exponent);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "transaction_info.transaction_status", 0);
-	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, refund ? -minor : minor);
+	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, minor < 0 ? -minor : minor);
 	/* A payment row does not say how much of it was refunded (the refunds are rows of
 	 * their own): null, not a 0 that would claim "nothing refunded". */
 	billtap_map_set_str(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, NULL);

@@ -153,6 +153,12 @@ static void write_transactions(const void *state, sb_truth_file *o)
             keep[n - 1] = &s->rows[i];
     }
     qsort(keep, n, sizeof *keep, cmp_row_ptr);
+    /* kinds by event code (docs/providers/paypal.md): every row here is customer money */
+    static const char *const kinds[PP_NEV] = {
+        [PP_EV_T0002] = "payment", [PP_EV_T0003] = "payment", [PP_EV_T0006] = "payment",
+        [PP_EV_T0007] = "payment", [PP_EV_T1106] = "reversal", [PP_EV_T1107] = "refund",
+        [PP_EV_T1201] = "chargeback",
+    };
     for (size_t k = 0; k < n; k++) {
         const pp_row *r = keep[k];
         int refund = r->amount < 0;
@@ -162,7 +168,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         kid(j, "customer_id", s, PP_PAYER, r->payer);
         sbj_kstr(j, "subscription_id", r->ref_type == PP_REF_SUB ? r->ref : NULL);
         sbj_kstr(j, "invoice_id", r->invoice[0] ? r->invoice : NULL);
-        sbj_kstr(j, "kind", refund ? "refund" : "payment");
+        sbj_kstr(j, "kind", kinds[r->event]);
         /* reversed: it succeeded, and the reversal is its own row */
         sbj_kstr(j, "result", settled(r->status) == 3 ? "succeeded" : r->status == 'P' ? "pending" : "failed");
         sbj_kstr(j, "provider_status", st);
@@ -171,7 +177,11 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sbj_kintn(j, "refunded_amount", 0, 0); /* a row does not say what of it was refunded */
         sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
         sbj_ktime(j, "occurred_at", r->time);
-        sbj_lit(j, "captured_amount: null, fee_amount: null, net_amount: null");
+        sbj_lit(j, "captured_amount: null");
+        /* fee_amount is PayPal's fee, negative: the fee is its opposite, the net the row's
+         * signed amount plus it */
+        sbj_kintn(j, "fee_amount", r->has_fee, -r->fee);
+        sbj_kintn(j, "net_amount", r->has_fee, r->amount + r->fee);
         sb_truth_record_end(o);
     }
     free(keep);

@@ -118,6 +118,7 @@ def minor($v; $e):
   | if (($p[1] // "") | length) > $e then error("too many decimals: \($v)") else . end
   | ($p[0] | tonumber) * (if $e == 2 then 100 else 1 end)
     + (if $e == 0 then 0 else ((($p[1] // "") + "00")[0:$e] | tonumber) end);
+def sminor($v; $e): (if ($v | startswith("-")) then -1 else 1 end) * minor($v; $e);
 def ztime: sub("\\+0000$"; "Z");
 def norm_txn:
   .transaction_info as $t | (.payer_info // {}) as $p
@@ -125,13 +126,18 @@ def norm_txn:
   | ($v | startswith("-")) as $neg
   | {object: "transaction", id: $t.transaction_id, customer_id: ($p.account_id // null),
      subscription_id: (if $t.paypal_reference_id_type == "SUB" then $t.paypal_reference_id else null end),
-     invoice_id: ($t.invoice_id // null), kind: (if $neg then "refund" else "payment" end),
+     invoice_id: ($t.invoice_id // null),
+     kind: ({T1107: "refund", T1106: "reversal", T1201: "chargeback"}[$t.transaction_event_code]
+            // (if $neg then "transfer" else "payment" end)),
      result: {"S": "succeeded", "V": "succeeded", "P": "pending", "D": "failed"}[$t.transaction_status],
      provider_status: $t.transaction_status, amount: minor($v; exp($c)), currency: $c,
      currency_exponent: exp($c), refunded_amount: null,
      parent_id: (if $neg and $t.paypal_reference_id_type == "TXN" then $t.paypal_reference_id else null end),
      occurred_at: ($t.transaction_initiation_date | ztime),
-     captured_amount: null, fee_amount: null, net_amount: null};
+     captured_amount: null,
+     fee_amount: (if $t.fee_amount then -sminor($t.fee_amount.value; exp($c)) else null end),
+     net_amount: (if $t.fee_amount then sminor($v; exp($c)) + sminor($t.fee_amount.value; exp($c))
+                  else null end)};
 def norm_sub:
   (.plan.billing_cycles[] | select(.tenure_type == "REGULAR") | .pricing_scheme.fixed_price) as $fp
   | {object: "subscription", id, customer_id: (.subscriber.payer_id // null),

@@ -80,26 +80,28 @@ START_TEST(plans_with_products_and_details)
 }
 END_TEST
 
-#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, parent, at)                 \
-	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":null,\"net_amount\":null,\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+/* fee: fee_amount as a positive fee; net: the signed amount less it (docs/data-model.md) */
+#define TXNF(id, cus, sub, inv, kind, result, status, amount, cur, exp, fee, net, parent, at)      \
+	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":" fee                 \
+	",\"net_amount\":" net ",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub  \
 	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
 	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
 	",\"refunded_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 
 static const char *const all_transactions[] = {
-	TXN("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000", "USD",
-	    "2", "null", "2024-03-01T10:00:00Z"),
-	TXN("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "null",
-	    "2024-03-02T15:00:00Z"),
+	TXNF("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000",
+	     "USD", "2", "30", "970", "null", "2024-03-01T10:00:00Z"),
+	TXNF("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "45",
+	     "1455", "null", "2024-03-02T15:00:00Z"),
 	/* TX-3's first row is denied (D), its twin on page 2 settled (S): the settled one wins. */
-	TXN("TX-3", "\"PAYER3\"", "null", "null", "payment", "succeeded", "S", "2500", "HUF", "0", "null",
-	    "2024-03-03T10:00:00Z"),
-	TXN("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2",
-	    "\"TX-1\"", "2024-03-04T10:00:00Z"),
-	TXN("TX-5", "\"PAYER4\"", "null", "null", "payment", "pending", "P", "12345", "KWD", "3", "null",
-	    "2024-03-05T10:00:00Z"),
-	TXN("TX-6", "\"PAYER2\"", "\"I-SUB2\"", "null", "payment", "succeeded", "V", "750", "EUR", "2",
-	    "null", "2024-03-06T10:00:00Z"),
+	TXNF("TX-3", "\"PAYER3\"", "null", "null", "payment", "succeeded", "S", "2500", "HUF", "0", "75",
+	     "2425", "null", "2024-03-03T10:00:00Z"),
+	TXNF("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2", "30",
+	     "-530", "\"TX-1\"", "2024-03-04T10:00:00Z"),
+	TXNF("TX-5", "\"PAYER4\"", "null", "null", "payment", "pending", "P", "12345", "KWD", "3", "300",
+	     "12045", "null", "2024-03-05T10:00:00Z"),
+	TXNF("TX-6", "\"PAYER2\"", "\"I-SUB2\"", "null", "payment", "succeeded", "V", "750", "EUR", "2",
+	     "30", "720", "null", "2024-03-06T10:00:00Z"),
 };
 
 static void add_search(fake_transport *f)
@@ -254,8 +256,8 @@ END_TEST
 START_TEST(unknown_status_is_other)
 {
 	static const char *const want[] = {
-		TXN("TX-7", "\"PAYER1\"", "null", "null", "payment", "other", "Q", "1050", "JPY", "0",
-		    "null", "2024-03-01T10:00:00Z"),
+		TXNF("TX-7", "\"PAYER1\"", "null", "null", "payment", "other", "Q", "1050", "JPY", "0", "45",
+		     "1005", "null", "2024-03-01T10:00:00Z"),
 	};
 	TOKEN_STEP(&ft);
 	fake_add_fixture(&ft, 200, NULL, "paypal/search_unknown_status.json");
