@@ -566,6 +566,99 @@ START_TEST(checkpoint_beyond_three_years_is_refused)
 }
 END_TEST
 
+/*
+ * Every row of docs/providers/paypal.md's event-code table, the first being PayPal's
+ * Transaction Search reference sample (a T0003 the merchant sent: -78.00 MXN); the others
+ * recorded by us, one per table row. Only customer money has a customer, and only its
+ * payers are customers.
+ */
+#define KIND_TXN(id, cus, kind, result, status, amount, cur, exp, captured, parent, at)          \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":null," \
+	"\"invoice_id\":null,\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\""      \
+	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp            \
+	",\"captured_amount\":" captured ",\"refunded_amount\":null,\"fee_amount\":null,"                 \
+	"\"net_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+START_TEST(kinds_from_event_codes)
+{
+	static const char *const want[] = {
+		KIND_TXN("4J3265475X6749251", "null", "transfer", "succeeded", "S", "7800", "MXN", "2", "null",
+		         "null", "2019-06-04T01:27:43Z"),
+		KIND_TXN("K-T0000", "\"CUST1\"", "payment", "succeeded", "S", "1200", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0700", "null", "transfer", "succeeded", "S", "7800", "MXN", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0100", "null", "fee", "succeeded", "S", "500", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0200A", "null", "conversion", "succeeded", "S", "1000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0200B", "null", "conversion", "succeeded", "S", "912", "EUR", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0300", "null", "transfer", "succeeded", "S", "5000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0400", "null", "payout", "succeeded", "S", "10000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0500", "null", "transfer", "succeeded", "S", "700", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0600", "null", "payout", "succeeded", "S", "800", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0800", "null", "adjustment", "succeeded", "S", "100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0900", "null", "adjustment", "succeeded", "S", "200", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1000", "null", "transfer", "succeeded", "S", "300", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1106", "\"CUST1\"", "reversal", "succeeded", "S", "1200", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1107", "\"CUST1\"", "refund", "succeeded", "S", "400", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1201", "\"CUST1\"", "chargeback", "succeeded", "S", "1200", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1200", "null", "adjustment", "succeeded", "S", "50", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1300", "\"CUST2\"", "payment", "authorized", "P", "3000", "USD", "2", "0",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1400", "null", "adjustment", "succeeded", "S", "10", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1500", "null", "adjustment", "succeeded", "S", "600", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1600", "null", "transfer", "succeeded", "S", "2000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1700", "null", "payout", "succeeded", "S", "2000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1800", "null", "payout", "succeeded", "S", "900", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1900", "null", "adjustment", "succeeded", "S", "1", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2000", "null", "transfer", "succeeded", "S", "1500", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2100", "null", "adjustment", "succeeded", "S", "1100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2200", "null", "transfer", "succeeded", "S", "1300", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T9900", "null", "other", "succeeded", "S", "100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+	};
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_kinds.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, sizeof want / sizeof *want);
+	billtap_client_free(c);
+
+	static const char *const customers[] = {
+		CUS("CUST1", "\"cust1@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+		CUS("CUST2", "\"cust2@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+	};
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_kinds.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers, 2);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -580,6 +673,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, paypal_errors_name_field_and_issue);
 	tcase_add_test(tc, decimals_beyond_the_currency_are_refused);
 	tcase_add_test(tc, unknown_status_is_other);
+	tcase_add_test(tc, kinds_from_event_codes);
 	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);
