@@ -153,11 +153,13 @@ static void write_transactions(const void *state, sb_truth_file *o)
             keep[n - 1] = &s->rows[i];
     }
     qsort(keep, n, sizeof *keep, cmp_row_ptr);
-    /* kinds by event code (docs/providers/paypal.md): every row here is customer money */
+    /* kinds by event code and sign (docs/providers/paypal.md): T00nn received from a
+     * customer, sent by the merchant (a T0003 to a vendor: a transfer) */
     static const char *const kinds[PP_NEV] = {
         [PP_EV_T0002] = "payment", [PP_EV_T0003] = "payment", [PP_EV_T0006] = "payment",
         [PP_EV_T0007] = "payment", [PP_EV_T1106] = "reversal", [PP_EV_T1107] = "refund",
-        [PP_EV_T1201] = "chargeback",
+        [PP_EV_T1201] = "chargeback", [PP_EV_T0200] = "conversion", [PP_EV_T0400] = "payout",
+        [PP_EV_T0700] = "transfer",
     };
     for (size_t k = 0; k < n; k++) {
         const pp_row *r = keep[k];
@@ -168,14 +170,16 @@ static void write_transactions(const void *state, sb_truth_file *o)
         kid(j, "customer_id", s, PP_PAYER, r->payer);
         sbj_kstr(j, "subscription_id", r->ref_type == PP_REF_SUB ? r->ref : NULL);
         sbj_kstr(j, "invoice_id", r->invoice[0] ? r->invoice : NULL);
-        sbj_kstr(j, "kind", kinds[r->event]);
+        const char *kind = r->event == PP_EV_T0003 && r->amount < 0 ? "transfer" : kinds[r->event];
+        int takes_back = r->event == PP_EV_T1106 || r->event == PP_EV_T1107 || r->event == PP_EV_T1201;
+        sbj_kstr(j, "kind", kind);
         /* reversed: it succeeded, and the reversal is its own row */
         sbj_kstr(j, "result", settled(r->status) == 3 ? "succeeded" : r->status == 'P' ? "pending" : "failed");
         sbj_kstr(j, "provider_status", st);
         sbj_kint(j, "amount", refund ? -r->amount : r->amount);
         money(j, r->ccy);
         sbj_kintn(j, "refunded_amount", 0, 0); /* a row does not say what of it was refunded */
-        sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
+        sbj_kstr(j, "parent_id", takes_back && r->ref_type == PP_REF_TXN ? r->ref : NULL);
         sbj_ktime(j, "occurred_at", r->time);
         sbj_lit(j, "captured_amount: null");
         /* fee_amount is PayPal's fee, negative: the fee is its opposite, the net the row's
