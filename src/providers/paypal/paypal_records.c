@@ -216,25 +216,40 @@ static void set_price(billtap_map *m, const pp_price *price)
 		billtap_map_set_str(m, BILLTAP_FIELD_AMOUNT, NULL);
 }
 
-/* Trial length: the TRIAL cycles, each total_cycles x interval_count x unit days. */
-static int trial_days(int64_t *days, int *has, const billtap_json *doc, billtap_json_ref plan)
+/* The TRIAL cycles: the free ones' length in days (each total_cycles x interval_count x
+ * unit days), and the first paid one's price and cycles (an introductory price). */
+typedef struct trial {
+	int64_t days, amount, cycles;
+	int has_free, has_paid;
+} trial;
+
+static int trials(trial *t, const billtap_json *doc, billtap_json_ref plan, int exponent)
 {
-	*days = 0;
-	*has = 0;
+	memset(t, 0, sizeof *t);
 	billtap_json_ref cycles = billtap_json_get(doc, plan, "billing_cycles");
 	for (billtap_json_ref c = billtap_json_first(doc, cycles); c != BILLTAP_JSON_NONE;
 	     c = billtap_json_next(doc, c)) {
 		if (!billtap_json_str_eq(doc, billtap_json_get(doc, c, "tenure_type"), "TRIAL"))
 			continue;
 		billtap_json_ref f = billtap_json_get(doc, c, "frequency");
-		int64_t n = 1, cycles_n = 1;
+		int64_t n = 1, cycles_n = 1, price = 0;
 		billtap_json_int(&n, doc, billtap_json_get(doc, f, "interval_count"));
 		billtap_json_int(&cycles_n, doc, billtap_json_get(doc, c, "total_cycles"));
 		int64_t unit = unit_days(doc, billtap_json_get(doc, f, "interval_unit"));
 		if (!unit || n < 1 || cycles_n < 1 || n > 1000 || cycles_n > 1000)
 			return -1;
-		*days += cycles_n * n * unit;
-		*has = 1;
+		billtap_json_ref fixed = billtap_json_path(doc, c, "pricing_scheme.fixed_price.value");
+		if (fixed != BILLTAP_JSON_NONE &&
+		    billtap_json_money(&price, doc, fixed, exponent, BILLTAP_MAP_MAJOR_UNITS) < 0)
+			return -2;
+		if (price == 0) { /* free: no pricing scheme, or a zero price */
+			t->days += cycles_n * n * unit;
+			t->has_free = 1;
+		} else if (!t->has_paid) {
+			t->amount = price;
+			t->cycles = cycles_n;
+			t->has_paid = 1;
+		}
 	}
 	return 0;
 }
@@ -256,14 +271,18 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 	billtap_map_begin(&m, BILLTAP_RECORD_PLAN, "plan", doc, plan, "id", ctx);
 	billtap_json_ref regular = regular_cycle(doc, plan);
 	billtap_json_ref freq = billtap_json_get(doc, regular, "frequency");
-	int64_t count = 0, trial = 0;
-	int has_trial = 0;
+	int64_t count = 0, total = 0;
+	trial tr;
 	if (!m.status && (billtap_json_int(&count, doc, billtap_json_get(doc, freq, "interval_count")) < 0 ||
 	                  count < 1))
 		billtap_map_fail(&m, BILLTAP_EDATA, "frequency.interval_count", "is not a positive integer");
-	if (!m.status && trial_days(&trial, &has_trial, doc, plan) < 0)
+	int trc = m.status ? 0 : trials(&tr, doc, plan, price.exponent);
+	if (trc == -1)
 		billtap_map_fail(&m, BILLTAP_EDATA, "billing_cycles",
 		                 "has a TRIAL cycle without a finite length");
+	else if (trc == -2)
+		billtap_map_fail(&m, BILLTAP_EDATA, "billing_cycles",
+		                 "has a TRIAL price PayPal's currency rules do not allow");
 	/* The unit is read relative to the regular cycle, not the plan. */
 	if (!m.status) {
 		const char *unit = billtap_vocab_lookup(units, doc,
@@ -273,15 +292,34 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 			                 "is not DAY, WEEK, MONTH or YEAR");
 		billtap_map_set_str(&m, BILLTAP_FIELD_INTERVAL_UNIT, unit);
 	}
+	/* the plan's own name, else its product's; the product's name apart */
+	billtap_map_set_str(&m, BILLTAP_FIELD_PRODUCT_NAME, product_name);
 	billtap_map_set_str(&m, BILLTAP_FIELD_NAME, product_name);
+	if (billtap_json_typeof(doc, billtap_json_get(doc, plan, "name")) == BILLTAP_JSON_STRING)
+		billtap_map_str(&m, BILLTAP_FIELD_NAME, "name", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_PRODUCT_ID, "product_id", 0);
 	set_price(&m, &price);
+	if (price.has_amount) { /* exact at PayPal's decimals: the minor units as a decimal */
+		char dec[24];
+		snprintf(dec, sizeof dec, "%lld", (long long)price.amount);
+		billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, dec);
+	}
+	billtap_map_money(&m, BILLTAP_FIELD_SETUP_FEE, "payment_preferences.setup_fee.value",
+	                  BILLTAP_MAP_MAJOR_UNITS);
+	/* total_cycles 0 is PayPal's "no end" */
+	if (!m.status && billtap_json_int(&total, doc, billtap_json_get(doc, regular, "total_cycles")) == 0 &&
+	    total > 0)
+		billtap_map_set_int(&m, BILLTAP_FIELD_TOTAL_CYCLES, total);
 	billtap_map_set_int(&m, BILLTAP_FIELD_INTERVAL_COUNT, count);
 	billtap_map_set_int(&m, BILLTAP_FIELD_ACTIVE,
 	                    billtap_json_str_eq(doc, billtap_json_get(doc, plan, "status"), "ACTIVE"));
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "create_time", BILLTAP_MAP_REQUIRED);
-	if (!m.status && has_trial)
-		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_DAYS, trial);
+	if (!m.status && tr.has_free)
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_DAYS, tr.days);
+	if (!m.status && tr.has_paid) {
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_AMOUNT, tr.amount);
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_CYCLES, tr.cycles);
+	}
 	return billtap_map_end(out, &m);
 }
 

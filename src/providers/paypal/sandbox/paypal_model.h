@@ -140,6 +140,8 @@ const char *pp_alternate_name(const pp_state *s, int payer, char buf[PP_NAME_MAX
 /* Guests: a name and a place of their own. */
 const char *pp_guest_name(int guest);
 const w_customer *pp_guest_place(int guest);
+/* Plan i's name: "Video Streaming Service Plus (monthly, USD)". */
+void pp_plan_name(const pp_state *s, size_t i, char *out, size_t n);
 /* index of the first row with time >= t */
 size_t pp_rows_lower_bound(const pp_state *s, int64_t t);
 

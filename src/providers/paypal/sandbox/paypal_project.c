@@ -546,3 +546,20 @@ size_t pp_rows_lower_bound(const pp_state *s, int64_t t)
     }
     return lo;
 }
+
+/* "Video Streaming Service Plus (monthly, USD)" */
+void pp_plan_name(const pp_state *s, size_t i, char *out, size_t n)
+{
+    static const char *const tiers[] = {"Basic", "Standard", "Plus", "Premium", "Family", "Team", "Student"};
+    static const char *const per[4] = {"daily", "weekly", "monthly", "yearly"};
+    const w_price *p = &s->w->prices[s->plans[i].price];
+    char period[32];
+    if (p->interval_count == 1)
+        snprintf(period, sizeof period, "%s", per[p->interval]);
+    else if (p->interval == W_MONTHS && p->interval_count == 3)
+        snprintf(period, sizeof period, "quarterly");
+    else
+        snprintf(period, sizeof period, "every %d %ss", p->interval_count, w_interval_names[p->interval]);
+    snprintf(out, n, "%s %s (%s, %s)", s->w->products[p->product].name, tiers[i % 7], period,
+             w_currencies[p->ccy].code);
+}

@@ -129,30 +129,13 @@ static void plan_terms(sb_json *j, const pp_state *s, const pp_plan *pl, int64_t
     sbj_kbool(j, "quantity_supported", p->quantity_ok);
 }
 
-/* "Video Streaming Service Plus (monthly, USD)" */
-static void plan_name(const pp_state *s, size_t i, char *out, size_t n)
-{
-    static const char *const tiers[] = {"Basic", "Standard", "Plus", "Premium", "Family", "Team", "Student"};
-    static const char *const per[4] = {"daily", "weekly", "monthly", "yearly"};
-    const w_price *p = &s->w->prices[s->plans[i].price];
-    char period[32];
-    if (p->interval_count == 1)
-        snprintf(period, sizeof period, "%s", per[p->interval]);
-    else if (p->interval == W_MONTHS && p->interval_count == 3)
-        snprintf(period, sizeof period, "quarterly");
-    else
-        snprintf(period, sizeof period, "every %d %ss", p->interval_count, w_interval_names[p->interval]);
-    snprintf(out, n, "%s %s (%s, %s)", s->w->products[p->product].name, tiers[i % 7], period,
-             w_currencies[p->ccy].code);
-}
-
 static void plan_head(sb_json *j, const pp_state *s, size_t i)
 {
     char id[SB_ID_MAX], name[256];
     const pp_plan *pl = &s->plans[i];
     pp_id(s, PP_PRODUCT, (uint64_t)pl->product, id);
     sbj_kstr(j, "product_id", id);
-    plan_name(s, i, name, sizeof name);
+    pp_plan_name(s, i, name, sizeof name);
     sbj_kstr(j, "name", name);
 }
 

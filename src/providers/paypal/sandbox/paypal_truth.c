@@ -39,25 +39,42 @@ static void write_plans(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < s->n_plans; k++) {
         const pp_plan *pl = &s->plans[order[k]];
         const w_price *p = &s->w->prices[pl->price];
-        int64_t trial_days = 0;
-        for (int t = 0; t < p->n_phases; t++)
-            trial_days += (int64_t)p->phases[t].total * p->phases[t].count * unit_days[p->phases[t].unit];
+        /* free trial phases in days; the first paid one is an introductory price */
+        int64_t trial_days = 0, scale = w_currencies[p->ccy].exponent > pp_exponent(p->ccy) ? 100 : 1;
+        int has_free = 0, paid = -1;
+        for (int t = 0; t < p->n_phases; t++) {
+            if (p->phases[t].price == 0) {
+                trial_days += (int64_t)p->phases[t].total * p->phases[t].count * unit_days[p->phases[t].unit];
+                has_free = 1;
+            } else if (paid < 0) {
+                paid = t;
+            }
+        }
+        int64_t amount = p->unit_amount / scale;
+        char name[256], dec[24];
+        pp_plan_name(s, order[k], name, sizeof name);
+        snprintf(dec, sizeof dec, "%lld", (long long)amount);
         sb_json *j = sb_truth_record(o, "plan");
         kid(j, "id", s, PP_PLAN, order[k]);
-        sbj_kstr(j, "name", s->w->products[p->product].name);
+        sbj_kstr(j, "name", name); /* the plan's own name */
         kid(j, "product_id", s, PP_PRODUCT, pl->product);
-        sbj_kint(j, "amount", pp_exponent(p->ccy) < w_currencies[p->ccy].exponent ? p->unit_amount / 100 : p->unit_amount);
+        sbj_kstr(j, "product_name", s->w->products[p->product].name);
+        sbj_kint(j, "amount", amount);
+        sbj_kstr(j, "amount_decimal", dec);
         money(j, p->ccy);
         sbj_kstr(j, "interval_unit", w_interval_names[p->interval]);
         sbj_kint(j, "interval_count", p->interval_count);
-        sbj_kintn(j, "trial_days", p->n_phases > 0, trial_days);
+        sbj_kintn(j, "total_cycles", p->total_cycles > 0, p->total_cycles);
+        sbj_kintn(j, "trial_days", has_free, trial_days);
+        sbj_kintn(j, "trial_amount", paid >= 0, paid >= 0 ? p->phases[paid].price / scale : 0);
+        sbj_kintn(j, "trial_cycles", paid >= 0, paid >= 0 ? p->phases[paid].total : 0);
+        sbj_kint(j, "setup_fee", pl->setup_fee);
         sbj_kbool(j, "active", pl->status == PP_PLAN_ACTIVE);
         sbj_ktime(j, "created_at", pl->created);
-        /* the fields of 0.2 (issue 9) PayPal does not map yet */
-        sbj_lit(j, "product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, "
-                   "tiers: null, custom_amount: null, custom_amount_minimum: null, "
-                   "custom_amount_maximum: null, custom_amount_preset: null, setup_fee: null, "
-                   "total_cycles: null, trial_amount: null, trial_cycles: null");
+        /* PayPal plans say nothing of these */
+        sbj_lit(j, "usage_type: null, tiers_mode: null, tiers: null, custom_amount: null, "
+                   "custom_amount_minimum: null, custom_amount_maximum: null, "
+                   "custom_amount_preset: null");
         sb_truth_record_end(o);
     }
     free(order);

@@ -171,19 +171,25 @@ def norm_sub:
 def days($u): {"DAY": 1, "WEEK": 7, "MONTH": 30, "YEAR": 365}[$u];
 def norm_plan($names):
   (.billing_cycles | map(select(.tenure_type == "REGULAR"))[0]) as $r
+  | $r.pricing_scheme.fixed_price as $fp | exp($fp.currency_code) as $e
   | (.billing_cycles | map(select(.tenure_type == "TRIAL"))) as $tr
-  | $r.pricing_scheme.fixed_price as $fp
-  | {object: "plan", id, name: $names[.product_id], product_id,
-     amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
-     currency_exponent: exp($fp.currency_code), interval_unit: ($r.frequency.interval_unit | ascii_downcase),
+  | ($tr | map(select(((.pricing_scheme.fixed_price.value // "0") | minor(.; $e)) == 0))) as $free
+  | ($tr | map(select(((.pricing_scheme.fixed_price.value // "0") | minor(.; $e)) > 0)) | first) as $paid
+  | {object: "plan", id, name: (.name // $names[.product_id]), product_id, product_name: $names[.product_id],
+     amount: minor($fp.value; $e), amount_decimal: (minor($fp.value; $e) | tostring),
+     currency: $fp.currency_code,
+     currency_exponent: $e, interval_unit: ($r.frequency.interval_unit | ascii_downcase),
      interval_count: $r.frequency.interval_count,
-     trial_days: (if ($tr | length) == 0 then null
-                  else ($tr | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
+     total_cycles: (if $r.total_cycles > 0 then $r.total_cycles else null end),
+     trial_days: (if ($free | length) == 0 then null
+                  else ($free | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
+     trial_amount: (if $paid then minor($paid.pricing_scheme.fixed_price.value; $e) else null end),
+     trial_cycles: (if $paid then $paid.total_cycles else null end),
+     setup_fee: minor(.payment_preferences.setup_fee.value; $e),
      active: (.status == "ACTIVE"), created_at: .create_time,
-     product_name: null, amount_decimal: null, usage_type: null, tiers_mode: null, tiers: null,
+     usage_type: null, tiers_mode: null, tiers: null,
      custom_amount: null, custom_amount_minimum: null, custom_amount_maximum: null,
-     custom_amount_preset: null, setup_fee: null, total_cycles: null, trial_amount: null,
-     trial_cycles: null};
+     custom_amount_preset: null};
 def pname: if . == null then null elif .alternate_full_name then .alternate_full_name
            elif (.given_name and .surname) then .given_name + " " + .surname else null end;
 # subscriptions (sorted by id) before rows (search order); the first non-null value wins

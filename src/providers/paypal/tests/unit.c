@@ -52,13 +52,23 @@ static void search_range(const char *url, int64_t *from, int64_t *to)
 
 #define TOKEN_STEP(f) fake_add_fixture(f, 200, "Paypal-Debug-Id: tok1", "paypal/token.json")
 
+/* P-1: its own name, a free trial of two weeks and a paid one (3 days at 1.00), a setup
+ * fee; P-2: its product is missing, so its name is its own only, 5 yearly cycles. */
 static const char *const all_plans[] = {
-	"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
-	"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
-	"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
-	"{\"object\":\"plan\",\"product_name\":null,\"amount_decimal\":null,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null,\"total_cycles\":null,\"trial_amount\":null,\"trial_cycles\":null,\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
-	"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
-	"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
+	"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Monthly\",\"product_id\":\"PROD-A\","
+	"\"product_name\":\"Video Streaming\",\"amount\":1999,\"amount_decimal\":\"1999\","
+	"\"currency\":\"USD\",\"currency_exponent\":2,\"usage_type\":null,\"tiers_mode\":null,"
+	"\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,"
+	"\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":500,"
+	"\"interval_unit\":\"month\",\"interval_count\":1,\"total_cycles\":null,\"trial_days\":14,"
+	"\"trial_amount\":100,\"trial_cycles\":1,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
+	"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":\"Yearly JPY\",\"product_id\":\"PROD-X\","
+	"\"product_name\":null,\"amount\":12000,\"amount_decimal\":\"12000\",\"currency\":\"JPY\","
+	"\"currency_exponent\":0,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,"
+	"\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,"
+	"\"custom_amount_preset\":null,\"setup_fee\":null,\"interval_unit\":\"year\","
+	"\"interval_count\":1,\"total_cycles\":5,\"trial_days\":null,\"trial_amount\":null,"
+	"\"trial_cycles\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
 };
 
 START_TEST(plans_with_products_and_details)
