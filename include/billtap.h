@@ -221,8 +221,8 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_STATUS = 16,               /* string: subscription, invoice (normalized) */
 	BILLTAP_FIELD_PROVIDER_STATUS = 17,      /* string|null: the provider's own status */
 	BILLTAP_FIELD_STARTED_AT = 18,           /* time|null: subscription */
-	BILLTAP_FIELD_CURRENT_PERIOD_START = 19, /* time|null: subscription */
-	BILLTAP_FIELD_CURRENT_PERIOD_END = 20,   /* time|null: subscription */
+	BILLTAP_FIELD_CURRENT_PERIOD_START = 19, /* time|null: subscription, item (0.2) */
+	BILLTAP_FIELD_CURRENT_PERIOD_END = 20,   /* time|null: subscription, item (0.2) */
 	BILLTAP_FIELD_TRIAL_END = 21,            /* time|null: subscription */
 	BILLTAP_FIELD_CANCELED_AT = 22,          /* time|null: subscription */
 	BILLTAP_FIELD_CANCEL_AT_PERIOD_END = 23, /* bool: subscription */
@@ -249,7 +249,31 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_PERIOD_START = 44,         /* time|null: invoice, invoice line */
 	BILLTAP_FIELD_PERIOD_END = 45,           /* time|null: invoice, invoice line */
 	BILLTAP_FIELD_PRORATION = 46,            /* bool: invoice line */
-	BILLTAP_FIELD_DESCRIPTION = 47           /* string|null: invoice line */
+	BILLTAP_FIELD_DESCRIPTION = 47,          /* string|null: invoice line */
+	/* since 0.2 */
+	BILLTAP_FIELD_CAPTURED_AMOUNT = 48,      /* money|null: transaction (payments) */
+	BILLTAP_FIELD_FEE_AMOUNT = 49,           /* money|null: transaction */
+	BILLTAP_FIELD_NET_AMOUNT = 50,           /* money|null: transaction */
+	BILLTAP_FIELD_CANCEL_AT = 51,            /* time|null: subscription (scheduled end) */
+	BILLTAP_FIELD_ENDED_AT = 52,             /* time|null: subscription */
+	BILLTAP_FIELD_TRIAL_START = 53,          /* time|null: subscription */
+	BILLTAP_FIELD_PAUSED = 54,               /* bool: subscription (collection paused) */
+	BILLTAP_FIELD_PAUSE_BEHAVIOR = 55,       /* string|null: subscription (vocabulary) */
+	BILLTAP_FIELD_RESUMES_AT = 56,           /* time|null: subscription */
+	BILLTAP_FIELD_DISCOUNTS = 57,            /* string|null: subscription (JSON array text) */
+	BILLTAP_FIELD_USAGE_TYPE = 58,           /* string|null: plan, item (licensed, metered) */
+	BILLTAP_FIELD_AMOUNT_DECIMAL = 59,       /* string|null: plan, item (exact minor units) */
+	BILLTAP_FIELD_TIERS_MODE = 60,           /* string|null: plan (graduated, volume) */
+	BILLTAP_FIELD_TIERS = 61,                /* string|null: plan (JSON array text) */
+	BILLTAP_FIELD_CUSTOM_AMOUNT = 62,        /* bool: plan (the customer chooses the amount) */
+	BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM = 63, /* money|null: plan */
+	BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM = 64, /* money|null: plan */
+	BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET = 65, /* money|null: plan */
+	BILLTAP_FIELD_SETUP_FEE = 66,            /* money|null: plan */
+	BILLTAP_FIELD_TOTAL_CYCLES = 67,         /* int|null: plan (regular cycles; null: no end) */
+	BILLTAP_FIELD_TRIAL_AMOUNT = 68,         /* money|null: plan (price of a paid trial cycle) */
+	BILLTAP_FIELD_TRIAL_CYCLES = 69,         /* int|null: plan (paid trial cycles) */
+	BILLTAP_FIELD_PRODUCT_NAME = 70          /* string|null: plan */
 } billtap_field;
 
 /** How a field's value is read: with billtap_record_get_str or billtap_record_get_int. */

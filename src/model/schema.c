@@ -60,6 +60,29 @@ static const struct {
 	[BILLTAP_FIELD_PERIOD_END] = { "period_end", BILLTAP_TYPE_TIME },
 	[BILLTAP_FIELD_PRORATION] = { "proration", BILLTAP_TYPE_BOOL },
 	[BILLTAP_FIELD_DESCRIPTION] = { "description", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_CAPTURED_AMOUNT] = { "captured_amount", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_FEE_AMOUNT] = { "fee_amount", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_NET_AMOUNT] = { "net_amount", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_CANCEL_AT] = { "cancel_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_ENDED_AT] = { "ended_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_TRIAL_START] = { "trial_start", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_PAUSED] = { "paused", BILLTAP_TYPE_BOOL },
+	[BILLTAP_FIELD_PAUSE_BEHAVIOR] = { "pause_behavior", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_RESUMES_AT] = { "resumes_at", BILLTAP_TYPE_TIME },
+	[BILLTAP_FIELD_DISCOUNTS] = { "discounts", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_USAGE_TYPE] = { "usage_type", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_AMOUNT_DECIMAL] = { "amount_decimal", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_TIERS_MODE] = { "tiers_mode", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_TIERS] = { "tiers", BILLTAP_TYPE_STRING },
+	[BILLTAP_FIELD_CUSTOM_AMOUNT] = { "custom_amount", BILLTAP_TYPE_BOOL },
+	[BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM] = { "custom_amount_minimum", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM] = { "custom_amount_maximum", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET] = { "custom_amount_preset", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_SETUP_FEE] = { "setup_fee", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_TOTAL_CYCLES] = { "total_cycles", BILLTAP_TYPE_INT },
+	[BILLTAP_FIELD_TRIAL_AMOUNT] = { "trial_amount", BILLTAP_TYPE_MONEY },
+	[BILLTAP_FIELD_TRIAL_CYCLES] = { "trial_cycles", BILLTAP_TYPE_INT },
+	[BILLTAP_FIELD_PRODUCT_NAME] = { "product_name", BILLTAP_TYPE_STRING },
 };
 
 #define FIELD_LAST ((int)COUNT(field_info) - 1)
@@ -70,12 +93,21 @@ static const char *const subscription_statuses[] = { "trialing", "active", "past
 	                                             "canceled", "pending", "other", NULL };
 static const char *const invoice_statuses[] = { "draft", "open", "paid", "void",
 	                                        "uncollectible", "other", NULL };
-/* "other": a transaction no listed word describes (Chargebee's payment_reversal, Recurly's
- * void and chargeback, GoCardless's charged_back), kept instead of a wrong word or a failed
- * stream; its provider_status says what it is. */
-static const char *const transaction_kinds[] = { "payment", "refund", "other", NULL };
-static const char *const transaction_results[] = { "succeeded", "failed", "pending", "other",
-	                                           NULL };
+/* What money moved and why (docs/data-model.md, "Transaction kinds"): customer money
+ * (payment, refund, chargeback, reversal), the provider's (fee), the merchant's own
+ * (payout, transfer, conversion, adjustment). "other": a movement no listed word describes,
+ * kept instead of a wrong word or a failed stream; its provider_status says what it is. */
+static const char *const transaction_kinds[] = { "payment",  "refund",     "chargeback",
+	                                         "reversal", "fee",        "payout",
+	                                         "transfer", "conversion", "adjustment",
+	                                         "other",    NULL };
+/* "authorized": the money is held on the payer's account but not taken (not revenue). */
+static const char *const transaction_results[] = { "succeeded", "failed", "pending",
+	                                           "authorized", "other", NULL };
+static const char *const pause_behaviors[] = { "keep_as_draft", "mark_uncollectible", "void",
+	                                       "other", NULL };
+static const char *const usage_types[] = { "licensed", "metered", "other", NULL };
+static const char *const tiers_modes[] = { "graduated", "volume", "other", NULL };
 static const char *const interval_units[] = { "day", "week", "month", "year", NULL };
 static const char *const line_kinds[] = { "subscription", "proration", "one_off", "discount",
 	                                  "tax", "other", NULL };
@@ -94,16 +126,31 @@ static const bt_schema_field customer_fields[] = {
 	{ BILLTAP_FIELD_DELETED, REQUIRED, NULL },
 };
 
+/* Fields added after 0.1.0 are nullable: a provider (a plugin) written before them leaves
+ * them null, never failing validation. */
 static const bt_schema_field plan_fields[] = {
 	{ BILLTAP_FIELD_ID, REQUIRED, NULL },
 	{ BILLTAP_FIELD_NAME, NULLABLE, NULL },
 	{ BILLTAP_FIELD_PRODUCT_ID, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PRODUCT_NAME, NULLABLE, NULL },
 	{ BILLTAP_FIELD_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT_DECIMAL, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_USAGE_TYPE, NULLABLE, usage_types },
+	{ BILLTAP_FIELD_TIERS_MODE, NULLABLE, tiers_modes },
+	{ BILLTAP_FIELD_TIERS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CUSTOM_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET, NULLABLE, NULL },
+	{ BILLTAP_FIELD_SETUP_FEE, NULLABLE, NULL },
 	{ BILLTAP_FIELD_INTERVAL_UNIT, NULLABLE, interval_units },
 	{ BILLTAP_FIELD_INTERVAL_COUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TOTAL_CYCLES, NULLABLE, NULL },
 	{ BILLTAP_FIELD_TRIAL_DAYS, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TRIAL_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TRIAL_CYCLES, NULLABLE, NULL },
 	{ BILLTAP_FIELD_ACTIVE, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
 };
@@ -116,9 +163,16 @@ static const bt_schema_field subscription_fields[] = {
 	{ BILLTAP_FIELD_STARTED_AT, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CURRENT_PERIOD_START, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CURRENT_PERIOD_END, NULLABLE, NULL },
+	{ BILLTAP_FIELD_TRIAL_START, NULLABLE, NULL },
 	{ BILLTAP_FIELD_TRIAL_END, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CANCELED_AT, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CANCEL_AT_PERIOD_END, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CANCEL_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_ENDED_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PAUSED, NULLABLE, NULL },
+	{ BILLTAP_FIELD_PAUSE_BEHAVIOR, NULLABLE, pause_behaviors },
+	{ BILLTAP_FIELD_RESUMES_AT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_DISCOUNTS, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CREATED_AT, REQUIRED, NULL },
 };
 
@@ -128,9 +182,13 @@ static const bt_schema_field item_fields[] = {
 	{ BILLTAP_FIELD_ID, NULLABLE, NULL },
 	{ BILLTAP_FIELD_PLAN_ID, NULLABLE, NULL },
 	{ BILLTAP_FIELD_QUANTITY, NULLABLE, NULL },
+	{ BILLTAP_FIELD_USAGE_TYPE, NULLABLE, usage_types },
 	{ BILLTAP_FIELD_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_AMOUNT_DECIMAL, NULLABLE, NULL },
 	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CURRENT_PERIOD_START, NULLABLE, NULL },
+	{ BILLTAP_FIELD_CURRENT_PERIOD_END, NULLABLE, NULL },
 };
 
 static const bt_schema_field transaction_fields[] = {
@@ -144,7 +202,10 @@ static const bt_schema_field transaction_fields[] = {
 	{ BILLTAP_FIELD_AMOUNT, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY, REQUIRED, NULL },
 	{ BILLTAP_FIELD_CURRENCY_EXPONENT, REQUIRED, NULL },
+	{ BILLTAP_FIELD_CAPTURED_AMOUNT, NULLABLE, NULL },
 	{ BILLTAP_FIELD_REFUNDED_AMOUNT, NULLABLE, NULL }, /* null: the provider does not say */
+	{ BILLTAP_FIELD_FEE_AMOUNT, NULLABLE, NULL },
+	{ BILLTAP_FIELD_NET_AMOUNT, NULLABLE, NULL },
 	{ BILLTAP_FIELD_PARENT_ID, NULLABLE, NULL },
 	{ BILLTAP_FIELD_OCCURRED_AT, REQUIRED, NULL },
 };

@@ -164,6 +164,8 @@ typedef struct w_payment {
     const char *description;
     int dispute;                          /* W_DISPUTE_* */
     int64_t disputed_at;
+    int uncaptured;                       /* authorized, not (yet) captured: no money moved */
+    int64_t fee;                          /* the processor's fee (0 when nothing was taken) */
     uint32_t first_refund, n_refunds;     /* into sb_world.payment_refunds */
 } w_payment;
 

@@ -161,6 +161,27 @@ static void refunds(sb_world *w, sb_rng *r)
     w->n_refunds = n;
 }
 
+/* Authorizations and fees, decided without the random streams so that everything else in
+ * the world stays as it was: half of the recent one-off card payments (capturable for seven
+ * days) are authorized and not captured; every payment that took money has a processing
+ * fee of 2.9 % + 0.30 (card) or 0.8 % capped at 5.00 (bank debit), rounded to the currency. */
+static void captures_and_fees(sb_world *w)
+{
+    for (size_t i = 0; i < w->n_payments; i++) {
+        w_payment *p = &w->payments[i];
+        if (p->status == W_PAY_SUCCEEDED && p->invoice < 0 && !p->bank && !p->n_refunds &&
+            !p->dispute && p->created > W_NOW - 7 * W_DAY && sb_mix64(w->seed ^ (i * 0x5851F42DULL)) % 2 == 0)
+            p->uncaptured = 1;
+        if (p->status == W_PAY_FAILED || p->uncaptured)
+            continue;
+        int64_t unit = w_currencies[p->ccy].unit;
+        int64_t fee = p->bank ? p->amount * 8 / 1000 : p->amount * 29 / 1000 + unit * 30 / 100;
+        if (p->bank && fee > 5 * unit)
+            fee = 5 * unit;
+        p->fee = w_round(p->ccy, fee);
+    }
+}
+
 void wg_payments(sb_world *w)
 {
     sb_rng r;
@@ -210,4 +231,5 @@ void wg_payments(sb_world *w)
             continue;
         p->disputed_at = p->created + sb_rng_range(&r, 2 * W_DAY, 60 * W_DAY);
     }
+    captures_and_fees(w);
 }

@@ -222,10 +222,13 @@ START_TEST(record_json_exact)
 		"{\"object\":\"subscription\",\"id\":\"sub_\\\"1\\\"\",\"customer_id\":null,"
 		"\"status\":\"active\",\"provider_status\":\"a\\tb\\u0001\",\"started_at\":null,"
 		"\"current_period_start\":null,\"current_period_end\":\"1969-12-31T23:59:59Z\","
-		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":true,"
+		"\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,"
+		"\"cancel_at_period_end\":true,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,"
+		"\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,"
 		"\"created_at\":\"2019-06-04T01:27:43Z\",\"items\":[{\"object\":\"subscription_item\","
-		"\"id\":\"si_1\",\"plan_id\":null,\"quantity\":3,\"amount\":1999,\"currency\":\"USD\","
-		"\"currency_exponent\":2}]}";
+		"\"id\":\"si_1\",\"plan_id\":null,\"quantity\":3,\"usage_type\":null,\"amount\":1999,"
+		"\"amount_decimal\":null,\"currency\":\"USD\",\"currency_exponent\":2,"
+		"\"current_period_start\":null,\"current_period_end\":null}]}";
 	ck_assert_str_eq(json, want);
 	ck_assert_uint_eq(len, strlen(want));
 
@@ -260,12 +263,12 @@ START_TEST(schema_tables)
 	billtap_field f[32];
 	ck_assert_int_eq(billtap_record_kind_fields(f, 32, BILLTAP_RECORD_CUSTOMER), 6);
 	ck_assert_int_eq(f[0], BILLTAP_FIELD_ID);
-	ck_assert_int_eq(billtap_record_kind_fields(NULL, 0, BILLTAP_RECORD_TRANSACTION), 13);
+	ck_assert_int_eq(billtap_record_kind_fields(NULL, 0, BILLTAP_RECORD_TRANSACTION), 16);
 	ck_assert_int_eq(billtap_record_kind_fields(f, 32, (billtap_record_kind)99), BILLTAP_EINVAL);
 	ck_assert_str_eq(billtap_field_name(BILLTAP_FIELD_CURRENCY_EXPONENT), "currency_exponent");
 	ck_assert_ptr_null(billtap_field_name((billtap_field)0));
 	ck_assert_str_eq(billtap_field_name(BILLTAP_FIELD_DESCRIPTION), "description");
-	ck_assert_ptr_null(billtap_field_name((billtap_field)(BILLTAP_FIELD_DESCRIPTION + 1)));
+	ck_assert_ptr_null(billtap_field_name((billtap_field)(BILLTAP_FIELD_PRODUCT_NAME + 1)));
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_OCCURRED_AT), BILLTAP_TYPE_TIME);
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_AMOUNT), BILLTAP_TYPE_MONEY);
 	ck_assert_int_eq(billtap_field_type_of(BILLTAP_FIELD_REFUNDED_AMOUNT), BILLTAP_TYPE_MONEY);
@@ -341,19 +344,33 @@ START_TEST(schema_introspection)
 	ck_assert_int_eq(billtap_field_vocabulary(words, 1, BILLTAP_RECORD_INVOICE_LINE,
 	                                          BILLTAP_FIELD_KIND), 6);
 	ck_assert_str_eq(words[0], "subscription");
-	/* 0.1.0 freezes these: "other" lets a provider keep a transaction no other word fits
-	 * (Chargebee payment_reversal, Recurly void, GoCardless charged_back). */
+	/* "other" lets a provider keep a transaction no other word fits; 0.2 added the kinds
+	 * of issue 9 (docs/data-model.md, "Transaction kinds") and "authorized". */
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_TRANSACTION,
-	                                          BILLTAP_FIELD_KIND), 3);
+	                                          BILLTAP_FIELD_KIND), 10);
 	ck_assert_str_eq(words[0], "payment");
 	ck_assert_str_eq(words[1], "refund");
-	ck_assert_str_eq(words[2], "other");
+	ck_assert_str_eq(words[2], "chargeback");
+	ck_assert_str_eq(words[5], "payout");
+	ck_assert_str_eq(words[9], "other");
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_TRANSACTION,
-	                                          BILLTAP_FIELD_RESULT), 4);
+	                                          BILLTAP_FIELD_RESULT), 5);
 	ck_assert_str_eq(words[0], "succeeded");
 	ck_assert_str_eq(words[1], "failed");
 	ck_assert_str_eq(words[2], "pending");
-	ck_assert_str_eq(words[3], "other");
+	ck_assert_str_eq(words[3], "authorized");
+	ck_assert_str_eq(words[4], "other");
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_SUBSCRIPTION,
+	                                          BILLTAP_FIELD_PAUSE_BEHAVIOR), 4);
+	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_PLAN,
+	                                          BILLTAP_FIELD_USAGE_TYPE), 3);
+	ck_assert_str_eq(words[1], "metered");
+	/* fields added after 0.1.0 are nullable, so a provider written before them still
+	 * passes validation */
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_SUBSCRIPTION, BILLTAP_FIELD_PAUSED), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_PLAN, BILLTAP_FIELD_CUSTOM_AMOUNT), 1);
+	ck_assert_int_eq(billtap_field_nullable(BILLTAP_RECORD_SUBSCRIPTION_ITEM,
+	                                        BILLTAP_FIELD_CURRENT_PERIOD_END), 1);
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,
 	                                          BILLTAP_FIELD_EMAIL), 0);
 	ck_assert_int_eq(billtap_field_vocabulary(words, 16, BILLTAP_RECORD_CUSTOMER,

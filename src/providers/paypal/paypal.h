@@ -142,6 +142,18 @@ void pp_subs_free(pp_stream *s);
 
 /* paypal_records.c */
 int pp_currency_exponent(const char *code);
+/* What a Transaction Search row is (paypal_kinds.c, docs/providers/paypal.md). */
+typedef struct pp_kind {
+	const char *kind;  /* a transaction kind of docs/data-model.md */
+	int customer;      /* customer money: the payer is a customer */
+	int authorization; /* held, not taken (T13nn) */
+} pp_kind;
+/* The kind of a row with event code `code` (NULL: none) whose amount the merchant sent
+ * (sent = amount < 0) or received. */
+pp_kind pp_transaction_kind(const char *code, int sent);
+/* The kind of a Transaction Search row (its event code and the sign of its amount). */
+pp_kind pp_row_kind(const billtap_json *doc, billtap_json_ref row);
+
 /* money {currency_code, value} -> minor units (sign kept), currency, exponent. */
 int pp_money(int64_t *minor, char currency[4], int *exponent, const billtap_json *doc,
              billtap_json_ref money);

@@ -61,6 +61,33 @@ static const billtap_vocab results[] = {
 	{ NULL, NULL },       /* any status PayPal adds: other, kept raw in provider_status */
 };
 
+/* fee_amount (PayPal's, signed: negative when the merchant pays it) as a positive fee, and
+ * the net the row made in the balance: its signed amount plus that signed fee. Both null
+ * when the row carries no fee_amount, or one in another currency. */
+static void map_fee(billtap_map *m, billtap_json_ref info, int64_t amount, int exponent)
+{
+	billtap_json_ref fee = billtap_json_get(m->doc, info, "fee_amount");
+	if (m->status || billtap_json_typeof(m->doc, fee) != BILLTAP_JSON_OBJECT)
+		return;
+	const char *mine = NULL;
+	billtap_record_get_str(&mine, m->rec, BILLTAP_FIELD_CURRENCY);
+	billtap_json_ref code = billtap_json_get(m->doc, fee, "currency_code");
+	if (!mine || !billtap_json_str_eq(m->doc, code, mine))
+		return;
+	int64_t minor;
+	billtap_json_ref value = billtap_json_get(m->doc, fee, "value");
+	if (billtap_json_typeof(m->doc, value) != BILLTAP_JSON_STRING ||
+	    billtap_json_money(&minor, m->doc, value, exponent, BILLTAP_MAP_MAJOR_UNITS) < 0 ||
+	    minor == INT64_MIN || (minor < 0 && amount < INT64_MIN - minor) ||
+	    (minor > 0 && amount > INT64_MAX - minor)) {
+		billtap_map_fail(m, BILLTAP_EDATA, "fee_amount",
+		                 "is not an amount PayPal's currency rules allow (code, decimals)");
+		return;
+	}
+	billtap_map_set_int(m, BILLTAP_FIELD_FEE_AMOUNT, -minor);
+	billtap_map_set_int(m, BILLTAP_FIELD_NET_AMOUNT, amount + minor);
+}
+
 int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
                        billtap_ctx *ctx)
 {
@@ -82,20 +109,32 @@ int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_js
 		                 "is not an amount PayPal's currency rules allow (code, decimals)");
 	if (!m.status && minor == INT64_MIN) /* its absolute value does not fit */
 		billtap_map_fail(&m, BILLTAP_EDATA, "transaction_amount", "is outside the 64-bit range");
-	int refund = minor < 0;
+	/* The event code says what moved (docs/providers/paypal.md); only customer money has
+	 * a customer: the counterparty of money the merchant sends is not one. */
+	pp_kind kind = pp_row_kind(doc, row);
+	int takes_back = strcmp(kind.kind, "refund") == 0 || strcmp(kind.kind, "reversal") == 0 ||
+	                 strcmp(kind.kind, "chargeback") == 0;
 	billtap_json_ref ref_type = billtap_json_get(doc, info, "paypal_reference_id_type");
-	billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "payer_info.account_id", 0);
+	if (kind.customer)
+		billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "payer_info.account_id", 0);
 	if (billtap_json_str_eq(doc, ref_type, "SUB"))
 		billtap_map_str(&m, BILLTAP_FIELD_SUBSCRIPTION_ID, "transaction_info.paypal_reference_id",
 		                0);
-	if (refund && billtap_json_str_eq(doc, ref_type, "TXN"))
+	if (takes_back && billtap_json_str_eq(doc, ref_type, "TXN"))
 		billtap_map_str(&m, BILLTAP_FIELD_PARENT_ID, "transaction_info.paypal_reference_id", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_INVOICE_ID, "transaction_info.invoice_id", 0);
-	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, refund ? "refund" : "payment");
+	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, kind.kind);
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "transaction_info.transaction_status", results,
 	                  "other", BILLTAP_MAP_REQUIRED);
+	/* An authorization holds the payer's money without taking it. */
+	if (kind.authorization && !billtap_json_str_eq(doc, billtap_json_get(doc, info,
+	                                                                     "transaction_status"), "D")) {
+		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
+		billtap_map_set_int(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, 0);
+	}
+	map_fee(&m, info, minor, (int)exponent);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "transaction_info.transaction_status", 0);
-	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, refund ? -minor : minor);
+	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, minor < 0 ? -minor : minor);
 	/* A payment row does not say how much of it was refunded (the refunds are rows of
 	 * their own): null, not a 0 that would claim "nothing refunded". */
 	billtap_map_set_str(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, NULL);
@@ -177,25 +216,40 @@ static void set_price(billtap_map *m, const pp_price *price)
 		billtap_map_set_str(m, BILLTAP_FIELD_AMOUNT, NULL);
 }
 
-/* Trial length: the TRIAL cycles, each total_cycles x interval_count x unit days. */
-static int trial_days(int64_t *days, int *has, const billtap_json *doc, billtap_json_ref plan)
+/* The TRIAL cycles: the free ones' length in days (each total_cycles x interval_count x
+ * unit days), and the first paid one's price and cycles (an introductory price). */
+typedef struct trial {
+	int64_t days, amount, cycles;
+	int has_free, has_paid;
+} trial;
+
+static int trials(trial *t, const billtap_json *doc, billtap_json_ref plan, int exponent)
 {
-	*days = 0;
-	*has = 0;
+	memset(t, 0, sizeof *t);
 	billtap_json_ref cycles = billtap_json_get(doc, plan, "billing_cycles");
 	for (billtap_json_ref c = billtap_json_first(doc, cycles); c != BILLTAP_JSON_NONE;
 	     c = billtap_json_next(doc, c)) {
 		if (!billtap_json_str_eq(doc, billtap_json_get(doc, c, "tenure_type"), "TRIAL"))
 			continue;
 		billtap_json_ref f = billtap_json_get(doc, c, "frequency");
-		int64_t n = 1, cycles_n = 1;
+		int64_t n = 1, cycles_n = 1, price = 0;
 		billtap_json_int(&n, doc, billtap_json_get(doc, f, "interval_count"));
 		billtap_json_int(&cycles_n, doc, billtap_json_get(doc, c, "total_cycles"));
 		int64_t unit = unit_days(doc, billtap_json_get(doc, f, "interval_unit"));
 		if (!unit || n < 1 || cycles_n < 1 || n > 1000 || cycles_n > 1000)
 			return -1;
-		*days += cycles_n * n * unit;
-		*has = 1;
+		billtap_json_ref fixed = billtap_json_path(doc, c, "pricing_scheme.fixed_price.value");
+		if (fixed != BILLTAP_JSON_NONE &&
+		    billtap_json_money(&price, doc, fixed, exponent, BILLTAP_MAP_MAJOR_UNITS) < 0)
+			return -2;
+		if (price == 0) { /* free: no pricing scheme, or a zero price */
+			t->days += cycles_n * n * unit;
+			t->has_free = 1;
+		} else if (!t->has_paid) {
+			t->amount = price;
+			t->cycles = cycles_n;
+			t->has_paid = 1;
+		}
 	}
 	return 0;
 }
@@ -217,14 +271,18 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 	billtap_map_begin(&m, BILLTAP_RECORD_PLAN, "plan", doc, plan, "id", ctx);
 	billtap_json_ref regular = regular_cycle(doc, plan);
 	billtap_json_ref freq = billtap_json_get(doc, regular, "frequency");
-	int64_t count = 0, trial = 0;
-	int has_trial = 0;
+	int64_t count = 0, total = 0;
+	trial tr;
 	if (!m.status && (billtap_json_int(&count, doc, billtap_json_get(doc, freq, "interval_count")) < 0 ||
 	                  count < 1))
 		billtap_map_fail(&m, BILLTAP_EDATA, "frequency.interval_count", "is not a positive integer");
-	if (!m.status && trial_days(&trial, &has_trial, doc, plan) < 0)
+	int trc = m.status ? 0 : trials(&tr, doc, plan, price.exponent);
+	if (trc == -1)
 		billtap_map_fail(&m, BILLTAP_EDATA, "billing_cycles",
 		                 "has a TRIAL cycle without a finite length");
+	else if (trc == -2)
+		billtap_map_fail(&m, BILLTAP_EDATA, "billing_cycles",
+		                 "has a TRIAL price PayPal's currency rules do not allow");
 	/* The unit is read relative to the regular cycle, not the plan. */
 	if (!m.status) {
 		const char *unit = billtap_vocab_lookup(units, doc,
@@ -234,15 +292,34 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 			                 "is not DAY, WEEK, MONTH or YEAR");
 		billtap_map_set_str(&m, BILLTAP_FIELD_INTERVAL_UNIT, unit);
 	}
+	/* the plan's own name, else its product's; the product's name apart */
+	billtap_map_set_str(&m, BILLTAP_FIELD_PRODUCT_NAME, product_name);
 	billtap_map_set_str(&m, BILLTAP_FIELD_NAME, product_name);
+	if (billtap_json_typeof(doc, billtap_json_get(doc, plan, "name")) == BILLTAP_JSON_STRING)
+		billtap_map_str(&m, BILLTAP_FIELD_NAME, "name", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_PRODUCT_ID, "product_id", 0);
 	set_price(&m, &price);
+	if (price.has_amount) { /* exact at PayPal's decimals: the minor units as a decimal */
+		char dec[24];
+		snprintf(dec, sizeof dec, "%lld", (long long)price.amount);
+		billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, dec);
+	}
+	billtap_map_money(&m, BILLTAP_FIELD_SETUP_FEE, "payment_preferences.setup_fee.value",
+	                  BILLTAP_MAP_MAJOR_UNITS);
+	/* total_cycles 0 is PayPal's "no end" */
+	if (!m.status && billtap_json_int(&total, doc, billtap_json_get(doc, regular, "total_cycles")) == 0 &&
+	    total > 0)
+		billtap_map_set_int(&m, BILLTAP_FIELD_TOTAL_CYCLES, total);
 	billtap_map_set_int(&m, BILLTAP_FIELD_INTERVAL_COUNT, count);
 	billtap_map_set_int(&m, BILLTAP_FIELD_ACTIVE,
 	                    billtap_json_str_eq(doc, billtap_json_get(doc, plan, "status"), "ACTIVE"));
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "create_time", BILLTAP_MAP_REQUIRED);
-	if (!m.status && has_trial)
-		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_DAYS, trial);
+	if (!m.status && tr.has_free)
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_DAYS, tr.days);
+	if (!m.status && tr.has_paid) {
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_AMOUNT, tr.amount);
+		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_CYCLES, tr.cycles);
+	}
 	return billtap_map_end(out, &m);
 }
 

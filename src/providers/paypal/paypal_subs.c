@@ -199,6 +199,8 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 	billtap_json_ref info = billtap_json_get(doc, row, "payer_info");
 	const char *id;
 	size_t id_len;
+	if (!pp_row_kind(doc, row).customer)
+		return 0; /* money the merchant sent, fees, ...: the counterparty is no customer */
 	if (!payer_id(&id, &id_len, doc, billtap_json_get(doc, info, "account_id")))
 		return 0; /* a guest: no customer */
 	int64_t at;

@@ -4,12 +4,18 @@
  * the cursor: "starting_after = this record"), so checkpoints never need skipping.
  *
  *   customers      GET /v1/customers
- *   plans          GET /v1/prices?expand[]=data.product           (recurring and one-time)
- *   subscriptions  GET /v1/subscriptions?status=all, then /v1/subscription_items for a
+ *   plans          GET /v1/prices?expand[]=data.product&expand[]=data.tiers (recurring and
+ *                  one-time)
+ *   subscriptions  GET /v1/subscriptions?status=all&expand[]=data.discounts, then
+ *                  /v1/subscription_items for a
  *                  subscription whose embedded item list is truncated
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
- *   transactions   GET /v1/charges, then GET /v1/refunds?expand[]=data.charge
+ *   transactions   GET /v1/invoice_payments?expand[]=data.invoice (API versions from
+ *                  2025-03-31.basil: which invoice each payment paid; no records), then
+ *                  GET /v1/charges?expand[]=data.balance_transaction, then
+ *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
+ *                  GET /v1/disputes?expand[]=data.charge
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +23,30 @@
 
 #include "stripe.h"
 
-enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES, STAGE_CHARGES,
-	     STAGE_REFUNDS };
+enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES,
+	     STAGE_INVOICE_PAYMENTS, STAGE_CHARGES, STAGE_REFUNDS, STAGE_DISPUTES };
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
 	const char *path;
-	const char *expand;
-	int nested;       /* records have a nested list that may need more pages */
+	const char *expand[2]; /* expand[] paths, NULL when fewer */
+	int nested;            /* records have a nested list that may need more pages */
 } stages[] = {
-	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", NULL, 0 },
-	[STAGE_PRICES] = { "prices", "/v1/prices", "data.product", 0 },
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", NULL, 1 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", NULL, 1 },
-	[STAGE_CHARGES] = { "charges", "/v1/charges", NULL, 0 },
-	[STAGE_REFUNDS] = { "refunds", "/v1/refunds", "data.charge", 0 },
+	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
+	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
+	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0 },
+	/* discounts expanded for their coupons */
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },
+	/* read whole before the transactions, never filtered by `since` (an old invoice
+	 * payment may link a new charge), marks nothing */
+	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
+	                             { "data.invoice", NULL }, 0 },
+	/* balance transactions carry the fee and net */
+	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0 },
+	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
+	                    { "data.charge", "data.balance_transaction" }, 0 },
+	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
 };
 
 enum { TAG_LIST = 1, TAG_NESTED = 2 };
@@ -49,6 +64,11 @@ typedef struct held {
 typedef struct stripe_stream {
 	enum stage stage, last_stage;
 	char *cursor; /* starting_after for the next list page; NULL on the first */
+	/* transactions under basil: the invoice links, read first; then the walk starts at
+	 * resume_stage / resume_cursor (a checkpoint's place, or the charges' start) */
+	stripe_links *links;
+	enum stage resume_stage;
+	char *resume_cursor;
 	int64_t since;
 	char *base_url, *api_key, *version, *account;
 	int64_t page_size;
@@ -91,6 +111,8 @@ static void stream_free(void *p)
 		held_clear(&s->held[i]);
 	free(s->held);
 	free(s->cursor);
+	free(s->resume_cursor);
+	stripe_links_free(s->links);
 	free(s->base_url);
 	if (s->api_key)
 		memset(s->api_key, 0, strlen(s->api_key));
@@ -134,7 +156,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	case BILLTAP_RESOURCE_INVOICES: s->stage = s->last_stage = STAGE_INVOICES; break;
 	default:
 		s->stage = STAGE_CHARGES;
-		s->last_stage = STAGE_REFUNDS;
+		s->last_stage = STAGE_DISPUTES;
 	}
 	s->since = params->since;
 	int rc;
@@ -152,6 +174,18 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = billtap_ctx_error(ctx, rc, NULL);
 	if (rc == 0 && params->resume)
 		rc = parse_resume(s, params->resume, ctx);
+	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice
+	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. */
+	if (rc == 0 && s->stage >= STAGE_CHARGES && strncmp(s->version, "2025-03-31", 10) >= 0) {
+		if ((rc = stripe_links_new(&s->links)) < 0) {
+			rc = billtap_ctx_error(ctx, rc, NULL);
+		} else {
+			s->resume_stage = s->stage;
+			s->resume_cursor = s->cursor;
+			s->cursor = NULL;
+			s->stage = STAGE_INVOICE_PAYMENTS;
+		}
+	}
 	if (rc < 0) {
 		stream_free(s);
 		return rc;
@@ -207,9 +241,9 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		       (rc = billtap_request_add_query(req, "limit", num)) < 0);
 		if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
 			rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
-		if (rc == 0 && st->expand)
-			rc = billtap_request_add_query(req, "expand[]", st->expand);
-		if (rc == 0 && s->since != BILLTAP_TIME_NONE) {
+		for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
+			rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
+		if (rc == 0 && s->since != BILLTAP_TIME_NONE && s->stage != STAGE_INVOICE_PAYMENTS) {
 			snprintf(num, sizeof num, "%lld", (long long)s->since);
 			rc = billtap_request_add_query(req, "created[gte]", num);
 		}
@@ -355,8 +389,9 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
 	case STAGE_PRICES: return stripe_map_price(rec, s->doc, obj, ctx);
 	case STAGE_SUBSCRIPTIONS: return stripe_map_subscription(rec, period, more, s->doc, obj, ctx);
 	case STAGE_INVOICES: return stripe_map_invoice(rec, more, s->doc, obj, ctx);
-	case STAGE_CHARGES: return stripe_map_charge(rec, s->doc, obj, ctx);
-	default: return stripe_map_refund(rec, s->doc, obj, ctx);
+	case STAGE_CHARGES: return stripe_map_charge(rec, s->links, s->doc, obj, ctx);
+	case STAGE_REFUNDS: return stripe_map_refund(rec, s->links, s->doc, obj, ctx);
+	default: return stripe_map_dispute(rec, s->links, s->doc, obj, ctx);
 	}
 }
 
@@ -370,6 +405,29 @@ static int last_id(char **out, const billtap_json *doc, billtap_json_ref data, b
 	if (rc == BILLTAP_ENOMEM)
 		return billtap_ctx_error(ctx, rc, NULL);
 	return rc < 0 ? billtap_ctx_error(ctx, BILLTAP_EDATA, "list record without an id") : 0;
+}
+
+/* A page of invoice payments: into the links (a page read again only overwrites them).
+ * After the last one the walk goes where it was to start. */
+static int links_page(stripe_stream *s, billtap_json_ref data, int has_more, char *cursor,
+                      billtap_ctx *ctx)
+{
+	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
+	     obj = billtap_json_next(s->doc, obj)) {
+		int rc = stripe_links_add(s->links, s->doc, obj, ctx);
+		if (rc < 0) {
+			free(cursor);
+			return rc;
+		}
+	}
+	free(s->cursor);
+	s->cursor = cursor;
+	if (!has_more) {
+		s->stage = s->resume_stage;
+		s->cursor = s->resume_cursor;
+		s->resume_cursor = NULL;
+	}
+	return 0;
 }
 
 static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
@@ -392,6 +450,8 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		free(cursor);
 		return rc;
 	}
+	if (s->stage == STAGE_INVOICE_PAYMENTS)
+		return links_page(s, data, has_more, cursor, ctx);
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
 	     obj = billtap_json_next(s->doc, obj)) {
 		billtap_record *rec;

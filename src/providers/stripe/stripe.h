@@ -5,22 +5,39 @@
 
 #include <billtap/provider_kit.h>
 
-/* Billing periods: per subscription before API 2025-03-31.basil, per item since. */
+/* Billing periods: per subscription before API 2025-03-31.basil, per item since. The
+ * subscription's is its own, or the one every item has (docs/data-model.md): never one
+ * made of several items' (mixed: items differ, so there is none). */
 typedef struct stripe_period {
 	int own; /* the subscription carries its own period: items' periods are ignored */
-	int has_start, has_end;
+	int has_start, has_end, mixed;
 	int64_t start, end;
 } stripe_period;
 
-/* Each returns 0 with a new record in *out, or an error recorded through ctx. */
+/* Payment -> invoice -> subscription, from /v1/invoice_payments (stripe_links.c). */
+typedef struct stripe_links stripe_links;
+int stripe_links_new(stripe_links **out);
+void stripe_links_free(stripe_links *links);
+/* Adds one invoice_payment object (its invoice expanded or not); errors recorded. */
+int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_ref obj,
+                     billtap_ctx *ctx);
+/* The invoice and subscription (NULL when unknown) of a PaymentIntent or charge id; the
+ * strings live as long as links. links may be NULL. */
+void stripe_links_find(const char **invoice, const char **subscription,
+                       const stripe_links *links, const char *key);
+
+/* Each returns 0 with a new record in *out, or an error recorded through ctx. Transactions
+ * take the invoice links (may be NULL) for API versions whose objects carry none. */
 int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                         billtap_ctx *ctx);
 int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
-int stripe_map_charge(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
-int stripe_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
-                      billtap_ctx *ctx);
+int stripe_map_charge(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx);
+int stripe_map_refund(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                      billtap_json_ref obj, billtap_ctx *ctx);
+int stripe_map_dispute(billtap_record **out, const stripe_links *links, const billtap_json *doc,
+                       billtap_json_ref obj, billtap_ctx *ctx);
 
 /* Maps a subscription with its embedded items. *items_more is set when the embedded item
  * list is truncated (has_more) and the rest must be paged from /v1/subscription_items;
@@ -44,6 +61,13 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
                     billtap_ctx *ctx);
 /* Sets period_start/end from the lines once every line is in. */
 int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
+
+/* Sets BILLTAP_FIELD_DISCOUNTS from the discounts array at path (ids or expanded discount
+ * objects; null when absent). Returns the mapper's status. */
+int stripe_map_discounts(billtap_map *m, const char *path);
+
+/* recurring.usage_type words (licensed, metered). */
+extern const billtap_vocab stripe_usage_types[];
 
 /* Stripe's decimal places for a currency (upper case): 0 for its zero-decimal list, 3 for
  * its three-decimal list, else 2. */

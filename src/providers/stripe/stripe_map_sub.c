@@ -11,20 +11,28 @@ static const billtap_vocab statuses[] = {
 	{ NULL, NULL },
 };
 
-/* Earliest start and earliest end: when items renew on different days, the subscription's
- * next renewal is the first of them. */
+static const billtap_vocab pause_behaviors[] = {
+	{ "keep_as_draft", "keep_as_draft" }, { "mark_uncollectible", "mark_uncollectible" },
+	{ "void", "void" }, { NULL, NULL },
+};
+
+/* The period of obj (a subscription, or an item), joined to what p holds: the first one
+ * seen, and `mixed` once another differs from it. */
 static void period_add(stripe_period *p, const billtap_json *doc, billtap_json_ref obj)
 {
-	int64_t v;
-	if (billtap_json_int(&v, doc, billtap_json_get(doc, obj, "current_period_start")) == 0 &&
-	    (!p->has_start || v < p->start)) {
-		p->start = v;
-		p->has_start = 1;
-	}
-	if (billtap_json_int(&v, doc, billtap_json_get(doc, obj, "current_period_end")) == 0 &&
-	    (!p->has_end || v < p->end)) {
-		p->end = v;
-		p->has_end = 1;
+	int64_t s, e;
+	int has_s = billtap_json_int(&s, doc, billtap_json_get(doc, obj, "current_period_start")) == 0;
+	int has_e = billtap_json_int(&e, doc, billtap_json_get(doc, obj, "current_period_end")) == 0;
+	if (!has_s && !has_e)
+		return;
+	if (!p->has_start && !p->has_end) {
+		p->has_start = has_s;
+		p->has_end = has_e;
+		p->start = has_s ? s : 0;
+		p->end = has_e ? e : 0;
+	} else if (has_s != p->has_start || has_e != p->has_end || (has_s && s != p->start) ||
+	           (has_e && e != p->end)) {
+		p->mixed = 1;
 	}
 }
 
@@ -40,8 +48,19 @@ int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_js
 		billtap_map_fail(&m, BILLTAP_EDATA, "price", "is missing");
 	billtap_map_str(&m, BILLTAP_FIELD_PLAN_ID, "price.id", 0);
 	billtap_map_int(&m, BILLTAP_FIELD_QUANTITY, "quantity", 0);
+	billtap_map_vocab(&m, BILLTAP_FIELD_USAGE_TYPE, "price.recurring.usage_type", stripe_usage_types, "other",
+	                  0);
 	billtap_map_currency(&m, "price.currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "price.unit_amount", 0);
+	billtap_map_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "price.unit_amount_decimal", 0);
+	/* API versions from 2025-03-31.basil: each item has its own period */
+	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, "current_period_start", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, "current_period_end", 0);
+	/* Before basil every item is billed on the subscription's period. */
+	if (period->own && period->has_start)
+		billtap_map_set_int(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, period->start);
+	if (period->own && period->has_end)
+		billtap_map_set_int(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, period->end);
 	int rc = billtap_map_end(NULL, &m);
 	if (rc == 0 && !period->own)
 		period_add(period, doc, item);
@@ -59,9 +78,21 @@ int stripe_map_subscription(billtap_record **out, stripe_period *period, int *it
 	billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_STARTED_AT, "start_date", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_TRIAL_START, "trial_start", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_TRIAL_END, "trial_end", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CANCELED_AT, "canceled_at", 0);
 	billtap_map_bool(&m, BILLTAP_FIELD_CANCEL_AT_PERIOD_END, "cancel_at_period_end", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_CANCEL_AT, "cancel_at", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_ENDED_AT, "ended_at", 0);
+	/* pause_collection: null when collecting, an object while paused; absent: not said */
+	billtap_json_ref pause = billtap_json_get(doc, obj, "pause_collection");
+	billtap_json_type pause_type = billtap_json_typeof(doc, pause);
+	if (pause_type == BILLTAP_JSON_OBJECT || pause_type == BILLTAP_JSON_NULL)
+		billtap_map_set_int(&m, BILLTAP_FIELD_PAUSED, pause_type == BILLTAP_JSON_OBJECT);
+	billtap_map_vocab(&m, BILLTAP_FIELD_PAUSE_BEHAVIOR, "pause_collection.behavior",
+	                  pause_behaviors, "other", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_RESUMES_AT, "pause_collection.resumes_at", 0);
+	stripe_map_discounts(&m, "discounts");
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created", BILLTAP_MAP_REQUIRED);
 
 	/* API versions before 2025-03-31.basil keep the period on the subscription. */
@@ -88,6 +119,8 @@ int stripe_map_subscription(billtap_record **out, stripe_period *period, int *it
 int stripe_finish_subscription(billtap_record *sub, const stripe_period *p, billtap_ctx *ctx)
 {
 	int rc = 0;
+	if (p->mixed && !p->own)
+		return 0; /* items differ: no subscription period (their own are on the items) */
 	if (p->has_start)
 		rc = billtap_record_set_int(sub, BILLTAP_FIELD_CURRENT_PERIOD_START, p->start);
 	if (rc == 0 && p->has_end)

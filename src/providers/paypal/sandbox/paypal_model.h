@@ -2,7 +2,9 @@
  * world's business bills through PayPal. Plans are the world's fixed-price recurring
  * prices in currencies PayPal takes; subscriptions the world's one-item subscriptions on
  * them; payers the customers seen; Transaction Search rows the payments, refunds and
- * disputes in those currencies (plus rows sharing a transaction id, and the burst day).
+ * disputes in those currencies (plus rows sharing a transaction id, and the burst day), and
+ * the merchant's own money: monthly withdrawals, currency conversions, payments it sends to
+ * vendors with their card funding (paypal_project.c, merchant_rows).
  * The renderer and the truth writer both read this; neither derives anything from the
  * other's output.
  *
@@ -36,7 +38,8 @@ enum { PP_SUB_APPROVAL_PENDING, PP_SUB_APPROVED, PP_SUB_ACTIVE, PP_SUB_SUSPENDED
 extern const char *const pp_sub_status_names[PP_SUB_NSTATUS];
 enum { PP_REF_NONE, PP_REF_SUB, PP_REF_TXN, PP_REF_PAP };
 extern const char *const pp_ref_type_names[4];
-enum { PP_EV_T0002, PP_EV_T0003, PP_EV_T0006, PP_EV_T0007, PP_EV_T1106, PP_EV_T1107, PP_EV_T1201, PP_NEV };
+enum { PP_EV_T0002, PP_EV_T0003, PP_EV_T0006, PP_EV_T0007, PP_EV_T1106, PP_EV_T1107, PP_EV_T1201,
+       PP_EV_T0200, PP_EV_T0400, PP_EV_T0700, PP_NEV };
 extern const char *const pp_event_codes[PP_NEV];
 extern const char *const pp_unit_names[4]; /* DAY WEEK MONTH YEAR */
 
@@ -76,11 +79,13 @@ typedef struct pp_row {
     char txid[20];
     char ref[28];                /* paypal_reference_id, "" none */
     uint8_t ref_type, event, balance, order, show_email, show_name, show_country, instrument, has_fee;
+    uint8_t merchant;            /* the merchant's own money: no customer in it */
     char status;                 /* S P D V */
     int16_t ccy;                 /* the world's */
     int32_t payer;               /* a customer; -1: a guest without an account */
     int32_t guest;
     int32_t sub;                 /* into pp_state.subs, -1 */
+    int32_t payee;               /* a payment the merchant sent: the vendor paid; -1 */
     int64_t time, updated;
     int64_t amount, fee;         /* PayPal's minor units; refunds, reversals negative */
     char invoice[24];            /* "" none */
@@ -135,6 +140,8 @@ const char *pp_alternate_name(const pp_state *s, int payer, char buf[PP_NAME_MAX
 /* Guests: a name and a place of their own. */
 const char *pp_guest_name(int guest);
 const w_customer *pp_guest_place(int guest);
+/* Plan i's name: "Video Streaming Service Plus (monthly, USD)". */
+void pp_plan_name(const pp_state *s, size_t i, char *out, size_t n);
 /* index of the first row with time >= t */
 size_t pp_rows_lower_bound(const pp_state *s, int64_t t);
 

@@ -15,7 +15,8 @@ const char *const pp_plan_status_names[3] = {"CREATED", "INACTIVE", "ACTIVE"};
 const char *const pp_sub_status_names[PP_SUB_NSTATUS] = {"APPROVAL_PENDING", "APPROVED", "ACTIVE",
                                                          "SUSPENDED", "CANCELLED", "EXPIRED"};
 const char *const pp_ref_type_names[4] = {NULL, "SUB", "TXN", "PAP"};
-const char *const pp_event_codes[PP_NEV] = {"T0002", "T0003", "T0006", "T0007", "T1106", "T1107", "T1201"};
+const char *const pp_event_codes[PP_NEV] = {"T0002", "T0003", "T0006", "T0007", "T1106", "T1107", "T1201",
+                                            "T0200", "T0400", "T0700"};
 const char *const pp_unit_names[4] = {"DAY", "WEEK", "MONTH", "YEAR"};
 
 static const char b36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -213,7 +214,7 @@ static pp_row *push(rowvec *v, int32_t parent)
     }
     pp_row *r = &v->items[v->n];
     memset(r, 0, sizeof *r);
-    *r = (pp_row){.order = 1, .balance = 1, .payer = -1, .guest = -1, .sub = -1};
+    *r = (pp_row){.order = 1, .balance = 1, .payer = -1, .guest = -1, .sub = -1, .payee = -1};
     v->parent[v->n++] = parent;
     return r;
 }
@@ -371,6 +372,51 @@ static void rows(pp_state *s, const int *sub_of, rowvec *v)
     free(row_of);
 }
 
+/* A row of the merchant's own money: no customer, no fee. */
+static pp_row *merchant_row(rowvec *v, int32_t parent, int event, int64_t time, int ccy, int64_t amount)
+{
+    pp_row *r = push(v, parent);
+    r->event = (uint8_t)event;
+    r->time = r->updated = time;
+    r->ccy = (int16_t)ccy;
+    r->amount = amount;
+    r->status = 'S';
+    r->merchant = 1;
+    return r;
+}
+
+/*
+ * The merchant's own money, decided by the month without the world's random streams: on
+ * the 2nd of each month a withdrawal to its bank (T0400); every third month a conversion
+ * of USD into EUR (two T0200 rows, the debit referring to the credit); every fourth month
+ * a payment it sends a vendor under a billing agreement (T0003, negative) with the card
+ * funding it (T0700). Amounts in whole units, so every currency's decimals hold them.
+ */
+static void merchant_rows(pp_state *s, rowvec *v)
+{
+    const int64_t month = 30 * PP_DAY_S;
+    int k = 0;
+    for (int64_t t = W_START + s->delta + PP_DAY_S; t < W_NOW + s->delta; t += month, k++) {
+        uint64_t h = hash(s, 11, (uint64_t)k);
+        merchant_row(v, -1, PP_EV_T0400, t + 9 * 3600, W_USD, -100 * (int64_t)(1 + h % 50));
+        if (k % 3 == 0) {
+            int64_t usd = 100 * (int64_t)(10 + (h >> 8) % 90);
+            size_t credit = v->n;
+            merchant_row(v, -1, PP_EV_T0200, t + 10 * 3600, W_EUR, usd * 92 / 100);
+            pp_row *debit = merchant_row(v, (int32_t)credit, PP_EV_T0200, t + 10 * 3600, W_USD, -usd);
+            debit->ref_type = PP_REF_TXN; /* the credit's id, set with the ids */
+        }
+        if (k % 4 == 1) {
+            int64_t paid = 100 * (int64_t)(5 + (h >> 16) % 200);
+            pp_row *sent = merchant_row(v, -1, PP_EV_T0003, t + 11 * 3600, W_USD, -paid);
+            sent->payee = k;
+            sent->ref_type = PP_REF_PAP;
+            pp_id(s, PP_BA, AUTH_IDS + (uint64_t)k, sent->ref);
+            merchant_row(v, -1, PP_EV_T0700, t + 11 * 3600, W_USD, paid);
+        }
+    }
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
     const pp_row *x = a, *y = b;
@@ -429,6 +475,7 @@ void pp_project(pp_state *s)
     billing(s);
     rowvec v = {0};
     rows(s, sub_of, &v);
+    merchant_rows(s, &v);
     uint64_t next = 0; /* transaction ids in generation order; twins and follow-ups borrow */
     for (size_t i = 0; i < v.n; i++) {
         pp_row *r = &v.items[i];
@@ -498,4 +545,21 @@ size_t pp_rows_lower_bound(const pp_state *s, int64_t t)
             hi = mid;
     }
     return lo;
+}
+
+/* "Video Streaming Service Plus (monthly, USD)" */
+void pp_plan_name(const pp_state *s, size_t i, char *out, size_t n)
+{
+    static const char *const tiers[] = {"Basic", "Standard", "Plus", "Premium", "Family", "Team", "Student"};
+    static const char *const per[4] = {"daily", "weekly", "monthly", "yearly"};
+    const w_price *p = &s->w->prices[s->plans[i].price];
+    char period[32];
+    if (p->interval_count == 1)
+        snprintf(period, sizeof period, "%s", per[p->interval]);
+    else if (p->interval == W_MONTHS && p->interval_count == 3)
+        snprintf(period, sizeof period, "quarterly");
+    else
+        snprintf(period, sizeof period, "every %d %ss", p->interval_count, w_interval_names[p->interval]);
+    snprintf(out, n, "%s %s (%s, %s)", s->w->products[p->product].name, tiers[i % 7], period,
+             w_currencies[p->ccy].code);
 }

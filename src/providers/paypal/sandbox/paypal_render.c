@@ -129,30 +129,13 @@ static void plan_terms(sb_json *j, const pp_state *s, const pp_plan *pl, int64_t
     sbj_kbool(j, "quantity_supported", p->quantity_ok);
 }
 
-/* "Video Streaming Service Plus (monthly, USD)" */
-static void plan_name(const pp_state *s, size_t i, char *out, size_t n)
-{
-    static const char *const tiers[] = {"Basic", "Standard", "Plus", "Premium", "Family", "Team", "Student"};
-    static const char *const per[4] = {"daily", "weekly", "monthly", "yearly"};
-    const w_price *p = &s->w->prices[s->plans[i].price];
-    char period[32];
-    if (p->interval_count == 1)
-        snprintf(period, sizeof period, "%s", per[p->interval]);
-    else if (p->interval == W_MONTHS && p->interval_count == 3)
-        snprintf(period, sizeof period, "quarterly");
-    else
-        snprintf(period, sizeof period, "every %d %ss", p->interval_count, w_interval_names[p->interval]);
-    snprintf(out, n, "%s %s (%s, %s)", s->w->products[p->product].name, tiers[i % 7], period,
-             w_currencies[p->ccy].code);
-}
-
 static void plan_head(sb_json *j, const pp_state *s, size_t i)
 {
     char id[SB_ID_MAX], name[256];
     const pp_plan *pl = &s->plans[i];
     pp_id(s, PP_PRODUCT, (uint64_t)pl->product, id);
     sbj_kstr(j, "product_id", id);
-    plan_name(s, i, name, sizeof name);
+    pp_plan_name(s, i, name, sizeof name);
     sbj_kstr(j, "name", name);
 }
 
@@ -336,10 +319,43 @@ static uint64_t payer_hash(const pp_state *s, int payer)
     return sb_mix64(s->w->seed ^ (uint64_t)(payer + 1) * 0x2545F491ULL);
 }
 
+/* The vendor a merchant paid: an account of its own, never one of the world's customers. */
+static void vendor_id(const pp_state *s, int payee, char *out)
+{
+    pp_id(s, PP_PAYER, (1ULL << 38) + (uint64_t)payee, out);
+}
+
+/* payer_info of the merchant's own money: the vendor it paid, or nobody (a withdrawal, a
+ * conversion, a card funding). */
+static void merchant_payer(sb_json *j, const pp_state *s, const pp_row *r)
+{
+    sbj_kobj(j, "payer_info");
+    if (r->payee >= 0) {
+        char id[SB_ID_MAX], email[64], name[48];
+        vendor_id(s, r->payee, id);
+        snprintf(email, sizeof email, "billing@vendor%d.example.com", (int)r->payee);
+        snprintf(name, sizeof name, "Vendor %d Ltd", (int)r->payee);
+        sbj_kstr(j, "account_id", id);
+        sbj_kstr(j, "email_address", email);
+        sbj_lit(j, "address_status: 'Y', payer_status: 'Y'");
+        sbj_kobj(j, "payer_name");
+        sbj_kstr(j, "alternate_full_name", name);
+        sbj_obj_end(j);
+        sbj_lit(j, "country_code: 'US'");
+    } else {
+        sbj_lit(j, "address_status: 'N', payer_status: 'N', payer_name: {}");
+    }
+    sbj_obj_end(j);
+}
+
 static void row_payer(sb_json *j, const pp_state *s, const pp_row *r, const w_customer *c, const w_customer *place)
 {
     uint64_t h = payer_hash(s, r->payer);
     char id[SB_ID_MAX];
+    if (r->merchant) {
+        merchant_payer(j, s, r);
+        return;
+    }
     sbj_kobj(j, "payer_info");
     if (c) {
         pp_id(s, PP_PAYER, (uint64_t)r->payer, id);
@@ -376,13 +392,16 @@ static void row_payer(sb_json *j, const pp_state *s, const pp_row *r, const w_cu
 void pp_render_row(sb_json *j, const pp_state *s, const pp_row *r, unsigned fields)
 {
     const w_customer *c = r->payer >= 0 ? &s->w->customers[r->payer] : NULL;
-    const w_customer *place = c ? (c->country ? c : NULL) : pp_guest_place(r->guest);
+    const w_customer *place = c ? (c->country ? c : NULL) : r->merchant ? NULL : pp_guest_place(r->guest);
     int is_payment = r->amount > 0;
     char id[SB_ID_MAX];
     sbj_obj_begin(j);
     sbj_kobj(j, "transaction_info");
     if (c) {
         pp_id(s, PP_PAYER, (uint64_t)r->payer, id);
+        sbj_kstr(j, "paypal_account_id", id);
+    } else if (r->payee >= 0) {
+        vendor_id(s, r->payee, id);
         sbj_kstr(j, "paypal_account_id", id);
     }
     sbj_kstr(j, "transaction_id", r->txid);

@@ -39,20 +39,42 @@ static void write_plans(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < s->n_plans; k++) {
         const pp_plan *pl = &s->plans[order[k]];
         const w_price *p = &s->w->prices[pl->price];
-        int64_t trial_days = 0;
-        for (int t = 0; t < p->n_phases; t++)
-            trial_days += (int64_t)p->phases[t].total * p->phases[t].count * unit_days[p->phases[t].unit];
+        /* free trial phases in days; the first paid one is an introductory price */
+        int64_t trial_days = 0, scale = w_currencies[p->ccy].exponent > pp_exponent(p->ccy) ? 100 : 1;
+        int has_free = 0, paid = -1;
+        for (int t = 0; t < p->n_phases; t++) {
+            if (p->phases[t].price == 0) {
+                trial_days += (int64_t)p->phases[t].total * p->phases[t].count * unit_days[p->phases[t].unit];
+                has_free = 1;
+            } else if (paid < 0) {
+                paid = t;
+            }
+        }
+        int64_t amount = p->unit_amount / scale;
+        char name[256], dec[24];
+        pp_plan_name(s, order[k], name, sizeof name);
+        snprintf(dec, sizeof dec, "%lld", (long long)amount);
         sb_json *j = sb_truth_record(o, "plan");
         kid(j, "id", s, PP_PLAN, order[k]);
-        sbj_kstr(j, "name", s->w->products[p->product].name);
+        sbj_kstr(j, "name", name); /* the plan's own name */
         kid(j, "product_id", s, PP_PRODUCT, pl->product);
-        sbj_kint(j, "amount", pp_exponent(p->ccy) < w_currencies[p->ccy].exponent ? p->unit_amount / 100 : p->unit_amount);
+        sbj_kstr(j, "product_name", s->w->products[p->product].name);
+        sbj_kint(j, "amount", amount);
+        sbj_kstr(j, "amount_decimal", dec);
         money(j, p->ccy);
         sbj_kstr(j, "interval_unit", w_interval_names[p->interval]);
         sbj_kint(j, "interval_count", p->interval_count);
-        sbj_kintn(j, "trial_days", p->n_phases > 0, trial_days);
+        sbj_kintn(j, "total_cycles", p->total_cycles > 0, p->total_cycles);
+        sbj_kintn(j, "trial_days", has_free, trial_days);
+        sbj_kintn(j, "trial_amount", paid >= 0, paid >= 0 ? p->phases[paid].price / scale : 0);
+        sbj_kintn(j, "trial_cycles", paid >= 0, paid >= 0 ? p->phases[paid].total : 0);
+        sbj_kint(j, "setup_fee", pl->setup_fee);
         sbj_kbool(j, "active", pl->status == PP_PLAN_ACTIVE);
         sbj_ktime(j, "created_at", pl->created);
+        /* PayPal plans say nothing of these */
+        sbj_lit(j, "usage_type: null, tiers_mode: null, tiers: null, custom_amount: null, "
+                   "custom_amount_minimum: null, custom_amount_maximum: null, "
+                   "custom_amount_preset: null");
         sb_truth_record_end(o);
     }
     free(order);
@@ -87,6 +109,8 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_ktime(j, "canceled_at", ps->status == PP_SUB_CANCELLED ? ps->status_time : 0);
         sbj_lit(j, "cancel_at_period_end: false");
         sbj_ktime(j, "created_at", ws->created + s->delta);
+        sbj_lit(j, "trial_start: null, cancel_at: null, ended_at: null, paused: null, "
+                   "pause_behavior: null, resumes_at: null, discounts: null");
         sbj_karr(j, "items");
         sbj_obj_begin(j);
         sbj_kstr(j, "object", "subscription_item");
@@ -95,6 +119,8 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_kint(j, "quantity", ps->show_quantity ? ps->quantity : 1);
         sbj_kint(j, "amount", ps->price);
         money(j, s->w->prices[s->plans[ps->plan].price].ccy);
+        sbj_lit(j, "usage_type: null, amount_decimal: null, current_period_start: null, "
+                   "current_period_end: null");
         sbj_obj_end(j);
         sbj_arr_end(j);
         sb_truth_record_end(o);
@@ -144,6 +170,14 @@ static void write_transactions(const void *state, sb_truth_file *o)
             keep[n - 1] = &s->rows[i];
     }
     qsort(keep, n, sizeof *keep, cmp_row_ptr);
+    /* kinds by event code and sign (docs/providers/paypal.md): T00nn received from a
+     * customer, sent by the merchant (a T0003 to a vendor: a transfer) */
+    static const char *const kinds[PP_NEV] = {
+        [PP_EV_T0002] = "payment", [PP_EV_T0003] = "payment", [PP_EV_T0006] = "payment",
+        [PP_EV_T0007] = "payment", [PP_EV_T1106] = "reversal", [PP_EV_T1107] = "refund",
+        [PP_EV_T1201] = "chargeback", [PP_EV_T0200] = "conversion", [PP_EV_T0400] = "payout",
+        [PP_EV_T0700] = "transfer",
+    };
     for (size_t k = 0; k < n; k++) {
         const pp_row *r = keep[k];
         int refund = r->amount < 0;
@@ -153,15 +187,22 @@ static void write_transactions(const void *state, sb_truth_file *o)
         kid(j, "customer_id", s, PP_PAYER, r->payer);
         sbj_kstr(j, "subscription_id", r->ref_type == PP_REF_SUB ? r->ref : NULL);
         sbj_kstr(j, "invoice_id", r->invoice[0] ? r->invoice : NULL);
-        sbj_kstr(j, "kind", refund ? "refund" : "payment");
+        const char *kind = r->event == PP_EV_T0003 && r->amount < 0 ? "transfer" : kinds[r->event];
+        int takes_back = r->event == PP_EV_T1106 || r->event == PP_EV_T1107 || r->event == PP_EV_T1201;
+        sbj_kstr(j, "kind", kind);
         /* reversed: it succeeded, and the reversal is its own row */
         sbj_kstr(j, "result", settled(r->status) == 3 ? "succeeded" : r->status == 'P' ? "pending" : "failed");
         sbj_kstr(j, "provider_status", st);
         sbj_kint(j, "amount", refund ? -r->amount : r->amount);
         money(j, r->ccy);
         sbj_kintn(j, "refunded_amount", 0, 0); /* a row does not say what of it was refunded */
-        sbj_kstr(j, "parent_id", refund && r->ref_type == PP_REF_TXN ? r->ref : NULL);
+        sbj_kstr(j, "parent_id", takes_back && r->ref_type == PP_REF_TXN ? r->ref : NULL);
         sbj_ktime(j, "occurred_at", r->time);
+        sbj_lit(j, "captured_amount: null");
+        /* fee_amount is PayPal's fee, negative: the fee is its opposite, the net the row's
+         * signed amount plus it */
+        sbj_kintn(j, "fee_amount", r->has_fee, -r->fee);
+        sbj_kintn(j, "net_amount", r->has_fee, r->amount + r->fee);
         sb_truth_record_end(o);
     }
     free(keep);

@@ -118,19 +118,40 @@ def minor($v; $e):
   | if (($p[1] // "") | length) > $e then error("too many decimals: \($v)") else . end
   | ($p[0] | tonumber) * (if $e == 2 then 100 else 1 end)
     + (if $e == 0 then 0 else ((($p[1] // "") + "00")[0:$e] | tonumber) end);
+def sminor($v; $e): (if ($v | startswith("-")) then -1 else 1 end) * minor($v; $e);
 def ztime: sub("\\+0000$"; "Z");
+# docs/providers/paypal.md "Transaction kinds from event codes"
+def tkind($code; $neg):
+  if $code == "T1107" then "refund" elif $code == "T1201" then "chargeback"
+  else ($code | if test("^T[0-9]{4}$") then .[1:3] | tonumber else -1 end) as $g
+  | if $g == 0 then (if $neg then "transfer" else "payment" end)
+    elif $g == 1 then "fee" elif $g == 2 then "conversion" elif $g == 11 then "reversal"
+    elif $g == 13 then "payment"
+    elif ([4, 6, 17, 18] | index($g)) then "payout"
+    elif ([3, 5, 7, 10, 16, 20, 22] | index($g)) then "transfer"
+    elif ([8, 9, 12, 14, 15, 19, 21] | index($g)) then "adjustment"
+    else "other" end end;
+def customer_money: IN("payment", "refund", "reversal", "chargeback");
 def norm_txn:
   .transaction_info as $t | (.payer_info // {}) as $p
   | $t.transaction_amount.value as $v | $t.transaction_amount.currency_code as $c
   | ($v | startswith("-")) as $neg
-  | {object: "transaction", id: $t.transaction_id, customer_id: ($p.account_id // null),
+  | tkind($t.transaction_event_code; $neg) as $kind
+  | {object: "transaction", id: $t.transaction_id,
+     customer_id: (if ($kind | customer_money) then ($p.account_id // null) else null end),
      subscription_id: (if $t.paypal_reference_id_type == "SUB" then $t.paypal_reference_id else null end),
-     invoice_id: ($t.invoice_id // null), kind: (if $neg then "refund" else "payment" end),
+     invoice_id: ($t.invoice_id // null),
+     kind: $kind,
      result: {"S": "succeeded", "V": "succeeded", "P": "pending", "D": "failed"}[$t.transaction_status],
      provider_status: $t.transaction_status, amount: minor($v; exp($c)), currency: $c,
      currency_exponent: exp($c), refunded_amount: null,
-     parent_id: (if $neg and $t.paypal_reference_id_type == "TXN" then $t.paypal_reference_id else null end),
-     occurred_at: ($t.transaction_initiation_date | ztime)};
+     parent_id: (if ($kind | IN("refund", "reversal", "chargeback")) and $t.paypal_reference_id_type == "TXN"
+                 then $t.paypal_reference_id else null end),
+     occurred_at: ($t.transaction_initiation_date | ztime),
+     captured_amount: null,
+     fee_amount: (if $t.fee_amount then -sminor($t.fee_amount.value; exp($c)) else null end),
+     net_amount: (if $t.fee_amount then sminor($v; exp($c)) + sminor($t.fee_amount.value; exp($c))
+                  else null end)};
 def norm_sub:
   (.plan.billing_cycles[] | select(.tenure_type == "REGULAR") | .pricing_scheme.fixed_price) as $fp
   | {object: "subscription", id, customer_id: (.subscriber.payer_id // null),
@@ -141,21 +162,34 @@ def norm_sub:
      current_period_end: (.billing_info.next_billing_time // null), trial_end: null,
      canceled_at: (if .status == "CANCELLED" then .status_update_time else null end),
      cancel_at_period_end: false, created_at: .create_time,
+     trial_start: null, cancel_at: null, ended_at: null, paused: null, pause_behavior: null,
+     resumes_at: null, discounts: null,
      items: [{object: "subscription_item", id: null, plan_id, quantity: ((.quantity // "1") | tonumber),
               amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
-              currency_exponent: exp($fp.currency_code)}]};
+              currency_exponent: exp($fp.currency_code), usage_type: null, amount_decimal: null,
+              current_period_start: null, current_period_end: null}]};
 def days($u): {"DAY": 1, "WEEK": 7, "MONTH": 30, "YEAR": 365}[$u];
 def norm_plan($names):
   (.billing_cycles | map(select(.tenure_type == "REGULAR"))[0]) as $r
+  | $r.pricing_scheme.fixed_price as $fp | exp($fp.currency_code) as $e
   | (.billing_cycles | map(select(.tenure_type == "TRIAL"))) as $tr
-  | $r.pricing_scheme.fixed_price as $fp
-  | {object: "plan", id, name: $names[.product_id], product_id,
-     amount: minor($fp.value; exp($fp.currency_code)), currency: $fp.currency_code,
-     currency_exponent: exp($fp.currency_code), interval_unit: ($r.frequency.interval_unit | ascii_downcase),
+  | ($tr | map(select(((.pricing_scheme.fixed_price.value // "0") | minor(.; $e)) == 0))) as $free
+  | ($tr | map(select(((.pricing_scheme.fixed_price.value // "0") | minor(.; $e)) > 0)) | first) as $paid
+  | {object: "plan", id, name: (.name // $names[.product_id]), product_id, product_name: $names[.product_id],
+     amount: minor($fp.value; $e), amount_decimal: (minor($fp.value; $e) | tostring),
+     currency: $fp.currency_code,
+     currency_exponent: $e, interval_unit: ($r.frequency.interval_unit | ascii_downcase),
      interval_count: $r.frequency.interval_count,
-     trial_days: (if ($tr | length) == 0 then null
-                  else ($tr | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
-     active: (.status == "ACTIVE"), created_at: .create_time};
+     total_cycles: (if $r.total_cycles > 0 then $r.total_cycles else null end),
+     trial_days: (if ($free | length) == 0 then null
+                  else ($free | map(.total_cycles * .frequency.interval_count * days(.frequency.interval_unit)) | add) end),
+     trial_amount: (if $paid then minor($paid.pricing_scheme.fixed_price.value; $e) else null end),
+     trial_cycles: (if $paid then $paid.total_cycles else null end),
+     setup_fee: minor(.payment_preferences.setup_fee.value; $e),
+     active: (.status == "ACTIVE"), created_at: .create_time,
+     usage_type: null, tiers_mode: null, tiers: null,
+     custom_amount: null, custom_amount_minimum: null, custom_amount_maximum: null,
+     custom_amount_preset: null};
 def pname: if . == null then null elif .alternate_full_name then .alternate_full_name
            elif (.given_name and .surname) then .given_name + " " + .surname else null end;
 # subscriptions (sorted by id) before rows (search order); the first non-null value wins
@@ -164,7 +198,10 @@ def customers($subs; $rows):
            | {id: .subscriber.payer_id, t: .create_time, email: .subscriber.email_address,
               name: (if .subscriber.name then .subscriber.name.given_name + " " + .subscriber.name.surname else null end),
               country: .subscriber.shipping_address.address.country_code}),
-          ($rows[] | select(.payer_info.account_id)
+          ($rows[] | select(.payer_info.account_id and
+                            (tkind(.transaction_info.transaction_event_code;
+                                   .transaction_info.transaction_amount.value | startswith("-"))
+                             | customer_money))
            | {id: .payer_info.account_id, t: (.transaction_info.transaction_initiation_date | ztime),
               email: .payer_info.email_address, name: (.payer_info.payer_name | pname),
               country: .payer_info.country_code})) as $e
@@ -353,7 +390,7 @@ check "transactions: extraction (most settled row per id) = truth transactions.j
 check "rows sharing a transaction id exist (balance and non-balance affecting)" jq -e -s '[group_by(.transaction_info.transaction_id)[] | select(length > 1)] | length > 10' "$WORK/rows.jsonl"
 check "some of them split across a page boundary" jq -e -s '[group_by(.transaction_info.transaction_id)[] | select(length > 1) | select((map(._page) | unique | length) > 1)] | length > 0' "$WORK/rows.jsonl"
 check "amounts: PayPal decimals, refunds negative" jq -e -s 'all(.[].transaction_info.transaction_amount; if (.currency_code | IN("HUF","JPY","TWD")) then (.value | test("^-?[0-9]+$")) else (.value | test("^-?[0-9]+\\.[0-9]{2}$")) end) and ([.[].transaction_info | select(.transaction_event_code == "T1107") | .transaction_amount.value | startswith("-")] | all)' "$WORK/rows.jsonl"
-check "rows: statuses S P D V; T0002 T0003 T0006 T1106 T1107 T1201" jq -e -s '(map(.transaction_info.transaction_status) | unique) == ["D","P","S","V"] and ((map(.transaction_info.transaction_event_code) | unique) - ["T0007"]) == ["T0002","T0003","T0006","T1106","T1107","T1201"]' "$WORK/rows.jsonl"
+check "rows: statuses S P D V; T0002 T0003 T0006 T1106 T1107 T1201, T0200 T0400 T0700" jq -e -s '(map(.transaction_info.transaction_status) | unique) == ["D","P","S","V"] and ((map(.transaction_info.transaction_event_code) | unique) - ["T0007"]) == ["T0002","T0003","T0006","T0200","T0400","T0700","T1106","T1107","T1201"]' "$WORK/rows.jsonl"
 check "rows: payers without email, with an empty payer_name, guests without account" jq -e -s '(map(select(.payer_info.account_id and (.payer_info.email_address | not))) | length > 0) and (map(select(.payer_info.payer_name == {})) | length > 0) and (map(select(.payer_info.account_id | not)) | length > 0)' "$WORK/rows.jsonl"
 # both bounds are inclusive: a window of one second holds the rows of that second
 tx=$(jq -r -s '.[100].transaction_info.transaction_initiation_date' "$WORK/rows.jsonl")
@@ -395,6 +432,12 @@ check "subscription times use Z" jq -e -s 'all(.[]; .create_time | test("Z$"))' 
 # customers: subscriptions first (id order), then rows (search order)
 "${JQ[@]}" -n --slurpfile s "$WORK/subs.jsonl" --slurpfile r "$WORK/rows.jsonl" 'include "pp"; customers($s | sort_by(.id); $r)' >"$WORK/cust.norm"
 check "customers: extraction = truth customers.jsonl" same "$WORK/cust.norm" "$T/customers.jsonl"
+check "rows: the merchant's own money (withdrawals, conversions, a vendor paid and its funding)" \
+    jq -e -s '[.[].transaction_info.transaction_event_code] as $c | ($c | index("T0400")) and ($c | index("T0200")) and ($c | index("T0700"))
+      and any(.[]; .transaction_info.transaction_event_code == "T0003" and (.transaction_info.transaction_amount.value | startswith("-")) and .payer_info.account_id)' \
+    "$WORK/rows.jsonl"
+check "customers: no vendor the merchant paid" \
+    jq -e -s 'all(.[]; (.email // "") | test("vendor") | not)' "$T/customers.jsonl"
 cat "$WORK/subs.jsonl" "$WORK/hidden.jsonl" >"$WORK/subs_all.jsonl"
 "${JQ[@]}" -n --slurpfile s "$WORK/subs_all.jsonl" --slurpfile r "$WORK/rows.jsonl" 'include "pp"; customers($s | sort_by(.id); $r)' >"$WORK/cust_all.norm"
 check "customers with the hidden ids = truth customers_all.jsonl" same "$WORK/cust_all.norm" "$T/customers_all.jsonl"

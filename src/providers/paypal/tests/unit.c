@@ -54,13 +54,23 @@ static void search_range(const char *url, int64_t *from, int64_t *to)
 
 #define TOKEN_STEP(f) fake_add_fixture(f, 200, "Paypal-Debug-Id: tok1", "paypal/token.json")
 
+/* P-1: its own name, a free trial of two weeks and a paid one (3 days at 1.00), a setup
+ * fee; P-2: its product is missing, so its name is its own only, 5 yearly cycles. */
 static const char *const all_plans[] = {
-	"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Video Streaming\",\"product_id\":\"PROD-A\","
-	"\"amount\":1999,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
-	"\"interval_count\":1,\"trial_days\":17,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
-	"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":null,\"product_id\":\"PROD-X\","
-	"\"amount\":12000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"year\","
-	"\"interval_count\":1,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
+	"{\"object\":\"plan\",\"id\":\"P-1\",\"name\":\"Monthly\",\"product_id\":\"PROD-A\","
+	"\"product_name\":\"Video Streaming\",\"amount\":1999,\"amount_decimal\":\"1999\","
+	"\"currency\":\"USD\",\"currency_exponent\":2,\"usage_type\":null,\"tiers_mode\":null,"
+	"\"tiers\":null,\"custom_amount\":null,\"custom_amount_minimum\":null,"
+	"\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":500,"
+	"\"interval_unit\":\"month\",\"interval_count\":1,\"total_cycles\":null,\"trial_days\":14,"
+	"\"trial_amount\":100,\"trial_cycles\":1,\"active\":true,\"created_at\":\"2023-02-01T10:00:00Z\"}",
+	"{\"object\":\"plan\",\"id\":\"P-2\",\"name\":\"Yearly JPY\",\"product_id\":\"PROD-X\","
+	"\"product_name\":null,\"amount\":12000,\"amount_decimal\":\"12000\",\"currency\":\"JPY\","
+	"\"currency_exponent\":0,\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null,"
+	"\"custom_amount\":null,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,"
+	"\"custom_amount_preset\":null,\"setup_fee\":null,\"interval_unit\":\"year\","
+	"\"interval_count\":1,\"total_cycles\":5,\"trial_days\":null,\"trial_amount\":null,"
+	"\"trial_cycles\":null,\"active\":false,\"created_at\":\"2023-02-02T10:00:00Z\"}",
 };
 
 START_TEST(plans_with_products_and_details)
@@ -82,26 +92,28 @@ START_TEST(plans_with_products_and_details)
 }
 END_TEST
 
-#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, parent, at)                 \
-	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
+/* fee: fee_amount as a positive fee; net: the signed amount less it (docs/data-model.md) */
+#define TXNF(id, cus, sub, inv, kind, result, status, amount, cur, exp, fee, net, parent, at)      \
+	"{\"object\":\"transaction\",\"captured_amount\":null,\"fee_amount\":" fee                 \
+	",\"net_amount\":" net ",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub  \
 	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
 	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
 	",\"refunded_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 
 static const char *const all_transactions[] = {
-	TXN("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000", "USD",
-	    "2", "null", "2024-03-01T10:00:00Z"),
-	TXN("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "null",
-	    "2024-03-02T15:00:00Z"),
+	TXNF("TX-1", "\"PAYER1\"", "\"I-SUB1\"", "\"INV-1\"", "payment", "succeeded", "S", "1000",
+	     "USD", "2", "30", "970", "null", "2024-03-01T10:00:00Z"),
+	TXNF("TX-2", "\"PAYER2\"", "null", "null", "payment", "succeeded", "S", "1500", "JPY", "0", "45",
+	     "1455", "null", "2024-03-02T15:00:00Z"),
 	/* TX-3's first row is denied (D), its twin on page 2 settled (S): the settled one wins. */
-	TXN("TX-3", "\"PAYER3\"", "null", "null", "payment", "succeeded", "S", "2500", "HUF", "0", "null",
-	    "2024-03-03T10:00:00Z"),
-	TXN("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2",
-	    "\"TX-1\"", "2024-03-04T10:00:00Z"),
-	TXN("TX-5", "\"PAYER4\"", "null", "null", "payment", "pending", "P", "12345", "KWD", "3", "null",
-	    "2024-03-05T10:00:00Z"),
-	TXN("TX-6", "\"PAYER2\"", "\"I-SUB2\"", "null", "payment", "succeeded", "V", "750", "EUR", "2",
-	    "null", "2024-03-06T10:00:00Z"),
+	TXNF("TX-3", "\"PAYER3\"", "null", "null", "payment", "succeeded", "S", "2500", "HUF", "0", "75",
+	     "2425", "null", "2024-03-03T10:00:00Z"),
+	TXNF("TX-4", "\"PAYER1\"", "null", "null", "refund", "succeeded", "S", "500", "USD", "2", "30",
+	     "-530", "\"TX-1\"", "2024-03-04T10:00:00Z"),
+	TXNF("TX-5", "\"PAYER4\"", "null", "null", "payment", "pending", "P", "12345", "KWD", "3", "300",
+	     "12045", "null", "2024-03-05T10:00:00Z"),
+	TXNF("TX-6", "\"PAYER2\"", "\"I-SUB2\"", "null", "payment", "succeeded", "V", "750", "EUR", "2",
+	     "30", "720", "null", "2024-03-06T10:00:00Z"),
 };
 
 static void add_search(fake_transport *f)
@@ -256,8 +268,8 @@ END_TEST
 START_TEST(unknown_status_is_other)
 {
 	static const char *const want[] = {
-		TXN("TX-7", "\"PAYER1\"", "null", "null", "payment", "other", "Q", "1050", "JPY", "0",
-		    "null", "2024-03-01T10:00:00Z"),
+		TXNF("TX-7", "\"PAYER1\"", "null", "null", "payment", "other", "Q", "1050", "JPY", "0", "45",
+		     "1005", "null", "2024-03-01T10:00:00Z"),
 	};
 	TOKEN_STEP(&ft);
 	fake_add_fixture(&ft, 200, NULL, "paypal/search_unknown_status.json");
@@ -269,11 +281,11 @@ START_TEST(unknown_status_is_other)
 END_TEST
 
 #define SUB(id, cus, status, pstatus, started, cps, cpe, canceled, created, plan, qty, amount, cur, exp) \
-	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"status\":\""     \
+	"{\"object\":\"subscription\",\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"status\":\""     \
 	status "\",\"provider_status\":\"" pstatus "\",\"started_at\":" started                          \
 	",\"current_period_start\":" cps ",\"current_period_end\":" cpe ",\"trial_end\":null,"          \
 	"\"canceled_at\":" canceled ",\"cancel_at_period_end\":false,\"created_at\":\"" created "\","    \
-	"\"items\":[{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"" plan "\","        \
+	"\"items\":[{\"object\":\"subscription_item\",\"usage_type\":null,\"amount_decimal\":null,\"current_period_start\":null,\"current_period_end\":null,\"id\":null,\"plan_id\":\"" plan "\","        \
 	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":"    \
 	exp "}]}"
 
@@ -568,6 +580,99 @@ START_TEST(checkpoint_beyond_three_years_is_refused)
 }
 END_TEST
 
+/*
+ * Every row of docs/providers/paypal.md's event-code table, the first being PayPal's
+ * Transaction Search reference sample (a T0003 the merchant sent: -78.00 MXN); the others
+ * recorded by us, one per table row. Only customer money has a customer, and only its
+ * payers are customers.
+ */
+#define KIND_TXN(id, cus, kind, result, status, amount, cur, exp, captured, parent, at)          \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":null," \
+	"\"invoice_id\":null,\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\""      \
+	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp            \
+	",\"captured_amount\":" captured ",\"refunded_amount\":null,\"fee_amount\":null,"                 \
+	"\"net_amount\":null,\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+START_TEST(kinds_from_event_codes)
+{
+	static const char *const want[] = {
+		KIND_TXN("4J3265475X6749251", "null", "transfer", "succeeded", "S", "7800", "MXN", "2", "null",
+		         "null", "2019-06-04T01:27:43Z"),
+		KIND_TXN("K-T0000", "\"CUST1\"", "payment", "succeeded", "S", "1200", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0700", "null", "transfer", "succeeded", "S", "7800", "MXN", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0100", "null", "fee", "succeeded", "S", "500", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0200A", "null", "conversion", "succeeded", "S", "1000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0200B", "null", "conversion", "succeeded", "S", "912", "EUR", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0300", "null", "transfer", "succeeded", "S", "5000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0400", "null", "payout", "succeeded", "S", "10000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0500", "null", "transfer", "succeeded", "S", "700", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0600", "null", "payout", "succeeded", "S", "800", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0800", "null", "adjustment", "succeeded", "S", "100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T0900", "null", "adjustment", "succeeded", "S", "200", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1000", "null", "transfer", "succeeded", "S", "300", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1106", "\"CUST1\"", "reversal", "succeeded", "S", "1200", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1107", "\"CUST1\"", "refund", "succeeded", "S", "400", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1201", "\"CUST1\"", "chargeback", "succeeded", "S", "1200", "USD", "2", "null",
+		         "\"K-T0000\"", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1200", "null", "adjustment", "succeeded", "S", "50", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1300", "\"CUST2\"", "payment", "authorized", "P", "3000", "USD", "2", "0",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1400", "null", "adjustment", "succeeded", "S", "10", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1500", "null", "adjustment", "succeeded", "S", "600", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1600", "null", "transfer", "succeeded", "S", "2000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1700", "null", "payout", "succeeded", "S", "2000", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1800", "null", "payout", "succeeded", "S", "900", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T1900", "null", "adjustment", "succeeded", "S", "1", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2000", "null", "transfer", "succeeded", "S", "1500", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2100", "null", "adjustment", "succeeded", "S", "1100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T2200", "null", "transfer", "succeeded", "S", "1300", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+		KIND_TXN("K-T9900", "null", "other", "succeeded", "S", "100", "USD", "2", "null",
+		         "null", "2024-03-01T10:00:00Z"),
+	};
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_kinds.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, sizeof want / sizeof *want);
+	billtap_client_free(c);
+
+	static const char *const customers[] = {
+		CUS("CUST1", "\"cust1@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+		CUS("CUST2", "\"cust2@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+	};
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_kinds.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	c = paypal_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers, 2);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -582,6 +687,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, paypal_errors_name_field_and_issue);
 	tcase_add_test(tc, decimals_beyond_the_currency_are_refused);
 	tcase_add_test(tc, unknown_status_is_other);
+	tcase_add_test(tc, kinds_from_event_codes);
 	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);

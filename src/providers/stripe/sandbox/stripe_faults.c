@@ -79,6 +79,8 @@ int st_hidden(const st_state *st, int kind, size_t i, int visible)
     case ST_LINE: return w->invoices[w->lines[i].invoice].created >= st->insert_since;
     case ST_CHARGE: return w->payments[i].created >= st->insert_since;
     case ST_REFUND: return w->refunds[i].created >= st->insert_since;
+    case ST_DISPUTE: return w->payments[st->disputes[i]].disputed_at >= st->insert_since;
+    case ST_INPAY: return w->payments[st->inpays[i]].created >= st->insert_since;
     default: return 0;
     }
 }

@@ -19,6 +19,7 @@ enum {
     F_CREATED = 1 << 0, F_EMAIL = 1 << 1, F_ACTIVE = 1 << 2, F_TYPE = 1 << 3, F_PRODUCT = 1 << 4,
     F_CURRENCY = 1 << 5, F_STATUS = 1 << 6, F_CUSTOMER = 1 << 7, F_PRICE = 1 << 8, F_PI = 1 << 9,
     F_CHARGE = 1 << 10, F_SUBSCRIPTION = 1 << 11, F_PARENT = 1 << 12, F_LIST = 1 << 13,
+    F_INVOICE = 1 << 14, F_PAYMENT = 1 << 15,
 };
 
 static void r_customer(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
@@ -39,35 +40,90 @@ static void r_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     st_render_line(j, st, i, sh);
 }
 
+/* One expandable path each: bit 1 is theirs. */
+static void r_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_price(j, st, i, sh, e);
+}
+
+static void r_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_sub(j, st, i, sh, e);
+}
+
+static void r_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_item(j, st, i, sh, e & 1);
+}
+
+static void r_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_invoice(j, st, i, sh, e & 1);
+}
+
+static void r_inpay(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_inpay(j, st, i, sh, e & 1);
+}
+
+static void r_dispute(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
+{
+    st_render_dispute(j, st, i, sh, e & 1);
+}
+
 typedef struct st_res {
     const char *segment, *noun;
     int kind;
     size_t count;             /* offset of the record count in sb_world */
     unsigned filters;         /* F_LIST: it has a list endpoint */
-    const char *expand;       /* the one expandable path of an object; lists take "data." + it */
+    const char *expand[2];    /* the expandable paths of an object (lists take "data." + one) */
+    /* expand: bit k set when expand[k] was asked for */
     void (*render)(sb_json *, const st_state *, size_t, const st_shape *, int expand);
 } st_res;
 
+/* not world arrays: the module's indexes of disputes and invoice payments */
+#define N_DISPUTES ((size_t)-1)
+#define N_INPAYS ((size_t)-2)
+
 #define N(field) offsetof(sb_world, field)
 static const st_res resources[] = {
-    {"customers", "customer", ST_CUSTOMER, N(n_customers), F_LIST | F_CREATED | F_EMAIL, NULL, r_customer},
-    {"products", "product", ST_PRODUCT, N(n_products), 0, NULL, r_product},
+    {"customers", "customer", ST_CUSTOMER, N(n_customers), F_LIST | F_CREATED | F_EMAIL, {NULL, NULL}, r_customer},
+    {"products", "product", ST_PRODUCT, N(n_products), 0, {NULL, NULL}, r_product},
     {"prices", "price", ST_PRICE, N(n_prices),
-     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, "product", st_render_price},
+     F_LIST | F_CREATED | F_ACTIVE | F_TYPE | F_PRODUCT | F_CURRENCY, {"product", "tiers"}, r_price},
     {"subscriptions", "subscription", ST_SUB, N(n_subs), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_PRICE,
-     "customer", st_render_sub},
-    {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, "price.product", st_render_item},
-    {"charges", "charge", ST_CHARGE, N(n_payments), F_LIST | F_CREATED | F_CUSTOMER | F_PI, "customer", st_render_charge},
-    {"refunds", "refund", ST_REFUND, N(n_refunds), F_LIST | F_CREATED | F_CHARGE | F_PI, "charge", st_render_refund},
+     {"customer", "discounts"}, r_sub},
+    {"subscription_items", "subscription_item", ST_ITEM, N(n_items), F_LIST | F_PARENT, {"price.product", NULL},
+     r_item},
+    {"charges", "charge", ST_CHARGE, N(n_payments), F_LIST | F_CREATED | F_CUSTOMER | F_PI,
+     {"customer", "balance_transaction"}, st_render_charge},
+    {"refunds", "refund", ST_REFUND, N(n_refunds), F_LIST | F_CREATED | F_CHARGE | F_PI,
+     {"charge", "balance_transaction"}, st_render_refund},
     {"invoices", "invoice", ST_INVOICE, N(n_invoices), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_SUBSCRIPTION,
-     "customer", st_render_invoice},
+     {"customer", NULL}, r_invoice},
+    {"disputes", "dispute", ST_DISPUTE, N_DISPUTES, F_LIST | F_CREATED | F_CHARGE | F_PI, {"charge", NULL}, r_dispute},
+    {"invoice_payments", "invoice_payment", ST_INPAY, N_INPAYS, F_LIST | F_INVOICE | F_PAYMENT | F_STATUS,
+     {"invoice", NULL}, r_inpay},
 };
-static const st_res lines_res = {"lines", "line_item", ST_LINE, N(n_lines), F_LIST, NULL, r_line};
+static const st_res lines_res = {"lines", "line_item", ST_LINE, N(n_lines), F_LIST, {NULL, NULL}, r_line};
 #undef N
 
 static size_t count_of(const st_state *st, const st_res *r)
 {
+    if (r->count == N_DISPUTES)
+        return st->n_disputes;
+    if (r->count == N_INPAYS)
+        return st->n_inpays;
     return *(const size_t *)((const char *)st->w + r->count);
+}
+
+/* Which of the resource's expandable paths `path` names (-1: none). */
+static int expand_index(const st_res *r, const char *path)
+{
+    for (int k = 0; k < 2; k++)
+        if (r->expand[k] && strcmp(path, r->expand[k]) == 0)
+            return k;
+    return -1;
 }
 
 static const struct {
@@ -99,7 +155,8 @@ typedef struct list_params {
     int expand, active, type;
     const char *email, *currency, *parent;
     unsigned status_mask;
-    long customer, product, price, charge, pi, subscription; /* -1: no filter */
+    long customer, product, price, charge, pi, subscription, invoice; /* -1: no filter */
+    int payment_type;         /* invoice payments: payment[type] given, -2 one we never have */
 } list_params;
 
 typedef struct list_ctx {
@@ -119,6 +176,16 @@ static long lookup(const st_state *st, int kind, size_t count, const char *id)
 
 static int status_param(const st_res *r, const char *v, list_params *p, sb_response *resp)
 {
+    if (r->kind == ST_INPAY) { /* the payments' statuses: paid, open, canceled */
+        static const char *const names[3] = {"paid", "open", "canceled"};
+        for (unsigned s = 0; s < 3; s++)
+            if (strcmp(v, names[s]) == 0) {
+                p->status_mask = 1u << s;
+                return 0;
+            }
+        st_invalid(resp, 400, NULL, "status", "Invalid status: must be one of canceled, open, or paid");
+        return -1;
+    }
     if (r->kind == ST_INVOICE) {
         for (unsigned s = 0; s < W_INV_NSTATUS; s++)
             if (strcmp(v, w_invoice_status_names[s]) == 0) {
@@ -147,18 +214,19 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
     p->limit = 10;
     p->active = p->type = -1;
     p->status_mask = r->kind == ST_SUB ? DEFAULT_SUB_MASK : ~0u;
-    p->customer = p->product = p->price = p->charge = p->pi = p->subscription = -1;
+    p->customer = p->product = p->price = p->charge = p->pi = p->subscription = p->invoice = -1;
     for (size_t i = 0; i < req->params->n; i++) {
         const char *k = req->params->items[i].key, *v = req->params->items[i].value;
         char sub[16];
         int empty = !*v; /* an empty value of a known parameter means "not given" */
         unsigned f = r->filters;
         if (sb_array_item(k, "expand")) {
-            if (!r->expand || strncmp(v, "data.", 5) != 0 || strcmp(v + 5, r->expand) != 0) {
-                st_error_expand(resp, v, 1, r->expand && strcmp(r->expand, v) == 0);
+            int e = strncmp(v, "data.", 5) == 0 ? expand_index(r, v + 5) : -1;
+            if (e < 0) {
+                st_error_expand(resp, v, 1, expand_index(r, v) >= 0);
                 return -1;
             }
-            p->expand = 1;
+            p->expand |= 1 << e;
         } else if (strcmp(k, "expand") == 0) {
             st_invalid(resp, 400, NULL, "expand", "Invalid array");
             return -1;
@@ -232,6 +300,22 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         } else if ((f & F_SUBSCRIPTION) && strcmp(k, "subscription") == 0) {
             if (!empty)
                 p->subscription = lookup(st, ST_SUB, w->n_subs, v);
+        } else if ((f & F_INVOICE) && strcmp(k, "invoice") == 0) {
+            if (!empty)
+                p->invoice = lookup(st, ST_INVOICE, w->n_invoices, v);
+        } else if ((f & F_PAYMENT) && sb_hash_member(k, "payment", sub, sizeof sub) &&
+                   (strcmp(sub, "type") == 0 || strcmp(sub, "payment_intent") == 0)) {
+            if (empty)
+                continue;
+            if (strcmp(sub, "payment_intent") == 0) {
+                p->pi = lookup(st, ST_PI, w->n_payments, v);
+            } else if (strcmp(v, "payment_intent") != 0 && strcmp(v, "payment_record") != 0) {
+                st_invalid(resp, 400, NULL, "payment[type]",
+                           "Invalid payment[type]: must be one of payment_intent or payment_record");
+                return -1;
+            } else if (strcmp(v, "payment_record") == 0) {
+                p->payment_type = -2; /* every payment here is a PaymentIntent */
+            }
         } else if ((f & F_PARENT) && strcmp(k, "subscription") == 0) {
             p->parent = empty ? NULL : v;
         } else {
@@ -302,6 +386,17 @@ static int match(const void *ctx, size_t pos)
         const w_refund *re = &w->refunds[i];
         return created_ok(p, re->created) && (p->charge == -1 || re->payment == p->charge) &&
                (p->pi == -1 || re->payment == p->pi);
+    }
+    case ST_INPAY: {
+        size_t pay = c->st->inpays[i];
+        const w_payment *wp = &w->payments[pay];
+        return p->payment_type != -2 && (p->status_mask & (1u << wp->status)) &&
+               (p->invoice == -1 || wp->invoice == p->invoice) && (p->pi == -1 || (long)pay == p->pi);
+    }
+    case ST_DISPUTE: {
+        size_t pay = c->st->disputes[i];
+        return created_ok(p, w->payments[pay].disputed_at) && (p->charge == -1 || (long)pay == p->charge) &&
+               (p->pi == -1 || (long)pay == p->pi);
     }
     case ST_INVOICE: {
         const w_invoice *v = &w->invoices[i];
@@ -389,11 +484,12 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
             st_error_unknown_param(resp, k);
             return;
         }
-        if (!r->expand || strcmp(v, r->expand) != 0) {
+        int e = expand_index(r, v);
+        if (e < 0) {
             st_error_expand(resp, v, 0, 0);
             return;
         }
-        expand = 1;
+        expand |= 1 << e;
     }
     long i = st_find_visible(st, r->kind, id, count_of(st, r), req);
     if (i < 0) {

@@ -37,6 +37,8 @@ static st_state *state_new(const sb_world *w, const char *api_key)
     st->invoice_count = sb_xcalloc(nc, sizeof *st->invoice_count);
     for (size_t i = 0; i < w->n_subs; i++)
         st->has_subs[w->subs[i].customer] = 1;
+    st_disputes_init(st);
+    st->custom_price = st_custom_price(st);
     for (size_t i = 0; i < w->n_invoices; i++) {
         const w_invoice *v = &w->invoices[i];
         if (v->number > (int)st->invoice_count[v->customer])
@@ -60,6 +62,7 @@ static void stripe_free(void *state)
     free(st->has_subs);
     free(st->delinquent);
     free(st->invoice_count);
+    st_disputes_free(st);
     free(st);
 }
 

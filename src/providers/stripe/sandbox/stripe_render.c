@@ -165,18 +165,29 @@ void st_render_product(sb_json *j, const st_state *st, size_t i)
     sbj_obj_end(j);
 }
 
-void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product)
+/* expand: 1 the product, 2 the tiers (Stripe sends them only when asked) */
+void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_price *p = &st->w->prices[i];
+    int custom = (long)i == st->custom_price;
     id_object(j, st, ST_PRICE, i, "price");
     sbj_kbool(j, "active", !p->archived_at);
     sbj_kstr(j, "billing_scheme", p->tiered ? "tiered" : "per_unit");
     sbj_kint(j, "created", p->created);
     sbj_kstr(j, "currency", st_ccy(p->ccy));
-    sbj_lit(j, "custom_unit_amount: null, livemode: false, lookup_key: null, metadata: {}");
+    if (custom) {
+        sbj_kobj(j, "custom_unit_amount");
+        sbj_kint(j, "maximum", 100 * p->unit_amount);
+        sbj_kint(j, "minimum", w_round(p->ccy, p->unit_amount / 2));
+        sbj_kint(j, "preset", p->unit_amount);
+        sbj_obj_end(j);
+    } else {
+        sbj_knull(j, "custom_unit_amount");
+    }
+    sbj_lit(j, "livemode: false, lookup_key: null, metadata: {}");
     sbj_kstr(j, "nickname", p->nickname);
     sbj_key(j, "product");
-    if (expand_product)
+    if (expand & 1)
         st_render_product(j, st, (size_t)p->product);
     else
         st_vid(j, st, ST_PRODUCT, p->product);
@@ -195,11 +206,30 @@ void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *s
         sbj_null(j);
     }
     sbj_lit(j, "tax_behavior: 'unspecified'");
+    if (p->tiered && (expand & 2)) { /* graduated: the first tier_upto units, then the rest */
+        char d1[24], d2[24];
+        snprintf(d1, sizeof d1, "%lld", (long long)p->tier1);
+        snprintf(d2, sizeof d2, "%lld", (long long)p->tier2);
+        sbj_karr(j, "tiers");
+        sbj_obj_begin(j);
+        sbj_lit(j, "flat_amount: null, flat_amount_decimal: null");
+        sbj_kint(j, "unit_amount", p->tier1);
+        sbj_kstr(j, "unit_amount_decimal", d1);
+        sbj_kint(j, "up_to", p->tier_upto);
+        sbj_obj_end(j);
+        sbj_obj_begin(j);
+        sbj_lit(j, "flat_amount: null, flat_amount_decimal: null");
+        sbj_kint(j, "unit_amount", p->tier2);
+        sbj_kstr(j, "unit_amount_decimal", d2);
+        sbj_lit(j, "up_to: null");
+        sbj_obj_end(j);
+        sbj_arr_end(j);
+    }
     sbj_kstr(j, "tiers_mode", p->tiered ? "graduated" : NULL);
     sbj_lit(j, "transform_quantity: null");
     sbj_kstr(j, "type", p->recurring ? "recurring" : "one_time");
-    sbj_kintn(j, "unit_amount", p->unit_amount >= 0, p->unit_amount);
-    sbj_kstr(j, "unit_amount_decimal", p->decimal);
+    sbj_kintn(j, "unit_amount", p->unit_amount >= 0 && !custom, p->unit_amount);
+    sbj_kstr(j, "unit_amount_decimal", custom ? NULL : p->decimal);
     sbj_obj_end(j);
 }
 
@@ -255,7 +285,38 @@ static void embedded_item(sb_json *j, const st_state *st, size_t i, const st_sha
     st_render_item(j, st, i, sh, 0);
 }
 
-void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer)
+/* The discount a subscription's coupon makes, as an object (expand[]=data.discounts). */
+static void render_discount(sb_json *j, const st_state *st, size_t i, const st_coupon *c)
+{
+    const w_sub *s = &st->w->subs[i];
+    id_object(j, st, ST_DISCOUNT, i, "discount");
+    sbj_lit(j, "checkout_session: null");
+    sbj_kobj(j, "coupon");
+    sbj_kstr(j, "id", c->id);
+    sbj_kstr(j, "object", "coupon");
+    sbj_lit(j, "amount_off: null");
+    sbj_kint(j, "created", s->created);
+    sbj_lit(j, "currency: null");
+    sbj_kstr(j, "duration", c->duration);
+    sbj_kintn(j, "duration_in_months", c->months > 0, c->months);
+    sbj_lit(j, "livemode: false, max_redemptions: null, metadata: {}");
+    char name[48];
+    snprintf(name, sizeof name, "%d%% off", c->percent);
+    sbj_kstr(j, "name", name);
+    sbj_kint(j, "percent_off", c->percent);
+    sbj_lit(j, "redeem_by: null, times_redeemed: 1, valid: true");
+    sbj_obj_end(j);
+    st_kid(j, "customer", st, ST_CUSTOMER, s->customer);
+    sbj_kts(j, "end", c->end);
+    sbj_lit(j, "invoice: null, invoice_item: null, promotion_code: null");
+    sbj_kint(j, "start", c->start);
+    st_kid(j, "subscription", st, ST_SUB, (long long)i);
+    sbj_lit(j, "subscription_item: null");
+    sbj_obj_end(j);
+}
+
+/* expand: 1 the customer, 2 the discounts */
+void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_sub *s = &st->w->subs[i];
     id_object(j, st, ST_SUB, i, "subscription");
@@ -288,7 +349,7 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
         sbj_kint(j, "current_period_start", ps);
     }
     sbj_key(j, "customer");
-    st_render_customer_ref(j, st, s->customer, expand_customer);
+    st_render_customer_ref(j, st, s->customer, expand & 1);
     sbj_lit(j, "days_until_due: null");
     int unpaid = s->status == W_SUB_TRIALING || s->status == W_SUB_INCOMPLETE || s->status == W_SUB_INCOMPLETE_EXPIRED;
     st_kid(j, "default_payment_method", st, ST_PM, unpaid ? -1 : s->customer);
@@ -296,8 +357,13 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     if (!sh->basil)
         sbj_lit(j, "discount: null");
     sbj_karr(j, "discounts");
-    if (s->coupon_pct)
-        st_vid(j, st, ST_DISCOUNT, (long long)i);
+    st_coupon coupon;
+    if (st_sub_coupon(st, i, &coupon)) {
+        if (expand & 2)
+            render_discount(j, st, i, &coupon);
+        else
+            st_vid(j, st, ST_DISCOUNT, (long long)i);
+    }
     sbj_arr_end(j);
     sbj_kts(j, "ended_at", s->ended_at);
     sbj_lit(j, "invoice_settings: {account_tax_ids: null, issuer: {type: 'self'}}");
@@ -306,8 +372,18 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     st_id(st, ST_SUB, i, url + strlen(url));
     st_render_embedded(j, "items", s->n_items, url, st, sh, s->first_item, embedded_item);
     st_kid(j, "latest_invoice", st, ST_INVOICE, s->latest_invoice);
-    sbj_lit(j, "livemode: false, metadata: {}, next_pending_invoice_item_invoice: null, on_behalf_of: null, "
-               "pause_collection: null, payment_settings: {payment_method_options: null, "
+    sbj_lit(j, "livemode: false, metadata: {}, next_pending_invoice_item_invoice: null, on_behalf_of: null");
+    const char *behavior;
+    int64_t resumes_at;
+    if (st_sub_pause(st, i, &behavior, &resumes_at)) {
+        sbj_kobj(j, "pause_collection");
+        sbj_kstr(j, "behavior", behavior);
+        sbj_kts(j, "resumes_at", resumes_at);
+        sbj_obj_end(j);
+    } else {
+        sbj_knull(j, "pause_collection");
+    }
+    sbj_lit(j, "payment_settings: {payment_method_options: null, "
                "payment_method_types: null, save_default_payment_method: 'off'}, "
                "pending_invoice_item_interval: null, pending_setup_intent: null, pending_update: null, "
                "schedule: null");
@@ -321,10 +397,138 @@ void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     sbj_obj_end(j);
 }
 
+/* A balance transaction (id n of ST_TXN) whose source is `source`. */
+static void render_txn(sb_json *j, const st_state *st, long long n, const st_txn *t, int ccy, const char *source)
+{
+    sbj_obj_begin(j);
+    st_kid(j, "id", st, ST_TXN, n);
+    sbj_kstr(j, "object", "balance_transaction");
+    sbj_kint(j, "amount", t->amount);
+    sbj_kint(j, "available_on", t->created + 2 * W_DAY);
+    sbj_lit(j, "balance_type: 'payments'");
+    sbj_kint(j, "created", t->created);
+    sbj_kstr(j, "currency", st_ccy(ccy));
+    sbj_lit(j, "description: null, exchange_rate: null");
+    sbj_kint(j, "fee", t->fee);
+    sbj_karr(j, "fee_details");
+    if (t->fee) {
+        sbj_obj_begin(j);
+        sbj_kint(j, "amount", t->fee);
+        sbj_lit(j, "application: null");
+        sbj_kstr(j, "currency", st_ccy(ccy));
+        sbj_kstr(j, "description", strcmp(t->category, "charge") == 0 ? "Stripe processing fees" : "Dispute fee");
+        sbj_lit(j, "type: 'stripe_fee'");
+        sbj_obj_end(j);
+    }
+    sbj_arr_end(j);
+    sbj_kint(j, "net", t->net);
+    sbj_kstr(j, "reporting_category", t->category);
+    sbj_kstr(j, "source", source);
+    sbj_kstr(j, "status", t->pending ? "pending" : "available");
+    sbj_kstr(j, "type", t->type);
+    sbj_obj_end(j);
+}
+
+/* A balance_transaction member: its id, the object (expand), or null when there is none. */
+static void txn_member(sb_json *j, const st_state *st, long long n, const st_txn *t, int has, int ccy,
+                       int kind, size_t source, int expand)
+{
+    char id[SB_ID_MAX];
+    sbj_key(j, "balance_transaction");
+    if (!has) {
+        sbj_null(j);
+        return;
+    }
+    st_id(st, kind, source, id);
+    if (expand)
+        render_txn(j, st, n, t, ccy, id);
+    else
+        st_vid(j, st, ST_TXN, n);
+}
+
+/* Each invoice payment attempt is its own PaymentIntent here (Stripe keeps one per invoice,
+ * its retries as its charges): paid when it succeeded, open while pending, canceled when
+ * it failed. */
+void st_render_inpay(sb_json *j, const st_state *st, size_t k, const st_shape *sh, int expand_invoice)
+{
+    size_t i = st->inpays[k];
+    const w_payment *p = &st->w->payments[i];
+    id_object(j, st, ST_INPAY, k, "invoice_payment");
+    sbj_kintn(j, "amount_paid", p->status == W_PAY_SUCCEEDED, p->amount);
+    sbj_kint(j, "amount_requested", p->amount);
+    sbj_kint(j, "created", p->created);
+    sbj_kstr(j, "currency", st_ccy(p->ccy));
+    sbj_key(j, "invoice");
+    if (expand_invoice)
+        st_render_invoice(j, st, (size_t)p->invoice, sh, 0);
+    else
+        st_vid(j, st, ST_INVOICE, p->invoice);
+    sbj_lit(j, "is_default: true, livemode: false");
+    sbj_kobj(j, "payment");
+    st_kid(j, "payment_intent", st, ST_PI, (long long)i);
+    sbj_lit(j, "type: 'payment_intent'");
+    sbj_obj_end(j);
+    static const char *const status[3] = {"paid", "open", "canceled"};
+    sbj_kstr(j, "status", status[p->status]);
+    sbj_kobj(j, "status_transitions");
+    sbj_kts(j, "canceled_at", p->status == W_PAY_FAILED ? p->created : 0);
+    sbj_kts(j, "paid_at", p->status == W_PAY_SUCCEEDED ? p->created : 0);
+    sbj_obj_end(j);
+    sbj_obj_end(j);
+}
+
+void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape *sh, int expand_charge)
+{
+    st_dispute_view v;
+    st_dispute(st, d, &v);
+    const w_payment *p = &st->w->payments[v.payment];
+    const size_t n_pay = st->w->n_payments, n_re = st->w->n_refunds;
+    uint64_t h = sb_mix64(st->w->seed ^ (v.payment * 0x9E37ULL));
+    char charge[SB_ID_MAX];
+    st_id(st, ST_CHARGE, v.payment, charge);
+    id_object(j, st, ST_DISPUTE, d, "dispute");
+    sbj_kint(j, "amount", p->amount);
+    sbj_karr(j, "balance_transactions");
+    for (int k = 0; k < v.n_txn; k++)
+        render_txn(j, st, (long long)(n_pay + 2 * n_re + 2 * d + (size_t)k), &v.txn[k], p->ccy, charge);
+    sbj_arr_end(j);
+    sbj_key(j, "charge");
+    if (expand_charge)
+        st_render_charge(j, st, v.payment, sh, 0);
+    else
+        sbj_str(j, charge);
+    sbj_kint(j, "created", p->disputed_at);
+    sbj_kstr(j, "currency", st_ccy(p->ccy));
+    sbj_lit(j, "enhanced_eligibility_types: [], evidence: {access_activity_log: null, billing_address: null, "
+               "cancellation_policy: null, customer_email_address: null, customer_name: null, product_description: null, "
+               "receipt: null, refund_policy: null, service_date: null, uncategorized_text: null}");
+    sbj_kobj(j, "evidence_details");
+    sbj_kint(j, "due_by", p->disputed_at + 21 * W_DAY);
+    sbj_lit(j, "has_evidence: false");
+    sbj_kbool(j, "past_due", p->disputed_at + 21 * W_DAY < W_NOW);
+    sbj_lit(j, "submission_count: 0");
+    sbj_obj_end(j);
+    sbj_kbool(j, "is_charge_refundable", v.inquiry);
+    sbj_lit(j, "livemode: false, metadata: {}");
+    st_kid(j, "payment_intent", st, ST_PI, (long long)v.payment);
+    sbj_kobj(j, "payment_method_details");
+    sbj_kobj(j, "card");
+    sbj_kstr(j, "brand", (const char *const[]){"visa", "mastercard", "amex"}[(h >> 24) % 3]);
+    sbj_kstr(j, "case_type", v.inquiry ? "inquiry" : "chargeback");
+    sbj_kstr(j, "network_reason_code", v.inquiry ? "10.4" : "13.1");
+    sbj_obj_end(j);
+    sbj_lit(j, "type: 'card'");
+    sbj_obj_end(j);
+    sbj_kstr(j, "reason", v.inquiry ? "general" : h % 2 ? "fraudulent" : "product_not_received");
+    sbj_kstr(j, "status", v.status);
+    sbj_obj_end(j);
+}
+
 static const char *const guest_names[] = {"Guest Shopper", "Ana Gómez", "陳大文", NULL,
                                           "Jean-Luc Picard", "Ольга"};
 
-static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer)
+/* expand: 1 the customer, 2 the balance transaction (a list's expand[] bits) */
+static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_payment *p = &st->w->payments[i];
     const w_customer *cu = p->customer >= 0 ? &st->w->customers[p->customer] : NULL;
@@ -332,10 +536,12 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     int ok = p->status == W_PAY_SUCCEEDED, failed = p->status == W_PAY_FAILED;
     int funds = p->failure == W_FAIL_FUNDS;
     sbj_kint(j, "amount", p->amount);
-    sbj_kint(j, "amount_captured", failed ? 0 : p->amount);
+    sbj_kint(j, "amount_captured", failed || p->uncaptured ? 0 : p->amount);
     sbj_kint(j, "amount_refunded", p->amount_refunded);
     sbj_lit(j, "application: null, application_fee: null, application_fee_amount: null");
-    st_kid(j, "balance_transaction", st, ST_TXN, failed ? -1 : (long long)i);
+    st_txn txn;
+    int has_txn = st_charge_txn(st, i, &txn);
+    txn_member(j, st, (long long)i, &txn, has_txn, p->ccy, ST_CHARGE, i, expand & 2);
     sbj_kobj(j, "billing_details");
     address(j, "address", cu && cu->has_address ? cu : NULL);
     if (cu) {
@@ -351,14 +557,14 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     }
     sbj_obj_end(j);
     sbj_lit(j, "calculated_statement_descriptor: 'BILLTAP SANDBOX'");
-    sbj_kbool(j, "captured", !failed);
+    sbj_kbool(j, "captured", !failed && !p->uncaptured);
     sbj_kint(j, "created", p->created);
     sbj_kstr(j, "currency", st_ccy(p->ccy));
     sbj_key(j, "customer");
-    st_render_customer_ref(j, st, p->customer, expand_customer);
+    st_render_customer_ref(j, st, p->customer, expand & 1);
     sbj_kstr(j, "description", p->description);
     sbj_lit(j, "destination: null");
-    st_kid(j, "dispute", st, ST_DISPUTE, p->dispute ? (long long)i : -1);
+    st_kid(j, "dispute", st, ST_DISPUTE, st->dispute_of[i]);
     sbj_kbool(j, "disputed", p->dispute != W_DISPUTE_NONE);
     sbj_lit(j, "failure_balance_transaction: null");
     sbj_kstr(j, "failure_code", failed ? (funds ? "insufficient_funds" : "card_declined") : NULL);
@@ -437,24 +643,26 @@ static void charge_body(sb_json *j, const st_state *st, size_t i, const st_shape
     sbj_lit(j, "transfer_data: null, transfer_group: null");
 }
 
-void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer)
+void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     id_object(j, st, ST_CHARGE, i, "charge");
-    charge_body(j, st, i, sh, expand_customer);
+    charge_body(j, st, i, sh, expand);
     sbj_obj_end(j);
 }
 
-void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_charge)
+/* expand: 1 the charge, 2 the balance transaction */
+void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_refund *re = &st->w->refunds[i];
     const w_payment *p = &st->w->payments[re->payment];
     const size_t n_pay = st->w->n_payments, n_re = st->w->n_refunds;
     id_object(j, st, ST_REFUND, i, "refund");
     sbj_kint(j, "amount", re->amount);
-    int no_txn = re->status == W_RE_CANCELED || re->status == W_RE_REQUIRES_ACTION;
-    st_kid(j, "balance_transaction", st, ST_TXN, no_txn ? -1 : (long long)(n_pay + i));
+    st_txn txn;
+    int has_txn = st_refund_txn(st, i, &txn);
+    txn_member(j, st, (long long)(n_pay + i), &txn, has_txn, p->ccy, ST_REFUND, i, expand & 2);
     sbj_key(j, "charge");
-    if (expand_charge)
+    if (expand & 1)
         st_render_charge(j, st, (size_t)re->payment, sh, 0);
     else
         st_vid(j, st, ST_CHARGE, re->payment);
@@ -480,7 +688,7 @@ void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *
     st_kid(j, "payment_intent", st, ST_PI, re->payment);
     sbj_kstr(j, "reason", w_refund_reason_names[re->reason]);
     sbj_lit(j, "receipt_number: null, source_transfer_reversal: null");
-    sbj_kstr(j, "status", w_refund_status_names[re->status]);
+    sbj_kstr(j, "status", st_refund_status_null(st, i) ? NULL : w_refund_status_names[re->status]);
     sbj_lit(j, "transfer_reversal: null");
     sbj_obj_end(j);
 }

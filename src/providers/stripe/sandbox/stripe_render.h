@@ -15,12 +15,20 @@ void st_render_customer(sb_json *j, const st_state *st, size_t i);
 /* The customer's id, or (expanded) the customer or its deleted stub; null for -1. */
 void st_render_customer_ref(sb_json *j, const st_state *st, long i, int expand);
 void st_render_product(sb_json *j, const st_state *st, size_t i);
-void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
+/* expand: bit 1 the product, bit 2 the tiers */
+void st_render_price(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 void st_render_plan(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
 void st_render_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_product);
-void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
-void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
-void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_charge);
+/* expand: bit 1 the customer, bit 2 the discounts */
+void st_render_sub(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
+/* expand: bit 1 the customer, bit 2 the balance transaction */
+void st_render_charge(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
+/* expand: bit 1 the charge, bit 2 the balance transaction */
+void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
+/* Invoice payment k (in the order of st->inpays); expand_invoice: the invoice as an object. */
+void st_render_inpay(sb_json *j, const st_state *st, size_t k, const st_shape *sh, int expand_invoice);
+/* Dispute d (in the order of st->disputes); expand_charge: the charge as an object. */
+void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape *sh, int expand_charge);
 void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
 void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
 

@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "sandbox_buf.h"
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
 #include "stripe_faults.h"
@@ -53,6 +55,30 @@ static void write_customers(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* The `tiers` field: the world's two graduated tiers as docs/data-model.md's JSON text. */
+static void tiers_text(sb_json *j, const w_price *p)
+{
+    sb_buf text;
+    sb_json t;
+    sb_buf_init(&text);
+    sbj_init(&t, &text, 0);
+    sbj_arr_begin(&t);
+    for (int k = 0; k < 2; k++) {
+        char dec[24];
+        int64_t unit = k ? p->tier2 : p->tier1;
+        snprintf(dec, sizeof dec, "%lld", (long long)unit);
+        sbj_obj_begin(&t);
+        sbj_kintn(&t, "up_to", !k, p->tier_upto);
+        sbj_kint(&t, "unit_amount", unit);
+        sbj_kstr(&t, "unit_amount_decimal", dec);
+        sbj_lit(&t, "flat_amount: null, flat_amount_decimal: null");
+        sbj_obj_end(&t);
+    }
+    sbj_arr_end(&t);
+    sbj_kstr(j, "tiers", sb_buf_str(&text));
+    sb_buf_free(&text);
+}
+
 static void write_plans(const void *state, sb_truth_file *o)
 {
     const st_state *st = state;
@@ -64,10 +90,26 @@ static void write_plans(const void *state, sb_truth_file *o)
         int trial = st_trial_days(p);
         sb_json *j = sb_truth_record(o, "plan");
         kid(j, "id", st, ST_PRICE, order[k]);
-        sbj_kstr(j, "name", pr->deleted ? NULL : pr->name);
+        int custom = (long)order[k] == st->custom_price;
+        /* the plan's own name (its nickname), else its product's */
+        sbj_kstr(j, "name", p->nickname ? p->nickname : pr->deleted ? NULL : pr->name);
         kid(j, "product_id", st, ST_PRODUCT, p->product);
-        sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
+        sbj_kstr(j, "product_name", pr->deleted ? NULL : pr->name);
+        sbj_kintn(j, "amount", p->unit_amount >= 0 && !custom, p->unit_amount);
+        sbj_kstr(j, "amount_decimal", custom ? NULL : p->decimal);
         money(j, p->ccy);
+        sbj_kstr(j, "usage_type", !p->recurring ? NULL : p->metered ? "metered" : "licensed");
+        sbj_kstr(j, "tiers_mode", p->tiered ? "graduated" : NULL);
+        if (p->tiered)
+            tiers_text(j, p);
+        else
+            sbj_knull(j, "tiers");
+        sbj_kbool(j, "custom_amount", custom);
+        sbj_kintn(j, "custom_amount_minimum", custom, w_round(p->ccy, p->unit_amount / 2));
+        sbj_kintn(j, "custom_amount_maximum", custom, 100 * p->unit_amount);
+        sbj_kintn(j, "custom_amount_preset", custom, p->unit_amount);
+        /* Stripe prices have no setup fee, cycle count or paid trial of their own */
+        sbj_lit(j, "setup_fee: null, total_cycles: null, trial_amount: null, trial_cycles: null");
         sbj_kstr(j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
         sbj_kintn(j, "interval_count", p->recurring, p->interval_count);
         sbj_kintn(j, "trial_days", p->recurring && trial >= 0, trial);
@@ -88,6 +130,34 @@ static const char *normalized_sub_status(int status)
     return names[status];
 }
 
+/* The `discounts` field: docs/data-model.md's JSON text, compact, members in its order. */
+static void discounts_text(sb_json *j, const st_state *st, size_t i)
+{
+    st_coupon c;
+    sb_buf text;
+    sb_json d;
+    sb_buf_init(&text);
+    sbj_init(&d, &text, 0);
+    sbj_arr_begin(&d);
+    if (st_sub_coupon(st, i, &c)) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%d", c.percent); /* as Stripe writes it: an integer */
+        sbj_obj_begin(&d);
+        kid(&d, "id", st, ST_DISCOUNT, (long long)i);
+        sbj_kstr(&d, "coupon_id", c.id);
+        sbj_kstr(&d, "percent_off", pct);
+        sbj_lit(&d, "amount_off: null, currency: null");
+        sbj_kstr(&d, "duration", c.duration);
+        sbj_kintn(&d, "duration_in_months", c.months > 0, c.months);
+        sbj_ktime(&d, "start", c.start);
+        sbj_ktime(&d, "end", c.end);
+        sbj_obj_end(&d);
+    }
+    sbj_arr_end(&d);
+    sbj_kstr(j, "discounts", sb_buf_str(&text));
+    sb_buf_free(&text);
+}
+
 static void write_subscriptions(const void *state, sb_truth_file *o)
 {
     const st_state *st = state;
@@ -97,14 +167,12 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
         const w_sub *s = &w->subs[order[k]];
         if (st_hidden(st, ST_SUB, order[k], st->truth_after))
             continue;
-        /* basil: the subscription's period is its items' earliest start and earliest end */
-        int64_t ps = 0, pe = 0;
-        for (uint32_t i = 0; i < s->n_items; i++) {
+        /* basil: the items' period when they all have the same, else none (data-model.md) */
+        int64_t ps = w->items[s->first_item].period_start, pe = w->items[s->first_item].period_end;
+        for (uint32_t i = 1; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
-            if (i == 0 || it->period_start < ps)
-                ps = it->period_start;
-            if (i == 0 || it->period_end < pe)
-                pe = it->period_end;
+            if (it->period_start != ps || it->period_end != pe)
+                ps = pe = 0;
         }
         sb_json *j = sb_truth_record(o, "subscription");
         kid(j, "id", st, ST_SUB, order[k]);
@@ -118,6 +186,15 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
         sbj_ktime(j, "canceled_at", s->canceled_at);
         sbj_kbool(j, "cancel_at_period_end", s->cancel_at_period_end);
         sbj_ktime(j, "created_at", s->created);
+        sbj_ktime(j, "trial_start", s->trial_start);
+        sbj_ktime(j, "cancel_at", s->cancel_at);
+        sbj_ktime(j, "ended_at", s->ended_at);
+        const char *behavior = NULL;
+        int64_t resumes_at = 0;
+        sbj_kbool(j, "paused", st_sub_pause(st, order[k], &behavior, &resumes_at));
+        sbj_kstr(j, "pause_behavior", behavior);
+        sbj_ktime(j, "resumes_at", resumes_at);
+        discounts_text(j, st, order[k]);
         sbj_karr(j, "items");
         for (uint32_t i = 0; i < s->n_items; i++) {
             const w_item *it = &w->items[s->first_item + i];
@@ -129,9 +206,67 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
             sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
             sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
             money(j, p->ccy);
+            sbj_kstr(j, "usage_type", p->metered ? "metered" : "licensed");
+            sbj_kstr(j, "amount_decimal", p->decimal);
+            sbj_ktime(j, "current_period_start", it->period_start);
+            sbj_ktime(j, "current_period_end", it->period_end);
             sbj_obj_end(j);
         }
         sbj_arr_end(j);
+        sb_truth_record_end(o);
+    }
+    free(order);
+}
+
+/* subscription_id and invoice_id of what payment i paid (basil: through its invoice
+ * payment, which every invoice's payment has), null for a payment of no invoice */
+static void links(sb_json *j, const st_state *st, size_t i)
+{
+    const w_payment *p = &st->w->payments[i];
+    kid(j, "subscription_id", st, ST_SUB, p->invoice >= 0 ? st->w->invoices[p->invoice].sub : -1);
+    kid(j, "invoice_id", st, ST_INVOICE, p->invoice);
+}
+
+/* fee_amount and net_amount of a balance transaction, or null without one */
+static void fee_net(sb_json *j, int has, const st_txn *t)
+{
+    sbj_kintn(j, "fee_amount", has, has ? t->fee : 0);
+    sbj_kintn(j, "net_amount", has, has ? t->net : 0);
+}
+
+/* Disputes are chargebacks (docs/data-model.md): decided ones lost or won, inquiries
+ * closed, the rest pending; fee and net add up their balance transactions. */
+static void write_disputes(const st_state *st, sb_truth_file *o)
+{
+    const sb_world *w = st->w;
+    uint32_t *order = by_id(st, ST_DISPUTE, st->n_disputes);
+    for (size_t k = 0; k < st->n_disputes; k++) {
+        if (st_hidden(st, ST_DISPUTE, order[k], st->truth_after))
+            continue;
+        st_dispute_view v;
+        st_dispute(st, order[k], &v);
+        const w_payment *p = &w->payments[v.payment];
+        const char *status = v.status, *result =
+            strcmp(status, "lost") == 0 ? "succeeded"
+            : strcmp(status, "won") == 0 || strcmp(status, "warning_closed") == 0 ? "failed" : "pending";
+        st_txn sum = {0};
+        for (int t = 0; t < v.n_txn; t++) {
+            sum.fee += v.txn[t].fee;
+            sum.net += v.txn[t].net;
+        }
+        sb_json *j = sb_truth_record(o, "transaction");
+        kid(j, "id", st, ST_DISPUTE, order[k]);
+        kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
+        links(j, st, v.payment);
+        sbj_lit(j, "kind: 'chargeback'");
+        sbj_kstr(j, "result", result);
+        sbj_kstr(j, "provider_status", status);
+        sbj_kint(j, "amount", p->amount);
+        money(j, p->ccy);
+        sbj_lit(j, "captured_amount: null, refunded_amount: null");
+        fee_net(j, 1, &sum);
+        kid(j, "parent_id", st, ST_CHARGE, (long long)v.payment);
+        sbj_ktime(j, "occurred_at", p->disputed_at);
         sb_truth_record_end(o);
     }
     free(order);
@@ -143,7 +278,8 @@ static void write_transactions(const void *state, sb_truth_file *o)
     static const char *const charge_status[3] = {"succeeded", "pending", "failed"};
     const st_state *st = state;
     const sb_world *w = st->w;
-    /* every "ch_" id sorts before every "re_" id, so charges then refunds is id order */
+    /* "ch_" ids sort before "du_" ids, and those before "re_" ids: charges, disputes, then
+     * refunds is id order */
     uint32_t *order = by_id(st, ST_CHARGE, w->n_payments);
     for (size_t k = 0; k < w->n_payments; k++) {
         const w_payment *p = &w->payments[order[k]];
@@ -152,17 +288,23 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_CHARGE, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'payment'"); /* basil: no charge.invoice */
-        sbj_kstr(j, "result", charge_status[p->status]);
+        links(j, st, order[k]);
+        sbj_lit(j, "kind: 'payment'");
+        /* an authorization not captured took no money */
+        sbj_kstr(j, "result", p->uncaptured ? "authorized" : charge_status[p->status]);
         sbj_kstr(j, "provider_status", charge_status[p->status]);
         sbj_kint(j, "amount", p->amount);
         money(j, p->ccy);
+        sbj_kint(j, "captured_amount", p->status == W_PAY_FAILED || p->uncaptured ? 0 : p->amount);
         sbj_kint(j, "refunded_amount", p->amount_refunded);
+        st_txn txn;
+        fee_net(j, st_charge_txn(st, order[k], &txn), &txn);
         sbj_lit(j, "parent_id: null");
         sbj_ktime(j, "occurred_at", p->created);
         sb_truth_record_end(o);
     }
     free(order);
+    write_disputes(st, o);
     order = by_id(st, ST_REFUND, w->n_refunds);
     for (size_t k = 0; k < w->n_refunds; k++) {
         const w_refund *re = &w->refunds[order[k]];
@@ -172,12 +314,19 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         kid(j, "id", st, ST_REFUND, order[k]);
         kid(j, "customer_id", st, ST_CUSTOMER, p->customer);
-        sbj_lit(j, "subscription_id: null, invoice_id: null, kind: 'refund'");
-        sbj_kstr(j, "result", results[re->status]);
-        sbj_kstr(j, "provider_status", w_refund_status_names[re->status]);
+        links(j, st, (size_t)re->payment);
+        sbj_lit(j, "kind: 'refund'");
+        int null_status = st_refund_status_null(st, order[k]); /* "other", as data-model.md says */
+        sbj_kstr(j, "result", null_status ? "other" : results[re->status]);
+        sbj_kstr(j, "provider_status", null_status ? NULL : w_refund_status_names[re->status]);
         sbj_kint(j, "amount", re->amount);
         money(j, p->ccy);
+        sbj_lit(j, "captured_amount: null");
         sbj_kint(j, "refunded_amount", 0);
+        /* a failed or canceled refund gave its money back: no fee, no net */
+        st_txn txn;
+        int gone = re->status == W_RE_FAILED || re->status == W_RE_CANCELED;
+        fee_net(j, !gone && st_refund_txn(st, order[k], &txn), &txn);
         kid(j, "parent_id", st, ST_CHARGE, re->payment);
         sbj_ktime(j, "occurred_at", re->created);
         sb_truth_record_end(o);

@@ -139,6 +139,9 @@ START_TEST(bad_key_names_the_request)
 }
 END_TEST
 
+/* Before basil a subscription has one period, which its items share; so every subscription
+ * reads as under basil but those whose items' periods differ (mixed intervals: basil has
+ * no subscription period for them, the older shape one for all items). */
 START_TEST(older_api_version_same_subscriptions)
 {
 	truth t;
@@ -148,7 +151,30 @@ START_TEST(older_api_version_same_subscriptions)
 	billtap_client_set(c, "stripe_version", "2024-06-20");
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
-	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	const billtap_record *r;
+	int rc;
+	long mixed = 0;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		long at = truth_find(&t, billtap_record_id(r));
+		ck_assert_msg(at >= 0 && !seen[at], "%s unknown or twice", billtap_record_id(r));
+		seen[at] = 1;
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		int64_t v;
+		if (strstr(t.lines[at], "\"current_period_start\":null,")) {
+			/* mixed: one period for the subscription and all its items */
+			mixed++;
+			ck_assert_int_eq(billtap_record_get_int(&v, r, BILLTAP_FIELD_CURRENT_PERIOD_START), 0);
+			continue;
+		}
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, t.lines[at], strlen(t.lines[at]), why, sizeof why),
+		              "%s differs: %s\n got  %s\n want %s", billtap_record_id(r), why, json,
+		              t.lines[at]);
+	}
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	truth_assert_all_seen(&t, seen);
+	ck_assert_int_gt(mixed, 0);
 	billtap_iter_free(it);
 	billtap_client_free(c);
 	free(seen);

@@ -197,10 +197,12 @@ walk() {
 }
 
 walk /v1/customers "" "$WORK/customers.raw"
-walk /v1/prices "expand%5B%5D=data.product" "$WORK/prices.raw"
-walk /v1/subscriptions "status=all" "$WORK/subscriptions.raw"
-walk /v1/charges "" "$WORK/charges.raw"
-walk /v1/refunds "expand[]=data.charge" "$WORK/refunds.raw"
+walk /v1/prices "expand%5B%5D=data.product&expand[]=data.tiers" "$WORK/prices.raw"
+walk /v1/subscriptions "status=all&expand[]=data.discounts" "$WORK/subscriptions.raw"
+walk /v1/charges "expand[]=data.balance_transaction" "$WORK/charges.raw"
+walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK/refunds.raw"
+walk /v1/disputes "expand[]=data.charge" "$WORK/disputes.raw"
+walk /v1/invoice_payments "expand[]=data.invoice" "$WORK/inpays.raw"
 walk /v1/invoices "" "$WORK/invoices.raw"
 
 # the rest of the items of subscriptions that embed only the first ten
@@ -236,7 +238,8 @@ ids_match() { # ids_match NAME API-IDS-FILE TRUTH-FILE
 jq -r .id "$WORK/customers.raw" >"$WORK/customers.ids"
 jq -r .id "$WORK/prices.raw" >"$WORK/prices.ids"
 jq -r .id "$WORK/subscriptions.raw" >"$WORK/subscriptions.ids"
-cat <(jq -r .id "$WORK/charges.raw") <(jq -r .id "$WORK/refunds.raw") >"$WORK/transactions.ids"
+cat <(jq -r .id "$WORK/charges.raw") <(jq -r .id "$WORK/refunds.raw") <(jq -r .id "$WORK/disputes.raw") \
+    >"$WORK/transactions.ids"
 check "customers: ids equal the truth, no duplicates" ids_match customers "$WORK/customers.ids" "$WORK/truth/customers.jsonl"
 check "plans: ids equal the truth, no duplicates" ids_match plans "$WORK/prices.ids" "$WORK/truth/plans.jsonl"
 check "subscriptions: ids equal the truth, no duplicates" ids_match subscriptions "$WORK/subscriptions.ids" "$WORK/truth/subscriptions.jsonl"
@@ -277,12 +280,25 @@ jq -c "$JQLIB"' {object: "customer", id, email, name, country: (.address.country
        created_at: (.created | t), deleted: false}' "$WORK/customers.raw" >"$WORK/customers.mine"
 check "customers: values equal the truth" same customers "$WORK/customers.mine" "$WORK/truth/customers.jsonl"
 
-jq -c "$JQLIB"' {object: "plan", id, name: (if .product.deleted then null else .product.name end),
+jq -c "$JQLIB"' (if .product.deleted then null else .product.name end) as $pn
+       | {object: "plan", id, name: (.nickname // $pn),
        product_id: .product.id, amount: .unit_amount} + money + {
        interval_unit: .recurring.interval, interval_count: .recurring.interval_count,
-       trial_days: .recurring.trial_period_days, active, created_at: (.created | t)}' \
+       trial_days: .recurring.trial_period_days, active, created_at: (.created | t),
+       product_name: $pn, amount_decimal: .unit_amount_decimal, usage_type: .recurring.usage_type,
+       tiers_mode, tiers: (if .tiers then [.tiers[] | {up_to, unit_amount, unit_amount_decimal,
+                            flat_amount, flat_amount_decimal}] | tojson else null end),
+       custom_amount: (.custom_unit_amount != null),
+       custom_amount_minimum: .custom_unit_amount.minimum, custom_amount_maximum: .custom_unit_amount.maximum,
+       custom_amount_preset: .custom_unit_amount.preset, setup_fee: null, total_cycles: null,
+       trial_amount: null, trial_cycles: null}' \
     "$WORK/prices.raw" >"$WORK/plans.mine"
 check "plans: values equal the truth" same plans "$WORK/plans.mine" "$WORK/truth/plans.jsonl"
+check "hard cases: tiered prices expanded, metered, sub-cent decimal, customer-chosen, nicknames" \
+    jq -e -s 'any(.[]; .tiers_mode == "graduated" and (.tiers | length) == 2 and .unit_amount == null)
+      and any(.[]; .recurring.usage_type == "metered") and any(.[]; .unit_amount == null and .unit_amount_decimal == "0.25")
+      and any(.[]; .custom_unit_amount.preset > 0 and .unit_amount == null) and any(.[]; .nickname != null)' \
+    "$WORK/prices.raw"
 
 jq -n -c "$JQLIB"'
   ([inputs] | group_by(.sub) | map({key: .[0].sub, value: map(.item)}) | from_entries) as $extra
@@ -292,29 +308,81 @@ jq -n -c "$JQLIB"'
                paused: "paused", canceled: "canceled", incomplete_expired: "canceled",
                incomplete: "pending"}[.status] // "other"),
      provider_status: .status, started_at: (.start_date | t),
-     current_period_start: ([$items[].current_period_start] | min | t),
-     current_period_end: ([$items[].current_period_end] | min | t),
+     current_period_start: (if ([$items[] | [.current_period_start, .current_period_end]] | unique | length) == 1
+                            then $items[0].current_period_start | t else null end),
+     current_period_end: (if ([$items[] | [.current_period_start, .current_period_end]] | unique | length) == 1
+                          then $items[0].current_period_end | t else null end),
      trial_end: (.trial_end | t), canceled_at: (.canceled_at | t),
      cancel_at_period_end, created_at: (.created | t),
+     trial_start: (.trial_start | t), cancel_at: (.cancel_at | t), ended_at: (.ended_at | t),
+     paused: (.pause_collection != null), pause_behavior: .pause_collection.behavior,
+     resumes_at: (.pause_collection.resumes_at | t),
+     discounts: ([.discounts[] | {id, coupon_id: .coupon.id, percent_off: (.coupon.percent_off | tostring),
+                  amount_off: .coupon.amount_off, currency: (.coupon.currency | if . then ascii_upcase else null end),
+                  duration: .coupon.duration, duration_in_months: .coupon.duration_in_months,
+                  start: (.start | t), end: (.end | t)}] | tojson),
      items: [$items[] | {object: "subscription_item", id, plan_id: .price.id, quantity,
-                         amount: .price.unit_amount} + (.price | money)]}' \
+                         amount: .price.unit_amount} + (.price | money)
+                      + {usage_type: .price.recurring.usage_type, amount_decimal: .price.unit_amount_decimal,
+                         current_period_start: (.current_period_start | t),
+                         current_period_end: (.current_period_end | t)}]}' \
     --slurpfile subs "$WORK/subscriptions.raw" "$WORK/items.raw" >"$WORK/subscriptions.mine"
 check "subscriptions: values equal the truth" same subscriptions "$WORK/subscriptions.mine" "$WORK/truth/subscriptions.jsonl"
+check "hard cases: paused collection (each behavior), scheduled cancellations, discounts expanded, mixed periods" \
+    jq -e -s '([.[].pause_collection.behavior | select(.)] | unique | length) >= 2
+      and any(.[]; .cancel_at != null and .ended_at == null)
+      and any(.[]; .discounts | length > 0 and all(.[]; .object == "discount" and .coupon.object == "coupon"))
+      and any(.[]; [.items.data[] | [.current_period_start, .current_period_end]] | unique | length > 1)' \
+    "$WORK/subscriptions.raw"
 
+# basil: a payment's invoice (and its subscription) through its invoice payment
+jq -s -c 'map({key: .payment.payment_intent, value: {invoice_id: .invoice.id,
+          subscription_id: .invoice.parent.subscription_details.subscription}}) | from_entries' \
+    "$WORK/inpays.raw" >"$WORK/links.json"
+LINKS='def links($pi): ($l[0][$pi // ""] // {invoice_id: null, subscription_id: null});'
 {
-    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .customer, subscription_id: null,
-           invoice_id: null, kind: "payment", result: .status, provider_status: .status, amount}
-           + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t)}' \
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .customer,
+           kind: "payment",
+           result: (if .status == "succeeded" and (.captured | not) then "authorized" else .status end),
+           provider_status: .status, amount}
+           + money + {refunded_amount: .amount_refunded, parent_id: null, occurred_at: (.created | t),
+                      captured_amount: .amount_captured, fee_amount: .balance_transaction.fee,
+                      net_amount: .balance_transaction.net} + links(.payment_intent)' \
         "$WORK/charges.raw"
-    jq -c "$JQLIB"' {object: "transaction", id, customer_id: .charge.customer, subscription_id: null,
-           invoice_id: null, kind: "refund",
-           result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
-                     failed: "failed", canceled: "failed"}[.status]),
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .charge.customer,
+           kind: "chargeback",
+           result: ({lost: "succeeded", won: "failed", warning_closed: "failed", prevented: "failed",
+                     needs_response: "pending", under_review: "pending",
+                     warning_needs_response: "pending", warning_under_review: "pending"}[.status] // "other"),
            provider_status: .status, amount} + money
-           + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t)}' \
+           + {captured_amount: null, refunded_amount: null,
+              fee_amount: ([.balance_transactions[].fee] | add // 0),
+              net_amount: ([.balance_transactions[].net] | add // 0),
+              parent_id: .charge.id, occurred_at: (.created | t)} + links(.payment_intent)' \
+        "$WORK/disputes.raw"
+    jq -c --slurpfile l "$WORK/links.json" "$JQLIB$LINKS"' {object: "transaction", id, customer_id: .charge.customer,
+           kind: "refund",
+           result: ({succeeded: "succeeded", pending: "pending", requires_action: "pending",
+                     failed: "failed", canceled: "failed"}[.status // "null"] // "other"),
+           provider_status: .status, amount} + money
+           + {refunded_amount: 0, parent_id: .charge.id, occurred_at: (.created | t),
+              captured_amount: null}
+           + (if IN(.status; "failed", "canceled") then {fee_amount: null, net_amount: null}
+              else {fee_amount: .balance_transaction.fee, net_amount: .balance_transaction.net} end)
+           + links(.payment_intent)' \
         "$WORK/refunds.raw"
 } >"$WORK/transactions.mine"
 check "transactions: values equal the truth" same transactions "$WORK/transactions.mine" "$WORK/truth/transactions.jsonl"
+check "hard cases: uncaptured charges (captured false, amount_captured 0, no balance transaction)" \
+    jq -e -s 'any(.[]; .captured == false and .status == "succeeded" and .amount_captured == 0 and .balance_transaction == null)' "$WORK/charges.raw"
+check "hard cases: fees on charges, refunds with expanded balance transactions" \
+    jq -e -s 'any(.[]; .balance_transaction.fee > 0) and all(.[]; .balance_transaction == null or (.balance_transaction.net == .balance_transaction.amount - .balance_transaction.fee))' "$WORK/charges.raw"
+check "invoice payments: one per invoice payment attempt, each of a charge's PaymentIntent" \
+    jq -e -s --slurpfile c "$WORK/charges.raw" '($c | map(.payment_intent)) as $pis
+      | length > 0 and all(.[]; .payment.type == "payment_intent" and (.payment.payment_intent | IN($pis[])))' "$WORK/inpays.raw"
+check "hard cases: refunds with status null (Stripe's spec allows it)" jq -e -s 'any(.[]; .status == null)' "$WORK/refunds.raw"
+check "hard cases: disputes lost, won, open and inquiries" \
+    jq -e -s '[.[].status] | (index("lost") != null) and (index("warning_closed") != null or index("warning_under_review") != null)' "$WORK/disputes.raw"
 
 # invoices (basil): the lines embedded and paged, taxes summed; the discount is the
 # invoice-level one (subtotal_excluding_tax - total_excluding_tax, else the invoice's own
@@ -402,7 +470,7 @@ check "hard cases present: JPY KRW KWD BHD, null emails, guest charges, failed a
       and any($p[]; .product.deleted == true)
       and any($s[].items.data[]; has("quantity") | not)' "$WORK/charges.raw"
 check "refunds in every status, partial and full" \
-    jq -e -s '([.[].status] | unique == ["canceled","failed","pending","requires_action","succeeded"])
+    jq -e -s '([.[].status] | unique == [null,"canceled","failed","pending","requires_action","succeeded"])
       and any(.[]; .status == "succeeded" and .amount < .charge.amount)
       and any(.[]; .status == "succeeded" and .amount == .charge.amount)' "$WORK/refunds.raw"
 check "charges of deleted customers are listed" \

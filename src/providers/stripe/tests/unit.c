@@ -80,22 +80,64 @@ START_TEST(prices_become_plans)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/prices.json");
 	billtap_client *c = stripe_client();
+#define PLAN(id, name, product, pname, amount, dec, cur, exp, usage, tiers_mode, tiers, custom,     \
+             cmin, cmax, cpreset, unit, count, trial, active, at)                                   \
+	"{\"object\":\"plan\",\"id\":\"" id "\",\"name\":" name ",\"product_id\":\"" product "\","       \
+	"\"product_name\":" pname ",\"amount\":" amount ",\"amount_decimal\":" dec ",\"currency\":\""  \
+	cur "\",\"currency_exponent\":" exp ",\"usage_type\":" usage ",\"tiers_mode\":" tiers_mode     \
+	",\"tiers\":" tiers ",\"custom_amount\":" custom ",\"custom_amount_minimum\":" cmin            \
+	",\"custom_amount_maximum\":" cmax ",\"custom_amount_preset\":" cpreset ",\"setup_fee\":null," \
+	"\"interval_unit\":" unit ",\"interval_count\":" count ",\"total_cycles\":null,"              \
+	"\"trial_days\":" trial ",\"trial_amount\":null,\"trial_cycles\":null,\"active\":" active      \
+	",\"created_at\":\"" at "\"}"
 	const char *want[] = {
-		"{\"object\":\"plan\",\"id\":\"price_M\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
-		"\"amount\":2000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":\"month\","
-		"\"interval_count\":1,\"trial_days\":14,\"active\":true,\"created_at\":\"2023-11-14T22:18:20Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_Q\",\"name\":\"Gold Plan\",\"product_id\":\"prod_A\","
-		"\"amount\":150000,\"currency\":\"JPY\",\"currency_exponent\":0,\"interval_unit\":\"month\","
-		"\"interval_count\":3,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:16:40Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_T\",\"name\":\"Seats\",\"product_id\":\"prod_B\","
-		"\"amount\":null,\"currency\":\"KWD\",\"currency_exponent\":3,\"interval_unit\":\"year\","
-		"\"interval_count\":1,\"trial_days\":null,\"active\":true,\"created_at\":\"2023-11-14T22:15:00Z\"}",
-		"{\"object\":\"plan\",\"id\":\"price_O\",\"name\":null,\"product_id\":\"prod_D\","
-		"\"amount\":5000,\"currency\":\"USD\",\"currency_exponent\":2,\"interval_unit\":null,"
-		"\"interval_count\":null,\"trial_days\":null,\"active\":false,\"created_at\":\"2023-11-14T22:13:20Z\"}",
+		PLAN("price_M", "\"Gold Plan\"", "prod_A", "\"Gold Plan\"", "2000", "\"2000\"", "USD", "2",
+		     "\"licensed\"", "null", "null", "false", "null", "null", "null", "\"month\"", "1", "14",
+		     "true", "2023-11-14T22:18:20Z"),
+		/* a nickname is the plan's own name; the product's stays in product_name */
+		PLAN("price_Q", "\"Gold quarterly\"", "prod_A", "\"Gold Plan\"", "150000", "\"150000\"",
+		     "JPY", "0", "\"licensed\"", "null", "null", "false", "null", "null", "null",
+		     "\"month\"", "3", "null", "true", "2023-11-14T22:16:40Z"),
+		/* tiers (expanded) as JSON text, decimals exact */
+		PLAN("price_T", "\"Seats\"", "prod_B", "\"Seats\"", "null", "null", "KWD", "3",
+		     "\"licensed\"", "\"graduated\"",
+		     "\"[{\\\"up_to\\\":10,\\\"unit_amount\\\":null,\\\"unit_amount_decimal\\\":\\\"12.5\\\","
+		     "\\\"flat_amount\\\":5000,\\\"flat_amount_decimal\\\":\\\"5000\\\"},{\\\"up_to\\\":null,"
+		     "\\\"unit_amount\\\":900,\\\"unit_amount_decimal\\\":\\\"900\\\",\\\"flat_amount\\\":null,"
+		     "\\\"flat_amount_decimal\\\":null}]\"",
+		     "false", "null", "null", "null", "\"year\"", "1", "null", "true",
+		     "2023-11-14T22:15:00Z"),
+		PLAN("price_O", "null", "prod_D", "null", "5000", "\"5000\"", "USD", "2", "null", "null",
+		     "null", "false", "null", "null", "null", "null", "null", "null", "false",
+		     "2023-11-14T22:13:20Z"),
+		/* the customer chooses the amount: no amount, its bounds and preset */
+		PLAN("price_C", "null", "prod_D", "null", "null", "null", "USD", "2", "null", "null", "null",
+		     "true", "500", "50000", "2500", "null", "null", "null", "false",
+		     "2023-11-14T22:11:40Z"),
+		/* half a cent a unit: no integer amount, the decimal exact */
+		PLAN("price_D", "\"Gold Plan\"", "prod_A", "\"Gold Plan\"", "null", "\"0.5\"", "USD", "2",
+		     "\"metered\"", "null", "null", "false", "null", "null", "null", "\"month\"", "1", "14",
+		     "true", "2023-11-14T22:13:20Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 4);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/prices?limit=100&expand%5B%5D=data.product");
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 6);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/prices?limit=100&expand%5B%5D=data.product"
+	                             "&expand%5B%5D=data.tiers");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Golden: Stripe's example price with its example product expanded (SOURCE.md). */
+START_TEST(openapi_price_maps_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/price_prices.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		/* a custom_unit_amount object, even with null bounds, means the customer chooses */
+		PLAN("price_1PgafmB7WZ01zgkW6dKueIc5", "\"T-shirt\"", "prod_QXg1hqf4jFNsqG",
+		     "\"T-shirt\"", "2000", "\"2000\"", "USD", "2", "\"licensed\"", "null", "null", "true",
+		     "null", "null", "null", "\"month\"", "1", "null", "true", "2009-02-13T23:31:30Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 1);
 	billtap_client_free(c);
 }
 END_TEST
@@ -106,36 +148,94 @@ START_TEST(subscriptions_with_paged_items)
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p1.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p2.json");
 	billtap_client *c = stripe_client();
-#define ITEM(id, qty, amount, cur, exp)                                                         \
-	"{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","    \
-	"\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" exp "\",\"currency_exponent\":"
+	/* each item with its own period (basil); the fixtures say nothing of pauses and
+	 * discounts (paused, discounts null) */
+#define ITEM(id, qty, usage, amount, cur, ccy, exp, start, end)                                 \
+	"{\"object\":\"subscription_item\",\"id\":\"" id "\",\"plan_id\":\"price_" cur "\","     \
+	"\"quantity\":" qty ",\"usage_type\":\"" usage "\",\"amount\":" amount                    \
+	",\"amount_decimal\":\"" amount "\",\"currency\":\"" ccy "\",\"currency_exponent\":" exp    \
+	",\"current_period_start\":\"" start "\",\"current_period_end\":\"" end "\"}"
+#define MAR_START "2024-03-09T16:00:00Z"
+#define MAR_END "2024-04-09T16:00:00Z"
+#define NEW_FIELDS                                                                              \
+	"\"trial_start\":null,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,"                \
+	"\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,"
 	const char *want[] = {
+		/* items on different periods: no subscription period (none is invented) */
 		"{\"object\":\"subscription\",\"id\":\"sub_1\",\"customer_id\":\"cus_Q1\",\"status\":\"active\","
 		"\"provider_status\":\"active\",\"started_at\":\"2023-11-14T22:13:20Z\","
-		"\"current_period_start\":\"2024-02-27T02:13:20Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"current_period_start\":null,\"current_period_end\":null," NEW_FIELDS
 		"\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":false,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
-		ITEM("si_1", "2", "2000", "M", "USD") "2}," ITEM("si_2", "null", "1000", "K", "KWD") "3}]}",
+		ITEM("si_1", "2", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_2", "null", "metered", "1000", "K", "KWD", "3", "2024-02-27T02:13:20Z",
+		     "2024-04-01T19:33:20Z") "]}",
 		"{\"object\":\"subscription\",\"id\":\"sub_2\",\"customer_id\":\"cus_Q9\",\"status\":\"past_due\","
 		"\"provider_status\":\"unpaid\",\"started_at\":\"2023-11-14T22:13:20Z\","
-		"\"current_period_start\":\"2024-02-15T12:26:40Z\",\"current_period_end\":\"2024-04-01T19:33:20Z\","
+		"\"current_period_start\":null,\"current_period_end\":null," NEW_FIELDS
 		"\"trial_end\":null,\"canceled_at\":\"2024-03-21T05:46:40Z\",\"cancel_at_period_end\":true,"
 		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
-		ITEM("si_3", "1", "2000", "M", "USD") "2}," ITEM("si_4", "3", "2000", "M", "USD") "2},"
-		ITEM("si_5", "4", "2000", "M", "USD") "2}," ITEM("si_6", "null", "1000", "K", "KWD") "3}]}",
+		ITEM("si_3", "1", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_4", "3", "licensed", "2000", "M", "USD", "2", "2024-02-15T12:26:40Z",
+		     "2024-04-13T09:20:00Z") ","
+		ITEM("si_5", "4", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) ","
+		ITEM("si_6", "null", "metered", "1000", "K", "KWD", "3", MAR_START,
+		     "2024-04-01T19:33:20Z") "]}",
+		/* one item: its period is the subscription's */
 		"{\"object\":\"subscription\",\"id\":\"sub_3\",\"customer_id\":\"cus_Q2\",\"status\":\"canceled\","
 		"\"provider_status\":\"incomplete_expired\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2024-03-09T16:00:00Z\",\"current_period_end\":\"2024-04-09T16:00:00Z\","
-		"\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
-		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_9", "1", "2000", "M", "USD") "2}]}",
+		NEW_FIELDS "\"trial_end\":\"2023-11-21T20:53:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_9", "1", "licensed", "2000", "M", "USD", "2", MAR_START, MAR_END) "]}",
 	};
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 3);
 	ck_assert_uint_eq(ft.calls, 3);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/subscriptions?limit=100&status=all");
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/subscriptions?limit=100&status=all"
+	                             "&expand%5B%5D=data.discounts");
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/subscription_items?subscription=sub_2"
 	                             "&limit=100&starting_after=si_3");
 	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/subscription_items?subscription=sub_2"
 	                             "&limit=100&starting_after=si_5");
+	billtap_client_free(c);
+}
+END_TEST
+/* Golden: Stripe's example subscription (paused collection, scheduled cancellation, trial
+ * start) and a copy with discounts in both of Stripe's shapes (fixtures/openapi/SOURCE.md). */
+START_TEST(openapi_subscriptions_map_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/sub_subscriptions.json");
+	billtap_client *c = stripe_client();
+#define T0 "\"2009-02-13T23:31:30Z\""
+#define OPENAPI_SUB(id, paused, behavior, discounts)                                            \
+	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"cus_QXg1o8vcGmoR32\","    \
+	"\"status\":\"active\",\"provider_status\":\"active\",\"started_at\":" T0 ","               \
+	"\"current_period_start\":\"2030-02-06T01:08:38Z\","                                       \
+	"\"current_period_end\":\"2000-12-08T15:02:53Z\",\"trial_start\":" T0 ",\"trial_end\":" T0   \
+	",\"canceled_at\":" T0 ",\"cancel_at_period_end\":true,\"cancel_at\":" T0 ",\"ended_at\":" T0 \
+	",\"paused\":" paused ",\"pause_behavior\":" behavior ",\"resumes_at\":null,"               \
+	"\"discounts\":" discounts ",\"created_at\":" T0 ",\"items\":[{\"object\":"                 \
+	"\"subscription_item\",\"id\":\"si_QXhVnC2h0Jczwc\",\"plan_id\":"                           \
+	"\"price_1PgafmB7WZ01zgkW6dKueIc5\",\"quantity\":1,\"usage_type\":\"licensed\","            \
+	"\"amount\":2000,\"amount_decimal\":\"2000\",\"currency\":\"USD\",\"currency_exponent\":2," \
+	"\"current_period_start\":\"2030-02-06T01:08:38Z\","                                       \
+	"\"current_period_end\":\"2000-12-08T15:02:53Z\"}]}"
+	const char *want[] = {
+		OPENAPI_SUB("sub_1Pgc6rB7WZ01zgkWNy0Cn5nw", "true", "\"mark_uncollectible\"", "\"[]\""),
+		/* percent_off kept as Stripe wrote it (25.5); amount_off in minor units */
+		OPENAPI_SUB("sub_with_discounts", "false", "null",
+		            "\"[{\\\"id\\\":\\\"di_1Pgc6rB7WZ01zgkW7Al8Fal9\\\",\\\"coupon_id\\\":\\\"Z4OV52SU\\\","
+		            "\\\"percent_off\\\":\\\"25.5\\\",\\\"amount_off\\\":null,\\\"currency\\\":\\\"USD\\\","
+		            "\\\"duration\\\":\\\"forever\\\",\\\"duration_in_months\\\":3,\\\"start\\\":"
+		            "\\\"2009-02-13T23:31:30Z\\\",\\\"end\\\":\\\"2009-02-13T23:31:30Z\\\"},"
+		            "{\\\"id\\\":\\\"di_basil_shape\\\",\\\"coupon_id\\\":\\\"TENOFF\\\",\\\"percent_off\\\":null,"
+		            "\\\"amount_off\\\":1000,\\\"currency\\\":\\\"USD\\\",\\\"duration\\\":\\\"once\\\","
+		            "\\\"duration_in_months\\\":null,\\\"start\\\":\\\"2009-02-13T23:31:30Z\\\",\\\"end\\\":null},"
+		            "{\\\"id\\\":\\\"di_not_expanded\\\",\\\"coupon_id\\\":null,\\\"percent_off\\\":null,"
+		            "\\\"amount_off\\\":null,\\\"currency\\\":null,\\\"duration\\\":null,"
+		            "\\\"duration_in_months\\\":null,\\\"start\\\":null,\\\"end\\\":null}]\""),
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 2);
 	billtap_client_free(c);
 }
 END_TEST
@@ -145,12 +245,15 @@ START_TEST(subscriptions_before_basil_keep_their_period)
 	fake_add_fixture(&ft, 200, NULL, "stripe/subscriptions_legacy.json");
 	billtap_client *c = stripe_client();
 	billtap_client_set(c, "stripe_version", "2024-06-20");
+	/* the subscription's period, which before basil every item shares */
 	const char *want[] = {
 		"{\"object\":\"subscription\",\"id\":\"sub_L\",\"customer_id\":\"cus_Q1\",\"status\":\"trialing\","
 		"\"provider_status\":\"trialing\",\"started_at\":\"2023-11-14T22:13:20Z\","
 		"\"current_period_start\":\"2023-11-14T22:13:20Z\",\"current_period_end\":\"2023-12-14T22:13:20Z\","
-		"\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
-		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":[" ITEM("si_L", "1", "2000", "M", "USD") "2}]}",
+		NEW_FIELDS "\"trial_end\":\"2023-12-14T22:13:20Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"created_at\":\"2023-11-14T22:13:20Z\",\"items\":["
+		ITEM("si_L", "1", "licensed", "2000", "M", "USD", "2", "2023-11-14T22:13:20Z",
+		     "2023-12-14T22:13:20Z") "]}",
 	};
 	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 1);
 	ck_assert_str_eq(fake_header(&ft, 0, "Stripe-Version"), "2024-06-20");
@@ -310,41 +413,148 @@ END_TEST
 
 START_TEST(charges_then_refunds)
 {
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/disputes.json");
 	billtap_client *c = stripe_client();
-#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, refunded, parent, at)          \
-	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub \
-	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" \
-	status "\",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
-	",\"refunded_amount\":" refunded ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
+#define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, captured, refunded, fee, net, \
+            parent, at)                                                                             \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cus ",\"subscription_id\":" sub   \
+	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":" \
+	status ",\"amount\":" amount ",\"currency\":\"" cur "\",\"currency_exponent\":" exp          \
+	",\"captured_amount\":" captured ",\"refunded_amount\":" refunded ",\"fee_amount\":" fee       \
+	",\"net_amount\":" net ",\"parent_id\":" parent ",\"occurred_at\":\"" at "\"}"
 	const char *want[] = {
-		TXN("ch_1", "\"cus_Q1\"", "null", "null", "payment", "succeeded", "succeeded", "2000", "USD",
-		    "2", "500", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_2", "\"cus_Q2\"", "null", "null", "payment", "failed", "failed", "150000", "USD", "2",
-		    "0", "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_3", "null", "null", "null", "payment", "pending", "pending", "12340", "BHD", "3", "0",
-		    "null", "2024-04-01T19:33:20Z"),
-		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "succeeded", "999",
-		    "USD", "2", "0", "null", "2024-04-01T19:33:20Z"),
-		/* A status Stripe adds later: "other", the word kept in provider_status. */
-		TXN("ch_5", "\"cus_Q1\"", "null", "null", "payment", "other", "under_review", "700", "USD",
-		    "2", "0", "null", "2024-04-01T19:33:20Z"),
-		TXN("re_1", "\"cus_Q1\"", "null", "null", "refund", "succeeded", "succeeded", "500", "USD",
-		    "2", "0", "\"ch_1\"", "2024-04-02T23:20:00Z"),
-		TXN("re_2", "null", "null", "null", "refund", "pending", "requires_action", "100", "USD", "2",
-		    "0", "\"ch_7\"", "2024-04-02T23:20:00Z"),
-		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "canceled", "100", "USD", "2", "0",
-		    "\"ch_8\"", "2024-04-02T23:20:00Z"),
-		TXN("re_4", "null", "null", "null", "refund", "other", "under_review", "100", "USD", "2", "0",
-		    "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		/* basil: charges name no invoice; the invoice payment of their PaymentIntent does */
+		TXN("ch_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "payment", "succeeded", "\"succeeded\"", "2000",
+		    "USD", "2", "2000", "500", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_2", "\"cus_Q2\"", "\"sub_7\"", "\"in_7\"", "payment", "failed", "\"failed\"", "150000", "USD",
+		    "2", "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_3", "null", "\"sub_7\"", "\"in_7\"", "payment", "pending", "\"pending\"", "12340", "BHD", "3",
+		    "0", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("ch_4", "\"cus_Q1\"", "\"sub_1\"", "\"in_9\"", "payment", "succeeded", "\"succeeded\"",
+		    "999", "USD", "2", "999", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		/* A status Stripe adds later: "other", the word kept in provider_status. Without a
+		 * PaymentIntent its invoice payment names the charge (the invoice not expanded:
+		 * no subscription). */
+		TXN("ch_5", "\"cus_Q1\"", "null", "\"in_8\"", "payment", "other", "\"under_review\"", "700",
+		    "USD", "2", "700", "0", "null", "null", "null", "2024-04-01T19:33:20Z"),
+		TXN("re_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "refund", "succeeded", "\"succeeded\"", "500", "USD",
+		    "2", "null", "0", "null", "null", "\"ch_1\"", "2024-04-02T23:20:00Z"),
+		TXN("re_2", "null", "\"sub_7\"", "\"in_7\"", "refund", "pending", "\"requires_action\"", "100", "USD",
+		    "2", "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		TXN("re_3", "null", "null", "\"in_3\"", "refund", "failed", "\"canceled\"", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_8\"", "2024-04-02T23:20:00Z"),
+		TXN("re_4", "null", "\"sub_7\"", "\"in_7\"", "refund", "other", "\"under_review\"", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_7\"", "2024-04-02T23:20:00Z"),
+		/* A dispute is a chargeback; its fee and net add up its balance transactions. */
+		TXN("du_1", "\"cus_Q1\"", "\"sub_7\"", "\"in_7\"", "chargeback", "pending", "\"needs_response\"",
+		    "2000", "USD", "2", "null", "null", "1500", "-3500", "\"ch_1\"",
+		    "2024-04-02T23:20:00Z"),
 	};
-	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 9);
-	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/charges?limit=100");
-	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge");
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 10);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
+	ck_assert_str_eq(ft.urls[1],
+	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	                             "&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(ft.urls[3], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
 	billtap_client_free(c);
 }
 END_TEST
+
+/* Before basil charges name their invoice: no invoice payments are read. A checkpoint
+ * taken in the refunds resumes there, and under basil the links are read again first. */
+START_TEST(transactions_links_by_version_and_after_resume)
+{
+	const char *id;
+	billtap_client *c = stripe_client();
+	billtap_client_set(c, "stripe_version", "2024-06-20");
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
+	ck_assert_str_eq(billtap_record_id(r), "ch_1");
+	ck_assert_int_eq(billtap_record_get_str(&id, r, BILLTAP_FIELD_INVOICE_ID), BILLTAP_ENOTFOUND);
+	billtap_iter_free(it);
+
+	billtap_client_set(c, "stripe_version", NULL);
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (int k = 0; k < 6; k++)
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "re_1");
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
+	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	                             "&expand%5B%5D=data.balance_transaction&starting_after=re_1");
+	/* what the fake answered (the whole page again): its links are known again */
+	ck_assert_str_eq(billtap_record_id(r), "re_1");
+	ck_assert_int_eq(billtap_record_get_str(&id, r, BILLTAP_FIELD_INVOICE_ID), 0);
+	ck_assert_str_eq(id, "in_7");
+	billtap_iter_free(it);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+/*
+ * Golden: Stripe's own example objects (stripe/openapi fixtures3.json, see
+ * fixtures/openapi/SOURCE.md): its example charge is an authorization not captured, its
+ * dispute an open inquiry; beside each, one recorded by us from it (settled in another
+ * currency, a refund with status null, a lost dispute with its fee).
+ */
+START_TEST(openapi_transactions_map_as_documented)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_disputes.json");
+	billtap_client *c = stripe_client();
+	const char *want[] = {
+		TXN("ch_1PgafuB7WZ01zgkWXYmPNZs8", "null", "null", "null", "payment", "authorized",
+		    "\"succeeded\"", "100", "USD", "2", "0", "0", "0", "100", "null",
+		    "2009-02-13T23:31:30Z"),
+		/* the balance transaction is in EUR: fee and net cannot join a USD record */
+		TXN("ch_settled_in_eur", "null", "null", "null", "payment", "succeeded", "\"succeeded\"",
+		    "100", "USD", "2", "100", "0", "null", "null", "null", "2009-02-13T23:31:30Z"),
+		TXN("re_1Pgc72B7WZ01zgkWqPvrRrPE", "null", "null", "null", "refund", "succeeded",
+		    "\"succeeded\"", "100", "USD", "2", "null", "0", "null", "null",
+		    "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("re_status_null", "null", "null", "null", "refund", "other", "null", "100", "USD", "2",
+		    "null", "0", "null", "null", "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("dp_1Pgc71B7WZ01zgkWMevJiAUx", "null", "null", "null", "chargeback", "pending",
+		    "\"warning_needs_response\"", "1000", "USD", "2", "null", "null", "0", "0",
+		    "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"", "2009-02-13T23:31:30Z"),
+		TXN("dp_lost", "null", "null", "null", "chargeback", "succeeded", "\"lost\"", "1000", "USD",
+		    "2", "null", "null", "1500", "-2500", "\"ch_1PgafuB7WZ01zgkWXYmPNZs8\"",
+		    "2009-02-13T23:31:30Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 6);
+	billtap_client_free(c);
+}
+END_TEST
+
 
 START_TEST(since_filter_on_every_page)
 {
@@ -437,6 +647,7 @@ END_TEST
 START_TEST(malformed_and_wrong_types)
 {
 	fake_add_fixture(&ft, 200, "Request-Id: req_m", "stripe/malformed.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/bad_amount.json");
 	fake_add(&ft, 502, NULL, "<html>Bad gateway</html>");
 	billtap_client *c = stripe_client();
@@ -537,6 +748,8 @@ static const fixture_route routes[] = {
 	{ "/v1/invoices?", NULL, NULL, "stripe/invoices_basil.json" },
 	{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
 	{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+	{ "/v1/invoice_payments?", NULL, NULL, "stripe/invoice_payments.json" },
+	{ "/v1/disputes?", NULL, NULL, "stripe/disputes.json" },
 	NESTED_ROUTES,
 };
 static const fixture_route paged_subscriptions[] = {
@@ -555,11 +768,11 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 	} lists[] = {
 #define ALL(table) table, sizeof table / sizeof table[0]
 		{ BILLTAP_RESOURCE_CUSTOMERS, ALL(routes), 4 },
-		{ BILLTAP_RESOURCE_PLANS, ALL(routes), 4 },
+		{ BILLTAP_RESOURCE_PLANS, ALL(routes), 6 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(routes), 3 },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(paged_subscriptions), 3 },
 		{ BILLTAP_RESOURCE_INVOICES, ALL(routes), 2 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 9 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(routes), 10 },
 #undef ALL
 	};
 	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
@@ -582,13 +795,17 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, customers_two_pages);
 	tcase_add_test(tc, raw_json_is_the_stripe_object);
 	tcase_add_test(tc, prices_become_plans);
+	tcase_add_test(tc, openapi_price_maps_as_documented);
 	tcase_add_test(tc, subscriptions_with_paged_items);
 	tcase_add_test(tc, subscriptions_before_basil_keep_their_period);
+	tcase_add_test(tc, openapi_subscriptions_map_as_documented);
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
+	tcase_add_test(tc, openapi_transactions_map_as_documented);
+	tcase_add_test(tc, transactions_links_by_version_and_after_resume);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);

@@ -1,0 +1,132 @@
+/*
+ * Which invoice (and subscription) a payment belongs to, from Stripe's invoice payments
+ * (API 2025-03-31.basil on, where charges no longer carry `invoice`): a map from the
+ * payment's PaymentIntent id, or its charge id for a charge without one, to the invoice id
+ * and the invoice's subscription id. An open-addressing table of copied strings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stripe.h"
+
+typedef struct link {
+	char *key, *invoice, *subscription; /* key NULL: an empty slot */
+} link;
+
+struct stripe_links {
+	link *slots;
+	size_t cap, count; /* cap a power of two */
+};
+
+int stripe_links_new(stripe_links **out)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? 0 : BILLTAP_ENOMEM;
+}
+
+void stripe_links_free(stripe_links *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->cap; i++) {
+		free(l->slots[i].key);
+		free(l->slots[i].invoice);
+		free(l->slots[i].subscription);
+	}
+	free(l->slots);
+	free(l);
+}
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static link *slot_of(link *slots, size_t cap, const char *key)
+{
+	size_t i = hash(key) & (cap - 1);
+	while (slots[i].key && strcmp(slots[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int grow(stripe_links *l)
+{
+	size_t cap = l->cap ? l->cap * 2 : 256;
+	link *slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return BILLTAP_ENOMEM;
+	for (size_t i = 0; i < l->cap; i++)
+		if (l->slots[i].key)
+			*slot_of(slots, cap, l->slots[i].key) = l->slots[i];
+	free(l->slots);
+	l->slots = slots;
+	l->cap = cap;
+	return 0;
+}
+
+/* The id at path: a string, or an expanded object's "id"; NULL when neither. */
+static int id_at(char **out, const billtap_json *doc, billtap_json_ref obj, const char *path)
+{
+	billtap_json_ref ref = billtap_json_path(doc, obj, path);
+	if (billtap_json_typeof(doc, ref) == BILLTAP_JSON_OBJECT)
+		ref = billtap_json_get(doc, ref, "id");
+	int rc = billtap_json_strdup(out, doc, ref);
+	return rc == BILLTAP_ENOMEM ? rc : 0;
+}
+
+int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,
+                     billtap_ctx *ctx)
+{
+	char *key = NULL, *invoice = NULL, *sub = NULL;
+	int rc;
+	(void)((rc = id_at(&key, doc, obj, "payment.payment_intent")) < 0 ||
+	       (!key && (rc = id_at(&key, doc, obj, "payment.charge")) < 0) ||
+	       (rc = id_at(&invoice, doc, obj, "invoice")) < 0 ||
+	       /* an expanded invoice names its subscription (basil: under parent) */
+	       (rc = id_at(&sub, doc, obj, "invoice.parent.subscription_details.subscription")) < 0 ||
+	       (!sub && (rc = id_at(&sub, doc, obj, "invoice.subscription")) < 0));
+	if (rc == 0 && (!key || !invoice)) {
+		/* a payment record (outside Stripe) or no invoice: nothing to link */
+		free(key);
+		free(invoice);
+		free(sub);
+		return 0;
+	}
+	if (rc == 0 && (l->count + 1) * 4 > l->cap * 3)
+		rc = grow(l);
+	if (rc < 0) {
+		free(key);
+		free(invoice);
+		free(sub);
+		return billtap_ctx_error(ctx, rc, NULL);
+	}
+	link *s = slot_of(l->slots, l->cap, key);
+	if (s->key) { /* seen before (a page read again): the newer answer wins */
+		free(key);
+		free(s->invoice);
+		free(s->subscription);
+	} else {
+		s->key = key;
+		l->count++;
+	}
+	s->invoice = invoice;
+	s->subscription = sub;
+	return 0;
+}
+
+void stripe_links_find(const char **invoice, const char **subscription, const stripe_links *l,
+                       const char *key)
+{
+	*invoice = *subscription = NULL;
+	if (!l || !l->cap || !key)
+		return;
+	const link *s = slot_of(l->slots, l->cap, key);
+	if (s->key) {
+		*invoice = s->invoice;
+		*subscription = s->subscription;
+	}
+}
