@@ -21,12 +21,20 @@ MAX_RUNS=400     # a run that never completes is a failure, not a hang
 RANDOM=$seed
 echo "# seed $seed (rerun with: cli_crash_test.sh CLI SANDBOX $seed)"
 
-# A kill moment: a fifth of them within 20 ms of the start (locking, reading the
-# checkpoint, truncating), the rest within 300 ms (requests, records, commits).
-kill_delay() {
-  local ms
-  if [ $((RANDOM % 5)) -eq 0 ]; then ms=$((RANDOM % 20)); else ms=$((RANDOM % 300)); fi
-  printf '0.%03d' "$ms"
+# Waits for a kill moment of run PID writing OUT: a fifth of them within 20 ms of the start
+# (locking, reading the checkpoint, truncating); the rest within 300 ms after the run has
+# committed output, so that however long a run takes before its first record (Stripe
+# transactions read the invoice payments first; a loaded machine starts slowly) most
+# kills land among requests, records and commits. Gives up waiting after 20 s.
+kill_moment() { # PID OUT
+  local pid=$1 out=$2 start_size waited=0
+  if [ $((RANDOM % 5)) -eq 0 ]; then sleep "$(printf '0.%03d' $((RANDOM % 20)))"; return; fi
+  start_size=$(stat -c %s "$out" 2>/dev/null || echo 0)
+  while [ "$waited" -lt 2000 ] && kill -0 "$pid" 2>/dev/null &&
+        [ "$(stat -c %s "$out" 2>/dev/null || echo 0)" -eq "$start_size" ]; do
+    sleep 0.01; waited=$((waited + 1))
+  done
+  sleep "$(printf '0.%03d' $((RANDOM % 300)))"
 }
 # The output bytes a checkpoint file covers (0 without one).
 covered() { [ -f "$1" ] && sed -n 's/^output-bytes //p' "$1" || echo 0; }
@@ -80,7 +88,7 @@ crash_resume() {
       2>> "$err" &
     local pid=$!
     if [ "$kills" -lt "$KILLS" ]; then
-      sleep "$(kill_delay)"
+      kill_moment "$pid" "$out"
       kill -KILL "$pid" 2>/dev/null
     fi
     wait "$pid" 2>/dev/null # (no "Killed" notice)
@@ -165,7 +173,7 @@ while [ "$runs" -lt 60 ]; do
     --set page_size=3 --set max_in_flight=1 --checkpoint-every 5 --checkpoint-file "$cp" \
     >> "$out" 2>/dev/null &
   pid=$!
-  if [ "$kills" -lt 10 ]; then sleep "$(kill_delay)"; kill -KILL "$pid" 2>/dev/null; fi
+  if [ "$kills" -lt 10 ]; then kill_moment "$pid" "$out"; kill -KILL "$pid" 2>/dev/null; fi
   wait "$pid" 2>/dev/null
   status=$?
   [ "$status" -eq 0 ] && break
