@@ -12,6 +12,8 @@ module Billtap
 
     # Where the library was found (Library.load: BILLTAP_LIB, pkg-config, the system).
     LIBRARY_PATH = Library.load(self)
+    # For another FFI::Library over the same copy (ffi_lib Billtap::Native::LIBRARY_NAMES).
+    LIBRARY_NAMES = [LIBRARY_PATH].freeze
 
     # Status codes (billtap_status). Stable: never renumbered.
     OK = 0
