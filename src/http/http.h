@@ -56,5 +56,8 @@ void bt_headers_free(bt_headers *h);
 typedef struct bt_curl bt_curl;
 extern const billtap_transport bt_curl_transport;
 int bt_curl_new(bt_curl **out);
+/* Closes the cached connections and frees the reusable handles; the next transfer makes
+ * new ones. Only between transfers: does nothing while one runs or waits to be reported. */
+void bt_curl_close_idle(bt_curl *t);
 
 #endif
