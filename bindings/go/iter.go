@@ -18,11 +18,11 @@ type Resource int
 // The resources; values are those of billtap_resource. A newer library may
 // have more: Resources lists them, and Iterate lists any of them.
 const (
-	ResourceCustomers     Resource = C.BILLTAP_RESOURCE_CUSTOMERS
-	ResourcePlans         Resource = C.BILLTAP_RESOURCE_PLANS
-	ResourceSubscriptions Resource = C.BILLTAP_RESOURCE_SUBSCRIPTIONS
-	ResourceTransactions  Resource = C.BILLTAP_RESOURCE_TRANSACTIONS
-	ResourceInvoices      Resource = C.BILLTAP_RESOURCE_INVOICES
+	ResourceCustomers     Resource = 1
+	ResourcePlans         Resource = 2
+	ResourceSubscriptions Resource = 3
+	ResourceTransactions  Resource = 4
+	ResourceInvoices      Resource = 5
 )
 
 // String is the resource's name ("customers").

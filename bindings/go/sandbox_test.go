@@ -343,7 +343,17 @@ func sharedSandbox(t *testing.T) *sandbox {
 	return shared.sb
 }
 
+// TestMain points the Example functions at a sandbox: they read
+// STRIPE_API_KEY and STRIPE_BASE_URL as a program would, and are always
+// given the sandbox's, never a key from the environment.
 func TestMain(m *testing.M) {
+	shared.once.Do(func() { shared.sb, shared.err = startSandbox("--rate-limit", "0") })
+	if shared.err != nil {
+		fmt.Fprintln(os.Stderr, "billtap tests need the sandbox:", shared.err)
+		os.Exit(1)
+	}
+	os.Setenv("STRIPE_API_KEY", shared.sb.Settings["api_key"])
+	os.Setenv("STRIPE_BASE_URL", shared.sb.Settings["base_url"])
 	code := m.Run()
 	if shared.sb != nil {
 		shared.sb.stop()

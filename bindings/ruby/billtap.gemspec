@@ -29,7 +29,7 @@ Gem::Specification.new do |spec|
   spec.require_paths = ["lib"]
 
   # No C extension: the library is loaded at run time (libbilltap.so.0, or BILLTAP_LIB).
-  spec.requirements << "libbilltap.so.0 (the billtap C library, ABI 0)"
+  spec.requirements << "libbilltap.so.0 0.1.0 or later (the billtap C library, ABI 0)"
   spec.add_dependency "ffi", ">= 1.15", "< 2"
   spec.add_development_dependency "minitest", "~> 5.15"
   spec.add_development_dependency "rake", ">= 13"
