@@ -621,6 +621,17 @@ BILLTAP_EXTERN(const char *) billtap_client_provider(const billtap_client *clien
 BILLTAP_EXTERN(void) billtap_client_free(billtap_client *client);
 
 /**
+ * (Since 0.2.) Closes the connections the client keeps open between requests and frees the
+ * transfer handles it keeps for reuse, so that an idle client holds no socket and little
+ * memory; the next request opens a new connection. For hosts whose clients may stay
+ * allocated long after their last use, such as garbage-collected bindings. Only the
+ * built-in transport keeps connections: with a host transport this does nothing.
+ * Returns 0 (also when nothing was open), BILLTAP_EUSAGE while an iterator of the client
+ * is alive (free it first; the message says so), or BILLTAP_EINVAL for NULL.
+ */
+BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *client);
+
+/**
  * The last error recorded on this client (by any call on it or on its iterators):
  * a message naming the provider, the resource, the HTTP status and the provider's request
  * id where there is one, e.g.

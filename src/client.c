@@ -141,6 +141,20 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 		bt_client_destroy(c);
 }
 
+BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *c)
+{
+	if (!c)
+		return BILLTAP_EINVAL;
+	if (c->live_iters > 0)
+		return bt_error_setf(c, BILLTAP_EUSAGE,
+		                     "cannot close idle connections: %d iterator(s) of the client still alive",
+		                     c->live_iters);
+	/* A host transport keeps its connections, if any, its own way. */
+	if (c->transport.perform == bt_curl_transport.perform)
+		bt_curl_close_idle(c->transport_payload);
+	return 0;
+}
+
 void bt_client_destroy(billtap_client *c)
 {
 	bt_client_session_release(c, c->session);
