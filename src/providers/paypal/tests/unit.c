@@ -564,6 +564,25 @@ START_TEST(checkpoint_beyond_three_years_is_refused)
 }
 END_TEST
 
+/* `since` later than history_start: the first window starts at since, so nothing older is
+ * asked for (PayPal honours `since` for transactions only). */
+START_TEST(since_starts_the_first_search_window)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client(); /* history_start: 40 days ago */
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.since = (int64_t)time(NULL) - 10 * 86400;
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, &opts, NULL, 0);
+	ck_assert_uint_eq(ft.calls, 2); /* the token, then one window of ten days */
+	int64_t from, to;
+	search_range(ft.urls[1], &from, &to);
+	ck_assert_int_eq(from, opts.since);
+	ck_assert_int_lt(to - from, 10 * 86400);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -586,6 +605,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, settings_checked);
 	tcase_add_test(tc, absurd_token_lifetime_is_capped);
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
+	tcase_add_test(tc, since_starts_the_first_search_window);
 	suite_add_tcase(s, tc);
 	return s;
 }
