@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -583,6 +584,49 @@ START_TEST(since_starts_the_first_search_window)
 }
 END_TEST
 
+/* Every answer the provider asks for, whatever the order: one search window (history
+ * starts ten days ago) of two pages, the catalog, and the subscriptions fanned out to. */
+static const fixture_route all_routes[] = {
+	{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+	{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+	{ "/v1/reporting/transactions?", "page", "2", "paypal/search_p2.json" },
+	{ "/v1/catalogs/products?", NULL, NULL, "paypal/products.json" },
+	{ "/v1/billing/plans?", NULL, NULL, "paypal/plans_list.json" },
+	{ "/v1/billing/plans/P-1", NULL, NULL, "paypal/plan_P-1.json" },
+	{ "/v1/billing/plans/P-2", NULL, NULL, "paypal/plan_P-2.json" },
+	{ "/v1/billing/subscriptions/I-HIDDEN", NULL, NULL, "paypal/sub_I-HIDDEN.json" },
+	{ "/v1/billing/subscriptions/I-SUB1", NULL, NULL, "paypal/sub_I-SUB1.json" },
+	{ "/v1/billing/subscriptions/I-SUB2", NULL, NULL, "paypal/sub_I-SUB2.json" },
+};
+
+/* Each allocation failure in turn, over every resource: the host retries the call that
+ * failed and must get the clean run's records, each once (alloc_walk(), like Stripe's). */
+START_TEST(every_allocation_failure_retries_to_the_same_records)
+{
+	static const struct {
+		billtap_resource resource;
+		size_t records;
+	} lists[] = {
+		{ BILLTAP_RESOURCE_PLANS, 2 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, 6 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, 3 },
+		{ BILLTAP_RESOURCE_CUSTOMERS, 5 },
+	};
+	char history[40];
+	billtap_time_format(history, sizeof history, (int64_t)time(NULL) - 10 * 86400);
+	const char *const settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+		                         "base_url", "http://paypal.test", "history_start", history,
+		                         "subscription_ids", "I-HIDDEN", NULL };
+	billtap_resource res = lists[_i].resource;
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "paypal", settings, res, all_routes,
+	                              sizeof all_routes / sizeof all_routes[0], why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s: %s", billtap_resource_name(res), why);
+	ck_assert_uint_eq(records, lists[_i].records);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -606,6 +650,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, absurd_token_lifetime_is_capped);
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
 	tcase_add_test(tc, since_starts_the_first_search_window);
+	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
