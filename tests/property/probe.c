@@ -1,6 +1,6 @@
 /*
  * A line-oriented window on the library's exact converters, so that the property tests
- * (tests/property/*.py) can compare them with Python's own references (decimal, datetime,
+ * (tests/property/converters.py) can compare them with Python's own references (decimal, datetime,
  * urllib) over many random inputs in one process. Arguments that may hold any byte come
  * hex-encoded. One answer line per question line:
  *
