@@ -6,6 +6,18 @@
 
 #include <stdbool.h>
 
+/* Appends the integer zeros deferred so far to digits; BILLTAP_EDATA past int64's 19. */
+static int bring_in(uint64_t *digits, int *ndigits, int *zeros)
+{
+	for (; *zeros; (*zeros)--) {
+		if (*ndigits >= 19)
+			return BILLTAP_EDATA;
+		*digits *= 10;
+		(*ndigits)++;
+	}
+	return 0;
+}
+
 /* Parses [-]digits[.digits][(e|E)[+-]digits] into a digit string's value and a power of
  * ten. Leading zeros are dropped so long zero prefixes cannot overflow. */
 BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text, size_t len,
@@ -37,12 +49,8 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 				int_zeros++;
 			continue;
 		}
-		for (; int_zeros; int_zeros--) {
-			if (ndigits >= 19)
-				return BILLTAP_EDATA;
-			digits *= 10;
-			ndigits++;
-		}
+		if (bring_in(&digits, &ndigits, &int_zeros) < 0)
+			return BILLTAP_EDATA;
 		if (ndigits >= 19)
 			return BILLTAP_EDATA; /* beyond int64 whatever the exponent */
 		digits = digits * 10 + (uint64_t)(text[i] - '0');
@@ -58,12 +66,8 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 				continue;
 			}
 			/* Bring the deferred zeros in before this digit. */
-			for (; int_zeros; int_zeros--) {
-				if (ndigits >= 19)
-					return BILLTAP_EDATA;
-				digits *= 10;
-				ndigits++;
-			}
+			if (bring_in(&digits, &ndigits, &int_zeros) < 0)
+				return BILLTAP_EDATA;
 			for (; trailing_zeros; trailing_zeros--) {
 				if (digits != 0) {
 					if (ndigits >= 19)
