@@ -627,6 +627,67 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 }
 END_TEST
 
+/* The same walk over runs that end in an error, so that each error path is also taken
+ * with an allocation failed before it, holding what a real run holds there (a window's
+ * first page, a fanned-out subscription): every run must end in the clean run's error. */
+START_TEST(every_allocation_failure_reaches_the_same_error)
+{
+	static const fixture_route bad_secret[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token_bad.json" },
+	};
+	static const int bad_secret_status[] = { 401 };
+	static const fixture_route second_page_refused[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+		{ "/v1/reporting/transactions?", "page", "2", "paypal/range_error.json" },
+	};
+	static const int second_page_refused_status[] = { 0, 0, 400 };
+	static const fixture_route bad_decimals[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_bad_decimals.json" },
+	};
+	static const fixture_route unknown_subscription[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+		{ "/v1/reporting/transactions?", "page", "2", "paypal/search_p2.json" },
+		{ "/v1/billing/plans/P-1", NULL, NULL, "paypal/plan_P-1.json" },
+		{ "/v1/billing/subscriptions/I-SUB1", NULL, NULL, "paypal/sub_I-SUB1.json" },
+		{ "/v1/billing/subscriptions/I-SUB2", NULL, NULL, "paypal/sub_I-SUB2.json" },
+		{ "/v1/billing/subscriptions/I-HIDDEN", NULL, NULL, "paypal/not_found.json" },
+	};
+	static const int unknown_subscription_status[] = { 0, 0, 0, 0, 0, 0, 404 };
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		const int *statuses;
+		size_t route_count;
+		int final;
+	} runs[] = {
+#define ROUTES(table, statuses) table, statuses, sizeof table / sizeof table[0]
+		{ BILLTAP_RESOURCE_PLANS, ROUTES(bad_secret, bad_secret_status), BILLTAP_EAUTH },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(second_page_refused, second_page_refused_status),
+		  BILLTAP_EREQUEST },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(bad_decimals, NULL), BILLTAP_EDATA },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS,
+		  ROUTES(unknown_subscription, unknown_subscription_status), BILLTAP_EREQUEST },
+#undef ROUTES
+	};
+	char history[40];
+	billtap_time_format(history, sizeof history, (int64_t)time(NULL) - 10 * 86400);
+	const char *const settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+		                         "base_url", "http://paypal.test", "history_start", history,
+		                         "subscription_ids", "I-HIDDEN", NULL };
+	char why[1024] = "";
+	size_t records;
+	int final = 0;
+	long allocations = alloc_walk_to_error(&records, &final, "paypal", settings,
+	                                       runs[_i].resource, runs[_i].routes, runs[_i].statuses,
+	                                       runs[_i].route_count, why, sizeof why);
+	ck_assert_msg(allocations > 0, "run %d: %s", _i, why);
+	ck_assert_int_eq(final, runs[_i].final);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -651,6 +712,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
 	tcase_add_test(tc, since_starts_the_first_search_window);
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
+	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
