@@ -656,6 +656,11 @@ START_TEST(every_allocation_failure_reaches_the_same_error)
 		{ "/v1/billing/subscriptions/I-HIDDEN", NULL, NULL, "paypal/not_found.json" },
 	};
 	static const int unknown_subscription_status[] = { 0, 0, 0, 0, 0, 0, 404 };
+	static const fixture_route always_too_large[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", NULL, NULL, "paypal/too_large.json" },
+	};
+	static const int always_too_large_status[] = { 0, 400 };
 	static const struct {
 		billtap_resource resource;
 		const fixture_route *routes;
@@ -670,6 +675,9 @@ START_TEST(every_allocation_failure_reaches_the_same_error)
 		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(bad_decimals, NULL), BILLTAP_EDATA },
 		{ BILLTAP_RESOURCE_SUBSCRIPTIONS,
 		  ROUTES(unknown_subscription, unknown_subscription_status), BILLTAP_EREQUEST },
+		/* Halved down to the smallest window, then refused. */
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(always_too_large, always_too_large_status),
+		  BILLTAP_EDATA },
 #undef ROUTES
 	};
 	char history[40];
@@ -712,7 +720,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
 	tcase_add_test(tc, since_starts_the_first_search_window);
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
-	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 4);
+	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }
