@@ -402,8 +402,8 @@ typedef enum billtap_source {
 
 /**
  * Where `field` of a record came from (since 0.2), for records made while the setting
- * trace_sources was true (off by default: tracing costs memory per record). *how
- * receives a billtap_source; *members (may be NULL) the provider members involved, as
+ * trace_sources was true (off by default: tracing costs memory per record). *how (may be
+ * NULL) receives a billtap_source; *members (may be NULL) the provider members involved, as
  * dotted paths relative to billtap_record_raw_json() separated by spaces ("amount",
  * "status"), or NULL when the provider did not name them; valid as long as the record.
  * Returns 0, BILLTAP_ENOTFOUND when the record was not traced (the setting was off, or

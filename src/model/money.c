@@ -6,6 +6,18 @@
 
 #include <stdbool.h>
 
+/* Appends the integer zeros deferred so far to digits; BILLTAP_EDATA past int64's 19. */
+static int bring_in(uint64_t *digits, int *ndigits, int *zeros)
+{
+	for (; *zeros; (*zeros)--) {
+		if (*ndigits >= 19)
+			return BILLTAP_EDATA;
+		*digits *= 10;
+		(*ndigits)++;
+	}
+	return 0;
+}
+
 /* Parses [-]digits[.digits][(e|E)[+-]digits] into a digit string's value and a power of
  * ten. Leading zeros are dropped so long zero prefixes cannot overflow. */
 BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text, size_t len,
@@ -24,11 +36,21 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 	int ndigits = 0;        /* significant digits held in `digits` */
 	int64_t scale = 0;      /* value = digits * 10^scale */
 	int int_digits = 0, frac_digits = 0;
-	int trailing_zeros = 0; /* zeros seen after the last digit that would overflow */
+	int trailing_zeros = 0; /* fraction zeros seen after the last nonzero digit */
+	/* Integer zeros after the last nonzero digit: deferred too, as a power of ten, so that
+	 * "92233720368547758070e-1" (20 digits, an int64 once the exponent applies) fits. */
+	int int_zeros = 0;
 
 	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, int_digits++) {
 		if (digits == 0 && text[i] == '0')
 			continue;
+		if (text[i] == '0') {
+			if (int_zeros < 100000)
+				int_zeros++;
+			continue;
+		}
+		if (bring_in(&digits, &ndigits, &int_zeros) < 0)
+			return BILLTAP_EDATA;
 		if (ndigits >= 19)
 			return BILLTAP_EDATA; /* beyond int64 whatever the exponent */
 		digits = digits * 10 + (uint64_t)(text[i] - '0');
@@ -44,6 +66,8 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 				continue;
 			}
 			/* Bring the deferred zeros in before this digit. */
+			if (bring_in(&digits, &ndigits, &int_zeros) < 0)
+				return BILLTAP_EDATA;
 			for (; trailing_zeros; trailing_zeros--) {
 				if (digits != 0) {
 					if (ndigits >= 19)
@@ -65,6 +89,7 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 	}
 	if (int_digits == 0 && frac_digits == 0)
 		return BILLTAP_EDATA;
+	scale += int_zeros; /* the integer zeros never brought in */
 	if (i < len && (text[i] == 'e' || text[i] == 'E')) {
 		i++;
 		bool eneg = false;

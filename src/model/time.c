@@ -80,7 +80,12 @@ BILLTAP_EXTERN(int) billtap_time_parse_n(int64_t *out, const char *s, size_t len
 	*out = 0;
 	/* ISO 8601's basic date form, 20240501: read as a date, never as Unix seconds (which
 	 * would be a day in 1970). */
-	if (len == 8 && strspn(s, "0123456789") == 8) {
+	size_t ndigits = 0;
+	while (ndigits < len && s[ndigits] >= '0' && s[ndigits] <= '9')
+		ndigits++;
+	/* (Counted within len: the text need not be NUL-terminated, and what follows it,
+	 * digits of a longer buffer, is not part of it.) */
+	if (len == 8 && ndigits == 8) {
 		char extended[11] = { s[0], s[1], s[2], s[3], '-', s[4], s[5], '-', s[6], s[7], 0 };
 		return billtap_time_parse_n(out, extended, 10);
 	}

@@ -46,4 +46,17 @@ long alloc_walk(size_t *records, const char *provider, const char *const *settin
                 billtap_resource resource, const fixture_route *routes, size_t route_count,
                 char *why, size_t cap);
 
+/*
+ * The same walk over an extraction that ends in an error (an answer that is an error, a
+ * record that does not map): every run, one allocation failed and each failed call
+ * retried, must return the clean run's records and then its error, *final (neither
+ * BILLTAP_ENOMEM nor BILLTAP_ITEROVER). So the error paths are taken with everything a
+ * real run holds at that point, and a sanitizer or valgrind sees what they leak.
+ * statuses[i] is the HTTP status route i answers with (0: 200).
+ */
+long alloc_walk_to_error(size_t *records, int *final, const char *provider,
+                         const char *const *settings, billtap_resource resource,
+                         const fixture_route *routes, const int *statuses,
+                         size_t route_count, char *why, size_t cap);
+
 #endif

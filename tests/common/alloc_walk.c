@@ -18,6 +18,7 @@
 
 typedef struct walk_route {
 	const fixture_route *route;
+	int status;
 	char *body;
 	size_t len;
 } walk_route;
@@ -29,6 +30,8 @@ typedef struct walk {
 	size_t want_count;
 	char *why;
 	size_t cap;
+	int to_error; /* the run ends in an error: the clean run's, `final` */
+	int final;
 } walk;
 
 /* The value of query parameter `name` in url, into out; 0 when absent. */
@@ -64,7 +67,7 @@ static int routed_perform(billtap_response *resp, const billtap_request *req,
 			if (r->value ? !has || strcmp(value, r->value) : has)
 				continue;
 		}
-		int rc = billtap_response_set_status(resp, 200);
+		int rc = billtap_response_set_status(resp, w->routes[i].status);
 		if (rc == 0)
 			rc = billtap_response_append_body(resp, w->routes[i].body, w->routes[i].len);
 		return rc; /* out of memory storing the body is the transport's ENOMEM */
@@ -102,8 +105,20 @@ static int run(walk *w, const char *provider, const char *const *settings,
 	while (rc == 0 && errors < MAX_ERRORS) {
 		const billtap_record *r;
 		int next = billtap_iter_next(&r, it);
-		if (next == BILLTAP_ITEROVER)
+		if (next == BILLTAP_ITEROVER) {
+			if (w->to_error) {
+				snprintf(w->why, w->cap, "the run ended after %zu records without an error",
+				         *records);
+				bad = 1;
+			}
 			break;
+		}
+		if (next < 0 && next != BILLTAP_ENOMEM && w->to_error) {
+			if (fail_at < 0)
+				w->final = next; /* the clean run's end */
+			if (fail_at < 0 || next == w->final)
+				break;
+		}
 		if (next < 0) {
 			errors++;
 			if (errors == MAX_ERRORS || next != BILLTAP_ENOMEM) {
@@ -155,15 +170,18 @@ static int run(walk *w, const char *provider, const char *const *settings,
 	return bad;
 }
 
-long alloc_walk(size_t *records, const char *provider, const char *const *settings,
-                billtap_resource resource, const fixture_route *routes, size_t route_count,
-                char *why, size_t cap)
+static long walk_all(size_t *records, int *final, const char *provider,
+                     const char *const *settings, billtap_resource resource,
+                     const fixture_route *routes, const int *statuses, size_t route_count,
+                     char *why, size_t cap)
 {
-	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap };
+	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap,
+		   final != NULL, 0 };
 	if (!w.routes)
 		abort();
 	for (size_t i = 0; i < route_count; i++) {
 		w.routes[i].route = &routes[i];
+		w.routes[i].status = statuses && statuses[i] ? statuses[i] : 200;
 		w.routes[i].body = load_fixture(routes[i].fixture, &w.routes[i].len);
 	}
 	size_t got;
@@ -182,6 +200,8 @@ long alloc_walk(size_t *records, const char *provider, const char *const *settin
 		}
 	}
 	*records = w.want_count;
+	if (final)
+		*final = w.final;
 	for (size_t i = 0; i < w.want_count; i++)
 		free(w.want[i]);
 	free(w.want);
@@ -189,4 +209,21 @@ long alloc_walk(size_t *records, const char *provider, const char *const *settin
 		free(w.routes[i].body);
 	free(w.routes);
 	return total;
+}
+
+long alloc_walk(size_t *records, const char *provider, const char *const *settings,
+                billtap_resource resource, const fixture_route *routes, size_t route_count,
+                char *why, size_t cap)
+{
+	return walk_all(records, NULL, provider, settings, resource, routes, NULL, route_count, why,
+	                cap);
+}
+
+long alloc_walk_to_error(size_t *records, int *final, const char *provider,
+                         const char *const *settings, billtap_resource resource,
+                         const fixture_route *routes, const int *statuses,
+                         size_t route_count, char *why, size_t cap)
+{
+	return walk_all(records, final, provider, settings, resource, routes, statuses,
+	                route_count, why, cap);
 }

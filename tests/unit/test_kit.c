@@ -247,6 +247,41 @@ START_TEST(mapper_messages)
 }
 END_TEST
 
+/* The exponent a provider's exponent_of() gives: 0..6 are money billtap can hold exactly
+ * (billtap_json_money's range), anything else is refused, never used. */
+static int exponent_answer;
+
+static int exponent_of_answer(const char *code)
+{
+	(void)code;
+	return exponent_answer;
+}
+
+START_TEST(mapper_currency_exponent_bounds)
+{
+	billtap_json_ref root = parse("{\"id\":\"pl_1\",\"currency\":\"xts\"}");
+	for (exponent_answer = -2; exponent_answer <= 9; exponent_answer++) {
+		billtap_map m;
+		billtap_record *rec;
+		billtap_map_begin(&m, BILLTAP_RECORD_PLAN, "plan", doc, root, "id", &ctx);
+		int rc = billtap_map_currency(&m, "currency", exponent_of_answer);
+		int64_t got = -1;
+		if (exponent_answer >= 0 && exponent_answer <= 6) {
+			ck_assert_int_eq(rc, 0);
+			ck_assert_int_eq(billtap_record_get_int(&got, m.rec, BILLTAP_FIELD_CURRENCY_EXPONENT), 0);
+			ck_assert_int_eq(got, exponent_answer);
+		} else {
+			ck_assert_msg(rc == BILLTAP_EDATA, "exponent %d: got %d", exponent_answer, rc);
+			ck_assert_str_eq(billtap_client_error_message(client),
+			                 "stripe: invoices: plan pl_1: currency XTS is not a currency this "
+			                 "provider knows");
+		}
+		billtap_map_end(&rec, &m);
+		billtap_record_free(rec);
+	}
+}
+END_TEST
+
 START_TEST(vocab_lookup)
 {
 	billtap_json_ref root = parse("{\"a\":\"void\",\"b\":\"VOID\",\"c\":3}");
@@ -415,6 +450,7 @@ Suite *kit_suite(void)
 	tcase_add_test(tc, json_money_exact);
 	tcase_add_test(tc, mapper_fills_a_record);
 	tcase_add_test(tc, mapper_messages);
+	tcase_add_test(tc, mapper_currency_exponent_bounds);
 	tcase_add_test(tc, vocab_lookup);
 	tcase_add_test(tc, response_errors);
 	tcase_add_test(tc, setting_copies);

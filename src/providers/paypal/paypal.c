@@ -201,7 +201,10 @@ int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *r
 		return pp_error(s, req, resp, ctx);
 	size_t len;
 	const char *body = billtap_response_body(resp, &len);
-	if (billtap_json_parse(s->doc, body, len) < 0) {
+	int rc = billtap_json_parse(s->doc, body, len);
+	if (rc == BILLTAP_ENOMEM) /* not the answer's fault: calling again may work */
+		return billtap_ctx_error(ctx, rc, NULL);
+	if (rc < 0) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "response is not valid JSON: %s", billtap_json_error(s->doc));
 		return billtap_ctx_http_error(ctx, BILLTAP_EPARSE, req, resp,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -673,6 +674,139 @@ START_TEST(kinds_from_event_codes)
 }
 END_TEST
 
+/* `since` later than history_start: the first window starts at since, so nothing older is
+ * asked for (PayPal honours `since` for transactions only). */
+START_TEST(since_starts_the_first_search_window)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client(); /* history_start: 40 days ago */
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.since = (int64_t)time(NULL) - 10 * 86400;
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, &opts, NULL, 0);
+	ck_assert_uint_eq(ft.calls, 2); /* the token, then one window of ten days */
+	int64_t from, to;
+	search_range(ft.urls[1], &from, &to);
+	ck_assert_int_eq(from, opts.since);
+	ck_assert_int_lt(to - from, 10 * 86400);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Every answer the provider asks for, whatever the order: one search window (history
+ * starts ten days ago) of two pages, the catalog, and the subscriptions fanned out to. */
+static const fixture_route all_routes[] = {
+	{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+	{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+	{ "/v1/reporting/transactions?", "page", "2", "paypal/search_p2.json" },
+	{ "/v1/catalogs/products?", NULL, NULL, "paypal/products.json" },
+	{ "/v1/billing/plans?", NULL, NULL, "paypal/plans_list.json" },
+	{ "/v1/billing/plans/P-1", NULL, NULL, "paypal/plan_P-1.json" },
+	{ "/v1/billing/plans/P-2", NULL, NULL, "paypal/plan_P-2.json" },
+	{ "/v1/billing/subscriptions/I-HIDDEN", NULL, NULL, "paypal/sub_I-HIDDEN.json" },
+	{ "/v1/billing/subscriptions/I-SUB1", NULL, NULL, "paypal/sub_I-SUB1.json" },
+	{ "/v1/billing/subscriptions/I-SUB2", NULL, NULL, "paypal/sub_I-SUB2.json" },
+};
+
+/* Each allocation failure in turn, over every resource: the host retries the call that
+ * failed and must get the clean run's records, each once (alloc_walk(), like Stripe's). */
+START_TEST(every_allocation_failure_retries_to_the_same_records)
+{
+	static const struct {
+		billtap_resource resource;
+		size_t records;
+	} lists[] = {
+		{ BILLTAP_RESOURCE_PLANS, 2 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, 6 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, 3 },
+		{ BILLTAP_RESOURCE_CUSTOMERS, 5 },
+	};
+	char history[40];
+	billtap_time_format(history, sizeof history, (int64_t)time(NULL) - 10 * 86400);
+	const char *const settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+		                         "base_url", "http://paypal.test", "allow_insecure_http", "1",
+		                         "history_start", history,
+		                         "subscription_ids", "I-HIDDEN", NULL };
+	billtap_resource res = lists[_i].resource;
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "paypal", settings, res, all_routes,
+	                              sizeof all_routes / sizeof all_routes[0], why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s: %s", billtap_resource_name(res), why);
+	ck_assert_uint_eq(records, lists[_i].records);
+}
+END_TEST
+
+/* The same walk over runs that end in an error, so that each error path is also taken
+ * with an allocation failed before it, holding what a real run holds there (a window's
+ * first page, a fanned-out subscription): every run must end in the clean run's error. */
+START_TEST(every_allocation_failure_reaches_the_same_error)
+{
+	static const fixture_route bad_secret[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token_bad.json" },
+	};
+	static const int bad_secret_status[] = { 401 };
+	static const fixture_route second_page_refused[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+		{ "/v1/reporting/transactions?", "page", "2", "paypal/range_error.json" },
+	};
+	static const int second_page_refused_status[] = { 0, 0, 400 };
+	static const fixture_route bad_decimals[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_bad_decimals.json" },
+	};
+	static const fixture_route unknown_subscription[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", "page", "1", "paypal/search_p1.json" },
+		{ "/v1/reporting/transactions?", "page", "2", "paypal/search_p2.json" },
+		{ "/v1/billing/plans/P-1", NULL, NULL, "paypal/plan_P-1.json" },
+		{ "/v1/billing/subscriptions/I-SUB1", NULL, NULL, "paypal/sub_I-SUB1.json" },
+		{ "/v1/billing/subscriptions/I-SUB2", NULL, NULL, "paypal/sub_I-SUB2.json" },
+		{ "/v1/billing/subscriptions/I-HIDDEN", NULL, NULL, "paypal/not_found.json" },
+	};
+	static const int unknown_subscription_status[] = { 0, 0, 0, 0, 0, 0, 404 };
+	static const fixture_route always_too_large[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v1/reporting/transactions?", NULL, NULL, "paypal/too_large.json" },
+	};
+	static const int always_too_large_status[] = { 0, 400 };
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		const int *statuses;
+		size_t route_count;
+		int final;
+	} runs[] = {
+#define ROUTES(table, statuses) table, statuses, sizeof table / sizeof table[0]
+		{ BILLTAP_RESOURCE_PLANS, ROUTES(bad_secret, bad_secret_status), BILLTAP_EAUTH },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(second_page_refused, second_page_refused_status),
+		  BILLTAP_EREQUEST },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(bad_decimals, NULL), BILLTAP_EDATA },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS,
+		  ROUTES(unknown_subscription, unknown_subscription_status), BILLTAP_EREQUEST },
+		/* Halved down to the smallest window, then refused. */
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(always_too_large, always_too_large_status),
+		  BILLTAP_EDATA },
+#undef ROUTES
+	};
+	char history[40];
+	billtap_time_format(history, sizeof history, (int64_t)time(NULL) - 10 * 86400);
+	const char *const settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+		                         "base_url", "http://paypal.test", "allow_insecure_http", "1",
+		                         "history_start", history,
+		                         "subscription_ids", "I-HIDDEN", NULL };
+	char why[1024] = "";
+	size_t records;
+	int final = 0;
+	long allocations = alloc_walk_to_error(&records, &final, "paypal", settings,
+	                                       runs[_i].resource, runs[_i].routes, runs[_i].statuses,
+	                                       runs[_i].route_count, why, sizeof why);
+	ck_assert_msg(allocations > 0, "run %d: %s", _i, why);
+	ck_assert_int_eq(final, runs[_i].final);
+}
+END_TEST
+
 Suite *paypal_unit_suite(void)
 {
 	Suite *s = suite_create("paypal");
@@ -696,6 +830,9 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, settings_checked);
 	tcase_add_test(tc, absurd_token_lifetime_is_capped);
 	tcase_add_test(tc, checkpoint_beyond_three_years_is_refused);
+	tcase_add_test(tc, since_starts_the_first_search_window);
+	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
+	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }

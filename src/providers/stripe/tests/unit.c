@@ -787,6 +787,63 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 }
 END_TEST
 
+/* The same walk over runs that end in an error, so that each error path is also taken
+ * with an allocation failed before it, holding what a real run holds there (a page of
+ * customers returned, an invoice held while its lines are paged): every run must end in
+ * the clean run's error, after the clean run's records. */
+START_TEST(every_allocation_failure_reaches_the_same_error)
+{
+	static const fixture_route bad_key[] = {
+		{ "/v1/customers?", NULL, NULL, "stripe/error_401.json" },
+	};
+	static const int bad_key_status[] = { 401 };
+	static const fixture_route cursor_vanished[] = {
+		{ "/v1/customers?", "starting_after", NULL, "stripe/customers_page1.json" },
+		{ "/v1/customers?", "starting_after", "cus_Q3", "stripe/error_404_cursor.json" },
+	};
+	static const int cursor_vanished_status[] = { 0, 404 };
+	static const fixture_route malformed[] = {
+		{ "/v1/customers?", NULL, NULL, "stripe/malformed.json" },
+	};
+	static const fixture_route bad_amount[] = {
+		{ "/v1/invoice_payments?", NULL, NULL, "stripe/invoice_payments.json" },
+		{ "/v1/charges?", NULL, NULL, "stripe/bad_amount.json" },
+	};
+	static const fixture_route lines_fail[] = {
+		{ "/v1/invoices?", NULL, NULL, "stripe/invoices_basil.json" },
+		{ "/v1/invoices/in_B1/lines?", "starting_after", "il_10", "stripe/error_404_cursor.json" },
+	};
+	static const int lines_fail_status[] = { 0, 500 };
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		const int *statuses;
+		size_t route_count;
+		int final;
+	} runs[] = {
+#define ROUTES(table, statuses) table, statuses, sizeof table / sizeof table[0]
+		{ BILLTAP_RESOURCE_CUSTOMERS, ROUTES(bad_key, bad_key_status), BILLTAP_EAUTH },
+		{ BILLTAP_RESOURCE_CUSTOMERS, ROUTES(cursor_vanished, cursor_vanished_status),
+		  BILLTAP_EREQUEST },
+		{ BILLTAP_RESOURCE_CUSTOMERS, ROUTES(malformed, NULL), BILLTAP_EPARSE },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ROUTES(bad_amount, NULL), BILLTAP_EDATA },
+		{ BILLTAP_RESOURCE_INVOICES, ROUTES(lines_fail, lines_fail_status), BILLTAP_ESERVER },
+#undef ROUTES
+	};
+	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
+		                                "http://stripe.test", "allow_insecure_http", "1",
+		                                "max_retries", "0", NULL };
+	char why[1024] = "";
+	size_t records;
+	int final = 0;
+	long allocations = alloc_walk_to_error(&records, &final, "stripe", settings,
+	                                       runs[_i].resource, runs[_i].routes, runs[_i].statuses,
+	                                       runs[_i].route_count, why, sizeof why);
+	ck_assert_msg(allocations > 0, "run %d: %s", _i, why);
+	ck_assert_int_eq(final, runs[_i].final);
+}
+END_TEST
+
 Suite *stripe_unit_suite(void)
 {
 	Suite *s = suite_create("stripe");
@@ -815,6 +872,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, connected_account_header_only_when_set);
 	tcase_add_test(tc, missing_key_and_bad_settings);
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 6);
+	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }
