@@ -23,6 +23,12 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "longest backoff delay (a Retry-After from the service may ask for more)"),
 	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "4", 1, 64,
 	                "requests of one iterator kept in flight at once, for providers that can"),
+	BILLTAP_SETTING("rate_limit", 0, NULL, 0, 0,
+	                "requests a second (a decimal, e.g. 0.8) this client's iterators keep to; 0 "
+	                "turns pacing off; unset: the provider's documented rate"),
+	BILLTAP_SETTING("rate_burst", 0, NULL, 0, 0,
+	                "requests the rate_limit lets through at once (a decimal; unset: a fifth "
+	                "of rate_limit, at least 1)"),
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
@@ -134,6 +140,8 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 void bt_client_destroy(billtap_client *c)
 {
 	bt_client_session_release(c, c->session);
+	billtap_limiter_free(c->shared_limiter);
+	billtap_limiter_free(c->own_limiter);
 	bt_settings_free(&c->settings);
 	if (c->transport.free)
 		c->transport.free(c->transport_payload);
@@ -161,6 +169,8 @@ const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const
 	const billtap_setting_def *d = find_in(c->provider->settings, key);
 	return d ? d : find_in(bt_engine_settings, key);
 }
+
+static const billtap_setting_def *find_in(const billtap_setting_def *defs, const char *key);
 
 static int is_bool(const char *v)
 {
@@ -201,6 +211,13 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 		return bt_error_setf(c, BILLTAP_ESETTING,
 		                     "%s: setting %s: '%s' is not an absolute http(s) URL without "
 		                     "query",
+		                     who, d->name, shown);
+	double rate;
+	if (!(d->flags & BILLTAP_SETTING_INT) && bt_setting_is_rate(d->name) &&
+	    find_in(bt_engine_settings, d->name) == d && bt_setting_parse_rate(&rate, value) < 0)
+		return bt_error_setf(c, BILLTAP_ESETTING,
+		                     "%s: setting %s: '%s' is not a decimal number of requests a "
+		                     "second (e.g. 25 or 0.8)",
 		                     who, d->name, shown);
 	if ((d->flags & BILLTAP_SETTING_REQUIRED) && !*value)
 		return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: must not be empty", who,
@@ -284,6 +301,7 @@ static int session_make(bt_session **out, billtap_iter *it)
 		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 	if (c->provider->session_new) {
 		uint64_t serial = c->err_serial;
+		ctx.rate = &s->rate;
 		int rc = c->provider->session_new(&s->data, &ctx);
 		if (rc < 0) {
 			free(s);
