@@ -315,7 +315,8 @@ void bt_log_request(bt_flight *f);
 void bt_log_response(bt_flight *f);
 void bt_log_retry(bt_flight *f, int code, int64_t wait_ms);
 void bt_log_wait(bt_flight *f, int64_t wait_ms, int slowed);
-void bt_log_page(billtap_iter *it, size_t records);
+/* The head flight's answer was handled: it pushed the queue's entries from `first` on. */
+void bt_log_page(billtap_iter *it, size_t first);
 void bt_log_checkpoint(billtap_iter *it);
 /* The error a call returns (rc), from the client's last error: through the iterator's log,
  * or with it NULL the client's (for billtap_iter_new). */

@@ -317,7 +317,7 @@ static int deliver(billtap_iter *it)
 	it->stream_paused = 0;
 	if (rc == 0) {
 		if (!f->local)
-			bt_log_page(it, it->q_len - before);
+			bt_log_page(it, before);
 		bt_flight_pop(it);
 		it->provider_retries = 0;
 		return 0;

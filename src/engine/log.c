@@ -259,10 +259,13 @@ void bt_log_wait(bt_flight *f, int64_t wait_ms, int slowed)
 	bt_buf_free(&b);
 }
 
-void bt_log_page(billtap_iter *it, size_t records)
+void bt_log_page(billtap_iter *it, size_t first)
 {
 	if (!bt_log_wants(&it->log, BILLTAP_LOG_INFO))
 		return;
+	size_t records = 0; /* entries are records or resume marks */
+	for (size_t i = first; i < it->q_len; i++)
+		records += it->queue[it->q_head + i].rec != NULL;
 	bt_flight *f = bt_flight_head(it);
 	bt_buf b = BT_BUF_INIT;
 	if (f && !f->local) {
