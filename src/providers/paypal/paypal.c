@@ -303,10 +303,10 @@ static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 
 /* PayPal publishes no rate limit: it throttles traffic that looks abusive with HTTP 429
  * RATE_LIMIT_REACHED (developer.paypal.com/api/rest/reference/rate-limiting). 10 requests
- * a second, 4 at once (the default requests in flight), is billtap's own conservative pace, below every limit the other
- * supported services document; where PayPal throttles harder (Transaction Search is
- * reported at about 50 requests a minute) the engine's slow-down after each 429 finds the
- * pace. Hosts who know better set rate_limit. */
+ * a second, 4 at once (the default requests in flight), is billtap's own conservative
+ * pace, below the lowest limit Stripe documents (25 a second); where PayPal throttles
+ * harder (Transaction Search is reported at about 50 requests a minute) the engine's
+ * slow-down after each 429 finds the pace. Hosts who know better set rate_limit. */
 #define PAYPAL_RATE 10.0
 #define PAYPAL_BURST 4.0
 
