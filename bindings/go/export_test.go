@@ -16,3 +16,12 @@ func Inspect(it *Iterator, f func(RecordViews)) { it.inspect = f }
 
 // ViewsAt reads a C record the tests built (a *billtap_record).
 var ViewsAt = viewsAt
+
+// EventAttrKeys are the attribute keys a structured logger gets for e.
+func EventAttrKeys(e LogEvent) []string {
+	var keys []string
+	for _, a := range e.attrs() {
+		keys = append(keys, a.key)
+	}
+	return keys
+}
