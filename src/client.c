@@ -170,8 +170,6 @@ const billtap_setting_def *bt_client_find_setting(const billtap_client *c, const
 	return d ? d : find_in(bt_engine_settings, key);
 }
 
-static const billtap_setting_def *find_in(const billtap_setting_def *defs, const char *key);
-
 static int is_bool(const char *v)
 {
 	return !strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "1") || !strcmp(v, "0");
@@ -212,9 +210,8 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 		                     "%s: setting %s: '%s' is not an absolute http(s) URL without "
 		                     "query",
 		                     who, d->name, shown);
-	double rate;
-	if (!(d->flags & BILLTAP_SETTING_INT) && bt_setting_is_rate(d->name) &&
-	    find_in(bt_engine_settings, d->name) == d && bt_setting_parse_rate(&rate, value) < 0)
+	double rate; /* (a provider's settings cannot take an engine setting's name) */
+	if (bt_setting_is_rate(d->name) && bt_setting_parse_rate(&rate, value) < 0)
 		return bt_error_setf(c, BILLTAP_ESETTING,
 		                     "%s: setting %s: '%s' is not a decimal number of requests a "
 		                     "second (e.g. 25 or 0.8)",
