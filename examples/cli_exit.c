@@ -20,6 +20,7 @@ int cli_exit_for(int rc)
 	case BILLTAP_EPARSE:
 	case BILLTAP_EDATA:
 	case BILLTAP_ECHECKPOINT:
+	case BILLTAP_ETLS:
 		return CLI_EXIT_PERMANENT;
 	case BILLTAP_ENETWORK:
 	case BILLTAP_ETIMEOUT:

@@ -86,7 +86,9 @@ typedef enum billtap_status {
 	BILLTAP_ETYPE = -20,            /**< the field has another type, or no place in this record */
 	BILLTAP_ETRANSPORT = -21,       /**< a host transport failed or broke its contract */
 	BILLTAP_EUSAGE = -22,           /**< call out of sequence (e.g. next after a fatal error) */
-	BILLTAP_EPLUGIN = -23           /**< a plugin cannot be loaded (file, entry point, version) */
+	BILLTAP_EPLUGIN = -23,          /**< a plugin cannot be loaded (file, entry point, version) */
+	/** TLS verification failed (certificate, host name, CA file): never retried (since 0.2) */
+	BILLTAP_ETLS = -24
 } billtap_status;
 
 /**
@@ -401,6 +403,9 @@ BILLTAP_EXTERN(int) billtap_time_format(char *buf, size_t cap, int64_t unix_seco
 #define BILLTAP_SETTING_REQUIRED 0x8u /**< billtap_iter_new() fails with ESETTING while unset */
 #define BILLTAP_SETTING_BOOL 0x10u    /**< "true"/"false"/"1"/"0" */
 #define BILLTAP_SETTING_ENGINE 0x20u  /**< read by the engine, the same for every provider */
+/** Names the account the settings reach: checkpoints carry a one-way fingerprint of every
+ *  such setting and every URL setting, and refuse to resume under others (since 0.2). */
+#define BILLTAP_SETTING_ACCOUNT 0x40u
 
 /**
  * Describes a registered provider: its display name ("Stripe"), the resources it can list
@@ -460,7 +465,9 @@ typedef struct billtap_transport {
 	 * Performs one request and fills `resp` (status, headers, body) with the
 	 * billtap_response_* setters. Blocking; honours opts (timeouts, cancellation, user
 	 * agent, CA). Returns 0 when a response (of any HTTP status) was received, or a
-	 * negative code: BILLTAP_ENETWORK, BILLTAP_ETIMEOUT, BILLTAP_ECANCELED, BILLTAP_ENOMEM.
+	 * negative code: BILLTAP_ENETWORK, BILLTAP_ETIMEOUT (both retried), BILLTAP_ETLS (a
+	 * certificate or host name that fails verification: final), BILLTAP_ECANCELED,
+	 * BILLTAP_ENOMEM.
 	 * It may describe the failure with billtap_response_set_error(). Called from the
 	 * thread that drives the iterator. Required.
 	 */
@@ -532,9 +539,10 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
 
 /**
  * Sets one setting from its text form. Keys the engine knows for every provider:
- *   timeout_ms (default 60000), connect_timeout_ms (10000), max_retries (4),
- *   retry_base_ms, retry_max_ms, max_in_flight (4), user_agent (appended to
- *   "billtap/VERSION"), ca_file, ca_path;
+ *   timeout_ms (default 300000, the deadline of one request), stall_timeout_ms (30000,
+ *   no byte for that long: retried), connect_timeout_ms (10000), max_retries (4),
+ *   retry_base_ms, retry_max_ms, max_in_flight (4), max_empty_pages (3), user_agent
+ *   (appended to "billtap/VERSION"), ca_file, ca_path (docs/reliability.md has them all);
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
  * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
  * restores the default.

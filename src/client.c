@@ -11,12 +11,15 @@
 
 /* Settings every provider has; the engine reads them. */
 const billtap_setting_def bt_engine_settings[] = {
-	BILLTAP_SETTING("timeout_ms", BILLTAP_SETTING_INT, "60000", 1, 86400000,
-	                "total time allowed for one HTTP request, in milliseconds"),
+	BILLTAP_SETTING("timeout_ms", BILLTAP_SETTING_INT, "300000", 1, 86400000,
+	                "deadline for one HTTP request, however fast its bytes come, in milliseconds"),
+	BILLTAP_SETTING("stall_timeout_ms", BILLTAP_SETTING_INT, "30000", 0, 86400000,
+	                "a request that receives nothing for this long is retried (0: never)"),
 	BILLTAP_SETTING("connect_timeout_ms", BILLTAP_SETTING_INT, "10000", 1, 600000,
 	                "time allowed to connect, in milliseconds"),
 	BILLTAP_SETTING("max_retries", BILLTAP_SETTING_INT, "4", 0, 50,
-	                "retries of a request after a network error, a timeout, HTTP 408, 429 or 5xx"),
+	                "retries of a request after a network error, a timeout, HTTP 408, 429 or "
+	                "5xx, or a 2xx answer that is not valid JSON"),
 	BILLTAP_SETTING("retry_base_ms", BILLTAP_SETTING_INT, "500", 0, 600000,
 	                "first backoff delay; doubles each retry, with 25% jitter"),
 	BILLTAP_SETTING("retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,
@@ -29,6 +32,10 @@ const billtap_setting_def bt_engine_settings[] = {
 	BILLTAP_SETTING("rate_burst", 0, NULL, 0, 0,
 	                "requests the rate_limit lets through at once (a decimal; unset: a fifth "
 	                "of rate_limit, at least 1)"),
+	BILLTAP_SETTING("max_empty_pages", BILLTAP_SETTING_INT, "3", 0, 1000,
+	                "loop guard: empty list pages in a row that may claim more pages"),
+	BILLTAP_SETTING("allow_insecure_http", BILLTAP_SETTING_BOOL, "false", 0, 0,
+	                "allow http:// to hosts other than this machine (credentials in clear text)"),
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
@@ -147,6 +154,7 @@ void bt_client_destroy(billtap_client *c)
 		c->transport.free(c->transport_payload);
 	bt_error_clear(c);
 	bt_buf_free(&c->err_message);
+	bt_secrets_free(c);
 	bt_registry_release(c->entry);
 	free(c);
 }

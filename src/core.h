@@ -24,6 +24,8 @@ typedef struct bt_settings {
 
 struct bt_provider_entry;
 
+#define BT_NOTED_SECRETS 8
+
 struct bt_flight;
 
 /* A request rate a provider declared (billtap_ctx_set_rate); per_second 0: none. */
@@ -69,6 +71,9 @@ struct billtap_client {
 	bt_log_sink log;                 /* for iterators created from now on */
 	billtap_limiter *shared_limiter; /* billtap_client_set_limiter(), or NULL */
 	billtap_limiter *own_limiter;    /* made from the rates the last iterator needed */
+	/* Credentials its requests carried (Authorization values), newest first, so that
+	 * messages never show them (engine/redact.c); wiped when dropped. */
+	char *noted[BT_NOTED_SECRETS];
 };
 
 /* A provider session (e.g. an OAuth token) and how many hold it: the client while it is
@@ -90,7 +95,31 @@ typedef struct bt_entry {
 struct billtap_sink {
 	struct billtap_iter *iter;
 	struct billtap_ctx *ctx; /* the call's context: sink errors are recorded through it */
+	const billtap_request *req;   /* the request answered, NULL for a LOCAL turn */
+	const billtap_response *resp; /* and its answer */
 };
+
+/* The loop guards' memory of one list (engine/guard.c). */
+typedef struct bt_guard_list {
+	char *list;          /* its name; NULL: a free slot */
+	char *next;          /* the cursor its last page led to */
+	uint64_t used;       /* when it was last reported, to reuse the oldest slot */
+	int64_t page;        /* the last page number stated, or -1 */
+	int64_t total_items; /* the last total stated, or -1 */
+	int64_t received;    /* items on its pages so far */
+	int64_t empty_run;   /* empty pages in a row that claimed more */
+} bt_guard_list;
+
+#define BT_GUARD_LISTS 4
+
+typedef struct bt_guard {
+	bt_guard_list lists[BT_GUARD_LISTS];
+	uint64_t clock;
+	bt_guard_list pending; /* reported by the stream_response call under way */
+	int has_pending;
+	uint64_t *ids[2];      /* hashes of ids returned: current and previous generation */
+	size_t ids_count;      /* in the current one */
+} bt_guard;
 
 struct billtap_ctx {
 	billtap_client *client;
@@ -127,16 +156,28 @@ typedef struct bt_flight {
 	int64_t send_at;         /* monotonic ms before which it is not sent (backoff) */
 	int64_t refused_wait_ms; /* the service asked to wait longer than billtap does */
 	int paced;               /* its next send's token is reserved (engine/pacing.c) */
+	int garbled;             /* its answer was a 2xx whose body is not the JSON promised */
 	int error;               /* BT_FLIGHT_FAILED */
 	bt_buf error_msg;
 	struct bt_flight *prev, *next; /* in the client's list of running transfers */
 } bt_flight;
+
+/* Hex digits of an account fingerprint in a checkpoint (engine/checkpoint.c). */
+#define BT_FINGERPRINT_LEN 32
+
+/* What billtap_transfer_options.engine points to: the cancel flag a transport polls
+ * (billtap_transfer_canceled) and, for the built-in transport, the stall timeout. */
+typedef struct bt_transfer_link {
+	atomic_int cancel;
+	long stall_timeout_ms; /* setting stall_timeout_ms; 0: none */
+} bt_transfer_link;
 
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
 	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
 	bt_rate rate_limit; /* the rate_limit / rate_burst settings; per_second < 0: unset,
 	                       0: pacing off */
+	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
 	billtap_transfer_options transfer; /* points into the strings above */
@@ -174,7 +215,9 @@ struct billtap_iter {
 	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
 
-	atomic_int cancel;
+	bt_guard guard; /* loop guards (engine/guard.c) */
+
+	bt_transfer_link link; /* billtap_transfer_options.engine points here */
 	uint64_t requests, retries, records;
 	/* The rest of billtap_iter_metrics (skipped_records: bad_records=skip). */
 	uint64_t pages, bytes, rate_limited, waits, wait_ms, skipped_records;
@@ -184,6 +227,8 @@ struct billtap_iter {
 	bt_rate declared;         /* the rate its stream declared */
 	uint64_t rng;
 	bt_buf checkpoint;
+	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
+	billtap_json *scratch; /* for checking that a 2xx body is JSON (transfer.c) */
 };
 
 /* client.c */
@@ -342,10 +387,33 @@ int bt_provider_status(billtap_ctx *ctx, const char *slot, uint64_t serial, int 
 /* The client's clock (the host's, else the system's), Unix seconds. */
 int64_t bt_client_now(const billtap_client *c);
 
+/* engine/guard.c: the loop guards. A page reported during a stream_response call is
+ * committed when the call succeeds, discarded when it fails. */
+void bt_guard_commit(bt_guard *g);
+void bt_guard_discard(bt_guard *g);
+void bt_guard_free(bt_guard *g);
+/* 1 when a record with this id was returned in this pass already, 0 when not (*hash then
+ * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
+int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
+void bt_guard_id_add(bt_guard *g, uint64_t hash);
+
+/* engine/redact.c: secrets out of messages, credentials off clear-text connections. */
+void bt_secrets_note_request(billtap_client *c, const billtap_request *req);
+void bt_secrets_free(billtap_client *c);
+/* Scrubs b of every secret the client knows of and of "Bearer X" / "Basic X". */
+void bt_redact(const billtap_client *c, bt_buf *b);
+/* ESETTING (recorded) when a URL setting is http:// to a host other than this machine and
+ * allow_insecure_http is off; else 0. */
+int bt_check_insecure_urls(billtap_iter *it);
+
 /* engine/checkpoint.c */
+/* The account fingerprint of settings `values` of client c: 32 hex digits. */
+void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_client *c,
+                               const bt_settings *values);
 int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
+	char *account; /* the fingerprint, NULL in tokens of 0.1 */
 	int64_t since;
 	uint64_t skip;
 } bt_checkpoint;

@@ -34,6 +34,8 @@ BILLTAP_EXTERN(const char *) billtap_strerror(int code)
 	case BILLTAP_ETYPE: return "wrong field type for this record";
 	case BILLTAP_ETRANSPORT: return "transport error";
 	case BILLTAP_EUSAGE: return "call out of sequence";
+	case BILLTAP_EPLUGIN: return "plugin cannot be loaded";
+	case BILLTAP_ETLS: return "TLS verification failed";
 	default: return "unknown status code";
 	}
 }
@@ -54,6 +56,7 @@ int bt_error_set(billtap_client *c, int code, const char *message)
 	c->err_serial++;
 	c->err_code = code;
 	bt_buf_puts(&c->err_message, message ? message : billtap_strerror(code));
+	bt_redact(c, &c->err_message);
 	return code;
 }
 

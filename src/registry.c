@@ -63,7 +63,7 @@ static const billtap_setting_def *find_def(const billtap_setting_def *defs, cons
 
 #define KNOWN_SETTING_FLAGS                                                            \
 	(BILLTAP_SETTING_SECRET | BILLTAP_SETTING_INT | BILLTAP_SETTING_URL |           \
-	 BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_BOOL)
+	 BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_BOOL | BILLTAP_SETTING_ACCOUNT)
 
 /* A default a host could not set itself would make describe() lie and every client fail
  * later, far from the cause: refuse it at registration. */

@@ -376,6 +376,44 @@ BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
 BILLTAP_EXTERN(int) billtap_sink_reject(billtap_sink *sink, int code, const char *id,
                                         const char *raw_json, size_t raw_len);
 
+#define BILLTAP_PAGE_VERSION 1
+
+/**
+ * What a stream read from one page of a list, for the engine's loop guards (since 0.2).
+ * Grows by appending; fields below are version 1. Unknown numbers are -1.
+ */
+typedef struct billtap_page {
+	unsigned int version; /**< BILLTAP_PAGE_VERSION */
+	/** Which list the page belongs to: pages of one list are compared with each other
+	 *  ("charges", "w:1719792000:2678400" for a search window). NULL: the request's method
+	 *  and path. The engine remembers the last few lists, so a nested list may interleave. */
+	const char *list;
+	/** The cursor the next page is asked with (an id, a token), or NULL for page-number
+	 *  lists and at the end. */
+	const char *next;
+	int more;            /**< the service says another page follows */
+	int64_t items;       /**< items on this page */
+	int64_t page;        /**< its number as the service states it (from 1), or -1 */
+	int64_t total_pages; /**< the service's page count, or -1 */
+	int64_t total_items; /**< the service's item count, or -1 */
+	int64_t max_page;    /**< the last page number the service ever serves, or -1 */
+} billtap_page;
+
+#define BILLTAP_PAGE_INIT { BILLTAP_PAGE_VERSION, NULL, NULL, 0, 0, -1, -1, -1, -1 }
+
+/**
+ * Reports a list page from stream_response, so that a misbehaving service ends in an error
+ * instead of an endless loop or a silent gap. Within one list, it is BILLTAP_EDATA (recorded,
+ * naming the request) when: `more` is claimed with the same `next` cursor as the page before
+ * (the cursor did not advance); the page number is not above the previous one's, or above
+ * total_pages or max_page; total_items shrank; more items arrived than total_items; an empty
+ * page claims more after total_items arrived; or more than the engine setting
+ * max_empty_pages empty pages in a row claim more. What a call reports counts only when the
+ * call succeeds (a page read again after a failure is not "repeated").
+ * Returns 0, BILLTAP_EDATA, BILLTAP_EVERSION or BILLTAP_EINVAL. (Since 0.2.)
+ */
+BILLTAP_EXTERN(int) billtap_sink_page(billtap_sink *sink, const billtap_page *page);
+
 /*
  * Settings a provider reads are those of the iterator the call serves: every setting's
  * value (the provider's and the engine's) is copied when billtap_iter_new() creates the

@@ -2,6 +2,9 @@
  * Checkpoint tokens: "bt1." + base64url(JSON). The JSON names the provider, resource and
  * filter the iteration was made with, the provider's last resume mark, and how many records
  * after that mark the host already has (with the last one's id, to detect data that moved).
+ * Since 0.2 it also carries "a", the account fingerprint (bt_checkpoint_fingerprint), so a
+ * token never resumes against another account or service; tokens of 0.1 have none and are
+ * accepted unchecked (docs/reliability.md).
  * Opaque to hosts; stable across versions of this library (a new version must read "bt1").
  */
 #include <stdio.h>
@@ -10,8 +13,41 @@
 
 #include "core.h"
 #include "util/base64.h"
+#include "util/sha256.h"
 
 #define PREFIX "bt1."
+
+void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_client *c,
+                               const bt_settings *values)
+{
+	/* SHA-256 over the provider's name and, in its settings order, the name and effective
+	 * value of every URL or ACCOUNT setting, each NUL-terminated; the first 16 bytes in
+	 * hex. One-way: an ACCOUNT setting may be a secret (Stripe's key), which the token
+	 * must never reveal, and 128 bits of a hash of a high-entropy key reveal nothing. */
+	bt_sha256 h;
+	bt_sha256_init(&h);
+	const char *name = c->provider->name;
+	bt_sha256_update(&h, "billtap-account", 16);
+	bt_sha256_update(&h, name, strlen(name) + 1);
+	for (const billtap_setting_def *d = c->provider->settings; d && d->name; d++) {
+		if (!(d->flags & (BILLTAP_SETTING_URL | BILLTAP_SETTING_ACCOUNT)))
+			continue;
+		const char *v = bt_settings_get(values, c, d->name);
+		bt_sha256_update(&h, d->name, strlen(d->name) + 1);
+		if (v && *v) {
+			/* A trailing slash of a URL names the same service. */
+			size_t n = strlen(v);
+			if ((d->flags & BILLTAP_SETTING_URL) && n && v[n - 1] == '/')
+				n--;
+			bt_sha256_update(&h, v, n);
+		}
+		bt_sha256_update(&h, "", 1);
+	}
+	unsigned char digest[32];
+	bt_sha256_final(&h, digest);
+	for (int i = 0; i < BT_FINGERPRINT_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
 
 int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
 {
@@ -34,6 +70,8 @@ int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
 	if (ok)
 		ok = (skip && last ? bt_buf_put_json_str(&json, last, strlen(last))
 		                   : bt_buf_puts(&json, "null")) == 0;
+	ok = ok && bt_buf_puts(&json, ",\"a\":") == 0 &&
+	     bt_buf_put_json_str(&json, it->account, strlen(it->account)) == 0;
 	ok = ok && bt_buf_putc(&json, '}') == 0;
 	bt_buf_clear(out);
 	ok = ok && bt_buf_puts(out, PREFIX) == 0 &&
@@ -48,6 +86,7 @@ void bt_checkpoint_free(bt_checkpoint *cp)
 	free(cp->resource);
 	free(cp->mark);
 	free(cp->last_id);
+	free(cp->account);
 	memset(cp, 0, sizeof *cp);
 }
 
@@ -105,6 +144,9 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 		bad = !(cp->mark = dup_str(doc, m));
 	if (!bad && billtap_json_typeof(doc, i) != BILLTAP_JSON_NULL)
 		bad = !(cp->last_id = dup_str(doc, i));
+	billtap_json_ref a = billtap_json_get(doc, root, "a"); /* absent in tokens of 0.1 */
+	if (!bad && a != BILLTAP_JSON_NONE)
+		bad = !(cp->account = dup_str(doc, a)) || strlen(cp->account) != BT_FINGERPRINT_LEN;
 	if (bad) {
 		snprintf(msg, cap, "checkpoint lacks a field or has one of the wrong type");
 		bt_checkpoint_free(cp);

@@ -181,6 +181,7 @@ static void start(bt_flight *f)
 	bt_response_reset(&f->resp);
 	it->requests++;
 	bt_log_request(f);
+	bt_secrets_note_request(c, &f->req);
 	int rc = c->transport.start(&transfer, &f->resp, &f->req, &it->settings.transfer,
 	                            c->transport_payload);
 	if (rc == 0 && !transfer) {
@@ -216,7 +217,7 @@ static int drive_serial(billtap_iter *it)
 	billtap_client *c = it->client;
 	bt_flight *f = bt_flight_head(it);
 	while (!head_answered(it)) {
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return canceled(it);
 		int64_t wait = f->send_at - bt_monotonic_ms();
 		if (wait > 0 && bt_nap(it, wait) < 0)
@@ -226,9 +227,10 @@ static int drive_serial(billtap_iter *it)
 		bt_response_reset(&f->resp);
 		it->requests++;
 		bt_log_request(f);
+		bt_secrets_note_request(c, &f->req);
 		int rc = c->transport.perform(&f->resp, &f->req, &it->settings.transfer,
 		                              c->transport_payload);
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return canceled(it);
 		bt_transfer_outcome(f, rc);
 	}
@@ -265,7 +267,7 @@ int bt_flights_drive(billtap_iter *it)
 	if (!c->transport.start)
 		return drive_serial(it);
 	for (;;) {
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return canceled(it);
 		int64_t next_due;
 		size_t running = start_due(it, &next_due);

@@ -63,6 +63,15 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	if (cp.account && strcmp(cp.account, it->account) != 0) {
+		bt_error_setf(c, BILLTAP_ECHECKPOINT,
+		              "%s: %s: checkpoint was made for another account or service (its "
+		              "fingerprint of base_url and the account settings differs): resume only "
+		              "with the settings it was made with",
+		              c->provider->name, want);
+		bt_checkpoint_free(&cp);
+		return BILLTAP_ECHECKPOINT;
+	}
 	*since = cp.since;
 	it->mark = cp.mark;
 	it->to_skip = cp.skip;
@@ -104,7 +113,7 @@ static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource reso
 	it->resource = resource;
 	it->pid = c->pid;
 	it->log = c->log;
-	atomic_init(&it->cancel, 0);
+	atomic_init(&it->link.cancel, 0);
 	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)bt_monotonic_ms() * 0x9E3779B97F4A7C15ULL) | 1;
 	/* The settings as they are now: everything this iterator does reads this copy. */
 	it->settings_generation = c->settings_generation;
@@ -114,8 +123,9 @@ static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource reso
 		rc = billtap_ctx_error(&ctx, rc, NULL);
 		goto fail;
 	}
-	if ((rc = check_required_settings(it)) < 0)
+	if ((rc = check_required_settings(it)) < 0 || (rc = bt_check_insecure_urls(it)) < 0)
 		goto fail;
+	bt_checkpoint_fingerprint(it->account, c, &it->values);
 
 	if (opts && opts->checkpoint && (rc = apply_checkpoint(it, opts->checkpoint, &since)) < 0)
 		goto fail;
@@ -180,8 +190,10 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->last_id);
 	free(it->expect_id);
 	free(it->broken_msg);
+	bt_guard_free(&it->guard);
 	bt_buf_free(&it->checkpoint);
 	billtap_limiter_free(it->limiter);
+	billtap_json_free(it->scratch);
 	free(it);
 	if (c->freed && c->live_iters == 0)
 		bt_client_destroy(c);
@@ -190,7 +202,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *it)
 {
 	if (it)
-		atomic_store(&it->cancel, 1);
+		atomic_store(&it->link.cancel, 1);
 }
 
 BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries, uint64_t *records,
@@ -298,6 +310,8 @@ static int deliver(billtap_iter *it)
 		snprintf(note, sizeof note,
 		         "the service asked to retry after %lld s, longer than billtap waits",
 		         (long long)(f->refused_wait_ms / 1000));
+	else if (f->garbled && f->attempt)
+		snprintf(note, sizeof note, "the same after %d retries", f->attempt);
 	billtap_ctx ctx = bt_iter_ctx(it, note[0] ? note : NULL);
 	if (f->state == BT_FLIGHT_FAILED) {
 		/* No answer after every retry. The requests stay, and the next call sends them
@@ -307,7 +321,7 @@ static int deliver(billtap_iter *it)
 		bt_flights_rewind(it);
 		return code;
 	}
-	billtap_sink sink = { it, &ctx };
+	billtap_sink sink = { it, &ctx, f->local ? NULL : &f->req, f->local ? NULL : &f->resp };
 	size_t before = it->q_len;
 	uint64_t serial = c->err_serial;
 	if (!f->local)
@@ -318,6 +332,7 @@ static int deliver(billtap_iter *it)
 	if (rc == 0) {
 		if (!f->local)
 			bt_log_page(it, before);
+		bt_guard_commit(&it->guard);
 		bt_flight_pop(it);
 		it->provider_retries = 0;
 		return 0;
@@ -325,6 +340,7 @@ static int deliver(billtap_iter *it)
 	/* Consumed without advancing, or failed: nothing it pushed reaches the host (the
 	 * retry pushes it all again), and the requests made after it are dropped, for the
 	 * stream asks for them again from where it stands. */
+	bt_guard_discard(&it->guard);
 	bt_queue_truncate(it, before);
 	bt_flights_drop_behind_head(it);
 	bt_flight_pop(it);
@@ -405,6 +421,34 @@ static int checkpoint_broken(billtap_iter *it, const char *found)
 	return it->broken;
 }
 
+/* A record arrived twice in one pass: the service repeated data (a page served again, a
+ * cursor that went back). Stop for good: the checkpoint stays before it. */
+static int duplicate_record(billtap_iter *it, const char *id)
+{
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
+	char msg[300];
+	snprintf(msg, sizeof msg,
+	         "record %.128s arrived a second time in this pass: the service repeated data "
+	         "(a page served again?); resume from the checkpoint",
+	         id);
+	it->broken = billtap_ctx_error(&ctx, BILLTAP_EDATA, msg);
+	it->broken_msg = strdup(bt_buf_cstr(&it->client->err_message));
+	return it->broken;
+}
+
+/* 0 for a record not seen in this pass (*hash then names it for bt_guard_id_add), else
+ * the error recorded. */
+static int check_unique(billtap_iter *it, const billtap_record *rec, uint64_t *hash)
+{
+	const char *id = billtap_record_id(rec);
+	int seen = bt_guard_id_check(&it->guard, id ? id : "", hash);
+	if (seen < 0) {
+		billtap_ctx ctx = bt_iter_ctx(it, NULL);
+		return billtap_ctx_error(&ctx, seen, NULL);
+	}
+	return seen ? duplicate_record(it, id ? id : "") : 0;
+}
+
 /* Drops the record at the head of the queue: an earlier process already returned it
  * (resuming from a checkpoint). The last one dropped must be the one the checkpoint names. */
 static int drop_resumed(billtap_iter *it)
@@ -412,11 +456,19 @@ static int drop_resumed(billtap_iter *it)
 	billtap_record *rec = it->queue[it->q_head].rec;
 	if (it->to_skip == 1 && it->expect_id && strcmp(billtap_record_id(rec), it->expect_id))
 		return checkpoint_broken(it, billtap_record_id(rec));
+	/* Remembered for the loop guard; a renewed stream (fork.c) drops records this very
+	 * iterator returned, so having seen it is no repeat here. */
+	uint64_t hash;
+	billtap_ctx ctx = bt_iter_ctx(it, NULL);
+	const char *rid = billtap_record_id(rec);
+	int seen = bt_guard_id_check(&it->guard, rid ? rid : "", &hash);
+	if (seen < 0)
+		return billtap_ctx_error(&ctx, seen, NULL);
 	char *id = id_copy(rec);
-	if (!id) {
-		billtap_ctx ctx = bt_iter_ctx(it, NULL);
+	if (!id)
 		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
-	}
+	if (!seen)
+		bt_guard_id_add(&it->guard, hash);
 	bt_entry e;
 	bt_queue_pop(it, &e);
 	billtap_record_free(e.rec);
@@ -443,7 +495,7 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 		return bt_error_set(it->client, it->broken, it->broken_msg);
 	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	for (;;) {
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");
 		bt_entry e;
 		while (it->q_len) {
@@ -460,9 +512,14 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 			}
 			/* Copy the id before taking the record off the queue: out of memory leaves
 			 * the iterator where it was. */
+			uint64_t hash;
+			int rc = check_unique(it, it->queue[it->q_head].rec, &hash);
+			if (rc < 0)
+				return rc;
 			char *id = id_copy(it->queue[it->q_head].rec);
 			if (!id)
 				return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
+			bt_guard_id_add(&it->guard, hash);
 			bt_queue_pop(it, &e);
 			remember_last(it, id);
 			/* Take marks right behind the record now, so the checkpoint is as tight

@@ -79,7 +79,7 @@ static const char *clean(bt_buf *b, const char *text, size_t len, const secrets 
 {
 	if (!text)
 		return NULL;
-	if (bt_redact(b, text, len, s->list, s->n) < 0)
+	if (bt_redact_text(b, text, len, s->list, s->n) < 0)
 		return BT_REDACTED; /* out of memory: say nothing rather than the raw text */
 	return bt_buf_cstr(b);
 }

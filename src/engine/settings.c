@@ -143,6 +143,7 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 	s->retry_max_ms = int_setting(it, "retry_max_ms", 30000);
 	s->max_in_flight = int_setting(it, "max_in_flight", 4);
 	s->rate_limit = rate_settings(it);
+	s->max_empty_pages = int_setting(it, "max_empty_pages", 3);
 
 	/* "billtap/0.1.0", then what the host adds ("myapp/2.3"). */
 	const char *extra = bt_settings_get(&it->values, it->client, "user_agent");
@@ -158,12 +159,13 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 
 	billtap_transfer_options *t = &s->transfer;
 	t->version = BILLTAP_TRANSFER_OPTIONS_VERSION;
-	t->timeout_ms = (long)int_setting(it, "timeout_ms", 60000);
+	t->timeout_ms = (long)int_setting(it, "timeout_ms", 300000);
+	it->link.stall_timeout_ms = (long)int_setting(it, "stall_timeout_ms", 30000);
 	t->connect_timeout_ms = (long)int_setting(it, "connect_timeout_ms", 10000);
 	t->user_agent = s->user_agent;
 	t->ca_file = s->ca_file;
 	t->ca_path = s->ca_path;
-	t->engine = &it->cancel;
+	t->engine = &it->link;
 	return 0;
 }
 

@@ -1,8 +1,9 @@
-#define _GNU_SOURCE /* strptime, timegm */
+#define _GNU_SOURCE /* strptime, timegm, strcasestr */
 /*
  * What follows one attempt at sending a request: transport errors, timeouts, 408, 429 and
- * 5xx are retried with exponential backoff and jitter, honouring Retry-After; anything
- * else is final. Each request in flight keeps its own count. Unlike Stripe's own SDKs, a
+ * 5xx are retried with exponential backoff and jitter, honouring Retry-After; so is a 2xx
+ * whose body is not the JSON it should be (garbled); anything else is final (a TLS
+ * verification failure too: retrying cannot make a wrong certificate right). Each request in flight keeps its own count. Unlike Stripe's own SDKs, a
  * plain 429 is retried: an extractor has nothing better to do than wait, and giving up
  * loses the run.
  */
@@ -27,14 +28,14 @@ int64_t bt_monotonic_ms(void)
 int bt_nap(billtap_iter *it, int64_t ms)
 {
 	while (ms > 0) {
-		if (atomic_load(&it->cancel))
+		if (atomic_load(&it->link.cancel))
 			return BILLTAP_ECANCELED;
 		int64_t slice = ms < 50 ? ms : 50;
 		struct timespec ts = { (time_t)(slice / 1000), (long)(slice % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 		ms -= slice;
 	}
-	return atomic_load(&it->cancel) ? BILLTAP_ECANCELED : 0;
+	return atomic_load(&it->link.cancel) ? BILLTAP_ECANCELED : 0;
 }
 
 static uint64_t next_random(billtap_iter *it)
@@ -84,6 +85,25 @@ static int64_t retry_after_ms(const billtap_response *resp, const billtap_client
 static int transient_status(int status)
 {
 	return status == 408 || status == 429 || (status >= 500 && status != 501);
+}
+
+/* A 2xx answer that should be JSON and is not: an empty body, half a page framed as a
+ * whole one, a proxy's page. As transient as a 5xx: the same request usually gets the
+ * real answer. JSON is expected unless the answer says another Content-Type (a 204, a
+ * HEAD have no body to check). */
+static int garbled(billtap_iter *it, const bt_flight *f)
+{
+	int status = f->resp.status;
+	if (status < 200 || status > 299 || status == 204 || f->req.method == BILLTAP_HTTP_HEAD)
+		return 0;
+	const char *type = billtap_response_header(&f->resp, "Content-Type");
+	if (type && *type && !strcasestr(type, "json"))
+		return 0;
+	if (!it->scratch && billtap_json_new(&it->scratch) < 0)
+		return 0; /* out of memory: the provider's own parse reports what it finds */
+	size_t len;
+	const char *body = billtap_response_body(&f->resp, &len);
+	return billtap_json_parse(it->scratch, body, len) == BILLTAP_EPARSE;
 }
 
 /* code: the transport's failure, or 0 for an HTTP answer (f->resp.status). */
@@ -155,6 +175,11 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 		verdict = c->provider->classify_response(&delay, it->session->data, &f->req, &f->resp,
 		                                         &ctx);
 	}
+	f->garbled = 0;
+	if (verdict == BILLTAP_CLASSIFY_DEFAULT && garbled(it, f)) {
+		f->garbled = 1;
+		verdict = BILLTAP_CLASSIFY_RETRY;
+	}
 	if (verdict == BILLTAP_CLASSIFY_DEFAULT)
 		verdict = transient_status(f->resp.status) ? BILLTAP_CLASSIFY_RETRY
 		                                           : BILLTAP_CLASSIFY_FINAL;
@@ -176,5 +201,10 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 
 BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts)
 {
-	return opts && opts->engine && atomic_load((atomic_int *)opts->engine);
+	return opts && opts->engine && atomic_load(&((bt_transfer_link *)opts->engine)->cancel);
+}
+
+long bt_transfer_stall_timeout_ms(const billtap_transfer_options *opts)
+{
+	return opts && opts->engine ? ((const bt_transfer_link *)opts->engine)->stall_timeout_ms : 0;
 }

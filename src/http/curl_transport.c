@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long perform waits for network activity before it looks at the cancel flag. */
@@ -35,6 +36,9 @@ typedef struct xfer {
 	xfer_state state;
 	int result;              /* XFER_DONE: what perform would return */
 	int callback_error;      /* why a body or header callback stopped the transfer */
+	curl_off_t seen_bytes;   /* bytes moved either way at the last progress call */
+	long long quiet_since;   /* monotonic ms when seen_bytes last changed */
+	long stall_ms;           /* abort after this long without a byte (0: never) */
 	struct xfer *next;       /* in the idle pool or the done queue */
 	struct xfer *all_next;   /* every transfer the owner made, for freeing */
 	char errbuf[CURL_ERROR_SIZE];
@@ -157,10 +161,29 @@ static size_t on_header(char *line, size_t size, size_t n, void *userp)
 	return len;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Also the stall timeout: a transfer that moved no byte for stall_ms is stopped (and
+ * reported as a timeout, which the engine retries), however long its deadline is. */
 static int on_progress(void *userp, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	xfer *x = userp;
-	return billtap_transfer_canceled(x->opts);
+	if (billtap_transfer_canceled(x->opts))
+		return 1;
+	long long now = now_ms();
+	if (dn + un != x->seen_bytes) {
+		x->seen_bytes = dn + un;
+		x->quiet_since = now;
+	} else if (x->stall_ms > 0 && now - x->quiet_since >= x->stall_ms) {
+		x->callback_error = BILLTAP_ETIMEOUT;
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- transfers ---- */
@@ -168,6 +191,13 @@ static int on_progress(void *userp, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 static int map_error(CURLcode rc)
 {
 	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+		return BILLTAP_ETLS; /* final: a retry meets the same certificate */
 	case CURLE_OPERATION_TIMEDOUT: return BILLTAP_ETIMEOUT;
 	case CURLE_ABORTED_BY_CALLBACK: return BILLTAP_ECANCELED;
 	case CURLE_OUT_OF_MEMORY: return BILLTAP_ENOMEM;
@@ -248,6 +278,9 @@ static int prepare(xfer *x, billtap_response *resp, const billtap_request *req,
 	x->opts = opts;
 	x->errbuf[0] = '\0';
 	x->callback_error = 0;
+	x->seen_bytes = 0;
+	x->quiet_since = now_ms();
+	x->stall_ms = bt_transfer_stall_timeout_ms(opts);
 	int rc = set_headers(x, req);
 	if (rc < 0)
 		return rc;
@@ -310,6 +343,12 @@ static int prepare(xfer *x, billtap_response *resp, const billtap_request *req,
 /* What perform would return for a finished transfer; describes failures in the response. */
 static int outcome(xfer *x, CURLcode cr)
 {
+	if (cr == CURLE_ABORTED_BY_CALLBACK && x->callback_error == BILLTAP_ETIMEOUT) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "no data for %ld ms (setting stall_timeout_ms)", x->stall_ms);
+		billtap_response_set_error(x->resp, msg);
+		return BILLTAP_ETIMEOUT;
+	}
 	if (cr == CURLE_WRITE_ERROR && x->callback_error) {
 		/* One of our callbacks stopped it: say why, as the response setters did. */
 		int rc = x->callback_error;

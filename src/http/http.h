@@ -50,6 +50,11 @@ void bt_response_free(billtap_response *resp);
 
 void bt_headers_free(bt_headers *h);
 
+/* The stall timeout for a transfer (setting stall_timeout_ms; 0: none), from the engine's
+ * side of its options: the built-in transport aborts a transfer that received nothing
+ * for that long. */
+long bt_transfer_stall_timeout_ms(const billtap_transfer_options *opts);
+
 /* The built-in transport: libcurl behind the same billtap_transport interface a host
  * transport implements (perform, start/wait/abort over one multi handle, free). The
  * payload is made by bt_curl_new, one per client; the vtable's free releases it. */

@@ -56,7 +56,7 @@ static size_t key_prefix_at(const char *p, size_t left)
 	return 0;
 }
 
-int bt_redact(bt_buf *out, const char *text, size_t len, const char *const *secrets, size_t n)
+int bt_redact_text(bt_buf *out, const char *text, size_t len, const char *const *secrets, size_t n)
 {
 	size_t i = 0, plain = 0; /* text[plain..i) is copied as it is */
 	while (i < len) {

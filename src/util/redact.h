@@ -14,6 +14,6 @@
  * like a credential whatever its value: the word after "Bearer " or "Basic " and the rest
  * of a Stripe-style key ("sk_live_", "rk_test_", ...). 0 or -1 (out of memory).
  */
-int bt_redact(bt_buf *out, const char *text, size_t len, const char *const *secrets, size_t n);
+int bt_redact_text(bt_buf *out, const char *text, size_t len, const char *const *secrets, size_t n);
 
 #endif

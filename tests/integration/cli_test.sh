@@ -62,8 +62,8 @@ done > "$work/inv.parts"
 check "invoices: three resumed runs of small pages equal the truth" \
   cmp -s <(normalize < "$work/inv.parts") "$work/invoices.want"
 
-# Interrupted by SIGTERM against a slow (rate-limited) sandbox, resumed against a fast one
-# holding the same data: checkpoints do not depend on the URL.
+# Interrupted by SIGTERM against a slow (rate-limited) sandbox, resumed against the same one:
+# a checkpoint is bound to its base URL and account (docs/reliability.md).
 start_sandbox slow --seed 42 --scale 5000 --rate-limit 4
 cp_file=$work/sub.checkpoint
 "$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
@@ -75,7 +75,7 @@ wait "$victim"
 status=$?
 check "sigterm: exit status 130" test "$status" -eq 130
 check "sigterm: says it was interrupted" grep -q "interrupted after" "$work/int1.err"
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_main" \
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
   --checkpoint-file "$cp_file" > "$work/int2" 2>/dev/null
 cat "$work/int1" "$work/int2" | normalize > "$work/interrupted"
 check "sigterm: resumed output equals the truth" cmp -s "$work/interrupted" "$work/subscriptions.want"
@@ -89,7 +89,7 @@ victim=$!
 sleep 3
 kill -KILL "$victim"
 wait "$victim" 2>/dev/null
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_main" \
+"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
   --checkpoint-file "$cp_file" > "$work/k2" 2>/dev/null
 cat "$work/k1" "$work/k2" | jq -r .id | LC_ALL=C sort > "$work/kill.ids"
 jq -r .id "$work/main/subscriptions.jsonl" | LC_ALL=C sort > "$work/truth.ids"
@@ -173,8 +173,8 @@ check "describe: the engine's settings follow, the same as stripe's" \
   cmp -s "$work/engine.plug" "$work/engine.stripe"
 check "describe: the engine's settings are flagged engine" \
   test "$(grep -c '^  [a-z_]* .* engine ' "$work/engine.plug")" -eq "$(grep -c '^  [a-z_]' "$work/engine.plug")" -a -s "$work/engine.plug"
-check "describe: timeout_ms is an int 1..86400000 defaulting to 60000" \
-  grep -qE '^  timeout_ms +int 1\.\.86400000 +engine +60000$' "$work/engine.plug"
+check "describe: timeout_ms is an int 1..86400000 defaulting to 300000" \
+  grep -qE '^  timeout_ms +int 1\.\.86400000 +engine +300000$' "$work/engine.plug"
 check "describe stripe: api_key is required and secret" \
   grep -qE '^  api_key +string +required,secret +-$' "$work/describe.stripe"
 check "describe stripe: page_size is an int 1..100 defaulting to 100" \

@@ -245,3 +245,81 @@ void truth_resume_in_slices(billtap_client *c, billtap_resource resource, const 
 	free(token);
 	free(seen);
 }
+
+/* Pulls records from a new iterator (resumed from *token when set) into seen[], checked
+ * against the truth; returns the status that ended it, with *token the checkpoint then. */
+static int take_from(billtap_client *c, billtap_resource res, const truth *t, char *seen,
+                     char **token, long *taken)
+{
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = *token;
+	billtap_iter *it;
+	ck_assert_msg(billtap_iter_new(&it, c, res, &o) == 0, "%s", billtap_client_error_message(c));
+	int rc = 0;
+	const billtap_record *r;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		const char *id = billtap_record_id(r);
+		long at = truth_find(t, id);
+		ck_assert_msg(at >= 0, "record %s is not in the truth", id);
+		ck_assert_msg(!seen[at], "record %s returned twice", id);
+		seen[at] = 1;
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, t->lines[at], strlen(t->lines[at]), why, sizeof why),
+		              "%s differs: %s\n got  %s\n want %s", id, why, json, t->lines[at]);
+		(*taken)++;
+	}
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	free(*token);
+	*token = strdup(cp);
+	billtap_iter_free(it);
+	return rc;
+}
+
+void truth_fail_then_resume(sandbox *sb, const char *const *clean_args, const char *provider,
+                            const char *page_size, billtap_resource res, const truth *t,
+                            int code, const char *const *needles)
+{
+	char *seen = calloc(t->count ? t->count : 1, 1);
+	char *token = NULL;
+	long taken = 0;
+	billtap_client *c = sandbox_client(sb, provider);
+	if (page_size)
+		ck_assert_int_eq(billtap_client_set(c, "page_size", page_size), 0);
+	int rc = take_from(c, res, t, seen, &token, &taken);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(rc == code, "ended with %d, not %d: %s", rc, code, msg);
+	for (; needles && *needles; needles++)
+		ck_assert_msg(strstr(msg, *needles), "\"%s\" is not in the message: %s", *needles, msg);
+	billtap_client_free(c);
+
+	/* The same world on the same port (the checkpoint is bound to the base URL). */
+	char port[16];
+	const char *colon = strrchr(sb->url, ':');
+	ck_assert_ptr_nonnull(colon);
+	snprintf(port, sizeof port, "%.*s", (int)strspn(colon + 1, "0123456789"), colon + 1);
+	sandbox_stop(sb);
+	const char *args[32];
+	size_t n = 0;
+	for (; clean_args[n]; n++) {
+		ck_assert_uint_lt(n, 28);
+		args[n] = clean_args[n];
+	}
+	args[n++] = "--port";
+	args[n++] = port;
+	args[n] = NULL;
+	sandbox_start(sb, args);
+	c = sandbox_client(sb, provider);
+	if (page_size)
+		ck_assert_int_eq(billtap_client_set(c, "page_size", page_size), 0);
+	rc = take_from(c, res, t, seen, &token, &taken);
+	ck_assert_msg(rc == BILLTAP_ITEROVER, "resume ended with %d: %s", rc,
+	              billtap_client_error_message(c));
+	billtap_client_free(c);
+	ck_assert_int_eq(taken, (long)t->count);
+	truth_assert_all_seen(t, seen);
+	free(token);
+	free(seen);
+}

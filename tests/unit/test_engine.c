@@ -13,6 +13,8 @@
 
 #include "billtap/provider.h"
 #include "testutil.h"
+#include "util/base64.h"
+#include "util/sha256.h"
 
 Suite *engine_suite(void);
 
@@ -52,7 +54,8 @@ static void copy_setting(char *dst, size_t cap, billtap_ctx *ctx, const char *ke
 }
 
 static const billtap_setting_def fake_settings[] = {
-	BILLTAP_SETTING("token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "secret"),
+	BILLTAP_SETTING("token", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED |
+	                         BILLTAP_SETTING_ACCOUNT, NULL, 0, 0, "secret"),
 	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://fake.example", 0, 0, "origin"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "5", 1, 10, "per page"),
 	BILLTAP_SETTING("flag", BILLTAP_SETTING_BOOL, "false", 0, 0, "a flag"),
@@ -511,7 +514,8 @@ START_TEST(failed_page_leaves_nothing_behind)
 	const char *broken = "{\"items\":[{\"id\":\"c1\",\"created\":1},{\"id\":\"c2\"}],\"next\":null}";
 	fake_add(&ft, 200, NULL, broken);
 	fake_add(&ft, 200, NULL, broken);
-	fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}");
+	for (int i = 0; i < 5; i++) /* not JSON: retried 4 times (max_retries), then reported */
+		fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}");
 	billtap_client *c = new_client();
 	billtap_iter *it;
 	const billtap_record *r;
@@ -523,9 +527,127 @@ START_TEST(failed_page_leaves_nothing_behind)
 	                 "fake: customers: customer c2: created_at is missing");
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EPARSE);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "(the same after 4 retries)"));
+	ck_assert_uint_eq(ft.calls, 7);
 	const char *cp;
 	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
 	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A 200 that is not the JSON promised (empty, cut, a proxy's page) is retried like a 5xx:
+ * the host gets every record once. One that says it is something else is the provider's
+ * to judge, at once. */
+START_TEST(garbled_answers_are_retried)
+{
+	fake_add(&ft, 200, NULL, "");
+	fake_add(&ft, 200, "Content-Type: application/json\n", "{\"items\":[{\"id\":\"c1\",");
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, "Content-Type: text/html\n", "<html>maintenance</html>");
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[64];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, 10), BILLTAP_EPARSE);
+	ck_assert_str_eq(ids, "c1,c2,c3");
+	uint64_t requests, retries;
+	billtap_iter_stats(&requests, &retries, NULL, it);
+	ck_assert_uint_eq(retries, 2);
+	ck_assert_uint_eq(ft.calls, 4); /* the HTML answer was not retried */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* FIPS 180-4's examples: the fingerprint's hash is SHA-256 itself. */
+START_TEST(sha256_matches_the_standard)
+{
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		bt_sha256 h;
+		unsigned char d[32];
+		char hex[65];
+		bt_sha256_init(&h);
+		/* In two pieces, across the block boundary handling. */
+		size_t n = strlen(v[i].in);
+		bt_sha256_update(&h, v[i].in, n / 3);
+		bt_sha256_update(&h, v[i].in + n / 3, n - n / 3);
+		bt_sha256_final(&h, d);
+		for (int k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		ck_assert_str_eq(hex, v[i].hex);
+	}
+}
+END_TEST
+
+/* A checkpoint resumes only against the account and service it was made with; the token
+ * holds neither the secret nor the URL in a readable form. A token without a fingerprint
+ * (made by 0.1) is accepted as before. */
+START_TEST(checkpoint_is_bound_to_the_account)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page1); /* read again by the resumed iterator */
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *token = strdup(cp);
+	billtap_iter_free(it);
+	/* Neither the secret nor the URL is in the token's JSON. */
+	bt_buf json = BT_BUF_INIT;
+	ck_assert_int_eq(bt_base64_decode(&json, token + 4, strlen(token + 4)), 0);
+	ck_assert_ptr_null(strstr(bt_buf_cstr(&json), "tok_secret"));
+	ck_assert_ptr_null(strstr(bt_buf_cstr(&json), "fake.example"));
+	ck_assert_ptr_nonnull(strstr(bt_buf_cstr(&json), "\"a\":\""));
+
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = token;
+	static const char *const other[][2] = { { "token", "tok_other" },
+		                                { "base_url", "https://other.example" } };
+	for (int i = 0; i < 2; i++) {
+		billtap_client *d = new_client();
+		ck_assert_int_eq(billtap_client_set(d, other[i][0], other[i][1]), 0);
+		ck_assert_int_eq(billtap_iter_new(&it, d, BILLTAP_RESOURCE_CUSTOMERS, &o),
+		                 BILLTAP_ECHECKPOINT);
+		ck_assert_ptr_nonnull(strstr(billtap_client_error_message(d), "another account"));
+		billtap_client_free(d);
+	}
+	/* The same settings (a trailing slash on the URL names the same service) resume. */
+	billtap_client *same = new_client();
+	ck_assert_int_eq(billtap_client_set(same, "base_url", "https://fake.example/"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, same, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	billtap_iter_free(it);
+	billtap_client_free(same);
+
+	/* A token of 0.1: the same JSON without "a". */
+	char *a = strstr(json.data, ",\"a\":");
+	ck_assert_ptr_nonnull(a);
+	strcpy(a, "}");
+	bt_buf old = BT_BUF_INIT;
+	bt_buf_puts(&old, "bt1.");
+	ck_assert_int_eq(bt_base64_encode(&old, json.data, strlen(json.data), 1), 0);
+	o.checkpoint = bt_buf_cstr(&old);
+	billtap_client *d = new_client();
+	ck_assert_int_eq(billtap_client_set(d, "token", "tok_other"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, d, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "c2");
+	billtap_iter_free(it);
+	billtap_client_free(d);
+	bt_buf_free(&old);
+	bt_buf_free(&json);
+	free(token);
 	billtap_client_free(c);
 }
 END_TEST
@@ -930,7 +1052,7 @@ START_TEST(host_transport_receives_every_option)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
 	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
 	billtap_iter_free(it);
-	ck_assert_int_eq(ft.timeout_ms, 60000);
+	ck_assert_int_eq(ft.timeout_ms, 300000);
 	ck_assert_int_eq(ft.connect_timeout_ms, 10000);
 	ck_assert_str_eq(ft.user_agent, "billtap/" BILLTAP_VERSION_STRING);
 	ck_assert_ptr_null(ft.ca_file);
@@ -1052,6 +1174,9 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, provider_decides_what_is_final);
 	tcase_add_test(tc, provider_retry_resends);
 	tcase_add_test(tc, failed_page_leaves_nothing_behind);
+	tcase_add_test(tc, garbled_answers_are_retried);
+	tcase_add_test(tc, sha256_matches_the_standard);
+	tcase_add_test(tc, checkpoint_is_bound_to_the_account);
 	tcase_add_test(tc, cancel_stops_and_keeps_checkpoint);
 	tcase_add_test(tc, records_outlive_iterators_when_copied);
 	tcase_add_test(tc, settings_are_checked);

@@ -864,7 +864,8 @@ START_TEST(describe_a_builtin)
 	ck_assert_int_eq(billtap_provider_setting(&name, &flags, NULL, NULL, NULL, NULL, "stripe", 0),
 	                 0);
 	ck_assert_str_eq(name, "api_key");
-	ck_assert_uint_eq(flags, BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED);
+	ck_assert_uint_eq(flags, BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED |
+	                             BILLTAP_SETTING_ACCOUNT);
 }
 END_TEST
 

@@ -16,7 +16,7 @@
 #include "paypal.h"
 
 static const billtap_setting_def paypal_settings[] = {
-	BILLTAP_SETTING("client_id", BILLTAP_SETTING_REQUIRED, NULL, 0, 0, "REST app client id"),
+	BILLTAP_SETTING("client_id", BILLTAP_SETTING_REQUIRED | BILLTAP_SETTING_ACCOUNT, NULL, 0, 0, "REST app client id"),
 	BILLTAP_SETTING("client_secret", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
 	  "REST app secret"),
 	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api-m.paypal.com", 0, 0,
@@ -107,6 +107,23 @@ void pp_rewind(pp_stream *s)
 	s->in_flight = 0;
 	s->plan_asked = s->plan_head;
 	s->sub_asked = s->sub_next;
+}
+
+int pp_report_page(billtap_sink *sink, pp_stream *s, const char *list, int64_t asked,
+                   int64_t total_pages, int64_t items, int64_t max_page)
+{
+	billtap_json_ref root = billtap_json_root(s->doc);
+	billtap_page page = BILLTAP_PAGE_INIT;
+	page.list = list;
+	page.items = items;
+	if (billtap_json_int(&page.page, s->doc, billtap_json_get(s->doc, root, "page")) < 0)
+		page.page = asked;
+	if (billtap_json_int(&page.total_items, s->doc, billtap_json_get(s->doc, root, "total_items")) < 0)
+		page.total_items = -1;
+	page.total_pages = total_pages;
+	page.more = asked < total_pages;
+	page.max_page = max_page;
+	return billtap_sink_page(sink, &page);
 }
 
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag)

@@ -74,6 +74,7 @@ typedef struct pp_stream {
 	/* transaction search */
 	int64_t win_start, win_len, stop;
 	int64_t search_page;
+	uint64_t window_walks; /* counts restarts of windows: each walk is a list of its own */
 	pp_map seen; /* transaction ids of the current window -> index in window_records */
 	billtap_record **window_records; /* the window's transactions, pushed when it ends */
 	unsigned char *window_ranks;     /* how settled the row behind each one is */
@@ -105,6 +106,11 @@ int pp_error(pp_stream *s, const billtap_request *req, const billtap_response *r
 int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *resp,
              billtap_ctx *ctx);
 int pp_get(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag);
+/* Reports a page-number list page to the engine's loop guards: its number (the answer's
+ * "page" when it states one, else `asked`), the answer's totals, `items` on it, and
+ * the last page PayPal serves (max_page). */
+int pp_report_page(billtap_sink *sink, pp_stream *s, const char *list, int64_t asked,
+                   int64_t total_pages, int64_t items, int64_t max_page);
 /* The engine dropped every request still out (after an error or a RETRY from
  * stream_response): the next stream_request calls ask for them again. */
 void pp_rewind(pp_stream *s);

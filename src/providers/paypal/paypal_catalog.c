@@ -14,6 +14,10 @@
 
 #include "paypal.h"
 
+/* The highest page numbers PayPal accepts (its parameter ranges, docs/providers/paypal.md). */
+#define PRODUCTS_MAX_PAGE 100000
+#define PLANS_MAX_PAGE 10000000
+
 #define CATALOG_PAGE_SIZE "20" /* PayPal's maximum for catalog and plan lists */
 
 static int list_request(billtap_request *req, pp_stream *s, const char *path, enum pp_tag tag,
@@ -65,13 +69,17 @@ static int total_pages(int64_t *out, pp_stream *s, const billtap_request *req,
 }
 
 static int products_page(pp_stream *s, const billtap_request *req, const billtap_response *resp,
-                         billtap_ctx *ctx)
+                         billtap_sink *sink, billtap_ctx *ctx)
 {
 	int64_t pages;
 	int rc = total_pages(&pages, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
 	billtap_json_ref list = billtap_json_get(s->doc, billtap_json_root(s->doc), "products");
+	rc = pp_report_page(sink, s, "products", s->page, pages,
+	                    (int64_t)billtap_json_count(s->doc, list), PRODUCTS_MAX_PAGE);
+	if (rc < 0)
+		return rc;
 	for (billtap_json_ref p = billtap_json_first(s->doc, list); p != BILLTAP_JSON_NONE;
 	     p = billtap_json_next(s->doc, p)) {
 		billtap_json_ref id = billtap_json_get(s->doc, p, "id");
@@ -126,6 +134,8 @@ static int plans_page(pp_stream *s, const billtap_request *req, const billtap_re
 		return rc;
 	billtap_json_ref list = billtap_json_get(s->doc, billtap_json_root(s->doc), "plans");
 	size_t n = billtap_json_count(s->doc, list);
+	if ((rc = pp_report_page(sink, s, "plans", s->page, pages, (int64_t)n, PLANS_MAX_PAGE)) < 0)
+		return rc;
 	char **queue = calloc(n ? n : 1, sizeof *queue);
 	if (!queue)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
@@ -195,7 +205,7 @@ int pp_catalog_response(pp_stream *s, const billtap_request *req, const billtap_
 	if (rc < 0)
 		return rc;
 	switch (billtap_request_tag(req)) {
-	case TAG_PRODUCTS: return products_page(s, req, resp, ctx);
+	case TAG_PRODUCTS: return products_page(s, req, resp, sink, ctx);
 	case TAG_PLAN_LIST: return plans_page(s, req, resp, sink, ctx);
 	default: return plan_detail(s, sink, ctx);
 	}

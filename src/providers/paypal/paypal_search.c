@@ -82,6 +82,7 @@ static void drop_window(pp_stream *s)
 		billtap_record_free(s->window_records[i]);
 	pp_map_clear(&s->seen);
 	s->search_page = 1;
+	s->window_walks++;
 }
 
 void pp_search_free(pp_stream *s)
@@ -230,6 +231,17 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
 		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
 		                              "search response lacks transaction_details or total_pages");
+	/* One search returns at most 10,000 rows: no page lies past them. */
+	char list[96];
+	snprintf(list, sizeof list, "w:%" PRId64 ":%" PRId64 ":%" PRIu64, s->win_start, s->win_len,
+	         s->window_walks);
+	rc = pp_report_page(sink, s, list, s->search_page, pages,
+	                    (int64_t)billtap_json_count(s->doc, rows),
+	                    (10000 + s->page_size - 1) / s->page_size);
+	if (rc < 0) {
+		drop_window(s);
+		return rc;
+	}
 	for (billtap_json_ref row = billtap_json_first(s->doc, rows); row != BILLTAP_JSON_NONE;
 	     row = billtap_json_next(s->doc, row)) {
 		if ((rc = take_row(s, row, ctx)) < 0) {

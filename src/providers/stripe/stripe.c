@@ -58,13 +58,14 @@ typedef struct stripe_stream {
 } stripe_stream;
 
 static const billtap_setting_def stripe_settings[] = {
-	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED, NULL, 0, 0,
+	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED |
+	                                   BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "secret (sk_...) or restricted (rk_...) API key"),
 	BILLTAP_SETTING("base_url", BILLTAP_SETTING_URL, "https://api.stripe.com", 0, 0,
 	                "API origin"),
 	BILLTAP_SETTING("stripe_version", 0, "2025-03-31.basil", 0, 0,
 	                "the Stripe-Version every request pins (the response shape depends on it)"),
-	BILLTAP_SETTING("stripe_account", 0, NULL, 0, 0,
+	BILLTAP_SETTING("stripe_account", BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTINGS_END,
@@ -255,6 +256,19 @@ static int parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
 	                              billtap_response_header(resp, "Request-Id"), NULL, problem);
 }
 
+/* Tells the engine's loop guards what a page said: a stale page served again (has_more
+ * and the same last id) is an error, never an endless walk. */
+static int report_page(billtap_sink *sink, const char *list, const char *next, int has_more,
+                       const stripe_stream *s, billtap_json_ref data)
+{
+	billtap_page page = BILLTAP_PAGE_INIT;
+	page.list = list;
+	page.next = has_more ? next : NULL;
+	page.more = has_more;
+	page.items = (int64_t)billtap_json_count(s->doc, data);
+	return billtap_sink_page(sink, &page);
+}
+
 /* Held records are subscriptions or invoices; the list stage may have moved on already
  * (its last page ended while a record still waits for nested pages). */
 static int is_subscription(const held *h)
@@ -387,6 +401,10 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	char *cursor = NULL;
 	if (has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
 		return rc;
+	if ((rc = report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
+		free(cursor);
+		return rc;
+	}
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
 	     obj = billtap_json_next(s->doc, obj)) {
 		billtap_record *rec;
@@ -471,6 +489,18 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 	     e = billtap_json_next(s->doc, e))
 		rc = is_subscription(h) ? stripe_map_item(scratch, &period, s->doc, e, ctx)
 		                        : stripe_map_line(scratch, s->doc, e, ctx);
+	if (rc == 0) {
+		/* The nested list of this one record ("lines:in_1"). */
+		char list[160];
+		char *next = NULL;
+		snprintf(list, sizeof list, "%s:%s", is_subscription(h) ? "items" : "lines",
+		         billtap_record_id(h->rec));
+		if (has_more && last_nested_id(&next, scratch) < 0)
+			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		else
+			rc = report_page(sink, list, next, has_more, s, data);
+		free(next);
+	}
 	if (rc == 0 && !has_more) {
 		/* The last page: the record leaves with it (and those held behind it). */
 		rc = hand_over(s, scratch, &period, sink, ctx);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sandbox_process.h"
 
@@ -178,6 +179,37 @@ START_TEST(oversized_window_is_split)
 }
 END_TEST
 
+/* Totals that lie and pages served again end in an error naming the request, never in an
+ * endless walk of empty pages or a silent gap; the checkpoint then resumes on a
+ * well-behaved server (the same world) to exactly the truth. */
+START_TEST(lying_lists_are_errors_and_resume_exactly)
+{
+	static const struct {
+		const char *faults, *needle;
+	} cases[] = {
+		{ "inflate@2-100000000:40", "overstated" },
+		{ "shrink@3-100000000:30", "counts" },
+		{ "repeat@3-100000000", "did not advance" },
+	};
+	/* Both servers serve one world: the same "now" (the client reads the real clock). */
+	char now[40];
+	snprintf(now, sizeof now, "now=%lld", (long long)(time(NULL) / 3600 * 3600));
+	const char *args[] = { "--provider", "paypal", "--seed", "9", "--scale", "120",
+		               "--opt", now, "--faults", cases[_i].faults, NULL };
+	const char *clean[] = { "--provider", "paypal", "--seed", "9", "--scale", "120",
+		                "--opt", now, NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "transactions");
+	const char *needles[] = { "GET /v1/reporting/transactions", cases[_i].needle, NULL };
+	truth_fail_then_resume(&sb, clean, "paypal", "5", BILLTAP_RESOURCE_TRANSACTIONS, &t,
+	                       BILLTAP_EDATA, needles);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
 Suite *paypal_sandbox_suite(void)
 {
 	Suite *s = suite_create("paypal-sandbox");
@@ -193,6 +225,7 @@ Suite *paypal_sandbox_suite(void)
 	tc = tcase_create("large");
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, oversized_window_is_split);
+	tcase_add_loop_test(tc, lying_lists_are_errors_and_resume_exactly, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,6 +29,8 @@ static billtap_client *paypal_client(void)
 	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
+	/* the fake transport's host, never reached */
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
 	char start[40];
 	billtap_time_format(start, sizeof start, (int64_t)time(NULL) - 40 * 86400);
 	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);
@@ -453,6 +455,8 @@ static billtap_client *paypal_async_client(void)
 	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
+	/* the fake transport's host, never reached */
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
 	char start[40];
 	billtap_time_format(start, sizeof start, (int64_t)time(NULL) - 40 * 86400);
 	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);

@@ -279,6 +279,7 @@ static void exact_despite(const char *const *args, int want_retries)
 	billtap_client *c = client_for(&sb, "sk_test_sandbox");
 	billtap_client_set(c, "retry_base_ms", "20");
 	billtap_client_set(c, "page_size", "25");
+	billtap_client_set(c, "stall_timeout_ms", "1000"); /* stall@N:MS longer than this */
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
 	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
@@ -311,6 +312,41 @@ START_TEST(faults_are_survived)
 }
 END_TEST
 
+/* Answers that are not the JSON promised (half a body framed as whole, no body, bodies cut
+ * by a closed connection) and one that stalls for longer than stall_timeout_ms: each is
+ * retried, and the records are exactly the truth. */
+START_TEST(garbled_and_stalled_answers_are_retried)
+{
+	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults",
+		               "badjson@2,empty@3,cut@4,cutchunked@5,stall@7:4000,stallclose@9:3000",
+		               NULL };
+	exact_despite(args, 6);
+}
+END_TEST
+
+/* A stale page served again with has_more: true (once, or for every later request, which
+ * without the loop guard walks forever): an error naming the request, and the checkpoint
+ * taken then resumes on a well-behaved server to exactly the truth. */
+START_TEST(repeated_page_is_an_error_and_resumes_exactly)
+{
+	const char *faults = _i == 0 ? "repeat@3" : "repeat@3-100000000";
+	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults", faults, NULL };
+	const char *clean[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
+		                "--rate-limit", "0", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "customers");
+	const char *needles[] = { "GET /v1/customers", "did not advance", NULL };
+	truth_fail_then_resume(&sb, clean, "stripe", "20", BILLTAP_RESOURCE_CUSTOMERS, &t,
+	                       BILLTAP_EDATA, needles);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
 Suite *stripe_sandbox_suite(void)
 {
 	Suite *s = suite_create("stripe-sandbox");
@@ -336,6 +372,8 @@ Suite *stripe_sandbox_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, rate_limit_is_survived);
 	tcase_add_test(tc, faults_are_survived);
+	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
+	tcase_add_test(tc, garbled_and_stalled_answers_are_retried);
 	suite_add_tcase(s, tc);
 	return s;
 }

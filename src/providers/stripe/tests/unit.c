@@ -27,6 +27,8 @@ static billtap_client *stripe_client(void)
 	billtap_client *c = fake_client(&ft, "stripe");
 	ck_assert_int_eq(billtap_client_set(c, "api_key", "sk_test_x"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://stripe.test"), 0);
+	/* the fake transport's host, never reached */
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
 	return c;
 }
 
@@ -561,7 +563,7 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 #undef ALL
 	};
 	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
-		                                "http://stripe.test", NULL };
+		                                "http://stripe.test", "allow_insecure_http", "1", NULL };
 	billtap_resource res = lists[_i].resource;
 	char why[1024] = "";
 	size_t records;
