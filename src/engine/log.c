@@ -222,7 +222,8 @@ void bt_log_retry(bt_flight *f, int code, int64_t wait_ms)
 	describe(&b, f);
 	char n[160];
 	if (f->resp.status)
-		snprintf(n, sizeof n, ": HTTP %d", f->resp.status);
+		snprintf(n, sizeof n, ": HTTP %d%s", f->resp.status,
+		         f->garbled ? " (not the JSON promised)" : "");
 	else
 		snprintf(n, sizeof n, ": %s", billtap_strerror(code));
 	bt_buf_puts(&b, n);
