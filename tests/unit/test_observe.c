@@ -314,6 +314,7 @@ static void teardown(void)
 static billtap_client *stripe_client(const char *key)
 {
 	billtap_client *c = fake_client(&ft, "stripe");
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", NULL), 0); /* the provider's rate */
 	ck_assert_int_eq(billtap_client_set(c, "api_key", key), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://stripe.test"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0); /* not loopback */
