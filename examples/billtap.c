@@ -43,6 +43,7 @@
 #include "cli_exit.h"
 #include "cli_fs.h"
 #include "cli_lock.h"
+#include "cli_observe.h"
 #include "cli_output.h"
 #include "cli_providers.h"
 #include "cli_settings.h"
@@ -93,7 +94,9 @@ static void usage(FILE *to)
 	      "  --set KEY=VALUE         a provider or engine setting (repeatable; visible in ps,\n"
 	      "                          so not for secrets)\n"
 	      "  --max-records N         stop after N records (resume later with the checkpoint)\n"
-	      "  --verbose               request counts at the end; what a resume truncated\n"
+	      "  --verbose               the library's log events (redacted) and a summary on\n"
+	      "                          stderr; what a resume truncated (a terminal on stderr\n"
+	      "                          always shows a progress line)\n"
 	      "  --plugin PATH           load a provider plugin first (repeatable; before the\n"
 	      "                          subcommand; also BILLTAP_PLUGINS=PATH:PATH...)\n"
 	      "settings, each source overriding the one before: the environment\n"
@@ -278,6 +281,7 @@ typedef struct run {
 	cli_checkpoint resume; /* loaded from the checkpoint file; token NULL on a fresh start */
 	cli_dest dest;
 	cli_output out;
+	cli_observe obs; /* --verbose and the progress line, on stderr */
 	long long count;
 } run;
 
@@ -399,6 +403,7 @@ static int iterate(run *r)
 			return CLI_EXIT_FAILURE;
 		}
 		r->count++;
+		cli_observe_tick(&r->obs);
 		/* A file gets each record at once (a resume cuts what no checkpoint covers);
 		 * standard output only at checkpoints, so a crash repeats as little as it can. */
 		int status = a->output ? cli_output_flush(&r->out, &r->dest) : 0;
@@ -407,6 +412,7 @@ static int iterate(run *r)
 		if (status)
 			return status;
 	}
+	cli_observe_finish(&r->obs); /* the progress line goes before any message */
 	if (rc == BILLTAP_ITEROVER)
 		return finish(r);
 	/* Stopped early (--max-records, an error, a signal): keep the place. The iterator
@@ -437,6 +443,8 @@ static int start(run *r, billtap_resource resource, int64_t since)
 		return cli_exit_for(rc);
 	}
 	int status = cli_settings_apply(r->client, &a->settings);
+	if (status == 0 && cli_observe_start(&r->obs, r->client, a->verbose) < 0)
+		status = CLI_EXIT_FAILURE;
 	if (status == 0 && a->checkpoint_file)
 		status = open_checkpoint(r);
 	if (status)
@@ -448,6 +456,7 @@ static int start(run *r, billtap_resource resource, int64_t since)
 	 * mistake never empties an earlier run's file. */
 	if ((rc = billtap_iter_new(&r->iter, r->client, resource, &opts)) < 0)
 		return cli_report_error(r->client, rc);
+	cli_observe_iter(&r->obs, r->iter);
 	return open_dest(r);
 }
 
@@ -480,13 +489,6 @@ static int extract(int argc, char **argv, unsigned closed_fds)
 	running_iter = r.iter;
 	status = iterate(&r);
 	running_iter = NULL;
-	if (a.verbose) {
-		uint64_t requests, retries, records;
-		billtap_iter_stats(&requests, &retries, &records, r.iter);
-		fprintf(stderr, "billtap: %llu records, %llu requests, %llu retries\n",
-		        (unsigned long long)records, (unsigned long long)requests,
-		        (unsigned long long)retries);
-	}
 done:
 	running_iter = NULL;
 	billtap_iter_free(r.iter);

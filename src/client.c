@@ -26,6 +26,12 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "longest backoff delay (a Retry-After from the service may ask for more)"),
 	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "4", 1, 64,
 	                "requests of one iterator kept in flight at once, for providers that can"),
+	BILLTAP_SETTING("rate_limit", 0, NULL, 0, 0,
+	                "requests a second (a decimal, e.g. 0.8) this client's iterators keep to; 0 "
+	                "turns pacing off; unset: the provider's documented rate"),
+	BILLTAP_SETTING("rate_burst", 0, NULL, 0, 0,
+	                "requests the rate_limit lets through at once (a decimal; unset: a fifth "
+	                "of rate_limit, at least 1)"),
 	BILLTAP_SETTING("max_empty_pages", BILLTAP_SETTING_INT, "3", 0, 1000,
 	                "loop guard: empty list pages in a row that may claim more pages"),
 	BILLTAP_SETTING("allow_insecure_http", BILLTAP_SETTING_BOOL, "false", 0, 0,
@@ -158,6 +164,8 @@ BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *c)
 void bt_client_destroy(billtap_client *c)
 {
 	bt_client_session_release(c, c->session);
+	billtap_limiter_free(c->shared_limiter);
+	billtap_limiter_free(c->own_limiter);
 	bt_settings_free(&c->settings);
 	if (c->transport.free)
 		c->transport.free(c->transport_payload);
@@ -226,6 +234,12 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 		return bt_error_setf(c, BILLTAP_ESETTING,
 		                     "%s: setting %s: '%s' is not an absolute http(s) URL without "
 		                     "query",
+		                     who, d->name, shown);
+	double rate; /* (a provider's settings cannot take an engine setting's name) */
+	if (bt_setting_is_rate(d->name) && bt_setting_parse_rate(&rate, value) < 0)
+		return bt_error_setf(c, BILLTAP_ESETTING,
+		                     "%s: setting %s: '%s' is not a decimal number of requests a "
+		                     "second (e.g. 25 or 0.8)",
 		                     who, d->name, shown);
 	if ((d->flags & BILLTAP_SETTING_REQUIRED) && !*value)
 		return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: must not be empty", who,
@@ -309,6 +323,7 @@ static int session_make(bt_session **out, billtap_iter *it)
 		return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
 	if (c->provider->session_new) {
 		uint64_t serial = c->err_serial;
+		ctx.rate = &s->rate;
 		int rc = c->provider->session_new(&s->data, &ctx);
 		if (rc < 0) {
 			free(s);

@@ -28,6 +28,18 @@ struct bt_provider_entry;
 
 struct bt_flight;
 
+/* A request rate a provider declared (billtap_ctx_set_rate); per_second 0: none. */
+typedef struct bt_rate {
+	double per_second, burst;
+} bt_rate;
+
+/* Where an iterator's (or a client's) log events go: billtap_client_set_log(). */
+typedef struct bt_log_sink {
+	billtap_log_fn fn;
+	int min_level;
+	void *payload;
+} bt_log_sink;
+
 struct billtap_client {
 	struct bt_provider_entry *entry; /* the registry entry, referenced while we live */
 	const billtap_provider *provider; /* its vtable */
@@ -55,6 +67,10 @@ struct billtap_client {
 	char *err_request_id;
 	char *err_provider_code;
 	uint64_t err_serial;
+
+	bt_log_sink log;                 /* for iterators created from now on */
+	billtap_limiter *shared_limiter; /* billtap_client_set_limiter(), or NULL */
+	billtap_limiter *own_limiter;    /* made from the rates the last iterator needed */
 	/* Credentials its requests carried (Authorization values), newest first, so that
 	 * messages never show them (engine/redact.c); wiped when dropped. */
 	char *noted[BT_NOTED_SECRETS];
@@ -67,6 +83,7 @@ struct billtap_client {
 typedef struct bt_session {
 	void *data;
 	int refs;
+	bt_rate rate; /* declared by session_new, for iterators whose stream declares none */
 } bt_session;
 
 /* An entry of the iterator's queue: a record or a resume mark. */
@@ -114,6 +131,9 @@ struct billtap_ctx {
 	 * values, which the host may change while the iterator runs). NULL only in contexts
 	 * made for recording errors, where billtap_ctx_setting() finds nothing. */
 	const bt_settings *settings;
+	/* Where billtap_ctx_set_rate() stores a declared rate: set for stream_new and
+	 * session_new only. */
+	bt_rate *rate;
 };
 
 /* One request of an iterator, from stream_request until its response was handed to
@@ -135,6 +155,7 @@ typedef struct bt_flight {
 	int attempt;             /* retries made */
 	int64_t send_at;         /* monotonic ms before which it is not sent (backoff) */
 	int64_t refused_wait_ms; /* the service asked to wait longer than billtap does */
+	int paced;               /* its next send's token is reserved (engine/pacing.c) */
 	int garbled;             /* its answer was a 2xx whose body is not the JSON promised */
 	int error;               /* BT_FLIGHT_FAILED */
 	bt_buf error_msg;
@@ -154,6 +175,8 @@ typedef struct bt_transfer_link {
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
 	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
+	bt_rate rate_limit; /* the rate_limit / rate_burst settings; per_second < 0: unset,
+	                       0: pacing off */
 	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
@@ -196,6 +219,12 @@ struct billtap_iter {
 
 	bt_transfer_link link; /* billtap_transfer_options.engine points here */
 	uint64_t requests, retries, records;
+	/* The rest of billtap_iter_metrics (skipped_records: bad_records=skip). */
+	uint64_t pages, bytes, rate_limited, waits, wait_ms, skipped_records;
+
+	bt_log_sink log;          /* the client's when the iterator was created */
+	billtap_limiter *limiter; /* paces its requests (engine/pacing.c), or NULL */
+	bt_rate declared;         /* the rate its stream declared */
 	uint64_t rng;
 	bt_buf checkpoint;
 	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
@@ -246,6 +275,11 @@ int bt_setting_parse_int(int64_t *out, const char *text);
  * is not a decimal integer. Records nothing. */
 int bt_settings_get_int(int64_t *out, const bt_settings *vals, const billtap_client *c,
                         const char *key);
+/* Parses a rate setting (rate_limit, rate_burst): a plain decimal ("25", "0.8"), no sign
+ * or exponent, at most 1e9. 0 or -1. */
+int bt_setting_parse_rate(double *out, const char *text);
+/* 1 when key names one of those settings. */
+int bt_setting_is_rate(const char *key);
 /* Copies src into dst (emptied first). 0 or BILLTAP_ENOMEM (dst then empty). */
 int bt_settings_copy(bt_settings *dst, const bt_settings *src);
 /* Frees the values, wiping secrets; and one value (its def stays). */
@@ -257,7 +291,7 @@ void bt_iter_settings_free(bt_iter_settings *s);
 /* The context of a provider call made for an iterator: its resource and its settings. */
 static inline billtap_ctx bt_iter_ctx(billtap_iter *it, const char *note)
 {
-	billtap_ctx ctx = { it->client, it->resource, note, &it->values };
+	billtap_ctx ctx = { it->client, it->resource, note, &it->values, NULL };
 	return ctx;
 }
 
@@ -289,6 +323,52 @@ void bt_transfer_outcome(bt_flight *f, int rc);
 int64_t bt_monotonic_ms(void);
 /* Sleeps up to ms, waking early on cancel. BILLTAP_ECANCELED when canceled. */
 int bt_nap(billtap_iter *it, int64_t ms);
+
+/* engine/pacing.c: the iterator's limiter, chosen once its stream exists: the client's
+ * shared one, else one of the rate_limit setting, else one of the provider's declared
+ * rate, else none. 0 or BILLTAP_ENOMEM / BILLTAP_EINVAL, recorded. */
+int bt_pacing_choose(billtap_iter *it);
+/* Before sending f (due now): 1 when the limiter wants it to wait first (send_at moved
+ * on, the wait counted and logged), 0 to send it now. */
+int bt_pacing_hold(bt_flight *f, int64_t now_ms);
+/* An answer came back for f: a 429 slows its limiter down. */
+void bt_pacing_answered(bt_flight *f);
+
+/* engine/log.c: structured, redacted log events (billtap_client_set_log). */
+typedef struct bt_log_fields {
+	int level;
+	const char *event;
+	const char *message;   /* built by the caller; redacted here */
+	const bt_flight *flight; /* gives method, path, attempt and its credentials, or NULL */
+	int http_status;
+	int attempt;
+	int64_t wait_ms;       /* -1: none */
+	const char *request_id;
+	int code;
+	const char *record_id;
+	const char *raw_json;
+	size_t raw_len;
+} bt_log_fields;
+static inline int bt_log_wants(const bt_log_sink *s, int level)
+{
+	return s->fn && level >= s->min_level;
+}
+/* Sends one event to the iterator's log (if it wants that level), every text redacted. */
+void bt_log_iter(billtap_iter *it, const bt_log_fields *fields);
+/* The events the engine sends. */
+void bt_log_request(bt_flight *f);
+void bt_log_response(bt_flight *f);
+void bt_log_retry(bt_flight *f, int code, int64_t wait_ms);
+void bt_log_wait(bt_flight *f, int64_t wait_ms, int slowed);
+/* The head flight's answer was handled: it pushed the queue's entries from `first` on. */
+void bt_log_page(billtap_iter *it, size_t first);
+void bt_log_checkpoint(billtap_iter *it);
+/* The error a call returns (rc), from the client's last error: through the iterator's log,
+ * or with it NULL the client's (for billtap_iter_new). */
+void bt_log_error(billtap_client *c, billtap_iter *it, billtap_resource resource, int rc);
+/* For the bad-record policy: a record refused and skipped (counted by the caller). */
+void bt_log_record_skipped(billtap_iter *it, int code, const char *id, const char *raw_json,
+                           size_t raw_len, const char *message);
 
 /* engine/fork.c: called as calls on a client or iterator start. After fork(), in the
  * child: a new provider session for new iterators, the parent's transfers forgotten, and

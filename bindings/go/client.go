@@ -8,6 +8,7 @@ import "C"
 import (
 	"fmt"
 	"runtime"
+	"runtime/cgo"
 	"sync"
 	"unsafe"
 )
@@ -37,6 +38,10 @@ type Client struct {
 	iters    map[*iterState]struct{}
 	provider string
 	info     ProviderInfo // what the provider offered when the client was made
+	// Log callbacks given to C (SetLogFunc), under mu: kept until Close, as
+	// iterators call the one they were created with.
+	logHandles []cgo.Handle
+	logSinks   []*logSink
 }
 
 var globalInit struct {
@@ -181,6 +186,7 @@ func (c *Client) Close() error {
 		s.free()
 	}
 	C.billtap_client_free(ptr)
+	c.freeLogHandles()
 	runtime.SetFinalizer(c, nil)
 	return nil
 }

@@ -19,3 +19,11 @@ var ViewsAt = viewsAt
 
 // Vocabularies are the word lists Known uses.
 var Vocabularies = vocabularies
+// EventAttrKeys are the attribute keys a structured logger gets for e.
+func EventAttrKeys(e LogEvent) []string {
+	var keys []string
+	for _, a := range e.attrs() {
+		keys = append(keys, a.key)
+	}
+	return keys
+}

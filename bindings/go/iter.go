@@ -65,7 +65,8 @@ type iterState struct {
 	// closeRequested (under client.cmu) tells a canceled Next that Close,
 	// not its context, stopped it.
 	closeRequested bool
-	stats          Stats // the final counts, once ptr is freed (under client.mu)
+	stats          Stats   // the final counts, once ptr is freed (under client.mu)
+	metrics        Metrics // likewise
 	// ended and final: the iteration is over and ptr was freed by release,
 	// final being its last checkpoint (under client.mu).
 	ended bool
@@ -91,6 +92,7 @@ func (s *iterState) free() {
 	c.cmu.Unlock()
 	if ptr != nil {
 		s.stats = readStats(ptr)
+		s.metrics = readMetrics(ptr)
 		C.billtap_iter_free(ptr)
 	}
 }
@@ -175,8 +177,11 @@ func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *
 	var ptr *C.billtap_iter
 	if rc := C.billtap_iter_new(&ptr, c.ptr, C.billtap_resource(res), &o); rc < 0 {
 		it.err = clientError(c.ptr, rc)
+		c.rethrowLogPanic()
 		return it
 	}
+	// A log function's panic is raised once the iterator is registered (so
+	// Close and the finalizer still free it).
 	c.cmu.Lock()
 	it.s.ptr = ptr
 	it.opened = true
@@ -185,6 +190,7 @@ func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *
 	// The finalizer must not block the runtime's single finalizer goroutine
 	// on c.mu while another iterator of the client waits for the network.
 	runtime.SetFinalizer(it, func(it *Iterator) { go it.s.close() })
+	c.rethrowLogPanic()
 	return it
 }
 
@@ -204,6 +210,9 @@ func (it *Iterator) Next() bool {
 	c := it.s.client
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// A log function that panicked during the call that returned the last
+	// record: raised now, the record having been delivered.
+	c.rethrowLogPanic()
 	ptr := it.s.ptr
 	if ptr == nil {
 		it.err = ErrClosed
@@ -211,13 +220,18 @@ func (it *Iterator) Next() bool {
 	}
 	var rec *C.billtap_record
 	rc := next(it.ctx, &rec, ptr)
+	if rc != 0 {
+		if rc < 0 {
+			it.err = it.failure(rc)
+		}
+		c.rethrowLogPanic() // no record to lose
+	}
 	switch {
 	case rc == C.BILLTAP_ITEROVER:
 		it.done = true
 		it.release()
 		return false
 	case rc < 0:
-		it.err = it.failure(rc)
 		it.release()
 		return false
 	}
@@ -318,8 +332,14 @@ func (it *Iterator) Checkpoint() (string, error) {
 		return "", ErrClosed
 	}
 	var p *C.char
-	if rc := C.billtap_iter_checkpoint(&p, it.s.ptr); rc < 0 {
-		return "", clientError(c.ptr, rc)
+	rc := C.billtap_iter_checkpoint(&p, it.s.ptr)
+	var err error
+	if rc < 0 {
+		err = clientError(c.ptr, rc)
+	}
+	c.rethrowLogPanic()
+	if err != nil {
+		return "", err
 	}
 	cp := C.GoString(p)
 	runtime.KeepAlive(it)

@@ -175,7 +175,9 @@ func (sb *sandbox) client(t testing.TB, extra billtap.Settings) *billtap.Client 
 // ends; extra settings override key and url.
 func stripeClient(t testing.TB, key, url string, extra billtap.Settings) *billtap.Client {
 	t.Helper()
-	s := billtap.Settings{"api_key": key, "base_url": url}
+	// Pacing off (not Stripe's 25 a second) unless extra sets it: the
+	// sandbox's --rate-limit is the limit these tests are about.
+	s := billtap.Settings{"api_key": key, "base_url": url, "rate_limit": "0"}
 	for k, v := range extra {
 		s[k] = v
 	}

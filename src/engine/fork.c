@@ -83,6 +83,9 @@ int bt_fork_renew_iter(billtap_iter *it)
 		                         it->mark };
 	void *stream;
 	uint64_t serial = c->err_serial;
+	/* The stream declares its rate again; the iterator keeps the limiter it has. */
+	bt_rate declared = { 0, 0 };
+	ctx.rate = &declared;
 	rc = p->stream_new(&stream, session->data, &params, &ctx);
 	if (rc < 0) {
 		bt_client_session_release(c, session);

@@ -62,6 +62,7 @@ bt_flight *bt_flight_push(billtap_iter *it)
 	f->attempt = 0;
 	f->send_at = 0;
 	f->refused_wait_ms = 0;
+	f->paced = 0;
 	f->error = 0;
 	return f;
 }
@@ -136,6 +137,7 @@ void bt_flights_rewind(billtap_iter *it)
 		f->attempt = 0;
 		f->send_at = 0;
 		f->refused_wait_ms = 0;
+		f->paced = 0; /* a reserved token is given up: the next send takes a new one */
 	}
 }
 
@@ -178,6 +180,7 @@ static void start(bt_flight *f)
 	void *transfer = NULL;
 	bt_response_reset(&f->resp);
 	it->requests++;
+	bt_log_request(f);
 	bt_secrets_note_request(c, &f->req);
 	int rc = c->transport.start(&transfer, &f->resp, &f->req, &it->settings.transfer,
 	                            c->transport_payload);
@@ -219,8 +222,11 @@ static int drive_serial(billtap_iter *it)
 		int64_t wait = f->send_at - bt_monotonic_ms();
 		if (wait > 0 && bt_nap(it, wait) < 0)
 			continue; /* canceled: said above */
+		if (bt_pacing_hold(f, bt_monotonic_ms()))
+			continue; /* its turn comes at send_at */
 		bt_response_reset(&f->resp);
 		it->requests++;
+		bt_log_request(f);
 		bt_secrets_note_request(c, &f->req);
 		int rc = c->transport.perform(&f->resp, &f->req, &it->settings.transfer,
 		                              c->transport_payload);
@@ -246,7 +252,7 @@ static size_t start_due(billtap_iter *it, int64_t *next_due)
 	*next_due = INT64_MAX;
 	for (size_t i = 0; i < it->f_count; i++) {
 		bt_flight *f = at(it, i);
-		if (f->state == BT_FLIGHT_PENDING && f->send_at <= now)
+		if (f->state == BT_FLIGHT_PENDING && f->send_at <= now && !bt_pacing_hold(f, now))
 			start(f);
 		if (f->state == BT_FLIGHT_PENDING && f->send_at < *next_due)
 			*next_due = f->send_at;

@@ -81,8 +81,8 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 	return 0;
 }
 
-BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
-                                     billtap_resource resource, const billtap_iter_options *opts)
+static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource resource,
+                    const billtap_iter_options *opts)
 {
 	if (out)
 		*out = NULL;
@@ -112,6 +112,7 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 	it->client = c;
 	it->resource = resource;
 	it->pid = c->pid;
+	it->log = c->log;
 	atomic_init(&it->link.cancel, 0);
 	it->rng = ((uint64_t)(uintptr_t)it ^ (uint64_t)bt_monotonic_ms() * 0x9E3779B97F4A7C15ULL) | 1;
 	/* The settings as they are now: everything this iterator does reads this copy. */
@@ -138,9 +139,14 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
 		goto fail;
 	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark };
 	uint64_t serial = c->err_serial;
+	ctx.rate = &it->declared;
 	rc = p->stream_new(&it->stream, it->session->data, &params, &ctx);
 	if (rc < 0) {
 		bt_provider_status(&ctx, "stream_new", serial, rc);
+		goto fail;
+	}
+	if ((rc = bt_pacing_choose(it)) < 0) {
+		p->stream_free(it->stream);
 		goto fail;
 	}
 	c->live_iters++;
@@ -154,6 +160,15 @@ fail:
 	free(it->mark);
 	free(it->expect_id);
 	free(it);
+	return rc;
+}
+
+BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *c,
+                                     billtap_resource resource, const billtap_iter_options *opts)
+{
+	int rc = iter_new(out, c, resource, opts);
+	if (rc < 0 && c)
+		bt_log_error(c, NULL, resource, rc);
 	return rc;
 }
 
@@ -177,6 +192,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->broken_msg);
 	bt_guard_free(&it->guard);
 	bt_buf_free(&it->checkpoint);
+	billtap_limiter_free(it->limiter);
 	billtap_json_free(it->scratch);
 	free(it);
 	if (c->freed && c->live_iters == 0)
@@ -200,6 +216,25 @@ BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries, ui
 		*retries = it->retries;
 	if (records)
 		*records = it->records;
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_iter_metrics_get(billtap_iter_metrics *m, const billtap_iter *it)
+{
+	if (!m || !it)
+		return BILLTAP_EINVAL;
+	if (m->version == 0 || m->version > BILLTAP_ITER_METRICS_VERSION)
+		return BILLTAP_EVERSION;
+	/* Version 1's members; a later version fills its own after them. */
+	m->requests = it->requests;
+	m->retries = it->retries;
+	m->pages = it->pages;
+	m->records = it->records;
+	m->skipped_records = it->skipped_records;
+	m->bytes = it->bytes;
+	m->rate_limited = it->rate_limited;
+	m->waits = it->waits;
+	m->wait_ms = it->wait_ms;
 	return 0;
 }
 
@@ -290,10 +325,14 @@ static int deliver(billtap_iter *it)
 	billtap_sink sink = { it, &ctx, f->local ? NULL : &f->req, f->local ? NULL : &f->resp };
 	size_t before = it->q_len;
 	uint64_t serial = c->err_serial;
+	if (!f->local)
+		it->pages++;
 	int rc = f->local ? p->stream_response(it->stream, NULL, NULL, &sink, &ctx)
 	                  : p->stream_response(it->stream, &f->req, &f->resp, &sink, &ctx);
 	it->stream_paused = 0;
 	if (rc == 0) {
+		if (!f->local)
+			bt_log_page(it, before);
 		bt_guard_commit(&it->guard);
 		bt_flight_pop(it);
 		it->provider_retries = 0;
@@ -442,7 +481,7 @@ static int drop_resumed(billtap_iter *it)
 	return 0;
 }
 
-BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *it)
+static int iter_next(const billtap_record **out, billtap_iter *it)
 {
 	if (out)
 		*out = NULL;
@@ -508,6 +547,14 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 	}
 }
 
+BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *it)
+{
+	int rc = iter_next(out, it);
+	if (rc < 0 && it)
+		bt_log_error(it->client, it, it->resource, rc);
+	return rc;
+}
+
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 {
 	if (out)
@@ -520,5 +567,6 @@ BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 	if (rc < 0)
 		return bt_error_set(it->client, rc, NULL);
 	*out = bt_buf_cstr(&it->checkpoint);
+	bt_log_checkpoint(it);
 	return 0;
 }

@@ -35,6 +35,46 @@ int bt_setting_parse_int(int64_t *out, const char *v)
 	return 0;
 }
 
+int bt_setting_is_rate(const char *key)
+{
+	return strcmp(key, "rate_limit") == 0 || strcmp(key, "rate_burst") == 0;
+}
+
+int bt_setting_parse_rate(double *out, const char *v)
+{
+	size_t digits = 0, dots = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.' && !dots)
+			dots++;
+		else
+			return -1;
+	}
+	if (!digits || digits > 15)
+		return -1;
+	double d = strtod(v, NULL);
+	if (d > 1e9)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/* rate_limit and rate_burst: -1 when unset (validated when set). */
+static bt_rate rate_settings(const billtap_iter *it)
+{
+	bt_rate r = { -1, -1 };
+	const char *v = bt_settings_get(&it->values, it->client, "rate_limit");
+	if (v && bt_setting_parse_rate(&r.per_second, v) < 0)
+		r.per_second = -1;
+	v = bt_settings_get(&it->values, it->client, "rate_burst");
+	if (v && bt_setting_parse_rate(&r.burst, v) < 0)
+		r.burst = -1;
+	if (r.per_second > 0 && r.burst <= 0)
+		r.burst = r.per_second / 5 < 1 ? 1 : r.per_second / 5;
+	return r;
+}
+
 int bt_settings_get_int(int64_t *out, const bt_settings *vals, const billtap_client *c,
                         const char *key)
 {
@@ -102,6 +142,7 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 	s->retry_base_ms = int_setting(it, "retry_base_ms", 500);
 	s->retry_max_ms = int_setting(it, "retry_max_ms", 30000);
 	s->max_in_flight = int_setting(it, "max_in_flight", 4);
+	s->rate_limit = rate_settings(it);
 	s->max_empty_pages = int_setting(it, "max_empty_pages", 3);
 
 	/* "billtap/0.1.0", then what the host adds ("myapp/2.3"). */

@@ -106,10 +106,17 @@ static int garbled(billtap_iter *it, const bt_flight *f)
 	return billtap_json_parse(it->scratch, body, len) == BILLTAP_EPARSE;
 }
 
-static void retry_later(bt_flight *f, int64_t wait_ms)
+/* code: the transport's failure, or 0 for an HTTP answer (f->resp.status). */
+static void retry_later(bt_flight *f, int code, int64_t wait_ms)
 {
+	billtap_iter *it = f->iter;
 	f->attempt++;
-	f->iter->retries++;
+	it->retries++;
+	if (wait_ms > 0) {
+		it->waits++;
+		it->wait_ms += (uint64_t)wait_ms;
+	}
+	bt_log_retry(f, code, wait_ms);
 	f->state = BT_FLIGHT_PENDING;
 	f->send_at = bt_monotonic_ms() + wait_ms;
 }
@@ -146,14 +153,20 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 	}
 	if (rc > 0)
 		rc = BILLTAP_ETRANSPORT; /* not a status a transport may return */
+	it->bytes += f->resp.body.len;
 	if (rc < 0) {
 		int transient = rc == BILLTAP_ENETWORK || rc == BILLTAP_ETIMEOUT;
 		if (transient && f->attempt < it->settings.max_retries)
-			retry_later(f, backoff_ms(it, f->attempt));
+			retry_later(f, rc, backoff_ms(it, f->attempt));
 		else
 			fail(f, rc, transient);
 		return;
 	}
+
+	if (f->resp.status == 429)
+		it->rate_limited++;
+	bt_log_response(f);
+	bt_pacing_answered(f);
 
 	int delay = -1;
 	int verdict = BILLTAP_CLASSIFY_DEFAULT;
@@ -183,7 +196,7 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 		f->state = BT_FLIGHT_DONE;
 		return;
 	}
-	retry_later(f, asked > wait ? asked : wait);
+	retry_later(f, 0, asked > wait ? asked : wait);
 }
 
 BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts)

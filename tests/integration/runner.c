@@ -6,10 +6,12 @@
 #include "sandbox_suites.h"
 
 Suite *fork_suite(void);
+Suite *pacing_suite(void);
 
 int main(void)
 {
 	SRunner *sr = srunner_create(fork_suite());
+	srunner_add_suite(sr, pacing_suite());
 	for (size_t i = 0; provider_suites[i]; i++)
 		srunner_add_suite(sr, provider_suites[i]());
 	srunner_set_tap(sr, "-");

@@ -2,6 +2,9 @@
 # the scratch directory $work; at exit, stops every sandbox started and removes $work.
 work=$(mktemp -d)
 pids=()
+# The CLI paces itself to each provider's documented rate (docs/observability.md); the
+# tests set the limit they test on the sandbox instead, so pacing is off (rate_limit=0).
+export BILLTAP_STRIPE_RATE_LIMIT=0 BILLTAP_PAYPAL_RATE_LIMIT=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$work"

@@ -12,6 +12,7 @@ require_relative "billtap/plugins"
 require_relative "billtap/client"
 require_relative "billtap/iterator"
 require_relative "billtap/listing"
+require_relative "billtap/observe"
 
 # Ruby binding of libbilltap: billing data (customers, plans, subscriptions, invoices,
 # transactions, and whatever else the loaded library lists) from billing services, as

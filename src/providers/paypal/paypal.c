@@ -321,6 +321,15 @@ static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 	                              "checkpoint position is not one this stream makes");
 }
 
+/* PayPal publishes no rate limit: it throttles traffic that looks abusive with HTTP 429
+ * RATE_LIMIT_REACHED (developer.paypal.com/api/rest/reference/rate-limiting). 10 requests
+ * a second, 4 at once (the default requests in flight), is billtap's own conservative
+ * pace, below the lowest limit Stripe documents (25 a second); where PayPal throttles
+ * harder (Transaction Search is reported at about 50 requests a minute) the engine's
+ * slow-down after each 429 finds the pace. Hosts who know better set rate_limit. */
+#define PAYPAL_RATE 10.0
+#define PAYPAL_BURST 4.0
+
 static int stream_new(void **out, void *session, const billtap_stream_params *params,
                       billtap_ctx *ctx)
 {
@@ -342,6 +351,8 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	if (rc == 0 && (billtap_json_new(&s->doc) < 0 || !s->base_url || !s->client_id ||
 	                !s->client_secret))
 		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc == 0)
+		rc = billtap_ctx_set_rate(ctx, PAYPAL_RATE, PAYPAL_BURST);
 	if (rc < 0 || (rc = search_start(&start, params, ctx)) < 0 ||
 	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
 	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {

@@ -142,6 +142,17 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 	                         "checkpoint position is not one this stream makes");
 }
 
+/* Stripe's documented limits: 100 requests a second in live mode, 25 in test mode
+ * (docs.stripe.com/rate-limits), by the key's mode; a key of neither form gets the lower
+ * one. Stripe does not publish its bucket's size: a fifth of a second's worth keeps a
+ * volley of requests in flight from arriving at once. */
+static int declare_rate(const char *api_key, billtap_ctx *ctx)
+{
+	int live = api_key && (strncmp(api_key, "sk_live_", 8) == 0 ||
+	                       strncmp(api_key, "rk_live_", 8) == 0);
+	return billtap_ctx_set_rate(ctx, live ? 100 : 25, live ? 20 : 5);
+}
+
 static int stream_new(void **out, void *session, const billtap_stream_params *params,
                       billtap_ctx *ctx)
 {
@@ -172,6 +183,8 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		                       "shape depends on it)");
 	if (rc == 0 && (rc = billtap_json_new(&s->doc)) < 0)
 		rc = billtap_ctx_error(ctx, rc, NULL);
+	if (rc == 0)
+		rc = declare_rate(s->api_key, ctx);
 	if (rc == 0 && params->resume)
 		rc = parse_resume(s, params->resume, ctx);
 	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice

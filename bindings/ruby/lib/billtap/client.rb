@@ -141,7 +141,12 @@ module Billtap
         raise ClosedError.new("billtap: client is closed", code: Native::EUSAGE) unless @handle
 
         Handles.drain(@handle.address)
-        yield @handle
+        begin
+          result = yield @handle
+        ensure
+          raise_log_error # what a log block raised in this call wins over its outcome
+        end
+        result
       end
     end
 

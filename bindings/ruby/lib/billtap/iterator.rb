@@ -37,6 +37,9 @@ module Billtap
         raise Error.from_client(native_client, rc) if rc.negative?
 
         pointer = @out.read_pointer
+        # The C iterator calls the log callback set when it was made, whatever on_log
+        # does later: keep that one from the garbage collector while this lives.
+        @log_callback = client.log_callback
         Handles.register_iter(pointer.address, native_client.address)
         @handle = IterPointer.new(pointer)
       end

@@ -106,5 +106,39 @@ module Billtap
     attach_function :billtap_iter_cancel, [:iter], :void
     attach_function :billtap_iter_stats, %i[pointer pointer pointer iter], :int
     attach_function :billtap_iter_free, [:iter], :void
+
+    # ---- 0.2: metrics, log events, rate limiters ----
+
+    ITER_METRICS_VERSION = 1
+    LOG_EVENT_VERSION = 1
+    LOG_LEVELS = { debug: 1, info: 2, warn: 3, error: 4 }.freeze
+
+    # billtap_iter_metrics, version 1.
+    class IterMetrics < FFI::Struct
+      layout :version, :uint,
+             :requests, :uint64, :retries, :uint64, :pages, :uint64, :records, :uint64,
+             :skipped_records, :uint64, :bytes, :uint64, :rate_limited, :uint64,
+             :waits, :uint64, :wait_ms, :uint64
+    end
+
+    # billtap_log_event, version 1 (read-only: built by the library).
+    class LogEvent < FFI::Struct
+      layout :version, :uint, :level, :int, :event, :pointer, :message, :pointer,
+             :provider, :pointer, :resource, :pointer, :method, :pointer, :path, :pointer,
+             :http_status, :int, :attempt, :int, :wait_ms, :int64, :request_id, :pointer,
+             :code, :int, :record_id, :pointer, :raw_json, :pointer, :raw_len, :size_t
+    end
+
+    callback :log_fn, %i[pointer pointer], :void
+    typedef :pointer, :limiter
+
+    attach_function :billtap_iter_metrics_get, %i[pointer iter], :int
+    attach_function :billtap_client_set_log, %i[client log_fn int pointer], :int
+    attach_function :billtap_limiter_new, %i[pointer double double], :int
+    # Opens, creates and locks a file: may wait on the file system.
+    attach_function :billtap_limiter_open, %i[pointer string double double pointer size_t], :int,
+                    blocking: true
+    attach_function :billtap_limiter_free, [:limiter], :void
+    attach_function :billtap_client_set_limiter, %i[client limiter], :int
   end
 end

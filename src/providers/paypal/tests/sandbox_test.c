@@ -37,6 +37,8 @@ static billtap_client *paypal_client(const sandbox *sb, const char *secret)
 	ck_assert_int_eq(billtap_client_set(c, "client_id", sandbox_setting(sb, "client_id")), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", secret), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", sandbox_setting(sb, "base_url")), 0);
+	/* No pacing (10 a second): the sandbox sets the limits tested here. */
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
 	return c;
 }
 
