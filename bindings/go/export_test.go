@@ -19,6 +19,7 @@ var ViewsAt = viewsAt
 
 // Vocabularies are the word lists Known uses.
 var Vocabularies = vocabularies
+
 // EventAttrKeys are the attribute keys a structured logger gets for e.
 func EventAttrKeys(e LogEvent) []string {
 	var keys []string
