@@ -99,6 +99,11 @@ static int run(walk *w, const char *provider, const char *const *settings,
 		while ((rc = billtap_client_set(c, settings[i], settings[i + 1])) < 0 &&
 		       ++errors < MAX_ERRORS)
 			;
+	/* Thousands of runs against a fake transport: pacing at a provider's documented rate
+	 * would only make the walk slow. */
+	if (rc == 0)
+		while ((rc = billtap_client_set(c, "rate_limit", "0")) < 0 && ++errors < MAX_ERRORS)
+			;
 	if (rc == 0)
 		while ((rc = billtap_iter_new(&it, c, resource, NULL)) < 0 && ++errors < MAX_ERRORS)
 			;
