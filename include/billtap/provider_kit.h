@@ -224,8 +224,10 @@ BILLTAP_EXTERN(int) billtap_response_error(const billtap_request *req,
                                            const char *const *message_paths,
                                            billtap_ctx *ctx);
 
-/** The start of a body as printable ASCII (others as '?', at most 160 bytes) for a
- *  message; "empty response body" when there is none. Always NUL-terminates (cap > 0). */
+/** The start of a body as printable ASCII (others as '?', at most 160 bytes, followed by
+ *  "..." when the body is longer) for a message; "empty response body" when there is
+ *  none. Always NUL-terminates (cap > 0). Messages recorded through the ctx are scrubbed
+ *  of credentials, also of a credential's start left before the "..." (since 0.2). */
 BILLTAP_EXTERN(void) billtap_response_excerpt(char *out, size_t cap,
                                               const billtap_response *resp);
 

@@ -47,8 +47,15 @@ BILLTAP_EXTERN(void) billtap_response_excerpt(char *out, size_t cap,
 	for (; i < len && i < EXCERPT_MAX && i + 1 < cap; i++)
 		out[i] = (body[i] >= 0x20 && body[i] < 0x7f) ? body[i] : '?';
 	out[i] = '\0';
-	if (!i)
+	if (!i) {
 		snprintf(out, cap, "empty response body");
+	} else if (i < len) {
+		/* Marked as cut: the engine's scrubbing then also removes the start of a
+		 * credential the cut left behind (engine/redact.c). */
+		if (i + 4 > cap)
+			i = cap >= 4 ? cap - 4 : 0;
+		memcpy(out + i, "...", 4);
+	}
 }
 
 /* The first of `paths` that holds a string, decoded into out (cut to cap). */

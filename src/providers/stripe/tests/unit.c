@@ -419,6 +419,31 @@ START_TEST(bad_key_is_an_auth_error)
 }
 END_TEST
 
+/* A proxy's page quoting the key without "Bearer": an excerpt cut in the middle of the key
+ * (the start left before the "..." goes too), and the key JSON-escaped ('/' as "\/"). */
+START_TEST(echoed_key_is_scrubbed_from_excerpts)
+{
+	static const char *const keys[] = { "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+		                            "sk_test_ab/cd/ef/gh" };
+	static const char *const shown[] = { "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_ab\\/cd\\/ef\\/gh" };
+	char body[400];
+	/* 140 bytes before the key: the 160-byte excerpt ends 20 bytes into it. */
+	snprintf(body, sizeof body, "<html><body>%0127d %s was refused</body></html>", 0, shown[_i]);
+	fake_add(&ft, 400, "Content-Type: text/html", body);
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "api_key", keys[_i]), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, "0000 [redacted]...") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "sk_test") == NULL, "%s", msg);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(vanished_cursor_is_a_request_error)
 {
 	fake_add_fixture(&ft, 404, "Request-Id: req_9", "stripe/error_404_cursor.json");
@@ -592,6 +617,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
+	tcase_add_loop_test(tc, echoed_key_is_scrubbed_from_excerpts, 0, 2);
 	tcase_add_test(tc, vanished_cursor_is_a_request_error);
 	tcase_add_test(tc, malformed_and_wrong_types);
 	tcase_add_test(tc, stripe_should_retry_header);
