@@ -151,10 +151,26 @@ typedef struct bt_transfer_link {
 	long stall_timeout_ms; /* setting stall_timeout_ms; 0: none */
 } bt_transfer_link;
 
+/* A record skipped under bad_records=skip (engine/reject.c): what the log event
+ * "record_skipped" carries. */
+typedef struct bt_skipped {
+	char *id;       /* the provider's id, or NULL */
+	char *reason;   /* the message recorded for it */
+	char *raw;      /* the provider's object (NUL-terminated copy), or NULL */
+	size_t raw_len;
+} bt_skipped;
+
+typedef struct bt_rejects {
+	bt_skipped *pending; /* skipped during the stream_response call under way */
+	size_t count, cap;
+	bt_skipped last;     /* the last one reported (bt_log_record_skipped) */
+} bt_rejects;
+
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
 	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
 	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
+	int skip_bad_records;    /* bad_records=skip */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
 	billtap_transfer_options transfer; /* points into the strings above */
@@ -196,6 +212,8 @@ struct billtap_iter {
 
 	bt_transfer_link link; /* billtap_transfer_options.engine points here */
 	uint64_t requests, retries, records;
+	uint64_t skipped_records; /* under bad_records=skip (engine/reject.c) */
+	bt_rejects rejects;
 	uint64_t rng;
 	bt_buf checkpoint;
 	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
@@ -316,6 +334,15 @@ void bt_guard_free(bt_guard *g);
  * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
 int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
 void bt_guard_id_add(bt_guard *g, uint64_t hash);
+
+/* engine/reject.c: the bad-record policy. Skips made during a stream_response call are
+ * counted and reported when it succeeds (commit), forgotten when it fails (discard). */
+void bt_rejects_commit(billtap_iter *it);
+void bt_rejects_discard(bt_rejects *r);
+void bt_rejects_free(bt_rejects *r);
+/* Reports a skipped record (the log event "record_skipped"), taking over s's strings.
+ * Until the log callback is wired in, it keeps the last one in it->rejects.last. */
+void bt_log_record_skipped(billtap_iter *it, bt_skipped *s);
 
 /* engine/redact.c: secrets out of messages, credentials off clear-text connections. */
 void bt_secrets_note_request(billtap_client *c, const billtap_request *req);

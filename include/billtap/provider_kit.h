@@ -248,6 +248,16 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const 
 BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record *rec,
                                              const char *prefix);
 
+/**
+ * billtap_sink_reject() for a provider object that could not be mapped (code from the
+ * mapper, already recorded): its id is the string at id_path (none when that is not a
+ * string), its raw JSON the object's text. Returns 0 when the engine skipped it
+ * (bad_records=skip; go on with the next object), else the status to return. (Since 0.2.)
+ */
+BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
+                                             const billtap_json *doc, billtap_json_ref obj,
+                                             const char *id_path);
+
 /* ==========================================================================================
  * A JSON writer for request bodies (GraphQL queries and variables). Commas and colons are
  * placed for you; a call out of place (a value where a key belongs, an unclosed object)

@@ -176,6 +176,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->expect_id);
 	free(it->broken_msg);
 	bt_guard_free(&it->guard);
+	bt_rejects_free(&it->rejects);
 	bt_buf_free(&it->checkpoint);
 	billtap_json_free(it->scratch);
 	free(it);
@@ -294,6 +295,7 @@ static int deliver(billtap_iter *it)
 	it->stream_paused = 0;
 	if (rc == 0) {
 		bt_guard_commit(&it->guard);
+		bt_rejects_commit(it);
 		bt_flight_pop(it);
 		it->provider_retries = 0;
 		return 0;
@@ -302,6 +304,7 @@ static int deliver(billtap_iter *it)
 	 * retry pushes it all again), and the requests made after it are dropped, for the
 	 * stream asks for them again from where it stands. */
 	bt_guard_discard(&it->guard);
+	bt_rejects_discard(&it->rejects);
 	bt_queue_truncate(it, before);
 	bt_flights_drop_behind_head(it);
 	bt_flight_pop(it);

@@ -120,6 +120,23 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const 
 	return 0;
 }
 
+BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
+                                             const billtap_json *doc, billtap_json_ref obj,
+                                             const char *id_path)
+{
+	char *id = NULL;
+	int rc = billtap_json_strdup(&id, doc, billtap_json_path(doc, obj, id_path));
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(sink ? sink->ctx : NULL, rc, NULL);
+	const char *raw = NULL;
+	size_t raw_len = 0;
+	if (billtap_json_text(&raw, &raw_len, doc, obj) < 0)
+		raw = NULL;
+	rc = billtap_sink_reject(sink, code, id, raw, raw_len);
+	free(id);
+	return rc;
+}
+
 BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record *rec,
                                              const char *prefix)
 {

@@ -186,7 +186,11 @@ static int plan_detail(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	}
 	billtap_record *rec;
 	int rc = pp_map_plan(&rec, name, s->doc, plan, ctx);
-	if (rc < 0 || (rc = billtap_sink_push(sink, rec)) < 0)
+	if (rc < 0)
+		rc = billtap_sink_reject_json(sink, rc, s->doc, plan, "id"); /* 0: skipped */
+	else
+		rc = billtap_sink_push(sink, rec);
+	if (rc < 0)
 		return rc;
 	if (++s->plan_head == s->plan_count) {
 		queue_clear(s);

@@ -289,8 +289,10 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	billtap_record *rec;
 	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
-		return rc;
-	if ((rc = billtap_sink_push_marked(sink, rec, "s")) < 0)
+		rc = billtap_sink_reject_json(sink, rc, s->doc, billtap_json_root(s->doc), "id");
+	else
+		rc = billtap_sink_push_marked(sink, rec, "s");
+	if (rc < 0)
 		return rc;
 	s->sub_next++;
 	return 0;
@@ -398,7 +400,11 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			char msg[200];
 			snprintf(msg, sizeof msg, "payer %s: %s", id,
 			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
-			return billtap_ctx_error(ctx, rc, msg);
+			billtap_ctx_error(ctx, rc, msg);
+			/* Gathered from many rows: no one object to show. 0: skipped. */
+			if ((rc = billtap_sink_reject(sink, rc, id, NULL, 0)) < 0)
+				return rc;
+			continue;
 		}
 		if ((rc = billtap_sink_push_marked(sink, rec, "c")) < 0)
 			return rc;

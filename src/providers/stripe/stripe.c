@@ -397,8 +397,12 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		billtap_record *rec;
 		stripe_period period;
 		int more;
-		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0)
-			break;
+		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0) {
+			/* Skipped under bad_records=skip (0), else the stream stops here. */
+			if ((rc = billtap_sink_reject_json(sink, rc, s->doc, obj, "id")) < 0)
+				break;
+			continue;
+		}
 		if (!stages[s->stage].nested) {
 			if ((rc = billtap_sink_push_marked(sink, rec, stages[s->stage].name)) < 0)
 				break;

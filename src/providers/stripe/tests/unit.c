@@ -6,6 +6,7 @@
 
 #include "alloc_fail.h"
 #include "billtap/provider.h"
+#include "core.h" /* the iterator's skip count and last skipped record */
 #include "testutil.h"
 
 Suite *stripe_unit_suite(void);
@@ -346,6 +347,137 @@ START_TEST(charges_then_refunds)
 }
 END_TEST
 
+/* Refunds with one object that cannot be normalized (re_bad: its amount is text) between
+ * good ones, and one whose status is null (Stripe's spec allows it): re_1, re_null, re_5. */
+#define REFUND(id, result, status, amount)                                                  \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":null,"                    \
+	"\"subscription_id\":null,\"invoice_id\":null,\"kind\":\"refund\",\"result\":\"" result \
+	"\",\"provider_status\":" status ",\"amount\":" amount ",\"currency\":\"USD\","           \
+	"\"currency_exponent\":2,\"refunded_amount\":0,\"parent_id\":\"ch_1\","                  \
+	"\"occurred_at\":\"2024-04-02T23:20:00Z\"}"
+static const char *const good_refunds[] = {
+	REFUND("re_1", "succeeded", "\"succeeded\"", "100"),
+	REFUND("re_null", "other", "null", "100"),
+	REFUND("re_5", "succeeded", "\"succeeded\"", "250"),
+};
+
+/* The refunds stream alone: the charges page is empty. */
+static void refunds_only(const char *fixture)
+{
+	fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"url\":\"/v1/charges\",\"has_more\":false,\"data\":[]}");
+	fake_add_fixture(&ft, 200, NULL, fixture);
+}
+
+START_TEST(refund_status_null_is_kept)
+{
+	fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"url\":\"/v1/charges\",\"has_more\":false,\"data\":[]}");
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"url\":\"/v1/refunds\",\"has_more\":false,\"data\":["
+	         "{\"id\":\"re_null\",\"object\":\"refund\",\"amount\":100,\"charge\":\"ch_1\","
+	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":null},"
+	         "{\"id\":\"re_5\",\"object\":\"refund\",\"amount\":250,\"charge\":\"ch_1\","
+	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":\"succeeded\"}]}");
+	billtap_client *c = stripe_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, good_refunds + 1, 2);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_record_fails_by_default)
+{
+	refunds_only("stripe/refunds_bad.json");
+	billtap_client *c = stripe_client();
+	if (_i)
+		ck_assert_int_eq(billtap_client_set(c, "bad_records", "fail"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: transactions: refund re_bad: amount is not an integer amount of "
+	                 "minor units");
+	ck_assert_uint_eq(it->skipped_records, 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_record_skipped_on_request)
+{
+	refunds_only("stripe/refunds_bad.json");
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, good_refunds[i], strlen(good_refunds[i]), why,
+		                         sizeof why),
+		              "record %zu: %s\ngot  %s", i, why, json);
+		/* No error stays behind from the skipped one. */
+		ck_assert_int_eq(billtap_client_error_code(c), 0);
+	}
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(it->skipped_records, 1);
+	/* What the log event "record_skipped" carries: id, reason, the raw object. */
+	const bt_skipped *s = &it->rejects.last;
+	ck_assert_str_eq(s->id, "re_bad");
+	ck_assert_str_eq(s->reason, "stripe: transactions: refund re_bad: amount is not an integer "
+	                            "amount of minor units");
+	ck_assert_ptr_nonnull(s->raw);
+	ck_assert_int_eq(s->raw[0], '{');
+	ck_assert_int_eq(s->raw[s->raw_len - 1], '}');
+	ck_assert_ptr_nonnull(strstr(s->raw, "\"id\": \"re_bad\""));
+	ck_assert_ptr_nonnull(strstr(s->raw, "\"amount\": \"oops\""));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_records_setting_is_checked)
+{
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "ignore"), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: setting bad_records: 'ignore' is not fail or skip");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A currency ISO 4217 does not know: an error naming it and the record, never a guessed
+ * exponent; skipped under bad_records=skip. */
+START_TEST(unknown_currency_is_refused)
+{
+	refunds_only("stripe/refunds_xyz.json");
+	billtap_client *c = stripe_client();
+	if (_i)
+		ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	const char *why = "stripe: transactions: refund re_xyz: currency XYZ is not a currency "
+	                  "this provider knows";
+	if (!_i) {
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+		ck_assert_str_eq(billtap_client_error_message(c), why);
+	} else {
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		ck_assert_str_eq(billtap_record_id(r), "re_1");
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		ck_assert_str_eq(billtap_record_id(r), "re_5");
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+		ck_assert_uint_eq(it->skipped_records, 1);
+		ck_assert_str_eq(it->rejects.last.reason, why);
+	}
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(since_filter_on_every_page)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page1.json");
@@ -614,6 +746,11 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_bad_line_and_resume);
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
+	tcase_add_test(tc, refund_status_null_is_kept);
+	tcase_add_loop_test(tc, bad_record_fails_by_default, 0, 2);
+	tcase_add_test(tc, bad_record_skipped_on_request);
+	tcase_add_test(tc, bad_records_setting_is_checked);
+	tcase_add_loop_test(tc, unknown_currency_is_refused, 0, 2);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
