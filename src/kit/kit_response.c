@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "json/json_dup.h"
 
 /* How much of a foreign body an error message quotes. */
 #define EXCERPT_MAX 160
@@ -18,6 +19,27 @@ static const char *request_id(const billtap_response *resp, billtap_ctx *ctx)
 	return header ? billtap_response_header(resp, header) : NULL;
 }
 
+/* The envelope (the root object's own members: "has_more", "data", ...) with a member name
+ * twice is ambiguous: refused. Records inside are checked as they are mapped (kit_map.c),
+ * so that one bad record can be skipped under bad_records=skip. */
+static int refuse_repeated_members(billtap_json *doc, const billtap_request *req,
+                                   const billtap_response *resp, billtap_ctx *ctx)
+{
+	billtap_json_ref dup;
+	int rc = bt_json_find_duplicate(&dup, doc, billtap_json_root(doc), 0);
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
+	if (rc == 0)
+		return 0;
+	char name[64], msg[160];
+	bt_json_key_name(name, doc, dup);
+	snprintf(msg, sizeof msg,
+	         "response has member %s twice in one object: which value is meant is ambiguous",
+	         name);
+	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, request_id(resp, ctx), NULL,
+	                              msg);
+}
+
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx)
 {
@@ -27,7 +49,7 @@ BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_requ
 	const char *body = billtap_response_body(resp, &len);
 	int rc = billtap_json_parse(doc, body, len);
 	if (rc == 0)
-		return 0;
+		return refuse_repeated_members(doc, req, resp, ctx);
 	if (rc == BILLTAP_ENOMEM)
 		return billtap_ctx_error(ctx, rc, NULL);
 	char msg[300];
