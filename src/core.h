@@ -94,6 +94,9 @@ typedef struct bt_guard_list {
 } bt_guard_list;
 
 #define BT_GUARD_LISTS 4
+/* Ids (their hashes) of the last records returned that a checkpoint carries, so a resumed
+ * pass still recognises them (engine/guard.c, checkpoint.c). */
+#define BT_RECENT_IDS 16
 
 typedef struct bt_guard {
 	bt_guard_list lists[BT_GUARD_LISTS];
@@ -102,6 +105,8 @@ typedef struct bt_guard {
 	int has_pending;
 	uint64_t *ids[2];      /* hashes of ids returned: current and previous generation */
 	size_t ids_count;      /* in the current one */
+	uint64_t recent[BT_RECENT_IDS]; /* the last ones added, a ring: next to write at */
+	size_t recent_count, recent_next;
 } bt_guard;
 
 struct billtap_ctx {
@@ -334,6 +339,10 @@ void bt_guard_free(bt_guard *g);
  * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
 int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
 void bt_guard_id_add(bt_guard *g, uint64_t hash);
+/* Remembers a hash a checkpoint carried (unless known): 0 or BILLTAP_ENOMEM. */
+int bt_guard_id_seed(bt_guard *g, uint64_t hash);
+/* The hashes of the last ids added, oldest first, into out[BT_RECENT_IDS]: their count. */
+size_t bt_guard_recent(const bt_guard *g, uint64_t out[BT_RECENT_IDS]);
 
 /* engine/reject.c: the bad-record policy. Skips made during a stream_response call are
  * counted and reported when it succeeds (commit), forgotten when it fails (discard). */
@@ -361,6 +370,8 @@ int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
 	char *account; /* the fingerprint, NULL in tokens of 0.1 */
+	uint64_t recent[BT_RECENT_IDS]; /* hashes of the last ids returned ("h", since 0.2) */
+	size_t recent_count;
 	int64_t since;
 	uint64_t skip;
 } bt_checkpoint;

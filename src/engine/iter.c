@@ -72,6 +72,12 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	/* The last records returned before the checkpoint count as returned in this pass. */
+	for (size_t i = 0; i < cp.recent_count; i++)
+		if ((rc = bt_guard_id_seed(&it->guard, cp.recent[i])) < 0) {
+			bt_checkpoint_free(&cp);
+			return bt_error_set(c, rc, NULL);
+		}
 	*since = cp.since;
 	it->mark = cp.mark;
 	it->to_skip = cp.skip;
@@ -151,6 +157,7 @@ fail:
 	bt_flights_free(it);
 	bt_iter_settings_free(&it->settings);
 	bt_settings_free(&it->values);
+	bt_guard_free(&it->guard); /* seeded from the checkpoint */
 	free(it->mark);
 	free(it->expect_id);
 	free(it);
