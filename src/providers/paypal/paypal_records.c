@@ -51,6 +51,24 @@ int pp_money(int64_t *minor, char currency[4], int *exponent, const billtap_json
 	               : 0;
 }
 
+char *pp_text(const billtap_json *doc, billtap_json_ref ref, int *err)
+{
+	char *s;
+	int rc = billtap_json_strdup(&s, doc, ref);
+	if (rc == BILLTAP_ENOTFOUND)
+		return NULL;
+	if (rc < 0) {
+		if (!*err || rc == BILLTAP_ENOMEM)
+			*err = rc == BILLTAP_ENOMEM ? rc : BILLTAP_EDATA;
+		return NULL;
+	}
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* ---- transactions ---- */
 
 static const billtap_vocab results[] = {
