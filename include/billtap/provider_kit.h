@@ -126,7 +126,9 @@ typedef struct billtap_map {
 
 /**
  * Starts a top-level record of `kind` from `obj`: its id from the string at id_path
- * (required), the object kept as the record's raw JSON. Returns the status.
+ * (required), the object kept as the record's raw JSON. An object that has a member name
+ * twice (itself or an object inside it) is refused, naming it (since 0.2). Returns the
+ * status.
  */
 BILLTAP_EXTERN(int) billtap_map_begin(billtap_map *m, billtap_record_kind kind, const char *what,
                                       const billtap_json *doc, billtap_json_ref obj,
@@ -206,7 +208,9 @@ BILLTAP_EXTERN(int) billtap_map_end(billtap_record **out, billtap_map *m);
 
 /**
  * Parses a response body into doc; on failure records BILLTAP_EPARSE naming the request,
- * status, request id (the provider's request_id_header) and where the JSON broke.
+ * status, request id (the provider's request_id_header) and where the JSON broke. Since
+ * 0.2 a root object that has a member name twice is BILLTAP_EDATA naming it (which value
+ * is meant is ambiguous); the mapper checks the records inside (billtap_map_begin()).
  */
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx);
