@@ -268,6 +268,44 @@ START_TEST(invoice_bad_excluding_tax_is_refused)
 }
 END_TEST
 
+/* The same invoice between two good ones under bad_records=skip: it is completed (and
+ * found wrong) only after its lines, and skipped then. */
+START_TEST(invoice_failing_completion_is_skipped)
+{
+	static const char *const good = "\"currency\":\"usd\",\"subtotal\":1,\"total\":1,"
+	                                "\"amount_paid\":1,\"amount_due\":0,\"created\":1,"
+	                                "\"status\":\"paid\",\"lines\":{\"object\":\"list\","
+	                                "\"has_more\":false,\"data\":[]}}";
+	char body[2048];
+	snprintf(body, sizeof body,
+	         "{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"in_A\",%s,"
+	         "{\"id\":\"in_Y\",\"object\":\"invoice\",\"currency\":\"usd\",\"subtotal\":1,"
+	         "\"subtotal_excluding_tax\":\"1\",\"total_excluding_tax\":1,\"total\":1,"
+	         "\"amount_paid\":1,\"amount_due\":0,\"created\":1,\"status\":\"paid\","
+	         "\"lines\":{\"object\":\"list\",\"has_more\":false,\"data\":[]}},"
+	         "{\"id\":\"in_C\",%s]}",
+	         good, good);
+	fake_add(&ft, 200, NULL, body);
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_msg(billtap_iter_next(&r, it) == 0, "%s", billtap_client_error_message(c));
+	ck_assert_str_eq(billtap_record_id(r), "in_A");
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "in_C");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(it->skipped_records, 1);
+	ck_assert_str_eq(it->rejects.last.id, "in_Y");
+	ck_assert_str_eq(it->rejects.last.reason,
+	                 "stripe: invoices: invoice in_Y: subtotal_excluding_tax is not an integer "
+	                 "amount of minor units");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(invoices_bad_line_and_resume)
 {
 	fake_add(&ft, 200, NULL,
@@ -749,6 +787,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
+	tcase_add_test(tc, invoice_failing_completion_is_skipped);
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
 	tcase_add_test(tc, refund_status_null_is_kept);
