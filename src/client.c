@@ -36,6 +36,9 @@ const billtap_setting_def bt_engine_settings[] = {
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
+	BILLTAP_SETTING("trace_sources", BILLTAP_SETTING_BOOL, "false", 0, 0,
+	                "records remember which provider member each field came from "
+	                "(billtap_record_field_source(); costs memory per record)"),
 	BILLTAP_SETTINGS_END,
 };
 
