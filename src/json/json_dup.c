@@ -12,8 +12,8 @@
 #include "json_internal.h"
 
 /* A key's decoded bytes: its text when plain, else decoded into *buf (grown as needed). */
-static int decoded_key(const char **out, size_t *len, const billtap_json *doc,
-                       billtap_json_ref key, char **buf, size_t *cap)
+static int decoded_key(const char **out, size_t *len, const billtap_json *doc, uint32_t key,
+                       char **buf, size_t *cap)
 {
 	const bt_json_tok *t = &doc->toks[key];
 	if (!(t->flags & BT_JSON_F_ESCAPED)) {
@@ -33,53 +33,79 @@ static int decoded_key(const char **out, size_t *len, const billtap_json *doc,
 	return 0;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
+/* 1 when key token a names s[0..len) (key b's decoded bytes; b_plain: b is unescaped). */
+static int same_name(const billtap_json *doc, const bt_json_tok *a, const bt_json_tok *b,
+                     const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	if (!((a->flags | b->flags) & BT_JSON_F_ESCAPED))
+		return a->len == b->len && a->head == b->head &&
+		       memcmp(doc->text + a->start, doc->text + b->start, a->len) == 0;
+	return bt_json_tok_str_eq(doc, a, s, len);
+}
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
 
-/* Objects this small are checked pair by pair, without a table. */
-#define SMALL_OBJECT 12
+/* The key after key i of an object, or 0 after its last (keys follow their container,
+ * so no key is at index 0). */
+static uint32_t next_key(const bt_json_tok *toks, uint32_t i)
+{
+	const bt_json_tok *k = &toks[i];
+	if (k->flags & BT_JSON_F_LAST)
+		return 0;
+	return (k->flags & BT_JSON_F_SCALAR) ? i + 2 : k->next;
+}
+
+/* Objects this small are checked pair by pair; larger ones through a hash table, on the
+ * stack up to STACK_SLOTS slots (objects of up to half as many members). */
+#define SMALL_OBJECT 8
+#define STACK_SLOTS 256
 
 /* The first key of object `obj` that repeats an earlier one, in *dup: 1; 0 when none. */
-static int object_duplicate(billtap_json_ref *dup, const billtap_json *doc, billtap_json_ref obj,
+static int object_duplicate(billtap_json_ref *dup, const billtap_json *doc, uint32_t obj,
                             char **buf, size_t *cap)
 {
-	size_t n = billtap_json_count(doc, obj);
+	const bt_json_tok *toks = doc->toks;
+	if (toks[obj].next == obj + 1)
+		return 0; /* empty */
+	size_t n = 0;
+	for (uint32_t k = obj + 1; k; k = next_key(toks, k))
+		n++;
 	if (n < 2)
 		return 0;
-	uint32_t *table = NULL;
+	uint32_t stack[STACK_SLOTS], *table = NULL;
 	size_t slots = 0;
 	if (n > SMALL_OBJECT) {
 		for (slots = 16; slots < 2 * n; slots *= 2)
 			;
-		if (!(table = malloc(slots * sizeof *table)))
+		table = slots <= STACK_SLOTS ? stack : malloc(slots * sizeof *table);
+		if (!table)
 			return BILLTAP_ENOMEM;
-		memset(table, 0xff, slots * sizeof *table); /* UINT32_MAX: empty */
+		memset(table, 0, slots * sizeof *table); /* 0: empty (no key is at index 0) */
 	}
 	int rc = 0;
-	for (billtap_json_ref k = billtap_json_first(doc, obj); k != BILLTAP_JSON_NONE && !rc;
-	     k = billtap_json_next(doc, k)) {
+	for (uint32_t k = obj + 1; k && !rc; k = next_key(toks, k)) {
 		const char *s;
 		size_t len;
 		if ((rc = decoded_key(&s, &len, doc, k, buf, cap)) < 0)
 			break;
 		if (!table) {
-			for (billtap_json_ref e = billtap_json_first(doc, obj); e != k;
-			     e = billtap_json_next(doc, e))
-				if (bt_json_tok_str_eq(doc, &doc->toks[e], s, len)) {
+			for (uint32_t e = obj + 1; e != k; e = next_key(toks, e))
+				if (same_name(doc, &toks[e], &toks[k], s, len)) {
 					*dup = k;
 					rc = 1;
 					break;
 				}
 			continue;
 		}
-		size_t i = (size_t)hash_bytes(s, len) & (slots - 1);
-		for (; table[i] != UINT32_MAX; i = (i + 1) & (slots - 1))
-			if (bt_json_tok_str_eq(doc, &doc->toks[table[i]], s, len)) {
+		size_t i = hash_bytes(s, len) & (slots - 1);
+		for (; table[i]; i = (i + 1) & (slots - 1))
+			if (same_name(doc, &toks[table[i]], &toks[k], s, len)) {
 				*dup = k;
 				rc = 1;
 				break;
@@ -87,7 +113,8 @@ static int object_duplicate(billtap_json_ref *dup, const billtap_json *doc, bill
 		if (!rc)
 			table[i] = k;
 	}
-	free(table);
+	if (table != stack)
+		free(table);
 	return rc;
 }
 
