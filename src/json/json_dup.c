@@ -33,7 +33,7 @@ static int decoded_key(const char **out, size_t *len, const billtap_json *doc, u
 	return 0;
 }
 
-/* 1 when key token a names s[0..len) (key b's decoded bytes; b_plain: b is unescaped). */
+/* 1 when key a has the name of key b, whose decoded bytes are s[0..len). */
 static int same_name(const billtap_json *doc, const bt_json_tok *a, const bt_json_tok *b,
                      const char *s, size_t len)
 {
