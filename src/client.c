@@ -36,6 +36,9 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "loop guard: empty list pages in a row that may claim more pages"),
 	BILLTAP_SETTING("allow_insecure_http", BILLTAP_SETTING_BOOL, "false", 0, 0,
 	                "allow http:// to hosts other than this machine (credentials in clear text)"),
+	BILLTAP_SETTING("bad_records", 0, "fail", 0, 0,
+	                "a record that cannot be normalized: fail (stop the stream) or skip (count, "
+	                "report and go on)"),
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
@@ -206,6 +209,15 @@ static int is_url(const char *v)
 	return skip && v[skip] && v[skip] != '/' && !strpbrk(v, " ?#");
 }
 
+/* The engine's bad_records setting: one of two words. */
+static const billtap_setting_def *bad_records_def(void)
+{
+	for (const billtap_setting_def *d = bt_engine_settings; d->name; d++)
+		if (!strcmp(d->name, "bad_records"))
+			return d;
+	return NULL;
+}
+
 static int validate(billtap_client *c, const billtap_setting_def *d, const char *value)
 {
 	const char *who = c->provider->name;
@@ -241,6 +253,9 @@ static int validate(billtap_client *c, const billtap_setting_def *d, const char 
 		                     "%s: setting %s: '%s' is not a decimal number of requests a "
 		                     "second (e.g. 25 or 0.8)",
 		                     who, d->name, shown);
+	if (d == bad_records_def() && strcmp(value, "fail") != 0 && strcmp(value, "skip") != 0)
+		return bt_error_setf(c, BILLTAP_ESETTING,
+		                     "%s: setting %s: '%s' is not fail or skip", who, d->name, value);
 	if ((d->flags & BILLTAP_SETTING_REQUIRED) && !*value)
 		return bt_error_setf(c, BILLTAP_ESETTING, "%s: setting %s: must not be empty", who,
 		                     d->name);

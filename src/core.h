@@ -111,6 +111,9 @@ typedef struct bt_guard_list {
 } bt_guard_list;
 
 #define BT_GUARD_LISTS 4
+/* Ids (their hashes) of the last records returned that a checkpoint carries, so a resumed
+ * pass still recognises them (engine/guard.c, checkpoint.c). */
+#define BT_RECENT_IDS 16
 
 typedef struct bt_guard {
 	bt_guard_list lists[BT_GUARD_LISTS];
@@ -119,6 +122,8 @@ typedef struct bt_guard {
 	int has_pending;
 	uint64_t *ids[2];      /* hashes of ids returned: current and previous generation */
 	size_t ids_count;      /* in the current one */
+	uint64_t recent[BT_RECENT_IDS]; /* the last ones added, a ring: next to write at */
+	size_t recent_count, recent_next;
 } bt_guard;
 
 struct billtap_ctx {
@@ -172,12 +177,28 @@ typedef struct bt_transfer_link {
 	long stall_timeout_ms; /* setting stall_timeout_ms; 0: none */
 } bt_transfer_link;
 
+/* A record skipped under bad_records=skip (engine/reject.c): what the log event
+ * "record_skipped" carries. */
+typedef struct bt_skipped {
+	char *id;       /* the provider's id, or NULL */
+	char *reason;   /* the message recorded for it */
+	char *raw;      /* the provider's object (NUL-terminated copy), or NULL */
+	size_t raw_len;
+} bt_skipped;
+
+typedef struct bt_rejects {
+	bt_skipped *pending; /* skipped during the stream_response call under way */
+	size_t count, cap;
+	bt_skipped last;     /* the last one reported (also kept for tests and debuggers) */
+} bt_rejects;
+
 /* Engine settings, read when an iterator is created (running iterators keep them). */
 typedef struct bt_iter_settings {
 	int64_t max_retries, retry_base_ms, retry_max_ms, max_in_flight;
 	bt_rate rate_limit; /* the rate_limit / rate_burst settings; per_second < 0: unset,
 	                       0: pacing off */
 	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
+	int skip_bad_records;    /* bad_records=skip */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
 	billtap_transfer_options transfer; /* points into the strings above */
@@ -225,6 +246,7 @@ struct billtap_iter {
 	bt_log_sink log;          /* the client's when the iterator was created */
 	billtap_limiter *limiter; /* paces its requests (engine/pacing.c), or NULL */
 	bt_rate declared;         /* the rate its stream declared */
+	bt_rejects rejects;       /* the last skipped record (engine/reject.c) */
 	uint64_t rng;
 	bt_buf checkpoint;
 	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
@@ -396,6 +418,16 @@ void bt_guard_free(bt_guard *g);
  * names it for bt_guard_id_add, which cannot fail), or BILLTAP_ENOMEM. */
 int bt_guard_id_check(bt_guard *g, const char *id, uint64_t *hash);
 void bt_guard_id_add(bt_guard *g, uint64_t hash);
+/* Remembers a hash a checkpoint carried (unless known): 0 or BILLTAP_ENOMEM. */
+int bt_guard_id_seed(bt_guard *g, uint64_t hash);
+/* The hashes of the last ids added, oldest first, into out[BT_RECENT_IDS]: their count. */
+size_t bt_guard_recent(const bt_guard *g, uint64_t out[BT_RECENT_IDS]);
+
+/* engine/reject.c: the bad-record policy. Skips made during a stream_response call are
+ * counted and reported when it succeeds (commit), forgotten when it fails (discard). */
+void bt_rejects_commit(billtap_iter *it);
+void bt_rejects_discard(bt_rejects *r);
+void bt_rejects_free(bt_rejects *r);
 
 /* engine/redact.c: secrets out of messages, credentials off clear-text connections. */
 void bt_secrets_note_request(billtap_client *c, const billtap_request *req);
@@ -414,6 +446,8 @@ int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
 	char *account; /* the fingerprint, NULL in tokens of 0.1 */
+	uint64_t recent[BT_RECENT_IDS]; /* hashes of the last ids returned ("h", since 0.2) */
+	size_t recent_count;
 	int64_t since;
 	uint64_t skip;
 } bt_checkpoint;

@@ -373,7 +373,9 @@ typedef struct billtap_sink billtap_sink;
  * Hands a finished record to the engine, which takes ownership in every case (also on
  * error). The engine checks that it is of the stream's resource's kind and that every
  * non-nullable field is set and every vocabulary word known (recursively), and fails with
- * BILLTAP_EDATA naming the record and field otherwise. Errors are recorded on the client.
+ * BILLTAP_EDATA naming the record and field otherwise; under the engine setting
+ * bad_records=skip such a record goes to billtap_sink_reject() instead (0 returned, since
+ * 0.2). Errors are recorded on the client.
  */
 BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec);
 
@@ -393,8 +395,11 @@ BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
  * what to do with that record. Under the engine setting bad_records=skip it is counted,
  * logged (event "record_skipped", with the recorded message, the id and the raw object) and
  * skipped: 0 is returned and the provider goes on with the next object. Otherwise `code` is
- * returned for the provider to return (the default: a bad record stops the stream). `id`,
- * `raw_json` may be NULL. (Since 0.2.)
+ * returned for the provider to return (the default: a bad record stops the stream). Only
+ * BILLTAP_EDATA (the data is wrong) is skipped: any other code (out of memory, a provider
+ * bug) is returned under every policy. A skip counts once the stream_response call that
+ * made it succeeds, like billtap_sink_page(). `id`, `raw_json` may be NULL; BILLTAP_EINVAL
+ * (recorded) for a code >= 0, BILLTAP_ENOMEM when the report cannot be kept. (Since 0.2.)
  */
 BILLTAP_EXTERN(int) billtap_sink_reject(billtap_sink *sink, int code, const char *id,
                                         const char *raw_json, size_t raw_len);

@@ -129,7 +129,9 @@ typedef struct billtap_map {
 
 /**
  * Starts a top-level record of `kind` from `obj`: its id from the string at id_path
- * (required), the object kept as the record's raw JSON. Returns the status.
+ * (required), the object kept as the record's raw JSON. An object that has a member name
+ * twice (itself or an object inside it) is refused, naming it (since 0.2). Returns the
+ * status.
  */
 BILLTAP_EXTERN(int) billtap_map_begin(billtap_map *m, billtap_record_kind kind, const char *what,
                                       const billtap_json *doc, billtap_json_ref obj,
@@ -209,7 +211,9 @@ BILLTAP_EXTERN(int) billtap_map_end(billtap_record **out, billtap_map *m);
 
 /**
  * Parses a response body into doc; on failure records BILLTAP_EPARSE naming the request,
- * status, request id (the provider's request_id_header) and where the JSON broke.
+ * status, request id (the provider's request_id_header) and where the JSON broke. Since
+ * 0.2 a root object that has a member name twice is BILLTAP_EDATA naming it (which value
+ * is meant is ambiguous); the mapper checks the records inside (billtap_map_begin()).
  */
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx);
@@ -227,8 +231,10 @@ BILLTAP_EXTERN(int) billtap_response_error(const billtap_request *req,
                                            const char *const *message_paths,
                                            billtap_ctx *ctx);
 
-/** The start of a body as printable ASCII (others as '?', at most 160 bytes) for a
- *  message; "empty response body" when there is none. Always NUL-terminates (cap > 0). */
+/** The start of a body as printable ASCII (others as '?', at most 160 bytes, followed by
+ *  "..." when the body is longer) for a message; "empty response body" when there is
+ *  none. Always NUL-terminates (cap > 0). Messages recorded through the ctx are scrubbed
+ *  of credentials, also of a credential's start left before the "..." (since 0.2). */
 BILLTAP_EXTERN(void) billtap_response_excerpt(char *out, size_t cap,
                                               const billtap_response *resp);
 
@@ -248,6 +254,16 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const 
  */
 BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record *rec,
                                              const char *prefix);
+
+/**
+ * billtap_sink_reject() for a provider object that could not be mapped (code from the
+ * mapper, already recorded): its id is the string at id_path (none when that is not a
+ * string), its raw JSON the object's text. Returns 0 when the engine skipped it
+ * (bad_records=skip; go on with the next object), else the status to return. (Since 0.2.)
+ */
+BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
+                                             const billtap_json *doc, billtap_json_ref obj,
+                                             const char *id_path);
 
 /* ==========================================================================================
  * A JSON writer for request bodies (GraphQL queries and variables). Commas and colons are

@@ -4,7 +4,8 @@
  * after that mark the host already has (with the last one's id, to detect data that moved).
  * Since 0.2 it also carries "a", the account fingerprint (bt_checkpoint_fingerprint), so a
  * token never resumes against another account or service; tokens of 0.1 have none and are
- * accepted unchecked (docs/reliability.md).
+ * accepted unchecked (docs/reliability.md). And "h", the hashes of the last ids returned
+ * (at most BT_RECENT_IDS), which the resumed pass's duplicate guard starts with.
  * Opaque to hosts; stable across versions of this library (a new version must read "bt1").
  */
 #include <stdio.h>
@@ -72,6 +73,16 @@ int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
 		                   : bt_buf_puts(&json, "null")) == 0;
 	ok = ok && bt_buf_puts(&json, ",\"a\":") == 0 &&
 	     bt_buf_put_json_str(&json, it->account, strlen(it->account)) == 0;
+	/* "h": the hashes of the last ids returned, 16 hex digits each, oldest first. */
+	uint64_t recent[BT_RECENT_IDS];
+	size_t n = bt_guard_recent(&it->guard, recent);
+	if (ok && n) {
+		char hex[BT_RECENT_IDS * 16 + 1];
+		for (size_t j = 0; j < n; j++)
+			snprintf(hex + 16 * j, 17, "%016llx", (unsigned long long)recent[j]);
+		ok = bt_buf_puts(&json, ",\"h\":\"") == 0 && bt_buf_puts(&json, hex) == 0 &&
+		     bt_buf_putc(&json, '"') == 0;
+	}
 	ok = ok && bt_buf_putc(&json, '}') == 0;
 	bt_buf_clear(out);
 	ok = ok && bt_buf_puts(out, PREFIX) == 0 &&
@@ -104,6 +115,28 @@ static char *dup_str(const billtap_json *doc, billtap_json_ref ref)
 		return NULL;
 	}
 	return s;
+}
+
+/* "h": 16 hex digits per id hash, at most BT_RECENT_IDS of them. 0 or -1. */
+static int decode_recent(bt_checkpoint *cp, const billtap_json *doc, billtap_json_ref h)
+{
+	const char *t;
+	size_t len;
+	if (billtap_json_typeof(doc, h) != BILLTAP_JSON_STRING || !billtap_json_str_is_plain(doc, h) ||
+	    billtap_json_text(&t, &len, doc, h) < 0 || len % 16 || len > 16 * BT_RECENT_IDS)
+		return -1;
+	for (size_t j = 0; j < len / 16; j++) {
+		uint64_t v = 0;
+		for (size_t d = 0; d < 16; d++) {
+			char c = t[16 * j + d];
+			int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			if (x < 0)
+				return -1;
+			v = v << 4 | (uint64_t)x;
+		}
+		cp->recent[cp->recent_count++] = v;
+	}
+	return 0;
 }
 
 int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t cap)
@@ -147,6 +180,9 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 	billtap_json_ref a = billtap_json_get(doc, root, "a"); /* absent in tokens of 0.1 */
 	if (!bad && a != BILLTAP_JSON_NONE)
 		bad = !(cp->account = dup_str(doc, a)) || strlen(cp->account) != BT_FINGERPRINT_LEN;
+	billtap_json_ref h = billtap_json_get(doc, root, "h"); /* since 0.2, optional */
+	if (!bad && h != BILLTAP_JSON_NONE)
+		bad = decode_recent(cp, doc, h) < 0;
 	if (bad) {
 		snprintf(msg, cap, "checkpoint lacks a field or has one of the wrong type");
 		bt_checkpoint_free(cp);

@@ -17,6 +17,9 @@
  *    PayPal search pages): a repeated page or a cursor that went back is caught, a record
  *    repeated a hundred thousand records later is not (no provider serves that). With
  *    64-bit hashes a false alarm needs a collision among ~8000 ids: about 2^-38.
+ *    A checkpoint carries the hashes of the last BT_RECENT_IDS ids returned, which a
+ *    resumed pass starts with: a service that serves them again after a resume (a cursor
+ *    it ignored) is caught too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,30 @@ void bt_guard_id_add(bt_guard *g, uint64_t hash)
 		i = (i + 1) % ID_SLOTS;
 	g->ids[0][i] = hash;
 	g->ids_count++;
+	g->recent[g->recent_next] = hash;
+	g->recent_next = (g->recent_next + 1) % BT_RECENT_IDS;
+	if (g->recent_count < BT_RECENT_IDS)
+		g->recent_count++;
+}
+
+int bt_guard_id_seed(bt_guard *g, uint64_t hash)
+{
+	uint64_t known;
+	int seen = bt_guard_id_check(g, "", &known); /* makes the tables */
+	if (seen < 0)
+		return seen;
+	if (!hash || table_has(g->ids[0], hash) || table_has(g->ids[1], hash))
+		return 0;
+	bt_guard_id_add(g, hash);
+	return 0;
+}
+
+size_t bt_guard_recent(const bt_guard *g, uint64_t out[BT_RECENT_IDS])
+{
+	size_t first = (g->recent_next + BT_RECENT_IDS - g->recent_count) % BT_RECENT_IDS;
+	for (size_t i = 0; i < g->recent_count; i++)
+		out[i] = g->recent[(first + i) % BT_RECENT_IDS];
+	return g->recent_count;
 }
 
 static void list_free(bt_guard_list *l)

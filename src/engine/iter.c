@@ -72,6 +72,12 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	/* The last records returned before the checkpoint count as returned in this pass. */
+	for (size_t i = 0; i < cp.recent_count; i++)
+		if ((rc = bt_guard_id_seed(&it->guard, cp.recent[i])) < 0) {
+			bt_checkpoint_free(&cp);
+			return bt_error_set(c, rc, NULL);
+		}
 	*since = cp.since;
 	it->mark = cp.mark;
 	it->to_skip = cp.skip;
@@ -157,6 +163,7 @@ fail:
 	bt_flights_free(it);
 	bt_iter_settings_free(&it->settings);
 	bt_settings_free(&it->values);
+	bt_guard_free(&it->guard); /* seeded from the checkpoint */
 	free(it->mark);
 	free(it->expect_id);
 	free(it);
@@ -191,6 +198,7 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	free(it->expect_id);
 	free(it->broken_msg);
 	bt_guard_free(&it->guard);
+	bt_rejects_free(&it->rejects);
 	bt_buf_free(&it->checkpoint);
 	billtap_limiter_free(it->limiter);
 	billtap_json_free(it->scratch);
@@ -334,6 +342,7 @@ static int deliver(billtap_iter *it)
 		if (!f->local)
 			bt_log_page(it, before);
 		bt_guard_commit(&it->guard);
+		bt_rejects_commit(it);
 		bt_flight_pop(it);
 		it->provider_retries = 0;
 		return 0;
@@ -342,6 +351,7 @@ static int deliver(billtap_iter *it)
 	 * retry pushes it all again), and the requests made after it are dropped, for the
 	 * stream asks for them again from where it stands. */
 	bt_guard_discard(&it->guard);
+	bt_rejects_discard(&it->rejects);
 	bt_queue_truncate(it, before);
 	bt_flights_drop_behind_head(it);
 	bt_flight_pop(it);

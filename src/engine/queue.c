@@ -84,8 +84,13 @@ BILLTAP_EXTERN(int) billtap_sink_push(billtap_sink *sink, billtap_record *rec)
 	char msg[512];
 	int rc = bt_record_validate(rec, msg, sizeof msg);
 	if (rc < 0) {
+		/* A record that cannot be normalized: the bad-record policy decides. */
+		billtap_ctx_error(sink->ctx, rc, msg);
+		size_t raw_len = 0;
+		const char *raw = billtap_record_raw_json(rec, &raw_len);
+		rc = billtap_sink_reject(sink, rc, billtap_record_id(rec), raw, raw_len);
 		billtap_record_free(rec);
-		return billtap_ctx_error(sink->ctx, rc, msg);
+		return rc;
 	}
 	rc = bt_queue_push(it, rec, NULL);
 	if (rc < 0) {

@@ -64,33 +64,94 @@ void bt_secrets_note_request(billtap_client *c, const billtap_request *req)
 	}
 }
 
-/* Replaces every occurrence of secret in b. */
-static void scrub(bt_buf *b, const char *secret)
+/* Replaces b with out, wiping what b held. */
+static void replace(bt_buf *b, bt_buf *out)
 {
-	size_t n = secret ? strlen(secret) : 0;
+	if (b->data)
+		memset(b->data, 0, b->len);
+	bt_buf_free(b);
+	*b = *out;
+}
+
+static int alnum(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+/* The length of the longest start of secret (MIN_SECRET bytes or more, beginning a word)
+ * that text[0..len) ends with, else 0. */
+static size_t cut_start(const char *text, size_t len, const char *secret, size_t n)
+{
+	for (size_t k = n - 1; k >= MIN_SECRET; k--)
+		if (k <= len && !memcmp(text + len - k, secret, k) &&
+		    (k == len || !alnum(text[len - k - 1])))
+			return k;
+	return 0;
+}
+
+/* Replaces every occurrence of secret (n bytes) in b; and its start where the text was
+ * cut — at the end of b, or before "...", which marks a cut excerpt — for a message that
+ * quotes a body cut to a length may end in the middle of a credential. */
+static void scrub_n(bt_buf *b, const char *secret, size_t n)
+{
 	if (n < MIN_SECRET || !b->len)
 		return;
 	bt_buf out = BT_BUF_INIT;
-	const char *p = b->data, *hit;
 	int found = 0;
-	while ((hit = strstr(p, secret))) {
-		found = 1;
-		bt_buf_append(&out, p, (size_t)(hit - p));
-		bt_buf_puts(&out, REDACTED);
-		p = hit + n;
+	const char *p = b->data, *end = b->data + b->len;
+	for (;;) {
+		const char *hit = strstr(p, secret), *dots = strstr(p, "...");
+		if (hit && (!dots || hit <= dots)) {
+			bt_buf_append(&out, p, (size_t)(hit - p));
+			bt_buf_puts(&out, REDACTED);
+			p = hit + n;
+			found = 1;
+			continue;
+		}
+		const char *at = dots ? dots : end;
+		bt_buf_append(&out, p, (size_t)(at - p));
+		size_t k = out.data ? cut_start(out.data, out.len, secret, n) : 0;
+		if (k) {
+			memset(out.data + out.len - k, 0, k);
+			out.len -= k;
+			bt_buf_puts(&out, REDACTED);
+			found = 1;
+		}
+		if (!dots)
+			break;
+		bt_buf_append(&out, dots, 3);
+		p = dots + 3;
 	}
-	if (!found)
+	if (found)
+		replace(b, &out);
+	else
+		bt_buf_free(&out);
+}
+
+/* Scrubs a secret as a message may hold it: itself, and JSON-escaped ('/' as "\/"), the
+ * way an excerpt of a raw body shows it. */
+static void scrub(bt_buf *b, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	if (n < MIN_SECRET)
 		return;
-	bt_buf_puts(&out, p);
-	memset(b->data, 0, b->len);
-	bt_buf_free(b);
-	*b = out;
+	scrub_n(b, secret, n);
+	if (!strchr(secret, '/'))
+		return;
+	bt_buf esc = BT_BUF_INIT;
+	for (const char *s = secret; *s; s++)
+		bt_buf_append(&esc, *s == '/' ? "\\/" : s, *s == '/' ? 2 : 1);
+	if (esc.data) {
+		scrub_n(b, esc.data, esc.len);
+		memset(esc.data, 0, esc.len);
+	}
+	bt_buf_free(&esc);
 }
 
 static int token_char(char ch)
 {
 	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	       strchr("-._~+/=$:", ch) != NULL;
+	       strchr("-._~+/=$:\\", ch) != NULL; /* a backslash: JSON text escapes / as \/ */
 }
 
 /* "Bearer X", "Basic X" (any case): X goes, whoever's it is. */

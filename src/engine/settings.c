@@ -144,6 +144,8 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 	s->max_in_flight = int_setting(it, "max_in_flight", 4);
 	s->rate_limit = rate_settings(it);
 	s->max_empty_pages = int_setting(it, "max_empty_pages", 3);
+	const char *bad = bt_settings_get(&it->values, it->client, "bad_records");
+	s->skip_bad_records = bad && !strcmp(bad, "skip");
 
 	/* "billtap/0.1.0", then what the host adds ("myapp/2.3"). */
 	const char *extra = bt_settings_get(&it->values, it->client, "user_agent");

@@ -203,7 +203,8 @@ static const uchar *scan_special(const uchar *p, const uchar *end, uint8_t *flag
 		return scan_escape(p, end, e);
 	case S_CTRL:
 		e->at = p;
-		e->what = *p ? "control character in string" : "NUL byte";
+		e->what = *p ? "control character in string"
+		             : "NUL byte in a string (not allowed; JSON writes it \\u0000)";
 		return NULL;
 	default: {
 		size_t n = bt_utf8_seq_len(p, (size_t)(end - p));
@@ -334,7 +335,7 @@ static const char *unexpected(const uchar *p, const uchar *end, const char *what
 	if (p == end)
 		return "unexpected end of input";
 	if (*p == 0)
-		return "NUL byte";
+		return "NUL byte (not allowed in JSON text)";
 	return what;
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json/json_dup.h"
+
 /* Records the first error; later ones are dropped (the first is the cause). */
 BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *member,
                                      const char *problem)
@@ -30,6 +32,40 @@ BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *membe
 	return m->status;
 }
 
+/* 1 when a JSON string's text holds the escape \u0000 (a NUL character). */
+static int holds_nul(const billtap_json *doc, billtap_json_ref ref)
+{
+	const char *s;
+	size_t len;
+	if (billtap_json_typeof(doc, ref) != BILLTAP_JSON_STRING ||
+	    billtap_json_text(&s, &len, doc, ref) < 0)
+		return 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < len && !memcmp(s + i + 2, "0000", 4))
+			return 1;
+		i++; /* the escaped character is not the start of another escape */
+	}
+	return 0;
+}
+
+/* Refuses an object whose member name repeats (with deep, also in the objects inside it):
+ * which of the values is meant is ambiguous. */
+static int refuse_duplicates(billtap_map *m)
+{
+	billtap_json_ref dup;
+	int rc = bt_json_find_duplicate(&dup, m->doc, m->obj, 1);
+	if (rc < 0)
+		return billtap_map_fail(m, rc, "(object)", NULL);
+	if (rc == 0)
+		return 0;
+	char name[64];
+	bt_json_key_name(name, m->doc, dup);
+	return billtap_map_fail(m, BILLTAP_EDATA, name,
+	                        "appears twice in one object: which value is meant is ambiguous");
+}
+
 /* A setter's status, as an error naming the member. */
 static int check(billtap_map *m, int rc, billtap_field field, const char *member)
 {
@@ -47,6 +83,17 @@ static int check(billtap_map *m, int rc, billtap_field field, const char *member
 		return billtap_map_fail(m, BILLTAP_EINVAL, member, problem);
 	}
 	return billtap_map_fail(m, BILLTAP_EDATA, member, "is not valid UTF-8 text");
+}
+
+/* A string setter's status: like check(), but a value the setter refused as data is named
+ * for what it is (a NUL character, which no text field can hold), not as bad UTF-8. */
+static int check_text(billtap_map *m, int rc, billtap_field field, const char *member,
+                      billtap_json_ref ref)
+{
+	if (rc == BILLTAP_EDATA && holds_nul(m->doc, ref))
+		return billtap_map_fail(m, BILLTAP_EDATA, member,
+		                        "holds \\u0000, a NUL character, which text fields do not allow");
+	return check(m, rc, field, member);
 }
 
 /* Notes where field came from on a traced record (billtap_record_set_source() does
@@ -89,10 +136,11 @@ static int fill_identity(billtap_map *m, const char *id_path, int required)
 	if (id_path) {
 		billtap_json_ref id = billtap_json_path(m->doc, m->obj, id_path);
 		billtap_json_type t = billtap_json_typeof(m->doc, id);
-		if (t == BILLTAP_JSON_STRING &&
-		    check(m, billtap_record_set_json_str(m->rec, BILLTAP_FIELD_ID, m->doc, id),
-		          BILLTAP_FIELD_ID, id_path) == 0)
-			traced(m, BILLTAP_FIELD_ID, BILLTAP_SOURCE_MEMBER, id_path);
+		if (t == BILLTAP_JSON_STRING) {
+			if (check_text(m, billtap_record_set_json_str(m->rec, BILLTAP_FIELD_ID, m->doc, id),
+			               BILLTAP_FIELD_ID, id_path, id) == 0)
+				traced(m, BILLTAP_FIELD_ID, BILLTAP_SOURCE_MEMBER, id_path);
+		}
 		else if (t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL)
 			billtap_map_fail(m, BILLTAP_EDATA, id_path, "is not a string");
 		else if (required)
@@ -104,6 +152,8 @@ static int fill_identity(billtap_map *m, const char *id_path, int required)
 	size_t len;
 	if (m->status == 0 && billtap_json_text(&text, &len, m->doc, m->obj) == 0)
 		check(m, billtap_record_set_raw_json(m->rec, text, len), 0, "(raw)");
+	if (m->status == 0)
+		refuse_duplicates(m);
 	return m->status;
 }
 
@@ -168,7 +218,8 @@ BILLTAP_EXTERN(int) billtap_map_str(billtap_map *m, billtap_field field, const c
 		return m->status;
 	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING)
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a string");
-	if (check(m, billtap_record_set_json_str(m->rec, field, m->doc, ref), field, path) < 0)
+	if (check_text(m, billtap_record_set_json_str(m->rec, field, m->doc, ref), field, path,
+	               ref) < 0)
 		return m->status;
 	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
@@ -185,7 +236,8 @@ BILLTAP_EXTERN(int) billtap_map_ref_id(billtap_map *m, billtap_field field, cons
 	if (id == BILLTAP_JSON_NONE)
 		return billtap_map_fail(m, BILLTAP_EDATA, path,
 		                        "is neither an id nor an object with an id");
-	if (check(m, billtap_record_set_json_str(m->rec, field, m->doc, id), field, path) < 0)
+	if (check_text(m, billtap_record_set_json_str(m->rec, field, m->doc, id), field, path,
+	               id) < 0)
 		return m->status;
 	if (id == ref)
 		return traced(m, field, BILLTAP_SOURCE_MEMBER, path);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "json/json_dup.h"
 
 /* How much of a foreign body an error message quotes. */
 #define EXCERPT_MAX 160
@@ -18,6 +19,27 @@ static const char *request_id(const billtap_response *resp, billtap_ctx *ctx)
 	return header ? billtap_response_header(resp, header) : NULL;
 }
 
+/* The envelope (the root object's own members: "has_more", "data", ...) with a member name
+ * twice is ambiguous: refused. Records inside are checked as they are mapped (kit_map.c),
+ * so that one bad record can be skipped under bad_records=skip. */
+static int refuse_repeated_members(billtap_json *doc, const billtap_request *req,
+                                   const billtap_response *resp, billtap_ctx *ctx)
+{
+	billtap_json_ref dup;
+	int rc = bt_json_find_duplicate(&dup, doc, billtap_json_root(doc), 0);
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
+	if (rc == 0)
+		return 0;
+	char name[64], msg[160];
+	bt_json_key_name(name, doc, dup);
+	snprintf(msg, sizeof msg,
+	         "response has member %s twice in one object: which value is meant is ambiguous",
+	         name);
+	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, request_id(resp, ctx), NULL,
+	                              msg);
+}
+
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx)
 {
@@ -27,7 +49,7 @@ BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_requ
 	const char *body = billtap_response_body(resp, &len);
 	int rc = billtap_json_parse(doc, body, len);
 	if (rc == 0)
-		return 0;
+		return refuse_repeated_members(doc, req, resp, ctx);
 	if (rc == BILLTAP_ENOMEM)
 		return billtap_ctx_error(ctx, rc, NULL);
 	char msg[300];
@@ -47,8 +69,15 @@ BILLTAP_EXTERN(void) billtap_response_excerpt(char *out, size_t cap,
 	for (; i < len && i < EXCERPT_MAX && i + 1 < cap; i++)
 		out[i] = (body[i] >= 0x20 && body[i] < 0x7f) ? body[i] : '?';
 	out[i] = '\0';
-	if (!i)
+	if (!i) {
 		snprintf(out, cap, "empty response body");
+	} else if (i < len) {
+		/* Marked as cut: the engine's scrubbing then also removes the start of a
+		 * credential the cut left behind (engine/redact.c). */
+		if (i + 4 > cap)
+			i = cap >= 4 ? cap - 4 : 0;
+		memcpy(out + i, "...", 4);
+	}
 }
 
 /* The first of `paths` that holds a string, decoded into out (cut to cap). */
@@ -111,6 +140,23 @@ BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const 
 	if (!(*out = strdup(v)))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
+                                             const billtap_json *doc, billtap_json_ref obj,
+                                             const char *id_path)
+{
+	char *id = NULL;
+	int rc = billtap_json_strdup(&id, doc, billtap_json_path(doc, obj, id_path));
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(sink ? sink->ctx : NULL, rc, NULL);
+	const char *raw = NULL;
+	size_t raw_len = 0;
+	if (billtap_json_text(&raw, &raw_len, doc, obj) < 0)
+		raw = NULL;
+	rc = billtap_sink_reject(sink, code, id, raw, raw_len);
+	free(id);
+	return rc;
 }
 
 BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record *rec,

@@ -404,6 +404,11 @@ START_TEST(checkpoint_refuses_foreign_tokens)
 		"bt1.eyJwIjoic3RyaXBlIiwiciI6ImN1c3RvbWVycyIsInMiOm51bGwsIm0iOm51bGwsImsiOjAsImkiOm51bGx9",
 		/* {"p":"fake","r":"customers","s":null,"m":"zzz","k":0,"i":null}: not a fake mark */
 		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjoienp6IiwiayI6MCwiaSI6bnVsbH0",
+		/* The same valid token with a bad "h" (hashes of the last ids returned): */
+		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsLCJoIjoiMDEyMyJ9", /* "h": a hash of 4 digits */
+		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsLCJoIjoiMDAwMDAwMDAwMDAwMDAwZyJ9", /* "h": not hex */
+		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsLCJoIjoiMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAifQ", /* "h": 17 hashes */
+		"bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsLCJoIjo1fQ", /* "h": not a string */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		opts.checkpoint = bad[i];
@@ -419,6 +424,9 @@ START_TEST(checkpoint_refuses_foreign_tokens)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts),
 	                 BILLTAP_ECHECKPOINT);
 	opts.since = BILLTAP_TIME_NONE;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	billtap_iter_free(it);
+	opts.checkpoint = "bt1.eyJwIjoiZmFrZSIsInIiOiJjdXN0b21lcnMiLCJzIjpudWxsLCJtIjpudWxsLCJrIjowLCJpIjpudWxsLCJoIjoiMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ"; /* "h" of 2 hashes */
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
 	billtap_iter_free(it);
 	billtap_client_free(c);

@@ -751,11 +751,11 @@ static const bad_case bad_cases[] = {
 	BAD("[\"\xff\"]", "offset 2: invalid UTF-8"),
 	BAD("{\"\xfe\":1}", "offset 2: invalid UTF-8"),
 	/* NUL bytes anywhere. */
-	BAD("[\"a\0b\"]", "offset 3: NUL byte"),
-	BAD("[1]\0", "offset 3: NUL byte"),
-	BAD("[\0]", "offset 1: NUL byte"),
-	BAD("\0", "offset 0: NUL byte"),
-	BAD("{\"a\":1\0}", "offset 6: NUL byte"),
+	BAD("[\"a\0b\"]", "offset 3: NUL byte in a string (not allowed; JSON writes it \\u0000)"),
+	BAD("[1]\0", "offset 3: NUL byte (not allowed in JSON text)"),
+	BAD("[\0]", "offset 1: NUL byte (not allowed in JSON text)"),
+	BAD("\0", "offset 0: NUL byte (not allowed in JSON text)"),
+	BAD("{\"a\":1\0}", "offset 6: NUL byte (not allowed in JSON text)"),
 };
 
 START_TEST(test_invalid_inputs)
@@ -861,14 +861,14 @@ START_TEST(test_string_word_boundaries)
 				src[1 + len] = '"';
 				int rc = billtap_json_parse(doc, src, (size_t)len + 2);
 				ck_assert_int_eq(rc, BILLTAP_EPARSE);
-				char msg[64];
+				char msg[96];
 				if (bad[b] == '"')
 					snprintf(msg, sizeof msg,
 					         "offset %d: trailing characters after the value",
 					         at + 2);
 				else
 					snprintf(msg, sizeof msg, "offset %d: %s", at + 1,
-					         bad[b] == 0      ? "NUL byte"
+					         bad[b] == 0 ? "NUL byte in a string (not allowed; JSON writes it \\u0000)"
 					         : bad[b] == '\x80' ? "invalid UTF-8"
 					                            : "control character in string");
 				ck_assert_str_eq(billtap_json_error(doc), msg);

@@ -210,6 +210,22 @@ START_TEST(mapper_messages)
 		{ "{\"id\":\"in_2\",\"status\":\"paid\",\"currency\":\"usd\",\"total\":1,\"created\":1,"
 		  "\"customer\":{\"name\":\"x\"}}",
 		  "invoice in_2: customer is neither an id nor an object with an id" },
+		/* \u0000 named for what it is (it used to read "is not valid UTF-8 text"). */
+		{ "{\"id\":\"in_2\",\"number\":\"A\\u0000B\"}",
+		  "invoice in_2: number holds \\u0000, a NUL character, which text fields do not allow" },
+		{ "{\"id\":\"in_2\",\"number\":\"A\\\\u0000B\",\"status\":5}", /* an escaped backslash */
+		  "invoice in_2: status is not a string" },
+		/* Repeated member names: ambiguous, refused (compared decoded, nested objects too,
+		 * small and large objects). */
+		{ "{\"id\":\"in_2\",\"total\":1,\"total\":2}",
+		  "invoice in_2: total appears twice in one object: which value is meant is ambiguous" },
+		{ "{\"id\":\"in_2\",\"status\":\"paid\",\"st\\u0061tus\":\"void\"}",
+		  "invoice in_2: status appears twice in one object: which value is meant is ambiguous" },
+		{ "{\"id\":\"in_2\",\"customer\":{\"id\":\"cus_1\",\"x\\n\":1,\"x\\n\":2}}",
+		  "invoice in_2: x? appears twice in one object: which value is meant is ambiguous" },
+		{ "{\"id\":\"in_2\",\"k1\":1,\"k2\":1,\"k3\":1,\"k4\":1,\"k5\":1,\"k6\":1,\"k7\":1,"
+		  "\"k8\":1,\"k9\":1,\"k10\":1,\"k11\":1,\"k12\":1,\"k13\":1,\"k\\u0036\":2}",
+		  "invoice in_2: k6 appears twice in one object: which value is meant is ambiguous" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		billtap_json_ref root = parse(cases[i].json);
@@ -302,7 +318,9 @@ START_TEST(response_errors)
 	fake_add(&ft, 503, NULL, "<html>\x01 down</html>");
 	fake_add(&ft, 200, NULL, "");
 	fake_add(&ft, 200, "Request-Id: req_p", "{\"a\":");
-	for (int i = 0; i < 4; i++) {
+	fake_add(&ft, 200, "Request-Id: req_d",
+	         "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"has_more\":true}");
+	for (int i = 0; i < 5; i++) {
 		/* Drive the transport directly: a response object from a real iteration. */
 		billtap_iter *it;
 		const billtap_record *r;
@@ -325,9 +343,15 @@ START_TEST(response_errors)
 		case 2:
 			ck_assert_int_eq(rc, BILLTAP_EPARSE);
 			break;
-		default:
+		case 3:
 			ck_assert_int_eq(rc, BILLTAP_EPARSE);
 			ck_assert_ptr_nonnull(strstr(msg, "HTTP 200 (request req_p): response is not valid JSON: offset"));
+			break;
+		default: /* an envelope with has_more twice: which one? */
+			ck_assert_int_eq(rc, BILLTAP_EDATA);
+			ck_assert_str_eq(msg, "stripe: customers: GET /v1/customers: HTTP 200 (request req_d): "
+			                      "response has member has_more twice in one object: which value "
+			                      "is meant is ambiguous");
 		}
 		billtap_iter_free(it);
 	}

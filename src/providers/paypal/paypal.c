@@ -199,18 +199,9 @@ int pp_parse(pp_stream *s, const billtap_request *req, const billtap_response *r
 {
 	if (billtap_response_status(resp) != 200)
 		return pp_error(s, req, resp, ctx);
-	size_t len;
-	const char *body = billtap_response_body(resp, &len);
-	int rc = billtap_json_parse(s->doc, body, len);
-	if (rc == BILLTAP_ENOMEM) /* not the answer's fault: calling again may work */
-		return billtap_ctx_error(ctx, rc, NULL);
-	if (rc < 0) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "response is not valid JSON: %s", billtap_json_error(s->doc));
-		return billtap_ctx_http_error(ctx, BILLTAP_EPARSE, req, resp,
-		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL, msg);
-	}
-	return 0;
+	/* Names the request and Paypal-Debug-Id (the provider's request_id_header) on
+	 * failure, and refuses an envelope with a member name twice. */
+	return billtap_response_parse(s->doc, req, resp, ctx);
 }
 
 /* ---- streams ---- */

@@ -169,5 +169,9 @@ int pp_map_subscription(billtap_record **out, const pp_price *price, const billt
 /* A decoded copy of a string member, or NULL when absent/null/empty (or out of memory:
  * *oom set). */
 char *pp_strdup(const billtap_json *doc, billtap_json_ref ref, int *oom);
+/* Like pp_strdup() (NULL for null, absent and ""), but a value that is there and is no
+ * text (not a string, or holding \u0000) sets *err to BILLTAP_EDATA instead of passing as
+ * null; out of memory sets BILLTAP_ENOMEM (which wins). */
+char *pp_text(const billtap_json *doc, billtap_json_ref ref, int *err);
 
 #endif

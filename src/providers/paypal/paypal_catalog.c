@@ -85,15 +85,24 @@ static int products_page(pp_stream *s, const billtap_request *req, const billtap
 		billtap_json_ref id = billtap_json_get(s->doc, p, "id");
 		const char *text;
 		size_t len;
-		int added, oom = 0;
+		int added;
 		if (!billtap_json_str_is_plain(s->doc, id) || billtap_json_text(&text, &len, s->doc, id) < 0)
 			return billtap_ctx_error(ctx, BILLTAP_EDATA, "catalog product without an id");
 		if (pp_map_find(&s->products, text, len) != (size_t)-1)
 			continue;
 		/* The name first, then room for it, then the map entry: the map never names a
 		 * slot that does not exist, even out of memory. */
-		char *name = pp_strdup(s->doc, billtap_json_get(s->doc, p, "name"), &oom);
-		char **names = oom ? NULL
+		int err = 0;
+		char *name = pp_text(s->doc, billtap_json_get(s->doc, p, "name"), &err);
+		if (err == BILLTAP_EDATA) {
+			char msg[160];
+			snprintf(msg, sizeof msg,
+			         "catalog product %.*s: name is not text (not a string, or it holds "
+			         "\\u0000, a NUL character)",
+			         (int)(len > 64 ? 64 : len), text);
+			return billtap_ctx_error(ctx, err, msg);
+		}
+		char **names = err ? NULL
 		                   : realloc(s->product_names, (s->products.count + 1) * sizeof *names);
 		if (!names) {
 			free(name);
@@ -186,7 +195,11 @@ static int plan_detail(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	}
 	billtap_record *rec;
 	int rc = pp_map_plan(&rec, name, s->doc, plan, ctx);
-	if (rc < 0 || (rc = billtap_sink_push(sink, rec)) < 0)
+	if (rc < 0)
+		rc = billtap_sink_reject_json(sink, rc, s->doc, plan, "id"); /* 0: skipped */
+	else
+		rc = billtap_sink_push(sink, rec);
+	if (rc < 0)
 		return rc;
 	if (++s->plan_head == s->plan_count) {
 		queue_clear(s);

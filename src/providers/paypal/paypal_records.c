@@ -51,6 +51,24 @@ int pp_money(int64_t *minor, char currency[4], int *exponent, const billtap_json
 	               : 0;
 }
 
+char *pp_text(const billtap_json *doc, billtap_json_ref ref, int *err)
+{
+	char *s;
+	int rc = billtap_json_strdup(&s, doc, ref);
+	if (rc == BILLTAP_ENOTFOUND)
+		return NULL;
+	if (rc < 0) {
+		if (!*err || rc == BILLTAP_ENOMEM)
+			*err = rc == BILLTAP_ENOMEM ? rc : BILLTAP_EDATA;
+		return NULL;
+	}
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* ---- transactions ---- */
 
 static const billtap_vocab results[] = {
@@ -180,9 +198,20 @@ static int plan_error(const billtap_json *doc, billtap_json_ref plan, const char
 	return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
 }
 
+/* Why pp_money() refused a price: a currency without a known exponent (never guessed), or
+ * the amount. The text is written to why[80] when it names the currency. */
+static const char *unknown_currency(const pp_price *out, char why[80])
+{
+	if (!out->currency[0] || out->exponent >= 0)
+		return "is not an amount PayPal's currency rules allow";
+	snprintf(why, 80, "has currency %s, which has no known number of decimals", out->currency);
+	return why;
+}
+
 int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan, billtap_ctx *ctx)
 {
 	memset(out, 0, sizeof *out);
+	char why[80];
 	billtap_json_ref regular = regular_cycle(doc, plan);
 	if (regular == BILLTAP_JSON_NONE)
 		return plan_error(doc, plan, "billing_cycles", "has no REGULAR cycle", ctx);
@@ -190,8 +219,7 @@ int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
 	billtap_json_ref fixed = billtap_json_get(doc, scheme, "fixed_price");
 	if (fixed != BILLTAP_JSON_NONE) {
 		if (pp_money(&out->amount, out->currency, &out->exponent, doc, fixed) < 0)
-			return plan_error(doc, plan, "fixed_price",
-			                  "is not an amount PayPal's currency rules allow", ctx);
+			return plan_error(doc, plan, "fixed_price", unknown_currency(out, why), ctx);
 		out->has_amount = 1;
 		return 0;
 	}
@@ -201,7 +229,10 @@ int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
 	if (pp_money(&ignored, out->currency, &out->exponent, doc,
 	             billtap_json_get(doc, tier, "amount")) < 0)
 		return plan_error(doc, plan, "pricing_scheme",
-		                  "has neither a fixed price nor priced tiers", ctx);
+		                  out->currency[0] && out->exponent < 0
+		                          ? unknown_currency(out, why)
+		                          : "has neither a fixed price nor priced tiers",
+		                  ctx);
 	return 0;
 }
 

@@ -131,7 +131,7 @@ static unsigned char settled_rank(const billtap_json *doc, billtap_json_ref info
 }
 
 static int keep_transaction(pp_stream *s, billtap_json_ref row, billtap_json_ref info,
-                            const char *id, size_t len, billtap_ctx *ctx)
+                            const char *id, size_t len, billtap_sink *sink, billtap_ctx *ctx)
 {
 	unsigned char rank = settled_rank(s->doc, info);
 	size_t at = pp_map_find(&s->seen, id, len);
@@ -139,8 +139,8 @@ static int keep_transaction(pp_stream *s, billtap_json_ref row, billtap_json_ref
 		return 0; /* a twin no more settled than the row kept */
 	billtap_record *rec;
 	int rc = pp_map_transaction(&rec, s->doc, row, ctx);
-	if (rc < 0)
-		return rc;
+	if (rc < 0) /* 0: skipped under bad_records=skip */
+		return billtap_sink_reject_json(sink, rc, s->doc, row, "transaction_info.transaction_id");
 	if (at != (size_t)-1) {
 		billtap_record_free(s->window_records[at]);
 		s->window_records[at] = rec;
@@ -172,7 +172,7 @@ static int keep_transaction(pp_stream *s, billtap_json_ref row, billtap_json_ref
 }
 
 /* What a row means for the stream's resource. */
-static int take_row(pp_stream *s, billtap_json_ref row, billtap_ctx *ctx)
+static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, billtap_ctx *ctx)
 {
 	billtap_json_ref info = billtap_json_get(s->doc, row, "transaction_info");
 	const char *text;
@@ -198,7 +198,7 @@ static int take_row(pp_stream *s, billtap_json_ref row, billtap_ctx *ctx)
 	    !len)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a transaction_id");
-	return keep_transaction(s, row, info, text, len, ctx);
+	return keep_transaction(s, row, info, text, len, sink, ctx);
 }
 
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
@@ -244,7 +244,7 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 	}
 	for (billtap_json_ref row = billtap_json_first(s->doc, rows); row != BILLTAP_JSON_NONE;
 	     row = billtap_json_next(s->doc, row)) {
-		if ((rc = take_row(s, row, ctx)) < 0) {
+		if ((rc = take_row(s, row, sink, ctx)) < 0) {
 			drop_window(s); /* the window starts over when the host asks again */
 			return rc;
 		}

@@ -145,25 +145,40 @@ static pp_payer *payer(pp_stream *s, const char *text, size_t len)
 	return p;
 }
 
-/* "given surname", either alone, or NULL into *out; -1 when out of memory (*out NULL). */
-static int full_name(char **out, const billtap_json *doc, billtap_json_ref name)
+/* "given surname", either alone, or NULL into *out; *err as pp_text() sets it. */
+static void full_name(char **out, const billtap_json *doc, billtap_json_ref name, int *err)
 {
-	int oom = 0;
-	char *given = pp_strdup(doc, billtap_json_get(doc, name, "given_name"), &oom);
-	char *surname = pp_strdup(doc, billtap_json_get(doc, name, "surname"), &oom);
+	char *given = pp_text(doc, billtap_json_get(doc, name, "given_name"), err);
+	char *surname = pp_text(doc, billtap_json_get(doc, name, "surname"), err);
 	*out = NULL;
-	if (!oom && (!given || !surname)) {
+	if (!*err && (!given || !surname)) {
 		*out = given ? given : surname; /* the missing one is NULL: nothing to free */
-		return 0;
+		return;
 	}
-	if (!oom) {
+	if (!*err) {
 		size_t n = strlen(given) + strlen(surname) + 2;
 		if ((*out = malloc(n)) != NULL)
 			snprintf(*out, n, "%s %s", given, surname);
+		else
+			*err = BILLTAP_ENOMEM;
 	}
 	free(given);
 	free(surname);
-	return *out ? 0 : -1;
+}
+
+/* A payer's contact could not be read: out of memory, or a value that is no text (never
+ * passed on as a silent null). */
+static int contact_failed(contact *c, int err, const char *id, size_t id_len, billtap_ctx *ctx)
+{
+	contact_free(c);
+	if (err == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, err, NULL);
+	char msg[200];
+	snprintf(msg, sizeof msg,
+	         "payer %.*s: an email, name or country_code is not text (not a string, or it "
+	         "holds \\u0000, a NUL character)",
+	         (int)(id_len > 64 ? 64 : id_len), id);
+	return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
 }
 
 /* Keeps the first non-null value of a field from one source; takes value either way. */
@@ -209,17 +224,15 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a valid transaction_initiation_date");
 	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
-	int oom = 0;
+	int err = 0;
 	contact c = { 0 };
-	c.email = pp_strdup(doc, billtap_json_get(doc, info, "email_address"), &oom);
-	c.country = pp_strdup(doc, billtap_json_get(doc, info, "country_code"), &oom);
-	c.name = pp_strdup(doc, billtap_json_get(doc, pname, "alternate_full_name"), &oom);
-	if (!oom && !c.name && full_name(&c.name, doc, pname) < 0)
-		oom = 1;
-	if (oom) {
-		contact_free(&c);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
+	c.email = pp_text(doc, billtap_json_get(doc, info, "email_address"), &err);
+	c.country = pp_text(doc, billtap_json_get(doc, info, "country_code"), &err);
+	c.name = pp_text(doc, billtap_json_get(doc, pname, "alternate_full_name"), &err);
+	if (!err && !c.name)
+		full_name(&c.name, doc, pname, &err);
+	if (err)
+		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 1, &c, at, ctx);
 }
 
@@ -236,14 +249,14 @@ static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "subscription without a valid create_time");
 	billtap_json_ref address = billtap_json_get(doc, billtap_json_get(doc, who, "shipping_address"),
 	                                            "address");
-	int oom = 0;
+	int err = 0;
 	contact c = { 0 };
-	c.email = pp_strdup(doc, billtap_json_get(doc, who, "email_address"), &oom);
-	c.country = pp_strdup(doc, billtap_json_get(doc, address, "country_code"), &oom);
-	if (oom || full_name(&c.name, doc, billtap_json_get(doc, who, "name")) < 0) {
-		contact_free(&c);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
+	c.email = pp_text(doc, billtap_json_get(doc, who, "email_address"), &err);
+	c.country = pp_text(doc, billtap_json_get(doc, address, "country_code"), &err);
+	if (!err)
+		full_name(&c.name, doc, billtap_json_get(doc, who, "name"), &err);
+	if (err)
+		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 0, &c, at, ctx);
 }
 
@@ -291,8 +304,10 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	billtap_record *rec;
 	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
-		return rc;
-	if ((rc = billtap_sink_push_marked(sink, rec, "s")) < 0)
+		rc = billtap_sink_reject_json(sink, rc, s->doc, billtap_json_root(s->doc), "id");
+	else
+		rc = billtap_sink_push_marked(sink, rec, "s");
+	if (rc < 0)
 		return rc;
 	s->sub_next++;
 	return 0;
@@ -400,7 +415,11 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			char msg[200];
 			snprintf(msg, sizeof msg, "payer %s: %s", id,
 			         rc == BILLTAP_EDATA ? "a value is not valid UTF-8" : "out of memory");
-			return billtap_ctx_error(ctx, rc, msg);
+			billtap_ctx_error(ctx, rc, msg);
+			/* Gathered from many rows: no one object to show. 0: skipped. */
+			if ((rc = billtap_sink_reject(sink, rc, id, NULL, 0)) < 0)
+				return rc;
+			continue;
 		}
 		if ((rc = billtap_sink_push_marked(sink, rec, "c")) < 0)
 			return rc;

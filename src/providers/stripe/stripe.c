@@ -323,6 +323,15 @@ static int finish(billtap_record *rec, const stripe_period *period, billtap_ctx 
 	               : stripe_finish_invoice(rec, ctx);
 }
 
+/* A held record that could not be completed (code, recorded): skipped under
+ * bad_records=skip (0), else the code. */
+static int reject_record(billtap_sink *sink, int code, const billtap_record *rec)
+{
+	size_t len = 0;
+	const char *raw = billtap_record_raw_json(rec, &len);
+	return billtap_sink_reject(sink, code, billtap_record_id(rec), raw, len);
+}
+
 /* Pushes the held records that are complete, in order, up to the first that is not. Only
  * while a list page is handled: every record held then came from that page, so when a push
  * fails the caller forgets them all and the page is read again (see handle_list). */
@@ -332,8 +341,13 @@ static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	int rc = 0;
 	while (done < s->held_count && !s->held[done].more) {
 		held *h = &s->held[done];
-		if ((rc = finish(h->rec, &h->period, ctx)) < 0)
-			break;
+		if ((rc = finish(h->rec, &h->period, ctx)) < 0) {
+			if ((rc = reject_record(sink, rc, h->rec)) < 0)
+				break;
+			held_clear(h); /* skipped */
+			done++;
+			continue;
+		}
 		const char *prefix = held_prefix(h);
 		billtap_record *rec = h->rec;
 		h->rec = NULL;
@@ -470,8 +484,12 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		billtap_record *rec;
 		stripe_period period;
 		int more;
-		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0)
-			break;
+		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0) {
+			/* Skipped under bad_records=skip (0), else the stream stops here. */
+			if ((rc = billtap_sink_reject_json(sink, rc, s->doc, obj, "id")) < 0)
+				break;
+			continue;
+		}
 		if (!stages[s->stage].nested) {
 			if ((rc = billtap_sink_push_marked(sink, rec, stages[s->stage].name)) < 0)
 				break;
@@ -517,8 +535,11 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 			return billtap_ctx_error(ctx, rc, NULL);
 		}
 		if ((rc = finish(copy, i == 0 ? period : &h->period, ctx)) < 0) {
+			rc = reject_record(sink, rc, copy);
 			billtap_record_free(copy);
-			return rc;
+			if (rc < 0)
+				return rc;
+			continue; /* skipped; let go of with the others below */
 		}
 		if ((rc = billtap_sink_push_marked(sink, copy, held_prefix(h))) < 0)
 			return rc;

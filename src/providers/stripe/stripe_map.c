@@ -12,13 +12,18 @@ int stripe_currency_exponent(const char *code)
 	/* https://docs.stripe.com/currencies: zero-decimal and three-decimal currencies. */
 	static const char zero[] = "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF";
 	static const char three[] = "BHD JOD KWD OMR TND";
-	if (strlen(code) == 3) {
-		if (strstr(zero, code))
-			return 0;
-		if (strstr(three, code))
-			return 3;
-	}
-	return 2;
+	if (strlen(code) != 3)
+		return -1;
+	if (strstr(zero, code))
+		return 0;
+	if (strstr(three, code))
+		return 3;
+	/* ISK is zero-decimal in ISO 4217 but still written with two decimals at Stripe. */
+	if (!strcmp(code, "ISK"))
+		return 2;
+	/* Every other currency Stripe supports has its ISO 4217 exponent; a code ISO 4217 does
+	 * not know is refused (-1), never given a guessed exponent. */
+	return billtap_currency_iso_exponent(code);
 }
 
 int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
@@ -295,17 +300,22 @@ int stripe_map_refund(billtap_record **out, const stripe_links *links, const bil
 	map_invoice_links(&m, "charge.invoice");
 	link_payment(&m, links, "charge");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "refund");
-	/* Stripe's spec lets a refund's status be null: "other", never a failed stream. */
-	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other", 0);
-	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_NULL)
+	/* Stripe's spec has a refund's status nullable (the generated clients type it
+	 * Optional[str] / T.nilable(String)): a refund without one is kept, as result "other"
+	 * with provider_status null, rather than stopping the stream. */
+	billtap_json_ref status = billtap_json_get(doc, obj, "status");
+	billtap_json_type status_type = billtap_json_typeof(doc, status);
+	if (status_type == BILLTAP_JSON_NULL || status_type == BILLTAP_JSON_ABSENT)
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "other");
+	else
+		billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other",
+		                  BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
 	billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
 	/* A refund that failed or was canceled gave its money back: its balance transaction
 	 * (the debit) alone would tell a loss that did not happen. */
-	billtap_json_ref status = billtap_json_get(doc, obj, "status");
 	if (!billtap_json_str_eq(doc, status, "failed") && !billtap_json_str_eq(doc, status, "canceled"))
 		map_balance(&m, "balance_transaction", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created", BILLTAP_MAP_REQUIRED);

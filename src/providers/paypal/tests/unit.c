@@ -7,6 +7,7 @@
 
 #include "alloc_fail.h"
 #include "billtap/provider.h"
+#include "core.h" /* the iterator's skip count and last skipped record */
 #include "testutil.h"
 
 Suite *paypal_unit_suite(void);
@@ -259,6 +260,91 @@ START_TEST(decimals_beyond_the_currency_are_refused)
 	ck_assert_str_eq(billtap_client_error_message(c),
 	                 "paypal: transactions: transaction TX-9: transaction_amount is not an amount "
 	                 "PayPal's currency rules allow (code, decimals)");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A fixture with its first `from` replaced by `to` (the step owns the text). */
+static void add_edited_fixture(fake_transport *f, const char *name, const char *from,
+                               const char *to)
+{
+	size_t len;
+	char *body = load_fixture(name, &len);
+	char *at = strstr(body, from);
+	ck_assert_ptr_nonnull(at);
+	size_t n = len - strlen(from) + strlen(to) + 1;
+	char *edited = malloc(n);
+	ck_assert_ptr_nonnull(edited);
+	snprintf(edited, n, "%.*s%s%s", (int)(at - body), body, to, at + strlen(from));
+	free(body);
+	fake_add(f, 200, NULL, edited);
+	f->steps[f->step_count - 1].owned_body = edited;
+}
+
+/* TX-5 (page 2 of the search) in a currency without a known number of decimals: an error
+ * naming the code and the transaction, never a guessed exponent; with bad_records=skip
+ * every other transaction, exactly, and one skipped. */
+START_TEST(unknown_currency_row_fails_or_is_skipped)
+{
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_p1.json");
+	add_edited_fixture(&ft, "paypal/search_p2.json", "\"KWD\"", "\"XYZ\"");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client();
+	const char *why = "paypal: transactions: transaction TX-5: "
+	                  "transaction_info.transaction_amount.currency_code XYZ is not a currency "
+	                  "this provider knows";
+	if (_i == 0) {
+		billtap_iter *it;
+		const billtap_record *r;
+		ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+		ck_assert_str_eq(billtap_client_error_message(c), why);
+		billtap_iter_free(it);
+	} else {
+		ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+		const char *want[5];
+		for (size_t i = 0, j = 0; i < 6; i++)
+			if (i != 4) /* TX-5 */
+				want[j++] = all_transactions[i];
+		billtap_iter *it;
+		const billtap_record *r;
+		ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+		for (size_t i = 0; i < 5; i++) {
+			ck_assert_msg(billtap_iter_next(&r, it) == 0, "%s", billtap_client_error_message(c));
+			size_t len;
+			const char *json = billtap_record_json(r, &len);
+			char diff[512] = "";
+			ck_assert_msg(json_equal(json, len, want[i], strlen(want[i]), diff, sizeof diff),
+			              "record %zu: %s\ngot  %s", i, diff, json);
+		}
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+		ck_assert_uint_eq(it->skipped_records, 1);
+		ck_assert_str_eq(it->rejects.last.id, "TX-5");
+		ck_assert_str_eq(it->rejects.last.reason, why);
+		ck_assert_ptr_nonnull(strstr(it->rejects.last.raw, "\"XYZ\""));
+		billtap_iter_free(it);
+	}
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A payer's email holding \u0000 is refused, naming the payer: never a silent null. */
+START_TEST(payer_text_with_nul_is_refused)
+{
+	TOKEN_STEP(&ft);
+	add_edited_fixture(&ft, "paypal/search_unknown_status.json", "\"a@example.com\"",
+	                   "\"a\\u0000@example.com\"");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	billtap_client *c = paypal_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "paypal: customers: payer PAYER1: an email, name or country_code is not "
+	                 "text (not a string, or it holds \\u0000, a NUL character)");
 	billtap_iter_free(it);
 	billtap_client_free(c);
 }
@@ -824,6 +910,8 @@ Suite *paypal_unit_suite(void)
 	tcase_add_test(tc, decimals_beyond_the_currency_are_refused);
 	tcase_add_test(tc, unknown_status_is_other);
 	tcase_add_test(tc, kinds_from_event_codes);
+	tcase_add_loop_test(tc, unknown_currency_row_fails_or_is_skipped, 0, 2);
+	tcase_add_test(tc, payer_text_with_nul_is_refused);
 	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);

@@ -6,6 +6,7 @@
 
 #include "alloc_fail.h"
 #include "billtap/provider.h"
+#include "core.h" /* the iterator's skip count and last skipped record */
 #include "testutil.h"
 
 Suite *stripe_unit_suite(void);
@@ -370,6 +371,44 @@ START_TEST(invoice_bad_excluding_tax_is_refused)
 }
 END_TEST
 
+/* The same invoice between two good ones under bad_records=skip: it is completed (and
+ * found wrong) only after its lines, and skipped then. */
+START_TEST(invoice_failing_completion_is_skipped)
+{
+	static const char *const good = "\"currency\":\"usd\",\"subtotal\":1,\"total\":1,"
+	                                "\"amount_paid\":1,\"amount_due\":0,\"created\":1,"
+	                                "\"status\":\"paid\",\"lines\":{\"object\":\"list\","
+	                                "\"has_more\":false,\"data\":[]}}";
+	char body[2048];
+	snprintf(body, sizeof body,
+	         "{\"object\":\"list\",\"has_more\":false,\"data\":[{\"id\":\"in_A\",%s,"
+	         "{\"id\":\"in_Y\",\"object\":\"invoice\",\"currency\":\"usd\",\"subtotal\":1,"
+	         "\"subtotal_excluding_tax\":\"1\",\"total_excluding_tax\":1,\"total\":1,"
+	         "\"amount_paid\":1,\"amount_due\":0,\"created\":1,\"status\":\"paid\","
+	         "\"lines\":{\"object\":\"list\",\"has_more\":false,\"data\":[]}},"
+	         "{\"id\":\"in_C\",%s]}",
+	         good, good);
+	fake_add(&ft, 200, NULL, body);
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), 0);
+	ck_assert_msg(billtap_iter_next(&r, it) == 0, "%s", billtap_client_error_message(c));
+	ck_assert_str_eq(billtap_record_id(r), "in_A");
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "in_C");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(it->skipped_records, 1);
+	ck_assert_str_eq(it->rejects.last.id, "in_Y");
+	ck_assert_str_eq(it->rejects.last.reason,
+	                 "stripe: invoices: invoice in_Y: subtotal_excluding_tax is not an integer "
+	                 "amount of minor units");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(invoices_bad_line_and_resume)
 {
 	fake_add(&ft, 200, NULL,
@@ -499,7 +538,7 @@ START_TEST(transactions_links_by_version_and_after_resume)
 
 	fake_reset(&ft);
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
-	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds_after_re_1.json");
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.checkpoint = saved;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), 0);
@@ -508,8 +547,8 @@ START_TEST(transactions_links_by_version_and_after_resume)
 	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction&starting_after=re_1");
-	/* what the fake answered (the whole page again): its links are known again */
-	ck_assert_str_eq(billtap_record_id(r), "re_1");
+	/* what follows re_1: its links are known again */
+	ck_assert_str_eq(billtap_record_id(r), "re_2");
 	ck_assert_int_eq(billtap_record_get_str(&id, r, BILLTAP_FIELD_INVOICE_ID), 0);
 	ck_assert_str_eq(id, "in_7");
 	billtap_iter_free(it);
@@ -556,6 +595,147 @@ START_TEST(openapi_transactions_map_as_documented)
 END_TEST
 
 
+/* Refunds with one object that cannot be normalized (re_bad: its amount is text) between
+ * good ones, and one whose status is null (Stripe's spec allows it): re_1, re_null, re_5. */
+#define REFUND(id, result, status, amount)                                                  \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":null,"                    \
+	"\"subscription_id\":null,\"invoice_id\":null,\"kind\":\"refund\",\"result\":\"" result \
+	"\",\"provider_status\":" status ",\"amount\":" amount ",\"currency\":\"USD\","           \
+	"\"currency_exponent\":2,\"captured_amount\":null,\"refunded_amount\":0,"               \
+	"\"fee_amount\":null,\"net_amount\":null,\"parent_id\":\"ch_1\","                       \
+	"\"occurred_at\":\"2024-04-02T23:20:00Z\"}"
+static const char *const good_refunds[] = {
+	REFUND("re_1", "succeeded", "\"succeeded\"", "100"),
+	REFUND("re_null", "other", "null", "100"),
+	REFUND("re_5", "succeeded", "\"succeeded\"", "250"),
+};
+
+/* An empty Stripe list page of PATH (a string literal: the fake keeps the pointer). */
+#define empty_list(path)                                                                     \
+	fake_add(&ft, 200, NULL,                                                             \
+	         "{\"object\":\"list\",\"url\":\"" path "\",\"has_more\":false,\"data\":[]}")
+
+/* The refunds stream alone: no invoice payments, charges or disputes. */
+static void refunds_only(const char *fixture)
+{
+	empty_list("/v1/invoice_payments");
+	empty_list("/v1/charges");
+	fake_add_fixture(&ft, 200, NULL, fixture);
+	empty_list("/v1/disputes");
+}
+
+START_TEST(refund_status_null_is_kept)
+{
+	empty_list("/v1/invoice_payments");
+	empty_list("/v1/charges");
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"url\":\"/v1/refunds\",\"has_more\":false,\"data\":["
+	         "{\"id\":\"re_null\",\"object\":\"refund\",\"amount\":100,\"charge\":\"ch_1\","
+	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":null},"
+	         "{\"id\":\"re_5\",\"object\":\"refund\",\"amount\":250,\"charge\":\"ch_1\","
+	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":\"succeeded\"}]}");
+	empty_list("/v1/disputes");
+	billtap_client *c = stripe_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, good_refunds + 1, 2);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_record_fails_by_default)
+{
+	refunds_only("stripe/refunds_bad.json");
+	billtap_client *c = stripe_client();
+	if (_i)
+		ck_assert_int_eq(billtap_client_set(c, "bad_records", "fail"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: transactions: refund re_bad: amount is not an integer amount of "
+	                 "minor units");
+	ck_assert_uint_eq(it->skipped_records, 0);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_record_skipped_on_request)
+{
+	refunds_only("stripe/refunds_bad.json");
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		size_t len;
+		const char *json = billtap_record_json(r, &len);
+		char why[512] = "";
+		ck_assert_msg(json_equal(json, len, good_refunds[i], strlen(good_refunds[i]), why,
+		                         sizeof why),
+		              "record %zu: %s\ngot  %s", i, why, json);
+		/* No error stays behind from the skipped one. */
+		ck_assert_int_eq(billtap_client_error_code(c), 0);
+	}
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(it->skipped_records, 1);
+	/* What the log event "record_skipped" carries: id, reason, the raw object. */
+	const bt_skipped *s = &it->rejects.last;
+	ck_assert_str_eq(s->id, "re_bad");
+	ck_assert_str_eq(s->reason, "stripe: transactions: refund re_bad: amount is not an integer "
+	                            "amount of minor units");
+	ck_assert_ptr_nonnull(s->raw);
+	ck_assert_int_eq(s->raw[0], '{');
+	ck_assert_int_eq(s->raw[s->raw_len - 1], '}');
+	ck_assert_ptr_nonnull(strstr(s->raw, "\"id\": \"re_bad\""));
+	ck_assert_ptr_nonnull(strstr(s->raw, "\"amount\": \"oops\""));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_records_setting_is_checked)
+{
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "bad_records", "ignore"), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: setting bad_records: 'ignore' is not fail or skip");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A currency ISO 4217 does not know: an error naming it and the record, never a guessed
+ * exponent; skipped under bad_records=skip. */
+START_TEST(unknown_currency_is_refused)
+{
+	refunds_only("stripe/refunds_xyz.json");
+	billtap_client *c = stripe_client();
+	if (_i)
+		ck_assert_int_eq(billtap_client_set(c, "bad_records", "skip"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	const char *why = "stripe: transactions: refund re_xyz: currency XYZ is not a currency "
+	                  "this provider knows";
+	if (!_i) {
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+		ck_assert_str_eq(billtap_client_error_message(c), why);
+	} else {
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		ck_assert_str_eq(billtap_record_id(r), "re_1");
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		ck_assert_str_eq(billtap_record_id(r), "re_5");
+		ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+		ck_assert_uint_eq(it->skipped_records, 1);
+		ck_assert_str_eq(it->rejects.last.reason, why);
+	}
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(since_filter_on_every_page)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/customers_page1.json");
@@ -597,10 +777,15 @@ START_TEST(checkpoint_is_the_cursor)
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.checkpoint = saved;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
-	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
-	/* The next process asks Stripe for what follows cus_Q2: nothing is skipped locally. */
+	/* The next process asks Stripe for what follows cus_Q2: nothing is skipped locally.
+	 * The fake answers the first page again (a service ignoring the cursor): the
+	 * checkpoint carries the last ids returned, so cus_Q1 is recognised, not returned
+	 * twice. */
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/customers?limit=100&starting_after=cus_Q2");
-	ck_assert_str_eq(billtap_record_id(r), "cus_Q1"); /* what the fake answered */
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "stripe: customers: record cus_Q1 arrived a second time in this pass: the "
+	                 "service repeated data (a page served again?); resume from the checkpoint");
 	billtap_iter_free(it);
 	/* A customers checkpoint cannot drive a transactions iterator. */
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o),
@@ -624,6 +809,31 @@ START_TEST(bad_key_is_an_auth_error)
 	ck_assert_str_eq(billtap_client_error_request_id(c), "req_8Xw");
 	ck_assert_int_eq(billtap_client_error_http_status(c), 401);
 	ck_assert_uint_eq(ft.calls, 1); /* a 401 is not retried */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A proxy's page quoting the key without "Bearer": an excerpt cut in the middle of the key
+ * (the start left before the "..." goes too), and the key JSON-escaped ('/' as "\/"). */
+START_TEST(echoed_key_is_scrubbed_from_excerpts)
+{
+	static const char *const keys[] = { "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+		                            "sk_test_ab/cd/ef/gh" };
+	static const char *const shown[] = { "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "sk_test_ab\\/cd\\/ef\\/gh" };
+	char body[400];
+	/* 140 bytes before the key: the 160-byte excerpt ends 20 bytes into it. */
+	snprintf(body, sizeof body, "<html><body>%0127d %s was refused</body></html>", 0, shown[_i]);
+	fake_add(&ft, 400, "Content-Type: text/html", body);
+	billtap_client *c = stripe_client();
+	ck_assert_int_eq(billtap_client_set(c, "api_key", keys[_i]), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, "0000 [redacted]...") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "sk_test") == NULL, "%s", msg);
 	billtap_iter_free(it);
 	billtap_client_free(c);
 }
@@ -859,13 +1069,20 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_lines);
 	tcase_add_test(tc, invoices_before_basil);
 	tcase_add_test(tc, invoices_bad_line_and_resume);
+	tcase_add_test(tc, invoice_failing_completion_is_skipped);
 	tcase_add_test(tc, invoice_bad_excluding_tax_is_refused);
 	tcase_add_test(tc, charges_then_refunds);
+	tcase_add_test(tc, refund_status_null_is_kept);
+	tcase_add_loop_test(tc, bad_record_fails_by_default, 0, 2);
+	tcase_add_test(tc, bad_record_skipped_on_request);
+	tcase_add_test(tc, bad_records_setting_is_checked);
+	tcase_add_loop_test(tc, unknown_currency_is_refused, 0, 2);
 	tcase_add_test(tc, openapi_transactions_map_as_documented);
 	tcase_add_test(tc, transactions_links_by_version_and_after_resume);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
+	tcase_add_loop_test(tc, echoed_key_is_scrubbed_from_excerpts, 0, 2);
 	tcase_add_test(tc, vanished_cursor_is_a_request_error);
 	tcase_add_test(tc, malformed_and_wrong_types);
 	tcase_add_test(tc, stripe_should_retry_header);
