@@ -398,8 +398,9 @@ BILLTAP_EXTERN(int) billtap_sink_mark(billtap_sink *sink, const char *token);
  * returned for the provider to return (the default: a bad record stops the stream). Only
  * BILLTAP_EDATA (the data is wrong) is skipped: any other code (out of memory, a provider
  * bug) is returned under every policy. A skip counts once the stream_response call that
- * made it succeeds, like billtap_sink_page(). `id`, `raw_json` may be NULL; BILLTAP_EINVAL
- * (recorded) for a code >= 0, BILLTAP_ENOMEM when the report cannot be kept. (Since 0.2.)
+ * made it succeeds, like billtap_sink_page(). `id`, `raw_json` may be NULL; with `sink`
+ * NULL `code` is returned (an error stays one). BILLTAP_EINVAL (recorded) for a code >= 0,
+ * BILLTAP_ENOMEM when the report cannot be kept. (Since 0.2.)
  */
 BILLTAP_EXTERN(int) billtap_sink_reject(billtap_sink *sink, int code, const char *id,
                                         const char *raw_json, size_t raw_len);

@@ -258,8 +258,9 @@ BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record 
 /**
  * billtap_sink_reject() for a provider object that could not be mapped (code from the
  * mapper, already recorded): its id is the string at id_path (none when that is not a
- * string), its raw JSON the object's text. Returns 0 when the engine skipped it
- * (bad_records=skip; go on with the next object), else the status to return. (Since 0.2.)
+ * string, or doc or id_path is NULL), its raw JSON the object's text (none with doc NULL).
+ * Returns 0 when the engine skipped it (bad_records=skip; go on with the next object), else
+ * the status to return (`code` with sink NULL). (Since 0.2.)
  */
 BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
                                              const billtap_json *doc, billtap_json_ref obj,
