@@ -236,7 +236,10 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		return BILLTAP_ITEROVER;
 	} else {
 		const struct stage_info *st = &stages[s->stage];
-		snprintf(num, sizeof num, "%lld", (long long)s->page_size);
+		/* page_size is records a request; the links are no records, and every pass (a
+		 * resumed one too) reads them whole first: as few requests as Stripe allows */
+		snprintf(num, sizeof num, "%lld",
+		         s->stage == STAGE_INVOICE_PAYMENTS ? 100LL : (long long)s->page_size);
 		(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||
 		       (rc = billtap_request_add_query(req, "limit", num)) < 0);
 		if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)

@@ -66,6 +66,10 @@ int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
  * objects; null when absent). Returns the mapper's status. */
 int stripe_map_discounts(billtap_map *m, const char *path);
 
+/* A decimal string of Stripe's (unit_amount_decimal: "0.5", digits with at most one '.')
+ * at path into field, kept as written; anything else is "is not a decimal number". */
+int stripe_map_decimal(billtap_map *m, billtap_field field, const char *path);
+
 /* recurring.usage_type words (licensed, metered). */
 extern const billtap_vocab stripe_usage_types[];
 

@@ -38,6 +38,27 @@ static const billtap_vocab intervals[] = {
 	{ "day", "day" }, { "week", "week" }, { "month", "month" }, { "year", "year" }, { NULL, NULL },
 };
 
+int stripe_map_decimal(billtap_map *m, billtap_field field, const char *path)
+{
+	billtap_json_ref ref = billtap_json_path(m->doc, m->obj, path);
+	const char *text;
+	size_t len, digits = 0, dots = 0;
+	if (m->status || billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING)
+		return billtap_map_str(m, field, path, 0); /* null, absent, or "is not a string" */
+	billtap_json_text(&text, &len, m->doc, ref);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] >= '0' && text[i] <= '9')
+			digits++;
+		else if (text[i] == '.' && !dots && digits)
+			dots++;
+		else
+			return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a decimal number");
+	}
+	if (!digits || text[len - 1] == '.')
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a decimal number");
+	return billtap_map_str(m, field, path, 0);
+}
+
 const billtap_vocab stripe_usage_types[] = {
 	{ "licensed", "licensed" }, { "metered", "metered" }, { NULL, NULL },
 };
@@ -121,7 +142,7 @@ int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json
 		billtap_map_str(&m, BILLTAP_FIELD_NAME, "nickname", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "unit_amount", 0);
-	billtap_map_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "unit_amount_decimal", 0);
+	stripe_map_decimal(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "unit_amount_decimal");
 	billtap_map_vocab(&m, BILLTAP_FIELD_TIERS_MODE, "tiers_mode", tiers_modes, "other", 0);
 	map_tiers(&m);
 	/* custom_unit_amount: null for a fixed price, an object when the customer chooses */
