@@ -62,6 +62,13 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 /* Sets period_start/end from the lines once every line is in. */
 int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
 
+/* Sets a string field to the JSON text of the array at path (docs/data-model.md: compact,
+ * one entry a put() call), null when the array is null or absent; a put() returning
+ * BILLTAP_EDATA fails the mapping with `bad` about path. Returns the mapper's status. */
+int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
+                         int (*put)(billtap_json_writer *w, const billtap_json *doc,
+                                    billtap_json_ref entry),
+                         const char *bad);
 /* Sets BILLTAP_FIELD_DISCOUNTS from the discounts array at path (ids or expanded discount
  * objects; null when absent). Returns the mapper's status. */
 int stripe_map_discounts(billtap_map *m, const char *path);
