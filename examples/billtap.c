@@ -9,6 +9,7 @@
  *           [--settings-file FILE] [--set KEY=VALUE]... [--max-records N] [--verbose]
  *   billtap [--plugin PATH]... providers
  *   billtap [--plugin PATH]... describe PROVIDER
+ *   billtap totals FILE... | diff A B | inspect --provider NAME --resource R --id ID ...
  *   billtap version | --help
  *
  * OUTPUT
@@ -46,6 +47,7 @@
 #include "cli_providers.h"
 #include "cli_settings.h"
 #include "cli_stdfds.h"
+#include "cli_tools.h"
 
 /* Records between two checkpoints unless --checkpoint-every says otherwise: each costs
  * two or three fsyncs, and after a crash at most this many records are fetched again. */
@@ -67,8 +69,10 @@ static void usage(FILE *to)
 	fputs("usage: billtap [--plugin PATH]... extract --provider NAME --resource RESOURCE "
 	      "[options]\n"
 	      "       billtap [--plugin PATH]... providers\n"
-	      "       billtap [--plugin PATH]... describe PROVIDER\n"
-	      "       billtap version | --help\n"
+	      "       billtap [--plugin PATH]... describe PROVIDER\n",
+	      to);
+	fputs(cli_tools_usage, to);
+	fputs("       billtap version | --help\n"
 	      "\n"
 	      "resources: ",
 	      to);
@@ -98,14 +102,16 @@ static void usage(FILE *to)
 	      "  again, but never a line torn by billtap; use --output for exactly once\n"
 	      "exit status:\n"
 	      "  0    done, or stopped at --max-records\n"
-	      "  1    another failure (out of memory, internal error)\n"
+	      "  1    another failure (out of memory, internal error); diff: they differ\n"
 	      "  2    usage: options, settings, provider, resource, plugins\n"
 	      "  3    permanent: authentication, permission, request, data, checkpoint,\n"
-	      "       required setting; fix the cause before running again\n"
+	      "       required setting, a malformed file (totals, diff), no such id (inspect);\n"
+	      "       fix the cause before running again\n"
 	      "  4    temporary: network, timeout, rate limit, server; run again later (the\n"
 	      "       checkpoint file holds the place)\n"
 	      "  5    another run holds the checkpoint file or the output file\n"
-	      "  6    the output, the checkpoint file or a standard stream failed (or is closed)\n"
+	      "  6    the output, the checkpoint file or a standard stream failed (or is closed);\n"
+	      "       an input file cannot be read; diff: out of memory\n"
 	      "  130  interrupted by SIGINT or SIGTERM\n"
 	      "reference: docs/cli.md\n",
 	      to);
@@ -530,6 +536,8 @@ static int command(int argc, char **argv, unsigned closed_fds)
 		}
 		return flush_stdout(cli_describe(argv[first + 1]));
 	}
+	if (cli_tool_named(name))
+		return flush_stdout(cli_tool(name, argc - first - 1, argv + first + 1));
 	if (!strcmp(name, "version")) {
 		printf("billtap %s\n", billtap_version(NULL, NULL, NULL));
 		return flush_stdout(0);

@@ -385,6 +385,34 @@ BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *rec, size
  */
 BILLTAP_EXTERN(const char *) billtap_record_raw_json(const billtap_record *rec, size_t *len);
 
+/** Where a field's value came from (billtap_record_field_source()). Values are stable. */
+typedef enum billtap_source {
+	/** Read from the provider member(s) named: copied, or converted exactly (a decimal to
+	 *  minor units, a date to Unix seconds, a currency code to upper case); null when the
+	 *  member is null or absent. */
+	BILLTAP_SOURCE_MEMBER = 1,
+	/** Looked up from the member(s) named through the provider's table: a status word
+	 *  through its vocabulary, a currency exponent through its currency rules. */
+	BILLTAP_SOURCE_DERIVED = 2,
+	/** Set by the provider's own code; the members it used when it names them. */
+	BILLTAP_SOURCE_COMPUTED = 3,
+	/** Set by no one: the model's default (null). */
+	BILLTAP_SOURCE_DEFAULT = 4
+} billtap_source;
+
+/**
+ * Where `field` of a record came from (since 0.2), for records made while the setting
+ * trace_sources was true (off by default: tracing costs memory per record). *how
+ * receives a billtap_source; *members (may be NULL) the provider members involved, as
+ * dotted paths relative to billtap_record_raw_json() separated by spaces ("amount",
+ * "status"), or NULL when the provider did not name them; valid as long as the record.
+ * Returns 0, BILLTAP_ENOTFOUND when the record was not traced (the setting was off, or
+ * the provider built it without the kit and never called billtap_record_trace_start()),
+ * BILLTAP_ETYPE when the kind has no such field, or BILLTAP_EINVAL.
+ */
+BILLTAP_EXTERN(int) billtap_record_field_source(int *how, const char **members,
+                                                const billtap_record *rec, billtap_field field);
+
 /**
  * Copies a record (with its nested records, JSON and raw JSON) into *out, which the caller
  * owns and releases with billtap_record_free(). Returns 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
@@ -566,7 +594,8 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  *   timeout_ms (default 300000, the deadline of one request), stall_timeout_ms (30000,
  *   no byte for that long: retried), connect_timeout_ms (10000), max_retries (4),
  *   retry_base_ms, retry_max_ms, max_in_flight (4), max_empty_pages (3), user_agent
- *   (appended to "billtap/VERSION"), ca_file, ca_path (docs/reliability.md has them all);
+ *   (appended to "billtap/VERSION"), ca_file, ca_path, trace_sources (false; see
+ *   billtap_record_field_source()) (docs/reliability.md has the others);
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.
  * Stripe's api_key, base_url, page_size, stripe_version, stripe_account. A NULL value
  * restores the default.
@@ -590,6 +619,17 @@ BILLTAP_EXTERN(const char *) billtap_client_provider(const billtap_client *clien
  * with the last one. NULL is a no-op.
  */
 BILLTAP_EXTERN(void) billtap_client_free(billtap_client *client);
+
+/**
+ * (Since 0.2.) Closes the connections the client keeps open between requests and frees the
+ * transfer handles it keeps for reuse, so that an idle client holds no socket and little
+ * memory; the next request opens a new connection. For hosts whose clients may stay
+ * allocated long after their last use, such as garbage-collected bindings. Only the
+ * built-in transport keeps connections: with a host transport this does nothing.
+ * Returns 0 (also when nothing was open), BILLTAP_EUSAGE while an iterator of the client
+ * is alive (free it first; the message says so), or BILLTAP_EINVAL for NULL.
+ */
+BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *client);
 
 /**
  * The last error recorded on this client (by any call on it or on its iterators):

@@ -33,6 +33,9 @@ const billtap_setting_def bt_engine_settings[] = {
 	BILLTAP_SETTING("user_agent", 0, NULL, 0, 0, "appended to the User-Agent header"),
 	BILLTAP_SETTING("ca_file", 0, NULL, 0, 0, "CA bundle file for TLS verification"),
 	BILLTAP_SETTING("ca_path", 0, NULL, 0, 0, "CA certificate directory for TLS verification"),
+	BILLTAP_SETTING("trace_sources", BILLTAP_SETTING_BOOL, "false", 0, 0,
+	                "records remember which provider member each field came from "
+	                "(billtap_record_field_source(); costs memory per record)"),
 	BILLTAP_SETTINGS_END,
 };
 
@@ -136,6 +139,20 @@ BILLTAP_EXTERN(void) billtap_client_free(billtap_client *c)
 	c->freed = 1;
 	if (c->live_iters == 0)
 		bt_client_destroy(c);
+}
+
+BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *c)
+{
+	if (!c)
+		return BILLTAP_EINVAL;
+	if (c->live_iters > 0)
+		return bt_error_setf(c, BILLTAP_EUSAGE,
+		                     "cannot close idle connections: %d iterator(s) of the client still alive",
+		                     c->live_iters);
+	/* A host transport keeps its connections, if any, its own way. */
+	if (c->transport.perform == bt_curl_transport.perform)
+		bt_curl_close_idle(c->transport_payload);
+	return 0;
 }
 
 void bt_client_destroy(billtap_client *c)

@@ -21,7 +21,14 @@
 // C memory and sockets are invisible to the garbage collector, so close what
 // you open. An Iterator keeps its Client alive; closing a Client frees the
 // iterators still open on it. Records are plain Go values copied out of C as
-// soon as Next returns, so they outlive the iterator.
+// soon as Next returns, so they outlive the iterator. An iteration frees its
+// C iterator once Next returns false (Checkpoint and Stats stay), and a
+// client with no open iterator closes its idle connections, so a client
+// waiting for its finalizer holds no socket.
+//
+// glibc gives the OS threads cgo calls run on their own malloc arenas: set
+// MALLOC_ARENA_MAX=2 in a long-running extractor's environment to keep its
+// memory down (see the README, "Memory").
 //
 // # Goroutines
 //
@@ -45,7 +52,12 @@
 //
 // # Records
 //
-// Customer, Plan, Subscription, Transaction and Invoice are typed structs.
+// Customer, Plan, Subscription, Transaction and Invoice are typed structs,
+// their closed vocabularies typed strings (InvoiceStatus: InvoicePaid, ...).
+// Money is exact (minor units, the provider's exponent; Decimal and Rat give
+// the value). Records and Money encode to and decode from the normalized
+// JSON, byte for byte the CLI's lines (UnmarshalRecord reads any kind), and
+// print as it with %v.
 // Nested records (SubscriptionItem, InvoiceLine) may lack an id (nil ID): the
 // parent's id and their index identify them. A record of a kind this binding
 // has no struct for is a GenericRecord, built from the loaded library's own

@@ -11,30 +11,30 @@ import (
 // Codes are stable: never renumbered, never reused.
 type Code int
 
-// The status codes of include/billtap.h.
+// The status codes of include/billtap.h (the C names in the comments).
 const (
-	CodeInvalid         Code = C.BILLTAP_EINVAL
-	CodeNoMemory        Code = C.BILLTAP_ENOMEM
-	CodeVersion         Code = C.BILLTAP_EVERSION
-	CodeUnknownProvider Code = C.BILLTAP_EUNKNOWN_PROVIDER
-	CodeUnknownSetting  Code = C.BILLTAP_EUNKNOWN_SETTING
-	CodeSetting         Code = C.BILLTAP_ESETTING
-	CodeUnsupported     Code = C.BILLTAP_EUNSUPPORTED
-	CodeNetwork         Code = C.BILLTAP_ENETWORK
-	CodeTimeout         Code = C.BILLTAP_ETIMEOUT
-	CodeAuthentication  Code = C.BILLTAP_EAUTH
-	CodePermission      Code = C.BILLTAP_EPERMISSION
-	CodeRateLimit       Code = C.BILLTAP_ERATELIMIT
-	CodeRequest         Code = C.BILLTAP_EREQUEST
-	CodeServer          Code = C.BILLTAP_ESERVER
-	CodeParse           Code = C.BILLTAP_EPARSE
-	CodeData            Code = C.BILLTAP_EDATA
-	CodeCheckpoint      Code = C.BILLTAP_ECHECKPOINT
-	CodeCanceled        Code = C.BILLTAP_ECANCELED
-	CodeNotFound        Code = C.BILLTAP_ENOTFOUND
-	CodeType            Code = C.BILLTAP_ETYPE
-	CodeTransport       Code = C.BILLTAP_ETRANSPORT
-	CodeUsage           Code = C.BILLTAP_EUSAGE
+	CodeInvalid         Code = -1  // BILLTAP_EINVAL
+	CodeNoMemory        Code = -2  // BILLTAP_ENOMEM
+	CodeVersion         Code = -3  // BILLTAP_EVERSION
+	CodeUnknownProvider Code = -4  // BILLTAP_EUNKNOWN_PROVIDER
+	CodeUnknownSetting  Code = -5  // BILLTAP_EUNKNOWN_SETTING
+	CodeSetting         Code = -6  // BILLTAP_ESETTING
+	CodeUnsupported     Code = -7  // BILLTAP_EUNSUPPORTED
+	CodeNetwork         Code = -8  // BILLTAP_ENETWORK
+	CodeTimeout         Code = -9  // BILLTAP_ETIMEOUT
+	CodeAuthentication  Code = -10 // BILLTAP_EAUTH
+	CodePermission      Code = -11 // BILLTAP_EPERMISSION
+	CodeRateLimit       Code = -12 // BILLTAP_ERATELIMIT
+	CodeRequest         Code = -13 // BILLTAP_EREQUEST
+	CodeServer          Code = -14 // BILLTAP_ESERVER
+	CodeParse           Code = -15 // BILLTAP_EPARSE
+	CodeData            Code = -16 // BILLTAP_EDATA
+	CodeCheckpoint      Code = -17 // BILLTAP_ECHECKPOINT
+	CodeCanceled        Code = -18 // BILLTAP_ECANCELED
+	CodeNotFound        Code = -19 // BILLTAP_ENOTFOUND
+	CodeType            Code = -20 // BILLTAP_ETYPE
+	CodeTransport       Code = -21 // BILLTAP_ETRANSPORT
+	CodeUsage           Code = -22 // BILLTAP_EUSAGE
 )
 
 // String is the library's short description of the code ("invalid argument").

@@ -16,3 +16,6 @@ func Inspect(it *Iterator, f func(RecordViews)) { it.inspect = f }
 
 // ViewsAt reads a C record the tests built (a *billtap_record).
 var ViewsAt = viewsAt
+
+// Vocabularies are the word lists Known uses.
+var Vocabularies = vocabularies

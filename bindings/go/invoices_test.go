@@ -93,7 +93,7 @@ func TestInvoiceValues(t *testing.T) {
 	}{
 		{"number", *paid.Number, "ABC-0002"},
 		{"customer", *paid.CustomerID, "cus_Q1"},
-		{"status", paid.Status, "paid"},
+		{"status", paid.Status, billtap.InvoicePaid},
 		{"subtotal", paid.Subtotal, eur(5330)},
 		{"discount", paid.Discount, eur(500)},
 		{"tax", paid.Tax, eur(1300)},
@@ -123,12 +123,12 @@ func TestInvoiceValues(t *testing.T) {
 		}
 	}
 	statuses, err := billtap.KindInvoice.Vocabulary("status")
-	if err != nil || !contains(statuses, paid.Status) || !contains(statuses, open.Status) {
+	if err != nil || !contains(statuses, string(paid.Status)) || !contains(statuses, string(open.Status)) {
 		t.Errorf("statuses %v (%v) lack %s or %s", statuses, err, paid.Status, open.Status)
 	}
 	kinds, _ := billtap.KindInvoiceLine.Vocabulary("kind")
 	for _, l := range paid.Lines {
-		if !contains(kinds, l.Kind) {
+		if !contains(kinds, string(l.Kind)) {
 			t.Errorf("line kind %q not in %v", l.Kind, kinds)
 		}
 		var raw struct{ Object, ID string }

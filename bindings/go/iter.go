@@ -18,11 +18,11 @@ type Resource int
 // The resources; values are those of billtap_resource. A newer library may
 // have more: Resources lists them, and Iterate lists any of them.
 const (
-	ResourceCustomers     Resource = C.BILLTAP_RESOURCE_CUSTOMERS
-	ResourcePlans         Resource = C.BILLTAP_RESOURCE_PLANS
-	ResourceSubscriptions Resource = C.BILLTAP_RESOURCE_SUBSCRIPTIONS
-	ResourceTransactions  Resource = C.BILLTAP_RESOURCE_TRANSACTIONS
-	ResourceInvoices      Resource = C.BILLTAP_RESOURCE_INVOICES
+	ResourceCustomers     Resource = 1
+	ResourcePlans         Resource = 2
+	ResourceSubscriptions Resource = 3
+	ResourceTransactions  Resource = 4
+	ResourceInvoices      Resource = 5
 )
 
 // String is the resource's name ("customers").
@@ -66,6 +66,10 @@ type iterState struct {
 	// not its context, stopped it.
 	closeRequested bool
 	stats          Stats // the final counts, once ptr is freed (under client.mu)
+	// ended and final: the iteration is over and ptr was freed by release,
+	// final being its last checkpoint (under client.mu).
+	ended bool
+	final string
 }
 
 // requestClose stops a Next that may be running. Caller holds client.cmu,
@@ -103,6 +107,7 @@ func (s *iterState) close() {
 
 	c.mu.Lock()
 	s.free()
+	c.closeIdleIfUnused()
 	c.mu.Unlock()
 }
 
@@ -209,9 +214,11 @@ func (it *Iterator) Next() bool {
 	switch {
 	case rc == C.BILLTAP_ITEROVER:
 		it.done = true
+		it.release()
 		return false
 	case rc < 0:
 		it.err = it.failure(rc)
+		it.release()
 		return false
 	}
 	var r Record
@@ -229,6 +236,7 @@ func (it *Iterator) Next() bool {
 			e.Message = it.prefix() + e.Message
 		}
 		it.err = err
+		it.release()
 		return false
 	}
 	it.cur = r
@@ -294,13 +302,16 @@ func (it *Iterator) Err() error { return it.err }
 // Checkpoint is a token for the position after the last record returned
 // (or the start): printable ASCII to persist and pass as
 // ListOptions.Checkpoint, in this process or another. It stays valid after
-// an error or a cancellation; it is not available once the iterator is
-// closed.
+// the end, an error or a cancellation, also once the iterator is closed;
+// an iterator closed before Next returned false has none (ErrClosed).
 func (it *Iterator) Checkpoint() (string, error) {
 	c := it.s.client
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if it.s.ptr == nil {
+		if it.s.ended {
+			return it.s.final, nil
+		}
 		if !it.opened {
 			return "", it.err // Iterate failed: say why
 		}
@@ -329,7 +340,9 @@ func (it *Iterator) Stats() Stats {
 }
 
 // Close frees the C iterator. It is idempotent, always returns nil, and may
-// be called from another goroutine to cancel a running Next.
+// be called from another goroutine to cancel a running Next. When no other
+// iterator of the client is open, the client's idle connections are closed
+// (as they are when Next returns false).
 func (it *Iterator) Close() error {
 	it.s.close()
 	runtime.SetFinalizer(it, nil)

@@ -98,51 +98,77 @@ func jsonTimePtr(t *time.Time) *string {
 	return &s
 }
 
+// customerJSON is the normalized JSON of a Customer, member for member.
+type customerJSON struct {
+	Object    string  `json:"object"`
+	ID        string  `json:"id"`
+	Email     *string `json:"email"`
+	Name      *string `json:"name"`
+	Country   *string `json:"country"`
+	CreatedAt string  `json:"created_at"`
+	Deleted   bool    `json:"deleted"`
+}
+
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r Customer) MarshalJSON() ([]byte, error) {
-	return marshal(struct {
-		Object    string  `json:"object"`
-		ID        string  `json:"id"`
-		Email     *string `json:"email"`
-		Name      *string `json:"name"`
-		Country   *string `json:"country"`
-		CreatedAt string  `json:"created_at"`
-		Deleted   bool    `json:"deleted"`
-	}{"customer", r.ID, r.Email, r.Name, r.Country, jsonTime(r.CreatedAt), r.Deleted})
+	return marshal(customerJSON{"customer", r.ID, r.Email, r.Name, r.Country, jsonTime(r.CreatedAt), r.Deleted})
+}
+
+// planJSON is the normalized JSON of a Plan, member for member.
+type planJSON struct {
+	Object           string        `json:"object"`
+	ID               string        `json:"id"`
+	Name             *string       `json:"name"`
+	ProductID        *string       `json:"product_id"`
+	Amount           *int64        `json:"amount"`
+	Currency         string        `json:"currency"`
+	CurrencyExponent int           `json:"currency_exponent"`
+	IntervalUnit     *IntervalUnit `json:"interval_unit"`
+	IntervalCount    *int64        `json:"interval_count"`
+	TrialDays        *int64        `json:"trial_days"`
+	Active           bool          `json:"active"`
+	CreatedAt        string        `json:"created_at"`
 }
 
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r Plan) MarshalJSON() ([]byte, error) {
-	return marshal(struct {
-		Object           string  `json:"object"`
-		ID               string  `json:"id"`
-		Name             *string `json:"name"`
-		ProductID        *string `json:"product_id"`
-		Amount           *int64  `json:"amount"`
-		Currency         string  `json:"currency"`
-		CurrencyExponent int     `json:"currency_exponent"`
-		IntervalUnit     *string `json:"interval_unit"`
-		IntervalCount    *int64  `json:"interval_count"`
-		TrialDays        *int64  `json:"trial_days"`
-		Active           bool    `json:"active"`
-		CreatedAt        string  `json:"created_at"`
-	}{"plan", r.ID, r.Name, r.ProductID, r.Amount.amountPtr(), r.Amount.Currency,
+	return marshal(planJSON{"plan", r.ID, r.Name, r.ProductID, r.Amount.amountPtr(), r.Amount.Currency,
 		r.Amount.Exponent, r.IntervalUnit, r.IntervalCount, r.TrialDays, r.Active,
 		jsonTime(r.CreatedAt)})
 }
 
+// subscriptionItemJSON is the normalized JSON of a SubscriptionItem, member for member.
+type subscriptionItemJSON struct {
+	Object           string  `json:"object"`
+	ID               *string `json:"id"`
+	PlanID           *string `json:"plan_id"`
+	Quantity         *int64  `json:"quantity"`
+	Amount           *int64  `json:"amount"`
+	Currency         string  `json:"currency"`
+	CurrencyExponent int     `json:"currency_exponent"`
+}
+
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r SubscriptionItem) MarshalJSON() ([]byte, error) {
-	return marshal(struct {
-		Object           string  `json:"object"`
-		ID               *string `json:"id"`
-		PlanID           *string `json:"plan_id"`
-		Quantity         *int64  `json:"quantity"`
-		Amount           *int64  `json:"amount"`
-		Currency         string  `json:"currency"`
-		CurrencyExponent int     `json:"currency_exponent"`
-	}{"subscription_item", r.ID, r.PlanID, r.Quantity, r.Amount.amountPtr(),
+	return marshal(subscriptionItemJSON{"subscription_item", r.ID, r.PlanID, r.Quantity, r.Amount.amountPtr(),
 		r.Amount.Currency, r.Amount.Exponent})
+}
+
+// subscriptionJSON is the normalized JSON of a Subscription, member for member.
+type subscriptionJSON struct {
+	Object             string             `json:"object"`
+	ID                 string             `json:"id"`
+	CustomerID         *string            `json:"customer_id"`
+	Status             SubscriptionStatus `json:"status"`
+	ProviderStatus     *string            `json:"provider_status"`
+	StartedAt          *string            `json:"started_at"`
+	CurrentPeriodStart *string            `json:"current_period_start"`
+	CurrentPeriodEnd   *string            `json:"current_period_end"`
+	TrialEnd           *string            `json:"trial_end"`
+	CanceledAt         *string            `json:"canceled_at"`
+	CancelAtPeriodEnd  bool               `json:"cancel_at_period_end"`
+	CreatedAt          string             `json:"created_at"`
+	Items              []SubscriptionItem `json:"items"`
 }
 
 // MarshalJSON encodes the normalized shape with its items; Raw is left out.
@@ -151,46 +177,62 @@ func (r Subscription) MarshalJSON() ([]byte, error) {
 	if items == nil {
 		items = []SubscriptionItem{} // "items" is an array, never null
 	}
-	return marshal(struct {
-		Object             string             `json:"object"`
-		ID                 string             `json:"id"`
-		CustomerID         *string            `json:"customer_id"`
-		Status             string             `json:"status"`
-		ProviderStatus     *string            `json:"provider_status"`
-		StartedAt          *string            `json:"started_at"`
-		CurrentPeriodStart *string            `json:"current_period_start"`
-		CurrentPeriodEnd   *string            `json:"current_period_end"`
-		TrialEnd           *string            `json:"trial_end"`
-		CanceledAt         *string            `json:"canceled_at"`
-		CancelAtPeriodEnd  bool               `json:"cancel_at_period_end"`
-		CreatedAt          string             `json:"created_at"`
-		Items              []SubscriptionItem `json:"items"`
-	}{"subscription", r.ID, r.CustomerID, r.Status, r.ProviderStatus,
+	return marshal(subscriptionJSON{"subscription", r.ID, r.CustomerID, r.Status, r.ProviderStatus,
 		jsonTimePtr(r.StartedAt), jsonTimePtr(r.CurrentPeriodStart),
 		jsonTimePtr(r.CurrentPeriodEnd), jsonTimePtr(r.TrialEnd), jsonTimePtr(r.CanceledAt),
 		r.CancelAtPeriodEnd, jsonTime(r.CreatedAt), items})
 }
 
+// transactionJSON is the normalized JSON of a Transaction, member for member.
+type transactionJSON struct {
+	Object           string            `json:"object"`
+	ID               string            `json:"id"`
+	CustomerID       *string           `json:"customer_id"`
+	SubscriptionID   *string           `json:"subscription_id"`
+	InvoiceID        *string           `json:"invoice_id"`
+	Kind             TransactionKind   `json:"kind"`
+	Result           TransactionResult `json:"result"`
+	ProviderStatus   *string           `json:"provider_status"`
+	Amount           int64             `json:"amount"`
+	Currency         string            `json:"currency"`
+	CurrencyExponent int               `json:"currency_exponent"`
+	RefundedAmount   *int64            `json:"refunded_amount"`
+	ParentID         *string           `json:"parent_id"`
+	OccurredAt       string            `json:"occurred_at"`
+}
+
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r Transaction) MarshalJSON() ([]byte, error) {
-	return marshal(struct {
-		Object           string  `json:"object"`
-		ID               string  `json:"id"`
-		CustomerID       *string `json:"customer_id"`
-		SubscriptionID   *string `json:"subscription_id"`
-		InvoiceID        *string `json:"invoice_id"`
-		Kind             string  `json:"kind"`
-		Result           string  `json:"result"`
-		ProviderStatus   *string `json:"provider_status"`
-		Amount           int64   `json:"amount"`
-		Currency         string  `json:"currency"`
-		CurrencyExponent int     `json:"currency_exponent"`
-		RefundedAmount   *int64  `json:"refunded_amount"`
-		ParentID         *string `json:"parent_id"`
-		OccurredAt       string  `json:"occurred_at"`
-	}{"transaction", r.ID, r.CustomerID, r.SubscriptionID, r.InvoiceID, r.Kind, r.Result,
+	return marshal(transactionJSON{"transaction", r.ID, r.CustomerID, r.SubscriptionID, r.InvoiceID, r.Kind, r.Result,
 		r.ProviderStatus, r.Amount.Amount, r.Amount.Currency, r.Amount.Exponent,
 		r.RefundedAmount.amountPtr(), r.ParentID, jsonTime(r.OccurredAt)})
+}
+
+// invoiceJSON is the normalized JSON of a Invoice, member for member.
+type invoiceJSON struct {
+	Object           string        `json:"object"`
+	ID               string        `json:"id"`
+	Number           *string       `json:"number"`
+	CustomerID       *string       `json:"customer_id"`
+	SubscriptionID   *string       `json:"subscription_id"`
+	Status           InvoiceStatus `json:"status"`
+	ProviderStatus   *string       `json:"provider_status"`
+	Currency         string        `json:"currency"`
+	CurrencyExponent int           `json:"currency_exponent"`
+	Subtotal         int64         `json:"subtotal"`
+	Discount         int64         `json:"discount"`
+	Tax              int64         `json:"tax"`
+	Total            int64         `json:"total"`
+	AmountPaid       *int64        `json:"amount_paid"`
+	AmountDue        *int64        `json:"amount_due"`
+	CreatedAt        string        `json:"created_at"`
+	IssuedAt         *string       `json:"issued_at"`
+	DueAt            *string       `json:"due_at"`
+	PaidAt           *string       `json:"paid_at"`
+	VoidedAt         *string       `json:"voided_at"`
+	PeriodStart      *string       `json:"period_start"`
+	PeriodEnd        *string       `json:"period_end"`
+	Lines            []InvoiceLine `json:"lines"`
 }
 
 // MarshalJSON encodes the normalized shape with its lines; Raw is left out.
@@ -199,31 +241,7 @@ func (r Invoice) MarshalJSON() ([]byte, error) {
 	if lines == nil {
 		lines = []InvoiceLine{} // "lines" is an array, never null
 	}
-	return marshal(struct {
-		Object           string        `json:"object"`
-		ID               string        `json:"id"`
-		Number           *string       `json:"number"`
-		CustomerID       *string       `json:"customer_id"`
-		SubscriptionID   *string       `json:"subscription_id"`
-		Status           string        `json:"status"`
-		ProviderStatus   *string       `json:"provider_status"`
-		Currency         string        `json:"currency"`
-		CurrencyExponent int           `json:"currency_exponent"`
-		Subtotal         int64         `json:"subtotal"`
-		Discount         int64         `json:"discount"`
-		Tax              int64         `json:"tax"`
-		Total            int64         `json:"total"`
-		AmountPaid       *int64        `json:"amount_paid"`
-		AmountDue        *int64        `json:"amount_due"`
-		CreatedAt        string        `json:"created_at"`
-		IssuedAt         *string       `json:"issued_at"`
-		DueAt            *string       `json:"due_at"`
-		PaidAt           *string       `json:"paid_at"`
-		VoidedAt         *string       `json:"voided_at"`
-		PeriodStart      *string       `json:"period_start"`
-		PeriodEnd        *string       `json:"period_end"`
-		Lines            []InvoiceLine `json:"lines"`
-	}{"invoice", r.ID, r.Number, r.CustomerID, r.SubscriptionID, r.Status, r.ProviderStatus,
+	return marshal(invoiceJSON{"invoice", r.ID, r.Number, r.CustomerID, r.SubscriptionID, r.Status, r.ProviderStatus,
 		r.Total.Currency, r.Total.Exponent, r.Subtotal.Amount, r.Discount.Amount,
 		r.Tax.Amount, r.Total.Amount, r.AmountPaid.amountPtr(), r.AmountDue.amountPtr(),
 		jsonTime(r.CreatedAt), jsonTimePtr(r.IssuedAt), jsonTimePtr(r.DueAt),
@@ -231,22 +249,25 @@ func (r Invoice) MarshalJSON() ([]byte, error) {
 		jsonTimePtr(r.PeriodEnd), lines})
 }
 
+// invoiceLineJSON is the normalized JSON of a InvoiceLine, member for member.
+type invoiceLineJSON struct {
+	Object           string          `json:"object"`
+	ID               *string         `json:"id"`
+	Kind             InvoiceLineKind `json:"kind"`
+	PlanID           *string         `json:"plan_id"`
+	Description      *string         `json:"description"`
+	Quantity         *int64          `json:"quantity"`
+	Amount           int64           `json:"amount"`
+	Currency         string          `json:"currency"`
+	CurrencyExponent int             `json:"currency_exponent"`
+	PeriodStart      *string         `json:"period_start"`
+	PeriodEnd        *string         `json:"period_end"`
+	Proration        bool            `json:"proration"`
+}
+
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r InvoiceLine) MarshalJSON() ([]byte, error) {
-	return marshal(struct {
-		Object           string  `json:"object"`
-		ID               *string `json:"id"`
-		Kind             string  `json:"kind"`
-		PlanID           *string `json:"plan_id"`
-		Description      *string `json:"description"`
-		Quantity         *int64  `json:"quantity"`
-		Amount           int64   `json:"amount"`
-		Currency         string  `json:"currency"`
-		CurrencyExponent int     `json:"currency_exponent"`
-		PeriodStart      *string `json:"period_start"`
-		PeriodEnd        *string `json:"period_end"`
-		Proration        bool    `json:"proration"`
-	}{"invoice_line", r.ID, r.Kind, r.PlanID, r.Description, r.Quantity, r.Amount.Amount,
+	return marshal(invoiceLineJSON{"invoice_line", r.ID, r.Kind, r.PlanID, r.Description, r.Quantity, r.Amount.Amount,
 		r.Amount.Currency, r.Amount.Exponent, jsonTimePtr(r.PeriodStart),
 		jsonTimePtr(r.PeriodEnd), r.Proration})
 }

@@ -20,11 +20,11 @@ type FieldType int
 
 // The field types. A newer library may add more.
 const (
-	FieldString FieldType = C.BILLTAP_TYPE_STRING // string
-	FieldInt    FieldType = C.BILLTAP_TYPE_INT    // int64
-	FieldBool   FieldType = C.BILLTAP_TYPE_BOOL   // bool
-	FieldTime   FieldType = C.BILLTAP_TYPE_TIME   // time.Time, UTC, whole seconds
-	FieldMoney  FieldType = C.BILLTAP_TYPE_MONEY  // Money: minor units of the record's currency
+	FieldString FieldType = 1 // string
+	FieldInt    FieldType = 2 // int64
+	FieldBool   FieldType = 3 // bool
+	FieldTime   FieldType = 4 // time.Time, UTC, whole seconds
+	FieldMoney  FieldType = 5 // Money: minor units of the record's currency
 )
 
 // Field describes one field of a record kind.

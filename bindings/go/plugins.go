@@ -11,7 +11,7 @@ import (
 )
 
 // CodePlugin is BILLTAP_EPLUGIN: a plugin cannot be loaded.
-const CodePlugin Code = C.BILLTAP_EPLUGIN
+const CodePlugin Code = -23
 
 // ErrPlugin matches failures to load a plugin: CodePlugin (no such file, no
 // entry point, an invalid provider, its name taken) and CodeVersion (a plugin

@@ -62,9 +62,9 @@ type Plan struct {
 	// Amount is the price per unit per interval; null for tiered or
 	// usage-based prices.
 	Amount        NullMoney
-	IntervalUnit  *string // nullable: day, week, month, year; nil for one-time prices
-	IntervalCount *int64  // nullable
-	TrialDays     *int64  // nullable
+	IntervalUnit  *IntervalUnit // nullable: nil for one-time prices
+	IntervalCount *int64        // nullable
+	TrialDays     *int64        // nullable
 	Active        bool
 	CreatedAt     time.Time
 	Raw           json.RawMessage
@@ -74,7 +74,7 @@ type Plan struct {
 type Subscription struct {
 	ID                 string
 	CustomerID         *string // nullable
-	Status             string  // trialing, active, past_due, paused, canceled, pending, other
+	Status             SubscriptionStatus
 	ProviderStatus     *string // nullable: the provider's own status
 	StartedAt          *time.Time
 	CurrentPeriodStart *time.Time
@@ -106,8 +106,8 @@ type Transaction struct {
 	CustomerID     *string // nullable
 	SubscriptionID *string // nullable
 	InvoiceID      *string // nullable
-	Kind           string  // payment, refund, other
-	Result         string  // succeeded, failed, pending, other
+	Kind           TransactionKind
+	Result         TransactionResult
 	ProviderStatus *string // nullable
 	Amount         Money   // always positive, also for refunds
 	// RefundedAmount is how much of a payment has been refunded (0 for
@@ -125,7 +125,7 @@ type Invoice struct {
 	Number         *string // nullable: the printed number (drafts have none)
 	CustomerID     *string // nullable
 	SubscriptionID *string // nullable
-	Status         string  // draft, open, paid, void, uncollectible, other
+	Status         InvoiceStatus
 	ProviderStatus *string // nullable: the provider's own status
 	// The amounts share one currency and exponent (docs/data-model.md says
 	// how they add up).
@@ -155,7 +155,7 @@ type InvoiceLine struct {
 	// ID is nil when the provider gives lines no id: the line is then
 	// identified by its invoice's ID and its index in Lines.
 	ID          *string
-	Kind        string  // subscription, proration, one_off, discount, tax, other
+	Kind        InvoiceLineKind
 	PlanID      *string // nullable
 	Description *string // nullable
 	Quantity    *int64  // nullable

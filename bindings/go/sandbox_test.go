@@ -22,7 +22,10 @@ import (
 
 // The sandbox (tests/sandbox) is a fake Stripe that also writes the truth:
 // what a correct extraction must return, and prints the settings a client
-// needs. BILLTAP_SANDBOX names its binary.
+// needs. BILLTAP_SANDBOX names its binary; without it, the source tree's
+// build directory has it (../../build, or BILLTAP_BUILD_DIR), or PATH does.
+// Without any, the tests that need it fail saying so: a run that skipped
+// them would look like a pass.
 
 const sandboxKey = "sk_test_sandbox"
 
@@ -37,9 +40,9 @@ type sandbox struct {
 
 // startSandbox runs a sandbox with the given extra flags; stop it with stop.
 func startSandbox(args ...string) (*sandbox, error) {
-	bin := os.Getenv("BILLTAP_SANDBOX")
-	if bin == "" {
-		return nil, errNoSandbox
+	bin, err := buildTool("BILLTAP_SANDBOX", "tests/sandbox/billtap-sandbox")
+	if err != nil {
+		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "billtap-go-truth-")
 	if err != nil {
@@ -93,15 +96,34 @@ func startSandbox(args ...string) (*sandbox, error) {
 	return sb, nil
 }
 
-var errNoSandbox = fmt.Errorf("BILLTAP_SANDBOX is not set (bindings/go/test.sh sets it)")
+// buildTool finds a file the tests use: the one the environment variable
+// env names (when env is not ""), else the source tree's build directory's (../../build unless
+// BILLTAP_BUILD_DIR says otherwise) file at rel, else the file's name on PATH.
+func buildTool(env, rel string) (string, error) {
+	if bin := os.Getenv(env); env != "" && bin != "" {
+		return bin, nil
+	}
+	build := os.Getenv("BILLTAP_BUILD_DIR")
+	if build == "" {
+		build = filepath.Join("..", "..", "build")
+	}
+	candidate, err := filepath.Abs(filepath.Join(build, rel))
+	if err == nil {
+		if st, err := os.Stat(candidate); err == nil && !st.IsDir() {
+			return candidate, nil
+		}
+	}
+	if bin, err := exec.LookPath(filepath.Base(rel)); err == nil {
+		return bin, nil
+	}
+	return "", fmt.Errorf("no %s: set %s, build the tree (meson setup build && ninja -C build; "+
+		"looked for %s) or put it on PATH", filepath.Base(rel), env+" or BILLTAP_BUILD_DIR", candidate)
+}
 
 // sandboxT starts a sandbox for one test and stops it when the test ends.
 func sandboxT(t *testing.T, args ...string) *sandbox {
 	t.Helper()
 	sb, err := startSandbox(args...)
-	if err == errNoSandbox {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,16 +337,23 @@ var shared struct {
 func sharedSandbox(t *testing.T) *sandbox {
 	t.Helper()
 	shared.once.Do(func() { shared.sb, shared.err = startSandbox("--rate-limit", "0") })
-	if shared.err == errNoSandbox {
-		t.Skip(shared.err)
-	}
 	if shared.err != nil {
 		t.Fatal(shared.err)
 	}
 	return shared.sb
 }
 
+// TestMain points the Example functions at a sandbox: they read
+// STRIPE_API_KEY and STRIPE_BASE_URL as a program would, and are always
+// given the sandbox's, never a key from the environment.
 func TestMain(m *testing.M) {
+	shared.once.Do(func() { shared.sb, shared.err = startSandbox("--rate-limit", "0") })
+	if shared.err != nil {
+		fmt.Fprintln(os.Stderr, "billtap tests need the sandbox:", shared.err)
+		os.Exit(1)
+	}
+	os.Setenv("STRIPE_API_KEY", shared.sb.Settings["api_key"])
+	os.Setenv("STRIPE_BASE_URL", shared.sb.Settings["base_url"])
 	code := m.Run()
 	if shared.sb != nil {
 		shared.sb.stop()

@@ -30,6 +30,8 @@ fi
 export PKG_CONFIG_PATH=$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 export LD_LIBRARY_PATH=$build/src${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export BILLTAP_SANDBOX=$sandbox
+# The CLI, whose JSON lines jsonl_test.go decodes and encodes back.
+export BILLTAP_CLI=$build/examples/billtap
 # The registry suite's test plugins (tests/plugins), for plugins_test.go.
 export BILLTAP_TEST_PLUGINS=$build/tests/plugins
 

@@ -14,17 +14,23 @@ Gem::Specification.new do |spec|
   spec.license = "MIT"
   spec.homepage = "https://github.com/billtap/billtap"
   spec.metadata = {
+    "homepage_uri" => spec.homepage,
     "source_code_uri" => "https://github.com/billtap/billtap/tree/main/bindings/ruby",
+    "changelog_uri" => "https://github.com/billtap/billtap/blob/main/CHANGELOG.md",
+    "documentation_uri" => "https://github.com/billtap/billtap/blob/main/bindings/ruby/README.md",
+    "bug_tracker_uri" => "https://github.com/billtap/billtap/issues",
     "rubygems_mfa_required" => "true"
   }
 
   spec.required_ruby_version = ">= 3.0"
-  # Listed from the tree, not git: the gem must build from a plain copy.
-  spec.files = Dir.chdir(__dir__) { Dir["lib/**/*.rb", "README.md"] }
+  # Listed from the tree, not git: the gem must build from a plain copy. LICENSE is a copy
+  # of the top-level one (a gem is built from this directory alone).
+  spec.files = Dir.chdir(__dir__) { Dir["lib/**/*.rb", "README.md", "LICENSE"] }
   spec.require_paths = ["lib"]
 
   # No C extension: the library is loaded at run time (libbilltap.so.0, or BILLTAP_LIB).
-  spec.requirements << "libbilltap.so.0 (the billtap C library, ABI 0)"
+  spec.requirements << "libbilltap.so.0 0.1.0 or later (the billtap C library, ABI 0)"
   spec.add_dependency "ffi", ">= 1.15", "< 2"
   spec.add_development_dependency "minitest", "~> 5.15"
+  spec.add_development_dependency "rake", ">= 13"
 end

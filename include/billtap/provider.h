@@ -315,6 +315,29 @@ BILLTAP_EXTERN(int) billtap_record_set_raw_json(billtap_record *rec, const char 
                                                 size_t len);
 
 /**
+ * Source tracing (since 0.2; billtap_record_field_source() reads it). Starts tracing rec:
+ * from now on every field it sets is noted as BILLTAP_SOURCE_COMPUTED, and every field
+ * never set as BILLTAP_SOURCE_DEFAULT, until billtap_record_set_source() says more. The
+ * kit's mapper calls this itself when the setting trace_sources is on, and names the
+ * member of every field it reads; a provider that sets fields itself may name the members
+ * it used with billtap_record_set_source(). Idempotent. 0, BILLTAP_EINVAL or
+ * BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_trace_start(billtap_record *rec);
+
+/**
+ * Notes where `field` of a traced record came from: `how` a billtap_source, `members` the
+ * provider members it was read or computed from, as dotted paths relative to the record's
+ * raw JSON separated by spaces ("amount amount_refunded"), or NULL when unknown (copied).
+ * Call it after setting the field: a later set makes it BILLTAP_SOURCE_COMPUTED again.
+ * Does nothing (returns 0) on a record that is not traced, so it costs nothing otherwise.
+ * 0, BILLTAP_EINVAL (how unknown), BILLTAP_ETYPE (no such field in the kind) or
+ * BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_set_source(billtap_record *rec, billtap_field field, int how,
+                                              const char *members);
+
+/**
  * Appends a new, empty nested record to `parent` (a subscription item to a subscription,
  * a line to an invoice: see billtap_record_kind_nested()); *item is owned by the parent
  * (do not free it). 0, BILLTAP_ETYPE (the parent's kind nests nothing) or BILLTAP_ENOMEM.

@@ -104,6 +104,9 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
  * Paths are relative to the object. Once a call fails, later calls do nothing and return
  * the same status, so a mapping reads straight through; the first error is recorded on
  * the client ("customer cus_1: created is missing") and billtap_map_end() returns it.
+ * With the setting trace_sources on, each record notes the path every field was read
+ * from (billtap_record_field_source()); values set with billtap_map_set_*() count as
+ * computed by the provider, which may name their members (billtap_record_set_source()).
  * ======================================================================================== */
 
 #define BILLTAP_MAP_VERSION 1

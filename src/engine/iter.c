@@ -275,7 +275,8 @@ static int deliver(billtap_iter *it)
 		snprintf(note, sizeof note,
 		         "the service asked to retry after %lld s, longer than billtap waits",
 		         (long long)(f->refused_wait_ms / 1000));
-	else if (f->garbled && f->attempt)
+	else if (f->garbled && f->attempt && f->state != BT_FLIGHT_FAILED)
+		/* A failed flight's message already counts its retries. */
 		snprintf(note, sizeof note, "the same after %d retries", f->attempt);
 	billtap_ctx ctx = bt_iter_ctx(it, note[0] ? note : NULL);
 	if (f->state == BT_FLIGHT_FAILED) {

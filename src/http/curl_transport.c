@@ -521,12 +521,10 @@ static int transport_perform(billtap_response *resp, const billtap_request *req,
 	return rc;
 }
 
-static void transport_free(void *payload)
+/* Frees every transfer and the multi handle, which closes the cached connections through
+ * close_socket; the next transport_start makes new ones. */
+static void release_handles(bt_curl *t)
 {
-	bt_curl *t = payload;
-	if (!t)
-		return;
-	leave_parent(t); /* a child frees only what is its own */
 	for (xfer *x = t->all, *next; x; x = next) {
 		next = x->all_next;
 		if (x->state == XFER_RUNNING)
@@ -535,7 +533,27 @@ static void transport_free(void *payload)
 		curl_easy_cleanup(x->easy);
 		free(x);
 	}
-	curl_multi_cleanup(t->multi); /* closes the cached connections through close_socket */
+	curl_multi_cleanup(t->multi);
+	t->multi = NULL;
+	t->all = t->idle = t->done_head = t->done_tail = NULL;
+}
+
+void bt_curl_close_idle(bt_curl *t)
+{
+	leave_parent(t); /* a child frees only what is its own */
+	for (xfer *x = t->all; x; x = x->all_next)
+		if (x->state != XFER_IDLE)
+			return; /* a transfer's owner still expects it */
+	release_handles(t);
+}
+
+static void transport_free(void *payload)
+{
+	bt_curl *t = payload;
+	if (!t)
+		return;
+	leave_parent(t); /* a child frees only what is its own */
+	release_handles(t);
 	free(t->sockets);
 	free(t);
 }

@@ -61,5 +61,8 @@ long bt_transfer_stall_timeout_ms(const billtap_transfer_options *opts);
 typedef struct bt_curl bt_curl;
 extern const billtap_transport bt_curl_transport;
 int bt_curl_new(bt_curl **out);
+/* Closes the cached connections and frees the reusable handles; the next transfer makes
+ * new ones. Only between transfers: does nothing while one runs or waits to be reported. */
+void bt_curl_close_idle(bt_curl *t);
 
 #endif

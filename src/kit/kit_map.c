@@ -49,6 +49,23 @@ static int check(billtap_map *m, int rc, billtap_field field, const char *member
 	return billtap_map_fail(m, BILLTAP_EDATA, member, "is not valid UTF-8 text");
 }
 
+/* Notes where field came from on a traced record (billtap_record_set_source() does
+ * nothing on others): called right after the kit set it from `path`. */
+static int traced(billtap_map *m, billtap_field field, int how, const char *path)
+{
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_record_set_source(m->rec, field, how, path);
+	return rc == 0 ? 0 : billtap_map_fail(m, rc, path, NULL);
+}
+
+/* The setting trace_sources: records remember each field's source (billtap inspect). */
+static int tracing(billtap_ctx *ctx)
+{
+	const char *v = billtap_ctx_setting(ctx, "trace_sources");
+	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+}
+
 static void init(billtap_map *m, const char *what, const billtap_json *doc, billtap_json_ref obj,
                  const char *id_path, billtap_ctx *ctx)
 {
@@ -72,9 +89,10 @@ static int fill_identity(billtap_map *m, const char *id_path, int required)
 	if (id_path) {
 		billtap_json_ref id = billtap_json_path(m->doc, m->obj, id_path);
 		billtap_json_type t = billtap_json_typeof(m->doc, id);
-		if (t == BILLTAP_JSON_STRING)
-			check(m, billtap_record_set_json_str(m->rec, BILLTAP_FIELD_ID, m->doc, id),
-			      BILLTAP_FIELD_ID, id_path);
+		if (t == BILLTAP_JSON_STRING &&
+		    check(m, billtap_record_set_json_str(m->rec, BILLTAP_FIELD_ID, m->doc, id),
+		          BILLTAP_FIELD_ID, id_path) == 0)
+			traced(m, BILLTAP_FIELD_ID, BILLTAP_SOURCE_MEMBER, id_path);
 		else if (t != BILLTAP_JSON_ABSENT && t != BILLTAP_JSON_NULL)
 			billtap_map_fail(m, BILLTAP_EDATA, id_path, "is not a string");
 		else if (required)
@@ -101,6 +119,8 @@ BILLTAP_EXTERN(int) billtap_map_begin(billtap_map *m, billtap_record_kind kind, 
 	if (rc < 0)
 		return billtap_map_fail(m, rc == BILLTAP_ENOMEM ? rc : BILLTAP_EINVAL, "(kind)",
 		                        "is not a record kind this library knows");
+	if (tracing(ctx) && billtap_record_trace_start(m->rec) < 0)
+		return billtap_map_fail(m, BILLTAP_ENOMEM, "(trace)", NULL);
 	return fill_identity(m, id_path, 1);
 }
 
@@ -116,6 +136,8 @@ BILLTAP_EXTERN(int) billtap_map_begin_item(billtap_map *m, billtap_record *paren
 	if (rc < 0)
 		return billtap_map_fail(m, rc == BILLTAP_ENOMEM ? rc : BILLTAP_EINVAL, "(parent)",
 		                        "is not a record that has nested items");
+	if (tracing(ctx) && billtap_record_trace_start(m->rec) < 0)
+		return billtap_map_fail(m, BILLTAP_ENOMEM, "(trace)", NULL);
 	return fill_identity(m, id_path, 0);
 }
 
@@ -131,8 +153,8 @@ static int present(billtap_map *m, billtap_json_ref *ref, billtap_field field, c
 		return 1;
 	if (flags & BILLTAP_MAP_REQUIRED)
 		billtap_map_fail(m, BILLTAP_EDATA, path, "is missing");
-	else
-		check(m, billtap_record_set_null(m->rec, field), field, path);
+	else if (check(m, billtap_record_set_null(m->rec, field), field, path) == 0)
+		traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 	return 0;
 }
 
@@ -146,7 +168,9 @@ BILLTAP_EXTERN(int) billtap_map_str(billtap_map *m, billtap_field field, const c
 		return m->status;
 	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING)
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a string");
-	return check(m, billtap_record_set_json_str(m->rec, field, m->doc, ref), field, path);
+	if (check(m, billtap_record_set_json_str(m->rec, field, m->doc, ref), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_ref_id(billtap_map *m, billtap_field field, const char *path,
@@ -161,7 +185,13 @@ BILLTAP_EXTERN(int) billtap_map_ref_id(billtap_map *m, billtap_field field, cons
 	if (id == BILLTAP_JSON_NONE)
 		return billtap_map_fail(m, BILLTAP_EDATA, path,
 		                        "is neither an id nor an object with an id");
-	return check(m, billtap_record_set_json_str(m->rec, field, m->doc, id), field, path);
+	if (check(m, billtap_record_set_json_str(m->rec, field, m->doc, id), field, path) < 0)
+		return m->status;
+	if (id == ref)
+		return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
+	char expanded[256]; /* an expanded object: its id member */
+	snprintf(expanded, sizeof expanded, "%s.id", path);
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, expanded);
 }
 
 BILLTAP_EXTERN(int) billtap_map_int(billtap_map *m, billtap_field field, const char *path,
@@ -178,7 +208,9 @@ BILLTAP_EXTERN(int) billtap_map_int(billtap_map *m, billtap_field field, const c
 		return billtap_map_fail(m, rc, path, "is outside the 64-bit range");
 	if (rc < 0)
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not an integer");
-	return check(m, billtap_record_set_int(m->rec, field, v), field, path);
+	if (check(m, billtap_record_set_int(m->rec, field, v), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_bool(billtap_map *m, billtap_field field, const char *path,
@@ -197,7 +229,9 @@ BILLTAP_EXTERN(int) billtap_map_bool(billtap_map *m, billtap_field field, const 
 	} else if (billtap_json_bool(&v, m->doc, ref) < 0) {
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a boolean");
 	}
-	return check(m, billtap_record_set_int(m->rec, field, v), field, path);
+	if (check(m, billtap_record_set_int(m->rec, field, v), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_time(billtap_map *m, billtap_field field, const char *path,
@@ -212,7 +246,9 @@ BILLTAP_EXTERN(int) billtap_map_time(billtap_map *m, billtap_field field, const 
 	if (billtap_json_time(&v, m->doc, ref) < 0)
 		return billtap_map_fail(m, BILLTAP_EDATA, path,
 		                        "is neither Unix seconds nor an RFC 3339 date-time");
-	return check(m, billtap_record_set_int(m->rec, field, v), field, path);
+	if (check(m, billtap_record_set_int(m->rec, field, v), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_currency(billtap_map *m, const char *path,
@@ -240,10 +276,13 @@ BILLTAP_EXTERN(int) billtap_map_currency(billtap_map *m, const char *path,
 		return billtap_map_fail(m, BILLTAP_EDATA, path, problem);
 	}
 	if (check(m, billtap_record_set_str(m->rec, BILLTAP_FIELD_CURRENCY, code, 3),
-	          BILLTAP_FIELD_CURRENCY, path) < 0)
+	          BILLTAP_FIELD_CURRENCY, path) < 0 ||
+	    traced(m, BILLTAP_FIELD_CURRENCY, BILLTAP_SOURCE_MEMBER, path) < 0)
 		return m->status;
-	return check(m, billtap_record_set_int(m->rec, BILLTAP_FIELD_CURRENCY_EXPONENT, exponent),
-	             BILLTAP_FIELD_CURRENCY_EXPONENT, path);
+	if (check(m, billtap_record_set_int(m->rec, BILLTAP_FIELD_CURRENCY_EXPONENT, exponent),
+	          BILLTAP_FIELD_CURRENCY_EXPONENT, path) < 0)
+		return m->status;
+	return traced(m, BILLTAP_FIELD_CURRENCY_EXPONENT, BILLTAP_SOURCE_DERIVED, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_money(billtap_map *m, billtap_field field, const char *path,
@@ -275,7 +314,9 @@ BILLTAP_EXTERN(int) billtap_map_money(billtap_map *m, billtap_field field, const
 		         currency, (int)exponent);
 		return billtap_map_fail(m, BILLTAP_EDATA, path, problem);
 	}
-	return check(m, billtap_record_set_int(m->rec, field, v), field, path);
+	if (check(m, billtap_record_set_int(m->rec, field, v), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_MEMBER, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_vocab(billtap_map *m, billtap_field field, const char *path,
@@ -302,7 +343,9 @@ BILLTAP_EXTERN(int) billtap_map_vocab(billtap_map *m, billtap_field field, const
 		         value);
 		return billtap_map_fail(m, BILLTAP_EDATA, path, problem);
 	}
-	return check(m, billtap_record_set_str(m->rec, field, word, strlen(word)), field, path);
+	if (check(m, billtap_record_set_str(m->rec, field, word, strlen(word)), field, path) < 0)
+		return m->status;
+	return traced(m, field, BILLTAP_SOURCE_DERIVED, path);
 }
 
 BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, const char *value)

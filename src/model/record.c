@@ -68,6 +68,7 @@ BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec)
 		billtap_record_free(rec->items[i]);
 	free(rec->items);
 	bt_buf_free(&rec->store);
+	free(rec->trace);
 	free(rec->json);
 	free(rec);
 }
@@ -90,6 +91,7 @@ BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field fi
 	if (bt_buf_append(&rec->store, s, len) < 0 || bt_buf_putc(&rec->store, '\0') < 0)
 		return BILLTAP_ENOMEM;
 	mark(rec, slot, (int64_t)off);
+	bt_record_touch(rec, slot);
 	invalidate_json(rec);
 	return 0;
 }
@@ -129,6 +131,7 @@ BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_fie
 		return BILLTAP_EDATA;
 	rec->store.len = off + decoded + 1;
 	mark(rec, slot, (int64_t)off);
+	bt_record_touch(rec, slot);
 	invalidate_json(rec);
 	return 0;
 }
@@ -144,6 +147,7 @@ BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field fi
 	if (billtap_field_type_of(field) == BILLTAP_TYPE_BOOL && value != 0 && value != 1)
 		return BILLTAP_EINVAL;
 	mark(rec, slot, value);
+	bt_record_touch(rec, slot);
 	invalidate_json(rec);
 	return 0;
 }
@@ -157,6 +161,7 @@ BILLTAP_EXTERN(int) billtap_record_set_null(billtap_record *rec, billtap_field f
 		return BILLTAP_ETYPE;
 	rec->set[slot / 64] &= ~((uint64_t)1 << (slot % 64));
 	rec->value[slot] = 0;
+	bt_record_touch(rec, slot);
 	invalidate_json(rec);
 	return 0;
 }
@@ -358,6 +363,8 @@ BILLTAP_EXTERN(int) billtap_record_dup(billtap_record **out, const billtap_recor
 	copy->raw_len = rec->raw_len;
 	copy->has_raw = rec->has_raw;
 	if (rec->store.len && bt_buf_append(&copy->store, rec->store.data, rec->store.len) < 0)
+		goto oom;
+	if (bt_record_trace_copy(copy, rec) < 0)
 		goto oom;
 	if (rec->json) {
 		copy->json = malloc(rec->json_len + 1);

@@ -99,91 +99,11 @@ void sandbox_stop(sandbox *sb)
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-/* The id of a truth line: the value of its "id" member. */
-static char *line_id(const char *line)
-{
-	const char *p = strstr(line, "\"id\":\"");
-	ck_assert_msg(p != NULL, "truth line without id: %.80s", line);
-	p += 6;
-	const char *end = strchr(p, '"');
-	char *id = malloc((size_t)(end - p) + 1);
-	memcpy(id, p, (size_t)(end - p));
-	id[end - p] = '\0';
-	return id;
-}
-
 void truth_load(truth *t, const sandbox *sb, const char *resource)
 {
-	char path[512];
-	size_t len;
+	char path[512], why[512];
 	snprintf(path, sizeof path, "%s/%s.jsonl", sb->truth, resource);
-	memset(t, 0, sizeof *t);
-	t->data = slurp(path, &len);
-	size_t cap = 1024;
-	t->lines = malloc(cap * sizeof *t->lines);
-	t->ids = malloc(cap * sizeof *t->ids);
-	for (char *p = t->data; *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		if (*p) {
-			if (t->count == cap) {
-				cap *= 2;
-				t->lines = realloc(t->lines, cap * sizeof *t->lines);
-				t->ids = realloc(t->ids, cap * sizeof *t->ids);
-			}
-			t->lines[t->count] = p;
-			t->ids[t->count] = line_id(p);
-			if (t->count)
-				ck_assert_msg(strcmp(t->ids[t->count - 1], t->ids[t->count]) < 0,
-				              "truth not sorted by id at %s", t->ids[t->count]);
-			t->count++;
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-}
-
-long truth_find(const truth *t, const char *id)
-{
-	size_t lo = 0, hi = t->count;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(t->ids[mid], id);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
-void truth_free(truth *t)
-{
-	for (size_t i = 0; i < t->count; i++)
-		free(t->ids[i]);
-	free(t->ids);
-	free(t->lines);
-	free(t->data);
-	memset(t, 0, sizeof *t);
+	ck_assert_msg(truth_read(t, path, why, sizeof why) == 0, "%s", why);
 }
 
 /* Pulls records from it into the seen-set, checking each against the truth. Stops after

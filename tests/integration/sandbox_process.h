@@ -5,6 +5,8 @@
 #include <billtap.h>
 #include <sys/types.h>
 
+#include "truth_file.h"
+
 #define SANDBOX_MAX_SETTINGS 16
 
 typedef struct sandbox {
@@ -28,18 +30,9 @@ billtap_client *sandbox_client(const sandbox *sb, const char *provider);
 /* SIGTERM, wait, remove the truth directory. */
 void sandbox_stop(sandbox *sb);
 
-/* The truth file of a resource as an array of lines sorted by id (as written). */
-typedef struct truth {
-	char **lines;
-	char **ids;
-	size_t count;
-	char *data;
-} truth;
-
+/* The truth file of a resource (truth_file.h: truth_find(), truth_free()); aborts the
+ * test when it cannot be read or is not sorted by id. */
 void truth_load(truth *t, const sandbox *sb, const char *resource);
-/* Index of the line with this id, or -1. */
-long truth_find(const truth *t, const char *id);
-void truth_free(truth *t);
 
 /* Pulls records from `it` (of client c), checking each against the truth as JSON values
  * and marking it in seen[] (a second sighting fails). Stops after `limit` records (-1: at

@@ -89,18 +89,22 @@ static void sleep_ms(unsigned ms)
 }
 
 /* repeat@N: a list page answers the latest page of its list again (when it has one);
- * every other good page of a list becomes its latest. */
-static void repeat_or_remember(sb_server *s, const sb_request *req, int repeat, sb_response *resp)
+ * every other good page of a list becomes its latest. Returns 1 when resp now holds an
+ * earlier page again (what --verbose names "repeat"). */
+static int repeat_or_remember(sb_server *s, const sb_request *req, int repeat, sb_response *resp)
 {
     if (!s->replay || resp->status != 200)
-        return;
+        return 0;
     sb_buf key;
     sb_buf_init(&key);
+    int replayed = 0;
     if (s->provider->list_key(s->state, req, &key)) {
-        if (!repeat || !sb_replay_get(s->replay, sb_buf_str(&key), resp))
+        replayed = repeat && sb_replay_get(s->replay, sb_buf_str(&key), resp);
+        if (!replayed)
             sb_replay_put(s->replay, sb_buf_str(&key), resp);
     }
     sb_buf_free(&key);
+    return replayed;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -167,11 +171,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     };
     sb_response resp;
     sb_response_init(&resp);
+    int repeated = 0;
     if (fa.status) {
         s->provider->fault(s->state, &req, fa.status, &resp);
     } else {
         s->provider->handle(s->state, &req, &resp);
-        repeat_or_remember(s, &req, fa.repeat, &resp);
+        repeated = repeat_or_remember(s, &req, fa.repeat, &resp);
     }
 
     struct MHD_Response *r = sb_delivery_response(resp.body.data ? resp.body.data : "", resp.body.len,
@@ -193,7 +198,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         static const char *const sent[] = {"", " badjson", " empty", " cut", " cutchunked", " stall",
                                            " stallclose", " drip"};
         fprintf(stderr, "#%" PRIu64 " %s %s -> %d (%zu bytes)%s%s%s\n", number, method, cs->uri,
-                resp.status, resp.body.len, fa.echo ? " echo" : "", fa.repeat ? " repeat" : "",
+                resp.status, resp.body.len, fa.echo ? " echo" : "", repeated ? " repeat" : "",
                 sent[fa.delivery]);
     }
     sb_response_free(&resp);

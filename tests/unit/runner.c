@@ -13,6 +13,7 @@ Suite *protocol_suite(void);
 Suite *curl_suite(void);
 Suite *json_suite(void);
 Suite *kit_suite(void);
+Suite *trace_suite(void);
 
 int main(void)
 {
@@ -24,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, protocol_suite());
 	srunner_add_suite(sr, curl_suite());
 	srunner_add_suite(sr, kit_suite());
+	srunner_add_suite(sr, trace_suite());
 	for (size_t i = 0; provider_suites[i]; i++)
 		srunner_add_suite(sr, provider_suites[i]());
 	srunner_set_tap(sr, "-");

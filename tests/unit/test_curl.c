@@ -84,6 +84,46 @@ START_TEST(one_in_flight_reuses_one_connection)
 }
 END_TEST
 
+/* Waits until the server has seen `n` connections closed by the client. No deadline: if
+ * they never close, meson's test timeout ends the run (a timed assertion would be flaky). */
+static void wait_closed(tiny_http *server, int n)
+{
+	while (tiny_http_stats(server).closed < n) {
+		struct timespec ts = { 0, 2000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+START_TEST(close_idle_closes_the_kept_connection)
+{
+	tiny_http *server = tiny_http_start(1, 200, 0);
+	billtap_client *c = fan_client(server, "1");
+	expect_world(c);
+	ck_assert_int_eq(tiny_http_stats(server).accepted, 1);
+
+	/* While an iterator lives, its transfers may still need the handles: refused. */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_client_close_idle(c), BILLTAP_EUSAGE);
+	ck_assert_int_eq(billtap_client_error_code(c), BILLTAP_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "iterator"));
+	billtap_iter_free(it);
+
+	ck_assert_int_eq(billtap_client_close_idle(c), 0);
+	wait_closed(server, 1);
+	ck_assert_int_eq(billtap_client_close_idle(c), 0); /* nothing left: still fine */
+
+	/* The client works on: the next iteration opens a new connection and keeps it. */
+	expect_world(c);
+	tiny_stats st = tiny_http_stats(server);
+	ck_assert_int_eq(st.accepted, 2);
+	ck_assert_int_eq(st.closed, 1);
+	billtap_client_free(c);
+	ck_assert_int_eq(billtap_client_close_idle(NULL), BILLTAP_EINVAL);
+	tiny_http_stop(server);
+}
+END_TEST
+
 struct canceler {
 	tiny_http *server;
 	billtap_iter *it;
@@ -247,6 +287,7 @@ Suite *curl_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, requests_overlap_on_the_wire);
 	tcase_add_test(tc, one_in_flight_reuses_one_connection);
+	tcase_add_test(tc, close_idle_closes_the_kept_connection);
 	tcase_add_test(tc, cancel_closes_the_running_transfers);
 	tcase_add_test(tc, perform_alone_and_its_timeout);
 	tcase_add_test(tc, out_of_memory_is_reported_as_such);

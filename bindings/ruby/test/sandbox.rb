@@ -31,7 +31,7 @@ class Sandbox
   end
 
   def initialize(faults: nil, rate_limit: 0, scale: 300)
-    binary = ENV.fetch("BILLTAP_SANDBOX") { raise "BILLTAP_SANDBOX is not set (use test/run BUILD_DIR)" }
+    binary = ENV.fetch("BILLTAP_SANDBOX") { raise "BILLTAP_SANDBOX is not set and #{BuildDir.path} has no tests/sandbox/billtap-sandbox: build it (meson setup build && ninja -C build) or run test/run BUILD_DIR" }
     @truth_dir = Dir.mktmpdir("billtap-ruby-truth")
     args = [binary, "--provider", "stripe", "--port", "0", "--seed", "42", "--scale", scale.to_s,
             "--truth", @truth_dir, "--rate-limit", rate_limit.to_s]

@@ -75,10 +75,13 @@ class TestErrors < Minitest::Test
     Sandbox.with(faults: "drop@1,403@2,500@3,429@4,400@5") do |faulty|
       faulty.client(max_retries: 0) do |client|
         expected = [[Billtap::NetworkError, nil], [Billtap::PermissionError, 403],
-                    [Billtap::ProviderError, 500], [Billtap::RateLimitError, 429],
-                    [Billtap::ProviderError, 400]]
+                    [Billtap::ServerError, 500], [Billtap::RateLimitError, 429],
+                    [Billtap::RequestError, 400]]
         expected.each do |klass, status|
           error = assert_raises(klass) { client.plans.first }
+          # Each status family has its class; both stay ProviderErrors, as before the split.
+          assert_equal klass, error.class
+          assert_kind_of Billtap::ProviderError, error if status && status >= 400 && ![403, 429].include?(status)
           if status
             assert_equal status, error.http_status, error.message
           else

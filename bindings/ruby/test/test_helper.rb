@@ -1,5 +1,8 @@
 # frozen_string_literal: true
 
+require_relative "build_dir"
+# This tree's lib, not an installed billtap gem: `ruby test/test_x.rb` tests the source.
+$LOAD_PATH.unshift(File.expand_path("../lib", __dir__)) unless $LOAD_PATH.include?(File.expand_path("../lib", __dir__))
 require "minitest/autorun"
 require "time"
 require "billtap"

@@ -9,7 +9,7 @@ require "uri"
 # rule), and the settings check Client.new makes with describe.
 class TestPlugins < Minitest::Test
   def plugin(variant)
-    dir = ENV.fetch("BILLTAP_TEST_PLUGINS") { raise "BILLTAP_TEST_PLUGINS is not set (use test/run BUILD_DIR)" }
+    dir = ENV.fetch("BILLTAP_TEST_PLUGINS") { raise "BILLTAP_TEST_PLUGINS is not set and #{BuildDir.path} has no tests/plugins: build it or run test/run BUILD_DIR" }
     File.join(dir, "testplug_#{variant}.so")
   end
 

@@ -28,6 +28,42 @@ class TestRecords < Minitest::Test
     end
   end
 
+  # deconstruct_keys: every field by its Symbol, the kind under :object, nested records
+  # under their member; compared with the truth file, a separate path.
+  def test_pattern_matching_on_records
+    skip_unless_served(:invoices)
+    records = sandbox.client { |client| client.invoices.to_a }
+    by_id = truth(:invoices).to_h { |h| [h["id"], h] }
+    records.each do |record|
+      expected = by_id.fetch(record.id)
+      keys = record.deconstruct_keys(nil)
+      assert_equal expected.keys.map(&:to_sym).sort, keys.keys.sort
+      assert_equal expected["object"].to_sym, keys[:object]
+      member = record.class.nested_member
+      assert_equal expected[member].size, keys[member.to_sym].size
+    end
+    matched = records.select do |record|
+      case record
+      in { object: :invoice, status: "paid", total: { currency: String => currency, minor_units: Integer } }
+        assert_equal currency, record.currency
+        true
+      else
+        false
+      end
+    end
+    expected_count = truth(:invoices).count { |h| h["status"] == "paid" }
+    refute_equal 0, expected_count
+    assert_equal expected_count, matched.size
+
+    customer = sandbox.client { |client| client.customers.first }
+    case customer
+    in { id: String => id, created_at: Time => created, deleted: false }
+      assert_equal customer.id, id
+      assert_equal customer.created_at, created
+    end
+    assert_equal({ id: customer.id, nope: nil }.compact, customer.deconstruct_keys(%i[id nope]))
+  end
+
   def test_records_are_frozen_with_typed_values
     customer, plans, subscription, transaction = sandbox.client do |client|
       [client.customers.first, client.plans.to_a, client.subscriptions.first, client.transactions.first]
@@ -42,7 +78,16 @@ class TestRecords < Minitest::Test
     assert_equal Encoding::UTF_8, customer.id.encoding
     assert_instance_of Time, customer.created_at
     assert_predicate customer.created_at, :utc?
-    assert_predicate customer.created_at, :frozen?
+    # An unfrozen copy per call: localtime works, and changes neither the record nor the
+    # next reader's value.
+    refute_predicate customer.created_at, :frozen?
+    truth_created = Time.iso8601(truth(:customers).find { |h| h["id"] == customer.id }["created_at"])
+    local = customer.created_at.localtime("+09:00")
+    assert_equal truth_created, local
+    assert_equal 9 * 3600, local.utc_offset
+    assert_predicate customer.created_at, :utc?
+    assert_predicate customer[:created_at], :utc?
+    assert_equal truth_created, customer.created_at
     assert_equal false, customer.deleted
     assert_equal false, customer.deleted?
 
@@ -101,8 +146,10 @@ class TestRecords < Minitest::Test
     assert_equal subscription.to_h, JSON.parse(JSON.generate([subscription])).first
     Billtap::Subscription.field_names.each do |name|
       value = subscription.public_send(name)
-      assert_same value, subscription[name]
-      assert_same value, subscription[name.to_sym]
+      # Times are a fresh copy per call (see test_records_are_frozen_with_typed_values).
+      same = value.is_a?(Time) ? :assert_equal : :assert_same
+      send(same, value, subscription[name])
+      send(same, value, subscription[name.to_sym])
     end
     assert_raises(KeyError) { subscription[:nope] }
     assert_equal "subscription", subscription.to_h["object"]

@@ -236,8 +236,8 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		return BILLTAP_ITEROVER;
 	} else {
 		const struct stage_info *st = &stages[s->stage];
-		/* page_size is records a request; the links are no records, and every pass (a
-		 * resumed one too) reads them whole first: as few requests as Stripe allows */
+		/* The invoice payments only feed the links table: read at the largest page,
+		 * since page_size shapes the pages of records the host sees, not this. */
 		snprintf(num, sizeof num, "%lld",
 		         s->stage == STAGE_INVOICE_PAYMENTS ? 100LL : (long long)s->page_size);
 		(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||

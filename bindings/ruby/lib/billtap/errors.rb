@@ -36,8 +36,15 @@ module Billtap
   class PermissionError < Error; end
   # ERATELIMIT: still rate limited after every allowed retry.
   class RateLimitError < Error; end
-  # EREQUEST (other HTTP 4xx) and ESERVER (HTTP 5xx after every retry).
+  # EREQUEST (other HTTP 4xx) and ESERVER (HTTP 5xx after every retry): rescue this for
+  # both, or one of its two subclasses for one status family.
   class ProviderError < Error; end
+  # EREQUEST: the provider refused the request (an HTTP 4xx other than 401, 403 and 429,
+  # which have classes of their own). Retrying repeats it.
+  class RequestError < ProviderError; end
+  # ESERVER: the provider failed (HTTP 5xx) on every allowed retry. Worth retrying later,
+  # from the iterator's checkpoint.
+  class ServerError < ProviderError; end
   # ENETWORK, ETIMEOUT and ETRANSPORT: the request did not get an answer.
   class NetworkError < Error; end
   # EPARSE and EDATA: the answer could not be used. Retrying repeats them.
@@ -67,7 +74,7 @@ module Billtap
   class Error
     CLASSES = {
       EAUTH: AuthenticationError, EPERMISSION: PermissionError, ERATELIMIT: RateLimitError,
-      EREQUEST: ProviderError, ESERVER: ProviderError,
+      EREQUEST: RequestError, ESERVER: ServerError,
       ENETWORK: NetworkError, ETIMEOUT: NetworkError, ETRANSPORT: NetworkError,
       EPARSE: DataError, EDATA: DataError, ECHECKPOINT: CheckpointError,
       ESETTING: SettingError, EUNKNOWN_SETTING: SettingError, EUNSUPPORTED: UnsupportedError,

@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "ffi"
+require_relative "library"
 
 module Billtap
   # The C ABI of libbilltap.so.0, declared one-to-one (include/billtap.h). Nothing here
@@ -9,16 +10,10 @@ module Billtap
   module Native
     extend FFI::Library
 
-    # The soname pins ABI 0; an unversioned "libbilltap.so" could be a later, incompatible
-    # major. BILLTAP_LIB names one file (a build tree) and is not second-guessed: if it is
-    # wrong, loading fails loudly rather than picking up an installed copy.
-    LIBRARY_NAMES =
-      if (path = ENV["BILLTAP_LIB"]) && !path.empty?
-        [path]
-      else
-        ["libbilltap.so.0", "libbilltap.0.dylib"]
-      end.freeze
-    ffi_lib LIBRARY_NAMES # one argument: alternatives, the first that loads wins
+    # Where the library was found (Library.load: BILLTAP_LIB, pkg-config, the system).
+    LIBRARY_PATH = Library.load(self)
+    # For another FFI::Library over the same copy (ffi_lib Billtap::Native::LIBRARY_NAMES).
+    LIBRARY_NAMES = [LIBRARY_PATH].freeze
 
     # Status codes (billtap_status). Stable: never renumbered.
     OK = 0

@@ -13,7 +13,8 @@ module Billtap
   # description of the kind (Billtap::Model): every field has a reader named after its JSON
   # name (and a `?` form for booleans); the nested records of a kind have a reader named
   # after their JSON member (Subscription#items, Invoice#lines).
-  # Times are UTC Time objects; money fields are Billtap::Money, built from the record's
+  # Times are UTC Time objects (a fresh, unfrozen copy from each call, so localtime works);
+  # money fields are Billtap::Money, built from the record's
   # currency and currency_exponent (which keep their own readers too); a null is nil, and
   # only a nullable field is ever null.
   class Record
@@ -100,7 +101,7 @@ module Billtap
         # A future field named like an Object method ("hash") keeps only #[] and #to_h.
         return if reserved?(name)
 
-        define_method(name) { @values[name] }
+        define_method(name) { value_of(name) }
         define_method("#{name}?") { @values[name] } if field.type == :bool && !reserved?("#{name}?")
       end
 
@@ -134,7 +135,24 @@ module Billtap
       name = name.to_s
       raise KeyError, "#{self.class.kind} has no field #{name}" unless @values.key?(name)
 
-      @values[name]
+      value_of(name)
+    end
+
+    # For pattern matching, with Symbol keys: the field readers' values, the nested records
+    # under their member (:items, :lines) and the kind under :object.
+    #   case record
+    #   in { object: :invoice, status: "open", total: { currency: "EUR" } } then ...
+    def deconstruct_keys(keys)
+      names = keys ? keys.map(&:to_s) : [*@values.keys, "object", self.class.nested_member].compact
+      names.each_with_object({}) do |name, hash|
+        if name == "object"
+          hash[:object] = self.class.kind
+        elsif name == self.class.nested_member
+          hash[name.to_sym] = @nested
+        elsif @values.key?(name)
+          hash[name.to_sym] = value_of(name)
+        end
+      end
     end
 
     # The normalized JSON shape as a Hash with String keys, equal to
@@ -176,6 +194,14 @@ module Billtap
     end
 
     protected
+
+    # Times are handed out as unfrozen copies (Time#localtime changes its receiver, so a
+    # frozen Time would raise, and a shared one would change the record); the record keeps
+    # its own frozen UTC one.
+    def value_of(name)
+      value = @values[name]
+      value.is_a?(Time) ? value.dup : value
+    end
 
     def values_for_equality
       [@values, @nested]
