@@ -21,6 +21,9 @@ void stripe_links_free(stripe_links *links);
 /* Adds one invoice_payment object (its invoice expanded or not); errors recorded. */
 int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
+/* 1 when the payment of an invoice_payment object is in links already, 0 when not (or it
+ * names none), BILLTAP_ENOMEM. */
+int stripe_links_known(const stripe_links *links, const billtap_json *doc, billtap_json_ref obj);
 /* The invoice and subscription (NULL when unknown) of a PaymentIntent or charge id; the
  * strings live as long as links. links may be NULL. */
 void stripe_links_find(const char **invoice, const char **subscription,

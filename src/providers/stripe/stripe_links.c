@@ -79,6 +79,18 @@ static int id_at(char **out, const billtap_json *doc, billtap_json_ref obj, cons
 	return rc == BILLTAP_ENOMEM ? rc : 0;
 }
 
+int stripe_links_known(const stripe_links *l, const billtap_json *doc, billtap_json_ref obj)
+{
+	char *key = NULL;
+	const char *invoice = NULL, *sub;
+	if (id_at(&key, doc, obj, "payment.payment_intent") < 0 ||
+	    (!key && id_at(&key, doc, obj, "payment.charge") < 0))
+		return BILLTAP_ENOMEM;
+	stripe_links_find(&invoice, &sub, l, key);
+	free(key);
+	return invoice != NULL;
+}
+
 int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx)
 {
