@@ -442,7 +442,6 @@ static int links_page(stripe_stream *s, billtap_json_ref data, int has_more, cha
 		s->stage = s->resume_stage;
 		s->cursor = s->resume_cursor;
 		s->resume_cursor = NULL;
-		s->topped |= 1u << s->stage; /* the links were just read */
 	}
 	return 0;
 }

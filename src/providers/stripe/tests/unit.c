@@ -414,8 +414,9 @@ END_TEST
 START_TEST(charges_then_refunds)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	/* before each list, the head of the invoice payments: its first is known */
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
-	/* before each later list, the head of the invoice payments: its first is known */
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
@@ -459,14 +460,15 @@ START_TEST(charges_then_refunds)
 	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 10);
 	ck_assert_str_eq(ft.urls[0],
 	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
-	ck_assert_str_eq(ft.urls[1],
+	ck_assert_str_eq(ft.urls[1], ft.urls[0]);
+	ck_assert_str_eq(ft.urls[2],
 	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[2], ft.urls[0]);
-	ck_assert_str_eq(ft.urls[3], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	ck_assert_str_eq(ft.urls[3], ft.urls[0]);
+	ck_assert_str_eq(ft.urls[4], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[4], ft.urls[0]);
-	ck_assert_str_eq(ft.urls[5], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
-	ck_assert_uint_eq(ft.calls, 6);
+	ck_assert_str_eq(ft.urls[5], ft.urls[0]);
+	ck_assert_str_eq(ft.urls[6], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
+	ck_assert_uint_eq(ft.calls, 7);
 	billtap_client_free(c);
 }
 END_TEST
@@ -478,6 +480,7 @@ END_TEST
  * one already known, and the refund finds its invoice and subscription. */
 START_TEST(payments_made_during_the_pass_are_linked)
 {
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments_topup.json");
@@ -498,7 +501,7 @@ START_TEST(payments_made_during_the_pass_are_linked)
 	ck_assert_str_eq(v, "sub_99");
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
 	/* the top-up stopped at the known one: one page, although it said has_more */
-	ck_assert_uint_eq(ft.calls, 6);
+	ck_assert_uint_eq(ft.calls, 7);
 	billtap_iter_free(it);
 	billtap_client_free(c);
 }
@@ -523,8 +526,9 @@ START_TEST(transactions_links_by_version_and_after_resume)
 	billtap_client_set(c, "stripe_version", NULL);
 	fake_reset(&ft);
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json"); /* the top-ups */
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
-	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json"); /* the top-up */
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
 	for (int k = 0; k < 6; k++)
@@ -537,6 +541,7 @@ START_TEST(transactions_links_by_version_and_after_resume)
 
 	fake_reset(&ft);
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.checkpoint = saved;
@@ -544,7 +549,8 @@ START_TEST(transactions_links_by_version_and_after_resume)
 	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
 	ck_assert_str_eq(ft.urls[0],
 	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
-	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	ck_assert_str_eq(ft.urls[1], ft.urls[0]);
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction&starting_after=re_1");
 	/* what the fake answered (the whole page again): its links are known again */
 	ck_assert_str_eq(billtap_record_id(r), "re_1");
@@ -564,6 +570,7 @@ END_TEST
  */
 START_TEST(openapi_transactions_map_as_documented)
 {
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_charges.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
@@ -687,6 +694,7 @@ END_TEST
 START_TEST(malformed_and_wrong_types)
 {
 	fake_add_fixture(&ft, 200, "Request-Id: req_m", "stripe/malformed.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/bad_amount.json");
 	fake_add(&ft, 502, NULL, "<html>Bad gateway</html>");
