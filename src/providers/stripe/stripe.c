@@ -241,8 +241,10 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
 	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {
+		/* few are new since the links were read: small pages, the first one usually
+		 * ending at a known one */
 		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/invoice_payments")) < 0 ||
-		       (rc = billtap_request_add_query(req, "limit", "100")) < 0 ||
+		       (rc = billtap_request_add_query(req, "limit", "10")) < 0 ||
 		       (rc = billtap_request_add_query(req, "expand[]", "data.invoice")) < 0 ||
 		       (s->topup_cursor &&
 		        (rc = billtap_request_add_query(req, "starting_after", s->topup_cursor)) < 0));
