@@ -257,7 +257,7 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_CANCEL_AT = 51,            /* time|null: subscription (scheduled end) */
 	BILLTAP_FIELD_ENDED_AT = 52,             /* time|null: subscription */
 	BILLTAP_FIELD_TRIAL_START = 53,          /* time|null: subscription */
-	BILLTAP_FIELD_PAUSED = 54,               /* bool: subscription (collection paused) */
+	BILLTAP_FIELD_PAUSED = 54,               /* bool|null: subscription (collection paused) */
 	BILLTAP_FIELD_PAUSE_BEHAVIOR = 55,       /* string|null: subscription (vocabulary) */
 	BILLTAP_FIELD_RESUMES_AT = 56,           /* time|null: subscription */
 	BILLTAP_FIELD_DISCOUNTS = 57,            /* string|null: subscription (JSON array text) */
@@ -265,7 +265,7 @@ typedef enum billtap_field {
 	BILLTAP_FIELD_AMOUNT_DECIMAL = 59,       /* string|null: plan, item (exact minor units) */
 	BILLTAP_FIELD_TIERS_MODE = 60,           /* string|null: plan (graduated, volume) */
 	BILLTAP_FIELD_TIERS = 61,                /* string|null: plan (JSON array text) */
-	BILLTAP_FIELD_CUSTOM_AMOUNT = 62,        /* bool: plan (the customer chooses the amount) */
+	BILLTAP_FIELD_CUSTOM_AMOUNT = 62,        /* bool|null: plan (customer chooses the amount) */
 	BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM = 63, /* money|null: plan */
 	BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM = 64, /* money|null: plan */
 	BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET = 65, /* money|null: plan */

@@ -49,7 +49,7 @@ static const struct stage_info {
 	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
 };
 
-enum { TAG_LIST = 1, TAG_NESTED = 2 };
+enum { TAG_LIST = 1, TAG_NESTED = 2, TAG_TOPUP = 3 };
 
 /* A record waiting for the rest of its nested list (subscription items, invoice lines),
  * or one queued behind such a one: records leave in list order so that the per-record
@@ -69,6 +69,11 @@ typedef struct stripe_stream {
 	stripe_links *links;
 	enum stage resume_stage;
 	char *resume_cursor;
+	/* Before each transactions list is walked from its start, the invoice payments made
+	 * since the links were read (the head of their newest-first list, down to one already
+	 * known) are added: a charge created during the pass finds its invoice too. */
+	unsigned topped;      /* bit per stage: its links are up to date */
+	char *topup_cursor;   /* starting_after for the next top-up page */
 	int64_t since;
 	char *base_url, *api_key, *version, *account;
 	int64_t page_size;
@@ -112,6 +117,7 @@ static void stream_free(void *p)
 	free(s->held);
 	free(s->cursor);
 	free(s->resume_cursor);
+	free(s->topup_cursor);
 	stripe_links_free(s->links);
 	free(s->base_url);
 	if (s->api_key)
@@ -247,6 +253,15 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		rc = nested_request(req, s);
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
+	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {
+		/* few are new since the links were read: small pages, the first one usually
+		 * ending at a known one */
+		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/invoice_payments")) < 0 ||
+		       (rc = billtap_request_add_query(req, "limit", "10")) < 0 ||
+		       (rc = billtap_request_add_query(req, "expand[]", "data.invoice")) < 0 ||
+		       (s->topup_cursor &&
+		        (rc = billtap_request_add_query(req, "starting_after", s->topup_cursor)) < 0));
+		billtap_request_set_tag(req, TAG_TOPUP);
 	} else {
 		const struct stage_info *st = &stages[s->stage];
 		snprintf(num, sizeof num, "%lld", (long long)s->page_size);
@@ -457,6 +472,31 @@ static int links_page(stripe_stream *s, billtap_json_ref data, int has_more, cha
 	return 0;
 }
 
+/* A top-up page: new invoice payments until one already known (the rest are older). */
+static int handle_topup(stripe_stream *s, const billtap_request *req,
+                        const billtap_response *resp, billtap_ctx *ctx)
+{
+	billtap_json_ref data;
+	int has_more, known = 0, rc = parse_list(&data, &has_more, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	for (billtap_json_ref obj = billtap_json_first(s->doc, data);
+	     obj != BILLTAP_JSON_NONE && !known; obj = billtap_json_next(s->doc, obj)) {
+		if ((known = stripe_links_known(s->links, s->doc, obj)) < 0)
+			return billtap_ctx_error(ctx, known, NULL);
+		if (!known && (rc = stripe_links_add(s->links, s->doc, obj, ctx)) < 0)
+			return rc;
+	}
+	char *cursor = NULL;
+	if (!known && has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
+		return rc;
+	free(s->topup_cursor);
+	s->topup_cursor = cursor;
+	if (!cursor)
+		s->topped |= 1u << s->stage;
+	return 0;
+}
+
 static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -611,6 +651,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
 	if (billtap_request_tag(req) == TAG_NESTED)
 		return handle_nested(s, req, resp, sink, ctx);
+	if (billtap_request_tag(req) == TAG_TOPUP)
+		return handle_topup(s, req, resp, ctx);
 	return handle_list(s, req, resp, sink, ctx);
 }
 

@@ -21,6 +21,9 @@ void stripe_links_free(stripe_links *links);
 /* Adds one invoice_payment object (its invoice expanded or not); errors recorded. */
 int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
+/* 1 when the payment of an invoice_payment object is in links already, 0 when not (or it
+ * names none), BILLTAP_ENOMEM. */
+int stripe_links_known(const stripe_links *links, const billtap_json *doc, billtap_json_ref obj);
 /* The invoice and subscription (NULL when unknown) of a PaymentIntent or charge id; the
  * strings live as long as links. links may be NULL. */
 void stripe_links_find(const char **invoice, const char **subscription,
@@ -62,9 +65,20 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 /* Sets period_start/end from the lines once every line is in. */
 int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx);
 
+/* Sets a string field to the JSON text of the array at path (docs/data-model.md: compact,
+ * one entry a put() call), null when the array is null or absent; a put() returning
+ * BILLTAP_EDATA fails the mapping with `bad` about path. Returns the mapper's status. */
+int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
+                         int (*put)(billtap_json_writer *w, const billtap_json *doc,
+                                    billtap_json_ref entry),
+                         const char *bad);
 /* Sets BILLTAP_FIELD_DISCOUNTS from the discounts array at path (ids or expanded discount
  * objects; null when absent). Returns the mapper's status. */
 int stripe_map_discounts(billtap_map *m, const char *path);
+
+/* A decimal string of Stripe's (unit_amount_decimal: "0.5", digits with at most one '.')
+ * at path into field, kept as written; anything else is "is not a decimal number". */
+int stripe_map_decimal(billtap_map *m, billtap_field field, const char *path);
 
 /* recurring.usage_type words (licensed, metered). */
 extern const billtap_vocab stripe_usage_types[];

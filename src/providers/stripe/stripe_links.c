@@ -4,6 +4,7 @@
  * payment's PaymentIntent id, or its charge id for a charge without one, to the invoice id
  * and the invoice's subscription id. An open-addressing table of copied strings.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,10 @@ void stripe_links_free(stripe_links *l)
 
 static size_t hash(const char *s)
 {
-	size_t h = 1469598103934665603u; /* FNV-1a */
+	uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return (size_t)h;
 }
 
 static link *slot_of(link *slots, size_t cap, const char *key)
@@ -76,6 +77,18 @@ static int id_at(char **out, const billtap_json *doc, billtap_json_ref obj, cons
 		ref = billtap_json_get(doc, ref, "id");
 	int rc = billtap_json_strdup(out, doc, ref);
 	return rc == BILLTAP_ENOMEM ? rc : 0;
+}
+
+int stripe_links_known(const stripe_links *l, const billtap_json *doc, billtap_json_ref obj)
+{
+	char *key = NULL;
+	const char *invoice = NULL, *sub;
+	if (id_at(&key, doc, obj, "payment.payment_intent") < 0 ||
+	    (!key && id_at(&key, doc, obj, "payment.charge") < 0))
+		return BILLTAP_ENOMEM;
+	stripe_links_find(&invoice, &sub, l, key);
+	free(key);
+	return invoice != NULL;
 }
 
 int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,

@@ -43,6 +43,27 @@ static const billtap_vocab intervals[] = {
 	{ "day", "day" }, { "week", "week" }, { "month", "month" }, { "year", "year" }, { NULL, NULL },
 };
 
+int stripe_map_decimal(billtap_map *m, billtap_field field, const char *path)
+{
+	billtap_json_ref ref = billtap_json_path(m->doc, m->obj, path);
+	const char *text;
+	size_t len, digits = 0, dots = 0;
+	if (m->status || billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING)
+		return billtap_map_str(m, field, path, 0); /* null, absent, or "is not a string" */
+	billtap_json_text(&text, &len, m->doc, ref);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] >= '0' && text[i] <= '9')
+			digits++;
+		else if (text[i] == '.' && !dots && digits)
+			dots++;
+		else
+			return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a decimal number");
+	}
+	if (!digits || text[len - 1] == '.')
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a decimal number");
+	return billtap_map_str(m, field, path, 0);
+}
+
 const billtap_vocab stripe_usage_types[] = {
 	{ "licensed", "licensed" }, { "metered", "metered" }, { NULL, NULL },
 };
@@ -79,37 +100,15 @@ static int put_member(billtap_json_writer *w, const char *key, const billtap_jso
 	}
 }
 
-/* `tiers` (expanded with expand[]=data.tiers) as the JSON text of docs/data-model.md;
- * left null when the price has none or they were not sent. */
-static void map_tiers(billtap_map *m)
+/* One tier of `tiers`: its five members, integers, strings or null. */
+static int put_tier(billtap_json_writer *w, const billtap_json *doc, billtap_json_ref tier)
 {
 	static const char *const members[] = { "up_to", "unit_amount", "unit_amount_decimal",
 		                               "flat_amount", "flat_amount_decimal" };
-	billtap_json_ref tiers = billtap_json_get(m->doc, m->obj, "tiers");
-	if (m->status || billtap_json_typeof(m->doc, tiers) != BILLTAP_JSON_ARRAY)
-		return;
-	billtap_json_writer *w;
-	int rc = billtap_json_writer_new(&w);
-	if (rc == 0)
-		rc = billtap_json_write_array_begin(w);
-	for (billtap_json_ref t = billtap_json_first(m->doc, tiers); rc == 0 && t != BILLTAP_JSON_NONE;
-	     t = billtap_json_next(m->doc, t)) {
-		rc = billtap_json_write_object_begin(w);
-		for (size_t k = 0; rc == 0 && k < sizeof members / sizeof *members; k++)
-			rc = put_member(w, members[k], m->doc, billtap_json_get(m->doc, t, members[k]));
-		if (rc == 0)
-			rc = billtap_json_write_object_end(w);
-	}
-	const char *text = NULL;
-	if (rc == 0 && (rc = billtap_json_write_array_end(w)) == 0)
-		rc = billtap_json_writer_text(&text, NULL, w);
-	if (rc == 0)
-		billtap_map_set_str(m, BILLTAP_FIELD_TIERS, text);
-	billtap_json_writer_free(w);
-	if (rc == BILLTAP_EDATA)
-		billtap_map_fail(m, rc, "tiers", "holds a member that is not an integer or a string");
-	else if (rc < 0)
-		billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
+	int rc = billtap_json_write_object_begin(w);
+	for (size_t k = 0; rc == 0 && k < sizeof members / sizeof *members; k++)
+		rc = put_member(w, members[k], doc, billtap_json_get(doc, tier, members[k]));
+	return rc == 0 ? billtap_json_write_object_end(w) : rc;
 }
 
 int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
@@ -126,9 +125,11 @@ int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json
 		billtap_map_str(&m, BILLTAP_FIELD_NAME, "nickname", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "unit_amount", 0);
-	billtap_map_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "unit_amount_decimal", 0);
+	stripe_map_decimal(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "unit_amount_decimal");
 	billtap_map_vocab(&m, BILLTAP_FIELD_TIERS_MODE, "tiers_mode", tiers_modes, "other", 0);
-	map_tiers(&m);
+	/* expanded with expand[]=data.tiers; null when the price has none or they were not sent */
+	stripe_map_list_text(&m, BILLTAP_FIELD_TIERS, "tiers", put_tier,
+	                     "holds a member that is not an integer or a string");
 	/* custom_unit_amount: null for a fixed price, an object when the customer chooses */
 	billtap_json_ref custom = billtap_json_get(doc, obj, "custom_unit_amount");
 	billtap_json_type custom_type = billtap_json_typeof(doc, custom);

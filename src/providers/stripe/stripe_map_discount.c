@@ -1,5 +1,6 @@
 /*
- * Stripe discounts -> the `discounts` field's JSON text (docs/data-model.md): one object
+ * Lists kept as JSON text (docs/data-model.md), and Stripe discounts -> the `discounts`
+ * field's (docs/data-model.md): one object
  * per discount, {"id", "coupon_id", "percent_off", "amount_off", "currency", "duration",
  * "duration_in_months", "start", "end"}, from a discount object (its coupon under `coupon`
  * until API 2025-09-30.clover, under `source.coupon` after) or a bare discount id.
@@ -101,14 +102,17 @@ static int put_discount(billtap_json_writer *w, const billtap_json *doc, billtap
 	return rc;
 }
 
-int stripe_map_discounts(billtap_map *m, const char *path)
+int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
+                         int (*put)(billtap_json_writer *w, const billtap_json *doc,
+                                    billtap_json_ref entry),
+                         const char *bad)
 {
 	if (m->status)
 		return m->status;
 	billtap_json_ref list = billtap_json_path(m->doc, m->obj, path);
 	billtap_json_type type = billtap_json_typeof(m->doc, list);
 	if (type == BILLTAP_JSON_ABSENT || type == BILLTAP_JSON_NULL)
-		return billtap_map_set_str(m, BILLTAP_FIELD_DISCOUNTS, NULL);
+		return billtap_map_set_str(m, field, NULL);
 	if (type != BILLTAP_JSON_ARRAY)
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not an array");
 	billtap_json_writer *w;
@@ -116,16 +120,22 @@ int stripe_map_discounts(billtap_map *m, const char *path)
 	if (rc < 0)
 		return billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
 	rc = billtap_json_write_array_begin(w);
-	for (billtap_json_ref d = billtap_json_first(m->doc, list); rc == 0 && d != BILLTAP_JSON_NONE;
-	     d = billtap_json_next(m->doc, d))
-		rc = put_discount(w, m->doc, d);
+	for (billtap_json_ref e = billtap_json_first(m->doc, list); rc == 0 && e != BILLTAP_JSON_NONE;
+	     e = billtap_json_next(m->doc, e))
+		rc = put(w, m->doc, e);
 	const char *text = NULL;
 	if (rc == 0 && (rc = billtap_json_write_array_end(w)) == 0)
 		rc = billtap_json_writer_text(&text, NULL, w);
 	if (rc == 0)
-		billtap_map_set_str(m, BILLTAP_FIELD_DISCOUNTS, text);
+		billtap_map_set_str(m, field, text);
 	billtap_json_writer_free(w);
 	if (rc == BILLTAP_EDATA)
-		return billtap_map_fail(m, rc, path, "holds text that is not UTF-8");
+		return billtap_map_fail(m, rc, path, bad);
 	return rc < 0 ? billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL) : m->status;
+}
+
+int stripe_map_discounts(billtap_map *m, const char *path)
+{
+	return stripe_map_list_text(m, BILLTAP_FIELD_DISCOUNTS, path, put_discount,
+	                            "holds text that is not UTF-8");
 }

@@ -52,7 +52,7 @@ int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_js
 	                  0);
 	billtap_map_currency(&m, "price.currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "price.unit_amount", 0);
-	billtap_map_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "price.unit_amount_decimal", 0);
+	stripe_map_decimal(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "price.unit_amount_decimal");
 	/* API versions from 2025-03-31.basil: each item has its own period */
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, "current_period_start", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, "current_period_end", 0);

@@ -453,8 +453,12 @@ END_TEST
 START_TEST(charges_then_refunds)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	/* before each list, the head of the invoice payments: its first is known */
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/disputes.json");
 	billtap_client *c = stripe_client();
 #define TXN(id, cus, sub, inv, kind, result, status, amount, cur, exp, captured, refunded, fee, net, \
@@ -495,17 +499,54 @@ START_TEST(charges_then_refunds)
 	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 10);
 	ck_assert_str_eq(ft.urls[0],
 	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
-	ck_assert_str_eq(ft.urls[1],
+#define TOPUP_URL "http://stripe.test/v1/invoice_payments?limit=10&expand%5B%5D=data.invoice"
+	ck_assert_str_eq(ft.urls[1], TOPUP_URL);
+	ck_assert_str_eq(ft.urls[2],
 	                 "http://stripe.test/v1/charges?limit=100&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	ck_assert_str_eq(ft.urls[3], TOPUP_URL);
+	ck_assert_str_eq(ft.urls[4], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction");
-	ck_assert_str_eq(ft.urls[3], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
+	ck_assert_str_eq(ft.urls[5], TOPUP_URL);
+	ck_assert_str_eq(ft.urls[6], "http://stripe.test/v1/disputes?limit=100&expand%5B%5D=data.charge");
+	ck_assert_uint_eq(ft.calls, 7);
 	billtap_client_free(c);
 }
 END_TEST
 
 /* Before basil charges name their invoice: no invoice payments are read. A checkpoint
  * taken in the refunds resumes there, and under basil the links are read again first. */
+/* A refund created after the links were read (its invoice payment is newer than every
+ * one read): the top-up before the refunds reads the head of the invoice payments down to
+ * one already known, and the refund finds its invoice and subscription. */
+START_TEST(payments_made_during_the_pass_are_linked)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments_topup.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/refunds_new.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"url\":\"/v1/disputes\",\"has_more\":false,\"data\":[]}");
+	billtap_client *c = stripe_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *v;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	for (int k = 0; k < 6; k++)
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "re_9");
+	ck_assert_int_eq(billtap_record_get_str(&v, r, BILLTAP_FIELD_INVOICE_ID), 0);
+	ck_assert_str_eq(v, "in_99");
+	ck_assert_int_eq(billtap_record_get_str(&v, r, BILLTAP_FIELD_SUBSCRIPTION_ID), 0);
+	ck_assert_str_eq(v, "sub_99");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	/* the top-up stopped at the known one: one page, although it said has_more */
+	ck_assert_uint_eq(ft.calls, 7);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(transactions_links_by_version_and_after_resume)
 {
 	const char *id;
@@ -525,7 +566,9 @@ START_TEST(transactions_links_by_version_and_after_resume)
 	billtap_client_set(c, "stripe_version", NULL);
 	fake_reset(&ft);
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json"); /* the top-ups */
 	fake_add_fixture(&ft, 200, NULL, "stripe/charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds.json");
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
 	for (int k = 0; k < 6; k++)
@@ -538,6 +581,7 @@ START_TEST(transactions_links_by_version_and_after_resume)
 
 	fake_reset(&ft);
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/refunds_after_re_1.json");
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.checkpoint = saved;
@@ -545,7 +589,8 @@ START_TEST(transactions_links_by_version_and_after_resume)
 	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
 	ck_assert_str_eq(ft.urls[0],
 	                 "http://stripe.test/v1/invoice_payments?limit=100&expand%5B%5D=data.invoice");
-	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
+	ck_assert_str_eq(ft.urls[1], TOPUP_URL);
+	ck_assert_str_eq(ft.urls[2], "http://stripe.test/v1/refunds?limit=100&expand%5B%5D=data.charge"
 	                             "&expand%5B%5D=data.balance_transaction&starting_after=re_1");
 	/* what follows re_1: its links are known again */
 	ck_assert_str_eq(billtap_record_id(r), "re_2");
@@ -566,8 +611,11 @@ END_TEST
 START_TEST(openapi_transactions_map_as_documented)
 {
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_charges.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/openapi/txn_disputes.json");
 	billtap_client *c = stripe_client();
 	const char *want[] = {
@@ -858,6 +906,7 @@ START_TEST(malformed_and_wrong_types)
 {
 	fake_add_fixture(&ft, 200, "Request-Id: req_m", "stripe/malformed.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/invoice_payments.json");
 	fake_add_fixture(&ft, 200, NULL, "stripe/bad_amount.json");
 	fake_add(&ft, 502, NULL, "<html>Bad gateway</html>");
 	billtap_client *c = stripe_client();
@@ -1079,6 +1128,7 @@ Suite *stripe_unit_suite(void)
 	tcase_add_loop_test(tc, unknown_currency_is_refused, 0, 2);
 	tcase_add_test(tc, openapi_transactions_map_as_documented);
 	tcase_add_test(tc, transactions_links_by_version_and_after_resume);
+	tcase_add_test(tc, payments_made_during_the_pass_are_linked);
 	tcase_add_test(tc, since_filter_on_every_page);
 	tcase_add_test(tc, checkpoint_is_the_cursor);
 	tcase_add_test(tc, bad_key_is_an_auth_error);
