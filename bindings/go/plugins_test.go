@@ -133,7 +133,7 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("engine settings %+v, stripe's %+v", engine, stripeEngine)
 	}
 	if s, ok := info.Setting("timeout_ms"); !ok || s.Type != billtap.SettingInt || s.Min != 1 ||
-		s.Max != 86400000 || s.Default != "60000" || !s.Engine {
+		s.Max != 86400000 || s.Default != "300000" || !s.Engine {
 		t.Errorf("timeout_ms = %+v", s)
 	}
 	if key, ok := stripe.Setting("api_key"); !ok || !key.Required || !key.Secret || key.Engine {

@@ -59,7 +59,7 @@ class TestPlugins < Minitest::Test
       assert engine.all?(&:engine?), "settings after the provider's are the engine's"
       assert_equal Billtap.describe(:stripe).settings.select(&:engine?), engine
       timeout = info[:timeout_ms]
-      assert_equal [:int, 1, 86_400_000, "60000"], [timeout.type, timeout.min, timeout.max, timeout.default]
+      assert_equal [:int, 1, 86_400_000, "300000"], [timeout.type, timeout.min, timeout.max, timeout.default]
       assert info.settings.all?(&:frozen?)
       assert_raises(FrozenError) { info.settings << nil }
     end
