@@ -75,9 +75,10 @@ func mustJSON(m json.Marshaler) []byte {
 	return b
 }
 
-// jsonTime is RFC 3339 UTC with Z and no fraction: "2024-05-01T12:00:00Z".
-// marshal is json.Marshal without HTML escaping, so a name with "&" reads
-// as the C library writes it.
+// marshal is json.Marshal written as the C library writes JSON strings
+// (src/util/buf.c), so that a record's JSON is its bytes: no HTML escaping
+// (a name with "&"), and the escapes encoding/json chooses differently
+// rewritten by cEscapes.
 func marshal(v interface{}) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -85,8 +86,48 @@ func marshal(v interface{}) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return cEscapes(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
+
+// cEscapes rewrites the string escapes of encoding/json that the C library
+// writes otherwise: U+2028 and U+2029, which it writes raw (encoding/json
+// always escapes them), and backspace and form feed, which it writes \b and
+// \f (encoding/json before Go 1.22 writes \u0008 and \u000c). Both forms
+// are the same JSON value; only the bytes differ.
+func cEscapes(b []byte) []byte {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		// An escape: its two bytes go together, so the "u" of "\\u2028"
+		// (an escaped backslash, then text) is never read as an escape.
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "2028":
+				out, i = append(out, "\u2028"...), i+5
+				continue
+			case "2029":
+				out, i = append(out, "\u2029"...), i+5
+				continue
+			case "0008":
+				out, i = append(out, `\b`...), i+5
+				continue
+			case "000c":
+				out, i = append(out, `\f`...), i+5
+				continue
+			}
+		}
+		out, i = append(out, b[i], b[i+1]), i+1
+	}
+	return out
+}
+
+// jsonTime is RFC 3339 UTC with Z and no fraction: "2024-05-01T12:00:00Z".
 
 func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 

@@ -16,6 +16,7 @@ func TestJSONShape(t *testing.T) {
 	eur := func(minor int64) billtap.Money { return billtap.Money{Amount: minor, Currency: "EUR", Exponent: 2} }
 	at := time.Date(2024, 5, 1, 14, 0, 0, 0, time.FixedZone("CEST", 2*3600))
 	name := "Ana & Co"
+	odd := "a\\u2028 \u2028\u2029 \b\f\t\x01\""
 	qty := int64(3)
 	item := "si_1"
 	cases := []struct {
@@ -24,6 +25,11 @@ func TestJSONShape(t *testing.T) {
 	}{
 		{billtap.Customer{ID: "cus_1", Name: &name, CreatedAt: at, Raw: json.RawMessage(`{"x":1}`)},
 			`{"object":"customer","id":"cus_1","email":null,"name":"Ana & Co","country":null,"created_at":"2024-05-01T12:00:00Z","deleted":false}`},
+		// Strings as the C library writes them: U+2028 and U+2029 raw, \b and \f
+		// short; a backslash followed by "u2028" stays text.
+		{billtap.Customer{ID: "cus_2", Name: &odd, CreatedAt: at},
+			`{"object":"customer","id":"cus_2","email":null,"name":"a\\u2028 ` + "\u2028\u2029" +
+				` \b\f\t\u0001\"","country":null,"created_at":"2024-05-01T12:00:00Z","deleted":false}`},
 		{billtap.Plan{ID: "price_1", Amount: billtap.NullMoney{Money: billtap.Money{Currency: "USD", Exponent: 2}}, CreatedAt: at},
 			`{"object":"plan","id":"price_1","name":null,"product_id":null,"product_name":null,"amount":null,"amount_decimal":null,"currency":"USD","currency_exponent":2,"usage_type":null,"tiers_mode":null,"tiers":null,"custom_amount":null,"custom_amount_minimum":null,"custom_amount_maximum":null,"custom_amount_preset":null,"setup_fee":null,"interval_unit":null,"interval_count":null,"total_cycles":null,"trial_days":null,"trial_amount":null,"trial_cycles":null,"active":false,"created_at":"2024-05-01T12:00:00Z"}`},
 		{billtap.Subscription{ID: "sub_1", Status: "active", TrialEnd: &at, CreatedAt: at},

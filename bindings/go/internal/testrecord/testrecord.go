@@ -52,7 +52,9 @@ package testrecord
 //
 // /* Sets every field the library lists for rec's kind to a non-null value
 //  * derived from the field's number (so that two fields never share one), a
-//  * word of its vocabulary for a closed one. Driven by the library's tables:
+//  * word of its vocabulary for a closed one. Free text holds every character
+//  * JSON encoders disagree on (quotes, backslash, HTML characters, control
+//  * characters, DEL, U+2028 and U+2029). Driven by the library's tables:
 //  * a field added to the library is set here without a change. */
 // static int fill(billtap_record *rec, billtap_record_kind kind)
 // {
@@ -74,7 +76,7 @@ package testrecord
 // 			else if (nwords > 0 && nwords <= 64)
 // 				snprintf(text, sizeof text, "%s", words[(int)f % nwords]);
 // 			else
-// 				snprintf(text, sizeof text, "%s \"q\" \\ <&> \xc3\xa9\n%d", name, (int)f);
+// 				snprintf(text, sizeof text, "%s \"q\" \\ <&> \xc3\xa9\n\b\f\x7f \xe2\x80\xa8\xe2\x80\xa9 %d", name, (int)f);
 // 			rc = set_str(rec, f, text);
 // 			break;
 // 		case BILLTAP_TYPE_BOOL:
