@@ -128,7 +128,6 @@ func cEscapes(b []byte) []byte {
 }
 
 // jsonTime is RFC 3339 UTC with Z and no fraction: "2024-05-01T12:00:00Z".
-
 func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func jsonTimePtr(t *time.Time) *string {

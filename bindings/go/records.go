@@ -34,7 +34,7 @@ const (
 // this binding has no type for.
 type Record interface {
 	// RecordKind says which of the record types this is. (Not Kind: that
-	// name is Transaction's payment/refund field.)
+	// name is Transaction's payment/refund/... field.)
 	RecordKind() Kind
 	// JSON is the normalized JSON of docs/data-model.md, one line: the same
 	// JSON value as the C library's billtap_record_json.
