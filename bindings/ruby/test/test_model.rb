@@ -233,7 +233,8 @@ class TestModel < Minitest::Test
              Build.billtap_record_set_str(record, id, text, text.bytesize)
            when Billtap::Native::TYPE_BOOL then Build.billtap_record_set_int(record, id, id % 2)
            when Billtap::Native::TYPE_TIME then Build.billtap_record_set_int(record, id, 1_714_521_600 + (id * 3661))
-           when Billtap::Native::TYPE_MONEY then Build.billtap_record_set_int(record, id, (id.odd? ? -1 : 1) * (1000 + id))
+           when Billtap::Native::TYPE_MONEY
+             Build.billtap_record_set_int(record, id, (id.odd? ? -1 : 1) * (1000 + id))
            else Build.billtap_record_set_int(record, id, name == "currency_exponent" ? 2 : 100 + id)
            end
       assert_equal 0, rc, "setting #{name}"
