@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"sort"
 	"strings"
@@ -151,14 +152,48 @@ func TestRecordValues(t *testing.T) {
 
 	it := c.Transactions(ctx, nil)
 	defer it.Close()
+	kinds := map[billtap.TransactionKind]int{}
 	for it.Next() {
 		tx := it.Transaction()
+		kinds[tx.Kind]++
 		if tx.OccurredAt.Location() != time.UTC || tx.OccurredAt.IsZero() {
 			t.Fatalf("%s: OccurredAt %v not UTC", tx.ID, tx.OccurredAt)
 		}
-		if tx.Amount.Amount <= 0 || tx.Amount.Currency == "" ||
-			tx.RefundedAmount.Currency != tx.Amount.Currency || !tx.RefundedAmount.Valid {
-			t.Fatalf("%s: bad money %+v %+v", tx.ID, tx.Amount, tx.RefundedAmount)
+		if tx.Amount.Amount <= 0 || tx.Amount.Currency == "" {
+			t.Fatalf("%s: bad amount %+v", tx.ID, tx.Amount)
+		}
+		for _, m := range []billtap.NullMoney{tx.CapturedAmount, tx.RefundedAmount, tx.FeeAmount, tx.NetAmount} {
+			if m.Currency != tx.Amount.Currency || m.Exponent != tx.Amount.Exponent {
+				t.Fatalf("%s: %+v is not in the record's currency %+v", tx.ID, m, tx.Amount)
+			}
+		}
+		if tx.FeeAmount.Valid != tx.NetAmount.Valid {
+			t.Fatalf("%s: fee %+v, net %+v: both come from the balance transaction", tx.ID, tx.FeeAmount, tx.NetAmount)
+		}
+		// docs/data-model.md: captured and refunded amounts are the
+		// payment's (Stripe reports both); a refund has refunded 0; a
+		// chargeback has neither and names its payment.
+		switch tx.Kind {
+		case billtap.TransactionPayment:
+			if !tx.CapturedAmount.Valid || !tx.RefundedAmount.Valid || tx.ParentID != nil {
+				t.Fatalf("%s: payment %+v", tx.ID, tx)
+			}
+		case billtap.TransactionRefund:
+			if tx.CapturedAmount.Valid || !tx.RefundedAmount.Valid || tx.RefundedAmount.Amount != 0 {
+				t.Fatalf("%s: refund %+v", tx.ID, tx)
+			}
+		case billtap.TransactionChargeback:
+			if tx.CapturedAmount.Valid || tx.RefundedAmount.Valid || tx.ParentID == nil {
+				t.Fatalf("%s: chargeback %+v", tx.ID, tx)
+			}
+		default:
+			t.Fatalf("%s: Stripe lists no %q transactions", tx.ID, tx.Kind)
+		}
+		if tx.Result == billtap.ResultAuthorized && tx.CapturedAmount.Amount != 0 {
+			t.Fatalf("%s: authorized, yet captured %+v", tx.ID, tx.CapturedAmount)
+		}
+		if !tx.Kind.Known() || !tx.Result.Known() {
+			t.Fatalf("%s: %q %q not in the vocabularies", tx.ID, tx.Kind, tx.Result)
 		}
 		if !strings.HasSuffix(tx.Amount.String(), " "+tx.Amount.Currency) {
 			t.Fatalf("%s: Money.String() = %q", tx.ID, tx.Amount)
@@ -167,14 +202,32 @@ func TestRecordValues(t *testing.T) {
 	if err := it.Err(); err != nil {
 		t.Fatal(err)
 	}
+	for _, k := range []billtap.TransactionKind{billtap.TransactionPayment, billtap.TransactionRefund,
+		billtap.TransactionChargeback} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s among the sandbox's transactions: %v", k, kinds)
+		}
+	}
 
 	// Subscriptions carry items; at least one in the dataset has several.
 	si := c.Subscriptions(ctx, nil)
 	defer si.Close()
-	most := 0
+	most, discounted := 0, 0
 	for si.Next() {
-		if n := len(si.Subscription().Items); n > most {
+		sub := si.Subscription()
+		if n := len(sub.Items); n > most {
 			most = n
+		}
+		// Discounts is JSON text, an array ("[]" for none; Stripe always says).
+		if sub.Discounts == nil {
+			t.Fatalf("%s: discounts null", sub.ID)
+		}
+		var discounts []map[string]any
+		if err := json.Unmarshal([]byte(*sub.Discounts), &discounts); err != nil {
+			t.Fatalf("%s: discounts %q: %v", sub.ID, *sub.Discounts, err)
+		}
+		if len(discounts) > 0 {
+			discounted++
 		}
 	}
 	if err := si.Err(); err != nil {
@@ -182,6 +235,34 @@ func TestRecordValues(t *testing.T) {
 	}
 	if most < 2 {
 		t.Errorf("no subscription with more than %d items", most)
+	}
+	if discounted == 0 {
+		t.Error("no subscription with a discount")
+	}
+
+	// Tiers is JSON text too; exact prices are decimal strings.
+	pi := c.Plans(ctx, nil)
+	defer pi.Close()
+	tiered := 0
+	for pi.Next() {
+		p := pi.Plan()
+		if p.Tiers != nil {
+			var tiers []map[string]any
+			if err := json.Unmarshal([]byte(*p.Tiers), &tiers); err != nil || len(tiers) == 0 ||
+				p.TiersMode == nil || !p.TiersMode.Known() {
+				t.Fatalf("%s: tiers %q (%v), mode %v", p.ID, *p.Tiers, err, p.TiersMode)
+			}
+			tiered++
+		}
+		if p.Amount.Valid && (p.AmountDecimal == nil || *p.AmountDecimal != fmt.Sprint(p.Amount.Amount)) {
+			t.Fatalf("%s: amount %d, amount_decimal %v", p.ID, p.Amount.Amount, p.AmountDecimal)
+		}
+	}
+	if err := pi.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if tiered == 0 {
+		t.Error("no tiered plan")
 	}
 }
 

@@ -79,6 +79,16 @@ func (r *fieldReader) int(f C.billtap_field) int64 {
 
 func (r *fieldReader) bool(f C.billtap_field) bool { return r.int(f) != 0 }
 
+// boolPtr reads a bool|null field.
+func (r *fieldReader) boolPtr(f C.billtap_field) *bool {
+	p := r.intPtr(f)
+	if p == nil {
+		return nil
+	}
+	b := *p != 0
+	return &b
+}
+
 func (r *fieldReader) time(f C.billtap_field) time.Time {
 	return time.Unix(r.int(f), 0).UTC()
 }
@@ -194,16 +204,29 @@ func (r *fieldReader) customer() Customer {
 
 func (r *fieldReader) plan() Plan {
 	return Plan{
-		ID:            r.str(C.BILLTAP_FIELD_ID),
-		Name:          r.strPtr(C.BILLTAP_FIELD_NAME),
-		ProductID:     r.strPtr(C.BILLTAP_FIELD_PRODUCT_ID),
-		Amount:        r.nullMoney(C.BILLTAP_FIELD_AMOUNT),
-		IntervalUnit:  (*IntervalUnit)(r.strPtr(C.BILLTAP_FIELD_INTERVAL_UNIT)),
-		IntervalCount: r.intPtr(C.BILLTAP_FIELD_INTERVAL_COUNT),
-		TrialDays:     r.intPtr(C.BILLTAP_FIELD_TRIAL_DAYS),
-		Active:        r.bool(C.BILLTAP_FIELD_ACTIVE),
-		CreatedAt:     r.time(C.BILLTAP_FIELD_CREATED_AT),
-		Raw:           r.raw(),
+		ID:                  r.str(C.BILLTAP_FIELD_ID),
+		Name:                r.strPtr(C.BILLTAP_FIELD_NAME),
+		ProductID:           r.strPtr(C.BILLTAP_FIELD_PRODUCT_ID),
+		ProductName:         r.strPtr(C.BILLTAP_FIELD_PRODUCT_NAME),
+		Amount:              r.nullMoney(C.BILLTAP_FIELD_AMOUNT),
+		AmountDecimal:       r.strPtr(C.BILLTAP_FIELD_AMOUNT_DECIMAL),
+		UsageType:           (*UsageType)(r.strPtr(C.BILLTAP_FIELD_USAGE_TYPE)),
+		TiersMode:           (*TiersMode)(r.strPtr(C.BILLTAP_FIELD_TIERS_MODE)),
+		Tiers:               r.strPtr(C.BILLTAP_FIELD_TIERS),
+		CustomAmount:        r.boolPtr(C.BILLTAP_FIELD_CUSTOM_AMOUNT),
+		CustomAmountMinimum: r.nullMoney(C.BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM),
+		CustomAmountMaximum: r.nullMoney(C.BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM),
+		CustomAmountPreset:  r.nullMoney(C.BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET),
+		SetupFee:            r.nullMoney(C.BILLTAP_FIELD_SETUP_FEE),
+		IntervalUnit:        (*IntervalUnit)(r.strPtr(C.BILLTAP_FIELD_INTERVAL_UNIT)),
+		IntervalCount:       r.intPtr(C.BILLTAP_FIELD_INTERVAL_COUNT),
+		TotalCycles:         r.intPtr(C.BILLTAP_FIELD_TOTAL_CYCLES),
+		TrialDays:           r.intPtr(C.BILLTAP_FIELD_TRIAL_DAYS),
+		TrialAmount:         r.nullMoney(C.BILLTAP_FIELD_TRIAL_AMOUNT),
+		TrialCycles:         r.intPtr(C.BILLTAP_FIELD_TRIAL_CYCLES),
+		Active:              r.bool(C.BILLTAP_FIELD_ACTIVE),
+		CreatedAt:           r.time(C.BILLTAP_FIELD_CREATED_AT),
+		Raw:                 r.raw(),
 	}
 }
 
@@ -216,9 +239,16 @@ func (r *fieldReader) subscription() Subscription {
 		StartedAt:          r.timePtr(C.BILLTAP_FIELD_STARTED_AT),
 		CurrentPeriodStart: r.timePtr(C.BILLTAP_FIELD_CURRENT_PERIOD_START),
 		CurrentPeriodEnd:   r.timePtr(C.BILLTAP_FIELD_CURRENT_PERIOD_END),
+		TrialStart:         r.timePtr(C.BILLTAP_FIELD_TRIAL_START),
 		TrialEnd:           r.timePtr(C.BILLTAP_FIELD_TRIAL_END),
 		CanceledAt:         r.timePtr(C.BILLTAP_FIELD_CANCELED_AT),
 		CancelAtPeriodEnd:  r.bool(C.BILLTAP_FIELD_CANCEL_AT_PERIOD_END),
+		CancelAt:           r.timePtr(C.BILLTAP_FIELD_CANCEL_AT),
+		EndedAt:            r.timePtr(C.BILLTAP_FIELD_ENDED_AT),
+		Paused:             r.boolPtr(C.BILLTAP_FIELD_PAUSED),
+		PauseBehavior:      (*PauseBehavior)(r.strPtr(C.BILLTAP_FIELD_PAUSE_BEHAVIOR)),
+		ResumesAt:          r.timePtr(C.BILLTAP_FIELD_RESUMES_AT),
+		Discounts:          r.strPtr(C.BILLTAP_FIELD_DISCOUNTS),
 		CreatedAt:          r.time(C.BILLTAP_FIELD_CREATED_AT),
 		Items:              make([]SubscriptionItem, 0, r.count()),
 		Raw:                r.raw(),
@@ -229,11 +259,15 @@ func (r *fieldReader) subscription() Subscription {
 
 func (r *fieldReader) item() SubscriptionItem {
 	return SubscriptionItem{
-		ID:       r.strPtr(C.BILLTAP_FIELD_ID),
-		PlanID:   r.strPtr(C.BILLTAP_FIELD_PLAN_ID),
-		Quantity: r.intPtr(C.BILLTAP_FIELD_QUANTITY),
-		Amount:   r.nullMoney(C.BILLTAP_FIELD_AMOUNT),
-		Raw:      r.raw(),
+		ID:                 r.strPtr(C.BILLTAP_FIELD_ID),
+		PlanID:             r.strPtr(C.BILLTAP_FIELD_PLAN_ID),
+		Quantity:           r.intPtr(C.BILLTAP_FIELD_QUANTITY),
+		UsageType:          (*UsageType)(r.strPtr(C.BILLTAP_FIELD_USAGE_TYPE)),
+		Amount:             r.nullMoney(C.BILLTAP_FIELD_AMOUNT),
+		AmountDecimal:      r.strPtr(C.BILLTAP_FIELD_AMOUNT_DECIMAL),
+		CurrentPeriodStart: r.timePtr(C.BILLTAP_FIELD_CURRENT_PERIOD_START),
+		CurrentPeriodEnd:   r.timePtr(C.BILLTAP_FIELD_CURRENT_PERIOD_END),
+		Raw:                r.raw(),
 	}
 }
 
@@ -247,7 +281,10 @@ func (r *fieldReader) transaction() Transaction {
 		Result:         TransactionResult(r.str(C.BILLTAP_FIELD_RESULT)),
 		ProviderStatus: r.strPtr(C.BILLTAP_FIELD_PROVIDER_STATUS),
 		Amount:         r.money(C.BILLTAP_FIELD_AMOUNT),
+		CapturedAmount: r.nullMoney(C.BILLTAP_FIELD_CAPTURED_AMOUNT),
 		RefundedAmount: r.nullMoney(C.BILLTAP_FIELD_REFUNDED_AMOUNT),
+		FeeAmount:      r.nullMoney(C.BILLTAP_FIELD_FEE_AMOUNT),
+		NetAmount:      r.nullMoney(C.BILLTAP_FIELD_NET_AMOUNT),
 		ParentID:       r.strPtr(C.BILLTAP_FIELD_PARENT_ID),
 		OccurredAt:     r.time(C.BILLTAP_FIELD_OCCURRED_AT),
 		Raw:            r.raw(),

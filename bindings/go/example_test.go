@@ -127,16 +127,19 @@ func ExampleUnmarshalRecord() {
 	// A line of `billtap extract --resource transactions`.
 	line := `{"object":"transaction","id":"ch_1","customer_id":"cus_1","subscription_id":null,` +
 		`"invoice_id":null,"kind":"payment","result":"succeeded","provider_status":"succeeded",` +
-		`"amount":2500,"currency":"EUR","currency_exponent":2,"refunded_amount":500,` +
-		`"parent_id":null,"occurred_at":"2025-06-01T09:30:00Z"}`
+		`"amount":2500,"currency":"EUR","currency_exponent":2,"captured_amount":2500,` +
+		`"refunded_amount":500,"fee_amount":61,"net_amount":2439,"parent_id":null,` +
+		`"occurred_at":"2025-06-01T09:30:00Z"}`
 	rec, err := billtap.UnmarshalRecord([]byte(line))
 	if err != nil {
 		log.Fatal(err)
 	}
 	t := rec.(billtap.Transaction)
 	fmt.Println(t.Kind == billtap.TransactionPayment, t.Result, t.Amount, t.RefundedAmount)
+	fmt.Println("fee", t.FeeAmount, "net", t.NetAmount)
 	fmt.Println(t.OccurredAt.Format("2006-01-02 15:04"), string(t.JSON()) == line)
 	// Output:
 	// true succeeded 25.00 EUR 5.00 EUR
+	// fee 0.61 EUR net 24.39 EUR
 	// 2025-06-01 09:30 true
 }

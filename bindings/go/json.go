@@ -75,9 +75,10 @@ func mustJSON(m json.Marshaler) []byte {
 	return b
 }
 
-// jsonTime is RFC 3339 UTC with Z and no fraction: "2024-05-01T12:00:00Z".
-// marshal is json.Marshal without HTML escaping, so a name with "&" reads
-// as the C library writes it.
+// marshal is json.Marshal written as the C library writes JSON strings
+// (src/util/buf.c), so that a record's JSON is its bytes: no HTML escaping
+// (a name with "&"), and the escapes encoding/json chooses differently
+// rewritten by cEscapes.
 func marshal(v interface{}) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -85,9 +86,48 @@ func marshal(v interface{}) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return cEscapes(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
 }
 
+// cEscapes rewrites the string escapes of encoding/json that the C library
+// writes otherwise: U+2028 and U+2029, which it writes raw (encoding/json
+// always escapes them), and backspace and form feed, which it writes \b and
+// \f (encoding/json before Go 1.22 writes \u0008 and \u000c). Both forms
+// are the same JSON value; only the bytes differ.
+func cEscapes(b []byte) []byte {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		// An escape: its two bytes go together, so the "u" of "\\u2028"
+		// (an escaped backslash, then text) is never read as an escape.
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "2028":
+				out, i = append(out, "\u2028"...), i+5
+				continue
+			case "2029":
+				out, i = append(out, "\u2029"...), i+5
+				continue
+			case "0008":
+				out, i = append(out, `\b`...), i+5
+				continue
+			case "000c":
+				out, i = append(out, `\f`...), i+5
+				continue
+			}
+		}
+		out, i = append(out, b[i], b[i+1]), i+1
+	}
+	return out
+}
+
+// jsonTime is RFC 3339 UTC with Z and no fraction: "2024-05-01T12:00:00Z".
 func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func jsonTimePtr(t *time.Time) *string {
@@ -116,42 +156,72 @@ func (r Customer) MarshalJSON() ([]byte, error) {
 
 // planJSON is the normalized JSON of a Plan, member for member.
 type planJSON struct {
-	Object           string        `json:"object"`
-	ID               string        `json:"id"`
-	Name             *string       `json:"name"`
-	ProductID        *string       `json:"product_id"`
-	Amount           *int64        `json:"amount"`
-	Currency         string        `json:"currency"`
-	CurrencyExponent int           `json:"currency_exponent"`
-	IntervalUnit     *IntervalUnit `json:"interval_unit"`
-	IntervalCount    *int64        `json:"interval_count"`
-	TrialDays        *int64        `json:"trial_days"`
-	Active           bool          `json:"active"`
-	CreatedAt        string        `json:"created_at"`
+	Object              string        `json:"object"`
+	ID                  string        `json:"id"`
+	Name                *string       `json:"name"`
+	ProductID           *string       `json:"product_id"`
+	ProductName         *string       `json:"product_name"`
+	Amount              *int64        `json:"amount"`
+	AmountDecimal       *string       `json:"amount_decimal"`
+	Currency            string        `json:"currency"`
+	CurrencyExponent    int           `json:"currency_exponent"`
+	UsageType           *UsageType    `json:"usage_type"`
+	TiersMode           *TiersMode    `json:"tiers_mode"`
+	Tiers               *string       `json:"tiers"`
+	CustomAmount        *bool         `json:"custom_amount"`
+	CustomAmountMinimum *int64        `json:"custom_amount_minimum"`
+	CustomAmountMaximum *int64        `json:"custom_amount_maximum"`
+	CustomAmountPreset  *int64        `json:"custom_amount_preset"`
+	SetupFee            *int64        `json:"setup_fee"`
+	IntervalUnit        *IntervalUnit `json:"interval_unit"`
+	IntervalCount       *int64        `json:"interval_count"`
+	TotalCycles         *int64        `json:"total_cycles"`
+	TrialDays           *int64        `json:"trial_days"`
+	TrialAmount         *int64        `json:"trial_amount"`
+	TrialCycles         *int64        `json:"trial_cycles"`
+	Active              bool          `json:"active"`
+	CreatedAt           string        `json:"created_at"`
 }
 
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r Plan) MarshalJSON() ([]byte, error) {
-	return marshal(planJSON{"plan", r.ID, r.Name, r.ProductID, r.Amount.amountPtr(), r.Amount.Currency,
-		r.Amount.Exponent, r.IntervalUnit, r.IntervalCount, r.TrialDays, r.Active,
-		jsonTime(r.CreatedAt)})
+	return marshal(planJSON{Object: "plan", ID: r.ID, Name: r.Name, ProductID: r.ProductID,
+		ProductName: r.ProductName, Amount: r.Amount.amountPtr(), AmountDecimal: r.AmountDecimal,
+		Currency: r.Amount.Currency, CurrencyExponent: r.Amount.Exponent,
+		UsageType: r.UsageType, TiersMode: r.TiersMode, Tiers: r.Tiers,
+		CustomAmount:        r.CustomAmount,
+		CustomAmountMinimum: r.CustomAmountMinimum.amountPtr(),
+		CustomAmountMaximum: r.CustomAmountMaximum.amountPtr(),
+		CustomAmountPreset:  r.CustomAmountPreset.amountPtr(),
+		SetupFee:            r.SetupFee.amountPtr(),
+		IntervalUnit:        r.IntervalUnit, IntervalCount: r.IntervalCount,
+		TotalCycles: r.TotalCycles, TrialDays: r.TrialDays,
+		TrialAmount: r.TrialAmount.amountPtr(), TrialCycles: r.TrialCycles,
+		Active: r.Active, CreatedAt: jsonTime(r.CreatedAt)})
 }
 
 // subscriptionItemJSON is the normalized JSON of a SubscriptionItem, member for member.
 type subscriptionItemJSON struct {
-	Object           string  `json:"object"`
-	ID               *string `json:"id"`
-	PlanID           *string `json:"plan_id"`
-	Quantity         *int64  `json:"quantity"`
-	Amount           *int64  `json:"amount"`
-	Currency         string  `json:"currency"`
-	CurrencyExponent int     `json:"currency_exponent"`
+	Object             string     `json:"object"`
+	ID                 *string    `json:"id"`
+	PlanID             *string    `json:"plan_id"`
+	Quantity           *int64     `json:"quantity"`
+	UsageType          *UsageType `json:"usage_type"`
+	Amount             *int64     `json:"amount"`
+	AmountDecimal      *string    `json:"amount_decimal"`
+	Currency           string     `json:"currency"`
+	CurrencyExponent   int        `json:"currency_exponent"`
+	CurrentPeriodStart *string    `json:"current_period_start"`
+	CurrentPeriodEnd   *string    `json:"current_period_end"`
 }
 
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r SubscriptionItem) MarshalJSON() ([]byte, error) {
-	return marshal(subscriptionItemJSON{"subscription_item", r.ID, r.PlanID, r.Quantity, r.Amount.amountPtr(),
-		r.Amount.Currency, r.Amount.Exponent})
+	return marshal(subscriptionItemJSON{Object: "subscription_item", ID: r.ID, PlanID: r.PlanID,
+		Quantity: r.Quantity, UsageType: r.UsageType, Amount: r.Amount.amountPtr(),
+		AmountDecimal: r.AmountDecimal, Currency: r.Amount.Currency, CurrencyExponent: r.Amount.Exponent,
+		CurrentPeriodStart: jsonTimePtr(r.CurrentPeriodStart),
+		CurrentPeriodEnd:   jsonTimePtr(r.CurrentPeriodEnd)})
 }
 
 // subscriptionJSON is the normalized JSON of a Subscription, member for member.
@@ -164,9 +234,16 @@ type subscriptionJSON struct {
 	StartedAt          *string            `json:"started_at"`
 	CurrentPeriodStart *string            `json:"current_period_start"`
 	CurrentPeriodEnd   *string            `json:"current_period_end"`
+	TrialStart         *string            `json:"trial_start"`
 	TrialEnd           *string            `json:"trial_end"`
 	CanceledAt         *string            `json:"canceled_at"`
 	CancelAtPeriodEnd  bool               `json:"cancel_at_period_end"`
+	CancelAt           *string            `json:"cancel_at"`
+	EndedAt            *string            `json:"ended_at"`
+	Paused             *bool              `json:"paused"`
+	PauseBehavior      *PauseBehavior     `json:"pause_behavior"`
+	ResumesAt          *string            `json:"resumes_at"`
+	Discounts          *string            `json:"discounts"`
 	CreatedAt          string             `json:"created_at"`
 	Items              []SubscriptionItem `json:"items"`
 }
@@ -177,10 +254,15 @@ func (r Subscription) MarshalJSON() ([]byte, error) {
 	if items == nil {
 		items = []SubscriptionItem{} // "items" is an array, never null
 	}
-	return marshal(subscriptionJSON{"subscription", r.ID, r.CustomerID, r.Status, r.ProviderStatus,
-		jsonTimePtr(r.StartedAt), jsonTimePtr(r.CurrentPeriodStart),
-		jsonTimePtr(r.CurrentPeriodEnd), jsonTimePtr(r.TrialEnd), jsonTimePtr(r.CanceledAt),
-		r.CancelAtPeriodEnd, jsonTime(r.CreatedAt), items})
+	return marshal(subscriptionJSON{Object: "subscription", ID: r.ID, CustomerID: r.CustomerID,
+		Status: r.Status, ProviderStatus: r.ProviderStatus, StartedAt: jsonTimePtr(r.StartedAt),
+		CurrentPeriodStart: jsonTimePtr(r.CurrentPeriodStart),
+		CurrentPeriodEnd:   jsonTimePtr(r.CurrentPeriodEnd),
+		TrialStart:         jsonTimePtr(r.TrialStart), TrialEnd: jsonTimePtr(r.TrialEnd),
+		CanceledAt: jsonTimePtr(r.CanceledAt), CancelAtPeriodEnd: r.CancelAtPeriodEnd,
+		CancelAt: jsonTimePtr(r.CancelAt), EndedAt: jsonTimePtr(r.EndedAt), Paused: r.Paused,
+		PauseBehavior: r.PauseBehavior, ResumesAt: jsonTimePtr(r.ResumesAt), Discounts: r.Discounts,
+		CreatedAt: jsonTime(r.CreatedAt), Items: items})
 }
 
 // transactionJSON is the normalized JSON of a Transaction, member for member.
@@ -196,16 +278,22 @@ type transactionJSON struct {
 	Amount           int64             `json:"amount"`
 	Currency         string            `json:"currency"`
 	CurrencyExponent int               `json:"currency_exponent"`
+	CapturedAmount   *int64            `json:"captured_amount"`
 	RefundedAmount   *int64            `json:"refunded_amount"`
+	FeeAmount        *int64            `json:"fee_amount"`
+	NetAmount        *int64            `json:"net_amount"`
 	ParentID         *string           `json:"parent_id"`
 	OccurredAt       string            `json:"occurred_at"`
 }
 
 // MarshalJSON encodes the normalized shape; Raw is left out.
 func (r Transaction) MarshalJSON() ([]byte, error) {
-	return marshal(transactionJSON{"transaction", r.ID, r.CustomerID, r.SubscriptionID, r.InvoiceID, r.Kind, r.Result,
-		r.ProviderStatus, r.Amount.Amount, r.Amount.Currency, r.Amount.Exponent,
-		r.RefundedAmount.amountPtr(), r.ParentID, jsonTime(r.OccurredAt)})
+	return marshal(transactionJSON{Object: "transaction", ID: r.ID, CustomerID: r.CustomerID,
+		SubscriptionID: r.SubscriptionID, InvoiceID: r.InvoiceID, Kind: r.Kind, Result: r.Result,
+		ProviderStatus: r.ProviderStatus, Amount: r.Amount.Amount, Currency: r.Amount.Currency,
+		CurrencyExponent: r.Amount.Exponent, CapturedAmount: r.CapturedAmount.amountPtr(),
+		RefundedAmount: r.RefundedAmount.amountPtr(), FeeAmount: r.FeeAmount.amountPtr(),
+		NetAmount: r.NetAmount.amountPtr(), ParentID: r.ParentID, OccurredAt: jsonTime(r.OccurredAt)})
 }
 
 // invoiceJSON is the normalized JSON of a Invoice, member for member.

@@ -34,7 +34,7 @@ const (
 // this binding has no type for.
 type Record interface {
 	// RecordKind says which of the record types this is. (Not Kind: that
-	// name is Transaction's payment/refund field.)
+	// name is Transaction's payment/refund/... field.)
 	RecordKind() Kind
 	// JSON is the normalized JSON of docs/data-model.md, one line: the same
 	// JSON value as the C library's billtap_record_json.
@@ -54,20 +54,41 @@ type Customer struct {
 	Raw json.RawMessage
 }
 
-// Plan is what a subscription is priced by (Stripe's price).
+// Plan is what a subscription is priced by (Stripe's price, PayPal's plan).
+// Every amount shares Amount's currency and exponent.
 type Plan struct {
-	ID        string
-	Name      *string // nullable: product (or plan) name
-	ProductID *string // nullable
-	// Amount is the price per unit per interval; null for tiered or
-	// usage-based prices.
-	Amount        NullMoney
-	IntervalUnit  *IntervalUnit // nullable: nil for one-time prices
-	IntervalCount *int64        // nullable
-	TrialDays     *int64        // nullable
-	Active        bool
-	CreatedAt     time.Time
-	Raw           json.RawMessage
+	ID          string
+	Name        *string // nullable: the plan's own name, else its product's
+	ProductID   *string // nullable
+	ProductName *string // nullable: the product's name
+	// Amount is the price per unit per interval; null when it is not a
+	// whole number of minor units (see AmountDecimal), tiered or chosen by
+	// the customer.
+	Amount NullMoney
+	// AmountDecimal is the exact unit price in minor units as a decimal
+	// string ("1500", "0.5"), digit for digit as the provider wrote it;
+	// nil for tiered and customer-chosen prices.
+	AmountDecimal *string
+	UsageType     *UsageType // nullable: nil for one-time prices
+	TiersMode     *TiersMode // nullable: nil unless tiered
+	// Tiers is the price tiers as compact JSON text (an array of {up_to,
+	// unit_amount, unit_amount_decimal, flat_amount, flat_amount_decimal},
+	// docs/data-model.md), kept as the library wrote it; nil unless tiered.
+	Tiers               *string
+	CustomAmount        *bool // nullable: the customer chooses the amount
+	CustomAmountMinimum NullMoney
+	CustomAmountMaximum NullMoney
+	CustomAmountPreset  NullMoney
+	SetupFee            NullMoney     // billed once when a subscription starts
+	IntervalUnit        *IntervalUnit // nullable: nil for one-time prices
+	IntervalCount       *int64        // nullable
+	TotalCycles         *int64        // nullable: nil when it bills until canceled
+	TrialDays           *int64        // nullable: free trial length
+	TrialAmount         NullMoney     // the price of one paid trial cycle
+	TrialCycles         *int64        // nullable: how many paid trial cycles
+	Active              bool
+	CreatedAt           time.Time
+	Raw                 json.RawMessage
 }
 
 // Subscription is a subscription record with its items.
@@ -79,12 +100,25 @@ type Subscription struct {
 	StartedAt          *time.Time
 	CurrentPeriodStart *time.Time
 	CurrentPeriodEnd   *time.Time
+	TrialStart         *time.Time
 	TrialEnd           *time.Time
 	CanceledAt         *time.Time
 	CancelAtPeriodEnd  bool
-	CreatedAt          time.Time
-	Items              []SubscriptionItem
-	Raw                json.RawMessage
+	CancelAt           *time.Time // a scheduled cancellation
+	EndedAt            *time.Time
+	// Paused is whether collection is paused (nil when the provider does
+	// not say); PauseBehavior and ResumesAt describe the pause.
+	Paused        *bool
+	PauseBehavior *PauseBehavior
+	ResumesAt     *time.Time
+	// Discounts is the discounts as compact JSON text (an array of {id,
+	// coupon_id, percent_off, amount_off, currency, duration,
+	// duration_in_months, start, end}, docs/data-model.md), kept as the
+	// library wrote it: "[]" when none, nil when the provider does not say.
+	Discounts *string
+	CreatedAt time.Time
+	Items     []SubscriptionItem
+	Raw       json.RawMessage
 }
 
 // SubscriptionItem is one item of a subscription; it is not returned on its
@@ -92,15 +126,22 @@ type Subscription struct {
 type SubscriptionItem struct {
 	// ID is nil when the provider gives items no id: the item is then
 	// identified by its subscription's ID and its index in Items.
-	ID       *string
-	PlanID   *string // nullable
-	Quantity *int64  // nullable: nil for metered items
-	// Amount is the plan's price per unit per interval (nullable).
-	Amount NullMoney
-	Raw    json.RawMessage
+	ID        *string
+	PlanID    *string    // nullable
+	Quantity  *int64     // nullable: nil for metered items
+	UsageType *UsageType // nullable: the plan's
+	// Amount is the plan's price per unit per interval (nullable);
+	// AmountDecimal the exact one in minor units, as Plan's.
+	Amount             NullMoney
+	AmountDecimal      *string
+	CurrentPeriodStart *time.Time // the item's own period
+	CurrentPeriodEnd   *time.Time
+	Raw                json.RawMessage
 }
 
-// Transaction is money that moved, or tried to: a payment or a refund.
+// Transaction is money that moved, or tried to: a payment, a refund, a
+// chargeback, a fee, a payout, ... (Kind). Every amount shares Amount's
+// currency and exponent.
 type Transaction struct {
 	ID             string
 	CustomerID     *string // nullable
@@ -110,13 +151,23 @@ type Transaction struct {
 	Result         TransactionResult
 	ProviderStatus *string // nullable
 	Amount         Money   // always positive, also for refunds
+	// CapturedAmount is how much of a payment was actually taken (0 for one
+	// authorized but not captured); not Valid for other kinds and when the
+	// provider does not say.
+	CapturedAmount NullMoney
 	// RefundedAmount is how much of a payment has been refunded (0 for
-	// refunds); same currency as Amount. Not Valid (null) when the provider
-	// does not say (PayPal: sum the refunds whose ParentID is the payment).
+	// refunds). Not Valid (null) when the provider does not say (PayPal:
+	// sum the refunds whose ParentID is the payment).
 	RefundedAmount NullMoney
-	ParentID       *string // nullable: for refunds, the payment refunded
-	OccurredAt     time.Time
-	Raw            json.RawMessage
+	// FeeAmount is what the provider charged for this movement; NetAmount
+	// what it changed in the balance (signed). Not Valid when unknown.
+	FeeAmount NullMoney
+	NetAmount NullMoney
+	// ParentID is, for refunds, chargebacks and reversals, the payment they
+	// take money back from (nullable).
+	ParentID   *string
+	OccurredAt time.Time
+	Raw        json.RawMessage
 }
 
 // Invoice is a bill sent to a customer, with its lines.

@@ -159,10 +159,16 @@ func (r *Customer) UnmarshalJSON(b []byte) error {
 func (r *Plan) UnmarshalJSON(b []byte) error {
 	d, j := recordIn{kind: "plan"}, planJSON{}
 	if d.decode(b, &j); d.err == nil {
-		v := Plan{ID: j.ID, Name: j.Name, ProductID: j.ProductID,
-			Amount:       nullMoney(j.Amount, j.Currency, j.CurrencyExponent),
-			IntervalUnit: j.IntervalUnit, IntervalCount: j.IntervalCount, TrialDays: j.TrialDays,
-			Active: j.Active, CreatedAt: d.time("created_at", j.CreatedAt)}
+		money := func(a *int64) NullMoney { return nullMoney(a, j.Currency, j.CurrencyExponent) }
+		v := Plan{ID: j.ID, Name: j.Name, ProductID: j.ProductID, ProductName: j.ProductName,
+			Amount: money(j.Amount), AmountDecimal: j.AmountDecimal, UsageType: j.UsageType,
+			TiersMode: j.TiersMode, Tiers: j.Tiers, CustomAmount: j.CustomAmount,
+			CustomAmountMinimum: money(j.CustomAmountMinimum),
+			CustomAmountMaximum: money(j.CustomAmountMaximum),
+			CustomAmountPreset:  money(j.CustomAmountPreset), SetupFee: money(j.SetupFee),
+			IntervalUnit: j.IntervalUnit, IntervalCount: j.IntervalCount,
+			TotalCycles: j.TotalCycles, TrialDays: j.TrialDays, TrialAmount: money(j.TrialAmount),
+			TrialCycles: j.TrialCycles, Active: j.Active, CreatedAt: d.time("created_at", j.CreatedAt)}
 		if d.err == nil {
 			*r = v // only whole: a bad time leaves r as it was
 		}
@@ -175,7 +181,10 @@ func (r *SubscriptionItem) UnmarshalJSON(b []byte) error {
 	d, j := recordIn{kind: "subscription_item"}, subscriptionItemJSON{}
 	if d.decode(b, &j); d.err == nil {
 		v := SubscriptionItem{ID: j.ID, PlanID: j.PlanID, Quantity: j.Quantity,
-			Amount: nullMoney(j.Amount, j.Currency, j.CurrencyExponent)}
+			UsageType: j.UsageType, Amount: nullMoney(j.Amount, j.Currency, j.CurrencyExponent),
+			AmountDecimal:      j.AmountDecimal,
+			CurrentPeriodStart: d.timePtr("current_period_start", j.CurrentPeriodStart),
+			CurrentPeriodEnd:   d.timePtr("current_period_end", j.CurrentPeriodEnd)}
 		if d.err == nil {
 			*r = v // only whole: a bad time leaves r as it was
 		}
@@ -192,10 +201,15 @@ func (r *Subscription) UnmarshalJSON(b []byte) error {
 			StartedAt:          d.timePtr("started_at", j.StartedAt),
 			CurrentPeriodStart: d.timePtr("current_period_start", j.CurrentPeriodStart),
 			CurrentPeriodEnd:   d.timePtr("current_period_end", j.CurrentPeriodEnd),
+			TrialStart:         d.timePtr("trial_start", j.TrialStart),
 			TrialEnd:           d.timePtr("trial_end", j.TrialEnd),
 			CanceledAt:         d.timePtr("canceled_at", j.CanceledAt),
 			CancelAtPeriodEnd:  j.CancelAtPeriodEnd,
-			CreatedAt:          d.time("created_at", j.CreatedAt), Items: j.Items}
+			CancelAt:           d.timePtr("cancel_at", j.CancelAt),
+			EndedAt:            d.timePtr("ended_at", j.EndedAt),
+			Paused:             j.Paused, PauseBehavior: j.PauseBehavior,
+			ResumesAt: d.timePtr("resumes_at", j.ResumesAt), Discounts: j.Discounts,
+			CreatedAt: d.time("created_at", j.CreatedAt), Items: j.Items}
 		if d.err == nil {
 			*r = v // only whole: a bad time leaves r as it was
 		}
@@ -210,7 +224,10 @@ func (r *Transaction) UnmarshalJSON(b []byte) error {
 		v := Transaction{ID: j.ID, CustomerID: j.CustomerID, SubscriptionID: j.SubscriptionID,
 			InvoiceID: j.InvoiceID, Kind: j.Kind, Result: j.Result, ProviderStatus: j.ProviderStatus,
 			Amount:         Money{j.Amount, j.Currency, j.CurrencyExponent},
+			CapturedAmount: nullMoney(j.CapturedAmount, j.Currency, j.CurrencyExponent),
 			RefundedAmount: nullMoney(j.RefundedAmount, j.Currency, j.CurrencyExponent),
+			FeeAmount:      nullMoney(j.FeeAmount, j.Currency, j.CurrencyExponent),
+			NetAmount:      nullMoney(j.NetAmount, j.Currency, j.CurrencyExponent),
 			ParentID:       j.ParentID, OccurredAt: d.time("occurred_at", j.OccurredAt)}
 		if d.err == nil {
 			*r = v // only whole: a bad time leaves r as it was

@@ -20,25 +20,37 @@ const (
 	SubscriptionOther    SubscriptionStatus = "other"
 )
 
-// TransactionKind says whether a transaction is a payment or a refund.
+// TransactionKind says what money moved (docs/data-model.md, "Transaction
+// kinds"): customer money (payment, refund, chargeback, reversal), the
+// provider's (fee), the merchant's own (payout, transfer, conversion,
+// adjustment), or other.
 type TransactionKind string
 
 // The transaction kinds.
 const (
-	TransactionPayment TransactionKind = "payment"
-	TransactionRefund  TransactionKind = "refund"
-	TransactionOther   TransactionKind = "other"
+	TransactionPayment    TransactionKind = "payment"
+	TransactionRefund     TransactionKind = "refund"
+	TransactionChargeback TransactionKind = "chargeback"
+	TransactionReversal   TransactionKind = "reversal"
+	TransactionFee        TransactionKind = "fee"
+	TransactionPayout     TransactionKind = "payout"
+	TransactionTransfer   TransactionKind = "transfer"
+	TransactionConversion TransactionKind = "conversion"
+	TransactionAdjustment TransactionKind = "adjustment"
+	TransactionOther      TransactionKind = "other"
 )
 
 // TransactionResult is how a transaction went.
 type TransactionResult string
 
-// The transaction results.
+// The transaction results. ResultAuthorized: the money is held on the
+// payer's account but not taken (not revenue yet).
 const (
-	ResultSucceeded TransactionResult = "succeeded"
-	ResultFailed    TransactionResult = "failed"
-	ResultPending   TransactionResult = "pending"
-	ResultOther     TransactionResult = "other"
+	ResultSucceeded  TransactionResult = "succeeded"
+	ResultFailed     TransactionResult = "failed"
+	ResultPending    TransactionResult = "pending"
+	ResultAuthorized TransactionResult = "authorized"
+	ResultOther      TransactionResult = "other"
 )
 
 // InvoiceStatus is an invoice's normalized status.
@@ -78,15 +90,54 @@ const (
 	IntervalYear  IntervalUnit = "year"
 )
 
+// UsageType is how a plan (and a subscription item) bills: for a quantity,
+// in advance (licensed), or for usage, in arrears (metered).
+type UsageType string
+
+// The usage types.
+const (
+	UsageLicensed UsageType = "licensed"
+	UsageMetered  UsageType = "metered"
+	UsageOther    UsageType = "other"
+)
+
+// TiersMode is how a tiered plan prices: each tier the units in it
+// (graduated), or the tier the total falls in every unit (volume).
+type TiersMode string
+
+// The tiers modes.
+const (
+	TiersGraduated TiersMode = "graduated"
+	TiersVolume    TiersMode = "volume"
+	TiersOther     TiersMode = "other"
+)
+
+// PauseBehavior is what happens to a subscription's invoices while its
+// collection is paused.
+type PauseBehavior string
+
+// The pause behaviors.
+const (
+	PauseKeepAsDraft       PauseBehavior = "keep_as_draft"
+	PauseMarkUncollectible PauseBehavior = "mark_uncollectible"
+	PauseVoid              PauseBehavior = "void"
+	PauseOther             PauseBehavior = "other"
+)
+
 // vocabularies lists each type's words in documentation order, by the
 // record kind and field they belong to (for Known and the tests).
 var vocabularies = map[[2]string][]string{
-	{"subscription", "status"}: {"trialing", "active", "past_due", "paused", "canceled", "pending", "other"},
-	{"transaction", "kind"}:    {"payment", "refund", "other"},
-	{"transaction", "result"}:  {"succeeded", "failed", "pending", "other"},
-	{"invoice", "status"}:      {"draft", "open", "paid", "void", "uncollectible", "other"},
-	{"invoice_line", "kind"}:   {"subscription", "proration", "one_off", "discount", "tax", "other"},
-	{"plan", "interval_unit"}:  {"day", "week", "month", "year"},
+	{"subscription", "status"}:         {"trialing", "active", "past_due", "paused", "canceled", "pending", "other"},
+	{"subscription", "pause_behavior"}: {"keep_as_draft", "mark_uncollectible", "void", "other"},
+	{"transaction", "kind"}: {"payment", "refund", "chargeback", "reversal", "fee", "payout",
+		"transfer", "conversion", "adjustment", "other"},
+	{"transaction", "result"}:           {"succeeded", "failed", "pending", "authorized", "other"},
+	{"invoice", "status"}:               {"draft", "open", "paid", "void", "uncollectible", "other"},
+	{"invoice_line", "kind"}:            {"subscription", "proration", "one_off", "discount", "tax", "other"},
+	{"plan", "interval_unit"}:           {"day", "week", "month", "year"},
+	{"plan", "usage_type"}:              {"licensed", "metered", "other"},
+	{"subscription_item", "usage_type"}: {"licensed", "metered", "other"},
+	{"plan", "tiers_mode"}:              {"graduated", "volume", "other"},
 }
 
 func known(kind, field, word string) bool {
@@ -115,3 +166,12 @@ func (k InvoiceLineKind) Known() bool { return known("invoice_line", "kind", str
 
 // Known reports whether u is one of the constants above.
 func (u IntervalUnit) Known() bool { return known("plan", "interval_unit", string(u)) }
+
+// Known reports whether u is one of the constants above.
+func (u UsageType) Known() bool { return known("plan", "usage_type", string(u)) }
+
+// Known reports whether m is one of the constants above.
+func (m TiersMode) Known() bool { return known("plan", "tiers_mode", string(m)) }
+
+// Known reports whether b is one of the constants above.
+func (b PauseBehavior) Known() bool { return known("subscription", "pause_behavior", string(b)) }

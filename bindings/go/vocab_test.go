@@ -15,16 +15,24 @@ func TestVocabularyConstantsAreTheLibrarys(t *testing.T) {
 		{"subscription", "status"}: words(billtap.SubscriptionTrialing, billtap.SubscriptionActive,
 			billtap.SubscriptionPastDue, billtap.SubscriptionPaused, billtap.SubscriptionCanceled,
 			billtap.SubscriptionPending, billtap.SubscriptionOther),
+		{"subscription", "pause_behavior"}: words(billtap.PauseKeepAsDraft,
+			billtap.PauseMarkUncollectible, billtap.PauseVoid, billtap.PauseOther),
 		{"transaction", "kind"}: words(billtap.TransactionPayment, billtap.TransactionRefund,
-			billtap.TransactionOther),
+			billtap.TransactionChargeback, billtap.TransactionReversal, billtap.TransactionFee,
+			billtap.TransactionPayout, billtap.TransactionTransfer, billtap.TransactionConversion,
+			billtap.TransactionAdjustment, billtap.TransactionOther),
 		{"transaction", "result"}: words(billtap.ResultSucceeded, billtap.ResultFailed,
-			billtap.ResultPending, billtap.ResultOther),
+			billtap.ResultPending, billtap.ResultAuthorized, billtap.ResultOther),
 		{"invoice", "status"}: words(billtap.InvoiceDraft, billtap.InvoiceOpen, billtap.InvoicePaid,
 			billtap.InvoiceVoid, billtap.InvoiceUncollectible, billtap.InvoiceOther),
 		{"invoice_line", "kind"}: words(billtap.LineSubscription, billtap.LineProration,
 			billtap.LineOneOff, billtap.LineDiscount, billtap.LineTax, billtap.LineOther),
 		{"plan", "interval_unit"}: words(billtap.IntervalDay, billtap.IntervalWeek,
 			billtap.IntervalMonth, billtap.IntervalYear),
+		{"plan", "usage_type"}: words(billtap.UsageLicensed, billtap.UsageMetered, billtap.UsageOther),
+		{"subscription_item", "usage_type"}: words(billtap.UsageLicensed, billtap.UsageMetered,
+			billtap.UsageOther),
+		{"plan", "tiers_mode"}: words(billtap.TiersGraduated, billtap.TiersVolume, billtap.TiersOther),
 	}
 	library := map[[2]string][]string{}
 	for k := range typed {
@@ -50,7 +58,12 @@ func TestKnownWords(t *testing.T) {
 		!billtap.LineOneOff.Known() || billtap.InvoiceLineKind("paid").Known() ||
 		!billtap.SubscriptionPastDue.Known() || billtap.SubscriptionStatus("").Known() ||
 		!billtap.ResultPending.Known() || !billtap.TransactionRefund.Known() ||
-		!billtap.IntervalWeek.Known() || billtap.IntervalUnit("fortnight").Known() {
+		!billtap.IntervalWeek.Known() || billtap.IntervalUnit("fortnight").Known() ||
+		!billtap.TransactionChargeback.Known() || billtap.TransactionKind("paid").Known() ||
+		!billtap.ResultAuthorized.Known() || billtap.TransactionResult("refund").Known() ||
+		!billtap.UsageMetered.Known() || billtap.UsageType("volume").Known() ||
+		!billtap.TiersVolume.Known() || billtap.TiersMode("metered").Known() ||
+		!billtap.PauseVoid.Known() || billtap.PauseBehavior("paused").Known() {
 		t.Error("Known disagrees with the constants")
 	}
 }

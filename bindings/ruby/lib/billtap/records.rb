@@ -292,23 +292,32 @@ module Billtap
   # customer: id, email, name, country, created_at, deleted (deleted?).
   class Customer < Record; end
 
-  # plan: id, name, product_id, amount (Money), currency, currency_exponent, interval_unit,
-  # interval_count, trial_days, active (active?), created_at.
+  # plan: id, name, product_id, product_name, amount (Money), amount_decimal (exact, a
+  # decimal String in minor units), currency, currency_exponent, usage_type, tiers_mode,
+  # tiers (JSON text), custom_amount (custom_amount?), custom_amount_minimum,
+  # custom_amount_maximum, custom_amount_preset, setup_fee (Money), interval_unit,
+  # interval_count, total_cycles, trial_days, trial_amount (Money), trial_cycles, active
+  # (active?), created_at.
   class Plan < Record; end
 
   # subscription: id, customer_id, status, provider_status, started_at,
-  # current_period_start, current_period_end, trial_end, canceled_at, cancel_at_period_end
-  # (cancel_at_period_end?), created_at, and items (SubscriptionItem, provider's order).
+  # current_period_start, current_period_end, trial_start, trial_end, canceled_at,
+  # cancel_at_period_end (cancel_at_period_end?), cancel_at, ended_at, paused (paused?; nil
+  # when the provider does not say), pause_behavior, resumes_at, discounts (JSON text),
+  # created_at, and items (SubscriptionItem, provider's order).
   class Subscription < Record; end
 
   # subscription_item: id (nil when the provider gives items no id: the item is then
   # identified by its subscription's id and its position in #items), plan_id, quantity,
-  # amount (Money), currency, currency_exponent.
+  # usage_type, amount (Money), amount_decimal, currency, currency_exponent,
+  # current_period_start, current_period_end.
   class SubscriptionItem < Record; end
 
-  # transaction: id, customer_id, subscription_id, invoice_id, kind ("payment", "refund",
-  # "other"), result, provider_status, amount (Money), currency, currency_exponent,
-  # refunded_amount (Money, nil when the provider does not say), parent_id, occurred_at.
+  # transaction: id, customer_id, subscription_id, invoice_id, kind (payment, refund,
+  # chargeback, reversal, fee, payout, transfer, conversion, adjustment, other), result
+  # (succeeded, failed, pending, authorized, other), provider_status, amount (Money),
+  # currency, currency_exponent, captured_amount, refunded_amount, fee_amount, net_amount
+  # (Money, nil when the provider does not say), parent_id, occurred_at.
   class Transaction < Record; end
 
   # invoice: id, number, customer_id, subscription_id, status (draft, open, paid, void,
