@@ -223,6 +223,20 @@ check "inspect stripe: customer_id traced" \
   grep -Eq "^customer_id +\"$cus\" +<- member customer = \"$cus\"\$" "$work/i.out"
 check "inspect stripe: every field of the record has a source" \
   test "$(grep -c ' <- ' "$work/i.out")" -eq "$(jq 'del(.object) | length' <<<"$line")"
+check "inspect stripe: the kind computed from the object" \
+  grep -Eq '^kind +"payment" +<- computed by stripe from object = "charge"$' "$work/i.out"
+# A payment with a fee and an invoice found through /v1/invoice_payments: provider code set
+# them, and names the members (the balance transaction's; the invoice payment's).
+line=$(jq -c 'select(.kind == "payment" and .fee_amount != null and .invoice_id != null)' \
+  "$work/main/transactions.jsonl" | head -1)
+id=$(jq -r .id <<<"$line") fee=$(jq -r .fee_amount <<<"$line") inv=$(jq -r .invoice_id <<<"$line")
+"$cli" inspect --provider stripe --resource transactions --id "$id" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
+check "inspect stripe: fee_amount traced to the balance transaction's fee" \
+  grep -Eq "^fee_amount +$fee +<- computed by stripe from balance_transaction.fee = $fee balance_transaction.currency = \"[a-z]{3}\" currency = \"[a-z]{3}\"\$" "$work/i.out"
+check "inspect stripe: invoice_id traced to the invoice payment" \
+  grep -Eq "^invoice_id +\"$inv\" +<- computed by stripe from payment_intent = \"pi_[^\"]+\" invoice_payments:payment.payment_intent invoice_payments:invoice.id\$" "$work/i.out"
+check "inspect stripe: no field of a payment is left unnamed" \
+  bash -c '! grep -q "members not named" "$1"' _ "$work/i.out"
 sub=$(head -1 "$work/main/subscriptions.jsonl")
 sid=$(jq -r .id <<<"$sub") iid=$(jq -r '.items[0].id' <<<"$sub") qty=$(jq -r '.items[0].quantity' <<<"$sub")
 "$cli" inspect --provider stripe --resource subscriptions --id "$iid" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
