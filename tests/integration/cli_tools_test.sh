@@ -25,10 +25,10 @@ done
 
 # The totals the truth files add up to, for the money fields this test knows (a later
 # library may sum more fields: those rows are left out of the comparison).
-known='amount refunded_amount subtotal discount tax total amount_paid amount_due'
+known='amount refunded_amount captured_amount fee_amount net_amount subtotal discount tax total amount_paid amount_due'
 truth_totals() {
   python3 - "$known" "$@" <<'EOF'
-import json, sys
+import json, os, sys
 from decimal import Decimal
 known = sys.argv[1].split()
 groups = {}
@@ -36,6 +36,8 @@ for path in sys.argv[2:]:
     for line in open(path, encoding="utf-8"):
         r = json.loads(line)
         month = (r.get("created_at") or r["occurred_at"])[:7]
+        if os.environ.get("TOTALS_WHOLE"):
+            month = "all"  # billtap totals --whole
         cur = r.get("currency")
         key = (month, cur or "-", str(r["currency_exponent"]) if cur else "-", r["object"],
                r.get("kind") or "-")
@@ -77,6 +79,12 @@ for r in transactions invoices plans customers; do
   check "totals $r: CSV sums the same as JSON lines" \
     cmp -s <("$cli" totals "$work/$r.csv") <("$cli" totals "$work/$r.jsonl")
 done
+TOTALS_WHOLE=1 truth_totals "$work/main/transactions.jsonl" | LC_ALL=C sort > "$work/whole.want"
+cli_totals --whole "$work/transactions.jsonl" > "$work/whole.got"
+check "totals --whole: every month as one group, equal to the truth's" \
+  cmp -s "$work/whole.got" "$work/whole.want"
+check "totals --whole: fewer groups than by month" \
+  test "$(wc -l < "$work/whole.got")" -lt "$(wc -l < "$work/transactions.got-totals")"
 # Several files add up; standard input works.
 head -n 700 "$work/transactions.jsonl" > "$work/tx.a"
 tail -n +701 "$work/transactions.jsonl" > "$work/tx.b"
