@@ -664,24 +664,31 @@ static const char *const good_refunds[] = {
 	         "{\"object\":\"list\",\"url\":\"" path "\",\"has_more\":false,\"data\":[]}")
 
 /* The refunds stream alone: no invoice payments, charges or disputes. */
+/* The links, then each list after its top-up of the links (payments made meanwhile). */
 static void refunds_only(const char *fixture)
 {
 	empty_list("/v1/invoice_payments");
+	empty_list("/v1/invoice_payments");
 	empty_list("/v1/charges");
+	empty_list("/v1/invoice_payments");
 	fake_add_fixture(&ft, 200, NULL, fixture);
+	empty_list("/v1/invoice_payments");
 	empty_list("/v1/disputes");
 }
 
 START_TEST(refund_status_null_is_kept)
 {
 	empty_list("/v1/invoice_payments");
+	empty_list("/v1/invoice_payments");
 	empty_list("/v1/charges");
+	empty_list("/v1/invoice_payments");
 	fake_add(&ft, 200, NULL,
 	         "{\"object\":\"list\",\"url\":\"/v1/refunds\",\"has_more\":false,\"data\":["
 	         "{\"id\":\"re_null\",\"object\":\"refund\",\"amount\":100,\"charge\":\"ch_1\","
 	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":null},"
 	         "{\"id\":\"re_5\",\"object\":\"refund\",\"amount\":250,\"charge\":\"ch_1\","
 	         "\"created\":1712100000,\"currency\":\"usd\",\"status\":\"succeeded\"}]}");
+	empty_list("/v1/invoice_payments");
 	empty_list("/v1/disputes");
 	billtap_client *c = stripe_client();
 	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, good_refunds + 1, 2);
