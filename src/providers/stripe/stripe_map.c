@@ -141,8 +141,7 @@ int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json
 	/* custom_unit_amount: null for a fixed price, an object when the customer chooses */
 	billtap_json_ref custom = billtap_json_get(doc, obj, "custom_unit_amount");
 	billtap_json_type custom_type = billtap_json_typeof(doc, custom);
-	if (custom_type == BILLTAP_JSON_OBJECT || custom_type == BILLTAP_JSON_NULL)
-	{
+	if (custom_type == BILLTAP_JSON_OBJECT || custom_type == BILLTAP_JSON_NULL) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, custom_type == BILLTAP_JSON_OBJECT);
 		stripe_map_source(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, "custom_unit_amount");
 	}
@@ -216,8 +215,8 @@ static void link_payment(billtap_map *m, const stripe_links *links, const char *
 	free(charge);
 	if (invoice) {
 		snprintf(by_invoice, sizeof by_invoice, "%s invoice_payments:invoice.id", key);
-		snprintf(by_sub, sizeof by_sub,
-		         "%s invoice_payments:invoice.parent.subscription_details.subscription", key);
+		snprintf(by_sub, sizeof by_sub, "%s %s", key,
+		         "invoice_payments:invoice.parent.subscription_details.subscription");
 		billtap_map_set_str(m, BILLTAP_FIELD_INVOICE_ID, invoice);
 		stripe_map_source(m, BILLTAP_FIELD_INVOICE_ID, by_invoice);
 		billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub);
@@ -305,8 +304,7 @@ int stripe_map_charge(billtap_record **out, const stripe_links *links, const bil
 	                  BILLTAP_MAP_REQUIRED);
 	/* A succeeded charge that was not captured is an authorization: no money moved yet. */
 	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "captured")) == BILLTAP_JSON_FALSE &&
-	    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "status"), "succeeded"))
-	{
+	    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "status"), "succeeded")) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
 		stripe_map_source(&m, BILLTAP_FIELD_RESULT, "status captured");
 	}
@@ -346,9 +344,10 @@ int stripe_map_refund(billtap_record **out, const stripe_links *links, const bil
 	if (status_type == BILLTAP_JSON_NULL || status_type == BILLTAP_JSON_ABSENT) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "other");
 		stripe_map_source(&m, BILLTAP_FIELD_RESULT, "status");
-	} else
+	} else {
 		billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other",
 		                  BILLTAP_MAP_REQUIRED);
+	}
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);

@@ -237,10 +237,9 @@ int stripe_map_invoice(billtap_record **out, int *lines_more, const billtap_json
 	else
 		billtap_map_ref_id(&m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription", 0);
 	/* Stripe's status is null only in transient states: "other", the raw value null. */
-	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_STRING)
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_STRING) {
 		billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", 0);
-	else
-	{
+	} else {
 		billtap_map_set_str(&m, BILLTAP_FIELD_STATUS, "other");
 		stripe_map_source(&m, BILLTAP_FIELD_STATUS, "status");
 	}
@@ -298,11 +297,11 @@ int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx)
 		}
 	}
 	/* The earliest start and the latest end of the lines (the raw JSON's first page). */
+	const int how = BILLTAP_SOURCE_COMPUTED;
 	if (has_start && (rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_START, start)) == 0)
-		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_START, BILLTAP_SOURCE_COMPUTED,
-		                               "lines.data");
-	if (rc == 0 && has_end && (rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_END, end)) == 0)
-		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_END, BILLTAP_SOURCE_COMPUTED,
-		                               "lines.data");
+		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_START, how, "lines.data");
+	if (rc == 0 && has_end &&
+	    (rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_END, end)) == 0)
+		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_END, how, "lines.data");
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }

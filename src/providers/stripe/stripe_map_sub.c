@@ -64,7 +64,8 @@ int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_js
 	}
 	if (period->own && period->has_end) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, period->end);
-		stripe_map_source(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, "subscription:current_period_end");
+		stripe_map_source(&m, BILLTAP_FIELD_CURRENT_PERIOD_END,
+		                  "subscription:current_period_end");
 	}
 	int rc = billtap_map_end(NULL, &m);
 	if (rc == 0 && !period->own)
@@ -92,8 +93,7 @@ int stripe_map_subscription(billtap_record **out, stripe_period *period, int *it
 	/* pause_collection: null when collecting, an object while paused; absent: not said */
 	billtap_json_ref pause = billtap_json_get(doc, obj, "pause_collection");
 	billtap_json_type pause_type = billtap_json_typeof(doc, pause);
-	if (pause_type == BILLTAP_JSON_OBJECT || pause_type == BILLTAP_JSON_NULL)
-	{
+	if (pause_type == BILLTAP_JSON_OBJECT || pause_type == BILLTAP_JSON_NULL) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_PAUSED, pause_type == BILLTAP_JSON_OBJECT);
 		stripe_map_source(&m, BILLTAP_FIELD_PAUSED, "pause_collection");
 	}
