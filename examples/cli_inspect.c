@@ -163,6 +163,12 @@ static void print_members(const billtap_json *doc, const char *members)
 		path[n] = '\0';
 		p += n;
 		p += strspn(p, " ");
+		/* OBJECT:PATH is a member of another object the provider read (its value is not
+		 * in this record's raw JSON): named as it is. */
+		if (strchr(path, ':')) {
+			printf(" %s", path);
+			continue;
+		}
 		billtap_json_ref ref = billtap_json_path(doc, billtap_json_root(doc), path);
 		const char *text;
 		size_t len;

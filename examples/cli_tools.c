@@ -16,7 +16,7 @@ static const struct {
 };
 
 const char cli_tools_usage[] =
-        "       billtap totals [--date FIELD] FILE...\n"
+        "       billtap totals [--date FIELD] [--whole] FILE...\n"
         "       billtap diff A B\n"
         "       billtap [--plugin PATH]... inspect --provider NAME --resource RESOURCE --id ID\n"
         "               [--since TIME] [--base-url URL] [--settings-file FILE]\n"

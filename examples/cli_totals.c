@@ -26,6 +26,7 @@ typedef struct total {
 
 typedef struct totals {
 	const char *date; /* --date FIELD, or NULL: created_at, else occurred_at */
+	int whole;        /* --whole: every month in one group, "all" */
 	cli_map map;
 	char key[512];
 	size_t key_len;
@@ -112,6 +113,8 @@ static int add_row(totals *t, cli_rows *rows, const cli_row *row)
 		                                "from 0 to 18");
 		return CLI_EXIT_PERMANENT;
 	}
+	if (t->whole)
+		memcpy(month, "all", 4);
 	group_key(t, month, cur, currency && currency->value ? exponent->value : "-",
 	          billtap_record_kind_name(row->kind),
 	          kind && kind->value ? kind->value : "-");
@@ -243,7 +246,15 @@ int cli_totals(int argc, char **argv)
 {
 	totals t;
 	memset(&t, 0, sizeof t);
-	if (argc >= 2 && !strcmp(argv[0], "--date")) {
+	for (;;) {
+		if (argc >= 1 && !strcmp(argv[0], "--whole")) {
+			t.whole = 1;
+			argc--;
+			argv++;
+			continue;
+		}
+		if (argc < 2 || strcmp(argv[0], "--date"))
+			break;
 		billtap_field f;
 		if (billtap_field_from_name(&f, argv[1]) < 0 ||
 		    billtap_field_type_of(f) != BILLTAP_TYPE_TIME) {
@@ -259,7 +270,7 @@ int cli_totals(int argc, char **argv)
 	if (argc < 1) {
 		fprintf(stderr, "billtap: totals needs one or more files (JSON lines or CSV from "
 		                "billtap extract; - for standard input): billtap totals [--date "
-		                "FIELD] FILE...\n");
+		                "FIELD] [--whole] FILE...\n");
 		return CLI_EXIT_USAGE;
 	}
 	int status = 0;

@@ -328,7 +328,9 @@ BILLTAP_EXTERN(int) billtap_record_trace_start(billtap_record *rec);
 /**
  * Notes where `field` of a traced record came from: `how` a billtap_source, `members` the
  * provider members it was read or computed from, as dotted paths relative to the record's
- * raw JSON separated by spaces ("amount amount_refunded"), or NULL when unknown (copied).
+ * raw JSON separated by spaces ("amount amount_refunded"), or NULL when unknown (copied);
+ * a member of another object the provider read is written OBJECT:PATH
+ * ("invoice_payments:invoice.id").
  * Call it after setting the field: a later set makes it BILLTAP_SOURCE_COMPUTED again.
  * Does nothing (returns 0) on a record that is not traced, so it costs nothing otherwise.
  * 0, BILLTAP_EINVAL (how unknown), BILLTAP_ETYPE (no such field in the kind) or

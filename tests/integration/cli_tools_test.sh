@@ -25,10 +25,10 @@ done
 
 # The totals the truth files add up to, for the money fields this test knows (a later
 # library may sum more fields: those rows are left out of the comparison).
-known='amount refunded_amount subtotal discount tax total amount_paid amount_due'
+known='amount refunded_amount captured_amount fee_amount net_amount subtotal discount tax total amount_paid amount_due'
 truth_totals() {
   python3 - "$known" "$@" <<'EOF'
-import json, sys
+import json, os, sys
 from decimal import Decimal
 known = sys.argv[1].split()
 groups = {}
@@ -36,6 +36,8 @@ for path in sys.argv[2:]:
     for line in open(path, encoding="utf-8"):
         r = json.loads(line)
         month = (r.get("created_at") or r["occurred_at"])[:7]
+        if os.environ.get("TOTALS_WHOLE"):
+            month = "all"  # billtap totals --whole
         cur = r.get("currency")
         key = (month, cur or "-", str(r["currency_exponent"]) if cur else "-", r["object"],
                r.get("kind") or "-")
@@ -77,6 +79,12 @@ for r in transactions invoices plans customers; do
   check "totals $r: CSV sums the same as JSON lines" \
     cmp -s <("$cli" totals "$work/$r.csv") <("$cli" totals "$work/$r.jsonl")
 done
+TOTALS_WHOLE=1 truth_totals "$work/main/transactions.jsonl" | LC_ALL=C sort > "$work/whole.want"
+cli_totals --whole "$work/transactions.jsonl" > "$work/whole.got"
+check "totals --whole: every month as one group, equal to the truth's" \
+  cmp -s "$work/whole.got" "$work/whole.want"
+check "totals --whole: fewer groups than by month" \
+  test "$(wc -l < "$work/whole.got")" -lt "$(wc -l < "$work/transactions.got-totals")"
 # Several files add up; standard input works.
 head -n 700 "$work/transactions.jsonl" > "$work/tx.a"
 tail -n +701 "$work/transactions.jsonl" > "$work/tx.b"
@@ -223,6 +231,20 @@ check "inspect stripe: customer_id traced" \
   grep -Eq "^customer_id +\"$cus\" +<- member customer = \"$cus\"\$" "$work/i.out"
 check "inspect stripe: every field of the record has a source" \
   test "$(grep -c ' <- ' "$work/i.out")" -eq "$(jq 'del(.object) | length' <<<"$line")"
+check "inspect stripe: the kind computed from the object" \
+  grep -Eq '^kind +"payment" +<- computed by stripe from object = "charge"$' "$work/i.out"
+# A payment with a fee and an invoice found through /v1/invoice_payments: provider code set
+# them, and names the members (the balance transaction's; the invoice payment's).
+line=$(jq -c 'select(.kind == "payment" and .fee_amount != null and .invoice_id != null)' \
+  "$work/main/transactions.jsonl" | head -1)
+id=$(jq -r .id <<<"$line") fee=$(jq -r .fee_amount <<<"$line") inv=$(jq -r .invoice_id <<<"$line")
+"$cli" inspect --provider stripe --resource transactions --id "$id" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
+check "inspect stripe: fee_amount traced to the balance transaction's fee" \
+  grep -Eq "^fee_amount +$fee +<- computed by stripe from balance_transaction.fee = $fee balance_transaction.currency = \"[a-z]{3}\" currency = \"[a-z]{3}\"\$" "$work/i.out"
+check "inspect stripe: invoice_id traced to the invoice payment" \
+  grep -Eq "^invoice_id +\"$inv\" +<- computed by stripe from payment_intent = \"pi_[^\"]+\" invoice_payments:payment.payment_intent invoice_payments:invoice.id\$" "$work/i.out"
+check "inspect stripe: no field of a payment is left unnamed" \
+  bash -c '! grep -q "members not named" "$1"' _ "$work/i.out"
 sub=$(head -1 "$work/main/subscriptions.jsonl")
 sid=$(jq -r .id <<<"$sub") iid=$(jq -r '.items[0].id' <<<"$sub") qty=$(jq -r '.items[0].quantity' <<<"$sub")
 "$cli" inspect --provider stripe --resource subscriptions --id "$iid" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"

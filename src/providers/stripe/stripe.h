@@ -76,6 +76,12 @@ int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
  * objects; null when absent). Returns the mapper's status. */
 int stripe_map_discounts(billtap_map *m, const char *path);
 
+/* Names the members a field this provider's code just set came from (billtap inspect:
+ * "computed by stripe from ..."), as billtap_record_set_source() takes them; a member of
+ * another object is written OBJECT:PATH (invoice_payments:invoice.id). Nothing on an
+ * untraced record or after an error; a failure to note it fails the mapping. */
+int stripe_map_source(billtap_map *m, billtap_field field, const char *members);
+
 /* A decimal string of Stripe's (unit_amount_decimal: "0.5", digits with at most one '.')
  * at path into field, kept as written; anything else is "is not a decimal number". */
 int stripe_map_decimal(billtap_map *m, billtap_field field, const char *path);

@@ -39,6 +39,14 @@ int stripe_map_customer(billtap_record **out, const billtap_json *doc, billtap_j
 	return billtap_map_end(out, &m);
 }
 
+int stripe_map_source(billtap_map *m, billtap_field field, const char *members)
+{
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_record_set_source(m->rec, field, BILLTAP_SOURCE_COMPUTED, members);
+	return rc < 0 ? billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL) : 0;
+}
+
 static const billtap_vocab intervals[] = {
 	{ "day", "day" }, { "week", "week" }, { "month", "month" }, { "year", "year" }, { NULL, NULL },
 };
@@ -133,8 +141,10 @@ int stripe_map_price(billtap_record **out, const billtap_json *doc, billtap_json
 	/* custom_unit_amount: null for a fixed price, an object when the customer chooses */
 	billtap_json_ref custom = billtap_json_get(doc, obj, "custom_unit_amount");
 	billtap_json_type custom_type = billtap_json_typeof(doc, custom);
-	if (custom_type == BILLTAP_JSON_OBJECT || custom_type == BILLTAP_JSON_NULL)
+	if (custom_type == BILLTAP_JSON_OBJECT || custom_type == BILLTAP_JSON_NULL) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, custom_type == BILLTAP_JSON_OBJECT);
+		stripe_map_source(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, "custom_unit_amount");
+	}
 	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_MINIMUM, "custom_unit_amount.minimum", 0);
 	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_MAXIMUM, "custom_unit_amount.maximum", 0);
 	billtap_map_money(&m, BILLTAP_FIELD_CUSTOM_AMOUNT_PRESET, "custom_unit_amount.preset", 0);
@@ -192,14 +202,25 @@ static void link_payment(billtap_map *m, const stripe_links *links, const char *
 		billtap_map_fail(m, billtap_ctx_error(m->ctx, BILLTAP_ENOMEM, NULL), NULL, NULL);
 		return;
 	}
+	/* The members named: this object's key, then the invoice payment's (stripe_links.c). */
+	char by_invoice[128], by_sub[192];
 	stripe_links_find(&invoice, &sub, links, pi);
-	if (!invoice)
+	const char *key = "payment_intent invoice_payments:payment.payment_intent";
+	if (!invoice) {
 		stripe_links_find(&invoice, &sub, links, charge);
+		key = !strcmp(charge_path, "id") ? "id invoice_payments:payment.charge"
+		                                 : "charge invoice_payments:payment.charge";
+	}
 	free(pi);
 	free(charge);
 	if (invoice) {
+		snprintf(by_invoice, sizeof by_invoice, "%s invoice_payments:invoice.id", key);
+		snprintf(by_sub, sizeof by_sub, "%s %s", key,
+		         "invoice_payments:invoice.parent.subscription_details.subscription");
 		billtap_map_set_str(m, BILLTAP_FIELD_INVOICE_ID, invoice);
+		stripe_map_source(m, BILLTAP_FIELD_INVOICE_ID, by_invoice);
 		billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, sub);
+		stripe_map_source(m, BILLTAP_FIELD_SUBSCRIPTION_ID, by_sub);
 	}
 }
 
@@ -249,8 +270,18 @@ static void map_balance(billtap_map *m, const char *path, int list)
 		fee += f;
 		net += n;
 	}
+	char members[160];
 	billtap_map_set_int(m, BILLTAP_FIELD_FEE_AMOUNT, fee);
+	/* a list is named whole: its entries were added up */
+	if (list)
+		snprintf(members, sizeof members, "%s currency", path);
+	else
+		snprintf(members, sizeof members, "%s.fee %s.currency currency", path, path);
+	stripe_map_source(m, BILLTAP_FIELD_FEE_AMOUNT, members);
 	billtap_map_set_int(m, BILLTAP_FIELD_NET_AMOUNT, net);
+	if (!list)
+		snprintf(members, sizeof members, "%s.net %s.currency currency", path, path);
+	stripe_map_source(m, BILLTAP_FIELD_NET_AMOUNT, members);
 }
 
 /* A status Stripe adds later is "other" (the raw word stays in provider_status). */
@@ -268,12 +299,15 @@ int stripe_map_charge(billtap_record **out, const stripe_links *links, const bil
 	map_invoice_links(&m, "invoice");
 	link_payment(&m, links, "id");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "payment");
+	stripe_map_source(&m, BILLTAP_FIELD_KIND, "object");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", charge_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
 	/* A succeeded charge that was not captured is an authorization: no money moved yet. */
 	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "captured")) == BILLTAP_JSON_FALSE &&
-	    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "status"), "succeeded"))
+	    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "status"), "succeeded")) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
+		stripe_map_source(&m, BILLTAP_FIELD_RESULT, "status captured");
+	}
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
@@ -301,20 +335,24 @@ int stripe_map_refund(billtap_record **out, const stripe_links *links, const bil
 	map_invoice_links(&m, "charge.invoice");
 	link_payment(&m, links, "charge");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "refund");
+	stripe_map_source(&m, BILLTAP_FIELD_KIND, "object");
 	/* Stripe's spec has a refund's status nullable (the generated clients type it
 	 * Optional[str] / T.nilable(String)): a refund without one is kept, as result "other"
 	 * with provider_status null, rather than stopping the stream. */
 	billtap_json_ref status = billtap_json_get(doc, obj, "status");
 	billtap_json_type status_type = billtap_json_typeof(doc, status);
-	if (status_type == BILLTAP_JSON_NULL || status_type == BILLTAP_JSON_ABSENT)
+	if (status_type == BILLTAP_JSON_NULL || status_type == BILLTAP_JSON_ABSENT) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "other");
-	else
+		stripe_map_source(&m, BILLTAP_FIELD_RESULT, "status");
+	} else {
 		billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", refund_results, "other",
 		                  BILLTAP_MAP_REQUIRED);
+	}
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_REQUIRED);
-	billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
+	billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0); /* a refund refunds nothing */
+	stripe_map_source(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, "object");
 	/* A refund that failed or was canceled gave its money back: its balance transaction
 	 * (the debit) alone would tell a loss that did not happen. */
 	if (!billtap_json_str_eq(doc, status, "failed") && !billtap_json_str_eq(doc, status, "canceled"))
@@ -348,6 +386,7 @@ int stripe_map_dispute(billtap_record **out, const stripe_links *links, const bi
 	map_invoice_links(&m, "charge.invoice");
 	link_payment(&m, links, "charge");
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "chargeback");
+	stripe_map_source(&m, BILLTAP_FIELD_KIND, "object");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", dispute_results, "other",
 	                  BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);

@@ -111,8 +111,10 @@ int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
 		return m->status;
 	billtap_json_ref list = billtap_json_path(m->doc, m->obj, path);
 	billtap_json_type type = billtap_json_typeof(m->doc, list);
-	if (type == BILLTAP_JSON_ABSENT || type == BILLTAP_JSON_NULL)
-		return billtap_map_set_str(m, field, NULL);
+	if (type == BILLTAP_JSON_ABSENT || type == BILLTAP_JSON_NULL) {
+		billtap_map_set_str(m, field, NULL);
+		return stripe_map_source(m, field, path);
+	}
 	if (type != BILLTAP_JSON_ARRAY)
 		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not an array");
 	billtap_json_writer *w;
@@ -126,8 +128,8 @@ int stripe_map_list_text(billtap_map *m, billtap_field field, const char *path,
 	const char *text = NULL;
 	if (rc == 0 && (rc = billtap_json_write_array_end(w)) == 0)
 		rc = billtap_json_writer_text(&text, NULL, w);
-	if (rc == 0)
-		billtap_map_set_str(m, field, text);
+	if (rc == 0 && billtap_map_set_str(m, field, text) == 0)
+		stripe_map_source(m, field, path);
 	billtap_json_writer_free(w);
 	if (rc == BILLTAP_EDATA)
 		return billtap_map_fail(m, rc, path, bad);

@@ -10,6 +10,7 @@
  * subtotal. `total_discount_amounts` sums both, so it is not the normalized discount:
  * that is the invoice level only, and a line's normalized amount is after its own.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "stripe.h"
@@ -56,7 +57,8 @@ static int sum_amounts(billtap_map *m, billtap_field field, const char *path)
 		if (add(&sum, sum, v) < 0)
 			return billtap_map_fail(m, BILLTAP_EDATA, path, "adds up beyond the 64-bit range");
 	}
-	return billtap_map_set_int(m, field, sum);
+	billtap_map_set_int(m, field, sum);
+	return stripe_map_source(m, field, path);
 }
 
 /* 1 when the discount `id` is in `discounts` (ids, or objects when expanded). */
@@ -139,6 +141,7 @@ static int invoice_discount(billtap_map *m)
 	const billtap_json *doc = m->doc;
 	int64_t before = 0, after = 0, discount;
 	int has_before, has_after;
+	const char *members = "subtotal_excluding_tax total_excluding_tax";
 	if (optional_int(&before, &has_before, m, "subtotal_excluding_tax") < 0 ||
 	    optional_int(&after, &has_after, m, "total_excluding_tax") < 0)
 		return m->status;
@@ -149,8 +152,11 @@ static int invoice_discount(billtap_map *m)
 	} else if (sum_discounts(&discount, m, "total_discount_amounts",
 	                         billtap_json_get(doc, m->obj, "discounts"), 1) < 0) {
 		return m->status;
+	} else {
+		members = "total_discount_amounts discounts";
 	}
-	return billtap_map_set_int(m, BILLTAP_FIELD_DISCOUNT, discount);
+	billtap_map_set_int(m, BILLTAP_FIELD_DISCOUNT, discount);
+	return stripe_map_source(m, BILLTAP_FIELD_DISCOUNT, members);
 }
 
 int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_ref line,
@@ -167,6 +173,7 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 	billtap_json_ref parent = billtap_json_get(doc, line, "parent");
 	billtap_json_ref type = billtap_json_get(doc, parent, "type");
 	const char *kind = "other";
+	char members[160] = "type proration";
 	int proration = 0;
 	if (type != BILLTAP_JSON_NONE) {
 		if (billtap_json_str_eq(doc, type, "subscription_item_details"))
@@ -176,6 +183,7 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 		char name[64] = "";
 		size_t n;
 		billtap_json_str_decode(name, sizeof name, &n, doc, type);
+		snprintf(members, sizeof members, "parent.type parent.%s.proration", name);
 		billtap_json_bool(&proration, doc,
 		                  billtap_json_get(doc, billtap_json_get(doc, parent, name), "proration"));
 	} else {
@@ -187,7 +195,9 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 		billtap_json_bool(&proration, doc, billtap_json_get(doc, line, "proration"));
 	}
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, proration ? "proration" : kind);
+	stripe_map_source(&m, BILLTAP_FIELD_KIND, members);
 	billtap_map_set_int(&m, BILLTAP_FIELD_PRORATION, proration);
+	stripe_map_source(&m, BILLTAP_FIELD_PRORATION, members + strcspn(members, " ") + 1);
 	if (billtap_json_path(doc, line, "pricing.price_details.price") != BILLTAP_JSON_NONE)
 		billtap_map_ref_id(&m, BILLTAP_FIELD_PLAN_ID, "pricing.price_details.price", 0);
 	else
@@ -204,6 +214,8 @@ int stripe_map_line(billtap_record *inv, const billtap_json *doc, billtap_json_r
 			billtap_map_fail(&m, BILLTAP_EDATA, "discount_amounts",
 			                 "take the amount beyond the 64-bit range");
 		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, amount);
+		stripe_map_source(&m, BILLTAP_FIELD_AMOUNT,
+		                  "amount discount_amounts discounts");
 	}
 	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_START, "period.start", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_PERIOD_END, "period.end", 0);
@@ -225,10 +237,12 @@ int stripe_map_invoice(billtap_record **out, int *lines_more, const billtap_json
 	else
 		billtap_map_ref_id(&m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription", 0);
 	/* Stripe's status is null only in transient states: "other", the raw value null. */
-	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_STRING)
+	if (billtap_json_typeof(doc, billtap_json_get(doc, obj, "status")) == BILLTAP_JSON_STRING) {
 		billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", 0);
-	else
+	} else {
 		billtap_map_set_str(&m, BILLTAP_FIELD_STATUS, "other");
+		stripe_map_source(&m, BILLTAP_FIELD_STATUS, "status");
+	}
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency", stripe_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_SUBTOTAL, "subtotal", BILLTAP_MAP_REQUIRED);
@@ -282,9 +296,12 @@ int stripe_finish_invoice(billtap_record *inv, billtap_ctx *ctx)
 			has_end = 1;
 		}
 	}
-	if (has_start)
-		rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_START, start);
-	if (rc == 0 && has_end)
-		rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_END, end);
+	/* The earliest start and the latest end of the lines (the raw JSON's first page). */
+	const int how = BILLTAP_SOURCE_COMPUTED;
+	if (has_start && (rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_START, start)) == 0)
+		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_START, how, "lines.data");
+	if (rc == 0 && has_end &&
+	    (rc = billtap_record_set_int(inv, BILLTAP_FIELD_PERIOD_END, end)) == 0)
+		rc = billtap_record_set_source(inv, BILLTAP_FIELD_PERIOD_END, how, "lines.data");
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }

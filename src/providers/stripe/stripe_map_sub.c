@@ -57,10 +57,16 @@ int stripe_map_item(billtap_record *sub, stripe_period *period, const billtap_js
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, "current_period_start", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, "current_period_end", 0);
 	/* Before basil every item is billed on the subscription's period. */
-	if (period->own && period->has_start)
+	if (period->own && period->has_start) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, period->start);
-	if (period->own && period->has_end)
+		stripe_map_source(&m, BILLTAP_FIELD_CURRENT_PERIOD_START,
+		                  "subscription:current_period_start");
+	}
+	if (period->own && period->has_end) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, period->end);
+		stripe_map_source(&m, BILLTAP_FIELD_CURRENT_PERIOD_END,
+		                  "subscription:current_period_end");
+	}
 	int rc = billtap_map_end(NULL, &m);
 	if (rc == 0 && !period->own)
 		period_add(period, doc, item);
@@ -87,8 +93,10 @@ int stripe_map_subscription(billtap_record **out, stripe_period *period, int *it
 	/* pause_collection: null when collecting, an object while paused; absent: not said */
 	billtap_json_ref pause = billtap_json_get(doc, obj, "pause_collection");
 	billtap_json_type pause_type = billtap_json_typeof(doc, pause);
-	if (pause_type == BILLTAP_JSON_OBJECT || pause_type == BILLTAP_JSON_NULL)
+	if (pause_type == BILLTAP_JSON_OBJECT || pause_type == BILLTAP_JSON_NULL) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_PAUSED, pause_type == BILLTAP_JSON_OBJECT);
+		stripe_map_source(&m, BILLTAP_FIELD_PAUSED, "pause_collection");
+	}
 	billtap_map_vocab(&m, BILLTAP_FIELD_PAUSE_BEHAVIOR, "pause_collection.behavior",
 	                  pause_behaviors, "other", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_RESUMES_AT, "pause_collection.resumes_at", 0);
@@ -121,9 +129,16 @@ int stripe_finish_subscription(billtap_record *sub, const stripe_period *p, bill
 	int rc = 0;
 	if (p->mixed && !p->own)
 		return 0; /* items differ: no subscription period (their own are on the items) */
-	if (p->has_start)
-		rc = billtap_record_set_int(sub, BILLTAP_FIELD_CURRENT_PERIOD_START, p->start);
-	if (rc == 0 && p->has_end)
-		rc = billtap_record_set_int(sub, BILLTAP_FIELD_CURRENT_PERIOD_END, p->end);
+	/* Its own (before basil), else the one all its items share. */
+	const char *start = p->own ? "current_period_start" : "items.data";
+	const char *end = p->own ? "current_period_end" : "items.data";
+	if (p->has_start && (rc = billtap_record_set_int(sub, BILLTAP_FIELD_CURRENT_PERIOD_START,
+	                                                 p->start)) == 0)
+		rc = billtap_record_set_source(sub, BILLTAP_FIELD_CURRENT_PERIOD_START,
+		                               BILLTAP_SOURCE_COMPUTED, start);
+	if (rc == 0 && p->has_end &&
+	    (rc = billtap_record_set_int(sub, BILLTAP_FIELD_CURRENT_PERIOD_END, p->end)) == 0)
+		rc = billtap_record_set_source(sub, BILLTAP_FIELD_CURRENT_PERIOD_END,
+		                               BILLTAP_SOURCE_COMPUTED, end);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }
