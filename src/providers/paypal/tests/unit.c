@@ -749,8 +749,9 @@ START_TEST(kinds_from_event_codes)
 	billtap_client_free(c);
 
 	static const char *const customers[] = {
-		CUS("CUST1", "\"cust1@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
-		CUS("CUST2", "\"cust2@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+		/* payer_name with full_name only; given_name without a surname, and full_name */
+		CUS("CUST1", "\"cust1@example.com\"", "\"Jane Q. Doe\"", "\"US\"", "2024-03-01T10:00:00Z"),
+		CUS("CUST2", "\"cust2@example.com\"", "\"Lee Chen\"", "\"US\"", "2024-03-01T10:00:00Z"),
 	};
 	fake_reset(&ft);
 	TOKEN_STEP(&ft);
