@@ -366,7 +366,7 @@ static const billtap_vocab statuses[] = {
 /* Whether an ACTIVE subscription is still in its TRIAL cycles: PayPal counts a cycle in
  * cycles_completed once it has begun (a subscriber in a one-cycle trial reads TRIAL 1
  * completed, 0 remaining, REGULAR 0 completed), so the trial runs while a TRIAL cycle has
- * begun and no REGULAR one has. */
+ * begun and no REGULAR one has. -1 when a cycles_completed is not a whole number. */
 static int in_trial(const billtap_json *doc, billtap_json_ref sub)
 {
 	billtap_json_ref runs = billtap_json_path(doc, sub, "billing_info.cycle_executions");
@@ -374,7 +374,9 @@ static int in_trial(const billtap_json *doc, billtap_json_ref sub)
 	for (billtap_json_ref c = billtap_json_first(doc, runs); c != BILLTAP_JSON_NONE;
 	     c = billtap_json_next(doc, c)) {
 		int64_t done = 0;
-		billtap_json_int(&done, doc, billtap_json_get(doc, c, "cycles_completed"));
+		if (billtap_json_int(&done, doc, billtap_json_get(doc, c, "cycles_completed")) < 0 ||
+		    done < 0)
+			return -1;
 		billtap_json_ref tenure = billtap_json_get(doc, c, "tenure_type");
 		if (billtap_json_str_eq(doc, tenure, "REGULAR") && done > 0)
 			return 0;
@@ -399,10 +401,20 @@ static void refine_active(billtap_map *m, const billtap_json *doc, billtap_json_
 		                 "is not a whole number");
 		return;
 	}
-	if (failures > 0)
-		billtap_map_set_str(m, BILLTAP_FIELD_STATUS, "past_due");
-	else if (in_trial(doc, sub))
-		billtap_map_set_str(m, BILLTAP_FIELD_STATUS, "trialing");
+	int trialing = failures > 0 ? 0 : in_trial(doc, sub);
+	if (trialing < 0) {
+		billtap_map_fail(m, BILLTAP_EDATA, "billing_info.cycle_executions",
+		                 "has a cycles_completed that is not a whole number");
+		return;
+	}
+	if (!failures && !trialing)
+		return;
+	billtap_map_set_str(m, BILLTAP_FIELD_STATUS, failures ? "past_due" : "trialing");
+	int rc = billtap_record_set_source(m->rec, BILLTAP_FIELD_STATUS, BILLTAP_SOURCE_COMPUTED,
+	                                   failures ? "status billing_info.failed_payments_count"
+	                                            : "status billing_info.cycle_executions");
+	if (rc < 0)
+		billtap_map_fail(m, rc, NULL, NULL);
 }
 
 int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,

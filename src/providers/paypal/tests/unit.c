@@ -449,6 +449,27 @@ START_TEST(trialing_and_past_due_from_billing_info)
 	expect_refined(in_trial, "2", "past_due");
 	expect_refined(after_trial, "1", "past_due");
 	expect_refined(after_trial, "0", "active");
+
+	/* a count that is no whole number is a data error naming the member */
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", "\"failed_payments_count\": 0",
+	                   "\"failed_payments_count\": \"2\"");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", "\"failed_payments_count\": 0",
+	                   "\"failed_payments_count\": \"2\"");
+	billtap_client *c = paypal_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-SUB1"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "billing_info.failed_payments_count is not a whole number"));
+	billtap_iter_free(it);
+	billtap_client_free(c);
 }
 END_TEST
 
