@@ -363,6 +363,60 @@ static const billtap_vocab statuses[] = {
 	{ NULL, NULL },
 };
 
+/* Whether an ACTIVE subscription is still in its TRIAL cycles: PayPal counts a cycle in
+ * cycles_completed once it has begun (a subscriber in a one-cycle trial reads TRIAL 1
+ * completed, 0 remaining, REGULAR 0 completed), so the trial runs while a TRIAL cycle has
+ * begun and no REGULAR one has. -1 when a cycles_completed is not a whole number. */
+static int in_trial(const billtap_json *doc, billtap_json_ref sub)
+{
+	billtap_json_ref runs = billtap_json_path(doc, sub, "billing_info.cycle_executions");
+	int trial_begun = 0;
+	for (billtap_json_ref c = billtap_json_first(doc, runs); c != BILLTAP_JSON_NONE;
+	     c = billtap_json_next(doc, c)) {
+		int64_t done = 0;
+		if (billtap_json_int(&done, doc, billtap_json_get(doc, c, "cycles_completed")) < 0 ||
+		    done < 0)
+			return -1;
+		billtap_json_ref tenure = billtap_json_get(doc, c, "tenure_type");
+		if (billtap_json_str_eq(doc, tenure, "REGULAR") && done > 0)
+			return 0;
+		if (billtap_json_str_eq(doc, tenure, "TRIAL") && done > 0)
+			trial_begun = 1;
+	}
+	return trial_begun;
+}
+
+/* ACTIVE is refined by billing_info: past_due while failed_payments_count (consecutive
+ * failures, reset by a payment) is above 0, else trialing while in a TRIAL cycle. */
+static void refine_active(billtap_map *m, const billtap_json *doc, billtap_json_ref sub)
+{
+	if (m->status || !billtap_json_str_eq(doc, billtap_json_get(doc, sub, "status"), "ACTIVE"))
+		return;
+	billtap_json_ref failed = billtap_json_path(doc, sub, "billing_info.failed_payments_count");
+	int64_t failures = 0;
+	billtap_json_type ft = billtap_json_typeof(doc, failed);
+	if (ft != BILLTAP_JSON_ABSENT && ft != BILLTAP_JSON_NULL &&
+	    (billtap_json_int(&failures, doc, failed) < 0 || failures < 0)) {
+		billtap_map_fail(m, BILLTAP_EDATA, "billing_info.failed_payments_count",
+		                 "is not a whole number");
+		return;
+	}
+	int trialing = failures > 0 ? 0 : in_trial(doc, sub);
+	if (trialing < 0) {
+		billtap_map_fail(m, BILLTAP_EDATA, "billing_info.cycle_executions",
+		                 "has a cycles_completed that is not a whole number");
+		return;
+	}
+	if (!failures && !trialing)
+		return;
+	billtap_map_set_str(m, BILLTAP_FIELD_STATUS, failures ? "past_due" : "trialing");
+	int rc = billtap_record_set_source(m->rec, BILLTAP_FIELD_STATUS, BILLTAP_SOURCE_COMPUTED,
+	                                   failures ? "status billing_info.failed_payments_count"
+	                                            : "status billing_info.cycle_executions");
+	if (rc < 0)
+		billtap_map_fail(m, rc, NULL, NULL);
+}
+
 int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,
                         billtap_json_ref sub, billtap_ctx *ctx)
 {
@@ -371,6 +425,7 @@ int pp_map_subscription(billtap_record **out, const pp_price *price, const billt
 	int canceled = billtap_json_str_eq(doc, billtap_json_get(doc, sub, "status"), "CANCELLED");
 	billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "subscriber.payer_id", 0);
 	billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", BILLTAP_MAP_REQUIRED);
+	refine_active(&m, doc, sub);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_STARTED_AT, "start_time", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_START, "billing_info.last_payment.time", 0);

@@ -145,12 +145,22 @@ static pp_payer *payer(pp_stream *s, const char *text, size_t len)
 	return p;
 }
 
-/* "given surname", either alone, or NULL into *out; *err as pp_text() sets it. */
-static void full_name(char **out, const billtap_json *doc, billtap_json_ref name, int *err)
+/* "given surname"; when one of them is absent, the name's full_name if `with_full` (the
+ * search's payer_name has one; a subscriber's name only the two parts), else the present
+ * part alone; else NULL into *out. *err as pp_text() sets it. */
+static void full_name(char **out, const billtap_json *doc, billtap_json_ref name, int with_full,
+                      int *err)
 {
 	char *given = pp_text(doc, billtap_json_get(doc, name, "given_name"), err);
 	char *surname = pp_text(doc, billtap_json_get(doc, name, "surname"), err);
 	*out = NULL;
+	if (!*err && (!given || !surname) && with_full)
+		*out = pp_text(doc, billtap_json_get(doc, name, "full_name"), err);
+	if (!*err && *out) {
+		free(given);
+		free(surname);
+		return;
+	}
 	if (!*err && (!given || !surname)) {
 		*out = given ? given : surname; /* the missing one is NULL: nothing to free */
 		return;
@@ -230,7 +240,7 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 	c.country = pp_text(doc, billtap_json_get(doc, info, "country_code"), &err);
 	c.name = pp_text(doc, billtap_json_get(doc, pname, "alternate_full_name"), &err);
 	if (!err && !c.name)
-		full_name(&c.name, doc, pname, &err);
+		full_name(&c.name, doc, pname, 1, &err);
 	if (err)
 		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 1, &c, at, ctx);
@@ -254,7 +264,7 @@ static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 	c.email = pp_text(doc, billtap_json_get(doc, who, "email_address"), &err);
 	c.country = pp_text(doc, billtap_json_get(doc, address, "country_code"), &err);
 	if (!err)
-		full_name(&c.name, doc, billtap_json_get(doc, who, "name"), &err);
+		full_name(&c.name, doc, billtap_json_get(doc, who, "name"), 0, &err);
 	if (err)
 		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 0, &c, at, ctx);

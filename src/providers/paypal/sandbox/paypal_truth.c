@@ -89,6 +89,22 @@ static const char *normalized_status(int st)
     return names[st];
 }
 
+/* docs/data-model.md: ACTIVE is past_due while payments failed in a row, else trialing
+ * while a trial phase has begun and no regular cycle has (PayPal counts a cycle once begun). */
+static const char *subscription_status(const pp_state *s, const pp_sub *ps)
+{
+    const w_sub *ws = &s->w->subs[ps->sub];
+    const w_price *p = &s->w->prices[s->plans[ps->plan].price];
+    if (ps->status != PP_SUB_ACTIVE)
+        return normalized_status(ps->status);
+    if (ps->failed_count > 0)
+        return "past_due";
+    int trial_begun = 0;
+    for (int t = 0; t < p->n_phases; t++)
+        trial_begun |= ws->cycles[t] > 0;
+    return trial_begun && ws->cycles[p->n_phases] == 0 ? "trialing" : "active";
+}
+
 static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
 {
     uint32_t *order = by_id(s, PP_SUB, s->n_subs);
@@ -100,7 +116,7 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sb_json *j = sb_truth_record(o, "subscription");
         kid(j, "id", s, PP_SUB, order[k]);
         kid(j, "customer_id", s, PP_PAYER, ps->status != PP_SUB_APPROVAL_PENDING ? ws->customer : -1);
-        sbj_kstr(j, "status", normalized_status(ps->status));
+        sbj_kstr(j, "status", subscription_status(s, ps));
         sbj_kstr(j, "provider_status", pp_sub_status_names[ps->status]);
         sbj_ktime(j, "started_at", ws->start_date + s->delta);
         sbj_ktime(j, "current_period_start", ws->last_payment >= 0 ? s->w->payments[ws->last_payment].created + s->delta : 0);

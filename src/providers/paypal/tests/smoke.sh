@@ -155,8 +155,11 @@ def norm_txn:
 def norm_sub:
   (.plan.billing_cycles[] | select(.tenure_type == "REGULAR") | .pricing_scheme.fixed_price) as $fp
   | {object: "subscription", id, customer_id: (.subscriber.payer_id // null),
-     status: ({"ACTIVE": "active", "SUSPENDED": "paused", "CANCELLED": "canceled", "EXPIRED": "canceled",
-               "APPROVAL_PENDING": "pending", "APPROVED": "pending"}[.status] // "other"),
+     status: (if .status == "ACTIVE" and (.billing_info.failed_payments_count // 0) > 0 then "past_due"
+              elif .status == "ACTIVE" and ([.billing_info.cycle_executions[]? | select(.cycles_completed > 0)
+                   | .tenure_type] | index("TRIAL") != null and index("REGULAR") == null) then "trialing"
+              else ({"ACTIVE": "active", "SUSPENDED": "paused", "CANCELLED": "canceled", "EXPIRED": "canceled",
+                     "APPROVAL_PENDING": "pending", "APPROVED": "pending"}[.status] // "other") end),
      provider_status: .status, started_at: .start_time,
      current_period_start: (.billing_info.last_payment.time // null),
      current_period_end: (.billing_info.next_billing_time // null), trial_end: null,
@@ -427,6 +430,7 @@ check "subscriptions with the hidden ids = truth subscriptions_all.jsonl" same "
 check "hidden subscriptions: pending, approved, never charged or charged within the last 3 h" \
     jq -e -s --arg cut "$(iso "$CUTOFF")" 'all(.[]; .billing_info.last_payment == null or .billing_info.last_payment.time > $cut)' "$WORK/hidden.jsonl"
 check "subscriptions: every status, quantity > 1, an overridden price" jq -e -s '((map(.status) | unique) == ["ACTIVE","APPROVAL_PENDING","APPROVED","CANCELLED","EXPIRED","SUSPENDED"]) and any(.quantity and (.quantity | tonumber) > 1) and any(.plan_overridden)' <(cat "$WORK/subs.jsonl" "$WORK/hidden.jsonl")
+check "subscriptions: trialing and past_due among the normalized ones" jq -e -s 'map(.status) | index("trialing") != null and index("past_due") != null' "$WORK/subs_all.norm"
 check "subscription times use Z" jq -e -s 'all(.[]; .create_time | test("Z$"))' "$WORK/subs.jsonl"
 
 # customers: subscriptions first (id order), then rows (search order)

@@ -406,6 +406,73 @@ START_TEST(subscriptions_found_in_rows_and_supplied)
 }
 END_TEST
 
+/* billing_info refines ACTIVE: a subscriber in a one-cycle trial (PayPal counts the trial
+ * cycle completed once begun, the REGULAR one not yet) is trialing; consecutive failed
+ * payments make it past_due, before the trial; once a REGULAR cycle has begun it is active. */
+static void expect_refined(const char *cycles, const char *failed, const char *status)
+{
+	char want[1024];
+	snprintf(want, sizeof want,
+	         SUB("I-SUB1", "PAYER1", "%s", "ACTIVE", "\"2024-02-01T00:00:00Z\"",
+	             "\"2024-03-01T10:00:00Z\"", "\"2024-04-01T10:00:00Z\"", "null",
+	             "2024-02-01T00:00:00Z", "P-1", "2", "1999", "USD", "2"),
+	         status);
+	const char *const wants[] = { want };
+	char billing[600];
+	snprintf(billing, sizeof billing, "\"cycle_executions\": %s,\n  \"failed_payments_count\": %s,",
+	         cycles, failed);
+	static const char *const from = "\"cycle_executions\": [],\n  \"failed_payments_count\": 0,";
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", from, billing);
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", from, billing);
+	billtap_client *c = paypal_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-SUB1"), 0);
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, wants, 1);
+	billtap_client_free(c);
+}
+
+START_TEST(trialing_and_past_due_from_billing_info)
+{
+	const char *in_trial =
+		"[{\"tenure_type\": \"TRIAL\", \"sequence\": 1, \"cycles_completed\": 1, "
+		"\"cycles_remaining\": 0, \"total_cycles\": 1}, {\"tenure_type\": \"REGULAR\", "
+		"\"sequence\": 2, \"cycles_completed\": 0, \"cycles_remaining\": 0, \"total_cycles\": 0}]";
+	const char *after_trial =
+		"[{\"tenure_type\": \"TRIAL\", \"sequence\": 1, \"cycles_completed\": 1, "
+		"\"cycles_remaining\": 0, \"total_cycles\": 1}, {\"tenure_type\": \"REGULAR\", "
+		"\"sequence\": 2, \"cycles_completed\": 1, \"cycles_remaining\": 0, \"total_cycles\": 0}]";
+	expect_refined(in_trial, "0", "trialing");
+	expect_refined(in_trial, "2", "past_due");
+	expect_refined(after_trial, "1", "past_due");
+	expect_refined(after_trial, "0", "active");
+
+	/* a count that is no whole number is a data error naming the member */
+	fake_reset(&ft);
+	TOKEN_STEP(&ft);
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/search_empty.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", "\"failed_payments_count\": 0",
+	                   "\"failed_payments_count\": \"2\"");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	add_edited_fixture(&ft, "paypal/sub_I-SUB1.json", "\"failed_payments_count\": 0",
+	                   "\"failed_payments_count\": \"2\"");
+	billtap_client *c = paypal_client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-SUB1"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c),
+	                             "billing_info.failed_payments_count is not a whole number"));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(unknown_supplied_subscription)
 {
 	TOKEN_STEP(&ft);
@@ -749,8 +816,9 @@ START_TEST(kinds_from_event_codes)
 	billtap_client_free(c);
 
 	static const char *const customers[] = {
-		CUS("CUST1", "\"cust1@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
-		CUS("CUST2", "\"cust2@example.com\"", "null", "\"US\"", "2024-03-01T10:00:00Z"),
+		/* payer_name with full_name only; given_name without a surname, and full_name */
+		CUS("CUST1", "\"cust1@example.com\"", "\"Jane Q. Doe\"", "\"US\"", "2024-03-01T10:00:00Z"),
+		CUS("CUST2", "\"cust2@example.com\"", "\"Lee Chen\"", "\"US\"", "2024-03-01T10:00:00Z"),
 	};
 	fake_reset(&ft);
 	TOKEN_STEP(&ft);
@@ -913,6 +981,7 @@ Suite *paypal_unit_suite(void)
 	tcase_add_loop_test(tc, unknown_currency_row_fails_or_is_skipped, 0, 2);
 	tcase_add_test(tc, payer_text_with_nul_is_refused);
 	tcase_add_test(tc, subscriptions_found_in_rows_and_supplied);
+	tcase_add_test(tc, trialing_and_past_due_from_billing_info);
 	tcase_add_test(tc, unknown_supplied_subscription);
 	tcase_add_test(tc, customers_are_the_payers);
 	tcase_add_test(tc, resume_mid_window_and_mid_fan_out);
