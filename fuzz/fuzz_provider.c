@@ -113,6 +113,8 @@ static void configure(billtap_client *c)
 	CHECK(billtap_client_set(c, "max_retries", "1") == 0);
 	CHECK(billtap_client_set(c, "retry_base_ms", "0") == 0);
 	CHECK(billtap_client_set(c, "retry_max_ms", "0") == 0);
+	/* Pacing at the provider's documented rate would spend the budget waiting. */
+	CHECK(billtap_client_set(c, "rate_limit", "0") == 0);
 	if (!extra_settings)
 		return;
 	char *copy = strdup(extra_settings);
