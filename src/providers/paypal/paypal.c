@@ -226,6 +226,7 @@ static void stream_free(void *p)
 	free(s->plan_queue);
 	pp_search_free(s);
 	pp_subs_free(s);
+	pp_sync_free(s);
 	free(s);
 }
 
@@ -245,9 +246,9 @@ static int add_known_ids(pp_stream *s, const char *list, billtap_ctx *ctx)
 				                         "setting subscription_ids: ids are letters, digits "
 				                         "and dashes, separated by commas");
 		}
-		int added;
-		if (pp_map_add(&s->subscriptions, p, n, &added) == (size_t)-1)
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		int rc = pp_sub_add(s, p, n, PP_SUB_SETTING, ctx);
+		if (rc < 0)
+			return rc;
 		p += n;
 	}
 	return 0;
@@ -278,7 +279,9 @@ static int search_start(int64_t *out, const billtap_stream_params *params, billt
 
 static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 {
-	int ok = 0;
+	int ok = pp_sync_resume(s, token, ctx);
+	if (ok != 0)
+		return ok < 0 ? ok : 0;
 	switch (s->resource) {
 	case BILLTAP_RESOURCE_PLANS: {
 		long long page;
@@ -351,6 +354,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		return rc;
 	}
 	pp_search_init(s, start, billtap_ctx_now(ctx) - lag);
+	pp_sync_init(s, params, ctx);
 	s->phase = s->resource == BILLTAP_RESOURCE_PLANS ? PH_PRODUCTS : PH_SEARCH;
 	if (params->resume && (rc = parse_resume(s, params->resume, ctx)) < 0) {
 		stream_free(s);
@@ -397,10 +401,13 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 			return rc;
 	}
 	if (s->phase == PH_DONE || s->phase == PH_EMIT) {
-		/* Only once every answer is in (the engine may ask while some are out). */
+		/* Only once every answer is in (the engine may ask while some are out). An
+		 * incremental pass ends with its sync token, marked in a local step. */
 		if (s->in_flight)
 			return BILLTAP_PROVIDER_WAIT;
-		return s->phase == PH_DONE ? BILLTAP_ITEROVER : BILLTAP_PROVIDER_LOCAL;
+		return s->phase == PH_DONE && (!s->incremental || s->final_marked)
+		               ? BILLTAP_ITEROVER
+		               : BILLTAP_PROVIDER_LOCAL;
 	}
 	int rc;
 	if (!s->session->token || billtap_ctx_now(ctx) >= s->session->refresh_at)
@@ -438,12 +445,29 @@ static int answer(pp_stream *s, const billtap_request *req, const billtap_respon
 	return rc;
 }
 
+/* The sync token of an incremental pass: where the next pass goes on. */
+static int final_mark(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	int rc;
+	switch (s->resource) {
+	case BILLTAP_RESOURCE_TRANSACTIONS: rc = pp_sync_mark_transactions(s, sink, ctx); break;
+	case BILLTAP_RESOURCE_PLANS: rc = pp_sync_mark_plans(s, NULL, 1, sink, ctx); break;
+	case BILLTAP_RESOURCE_SUBSCRIPTIONS: rc = pp_sync_mark_subscriptions(s, 1, sink, ctx); break;
+	default: rc = billtap_ctx_error(ctx, BILLTAP_EUSAGE, "no incremental pass of this resource");
+	}
+	if (rc == 0)
+		s->final_marked = 1;
+	return rc;
+}
+
 static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	pp_stream *s = p;
-	if (!req)
+	if (!req && s->phase == PH_EMIT)
 		return pp_customers_emit(s, sink, ctx);
+	if (!req)
+		return final_mark(s, sink, ctx);
 	s->in_flight--;
 	int rc = answer(s, req, resp, sink, ctx);
 	/* Not advanced: the engine drops this request and those behind it, and the stream
@@ -472,4 +496,11 @@ const billtap_provider bt_provider_paypal = {
 	.stream_response = stream_response,
 	.stream_free = stream_free,
 	.classify_response = NULL,
+	/* docs/incremental.md, "PayPal": transactions by new search windows, plans and
+	 * subscriptions by update_time; customers need every payer's whole history. */
+	.sync_feed = 0,
+	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
+	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
+	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	.sync_reread = 0,
 };

@@ -95,7 +95,29 @@ typedef struct pp_stream {
 	size_t payer_cap;
 	char **emit_order;
 	size_t emit_next, emit_total;
+
+	/* incremental passes and discovery checkpoints (paypal_sync.c) */
+	int incremental;       /* params.flags has BILLTAP_STREAM_INCREMENTAL */
+	int64_t filter_since;  /* deliver a known record only when updated since; PP_NO_FILTER */
+	int64_t next_since;    /* the next pass's filter_since: this pass's start less a margin */
+	unsigned char *sub_flags; /* PP_SUB_* by s->subscriptions index */
+	size_t sub_flags_cap;
+	int sub_read_marked;   /* a mark of the reading phase was made */
+	size_t sub_unmarked;   /* subscriptions pushed since the last mark */
+	int64_t sub_window;    /* resumed while reading: the windows this pass searched end here */
+	char **sync_plans;     /* incremental plans: ids to read, gathered over every list page */
+	size_t sync_plan_count, sync_plan_cap;
+	char *plans_after;     /* incremental plans resumed: deliver only ids after this one */
+	int plans_listed;      /* incremental plans: every list page read */
+	int final_marked;      /* the incremental pass's sync token is marked */
 } pp_stream;
+
+/* filter_since of a full pass: every record delivered. */
+#define PP_NO_FILTER INT64_MIN
+/* Subscription flags (pp_stream.sub_flags). */
+#define PP_SUB_CARRIED 0x1u /* known from the sync token: delivered only when updated */
+#define PP_SUB_ENDED 0x2u   /* read, CANCELLED or EXPIRED: never changes again, not carried */
+#define PP_SUB_SETTING 0x4u /* named by subscription_ids: always carried */
 
 /* paypal.c */
 /* The request's debug id: the body's debug_id, else the Paypal-Debug-Id header, else NULL.
@@ -139,6 +161,26 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
                       billtap_ctx *ctx);
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 void pp_subs_free(pp_stream *s);
+
+/* paypal_sync.c: marks and sync tokens of incremental passes and discovery */
+/* Sets incremental, filter_since and next_since for a new stream. */
+void pp_sync_init(pp_stream *s, const billtap_stream_params *params, billtap_ctx *ctx);
+/* Adds a subscription id (flags ORed in). 0 or BILLTAP_ENOMEM (recorded). */
+int pp_sub_add(pp_stream *s, const char *id, size_t len, unsigned flags, billtap_ctx *ctx);
+/* Parses a token of this stream's resource that this file makes (1: parsed, 0: not one of
+ * them, so the caller tries the older forms; <0: an error recorded, ECHECKPOINT). */
+int pp_sync_resume(pp_stream *s, const char *token, billtap_ctx *ctx);
+/* transactions: the final mark of an incremental pass (after the last window). */
+int pp_sync_mark_transactions(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
+/* subscriptions: the mark of the state now (discovering, reading), or with `final` (every
+ * id read) the sync token. */
+int pp_sync_mark_subscriptions(pp_stream *s, int final, billtap_sink *sink, billtap_ctx *ctx);
+/* plans: the mark after the plan `after` (NULL: before the first), or the final mark. */
+int pp_sync_mark_plans(pp_stream *s, const char *after, int final, billtap_sink *sink,
+                       billtap_ctx *ctx);
+/* Whether a record with this update_time (absent/unreadable: always) is delivered. */
+int pp_sync_changed(const pp_stream *s, const billtap_json *doc, billtap_json_ref update_time);
+void pp_sync_free(pp_stream *s);
 
 /* paypal_records.c */
 int pp_currency_exponent(const char *code);

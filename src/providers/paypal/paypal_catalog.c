@@ -6,6 +6,10 @@
  *
  * Marks: "p:<page>" when a plan page arrives; a resumed stream reads the products again,
  * then that plan page, and the engine drops the plans the host already has.
+ *
+ * Incremental passes list every plan page with Prefer: return=representation (which
+ * carries update_time), then read the details of the plans updated since the sync token
+ * (all of them in the first pass) in id order, marking after each (paypal_sync.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,6 +33,9 @@ static int list_request(billtap_request *req, pp_stream *s, const char *path, en
 	(void)(rc < 0 || (rc = billtap_request_add_query(req, "page_size", CATALOG_PAGE_SIZE)) < 0 ||
 	       (rc = billtap_request_add_query(req, "page", page)) < 0 ||
 	       (rc = billtap_request_add_query(req, "total_required", "true")) < 0);
+	/* The full representation has update_time (the default, minimal one has not). */
+	if (rc == 0 && tag == TAG_PLAN_LIST && s->incremental)
+		rc = billtap_request_add_header(req, "Prefer", "return=representation");
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 
@@ -134,6 +141,63 @@ static void queue_clear(pp_stream *s)
 	s->plan_head = s->plan_asked = s->plan_count = 0;
 }
 
+static int by_bytes(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Incremental passes: keep the ids of the page's plans updated since the filter (after
+ * plans_after, on a resume); after the last page, read them in id order. */
+static int gather_changed(pp_stream *s, billtap_json_ref list, int64_t pages, billtap_ctx *ctx)
+{
+	size_t kept = s->sync_plan_count;
+	for (billtap_json_ref p = billtap_json_first(s->doc, list); p != BILLTAP_JSON_NONE;
+	     p = billtap_json_next(s->doc, p)) {
+		int oom = 0;
+		char *id = pp_strdup(s->doc, billtap_json_get(s->doc, p, "id"), &oom);
+		if (!id)
+			goto fail;
+		if (!pp_sync_changed(s, s->doc, billtap_json_get(s->doc, p, "update_time")) ||
+		    (s->plans_after && strcmp(id, s->plans_after) <= 0)) {
+			free(id);
+			continue;
+		}
+		if (s->sync_plan_count == s->sync_plan_cap) {
+			size_t cap = s->sync_plan_cap ? 2 * s->sync_plan_cap : 32;
+			char **ids = realloc(s->sync_plans, cap * sizeof *ids);
+			if (!ids) {
+				free(id);
+				oom = 1;
+				goto fail;
+			}
+			s->sync_plans = ids;
+			s->sync_plan_cap = cap;
+		}
+		s->sync_plans[s->sync_plan_count++] = id;
+		continue;
+	fail:
+		/* The page is read again: forget what it added. */
+		while (s->sync_plan_count > kept)
+			free(s->sync_plans[--s->sync_plan_count]);
+		return billtap_ctx_error(ctx, oom ? BILLTAP_ENOMEM : BILLTAP_EDATA,
+		                         oom ? NULL : "billing plan without an id");
+	}
+	if (s->page < pages) {
+		s->page++;
+		return 0;
+	}
+	qsort(s->sync_plans, s->sync_plan_count, sizeof *s->sync_plans, by_bytes);
+	s->plan_queue = s->sync_plans; /* the queue owns them now */
+	s->plan_count = s->sync_plan_count;
+	s->sync_plans = NULL;
+	s->sync_plan_count = s->sync_plan_cap = 0;
+	s->plans_listed = 1;
+	s->total_pages = pages;
+	if (s->plan_count == 0)
+		s->phase = PH_DONE;
+	return 0;
+}
+
 static int plans_page(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                       billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -145,6 +209,8 @@ static int plans_page(pp_stream *s, const billtap_request *req, const billtap_re
 	size_t n = billtap_json_count(s->doc, list);
 	if ((rc = pp_report_page(sink, s, "plans", s->page, pages, (int64_t)n, PLANS_MAX_PAGE)) < 0)
 		return rc;
+	if (s->incremental)
+		return gather_changed(s, list, pages, ctx);
 	char **queue = calloc(n ? n : 1, sizeof *queue);
 	if (!queue)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
@@ -199,9 +265,18 @@ static int plan_detail(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		rc = billtap_sink_reject_json(sink, rc, s->doc, plan, "id"); /* 0: skipped */
 	else
 		rc = billtap_sink_push(sink, rec);
+	/* Incremental passes mark after each plan: which plans a resumed pass delivers
+	 * depends on update_time, so it must not have to skip any. */
+	if (rc == 0 && s->incremental)
+		rc = pp_sync_mark_plans(s, s->plan_queue[s->plan_head], 0, sink, ctx);
 	if (rc < 0)
 		return rc;
-	if (++s->plan_head == s->plan_count) {
+	if (s->plans_listed && ++s->plan_head == s->plan_count) {
+		queue_clear(s);
+		s->phase = PH_DONE;
+		return 0;
+	}
+	if (!s->plans_listed && ++s->plan_head == s->plan_count) {
 		queue_clear(s);
 		if (s->page >= s->total_pages)
 			s->phase = PH_DONE;

@@ -10,7 +10,9 @@
  * page and handed over together, in the order their first rows came.
  *
  * Marks: "w:<start>:<length>" before a window's transactions. A resumed stream reads that
- * window again and the engine drops what the host already has.
+ * window again and the engine drops what the host already has. Subscriptions mark after
+ * each window what discovery found so far (paypal_sync.c); an incremental transactions
+ * pass ends with "T1:<stop>" (paypal.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -177,17 +179,17 @@ static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, bill
 	billtap_json_ref info = billtap_json_get(s->doc, row, "transaction_info");
 	const char *text;
 	size_t len;
-	int added;
 	if (s->resource != BILLTAP_RESOURCE_TRANSACTIONS) {
 		/* Subscriptions and customers learn from every row, repeated ids included: a
 		 * second row of a transaction may carry what the first lacks. */
 		billtap_json_ref ref = billtap_json_get(s->doc, info, "paypal_reference_id");
+		int rc;
 		if (billtap_json_str_eq(s->doc, billtap_json_get(s->doc, info, "paypal_reference_id_type"),
 		                        "SUB") &&
 		    billtap_json_str_is_plain(s->doc, ref) &&
 		    billtap_json_text(&text, &len, s->doc, ref) == 0 && len &&
-		    pp_map_add(&s->subscriptions, text, len, &added) == (size_t)-1)
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		    (rc = pp_sub_add(s, text, len, 0, ctx)) < 0)
+			return rc;
 		if (s->resource == BILLTAP_RESOURCE_CUSTOMERS)
 			return pp_note_payer_row(s, s->doc, row, ctx);
 		return 0;
@@ -258,6 +260,16 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 		drop_window(s);
 		return rc;
 	}
+	int64_t start = s->win_start, length = s->win_len;
 	next_window(s);
+	/* Subscriptions: the windows searched and the ids found so far, so that a resumed
+	 * pass does not search them again. (Not when resuming a checkpoint of 0.1, "s:<id>":
+	 * these marks cannot say which ids the host has.) */
+	if (s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS && !s->resume_after &&
+	    (rc = pp_sync_mark_subscriptions(s, 0, sink, ctx)) < 0) {
+		s->win_start = start; /* searched again; the ids it adds are there already */
+		s->win_len = length;
+		return rc;
+	}
 	return 0;
 }

@@ -6,8 +6,12 @@
  * the subscribers of those subscriptions, handed out in id order once everything has been
  * seen.
  *
- * Marks: "s:<id>" after each subscription, "c:<id>" after each customer. A resumed stream
- * discovers again (the rows are where the ids are) and skips ids up to the mark.
+ * Marks: subscriptions mark what discovery found and what was read (paypal_sync.c), so a
+ * resumed pass searches no window again; in an incremental pass, ids known from the sync
+ * token are read again and delivered only when their update_time says they changed.
+ * Customers mark "c:<id>" after each customer: a resumed stream discovers again (the
+ * rows are where the payers are) and skips ids up to the mark. A subscriptions
+ * checkpoint of 0.1 ("s:<id>") resumes that way too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,19 +312,52 @@ static int price_of(pp_price *price, pp_stream *s, billtap_json_ref sub, billtap
 	return 0;
 }
 
+/* A subscription in a terminal state: PayPal changes it no more (no later pass reads it). */
+static int ended(const billtap_json *doc, billtap_json_ref sub)
+{
+	billtap_json_ref status = billtap_json_get(doc, sub, "status");
+	return billtap_json_str_eq(doc, status, "CANCELLED") ||
+	       billtap_json_str_eq(doc, status, "EXPIRED");
+}
+
+static unsigned char *flags_of(pp_stream *s, const char *id)
+{
+	return &s->sub_flags[pp_map_find(&s->subscriptions, id, strlen(id))];
+}
+
+/* Marks: one before the first subscription pushed (discovery is then over for good, so a
+ * resumed pass reads the same ids), then after every one when only changed ones are
+ * delivered (which ones may differ on a resume: it must not have to skip any), else
+ * after every PP_MARK_EVERY (a full pass delivers each id read: skipping is exact). */
+#define PP_MARK_EVERY 64
+
 static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *sink,
                              billtap_ctx *ctx)
 {
 	billtap_record *rec;
-	int rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
+	int rc;
+	if (!s->sub_read_marked) {
+		if ((rc = pp_sync_mark_subscriptions(s, 0, sink, ctx)) < 0)
+			return rc;
+		s->sub_read_marked = 1;
+	}
+	if (ended(s->doc, billtap_json_root(s->doc)))
+		*flags_of(s, s->sub_order[s->sub_next]) |= PP_SUB_ENDED;
+	rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
 	if (rc < 0)
 		rc = billtap_sink_reject_json(sink, rc, s->doc, billtap_json_root(s->doc), "id");
 	else
-		rc = billtap_sink_push_marked(sink, rec, "s");
+		rc = billtap_sink_push(sink, rec);
 	if (rc < 0)
 		return rc;
 	s->sub_next++;
-	return 0;
+	if (s->filter_since == PP_NO_FILTER && ++s->sub_unmarked < PP_MARK_EVERY &&
+	    s->sub_next < s->sub_total)
+		return 0;
+	s->sub_unmarked = 0;
+	/* The last one's mark is the sync token's (paypal.c), or reading's end: a resume
+	 * from it reads nothing more. */
+	return pp_sync_mark_subscriptions(s, 0, sink, ctx);
 }
 
 static int subscription_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
@@ -331,6 +368,15 @@ static int subscription_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ct
 		if (rc == 0)
 			s->sub_next++;
 		return rc;
+	}
+	/* Known from an earlier pass and not updated since: not delivered, only noted. */
+	unsigned char *flags = flags_of(s, s->sub_order[s->sub_next]);
+	if ((*flags & PP_SUB_CARRIED) &&
+	    !pp_sync_changed(s, s->doc, billtap_json_get(s->doc, sub, "update_time"))) {
+		if (ended(s->doc, sub))
+			*flags |= PP_SUB_ENDED;
+		s->sub_next++;
+		return 0;
 	}
 	pp_price price;
 	int need_fetch;
