@@ -336,11 +336,8 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 {
 	billtap_record *rec;
 	int rc;
-	if (!s->sub_read_marked) {
-		if ((rc = pp_sync_mark_subscriptions(s, 0, sink, ctx)) < 0)
-			return rc;
-		s->sub_read_marked = 1;
-	}
+	if (!s->sub_read_marked && (rc = pp_sync_mark_subscriptions(s, 0, sink, ctx)) < 0)
+		return rc;
 	if (ended(s->doc, billtap_json_root(s->doc)))
 		*flags_of(s, s->sub_order[s->sub_next]) |= PP_SUB_ENDED;
 	rc = pp_map_subscription(&rec, price, s->doc, billtap_json_root(s->doc), ctx);
@@ -351,13 +348,20 @@ static int emit_subscription(pp_stream *s, const pp_price *price, billtap_sink *
 	if (rc < 0)
 		return rc;
 	s->sub_next++;
-	if (s->filter_since == PP_NO_FILTER && ++s->sub_unmarked < PP_MARK_EVERY &&
-	    s->sub_next < s->sub_total)
+	if (s->filter_since == PP_NO_FILTER && s->sub_unmarked + 1 < PP_MARK_EVERY &&
+	    s->sub_next < s->sub_total) {
+		s->sub_unmarked++;
+		s->sub_read_marked = 1;
 		return 0;
+	}
+	/* After the last one: reading's end, from which a resume reads nothing more. */
+	if ((rc = pp_sync_mark_subscriptions(s, 0, sink, ctx)) < 0) {
+		s->sub_next--; /* the engine drops what this answer pushed: it is read again */
+		return rc;
+	}
 	s->sub_unmarked = 0;
-	/* The last one's mark is the sync token's (paypal.c), or reading's end: a resume
-	 * from it reads nothing more. */
-	return pp_sync_mark_subscriptions(s, 0, sink, ctx);
+	s->sub_read_marked = 1;
+	return 0;
 }
 
 static int subscription_answer(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
