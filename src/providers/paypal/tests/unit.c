@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 Suite *paypal_unit_suite(void);
+TCase *paypal_sync_tcase(void); /* sync_unit.c */
 
 static fake_transport ft;
 
@@ -997,5 +998,6 @@ Suite *paypal_unit_suite(void)
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, paypal_sync_tcase());
 	return s;
 }

@@ -1,0 +1,405 @@
+/*
+ * PayPal's incremental passes from PayPal-shaped answers (the scripted transport) under a
+ * fixed clock: transactions go on from the last pass's stop, subscription discovery
+ * resumes without searching a window again, subscriptions and plans are delivered when
+ * their update_time says they changed, and a token PayPal's history no longer covers is
+ * BILLTAP_ECHECKPOINT.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billtap/provider.h"
+#include "testutil.h"
+
+TCase *paypal_sync_tcase(void);
+
+static fake_transport ft;
+static int64_t now;
+
+/* 2026-11-01T00:00:00Z: the clock the provider reads, moved by each test. */
+#define T0 INT64_C(1793491200)
+#define DAY INT64_C(86400)
+#define LAG INT64_C(10800)
+
+static int64_t test_clock(void *payload)
+{
+	(void)payload;
+	return now;
+}
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+	now = T0;
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+static billtap_client *client(void)
+{
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &fake_transport_vtable;
+	opts.transport_payload = &ft;
+	opts.clock = test_clock;
+	billtap_client *c;
+	ck_assert_int_eq(billtap_client_new(&c, "paypal", &opts), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	char start[40];
+	billtap_time_format(start, sizeof start, T0 - 40 * DAY); /* two windows */
+	ck_assert_int_eq(billtap_client_set(c, "history_start", start), 0);
+	return c;
+}
+
+/* A step answering 200 with a body built from fmt. */
+static void answer(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(n, 0);
+	char *body = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(body);
+	va_start(ap, fmt);
+	vsnprintf(body, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	fake_add(&ft, 200, NULL, body);
+	ft.steps[ft.step_count - 1].owned_body = body;
+}
+
+static void token_step(void)
+{
+	fake_add_fixture(&ft, 200, NULL, "paypal/token.json");
+}
+
+static char *iso(int64_t t)
+{
+	static char buf[4][40];
+	static int n;
+	char *b = buf[n++ % 4];
+	billtap_time_format(b, 40, t);
+	return b;
+}
+
+/* A search page: one subscription payment `tx` of subscription `sub` at time `at`
+ * (tx NULL: no rows). */
+static void search_step(const char *tx, const char *sub, int64_t at)
+{
+	if (!tx) {
+		answer("{\"transaction_details\":[],\"page\":1,\"total_items\":0,\"total_pages\":0}");
+		return;
+	}
+	answer("{\"transaction_details\":[{\"transaction_info\":{\"paypal_account_id\":\"PAYER1\","
+	       "\"transaction_id\":\"%s\",\"transaction_event_code\":\"T0002\","
+	       "\"transaction_initiation_date\":\"%s\",\"transaction_updated_date\":\"%s\","
+	       "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"10.00\"},"
+	       "\"transaction_status\":\"S\",\"paypal_reference_id\":\"%s\","
+	       "\"paypal_reference_id_type\":\"SUB\"},\"payer_info\":{\"account_id\":\"PAYER1\"}}],"
+	       "\"page\":1,\"total_items\":1,\"total_pages\":1}",
+	       tx, iso(at), iso(at), sub);
+}
+
+/* GET /v1/billing/subscriptions/{id}?fields=plan */
+static void subscription_step(const char *id, const char *status, int64_t updated)
+{
+	answer("{\"id\":\"%s\",\"plan_id\":\"P-1\",\"status\":\"%s\",\"start_time\":"
+	       "\"2026-01-01T00:00:00Z\",\"quantity\":\"1\",\"subscriber\":{\"payer_id\":\"PAYER1\"},"
+	       "\"billing_info\":{\"cycle_executions\":[],\"failed_payments_count\":0},"
+	       "\"create_time\":\"2026-01-01T00:00:00Z\",\"update_time\":\"%s\","
+	       "\"status_update_time\":\"%s\",\"plan\":{\"billing_cycles\":[{\"frequency\":"
+	       "{\"interval_unit\":\"MONTH\",\"interval_count\":1},\"tenure_type\":\"REGULAR\","
+	       "\"sequence\":1,\"total_cycles\":0,\"pricing_scheme\":{\"fixed_price\":"
+	       "{\"value\":\"10.00\",\"currency_code\":\"USD\"}}}]},\"links\":[]}",
+	       id, status, iso(updated), iso(updated));
+}
+
+/* Runs an iterator to its end: the ids returned, space-separated, into ids; the sync
+ * token (copied) into *token when it ends. Returns the status that ended it. */
+static int run(billtap_client *c, billtap_resource res, const char *from, char *ids, size_t cap,
+               char **token, char **checkpoint)
+{
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	o.checkpoint = from;
+	billtap_iter *it;
+	ids[0] = '\0';
+	int rc = billtap_iter_new(&it, c, res, &o);
+	if (rc < 0)
+		return rc;
+	const billtap_record *r;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		size_t at = strlen(ids);
+		snprintf(ids + at, cap - at, "%s%s", at ? " " : "", billtap_record_id(r));
+	}
+	const char *t;
+	if (rc == BILLTAP_ITEROVER && token) {
+		ck_assert_int_eq(billtap_iter_sync_token(&t, it), 0);
+		*token = strdup(t);
+	}
+	if (rc != BILLTAP_ITEROVER && checkpoint) {
+		ck_assert_int_eq(billtap_iter_checkpoint(&t, it), 0);
+		*checkpoint = strdup(t);
+	}
+	if (getenv("SYNC_DEBUG") && rc != BILLTAP_ITEROVER)
+		fprintf(stderr, "run: %d %s\n", rc, billtap_client_error_message(c));
+	billtap_iter_free(it);
+	return rc;
+}
+
+/* start_date and end_date of request `call`, as Unix seconds. */
+static void range_of(size_t call, int64_t *from, int64_t *to)
+{
+	char buf[40];
+	const char *url = ft.urls[call], *p = strstr(url, "start_date=");
+	ck_assert_ptr_nonnull(p);
+	snprintf(buf, sizeof buf, "%.10sT%.2s:%.2s:%.2sZ", p + 11, p + 22, p + 27, p + 32);
+	ck_assert_int_eq(billtap_time_parse(from, buf), 0);
+	p = strstr(url, "end_date=");
+	ck_assert_ptr_nonnull(p);
+	snprintf(buf, sizeof buf, "%.10sT%.2s:%.2s:%.2sZ", p + 9, p + 20, p + 25, p + 30);
+	ck_assert_int_eq(billtap_time_parse(to, buf), 0);
+}
+
+static size_t searches_from(size_t first)
+{
+	size_t n = 0;
+	for (size_t i = first; i < ft.calls; i++)
+		n += strstr(ft.urls[i], "/v1/reporting/transactions") != NULL;
+	return n;
+}
+
+START_TEST(transactions_go_on_from_the_last_stop)
+{
+	char ids[256], *token = NULL, *token2 = NULL, *token3 = NULL;
+	token_step();
+	search_step("TX-A", "I-A", T0 - 35 * DAY);
+	search_step("TX-B", "I-A", T0 - 4 * DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-A TX-B");
+	int64_t from, to;
+	range_of(2, &from, &to);
+	ck_assert_int_eq(to, T0 - LAG - 1); /* the first pass stops where everything is final */
+
+	/* Two days later: one window, from exactly where the first pass stopped. */
+	now = T0 + 2 * DAY;
+	size_t before = ft.calls + 1; /* a new OAuth token first: the old one expired */
+	token_step();
+	search_step("TX-C", "I-A", T0 + DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-C");
+	ck_assert_uint_eq(searches_from(before), 1);
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, T0 - LAG);           /* no gap, no overlap */
+	ck_assert_int_eq(to, now - LAG - 1);
+
+	/* Again at once: nothing more is final yet: no request, the same place. */
+	before = ft.calls;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token2, ids, sizeof ids, &token3, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_uint_eq(ft.calls, before);
+
+	/* An hour later: the hour that became final since. */
+	now += 3600;
+	search_step("TX-D", "I-A", now - LAG - 60);
+	char *token4 = NULL;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token3, ids, sizeof ids, &token4, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-D");
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, now - 3600 - LAG);
+	ck_assert_int_eq(to, now - LAG - 1);
+	free(token4);
+	free(token);
+	free(token2);
+	free(token3);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(token_beyond_three_years_needs_a_full_pass)
+{
+	char ids[64], *tx = NULL, *subs = NULL;
+	token_step();
+	search_step(NULL, NULL, 0);
+	search_step(NULL, NULL, 0);
+	search_step(NULL, NULL, 0);
+	search_step(NULL, NULL, 0);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, ids, sizeof ids, &tx, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, ids, sizeof ids, &subs, NULL),
+	                 BILLTAP_ITEROVER);
+	now = T0 + 1096 * DAY;
+	ck_assert_int_eq(billtap_client_set(c, "history_start", NULL), 0); /* now too old itself */
+	size_t before = ft.calls;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, tx, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "a full pass is needed"));
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, subs, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "a full pass is needed"));
+	ck_assert_uint_eq(ft.calls, before); /* refused before any request */
+	/* A sync token of one resource is no token of another. */
+	now = T0 + DAY;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_PLANS, tx, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_ECHECKPOINT);
+	free(tx);
+	free(subs);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(subscription_discovery_resumes_without_searching_again)
+{
+	char ids[256], *checkpoint = NULL, *token = NULL;
+	token_step();
+	search_step("TX-A", "I-A", T0 - 35 * DAY);
+	/* The second window fails for good: the pass stops with what discovery found. */
+	fake_add(&ft, 400, NULL, "{\"name\":\"INVALID_REQUEST\",\"message\":\"x\"}");
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, ids, sizeof ids, NULL, &checkpoint),
+	                 BILLTAP_EREQUEST);
+	int64_t from1, to1, from, to;
+	range_of(1, &from1, &to1);
+
+	size_t before = ft.calls;
+	search_step("TX-B", "I-B", T0 - 4 * DAY);
+	subscription_step("I-A", "ACTIVE", T0 - 30 * DAY);
+	subscription_step("I-B", "ACTIVE", T0 - 4 * DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, checkpoint, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "I-A I-B");
+	ck_assert_uint_eq(searches_from(before), 1); /* only the window not searched */
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, to1 + 1);
+	free(checkpoint);
+	free(token);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(subscriptions_read_again_and_delivered_when_updated)
+{
+	char ids[256], *token = NULL, *token2 = NULL;
+	token_step();
+	search_step("TX-A", "I-A", T0 - 35 * DAY);
+	search_step("TX-B", "I-B", T0 - 20 * DAY);
+	subscription_step("I-A", "ACTIVE", T0 - 30 * DAY);
+	subscription_step("I-B", "CANCELLED", T0 - 10 * DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(billtap_client_set(c, "subscription_ids", "I-C"), 0);
+	subscription_step("I-C", "ACTIVE", T0 - 50 * DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "I-A I-B I-C");
+
+	/* A week later: I-A was updated, I-C was not, I-B ended (never asked for again),
+	 * I-D is new in the window not searched before. */
+	now = T0 + 7 * DAY;
+	size_t before = ft.calls + 1;
+	token_step();
+	search_step("TX-D", "I-D", T0 + DAY);
+	subscription_step("I-A", "SUSPENDED", T0 + 2 * DAY);
+	subscription_step("I-C", "ACTIVE", T0 - 50 * DAY);
+	subscription_step("I-D", "ACTIVE", T0 + DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "I-A I-D");
+	ck_assert_uint_eq(searches_from(before), 1);
+	for (size_t i = before; i < ft.calls; i++)
+		ck_assert_ptr_null(strstr(ft.urls[i], "I-B"));
+	ck_assert_ptr_nonnull(strstr(ft.urls[before + 2], "/v1/billing/subscriptions/I-C"));
+	free(token);
+	free(token2);
+	billtap_client_free(c);
+}
+END_TEST
+
+static void plans_list_step(int64_t p1_updated, int64_t p2_updated)
+{
+	answer("{\"plans\":[{\"id\":\"P-1\",\"product_id\":\"PROD-A\",\"name\":\"Monthly\","
+	       "\"status\":\"ACTIVE\",\"create_time\":\"2023-02-01T10:00:00Z\",\"update_time\":"
+	       "\"%s\",\"links\":[]},{\"id\":\"P-2\",\"product_id\":\"PROD-X\",\"name\":"
+	       "\"Yearly JPY\",\"status\":\"INACTIVE\",\"create_time\":\"2023-02-02T10:00:00Z\","
+	       "\"update_time\":\"%s\",\"links\":[]}],\"total_items\":2,\"total_pages\":1}",
+	       iso(p1_updated), iso(p2_updated));
+}
+
+START_TEST(plans_delivered_when_updated)
+{
+	char ids[256], *token = NULL, *token2 = NULL;
+	token_step();
+	fake_add_fixture(&ft, 200, NULL, "paypal/products.json");
+	plans_list_step(T0 - 90 * DAY, T0 - 80 * DAY);
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-1.json");
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-2.json");
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_PLANS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "P-1 P-2");
+	ck_assert_str_eq(fake_header(&ft, 2, "Prefer"), "return=representation");
+
+	now = T0 + 3 * DAY;
+	size_t before = ft.calls + 1;
+	token_step();
+	fake_add_fixture(&ft, 200, NULL, "paypal/products.json");
+	plans_list_step(T0 - 90 * DAY, T0 + DAY);
+	fake_add_fixture(&ft, 200, NULL, "paypal/plan_P-2.json");
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_PLANS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "P-2");
+	ck_assert_uint_eq(ft.calls - before, 3); /* products, plans, P-2's details */
+	ck_assert_ptr_nonnull(strstr(ft.urls[before], "/v1/catalogs/products"));
+	ck_assert_ptr_nonnull(strstr(ft.urls[ft.calls - 1], "/v1/billing/plans/P-2"));
+	free(token);
+	free(token2);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(sync_methods_declared)
+{
+	billtap_sync_method m;
+	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_TRANSACTIONS), 0);
+	ck_assert_int_eq(m, BILLTAP_SYNC_UPDATED);
+	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_PLANS), 0);
+	ck_assert_int_eq(m, BILLTAP_SYNC_UPDATED);
+	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_SUBSCRIPTIONS), 0);
+	ck_assert_int_eq(m, BILLTAP_SYNC_UPDATED);
+	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_CUSTOMERS), 0);
+	ck_assert_int_eq(m, BILLTAP_SYNC_NONE);
+	billtap_client *c = client();
+	char ids[16];
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_EUNSUPPORTED);
+	billtap_client_free(c);
+}
+END_TEST
+
+TCase *paypal_sync_tcase(void)
+{
+	TCase *tc = tcase_create("incremental");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, transactions_go_on_from_the_last_stop);
+	tcase_add_test(tc, token_beyond_three_years_needs_a_full_pass);
+	tcase_add_test(tc, subscription_discovery_resumes_without_searching_again);
+	tcase_add_test(tc, subscriptions_read_again_and_delivered_when_updated);
+	tcase_add_test(tc, plans_delivered_when_updated);
+	tcase_add_test(tc, sync_methods_declared);
+	return tc;
+}
