@@ -73,6 +73,9 @@ typedef struct pp_stream {
 
 	/* transaction search */
 	int64_t win_start, win_len, stop;
+	int64_t refreshed;  /* PayPal's last_refreshed_datetime, from its latest answer */
+	int has_refreshed;
+	int64_t row_limit;  /* rows of the answer after this are left to the next pass */
 	int64_t search_page;
 	uint64_t window_walks; /* counts restarts of windows: each walk is a list of its own */
 	pp_map seen; /* transaction ids of the current window -> index in window_records */
@@ -144,6 +147,9 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
                        billtap_sink *sink, billtap_ctx *ctx);
 int pp_search_resume(pp_stream *s, const char *token);
 void pp_search_free(pp_stream *s);
+/* Where the next pass's search starts: the end of the windows searched, or PayPal's
+ * last_refreshed_datetime when that is earlier (a search may not start after it). */
+int64_t pp_searched_until(const pp_stream *s);
 
 /* paypal_catalog.c */
 int pp_catalog_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);

@@ -1,6 +1,7 @@
 /*
  * Transaction Search: windows of at most 31 days, oldest first, from the history start to
- * now minus the lag, each walked page by page. A window PayPal finds too large
+ * where PayPal's data ends (last_refreshed_datetime of its answers; before the first
+ * answer, now minus lag_seconds), each walked page by page. A window PayPal finds too large
  * (RESULTSET_TOO_LARGE, over 10,000 rows) is halved and tried again.
  *
  * Rows repeating a transaction id (PayPal lists balance- and non-balance-affecting rows of
@@ -34,7 +35,7 @@ int pp_search_resume(pp_stream *s, const char *token)
 	int64_t start, len;
 	int used = 0;
 	if (sscanf(token, "w:%" SCNd64 ":%" SCNd64 "%n", &start, &len, &used) != 2 ||
-	    token[used] || len < PP_WINDOW_MIN || len > PP_WINDOW_MAX)
+	    token[used] || len < 1 || len > PP_WINDOW_MAX)
 		return -1;
 	s->win_start = start;
 	s->win_len = len;
@@ -45,6 +46,11 @@ static int64_t window_end(const pp_stream *s)
 {
 	int64_t end = s->win_start + s->win_len;
 	return end < s->stop ? end : s->stop;
+}
+
+int64_t pp_searched_until(const pp_stream *s)
+{
+	return s->has_refreshed && s->refreshed < s->win_start ? s->refreshed : s->win_start;
 }
 
 int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
@@ -100,6 +106,11 @@ static void next_window(pp_stream *s)
 	drop_window(s);
 	s->win_start = window_end(s);
 	s->win_len = PP_WINDOW_MAX;
+	/* PayPal's word on where its data ends wins over our clock less lag_seconds: "It
+	 * takes a maximum of three hours for executed transactions to appear", and
+	 * last_refreshed_datetime says how far they have (the clocks may disagree). */
+	if (s->has_refreshed)
+		s->stop = s->refreshed + 1;
 }
 
 /* Hands the finished window's transactions to the engine, behind its mark. */
@@ -179,6 +190,13 @@ static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, bill
 	billtap_json_ref info = billtap_json_get(s->doc, row, "transaction_info");
 	const char *text;
 	size_t len;
+	int64_t at;
+	/* A row after last_refreshed_datetime (our clock may be ahead of PayPal's): the next
+	 * pass reads it, from there on, with whatever PayPal has added beside it by then. */
+	if (s->row_limit != INT64_MAX &&
+	    billtap_json_time(&at, s->doc, billtap_json_get(s->doc, info, "transaction_initiation_date")) == 0 &&
+	    at > s->row_limit)
+		return 0;
 	if (s->resource != BILLTAP_RESOURCE_TRANSACTIONS) {
 		/* Subscriptions and customers learn from every row, repeated ids included: a
 		 * second row of a transaction may carry what the first lacks. */
@@ -226,6 +244,17 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 		return rc;
 	billtap_json_ref root = billtap_json_root(s->doc);
 	billtap_json_ref rows = billtap_json_get(s->doc, root, "transaction_details");
+	/* Believed only when it is not before this window's start, which PayPal refuses to
+	 * search ("Data for the given start date is not available"). */
+	int64_t refreshed;
+	s->row_limit = INT64_MAX;
+	if (billtap_json_time(&refreshed, s->doc,
+	                      billtap_json_get(s->doc, root, "last_refreshed_datetime")) == 0 &&
+	    refreshed >= s->win_start) {
+		s->refreshed = refreshed;
+		s->has_refreshed = 1;
+		s->row_limit = refreshed;
+	}
 	int64_t pages = 0;
 	if (billtap_json_typeof(s->doc, rows) != BILLTAP_JSON_ARRAY ||
 	    billtap_json_int(&pages, s->doc, billtap_json_get(s->doc, root, "total_pages")) < 0 ||

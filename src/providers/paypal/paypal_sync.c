@@ -132,7 +132,7 @@ int pp_sync_mark_transactions(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx
 {
 	text t = { 0 };
 	put_str(&t, "T1:");
-	put_time(&t, s->win_start, 1);
+	put_time(&t, pp_searched_until(s), 1);
 	return mark(&t, sink, ctx);
 }
 
@@ -159,13 +159,13 @@ int pp_sync_mark_subscriptions(pp_stream *s, int final, billtap_sink *sink, bill
 	text t = { 0 };
 	if (!final && s->phase == PH_SEARCH) {
 		put_str(&t, "S1:d:");
-		put_time(&t, s->win_start, 0);
+		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->filter_since, 0);
 		put_time(&t, s->next_since, 0);
 		put_ids(&t, s, 1);
 	} else if (!final) {
 		put_str(&t, "S1:r:");
-		put_time(&t, s->win_start, 0);
+		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->filter_since, 0);
 		put_time(&t, s->next_since, 0);
 		if (s->sub_next)
@@ -176,7 +176,7 @@ int pp_sync_mark_subscriptions(pp_stream *s, int final, billtap_sink *sink, bill
 		put_ids(&t, s, 1);
 	} else {
 		put_str(&t, "S1:s:");
-		put_time(&t, s->win_start, 0);
+		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->next_since, 0);
 		put_ids(&t, s, 0);
 	}
@@ -282,6 +282,8 @@ static int resume_transactions(pp_stream *s, const char *p, billtap_ctx *ctx)
 	if (rc < 0)
 		return rc;
 	s->win_start = w;
+	if (s->stop <= w)
+		s->stop = w + 1; /* one second at least: PayPal's answer says how far to go */
 	return 1;
 }
 
@@ -341,6 +343,8 @@ static int resume_subscriptions(pp_stream *s, const char *p, billtap_ctx *ctx)
 	s->win_start = w;
 	if (kind == 'r')
 		s->stop = w; /* discovery is over: read what it found */
+	else if (s->stop <= w)
+		s->stop = w + 1; /* one second at least: PayPal's answer says how far to go */
 	if (kind == 's') {
 		s->filter_since = n;
 	} else {

@@ -18,6 +18,7 @@ TCase *paypal_sync_tcase(void);
 
 static fake_transport ft;
 static int64_t now;
+static int64_t refreshed; /* last_refreshed_datetime of the search answers; 0: none given */
 
 /* 2026-11-01T00:00:00Z: the clock the provider reads, moved by each test. */
 #define T0 INT64_C(1793491200)
@@ -34,6 +35,7 @@ static void setup(void)
 {
 	memset(&ft, 0, sizeof ft);
 	now = T0;
+	refreshed = 0;
 }
 
 static void teardown(void)
@@ -92,12 +94,23 @@ static char *iso(int64_t t)
 	return b;
 }
 
+
+static const char *refreshed_member(void)
+{
+	static char buf[80];
+	buf[0] = '\0';
+	if (refreshed)
+		snprintf(buf, sizeof buf, ",\"last_refreshed_datetime\":\"%s\"", iso(refreshed));
+	return buf;
+}
+
 /* A search page: one subscription payment `tx` of subscription `sub` at time `at`
  * (tx NULL: no rows). */
 static void search_step(const char *tx, const char *sub, int64_t at)
 {
 	if (!tx) {
-		answer("{\"transaction_details\":[],\"page\":1,\"total_items\":0,\"total_pages\":0}");
+		answer("{\"transaction_details\":[],\"page\":1,\"total_items\":0,\"total_pages\":0%s}",
+		       refreshed_member());
 		return;
 	}
 	answer("{\"transaction_details\":[{\"transaction_info\":{\"paypal_account_id\":\"PAYER1\","
@@ -106,8 +119,8 @@ static void search_step(const char *tx, const char *sub, int64_t at)
 	       "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"10.00\"},"
 	       "\"transaction_status\":\"S\",\"paypal_reference_id\":\"%s\","
 	       "\"paypal_reference_id_type\":\"SUB\"},\"payer_info\":{\"account_id\":\"PAYER1\"}}],"
-	       "\"page\":1,\"total_items\":1,\"total_pages\":1}",
-	       tx, iso(at), iso(at), sub);
+	       "\"page\":1,\"total_items\":1,\"total_pages\":1%s}",
+	       tx, iso(at), iso(at), sub, refreshed_member());
 }
 
 /* GET /v1/billing/subscriptions/{id}?fields=plan */
@@ -206,24 +219,73 @@ START_TEST(transactions_go_on_from_the_last_stop)
 	ck_assert_int_eq(from, T0 - LAG);           /* no gap, no overlap */
 	ck_assert_int_eq(to, now - LAG - 1);
 
-	/* Again at once: nothing more is final yet: no request, the same place. */
+	/* Again at once: nothing more is final yet: one second is asked for (the answer says
+	 * how far PayPal's data goes; none here: our clock's word stands). */
 	before = ft.calls;
+	search_step(NULL, NULL, 0);
 	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token2, ids, sizeof ids, &token3, NULL),
 	                 BILLTAP_ITEROVER);
 	ck_assert_str_eq(ids, "");
-	ck_assert_uint_eq(ft.calls, before);
+	ck_assert_uint_eq(ft.calls, before + 1);
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, now - LAG);
+	ck_assert_int_eq(to, now - LAG);
 
 	/* An hour later: the hour that became final since. */
 	now += 3600;
+	before = ft.calls;
 	search_step("TX-D", "I-A", now - LAG - 60);
-	char *token4 = NULL;
+	char *token4 = NULL, *token5 = NULL, *token6 = NULL;
 	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token3, ids, sizeof ids, &token4, NULL),
 	                 BILLTAP_ITEROVER);
 	ck_assert_str_eq(ids, "TX-D");
 	range_of(before, &from, &to);
-	ck_assert_int_eq(from, now - 3600 - LAG);
+	ck_assert_int_eq(from, now - 3600 - LAG + 1);
 	ck_assert_int_eq(to, now - LAG - 1);
+
+	/* PayPal's data ends earlier than our clock says (last_refreshed_datetime): a row
+	 * after it is left to the next pass, which starts there. */
+	now += DAY;
+	token_step();
+	refreshed = now - LAG - 7200;
+	search_step("TX-E", "I-A", now - LAG - 3600);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token4, ids, sizeof ids, &token5, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	before = ft.calls;
+	refreshed = now - LAG;
+	search_step("TX-E", "I-A", now - LAG - 3600);
+	search_step(NULL, NULL, 0); /* the second up to last_refreshed_datetime itself */
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token5, ids, sizeof ids, &token6, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-E");
+	ck_assert_uint_eq(ft.calls - before, 2);
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, now - LAG - 7200);
+	range_of(before + 1, &from, &to);
+	ck_assert_int_eq(from, now - LAG);
+	ck_assert_int_eq(to, now - LAG);
+
+	/* PayPal's clock is ahead of ours (days): the windows go on to where its data ends. */
+	before = ft.calls;
+	refreshed = now + 40 * DAY;
+	search_step(NULL, NULL, 0);
+	search_step(NULL, NULL, 0);
+	search_step("TX-F", "I-A", now + 39 * DAY);
+	char *token7 = NULL;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token6, ids, sizeof ids, &token7, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-F");
+	ck_assert_uint_eq(ft.calls - before, 3); /* the second before, then two windows */
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, now - LAG); /* where the last pass's data ended, again */
+	ck_assert_int_eq(to, now - LAG);
+	range_of(before + 2, &from, &to);
+	ck_assert_int_eq(to, now + 40 * DAY);
 	free(token4);
+	free(token5);
+	free(token6);
+	free(token7);
 	free(token);
 	free(token2);
 	free(token3);
@@ -330,6 +392,58 @@ START_TEST(subscriptions_read_again_and_delivered_when_updated)
 }
 END_TEST
 
+START_TEST(incremental_subscriptions_resume_mid_read)
+{
+	char ids[256], *token = NULL, *checkpoint = NULL, *token2 = NULL, *token3 = NULL;
+	token_step();
+	search_step("TX-A", "I-A", T0 - 35 * DAY);
+	search_step("TX-B", "I-B", T0 - 20 * DAY);
+	subscription_step("I-A", "ACTIVE", T0 - 30 * DAY);
+	subscription_step("I-B", "ACTIVE", T0 - 20 * DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "I-A I-B");
+
+	/* A week later the pass stops after I-A: I-B's answer fails for good. */
+	now = T0 + 7 * DAY;
+	token_step();
+	search_step("TX-C", "I-C", T0 + DAY);
+	subscription_step("I-A", "ACTIVE", T0 + 2 * DAY);
+	fake_add(&ft, 400, NULL, "{\"name\":\"INVALID_REQUEST\",\"message\":\"x\"}");
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, token, ids, sizeof ids, NULL, &checkpoint),
+	                 BILLTAP_EREQUEST);
+	ck_assert_str_eq(ids, "I-A");
+
+	/* The resumed pass searches nothing and reads only the ids after I-A. */
+	size_t before = ft.calls;
+	subscription_step("I-B", "SUSPENDED", T0 + 3 * DAY);
+	subscription_step("I-C", "ACTIVE", T0 + DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, checkpoint, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "I-B I-C");
+	ck_assert_uint_eq(ft.calls - before, 2);
+	ck_assert_ptr_nonnull(strstr(ft.urls[before], "/v1/billing/subscriptions/I-B"));
+
+	/* Its sync token carries all three: read again, none changed since (and one second
+	 * of search, which finds nothing new). */
+	before = ft.calls;
+	search_step(NULL, NULL, 0);
+	subscription_step("I-A", "ACTIVE", T0 + 2 * DAY);
+	subscription_step("I-B", "SUSPENDED", T0 + 3 * DAY);
+	subscription_step("I-C", "ACTIVE", T0 + DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, token2, ids, sizeof ids, &token3, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_uint_eq(ft.calls - before, 4);
+	free(token);
+	free(checkpoint);
+	free(token2);
+	free(token3);
+	billtap_client_free(c);
+}
+END_TEST
+
 static void plans_list_step(int64_t p1_updated, int64_t p2_updated)
 {
 	answer("{\"plans\":[{\"id\":\"P-1\",\"product_id\":\"PROD-A\",\"name\":\"Monthly\","
@@ -399,6 +513,7 @@ TCase *paypal_sync_tcase(void)
 	tcase_add_test(tc, token_beyond_three_years_needs_a_full_pass);
 	tcase_add_test(tc, subscription_discovery_resumes_without_searching_again);
 	tcase_add_test(tc, subscriptions_read_again_and_delivered_when_updated);
+	tcase_add_test(tc, incremental_subscriptions_resume_mid_read);
 	tcase_add_test(tc, plans_delivered_when_updated);
 	tcase_add_test(tc, sync_methods_declared);
 	return tc;
