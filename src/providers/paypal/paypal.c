@@ -227,6 +227,7 @@ static void stream_free(void *p)
 	pp_search_free(s);
 	pp_subs_free(s);
 	pp_sync_free(s);
+	pp_recheck_free(s);
 	free(s);
 }
 
@@ -292,7 +293,10 @@ static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 		break;
 	}
 	case BILLTAP_RESOURCE_TRANSACTIONS:
-		ok = pp_search_resume(s, token) == 0;
+		ok = pp_search_resume(s, token, ctx);
+		if (ok == BILLTAP_ENOMEM)
+			return ok;
+		ok = ok == 0;
 		if (ok && s->win_start < billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400) {
 			char at[40], msg[300];
 			billtap_time_format(at, sizeof at, s->win_start);
@@ -368,7 +372,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 static int after_search(pp_stream *s, billtap_ctx *ctx)
 {
 	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS) {
-		s->phase = PH_DONE;
+		s->phase = pp_recheck_pending(s) ? PH_RECHECK : PH_DONE;
 		return 0;
 	}
 	return pp_subscriptions_start(s, ctx);
@@ -388,6 +392,7 @@ static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 	case PH_PRODUCTS:
 	case PH_PLANS: return pp_catalog_request(req, s, ctx);
 	case PH_SEARCH: return pp_search_request(req, s, ctx);
+	case PH_RECHECK: return pp_recheck_request(req, s, ctx);
 	default: return pp_subscriptions_request(req, s, ctx);
 	}
 }
@@ -438,6 +443,7 @@ static int answer(pp_stream *s, const billtap_request *req, const billtap_respon
 	case TAG_PLAN_LIST:
 	case TAG_PLAN_DETAIL: rc = pp_catalog_response(s, req, resp, sink, ctx); break;
 	case TAG_SEARCH: rc = pp_search_response(s, req, resp, sink, ctx); break;
+	case TAG_RECHECK: rc = pp_recheck_response(s, req, resp, sink, ctx); break;
 	default: rc = pp_subscriptions_response(s, req, resp, sink, ctx);
 	}
 	if (rc == 0)

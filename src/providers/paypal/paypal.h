@@ -25,10 +25,11 @@ enum pp_tag {
 	TAG_PLAN_DETAIL,
 	TAG_SEARCH,
 	TAG_SUBSCRIPTION,
-	TAG_SUBSCRIPTION_PLAN
+	TAG_SUBSCRIPTION_PLAN,
+	TAG_RECHECK
 };
 
-enum pp_phase { PH_PRODUCTS, PH_PLANS, PH_SEARCH, PH_SUBSCRIPTIONS, PH_EMIT, PH_DONE };
+enum pp_phase { PH_PRODUCTS, PH_PLANS, PH_SEARCH, PH_RECHECK, PH_SUBSCRIPTIONS, PH_EMIT, PH_DONE };
 
 /* Per client: the OAuth token, shared by the client's iterators. */
 typedef struct pp_session {
@@ -113,6 +114,18 @@ typedef struct pp_stream {
 	char *plans_after;     /* incremental plans resumed: deliver only ids after this one */
 	int plans_listed;      /* incremental plans: every list page read */
 	int final_marked;      /* the incremental pass's sync token is marked */
+
+	/* transactions that change later (paypal_recheck.c) */
+	int continuing;        /* the pass continues a sync token */
+	pp_map recheck_ids;    /* to search again: "p" pending (at its time), "r" a payment
+	                        * refunded or reversed (backwards from the refund's time) */
+	int64_t *recheck_at;
+	char *recheck_type;
+	size_t recheck_next;   /* rechecks before it are done */
+	int64_t recheck_end;   /* "r": the end of the next window to search, 0: its time */
+	pp_map watch_ids;      /* delivered pending: the sync token carries them */
+	int64_t *watch_at;
+	pp_map delivered;      /* transaction ids this continuing pass delivered */
 } pp_stream;
 
 /* filter_since of a full pass: every record delivered. */
@@ -145,7 +158,8 @@ void pp_search_init(pp_stream *s, int64_t start, int64_t stop);
 int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx);
-int pp_search_resume(pp_stream *s, const char *token);
+/* A "w:" mark: 0, BILLTAP_ECHECKPOINT (unrecorded) or BILLTAP_ENOMEM (recorded). */
+int pp_search_resume(pp_stream *s, const char *token, billtap_ctx *ctx);
 void pp_search_free(pp_stream *s);
 /* Where the next pass's search starts: the end of the windows searched, or PayPal's
  * last_refreshed_datetime when that is earlier (a search may not start after it). */
@@ -167,6 +181,25 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
                       billtap_ctx *ctx);
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 void pp_subs_free(pp_stream *s);
+
+/* paypal_recheck.c */
+/* Notes a transaction about to be pushed: watched when pending; in a pass continuing a
+ * sync token, remembered as delivered and its parent (a payment refunded) rechecked. */
+int pp_recheck_note(pp_stream *s, const billtap_record *rec, billtap_ctx *ctx);
+int pp_recheck_pending(const pp_stream *s);
+int pp_recheck_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
+int pp_recheck_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                        billtap_sink *sink, billtap_ctx *ctx);
+/* Appends the rechecks still to do (typed) or the watch list to *buf ("id@time,..."). */
+void pp_recheck_put(char **buf, size_t *len, int *oom, const pp_stream *s, int rechecks);
+#define PP_LIST_WATCH 0         /* id@time: watched */
+#define PP_LIST_RECHECKS 1      /* p|r id@time: rechecks */
+#define PP_LIST_WATCH_TO_CHECK 2 /* id@time from a sync token: rechecks of this pass */
+/* Reads such a list into the stream. 0, BILLTAP_ECHECKPOINT (unrecorded) or ENOMEM. */
+int pp_recheck_take(pp_stream *s, const char *p, int mode, billtap_ctx *ctx);
+void pp_recheck_free(pp_stream *s);
+/* paypal_search.c: how settled a row is (S/V 3, P 2, D 1, else 0) */
+int pp_settled_rank(const billtap_json *doc, billtap_json_ref info);
 
 /* paypal_sync.c: marks and sync tokens of incremental passes and discovery */
 /* Sets incremental, filter_since and next_since for a new stream. */

@@ -30,15 +30,36 @@ void pp_search_init(pp_stream *s, int64_t start, int64_t stop)
 	s->search_page = 1;
 }
 
-int pp_search_resume(pp_stream *s, const char *token)
+int pp_search_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 {
 	int64_t start, len;
 	int used = 0;
-	if (sscanf(token, "w:%" SCNd64 ":%" SCNd64 "%n", &start, &len, &used) != 2 ||
-	    token[used] || len < 1 || len > PP_WINDOW_MAX)
-		return -1;
+	if (sscanf(token, "w:%" SCNd64 ":%" SCNd64 "%n", &start, &len, &used) != 2 || len < 1 ||
+	    len > PP_WINDOW_MAX)
+		return BILLTAP_ECHECKPOINT;
+	const char *p = token + used;
+	if (*p && s->incremental) {
+		/* ":<c>:<rechecks>:<watch>" (paypal_recheck.c) */
+		if ((p[1] != '0' && p[1] != '1') || p[0] != ':' || p[2] != ':')
+			return BILLTAP_ECHECKPOINT;
+		s->continuing = p[1] == '1';
+		const char *colon = strchr(p + 3, ':');
+		char *rechecks = colon ? strndup(p + 3, (size_t)(colon - (p + 3))) : NULL;
+		if (colon && !rechecks)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		int rc = !colon ? BILLTAP_ECHECKPOINT : pp_recheck_take(s, rechecks, PP_LIST_RECHECKS, ctx);
+		free(rechecks);
+		if (rc == 0)
+			rc = pp_recheck_take(s, colon + 1, PP_LIST_WATCH, ctx);
+		if (rc < 0)
+			return rc;
+	} else if (*p) {
+		return BILLTAP_ECHECKPOINT;
+	}
 	s->win_start = start;
 	s->win_len = len;
+	if (s->stop < start + len)
+		s->stop = start + len; /* the same window again, whatever our clock says now */
 	return 0;
 }
 
@@ -113,17 +134,48 @@ static void next_window(pp_stream *s)
 		s->stop = s->refreshed + 1;
 }
 
+/* "w:<start>:<length>", and in incremental passes what paypal_recheck.c keeps. The
+ * length is the window's own (it may end at the stop): a resumed pass asks for the same. */
+static int window_mark(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	char head[80];
+	int n = snprintf(head, sizeof head, "w:%" PRId64 ":%" PRId64, s->win_start,
+	                 window_end(s) - s->win_start);
+	if (s->incremental)
+		n += snprintf(head + n, sizeof head - (size_t)n, ":%d:", s->continuing);
+	size_t len = (size_t)n;
+	int oom = 0;
+	char *mark = strdup(head);
+	if (!mark)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (s->incremental) {
+		pp_recheck_put(&mark, &len, &oom, s, 1);
+		char *m = oom ? NULL : realloc(mark, len + 2);
+		if (m) {
+			mark = m;
+			memcpy(mark + len++, ":", 2);
+		}
+		oom = oom || !m;
+		pp_recheck_put(&mark, &len, &oom, s, 0);
+	}
+	int rc = oom ? BILLTAP_ENOMEM : billtap_sink_mark(sink, mark);
+	free(mark);
+	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+}
+
 /* Hands the finished window's transactions to the engine, behind its mark. */
 static int push_window(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
-	char mark[64];
-	snprintf(mark, sizeof mark, "w:%" PRId64 ":%" PRId64, s->win_start, s->win_len);
-	int rc = billtap_sink_mark(sink, mark);
+	int rc = window_mark(s, sink, ctx);
 	if (rc < 0)
-		return billtap_ctx_error(ctx, rc, NULL);
+		return rc;
 	for (size_t i = 0; i < s->seen.count; i++) {
 		billtap_record *rec = s->window_records[i];
 		s->window_records[i] = NULL; /* the sink owns it now, whatever happens */
+		if ((rc = pp_recheck_note(s, rec, ctx)) < 0) {
+			billtap_record_free(rec);
+			return rc;
+		}
 		if ((rc = billtap_sink_push(sink, rec)) < 0)
 			return rc;
 	}
@@ -131,7 +183,7 @@ static int push_window(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 }
 
 /* How settled a row is: the best row of a transaction id is the one returned. */
-static unsigned char settled_rank(const billtap_json *doc, billtap_json_ref info)
+int pp_settled_rank(const billtap_json *doc, billtap_json_ref info)
 {
 	billtap_json_ref status = billtap_json_get(doc, info, "transaction_status");
 	if (billtap_json_str_eq(doc, status, "S") || billtap_json_str_eq(doc, status, "V"))
@@ -146,7 +198,7 @@ static unsigned char settled_rank(const billtap_json *doc, billtap_json_ref info
 static int keep_transaction(pp_stream *s, billtap_json_ref row, billtap_json_ref info,
                             const char *id, size_t len, billtap_sink *sink, billtap_ctx *ctx)
 {
-	unsigned char rank = settled_rank(s->doc, info);
+	unsigned char rank = (unsigned char)pp_settled_rank(s->doc, info);
 	size_t at = pp_map_find(&s->seen, id, len);
 	if (at != (size_t)-1 && rank <= s->window_ranks[at])
 		return 0; /* a twin no more settled than the row kept */

@@ -3,9 +3,10 @@
  * (docs/incremental.md, "PayPal"). PayPal has no change feed and lists neither
  * subscriptions nor customers, so what a pass knows has to travel in its tokens:
  *
- *   T1:<W>                 transactions, sync token: windows before W were searched
- *                          (W = the pass's stop, now - lag_seconds, which everything
- *                          before is final); the next pass searches from W on.
+ *   T1:<W>[:<watch>]       transactions, sync token: windows before W were searched
+ *                          (W: where PayPal's data ended, last_refreshed_datetime); the
+ *                          next pass searches from W on, and first the transactions
+ *                          still pending (id@time, paypal_recheck.c).
  *   P1:s:<N>               plans, sync token: the next pass delivers plans whose
  *                          update_time is N or later.
  *   P1:r:<F>:<N>:<id>      plans, after the plan `id` of a pass delivering plans updated
@@ -133,6 +134,10 @@ int pp_sync_mark_transactions(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx
 	text t = { 0 };
 	put_str(&t, "T1:");
 	put_time(&t, pp_searched_until(s), 1);
+	if (s->watch_ids.count && !t.oom) {
+		put(&t, ":", 1);
+		pp_recheck_put(&t.data, &t.len, &t.oom, s, 0);
+	}
 	return mark(&t, sink, ctx);
 }
 
@@ -276,11 +281,20 @@ static int bad(billtap_ctx *ctx)
 static int resume_transactions(pp_stream *s, const char *p, billtap_ctx *ctx)
 {
 	int64_t w;
-	if (!s->incremental || take_time(&w, &p, 0, 1) < 0)
-		return bad(ctx);
-	int rc = history_covers(w, ctx);
+	const char *colon = strchr(p, ':');
+	char *head = strndup(p, colon ? (size_t)(colon - p) : strlen(p));
+	if (!head)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	const char *h = head;
+	int rc = !s->incremental || take_time(&w, &h, 0, 1) < 0 ? -1 : 0;
+	free(head);
 	if (rc < 0)
+		return bad(ctx);
+	if ((rc = history_covers(w, ctx)) < 0)
 		return rc;
+	s->continuing = 1;
+	if (colon && (rc = pp_recheck_take(s, colon + 1, PP_LIST_WATCH_TO_CHECK, ctx)) < 0)
+		return rc == BILLTAP_ECHECKPOINT ? bad(ctx) : rc;
 	s->win_start = w;
 	if (s->stop <= w)
 		s->stop = w + 1; /* one second at least: PayPal's answer says how far to go */
