@@ -132,7 +132,7 @@ typedef struct pp_stream {
 #define PP_NO_FILTER INT64_MIN
 /* Subscription flags (pp_stream.sub_flags). */
 #define PP_SUB_CARRIED 0x1u /* known from the sync token: delivered only when updated */
-#define PP_SUB_ENDED 0x2u   /* read, CANCELLED or EXPIRED: never changes again, not carried */
+#define PP_SUB_ENDED 0x2u   /* read, CANCELLED: never changes again, not carried */
 #define PP_SUB_SETTING 0x4u /* named by subscription_ids: always carried */
 
 /* paypal.c */

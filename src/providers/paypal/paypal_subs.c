@@ -312,12 +312,13 @@ static int price_of(pp_price *price, pp_stream *s, billtap_json_ref sub, billtap
 	return 0;
 }
 
-/* A subscription in a terminal state: PayPal changes it no more (no later pass reads it). */
+/* A subscription PayPal changes no more, so no later pass reads it: a CANCELLED one
+ * "cannot be reactivated" (PayPal's subscription docs). An EXPIRED one can: PayPal's staff
+ * advise adding cycles to it (paypal-community.com, "Is it possible to reactivate my
+ * subscription"), so it stays. */
 static int ended(const billtap_json *doc, billtap_json_ref sub)
 {
-	billtap_json_ref status = billtap_json_get(doc, sub, "status");
-	return billtap_json_str_eq(doc, status, "CANCELLED") ||
-	       billtap_json_str_eq(doc, status, "EXPIRED");
+	return billtap_json_str_eq(doc, billtap_json_get(doc, sub, "status"), "CANCELLED");
 }
 
 static unsigned char *flags_of(pp_stream *s, const char *id)

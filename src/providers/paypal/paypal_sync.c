@@ -12,8 +12,8 @@
  *   P1:r:<F>:<N>:<id>      plans, after the plan `id` of a pass delivering plans updated
  *                          at F or later ("-": every plan) whose sync token will say N.
  *   S1:s:<W>:<N>:<ids>     subscriptions, sync token: windows before W were searched; the
- *                          ids are the subscriptions to read again (every one not yet
- *                          CANCELLED or EXPIRED, and those of subscription_ids), delivered
+ *                          ids are the subscriptions to read again (every one not
+ *                          CANCELLED, and those of subscription_ids), delivered
  *                          when their update_time is N or later.
  *   S1:d:<W>:<F>:<N>:<ids> subscriptions, discovering: windows before W searched, the ids
  *                          found so far ("+" before an id found in this pass: delivered
