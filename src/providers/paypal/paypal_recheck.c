@@ -25,6 +25,29 @@
 
 #include "paypal.h"
 
+/* The characters of ids a token can carry (PayPal's are letters and digits). */
+static int id_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/* An id this file can put in a token, or BILLTAP_EDATA naming it. */
+static int check_id(const char *id, billtap_ctx *ctx)
+{
+	size_t n = 0;
+	while (id_char(id[n]))
+		n++;
+	if (n && !id[n] && n <= 64)
+		return 0;
+	char msg[200];
+	snprintf(msg, sizeof msg,
+	         "transaction id %.64s: not letters and digits as PayPal's are, so an incremental "
+	         "pass cannot keep it in its sync token",
+	         id);
+	return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
+}
+
 /* Adds id@at to a list (ids once; the first time wins). 0 or BILLTAP_ENOMEM. */
 static int list_add(pp_map *ids, int64_t **at, char **type, const char *id, size_t len,
                     int64_t when, char kind, billtap_ctx *ctx)
@@ -58,6 +81,9 @@ static int watch(pp_stream *s, const billtap_record *rec, billtap_ctx *ctx)
 	if (billtap_record_get_str(&status, rec, BILLTAP_FIELD_PROVIDER_STATUS) != 0 ||
 	    strcmp(status, "P") != 0 || billtap_record_get_int(&at, rec, BILLTAP_FIELD_OCCURRED_AT) != 0)
 		return 0;
+	int rc = check_id(id, ctx);
+	if (rc < 0)
+		return rc;
 	return list_add(&s->watch_ids, &s->watch_at, NULL, id, strlen(id), at, 0, ctx);
 }
 
@@ -76,6 +102,8 @@ int pp_recheck_note(pp_stream *s, const billtap_record *rec, billtap_ctx *ctx)
 	if (billtap_record_get_str(&parent, rec, BILLTAP_FIELD_PARENT_ID) != 0 ||
 	    billtap_record_get_int(&at, rec, BILLTAP_FIELD_OCCURRED_AT) != 0)
 		return 0;
+	if ((rc = check_id(parent, ctx)) < 0)
+		return rc;
 	return list_add(&s->recheck_ids, &s->recheck_at, &s->recheck_type, parent, strlen(parent),
 	                at, 'r', ctx);
 }
@@ -85,12 +113,22 @@ int pp_recheck_pending(const pp_stream *s)
 	return s->recheck_next < s->recheck_ids.count;
 }
 
-/* Skips rechecks of transactions this pass delivered already. */
-static void skip_delivered(pp_stream *s)
+/* The oldest second PayPal's search still answers for (a day inside its three years). */
+static int64_t oldest(billtap_ctx *ctx)
+{
+	return billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400 + 86400;
+}
+
+/* Skips rechecks of transactions this pass delivered already, and of those whose search
+ * would lie beyond PayPal's history (PayPal would refuse it: nothing to ask). */
+static void skip_delivered(pp_stream *s, billtap_ctx *ctx)
 {
 	while (pp_recheck_pending(s)) {
-		const char *id = s->recheck_ids.keys[s->recheck_next];
-		if (pp_map_find(&s->delivered, id, strlen(id)) == (size_t)-1)
+		size_t i = s->recheck_next;
+		const char *id = s->recheck_ids.keys[i];
+		int64_t from = s->recheck_type[i] == 'r' && s->recheck_end ? s->recheck_end
+		                                                             : s->recheck_at[i];
+		if (pp_map_find(&s->delivered, id, strlen(id)) == (size_t)-1 && from >= oldest(ctx))
 			break;
 		s->recheck_next++;
 		s->recheck_end = 0;
@@ -99,7 +137,7 @@ static void skip_delivered(pp_stream *s)
 
 int pp_recheck_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
-	skip_delivered(s);
+	skip_delivered(s, ctx);
 	if (!pp_recheck_pending(s)) {
 		s->phase = PH_DONE; /* a local step makes the final mark */
 		return BILLTAP_PROVIDER_LOCAL;
@@ -109,9 +147,8 @@ int pp_recheck_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 	if (s->recheck_type[i] == 'r') {
 		to = s->recheck_end ? s->recheck_end : at;
 		from = to - PP_WINDOW_MAX + 1;
-		int64_t oldest = billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400 + 86400;
-		if (from < oldest)
-			from = oldest;
+		if (from < oldest(ctx))
+			from = oldest(ctx);
 	}
 	char a[40], b[40];
 	billtap_time_format(a, sizeof a, from);
@@ -162,8 +199,7 @@ int pp_recheck_response(pp_stream *s, const billtap_request *req, const billtap_
 	if (row == BILLTAP_JSON_NONE && s->recheck_type[i] == 'r') {
 		/* Not in this window: the one before, while PayPal's history reaches. */
 		int64_t to = s->recheck_end ? s->recheck_end : s->recheck_at[i];
-		int64_t oldest = billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400 + 86400;
-		if (to - PP_WINDOW_MAX + 1 > oldest) {
+		if (to - PP_WINDOW_MAX + 1 > oldest(ctx)) {
 			s->recheck_end = to - PP_WINDOW_MAX;
 			return 0;
 		}
@@ -185,7 +221,7 @@ int pp_recheck_response(pp_stream *s, const billtap_request *req, const billtap_
 	 * history: nothing to deliver. */
 	s->recheck_next++;
 	s->recheck_end = 0;
-	skip_delivered(s);
+	skip_delivered(s, ctx);
 	if (!pp_recheck_pending(s))
 		s->phase = PH_DONE;
 	return 0;
@@ -224,8 +260,7 @@ int pp_recheck_take(pp_stream *s, const char *p, int mode, billtap_ctx *ctx)
 				return BILLTAP_ECHECKPOINT;
 		}
 		size_t n = 0;
-		while ((p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= 'a' && p[n] <= 'z') ||
-		       (p[n] >= '0' && p[n] <= '9'))
+		while (id_char(p[n]))
 			n++;
 		int64_t at;
 		int used = 0;

@@ -104,23 +104,31 @@ static const char *refreshed_member(void)
 	return buf;
 }
 
+/* A search page with one row: transaction `tx` (event `code`, status, amount) naming
+ * `ref` of type `ref_type` (NULL: none), at time `at`. */
+static void row_step(const char *tx, const char *code, const char *status, const char *value,
+                     const char *ref, const char *ref_type, int64_t at)
+{
+	answer("{\"transaction_details\":[{\"transaction_info\":{\"paypal_account_id\":\"PAYER1\","
+	       "\"transaction_id\":\"%s\",\"transaction_event_code\":\"%s\","
+	       "\"transaction_initiation_date\":\"%s\",\"transaction_updated_date\":\"%s\","
+	       "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"%s\"},"
+	       "\"transaction_status\":\"%s\",\"paypal_reference_id\":\"%s\","
+	       "\"paypal_reference_id_type\":\"%s\"},\"payer_info\":{\"account_id\":\"PAYER1\"}}],"
+	       "\"page\":1,\"total_items\":1,\"total_pages\":1%s}",
+	       tx, code, iso(at), iso(at), value, status, ref ? ref : "", ref_type ? ref_type : "",
+	       refreshed_member());
+}
+
 /* A search page: one subscription payment `tx` of subscription `sub` at time `at`
  * (tx NULL: no rows). */
 static void search_step(const char *tx, const char *sub, int64_t at)
 {
-	if (!tx) {
+	if (!tx)
 		answer("{\"transaction_details\":[],\"page\":1,\"total_items\":0,\"total_pages\":0%s}",
 		       refreshed_member());
-		return;
-	}
-	answer("{\"transaction_details\":[{\"transaction_info\":{\"paypal_account_id\":\"PAYER1\","
-	       "\"transaction_id\":\"%s\",\"transaction_event_code\":\"T0002\","
-	       "\"transaction_initiation_date\":\"%s\",\"transaction_updated_date\":\"%s\","
-	       "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"10.00\"},"
-	       "\"transaction_status\":\"S\",\"paypal_reference_id\":\"%s\","
-	       "\"paypal_reference_id_type\":\"SUB\"},\"payer_info\":{\"account_id\":\"PAYER1\"}}],"
-	       "\"page\":1,\"total_items\":1,\"total_pages\":1%s}",
-	       tx, iso(at), iso(at), sub, refreshed_member());
+	else
+		row_step(tx, "T0002", "S", "10.00", sub, "SUB", at);
 }
 
 /* GET /v1/billing/subscriptions/{id}?fields=plan */
@@ -148,14 +156,18 @@ static int run(billtap_client *c, billtap_resource res, const char *from, char *
 	billtap_iter *it;
 	ids[0] = '\0';
 	int rc = billtap_iter_new(&it, c, res, &o);
-	if (rc < 0)
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", billtap_client_error_message(c));
 		return rc;
+	}
 	const billtap_record *r;
 	while ((rc = billtap_iter_next(&r, it)) == 0) {
 		size_t at = strlen(ids);
 		snprintf(ids + at, cap - at, "%s%s", at ? " " : "", billtap_record_id(r));
 	}
 	const char *t;
+	if (rc < 0 && rc != BILLTAP_ITEROVER)
+		fprintf(stderr, "%s\n", billtap_client_error_message(c));
 	if (rc == BILLTAP_ITEROVER && token) {
 		ck_assert_int_eq(billtap_iter_sync_token(&t, it), 0);
 		*token = strdup(t);
@@ -284,6 +296,55 @@ START_TEST(transactions_go_on_from_the_last_stop)
 	free(token5);
 	free(token6);
 	free(token7);
+	free(token);
+	free(token2);
+	free(token3);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(pending_and_refunded_transactions_read_again)
+{
+	char ids[256], *token = NULL, *token2 = NULL;
+	token_step();
+	row_step("TX-P", "T0006", "P", "20.00", NULL, NULL, T0 - 35 * DAY); /* pending */
+	row_step("TX-S", "T0006", "S", "30.00", NULL, NULL, T0 - 4 * DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-P TX-S");
+
+	/* A week later: a new window with a refund of TX-S; then TX-P (the token watched it:
+	 * pending) is searched for at its second, and TX-S (the refund names it) backwards
+	 * from the refund. Both come as they are now. */
+	now = T0 + 7 * DAY;
+	size_t before = ft.calls + 1;
+	token_step();
+	row_step("TX-R", "T1107", "S", "-30.00", "TX-S", "TXN", T0 + DAY);
+	row_step("TX-P", "T0006", "S", "20.00", NULL, NULL, T0 - 35 * DAY);
+	row_step("TX-S", "T0006", "V", "30.00", NULL, NULL, T0 - 4 * DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "TX-R TX-P TX-S");
+	ck_assert_uint_eq(ft.calls - before, 3);
+	int64_t from, to;
+	ck_assert_ptr_nonnull(strstr(ft.urls[before + 1], "transaction_id=TX-P"));
+	range_of(before + 1, &from, &to);
+	ck_assert_int_eq(from, T0 - 35 * DAY);
+	ck_assert_int_eq(to, T0 - 35 * DAY);
+	ck_assert_ptr_nonnull(strstr(ft.urls[before + 2], "transaction_id=TX-S"));
+	range_of(before + 2, &from, &to);
+	ck_assert_int_eq(to, T0 + DAY);
+	ck_assert_int_eq(from, T0 + DAY - 31 * DAY + 1);
+
+	/* Settled: the next pass watches nothing (one second of search, nothing more). */
+	before = ft.calls;
+	search_step(NULL, NULL, 0);
+	char *token3 = NULL;
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_TRANSACTIONS, token2, ids, sizeof ids, &token3, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_uint_eq(ft.calls - before, 1);
 	free(token);
 	free(token2);
 	free(token3);
@@ -509,6 +570,7 @@ TCase *paypal_sync_tcase(void)
 	TCase *tc = tcase_create("incremental");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, transactions_go_on_from_the_last_stop);
+	tcase_add_test(tc, pending_and_refunded_transactions_read_again);
 	tcase_add_test(tc, token_beyond_three_years_needs_a_full_pass);
 	tcase_add_test(tc, subscription_discovery_resumes_without_searching_again);
 	tcase_add_test(tc, subscriptions_read_again_and_delivered_when_updated);
