@@ -165,9 +165,9 @@ settings (--set KEY=VALUE, or BILLTAP_TESTPLUG_<KEY> in the environment):
   archived             bool               -                        false
 EOF
 check "describe: a plugin's name, resources and own settings" \
-  cmp -s <(head -12 "$work/describe.out") "$work/describe.want"
+  cmp -s <(head -13 "$work/describe.out") "$work/describe.want"
 # The engine's settings follow every provider's own, each flagged engine, the same for all.
-sed -n '13,$p' "$work/describe.out" > "$work/engine.plug"
+sed -n '14,$p' "$work/describe.out" > "$work/engine.plug"
 "$cli" describe stripe > "$work/describe.stripe"
 sed -n '/^  timeout_ms /,$p' "$work/describe.stripe" > "$work/engine.stripe"
 check "describe: the engine's settings follow, the same as stripe's" \
