@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -282,6 +283,43 @@ START_TEST(resume_at_the_marked_page)
 }
 END_TEST
 
+/* Each allocation failure in turn, the failed call retried: the clean run's invoices,
+ * each once; and with page 2 answering 404, its error after page 1's invoices. */
+START_TEST(every_allocation_failure_retries_to_the_same_invoices)
+{
+	static const fixture_route routes[] = {
+		{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+		{ "/v2/invoicing/invoices?", "page", "1", "paypal/invoices_p1.json" },
+		{ "/v2/invoicing/invoices?", "page", "2", "paypal/invoices_p2.json" },
+	};
+	static const char *const settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+		                                "base_url", "http://paypal.test",
+		                                "allow_insecure_http", "1", NULL };
+	char why[1024] = "";
+	size_t records;
+	if (_i == 0) {
+		long n = alloc_walk(&records, "paypal", settings, BILLTAP_RESOURCE_INVOICES, routes, 3,
+		                    why, sizeof why);
+		ck_assert_msg(n > 0, "%s", why);
+		ck_assert_uint_eq(records, 3);
+	} else {
+		static const fixture_route failing[] = {
+			{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+			{ "/v2/invoicing/invoices?", "page", "1", "paypal/invoices_p1.json" },
+			{ "/v2/invoicing/invoices?", "page", "2", "paypal/not_found.json" },
+		};
+		static const int statuses[] = { 0, 0, 404 };
+		int final = 0;
+		long n = alloc_walk_to_error(&records, &final, "paypal", settings,
+		                             BILLTAP_RESOURCE_INVOICES, failing, statuses, 3, why,
+		                             sizeof why);
+		ck_assert_msg(n > 0, "%s", why);
+		ck_assert_uint_eq(records, 2);
+		ck_assert_int_lt(final, 0);
+	}
+}
+END_TEST
+
 void paypal_invoice_tests(Suite *s)
 {
 	TCase *tc = tcase_create("invoices");
@@ -291,5 +329,6 @@ void paypal_invoice_tests(Suite *s)
 	tcase_add_loop_test(tc, breakdown_disagreements_are_data_errors, 0, 5);
 	tcase_add_test(tc, since_searches_by_creation_date);
 	tcase_add_test(tc, resume_at_the_marked_page);
+	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_invoices, 0, 2);
 	suite_add_tcase(s, tc);
 }
