@@ -348,7 +348,9 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, PAYPAL_RATE, PAYPAL_BURST);
-	if (rc < 0 || (rc = search_start(&start, params, ctx)) < 0 ||
+	/* history_start bounds the transaction search; invoices are not searched by it */
+	if (rc < 0 ||
+	    (s->resource != BILLTAP_RESOURCE_INVOICES && (rc = search_start(&start, params, ctx)) < 0) ||
 	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
 	     s->resource != BILLTAP_RESOURCE_INVOICES &&
 	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {

@@ -158,7 +158,8 @@ static int map_item(item_sums *sums, billtap_record *inv, size_t n, const billta
 	int has;
 	billtap_json_ref quantity = billtap_json_get(doc, item, "quantity");
 	if (!m.status && (billtap_json_typeof(doc, quantity) != BILLTAP_JSON_STRING ||
-	                  billtap_json_money(&q, doc, quantity, 5, BILLTAP_MAP_MAJOR_UNITS) < 0))
+	                  billtap_json_money(&q, doc, quantity, 5, BILLTAP_MAP_MAJOR_UNITS) < 0 ||
+	                  q == INT64_MIN))
 		billtap_map_fail(&m, BILLTAP_EDATA, "quantity",
 		                 "is not a decimal string of at most five places");
 	if (!m.status && q % QUANTITY_SCALE == 0) {
