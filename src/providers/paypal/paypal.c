@@ -31,7 +31,8 @@ static const billtap_setting_def paypal_settings[] = {
 	BILLTAP_SETTING("subscription_ids", 0, NULL, 0, 0,
 	  "subscription ids (I-...) known to the host, comma-separated: PayPal cannot list "
 	  "subscriptions that were never charged"),
-	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "500", 1, 500, "transaction search rows per request"),
+	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "500", 1, 500,
+	  "transaction search rows per request; invoices per request, at most 100"),
 	BILLTAP_SETTINGS_END,
 };
 

@@ -1,15 +1,16 @@
 /*
  * Invoices (PayPal Invoicing v2): page-numbered lists of whole invoice objects.
  *
- *   no `since`:  GET /v2/invoicing/invoices?page&page_size=100&total_required=true&fields=all
+ *   no `since`:  GET /v2/invoicing/invoices?page&page_size&total_required=true&fields=all
  *                every invoice of the account, drafts included;
- *   `since`:     POST /v2/invoicing/search-invoices?page&page_size=100&total_required=true
+ *   `since`:     POST /v2/invoicing/search-invoices?page&page_size&total_required=true
  *                with {"creation_date_range":{"start":since,"end":now},
  *                "fields":["items","payments","refunds"]}: the invoices created since then
  *                (the search returns the collections only when asked for them).
  *
- * PayPal's limits (openapi/invoicing_v2.json): page_size 1..100, page 1..1000, so one
- * list or search reaches 100,000 invoices; a longer one ends in BILLTAP_EDATA from the
+ * page_size is the setting's (default 500) up to PayPal's limit for invoices. PayPal's
+ * limits (openapi/invoicing_v2.json): page_size 1..100, page 1..1000, so one list or
+ * search reaches 100,000 invoices (at page_size 100); a longer one ends in BILLTAP_EDATA from the
  * engine's page guard rather than a silent cut. Marks: "i:<page>" when a page arrives; a
  * resumed stream asks for that page again and the engine drops what it already returned.
  */
@@ -20,8 +21,14 @@
 
 #include "paypal.h"
 
-#define INVOICES_PAGE_SIZE 100
+#define INVOICES_PAGE_SIZE_MAX 100
 #define INVOICES_MAX_PAGE 1000
+
+/* The page_size setting (transaction search's, up to 500), at most PayPal's 100. */
+static int64_t page_size(const pp_stream *s)
+{
+	return s->page_size < INVOICES_PAGE_SIZE_MAX ? s->page_size : INVOICES_PAGE_SIZE_MAX;
+}
 
 static int write_range(billtap_json_writer *w, int64_t since, int64_t until)
 {
@@ -67,7 +74,7 @@ int pp_invoices_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
 	char page[24], size[24];
 	snprintf(page, sizeof page, "%" PRId64, s->page);
-	snprintf(size, sizeof size, "%d", INVOICES_PAGE_SIZE);
+	snprintf(size, sizeof size, "%" PRId64, page_size(s));
 	int search = s->inv_since != BILLTAP_TIME_NONE;
 	int rc = pp_get(req, s, search ? "/v2/invoicing/search-invoices" : "/v2/invoicing/invoices",
 	                TAG_INVOICES);
@@ -79,6 +86,32 @@ int pp_invoices_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 	if (rc == 0 && search && (rc = billtap_request_set_method(req, BILLTAP_HTTP_POST)) == 0)
 		rc = search_body(req, s);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the invoices request") : 0;
+}
+
+/* The page number the answer states: the page= of its "self" link (PayPal's invoice lists
+ * carry no page member), else `asked`. So a stale cache serving page 1 again reads as
+ * page 1, which the engine's guard refuses, naming the request. */
+static int64_t stated_page(const billtap_json *doc, int64_t asked)
+{
+	billtap_json_ref links = billtap_json_get(doc, billtap_json_root(doc), "links");
+	for (billtap_json_ref l = billtap_json_first(doc, links); l != BILLTAP_JSON_NONE;
+	     l = billtap_json_next(doc, l)) {
+		char href[512];
+		size_t n;
+		if (!billtap_json_str_eq(doc, billtap_json_get(doc, l, "rel"), "self") ||
+		    billtap_json_str_decode(href, sizeof href, &n, doc, billtap_json_get(doc, l, "href")) < 0)
+			continue;
+		const char *q = strchr(href, '?');
+		for (const char *p = q; p; p = strchr(p + 1, '&')) {
+			long long page;
+			int used = 0;
+			if (sscanf(p + 1, "page=%lld%n", &page, &used) == 1 &&
+			    (p[1 + used] == '&' || p[1 + used] == '\0') && page >= 1)
+				return page;
+		}
+		break;
+	}
+	return asked;
 }
 
 /* The page to the engine's guards: total_pages and total_items when PayPal states them
@@ -97,11 +130,11 @@ static int report(billtap_sink *sink, pp_stream *s, int64_t items, int64_t *page
 	billtap_page page = BILLTAP_PAGE_INIT;
 	page.list = "invoices";
 	page.items = items;
-	page.page = s->page;
+	page.page = stated_page(s->doc, s->page);
 	if (billtap_json_int(&page.total_items, s->doc, billtap_json_get(s->doc, root, "total_items")) < 0)
 		page.total_items = -1;
 	page.total_pages = *pages;
-	page.more = *pages >= 0 ? s->page < *pages : items == INVOICES_PAGE_SIZE;
+	page.more = *pages >= 0 ? s->page < *pages : items == page_size(s);
 	page.max_page = INVOICES_MAX_PAGE;
 	return billtap_sink_page(sink, &page);
 }
@@ -135,7 +168,7 @@ int pp_invoices_response(pp_stream *s, const billtap_request *req, const billtap
 		if (rc < 0)
 			return rc;
 	}
-	if (pages >= 0 ? s->page < pages : n == INVOICES_PAGE_SIZE)
+	if (pages >= 0 ? s->page < pages : n == page_size(s))
 		s->page++;
 	else
 		s->phase = PH_DONE;

@@ -113,7 +113,7 @@ want=$(jq -r --arg from "$FROM" 'select(.created_at >= $from) | .id' "$WORK/trut
 code=$(search "$B" "page_size=100&total_required=true" \
     "{\"creation_date_range\":{\"start\":\"$FROM\",\"end\":\"$TO\"},\"fields\":[\"items\"]}")
 check "search: the invoices created in the range" \
-    bash -c "[ $code = 200 ] && jq -e --argjson n $want '.total_items == \$n and (.items | length) == \$n' '$B' >/dev/null"
+    bash -c "[ $code = 200 ] && jq -e --argjson n $want '.total_items == \$n and (.items | length) == ([\$n, 100] | min)' '$B' >/dev/null"
 check "search: items when named, payments when not named absent" \
     jq -e '[.items[] | has("items") and (has("payments") | not)] | all' "$B"
 code=$(search "$B" "" "{\"creation_date_range\":{\"start\":\"$FROM\",\"end\":\"$TO\"}}")
