@@ -10,9 +10,10 @@
  *
  * page_size is the setting's (default 500) up to PayPal's limit for invoices. PayPal's
  * limits (openapi/invoicing_v2.json): page_size 1..100, page 1..1000, so one list or
- * search reaches 100,000 invoices (at page_size 100); a longer one ends in BILLTAP_EDATA from the
- * engine's page guard rather than a silent cut. Marks: "i:<page>" when a page arrives; a
- * resumed stream asks for that page again and the engine drops what it already returned.
+ * search reaches 100,000 invoices (at page_size 100); a longer one ends in BILLTAP_EDATA
+ * from the engine's page guard rather than a silent cut. Marks: "i:<page>" when a page
+ * arrives; a resumed stream asks for that page again and the engine drops what it
+ * already returned.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -218,12 +218,12 @@ static int int_param(pp_ctx *c, const char *name, long long lo, long long hi, lo
     int64_t n;
     if (sb_parse_int64(v, &n) < 0) {
         ppi_invalid(c, name, v, "query", "INVALID_PARAMETER_SYNTAX",
-                "the value of a field does not conform to the expected format.");
+                    PPI_SYNTAX);
         return -1;
     }
     if (n > hi || n < lo) {
         ppi_invalid(c, name, v, "query", n > hi ? "INVALID_INTEGER_MAX_VALUE" : "INVALID_INTEGER_MIN_VALUE",
-                n > hi ? "Value exceeds max value." : "Value less than minimum value.");
+                    n > hi ? "Value exceeds max value." : "Value less than minimum value.");
         return -1;
     }
     *out = n;
@@ -245,7 +245,7 @@ static int parse_paging(pp_ctx *c, paging *pg)
     const char *v = sb_param_get(c->req->params, "total_required");
     if (v && sb_parse_bool(v, &pg->totals) < 0) {
         ppi_invalid(c, "total_required", v, "query", "INVALID_PARAMETER_SYNTAX",
-                "the value of a field does not conform to the expected format.");
+                    PPI_SYNTAX);
         return -1;
     }
     return 0;
@@ -305,7 +305,7 @@ static void list_invoices(pp_ctx *c)
     int none = fields && strcasecmp(fields, "none") == 0;
     if (fields && !none && strcasecmp(fields, "all") != 0) {
         ppi_invalid(c, "fields", fields, "query", "INVALID_PARAMETER_SYNTAX",
-                "the value of a field does not conform to the expected format.");
+                    PPI_SYNTAX);
         return;
     }
     answer(c, &pg, NULL, none ? 0 : PPI_ALL, "/v2/invoicing/invoices");

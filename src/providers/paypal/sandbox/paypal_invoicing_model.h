@@ -52,6 +52,8 @@ void ppi_id(const pp_state *s, size_t pos, char out[32]);
 void ppi_invoice_of(const pp_state *s, size_t pos, size_t k, ppi_inv *out);
 /* Line j of world invoice v as a PayPal item. */
 void ppi_line_of(const pp_state *s, const w_invoice *v, uint32_t j, ppi_line *l);
+/* The spec's description of INVALID_PARAMETER_SYNTAX. */
+#define PPI_SYNTAX "the value of a field does not conform to the expected format."
 /* 400 INVALID_REQUEST with one detail (the spec's error_400 and its issues). */
 void ppi_invalid(pp_ctx *c, const char *field, const char *value, const char *location, const char *issue,
                  const char *description);

@@ -147,9 +147,10 @@ static int date_time(reader *r, const char *field, int64_t *out)
     if (n < 0)
         return -1;
     if (n < 20 || n > 64 || sb_time_parse_rfc3339(text, out) < 0) {
-        ppi_invalid(r->c, field, text, "body", n < 20 || n > 64 ? "INVALID_STRING_LENGTH" : "INVALID_PARAMETER_SYNTAX",
-                n < 20 || n > 64 ? "the value of a field is either too short or too long."
-                                 : "the value of a field does not conform to the expected format.");
+        int length = n < 20 || n > 64;
+        ppi_invalid(r->c, field, text, "body", length ? "INVALID_STRING_LENGTH" : "INVALID_PARAMETER_SYNTAX",
+                    length ? "the value of a field is either too short or too long."
+                           : PPI_SYNTAX);
         r->failed = 1;
         return -1;
     }
@@ -177,7 +178,7 @@ static int read_range(reader *r, ppi_filter *f)
                     return -1;
             } else {
                 ppi_invalid(r->c, "creation_date_range", key, "body", "INVALID_PARAMETER_SYNTAX",
-                        "the value of a field does not conform to the expected format.");
+                            PPI_SYNTAX);
                 r->failed = 1;
                 return -1;
             }
@@ -187,7 +188,7 @@ static int read_range(reader *r, ppi_filter *f)
     }
     if (!has_start || !has_end) {
         ppi_invalid(r->c, has_start ? "creation_date_range/end" : "creation_date_range/start", NULL, "body",
-                "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
+                    "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
         r->failed = 1;
         return -1;
     }
@@ -220,7 +221,7 @@ static int take_field(reader *r, ppi_filter *f, const char *v)
             return 0;
         }
     ppi_invalid(r->c, "fields", v, "body", "INVALID_PARAMETER_SYNTAX",
-            "the value of a field does not conform to the expected format.");
+                PPI_SYNTAX);
     r->failed = 1;
     return -1;
 }
@@ -234,9 +235,10 @@ static int take_status(reader *r, ppi_filter *f, const char *v)
     for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
         known |= strcmp(v, statuses[i]) == 0;
     if (!known || f->n_statuses == 5) {
-        ppi_invalid(r->c, "status", known ? NULL : v, "body", known ? "INVALID_ARRAY_MAX_ITEMS" : "INVALID_PARAMETER_SYNTAX",
-                known ? "the number of items in an array parameter is too large."
-                      : "the value of a field does not conform to the expected format.");
+        ppi_invalid(r->c, "status", known ? NULL : v, "body",
+                    known ? "INVALID_ARRAY_MAX_ITEMS" : "INVALID_PARAMETER_SYNTAX",
+                    known ? "the number of items in an array parameter is too large."
+                          : PPI_SYNTAX);
         r->failed = 1;
         return -1;
     }
@@ -276,7 +278,7 @@ int ppi_read_search(pp_ctx *c, ppi_filter *f)
                     return -1;
                 if (n != 3) {
                     ppi_invalid(c, key, f->currency, "body", "INVALID_STRING_LENGTH",
-                            "the value of a field is either too short or too long.");
+                                "the value of a field is either too short or too long.");
                     return -1;
                 }
             } else if (strcmp(key, "invoice_number") == 0) {
@@ -296,8 +298,7 @@ int ppi_read_search(pp_ctx *c, ppi_filter *f)
                 for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
                     spec |= strcmp(key, unsupported[i]) == 0;
                 ppi_invalid(c, key, NULL, "body", spec ? "UNSUPPORTED_BY_SANDBOX" : "INVALID_PARAMETER_SYNTAX",
-                        spec ? "billtap-sandbox does not filter by this field."
-                             : "the value of a field does not conform to the expected format.");
+                            spec ? "billtap-sandbox does not filter by this field." : PPI_SYNTAX);
                 return -1;
             }
         } while (accept(&r, ','));
