@@ -110,6 +110,18 @@ static int add(int64_t *sum, int64_t a, int64_t b)
 
 #define QUANTITY_SCALE 100000 /* PayPal's quantity has at most five decimals */
 
+/* A discount's percent that is there and not zero ("5", "7.25"; "0" and "0.00" are none).
+ * One that is no decimal of at most five places counts as there. */
+static int has_percent(const billtap_json *doc, billtap_json_ref discount)
+{
+	billtap_json_ref percent = billtap_json_get(doc, discount, "percent");
+	billtap_json_type t = billtap_json_typeof(doc, percent);
+	int64_t v;
+	if (t == BILLTAP_JSON_ABSENT || t == BILLTAP_JSON_NULL)
+		return 0;
+	return billtap_json_money(&v, doc, percent, 5, BILLTAP_MAP_MAJOR_UNITS) < 0 || v != 0;
+}
+
 /*
  * unit x quantity (quantity in 1/100000ths) in minor units, rounded half away from zero;
  * *whole says whether the quantity is a whole number. -1 on 64-bit overflow.
@@ -177,8 +189,7 @@ static int map_item(item_sums *sums, billtap_record *inv, size_t n, const billta
 	 * not an answer's, and would need PayPal's rounding). */
 	billtap_json_ref discount = billtap_json_get(doc, item, "discount");
 	money(&off, &has, &m, billtap_json_get(doc, discount, "amount"), "discount.amount");
-	if (!m.status && !has && billtap_json_get(doc, discount, "percent") != BILLTAP_JSON_NONE &&
-	    !billtap_json_str_eq(doc, billtap_json_get(doc, discount, "percent"), "0"))
+	if (!m.status && !has && has_percent(doc, discount))
 		billtap_map_fail(&m, BILLTAP_EDATA, "discount", "has a percent but no amount");
 	off = magnitude(off);
 	int64_t amount = 0;
@@ -281,11 +292,9 @@ static void map_totals(billtap_map *m)
 	int has;
 	const char *dpath = "amount.breakdown.discount.invoice_discount.amount";
 	money(&discount, &has, m, billtap_json_path(doc, m->obj, dpath), dpath);
-	billtap_json_ref percent = billtap_json_path(doc, m->obj,
-	                                             "amount.breakdown.discount.invoice_discount.percent");
-	if (!m->status && !has && percent != BILLTAP_JSON_NONE && !billtap_json_str_eq(doc, percent, "0"))
-		billtap_map_fail(m, BILLTAP_EDATA, "amount.breakdown.discount.invoice_discount",
-		                 "has a percent but no amount");
+	const char *ipath = "amount.breakdown.discount.invoice_discount";
+	if (!m->status && !has && has_percent(doc, billtap_json_path(doc, m->obj, ipath)))
+		billtap_map_fail(m, BILLTAP_EDATA, ipath, "has a percent but no amount");
 	discount = magnitude(discount);
 	billtap_map_set_int(m, BILLTAP_FIELD_DISCOUNT, discount);
 	source(m, BILLTAP_FIELD_DISCOUNT, dpath);

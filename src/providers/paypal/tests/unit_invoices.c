@@ -151,8 +151,9 @@ static void expect_error(const char *from, const char *to, const char *message)
 }
 
 /* Items PayPal's breakdown disagrees with, a total that is not lines - discount + tax, a
- * quantity beyond five places, a line in another currency: errors naming the invoice and
- * the member, never a subtotal that silently differs. */
+ * quantity beyond five places, a line in another currency, a discount percent without its
+ * amount: errors naming the invoice and the member, never a subtotal that silently
+ * differs. */
 START_TEST(breakdown_disagreements_are_data_errors)
 {
 	static const struct {
@@ -174,6 +175,10 @@ START_TEST(breakdown_disagreements_are_data_errors)
 		  "\"EUR\",\n            \"value\": \"33.33\"",
 		  "paypal: invoices: invoice INV2-AAAA-0001 item 1 (no id): unit_amount is not in the "
 		  "invoice's currency" },
+		{ "\"percent\": \"10\",\n            \"amount\"",
+		  "\"percent\": \"10\",\n            \"amount_\"",
+		  "paypal: invoices: invoice INV2-AAAA-0001 item 2 (no id): discount has a percent but "
+		  "no amount" },
 	};
 	expect_error(cases[_i].from, cases[_i].to, cases[_i].message);
 }
@@ -326,7 +331,7 @@ void paypal_invoice_tests(Suite *s)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, spec_example_invoice_is_exact);
 	tcase_add_test(tc, invoice_pages_and_statuses);
-	tcase_add_loop_test(tc, breakdown_disagreements_are_data_errors, 0, 5);
+	tcase_add_loop_test(tc, breakdown_disagreements_are_data_errors, 0, 6);
 	tcase_add_test(tc, since_searches_by_creation_date);
 	tcase_add_test(tc, resume_at_the_marked_page);
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_invoices, 0, 2);
