@@ -175,8 +175,8 @@ START_TEST(breakdown_disagreements_are_data_errors)
 		  "\"EUR\",\n            \"value\": \"33.33\"",
 		  "paypal: invoices: invoice INV2-AAAA-0001 item 1 (no id): unit_amount is not in the "
 		  "invoice's currency" },
-		{ "\"percent\": \"10\",\n            \"amount\"",
-		  "\"percent\": \"10\",\n            \"amount_\"",
+		{ "\"discount\": {\n            \"percent\": \"10\",\n            \"amount\"",
+		  "\"discount\": {\n            \"percent\": \"10\",\n            \"amount_\"",
 		  "paypal: invoices: invoice INV2-AAAA-0001 item 2 (no id): discount has a percent but "
 		  "no amount" },
 	};
