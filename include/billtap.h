@@ -414,6 +414,14 @@ BILLTAP_EXTERN(int) billtap_record_field_source(int *how, const char **members,
                                                 const billtap_record *rec, billtap_field field);
 
 /**
+ * 1 when the record is a tombstone: the provider deleted the record with this id and kind
+ * since the sync token the iterator started from (billtap_iter_sync_token()). A tombstone
+ * has its kind and id and every other field null; its JSON is
+ * {"object":"customer","id":"cus_1","deleted":true}. 0 for other records and NULL. Since 0.2.
+ */
+BILLTAP_EXTERN(int) billtap_record_deleted(const billtap_record *rec);
+
+/**
  * Copies a record (with its nested records, JSON and raw JSON) into *out, which the caller
  * owns and releases with billtap_record_free(). Returns 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
  */
@@ -458,6 +466,24 @@ BILLTAP_EXTERN(int) billtap_time_format(char *buf, size_t cap, int64_t unix_seco
 /** Names the account the settings reach: checkpoints carry a one-way fingerprint of every
  *  such setting and every URL setting, and refuse to resume under others (since 0.2). */
 #define BILLTAP_SETTING_ACCOUNT 0x40u
+
+/** How a provider finds what changed for incremental passes, per resource (since 0.2;
+ *  docs/incremental.md). Values are stable. */
+typedef enum billtap_sync_method {
+	BILLTAP_SYNC_NONE = 0,    /**< no incremental passes: BILLTAP_ITER_INCREMENTAL refused */
+	BILLTAP_SYNC_FEED = 1,    /**< the service's change feed (Stripe's events): deletions too */
+	BILLTAP_SYNC_UPDATED = 2, /**< records re-read by an updated-at time or filter; the
+	                              provider's page says which deletions it can see */
+	BILLTAP_SYNC_REREAD = 3   /**< every record re-read each pass (documented); no deletions */
+} billtap_sync_method;
+
+/**
+ * How a registered provider syncs `resource` incrementally, in *out. Returns 0,
+ * BILLTAP_EINVAL (NULL argument, or a resource the provider does not list) or
+ * BILLTAP_EUNKNOWN_PROVIDER. Since 0.2.
+ */
+BILLTAP_EXTERN(int) billtap_provider_sync_method(billtap_sync_method *out, const char *provider,
+                                                 billtap_resource resource);
 
 /**
  * Describes a registered provider: its display name ("Stripe"), the resources it can list
@@ -659,9 +685,14 @@ BILLTAP_EXTERN(const char *) billtap_client_error_provider_code(const billtap_cl
 
 typedef struct billtap_iter billtap_iter;
 
-#define BILLTAP_ITER_OPTIONS_VERSION 1
+#define BILLTAP_ITER_OPTIONS_VERSION 2
 
-/** Options for billtap_iter_new(). Grows only by appending; fields below are version 1. */
+/** billtap_iter_options.flags: end the pass with a sync token (see billtap_iter_sync_token()).
+ *  Since 0.2. */
+#define BILLTAP_ITER_INCREMENTAL 0x1u
+
+/** Options for billtap_iter_new(). Grows only by appending; fields below are version 1
+ *  unless marked. */
 typedef struct billtap_iter_options {
 	unsigned int version; /**< BILLTAP_ITER_OPTIONS_VERSION */
 	/**
@@ -674,15 +705,25 @@ typedef struct billtap_iter_options {
 	 * and resource, or NULL to start from the beginning. The new iterator returns exactly
 	 * the records after the last one the earlier iterator returned. The token carries the
 	 * earlier `since`; passing a different one here is BILLTAP_ECHECKPOINT.
-	 * A checkpoint finishes an interrupted pass; it is not an incremental cursor. Whether
-	 * the resumed pass sees records created since the first one started depends on the
-	 * provider's order (docs/providers/NAME.md, "Checkpoints"); read what is new with a
-	 * new pass and `since`.
+	 * A checkpoint finishes an interrupted pass. Whether the resumed pass sees records
+	 * created since the first one started depends on the provider's order
+	 * (docs/providers/NAME.md, "Checkpoints"). To read what changed later, use an
+	 * incremental pass: a sync token (billtap_iter_sync_token()) goes here too, and the
+	 * iterator then returns what changed since the pass that made it (docs/incremental.md).
+	 * The token says which it is; a checkpoint of an incremental pass resumes that pass.
 	 */
 	const char *checkpoint;
+	/**
+	 * Version 2 (since 0.2): BILLTAP_ITER_* flags. With BILLTAP_ITER_INCREMENTAL a pass
+	 * that ends (BILLTAP_ITEROVER) yields a sync token; the flag is implied when
+	 * `checkpoint` is a sync token or a checkpoint of an incremental pass. For a resource
+	 * the provider cannot sync (billtap_provider_sync_method() says
+	 * BILLTAP_SYNC_NONE), billtap_iter_new() fails with BILLTAP_EUNSUPPORTED.
+	 */
+	unsigned int flags;
 } billtap_iter_options;
 
-#define BILLTAP_ITER_OPTIONS_INIT { BILLTAP_ITER_OPTIONS_VERSION, BILLTAP_TIME_NONE, NULL }
+#define BILLTAP_ITER_OPTIONS_INIT { BILLTAP_ITER_OPTIONS_VERSION, BILLTAP_TIME_NONE, NULL, 0u }
 
 /** Initialises opts for `version` (for callers that cannot use the macro). 0 or EVERSION. */
 BILLTAP_EXTERN(int) billtap_iter_options_init(billtap_iter_options *opts, unsigned int version);
@@ -718,6 +759,22 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
  * failed billtap_iter_next() and still report that failure's details.
  */
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter);
+
+/**
+ * After billtap_iter_next() returned BILLTAP_ITEROVER on an incremental iterator
+ * (BILLTAP_ITER_INCREMENTAL, or made from a sync token): the sync token, a printable ASCII
+ * string to persist and pass as billtap_iter_options.checkpoint to a later iterator, which
+ * then returns the current version of every record created or changed since this pass
+ * started reading, and a tombstone (billtap_record_deleted()) for every record deleted,
+ * and ends with a new sync token. Valid until the next call on the iterator.
+ * A later run may see a record this pass already returned again (a change made while this
+ * pass ran); applying records as upserts by id in the order returned gives the current
+ * state. A token older than the provider's change history (Stripe keeps events 30 days)
+ * is refused by that later iterator with BILLTAP_ECHECKPOINT, saying a full pass is
+ * needed; never a silent gap. Since 0.2. Returns 0, BILLTAP_ENOTFOUND (the pass is not
+ * over, or is not incremental), BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_iter_sync_token(const char **out, billtap_iter *iter);
 
 /**
  * Asks a running billtap_iter_next() to stop. Safe to call from any thread (or a signal

@@ -232,6 +232,10 @@ struct billtap_iter {
 	uint64_t to_skip;  /* records still to drop after a resume */
 	char *expect_id;   /* the id the last dropped record must have */
 	int done;
+	/* An incremental pass (BILLTAP_ITER_INCREMENTAL or started from its tokens): ends
+	 * with a sync token. */
+	int incremental;
+	int over; /* billtap_iter_next() returned BILLTAP_ITEROVER */
 	int broken;        /* a sticky error code (a checkpoint that no longer fits) */
 	char *broken_msg;  /* and its message, repeated on every later call */
 	int provider_retries;
@@ -442,7 +446,9 @@ int bt_check_insecure_urls(billtap_iter *it);
 /* The account fingerprint of settings `values` of client c: 32 hex digits. */
 void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_client *c,
                                const bt_settings *values);
-int bt_checkpoint_encode(billtap_iter *it, bt_buf *out);
+/* The token of the iterator's position; with sync, the sync token of its finished
+ * incremental pass. 0 or BILLTAP_ENOMEM. */
+int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
 	char *account; /* the fingerprint, NULL in tokens of 0.1 */
@@ -450,6 +456,8 @@ typedef struct bt_checkpoint {
 	size_t recent_count;
 	int64_t since;
 	uint64_t skip;
+	int incremental; /* "x": a checkpoint of an incremental pass (since 0.2) */
+	int sync;        /* "y": a sync token, the end of such a pass */
 } bt_checkpoint;
 int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t cap);
 void bt_checkpoint_free(bt_checkpoint *cp);

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_status;
 
 /* The size of a vtable of each known version (index = version). */
-static const size_t provider_sizes[] = { 0, sizeof(billtap_provider) };
+static const size_t provider_sizes[] = { 0, offsetof(billtap_provider, sync_feed),
+	                                  sizeof(billtap_provider) };
 #define KNOWN_PROVIDER_VERSION (sizeof provider_sizes / sizeof provider_sizes[0] - 1)
 
 static int valid_name(const char *name)
@@ -174,6 +176,19 @@ static int check_vtable(const billtap_provider *p, char *why, size_t cap)
 		snprintf(why, cap, "provider %s: since_resources names a resource it does not serve",
 		         p->name);
 		return BILLTAP_EINVAL;
+	}
+	if (p->version >= 2) {
+		uint64_t f = p->sync_feed, u = p->sync_updated, r = p->sync_reread;
+		if ((f | u | r) & ~p->resources) {
+			snprintf(why, cap, "provider %s: a sync mask names a resource it does not serve",
+			         p->name);
+			return BILLTAP_EINVAL;
+		}
+		if ((f & u) | (f & r) | (u & r)) {
+			snprintf(why, cap, "provider %s: sync_feed, sync_updated and sync_reread overlap "
+			         "(one method per resource)", p->name);
+			return BILLTAP_EINVAL;
+		}
 	}
 	return check_settings(p->settings, p->name, why, cap);
 }
@@ -469,6 +484,38 @@ BILLTAP_EXTERN(int) billtap_provider_describe(const char **display_name, uint64_
 	}
 	pthread_mutex_unlock(&registry_lock);
 	return e ? 0 : BILLTAP_EUNKNOWN_PROVIDER;
+}
+
+billtap_sync_method bt_provider_sync_method(const billtap_provider *p, billtap_resource resource)
+{
+	uint64_t bit = BILLTAP_RESOURCE_BIT(resource);
+	if (p->version < 2 || !billtap_resource_name(resource))
+		return BILLTAP_SYNC_NONE;
+	return p->sync_feed & bit      ? BILLTAP_SYNC_FEED
+	       : p->sync_updated & bit ? BILLTAP_SYNC_UPDATED
+	       : p->sync_reread & bit  ? BILLTAP_SYNC_REREAD
+	                               : BILLTAP_SYNC_NONE;
+}
+
+BILLTAP_EXTERN(int) billtap_provider_sync_method(billtap_sync_method *out, const char *provider,
+                                                 billtap_resource resource)
+{
+	if (!out || !provider)
+		return BILLTAP_EINVAL;
+	*out = BILLTAP_SYNC_NONE;
+	int rc = billtap_global_init();
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&registry_lock);
+	bt_provider_entry *e = find_locked(provider, NULL);
+	rc = !e ? BILLTAP_EUNKNOWN_PROVIDER
+	     : !billtap_resource_name(resource) || !(e->vt.resources & BILLTAP_RESOURCE_BIT(resource))
+	             ? BILLTAP_EINVAL
+	             : 0;
+	if (rc == 0)
+		*out = bt_provider_sync_method(&e->vt, resource);
+	pthread_mutex_unlock(&registry_lock);
+	return rc;
 }
 
 BILLTAP_EXTERN(int) billtap_provider_setting(const char **name, unsigned int *flags,

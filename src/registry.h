@@ -19,6 +19,9 @@ bt_provider_entry *bt_registry_acquire(const char *name);
 /* Drops a reference; the last one destroys the payload and unloads the plugin. */
 void bt_registry_release(bt_provider_entry *entry);
 
+/* How the provider syncs `resource` incrementally (BILLTAP_SYNC_NONE below version 2). */
+billtap_sync_method bt_provider_sync_method(const billtap_provider *p, billtap_resource resource);
+
 /* The engine's own settings (client.c), listed after every provider's. */
 extern const billtap_setting_def bt_engine_settings[];
 

@@ -289,6 +289,15 @@ BILLTAP_EXTERN(int) billtap_url_encode(char *dst, size_t cap, const char *src, s
 BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind kind);
 
 /**
+ * A new tombstone (since 0.2): the record of `kind` with this id (copied; valid UTF-8, not
+ * empty) was deleted. Only top-level kinds (customers, plans, subscriptions, transactions,
+ * invoices); its fields stay null and cannot be set (BILLTAP_ETYPE). Push it like any
+ * record, in incremental streams only. 0, BILLTAP_EINVAL or BILLTAP_ENOMEM.
+ */
+BILLTAP_EXTERN(int) billtap_record_new_tombstone(billtap_record **out, billtap_record_kind kind,
+                                                 const char *id);
+
+/**
  * Sets a string field (copied; must be valid UTF-8 without NUL bytes). s == NULL sets null.
  * 0, BILLTAP_ETYPE (field not a string field of this kind), BILLTAP_EDATA (bad UTF-8),
  * BILLTAP_ENOMEM.
@@ -541,7 +550,7 @@ typedef struct billtap_setting_def {
  * The provider vtable
  * ======================================================================================== */
 
-#define BILLTAP_PROVIDER_VERSION 1
+#define BILLTAP_PROVIDER_VERSION 2
 
 /** stream_request: nothing to send until an outstanding response was handled
  *  (BILLTAP_PROVIDER_CONCURRENT streams only). */
@@ -573,20 +582,34 @@ typedef struct billtap_setting_def {
  *  transport the engine keeps one request in flight. */
 #define BILLTAP_PROVIDER_CONCURRENT 0x1u
 
-#define BILLTAP_STREAM_PARAMS_VERSION 1
+#define BILLTAP_STREAM_PARAMS_VERSION 2
 
-/** What a stream iterates. Grows by appending; fields below are version 1. */
+/** billtap_stream_params.flags: an incremental pass (since 0.2). The stream marks after its
+ *  last record (billtap_sink_mark()) a token from which a stream resumed later delivers
+ *  what changed since this pass began reading: every record created or changed (current
+ *  version) and a tombstone (billtap_record_new_tombstone()) for every record deleted,
+ *  and again ends with such a mark. That final mark becomes the host's sync token; a
+ *  token older than the service's change history is BILLTAP_ECHECKPOINT (say that a full
+ *  pass is needed). Marks made during the pass resume it as usual. */
+#define BILLTAP_STREAM_INCREMENTAL 0x1u
+
+/** What a stream iterates. Grows by appending; fields below are version 1 unless marked.
+ *  The engine passes the version it was built with: read `flags` only when version >= 2. */
 typedef struct billtap_stream_params {
 	unsigned int version;      /**< BILLTAP_STREAM_PARAMS_VERSION */
 	billtap_resource resource; /**< one of the provider's resources */
 	int64_t since;             /**< BILLTAP_TIME_NONE or Unix seconds */
 	const char *resume;        /**< a token the stream marked earlier, or NULL: start */
+	/** Version 2: BILLTAP_STREAM_* flags. With BILLTAP_STREAM_INCREMENTAL, `resume` may be
+	 *  a final mark of an earlier pass (a sync point) or a mark of this one: the provider's
+	 *  tokens tell them apart. Only for resources in the vtable's sync masks. */
+	unsigned int flags;
 } billtap_stream_params;
 
 /**
  * One billing service. Grows only by appending with a version bump; the engine calls a
  * slot of version N only when version >= N and the slot is not NULL. Initialise with
- * BILLTAP_PROVIDER_INIT or billtap_provider_init(). Every member below is version 1.
+ * BILLTAP_PROVIDER_INIT or billtap_provider_init(). Members are version 1 unless marked.
  */
 typedef struct billtap_provider {
 	unsigned int version;                /**< BILLTAP_PROVIDER_VERSION */
@@ -653,10 +676,17 @@ typedef struct billtap_provider {
 	 */
 	int (*classify_response)(int *delay_ms, void *session, const billtap_request *req,
 	                         const billtap_response *resp, billtap_ctx *ctx);
+
+	/* Version 2 (since 0.2): incremental passes (BILLTAP_STREAM_INCREMENTAL). Each mask
+	 * holds BILLTAP_RESOURCE_BIT()s of `resources`; the three are disjoint. A resource in
+	 * none has no incremental passes (billtap_sync_method BILLTAP_SYNC_NONE). */
+	uint64_t sync_feed;    /**< changes from the service's change feed, deletions included */
+	uint64_t sync_updated; /**< records re-read by updated-at times or filters */
+	uint64_t sync_reread;  /**< every record re-read each pass, no tombstones */
 } billtap_provider;
 
 #define BILLTAP_PROVIDER_INIT { BILLTAP_PROVIDER_VERSION, NULL, NULL, 0, 0, 0u, NULL, NULL, \
-	                        NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	                        NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 }
 
 /** Initialises a vtable for `version`, every slot NULL (for callers that cannot use the
  *  macro). 0, BILLTAP_EINVAL or BILLTAP_EVERSION. */

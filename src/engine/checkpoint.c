@@ -6,6 +6,9 @@
  * token never resumes against another account or service; tokens of 0.1 have none and are
  * accepted unchecked (docs/reliability.md). And "h", the hashes of the last ids returned
  * (at most BT_RECENT_IDS), which the resumed pass's duplicate guard starts with.
+ * Incremental passes (since 0.2) add "x":1 to their checkpoints, and their end is a sync
+ * token: "y":1, the provider's final mark, nothing to skip and no "h" (the next pass
+ * delivers changes, which may well include the records this one returned last).
  * Opaque to hosts; stable across versions of this library (a new version must read "bt1").
  */
 #include <stdio.h>
@@ -50,7 +53,7 @@ void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_c
 		snprintf(out + 2 * i, 3, "%02x", digest[i]);
 }
 
-int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
+int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
 {
 	bt_buf json = BT_BUF_INIT;
 	const char *p = it->client->provider->name, *r = billtap_resource_name(it->resource);
@@ -73,9 +76,11 @@ int bt_checkpoint_encode(billtap_iter *it, bt_buf *out)
 		                   : bt_buf_puts(&json, "null")) == 0;
 	ok = ok && bt_buf_puts(&json, ",\"a\":") == 0 &&
 	     bt_buf_put_json_str(&json, it->account, strlen(it->account)) == 0;
+	if (ok && it->incremental)
+		ok = bt_buf_puts(&json, sync ? ",\"x\":1,\"y\":1" : ",\"x\":1") == 0;
 	/* "h": the hashes of the last ids returned, 16 hex digits each, oldest first. */
 	uint64_t recent[BT_RECENT_IDS];
-	size_t n = bt_guard_recent(&it->guard, recent);
+	size_t n = sync ? 0 : bt_guard_recent(&it->guard, recent);
 	if (ok && n) {
 		char hex[BT_RECENT_IDS * 16 + 1];
 		for (size_t j = 0; j < n; j++)
@@ -183,6 +188,16 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 	billtap_json_ref h = billtap_json_get(doc, root, "h"); /* since 0.2, optional */
 	if (!bad && h != BILLTAP_JSON_NONE)
 		bad = decode_recent(cp, doc, h) < 0;
+	/* "x" and "y" (since 0.2): 1 when present */
+	int64_t flag = 0;
+	billtap_json_ref x = billtap_json_get(doc, root, "x"), y = billtap_json_get(doc, root, "y");
+	if (!bad && x != BILLTAP_JSON_NONE)
+		bad = billtap_json_int(&flag, doc, x) < 0 || flag != 1;
+	cp->incremental = x != BILLTAP_JSON_NONE;
+	if (!bad && y != BILLTAP_JSON_NONE)
+		bad = billtap_json_int(&flag, doc, y) < 0 || flag != 1 || !cp->incremental ||
+		      skip != 0 || cp->recent_count;
+	cp->sync = y != BILLTAP_JSON_NONE;
 	if (bad) {
 		snprintf(msg, cap, "checkpoint lacks a field or has one of the wrong type");
 		bt_checkpoint_free(cp);

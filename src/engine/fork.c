@@ -80,7 +80,8 @@ int bt_fork_renew_iter(billtap_iter *it)
 		return rc;
 	}
 	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, it->resource, it->since,
-		                         it->mark };
+		                         it->mark,
+		                         it->incremental ? BILLTAP_STREAM_INCREMENTAL : 0u };
 	void *stream;
 	uint64_t serial = c->err_serial;
 	/* The stream declares its rate again; the iterator keeps the limiter it has. */

@@ -10,6 +10,7 @@
 
 #include "core.h"
 #include "model/record.h"
+#include "registry.h"
 
 /* A provider that keeps asking for a re-send without progress is broken: stop it. */
 #define MAX_PROVIDER_RETRIES 5
@@ -72,6 +73,15 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	if (it->incremental && !cp.incremental) {
+		/* Its provider marks know nothing of a change feed's position at the start. */
+		bt_error_setf(c, BILLTAP_ECHECKPOINT,
+		              "%s: %s: checkpoint of a pass that is not incremental: finish it "
+		              "without BILLTAP_ITER_INCREMENTAL, or start an incremental pass anew",
+		              c->provider->name, want);
+		bt_checkpoint_free(&cp);
+		return BILLTAP_ECHECKPOINT;
+	}
 	/* The last records returned before the checkpoint count as returned in this pass. */
 	for (size_t i = 0; i < cp.recent_count; i++)
 		if ((rc = bt_guard_id_seed(&it->guard, cp.recent[i])) < 0) {
@@ -79,6 +89,7 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 			return bt_error_set(c, rc, NULL);
 		}
 	*since = cp.since;
+	it->incremental |= cp.incremental;
 	it->mark = cp.mark;
 	it->to_skip = cp.skip;
 	it->expect_id = cp.last_id;
@@ -109,6 +120,10 @@ static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource reso
 		return bt_error_setf(c, BILLTAP_EUNSUPPORTED, "%s: %s cannot be listed", p->name,
 		                     rname);
 	int64_t since = opts ? opts->since : BILLTAP_TIME_NONE;
+	unsigned flags = opts && opts->version >= 2 ? opts->flags : 0u;
+	if (flags & ~BILLTAP_ITER_INCREMENTAL)
+		return bt_error_setf(c, BILLTAP_EINVAL, "billtap_iter_options: unknown flags 0x%x",
+		                     flags & ~BILLTAP_ITER_INCREMENTAL);
 	int rc;
 
 	bt_fork_check_client(c);
@@ -117,6 +132,7 @@ static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource reso
 		return bt_error_set(c, BILLTAP_ENOMEM, NULL);
 	it->client = c;
 	it->resource = resource;
+	it->incremental = (flags & BILLTAP_ITER_INCREMENTAL) != 0;
 	it->pid = c->pid;
 	it->log = c->log;
 	atomic_init(&it->link.cancel, 0);
@@ -140,10 +156,16 @@ static int iter_new(billtap_iter **out, billtap_client *c, billtap_resource reso
 		                   p->name, rname);
 		goto fail;
 	}
+	if (it->incremental && bt_provider_sync_method(p, resource) == BILLTAP_SYNC_NONE) {
+		rc = bt_error_setf(c, BILLTAP_EUNSUPPORTED, "%s: %s cannot be synced incrementally",
+		                   p->name, rname);
+		goto fail;
+	}
 	it->since = since;
 	if ((rc = bt_client_session_acquire(&it->session, it)) < 0)
 		goto fail;
-	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark };
+	billtap_stream_params params = { BILLTAP_STREAM_PARAMS_VERSION, resource, since, it->mark,
+		                         it->incremental ? BILLTAP_STREAM_INCREMENTAL : 0u };
 	uint64_t serial = c->err_serial;
 	ctx.rate = &it->declared;
 	rc = p->stream_new(&it->stream, it->session->data, &params, &ctx);
@@ -547,6 +569,7 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 			/* Records still to skip at the end: the data shrank under the checkpoint. */
 			if (it->to_skip)
 				return checkpoint_broken(it, NULL);
+			it->over = 1;
 			return BILLTAP_ITEROVER;
 		}
 		int rc = fetch(it);
@@ -573,10 +596,38 @@ BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 		return BILLTAP_EINVAL;
 	if (!out)
 		return bt_error_set(it->client, BILLTAP_EINVAL, "billtap_iter_checkpoint: out is NULL");
-	int rc = bt_checkpoint_encode(it, &it->checkpoint);
+	int rc = bt_checkpoint_encode(it, 0, &it->checkpoint);
 	if (rc < 0)
 		return bt_error_set(it->client, rc, NULL);
 	*out = bt_buf_cstr(&it->checkpoint);
 	bt_log_checkpoint(it);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_iter_sync_token(const char **out, billtap_iter *it)
+{
+	if (out)
+		*out = NULL;
+	if (!it)
+		return BILLTAP_EINVAL;
+	billtap_client *c = it->client;
+	const char *p = c->provider->name, *r = billtap_resource_name(it->resource);
+	if (!out)
+		return bt_error_set(c, BILLTAP_EINVAL, "billtap_iter_sync_token: out is NULL");
+	if (!it->incremental)
+		return bt_error_setf(c, BILLTAP_ENOTFOUND, "%s: %s: no sync token: the pass is not "
+		                     "incremental (BILLTAP_ITER_INCREMENTAL)", p, r);
+	if (!it->over)
+		return bt_error_setf(c, BILLTAP_ENOTFOUND, "%s: %s: no sync token yet: the pass is "
+		                     "not over (billtap_iter_next() has not returned ITEROVER)", p, r);
+	/* The next pass starts at the stream's final mark: records after it would be
+	 * delivered twice, or a change lost, if the token had to count them. */
+	if (!it->mark || it->skip)
+		return bt_error_setf(c, BILLTAP_EUSAGE, "%s: %s: provider bug: the incremental "
+		                     "stream did not mark after its last record", p, r);
+	int rc = bt_checkpoint_encode(it, 1, &it->checkpoint);
+	if (rc < 0)
+		return bt_error_set(c, rc, NULL);
+	*out = bt_buf_cstr(&it->checkpoint);
 	return 0;
 }

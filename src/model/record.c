@@ -60,6 +60,42 @@ BILLTAP_EXTERN(int) billtap_record_new(billtap_record **out, billtap_record_kind
 	return *out ? 0 : BILLTAP_ENOMEM;
 }
 
+BILLTAP_EXTERN(int) billtap_record_new_tombstone(billtap_record **out, billtap_record_kind kind,
+                                                 const char *id)
+{
+	if (!out)
+		return BILLTAP_EINVAL;
+	*out = NULL;
+	/* Only what an iterator returns can be deleted: the kinds of resources. */
+	int top = 0;
+	for (int r = 1; billtap_resource_name((billtap_resource)r); r++)
+		top |= billtap_resource_kind((billtap_resource)r) == kind;
+	if (!top || !id || !*id)
+		return BILLTAP_EINVAL;
+	billtap_record *rec;
+	int rc = billtap_record_new(&rec, kind);
+	if (rc < 0)
+		return rc;
+	if ((rc = billtap_record_set_str(rec, BILLTAP_FIELD_ID, id, strlen(id))) < 0) {
+		billtap_record_free(rec);
+		return rc == BILLTAP_EDATA ? BILLTAP_EINVAL : rc;
+	}
+	/* A kind that has a `deleted` field (customers) says so there too. */
+	if (bt_schema_slot(rec->schema, BILLTAP_FIELD_DELETED) >= 0 &&
+	    (rc = billtap_record_set_int(rec, BILLTAP_FIELD_DELETED, 1)) < 0) {
+		billtap_record_free(rec);
+		return rc;
+	}
+	rec->deleted = 1;
+	*out = rec;
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_record_deleted(const billtap_record *rec)
+{
+	return rec ? rec->deleted : 0;
+}
+
 BILLTAP_EXTERN(void) billtap_record_free(billtap_record *rec)
 {
 	if (!rec)
@@ -78,6 +114,8 @@ BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field fi
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
+	if (rec->deleted)
+		return BILLTAP_ETYPE;
 	int slot = slot_of(rec, field, 1);
 	if (slot < 0)
 		return BILLTAP_ETYPE;
@@ -101,6 +139,8 @@ BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_fie
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
+	if (rec->deleted)
+		return BILLTAP_ETYPE;
 	int slot = slot_of(rec, field, 1);
 	if (slot < 0)
 		return BILLTAP_ETYPE;
@@ -141,6 +181,8 @@ BILLTAP_EXTERN(int) billtap_record_set_int(billtap_record *rec, billtap_field fi
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
+	if (rec->deleted)
+		return BILLTAP_ETYPE;
 	int slot = slot_of(rec, field, 0);
 	if (slot < 0)
 		return BILLTAP_ETYPE;
@@ -156,6 +198,8 @@ BILLTAP_EXTERN(int) billtap_record_set_null(billtap_record *rec, billtap_field f
 {
 	if (!rec)
 		return BILLTAP_EINVAL;
+	if (rec->deleted)
+		return BILLTAP_ETYPE;
 	int slot = bt_schema_slot(rec->schema, field);
 	if (slot < 0)
 		return BILLTAP_ETYPE;
@@ -202,7 +246,7 @@ BILLTAP_EXTERN(int) billtap_record_add_item(billtap_record **item, billtap_recor
 	if (!item || !parent)
 		return BILLTAP_EINVAL;
 	*item = NULL;
-	if (!parent->schema->nested)
+	if (!parent->schema->nested || parent->deleted)
 		return BILLTAP_ETYPE;
 	if (reserve_items(parent, 1) < 0)
 		return BILLTAP_ENOMEM;
@@ -222,7 +266,8 @@ BILLTAP_EXTERN(int) billtap_record_attach_item(billtap_record *parent, billtap_r
 		billtap_record_free(item);
 		return BILLTAP_EINVAL;
 	}
-	if (!parent->schema->nested || bt_record_kind(item) != parent->schema->nested) {
+	if (!parent->schema->nested || parent->deleted || item->deleted ||
+	    bt_record_kind(item) != parent->schema->nested) {
 		billtap_record_free(item);
 		return BILLTAP_ETYPE;
 	}
@@ -239,7 +284,7 @@ BILLTAP_EXTERN(int) billtap_record_move_items(billtap_record *to, billtap_record
 {
 	if (!to || !from || to == from)
 		return BILLTAP_EINVAL;
-	if (!to->schema->nested || to->schema->nested != from->schema->nested)
+	if (!to->schema->nested || to->deleted || to->schema->nested != from->schema->nested)
 		return BILLTAP_ETYPE;
 	if (reserve_items(to, from->item_count) < 0)
 		return BILLTAP_ENOMEM;
@@ -362,6 +407,7 @@ BILLTAP_EXTERN(int) billtap_record_dup(billtap_record **out, const billtap_recor
 	copy->raw_off = rec->raw_off;
 	copy->raw_len = rec->raw_len;
 	copy->has_raw = rec->has_raw;
+	copy->deleted = rec->deleted;
 	if (rec->store.len && bt_buf_append(&copy->store, rec->store.data, rec->store.len) < 0)
 		goto oom;
 	if (bt_record_trace_copy(copy, rec) < 0)

@@ -26,6 +26,7 @@ struct billtap_record {
 	billtap_record **items;        /* nested records, schema->nested kind */
 	size_t item_count, item_cap;
 	bt_trace_entry *trace;         /* per slot, where its value came from; NULL: not traced */
+	int deleted;                   /* a tombstone: only the id is set, and no setter works */
 	char *json;                    /* normalized JSON, built on first use */
 	size_t json_len;
 	int64_t slots[];               /* value[] then set[], in one allocation */

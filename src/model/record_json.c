@@ -33,6 +33,14 @@ int bt_record_write_json(const billtap_record *rec, bt_buf *out)
 	if (bt_buf_puts(out, "{\"object\":") < 0 ||
 	    bt_buf_put_json_str(out, s->name, strlen(s->name)) < 0)
 		return BILLTAP_ENOMEM;
+	if (rec->deleted) {
+		/* A tombstone: what was deleted, nothing else (docs/incremental.md). */
+		const char *id = billtap_record_id(rec);
+		return bt_buf_puts(out, ",\"id\":") < 0 || bt_buf_put_json_str(out, id, strlen(id)) < 0 ||
+		               bt_buf_puts(out, ",\"deleted\":true}") < 0
+		       ? BILLTAP_ENOMEM
+		       : 0;
+	}
 	for (size_t i = 0; i < s->count; i++) {
 		const char *name = billtap_field_name(s->fields[i].field);
 		if (bt_buf_putc(out, ',') < 0 || bt_buf_put_json_str(out, name, strlen(name)) < 0 ||

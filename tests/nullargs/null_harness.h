@@ -70,6 +70,7 @@ typedef struct nt_env {
 	billtap_field field_out;
 	billtap_resource resource_out;
 	billtap_record_kind kind_out;
+	billtap_sync_method sync_out;
 	char currency_out[4];
 	char buf[256];
 	const char *names[NT_NAMES];

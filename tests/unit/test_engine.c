@@ -740,7 +740,7 @@ START_TEST(settings_are_checked)
 	ck_assert_str_eq(billtap_client_error_message(c), "fake: customers cannot be filtered by time");
 	opts.version = 7;
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), BILLTAP_EVERSION);
-	ck_assert_int_eq(billtap_iter_options_init(&opts, 2), BILLTAP_EVERSION);
+	ck_assert_int_eq(billtap_iter_options_init(&opts, BILLTAP_ITER_OPTIONS_VERSION + 1), BILLTAP_EVERSION);
 	billtap_client_free(c);
 }
 END_TEST

@@ -255,9 +255,9 @@ START_TEST(register_refuses_what_it_cannot_serve)
 		const char *why;
 	} cases[] = {
 		{ "local", 0, 0, PLANS, 0, 0, BILLTAP_EVERSION,
-		  "provider vtable version 0 (this library knows 1..1)" },
+		  "provider vtable version 0 (this library knows 1..2)" },
 		{ "local", V + 1, 0, PLANS, 0, 0, BILLTAP_EVERSION,
-		  "provider vtable version 2 (this library knows 1..1): it needs a newer billtap" },
+		  "provider vtable version 3 (this library knows 1..2): it needs a newer billtap" },
 		{ "Local", V, 0, PLANS, 0, 0, BILLTAP_EINVAL, "provider name is not 1-32 of [a-z0-9_-]" },
 		{ "a23456789012345678901234567890123", V, 0, PLANS, 0, 0, BILLTAP_EINVAL,
 		  "provider name is not 1-32 of [a-z0-9_-]" },
@@ -556,7 +556,7 @@ START_TEST(a_vtable_newer_than_the_library)
 {
 	/* The entry point handed its payload over before registration failed: destroyed. */
 	ck_assert_int_eq(expect_load_failure("vtable_newer", BILLTAP_EVERSION,
-	                                     "provider vtable version 2 (this library knows 1..1): "
+	                                     "provider vtable version 3 (this library knows 1..2): "
 	                                     "it needs a newer billtap"),
 	                 1);
 }
