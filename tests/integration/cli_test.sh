@@ -104,7 +104,7 @@ start_sandbox paypal --provider paypal --seed 42 --scale 2000 --opt token_ttl=5 
 mapfile -t pp_sets < <(sets paypal)
 check "paypal: the settings line names the client, its secret and the URL" \
   test "$SETTINGS_paypal" = "client_id=sandbox-client client_secret=sandbox-secret base_url=$URL_paypal"
-for r in customers plans subscriptions transactions; do
+for r in customers plans subscriptions transactions invoices; do
   if "$cli" extract --provider paypal --resource "$r" "${pp_sets[@]}" --set retry_base_ms=100 \
       --verbose > "$work/pp-$r.out" 2> "$work/pp-$r.err"; then
     normalize < "$work/pp-$r.out" > "$work/pp-$r.got"
