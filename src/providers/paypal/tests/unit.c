@@ -12,6 +12,7 @@
 
 Suite *paypal_unit_suite(void);
 TCase *paypal_sync_tcase(void); /* sync_unit.c */
+void paypal_invoice_tests(Suite *s); /* unit_invoices.c */
 
 static fake_transport ft;
 
@@ -999,5 +1000,6 @@ Suite *paypal_unit_suite(void)
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, paypal_sync_tcase());
+	paypal_invoice_tests(s);
 	return s;
 }
