@@ -253,6 +253,16 @@ check "inspect stripe: the item traced from its own object" \
   grep -Eq "^quantity +$qty +<- member quantity = $qty\$" "$work/i.out"
 expect_fail "inspect: an id that is not there (exit 3)" 3 "stripe has no transactions with id ch_nothing" \
   "$cli" inspect --provider stripe --resource transactions --id ch_nothing "${AT_main[@]}"
+# inspect reads --provider, --resource, --since and the settings options as extract does
+# (one parser, cli_settings.c), with the same checks before any request.
+expect_fail "inspect: a provider that cannot list the resource (exit 2)" 2 \
+  "paypal cannot list invoices (it lists: " \
+  "$cli" inspect --provider paypal --resource invoices --id x "${AT_main[@]}"
+expect_fail "inspect: --since that is not a time (exit 2)" 2 \
+  "--since 'last tuesday' is not a time (RFC 3339" \
+  "$cli" inspect --provider stripe --resource customers --id x --since "last tuesday" "${AT_main[@]}"
+expect_fail "inspect: --set without a value (exit 2)" 2 "--set needs a value" \
+  "$cli" inspect --provider stripe --resource customers --id x --set
 expect_fail "inspect: --id required (exit 2)" 2 "inspect needs --provider, --resource and --id" \
   "$cli" inspect --provider stripe --resource transactions
 
