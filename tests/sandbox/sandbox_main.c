@@ -37,6 +37,18 @@ static int module_faults(const sb_provider *p, void *state, const sb_faults *fau
     return p->prepare_faults ? p->prepare_faults(state, faults, err, errlen) : 0;
 }
 
+/* The rate_limit a client made from the settings line needs: 0 when the sandbox limits
+ * nothing (else the client would pace to the provider's documented rate for nothing),
+ * R/S for a --rate-limit R/S, and nothing when the module's own limit holds (a client
+ * paces to that rate by default). */
+static void append_rate_limit(sb_buf *settings, const sb_options *o, const sb_provider *p, void *state)
+{
+    double rate = o->rate_limit >= 0 ? o->rate_limit / o->rate_seconds : p->own_rate ? p->own_rate(state) : 0;
+    if (o->rate_limit < 0 && rate > 0)
+        return;
+    sb_buf_printf(settings, " rate_limit=%.6g", rate);
+}
+
 int main(int argc, char **argv)
 {
     sb_options opts;
@@ -133,6 +145,7 @@ int main(int argc, char **argv)
     sb_buf settings;
     sb_buf_init(&settings);
     provider->settings(state, url, &settings);
+    append_rate_limit(&settings, &opts, provider, state);
     printf("listening on %s\nsettings: %s\n", url, sb_buf_str(&settings));
     fflush(stdout);
     sb_buf_free(&settings);

@@ -142,6 +142,11 @@ static double key_rate(const char *key)
     return strncmp(key, "sk_live_", 8) == 0 || strncmp(key, "rk_live_", 8) == 0 ? 100 : 25;
 }
 
+static double stripe_own_rate(void *state)
+{
+    return key_rate(((const st_state *)state)->api_key);
+}
+
 static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
 {
     st_state *st = state;
@@ -220,4 +225,5 @@ const sb_provider sb_module_stripe = {
     .free = stripe_free,
     .prepare_faults = st_prepare_faults,
     .list_key = st_list_key,
+    .own_rate = stripe_own_rate,
 };
