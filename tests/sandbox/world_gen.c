@@ -127,6 +127,7 @@ void sb_world_generate(sb_world *w, uint64_t seed, long scale)
     wg_billing(w, intents);
     free(intents);
     wg_payments(w);
+    wg_epoch0(w);
 }
 
 void sb_world_free(sb_world *w)
@@ -141,6 +142,8 @@ void sb_world_free(sb_world *w)
     free(w->payments);
     free(w->refunds);
     free(w->payment_refunds);
-    sb_arena_free(w->arena);
+    free(w->events);
+    if (!w->shares_arena)
+        sb_arena_free(w->arena);
     memset(w, 0, sizeof *w);
 }
