@@ -27,6 +27,7 @@ typedef struct sb_options {
     int verbose;
     size_t n_opts;
     const char *opts[SB_MAX_OPTS]; /* module options as given: "key=value", in order */
+    int64_t started;           /* the wall clock at startup: one clock for every epoch */
 } sb_options;
 
 /* One module option (--opt NAME=VALUE). Values never hold spaces or control characters,

@@ -5,6 +5,8 @@
  * numbers shift inside the windows that hold them. */
 #include "paypal_faults.h"
 
+#include "sandbox_rng.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,11 @@ int pp_prepare_faults(void *state, const sb_faults *faults, char *err, size_t er
 
 int pp_row_shown(const pp_state *s, size_t i, int visible)
 {
+    const pp_row *r = &s->rows[i];
+    /* "It takes a maximum of three hours for executed transactions to appear": each row
+     * after last_refreshed_datetime appears after its own lag in [0, 3 h] */
+    if (r->time > s->cutoff && r->time + (int64_t)(sb_hash_str(r->txid, s->w->seed) % (PP_LAG_S + 1)) > s->now)
+        return 0;
     return visible || !s->row_inserted || !s->row_inserted[i];
 }
 

@@ -40,7 +40,9 @@ static void *paypal_init(const sb_world *w, const sb_options *o, char *err, size
     (void)errlen;
     pp_state *s = sb_xcalloc(1, sizeof *s);
     s->w = w;
-    s->now = sb_opt(o, options, "now") ? sb_opt_int(o, options, "now") : (int64_t)time(NULL) / 3600 * 3600;
+    /* the world's now at epoch 0, moved on by the days advanced since */
+    int64_t now0 = sb_opt(o, options, "now") ? sb_opt_int(o, options, "now") : o->started / 3600 * 3600;
+    s->now = now0 + (w->now - W_NOW);
     s->burst_rows = (long)sb_opt_int(o, options, "burst_rows");
     s->client_id = sb_xstrdup(sb_opt(o, options, "client_id"));
     s->client_secret = sb_xstrdup(sb_opt(o, options, "client_secret"));

@@ -396,7 +396,7 @@ static void merchant_rows(pp_state *s, rowvec *v)
 {
     const int64_t month = 30 * PP_DAY_S;
     int k = 0;
-    for (int64_t t = W_START + s->delta + PP_DAY_S; t < W_NOW + s->delta; t += month, k++) {
+    for (int64_t t = W_START + s->delta + PP_DAY_S; t < s->now; t += month, k++) {
         uint64_t h = hash(s, 11, (uint64_t)k);
         merchant_row(v, -1, PP_EV_T0400, t + 9 * 3600, W_USD, -100 * (int64_t)(1 + h % 50));
         if (k % 3 == 0) {
@@ -442,6 +442,8 @@ static void billing(pp_state *s)
             ps->status_time = w->payments[ws->last_failure].created + 60 + s->delta;
         int64_t last = ws->last_payment >= 0 ? w->payments[ws->last_payment].created + s->delta : 0;
         int64_t updated = ps->status_time > last ? ps->status_time : last;
+        if (ws->updated + s->delta > updated) /* the world's latest change (an advance's too) */
+            updated = ws->updated + s->delta;
         ps->updated = updated > ws->created + s->delta ? updated : ws->created + s->delta;
     }
 }
@@ -459,7 +461,7 @@ void pp_project(pp_state *s)
     };
     for (int k = 0; k < PP_NKINDS; k++)
         s->styles[k] = (sb_id_style){kinds[k].prefix, kinds[k].alphabet, kinds[k].len, 8, 0, NULL, 0};
-    s->delta = s->now - W_NOW;
+    s->delta = s->now - w->now;
     s->hist_start = s->now - PP_HISTORY_S;
     s->cutoff = s->now - PP_LAG_S;
     s->burst_day = s->burst_rows > 0 ? (s->now - 100 * PP_DAY_S) / PP_DAY_S * PP_DAY_S : 0;

@@ -207,7 +207,7 @@ void pp_search(pp_ctx *c)
         f.has_amount = 1;
     }
 
-    int64_t last = end < s->cutoff ? end : s->cutoff;
+    int64_t last = end < s->now ? end : s->now; /* rows past the cutoff once their lag passed */
     size_t lo = pp_rows_lower_bound(s, start), hi = pp_rows_lower_bound(s, last + 1);
     int inserted = c->req->fault->inserted;
     size_t total = 0;
