@@ -51,6 +51,10 @@ typedef struct actx {
     action *heap;
     size_t n_heap, cap_heap;
     uint64_t seq;
+    /* each customer's subscriptions at the start (CSR: subs_of[subs_at[c] .. subs_at[c+1])),
+     * for deletions; later ones are found from n_subs0 on */
+    uint32_t *subs_at, *subs_of;
+    size_t n_customers0, n_subs0;
 } actx;
 
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -531,7 +535,10 @@ static void delete_customer(actx *a, int64_t t)
     long i = live_customer(a, t, 1);
     if (i < 0)
         return;
-    for (size_t s = 0; s < w->n_subs; s++)
+    if ((size_t)i < a->n_customers0)
+        for (uint32_t k = a->subs_at[i]; k < a->subs_at[i + 1]; k++)
+            end_sub(a, a->subs_of[k], t, W_CANCEL_REQUESTED);
+    for (size_t s = a->n_subs0; s < w->n_subs; s++)
         if (w->subs[s].customer == i)
             end_sub(a, s, t, W_CANCEL_REQUESTED);
     w->customers[i].deleted_at = w->customers[i].updated = t;
@@ -864,6 +871,24 @@ static void schedule_random(actx *a, int days)
     }
 }
 
+static void index_subs(actx *a)
+{
+    const sb_world *w = a->w;
+    a->n_customers0 = w->n_customers;
+    a->n_subs0 = w->n_subs;
+    a->subs_at = sb_xcalloc(w->n_customers + 1, sizeof *a->subs_at);
+    a->subs_of = sb_xmalloc((w->n_subs ? w->n_subs : 1) * sizeof *a->subs_of);
+    for (size_t s = 0; s < w->n_subs; s++)
+        a->subs_at[w->subs[s].customer + 1]++;
+    for (size_t c = 0; c < w->n_customers; c++)
+        a->subs_at[c + 1] += a->subs_at[c];
+    uint32_t *fill = sb_xmalloc((w->n_customers + 1) * sizeof *fill);
+    memcpy(fill, a->subs_at, (w->n_customers + 1) * sizeof *fill);
+    for (size_t s = 0; s < w->n_subs; s++)
+        a->subs_of[fill[w->subs[s].customer]++] = (uint32_t)s;
+    free(fill);
+}
+
 /* Per payment its refunds, newest first (refunds are appended to old payments). */
 static void index_refunds(sb_world *w)
 {
@@ -914,6 +939,7 @@ void sb_world_advance(const sb_world *from, int days, sb_world *out)
     for (size_t i = 0; i < w->n_payments; i++)
         if (w->payments[i].customer < 0 && w->payments[i].guest >= a.guests)
             a.guests = w->payments[i].guest + 1;
+    index_subs(&a);
     schedule_due(&a);
     schedule_random(&a, days);
     while (a.n_heap) {
@@ -923,4 +949,6 @@ void sb_world_advance(const sb_world *from, int days, sb_world *out)
     index_refunds(w);
     free(a.heap);
     free(a.numbers);
+    free(a.subs_at);
+    free(a.subs_of);
 }

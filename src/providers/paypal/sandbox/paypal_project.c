@@ -442,7 +442,7 @@ static void billing(pp_state *s)
             ps->status_time = w->payments[ws->last_failure].created + 60 + s->delta;
         int64_t last = ws->last_payment >= 0 ? w->payments[ws->last_payment].created + s->delta : 0;
         int64_t updated = ps->status_time > last ? ps->status_time : last;
-        if (ws->updated + s->delta > updated) /* the world's latest change (an advance's too) */
+        if (ws->updated > W_NOW && ws->updated + s->delta > updated) /* changed by an advance */
             updated = ws->updated + s->delta;
         ps->updated = updated > ws->created + s->delta ? updated : ws->created + s->delta;
     }
