@@ -328,13 +328,15 @@ static void charge(actx *a, size_t inv, int64_t t, int first)
         schedule(a, t + 5 * W_DAY, A_RETRY, inv);
         return;
     }
-    /* dunning gave up: cancel (the invoice voided) or leave it unpaid (written off) */
+    /* dunning gave up a minute later: cancel (the invoice voided) or leave it unpaid
+     * (written off) */
+    int64_t at = t + 60 < a->t1 ? t + 60 : a->t1;
     if (sb_rng_pct(&a->r, 50)) {
-        end_sub(a, (size_t)sub, t + 60, W_CANCEL_PAYMENT_FAILED);
-        close_invoice(a, inv, W_INV_VOID, t + 60);
+        end_sub(a, (size_t)sub, at, W_CANCEL_PAYMENT_FAILED);
+        close_invoice(a, inv, W_INV_VOID, at);
     } else {
-        set_sub_status(a, (size_t)sub, W_SUB_UNPAID, t + 60);
-        close_invoice(a, inv, W_INV_UNCOLLECTIBLE, t + 60);
+        set_sub_status(a, (size_t)sub, W_SUB_UNPAID, at);
+        close_invoice(a, inv, W_INV_UNCOLLECTIBLE, at);
     }
 }
 
@@ -889,6 +891,21 @@ static void index_subs(actx *a)
     free(fill);
 }
 
+/* The log oldest first again: a change logged a minute ahead (dunning) may precede others.
+ * Insertion sort, stable, on the nearly sorted tail this advance appended. */
+static void order_log(sb_world *w, size_t from)
+{
+    for (size_t i = from + 1; i < w->n_events; i++) {
+        w_event e = w->events[i];
+        size_t k = i;
+        while (k > from && w->events[k - 1].at > e.at) {
+            w->events[k] = w->events[k - 1];
+            k--;
+        }
+        w->events[k] = e;
+    }
+}
+
 /* Per payment its refunds, newest first (refunds are appended to old payments). */
 static void index_refunds(sb_world *w)
 {
@@ -947,6 +964,7 @@ void sb_world_advance(const sb_world *from, int days, sb_world *out)
         run(&a, &x);
     }
     index_refunds(w);
+    order_log(w, from->n_events);
     free(a.heap);
     free(a.numbers);
     free(a.subs_at);

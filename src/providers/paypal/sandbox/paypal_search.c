@@ -5,7 +5,8 @@
  * or after last_refreshed_datetime = now - 3 h: "Data for the given start date is not
  * available."), then page_size (1-500, default 100), page (>= 1), fields,
  * balance_affecting_records_only (Y default, N) and the filters. Both bounds are
- * inclusive; rows initiated after last_refreshed_datetime are not served yet. More than
+ * inclusive; a row initiated after last_refreshed_datetime is served once its own lag has
+ * passed (pp_row_shown), so end_date is clamped to now, not to the cutoff. More than
  * 10,000 matching rows: 400 RESULTSET_TOO_LARGE. Rows come in search order (initiation
  * date, then transaction id, then the fixed order of rows sharing an id). */
 #include <stdio.h>
