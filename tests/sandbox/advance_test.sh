@@ -81,6 +81,10 @@ actual=$(sort "$WORK/ta/changes.jsonl")
     || { fail "changes.jsonl differs from the truth diff"; diff <(echo "$expected") <(echo "$actual") | head -5 >&2; }
 [ "$(jq -r '.changes' <<<"$got")" = "$(wc -l <"$WORK/ta/changes.jsonl")" ] && pass "the answer counts the changes" \
     || fail "changes count $(jq -r '.changes' <<<"$got") vs $(wc -l <"$WORK/ta/changes.jsonl") lines"
+# ids are stable: only what is deleted for real leaves (customers, draft invoices), never
+# a record renumbered (it would show as deleted and created)
+bad=$(jq -r 'select(.change == "deleted" and .resource != "customers" and .resource != "invoices") | .resource' "$WORK/ta/changes.jsonl" | sort -u)
+[ -z "$bad" ] && pass "only customers and invoices are deleted" || fail "deleted: $bad"
 for kind in created updated deleted; do
     grep -q "\"change\":\"$kind\"" "$WORK/ta/changes.jsonl" && pass "some record $kind" || fail "no record $kind in 3 days"
 done
@@ -185,6 +189,8 @@ advance "$URL_P" 4 >/dev/null
 expected=$(truth_diff "$WORK/pa0" "$WORK/pa")
 [ -n "$expected" ] && [ "$expected" = "$(sort "$WORK/pa/changes.jsonl")" ] && pass "PayPal: changes.jsonl is the truth diff" \
     || fail "PayPal: changes.jsonl differs from the diff"
+grep -q '"resource":"transactions","id":"[^"]*","change":"deleted"' "$WORK/pa/changes.jsonl" \
+    && fail "PayPal: transactions deleted (renumbered?)" || pass "PayPal: no transaction deleted"
 grep -q '"resource":"transactions","id":"[^"]*","change":"created"' "$WORK/pa/changes.jsonl" \
     && pass "PayPal: new transactions" || fail "PayPal: no new transactions"
 advance "$URL_Q" 4 >/dev/null
