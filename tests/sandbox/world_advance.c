@@ -198,22 +198,6 @@ static void totals(actx *a, size_t inv, const w_price *taxed_by)
     v->total = v->subtotal - v->discount + (v->tax_inclusive ? 0 : v->tax);
 }
 
-static int64_t licensed_amount(const w_price *p, int64_t q)
-{
-    if (p->tiered)
-        return (q < p->tier_upto ? q : p->tier_upto) * p->tier1 + (q > p->tier_upto ? q - p->tier_upto : 0) * p->tier2;
-    return p->unit_amount * q;
-}
-
-static int64_t metered_amount(const w_price *p, int64_t usage)
-{
-    if (p->unit_amount >= 0)
-        return p->unit_amount * usage;
-    const char *dot = strchr(p->decimal, '.');
-    int64_t hundredths = dot ? strtoll(dot + 1, NULL, 10) : 0;
-    return (usage * hundredths + 50) / 100;
-}
-
 static const char *product_name(const sb_world *w, int price)
 {
     return w->products[w->prices[price].product].name;
@@ -388,12 +372,12 @@ static void period_lines(actx *a, size_t inv, const w_sub *s, int k, int64_t P)
         w_line *l;
         if (p->metered) {
             int64_t usage = k == 0 ? 0 : sb_rng_range(&a->r, 0, 2000);
-            l = add_line(a, inv, W_LINE_SUBSCRIPTION, (int)(s->first_item + i), it->price, usage, metered_amount(p, usage),
+            l = add_line(a, inv, W_LINE_SUBSCRIPTION, (int)(s->first_item + i), it->price, usage, wg_metered_amount(p, usage),
                          k == 0 ? P : prev, k == 0 ? pe : P,
                          sb_arena_printf(w->arena, "%lld × %s (usage)", (long long)usage, product_name(w, it->price)));
         } else {
             l = add_line(a, inv, W_LINE_SUBSCRIPTION, (int)(s->first_item + i), it->price, it->quantity,
-                         licensed_amount(p, it->quantity), P, pe,
+                         wg_licensed_amount(p, it->quantity), P, pe,
                          sb_arena_printf(w->arena, "%lld × %s", (long long)it->quantity, product_name(w, it->price)));
         }
         if (coupon && l->amount > 0) {

@@ -50,6 +50,10 @@ void wg_event(sb_world *w, size_t *cap, int64_t at, int kind, int what, size_t i
 void wg_event_field(sb_world *w, size_t *cap, int64_t at, int kind, int what, size_t index, int field,
                     const char *old_text, int64_t old_int);
 void wg_events_sort(w_event *ev, size_t n);
+/* A licensed item's amount for quantity q (tiered by its tiers). */
+int64_t wg_licensed_amount(const w_price *p, int64_t q);
+/* Usage billed for a metered item: sub-unit prices ("0.25") round half up. */
+int64_t wg_metered_amount(const w_price *p, int64_t usage);
 /* The processor's fee on a payment that took money (see world_gen_payments.c). */
 int64_t wg_payment_fee(const w_payment *p);
 
