@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The world over time (docs/sandbox.md, "Advancing the world"): POST /_sandbox/advance is
+# The world over time (tests/sandbox/README.md, "Advancing the world"): POST /_sandbox/advance is
 # deterministic (same seed and advances, same truth), its changes.jsonl is exactly the
 # diff of the truth files by id (recomputed here with jq), bad requests are refused,
 # requests during advances are answered whole, and Stripe's Events API pages, filters and

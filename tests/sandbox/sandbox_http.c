@@ -139,7 +139,7 @@ static enum MHD_Result control_error(struct MHD_Connection *conn, unsigned statu
     return rc;
 }
 
-/* The control endpoint (docs/sandbox.md): POST /_sandbox/advance?days=D, outside every
+/* The control endpoint (tests/sandbox/README.md, "Advancing the world"): POST /_sandbox/advance?days=D, outside every
  * provider's API and outside request numbering, faults and rate limits. */
 static enum MHD_Result control(sb_server *s, struct MHD_Connection *conn, const char *method, const char *uri)
 {

@@ -202,7 +202,7 @@ enum {
 };
 enum {
     W_FLD_NONE, W_FLD_EMAIL, W_FLD_NAME, W_FLD_LINE1, W_FLD_STATUS, W_FLD_ACTIVE,
-    W_FLD_AMOUNT_REFUNDED, W_FLD_CANCEL_AT_PERIOD_END, W_FLD_PERIOD
+    W_FLD_AMOUNT_REFUNDED, W_FLD_CANCEL_AT_PERIOD_END, W_FLD_PERIOD, W_FLD_DESCRIPTION
 };
 
 typedef struct w_event {
@@ -251,6 +251,10 @@ void sb_world_generate(sb_world *w, uint64_t seed, long scale);
 void sb_world_advance(const sb_world *from, int days, sb_world *out);
 void sb_world_free(sb_world *w);
 
+/* When a payment's dispute is decided (closed): a chargeback 75 days after it opened, a
+ * reversal (an inquiry: no money moves) 120 days after, each a second later so that a
+ * state read at that second sees it closed. */
+int64_t w_dispute_closes(const w_payment *p);
 /* The start of flash-sale day i (0..2): many one-off payments in one day. */
 int64_t w_dense_day(int i);
 /* v (>= 0) rounded to the nearest multiple of the currency's quantum, half up. */

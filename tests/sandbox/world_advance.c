@@ -6,10 +6,11 @@
  * random ones come at a rate per 1000 of scale and day, each kind at least once per
  * advance (new customers, customer updates and deletions, new subscriptions,
  * cancellations, one-off payments, refunds of old payments, disputes, prices archived and
- * added, open one-off invoices paid, voided or written off, drafts deleted). Everything
+ * added, products described anew, open one-off invoices paid, voided or written off,
+ * drafts deleted); disputes close when decided. Everything
  * happens in (from->now, from->now + days], in time order, so records appended keep every
  * array oldest first; each change is logged (w_event) and sets the record's `updated`.
- * Simplifications, said in docs/sandbox.md: a renewal bills the regular price (no
+ * Simplifications, said in tests/sandbox/README.md: a renewal bills the regular price (no
  * introductory phase), a new subscription's first invoice is charged at once. */
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +22,16 @@
 #define HOUR 3600LL
 
 enum {
-    A_RENEW, A_FINALIZE, A_RETRY, A_SETTLE, A_EXPIRE, A_CAPTURE, A_REFUND_SETTLE, /* scheduled */
+    A_RENEW, A_FINALIZE, A_RETRY, A_SETTLE, A_EXPIRE, A_CAPTURE, A_REFUND_SETTLE, A_DISPUTE_CLOSE, /* scheduled */
     A_NEW_CUSTOMER, A_UPDATE_CUSTOMER, A_DELETE_CUSTOMER, A_NEW_SUB, A_CANCEL_SUB, A_ONE_OFF,
-    A_REFUND, A_DISPUTE, A_ARCHIVE_PRICE, A_NEW_PRICE, A_CLOSE_INVOICE, A_DRAFT, A_NKINDS
+    A_REFUND, A_DISPUTE, A_ARCHIVE_PRICE, A_NEW_PRICE, A_CLOSE_INVOICE, A_DRAFT, A_UPDATE_PRODUCT, A_NKINDS
 };
 
 /* Random happenings per 1000 of scale and day (tenths), from A_NEW_CUSTOMER on. */
 static const unsigned rate_tenths[A_NKINDS] = {
     [A_NEW_CUSTOMER] = 30, [A_UPDATE_CUSTOMER] = 30, [A_DELETE_CUSTOMER] = 5, [A_NEW_SUB] = 20,
     [A_CANCEL_SUB] = 15, [A_ONE_OFF] = 40, [A_REFUND] = 15, [A_DISPUTE] = 3, [A_ARCHIVE_PRICE] = 1,
-    [A_NEW_PRICE] = 1, [A_CLOSE_INVOICE] = 5, [A_DRAFT] = 3,
+    [A_NEW_PRICE] = 1, [A_CLOSE_INVOICE] = 5, [A_DRAFT] = 3, [A_UPDATE_PRODUCT] = 1,
 };
 
 typedef struct action {
@@ -661,6 +662,7 @@ static void dispute(actx *a, int64_t t)
         p->dispute = sb_rng_pct(&a->r, 60) ? W_DISPUTE_REVERSAL : W_DISPUTE_CHARGEBACK;
         p->disputed_at = p->updated = t;
         ev(a, t, W_K_DISPUTE, W_EV_CREATED, i);
+        schedule(a, w_dispute_closes(p), A_DISPUTE_CLOSE, i);
         return;
     }
 }
@@ -700,6 +702,23 @@ static void new_price(actx *a, int64_t t)
         p->nickname = sb_arena_printf(w->arena, "Price %zu", n);
         p->total_cycles = 0;
         ev(a, t, W_K_PRICE, W_EV_CREATED, n);
+        return;
+    }
+}
+
+/* A live product's description rewritten. */
+static void update_product(actx *a, int64_t t)
+{
+    sb_world *w = a->w;
+    for (int tries = 0; tries < 64 && w->n_products; tries++) {
+        size_t i = sb_rng_below(&a->r, w->n_products);
+        w_product *p = &w->products[i];
+        if (p->deleted || p->created >= t)
+            continue;
+        const char *old = p->description;
+        p->description = sb_arena_printf(w->arena, "%s — revised (epoch %d)", p->name, w->epoch);
+        p->updated = t;
+        ev_field(a, t, W_K_PRODUCT, i, W_FLD_DESCRIPTION, old, 0);
         return;
     }
 }
@@ -796,6 +815,7 @@ static void run(actx *a, const action *x)
         wg_event_field(w, &a->cap_ev, x->t, W_K_REFUND, W_EV_UPDATED, x->target, W_FLD_STATUS, NULL, old);
         break;
     }
+    case A_DISPUTE_CLOSE: ev(a, x->t, W_K_DISPUTE, W_EV_CLOSED, x->target); break;
     case A_NEW_CUSTOMER: new_customer(a, x->t); break;
     case A_UPDATE_CUSTOMER: update_customer(a, x->t); break;
     case A_DELETE_CUSTOMER: delete_customer(a, x->t); break;
@@ -808,6 +828,7 @@ static void run(actx *a, const action *x)
     case A_NEW_PRICE: new_price(a, x->t); break;
     case A_CLOSE_INVOICE: close_one_off(a, x->t); break;
     case A_DRAFT: draft(a, x->t); break;
+    case A_UPDATE_PRODUCT: update_product(a, x->t); break;
     }
 }
 
@@ -838,6 +859,8 @@ static void schedule_due(actx *a)
             schedule(a, max64(p->created + 4 * W_DAY, a->t0 + 1), A_SETTLE, i);
         if (p->uncaptured)
             schedule(a, max64(p->created + 2 * W_DAY, a->t0 + 1), A_CAPTURE, i);
+        if (p->dispute)
+            schedule(a, w_dispute_closes(p), A_DISPUTE_CLOSE, i);
     }
     for (size_t i = 0; i < w->n_refunds; i++)
         if (w->refunds[i].status == W_RE_PENDING)

@@ -140,6 +140,8 @@ static void initial_log(sb_world *w)
         }
         if (p->dispute && IN(p->disputed_at))
             wg_event(w, &cap, p->disputed_at, W_K_DISPUTE, W_EV_CREATED, i);
+        if (p->dispute && IN(w_dispute_closes(p)))
+            wg_event(w, &cap, w_dispute_closes(p), W_K_DISPUTE, W_EV_CLOSED, i);
     }
     for (size_t i = 0; i < w->n_refunds; i++) {
         const w_refund *r = &w->refunds[i];

@@ -58,6 +58,11 @@ void w_period_at(int64_t anchor, int unit, int count, int64_t t, int64_t *s, int
     *e = w_period_start(anchor, unit, count, k + 1);
 }
 
+int64_t w_dispute_closes(const w_payment *p)
+{
+    return p->disputed_at + (p->dispute == W_DISPUTE_REVERSAL ? 120 : 75) * W_DAY + 1;
+}
+
 int64_t w_dense_day(int i)
 {
     int64_t span = W_NOW - W_START;

@@ -5,13 +5,12 @@
  * numbers shift inside the windows that hold them. */
 #include "paypal_faults.h"
 
-#include "sandbox_rng.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_rng.h"
 
 static int cmp_ref(const void *a, const void *b)
 {

@@ -4,7 +4,7 @@
  * retrieved; an older id is as unknown as one never made (404 resource_missing, also as
  * a cursor). Events are listed newest first. An event's data is rendered in the event's
  * api_version, the account's default version (ST_DEFAULT_VERSION), not the request's
- * Stripe-Version, as the spec says of both endpoints. Known difference (docs/sandbox.md):
+ * Stripe-Version, as the spec says of both endpoints. Known difference (tests/sandbox/README.md):
  * data.object is the record's state now, not at the event. */
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +97,7 @@ static void previous_attributes(sb_json *j, const w_event *e)
     switch (e->field) {
     case W_FLD_EMAIL: sbj_kstr(j, "email", e->old_text); break;
     case W_FLD_NAME: sbj_kstr(j, "name", e->old_text); break;
+    case W_FLD_DESCRIPTION: sbj_kstr(j, "description", e->old_text); break;
     case W_FLD_LINE1:
         sbj_kobj(j, "address");
         sbj_kstr(j, "line1", e->old_text);
