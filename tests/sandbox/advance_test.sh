@@ -143,11 +143,12 @@ grep '"resource":"customers"' "$WORK/ta/changes.jsonl" | jq -r 'select(.change !
         || echo "missing $t for $id"
 done >"$WORK/missing"
 [ ! -s "$WORK/missing" ] && pass "every customer created or deleted has its event" || fail "$(head -3 "$WORK/missing")"
-# ending_before walks back to the same events
+# ending_before walks back to the same events (limit 1: pages of more may be short)
 first=$(sed -n 1p "$WORK/events.jsonl" | jq -r .id)
+second=$(sed -n 2p "$WORK/events.jsonl" | jq -r .id)
 third=$(sed -n 3p "$WORK/events.jsonl" | jq -r .id)
-back=$(get "/v1/events?limit=2&ending_before=$third" | jq -r '[.data[].id] | join(" ")')
-[ "$back" = "$first $(sed -n 2p "$WORK/events.jsonl" | jq -r .id)" ] && pass "ending_before pages back" || fail "ending_before gave $back"
+back="$(get "/v1/events?limit=1&ending_before=$third" | jq -r '.data[].id') $(get "/v1/events?limit=1&ending_before=$second" | jq -r '.data[].id')"
+[ "$back" = "$second $first" ] && pass "ending_before pages back" || fail "ending_before gave $back"
 # filters
 get "/v1/events?type=customer.*&limit=100" | jq -e '.data | length > 0 and all(.type | startswith("customer."))' >/dev/null \
     && pass "type=customer.* matches customer.* only" || fail "type wildcard"
@@ -195,6 +196,32 @@ grep -q '"resource":"transactions","id":"[^"]*","change":"created"' "$WORK/pa/ch
     && pass "PayPal: new transactions" || fail "PayPal: no new transactions"
 advance "$URL_Q" 4 >/dev/null
 diff -r "$WORK/pa" "$WORK/pb" >/dev/null && pass "PayPal: same seed, same truth" || fail "PayPal: two runs differ"
+
+# PayPal's lag: after an advance, transactions past last_refreshed_datetime come one by one
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+search() { # search URL FROM TO -> the ids served, sorted
+    local token
+    token=$(curl -s -u sandbox-client:sandbox-secret -d grant_type=client_credentials "$1/v1/oauth2/token" | jq -r .access_token)
+    curl -s -H "Authorization: Bearer $token" \
+        "$1/v1/reporting/transactions?start_date=$(iso "$2")&end_date=$(iso "$3")&page_size=500&balance_affecting_records_only=N" \
+        | jq -r '.transaction_details[].transaction_info.transaction_id' | sort -u
+}
+start L --provider paypal --seed 8 --scale 2000 --truth "$WORK/pl" --opt now=1760000400
+pnow=$(advance "$URL_L" 3 | jq -r .now)
+[ "$pnow" = $((1760000400 + 3 * 86400)) ] && pass "PayPal: the advance answers PayPal's now" || fail "PayPal now $pnow"
+cut=$((pnow - 3 * 3600))
+search "$URL_L" $((cut - 3600)) "$pnow" >"$WORK/seen1"
+jq -r --argjson c "$cut" 'select((.occurred_at | fromdateiso8601) > $c) | .id' "$WORK/pl/transactions.jsonl" >"$WORK/late_in_truth"
+[ ! -s "$WORK/late_in_truth" ] && pass "PayPal: the truth stops at last_refreshed_datetime" || fail "PayPal: truth has rows after the cutoff"
+advance "$URL_L" 1 >/dev/null
+search "$URL_L" $((cut - 3600)) "$pnow" >"$WORK/seen2"
+jq -r '.id' "$WORK/pl/transactions.jsonl" | sort -u >"$WORK/truth_ids"
+if [ -z "$(comm -23 "$WORK/seen1" "$WORK/seen2")" ] && [ "$(wc -l <"$WORK/seen2")" -gt "$(wc -l <"$WORK/seen1")" ] \
+    && [ -z "$(comm -23 "$WORK/seen2" "$WORK/truth_ids")" ]; then
+    pass "PayPal: a window up to now lacks some late transactions, found a day later and in the truth ($(wc -l <"$WORK/seen1") then $(wc -l <"$WORK/seen2"))"
+else
+    fail "PayPal lag: $(wc -l <"$WORK/seen1") then $(wc -l <"$WORK/seen2") ids"
+fi
 
 echo "$FAILURES failed"
 [ "$FAILURES" -eq 0 ]

@@ -433,7 +433,7 @@ int sb_epochs_advance(sb_epochs *e, int days, int *epoch, int64_t *now, size_t *
         return -1;
     }
     *epoch = w->epoch;
-    *now = w->now;
+    *now = e->provider->now ? e->provider->now(state) : w->now;
     sb_epoch *ep = epoch_new(w, state);
     pthread_mutex_lock(&e->lock);
     sb_epoch *old = e->current;

@@ -27,8 +27,8 @@ void sb_epochs_release(sb_epochs *e, sb_epoch *ep);
 
 /* Advances the world `days` days: the new world, its projection, the truth files and
  * DIR/changes.jsonl (with --truth DIR), then the swap. One advance at a time. 0 with
- * the new epoch's number, now and count of changes; -1 with a message in err (the
- * current epoch stays). */
+ * the new epoch's number, now (the module's clock) and count of changes; -1 with a
+ * message in err (the current epoch stays). */
 int sb_epochs_advance(sb_epochs *e, int days, int *epoch, int64_t *now, size_t *changes, char *err,
                       size_t errlen);
 

@@ -79,8 +79,8 @@ void sb_response_init(sb_response *r);
 void sb_response_free(sb_response *r);
 void sb_response_header(sb_response *r, const char *name, const char *value);
 
-/* A module. Every member is required, except the two fault hooks at the end: the shared
- * code calls the others without checking. */
+/* A module. Every member is required, except the fault hooks and `now` at the end: the
+ * shared code calls the others without checking. */
 typedef struct sb_provider {
     const char *name;
     const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */
@@ -107,6 +107,9 @@ typedef struct sb_provider {
     /* For repeat@N: 1 when req asks for a page of a list, with key set to the list's
      * identity (the request without its paging parameters); 0 otherwise. NULL: no lists. */
     int (*list_key)(void *state, const sb_request *req, sb_buf *key);
+    /* The module's clock, when it is not the world's now (PayPal shifts every time); NULL:
+     * the world's. The advance endpoint answers it. */
+    int64_t (*now)(void *state);
 } sb_provider;
 
 const sb_provider *sb_provider_find(const char *name);

@@ -232,6 +232,12 @@ static void paypal_fault(void *state, const sb_request *req, int status, sb_resp
     sb_buf_free(&echo);
 }
 
+/* PayPal's now: --opt now (or the startup hour) plus the days advanced. */
+static int64_t paypal_now(void *state)
+{
+    return ((const pp_state *)state)->now;
+}
+
 const sb_provider sb_module_paypal = {
     .name = "paypal",
     .options = options,
@@ -244,4 +250,5 @@ const sb_provider sb_module_paypal = {
     .free = paypal_free,
     .prepare_faults = pp_prepare_faults,
     .list_key = pp_list_key,
+    .now = paypal_now,
 };
