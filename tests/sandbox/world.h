@@ -240,7 +240,7 @@ typedef struct sb_world {
     int64_t now;                          /* W_NOW at epoch 0, later W_NOW + the days advanced */
     int epoch;
     sb_arena *arena;                      /* strings; shared by every epoch of one world */
-    int shares_arena;                     /* an advanced copy: the arena is epoch 0's */
+    int shares_arena;                     /* 1: another frees the arena (the epochs, after every world) */
 } sb_world;
 
 /* Build the world at epoch 0; deterministic in (seed, scale). */
