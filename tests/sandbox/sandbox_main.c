@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sandbox_args.h"
+#include "sandbox_epochs.h"
 #include "sandbox_faults.h"
 #include "sandbox_http.h"
 #include "sandbox_provider.h"
@@ -83,20 +84,22 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     double t0 = now_ms();
-    sb_world world;
-    sb_world_generate(&world, opts.seed, opts.scale);
+    sb_world *world = sb_xcalloc(1, sizeof *world); /* epoch 0; the epochs own it once served */
+    sb_world_generate(world, opts.seed, opts.scale);
     double tw = now_ms();
-    void *state = provider->init(&world, &opts, err, sizeof err);
+    void *state = provider->init(world, &opts, err, sizeof err);
     if (!state) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);
-        sb_world_free(&world);
+        sb_world_free(world);
+        free(world);
         sb_faults_free(&faults);
         return 1;
     }
     if (module_faults(provider, state, &faults, err, sizeof err) != 0) {
         fprintf(stderr, "billtap-sandbox: --faults: %s\n", err);
         provider->free(state);
-        sb_world_free(&world);
+        sb_world_free(world);
+        free(world);
         sb_faults_free(&faults);
         return 2;
     }
@@ -106,14 +109,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "billtap-sandbox: cannot create %s: %s\n", opts.truth_dir,
                     strerror(errno));
             provider->free(state);
-            sb_world_free(&world);
+            sb_world_free(world);
+            free(world);
             sb_faults_free(&faults);
             return 1;
         }
         if (provider->write_truth(state, opts.truth_dir, err, sizeof err) != 0) {
             fprintf(stderr, "billtap-sandbox: truth: %s\n", err);
             provider->free(state);
-            sb_world_free(&world);
+            sb_world_free(world);
+            free(world);
             sb_faults_free(&faults);
             return 1;
         }
@@ -129,13 +134,13 @@ int main(int argc, char **argv)
     }
 
     sb_ratelimit *limiter = sb_ratelimit_new(opts.rate_limit, opts.rate_seconds);
-    sb_server *server = sb_server_start(provider, state, &faults, limiter, opts.port,
-                                        opts.verbose, err, sizeof err);
+    sb_epochs *epochs = sb_epochs_new(provider, &opts, &faults, world, state);
+    sb_server *server = sb_server_start(provider, epochs, &faults, limiter, opts.port,
+                                        opts.verbose, opts.truth_dir != NULL, err, sizeof err);
     if (!server) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);
         sb_ratelimit_free(limiter);
-        provider->free(state);
-        sb_world_free(&world);
+        sb_epochs_free(epochs);
         sb_faults_free(&faults);
         return 1;
     }
@@ -144,7 +149,7 @@ int main(int argc, char **argv)
     snprintf(url, sizeof url, "http://127.0.0.1:%u", sb_server_port(server));
     sb_buf settings;
     sb_buf_init(&settings);
-    provider->settings(state, url, &settings);
+    provider->settings(state, url, &settings); /* still epoch 0's: nothing advanced yet */
     append_rate_limit(&settings, &opts, provider, state);
     printf("listening on %s\nsettings: %s\n", url, sb_buf_str(&settings));
     fflush(stdout);
@@ -157,8 +162,7 @@ int main(int argc, char **argv)
 
     sb_server_stop(server);
     sb_ratelimit_free(limiter);
-    provider->free(state);
-    sb_world_free(&world);
+    sb_epochs_free(epochs);
     sb_faults_free(&faults);
     return 0;
 }

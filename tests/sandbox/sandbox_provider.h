@@ -27,6 +27,7 @@ typedef struct sb_options {
     int verbose;
     size_t n_opts;
     const char *opts[SB_MAX_OPTS]; /* module options as given: "key=value", in order */
+    int64_t started;           /* the wall clock at startup: one clock for every epoch */
 } sb_options;
 
 /* One module option (--opt NAME=VALUE). Values never hold spaces or control characters,
@@ -78,8 +79,8 @@ void sb_response_init(sb_response *r);
 void sb_response_free(sb_response *r);
 void sb_response_header(sb_response *r, const char *name, const char *value);
 
-/* A module. Every member is required, except the two fault hooks at the end: the shared
- * code calls the others without checking. */
+/* A module. Every member is required, except the fault hooks and `now` at the end: the
+ * shared code calls the others without checking. */
 typedef struct sb_provider {
     const char *name;
     const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */
@@ -112,6 +113,9 @@ typedef struct sb_provider {
      * paces to by default. NULL: the module sets none (the settings line then says
      * rate_limit=0, so clients do not pace to a limit that is not there). */
     double (*own_rate)(void *state);
+    /* The module's clock, when it is not the world's now (PayPal shifts every time); NULL:
+     * the world's. The advance endpoint answers it. */
+    int64_t (*now)(void *state);
 } sb_provider;
 
 const sb_provider *sb_provider_find(const char *name);

@@ -79,6 +79,7 @@ static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size
         st->platform_world = sb_xcalloc(1, sizeof *st->platform_world);
         st->platform_world->seed = w->seed;
         st->platform_world->scale = w->scale;
+        st->platform_world->now = w->now;
         st->platform = state_new(st->platform_world, key);
     }
     return st;
