@@ -134,10 +134,12 @@ static void write_subscriptions(const pp_state *s, sb_truth_file *o, int all)
         sbj_lit(j, "id: null"); /* PayPal has no item object: the one item has no id */
         kid(j, "plan_id", s, PP_PLAN, ps->plan);
         sbj_kint(j, "quantity", ps->show_quantity ? ps->quantity : 1);
+        /* members in the library's order: billtap diff compares nested items as text */
+        sbj_lit(j, "usage_type: null");
         sbj_kint(j, "amount", ps->price);
+        sbj_lit(j, "amount_decimal: null");
         money(j, s->w->prices[s->plans[ps->plan].price].ccy);
-        sbj_lit(j, "usage_type: null, amount_decimal: null, current_period_start: null, "
-                   "current_period_end: null");
+        sbj_lit(j, "current_period_start: null, current_period_end: null");
         sbj_obj_end(j);
         sbj_arr_end(j);
         sb_truth_record_end(o);
