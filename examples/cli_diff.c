@@ -4,17 +4,19 @@
  * one allocation; the other is streamed past it a record at a time. Memory is therefore
  * about the smaller file's size, whatever the larger one's. Output names records only in
  * A, only in B, and changed ones with each differing field and both values; A is always
- * shown first, whichever side was loaded.
+ * shown first, whichever side was loaded. Nested records (a JSON array in one cell) are
+ * equal when their JSON values are, whatever the order of their members.
  */
 #include "cli_diff.h"
 
-#include <billtap.h>
+#include <billtap/provider.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli_exit.h"
+#include "cli_json_same.h"
 #include "cli_map.h"
 #include "cli_rows.h"
 
@@ -34,6 +36,7 @@ typedef struct diff {
 	int loose;           /* the formats differ: an empty string equals null (CSV) */
 	cli_map table;
 	long only[2], changed, equal;
+	billtap_json *docs[2]; /* for nested values compared as JSON (cli_json_same) */
 } diff;
 
 static int no_memory(void)
@@ -172,7 +175,7 @@ static void show(const char *v, int quoted)
 	putchar('"');
 }
 
-static int same(const char *a, const char *b, int loose)
+static int same(diff *d, const char *a, const char *b, int loose)
 {
 	if (loose) { /* CSV cannot tell "" from null */
 		if (a && !*a)
@@ -180,7 +183,12 @@ static int same(const char *a, const char *b, int loose)
 		if (b && !*b)
 			b = NULL;
 	}
-	return a == b || (a && b && !strcmp(a, b));
+	if (a == b || (a && b && !strcmp(a, b)))
+		return 1;
+	/* Nested records (items, lines) are JSON arrays whose members another extraction
+	 * may order differently: equal when their values are. */
+	return a && b && *a == '[' && *b == '[' && d->docs[0] && d->docs[1] &&
+	       cli_json_same(d->docs[0], a, d->docs[1], b);
 }
 
 /* One differing field: "  NAME: VALUE_A | VALUE_B" (absent when a side lacks the field,
@@ -231,7 +239,7 @@ static void compare(diff *d, const cli_rows *rows, const cli_row *row, const pac
 				has_p = 1;
 				has_s = 0;
 			}
-			if (has_p && has_s && same(pv, sv, loose))
+			if (has_p && has_s && same(d, pv, sv, loose))
 				continue;
 			if (!changes++)
 				printf("changed: %s %s (%s:%ld, %s:%ld)\n", billtap_record_kind_name(row->kind),
@@ -339,6 +347,10 @@ int cli_diff(int argc, char **argv)
 	long long sa = size_of(argv[0]), sb = size_of(argv[1]);
 	/* Load the smaller regular file; a pipe is always the streamed side. */
 	d.loaded = sa < 0 ? 1 : sb < 0 ? 0 : sb < sa;
+	if (billtap_json_new(&d.docs[0]) < 0 || billtap_json_new(&d.docs[1]) < 0) {
+		billtap_json_free(d.docs[0]);
+		return no_memory();
+	}
 	int status = load(&d, argv[d.loaded]);
 	if (!status)
 		status = stream(&d, argv[!d.loaded]);
@@ -355,5 +367,7 @@ int cli_diff(int argc, char **argv)
 	for (size_t i = 0; i < d.table.cap; i++)
 		free(d.table.slots[i].value);
 	cli_map_free(&d.table);
+	billtap_json_free(d.docs[0]);
+	billtap_json_free(d.docs[1]);
 	return status;
 }

@@ -293,6 +293,27 @@ check "inspect paypal: the status traced" \
   grep -Eq "^provider_status +\"$st\" +<- member transaction_info.transaction_status = \"$st\"\$" "$work/i.out"
 check "inspect paypal: provider code's values say so" grep -q "<- computed by paypal" "$work/i.out"
 
+# Nested records compared as JSON values: the same lines with their members in another
+# order (and a non-ASCII string escaped) are equal; one changed amount is not.
+python3 - "$work/invoices.jsonl" "$work/inv.reordered" "$work/inv.changed" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+with open(sys.argv[2], "w") as f:
+    for r in rows:
+        r["lines"] = [dict(reversed(list(l.items()))) for l in r["lines"]]
+        f.write(json.dumps(r, ensure_ascii=True) + "\n")
+changed = next(r for r in rows if r["lines"])
+changed["lines"][0]["amount"] += 1
+with open(sys.argv[3], "w") as f:
+    for r in rows:
+        f.write(json.dumps(r) + "\n")
+EOF
+check "diff: nested lines equal whatever their members' order" \
+  quiet "$cli" diff "$work/invoices.jsonl" "$work/inv.reordered"
+"$cli" diff "$work/invoices.jsonl" "$work/inv.changed" > "$work/inv.diff"
+check "diff: one line's amount changed is a difference (exit 1)" test $? -eq 1
+check "diff: ... shown on the lines member" grep -q "^  lines: " "$work/inv.diff"
+
 # ---- apply ----
 
 # Changes made by Python (a tombstone, a changed record, a new one, a tombstone of what
