@@ -50,9 +50,8 @@ static billtap_client *client(void)
 	opts.transport_payload = &ft;
 	opts.clock = test_clock;
 	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, "paypal", &opts), 0);
+	ck_assert_int_eq(scripted_client_new(&c, "paypal", &opts), 0);
 	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
-	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_id", "cid"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "client_secret", "s3cret-value"), 0);
 	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://paypal.test"), 0);

@@ -228,9 +228,8 @@ START_TEST(since_searches_by_creation_date)
 	o.transport = &t;
 	o.transport_payload = &rec;
 	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, "paypal", &o), 0);
+	ck_assert_int_eq(scripted_client_new(&c, "paypal", &o), 0);
 	configure(c);
-	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
 	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
 	ck_assert_int_eq(billtap_time_parse(&opts.since, "2018-11-01T00:00:00Z"), 0);
 	int64_t before = (int64_t)time(NULL);
