@@ -221,11 +221,11 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	stripe_stream *s = p;
 	char num[32];
-	int rc;
+	int rc, built;
 	if (s->held_count && s->held[0].more) {
 		rc = nested_request(req, s);
-	} else if ((rc = stripe_sync_request(req, s, ctx)) != 0) {
-		return rc < 0 ? rc : 0; /* built by the incremental pass, or its end */
+	} else if ((rc = stripe_sync_request(&built, req, s, ctx)) != 0 || built) {
+		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
 	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {

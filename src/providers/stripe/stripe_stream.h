@@ -79,9 +79,10 @@ void stripe_sync_free(stripe_sync *sync);
 /* The "full:E:C:T" head of an incremental full pass's marks, or NULL (a plain pass, no
  * head yet, or a pass of changes). */
 const char *stripe_sync_full_head(const stripe_sync *sync);
-/* 1 when the incremental pass built the next request into req, 0 when the list walk
- * builds it, BILLTAP_ITEROVER at the end of a pass of changes, or an error. */
-int stripe_sync_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx);
+/* Builds the incremental pass's next request into req (*built = 1), or leaves it to the
+ * list walk (*built = 0). 0, BILLTAP_ITEROVER at the end of a pass of changes, or an
+ * error. */
+int stripe_sync_request(int *built, billtap_request *req, stripe_stream *s, billtap_ctx *ctx);
 /* Handles the responses of TAG_HEAD, TAG_EVENTS, TAG_OBJECT and TAG_LINK requests. */
 int stripe_sync_response(stripe_stream *s, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);

@@ -111,6 +111,7 @@ struct stripe_sync {
 	uint64_t want_hash;
 	char *want_id;
 	billtap_json *obj; /* the object read, kept while its invoice links are looked up */
+	char *obj_text;    /* its text (the parser points into it), once kept */
 	char *lookup;      /* the PaymentIntent being looked up */
 };
 
@@ -140,6 +141,7 @@ void stripe_sync_free(stripe_sync *y)
 	free(y->seen);
 	free(y->want_id);
 	billtap_json_free(y->obj);
+	free(y->obj_text);
 	free(y->lookup);
 	free(y);
 }
@@ -364,9 +366,10 @@ static int link_request(billtap_request *req, stripe_stream *s, const stripe_syn
 	return rc;
 }
 
-int stripe_sync_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
+int stripe_sync_request(int *built, billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
 	stripe_sync *y = s->sync;
+	*built = 0;
 	if (!y || y->phase == PH_LIST)
 		return 0;
 	int rc;
@@ -390,10 +393,16 @@ int stripe_sync_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx
 	}
 	if (rc == 0)
 		rc = stripe_add_headers(req, s);
-	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 1;
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, "cannot build the request");
+	*built = 1;
+	return 0;
 }
 
 /* ---- marks ------------------------------------------------------------------------ */
+
+static int flush_gone(stripe_sync *y, size_t next, uint64_t hash, billtap_sink *sink,
+                      billtap_ctx *ctx);
 
 /* The walk's bounds and start: "chg:E2:C2:L:LC:T2". */
 static int chg_mark(char *buf, size_t cap, const stripe_sync *y, size_t k, uint64_t hash)
@@ -426,8 +435,10 @@ int stripe_sync_end(stripe_stream *s, int list_over, size_t held_left, billtap_s
 	stripe_sync *y = s->sync;
 	if (!y || held_left)
 		return 0;
-	if ((y->phase == PH_LIST && list_over) || (y->phase == PH_EMIT && y->next == y->count))
+	if (y->phase == PH_LIST && list_over)
 		return final_mark(y, sink, ctx);
+	if (y->phase == PH_EMIT) /* a held record went out: what waited behind it */
+		return flush_gone(y, y->next, y->hash, sink, ctx);
 	return 0;
 }
 
@@ -639,9 +650,7 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 		}
 	}
 	int rc = 0;
-	if (y->next == y->count) {
-		rc = final_mark(y, sink, ctx);
-	} else if (!y->rebuild) {
+	if (y->next < y->count && !y->rebuild) {
 		/* Resuming before the first record must walk these same events again. */
 		char buf[700];
 		if ((rc = chg_mark(buf, sizeof buf, y, 0, HASH_START)) < 0)
@@ -649,6 +658,8 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 		else
 			rc = billtap_sink_mark(sink, buf);
 	}
+	if (rc == 0)
+		rc = flush_gone(y, y->next, y->hash, sink, ctx);
 	if (rc == 0)
 		y->phase = PH_EMIT;
 	return rc;
@@ -756,29 +767,69 @@ static int map_object(billtap_record **rec, stripe_period *period, int *more, st
 	return rc;
 }
 
-/* Entry `next` is done: its record (or tombstone) pushed with its mark, or held for its
- * nested pages, or skipped (rec NULL). Then the sync token if it was the last. */
-static int emit(stripe_stream *s, stripe_sync *y, billtap_record *rec, const stripe_period *period,
-                int more, billtap_sink *sink, billtap_ctx *ctx)
+/* Pushes rec (taken) as entry k's record, marked "K+1 entries out" (hash: theirs). */
+static int push_entry(const stripe_sync *y, size_t k, uint64_t hash, billtap_record *rec,
+                      billtap_sink *sink, billtap_ctx *ctx)
 {
-	const entry *e = &y->ent[y->next];
-	uint64_t hash = hash_step(y->hash, e->id);
 	char prefix[700];
-	int rc = 0;
-	if (chg_mark(prefix, sizeof prefix, y, y->next + 1, hash) < 0) {
+	if (chg_mark(prefix, sizeof prefix, y, k + 1, hash) < 0) {
 		billtap_record_free(rec);
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
 	}
-	if (rec && more)
-		rc = stripe_hold(s, rec, period, more, prefix, ctx);
-	else if (rec)
-		rc = billtap_sink_push_marked(sink, rec, prefix);
-	if (rc == 0 && !(rec && more) && y->next + 1 == y->count)
+	return billtap_sink_push_marked(sink, rec, prefix);
+}
+
+/* From entry `next` (its ids hashed into `hash`): the tombstones of the entries deleted by
+ * their newest event (no read needed), then the sync token if all are out. Kept in y only
+ * when every push went through: the engine drops this response's records otherwise. */
+static int flush_gone(stripe_sync *y, size_t next, uint64_t hash, billtap_sink *sink,
+                      billtap_ctx *ctx)
+{
+	int rc = 0;
+	for (; rc == 0 && next < y->count && y->ent[next].gone; next++) {
+		const entry *e = &y->ent[next];
+		billtap_record *rec;
+		hash = hash_step(hash, e->id);
+		if ((rc = billtap_record_new_tombstone(&rec, record_kind(e->kind), e->id)) < 0)
+			rc = billtap_ctx_error(ctx, rc, NULL);
+		else
+			rc = push_entry(y, next, hash, rec, sink, ctx);
+	}
+	if (rc == 0 && next == y->count)
 		rc = final_mark(y, sink, ctx);
-	if (rc < 0)
-		return rc; /* nothing kept (a failed hold let go of rec): the object is read again */
-	y->next++;
-	y->hash = hash;
+	if (rc == 0) {
+		y->next = next;
+		y->hash = hash;
+	}
+	return rc;
+}
+
+/* Entry `next` is done: its record (or tombstone) pushed with its mark, or held for its
+ * nested pages (the held record carries its mark), or skipped (rec NULL). */
+static int emit(stripe_stream *s, stripe_sync *y, billtap_record *rec, const stripe_period *period,
+                int more, billtap_sink *sink, billtap_ctx *ctx)
+{
+	size_t k = y->next;
+	uint64_t hash = hash_step(y->hash, y->ent[k].id);
+	int rc = 0;
+	if (rec && more) {
+		char prefix[700];
+		if (chg_mark(prefix, sizeof prefix, y, k + 1, hash) < 0) {
+			billtap_record_free(rec);
+			return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
+		}
+		/* what follows it waits until its items are in (stripe_sync_end) */
+		if ((rc = stripe_hold(s, rec, period, more, prefix, ctx)) < 0)
+			return rc;
+		y->next = k + 1;
+		y->hash = hash;
+		y->phase = PH_EMIT;
+		return 0;
+	}
+	if (rec && (rc = push_entry(y, k, hash, rec, sink, ctx)) < 0)
+		return rc;
+	if ((rc = flush_gone(y, k + 1, hash, sink, ctx)) < 0)
+		return rc; /* nothing kept: the object is read again */
 	y->phase = PH_EMIT;
 	return 0;
 }
@@ -794,9 +845,38 @@ static int id_at(char *buf, size_t cap, const billtap_json *doc, billtap_json_re
 	return billtap_json_str_decode(buf, cap, &n, doc, ref) == 0 && n > 0;
 }
 
+/* Keeps the object read (its text copied: the next response replaces the body) while the
+ * invoice payments of PaymentIntent pi are looked up. */
+static int keep_object(stripe_sync *y, const billtap_response *resp, const char *pi,
+                       billtap_ctx *ctx)
+{
+	size_t len;
+	const char *body = billtap_response_body(resp, &len);
+	char *text = malloc(len + 1), *lookup = strdup(pi);
+	if (!text || !lookup) {
+		free(text);
+		free(lookup);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	memcpy(text, body, len + 1);
+	int rc = billtap_json_parse(y->obj, text, len); /* parsed once already: only ENOMEM */
+	if (rc < 0) {
+		free(text);
+		free(lookup);
+		return billtap_ctx_error(ctx, rc, NULL);
+	}
+	free(y->obj_text);
+	y->obj_text = text;
+	free(y->lookup);
+	y->lookup = lookup;
+	y->phase = PH_LINK;
+	return 0;
+}
+
 /* The object of entry `next` is in y->obj: a tombstone, a record, or first its invoice
  * links (a transaction under basil whose PaymentIntent was not looked up yet). */
-static int take_object(stripe_stream *s, stripe_sync *y, billtap_sink *sink, billtap_ctx *ctx)
+static int take_object(stripe_stream *s, stripe_sync *y, const billtap_response *resp,
+                       billtap_sink *sink, billtap_ctx *ctx)
 {
 	const entry *e = &y->ent[y->next];
 	const billtap_json *doc = y->obj;
@@ -816,15 +896,8 @@ static int take_object(stripe_stream *s, stripe_sync *y, billtap_sink *sink, bil
 	if (y->phase == PH_EMIT && s->links && e->kind >= K_CHARGE &&
 	    id_at(pi, sizeof pi, doc, root, "payment_intent")) {
 		stripe_links_find(&invoice, &sub, s->links, pi);
-		if (!invoice) {
-			char *copy = strdup(pi);
-			if (!copy)
-				return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-			free(y->lookup);
-			y->lookup = copy;
-			y->phase = PH_LINK;
-			return 0;
-		}
+		if (!invoice)
+			return keep_object(y, resp, pi, ctx);
 	}
 	if ((rc = map_object(&rec, &period, &more, s, e, root, sink, ctx)) < 0)
 		return rc;
@@ -866,7 +939,7 @@ int stripe_sync_response(stripe_stream *s, const billtap_request *req,
 			return rc;
 		if (billtap_json_typeof(y->obj, billtap_json_root(y->obj)) != BILLTAP_JSON_OBJECT)
 			return data_error(ctx, req, resp, "response is not an object");
-		return take_object(s, y, sink, ctx);
+		return take_object(s, y, resp, sink, ctx);
 	default: {
 		billtap_json_ref data;
 		int has_more;
@@ -876,7 +949,7 @@ int stripe_sync_response(stripe_stream *s, const billtap_request *req,
 		     o = billtap_json_next(s->doc, o))
 			if ((rc = stripe_links_add(s->links, s->doc, o, ctx)) < 0)
 				return rc;
-		return take_object(s, y, sink, ctx);
+		return take_object(s, y, resp, sink, ctx);
 	}
 	}
 }
