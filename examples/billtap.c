@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *   billtap [--plugin PATH]... extract --provider NAME --resource RESOURCE
- *           [--output FILE] [--checkpoint-file F] [--checkpoint-every N]
+ *           [--output FILE] [--checkpoint-file F [--incremental]] [--checkpoint-every N]
  *           [--format jsonl|csv] [--since TIME] [--base-url URL]
  *           [--settings-file FILE] [--set KEY=VALUE]... [--max-records N] [--verbose]
  *   billtap [--plugin PATH]... providers
@@ -85,6 +85,10 @@ static void usage(FILE *to)
 	      "                          crashes and power loss\n"
 	      "  --checkpoint-file F     resume from F if it exists; keep F current; delete it\n"
 	      "                          when the extraction completes; one run at a time\n"
+	      "  --incremental           with --checkpoint-file: when the pass ends, keep in F\n"
+	      "                          its sync token; the next run with F writes what\n"
+	      "                          changed since (JSONL: tombstones {\"deleted\":true};\n"
+	      "                          CSV: a last column `tombstone`); docs/incremental.md\n"
 	      "  --checkpoint-every N    records between checkpoints (default 100)\n"
 	      "  --format jsonl|csv      output format (default jsonl)\n"
 	      "  --since TIME            only records created at or after TIME (RFC 3339,\n"
@@ -125,6 +129,7 @@ typedef struct extract_args {
 	cli_settings settings;
 	long long max_records, checkpoint_every;
 	int verbose;
+	int incremental; /* --incremental, or implied by the checkpoint file */
 } extract_args;
 
 /* A non-negative count for option arg (value argv[*i + 1]); -1 after printing why. */
@@ -174,6 +179,9 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		else if (!strcmp(arg, "--verbose")) {
 			a->verbose = 1;
 			continue;
+		} else if (!strcmp(arg, "--incremental")) {
+			a->incremental = 1;
+			continue;
 		} else if (!strcmp(arg, "--max-records")) {
 			if ((a->max_records = count_option(&i, argc, argv, 0)) < 0)
 				return -1;
@@ -203,6 +211,11 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 	}
 	if (strcmp(a->format, "jsonl") && strcmp(a->format, "csv")) {
 		fprintf(stderr, "billtap: --format must be jsonl or csv, not '%s'\n", a->format);
+		return -1;
+	}
+	if (a->incremental && !a->checkpoint_file) {
+		fprintf(stderr, "billtap: --incremental needs --checkpoint-file F: F keeps the sync "
+		                "token between runs\n");
 		return -1;
 	}
 	if (a->output && strchr(a->output, '\n')) {
@@ -274,7 +287,7 @@ static int check_paths(const extract_args *a)
 
 /* One extraction: what it opened, for the commit and the clean-up. */
 typedef struct run {
-	const extract_args *a;
+	extract_args *a;
 	billtap_client *client;
 	billtap_iter *iter;
 	cli_lock lock;
@@ -286,9 +299,21 @@ typedef struct run {
 } run;
 
 /* The checkpoint file, if any, must fit this invocation. CLI_EXIT_PERMANENT. */
-static int check_resume(const run *r)
+static int check_resume(run *r)
 {
-	const extract_args *a = r->a;
+	extract_args *a = r->a;
+	if (r->resume.mode == CLI_CHECKPOINT_FULL && a->incremental) {
+		fprintf(stderr, "billtap: checkpoint file %s holds the place of a pass without "
+		                "--incremental: finish it without --incremental, or delete it to start "
+		                "an incremental one\n",
+		        a->checkpoint_file);
+		return CLI_EXIT_PERMANENT;
+	}
+	/* The file says what the run is: its sync token or interrupted incremental pass
+	 * continues incrementally, with or without the option. */
+	a->incremental |= r->resume.mode != CLI_CHECKPOINT_FULL;
+	if (r->resume.mode == CLI_CHECKPOINT_SYNC)
+		return 0; /* the last pass's output is complete: this one starts its own */
 	if (strcmp(r->resume.format, a->format) != 0) {
 		fprintf(stderr, "billtap: checkpoint file %s continues --format %s output, not %s\n",
 		        a->checkpoint_file, r->resume.format, a->format);
@@ -324,7 +349,8 @@ static int open_checkpoint(run *r)
 static int open_dest(run *r)
 {
 	const extract_args *a = r->a;
-	int resumable = a->checkpoint_file != NULL, resuming = r->resume.token != NULL;
+	int resumable = a->checkpoint_file != NULL;
+	int resuming = r->resume.token != NULL && r->resume.mode != CLI_CHECKPOINT_SYNC;
 	if (!a->output) {
 		cli_dest_stdout(&r->dest, resumable, resuming ? r->resume.output_bytes : 0);
 	} else if (!resuming) {
@@ -359,7 +385,8 @@ static int commit(run *r)
 		return status;
 	if ((status = cli_dest_commit(&r->dest)) != 0)
 		return status;
-	cli_checkpoint cp = {.format = r->a->format, .output_bytes = r->dest.committed};
+	cli_checkpoint cp = {.format = r->a->format, .output_bytes = r->dest.committed,
+	                     .mode = r->a->incremental ? CLI_CHECKPOINT_INCREMENTAL : CLI_CHECKPOINT_FULL};
 	if (billtap_iter_checkpoint(&cp.token, r->iter) < 0) {
 		fprintf(stderr, "billtap: out of memory saving the checkpoint\n");
 		return CLI_EXIT_FAILURE;
@@ -371,8 +398,19 @@ static int commit(run *r)
 	return cli_checkpoint_save(r->a->checkpoint_file, &cp);
 }
 
+/* An incremental pass ended: its sync token replaces the checkpoint, covering no output
+ * (the next run writes the changes anew). */
+static int save_sync_token(run *r)
+{
+	cli_checkpoint cp = {.format = r->a->format, .mode = CLI_CHECKPOINT_SYNC};
+	if (billtap_iter_sync_token(&cp.token, r->iter) < 0)
+		return cli_report_error(r->client, billtap_client_error_code(r->client));
+	return cli_checkpoint_save(r->a->checkpoint_file, &cp);
+}
+
 /* The iteration ran out. The output is made durable and closed before the checkpoint file
- * is removed: whatever a power loss undoes, the whole output or the checkpoint remains. */
+ * is removed (or, incremental, replaced by the sync token): whatever a power loss undoes,
+ * the whole output or the checkpoint that resumes it remains. */
 static int finish(run *r)
 {
 	int status = cli_output_flush(&r->out, &r->dest);
@@ -381,7 +419,7 @@ static int finish(run *r)
 	if (status == 0)
 		status = cli_dest_close(&r->dest);
 	if (status == 0 && r->a->checkpoint_file)
-		status = cli_checkpoint_remove(r->a->checkpoint_file);
+		status = r->a->incremental ? save_sync_token(r) : cli_checkpoint_remove(r->a->checkpoint_file);
 	return status;
 }
 
@@ -432,7 +470,7 @@ static int iterate(run *r)
 
 static int start(run *r, billtap_resource resource, int64_t since)
 {
-	const extract_args *a = r->a;
+	extract_args *a = r->a;
 	char error[256] = "";
 	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
 	copts.error = error;
@@ -452,6 +490,8 @@ static int start(run *r, billtap_resource resource, int64_t since)
 	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
 	opts.since = since;
 	opts.checkpoint = r->resume.token;
+	opts.flags = a->incremental ? BILLTAP_ITER_INCREMENTAL : 0u;
+	r->out.tombstones = a->incremental;
 	/* The iterator checks the settings and the token before the output is touched: a
 	 * mistake never empties an earlier run's file. */
 	if ((rc = billtap_iter_new(&r->iter, r->client, resource, &opts)) < 0)

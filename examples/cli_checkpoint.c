@@ -77,7 +77,7 @@ static int parse_u64(uint64_t *out, const char *s, int base)
 /* Fills cp from text; on failure returns a static reason. */
 static const char *parse(cli_checkpoint *cp, char *text, int *bad_line)
 {
-	int have_bytes = 0, have_tail = 0;
+	int have_bytes = 0, have_tail = 0, have_mode = 0;
 	char *save = NULL;
 	*bad_line = 1;
 	char *line = strtok_r(text, "\n", &save);
@@ -104,6 +104,16 @@ static const char *parse(cli_checkpoint *cp, char *text, int *bad_line)
 			if (have_tail++ || strlen(value) != 16 || parse_u64(&cp->output_tail, value, 16) < 0)
 				return "output-tail-fnv1a64 is repeated or not 16 hex digits";
 			continue;
+		} else if (!strcmp(line, "mode")) {
+			if (have_mode++)
+				return "mode is repeated";
+			if (!strcmp(value, "incremental"))
+				cp->mode = CLI_CHECKPOINT_INCREMENTAL;
+			else if (!strcmp(value, "sync"))
+				cp->mode = CLI_CHECKPOINT_SYNC;
+			else
+				return "mode is neither incremental nor sync";
+			continue;
 		} else
 			return "unknown key";
 		if (*text_slot)
@@ -120,6 +130,8 @@ static const char *parse(cli_checkpoint *cp, char *text, int *bad_line)
 		return "output-bytes is missing";
 	if (!cp->output != !have_tail)
 		return "output and output-tail-fnv1a64 come together";
+	if (cp->mode == CLI_CHECKPOINT_SYNC && (cp->output || cp->output_bytes))
+		return "a sync token covers no output";
 	return NULL;
 }
 
@@ -182,9 +194,11 @@ int cli_checkpoint_save(const char *path, const cli_checkpoint *cp)
 		fprintf(stderr, "billtap: out of memory\n");
 		return CLI_EXIT_FAILURE;
 	}
-	int len = snprintf(text, cap, MAGIC "\nformat %s\ntoken %s\noutput-bytes %" PRIu64 "\n%s%s%s%s",
+	static const char *const modes[] = { "", "mode incremental\n", "mode sync\n" };
+	int len = snprintf(text, cap, MAGIC "\nformat %s\ntoken %s\noutput-bytes %" PRIu64 "\n%s%s%s%s%s",
 	                   cp->format, cp->token, cp->output_bytes, cp->output ? "output " : "",
-	                   cp->output ? cp->output : "", cp->output ? "\n" : "", tail);
+	                   cp->output ? cp->output : "", cp->output ? "\n" : "", tail,
+	                   modes[cp->mode]);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	int ok = fd >= 0 && cli_write_all(fd, text, (size_t)len) == 0 && fsync(fd) == 0;
 	int saved = errno;

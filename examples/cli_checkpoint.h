@@ -9,7 +9,12 @@
  *   output-bytes 1048576
  *   output /abs/path/subs.jsonl           (only with --output)
  *   output-tail-fnv1a64 9ae16a3b2f90404f  (only with --output)
+ *   mode incremental                      (only for --incremental: "incremental" while
+ *                                          a pass runs, "sync" once it ended)
  *
+ * A "sync" file holds the sync token of a finished incremental pass: the output it made
+ * is complete and not covered (no output lines, output-bytes 0); the next run starts new
+ * output from it with the changes since.
  * output-bytes: the bytes of output the token covers. With --output they are in the file
  * and durable; a resume truncates the file to them and checks that the last (up to 4096)
  * of them hash to output-tail-fnv1a64, so a checkpoint never continues another file. On
@@ -20,12 +25,19 @@
 
 #include <stdint.h>
 
+typedef enum cli_checkpoint_mode {
+	CLI_CHECKPOINT_FULL = 0,        /* a pass without --incremental */
+	CLI_CHECKPOINT_INCREMENTAL = 1, /* an incremental pass, interrupted */
+	CLI_CHECKPOINT_SYNC = 2         /* an incremental pass ended: token is its sync token */
+} cli_checkpoint_mode;
+
 typedef struct cli_checkpoint {
 	const char *format;    /* "jsonl" or "csv" */
 	const char *token;     /* the library's checkpoint token */
 	uint64_t output_bytes; /* the output this checkpoint covers */
 	const char *output;    /* absolute path of --output; NULL: standard output */
 	uint64_t output_tail;  /* FNV-1a 64 of the last <= 4096 covered bytes (with output) */
+	cli_checkpoint_mode mode;
 } cli_checkpoint;
 
 /*

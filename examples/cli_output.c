@@ -76,6 +76,8 @@ static int csv_header(cli_output *o, const billtap_record *rec)
 	if (billtap_record_kind_nested(&member, billtap_record_kind_of(rec)) &&
 	    (put(o, ",", 1) < 0 || puts_(o, member) < 0))
 		return -1;
+	if (o->tombstones && puts_(o, ",tombstone") < 0)
+		return -1;
 	return put(o, "\n", 1);
 }
 
@@ -172,6 +174,8 @@ static int record_into(cli_output *o, const billtap_record *rec)
 			return -1;
 	if (billtap_record_kind_nested(NULL, billtap_record_kind_of(rec)) &&
 	    (put(o, ",", 1) < 0 || csv_items(o, rec) < 0))
+		return -1;
+	if (o->tombstones && puts_(o, billtap_record_deleted(rec) ? ",true" : ",false") < 0)
 		return -1;
 	return put(o, "\n", 1);
 }

@@ -11,6 +11,7 @@
 typedef struct cli_output {
 	int csv;
 	int header_done;
+	int tombstones; /* CSV of an incremental run: a last column says which rows are tombstones */
 	billtap_field *fields; /* the CSV columns, from the first record's kind */
 	size_t field_count;
 	char *buf;

@@ -155,6 +155,19 @@ int cli_describe(const char *provider)
 		cli_print_resources(stdout, since);
 	else
 		fputs("(none)", stdout);
+	/* How incremental passes find changes (docs/incremental.md), per resource. */
+	static const char *const methods[] = { "none", "feed", "updated", "reread" };
+	printf("\nincremental: ");
+	int first = 1;
+	for (int r = 1; billtap_resource_name((billtap_resource)r); r++) {
+		billtap_sync_method m;
+		if (!(resources & BILLTAP_RESOURCE_BIT(r)) ||
+		    billtap_provider_sync_method(&m, provider, (billtap_resource)r) < 0)
+			continue;
+		printf("%s%s %s", first ? "" : ", ", billtap_resource_name((billtap_resource)r),
+		       (unsigned)m < 4 ? methods[m] : "?");
+		first = 0;
+	}
 	char prefix[64];
 	cli_env_prefix(prefix, sizeof prefix, provider);
 	printf("\nsettings (--set KEY=VALUE, or %s<KEY> in the environment):\n", prefix);

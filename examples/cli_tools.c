@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cli_apply.h"
 #include "cli_diff.h"
 #include "cli_inspect.h"
 #include "cli_totals.h"
@@ -13,11 +14,13 @@ static const struct {
 	{"totals", cli_totals},
 	{"diff", cli_diff},
 	{"inspect", cli_inspect},
+	{"apply", cli_apply},
 };
 
 const char cli_tools_usage[] =
         "       billtap totals [--date FIELD] [--whole] FILE...\n"
         "       billtap diff A B\n"
+        "       billtap apply BASE CHANGES...\n"
         "       billtap [--plugin PATH]... inspect --provider NAME --resource RESOURCE --id ID\n"
         "               [--since TIME] [--base-url URL] [--settings-file FILE]\n"
         "               [--set KEY=VALUE]...\n";

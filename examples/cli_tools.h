@@ -1,5 +1,5 @@
-/* The tools to investigate an extraction or a record (docs/cli.md): totals, diff and
- * inspect, one file each; this is their one entry point for the command dispatcher. */
+/* The tools to investigate an extraction or a record (docs/cli.md): totals, diff,
+ * inspect and apply, one file each; this is their one entry point for the command dispatcher. */
 #ifndef BILLTAP_CLI_TOOLS_H
 #define BILLTAP_CLI_TOOLS_H
 

@@ -42,6 +42,12 @@ type ListOptions struct {
 	// same provider and resource returned (see Iterator.Checkpoint). It
 	// carries that iterator's Since: give the same Since or none.
 	Checkpoint string
+	// Incremental makes a pass that, run to its end, leaves a sync token
+	// (Iterator.SyncToken); a later iterator given that token as Checkpoint
+	// lists what changed since: created and changed records, and a Tombstone
+	// for each deleted one (docs/incremental.md). A Checkpoint that is a sync
+	// token, or of an incremental pass, implies it.
+	Incremental bool
 	// Generic makes Record return every record as a GenericRecord, with every
 	// field the loaded library has, also fields added to a kind after this
 	// binding was written (the typed accessors then return zero values).
@@ -71,6 +77,8 @@ type iterState struct {
 	// final being its last checkpoint (under client.mu).
 	ended bool
 	final string
+	// syncToken: the sync token of an incremental pass that ran to its end.
+	syncToken string
 }
 
 // requestClose stops a Next that may be running. Caller holds client.cmu,
@@ -166,6 +174,9 @@ func (c *Client) Iterate(ctx context.Context, res Resource, opts *ListOptions) *
 			o.checkpoint = C.CString(opts.Checkpoint)
 			defer C.free(unsafe.Pointer(o.checkpoint))
 		}
+		if opts.Incremental {
+			o.flags = C.BILLTAP_ITER_INCREMENTAL
+		}
 	}
 
 	c.mu.Lock()
@@ -239,6 +250,8 @@ func (it *Iterator) Next() bool {
 	var err error
 	if k := Kind(C.billtap_record_kind_of(rec)); k != it.resource.Kind() {
 		err = &Error{Code: CodeType, Message: fmt.Sprintf("got a %s", k)}
+	} else if C.billtap_record_deleted(rec) == 1 {
+		r = Tombstone{Kind: k, ID: C.GoString(C.billtap_record_id(rec))}
 	} else if it.generic {
 		r, err = decodeGeneric(rec)
 	} else if r, err = decode(rec); err == nil && it.inspect != nil {
@@ -344,6 +357,24 @@ func (it *Iterator) Checkpoint() (string, error) {
 	cp := C.GoString(p)
 	runtime.KeepAlive(it)
 	return cp, nil
+}
+
+// SyncToken is the sync token of an incremental pass (ListOptions.Incremental,
+// or a Checkpoint that is a sync token) once Next returned false at its end:
+// keep it and pass it as ListOptions.Checkpoint to list what changed since.
+// "" before the end, after an error, or for a pass that is not incremental.
+func (it *Iterator) SyncToken() string {
+	c := it.s.client
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return it.s.syncToken
+}
+
+// Deleted reports whether the current record is a Tombstone: the typed
+// accessors (CustomerIterator.Customer, ...) then return the zero record.
+func (it *Iterator) Deleted() bool {
+	_, ok := it.cur.(Tombstone)
+	return ok
 }
 
 // Stats counts the work done so far; after Close, the final counts.

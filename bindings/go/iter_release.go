@@ -21,6 +21,11 @@ func (it *Iterator) release() {
 		s.final = C.GoString(p)
 		s.ended = true
 	}
+	// An incremental pass that ran to its end leaves its sync token (ENOTFOUND
+	// otherwise: nothing to keep).
+	if it.done && C.billtap_iter_sync_token(&p, s.ptr) == 0 {
+		s.syncToken = C.GoString(p)
+	}
 	s.free()
 	s.client.closeIdleIfUnused()
 }

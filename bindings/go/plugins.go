@@ -98,12 +98,25 @@ type SettingInfo struct {
 	Description string
 }
 
+// SyncMethod is how a provider finds what changed for an incremental pass.
+type SyncMethod int
+
+const (
+	SyncNone    SyncMethod = 0 // no incremental passes
+	SyncFeed    SyncMethod = 1 // the service's change feed, deletions included
+	SyncUpdated SyncMethod = 2 // records re-read by update times or an updated-at filter
+	SyncReread  SyncMethod = 3 // every record re-read each pass, no deletions
+)
+
 // ProviderInfo describes a registered provider (see Describe).
 type ProviderInfo struct {
 	Name           string
 	DisplayName    string     // "Stripe"
 	Resources      []Resource // what it lists
 	SinceResources []Resource // those that honour ListOptions.Since
+	// Sync says how each resource finds changes for ListOptions.Incremental
+	// (SyncNone: no incremental passes); docs/incremental.md.
+	Sync map[Resource]SyncMethod
 	// Settings are the provider's own, then the engine's (Engine set).
 	Settings []SettingInfo
 }
@@ -137,6 +150,13 @@ func Describe(name string) (ProviderInfo, error) {
 		DisplayName:    C.GoString(display),
 		Resources:      resourcesIn(uint64(resources)),
 		SinceResources: resourcesIn(uint64(since)),
+		Sync:           map[Resource]SyncMethod{},
+	}
+	for _, r := range info.Resources {
+		var m C.billtap_sync_method
+		if C.billtap_provider_sync_method(&m, cname, C.billtap_resource(r)) == 0 {
+			info.Sync[r] = SyncMethod(m)
+		}
 	}
 	for i := 0; ; i++ {
 		var sname, def, description *C.char

@@ -232,3 +232,28 @@ type GenericRecord struct {
 	Nested       []GenericRecord
 	Raw          json.RawMessage
 }
+
+// Tombstone is what an incremental pass returns for a record the provider
+// deleted since the sync token it started from (see ListOptions.Incremental):
+// the kind and id of what to delete. Its JSON is
+// {"object":"customer","id":"cus_1","deleted":true}, as the C library writes it.
+type Tombstone struct {
+	Kind Kind
+	ID   string
+}
+
+// RecordKind is the deleted record's kind.
+func (t Tombstone) RecordKind() Kind { return t.Kind }
+
+// JSON is the tombstone's normalized JSON line.
+func (t Tombstone) JSON() []byte {
+	b, _ := json.Marshal(struct {
+		Object  string `json:"object"`
+		ID      string `json:"id"`
+		Deleted bool   `json:"deleted"`
+	}{t.Kind.String(), t.ID, true})
+	return b
+}
+
+// MarshalJSON is JSON.
+func (t Tombstone) MarshalJSON() ([]byte, error) { return t.JSON(), nil }

@@ -73,6 +73,15 @@ static int apply_checkpoint(billtap_iter *it, const char *token, int64_t *since)
 		bt_checkpoint_free(&cp);
 		return BILLTAP_ECHECKPOINT;
 	}
+	if (it->incremental && !cp.incremental) {
+		/* Its provider marks know nothing of a change feed's position at the start. */
+		bt_error_setf(c, BILLTAP_ECHECKPOINT,
+		              "%s: %s: checkpoint of a pass that is not incremental: finish it "
+		              "without BILLTAP_ITER_INCREMENTAL, or start an incremental pass anew",
+		              c->provider->name, want);
+		bt_checkpoint_free(&cp);
+		return BILLTAP_ECHECKPOINT;
+	}
 	/* The last records returned before the checkpoint count as returned in this pass. */
 	for (size_t i = 0; i < cp.recent_count; i++)
 		if ((rc = bt_guard_id_seed(&it->guard, cp.recent[i])) < 0) {

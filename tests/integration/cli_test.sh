@@ -153,6 +153,7 @@ cat > "$work/describe.want" <<EOF
 Test Plug (testplug), plugin $plug
 resources: customers
 since honoured by: (none)
+incremental: customers none
 settings (--set KEY=VALUE, or BILLTAP_TESTPLUG_<KEY> in the environment):
   name                 type               flags                    default
   api_key              string             required,secret          -

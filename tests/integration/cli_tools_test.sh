@@ -283,5 +283,33 @@ check "inspect paypal: the status traced" \
   grep -Eq "^provider_status +\"$st\" +<- member transaction_info.transaction_status = \"$st\"\$" "$work/i.out"
 check "inspect paypal: provider code's values say so" grep -q "<- computed by paypal" "$work/i.out"
 
+# ---- apply ----
+
+# Changes made by Python (a tombstone, a changed record, a new one, a tombstone of what
+# never was) against what Python says the result is.
+python3 - "$work/customers.jsonl" "$work/apply.changes" "$work/apply.want" <<'EOF'
+import json, sys
+base = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+gone, changed = base[0], dict(base[1], email="changed@example.com")
+new = dict(base[2], id="cus_new_1")
+with open(sys.argv[2], "w") as f:
+    for r in ({"object": "customer", "id": gone["id"], "deleted": True}, changed, new,
+              {"object": "customer", "id": "cus_never", "deleted": True}):
+        f.write(json.dumps(r, separators=(",", ":")) + "\n")
+with open(sys.argv[3], "w") as f:
+    for r in [changed] + base[2:] + [new]:
+        f.write(json.dumps(r, separators=(",", ":"), ensure_ascii=False) + "\n")
+EOF
+"$cli" apply "$work/customers.jsonl" "$work/apply.changes" > "$work/apply.got" 2> "$work/apply.err"
+check "apply: exit 0" test $? -eq 0
+check "apply: upserts in place, tombstones remove, new records last" \
+  quiet "$cli" diff "$work/apply.got" "$work/apply.want"
+check "apply: first-seen order" \
+  test "$(jq -r .id "$work/apply.got" | tr '\n' ' ')" = "$(jq -r .id "$work/apply.want" | tr '\n' ' ')"
+printf '{"object":"customer"}\n' > "$work/apply.bad"
+"$cli" apply "$work/customers.jsonl" "$work/apply.bad" > /dev/null 2> "$work/apply.err"
+check "apply: a line without an id is exit 3" test $? -eq 3
+check "apply: the message names file and line" grep -q 'apply.bad:1: no "id" string' "$work/apply.err"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -289,6 +289,16 @@ START_TEST(a_checkpoint_inside_an_incremental_pass_resumes_it)
 	char *cp = dup_token(tok);
 	billtap_iter_free(it);
 
+	/* A checkpoint of a full pass does not become an incremental one. */
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	billtap_iter *full = new_iter(c, 0, NULL), *bad = NULL;
+	ck_assert_int_eq(billtap_iter_checkpoint(&tok, full), 0);
+	o.checkpoint = tok;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	ck_assert_int_eq(billtap_iter_new(&bad, c, BILLTAP_RESOURCE_CUSTOMERS, &o), BILLTAP_ECHECKPOINT);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "not incremental"));
+	billtap_iter_free(full);
+
 	/* No flag given: the checkpoint says the pass is incremental. */
 	it = new_iter(c, 0, cp);
 	ck_assert_uint_eq(seen.last_flags, BILLTAP_STREAM_INCREMENTAL);

@@ -96,7 +96,7 @@ class TestPlugins < Minitest::Test
     assert_plugin_error("missing", :EPLUGIN, "No such file or directory")
     assert_plugin_error("no_export", :EPLUGIN, "exports no billtap_plugin_init function")
     assert_plugin_error("needs_newer", :EVERSION, "needs a newer billtap")
-    assert_plugin_error("vtable_newer", :EVERSION, "provider vtable version 2")
+    assert_plugin_error("vtable_newer", :EVERSION, "provider vtable version 3")
     assert_plugin_error("stripe", :EPLUGIN, "a provider named stripe is already registered")
     assert_kind_of Billtap::Error, assert_plugin_error("fails", :EPLUGIN, "out of memory")
     assert_raises(TypeError) { Billtap.load_plugin(nil) }

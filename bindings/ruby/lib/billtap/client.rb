@@ -77,15 +77,17 @@ module Billtap
     # An Enumerable over one resource; each #each runs a new iteration (see Listing).
     # since: only records created at or after it (Time, Integer Unix seconds, Date or an
     # RFC 3339 String). checkpoint: a token from Listing#checkpoint or Iterator#checkpoint
-    # to resume after.
-    def list(resource, since: nil, checkpoint: nil)
-      Listing.new(self, resource, since: since, checkpoint: checkpoint)
+    # to resume after, or a sync token (Listing#sync_token, Iterator#sync_token) to read what
+    # changed since. incremental: true makes a pass that ends with a sync token.
+    def list(resource, since: nil, checkpoint: nil, incremental: false)
+      Listing.new(self, resource, since: since, checkpoint: checkpoint, incremental: incremental)
     end
 
     # An explicit iterator (next_record / checkpoint / close), for callers that pace the
     # iteration themselves. With a block, yields it and closes it afterwards.
-    def iterator(resource, since: nil, checkpoint: nil)
-      iterator = Iterator.new(self, resource, since: since, checkpoint: checkpoint)
+    def iterator(resource, since: nil, checkpoint: nil, incremental: false)
+      iterator = Iterator.new(self, resource, since: since, checkpoint: checkpoint,
+                                              incremental: incremental)
       return iterator unless block_given?
 
       begin

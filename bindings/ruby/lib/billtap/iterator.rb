@@ -22,7 +22,7 @@ module Billtap
     attr_reader :client, :resource
 
     # See Client#iterator.
-    def initialize(client, resource, since: nil, checkpoint: nil)
+    def initialize(client, resource, since: nil, checkpoint: nil, incremental: false)
       @client = client
       @resource = Iterator.resource_name(resource)
       @reader = Record::Reader.new
@@ -31,7 +31,7 @@ module Billtap
       # this small lock only keeps close from freeing the handle under it.
       @cancel_lock = Mutex.new
       resource_value = Iterator.resource_value(@resource)
-      options = Iterator.options(since, checkpoint)
+      options = Iterator.options(since, checkpoint, incremental)
       client.native do |native_client|
         rc = Native.billtap_iter_new(@out, native_client, resource_value, options)
         raise Error.from_client(native_client, rc) if rc.negative?
@@ -159,13 +159,14 @@ module Billtap
       end
 
       # @api private
-      def options(since, checkpoint)
+      def options(since, checkpoint, incremental = false)
         options = Native::IterOptions.new
         rc = Native.billtap_iter_options_init(options, Native::ITER_OPTIONS_VERSION)
         raise Error.from_code(rc) if rc.negative?
 
         options[:since] = since.nil? ? Native::TIME_NONE : unix_time(since)
         options.checkpoint = checkpoint&.to_s
+        options[:flags] = incremental ? Native::ITER_INCREMENTAL : 0
         options
       end
 
@@ -194,6 +195,22 @@ module Billtap
         raise ArgumentError, "since: cannot read #{text.inspect} as a time" if rc.negative?
 
         out.read_int64
+      end
+    end
+
+    # After next_record returned nil on an incremental iterator (incremental: true, or made
+    # from a sync token): the sync token, a String to keep and pass as checkpoint: to a
+    # later iterator, which then returns what changed since (records as upserts, deletions
+    # as Record#tombstone? records) and ends with a new one. nil before the end or for a
+    # pass that is not incremental. See docs/incremental.md.
+    def sync_token
+      native do |client, iter|
+        out = FFI::MemoryPointer.new(:pointer)
+        rc = Native.billtap_iter_sync_token(out, iter)
+        next nil if rc == Native::ENOTFOUND
+        raise Error.from_client(client, rc) if rc.negative?
+
+        out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze
       end
     end
 

@@ -13,15 +13,26 @@ module Billtap
   #   listing = client.customers
   #   batch = listing.first(100)
   #   rest = client.customers(checkpoint: listing.checkpoint).to_a
+  #
+  # With incremental: true (or a sync token as checkpoint:), an enumeration that runs to
+  # its end leaves #sync_token, the starting point of the next one's changes
+  # (docs/incremental.md):
+  #
+  #   listing = client.customers(incremental: true)
+  #   listing.each { |c| upsert(c) }
+  #   token = listing.sync_token                                   # keep it
+  #   client.customers(checkpoint: token).each { |c| c.tombstone? ? delete(c) : upsert(c) }
   class Listing
     include Enumerable
 
     attr_reader :client, :resource, :since
 
-    def initialize(client, resource, since: nil, checkpoint: nil)
+    def initialize(client, resource, since: nil, checkpoint: nil, incremental: false)
       @client = client
       @resource = Iterator.resource_name(resource)
       @since = since
+      @incremental = incremental
+      @sync_token = nil
       @start = checkpoint&.to_s&.dup&.freeze
       @checkpoint = @start
       @stats = nil
@@ -31,12 +42,15 @@ module Billtap
     def each
       return enum_for(__method__) unless block_given?
 
-      iterator = @client.iterator(@resource, since: @since, checkpoint: @start)
+      iterator = @client.iterator(@resource, since: @since, checkpoint: @start,
+                                             incremental: @incremental)
       @current = iterator
       @checkpoint = @start
+      @sync_token = nil
       while (record = iterator.next_record)
         handed_over(iterator) { yield record }
       end
+      @sync_token = iterator.sync_token
       self
     ensure
       finish(iterator) if iterator
@@ -57,6 +71,10 @@ module Billtap
     rescue ClosedError
       @checkpoint
     end
+
+    # The sync token of the latest enumeration, once it ran to its end in an incremental
+    # pass (see the class comment); nil otherwise.
+    attr_reader :sync_token
 
     # Iterator::Stats of the latest enumeration, or nil before any.
     def stats
@@ -118,7 +136,9 @@ module Billtap
     RESOURCES.each do |resource|
       next if method_defined?(resource) || private_method_defined?(resource)
 
-      define_method(resource) { |since: nil, checkpoint: nil| list(resource, since: since, checkpoint: checkpoint) }
+      define_method(resource) do |since: nil, checkpoint: nil, incremental: false|
+        list(resource, since: since, checkpoint: checkpoint, incremental: incremental)
+      end
     end
   end
 end

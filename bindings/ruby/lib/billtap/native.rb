@@ -35,14 +35,16 @@ module Billtap
     TYPE_MONEY = 5
 
     TIME_NONE = -(2**63)
-    ITER_OPTIONS_VERSION = 1
+    ITER_OPTIONS_VERSION = 2
+    ITER_INCREMENTAL = 0x1
 
-    # billtap_iter_options, version 1. Grows only by appending; filled in by
-    # billtap_iter_options_init since the C macro is out of reach.
+    # billtap_iter_options, version 2 (flags since 0.2). Grows only by appending; filled in
+    # by billtap_iter_options_init since the C macro is out of reach.
     class IterOptions < FFI::Struct
       layout :version, :uint,
              :since, :int64,
-             :checkpoint, :pointer
+             :checkpoint, :pointer,
+             :flags, :uint
 
       # The token's memory is kept referenced by the struct: a pointer field alone would
       # not keep it from the garbage collector before billtap_iter_new has copied it.
@@ -133,6 +135,10 @@ module Billtap
     typedef :pointer, :limiter
 
     attach_function :billtap_iter_metrics_get, %i[pointer iter], :int
+    # ---- 0.2: incremental passes ----
+    attach_function :billtap_iter_sync_token, %i[pointer iter], :int
+    attach_function :billtap_record_deleted, [:record], :int
+    attach_function :billtap_provider_sync_method, %i[pointer string int], :int
     attach_function :billtap_client_set_log, %i[client log_fn int pointer], :int
     attach_function :billtap_limiter_new, %i[pointer double double], :int
     # Opens, creates and locks a file: may wait on the file system.

@@ -115,11 +115,19 @@ module Billtap
     end
 
     # @api private: Records are made by iterators (see Reader).
-    def initialize(values, nested, raw_json)
+    def initialize(values, nested, raw_json, tombstone: false)
       @values = values.freeze
       @nested = nested.freeze
       @raw_json = raw_json
+      @tombstone = tombstone
       freeze
+    end
+
+    # True for a tombstone from an incremental pass (docs/incremental.md): the provider
+    # deleted the record with this id. It has its id and every other field nil (a
+    # customer's deleted? is true); to_h is {"object", "id", "deleted" => true}.
+    def tombstone?
+      @tombstone
     end
 
     # The provider's own JSON text this record was made from (nil if there was none).
@@ -160,6 +168,8 @@ module Billtap
     # RFC 3339 UTC strings, money as its minor-unit Integer, nested records as an array
     # under their member ("items", "lines").
     def to_h
+      return { "object" => self.class.kind.to_s, "id" => @values["id"], "deleted" => true } if @tombstone
+
       hash = { "object" => self.class.kind.to_s }
       self.class.fields.each do |field|
         value = @values[field.name]
@@ -204,7 +214,7 @@ module Billtap
     end
 
     def values_for_equality
-      [@values, @nested]
+      [@values, @nested, @tombstone]
     end
 
     # Copies C records into Ruby objects. One per iterator: it reuses its out-parameter
@@ -220,6 +230,8 @@ module Billtap
       # Everything is copied before returning: the C record dies at the next _next.
       def read(record)
         klass = class_of(record)
+        return tombstone(klass, record) if Native.billtap_record_deleted(record) == 1
+
         values = {}
         klass.fields.each { |field| values[field.name] = value(record, field) }
         klass.fields.each do |field|
@@ -235,6 +247,15 @@ module Billtap
       end
 
       private
+
+      # Only the id is set (and a customer's deleted): the rest of its fields are nil, even
+      # those never null in other records.
+      def tombstone(klass, record)
+        values = klass.fields.to_h { |field| [field.name, nil] }
+        values["id"] = string(record, klass.fields.find { |f| f.name == "id" }).last
+        values["deleted"] = true if values.key?("deleted")
+        klass.new(values, [], nil, tombstone: true)
+      end
 
       def class_of(record)
         kind = Native.billtap_record_kind_of(record)
