@@ -10,7 +10,7 @@ enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES,
 
 /* Request tags: what a response answers. From TAG_HEAD on, stripe_sync.c's. */
 enum { TAG_LIST = 1, TAG_NESTED = 2, TAG_TOPUP = 3, TAG_HEAD = 4, TAG_EVENTS = 5,
-       TAG_OBJECT = 6, TAG_LINK = 7 };
+       TAG_OBJECT = 6, TAG_LINK = 7, TAG_PRODUCT = 8 };
 
 /* A record waiting for the rest of its nested list (subscription items, invoice lines),
  * or one queued behind such a one: records leave in list order so that the per-record

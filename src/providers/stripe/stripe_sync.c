@@ -32,7 +32,8 @@
 
 /* What an entry is, with where to read it and the expansions the lists use (without
  * "data."). */
-enum kind { K_CUSTOMER, K_PRICE, K_SUBSCRIPTION, K_INVOICE, K_CHARGE, K_REFUND, K_DISPUTE };
+enum kind { K_CUSTOMER, K_PRICE, K_SUBSCRIPTION, K_INVOICE, K_CHARGE, K_REFUND, K_DISPUTE,
+	    K_PRODUCT };
 
 static const struct kind_info {
 	const char *object; /* the object's "object" */
@@ -46,6 +47,9 @@ static const struct kind_info {
 	[K_CHARGE] = { "charge", "/v1/charges", { "balance_transaction", NULL } },
 	[K_REFUND] = { "refund", "/v1/refunds", { "charge", "balance_transaction" } },
 	[K_DISPUTE] = { "dispute", "/v1/disputes", { "charge", NULL } },
+	/* a renamed product renames its prices (their product_name, and name without a
+	 * nickname) without an event of theirs: its prices are listed, as a full pass lists */
+	[K_PRODUCT] = { "product", "/v1/prices", { "data.product", "data.tiers" } },
 };
 
 /* The event types of each resource (at most 20: Stripe's limit on types[]), as the spec's
@@ -53,7 +57,7 @@ static const struct kind_info {
 static const char *const customer_types[] = { "customer.created", "customer.updated",
 	                                      "customer.deleted", NULL };
 static const char *const price_types[] = { "price.created", "price.updated", "price.deleted",
-	                                   NULL };
+	                                   "product.updated", NULL };
 static const char *const subscription_types[] = {
 	"customer.subscription.created", "customer.subscription.updated",
 	"customer.subscription.deleted", "customer.subscription.paused",
@@ -110,6 +114,7 @@ struct stripe_sync {
 	size_t want_k;
 	uint64_t want_hash;
 	char *want_id;
+	char *product_cursor; /* within a product entry: the last of its prices listed */
 	billtap_json *obj; /* the object read, kept while its invoice links are looked up */
 	char *obj_text;    /* its text (the parser points into it), once kept */
 	char *lookup;      /* the PaymentIntent being looked up */
@@ -140,6 +145,7 @@ void stripe_sync_free(stripe_sync *y)
 		free(y->seen[i]);
 	free(y->seen);
 	free(y->want_id);
+	free(y->product_cursor);
 	billtap_json_free(y->obj);
 	free(y->obj_text);
 	free(y->lookup);
@@ -223,21 +229,25 @@ static int parse_sync(stripe_sync *y, char **f, size_t n, billtap_ctx *ctx)
 	return check_age(t, ctx);
 }
 
-/* "chg:E2:C2:L:LC:T2:K:H[:id]": the same walk again, K entries out. */
+/* "chg:E2:C2:L:LC:T2:K:H[:id]": the same walk again, K entries out, the K-th being id;
+ * "chg:E2:C2:L:LC:T2:K:H:id:price": and within entry K+1, a product, its prices after
+ * `price` (id empty when K is 0). */
 static int parse_chg(stripe_sync *y, char **f, size_t n, billtap_ctx *ctx)
 {
 	int64_t k;
 	char *end = NULL;
-	if (n < 8 || n > 9 || !*f[1] || !*f[3] || parse_num(&y->top_created, f[2], 0) < 0 ||
+	if (n < 8 || n > 10 || !*f[1] || !*f[3] || parse_num(&y->top_created, f[2], 0) < 0 ||
 	    parse_num(&y->bottom_created, f[4], 0) < 0 || parse_num(&y->started, f[5], 0) < 0 ||
-	    parse_num(&k, f[6], 0) < 0 || (k > 0) != (n == 9) || !*f[7])
+	    parse_num(&k, f[6], 0) < 0 || !*f[7] || (n == 8 && k > 0) ||
+	    (n >= 9 && (k > 0) != (*f[8] != '\0')) || (n == 10 && !*f[9]))
 		return bad_token(ctx);
 	y->want_hash = strtoull(f[7], &end, 16);
 	if (*end)
 		return bad_token(ctx);
 	y->want_k = (size_t)k;
 	if (!(y->top = strdup(f[1])) || !(y->bottom = strdup(f[3])) ||
-	    (n == 9 && !(y->want_id = strdup(f[8]))))
+	    (k > 0 && !(y->want_id = strdup(f[8]))) ||
+	    (n == 10 && !(y->product_cursor = strdup(f[9]))))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	y->rebuild = 1;
 	y->phase = PH_WALK;
@@ -353,6 +363,24 @@ static int object_request(billtap_request *req, stripe_stream *s, const entry *e
 	return rc;
 }
 
+/* The next page of the prices of the product of entry `next`, expanded as the list is. */
+static int product_request(billtap_request *req, stripe_stream *s, const stripe_sync *y)
+{
+	const struct kind_info *k = &kinds[K_PRODUCT];
+	int rc;
+	(void)((rc = billtap_request_set_url(req, s->base_url, k->path)) < 0 ||
+	       (rc = billtap_request_add_query(req, "product", y->ent[y->next].id)) < 0 ||
+	       (rc = add_num(req, "limit", s->page_size)) < 0);
+	for (int i = 0; rc == 0 && i < 2; i++)
+		rc = billtap_request_add_query(req, "expand[]", k->expand[i]);
+	if (rc == 0 && s->since != BILLTAP_TIME_NONE)
+		rc = add_num(req, "created[gte]", s->since);
+	if (rc == 0 && y->product_cursor)
+		rc = billtap_request_add_query(req, "starting_after", y->product_cursor);
+	billtap_request_set_tag(req, TAG_PRODUCT);
+	return rc;
+}
+
 /* The invoice payments of one PaymentIntent (the full pass reads them all instead). */
 static int link_request(billtap_request *req, stripe_stream *s, const stripe_sync *y)
 {
@@ -386,7 +414,8 @@ int stripe_sync_request(int *built, billtap_request *req, stripe_stream *s, bill
 	case PH_EMIT:
 		if (y->next == y->count)
 			return BILLTAP_ITEROVER;
-		rc = object_request(req, s, &y->ent[y->next]);
+		rc = y->ent[y->next].kind == K_PRODUCT ? product_request(req, s, y)
+		                                       : object_request(req, s, &y->ent[y->next]);
 		break;
 	default:
 		rc = link_request(req, s, y);
@@ -503,10 +532,15 @@ static size_t seen_slot(char **slots, size_t cap, const char *id)
 	return i;
 }
 
+static int seen_has(const stripe_sync *y, const char *id)
+{
+	return y->seen_cap && y->seen[seen_slot(y->seen, y->seen_cap, id)];
+}
+
 /* 1 when id was seen in this walk, else remembers it and returns 0; or ENOMEM. */
 static int seen_add(stripe_sync *y, const char *id)
 {
-	if (y->seen_cap && y->seen[seen_slot(y->seen, y->seen_cap, id)])
+	if (seen_has(y, id))
 		return 1;
 	if ((y->seen_count + 1) * 2 > y->seen_cap) {
 		size_t cap = y->seen_cap ? y->seen_cap * 2 : 64;
@@ -606,7 +640,7 @@ static int take_event(stripe_stream *s, stripe_sync *y, billtap_json_ref ev, con
 		return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0; /* a newer event had it */
 	/* `since` drops what a full pass with it would not list (created never changes). */
 	int64_t ocreated;
-	if (s->since != BILLTAP_TIME_NONE &&
+	if (s->since != BILLTAP_TIME_NONE && kind != K_PRODUCT &&
 	    billtap_json_int(&ocreated, doc, billtap_json_get(doc, obj, "created")) == 0 &&
 	    ocreated < s->since)
 		return 0;
@@ -631,7 +665,9 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 		for (size_t i = 0; i < y->want_k && i < y->count; i++)
 			h = hash_step(h, y->ent[i].id);
 		if (y->count < y->want_k || h != y->want_hash ||
-		    (y->want_k && strcmp(y->ent[y->want_k - 1].id, y->want_id) != 0))
+		    (y->want_k && strcmp(y->ent[y->want_k - 1].id, y->want_id) != 0) ||
+		    (y->product_cursor &&
+		     (y->want_k == y->count || y->ent[y->want_k].kind != K_PRODUCT)))
 			return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 			                         "Stripe's events changed under the checkpoint: start "
 			                         "from the sync token again");
@@ -750,7 +786,7 @@ static int map_object(billtap_record **rec, stripe_period *period, int *more, st
 	case K_INVOICE: rc = stripe_map_invoice(rec, more, doc, root, ctx); break;
 	case K_CHARGE: rc = stripe_map_charge(rec, s->links, doc, root, ctx); break;
 	case K_REFUND: rc = stripe_map_refund(rec, s->links, doc, root, ctx); break;
-	default: rc = stripe_map_dispute(rec, s->links, doc, root, ctx);
+	default: rc = stripe_map_dispute(rec, s->links, doc, root, ctx); /* K_PRODUCT: not read */
 	}
 	if (rc < 0) {
 		*rec = NULL;
@@ -916,6 +952,51 @@ static int is_missing(stripe_stream *s, const billtap_response *resp)
 	                           "resource_missing");
 }
 
+/* A page of a renamed product's prices: each one not an entry of its own (that one goes
+ * out in its place) goes out now, marked "within entry `next`, after this price". */
+static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_request *req,
+                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref data;
+	int has_more, rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	const entry *e = &y->ent[y->next];
+	char list[300], prefix[800], id[256], *cursor = NULL;
+	size_t n;
+	snprintf(list, sizeof list, "prices:%s", e->id);
+	if (chg_mark(prefix, sizeof prefix, y, y->next, y->hash) < 0 || strlen(prefix) > 500)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
+	/* the id of the last entry out, empty when none: "…:K:H:id" then ":price" */
+	snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), ":%s",
+	         y->next ? y->ent[y->next - 1].id : "");
+	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE && rc == 0;
+	     o = billtap_json_next(s->doc, o)) {
+		if (billtap_json_str_decode(id, sizeof id, &n, s->doc, billtap_json_get(s->doc, o, "id")) < 0 ||
+		    n == 0)
+			return data_error(ctx, req, resp, "price without an id");
+		if (seen_has(y, id))
+			continue;
+		billtap_record *rec;
+		if ((rc = stripe_map_price(&rec, s->doc, o, ctx)) < 0)
+			rc = billtap_sink_reject_json(sink, rc, s->doc, o, "id");
+		else
+			rc = billtap_sink_push_marked(sink, rec, prefix);
+	}
+	if (rc < 0)
+		return rc;
+	if (has_more && !(cursor = strdup(id)))
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if ((rc = stripe_report_page(sink, list, cursor, has_more, s, data)) < 0 ||
+	    (!has_more && (rc = flush_gone(y, y->next + 1, hash_step(y->hash, e->id), sink, ctx)) < 0)) {
+		free(cursor);
+		return rc;
+	}
+	free(y->product_cursor);
+	y->product_cursor = cursor;
+	return 0;
+}
+
 int stripe_sync_response(stripe_stream *s, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -934,6 +1015,7 @@ int stripe_sync_response(stripe_stream *s, const billtap_request *req,
 	switch (tag) {
 	case TAG_HEAD: return handle_head(s, y, req, resp, sink, ctx);
 	case TAG_EVENTS: return handle_events(s, y, req, resp, sink, ctx);
+	case TAG_PRODUCT: return handle_product(s, y, req, resp, sink, ctx);
 	case TAG_OBJECT:
 		if ((rc = billtap_response_parse(y->obj, req, resp, ctx)) < 0)
 			return rc;

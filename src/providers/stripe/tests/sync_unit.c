@@ -549,6 +549,120 @@ START_TEST(since_drops_objects_created_before_it)
 }
 END_TEST
 
+/* The record a full pass makes of price `id` after prod_A was renamed. */
+static char *renamed_plan(const char *id)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/prices_renamed.json");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, cur, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	const billtap_record *r;
+	char *json = NULL;
+	while (billtap_iter_next(&r, it) == 0)
+		if (strcmp(billtap_record_id(r), id) == 0)
+			json = strdup(billtap_record_json(r, NULL));
+	billtap_iter_free(it);
+	ck_assert_ptr_nonnull(json);
+	return json;
+}
+
+/* The lines of out equal, in order, the full pass's records of ids. */
+static void expect_plans(const char *out, const char *const *ids, size_t n)
+{
+	const char *line = out;
+	for (size_t i = 0; i < n; i++) {
+		char *want = renamed_plan(ids[i]), why[256] = "";
+		const char *nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(json_equal(line, (size_t)(nl - line), want, strlen(want), why, sizeof why),
+		              "plan %zu: %s\n%.*s", i, why, (int)(nl - line), line);
+		free(want);
+		line = nl + 1;
+	}
+	ck_assert_str_eq(line, "");
+}
+
+/* A plans token from a full pass whose head is evt_p1. */
+static char *plans_token(billtap_client *c)
+{
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_head.json");
+	fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"url\":\"/v1/prices\",\"has_more\":false,"
+	                         "\"data\":[]}");
+	billtap_iter *it = start(c, BILLTAP_RESOURCE_PLANS, NULL);
+	char out[256];
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	char *t = token_of(it);
+	billtap_iter_free(it);
+	return t;
+}
+
+START_TEST(renamed_product_renames_its_plans)
+{
+	/* product.updated for prod_A: its prices carry the product's name but have no event;
+	 * price_Q changed too and goes out once, in its own place */
+	billtap_client *c = client();
+	char *tok = plans_token(c);
+	ck_assert_str_eq(ft.urls[0], "http://stripe.test/v1/events?limit=1&types%5B%5D=price.created"
+	                             "&types%5B%5D=price.updated&types%5B%5D=price.deleted"
+	                             "&types%5B%5D=product.updated");
+	now = T0 + DAY;
+	size_t base = ft.calls;
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_events.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/prod_A_prices_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/prod_A_prices_p2.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_Q.json");
+	billtap_iter *it = start(c, BILLTAP_RESOURCE_PLANS, tok);
+	char out[16384];
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	ck_assert_uint_eq(ft.calls, base + 4);
+	ck_assert_str_eq(ft.urls[base + 1], "http://stripe.test/v1/prices?product=prod_A&limit=100"
+	                                    "&expand%5B%5D=data.product&expand%5B%5D=data.tiers");
+	ck_assert_str_eq(ft.urls[base + 2], "http://stripe.test/v1/prices?product=prod_A&limit=100"
+	                                    "&expand%5B%5D=data.product&expand%5B%5D=data.tiers"
+	                                    "&starting_after=price_Q");
+	ck_assert_str_eq(ft.urls[base + 3], "http://stripe.test/v1/prices/price_Q?expand%5B%5D=product"
+	                                    "&expand%5B%5D=tiers");
+	const char *ids[] = { "price_M", "price_D", "price_Q" };
+	expect_plans(out, ids, 3);
+	free(tok);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(resume_within_a_renamed_products_prices)
+{
+	billtap_client *c = client();
+	char *tok = plans_token(c);
+	now = T0 + DAY;
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_events.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/prod_A_prices_p1.json");
+	billtap_iter *it = start(c, BILLTAP_RESOURCE_PLANS, tok);
+	char out[16384];
+	ck_assert_int_eq(drain(it, out, sizeof out, 1), 0);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	size_t base = ft.calls;
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_events.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/prod_A_prices_after_M.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/price_Q.json");
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, &o), 0);
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(ft.urls[base + 1], "http://stripe.test/v1/prices?product=prod_A&limit=100"
+	                                    "&expand%5B%5D=data.product&expand%5B%5D=data.tiers"
+	                                    "&starting_after=price_M");
+	const char *ids[] = { "price_D", "price_Q" };
+	expect_plans(out, ids, 2);
+	billtap_iter_free(it);
+	free(saved);
+	free(tok);
+	billtap_client_free(c);
+}
+END_TEST
+
 TCase *stripe_sync_tcase(void)
 {
 	TCase *tc = tcase_create("sync");
@@ -564,5 +678,7 @@ TCase *stripe_sync_tcase(void)
 	tcase_add_test(tc, transactions_look_up_their_invoice_per_payment);
 	tcase_add_test(tc, canceled_subscription_is_read_with_its_items);
 	tcase_add_test(tc, since_drops_objects_created_before_it);
+	tcase_add_test(tc, renamed_product_renames_its_plans);
+	tcase_add_test(tc, resume_within_a_renamed_products_prices);
 	return tc;
 }
