@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -663,6 +664,105 @@ START_TEST(resume_within_a_renamed_products_prices)
 }
 END_TEST
 
+/* One allocation failed at a time, in full passes with the flag and in passes of changes of
+ * every kind: each run retried call by call returns the clean run's records (and leaks
+ * nothing, under ASan and valgrind). The tokens are made by the system clock's passes. */
+START_TEST(every_allocation_failure_in_incremental_passes)
+{
+	static const fixture_route customers[] = {
+		{ "/v1/events?", "created%5Bgte%5D", NULL, "stripe/sync/cus_head.json" },
+		{ "/v1/events?", NULL, NULL, "stripe/sync/cus_events.json" },
+		{ "/v1/customers?", "starting_after", NULL, "stripe/customers_page1.json" },
+		{ "/v1/customers?", "starting_after", "cus_Q3", "stripe/customers_page2.json" },
+		{ "/v1/customers/cus_Q4", NULL, NULL, "stripe/sync/cus_Q4.json" },
+		{ "/v1/customers/cus_Q5", NULL, NULL, "stripe/sync/error_404_missing.json" },
+		{ "/v1/customers/cus_Q6", NULL, NULL, "stripe/sync/cus_Q6_deleted.json" },
+	};
+	static const int customer_status[] = { 0, 0, 0, 0, 0, 404, 0 };
+	static const fixture_route plans[] = {
+		{ "/v1/events?", "created%5Bgte%5D", NULL, "stripe/sync/price_head.json" },
+		{ "/v1/events?", NULL, NULL, "stripe/sync/price_events.json" },
+		{ "/v1/prices?product=prod_A", "starting_after", NULL, "stripe/sync/prod_A_prices_p1.json" },
+		{ "/v1/prices?product=prod_A", "starting_after", "price_Q", "stripe/sync/prod_A_prices_p2.json" },
+		{ "/v1/prices?", NULL, NULL, "stripe/prices.json" },
+		{ "/v1/prices/price_Q", NULL, NULL, "stripe/sync/price_Q.json" },
+	};
+	static const fixture_route subscriptions[] = {
+		{ "/v1/events?", "created%5Bgte%5D", NULL, "stripe/sync/sub_head.json" },
+		{ "/v1/events?", NULL, NULL, "stripe/sync/sub_events.json" },
+		{ "/v1/subscriptions?", NULL, NULL, "stripe/subscriptions_basil.json" },
+		{ "/v1/subscriptions/sub_2", NULL, NULL, "stripe/sync/sub_2.json" },
+		{ "/v1/subscription_items?", "starting_after", "si_3", "stripe/subscription_items_p1.json" },
+		{ "/v1/subscription_items?", "starting_after", "si_5", "stripe/subscription_items_p2.json" },
+	};
+	static const fixture_route transactions[] = {
+		{ "/v1/events?", "created%5Bgte%5D", NULL, "stripe/sync/txn_head.json" },
+		{ "/v1/events?", NULL, NULL, "stripe/sync/txn_events.json" },
+		{ "/v1/invoice_payments?payment", NULL, NULL, "stripe/sync/invoice_payments_pi_1.json" },
+		{ "/v1/invoice_payments?", NULL, NULL, "stripe/invoice_payments.json" },
+		{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
+		{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+		{ "/v1/disputes?", NULL, NULL, "stripe/disputes.json" },
+		{ "/v1/disputes/du_1", NULL, NULL, "stripe/sync/du_1.json" },
+		{ "/v1/refunds/re_1", NULL, NULL, "stripe/sync/re_1.json" },
+		{ "/v1/charges/ch_1", NULL, NULL, "stripe/sync/ch_1.json" },
+	};
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		const int *statuses;
+		size_t route_count;
+		const char *head; /* the head a full pass reads, for the token of the changes */
+		size_t full, changes; /* records of each pass */
+	} cases[] = {
+#define ALL(table, st) table, st, sizeof table / sizeof table[0]
+		{ BILLTAP_RESOURCE_CUSTOMERS, ALL(customers, customer_status), "stripe/sync/cus_head.json",
+		  4, 4 },
+		{ BILLTAP_RESOURCE_PLANS, ALL(plans, NULL), "stripe/sync/price_head.json", 6, 3 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, ALL(subscriptions, NULL), "stripe/sync/sub_head.json", 3,
+		  1 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, ALL(transactions, NULL), "stripe/sync/txn_head.json", 10,
+		  3 },
+#undef ALL
+	};
+	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
+		                                "http://stripe.test", "allow_insecure_http", "1", NULL };
+	billtap_resource res = cases[_i].resource;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	char why[1024] = "";
+	size_t records;
+	long n = alloc_walk_opts(&records, "stripe", settings, res, &o, cases[_i].routes,
+	                         cases[_i].statuses, cases[_i].route_count, why, sizeof why);
+	ck_assert_msg(n > 0, "%s full: %s", billtap_resource_name(res), why);
+	ck_assert_uint_eq(records, cases[_i].full);
+
+	/* A token by the system clock (the walk's clients have no other): a full pass whose
+	 * lists are empty. */
+	billtap_client *c = fake_client(&ft, "stripe");
+	for (size_t i = 0; settings[i]; i += 2)
+		ck_assert_int_eq(billtap_client_set(c, settings[i], settings[i + 1]), 0);
+	fake_add_fixture(&ft, 200, NULL, cases[_i].head);
+	for (int i = 0; i < 7; i++)
+		fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"url\":\"/v1/x\",\"has_more\":false,"
+		                         "\"data\":[]}");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, &o), 0);
+	const billtap_record *r;
+	while (billtap_iter_next(&r, it) == 0)
+		;
+	char *tok = token_of(it);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	o.checkpoint = tok;
+	n = alloc_walk_opts(&records, "stripe", settings, res, &o, cases[_i].routes,
+	                    cases[_i].statuses, cases[_i].route_count, why, sizeof why);
+	ck_assert_msg(n > 0, "%s changes: %s", billtap_resource_name(res), why);
+	ck_assert_uint_eq(records, cases[_i].changes);
+	free(tok);
+}
+END_TEST
+
 TCase *stripe_sync_tcase(void)
 {
 	TCase *tc = tcase_create("sync");
@@ -680,5 +780,6 @@ TCase *stripe_sync_tcase(void)
 	tcase_add_test(tc, since_drops_objects_created_before_it);
 	tcase_add_test(tc, renamed_product_renames_its_plans);
 	tcase_add_test(tc, resume_within_a_renamed_products_prices);
+	tcase_add_loop_test(tc, every_allocation_failure_in_incremental_passes, 0, 4);
 	return tc;
 }
