@@ -91,6 +91,7 @@ enum phase { PH_HEAD, PH_LIST, PH_WALK, PH_EMIT, PH_LINK };
 struct stripe_sync {
 	enum phase phase;
 	const char *const *types;
+	unsigned kinds;  /* bits of the kinds of object the resource's events name */
 	char *full_head; /* "full:E:C:T" of an incremental full pass, once read */
 	/* The sync point the pass starts from (a pass of changes: the token's). */
 	char *from;           /* E; NULL: the feed was empty */
@@ -266,13 +267,29 @@ int stripe_sync_new(stripe_stream *s, const billtap_stream_params *params,
 	s->sync = y;
 	y->hash = HASH_START;
 	y->from_created = -1;
+#define BIT(k) (1u << (k))
 	switch (params->resource) {
-	case BILLTAP_RESOURCE_CUSTOMERS: y->types = customer_types; break;
-	case BILLTAP_RESOURCE_PLANS: y->types = price_types; break;
-	case BILLTAP_RESOURCE_SUBSCRIPTIONS: y->types = subscription_types; break;
-	case BILLTAP_RESOURCE_INVOICES: y->types = invoice_types; break;
-	default: y->types = transaction_types;
+	case BILLTAP_RESOURCE_CUSTOMERS:
+		y->types = customer_types;
+		y->kinds = BIT(K_CUSTOMER);
+		break;
+	case BILLTAP_RESOURCE_PLANS:
+		y->types = price_types;
+		y->kinds = BIT(K_PRICE) | BIT(K_PRODUCT);
+		break;
+	case BILLTAP_RESOURCE_SUBSCRIPTIONS:
+		y->types = subscription_types;
+		y->kinds = BIT(K_SUBSCRIPTION);
+		break;
+	case BILLTAP_RESOURCE_INVOICES:
+		y->types = invoice_types;
+		y->kinds = BIT(K_INVOICE);
+		break;
+	default:
+		y->types = transaction_types;
+		y->kinds = BIT(K_CHARGE) | BIT(K_REFUND) | BIT(K_DISPUTE);
 	}
+#undef BIT
 	const char *r = *resume;
 	if (!r)
 		return 0; /* a full pass: the head first */
@@ -627,7 +644,8 @@ static int take_event(stripe_stream *s, stripe_sync *y, billtap_json_ref ev, con
 	                                      billtap_json_get(doc, ev, "type")) < 0)
 		return data_error(ctx, req, resp, "event without a type or data.object.id");
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !known; k++)
-		if (billtap_json_str_eq(doc, billtap_json_get(doc, obj, "object"), kinds[k].object)) {
+		if ((y->kinds & (1u << k)) &&
+		    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "object"), kinds[k].object)) {
 			kind = (enum kind)k;
 			known = 1;
 		}

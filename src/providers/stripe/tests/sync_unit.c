@@ -79,8 +79,6 @@ static int drain(billtap_iter *it, char *out, size_t cap, int limit)
 		snprintf(out + used, cap - used, "%s\n", billtap_record_json(r, NULL));
 		n++;
 	}
-	if (rc < 0)
-		fprintf(stderr, "drain: %d %s\n", rc, billtap_client_error_message(cur));
 	return rc;
 }
 
