@@ -7,7 +7,8 @@
  * A pass of changes from "sync:E:C:T":
  *  1. refuses a token older than Stripe keeps events (30 days, less a day: SAFE_AGE);
  *  2. walks the events newer than E (newest first, created[gte]=C, starting_after paging)
- *     and keeps, per object, its newest event: one entry per object, in walk order;
+ *     and keeps, per object, its newest event: one entry per object, in walk order; a
+ *     walk that does not meet E (expired by Stripe's clock) is refused likewise;
  *  3. re-reads each object by id with the expansions of the lists (the event's own copy is
  *     rendered in the API version of the event's time, not the pinned Stripe-Version, and
  *     without our expansions; and several events of an object collapse into its current
@@ -692,16 +693,14 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 		y->next = y->want_k;
 		y->hash = h;
 	} else if (y->from && !met) {
-		/* `from` may have expired while the token was young enough: no event between it
-		 * and the token's time then, and every later one is still kept. An event that
-		 * should still be there and is not is a gap we cannot see past. */
-		int64_t horizon = billtap_ctx_now(ctx) - SAFE_AGE;
-		if (y->from_created >= horizon) {
-			char msg[400];
-			snprintf(msg, sizeof msg, "event %s of the sync token is not in Stripe's event "
-			         "list: a full pass is needed", y->from);
-			return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, msg);
-		}
+		/* Stripe no longer lists the sync point: it is older than Stripe keeps events
+		 * (by Stripe's clock, whatever the client's says), and so may be changes after
+		 * it. Also when the feed was merely quiet since: nothing here tells the two
+		 * apart. */
+		char msg[400];
+		snprintf(msg, sizeof msg, "event %s of the sync token is no longer in Stripe's "
+		         "event list (Stripe keeps events 30 days): a full pass is needed", y->from);
+		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, msg);
 	}
 	int rc = 0;
 	if (y->next < y->count && !y->rebuild) {
