@@ -16,6 +16,9 @@
  *                  GET /v1/charges?expand[]=data.balance_transaction, then
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
+ *
+ * Incremental passes (the head of the event feed first, then passes of changes from the
+ * Events API) are stripe_sync.c's; they share this stream's state (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,10 +163,10 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = declare_rate(s->api_key, ctx);
 	/* An incremental pass takes its own tokens, and hands a full pass's place on. */
 	const char *resume = params->resume;
-	int taken = 0;
+	int changes = 0;
 	if (rc == 0 && params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL))
-		rc = stripe_sync_new(s, params, &resume, &taken, ctx);
-	if (rc == 0 && resume && !taken)
+		rc = stripe_sync_new(s, params, &resume, &changes, ctx);
+	if (rc == 0 && resume && !changes)
 		rc = parse_resume(s, resume, ctx);
 	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice
 	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. A
@@ -171,7 +174,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	if (rc == 0 && s->stage >= STAGE_CHARGES && strncmp(s->version, "2025-03-31", 10) >= 0) {
 		if ((rc = stripe_links_new(&s->links)) < 0) {
 			rc = billtap_ctx_error(ctx, rc, NULL);
-		} else if (!taken) {
+		} else if (!changes) {
 			s->resume_stage = s->stage;
 			s->resume_cursor = s->cursor;
 			s->cursor = NULL;
@@ -549,7 +552,8 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 			continue;
 		}
 		/* Records queue up behind one whose nested list is still being paged. */
-		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0 || (rc = flush_held(s, sink, ctx)) < 0)
+		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0 ||
+		    (rc = flush_held(s, sink, ctx)) < 0)
 			break;
 	}
 	/* An incremental pass marks its sync point after its last record. */

@@ -14,6 +14,8 @@
  *     without our expansions; and several events of an object collapse into its current
  *     state) and pushes it; an object that is gone (a deleted customer's {"deleted":true},
  *     a 404 resource_missing, or a *.deleted event as its newest) is a tombstone;
+ *     transactions under basil look their invoice up per PaymentIntent; a product.updated
+ *     (plans) lists that product's prices, whose name it gives;
  *  4. ends with "sync:E2:C2:T2": the walk's newest event and the clock when it began.
  * Marks within the pass ("chg:E2:C2:L:LC:T2:K:H:id") let a resumed stream walk the same
  * events again, from E2 down to the oldest one walked (L), and skip the K entries already
@@ -353,7 +355,8 @@ static int events_request(billtap_request *req, stripe_stream *s, stripe_sync *y
 {
 	int rc;
 	(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/events")) < 0 ||
-	       (rc = add_num(req, "limit", head ? 1 : s->page_size)) < 0 || (rc = add_types(req, y)) < 0);
+	       (rc = add_num(req, "limit", head ? 1 : s->page_size)) < 0 ||
+	       (rc = add_types(req, y)) < 0);
 	if (rc == 0 && !head) {
 		/* A rebuild walks [bottom, top]; a first walk down to `from`. */
 		int64_t gte = y->rebuild ? y->bottom_created : y->from_created;
@@ -989,8 +992,8 @@ static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_reques
 	         y->next ? y->ent[y->next - 1].id : "");
 	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE && rc == 0;
 	     o = billtap_json_next(s->doc, o)) {
-		if (billtap_json_str_decode(id, sizeof id, &n, s->doc, billtap_json_get(s->doc, o, "id")) < 0 ||
-		    n == 0)
+		billtap_json_ref ref = billtap_json_get(s->doc, o, "id");
+		if (billtap_json_str_decode(id, sizeof id, &n, s->doc, ref) < 0 || n == 0)
 			return data_error(ctx, req, resp, "price without an id");
 		if (seen_has(y, id))
 			continue;
@@ -1004,8 +1007,9 @@ static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_reques
 		return rc;
 	if (has_more && !(cursor = strdup(id)))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	uint64_t hash = hash_step(y->hash, e->id); /* the product's entry is out after this page */
 	if ((rc = stripe_report_page(sink, list, cursor, has_more, s, data)) < 0 ||
-	    (!has_more && (rc = flush_gone(y, y->next + 1, hash_step(y->hash, e->id), sink, ctx)) < 0)) {
+	    (!has_more && (rc = flush_gone(y, y->next + 1, hash, sink, ctx)) < 0)) {
 		free(cursor);
 		return rc;
 	}
