@@ -319,19 +319,15 @@ const char *stripe_stage_prefix(stripe_stream *s, enum stage stage)
 	return s->prefix_buf = p;
 }
 
-/* A held record's mark prefix: its own (a pass of changes), else its stage's. */
-static const char *held_prefix(stripe_stream *s, const held *h)
-{
-	if (h->prefix)
-		return h->prefix;
-	return stripe_stage_prefix(s, is_subscription(h) ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES);
-}
-
-/* Pushes rec with the held record's mark (the prefix is used before h lets go of it). */
+/* Pushes rec, a held record (h may have let go of it already), with its mark: the held
+ * record's own prefix (a pass of changes), else its stage's. */
 static int push_held(stripe_stream *s, billtap_record *rec, const held *h, billtap_sink *sink,
                      billtap_ctx *ctx)
 {
-	const char *prefix = held_prefix(s, h);
+	int sub = billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION;
+	const char *prefix =
+		h->prefix ? h->prefix
+		          : stripe_stage_prefix(s, sub ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES);
 	if (!prefix) {
 		billtap_record_free(rec);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);

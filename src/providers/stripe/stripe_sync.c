@@ -26,18 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stripe_stream.h"
+#include "stripe_sync.h"
 
 /* Stripe lists events "going back up to 30 days". A token is refused a day before that:
  * the walk of a large feed takes time, and the boundary is not stated to the second. */
 #define RETENTION (30 * 86400)
 #define SAFE_AGE (RETENTION - 86400)
 
-/* What an entry is, with where to read it and the expansions the lists use (without
- * "data."). */
-enum kind { K_CUSTOMER, K_PRICE, K_SUBSCRIPTION, K_INVOICE, K_CHARGE, K_REFUND, K_DISPUTE,
-	    K_PRODUCT };
-
+/* Where each kind of entry is read, and the expansions the lists use (without "data."). */
 static const struct kind_info {
 	const char *object; /* the object's "object" */
 	const char *path;
@@ -83,55 +79,12 @@ static const char *const transaction_types[] = {
 	"refund.updated", NULL
 };
 
-typedef struct entry {
-	char *id;
-	enum kind kind;
-	int gone; /* its newest event deleted it: a tombstone without a read */
-} entry;
-
-enum phase { PH_HEAD, PH_LIST, PH_WALK, PH_EMIT, PH_LINK };
-
-struct stripe_sync {
-	enum phase phase;
-	const char *const *types;
-	unsigned kinds;  /* bits of the kinds of object the resource's events name */
-	char *full_head; /* "full:E:C:T" of an incremental full pass, once read */
-	/* The sync point the pass starts from (a pass of changes: the token's). */
-	char *from;           /* E; NULL: the feed was empty */
-	int64_t from_created; /* C */
-	/* The walk. A rebuild (a resumed pass of changes) starts at `top` and ends at `bottom`,
-	 * both included; a first walk starts at the feed's head and ends before `from`. */
-	char *top, *bottom;
-	int64_t top_created, bottom_created;
-	int rebuild, at_top;
-	char *walk_cursor;
-	int64_t started; /* T2: the clock when the walk began */
-	/* The entries, and the ids seen in the walk (entries and those `since` dropped). */
-	entry *ent;
-	size_t count, cap;
-	char **seen;
-	size_t seen_count, seen_cap; /* seen_cap a power of two */
-	/* Emitting: entries before `next` are out; `hash` covers their ids. A resumed pass
-	 * checks its rebuilt entries against the mark's count, hash and last id. */
-	size_t next;
-	uint64_t hash;
-	size_t want_k;
-	uint64_t want_hash;
-	char *want_id;
-	char *product_cursor; /* within a product entry: the last of its prices listed */
-	billtap_json *obj; /* the object read, kept while its invoice links are looked up */
-	char *obj_text;    /* its text (the parser points into it), once kept */
-	char *lookup;      /* the PaymentIntent being looked up */
-};
-
-static uint64_t hash_step(uint64_t h, const char *id)
+uint64_t stripe_sync_hash_step(uint64_t h, const char *id)
 {
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		h = (h ^ *p) * UINT64_C(1099511628211);
 	return (h ^ '\n') * UINT64_C(1099511628211);
 }
-
-#define HASH_START UINT64_C(14695981039346656037) /* FNV-1a */
 
 void stripe_sync_free(stripe_sync *y)
 {
@@ -451,11 +404,9 @@ int stripe_sync_request(int *built, billtap_request *req, stripe_stream *s, bill
 
 /* ---- marks ------------------------------------------------------------------------ */
 
-static int flush_gone(stripe_sync *y, size_t next, uint64_t hash, billtap_sink *sink,
-                      billtap_ctx *ctx);
 
 /* The walk's bounds and start: "chg:E2:C2:L:LC:T2". */
-static int chg_mark(char *buf, size_t cap, const stripe_sync *y, size_t k, uint64_t hash)
+int stripe_sync_chg_mark(char *buf, size_t cap, const stripe_sync *y, size_t k, uint64_t hash)
 {
 	int n = snprintf(buf, cap, "chg:%s:%" PRId64 ":%s:%" PRId64 ":%" PRId64 ":%zu:%016" PRIx64,
 	                 y->top, y->top_created, y->bottom, y->bottom_created, y->started, k, hash);
@@ -463,7 +414,7 @@ static int chg_mark(char *buf, size_t cap, const stripe_sync *y, size_t k, uint6
 }
 
 /* The sync token: "sync:E2:C2:T2" (E2 and C2 empty when the feed holds no event). */
-static int final_mark(stripe_sync *y, billtap_sink *sink, billtap_ctx *ctx)
+int stripe_sync_final_mark(stripe_sync *y, billtap_sink *sink, billtap_ctx *ctx)
 {
 	char buf[600];
 	int n;
@@ -486,15 +437,15 @@ int stripe_sync_end(stripe_stream *s, int list_over, size_t held_left, billtap_s
 	if (!y || held_left)
 		return 0;
 	if (y->phase == PH_LIST && list_over)
-		return final_mark(y, sink, ctx);
+		return stripe_sync_final_mark(y, sink, ctx);
 	if (y->phase == PH_EMIT) /* a held record went out: what waited behind it */
-		return flush_gone(y, y->next, y->hash, sink, ctx);
+		return stripe_sync_flush_gone(y, y->next, y->hash, sink, ctx);
 	return 0;
 }
 
 /* ---- the head and the walk -------------------------------------------------------- */
 
-static int data_error(billtap_ctx *ctx, const billtap_request *req, const billtap_response *resp,
+int stripe_sync_data_error(billtap_ctx *ctx, const billtap_request *req, const billtap_response *resp,
                       const char *problem)
 {
 	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
@@ -525,7 +476,7 @@ static int handle_head(stripe_stream *s, stripe_sync *y, const billtap_request *
 	int64_t created = -1;
 	billtap_json_ref ev = billtap_json_first(s->doc, data);
 	if (ev != BILLTAP_JSON_NONE && event_id(&id, &created, s->doc, ev, idbuf, sizeof idbuf) < 0)
-		return data_error(ctx, req, resp, "event without an id or created");
+		return stripe_sync_data_error(ctx, req, resp, "event without an id or created");
 	if (created >= 0)
 		snprintf(head, sizeof head, "full:%s:%" PRId64 ":%" PRId64, id, created, y->started);
 	else
@@ -546,14 +497,14 @@ static int handle_head(stripe_stream *s, stripe_sync *y, const billtap_request *
 
 static size_t seen_slot(char **slots, size_t cap, const char *id)
 {
-	uint64_t h = hash_step(HASH_START, id);
+	uint64_t h = stripe_sync_hash_step(HASH_START, id);
 	size_t i = (size_t)h & (cap - 1);
 	while (slots[i] && strcmp(slots[i], id) != 0)
 		i = (i + 1) & (cap - 1);
 	return i;
 }
 
-static int seen_has(const stripe_sync *y, const char *id)
+int stripe_sync_seen_has(const stripe_sync *y, const char *id)
 {
 	return y->seen_cap && y->seen[seen_slot(y->seen, y->seen_cap, id)];
 }
@@ -561,7 +512,7 @@ static int seen_has(const stripe_sync *y, const char *id)
 /* 1 when id was seen in this walk, else remembers it and returns 0; or ENOMEM. */
 static int seen_add(stripe_sync *y, const char *id)
 {
-	if (seen_has(y, id))
+	if (stripe_sync_seen_has(y, id))
 		return 1;
 	if ((y->seen_count + 1) * 2 > y->seen_cap) {
 		size_t cap = y->seen_cap ? y->seen_cap * 2 : 64;
@@ -646,7 +597,7 @@ static int take_event(stripe_stream *s, stripe_sync *y, billtap_json_ref ev, con
 	if (billtap_json_str_decode(oid, sizeof oid, &n, doc, billtap_json_get(doc, obj, "id")) < 0 ||
 	    n == 0 || billtap_json_str_decode(type, sizeof type, &n, doc,
 	                                      billtap_json_get(doc, ev, "type")) < 0)
-		return data_error(ctx, req, resp, "event without a type or data.object.id");
+		return stripe_sync_data_error(ctx, req, resp, "event without a type or data.object.id");
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && !known; k++)
 		if ((y->kinds & (1u << k)) &&
 		    billtap_json_str_eq(doc, billtap_json_get(doc, obj, "object"), kinds[k].object)) {
@@ -654,7 +605,7 @@ static int take_event(stripe_stream *s, stripe_sync *y, billtap_json_ref ev, con
 			known = 1;
 		}
 	if (!known)
-		return data_error(ctx, req, resp, "event of an object this resource does not hold");
+		return stripe_sync_data_error(ctx, req, resp, "event of an object this resource does not hold");
 	int rc = 0;
 	if (!y->rebuild && (rc = set_id(&y->bottom, &y->bottom_created, id, created)) < 0)
 		return billtap_ctx_error(ctx, rc, NULL);
@@ -685,7 +636,7 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 			                         "all in Stripe's feed: start from the sync token again");
 		uint64_t h = HASH_START;
 		for (size_t i = 0; i < y->want_k && i < y->count; i++)
-			h = hash_step(h, y->ent[i].id);
+			h = stripe_sync_hash_step(h, y->ent[i].id);
 		if (y->count < y->want_k || h != y->want_hash ||
 		    (y->want_k && strcmp(y->ent[y->want_k - 1].id, y->want_id) != 0) ||
 		    (y->product_cursor &&
@@ -709,13 +660,13 @@ static int walk_over(stripe_sync *y, int met, billtap_sink *sink, billtap_ctx *c
 	if (y->next < y->count && !y->rebuild) {
 		/* Resuming before the first record must walk these same events again. */
 		char buf[700];
-		if ((rc = chg_mark(buf, sizeof buf, y, 0, HASH_START)) < 0)
+		if ((rc = stripe_sync_chg_mark(buf, sizeof buf, y, 0, HASH_START)) < 0)
 			rc = billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
 		else
 			rc = billtap_sink_mark(sink, buf);
 	}
 	if (rc == 0)
-		rc = flush_gone(y, y->next, y->hash, sink, ctx);
+		rc = stripe_sync_flush_gone(y, y->next, y->hash, sink, ctx);
 	if (rc == 0)
 		y->phase = PH_EMIT;
 	return rc;
@@ -737,7 +688,7 @@ static int handle_events(stripe_stream *s, stripe_sync *y, const billtap_request
 	for (billtap_json_ref ev = billtap_json_first(s->doc, data); ev != BILLTAP_JSON_NONE && !met;
 	     ev = billtap_json_next(s->doc, ev)) {
 		if (event_id(&id, &created, s->doc, ev, idbuf, sizeof idbuf) < 0)
-			return data_error(ctx, req, resp, "event without an id or created");
+			return stripe_sync_data_error(ctx, req, resp, "event without an id or created");
 		if (!y->rebuild && !y->top && (rc = set_id(&y->top, &y->top_created, id, created)) < 0)
 			return billtap_ctx_error(ctx, rc, NULL);
 		if (!y->rebuild && y->from && strcmp(id, y->from) == 0) {
@@ -766,293 +717,15 @@ static int handle_events(stripe_stream *s, stripe_sync *y, const billtap_request
 	return 0;
 }
 
-/* ---- emitting --------------------------------------------------------------------- */
-
-static billtap_record_kind record_kind(enum kind k)
-{
-	switch (k) {
-	case K_CUSTOMER: return BILLTAP_RECORD_CUSTOMER;
-	case K_PRICE: return BILLTAP_RECORD_PLAN;
-	case K_SUBSCRIPTION: return BILLTAP_RECORD_SUBSCRIPTION;
-	case K_INVOICE: return BILLTAP_RECORD_INVOICE;
-	default: return BILLTAP_RECORD_TRANSACTION;
-	}
-}
-
-/* A record that could not be completed: skipped under bad_records=skip (0), else code. */
-static int reject_record(billtap_sink *sink, int code, billtap_record *rec)
-{
-	size_t len = 0;
-	const char *raw = billtap_record_raw_json(rec, &len);
-	code = billtap_sink_reject(sink, code, billtap_record_id(rec), raw, len);
-	billtap_record_free(rec);
-	return code;
-}
-
-/* Maps the object read for entry e; *more when its nested list needs more pages. A bad
- * object is rejected (skipped: 0 and *rec NULL). */
-static int map_object(billtap_record **rec, stripe_period *period, int *more, stripe_stream *s,
-                      const entry *e, billtap_json_ref root, billtap_sink *sink, billtap_ctx *ctx)
-{
-	const billtap_json *doc = s->sync->obj;
-	int rc;
-	*rec = NULL;
-	*more = 0;
-	memset(period, 0, sizeof *period);
-	switch (e->kind) {
-	case K_CUSTOMER: rc = stripe_map_customer(rec, doc, root, ctx); break;
-	case K_PRICE: rc = stripe_map_price(rec, doc, root, ctx); break;
-	case K_SUBSCRIPTION: rc = stripe_map_subscription(rec, period, more, doc, root, ctx); break;
-	case K_INVOICE: rc = stripe_map_invoice(rec, more, doc, root, ctx); break;
-	case K_CHARGE: rc = stripe_map_charge(rec, s->links, doc, root, ctx); break;
-	case K_REFUND: rc = stripe_map_refund(rec, s->links, doc, root, ctx); break;
-	default: rc = stripe_map_dispute(rec, s->links, doc, root, ctx); /* K_PRODUCT: not read */
-	}
-	if (rc < 0) {
-		*rec = NULL;
-		return billtap_sink_reject_json(sink, rc, doc, root, "id");
-	}
-	if (*more || (e->kind != K_SUBSCRIPTION && e->kind != K_INVOICE))
-		return 0;
-	rc = e->kind == K_SUBSCRIPTION ? stripe_finish_subscription(*rec, period, ctx)
-	                               : stripe_finish_invoice(*rec, ctx);
-	if (rc < 0) {
-		rc = reject_record(sink, rc, *rec);
-		*rec = NULL;
-	}
-	return rc;
-}
-
-/* Pushes rec (taken) as entry k's record, marked "K+1 entries out" (hash: theirs). */
-static int push_entry(const stripe_sync *y, size_t k, uint64_t hash, billtap_record *rec,
-                      billtap_sink *sink, billtap_ctx *ctx)
-{
-	char prefix[700];
-	if (chg_mark(prefix, sizeof prefix, y, k + 1, hash) < 0) {
-		billtap_record_free(rec);
-		return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
-	}
-	return billtap_sink_push_marked(sink, rec, prefix);
-}
-
-/* From entry `next` (its ids hashed into `hash`): the tombstones of the entries deleted by
- * their newest event (no read needed), then the sync token if all are out. Kept in y only
- * when every push went through: the engine drops this response's records otherwise. */
-static int flush_gone(stripe_sync *y, size_t next, uint64_t hash, billtap_sink *sink,
-                      billtap_ctx *ctx)
-{
-	int rc = 0;
-	for (; rc == 0 && next < y->count && y->ent[next].gone; next++) {
-		const entry *e = &y->ent[next];
-		billtap_record *rec;
-		hash = hash_step(hash, e->id);
-		if ((rc = billtap_record_new_tombstone(&rec, record_kind(e->kind), e->id)) < 0)
-			rc = billtap_ctx_error(ctx, rc, NULL);
-		else
-			rc = push_entry(y, next, hash, rec, sink, ctx);
-	}
-	if (rc == 0 && next == y->count)
-		rc = final_mark(y, sink, ctx);
-	if (rc == 0) {
-		y->next = next;
-		y->hash = hash;
-	}
-	return rc;
-}
-
-/* Entry `next` is done: its record (or tombstone) pushed with its mark, or held for its
- * nested pages (the held record carries its mark), or skipped (rec NULL). */
-static int emit(stripe_stream *s, stripe_sync *y, billtap_record *rec, const stripe_period *period,
-                int more, billtap_sink *sink, billtap_ctx *ctx)
-{
-	size_t k = y->next;
-	uint64_t hash = hash_step(y->hash, y->ent[k].id);
-	int rc = 0;
-	if (rec && more) {
-		char prefix[700];
-		if (chg_mark(prefix, sizeof prefix, y, k + 1, hash) < 0) {
-			billtap_record_free(rec);
-			return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
-		}
-		/* what follows it waits until its items are in (stripe_sync_end) */
-		if ((rc = stripe_hold(s, rec, period, more, prefix, ctx)) < 0)
-			return rc;
-		y->next = k + 1;
-		y->hash = hash;
-		y->phase = PH_EMIT;
-		return 0;
-	}
-	if (rec && (rc = push_entry(y, k, hash, rec, sink, ctx)) < 0)
-		return rc;
-	if ((rc = flush_gone(y, k + 1, hash, sink, ctx)) < 0)
-		return rc; /* nothing kept: the object is read again */
-	y->phase = PH_EMIT;
-	return 0;
-}
-
-/* The id at path (a string or an expanded object's id) into buf; 0 when there is none. */
-static int id_at(char *buf, size_t cap, const billtap_json *doc, billtap_json_ref obj,
-                 const char *path)
-{
-	billtap_json_ref ref = billtap_json_path(doc, obj, path);
-	if (billtap_json_typeof(doc, ref) == BILLTAP_JSON_OBJECT)
-		ref = billtap_json_get(doc, ref, "id");
-	size_t n;
-	return billtap_json_str_decode(buf, cap, &n, doc, ref) == 0 && n > 0;
-}
-
-/* Keeps the object read (its text copied: the next response replaces the body) while the
- * invoice payments of PaymentIntent pi are looked up. */
-static int keep_object(stripe_sync *y, const billtap_response *resp, const char *pi,
-                       billtap_ctx *ctx)
-{
-	size_t len;
-	const char *body = billtap_response_body(resp, &len);
-	char *text = malloc(len + 1), *lookup = strdup(pi);
-	if (!text || !lookup) {
-		free(text);
-		free(lookup);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	memcpy(text, body, len + 1);
-	int rc = billtap_json_parse(y->obj, text, len); /* parsed once already: only ENOMEM */
-	if (rc < 0) {
-		free(text);
-		free(lookup);
-		return billtap_ctx_error(ctx, rc, NULL);
-	}
-	free(y->obj_text);
-	y->obj_text = text;
-	free(y->lookup);
-	y->lookup = lookup;
-	y->phase = PH_LINK;
-	return 0;
-}
-
-/* The object of entry `next` is in y->obj: a tombstone, a record, or first its invoice
- * links (a transaction under basil whose PaymentIntent was not looked up yet). */
-static int take_object(stripe_stream *s, stripe_sync *y, const billtap_response *resp,
-                       billtap_sink *sink, billtap_ctx *ctx)
-{
-	const entry *e = &y->ent[y->next];
-	const billtap_json *doc = y->obj;
-	billtap_json_ref root = billtap_json_root(doc);
-	int deleted = 0;
-	billtap_json_bool(&deleted, doc, billtap_json_get(doc, root, "deleted"));
-	billtap_record *rec = NULL;
-	stripe_period period;
-	int more = 0, rc;
-	if (deleted) {
-		if ((rc = billtap_record_new_tombstone(&rec, record_kind(e->kind), e->id)) < 0)
-			return billtap_ctx_error(ctx, rc, NULL);
-		return emit(s, y, rec, NULL, 0, sink, ctx);
-	}
-	char pi[256];
-	const char *invoice, *sub;
-	if (y->phase == PH_EMIT && s->links && e->kind >= K_CHARGE &&
-	    id_at(pi, sizeof pi, doc, root, "payment_intent")) {
-		stripe_links_find(&invoice, &sub, s->links, pi);
-		if (!invoice)
-			return keep_object(y, resp, pi, ctx);
-	}
-	if ((rc = map_object(&rec, &period, &more, s, e, root, sink, ctx)) < 0)
-		return rc;
-	return emit(s, y, rec, &period, more, sink, ctx);
-}
-
-/* 404 resource_missing: the object is gone. */
-static int is_missing(stripe_stream *s, const billtap_response *resp)
-{
-	size_t len;
-	const char *body = billtap_response_body(resp, &len);
-	if (billtap_response_status(resp) != 404 || !body || billtap_json_parse(s->doc, body, len) < 0)
-		return 0;
-	return billtap_json_str_eq(s->doc, billtap_json_path(s->doc, billtap_json_root(s->doc),
-	                                                     "error.code"),
-	                           "resource_missing");
-}
-
-/* A page of a renamed product's prices: each one not an entry of its own (that one goes
- * out in its place) goes out now, marked "within entry `next`, after this price". */
-static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_request *req,
-                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
-{
-	billtap_json_ref data;
-	int has_more, rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
-	if (rc < 0)
-		return rc;
-	const entry *e = &y->ent[y->next];
-	char list[300], prefix[800], id[256], *cursor = NULL;
-	size_t n;
-	snprintf(list, sizeof list, "prices:%s", e->id);
-	if (chg_mark(prefix, sizeof prefix, y, y->next, y->hash) < 0 || strlen(prefix) > 500)
-		return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
-	/* the id of the last entry out, empty when none: "…:K:H:id" then ":price" */
-	snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), ":%s",
-	         y->next ? y->ent[y->next - 1].id : "");
-	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE && rc == 0;
-	     o = billtap_json_next(s->doc, o)) {
-		billtap_json_ref ref = billtap_json_get(s->doc, o, "id");
-		if (billtap_json_str_decode(id, sizeof id, &n, s->doc, ref) < 0 || n == 0)
-			return data_error(ctx, req, resp, "price without an id");
-		if (seen_has(y, id))
-			continue;
-		billtap_record *rec;
-		if ((rc = stripe_map_price(&rec, s->doc, o, ctx)) < 0)
-			rc = billtap_sink_reject_json(sink, rc, s->doc, o, "id");
-		else
-			rc = billtap_sink_push_marked(sink, rec, prefix);
-	}
-	if (rc < 0)
-		return rc;
-	if (has_more && !(cursor = strdup(id)))
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	uint64_t hash = hash_step(y->hash, e->id); /* the product's entry is out after this page */
-	if ((rc = stripe_report_page(sink, list, cursor, has_more, s, data)) < 0 ||
-	    (!has_more && (rc = flush_gone(y, y->next + 1, hash, sink, ctx)) < 0)) {
-		free(cursor);
-		return rc;
-	}
-	free(y->product_cursor);
-	y->product_cursor = cursor;
-	return 0;
-}
-
 int stripe_sync_response(stripe_stream *s, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
 	stripe_sync *y = s->sync;
 	uint64_t tag = billtap_request_tag(req);
-	int rc;
-	if (tag == TAG_OBJECT && is_missing(s, resp)) {
-		billtap_record *rec;
-		const entry *e = &y->ent[y->next];
-		if ((rc = billtap_record_new_tombstone(&rec, record_kind(e->kind), e->id)) < 0)
-			return billtap_ctx_error(ctx, rc, NULL);
-		return emit(s, y, rec, NULL, 0, sink, ctx);
-	}
+	if (tag >= TAG_OBJECT)
+		return stripe_sync_emit_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
 		return stripe_response_error(s, req, resp, ctx);
-	switch (tag) {
-	case TAG_HEAD: return handle_head(s, y, req, resp, sink, ctx);
-	case TAG_EVENTS: return handle_events(s, y, req, resp, sink, ctx);
-	case TAG_PRODUCT: return handle_product(s, y, req, resp, sink, ctx);
-	case TAG_OBJECT:
-		if ((rc = billtap_response_parse(y->obj, req, resp, ctx)) < 0)
-			return rc;
-		if (billtap_json_typeof(y->obj, billtap_json_root(y->obj)) != BILLTAP_JSON_OBJECT)
-			return data_error(ctx, req, resp, "response is not an object");
-		return take_object(s, y, resp, sink, ctx);
-	default: {
-		billtap_json_ref data;
-		int has_more;
-		if ((rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx)) < 0)
-			return rc;
-		for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE;
-		     o = billtap_json_next(s->doc, o))
-			if ((rc = stripe_links_add(s->links, s->doc, o, ctx)) < 0)
-				return rc;
-		return take_object(s, y, resp, sink, ctx);
-	}
-	}
+	return tag == TAG_HEAD ? handle_head(s, y, req, resp, sink, ctx)
+	                       : handle_events(s, y, req, resp, sink, ctx);
 }

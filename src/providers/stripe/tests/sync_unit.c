@@ -518,6 +518,29 @@ START_TEST(canceled_subscription_is_read_with_its_items)
 }
 END_TEST
 
+START_TEST(held_subscriptions_mark_their_own_stage)
+{
+	/* sub_2 waits for its items' pages, sub_3 behind it: both leave with subscription
+	 * marks behind the head (a plain pass's too: "subscriptions:sub_2") */
+	billtap_client *c = client();
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/sub_head.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscriptions_basil.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/subscription_items_p2.json");
+	billtap_iter *it = start(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL);
+	char out[16384];
+	const char *cp;
+	ck_assert_int_eq(drain(it, out, sizeof out, 1), 0); /* left with its page */
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	expect_mark(cp, "full:evt_s1:1700000100:1700000400:subscriptions:sub_1");
+	ck_assert_int_eq(drain(it, out, sizeof out, 1), 0); /* left with its items' last page */
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	expect_mark(cp, "full:evt_s1:1700000100:1700000400:subscriptions:sub_2");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(since_drops_objects_created_before_it)
 {
 	billtap_client *c = client();
@@ -778,6 +801,7 @@ TCase *stripe_sync_tcase(void)
 	tcase_add_test(tc, transactions_look_up_their_invoice_per_payment);
 	tcase_add_test(tc, canceled_subscription_is_read_with_its_items);
 	tcase_add_test(tc, since_drops_objects_created_before_it);
+	tcase_add_test(tc, held_subscriptions_mark_their_own_stage);
 	tcase_add_test(tc, renamed_product_renames_its_plans);
 	tcase_add_test(tc, resume_within_a_renamed_products_prices);
 	tcase_add_loop_test(tc, every_allocation_failure_in_incremental_passes, 0, 4);
