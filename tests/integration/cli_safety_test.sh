@@ -202,5 +202,49 @@ expect_fail "settings file: an unknown key names the line (2)" 2 "unknown.settin
 expect_fail "settings file: a missing file (2)" 2 "cannot open settings file $work/none.settings" \
   "$cli" extract --provider stripe --resource plans --settings-file "$work/none.settings"
 
+# ---- TLS: a certificate that does not verify is final (never retried); ca_file trusts it ----
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/tls.key" -out "$work/tls.crt" \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 > /dev/null 2>&1
+# (bash runs one coproc at a time, and the sandboxes are coprocs: the port comes in a file)
+cat > "$work/tls.py" <<'PY'
+import http.server, ssl, sys
+crt, key, log = sys.argv[1:4]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"object":"list","data":[],"has_more":false,"url":"/v1/customers"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+class S(http.server.HTTPServer):
+    def get_request(self):
+        sock, addr = super().get_request()
+        with open(log, "a") as f:
+            f.write("connection\n")   # every TCP connection, handshake or not
+        return sock, addr
+srv = S(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
+with open(log + ".port", "w") as f:
+    f.write("%d\n" % srv.server_address[1])
+srv.serve_forever()
+PY
+python3 "$work/tls.py" "$work/tls.crt" "$work/tls.key" "$work/tls.conns" &
+pids+=("$!")
+for _ in $(seq 100); do [ -s "$work/tls.conns.port" ] && break; sleep 0.1; done
+tls_port=$(cat "$work/tls.conns.port")
+BILLTAP_STRIPE_API_KEY=sk_test_tls "$cli" extract --provider stripe --resource customers \
+  --base-url "https://127.0.0.1:$tls_port" --set max_retries=4 > "$work/tls.out" 2> "$work/tls.err"
+check "tls: an unverifiable certificate is exit 3 (permanent)" test $? -eq 3
+check "tls: the message says the certificate failed" grep -qi "certificate" "$work/tls.err"
+check "tls: never retried: one connection" test "$(wc -l < "$work/tls.conns")" -eq 1
+BILLTAP_STRIPE_API_KEY=sk_test_tls "$cli" extract --provider stripe --resource customers \
+  --base-url "https://127.0.0.1:$tls_port" --set ca_file="$work/tls.crt" > "$work/tls2.out" 2> "$work/tls2.err"
+check "tls: with ca_file naming its certificate, the same server is trusted (exit 0)" test $? -eq 0
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

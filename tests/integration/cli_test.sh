@@ -104,7 +104,7 @@ start_sandbox paypal --provider paypal --seed 42 --scale 2000 --opt token_ttl=5 
 mapfile -t pp_sets < <(sets paypal)
 check "paypal: the settings line names the client, its secret and the URL" \
   test "$SETTINGS_paypal" = "client_id=sandbox-client client_secret=sandbox-secret base_url=$URL_paypal"
-for r in customers plans subscriptions transactions; do
+for r in customers plans subscriptions transactions invoices; do
   if "$cli" extract --provider paypal --resource "$r" "${pp_sets[@]}" --set retry_base_ms=100 \
       --verbose > "$work/pp-$r.out" 2> "$work/pp-$r.err"; then
     normalize < "$work/pp-$r.out" > "$work/pp-$r.got"
@@ -165,9 +165,9 @@ settings (--set KEY=VALUE, or BILLTAP_TESTPLUG_<KEY> in the environment):
   archived             bool               -                        false
 EOF
 check "describe: a plugin's name, resources and own settings" \
-  cmp -s <(head -12 "$work/describe.out") "$work/describe.want"
+  cmp -s <(head -13 "$work/describe.out") "$work/describe.want"
 # The engine's settings follow every provider's own, each flagged engine, the same for all.
-sed -n '13,$p' "$work/describe.out" > "$work/engine.plug"
+sed -n '14,$p' "$work/describe.out" > "$work/engine.plug"
 "$cli" describe stripe > "$work/describe.stripe"
 sed -n '/^  timeout_ms /,$p' "$work/describe.stripe" > "$work/engine.stripe"
 check "describe: the engine's settings follow, the same as stripe's" \

@@ -9,6 +9,7 @@ Suite *model_suite(void);
 Suite *http_suite(void);
 Suite *engine_suite(void);
 Suite *incremental_suite(void);
+Suite *guard_suite(void);
 Suite *inflight_suite(void);
 Suite *protocol_suite(void);
 Suite *curl_suite(void);
@@ -24,6 +25,7 @@ int main(void)
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, engine_suite());
 	srunner_add_suite(sr, incremental_suite());
+	srunner_add_suite(sr, guard_suite());
 	srunner_add_suite(sr, inflight_suite());
 	srunner_add_suite(sr, protocol_suite());
 	srunner_add_suite(sr, curl_suite());

@@ -1,5 +1,5 @@
 /*
- * PayPal (REST: OAuth2, Catalog Products, Subscriptions, Transaction Search).
+ * PayPal (REST: OAuth2, Catalog Products, Subscriptions, Transaction Search, Invoicing).
  *
  * Every stream first makes sure the client's session holds a live OAuth token (fetched
  * with client_id/client_secret, kept until shortly before expires_in, fetched again after
@@ -8,6 +8,7 @@
  *   transactions   transaction-search windows                     (paypal_search.c)
  *   subscriptions  search windows for ids, then each subscription (paypal_subs.c)
  *   customers      the same, collecting payers, then the payers   (paypal_subs.c)
+ *   invoices       invoice list (or search, with since) pages     (paypal_invoices.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ static const billtap_setting_def paypal_settings[] = {
 	BILLTAP_SETTING("subscription_ids", 0, NULL, 0, 0,
 	  "subscription ids (I-...) known to the host, comma-separated: PayPal cannot list "
 	  "subscriptions that were never charged"),
-	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "500", 1, 500, "transaction search rows per request"),
+	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "500", 1, 500,
+	  "transaction search rows per request; invoices per request, at most 100"),
 	BILLTAP_SETTINGS_END,
 };
 
@@ -288,6 +290,9 @@ static int parse_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 			s->plans_first_page = page;
 		break;
 	}
+	case BILLTAP_RESOURCE_INVOICES:
+		ok = pp_invoices_resume(s, token) == 0;
+		break;
 	case BILLTAP_RESOURCE_TRANSACTIONS:
 		ok = pp_search_resume(s, token) == 0;
 		if (ok && s->win_start < billtap_ctx_now(ctx) - (int64_t)PP_HISTORY_MAX_DAYS * 86400) {
@@ -344,14 +349,22 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, PAYPAL_RATE, PAYPAL_BURST);
-	if (rc < 0 || (rc = search_start(&start, params, ctx)) < 0 ||
+	/* history_start bounds the transaction search; invoices are not searched by it */
+	if (rc < 0 ||
+	    (s->resource != BILLTAP_RESOURCE_INVOICES && (rc = search_start(&start, params, ctx)) < 0) ||
 	    (s->resource != BILLTAP_RESOURCE_TRANSACTIONS && s->resource != BILLTAP_RESOURCE_PLANS &&
+	     s->resource != BILLTAP_RESOURCE_INVOICES &&
 	     (rc = add_known_ids(s, billtap_ctx_setting(ctx, "subscription_ids"), ctx)) < 0)) {
 		stream_free(s);
 		return rc;
 	}
 	pp_search_init(s, start, billtap_ctx_now(ctx) - lag);
 	s->phase = s->resource == BILLTAP_RESOURCE_PLANS ? PH_PRODUCTS : PH_SEARCH;
+	if (s->resource == BILLTAP_RESOURCE_INVOICES) {
+		s->phase = PH_INVOICES;
+		s->inv_since = params->since;
+		s->inv_until = billtap_ctx_now(ctx);
+	}
 	if (params->resume && (rc = parse_resume(s, params->resume, ctx)) < 0) {
 		stream_free(s);
 		return rc;
@@ -384,6 +397,7 @@ static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 	case PH_PRODUCTS:
 	case PH_PLANS: return pp_catalog_request(req, s, ctx);
 	case PH_SEARCH: return pp_search_request(req, s, ctx);
+	case PH_INVOICES: return pp_invoices_request(req, s, ctx);
 	default: return pp_subscriptions_request(req, s, ctx);
 	}
 }
@@ -431,6 +445,7 @@ static int answer(pp_stream *s, const billtap_request *req, const billtap_respon
 	case TAG_PLAN_LIST:
 	case TAG_PLAN_DETAIL: rc = pp_catalog_response(s, req, resp, sink, ctx); break;
 	case TAG_SEARCH: rc = pp_search_response(s, req, resp, sink, ctx); break;
+	case TAG_INVOICES: rc = pp_invoices_response(s, req, resp, sink, ctx); break;
 	default: rc = pp_subscriptions_response(s, req, resp, sink, ctx);
 	}
 	if (rc == 0)
@@ -460,8 +475,10 @@ const billtap_provider bt_provider_paypal = {
 	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
+	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
+	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
 	.flags = BILLTAP_PROVIDER_CONCURRENT, /* plan details and subscriptions by id */
 	.settings = paypal_settings,
 	.request_id_header = "Paypal-Debug-Id",

@@ -1,7 +1,8 @@
 /*
  * PayPal: shared between the stream driver (paypal.c), the transaction-search walker
  * (paypal_search.c), the catalog (paypal_catalog.c), subscriptions and payers
- * (paypal_subs.c) and the object mapping (paypal_records.c).
+ * (paypal_subs.c), invoices (paypal_invoices.c) and the object mapping (paypal_records.c,
+ * paypal_invoice_map.c).
  */
 #ifndef BILLTAP_PROVIDERS_PAYPAL_H
 #define BILLTAP_PROVIDERS_PAYPAL_H
@@ -25,10 +26,11 @@ enum pp_tag {
 	TAG_PLAN_DETAIL,
 	TAG_SEARCH,
 	TAG_SUBSCRIPTION,
-	TAG_SUBSCRIPTION_PLAN
+	TAG_SUBSCRIPTION_PLAN,
+	TAG_INVOICES
 };
 
-enum pp_phase { PH_PRODUCTS, PH_PLANS, PH_SEARCH, PH_SUBSCRIPTIONS, PH_EMIT, PH_DONE };
+enum pp_phase { PH_PRODUCTS, PH_PLANS, PH_SEARCH, PH_SUBSCRIPTIONS, PH_EMIT, PH_DONE, PH_INVOICES };
 
 /* Per client: the OAuth token, shared by the client's iterators. */
 typedef struct pp_session {
@@ -89,6 +91,9 @@ typedef struct pp_stream {
 	pp_price *prices;
 	char *need_plan; /* a subscription came without its plan's price: fetch this plan */
 
+	/* invoices: created in [inv_since, inv_until], or all (inv_since BILLTAP_TIME_NONE) */
+	int64_t inv_since, inv_until;
+
 	/* customers */
 	pp_map payers;
 	pp_payer *payer_data;
@@ -139,6 +144,17 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
                       billtap_ctx *ctx);
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 void pp_subs_free(pp_stream *s);
+
+/* paypal_invoices.c: the invoice list (or, with since, search) pages; s->page is the next */
+int pp_invoices_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
+int pp_invoices_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
+                         billtap_sink *sink, billtap_ctx *ctx);
+/* Parses an "i:<page>" mark into s->page; -1 when it is not one. */
+int pp_invoices_resume(pp_stream *s, const char *token);
+
+/* paypal_invoice_map.c: one Invoicing v2 invoice and its lines. */
+int pp_map_invoice(billtap_record **out, const billtap_json *doc, billtap_json_ref inv,
+                   billtap_ctx *ctx);
 
 /* paypal_records.c */
 int pp_currency_exponent(const char *code);

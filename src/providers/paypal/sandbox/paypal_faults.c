@@ -82,7 +82,8 @@ void pp_reported_totals(const sb_fault_action *fa, size_t total, long long size,
 int pp_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
-    static const char *const lists[] = {"/v1/catalogs/products", "/v1/billing/plans", "/v1/reporting/transactions"};
+    static const char *const lists[] = {"/v1/catalogs/products", "/v1/billing/plans", "/v1/reporting/transactions",
+                                        "/v2/invoicing/invoices"};
     int list = 0;
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         list |= strcmp(req->path, lists[i]) == 0;

@@ -14,6 +14,7 @@
 #include "paypal_endpoints.h"
 #include "paypal_errors.h"
 #include "paypal_faults.h"
+#include "paypal_invoicing.h"
 #include "paypal_truth.h"
 #include "sandbox_truth_file.h"
 #include "sandbox_buf.h"
@@ -45,6 +46,7 @@ static void *paypal_init(const sb_world *w, const sb_options *o, char *err, size
     s->client_id = sb_xstrdup(sb_opt(o, options, "client_id"));
     s->client_secret = sb_xstrdup(sb_opt(o, options, "client_secret"));
     pp_project(s);
+    pp_invoices_link_rows(s);
     s->tokens = sb_tokens_new((long)sb_opt_int(o, options, "token_ttl"), w->seed, "A21AA",
                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 97);
     return s;
@@ -181,6 +183,8 @@ static void route(pp_ctx *c)
         {"/v1/billing/subscriptions", NULL, pp_get_subscription},
         {"/v1/reporting/transactions", pp_search, NULL},
     };
+    if (pp_invoicing_route(c))
+        return;
     const char *path = c->req->path;
     for (size_t i = 0; strcmp(c->req->method, "GET") == 0 && i < sizeof routes / sizeof routes[0]; i++) {
         size_t n = strlen(routes[i].prefix);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "paypal_faults.h"
+#include "paypal_invoicing.h"
 #include "sandbox_buf.h"
 #include "sandbox_json.h"
 #include "sandbox_truth_file.h"
@@ -313,6 +314,7 @@ int pp_write_truth(const pp_state *s, const char *dir, char *err, size_t errlen)
         {"hidden_subscription_ids.txt", write_hidden},
         {"subscriptions_all.jsonl", w_subs_all},
         {"customers_all.jsonl", w_customers_all},
+        {"invoices.jsonl", pp_write_invoices_truth},
     };
     return sb_truth_write(dir, files, sizeof files / sizeof files[0], s, err, errlen);
 }

@@ -5,8 +5,8 @@
  *       their subscribers and the rows' payers;
  *   hidden_subscription_ids.txt  subscriptions no such row references (one id a line);
  *   subscriptions_all.jsonl, customers_all.jsonl  the truth when the host also supplies
- *       the hidden ids.
- * PayPal has no invoices resource in billtap: no invoices truth. */
+ *       the hidden ids;
+ *   invoices.jsonl  the Invoicing invoices (paypal_invoicing.c). */
 #ifndef PAYPAL_TRUTH_H
 #define PAYPAL_TRUTH_H
 

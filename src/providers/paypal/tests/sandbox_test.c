@@ -13,6 +13,7 @@
 #include "sandbox_process.h"
 
 Suite *paypal_sandbox_suite(void);
+void paypal_invoice_sandbox_tests(Suite *s); /* sandbox_invoices.c */
 
 static sandbox pp_sb;
 static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
@@ -227,5 +228,6 @@ Suite *paypal_sandbox_suite(void)
 	tcase_add_test(tc, oversized_window_is_split);
 	tcase_add_loop_test(tc, lying_lists_are_errors_and_resume_exactly, 0, 3);
 	suite_add_tcase(s, tc);
+	paypal_invoice_sandbox_tests(s);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 Suite *paypal_unit_suite(void);
+void paypal_invoice_tests(Suite *s); /* unit_invoices.c */
 
 static fake_transport ft;
 
@@ -993,5 +994,6 @@ Suite *paypal_unit_suite(void)
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 4);
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
+	paypal_invoice_tests(s);
 	return s;
 }
