@@ -445,8 +445,8 @@ int stripe_sync_end(stripe_stream *s, int list_over, size_t held_left, billtap_s
 
 /* ---- the head and the walk -------------------------------------------------------- */
 
-int stripe_sync_data_error(billtap_ctx *ctx, const billtap_request *req, const billtap_response *resp,
-                      const char *problem)
+int stripe_sync_data_error(billtap_ctx *ctx, const billtap_request *req,
+                           const billtap_response *resp, const char *problem)
 {
 	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
 	                              billtap_response_header(resp, "Request-Id"), NULL, problem);
@@ -605,7 +605,8 @@ static int take_event(stripe_stream *s, stripe_sync *y, billtap_json_ref ev, con
 			known = 1;
 		}
 	if (!known)
-		return stripe_sync_data_error(ctx, req, resp, "event of an object this resource does not hold");
+		return stripe_sync_data_error(ctx, req, resp,
+		                              "event of an object this resource does not hold");
 	int rc = 0;
 	if (!y->rebuild && (rc = set_id(&y->bottom, &y->bottom_created, id, created)) < 0)
 		return billtap_ctx_error(ctx, rc, NULL);

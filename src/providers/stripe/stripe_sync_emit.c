@@ -83,7 +83,7 @@ static int push_entry(const stripe_sync *y, size_t k, uint64_t hash, billtap_rec
  * their newest event (no read needed), then the sync token if all are out. Kept in y only
  * when every push went through: the engine drops this response's records otherwise. */
 int stripe_sync_flush_gone(stripe_sync *y, size_t next, uint64_t hash, billtap_sink *sink,
-                      billtap_ctx *ctx)
+                           billtap_ctx *ctx)
 {
 	int rc = 0;
 	for (; rc == 0 && next < y->count && y->ent[next].gone; next++) {
@@ -229,7 +229,8 @@ static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_reques
 	char list[300], prefix[800], id[256], *cursor = NULL;
 	size_t n;
 	snprintf(list, sizeof list, "prices:%s", e->id);
-	if (stripe_sync_chg_mark(prefix, sizeof prefix, y, y->next, y->hash) < 0 || strlen(prefix) > 500)
+	if (stripe_sync_chg_mark(prefix, sizeof prefix, y, y->next, y->hash) < 0 ||
+	    strlen(prefix) > 500)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA, "event id too long for a mark");
 	/* the id of the last entry out, empty when none: "…:K:H:id" then ":price" */
 	snprintf(prefix + strlen(prefix), sizeof prefix - strlen(prefix), ":%s",
@@ -251,7 +252,8 @@ static int handle_product(stripe_stream *s, stripe_sync *y, const billtap_reques
 		return rc;
 	if (has_more && !(cursor = strdup(id)))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	uint64_t hash = stripe_sync_hash_step(y->hash, e->id); /* the product's entry is out after this page */
+	/* after its last page the product's entry is out */
+	uint64_t hash = stripe_sync_hash_step(y->hash, e->id);
 	if ((rc = stripe_report_page(sink, list, cursor, has_more, s, data)) < 0 ||
 	    (!has_more && (rc = stripe_sync_flush_gone(y, y->next + 1, hash, sink, ctx)) < 0)) {
 		free(cursor);
