@@ -195,8 +195,9 @@ static int take_object(stripe_stream *s, stripe_sync *y, const billtap_response 
 	const char *invoice, *sub;
 	if (y->phase == PH_EMIT && s->links && e->kind >= K_CHARGE &&
 	    id_at(pi, sizeof pi, doc, root, "payment_intent")) {
+		/* once per PaymentIntent in a pass, also when it paid no invoice */
 		stripe_links_find(&invoice, &sub, s->links, pi);
-		if (!invoice)
+		if (!invoice && !stripe_links_has(s->links, pi))
 			return keep_object(y, resp, pi, ctx);
 	}
 	if ((rc = map_object(&rec, &period, &more, s, e, root, sink, ctx)) < 0)
@@ -298,5 +299,7 @@ int stripe_sync_emit_response(stripe_stream *s, const billtap_request *req,
 	     o = billtap_json_next(s->doc, o))
 		if ((rc = stripe_links_add(s->links, s->doc, o, ctx)) < 0)
 			return rc;
+	if ((rc = stripe_links_note(s->links, y->lookup)) < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
 	return take_object(s, y, resp, sink, ctx);
 }

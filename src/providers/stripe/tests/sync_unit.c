@@ -462,6 +462,41 @@ START_TEST(transactions_look_up_their_invoice_per_payment)
 }
 END_TEST
 
+START_TEST(a_payment_without_an_invoice_is_looked_up_once)
+{
+	billtap_client *c = client();
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/txn_head.json");
+	const char *empty = "{\"object\":\"list\",\"url\":\"/v1/x\",\"has_more\":false,\"data\":[]}";
+	for (int i = 0; i < 7; i++)
+		fake_add(&ft, 200, NULL, empty);
+	billtap_iter *it = start(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL);
+	char out[8192];
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	char *tok = token_of(it);
+	billtap_iter_free(it);
+	size_t base = ft.calls;
+	now = T0 + DAY;
+	/* pi_1 paid no invoice here: the dispute's look-up answers none, and the refund and
+	 * the charge of the same PaymentIntent do not ask again */
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/txn_events.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/du_1.json");
+	fake_add(&ft, 200, NULL, empty);
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/re_1.json");
+	fake_add_fixture(&ft, 200, NULL, "stripe/sync/ch_1.json");
+	it = start(c, BILLTAP_RESOURCE_TRANSACTIONS, tok);
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(ft.calls, base + 5);
+	ck_assert_ptr_nonnull(strstr(ft.urls[base + 2], "/v1/invoice_payments?"));
+	ck_assert_ptr_nonnull(strstr(ft.urls[base + 3], "/v1/refunds/re_1"));
+	ck_assert_ptr_nonnull(strstr(ft.urls[base + 4], "/v1/charges/ch_1"));
+	ck_assert_ptr_null(strstr(out, "\"invoice_id\":\"in_7\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"id\":\"ch_1\""));
+	free(tok);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(canceled_subscription_is_read_with_its_items)
 {
 	/* The record a full pass makes of sub_2 (list, then its items' pages). */
@@ -799,6 +834,7 @@ TCase *stripe_sync_tcase(void)
 	tcase_add_test(tc, resume_after_the_feed_changed_is_refused);
 	tcase_add_test(tc, full_pass_resumed_keeps_its_head);
 	tcase_add_test(tc, transactions_look_up_their_invoice_per_payment);
+	tcase_add_test(tc, a_payment_without_an_invoice_is_looked_up_once);
 	tcase_add_test(tc, canceled_subscription_is_read_with_its_items);
 	tcase_add_test(tc, since_drops_objects_created_before_it);
 	tcase_add_test(tc, held_subscriptions_mark_their_own_stage);
