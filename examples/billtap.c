@@ -125,8 +125,8 @@ static void usage(FILE *to)
 }
 
 typedef struct extract_args {
-	const char *provider, *resource, *since, *checkpoint_file, *format, *output;
-	cli_settings settings;
+	cli_source src; /* --provider, --resource, --since and the settings */
+	const char *checkpoint_file, *format, *output;
 	long long max_records, checkpoint_every;
 	int verbose;
 	int incremental; /* --incremental, or implied by the checkpoint file */
@@ -152,30 +152,22 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 	a->format = "jsonl";
 	a->max_records = -1;
 	a->checkpoint_every = CHECKPOINT_EVERY;
-	a->settings.sets = calloc((size_t)argc + 1, sizeof *a->settings.sets);
-	if (!a->settings.sets)
+	if (cli_source_init(&a->src, argc) < 0)
 		return -1;
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		const char **slot = NULL;
-		if (!strcmp(arg, "--provider"))
-			slot = &a->provider;
-		else if (!strcmp(arg, "--resource"))
-			slot = &a->resource;
-		else if (!strcmp(arg, "--base-url"))
-			slot = &a->settings.base_url;
-		else if (!strcmp(arg, "--since"))
-			slot = &a->since;
-		else if (!strcmp(arg, "--checkpoint-file"))
+		int shared = cli_source_option(&a->src, &i, argc, argv);
+		if (shared < 0)
+			return -1;
+		if (shared)
+			continue;
+		if (!strcmp(arg, "--checkpoint-file"))
 			slot = &a->checkpoint_file;
 		else if (!strcmp(arg, "--output"))
 			slot = &a->output;
 		else if (!strcmp(arg, "--format"))
 			slot = &a->format;
-		else if (!strcmp(arg, "--settings-file"))
-			slot = &a->settings.settings_file;
-		else if (!strcmp(arg, "--set"))
-			slot = &a->settings.sets[a->settings.set_count++];
 		else if (!strcmp(arg, "--verbose")) {
 			a->verbose = 1;
 			continue;
@@ -204,8 +196,7 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		}
 		*slot = argv[++i];
 	}
-	a->settings.provider = a->provider;
-	if (!a->provider || !a->resource) {
+	if (!a->src.provider || !a->src.resource) {
 		fprintf(stderr, "billtap: --provider and --resource are required\n");
 		return -1;
 	}
@@ -222,40 +213,6 @@ static int parse_extract_args(extract_args *a, int argc, char **argv)
 		fprintf(stderr, "billtap: --output: a file name with a newline cannot be recorded "
 		                "in a checkpoint file\n");
 		return -1;
-	}
-	return 0;
-}
-
-/* Provider, resource and --since, checked before anything is opened. CLI_EXIT_USAGE. */
-static int check_request(const extract_args *a, billtap_resource *resource, int64_t *since)
-{
-	if (billtap_resource_from_name(resource, a->resource) < 0) {
-		fprintf(stderr, "billtap: unknown resource '%s' (", a->resource);
-		cli_print_resources(stderr, 0);
-		fputs(")\n", stderr);
-		return CLI_EXIT_USAGE;
-	}
-	if (a->since && billtap_time_parse(since, a->since) < 0) {
-		fprintf(stderr, "billtap: --since '%s' is not a time (RFC 3339, YYYY-MM-DD or Unix "
-		                "seconds)\n",
-		        a->since);
-		return CLI_EXIT_USAGE;
-	}
-	uint64_t served;
-	if (billtap_provider_describe(NULL, &served, NULL, a->provider) < 0) {
-		const char *names[32];
-		size_t n = billtap_provider_names(names, 32);
-		fprintf(stderr, "billtap: unknown provider '%s' (known:", a->provider);
-		for (size_t i = 0; i < n && i < 32; i++)
-			fprintf(stderr, " %s", names[i]);
-		fprintf(stderr, ")\n");
-		return CLI_EXIT_USAGE;
-	}
-	if (!(served & BILLTAP_RESOURCE_BIT(*resource))) {
-		fprintf(stderr, "billtap: %s cannot list %s (it lists: ", a->provider, a->resource);
-		cli_print_resources(stderr, served);
-		fputs(")\n", stderr);
-		return CLI_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -475,12 +432,12 @@ static int start(run *r, billtap_resource resource, int64_t since)
 	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
 	copts.error = error;
 	copts.error_size = sizeof error;
-	int rc = billtap_client_new(&r->client, a->provider, &copts);
+	int rc = billtap_client_new(&r->client, a->src.provider, &copts);
 	if (rc < 0) {
 		fprintf(stderr, "billtap: %s\n", *error ? error : billtap_strerror(rc));
 		return cli_exit_for(rc);
 	}
-	int status = cli_settings_apply(r->client, &a->settings);
+	int status = cli_settings_apply(r->client, &a->src.settings);
 	if (status == 0 && cli_observe_start(&r->obs, r->client, a->verbose) < 0)
 		status = CLI_EXIT_FAILURE;
 	if (status == 0 && a->checkpoint_file)
@@ -521,7 +478,8 @@ static int extract(int argc, char **argv, unsigned closed_fds)
 		status = CLI_EXIT_LOCAL_IO;
 		goto done;
 	}
-	if ((status = check_request(&a, &resource, &since)) || (status = check_paths(&a)))
+	/* Provider, resource and --since, checked before anything is opened. */
+	if ((status = cli_source_check(&a.src, &resource, &since)) || (status = check_paths(&a)))
 		goto done;
 	cli_output_init(&r.out, !strcmp(a.format, "csv"));
 	if ((status = start(&r, resource, since)) != 0)
@@ -538,7 +496,7 @@ done:
 		status = CLI_EXIT_LOCAL_IO;
 	cli_checkpoint_free(&r.resume);
 	cli_lock_release(&r.lock);
-	free(a.settings.sets);
+	cli_source_free(&a.src);
 	return status;
 }
 

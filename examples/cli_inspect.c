@@ -20,45 +20,32 @@
 #include <string.h>
 
 #include "cli_exit.h"
-#include "cli_providers.h"
 #include "cli_settings.h"
 
 typedef struct inspect_args {
-	const char *provider, *resource, *id, *since;
-	cli_settings settings;
+	cli_source src; /* --provider, --resource, --since and the settings */
+	const char *id;
 } inspect_args;
 
 static int parse_args(inspect_args *a, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		const char *arg = argv[i];
-		const char **slot = NULL;
-		if (!strcmp(arg, "--provider"))
-			slot = &a->provider;
-		else if (!strcmp(arg, "--resource"))
-			slot = &a->resource;
-		else if (!strcmp(arg, "--id"))
-			slot = &a->id;
-		else if (!strcmp(arg, "--since"))
-			slot = &a->since;
-		else if (!strcmp(arg, "--base-url"))
-			slot = &a->settings.base_url;
-		else if (!strcmp(arg, "--settings-file"))
-			slot = &a->settings.settings_file;
-		else if (!strcmp(arg, "--set"))
-			slot = &a->settings.sets[a->settings.set_count++];
-		else {
-			fprintf(stderr, "billtap: inspect: unknown option '%s'\n", arg);
+		int shared = cli_source_option(&a->src, &i, argc, argv);
+		if (shared < 0)
+			return -1;
+		if (shared)
+			continue;
+		if (strcmp(argv[i], "--id") != 0) {
+			fprintf(stderr, "billtap: inspect: unknown option '%s'\n", argv[i]);
 			return -1;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "billtap: %s needs a value\n", arg);
+			fprintf(stderr, "billtap: %s needs a value\n", argv[i]);
 			return -1;
 		}
-		*slot = argv[++i];
+		a->id = argv[++i];
 	}
-	a->settings.provider = a->provider;
-	if (!a->provider || !a->resource || !a->id) {
+	if (!a->src.provider || !a->src.resource || !a->id) {
 		fprintf(stderr, "billtap: inspect needs --provider, --resource and --id\n");
 		return -1;
 	}
@@ -287,17 +274,11 @@ static int find(const billtap_record **found, long long *seen, billtap_iter *it,
 static int run(const inspect_args *a)
 {
 	billtap_resource resource;
-	int64_t since = BILLTAP_TIME_NONE;
-	if (billtap_resource_from_name(&resource, a->resource) < 0) {
-		fprintf(stderr, "billtap: unknown resource '%s' (", a->resource);
-		cli_print_resources(stderr, 0);
-		fputs(")\n", stderr);
-		return CLI_EXIT_USAGE;
-	}
-	if (a->since && billtap_time_parse(&since, a->since) < 0) {
-		fprintf(stderr, "billtap: --since '%s' is not a time\n", a->since);
-		return CLI_EXIT_USAGE;
-	}
+	int64_t since;
+	int status = cli_source_check(&a->src, &resource, &since);
+	if (status)
+		return status;
+	const char *provider = a->src.provider, *resource_name = a->src.resource;
 	char error[256] = "";
 	billtap_client_options copts = BILLTAP_CLIENT_OPTIONS_INIT;
 	copts.error = error;
@@ -305,12 +286,12 @@ static int run(const inspect_args *a)
 	billtap_client *client = NULL;
 	billtap_iter *it = NULL;
 	billtap_json *doc = NULL;
-	int rc = billtap_client_new(&client, a->provider, &copts);
+	int rc = billtap_client_new(&client, provider, &copts);
 	if (rc < 0) {
 		fprintf(stderr, "billtap: %s\n", *error ? error : billtap_strerror(rc));
 		return cli_exit_for(rc);
 	}
-	int status = cli_settings_apply(client, &a->settings);
+	status = cli_settings_apply(client, &a->src.settings);
 	if (!status && billtap_client_set(client, "trace_sources", "true") < 0)
 		status = cli_report_error(client, BILLTAP_EUNKNOWN_SETTING);
 	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
@@ -327,7 +308,7 @@ static int run(const inspect_args *a)
 	if (!status && !rec) {
 		fprintf(stderr, "billtap: %s has no %s with id %s (%lld records read, %llu "
 		                "requests)\n",
-		        a->provider, a->resource, a->id, seen, (unsigned long long)requests);
+		        provider, resource_name, a->id, seen, (unsigned long long)requests);
 		status = CLI_EXIT_PERMANENT;
 	}
 	if (!status && billtap_json_new(&doc) < 0) {
@@ -335,8 +316,8 @@ static int run(const inspect_args *a)
 		status = CLI_EXIT_FAILURE;
 	}
 	if (!status) {
-		printf("%s %s %s: found after %lld records, %llu requests\n", a->provider,
-		       a->resource, a->id, seen, (unsigned long long)requests);
+		printf("%s %s %s: found after %lld records, %llu requests\n", provider,
+		       resource_name, a->id, seen, (unsigned long long)requests);
 		char title[256];
 		snprintf(title, sizeof title, "%s %s", billtap_record_kind_name(billtap_record_kind_of(rec)),
 		         billtap_record_id(rec));
@@ -352,12 +333,11 @@ int cli_inspect(int argc, char **argv)
 {
 	inspect_args a;
 	memset(&a, 0, sizeof a);
-	a.settings.sets = calloc((size_t)argc + 1, sizeof *a.settings.sets);
-	if (!a.settings.sets) {
+	if (cli_source_init(&a.src, argc) < 0) {
 		fprintf(stderr, "billtap: out of memory\n");
 		return CLI_EXIT_FAILURE;
 	}
 	int status = parse_args(&a, argc, argv) < 0 ? CLI_EXIT_USAGE : run(&a);
-	free(a.settings.sets);
+	cli_source_free(&a.src);
 	return status;
 }

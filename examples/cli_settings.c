@@ -182,3 +182,77 @@ int cli_settings_apply(billtap_client *c, const cli_settings *s)
 	}
 	return rc;
 }
+
+int cli_source_init(cli_source *s, int argc)
+{
+	memset(s, 0, sizeof *s);
+	s->settings.sets = calloc((size_t)argc + 1, sizeof *s->settings.sets);
+	return s->settings.sets ? 0 : -1;
+}
+
+void cli_source_free(cli_source *s)
+{
+	free(s->settings.sets);
+	s->settings.sets = NULL;
+}
+
+int cli_source_option(cli_source *s, int *i, int argc, char **argv)
+{
+	const char *arg = argv[*i];
+	const char **slot;
+	if (!strcmp(arg, "--provider"))
+		slot = &s->provider;
+	else if (!strcmp(arg, "--resource"))
+		slot = &s->resource;
+	else if (!strcmp(arg, "--since"))
+		slot = &s->since;
+	else if (!strcmp(arg, "--base-url"))
+		slot = &s->settings.base_url;
+	else if (!strcmp(arg, "--settings-file"))
+		slot = &s->settings.settings_file;
+	else if (!strcmp(arg, "--set"))
+		slot = &s->settings.sets[s->settings.set_count++];
+	else
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "billtap: %s needs a value\n", arg);
+		return -1;
+	}
+	*slot = argv[++*i];
+	s->settings.provider = s->provider;
+	return 1;
+}
+
+int cli_source_check(const cli_source *s, billtap_resource *resource, int64_t *since)
+{
+	*since = BILLTAP_TIME_NONE;
+	if (billtap_resource_from_name(resource, s->resource) < 0) {
+		fprintf(stderr, "billtap: unknown resource '%s' (", s->resource);
+		cli_print_resources(stderr, 0);
+		fputs(")\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (s->since && billtap_time_parse(since, s->since) < 0) {
+		fprintf(stderr, "billtap: --since '%s' is not a time (RFC 3339, YYYY-MM-DD or Unix "
+		                "seconds)\n",
+		        s->since);
+		return CLI_EXIT_USAGE;
+	}
+	uint64_t served;
+	if (billtap_provider_describe(NULL, &served, NULL, s->provider) < 0) {
+		const char *names[32];
+		size_t n = billtap_provider_names(names, 32);
+		fprintf(stderr, "billtap: unknown provider '%s' (known:", s->provider);
+		for (size_t i = 0; i < n && i < 32; i++)
+			fprintf(stderr, " %s", names[i]);
+		fprintf(stderr, ")\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (!(served & BILLTAP_RESOURCE_BIT(*resource))) {
+		fprintf(stderr, "billtap: %s cannot list %s (it lists: ", s->provider, s->resource);
+		cli_print_resources(stderr, served);
+		fputs(")\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}

@@ -24,4 +24,22 @@ typedef struct cli_settings {
  * line; a settings file that cannot be read or that others could read or write). */
 int cli_settings_apply(billtap_client *c, const cli_settings *s);
 
+/* What every command that reads from a provider takes (extract, inspect): --provider,
+ * --resource, --since, and the settings options --base-url, --settings-file and --set. */
+typedef struct cli_source {
+	const char *provider, *resource, *since; /* as given, or NULL */
+	cli_settings settings;
+} cli_source;
+
+/* Makes room for the --set values of argc arguments: 0, or -1 (out of memory). */
+int cli_source_init(cli_source *s, int argc);
+void cli_source_free(cli_source *s);
+/* When argv[*i] is one of cli_source's options: takes its value argv[*i + 1], moves *i to
+ * it and returns 1. 0 when it is not one of them; -1 after printing why (no value). */
+int cli_source_option(cli_source *s, int *i, int argc, char **argv);
+/* After parsing, with --provider and --resource given: the resource and --since valid, the
+ * provider known and able to list the resource. 0 with *resource and *since set, or
+ * CLI_EXIT_USAGE after printing why. */
+int cli_source_check(const cli_source *s, billtap_resource *resource, int64_t *since);
+
 #endif

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "fuzz_check.h"
+#include "scripted_client.h"
 
 #ifndef FUZZ_PROVIDER
 #error "FUZZ_PROVIDER must name the provider"
@@ -113,8 +114,6 @@ static void configure(billtap_client *c)
 	CHECK(billtap_client_set(c, "max_retries", "1") == 0);
 	CHECK(billtap_client_set(c, "retry_base_ms", "0") == 0);
 	CHECK(billtap_client_set(c, "retry_max_ms", "0") == 0);
-	/* Pacing at the provider's documented rate would spend the budget waiting. */
-	CHECK(billtap_client_set(c, "rate_limit", "0") == 0);
 	if (!extra_settings)
 		return;
 	char *copy = strdup(extra_settings);
@@ -195,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.transport_payload = &s;
 	o.clock = fuzz_clock;
 	billtap_client *c;
-	CHECK(billtap_client_new(&c, FUZZ_PROVIDER, &o) == 0);
+	CHECK(scripted_client_new(&c, FUZZ_PROVIDER, &o) == 0);
 	configure(c);
 
 	billtap_resource res = pick_resource(data[0]);

@@ -297,6 +297,8 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 	size_t i = 0;
 	while (i < set->count && set->values[i].def != d)
 		i++;
+	if (i < set->count)
+		bt_secrets_note_setting(c, d, set->values[i].value);
 	if (!value) {
 		if (i < set->count) {
 			bt_setting_value_free(&set->values[i]);
@@ -321,6 +323,9 @@ BILLTAP_EXTERN(int) billtap_client_set(billtap_client *c, const char *key, const
 		}
 		set->values[i].value = copy;
 	}
+	/* A failed build leaves the set marked incomplete: messages then show nothing. */
+	if (d->flags & BILLTAP_SETTING_SECRET)
+		bt_secrets_update(c);
 	/* Iterators made from now on get a new session; running ones keep theirs. */
 	c->settings_generation++;
 	c->session_stale = 1;

@@ -8,6 +8,7 @@
 #include "billtap/provider.h"
 #include "http/http.h"
 #include "util/buf.h"
+#include "util/redact.h"
 
 typedef struct bt_setting_value {
 	const billtap_setting_def *def;
@@ -24,7 +25,19 @@ typedef struct bt_settings {
 
 struct bt_provider_entry;
 
-#define BT_NOTED_SECRETS 8
+#define BT_NOTED_SECRETS 16
+
+/* The secrets a client's messages and log events are scrubbed of (engine/redact.c). */
+typedef struct bt_secrets {
+	/* Credentials its requests carried (Authorization values, their tokens, a Basic pair
+	 * decoded) and secret setting values replaced, newest first; wiped when dropped. */
+	char *noted[BT_NOTED_SECRETS];
+	/* The secret settings' values and the noted ones, in every form looked for: rebuilt
+	 * when one of them changes, never per message or event. */
+	bt_secret_set set;
+	uint64_t builds;  /* times set was rebuilt */
+	int incomplete;   /* memory ran out building it: redaction then shows nothing */
+} bt_secrets;
 
 struct bt_flight;
 
@@ -71,9 +84,7 @@ struct billtap_client {
 	bt_log_sink log;                 /* for iterators created from now on */
 	billtap_limiter *shared_limiter; /* billtap_client_set_limiter(), or NULL */
 	billtap_limiter *own_limiter;    /* made from the rates the last iterator needed */
-	/* Credentials its requests carried (Authorization values), newest first, so that
-	 * messages never show them (engine/redact.c); wiped when dropped. */
-	char *noted[BT_NOTED_SECRETS];
+	bt_secrets secrets; /* what its messages and log events never show */
 };
 
 /* A provider session (e.g. an OAuth token) and how many hold it: the client while it is
@@ -433,10 +444,21 @@ void bt_rejects_commit(billtap_iter *it);
 void bt_rejects_discard(bt_rejects *r);
 void bt_rejects_free(bt_rejects *r);
 
-/* engine/redact.c: secrets out of messages, credentials off clear-text connections. */
+/* engine/redact.c: secrets out of messages and log events, credentials off clear-text
+ * connections. */
+/* Rebuilds c's secret set from its settings and noted credentials: 0 or BILLTAP_ENOMEM
+ * (not recorded; redaction then shows nothing until a build succeeds). */
+int bt_secrets_update(billtap_client *c);
+/* A setting's value old is being replaced or dropped: when d is secret it stays known,
+ * since iterators made before hold it still. bt_secrets_update() follows. */
+void bt_secrets_note_setting(billtap_client *c, const billtap_setting_def *d, const char *old);
+/* The credentials req carries, noted before it is sent; the set is rebuilt when new. */
 void bt_secrets_note_request(billtap_client *c, const billtap_request *req);
 void bt_secrets_free(billtap_client *c);
-/* Scrubs b of every secret the client knows of and of "Bearer X" / "Basic X". */
+/* Appends text[0..len) redacted against c's secret set (util/redact.h): 0, or -1 when out
+ * of memory or the set is incomplete (the caller then shows nothing of the text). */
+int bt_redact_into(const billtap_client *c, bt_buf *out, const char *text, size_t len);
+/* Scrubs b (wiping what it held) the same way; all of it becomes BT_REDACTED on -1. */
 void bt_redact(const billtap_client *c, bt_buf *b);
 /* ESETTING (recorded) when a URL setting is http:// to a host other than this machine and
  * allow_insecure_http is off; else 0. */

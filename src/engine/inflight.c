@@ -180,8 +180,8 @@ static void start(bt_flight *f)
 	void *transfer = NULL;
 	bt_response_reset(&f->resp);
 	it->requests++;
+	bt_secrets_note_request(c, &f->req); /* before any event could show them */
 	bt_log_request(f);
-	bt_secrets_note_request(c, &f->req);
 	int rc = c->transport.start(&transfer, &f->resp, &f->req, &it->settings.transfer,
 	                            c->transport_payload);
 	if (rc == 0 && !transfer) {
@@ -226,8 +226,8 @@ static int drive_serial(billtap_iter *it)
 			continue; /* its turn comes at send_at */
 		bt_response_reset(&f->resp);
 		it->requests++;
-		bt_log_request(f);
 		bt_secrets_note_request(c, &f->req);
+		bt_log_request(f);
 		int rc = c->transport.perform(&f->resp, &f->req, &it->settings.transfer,
 		                              c->transport_payload);
 		if (atomic_load(&it->link.cancel))

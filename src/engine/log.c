@@ -1,102 +1,31 @@
 /*
  * Log events (billtap_client_set_log): built from what the engine knows at each step,
- * every text redacted on the way out (util/redact.c) against the iterator's secret
- * settings, the credentials of the request at hand (the Authorization value, its token,
- * and for Basic the decoded user:password and password), and credential-shaped words.
- * Nothing is built unless the callback wants the event's level.
+ * every text redacted on the way out against the client's secret set (engine/redact.c:
+ * its secret settings and the credentials its requests carried, built when those change,
+ * not per event) and credential-shaped words. Nothing is built unless the callback wants
+ * the event's level.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core.h"
 #include "engine/limiter.h"
-#include "util/base64.h"
-#include "util/redact.h"
-
-/* Secrets of one event: pointers into settings and request headers, plus decoded Basic
- * credentials (owned, wiped). */
-#define MAX_SECRETS 64
-
-typedef struct secrets {
-	const char *list[MAX_SECRETS];
-	size_t n;
-	bt_buf decoded; /* "user:password\0password\0" of a Basic header */
-} secrets;
-
-static void add(secrets *s, const char *v)
-{
-	if (v && *v && s->n < MAX_SECRETS)
-		s->list[s->n++] = v;
-}
-
-static void add_settings(secrets *s, const billtap_client *c, const bt_settings *vals)
-{
-	for (size_t i = 0; vals && i < vals->count; i++)
-		if (vals->values[i].def->flags & BILLTAP_SETTING_SECRET)
-			add(s, vals->values[i].value);
-	/* The client's current values too: an error of billtap_iter_new has no copy yet. */
-	for (size_t i = 0; i < c->settings.count; i++)
-		if (c->settings.values[i].def->flags & BILLTAP_SETTING_SECRET)
-			add(s, c->settings.values[i].value);
-}
-
-static void add_authorization(secrets *s, const billtap_request *req)
-{
-	for (size_t i = 0; req && i < req->headers.count; i++) {
-		const bt_header *h = &req->headers.items[i];
-		if (strcasecmp(h->name, "Authorization") != 0)
-			continue;
-		add(s, h->value);
-		const char *sp = strchr(h->value, ' ');
-		if (!sp)
-			continue;
-		add(s, sp + 1);
-		if (strncasecmp(h->value, "Basic ", 6) != 0 || s->decoded.len)
-			continue;
-		/* The decoded pair and its password: an echo may show them plain. */
-		if (bt_base64_decode(&s->decoded, sp + 1, strlen(sp + 1)) < 0 ||
-		    bt_buf_putc(&s->decoded, '\0') < 0)
-			continue;
-		const char *pair = s->decoded.data, *colon = strchr(pair, ':');
-		add(s, pair);
-		if (colon)
-			add(s, colon + 1);
-	}
-}
-
-static void secrets_free(secrets *s)
-{
-	if (s->decoded.data)
-		memset(s->decoded.data, 0, s->decoded.cap);
-	bt_buf_free(&s->decoded);
-}
 
 /* A redacted copy into b, returning its text (NULL for NULL). Bytes may hold NULs only
  * for raw JSON, which is passed with its length. */
-static const char *clean(bt_buf *b, const char *text, size_t len, const secrets *s)
+static const char *clean(bt_buf *b, const char *text, size_t len, const billtap_client *c)
 {
 	if (!text)
 		return NULL;
-	if (bt_redact_text(b, text, len, s->list, s->n) < 0)
+	if (bt_redact_into(c, b, text, len) < 0)
 		return BT_REDACTED; /* out of memory: say nothing rather than the raw text */
 	return bt_buf_cstr(b);
 }
 
-/* it, when given, lends the credentials of every request in its ring (the last ones its
- * session used), for events about no request in particular. */
-static void emit(const bt_log_sink *sink, const billtap_client *c, const bt_settings *vals,
-                 billtap_resource resource, const bt_log_fields *in, const billtap_iter *it)
+static void emit(const bt_log_sink *sink, const billtap_client *c, billtap_resource resource,
+                 const bt_log_fields *in)
 {
-	secrets s;
-	memset(&s, 0, sizeof s);
-	add_settings(&s, c, vals);
-	if (in->flight)
-		add_authorization(&s, &in->flight->req);
-	for (size_t i = 0; it && it->flights && i < it->flight_cap; i++)
-		add_authorization(&s, &it->flights[i].req);
-
 	bt_buf msg = BT_BUF_INIT, path = BT_BUF_INIT, rid = BT_BUF_INIT, id = BT_BUF_INIT,
 	       raw = BT_BUF_INIT;
 	billtap_log_event ev;
@@ -105,7 +34,7 @@ static void emit(const bt_log_sink *sink, const billtap_client *c, const bt_sett
 	ev.level = in->level;
 	ev.event = in->event;
 	ev.message = clean(&msg, in->message ? in->message : "", in->message ? strlen(in->message) : 0,
-	                   &s);
+	                   c);
 	ev.provider = c->provider->name;
 	ev.resource = resource ? billtap_resource_name(resource) : NULL;
 	ev.http_status = in->http_status;
@@ -116,14 +45,14 @@ static void emit(const bt_log_sink *sink, const billtap_client *c, const bt_sett
 		const billtap_request *req = &in->flight->req;
 		const char *p = bt_buf_cstr(&req->url) + req->path_start;
 		ev.method = billtap_request_method(req);
-		ev.path = clean(&path, p, strcspn(p, "?#"), &s);
+		ev.path = clean(&path, p, strcspn(p, "?#"), c);
 	}
 	if (in->request_id)
-		ev.request_id = clean(&rid, in->request_id, strlen(in->request_id), &s);
+		ev.request_id = clean(&rid, in->request_id, strlen(in->request_id), c);
 	if (in->record_id)
-		ev.record_id = clean(&id, in->record_id, strlen(in->record_id), &s);
+		ev.record_id = clean(&id, in->record_id, strlen(in->record_id), c);
 	if (in->raw_json) {
-		ev.raw_json = clean(&raw, in->raw_json, in->raw_len, &s);
+		ev.raw_json = clean(&raw, in->raw_json, in->raw_len, c);
 		ev.raw_len = ev.raw_json == bt_buf_cstr(&raw) ? raw.len : strlen(ev.raw_json);
 	}
 	sink->fn(&ev, sink->payload);
@@ -132,14 +61,12 @@ static void emit(const bt_log_sink *sink, const billtap_client *c, const bt_sett
 	bt_buf_free(&rid);
 	bt_buf_free(&id);
 	bt_buf_free(&raw);
-	secrets_free(&s);
 }
 
 void bt_log_iter(billtap_iter *it, const bt_log_fields *fields)
 {
 	if (bt_log_wants(&it->log, fields->level))
-		emit(&it->log, it->client, &it->values, it->resource, fields,
-		     fields->flight ? NULL : it);
+		emit(&it->log, it->client, it->resource, fields);
 }
 
 BILLTAP_EXTERN(int) billtap_client_set_log(billtap_client *c, billtap_log_fn fn, int min_level,
@@ -302,7 +229,7 @@ void bt_log_error(billtap_client *c, billtap_iter *it, billtap_resource resource
 	/* The message names the request; the event has no method or path of its own. */
 	bt_log_fields e = { BILLTAP_LOG_ERROR, "error", bt_buf_cstr(&c->err_message), NULL,
 		            c->err_http_status, 0, -1, c->err_request_id, rc, NULL, NULL, 0 };
-	emit(sink, c, it ? &it->values : NULL, resource, &e, it);
+	emit(sink, c, resource, &e);
 }
 
 void bt_log_record_skipped(billtap_iter *it, int code, const char *id, const char *raw_json,

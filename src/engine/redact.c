@@ -1,11 +1,14 @@
-#define _GNU_SOURCE /* strcasestr */
+#define _GNU_SOURCE /* strndup */
 /*
- * Secrets never leave in a message: every error recorded on a client is scrubbed of the
- * values of its secret settings, of the credentials its requests carried in Authorization
- * headers (derived ones too: a PayPal bearer token, a Basic pair), and of anything that
- * reads "Bearer X" / "Basic X" — a server or proxy echoing credentials in an error body
- * does not get them printed. And credentials never travel in clear text by accident:
- * http:// is refused for hosts other than this machine unless allow_insecure_http is on.
+ * Secrets never leave in a message or a log event: each client keeps one set of the
+ * secrets it knows (util/redact.h) — the values of its secret settings, and the
+ * credentials its requests carried in Authorization headers (derived ones too: a PayPal
+ * bearer token, a Basic value and its decoded pair and password) — built when a setting
+ * changes or a new credential is sent, and read by every redaction (error.c, log.c).
+ * util/redact.c also takes out anything that reads "Bearer X" / "Basic X", so a server or
+ * proxy echoing credentials does not get them printed. And credentials never travel in
+ * clear text by accident: http:// is refused for hosts other than this machine unless
+ * allow_insecure_http is on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +16,7 @@
 #include <strings.h>
 
 #include "core.h"
-
-#define REDACTED "[redacted]"
-/* Shorter values are not looked for: they would scrub ordinary words, and a credential
- * that short protects nothing. */
-#define MIN_SECRET 4
+#include "util/base64.h"
 
 static void forget(char *s)
 {
@@ -30,167 +29,118 @@ static void forget(char *s)
 void bt_secrets_free(billtap_client *c)
 {
 	for (size_t i = 0; i < BT_NOTED_SECRETS; i++) {
-		forget(c->noted[i]);
-		c->noted[i] = NULL;
+		forget(c->secrets.noted[i]);
+		c->secrets.noted[i] = NULL;
 	}
+	bt_secret_set_free(&c->secrets.set);
 }
 
-static void note(billtap_client *c, const char *value, size_t len)
+int bt_secrets_update(billtap_client *c)
 {
-	if (len < MIN_SECRET)
-		return;
+	bt_secrets *s = &c->secrets;
+	int rc = 0;
+	bt_secret_set_clear(&s->set);
+	s->builds++;
+	for (size_t i = 0; i < c->settings.count; i++) {
+		const char *v = c->settings.values[i].value;
+		if ((c->settings.values[i].def->flags & BILLTAP_SETTING_SECRET) && v)
+			rc |= bt_secret_set_add(&s->set, v, strlen(v));
+	}
 	for (size_t i = 0; i < BT_NOTED_SECRETS; i++)
-		if (c->noted[i] && strlen(c->noted[i]) == len && !memcmp(c->noted[i], value, len))
-			return;
+		if (s->noted[i])
+			rc |= bt_secret_set_add(&s->set, s->noted[i], strlen(s->noted[i]));
+	s->incomplete = rc < 0;
+	return rc < 0 ? BILLTAP_ENOMEM : 0;
+}
+
+/* 1 when value[0..len) was new and is now noted, 0 when known (or too short), -1 when it
+ * could not be kept. */
+static int note(bt_secrets *s, const char *value, size_t len)
+{
+	if (len < BT_SECRET_MIN)
+		return 0;
+	for (size_t i = 0; i < BT_NOTED_SECRETS; i++)
+		if (s->noted[i] && strlen(s->noted[i]) == len && !memcmp(s->noted[i], value, len))
+			return 0;
 	char *copy = strndup(value, len);
 	if (!copy)
-		return; /* the patterns below still catch "Bearer X" */
+		return -1;
 	/* The oldest goes: a running iterator sends its credentials again with each request. */
-	forget(c->noted[BT_NOTED_SECRETS - 1]);
-	memmove(c->noted + 1, c->noted, (BT_NOTED_SECRETS - 1) * sizeof *c->noted);
-	c->noted[0] = copy;
+	forget(s->noted[BT_NOTED_SECRETS - 1]);
+	memmove(s->noted + 1, s->noted, (BT_NOTED_SECRETS - 1) * sizeof *s->noted);
+	s->noted[0] = copy;
+	return 1;
+}
+
+void bt_secrets_note_setting(billtap_client *c, const billtap_setting_def *d, const char *old)
+{
+	if ((d->flags & BILLTAP_SETTING_SECRET) && old && note(&c->secrets, old, strlen(old)) < 0)
+		c->secrets.incomplete = 1;
+}
+
+/* Notes an Authorization value, its credential, and for Basic the decoded pair and its
+ * password (an echo may show them plain). Whether any was new: 1, 0, or -1. */
+static int note_authorization(bt_secrets *s, const char *v)
+{
+	const char *sp = strchr(v, ' ');
+	int rc = note(s, v, strlen(v)), r;
+	if (!sp)
+		return rc;
+	r = note(s, sp + 1, strlen(sp + 1));
+	rc = r < 0 || rc < 0 ? -1 : rc | r;
+	if (strncasecmp(v, "Basic ", 6) != 0 || r == 0)
+		return rc; /* a Basic value seen before was decoded then */
+	bt_buf pair = BT_BUF_INIT;
+	if (bt_base64_decode(&pair, sp + 1, strlen(sp + 1)) == 0 && bt_buf_putc(&pair, '\0') == 0) {
+		const char *colon = strchr(pair.data, ':');
+		r = note(s, pair.data, strlen(pair.data));
+		rc = r < 0 || rc < 0 ? -1 : rc | r;
+		if (colon) {
+			r = note(s, colon + 1, strlen(colon + 1));
+			rc = r < 0 || rc < 0 ? -1 : rc | r;
+		}
+	}
+	if (pair.data)
+		memset(pair.data, 0, pair.cap);
+	bt_buf_free(&pair);
+	return rc;
 }
 
 void bt_secrets_note_request(billtap_client *c, const billtap_request *req)
 {
+	int changed = 0;
 	for (size_t i = 0; i < req->headers.count; i++) {
 		const bt_header *h = &req->headers.items[i];
 		if (strcasecmp(h->name, "Authorization") != 0 && strcasecmp(h->name, "Proxy-Authorization") != 0)
 			continue;
-		const char *v = h->value, *sp = strchr(v, ' ');
-		note(c, v, strlen(v));
-		if (sp)
-			note(c, sp + 1, strlen(sp + 1));
+		int r = note_authorization(&c->secrets, h->value);
+		if (r < 0)
+			c->secrets.incomplete = 1;
+		changed |= r != 0;
 	}
+	if (changed || c->secrets.incomplete)
+		bt_secrets_update(c);
 }
 
-/* Replaces b with out, wiping what b held. */
-static void replace(bt_buf *b, bt_buf *out)
+int bt_redact_into(const billtap_client *c, bt_buf *out, const char *text, size_t len)
 {
-	if (b->data)
-		memset(b->data, 0, b->len);
-	bt_buf_free(b);
-	*b = *out;
-}
-
-static int alnum(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-}
-
-/* The length of the longest start of secret (MIN_SECRET bytes or more, beginning a word)
- * that text[0..len) ends with, else 0. */
-static size_t cut_start(const char *text, size_t len, const char *secret, size_t n)
-{
-	for (size_t k = n - 1; k >= MIN_SECRET; k--)
-		if (k <= len && !memcmp(text + len - k, secret, k) &&
-		    (k == len || !alnum(text[len - k - 1])))
-			return k;
-	return 0;
-}
-
-/* Replaces every occurrence of secret (n bytes) in b; and its start where the text was
- * cut — at the end of b, or before "...", which marks a cut excerpt — for a message that
- * quotes a body cut to a length may end in the middle of a credential. */
-static void scrub_n(bt_buf *b, const char *secret, size_t n)
-{
-	if (n < MIN_SECRET || !b->len)
-		return;
-	bt_buf out = BT_BUF_INIT;
-	int found = 0;
-	const char *p = b->data, *end = b->data + b->len;
-	for (;;) {
-		const char *hit = strstr(p, secret), *dots = strstr(p, "...");
-		if (hit && (!dots || hit <= dots)) {
-			bt_buf_append(&out, p, (size_t)(hit - p));
-			bt_buf_puts(&out, REDACTED);
-			p = hit + n;
-			found = 1;
-			continue;
-		}
-		const char *at = dots ? dots : end;
-		bt_buf_append(&out, p, (size_t)(at - p));
-		size_t k = out.data ? cut_start(out.data, out.len, secret, n) : 0;
-		if (k) {
-			memset(out.data + out.len - k, 0, k);
-			out.len -= k;
-			bt_buf_puts(&out, REDACTED);
-			found = 1;
-		}
-		if (!dots)
-			break;
-		bt_buf_append(&out, dots, 3);
-		p = dots + 3;
-	}
-	if (found)
-		replace(b, &out);
-	else
-		bt_buf_free(&out);
-}
-
-/* Scrubs a secret as a message may hold it: itself, and JSON-escaped ('/' as "\/"), the
- * way an excerpt of a raw body shows it. */
-static void scrub(bt_buf *b, const char *secret)
-{
-	size_t n = secret ? strlen(secret) : 0;
-	if (n < MIN_SECRET)
-		return;
-	scrub_n(b, secret, n);
-	if (!strchr(secret, '/'))
-		return;
-	bt_buf esc = BT_BUF_INIT;
-	for (const char *s = secret; *s; s++)
-		bt_buf_append(&esc, *s == '/' ? "\\/" : s, *s == '/' ? 2 : 1);
-	if (esc.data) {
-		scrub_n(b, esc.data, esc.len);
-		memset(esc.data, 0, esc.len);
-	}
-	bt_buf_free(&esc);
-}
-
-static int token_char(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-	       strchr("-._~+/=$:\\", ch) != NULL; /* a backslash: JSON text escapes / as \/ */
-}
-
-/* "Bearer X", "Basic X" (any case): X goes, whoever's it is. */
-static void scrub_schemes(bt_buf *b)
-{
-	static const char *const schemes[] = { "bearer ", "basic " };
-	for (size_t s = 0; s < 2 && b->len; s++) {
-		size_t n = strlen(schemes[s]);
-		for (char *p = b->data; (p = strcasestr(p, schemes[s]));) {
-			char *tok = p + n, *end = tok;
-			while (*end && token_char(*end))
-				end++;
-			if (end - tok < MIN_SECRET || !strncmp(tok, REDACTED, strlen(REDACTED))) {
-				p = tok;
-				continue;
-			}
-			size_t keep = (size_t)(tok - b->data);
-			bt_buf out = BT_BUF_INIT;
-			bt_buf_append(&out, b->data, keep);
-			bt_buf_puts(&out, REDACTED);
-			bt_buf_puts(&out, end);
-			memset(b->data, 0, b->len);
-			bt_buf_free(b);
-			*b = out;
-			if (!b->data)
-				return;
-			p = b->data + keep + strlen(REDACTED);
-		}
-	}
+	if (c->secrets.incomplete)
+		return -1; /* a secret may be missing from the set: show nothing */
+	return bt_redact_text(out, text, len, &c->secrets.set);
 }
 
 void bt_redact(const billtap_client *c, bt_buf *b)
 {
-	for (size_t i = 0; i < c->settings.count; i++)
-		if (c->settings.values[i].def->flags & BILLTAP_SETTING_SECRET)
-			scrub(b, c->settings.values[i].value);
-	for (size_t i = 0; i < BT_NOTED_SECRETS; i++)
-		scrub(b, c->noted[i]);
-	scrub_schemes(b);
+	if (!b->len)
+		return;
+	bt_buf out = BT_BUF_INIT;
+	if (bt_redact_into(c, &out, b->data, b->len) < 0) {
+		bt_buf_free(&out);
+		bt_buf_puts(&out, BT_REDACTED);
+	}
+	memset(b->data, 0, b->len);
+	bt_buf_free(b);
+	*b = out;
 }
 
 static int loopback(const char *host, size_t len)

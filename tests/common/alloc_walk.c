@@ -94,16 +94,11 @@ static int run(walk *w, const char *provider, const char *const *settings,
 	*records = 0;
 	if (fail_at >= 0)
 		alloc_fail_arm(fail_at);
-	while ((rc = billtap_client_new(&c, provider, &opts)) < 0 && ++errors < MAX_ERRORS)
+	while ((rc = scripted_client_new(&c, provider, &opts)) < 0 && ++errors < MAX_ERRORS)
 		;
 	for (size_t i = 0; rc == 0 && settings[i]; i += 2)
 		while ((rc = billtap_client_set(c, settings[i], settings[i + 1])) < 0 &&
 		       ++errors < MAX_ERRORS)
-			;
-	/* Thousands of runs against a fake transport: pacing at a provider's documented rate
-	 * would only make the walk slow. */
-	if (rc == 0)
-		while ((rc = billtap_client_set(c, "rate_limit", "0")) < 0 && ++errors < MAX_ERRORS)
 			;
 	if (rc == 0)
 		while ((rc = billtap_iter_new(&it, c, resource, w->opts)) < 0 && ++errors < MAX_ERRORS)

@@ -153,7 +153,7 @@ billtap_client *fake_async_client(fake_async *f, const char *provider)
 	opts.transport = &fake_async_vtable;
 	opts.transport_payload = f;
 	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, provider, &opts), 0);
+	ck_assert_int_eq(scripted_client_new(&c, provider, &opts), 0);
 	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
 	return c;
 }

@@ -107,10 +107,8 @@ billtap_client *fake_client(fake_transport *f, const char *provider)
 	opts.transport = &fake_transport_vtable;
 	opts.transport_payload = f;
 	billtap_client *c;
-	ck_assert_int_eq(billtap_client_new(&c, provider, &opts), 0);
+	ck_assert_int_eq(scripted_client_new(&c, provider, &opts), 0);
 	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "1"), 0);
-	/* No pacing to the provider's rate: scripted answers need no limit kept. */
-	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
 	return c;
 }
 

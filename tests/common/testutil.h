@@ -7,6 +7,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "scripted_client.h"
+
 /* 1 when the two JSON texts are equal as JSON values (object member order ignored,
  * numbers compared by exact lexeme), else 0; on inequality a description goes to why. */
 int json_equal(const char *a, size_t alen, const char *b, size_t blen, char *why, size_t cap);

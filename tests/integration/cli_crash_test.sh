@@ -139,15 +139,15 @@ crash_resume() {
 start_sandbox stripe --seed 7 --scale 500 --rate-limit 0 --faults 'slow@1-1000000:20'
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
 crash_resume stripe jsonl "$work/stripe/transactions.jsonl" \
-  --provider stripe --resource transactions --base-url "$URL_stripe" \
+  --provider stripe --resource transactions "${AT_stripe[@]}" \
   --set page_size=3 --set max_in_flight=1 --checkpoint-every 7
 
 # CSV: one header, written by the first run only, however many resumes follow. The truth
 # is one uninterrupted run.
-"$cli" extract --provider stripe --resource invoices --base-url "$URL_stripe" --format csv \
+"$cli" extract --provider stripe --resource invoices "${AT_stripe[@]}" --format csv \
   > "$work/invoices.csv"
 crash_resume stripe-csv csv "$work/invoices.csv" \
-  --provider stripe --resource invoices --base-url "$URL_stripe" \
+  --provider stripe --resource invoices "${AT_stripe[@]}" \
   --set page_size=3 --set max_in_flight=1 --checkpoint-every 5
 check "stripe-csv: the header is the first line" \
   test "$(head -1 "$work/stripe-csv.csv")" = "$(head -1 "$work/invoices.csv")"
@@ -169,7 +169,7 @@ out=$work/stdout.jsonl cp=$work/stdout.cp
 kills=0 runs=0
 while [ "$runs" -lt 60 ]; do
   runs=$((runs + 1))
-  "$cli" extract --provider stripe --resource transactions --base-url "$URL_stripe" \
+  "$cli" extract --provider stripe --resource transactions "${AT_stripe[@]}" \
     --set page_size=3 --set max_in_flight=1 --checkpoint-every 5 --checkpoint-file "$cp" \
     >> "$out" 2>/dev/null &
   pid=$!

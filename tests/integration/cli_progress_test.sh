@@ -14,7 +14,7 @@ cli=$1 sandbox_bin=$2
 # between two progress lines.
 start_sandbox main --seed 5 --scale 150 --rate-limit 0 --faults 'slow@1-1000000:40'
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
-stripe=(extract --provider stripe --base-url "$URL_main" --resource customers --set page_size=10)
+stripe=(extract --provider stripe "${AT_main[@]}" --resource customers --set page_size=10)
 
 # on_tty OUT ERR ARGS...: runs the CLI with stderr on a pseudo-terminal (copied to ERR),
 # stdout to OUT; returns its exit status.
@@ -62,7 +62,7 @@ check "not a terminal: no progress line on stderr" test ! -s "$work/pipe.err"
 
 # --verbose: the library's events, one line each; a 503 echoing the key is retried.
 start_sandbox echo --seed 5 --scale 30 --rate-limit 0 --faults 'echo@1:503'
-"$cli" extract --provider stripe --base-url "$URL_echo" --resource customers --verbose \
+"$cli" extract --provider stripe "${AT_echo[@]}" --resource customers --verbose \
   --set retry_base_ms=1 > "$work/v.out" 2> "$work/v.err"
 status=$?
 check "verbose: the extraction succeeds after the retry" test "$status" -eq 0

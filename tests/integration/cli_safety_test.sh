@@ -17,7 +17,7 @@ same_records() { cmp -s <(normalize < "$1") <(normalize < "$2"); }
 
 start_sandbox main --seed 5 --scale 200 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
-stripe=(extract --provider stripe --base-url "$URL_main")
+stripe=(extract --provider stripe "${AT_main[@]}")
 
 # --- Exit statuses, one class at a time ----------------------------------------------------
 expect_fail "usage: an unknown option exits 2" 2 "unknown option '--colour'" \
@@ -37,7 +37,7 @@ fault_case() {
   local desc=$1 want=$2 text=$3 faults=$4; shift 4
   start_sandbox fault --seed 5 --scale 20 --rate-limit 0 --faults "$faults"
   expect_fail "$desc" "$want" "$text" "$cli" extract --provider stripe --resource customers \
-    --base-url "$URL_fault" --set max_retries=1 --set retry_base_ms=1 --set retry_max_ms=5 "$@"
+    "${AT_fault[@]}" --set max_retries=1 --set retry_base_ms=1 --set retry_max_ms=5 "$@"
 }
 fault_case "permanent: HTTP 403 (permission) exits 3" 3 "(permission denied; HTTP 403" '403@1-100'
 fault_case "permanent: HTTP 404 (request) exits 3" 3 "; HTTP 404" '404@1-100'
@@ -55,7 +55,7 @@ expect_fail "temporary: PayPal answering 503 exits 4" 4 "; HTTP 503" \
 
 # "Run again later" works: a run stopped by a temporary error keeps its place.
 start_sandbox later --seed 5 --scale 200 --rate-limit 0 --faults '503@5-6'
-"$cli" extract --provider stripe --resource customers --base-url "$URL_later" --set page_size=10 \
+"$cli" extract --provider stripe --resource customers "${AT_later[@]}" --set page_size=10 \
   --set max_retries=1 --set retry_base_ms=1 --checkpoint-every 10 \
   --output "$work/later.jsonl" --checkpoint-file "$work/later.cp" 2> "$work/later.err"
 status=$?
@@ -63,7 +63,7 @@ got=$(wc -l < "$work/later.jsonl")
 covered=$(sed -n 's/^output-bytes //p' "$work/later.cp" 2>/dev/null)
 check "temporary: the first run stops with 4 after $got records, its checkpoint covering them" \
   test "$status" -eq 4 -a "$got" -gt 0 -a "${covered:-0}" -eq "$(stat -c %s "$work/later.jsonl")"
-"$cli" extract --provider stripe --resource customers --base-url "$URL_later" --set page_size=10 \
+"$cli" extract --provider stripe --resource customers "${AT_later[@]}" --set page_size=10 \
   --output "$work/later.jsonl" --checkpoint-file "$work/later.cp" 2> "$work/later.err"
 status=$?
 check "temporary: run again later, it completes (exit $status)" test "$status" -eq 0 -a ! -e "$work/later.cp"
@@ -80,7 +80,7 @@ expect_fail "local I/O: a full standard output exits 6" 6 "cannot write to stand
 
 # --- Locks ------------------------------------------------------------------------------------
 start_sandbox slow --seed 5 --scale 200 --rate-limit 0 --faults 'slow@1-1000000:100'
-slow=(extract --provider stripe --resource customers --base-url "$URL_slow" --set page_size=10
+slow=(extract --provider stripe --resource customers "${AT_slow[@]}" --set page_size=10
       --checkpoint-every 5)
 "$cli" "${slow[@]}" --output "$work/lock.jsonl" --checkpoint-file "$work/lock.cp" 2> "$work/lockA.err" &
 holder=$!

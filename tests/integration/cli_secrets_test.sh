@@ -48,11 +48,11 @@ retry=(--set max_retries=1 --set retry_base_ms=1 --set retry_max_ms=5)
 
 start_sandbox s401 --seed 5 --scale 60 --rate-limit 0 --faults 'echo@1'
 secret_case stripe-401 3 'Invalid API Key provided: [redacted]' "$stripe_key" -- \
-  --provider stripe --resource customers --base-url "$URL_s401"
+  --provider stripe --resource customers "${AT_s401[@]}"
 # After some records and a checkpoint: the files hold data, and still no key.
 start_sandbox s503 --seed 5 --scale 60 --rate-limit 0 --faults 'echo@3-100:503'
 secret_case stripe-503 4 '(Authorization: Bearer [redacted])' "$stripe_key" -- \
-  --provider stripe --resource customers --base-url "$URL_s503" --set page_size=10 \
+  --provider stripe --resource customers "${AT_s503[@]}" --set page_size=10 \
   --checkpoint-every 5 "${retry[@]}"
 check "stripe-503: records and a checkpoint were written before the echo" \
   test -s "$work/stripe-503.jsonl" -a -s "$work/stripe-503.cp"

@@ -14,7 +14,7 @@ start_sandbox main --seed 42 --scale 5000 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
 
 for r in customers plans subscriptions transactions invoices; do
-  if "$cli" extract --provider stripe --resource "$r" --base-url "$URL_main" > "$work/$r.out" 2> "$work/$r.err"; then
+  if "$cli" extract --provider stripe --resource "$r" "${AT_main[@]}" > "$work/$r.out" 2> "$work/$r.err"; then
     normalize < "$work/$r.out" > "$work/$r.got"
     normalize < "$work/main/$r.jsonl" > "$work/$r.want"
     if cmp -s "$work/$r.got" "$work/$r.want"; then
@@ -28,25 +28,25 @@ for r in customers plans subscriptions transactions invoices; do
 done
 
 # CSV: a header and one row per record.
-"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv > "$work/c.csv" 2>&1
+"$cli" extract --provider stripe --resource customers "${AT_main[@]}" --format csv > "$work/c.csv" 2>&1
 check "csv: header names the fields" test "$(head -1 "$work/c.csv")" = "id,email,name,country,created_at,deleted"
 rows=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1])))-1)' "$work/c.csv")
 check "csv: one row per customer" test "$rows" -eq "$(wc -l < "$work/main/customers.jsonl")"
 # A resumed CSV run appends rows only: one header in the combined file.
-"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv \
+"$cli" extract --provider stripe --resource customers "${AT_main[@]}" --format csv \
   --checkpoint-file "$work/csv.cp" --max-records 150 > "$work/resumed.csv" 2>/dev/null
-"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --format csv \
+"$cli" extract --provider stripe --resource customers "${AT_main[@]}" --format csv \
   --checkpoint-file "$work/csv.cp" >> "$work/resumed.csv" 2>/dev/null
 check "csv: a resumed run adds no second header" test "$(grep -c '^id,email,' "$work/resumed.csv")" -eq 1
 check "csv: resumed output equals one run" cmp -s <(sort "$work/resumed.csv") <(sort "$work/c.csv")
 
 # Resume: stop after 777 records, run again with the same checkpoint file.
 cp_file=$work/txn.checkpoint
-"$cli" extract --provider stripe --resource transactions --base-url "$URL_main" \
+"$cli" extract --provider stripe --resource transactions "${AT_main[@]}" \
   --checkpoint-file "$cp_file" --max-records 777 > "$work/part1" 2>/dev/null
 check "resume: the first run stops at 777 records" test "$(wc -l < "$work/part1")" -eq 777
 check "resume: the checkpoint file is kept" test -s "$cp_file"
-"$cli" extract --provider stripe --resource transactions --base-url "$URL_main" \
+"$cli" extract --provider stripe --resource transactions "${AT_main[@]}" \
   --checkpoint-file "$cp_file" > "$work/part2" 2>/dev/null
 cat "$work/part1" "$work/part2" | normalize > "$work/resumed"
 check "resume: both runs together equal the truth, no duplicates" cmp -s "$work/resumed" "$work/transactions.want"
@@ -56,7 +56,7 @@ check "resume: the checkpoint file is removed when done" test ! -e "$cp_file"
 # from /v1/invoices/{id}/lines): together they equal the truth.
 cp_file=$work/inv.checkpoint
 for limit in 500 500 ""; do
-  "$cli" extract --provider stripe --resource invoices --base-url "$URL_main" --set page_size=7 \
+  "$cli" extract --provider stripe --resource invoices "${AT_main[@]}" --set page_size=7 \
     --checkpoint-file "$cp_file" ${limit:+--max-records "$limit"} 2>/dev/null
 done > "$work/inv.parts"
 check "invoices: three resumed runs of small pages equal the truth" \
@@ -66,7 +66,7 @@ check "invoices: three resumed runs of small pages equal the truth" \
 # a checkpoint is bound to its base URL and account (docs/reliability.md).
 start_sandbox slow --seed 42 --scale 5000 --rate-limit 4
 cp_file=$work/sub.checkpoint
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+"$cli" extract --provider stripe --resource subscriptions "${AT_slow[@]}" \
   --checkpoint-file "$cp_file" --set retry_base_ms=50 > "$work/int1" 2>"$work/int1.err" &
 victim=$!
 sleep 3
@@ -75,7 +75,7 @@ wait "$victim"
 status=$?
 check "sigterm: exit status 130" test "$status" -eq 130
 check "sigterm: says it was interrupted" grep -q "interrupted after" "$work/int1.err"
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+"$cli" extract --provider stripe --resource subscriptions "${AT_slow[@]}" \
   --checkpoint-file "$cp_file" > "$work/int2" 2>/dev/null
 cat "$work/int1" "$work/int2" | normalize > "$work/interrupted"
 check "sigterm: resumed output equals the truth" cmp -s "$work/interrupted" "$work/subscriptions.want"
@@ -83,13 +83,13 @@ check "sigterm: resumed output equals the truth" cmp -s "$work/interrupted" "$wo
 # SIGKILL gives no chance to save: the last saved checkpoint is at most 100 records behind,
 # so nothing is lost and at most 100 records come twice.
 cp_file=$work/kill.checkpoint
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+"$cli" extract --provider stripe --resource subscriptions "${AT_slow[@]}" \
   --checkpoint-file "$cp_file" --set retry_base_ms=50 > "$work/k1" 2>/dev/null &
 victim=$!
 sleep 3
 kill -KILL "$victim"
 wait "$victim" 2>/dev/null
-"$cli" extract --provider stripe --resource subscriptions --base-url "$URL_slow" \
+"$cli" extract --provider stripe --resource subscriptions "${AT_slow[@]}" \
   --checkpoint-file "$cp_file" > "$work/k2" 2>/dev/null
 cat "$work/k1" "$work/k2" | jq -r .id | LC_ALL=C sort > "$work/kill.ids"
 jq -r .id "$work/main/subscriptions.jsonl" | LC_ALL=C sort > "$work/truth.ids"
@@ -103,7 +103,7 @@ check "sigkill: at most 100 records twice ($dups)" test "$dups" -le 100
 start_sandbox paypal --provider paypal --seed 42 --scale 2000 --opt token_ttl=5 --rate-limit 300
 mapfile -t pp_sets < <(sets paypal)
 check "paypal: the settings line names the client, its secret and the URL" \
-  test "$SETTINGS_paypal" = "client_id=sandbox-client client_secret=sandbox-secret base_url=$URL_paypal"
+  test "$SETTINGS_paypal" = "client_id=sandbox-client client_secret=sandbox-secret base_url=$URL_paypal rate_limit=300"
 for r in customers plans subscriptions transactions invoices; do
   if "$cli" extract --provider paypal --resource "$r" "${pp_sets[@]}" --set retry_base_ms=100 \
       --verbose > "$work/pp-$r.out" 2> "$work/pp-$r.err"; then
@@ -121,27 +121,27 @@ done
 
 # Errors: clear message, the exit status of their class (docs/cli.md).
 expect_fail "bad key: exit 3 (permanent) naming HTTP 401 and the request" 3 "HTTP 401 (request req_" \
-  env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
+  env BILLTAP_STRIPE_API_KEY=sk_test_bad "$cli" extract --provider stripe --resource customers "${AT_main[@]}"
 expect_fail "missing key: exit 3 (permanent)" 3 "setting api_key is required" \
-  env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers --base-url "$URL_main"
+  env -u BILLTAP_STRIPE_API_KEY "$cli" extract --provider stripe --resource customers "${AT_main[@]}"
 expect_fail "unknown provider lists the known ones" 2 "unknown provider 'nope' (known: stripe" \
   "$cli" extract --provider nope --resource customers
 expect_fail "unknown resource" 2 "unknown resource 'refunds' (customers, plans, subscriptions, transactions, invoices)" \
-  "$cli" extract --provider stripe --resource refunds --base-url "$URL_main"
+  "$cli" extract --provider stripe --resource refunds "${AT_main[@]}"
 expect_fail "invalid since" 2 "--since 'last tuesday' is not a time" \
-  "$cli" extract --provider stripe --resource customers --since "last tuesday" --base-url "$URL_main"
+  "$cli" extract --provider stripe --resource customers --since "last tuesday" "${AT_main[@]}"
 expect_fail "unknown setting" 2 "unknown setting 'colour'" \
-  "$cli" extract --provider stripe --resource customers --set colour=blue --base-url "$URL_main"
+  "$cli" extract --provider stripe --resource customers --set colour=blue "${AT_main[@]}"
 expect_fail "out-of-range setting" 2 "page_size: 500 is out of range 1..100" \
-  "$cli" extract --provider stripe --resource customers --set page_size=500 --base-url "$URL_main"
+  "$cli" extract --provider stripe --resource customers --set page_size=500 "${AT_main[@]}"
 expect_fail "paypal: bad secret names PayPal's error (exit 3)" 3 "invalid_client: Client Authentication failed" \
-  env BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans --base-url "$URL_paypal"
+  env BILLTAP_PAYPAL_CLIENT_ID=sandbox-client BILLTAP_PAYPAL_CLIENT_SECRET=wrong "$cli" extract --provider paypal --resource plans "${AT_paypal[@]}"
 expect_fail "corrupt checkpoint file (exit 3)" 3 "checkpoint" \
   sh -c "echo garbage > '$work/bad.cp'; exec '$cli' extract --provider stripe --resource customers --base-url '$URL_main' --checkpoint-file '$work/bad.cp'"
 
 # --since through the CLI: every record at or after the cut.
 cut=2024-01-01
-"$cli" extract --provider stripe --resource customers --base-url "$URL_main" --since "$cut" > "$work/since.out"
+"$cli" extract --provider stripe --resource customers "${AT_main[@]}" --since "$cut" > "$work/since.out"
 want=$(jq -r "select(.created_at >= \"${cut}T00:00:00Z\") | .id" "$work/main/customers.jsonl" | LC_ALL=C sort)
 got=$(jq -r .id "$work/since.out" | LC_ALL=C sort)
 check "since: exactly the customers created from $cut on" test "$want" = "$got"

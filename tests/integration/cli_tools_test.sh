@@ -15,9 +15,9 @@ quiet() { "$@" > /dev/null; }
 start_sandbox main --seed 42 --scale 1000 --rate-limit 0
 export BILLTAP_STRIPE_API_KEY=sk_test_sandbox
 for r in transactions invoices plans customers; do
-  "$cli" extract --provider stripe --resource "$r" --base-url "$URL_main" > "$work/$r.jsonl" 2> "$work/$r.err" ||
+  "$cli" extract --provider stripe --resource "$r" "${AT_main[@]}" > "$work/$r.jsonl" 2> "$work/$r.err" ||
     not_ok "extract $r" "$(cat "$work/$r.err")"
-  "$cli" extract --provider stripe --resource "$r" --base-url "$URL_main" --format csv > "$work/$r.csv" 2>> "$work/$r.err" ||
+  "$cli" extract --provider stripe --resource "$r" "${AT_main[@]}" --format csv > "$work/$r.csv" 2>> "$work/$r.err" ||
     not_ok "extract $r as CSV" "$(cat "$work/$r.err")"
 done
 
@@ -218,7 +218,7 @@ expect_fail "diff needs two files: exit 2" 2 "billtap diff A B" "$cli" diff "$wo
 
 line=$(jq -c 'select(.kind == "payment")' "$work/main/transactions.jsonl" | head -1)
 id=$(jq -r .id <<<"$line") cur=$(jq -r .currency <<<"$line") cus=$(jq -r .customer_id <<<"$line")
-"$cli" inspect --provider stripe --resource transactions --id "$id" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
+"$cli" inspect --provider stripe --resource transactions --id "$id" "${AT_main[@]}" > "$work/i.out" 2> "$work/i.err"
 check "inspect stripe: exit 0" test $? -eq 0
 check "inspect stripe: the raw JSON" grep -q "^  \"id\": \"$id\",\$" "$work/i.out"
 check "inspect stripe: the raw object is a charge" grep -q '^  "object": "charge",$' "$work/i.out"
@@ -238,7 +238,7 @@ check "inspect stripe: the kind computed from the object" \
 line=$(jq -c 'select(.kind == "payment" and .fee_amount != null and .invoice_id != null)' \
   "$work/main/transactions.jsonl" | head -1)
 id=$(jq -r .id <<<"$line") fee=$(jq -r .fee_amount <<<"$line") inv=$(jq -r .invoice_id <<<"$line")
-"$cli" inspect --provider stripe --resource transactions --id "$id" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
+"$cli" inspect --provider stripe --resource transactions --id "$id" "${AT_main[@]}" > "$work/i.out" 2> "$work/i.err"
 check "inspect stripe: fee_amount traced to the balance transaction's fee" \
   grep -Eq "^fee_amount +$fee +<- computed by stripe from balance_transaction.fee = $fee balance_transaction.currency = \"[a-z]{3}\" currency = \"[a-z]{3}\"\$" "$work/i.out"
 check "inspect stripe: invoice_id traced to the invoice payment" \
@@ -247,12 +247,22 @@ check "inspect stripe: no field of a payment is left unnamed" \
   bash -c '! grep -q "members not named" "$1"' _ "$work/i.out"
 sub=$(head -1 "$work/main/subscriptions.jsonl")
 sid=$(jq -r .id <<<"$sub") iid=$(jq -r '.items[0].id' <<<"$sub") qty=$(jq -r '.items[0].quantity' <<<"$sub")
-"$cli" inspect --provider stripe --resource subscriptions --id "$iid" --base-url "$URL_main" > "$work/i.out" 2> "$work/i.err"
+"$cli" inspect --provider stripe --resource subscriptions --id "$iid" "${AT_main[@]}" > "$work/i.out" 2> "$work/i.err"
 check "inspect stripe: a nested item's id finds its subscription" grep -q "^== subscription $sid\$" "$work/i.out"
 check "inspect stripe: the item traced from its own object" \
   grep -Eq "^quantity +$qty +<- member quantity = $qty\$" "$work/i.out"
 expect_fail "inspect: an id that is not there (exit 3)" 3 "stripe has no transactions with id ch_nothing" \
-  "$cli" inspect --provider stripe --resource transactions --id ch_nothing --base-url "$URL_main"
+  "$cli" inspect --provider stripe --resource transactions --id ch_nothing "${AT_main[@]}"
+# inspect reads --provider, --resource, --since and the settings options as extract does
+# (one parser, cli_settings.c), with the same checks before any request.
+expect_fail "inspect: a resource no provider has (exit 2)" 2 \
+  "unknown resource 'refunds' (" \
+  "$cli" inspect --provider paypal --resource refunds --id x "${AT_main[@]}"
+expect_fail "inspect: --since that is not a time (exit 2)" 2 \
+  "--since 'last tuesday' is not a time (RFC 3339" \
+  "$cli" inspect --provider stripe --resource customers --id x --since "last tuesday" "${AT_main[@]}"
+expect_fail "inspect: --set without a value (exit 2)" 2 "--set needs a value" \
+  "$cli" inspect --provider stripe --resource customers --id x --set
 expect_fail "inspect: --id required (exit 2)" 2 "inspect needs --provider, --resource and --id" \
   "$cli" inspect --provider stripe --resource transactions
 

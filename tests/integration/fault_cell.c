@@ -220,9 +220,6 @@ static int configure(billtap_client **out, const fm_cell *cell, const fm_sandbox
 	}
 	billtap_client_set(c, "retry_base_ms", "5");
 	billtap_client_set(c, "retry_max_ms", "100");
-	/* The cell's sandbox sets no rate limit: pacing at the provider's documented rate
-	 * would only slow the matrix (pacing has its own tests). */
-	billtap_client_set(c, "rate_limit", "0");
 	if (cell->setting) {
 		char key[64];
 		const char *eq = strchr(cell->setting, '=');

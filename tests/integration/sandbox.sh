@@ -2,9 +2,6 @@
 # the scratch directory $work; at exit, stops every sandbox started and removes $work.
 work=$(mktemp -d)
 pids=()
-# The CLI paces itself to each provider's documented rate (docs/observability.md); the
-# tests set the limit they test on the sandbox instead, so pacing is off (rate_limit=0).
-export BILLTAP_STRIPE_RATE_LIMIT=0 BILLTAP_PAYPAL_RATE_LIMIT=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$work"
@@ -12,7 +9,10 @@ cleanup() {
 trap cleanup EXIT
 
 # start_sandbox NAME ARGS...: sets URL_<NAME>, SETTINGS_<NAME> (the sandbox's "settings:"
-# line) and truth dir $work/NAME (Stripe unless the arguments say --provider)
+# line), AT_<NAME> (an array: the CLI arguments that point a run at it, --base-url and the
+# line's rate_limit, which is 0 when the sandbox limits nothing; the credentials come from
+# the environment or a settings file) and truth dir $work/NAME (Stripe unless the arguments
+# say --provider)
 start_sandbox() {
   local name=$1; shift
   local provider=(--provider stripe)
@@ -25,6 +25,11 @@ start_sandbox() {
   pids+=("$SB_PID")
   eval "URL_$name=\${line#listening on }"
   eval "SETTINGS_$name=\${settings#settings: }"
+  local at=(--base-url "${line#listening on }") kv
+  for kv in ${settings#settings: }; do
+    [[ $kv == rate_limit=* ]] && at+=(--set "$kv")
+  done
+  eval "AT_$name=(\"\${at[@]}\")"
 }
 # sets NAME: the sandbox's settings as --set arguments, the same way for every provider
 sets() { local v="SETTINGS_$1" kv; for kv in ${!v}; do printf -- '--set\n%s\n' "$kv"; done; }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char usage[] =
     "usage: billtap-sandbox --provider NAME [--port N] [--seed N] [--scale N] [--truth DIR]\n"
@@ -74,6 +75,7 @@ static void print_usage(FILE *f)
 int sb_args_parse(sb_options *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
+    o->started = (int64_t)time(NULL);
     o->seed = 42;
     o->scale = 1000;
     o->rate_limit = -1;

@@ -15,17 +15,21 @@
 
 #include "sandbox_buf.h"
 #include "sandbox_delivery.h"
+#include "sandbox_epochs.h"
+#include "sandbox_json.h"
 #include "sandbox_query.h"
 #include "sandbox_replay.h"
+
+#define SB_CONTROL_PREFIX "/_sandbox/"
 
 struct sb_server {
     struct MHD_Daemon *daemon;
     const sb_provider *provider;
-    void *state;
+    sb_epochs *epochs;
     const sb_faults *faults;
     sb_replay *replay;    /* the latest page of each list, when some fault repeats one */
     sb_ratelimit *limiter;
-    int verbose;
+    int verbose, truth;   /* truth: truth files are written (changes are counted) */
     unsigned port;
     pthread_mutex_t lock; /* request counter and fault lookup */
     uint64_t counter;
@@ -91,20 +95,96 @@ static void sleep_ms(unsigned ms)
 /* repeat@N: a list page answers the latest page of its list again (when it has one);
  * every other good page of a list becomes its latest. Returns 1 when resp now holds an
  * earlier page again (what --verbose names "repeat"). */
-static int repeat_or_remember(sb_server *s, const sb_request *req, int repeat, sb_response *resp)
+static int repeat_or_remember(sb_server *s, void *state, const sb_request *req, int repeat, sb_response *resp)
 {
     if (!s->replay || resp->status != 200)
         return 0;
     sb_buf key;
     sb_buf_init(&key);
     int replayed = 0;
-    if (s->provider->list_key(s->state, req, &key)) {
+    if (s->provider->list_key(state, req, &key)) {
         replayed = repeat && sb_replay_get(s->replay, sb_buf_str(&key), resp);
         if (!replayed)
             sb_replay_put(s->replay, sb_buf_str(&key), resp);
     }
     sb_buf_free(&key);
     return replayed;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *body)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result rc = MHD_queue_response(conn, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result control_error(struct MHD_Connection *conn, unsigned status, const char *message)
+{
+    sb_buf b;
+    sb_buf_init(&b);
+    sb_json j;
+    sbj_init(&j, &b, 0);
+    sbj_obj_begin(&j);
+    sbj_kobj(&j, "error");
+    sbj_kstr(&j, "message", message);
+    sbj_obj_end(&j);
+    sbj_obj_end(&j);
+    sb_buf_addc(&b, '\n');
+    enum MHD_Result rc = answer(conn, status, sb_buf_str(&b));
+    sb_buf_free(&b);
+    return rc;
+}
+
+/* The control endpoint (tests/sandbox/README.md, "Advancing the world"): POST /_sandbox/advance?days=D, outside every
+ * provider's API and outside request numbering, faults and rate limits. */
+static enum MHD_Result control(sb_server *s, struct MHD_Connection *conn, const char *method, const char *uri)
+{
+    char *path = sb_xstrdup(uri);
+    char *q = strchr(path, '?');
+    sb_params params;
+    sb_params_parse(&params, q ? q + 1 : "");
+    if (q)
+        *q = '\0';
+    enum MHD_Result rc;
+    int64_t days = 1;
+    const char *bad = NULL;
+    for (size_t i = 0; i < params.n && !bad; i++) {
+        const char *k = params.items[i].key, *v = params.items[i].value;
+        if (strcmp(k, "days") != 0)
+            bad = "unknown parameter: only days is accepted";
+        else if (sb_parse_int64(v, &days) != 0 || days < 1 || days > 400)
+            bad = "days must be an integer from 1 to 400";
+    }
+    if (strcmp(path, SB_CONTROL_PREFIX "advance") != 0) {
+        rc = control_error(conn, 404, "unknown control endpoint: the only one is POST /_sandbox/advance?days=D");
+    } else if (strcmp(method, "POST") != 0) {
+        rc = control_error(conn, 405, "use POST /_sandbox/advance?days=D");
+    } else if (bad) {
+        rc = control_error(conn, 400, bad);
+    } else {
+        char err[512] = "", body[160];
+        int epoch;
+        int64_t now;
+        size_t changes;
+        if (sb_epochs_advance(s->epochs, (int)days, &epoch, &now, &changes, err, sizeof err) != 0) {
+            rc = control_error(conn, 500, err);
+        } else {
+            if (s->truth)
+                snprintf(body, sizeof body, "{\"epoch\":%d,\"now\":%lld,\"changes\":%zu}\n", epoch, (long long)now, changes);
+            else
+                snprintf(body, sizeof body, "{\"epoch\":%d,\"now\":%lld,\"changes\":null}\n", epoch, (long long)now);
+            rc = answer(conn, 200, body);
+        }
+        if (s->verbose)
+            fprintf(stderr, "%s %s -> advanced %lld days%s%s\n", method, uri, (long long)days, err[0] ? ": " : "", err);
+    }
+    sb_params_free(&params);
+    free(path);
+    return rc;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -131,6 +211,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+
+    if (strncmp(cs->uri, SB_CONTROL_PREFIX, strlen(SB_CONTROL_PREFIX)) == 0)
+        return control(s, conn, method, cs->uri);
 
     sb_fault_action fa;
     pthread_mutex_lock(&s->lock);
@@ -172,12 +255,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     sb_response resp;
     sb_response_init(&resp);
     int repeated = 0;
+    sb_epoch *epoch = sb_epochs_acquire(s->epochs); /* one epoch for the whole request */
+    void *state = sb_epoch_state(epoch);
     if (fa.status) {
-        s->provider->fault(s->state, &req, fa.status, &resp);
+        s->provider->fault(state, &req, fa.status, &resp);
     } else {
-        s->provider->handle(s->state, &req, &resp);
-        repeated = repeat_or_remember(s, &req, fa.repeat, &resp);
+        s->provider->handle(state, &req, &resp);
+        repeated = repeat_or_remember(s, state, &req, fa.repeat, &resp);
     }
+    sb_epochs_release(s->epochs, epoch);
 
     struct MHD_Response *r = sb_delivery_response(resp.body.data ? resp.body.data : "", resp.body.len,
                                                   fa.delivery, fa.delivery_arg);
@@ -207,18 +293,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     return rc;
 }
 
-sb_server *sb_server_start(const sb_provider *provider, void *state, const sb_faults *faults,
-                           sb_ratelimit *limiter, unsigned port, int verbose, char *err,
+sb_server *sb_server_start(const sb_provider *provider, sb_epochs *epochs, const sb_faults *faults,
+                           sb_ratelimit *limiter, unsigned port, int verbose, int truth, char *err,
                            size_t errlen)
 {
     sb_server *s = sb_xcalloc(1, sizeof *s);
     s->provider = provider;
-    s->state = state;
+    s->epochs = epochs;
     s->faults = faults;
     s->limiter = limiter;
     if (sb_faults_find(faults, SB_FAULT_REPEAT))
         s->replay = sb_replay_new();
     s->verbose = verbose;
+    s->truth = truth;
     pthread_mutex_init(&s->lock, NULL);
 
     struct sockaddr_in addr;

@@ -1,18 +1,21 @@
 /* HTTP server glue (libmicrohttpd, internal thread pool, 127.0.0.1 only). It counts
- * requests, applies injected faults and hands everything else to the provider module. */
+ * requests, applies injected faults and hands everything else to the provider module,
+ * with the current epoch's state; /_sandbox/advance advances the epochs. */
 #ifndef SANDBOX_HTTP_H
 #define SANDBOX_HTTP_H
 
 #include <stddef.h>
 
+#include "sandbox_epochs.h"
 #include "sandbox_faults.h"
 #include "sandbox_provider.h"
 #include "sandbox_ratelimit.h"
 
 typedef struct sb_server sb_server;
 
-sb_server *sb_server_start(const sb_provider *provider, void *state, const sb_faults *faults,
-                           sb_ratelimit *limiter, unsigned port, int verbose, char *err,
+/* truth: --truth was given (an advance then reports its count of changes). */
+sb_server *sb_server_start(const sb_provider *provider, sb_epochs *epochs, const sb_faults *faults,
+                           sb_ratelimit *limiter, unsigned port, int verbose, int truth, char *err,
                            size_t errlen);
 unsigned sb_server_port(const sb_server *s);
 void sb_server_stop(sb_server *s);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "sandbox_args.h"
+#include "sandbox_epochs.h"
 #include "sandbox_faults.h"
 #include "sandbox_http.h"
 #include "sandbox_provider.h"
@@ -35,6 +36,18 @@ static int module_faults(const sb_provider *p, void *state, const sb_faults *fau
         }
     }
     return p->prepare_faults ? p->prepare_faults(state, faults, err, errlen) : 0;
+}
+
+/* The rate_limit a client made from the settings line needs: 0 when the sandbox limits
+ * nothing (else the client would pace to the provider's documented rate for nothing),
+ * R/S for a --rate-limit R/S, and nothing when the module's own limit holds (a client
+ * paces to that rate by default). */
+static void append_rate_limit(sb_buf *settings, const sb_options *o, const sb_provider *p, void *state)
+{
+    double rate = o->rate_limit >= 0 ? o->rate_limit / o->rate_seconds : p->own_rate ? p->own_rate(state) : 0;
+    if (o->rate_limit < 0 && rate > 0)
+        return;
+    sb_buf_printf(settings, " rate_limit=%.6g", rate);
 }
 
 int main(int argc, char **argv)
@@ -71,20 +84,22 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     double t0 = now_ms();
-    sb_world world;
-    sb_world_generate(&world, opts.seed, opts.scale);
+    sb_world *world = sb_xcalloc(1, sizeof *world); /* epoch 0; the epochs own it once served */
+    sb_world_generate(world, opts.seed, opts.scale);
     double tw = now_ms();
-    void *state = provider->init(&world, &opts, err, sizeof err);
+    void *state = provider->init(world, &opts, err, sizeof err);
     if (!state) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);
-        sb_world_free(&world);
+        sb_world_free(world);
+        free(world);
         sb_faults_free(&faults);
         return 1;
     }
     if (module_faults(provider, state, &faults, err, sizeof err) != 0) {
         fprintf(stderr, "billtap-sandbox: --faults: %s\n", err);
         provider->free(state);
-        sb_world_free(&world);
+        sb_world_free(world);
+        free(world);
         sb_faults_free(&faults);
         return 2;
     }
@@ -94,14 +109,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "billtap-sandbox: cannot create %s: %s\n", opts.truth_dir,
                     strerror(errno));
             provider->free(state);
-            sb_world_free(&world);
+            sb_world_free(world);
+            free(world);
             sb_faults_free(&faults);
             return 1;
         }
         if (provider->write_truth(state, opts.truth_dir, err, sizeof err) != 0) {
             fprintf(stderr, "billtap-sandbox: truth: %s\n", err);
             provider->free(state);
-            sb_world_free(&world);
+            sb_world_free(world);
+            free(world);
             sb_faults_free(&faults);
             return 1;
         }
@@ -117,13 +134,13 @@ int main(int argc, char **argv)
     }
 
     sb_ratelimit *limiter = sb_ratelimit_new(opts.rate_limit, opts.rate_seconds);
-    sb_server *server = sb_server_start(provider, state, &faults, limiter, opts.port,
-                                        opts.verbose, err, sizeof err);
+    sb_epochs *epochs = sb_epochs_new(provider, &opts, &faults, world, state);
+    sb_server *server = sb_server_start(provider, epochs, &faults, limiter, opts.port,
+                                        opts.verbose, opts.truth_dir != NULL, err, sizeof err);
     if (!server) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);
         sb_ratelimit_free(limiter);
-        provider->free(state);
-        sb_world_free(&world);
+        sb_epochs_free(epochs);
         sb_faults_free(&faults);
         return 1;
     }
@@ -132,7 +149,8 @@ int main(int argc, char **argv)
     snprintf(url, sizeof url, "http://127.0.0.1:%u", sb_server_port(server));
     sb_buf settings;
     sb_buf_init(&settings);
-    provider->settings(state, url, &settings);
+    provider->settings(state, url, &settings); /* still epoch 0's: nothing advanced yet */
+    append_rate_limit(&settings, &opts, provider, state);
     printf("listening on %s\nsettings: %s\n", url, sb_buf_str(&settings));
     fflush(stdout);
     sb_buf_free(&settings);
@@ -144,8 +162,7 @@ int main(int argc, char **argv)
 
     sb_server_stop(server);
     sb_ratelimit_free(limiter);
-    provider->free(state);
-    sb_world_free(&world);
+    sb_epochs_free(epochs);
     sb_faults_free(&faults);
     return 0;
 }

@@ -27,6 +27,7 @@ typedef struct sb_options {
     int verbose;
     size_t n_opts;
     const char *opts[SB_MAX_OPTS]; /* module options as given: "key=value", in order */
+    int64_t started;           /* the wall clock at startup: one clock for every epoch */
 } sb_options;
 
 /* One module option (--opt NAME=VALUE). Values never hold spaces or control characters,
@@ -78,8 +79,8 @@ void sb_response_init(sb_response *r);
 void sb_response_free(sb_response *r);
 void sb_response_header(sb_response *r, const char *name, const char *value);
 
-/* A module. Every member is required, except the two fault hooks at the end: the shared
- * code calls the others without checking. */
+/* A module. Every member is required, except the fault hooks and `now` at the end: the
+ * shared code calls the others without checking. */
 typedef struct sb_provider {
     const char *name;
     const sb_opt_def *options;     /* its --opt keys, ended by a NULL name */
@@ -94,7 +95,8 @@ typedef struct sb_provider {
      * req->fault->echo, its message holds the credentials the request carried. */
     void (*fault)(void *state, const sb_request *req, int status, sb_response *resp);
     /* Every setting a billtap client needs, as "name=value name=value" with billtap's
-     * setting names; base_url is "http://127.0.0.1:PORT". */
+     * setting names; base_url is "http://127.0.0.1:PORT". (The shared code appends
+     * rate_limit when the sandbox's limit differs from what a client paces to.) */
     void (*settings)(void *state, const char *base_url, sb_buf *out);
     /* One line describing the projection, for --verbose. */
     void (*describe)(void *state, sb_buf *out);
@@ -106,6 +108,14 @@ typedef struct sb_provider {
     /* For repeat@N: 1 when req asks for a page of a list, with key set to the list's
      * identity (the request without its paging parameters); 0 otherwise. NULL: no lists. */
     int (*list_key)(void *state, const sb_request *req, sb_buf *key);
+    /* Requests a second the module allows the credentials of its settings line when no
+     * --rate-limit is given: the service's documented limit, which a billtap client
+     * paces to by default. NULL: the module sets none (the settings line then says
+     * rate_limit=0, so clients do not pace to a limit that is not there). */
+    double (*own_rate)(void *state);
+    /* The module's clock, when it is not the world's now (PayPal shifts every time); NULL:
+     * the world's. The advance endpoint answers it. */
+    int64_t (*now)(void *state);
 } sb_provider;
 
 const sb_provider *sb_provider_find(const char *name);

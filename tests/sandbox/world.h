@@ -2,15 +2,18 @@
  * with their lifecycle, invoices with lines, payments and refunds) that every provider
  * module renders in its own API's shapes and normalizes into its own truth files.
  *
- * Generated once from (seed, scale), deterministic, independent of the wall clock:
- * everything happens in [W_START, W_NOW]. Records carry neutral numbers (their index in
- * their array); each module formats its own ids from them.
+ * Generated from (seed, scale), deterministic, independent of the wall clock: everything
+ * happens in [W_START, W_NOW] (epoch 0). sb_world_advance() then lets days pass (epochs
+ * 1, 2, ...): new records are appended, existing ones change in place, so a record keeps
+ * its number across epochs. Records carry neutral numbers (their index in their array);
+ * each module formats its own ids from them. `updated` is a record's latest change.
  *
  * Each kind is stored oldest first: index = order by (created, generation order), so
- * records sharing a second keep one fixed order. Money is in ISO 4217 minor units of the
+ * records sharing a second keep one fixed order (records appended by an advance are newer
+ * than every earlier one). Money is in ISO 4217 minor units of the
  * record's currency and always a multiple of the currency's quantum, so that every
  * provider can express it (HUF and TWD are whole units, as PayPal needs; KWD and BHD end in
- * 0, as Stripe needs). Immutable after sb_world_generate(). */
+ * 0, as Stripe needs). Immutable once made: an advance makes a new world from a copy. */
 #ifndef SANDBOX_WORLD_H
 #define SANDBOX_WORLD_H
 
@@ -73,12 +76,15 @@ typedef struct w_customer {
     int ccy;                           /* the currency it is billed in */
     int tax_exempt;                    /* 0 taxable, 1 exempt, 2 reverse charge */
     int bank;                          /* pays by bank debit, which settles days later */
+    int64_t updated;
+    int keep;                          /* a hard case: never deleted by an advance */
 } w_customer;
 
 typedef struct w_product {
     int64_t created;
     const char *name, *description;
     int active, deleted;
+    int64_t updated;
 } w_product;
 
 /* A trial phase of a plan: `total` cycles of `count` `unit`s at `price` (0: free). Free
@@ -104,6 +110,7 @@ typedef struct w_price {
     int quantity_ok;                   /* subscriptions may buy more than one */
     int failure_threshold;             /* payment attempts per invoice before dunning gives up */
     int tax_pct, tax_inclusive;        /* tax_pct 0: untaxed */
+    int64_t updated;
 } w_price;
 
 typedef struct w_sub {
@@ -120,6 +127,7 @@ typedef struct w_sub {
     int32_t last_payment, last_failure;   /* its latest payment (pending ones too), latest failed one; -1 */
     uint32_t first_item, n_items;
     int32_t latest_invoice;               /* -1: none */
+    int64_t updated;
 } w_sub;
 
 typedef struct w_item {
@@ -142,6 +150,8 @@ typedef struct w_invoice {
     int attempts;                         /* payment attempts made */
     uint32_t first_line, n_lines;
     int32_t payment;                      /* the latest payment attempt, -1 */
+    int64_t updated;
+    int64_t deleted_at;                   /* a draft deleted (0: not deleted) */
 } w_invoice;
 
 typedef struct w_line {
@@ -167,13 +177,41 @@ typedef struct w_payment {
     int uncaptured;                       /* authorized, not (yet) captured: no money moved */
     int64_t fee;                          /* the processor's fee (0 when nothing was taken) */
     uint32_t first_refund, n_refunds;     /* into sb_world.payment_refunds */
+    int64_t updated;
 } w_payment;
 
 typedef struct w_refund {
     int payment;
     int64_t created, amount;
     int status, reason;
+    int64_t updated;
 } w_refund;
+
+/* What happened to a record: the world's change log, oldest first (ties in the order they
+ * happened). Modules turn it into their change feeds (Stripe's events). `index` is the
+ * record's number in its kind's array; for W_K_DISPUTE and W_K_INPAY it is the payment's.
+ * An update names the one field it changed and its value before. */
+enum { W_K_CUSTOMER, W_K_PRODUCT, W_K_PRICE, W_K_SUB, W_K_INVOICE, W_K_PAYMENT, W_K_REFUND,
+       W_K_DISPUTE, W_K_INPAY, W_NKINDS };
+enum {
+    W_EV_CREATED, W_EV_UPDATED, W_EV_DELETED,
+    W_EV_FINALIZED, W_EV_PAID, W_EV_PAYMENT_FAILED, W_EV_VOIDED, W_EV_UNCOLLECTIBLE, /* invoices */
+    W_EV_SUCCEEDED, W_EV_FAILED, W_EV_PENDING, W_EV_REFUNDED, W_EV_CAPTURED,         /* payments */
+    W_EV_CLOSED,                                                                      /* disputes */
+    W_EV_NWHAT
+};
+enum {
+    W_FLD_NONE, W_FLD_EMAIL, W_FLD_NAME, W_FLD_LINE1, W_FLD_STATUS, W_FLD_ACTIVE,
+    W_FLD_AMOUNT_REFUNDED, W_FLD_CANCEL_AT_PERIOD_END, W_FLD_PERIOD, W_FLD_DESCRIPTION
+};
+
+typedef struct w_event {
+    int64_t at;
+    int kind, what, field;
+    uint32_t index;
+    const char *old_text;                 /* the field's value before (strings; NULL: none) */
+    int64_t old_int;                      /* ... (numbers, statuses, booleans) */
+} w_event;
 
 typedef struct sb_world {
     uint64_t seed;
@@ -197,13 +235,26 @@ typedef struct sb_world {
     w_refund *refunds;
     size_t n_refunds;
     uint32_t *payment_refunds;            /* per payment, its refunds newest first */
-    sb_arena *arena;
+    w_event *events;                      /* the change log: from now - 30 days at epoch 0 */
+    size_t n_events;
+    int64_t now;                          /* W_NOW at epoch 0, later W_NOW + the days advanced */
+    int epoch;
+    sb_arena *arena;                      /* strings; shared by every epoch of one world */
+    int shares_arena;                     /* 1: another frees the arena (the epochs, after every world) */
 } sb_world;
 
-/* Build the world; deterministic in (seed, scale). */
+/* Build the world at epoch 0; deterministic in (seed, scale). */
 void sb_world_generate(sb_world *w, uint64_t seed, long scale);
+/* The world `days` (>= 1) days after `from`: deterministic in (seed, scale, the days of
+ * every advance so far). `out` shares from's arena (epoch 0's must outlive it); `from` is
+ * only read (its arena gets new strings, which readers of `from` never see). */
+void sb_world_advance(const sb_world *from, int days, sb_world *out);
 void sb_world_free(sb_world *w);
 
+/* When a payment's dispute is decided (closed): a chargeback 75 days after it opened, a
+ * reversal (an inquiry: no money moves) 120 days after, each a second later so that a
+ * state read at that second sees it closed. */
+int64_t w_dispute_closes(const w_payment *p);
 /* The start of flash-sale day i (0..2): many one-off payments in one day. */
 int64_t w_dense_day(int i);
 /* v (>= 0) rounded to the nearest multiple of the currency's quantum, half up. */

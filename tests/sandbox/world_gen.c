@@ -58,6 +58,11 @@ void w_period_at(int64_t anchor, int unit, int count, int64_t t, int64_t *s, int
     *e = w_period_start(anchor, unit, count, k + 1);
 }
 
+int64_t w_dispute_closes(const w_payment *p)
+{
+    return p->disputed_at + (p->dispute == W_DISPUTE_REVERSAL ? 120 : 75) * W_DAY + 1;
+}
+
 int64_t w_dense_day(int i)
 {
     int64_t span = W_NOW - W_START;
@@ -127,6 +132,7 @@ void sb_world_generate(sb_world *w, uint64_t seed, long scale)
     wg_billing(w, intents);
     free(intents);
     wg_payments(w);
+    wg_epoch0(w);
 }
 
 void sb_world_free(sb_world *w)
@@ -141,6 +147,8 @@ void sb_world_free(sb_world *w)
     free(w->payments);
     free(w->refunds);
     free(w->payment_refunds);
-    sb_arena_free(w->arena);
+    free(w->events);
+    if (!w->shares_arena)
+        sb_arena_free(w->arena);
     memset(w, 0, sizeof *w);
 }

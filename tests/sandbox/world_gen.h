@@ -11,7 +11,7 @@
 /* One random stream per stage, so changing one stage leaves the others' data alone. */
 enum {
     WG_STREAM_CATALOG = 1, WG_STREAM_CUSTOMERS, WG_STREAM_SUBS, WG_STREAM_BILLING,
-    WG_STREAM_ONE_OFF, WG_STREAM_REFUNDS,
+    WG_STREAM_ONE_OFF, WG_STREAM_REFUNDS, WG_STREAM_ADVANCE,
 };
 
 /* Seconds many records share: ties in `created` must keep their order across pages. */
@@ -42,6 +42,20 @@ void wg_subscriptions(sb_world *w, wg_intent **intents);
 void wg_billing(sb_world *w, const wg_intent *intents);
 /* One-off payments, then every payment in order; refunds and disputes. */
 void wg_payments(sb_world *w);
+
+/* Epoch 0's `updated` times and change log (its last 30 days). */
+void wg_epoch0(sb_world *w);
+/* Appends to the change log (*cap: its capacity). */
+void wg_event(sb_world *w, size_t *cap, int64_t at, int kind, int what, size_t index);
+void wg_event_field(sb_world *w, size_t *cap, int64_t at, int kind, int what, size_t index, int field,
+                    const char *old_text, int64_t old_int);
+void wg_events_sort(w_event *ev, size_t n);
+/* A licensed item's amount for quantity q (tiered by its tiers). */
+int64_t wg_licensed_amount(const w_price *p, int64_t q);
+/* Usage billed for a metered item: sub-unit prices ("0.25") round half up. */
+int64_t wg_metered_amount(const w_price *p, int64_t usage);
+/* The processor's fee on a payment that took money (see world_gen_payments.c). */
+int64_t wg_payment_fee(const w_payment *p);
 
 /* Growable arrays while generating. */
 #define WG_GROW(arr, n, cap)                                                              \

@@ -88,15 +88,14 @@ static const char *product_name(const sb_world *w, int price)
     return w->products[w->prices[price].product].name;
 }
 
-static int64_t licensed_amount(const w_price *p, int64_t q)
+int64_t wg_licensed_amount(const w_price *p, int64_t q)
 {
     if (p->tiered)
         return (q < p->tier_upto ? q : p->tier_upto) * p->tier1 + (q > p->tier_upto ? q - p->tier_upto : 0) * p->tier2;
     return p->unit_amount * q;
 }
 
-/* Usage billed for a metered item: sub-unit prices ("0.25") round half up. */
-static int64_t metered_amount(const w_price *p, int64_t usage)
+int64_t wg_metered_amount(const w_price *p, int64_t usage)
 {
     if (p->unit_amount >= 0)
         return p->unit_amount * usage;
@@ -221,7 +220,7 @@ static void period_lines(bctx *b, size_t inv, const w_sub *s, int k, int64_t P, 
         if (it->created > P || !due(w, s, it, P, &prev, &next))
             continue;
         if (it->created > Pprev && it->created < P && k > 0 && !p->metered && !p->tiered) {
-            int64_t amount = w_round(s->ccy, licensed_amount(p, it->quantity) * (P - it->created) / (P - prev));
+            int64_t amount = w_round(s->ccy, wg_licensed_amount(p, it->quantity) * (P - it->created) / (P - prev));
             char day[32];
             sb_time_rfc3339(it->created, day);
             day[10] = '\0';
@@ -233,7 +232,7 @@ static void period_lines(bctx *b, size_t inv, const w_sub *s, int k, int64_t P, 
         if (p->metered) {
             int64_t usage = k == 0 ? 0 : sb_rng_range(&b->r, 0, 2000);
             l = add_line(b, inv, W_LINE_SUBSCRIPTION, (int)(s->first_item + i), it->price, usage,
-                         metered_amount(p, usage), k == 0 ? P : prev, k == 0 ? next : P,
+                         wg_metered_amount(p, usage), k == 0 ? P : prev, k == 0 ? next : P,
                          sb_arena_printf(w->arena, "%lld × %s (usage)", (long long)usage, product_name(w, it->price)));
         } else {
             const char *d = p->tiered
@@ -241,7 +240,7 @@ static void period_lines(bctx *b, size_t inv, const w_sub *s, int k, int64_t P, 
                                 : sb_arena_printf(w->arena, "%lld × %s (at %s %s)", (long long)it->quantity,
                                                   product_name(w, it->price), wg_money_text(w, p->ccy, p->unit_amount), every(w, p));
             l = add_line(b, inv, W_LINE_SUBSCRIPTION, (int)(s->first_item + i), it->price, it->quantity,
-                         licensed_amount(p, it->quantity), P, next, d);
+                         wg_licensed_amount(p, it->quantity), P, next, d);
             if (i == 0 && k < intro_cycles && l->amount > main->phases[n_free].price * it->quantity) {
                 l->discount = l->amount - main->phases[n_free].price * it->quantity;
                 l->discount_kind = W_DISCOUNT_INTRO; /* the coupon waits for the regular price */

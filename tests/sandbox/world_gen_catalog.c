@@ -231,7 +231,7 @@ void wg_catalog(sb_world *w)
     size_t n_products = N_TMPL_PRODUCTS;
     for (size_t i = 0; i < N_TMPL_PRODUCTS; i++) {
         products[i] = (w_product){WG_TS_CATALOG, tmpl_products[i].name, tmpl_products[i].description,
-                                  1, tmpl_products[i].deleted};
+                                  1, tmpl_products[i].deleted, 0};
     }
     w_price *prices = sb_xcalloc(n_prices, sizeof *prices);
     for (size_t i = 0; i < N_TMPL_PRICES; i++) {

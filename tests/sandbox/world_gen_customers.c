@@ -180,6 +180,7 @@ void wg_customers(sb_world *w)
         c->created = roll < 100 ? WG_TS_IMPORT : roll < 130 ? WG_TS_IMPORT2
                                                             : sb_rng_range(&r, W_START, W_NOW - 2 * W_DAY);
         c->name_on_file = 1;
+        c->keep = i < first_deletable;
         if (i >= n_forced && i < first_deletable) {
             name(w, &r, c, &hard[i - n_forced]);
         } else {

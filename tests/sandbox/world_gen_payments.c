@@ -172,14 +172,18 @@ static void captures_and_fees(sb_world *w)
         if (p->status == W_PAY_SUCCEEDED && p->invoice < 0 && !p->bank && !p->n_refunds &&
             !p->dispute && p->created > W_NOW - 7 * W_DAY && sb_mix64(w->seed ^ (i * 0x5851F42DULL)) % 2 == 0)
             p->uncaptured = 1;
-        if (p->status == W_PAY_FAILED || p->uncaptured)
-            continue;
-        int64_t unit = w_currencies[p->ccy].unit;
-        int64_t fee = p->bank ? p->amount * 8 / 1000 : p->amount * 29 / 1000 + unit * 30 / 100;
-        if (p->bank && fee > 5 * unit)
-            fee = 5 * unit;
-        p->fee = w_round(p->ccy, fee);
+        if (p->status != W_PAY_FAILED && !p->uncaptured)
+            p->fee = wg_payment_fee(p);
     }
+}
+
+int64_t wg_payment_fee(const w_payment *p)
+{
+    int64_t unit = w_currencies[p->ccy].unit;
+    int64_t fee = p->bank ? p->amount * 8 / 1000 : p->amount * 29 / 1000 + unit * 30 / 100;
+    if (p->bank && fee > 5 * unit)
+        fee = 5 * unit;
+    return w_round(p->ccy, fee);
 }
 
 void wg_payments(sb_world *w)

@@ -275,10 +275,14 @@ END_TEST
 
 static void expect_redacted(const char *in, const char *const *secrets, size_t n, const char *want)
 {
+	bt_secret_set set = BT_SECRET_SET_INIT;
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(bt_secret_set_add(&set, secrets[i], secrets[i] ? strlen(secrets[i]) : 0), 0);
 	bt_buf b = BT_BUF_INIT;
-	ck_assert_int_eq(bt_redact_text(&b, in, strlen(in), secrets, n), 0);
+	ck_assert_int_eq(bt_redact_text(&b, in, strlen(in), &set), 0);
 	ck_assert_str_eq(bt_buf_cstr(&b), want);
 	bt_buf_free(&b);
+	bt_secret_set_free(&set);
 }
 
 START_TEST(redaction_removes_secrets_and_credentials)
@@ -609,6 +613,41 @@ START_TEST(events_filter_by_level_and_errors_are_logged)
 }
 END_TEST
 
+/* A secret that only a log event would show (a server echoing the key as its request id
+ * on pages that succeed: no error ever quotes it) is scrubbed from every event; and the
+ * client's secret set is built when a credential is first sent, not once per event. */
+START_TEST(log_only_secret_is_scrubbed_and_the_set_is_not_rebuilt_per_event)
+{
+	const char *key = "opaque-topsecret-77"; /* no key prefix: only its value gives it away */
+	fake_add_fixture(&ft, 200, "Request-Id: opaque-topsecret-77", "stripe/customers_page1.json");
+	fake_add_fixture(&ft, 200, "Request-Id: opaque-topsecret-77", "stripe/customers_page2.json");
+	billtap_client *c = stripe_client(key);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	event_log log;
+	memset(&log, 0, sizeof log);
+	ck_assert_int_eq(billtap_client_set_log(c, on_event, BILLTAP_LOG_DEBUG, &log), 0);
+	uint64_t builds = c->secrets.builds;
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		;
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	/* The echo reached the events (scrubbed), so the test cannot pass without it. */
+	const seen_event *e = find_event(&log, "response", 1);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->request_id, "[redacted]");
+	ck_assert_ptr_null(strstr(bt_buf_cstr(&log.all), "topsecret"));
+	/* Six events or more; one build: "Bearer <key>" was new on the first request. */
+	ck_assert_int_ge(log.n, 6);
+	ck_assert_uint_eq(c->secrets.builds, builds + 1);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	bt_buf_free(&log.all);
+}
+END_TEST
+
 Suite *observe_suite(void)
 {
 	Suite *s = suite_create("observe");
@@ -628,6 +667,7 @@ Suite *observe_suite(void)
 	tcase_add_test(tc, set_rate_is_for_stream_and_session_callbacks);
 	tcase_add_test(tc, metrics_and_events_of_a_run_with_retries);
 	tcase_add_test(tc, events_filter_by_level_and_errors_are_logged);
+	tcase_add_test(tc, log_only_secret_is_scrubbed_and_the_set_is_not_rebuilt_per_event);
 	suite_add_tcase(s, tc);
 	return s;
 }

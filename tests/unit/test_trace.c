@@ -28,7 +28,8 @@ static void setup(void)
 	memset(&ft, 0, sizeof ft);
 	ck_assert_int_eq(billtap_json_new(&doc), 0);
 	client = fake_client(&ft, "stripe");
-	ctx = (billtap_ctx){ client, BILLTAP_RESOURCE_TRANSACTIONS, NULL, &client->settings };
+	ctx = (billtap_ctx){ .client = client, .resource = BILLTAP_RESOURCE_TRANSACTIONS,
+	                    .settings = &client->settings };
 }
 
 static void teardown(void)

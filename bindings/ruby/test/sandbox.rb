@@ -65,11 +65,11 @@ class Sandbox
     RESOURCES.select { |resource| served?(resource) }
   end
 
-  # A client for this sandbox; extra settings are passed on. Its pacing is off
-  # (rate_limit: "0", not Stripe's 25 a second) unless extra sets it: the sandbox's
-  # --rate-limit is the limit these tests are about.
+  # A client for this sandbox, made from its settings line (which carries rate_limit:
+  # "0" when the sandbox limits nothing, its --rate-limit otherwise); extra settings
+  # are passed on.
   def client(**extra, &block)
-    Billtap::Client.open(:stripe, **settings, rate_limit: "0", **extra, &block)
+    Billtap::Client.open(:stripe, **settings, **extra, &block)
   end
 
   def stop

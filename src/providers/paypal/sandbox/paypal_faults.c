@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sandbox_buf.h"
+#include "sandbox_rng.h"
 
 static int cmp_ref(const void *a, const void *b)
 {
@@ -69,7 +70,21 @@ int pp_prepare_faults(void *state, const sb_faults *faults, char *err, size_t er
 
 int pp_row_shown(const pp_state *s, size_t i, int visible)
 {
+    if (s->rows[i].time > s->cutoff && !pp_row_arrived(s, i))
+        return 0;
     return visible || !s->row_inserted || !s->row_inserted[i];
+}
+
+/* "It takes a maximum of three hours for executed transactions to appear in the list
+ * transactions call": a row after last_refreshed_datetime appears after its own lag in
+ * [0, 3 h]. At epoch 0 none does: the clock is then the startup hour or --opt now, only
+ * near a client's own, which stops at its now minus the lag; once the world has advanced,
+ * a client must take the sandbox's now anyway (tests/sandbox/README.md). */
+int pp_row_arrived(const pp_state *s, size_t i)
+{
+    const pp_row *r = &s->rows[i];
+    return r->time <= s->cutoff ||
+           (s->w->epoch > 0 && r->time + (int64_t)(sb_hash_str(r->txid, s->w->seed) % (PP_LAG_S + 1)) <= s->now);
 }
 
 void pp_reported_totals(const sb_fault_action *fa, size_t total, long long size, size_t *items, long long *pages)

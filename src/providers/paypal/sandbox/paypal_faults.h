@@ -14,6 +14,8 @@ int pp_list_key(void *state, const sb_request *req, sb_buf *key);
 /* 0 when row i is one insert@N:K adds and `visible` (request >= N, or the truth after
  * the insert) is 0: it is not there yet. */
 int pp_row_shown(const pp_state *s, size_t i, int visible);
+/* Row i has reached Transaction Search (its lag has passed). */
+int pp_row_arrived(const pp_state *s, size_t i);
 /* What a list reports for `total` items in pages of `size`: total_items less shrink@N's
  * items (at least 0), and its pages plus inflate@N's pages. */
 void pp_reported_totals(const sb_fault_action *fa, size_t total, long long size, size_t *items, long long *pages);

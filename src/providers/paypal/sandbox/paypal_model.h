@@ -90,6 +90,8 @@ typedef struct pp_row {
     int64_t amount, fee;         /* PayPal's minor units; refunds, reversals negative */
     char invoice[24];            /* "" none */
     const char *item;            /* cart item name; NULL: cart_info {} */
+    uint64_t key;                /* its transaction id's number: from what it is of, so that
+                                    ids stay when the world advances (twins borrow theirs) */
 } pp_row;
 
 typedef struct pp_state {

@@ -41,7 +41,9 @@ static void *paypal_init(const sb_world *w, const sb_options *o, char *err, size
     (void)errlen;
     pp_state *s = sb_xcalloc(1, sizeof *s);
     s->w = w;
-    s->now = sb_opt(o, options, "now") ? sb_opt_int(o, options, "now") : (int64_t)time(NULL) / 3600 * 3600;
+    /* the world's now at epoch 0, moved on by the days advanced since */
+    int64_t now0 = sb_opt(o, options, "now") ? sb_opt_int(o, options, "now") : o->started / 3600 * 3600;
+    s->now = now0 + (w->now - W_NOW);
     s->burst_rows = (long)sb_opt_int(o, options, "burst_rows");
     s->client_id = sb_xstrdup(sb_opt(o, options, "client_id"));
     s->client_secret = sb_xstrdup(sb_opt(o, options, "client_secret"));
@@ -234,6 +236,12 @@ static void paypal_fault(void *state, const sb_request *req, int status, sb_resp
     sb_buf_free(&echo);
 }
 
+/* PayPal's now: --opt now (or the startup hour) plus the days advanced. */
+static int64_t paypal_now(void *state)
+{
+    return ((const pp_state *)state)->now;
+}
+
 const sb_provider sb_module_paypal = {
     .name = "paypal",
     .options = options,
@@ -246,4 +254,5 @@ const sb_provider sb_module_paypal = {
     .free = paypal_free,
     .prepare_faults = pp_prepare_faults,
     .list_key = pp_list_key,
+    .now = paypal_now,
 };

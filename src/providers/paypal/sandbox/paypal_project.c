@@ -22,6 +22,12 @@ const char *const pp_unit_names[4] = {"DAY", "WEEK", "MONTH", "YEAR"};
 static const char b36[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 static const char b32[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"; /* PayPal's payer-id alphabet */
 #define AUTH_IDS (1ULL << 40) /* authorization ids share the transaction-id space, above it */
+/* Transaction-id numbers by what a row is of (below AUTH_IDS): a payment's number, or one
+ * of these plus its record's */
+#define KEY_REFUND (1ULL << 36)
+#define KEY_DISPUTE (2ULL << 36)
+#define KEY_BURST (3ULL << 36)
+#define KEY_MERCHANT (4ULL << 36)
 
 void pp_id(const pp_state *s, int kind, uint64_t n, char *out)
 {
@@ -314,14 +320,16 @@ static void rows(pp_state *s, const int *sub_of, rowvec *v)
             (sub >= 0 && !s->subs[sub].has_billing))
             continue; /* not billed through PayPal, or never approved */
         row_of[i] = (int32_t)v->n;
-        payment_row(s, push(v, -1), p, i, sub, &auths);
+        pp_row *r = push(v, -1);
+        r->key = i;
+        payment_row(s, r, p, i, sub, &auths);
     }
     for (size_t k = 0; k < w->n_refunds; k++) {
         const w_refund *re = &w->refunds[k];
         int32_t pay = row_of[re->payment];
         if (pay >= 0 && re->status != W_RE_FAILED && re->status != W_RE_CANCELED)
             follow(v, pay, PP_EV_T1107, re->created + s->delta, pp_amount(w->payments[re->payment].ccy, re->amount),
-                   re->status == W_RE_SUCCEEDED ? 'S' : 'P');
+                   re->status == W_RE_SUCCEEDED ? 'S' : 'P')->key = KEY_REFUND + k;
     }
     for (size_t i = 0; i < w->n_payments; i++) {
         int32_t pay = row_of[i];
@@ -329,7 +337,8 @@ static void rows(pp_state *s, const int *sub_of, rowvec *v)
         if (pay < 0 || !p->dispute || v->items[pay].status != 'S')
             continue;
         int64_t t = p->disputed_at + s->delta;
-        follow(v, pay, p->dispute == W_DISPUTE_REVERSAL ? PP_EV_T1106 : PP_EV_T1201, t, v->items[pay].amount, 'S');
+        follow(v, pay, p->dispute == W_DISPUTE_REVERSAL ? PP_EV_T1106 : PP_EV_T1201, t, v->items[pay].amount, 'S')->key =
+            KEY_DISPUTE + i;
         if (p->dispute == W_DISPUTE_REVERSAL) { /* the payment itself now reads "reversed" */
             v->items[pay].status = 'V';
             v->items[pay].updated = t;
@@ -358,6 +367,7 @@ static void rows(pp_state *s, const int *sub_of, rowvec *v)
     }
     for (long k = 0; k < s->burst_rows; k++) { /* guest payments on one day: more than a search holds */
         pp_row *r = push(v, -1);
+        r->key = KEY_BURST + (uint64_t)k;
         r->event = PP_EV_T0006;
         r->time = r->updated = s->burst_day + (int64_t)k * PP_DAY_S / s->burst_rows;
         r->guest = (int32_t)(1000000 + k);
@@ -373,9 +383,11 @@ static void rows(pp_state *s, const int *sub_of, rowvec *v)
 }
 
 /* A row of the merchant's own money: no customer, no fee. */
-static pp_row *merchant_row(rowvec *v, int32_t parent, int event, int64_t time, int ccy, int64_t amount)
+static pp_row *merchant_row(rowvec *v, int32_t parent, uint64_t key, int event, int64_t time, int ccy,
+                            int64_t amount)
 {
     pp_row *r = push(v, parent);
+    r->key = KEY_MERCHANT + key;
     r->event = (uint8_t)event;
     r->time = r->updated = time;
     r->ccy = (int16_t)ccy;
@@ -396,23 +408,23 @@ static void merchant_rows(pp_state *s, rowvec *v)
 {
     const int64_t month = 30 * PP_DAY_S;
     int k = 0;
-    for (int64_t t = W_START + s->delta + PP_DAY_S; t < W_NOW + s->delta; t += month, k++) {
+    for (int64_t t = W_START + s->delta + PP_DAY_S; t < s->now; t += month, k++) {
         uint64_t h = hash(s, 11, (uint64_t)k);
-        merchant_row(v, -1, PP_EV_T0400, t + 9 * 3600, W_USD, -100 * (int64_t)(1 + h % 50));
+        merchant_row(v, -1, 8 * (uint64_t)k, PP_EV_T0400, t + 9 * 3600, W_USD, -100 * (int64_t)(1 + h % 50));
         if (k % 3 == 0) {
             int64_t usd = 100 * (int64_t)(10 + (h >> 8) % 90);
             size_t credit = v->n;
-            merchant_row(v, -1, PP_EV_T0200, t + 10 * 3600, W_EUR, usd * 92 / 100);
-            pp_row *debit = merchant_row(v, (int32_t)credit, PP_EV_T0200, t + 10 * 3600, W_USD, -usd);
+            merchant_row(v, -1, 8 * (uint64_t)k + 1, PP_EV_T0200, t + 10 * 3600, W_EUR, usd * 92 / 100);
+            pp_row *debit = merchant_row(v, (int32_t)credit, 8 * (uint64_t)k + 2, PP_EV_T0200, t + 10 * 3600, W_USD, -usd);
             debit->ref_type = PP_REF_TXN; /* the credit's id, set with the ids */
         }
         if (k % 4 == 1) {
             int64_t paid = 100 * (int64_t)(5 + (h >> 16) % 200);
-            pp_row *sent = merchant_row(v, -1, PP_EV_T0003, t + 11 * 3600, W_USD, -paid);
+            pp_row *sent = merchant_row(v, -1, 8 * (uint64_t)k + 3, PP_EV_T0003, t + 11 * 3600, W_USD, -paid);
             sent->payee = k;
             sent->ref_type = PP_REF_PAP;
             pp_id(s, PP_BA, AUTH_IDS + (uint64_t)k, sent->ref);
-            merchant_row(v, -1, PP_EV_T0700, t + 11 * 3600, W_USD, paid);
+            merchant_row(v, -1, 8 * (uint64_t)k + 4, PP_EV_T0700, t + 11 * 3600, W_USD, paid);
         }
     }
 }
@@ -442,6 +454,8 @@ static void billing(pp_state *s)
             ps->status_time = w->payments[ws->last_failure].created + 60 + s->delta;
         int64_t last = ws->last_payment >= 0 ? w->payments[ws->last_payment].created + s->delta : 0;
         int64_t updated = ps->status_time > last ? ps->status_time : last;
+        if (ws->updated > W_NOW && ws->updated + s->delta > updated) /* changed by an advance */
+            updated = ws->updated + s->delta;
         ps->updated = updated > ws->created + s->delta ? updated : ws->created + s->delta;
     }
 }
@@ -459,7 +473,7 @@ void pp_project(pp_state *s)
     };
     for (int k = 0; k < PP_NKINDS; k++)
         s->styles[k] = (sb_id_style){kinds[k].prefix, kinds[k].alphabet, kinds[k].len, 8, 0, NULL, 0};
-    s->delta = s->now - W_NOW;
+    s->delta = s->now - w->now;
     s->hist_start = s->now - PP_HISTORY_S;
     s->cutoff = s->now - PP_LAG_S;
     s->burst_day = s->burst_rows > 0 ? (s->now - 100 * PP_DAY_S) / PP_DAY_S * PP_DAY_S : 0;
@@ -476,7 +490,7 @@ void pp_project(pp_state *s)
     rowvec v = {0};
     rows(s, sub_of, &v);
     merchant_rows(s, &v);
-    uint64_t next = 0; /* transaction ids in generation order; twins and follow-ups borrow */
+    /* transaction ids from the rows' keys; twins borrow their payment's */
     for (size_t i = 0; i < v.n; i++) {
         pp_row *r = &v.items[i];
         int32_t p = v.parent[i];
@@ -484,7 +498,7 @@ void pp_project(pp_state *s)
             memcpy(r->txid, v.items[p].txid, sizeof r->txid);
             continue;
         }
-        pp_id(s, PP_TXN, next++, r->txid);
+        pp_id(s, PP_TXN, r->key, r->txid);
         if (p >= 0)
             memcpy(r->ref, v.items[p].txid, sizeof r->txid);
     }

@@ -5,7 +5,9 @@
  * or after last_refreshed_datetime = now - 3 h: "Data for the given start date is not
  * available."), then page_size (1-500, default 100), page (>= 1), fields,
  * balance_affecting_records_only (Y default, N) and the filters. Both bounds are
- * inclusive; rows initiated after last_refreshed_datetime are not served yet. More than
+ * inclusive; a row initiated after last_refreshed_datetime is served once its own lag has
+ * passed (pp_row_arrived: from epoch 1 on), so end_date is then clamped to now, at epoch 0
+ * to the cutoff. More than
  * 10,000 matching rows: 400 RESULTSET_TOO_LARGE. Rows come in search order (initiation
  * date, then transaction id, then the fixed order of rows sharing an id). */
 #include <stdio.h>
@@ -207,7 +209,8 @@ void pp_search(pp_ctx *c)
         f.has_amount = 1;
     }
 
-    int64_t last = end < s->cutoff ? end : s->cutoff;
+    int64_t upto = s->w->epoch > 0 ? s->now : s->cutoff; /* rows past the cutoff once their lag passed */
+    int64_t last = end < upto ? end : upto;
     size_t lo = pp_rows_lower_bound(s, start), hi = pp_rows_lower_bound(s, last + 1);
     int inserted = c->req->fault->inserted;
     size_t total = 0;

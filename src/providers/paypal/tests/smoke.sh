@@ -222,7 +222,7 @@ start main --seed 7 --scale 300 --truth "$WORK/truth"
 MAIN_PID=$PID
 MAIN=$URL
 pass "first line: listening on $MAIN"
-check "second line: the settings a client needs" [ "$SETTINGS" = "client_id=$CID client_secret=$SECRET base_url=$MAIN" ]
+check "second line: the settings a client needs (no limit by default: rate_limit=0)" [ "$SETTINGS" = "client_id=$CID client_secret=$SECRET base_url=$MAIN rate_limit=0" ]
 T=$WORK/truth
 for f in customers plans subscriptions transactions subscriptions_all customers_all; do
     check "truth $f.jsonl: valid JSON, sorted by id" \

@@ -55,10 +55,10 @@ void st_dispute(const st_state *st, size_t d, st_dispute_view *out)
     out->n_txn = 0;
     out->inquiry = p->dispute == W_DISPUTE_REVERSAL;
     if (out->inquiry) {
-        out->status = p->disputed_at < W_NOW - 120 * W_DAY ? "warning_closed" : "warning_under_review";
+        out->status = p->disputed_at < st->w->now - 120 * W_DAY ? "warning_closed" : "warning_under_review";
         return;
     }
-    int decided = p->disputed_at < W_NOW - 75 * W_DAY;
+    int decided = p->disputed_at < st->w->now - 75 * W_DAY;
     int won = decided && h % 5 < 2;
     out->status = !decided ? (h % 2 ? "under_review" : "needs_response") : won ? "won" : "lost";
     int64_t fee = w_round(p->ccy, 15 * w_currencies[p->ccy].unit);

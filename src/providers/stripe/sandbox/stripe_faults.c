@@ -68,9 +68,13 @@ int st_prepare_faults(void *state, const sb_faults *faults, char *err, size_t er
 
 int st_hidden(const st_state *st, int kind, size_t i, int visible)
 {
+    const sb_world *w = st->w;
+    if (kind == ST_INVOICE && w->invoices[i].deleted_at) /* a deleted draft is gone for good */
+        return 1;
+    if (kind == ST_LINE && w->invoices[w->lines[i].invoice].deleted_at)
+        return 1;
     if (!st->inserting || visible)
         return 0;
-    const sb_world *w = st->w;
     switch (kind) {
     case ST_CUSTOMER: return w->customers[i].created >= st->insert_since;
     case ST_SUB: return w->subs[i].created >= st->insert_since;

@@ -23,7 +23,7 @@ void st_ids_init(st_state *st)
         [ST_PI] = {"pi_", 24, '3'},        [ST_TXN] = {"txn_", 24, '3'},
         [ST_PM] = {"pm_", 24, '1'},        [ST_DISCOUNT] = {"di_", 24, '1'},
         [ST_TAX_RATE] = {"txr_", 24, '1'}, [ST_DISPUTE] = {"du_", 24, '1'},
-        [ST_INPAY] = {"inpay_", 24, '1'},
+        [ST_INPAY] = {"inpay_", 24, '1'},  [ST_EVENT] = {"evt_", 24, '1'},
     };
     sb_rng r;
     sb_rng_seed(&r, st->w->seed, 0);

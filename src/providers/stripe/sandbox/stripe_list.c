@@ -13,6 +13,7 @@
 #include "sandbox_json.h"
 #include "sandbox_paging.h"
 #include "stripe_errors.h"
+#include "stripe_events.h"
 #include "stripe_faults.h"
 
 enum {
@@ -513,6 +514,8 @@ void st_serve(const st_state *st, const sb_request *req, const st_shape *sh, sb_
         st_error_unrecognized(resp, req->method, path);
         return;
     }
+    if (st_serve_events(st, req, resp))
+        return;
     const char *rest = path + 4, *slash = strchr(rest, '/');
     const st_res *r = resource_of(rest, slash ? (size_t)(slash - rest) : strlen(rest));
     if (r && !slash && (r->filters & F_LIST)) {

@@ -15,7 +15,7 @@
 /* Kinds of ids; the number is the record's index (or, for the derived ones, its owner's). */
 enum {
     ST_CUSTOMER, ST_PRODUCT, ST_PRICE, ST_SUB, ST_ITEM, ST_CHARGE, ST_REFUND, ST_INVOICE,
-    ST_LINE, ST_INVOICEITEM, ST_PI, ST_TXN, ST_PM, ST_DISCOUNT, ST_TAX_RATE, ST_DISPUTE, ST_INPAY, ST_NKINDS
+    ST_LINE, ST_INVOICEITEM, ST_PI, ST_TXN, ST_PM, ST_DISCOUNT, ST_TAX_RATE, ST_DISPUTE, ST_INPAY, ST_EVENT, ST_NKINDS
 };
 
 typedef struct st_state {

@@ -79,6 +79,7 @@ static void *stripe_init(const sb_world *w, const sb_options *o, char *err, size
         st->platform_world = sb_xcalloc(1, sizeof *st->platform_world);
         st->platform_world->seed = w->seed;
         st->platform_world->scale = w->scale;
+        st->platform_world->now = w->now;
         st->platform = state_new(st->platform_world, key);
     }
     return st;
@@ -140,6 +141,11 @@ static const char *version_of(const sb_request *req, int *invalid)
 static double key_rate(const char *key)
 {
     return strncmp(key, "sk_live_", 8) == 0 || strncmp(key, "rk_live_", 8) == 0 ? 100 : 25;
+}
+
+static double stripe_own_rate(void *state)
+{
+    return key_rate(((const st_state *)state)->api_key);
 }
 
 static void stripe_handle(void *state, const sb_request *req, sb_response *resp)
@@ -220,4 +226,5 @@ const sb_provider sb_module_stripe = {
     .free = stripe_free,
     .prepare_faults = st_prepare_faults,
     .list_key = st_list_key,
+    .own_rate = stripe_own_rate,
 };

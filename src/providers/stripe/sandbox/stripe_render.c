@@ -505,7 +505,7 @@ void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape 
     sbj_kobj(j, "evidence_details");
     sbj_kint(j, "due_by", p->disputed_at + 21 * W_DAY);
     sbj_lit(j, "has_evidence: false");
-    sbj_kbool(j, "past_due", p->disputed_at + 21 * W_DAY < W_NOW);
+    sbj_kbool(j, "past_due", p->disputed_at + 21 * W_DAY < st->w->now);
     sbj_lit(j, "submission_count: 0");
     sbj_obj_end(j);
     sbj_kbool(j, "is_charge_refundable", v.inquiry);

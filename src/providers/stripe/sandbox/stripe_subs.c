@@ -26,7 +26,7 @@ int st_sub_coupon(const st_state *st, size_t i, st_coupon *out)
         out->months = (int)(p->interval == W_YEARS    ? 12 * n
                             : p->interval == W_MONTHS ? n
                             : (n * (p->interval == W_WEEKS ? 7 : 1) + 29) / 30);
-        if (out->end <= W_NOW)
+        if (out->end <= st->w->now)
             return 0;
     }
     out->duration = s->coupon_cycles ? "repeating" : "forever";

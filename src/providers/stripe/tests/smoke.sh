@@ -74,7 +74,7 @@ start main --seed 42 --scale 300 --truth "$WORK/truth" --rate-limit 0
 MAIN_PID=$PID
 MAIN=$URL
 pass "first line: listening on $MAIN"
-check "second line: the settings a client needs" [ "$SETTINGS" = "api_key=$KEY base_url=$MAIN" ]
+check "second line: the settings a client needs (unlimited: rate_limit=0)" [ "$SETTINGS" = "api_key=$KEY base_url=$MAIN rate_limit=0" ]
 for f in customers plans subscriptions transactions invoices; do
     check "truth file $f.jsonl exists, is valid JSON and sorted by id" \
         bash -c "jq -e . '$WORK/truth/$f.jsonl' >/dev/null && jq -r .id '$WORK/truth/$f.jsonl' | LC_ALL=C sort -c"
@@ -537,7 +537,7 @@ stop main "$MAIN_PID"
 
 # ---------------------------------------------------------------- module options
 start opts --scale 20 --rate-limit 0 --opt api_key=sk_test_another
-check "--opt api_key: the settings line names it" [ "$SETTINGS" = "api_key=sk_test_another base_url=$URL" ]
+check "--opt api_key: the settings line names it" [ "$SETTINGS" = "api_key=sk_test_another base_url=$URL rate_limit=0" ]
 c1=$(req "$B" -H "Authorization: Bearer sk_test_another" "$URL/v1/customers")
 c2=$(req "$B" "${auth[@]}" "$URL/v1/customers")
 check "--opt api_key: it is the one key accepted ($c1, default key $c2)" [ "$c1:$c2" = 200:401 ]
@@ -546,7 +546,7 @@ stop opts "$PID"
 # itself has nothing; any other account is refused
 start connect --scale 20 --rate-limit 0 --truth "$WORK/connect" --opt connected_account=acct_1Smoke
 check "--opt connected_account: the settings line names it" \
-    [ "$SETTINGS" = "api_key=$KEY base_url=$URL stripe_account=acct_1Smoke" ]
+    [ "$SETTINGS" = "api_key=$KEY base_url=$URL stripe_account=acct_1Smoke rate_limit=0" ]
 req "$B" "${auth[@]}" -H "Stripe-Account: acct_1Smoke" "$URL/v1/customers?limit=100" >/dev/null
 check "Stripe-Account: acct_1Smoke lists that account's customers (its truth)" \
     bash -c "[ \"\$(jq -r '.data[].id' '$B' | LC_ALL=C sort)\" = \"\$(jq -r .id '$WORK/connect/customers.jsonl')\" ] && [ -s '$WORK/connect/customers.jsonl' ]"
