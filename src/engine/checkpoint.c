@@ -160,6 +160,7 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 		goto out;
 	}
 	if (billtap_json_new(&doc) < 0) {
+		snprintf(msg, cap, "out of memory"); /* the caller formats msg into its error */
 		rc = BILLTAP_ENOMEM;
 		goto out;
 	}

@@ -46,6 +46,13 @@ long alloc_walk(size_t *records, const char *provider, const char *const *settin
                 billtap_resource resource, const fixture_route *routes, size_t route_count,
                 char *why, size_t cap);
 
+/* alloc_walk() with iterator options (an incremental pass, a sync token as checkpoint)
+ * and statuses[i] the HTTP status route i answers with (0 or statuses NULL: 200). */
+long alloc_walk_opts(size_t *records, const char *provider, const char *const *settings,
+                     billtap_resource resource, const billtap_iter_options *opts,
+                     const fixture_route *routes, const int *statuses, size_t route_count,
+                     char *why, size_t cap);
+
 /*
  * The same walk over an extraction that ends in an error (an answer that is an error, a
  * record that does not map): every run, one allocation failed and each failed call

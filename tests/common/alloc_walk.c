@@ -32,6 +32,7 @@ typedef struct walk {
 	size_t cap;
 	int to_error; /* the run ends in an error: the clean run's, `final` */
 	int final;
+	const billtap_iter_options *opts; /* billtap_iter_new's, or NULL */
 } walk;
 
 /* The value of query parameter `name` in url, into out; 0 when absent. */
@@ -100,7 +101,7 @@ static int run(walk *w, const char *provider, const char *const *settings,
 		       ++errors < MAX_ERRORS)
 			;
 	if (rc == 0)
-		while ((rc = billtap_iter_new(&it, c, resource, NULL)) < 0 && ++errors < MAX_ERRORS)
+		while ((rc = billtap_iter_new(&it, c, resource, w->opts)) < 0 && ++errors < MAX_ERRORS)
 			;
 	while (rc == 0 && errors < MAX_ERRORS) {
 		const billtap_record *r;
@@ -172,11 +173,11 @@ static int run(walk *w, const char *provider, const char *const *settings,
 
 static long walk_all(size_t *records, int *final, const char *provider,
                      const char *const *settings, billtap_resource resource,
-                     const fixture_route *routes, const int *statuses, size_t route_count,
-                     char *why, size_t cap)
+                     const billtap_iter_options *opts, const fixture_route *routes,
+                     const int *statuses, size_t route_count, char *why, size_t cap)
 {
 	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap,
-		   final != NULL, 0 };
+		   final != NULL, 0, opts };
 	if (!w.routes)
 		abort();
 	for (size_t i = 0; i < route_count; i++) {
@@ -215,8 +216,17 @@ long alloc_walk(size_t *records, const char *provider, const char *const *settin
                 billtap_resource resource, const fixture_route *routes, size_t route_count,
                 char *why, size_t cap)
 {
-	return walk_all(records, NULL, provider, settings, resource, routes, NULL, route_count, why,
-	                cap);
+	return walk_all(records, NULL, provider, settings, resource, NULL, routes, NULL, route_count,
+	                why, cap);
+}
+
+long alloc_walk_opts(size_t *records, const char *provider, const char *const *settings,
+                     billtap_resource resource, const billtap_iter_options *opts,
+                     const fixture_route *routes, const int *statuses, size_t route_count,
+                     char *why, size_t cap)
+{
+	return walk_all(records, NULL, provider, settings, resource, opts, routes, statuses,
+	                route_count, why, cap);
 }
 
 long alloc_walk_to_error(size_t *records, int *final, const char *provider,
@@ -224,6 +234,6 @@ long alloc_walk_to_error(size_t *records, int *final, const char *provider,
                          const fixture_route *routes, const int *statuses,
                          size_t route_count, char *why, size_t cap)
 {
-	return walk_all(records, final, provider, settings, resource, routes, statuses,
+	return walk_all(records, final, provider, settings, resource, NULL, routes, statuses,
 	                route_count, why, cap);
 }

@@ -16,15 +16,15 @@
  *                  GET /v1/charges?expand[]=data.balance_transaction, then
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
+ *
+ * Incremental passes (the head of the event feed first, then passes of changes from the
+ * Events API) are stripe_sync.c's; they share this stream's state (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stripe.h"
-
-enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES,
-	     STAGE_INVOICE_PAYMENTS, STAGE_CHARGES, STAGE_REFUNDS, STAGE_DISPUTES };
+#include "stripe_stream.h"
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
@@ -49,39 +49,6 @@ static const struct stage_info {
 	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
 };
 
-enum { TAG_LIST = 1, TAG_NESTED = 2, TAG_TOPUP = 3 };
-
-/* A record waiting for the rest of its nested list (subscription items, invoice lines),
- * or one queued behind such a one: records leave in list order so that the per-record
- * marks stay true. */
-typedef struct held {
-	billtap_record *rec;
-	stripe_period period; /* subscriptions: the items' periods */
-	int more;             /* more nested records to page */
-	char *cursor;         /* the last nested record's id */
-} held;
-
-typedef struct stripe_stream {
-	enum stage stage, last_stage;
-	char *cursor; /* starting_after for the next list page; NULL on the first */
-	/* transactions under basil: the invoice links, read first; then the walk starts at
-	 * resume_stage / resume_cursor (a checkpoint's place, or the charges' start) */
-	stripe_links *links;
-	enum stage resume_stage;
-	char *resume_cursor;
-	/* Before each transactions list is walked from its start, the invoice payments made
-	 * since the links were read (the head of their newest-first list, down to one already
-	 * known) are added: a charge created during the pass finds its invoice too. */
-	unsigned topped;      /* bit per stage: its links are up to date */
-	char *topup_cursor;   /* starting_after for the next top-up page */
-	int64_t since;
-	char *base_url, *api_key, *version, *account;
-	int64_t page_size;
-	held *held;
-	size_t held_count, held_cap;
-	billtap_json *doc;
-} stripe_stream;
-
 static const billtap_setting_def stripe_settings[] = {
 	BILLTAP_SETTING("api_key", BILLTAP_SETTING_SECRET | BILLTAP_SETTING_REQUIRED |
 	                                   BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
@@ -104,6 +71,7 @@ static void held_clear(held *h)
 {
 	billtap_record_free(h->rec);
 	free(h->cursor);
+	free(h->prefix);
 	memset(h, 0, sizeof *h);
 }
 
@@ -126,6 +94,8 @@ static void stream_free(void *p)
 	free(s->version);
 	free(s->account);
 	billtap_json_free(s->doc);
+	stripe_sync_free(s->sync);
+	free(s->prefix_buf);
 	free(s);
 }
 
@@ -191,14 +161,20 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = billtap_ctx_error(ctx, rc, NULL);
 	if (rc == 0)
 		rc = declare_rate(s->api_key, ctx);
-	if (rc == 0 && params->resume)
-		rc = parse_resume(s, params->resume, ctx);
+	/* An incremental pass takes its own tokens, and hands a full pass's place on. */
+	const char *resume = params->resume;
+	int changes = 0;
+	if (rc == 0 && params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL))
+		rc = stripe_sync_new(s, params, &resume, &changes, ctx);
+	if (rc == 0 && resume && !changes)
+		rc = parse_resume(s, resume, ctx);
 	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice
-	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. */
+	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. A
+	 * pass of changes looks each payment up instead of reading them all. */
 	if (rc == 0 && s->stage >= STAGE_CHARGES && strncmp(s->version, "2025-03-31", 10) >= 0) {
 		if ((rc = stripe_links_new(&s->links)) < 0) {
 			rc = billtap_ctx_error(ctx, rc, NULL);
-		} else {
+		} else if (!changes) {
 			s->resume_stage = s->stage;
 			s->resume_cursor = s->cursor;
 			s->cursor = NULL;
@@ -213,7 +189,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	return 0;
 }
 
-static int add_headers(billtap_request *req, const stripe_stream *s)
+int stripe_add_headers(billtap_request *req, const stripe_stream *s)
 {
 	int rc = billtap_request_set_bearer(req, s->api_key);
 	if (rc == 0)
@@ -248,9 +224,11 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	stripe_stream *s = p;
 	char num[32];
-	int rc;
+	int rc, built;
 	if (s->held_count && s->held[0].more) {
 		rc = nested_request(req, s);
+	} else if ((rc = stripe_sync_request(&built, req, s, ctx)) != 0 || built) {
+		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
 	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {
@@ -280,12 +258,13 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		billtap_request_set_tag(req, TAG_LIST);
 	}
 	if (rc == 0)
-		rc = add_headers(req, s);
+		rc = stripe_add_headers(req, s);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 
-static int parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
-                      const billtap_request *req, const billtap_response *resp, billtap_ctx *ctx)
+int stripe_parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
+                      const billtap_request *req, const billtap_response *resp,
+                      billtap_ctx *ctx)
 {
 	int rc = billtap_response_parse(s->doc, req, resp, ctx);
 	if (rc < 0)
@@ -307,7 +286,7 @@ static int parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
 
 /* Tells the engine's loop guards what a page said: a stale page served again (has_more
  * and the same last id) is an error, never an endless walk. */
-static int report_page(billtap_sink *sink, const char *list, const char *next, int has_more,
+int stripe_report_page(billtap_sink *sink, const char *list, const char *next, int has_more,
                        const stripe_stream *s, billtap_json_ref data)
 {
 	billtap_page page = BILLTAP_PAGE_INIT;
@@ -325,9 +304,35 @@ static int is_subscription(const held *h)
 	return billtap_record_kind_of(h->rec) == BILLTAP_RECORD_SUBSCRIPTION;
 }
 
-static const char *held_prefix(const held *h)
+/* The stage's mark prefix: "customers", or with the sync point before it in an incremental
+ * full pass ("full:evt_1:1700000000:1700000100:customers"). */
+const char *stripe_stage_prefix(stripe_stream *s, enum stage stage)
 {
-	return stages[is_subscription(h) ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES].name;
+	const char *head = stripe_sync_full_head(s->sync);
+	if (!head)
+		return stages[stage].name;
+	size_t n = strlen(head) + strlen(stages[stage].name) + 2;
+	char *p = realloc(s->prefix_buf, n);
+	if (!p)
+		return NULL;
+	snprintf(p, n, "%s:%s", head, stages[stage].name);
+	return s->prefix_buf = p;
+}
+
+/* Pushes rec, a held record (h may have let go of it already), with its mark: the held
+ * record's own prefix (a pass of changes), else its stage's. */
+static int push_held(stripe_stream *s, billtap_record *rec, const held *h, billtap_sink *sink,
+                     billtap_ctx *ctx)
+{
+	int sub = billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION;
+	const char *prefix =
+		h->prefix ? h->prefix
+		          : stripe_stage_prefix(s, sub ? STAGE_SUBSCRIPTIONS : STAGE_INVOICES);
+	if (!prefix) {
+		billtap_record_free(rec);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	return billtap_sink_push_marked(sink, rec, prefix);
 }
 
 /* Completes a held record (or a copy of one) once its nested list is all in. */
@@ -363,12 +368,12 @@ static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 			done++;
 			continue;
 		}
-		const char *prefix = held_prefix(h);
 		billtap_record *rec = h->rec;
 		h->rec = NULL;
+		rc = push_held(s, rec, h, sink, ctx);
 		held_clear(h);
 		done++;
-		if ((rc = billtap_sink_push_marked(sink, rec, prefix)) < 0)
+		if (rc < 0)
 			break;
 	}
 	memmove(s->held, s->held + done, (s->held_count - done) * sizeof *s->held);
@@ -387,8 +392,8 @@ static int last_nested_id(char **cursor, const billtap_record *rec)
 	return 0;
 }
 
-static int hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more,
-                billtap_ctx *ctx)
+int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more,
+                const char *prefix, billtap_ctx *ctx)
 {
 	if (s->held_count == s->held_cap) {
 		size_t cap = s->held_cap ? s->held_cap * 2 : 8;
@@ -405,7 +410,8 @@ static int hold(stripe_stream *s, billtap_record *rec, const stripe_period *peri
 	h->period = *period;
 	h->more = more;
 	h->rec = rec;
-	if (more && last_nested_id(&h->cursor, rec) < 0) {
+	if ((more && last_nested_id(&h->cursor, rec) < 0) ||
+	    (prefix && !(h->prefix = strdup(prefix)))) {
 		held_clear(h);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
@@ -477,7 +483,7 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
                         const billtap_response *resp, billtap_ctx *ctx)
 {
 	billtap_json_ref data;
-	int has_more, known = 0, rc = parse_list(&data, &has_more, s, req, resp, ctx);
+	int has_more, known = 0, rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data);
@@ -502,7 +508,7 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 {
 	billtap_json_ref data;
 	int has_more;
-	int rc = parse_list(&data, &has_more, s, req, resp, ctx);
+	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
 	/* Everything that can fail happens before the page's records are let go of: the
@@ -513,7 +519,7 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 	char *cursor = NULL;
 	if (has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
 		return rc;
-	if ((rc = report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
+	if ((rc = stripe_report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
 		free(cursor);
 		return rc;
 	}
@@ -531,14 +537,25 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 			continue;
 		}
 		if (!stages[s->stage].nested) {
-			if ((rc = billtap_sink_push_marked(sink, rec, stages[s->stage].name)) < 0)
+			const char *prefix = stripe_stage_prefix(s, s->stage);
+			if (!prefix) {
+				billtap_record_free(rec);
+				rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+				break;
+			}
+			if ((rc = billtap_sink_push_marked(sink, rec, prefix)) < 0)
 				break;
 			continue;
 		}
 		/* Records queue up behind one whose nested list is still being paged. */
-		if ((rc = hold(s, rec, &period, more, ctx)) < 0 || (rc = flush_held(s, sink, ctx)) < 0)
+		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0 ||
+		    (rc = flush_held(s, sink, ctx)) < 0)
 			break;
 	}
+	/* An incremental pass marks its sync point after its last record. */
+	if (rc == 0)
+		rc = stripe_sync_end(s, !has_more && s->stage == s->last_stage, s->held_count, sink,
+		                     ctx);
 	if (rc < 0) {
 		drop_held(s);
 		free(cursor);
@@ -581,9 +598,12 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 				return rc;
 			continue; /* skipped; let go of with the others below */
 		}
-		if ((rc = billtap_sink_push_marked(sink, copy, held_prefix(h))) < 0)
+		if ((rc = push_held(s, copy, h, sink, ctx)) < 0)
 			return rc;
 	}
+	int rc = stripe_sync_end(s, s->stage > s->last_stage, s->held_count - n, sink, ctx);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++)
 		held_clear(&s->held[i]);
 	memmove(s->held, s->held + n, (s->held_count - n) * sizeof *s->held);
@@ -596,7 +616,7 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 {
 	billtap_json_ref data;
 	int has_more;
-	int rc = parse_list(&data, &has_more, s, req, resp, ctx);
+	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
 	held *h = &s->held[0];
@@ -619,7 +639,7 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 		if (has_more && last_nested_id(&next, scratch) < 0)
 			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		else
-			rc = report_page(sink, list, next, has_more, s, data);
+			rc = stripe_report_page(sink, list, next, has_more, s, data);
 		free(next);
 	}
 	if (rc == 0 && !has_more) {
@@ -643,12 +663,20 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 	return rc; /* on failure nothing moved: the page can be asked for again */
 }
 
+int stripe_response_error(stripe_stream *s, const billtap_request *req,
+                          const billtap_response *resp, billtap_ctx *ctx)
+{
+	return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
+}
+
 static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	stripe_stream *s = p;
+	if (billtap_request_tag(req) >= TAG_HEAD)
+		return stripe_sync_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
-		return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
+		return stripe_response_error(s, req, resp, ctx);
 	if (billtap_request_tag(req) == TAG_NESTED)
 		return handle_nested(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) == TAG_TOPUP)
@@ -691,4 +719,6 @@ const billtap_provider bt_provider_stripe = {
 	.stream_response = stream_response,
 	.stream_free = stream_free,
 	.classify_response = classify,
+	/* every resource from the Events API (stripe_sync.c) */
+	.sync_feed = ALL_RESOURCES,
 };

@@ -24,6 +24,10 @@ int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_
 /* 1 when the payment of an invoice_payment object is in links already, 0 when not (or it
  * names none), BILLTAP_ENOMEM. */
 int stripe_links_known(const stripe_links *links, const billtap_json *doc, billtap_json_ref obj);
+/* Notes that key (a PaymentIntent) was looked up, whether or not it paid an invoice:
+ * 0 or BILLTAP_ENOMEM. stripe_links_has() is 1 for a key added or noted. */
+int stripe_links_note(stripe_links *links, const char *key);
+int stripe_links_has(const stripe_links *links, const char *key);
 /* The invoice and subscription (NULL when unknown) of a PaymentIntent or charge id; the
  * strings live as long as links. links may be NULL. */
 void stripe_links_find(const char **invoice, const char **subscription,

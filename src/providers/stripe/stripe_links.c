@@ -131,6 +131,28 @@ int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref 
 	return 0;
 }
 
+int stripe_links_note(stripe_links *l, const char *key)
+{
+	if (stripe_links_has(l, key))
+		return 0;
+	char *copy = strdup(key);
+	int rc = copy ? 0 : BILLTAP_ENOMEM;
+	if (rc == 0 && (l->count + 1) * 4 > l->cap * 3)
+		rc = grow(l);
+	if (rc < 0) {
+		free(copy);
+		return rc;
+	}
+	slot_of(l->slots, l->cap, key)->key = copy; /* no invoice */
+	l->count++;
+	return 0;
+}
+
+int stripe_links_has(const stripe_links *l, const char *key)
+{
+	return l && l->cap && key && slot_of(l->slots, l->cap, key)->key != NULL;
+}
+
 void stripe_links_find(const char **invoice, const char **subscription, const stripe_links *l,
                        const char *key)
 {

@@ -203,11 +203,12 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
             sbj_kstr(j, "object", "subscription_item");
             kid(j, "id", st, ST_ITEM, s->first_item + i);
             kid(j, "plan_id", st, ST_PRICE, it->price);
+            /* members in the record's order: `billtap diff` compares the items as text */
             sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
-            sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
-            money(j, p->ccy);
             sbj_kstr(j, "usage_type", p->metered ? "metered" : "licensed");
+            sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
             sbj_kstr(j, "amount_decimal", p->decimal);
+            money(j, p->ccy);
             sbj_ktime(j, "current_period_start", it->period_start);
             sbj_ktime(j, "current_period_end", it->period_end);
             sbj_obj_end(j);

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 Suite *stripe_unit_suite(void);
+TCase *stripe_sync_tcase(void); /* sync_unit.c */
 
 static fake_transport ft;
 
@@ -1148,5 +1149,6 @@ Suite *stripe_unit_suite(void)
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 6);
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, stripe_sync_tcase());
 	return s;
 }

@@ -1,0 +1,95 @@
+/* Stripe: the stream's state, shared by the list walk (stripe.c) and the incremental passes
+ * (stripe_sync.c). Internal to the provider. */
+#ifndef BILLTAP_PROVIDERS_STRIPE_STREAM_H
+#define BILLTAP_PROVIDERS_STRIPE_STREAM_H
+
+#include "stripe.h"
+
+enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES,
+	     STAGE_INVOICE_PAYMENTS, STAGE_CHARGES, STAGE_REFUNDS, STAGE_DISPUTES };
+
+/* Request tags: what a response answers. From TAG_HEAD on, stripe_sync.c's. */
+enum { TAG_LIST = 1, TAG_NESTED = 2, TAG_TOPUP = 3, TAG_HEAD = 4, TAG_EVENTS = 5,
+       TAG_OBJECT = 6, TAG_LINK = 7, TAG_PRODUCT = 8 };
+
+/* A record waiting for the rest of its nested list (subscription items, invoice lines),
+ * or one queued behind such a one: records leave in list order so that the per-record
+ * marks stay true. */
+typedef struct held {
+	billtap_record *rec;
+	stripe_period period; /* subscriptions: the items' periods */
+	int more;             /* more nested records to page */
+	char *cursor;         /* the last nested record's id */
+	char *prefix;         /* its mark's prefix (a pass of changes); NULL: its stage's */
+} held;
+
+/* The state of an incremental pass (stripe_sync.c); NULL in a plain pass. */
+typedef struct stripe_sync stripe_sync;
+
+typedef struct stripe_stream {
+	enum stage stage, last_stage;
+	char *cursor; /* starting_after for the next list page; NULL on the first */
+	/* transactions under basil: the invoice links, read first; then the walk starts at
+	 * resume_stage / resume_cursor (a checkpoint's place, or the charges' start) */
+	stripe_links *links;
+	enum stage resume_stage;
+	char *resume_cursor;
+	/* Before each transactions list is walked from its start, the invoice payments made
+	 * since the links were read (the head of their newest-first list, down to one already
+	 * known) are added: a charge created during the pass finds its invoice too. */
+	unsigned topped;      /* bit per stage: its links are up to date */
+	char *topup_cursor;   /* starting_after for the next top-up page */
+	int64_t since;
+	char *base_url, *api_key, *version, *account;
+	int64_t page_size;
+	held *held;
+	size_t held_count, held_cap;
+	billtap_json *doc;
+	stripe_sync *sync;
+	char *prefix_buf; /* the last prefix stripe_stage_prefix() made */
+} stripe_stream;
+
+/* Authorization, Stripe-Version and Stripe-Account. */
+int stripe_add_headers(billtap_request *req, const stripe_stream *s);
+/* Parses a list response into s->doc: its data array and has_more, or EDATA recorded. */
+int stripe_parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
+                      const billtap_request *req, const billtap_response *resp,
+                      billtap_ctx *ctx);
+/* Records Stripe's error answer and returns its code. */
+int stripe_response_error(stripe_stream *s, const billtap_request *req,
+                          const billtap_response *resp, billtap_ctx *ctx);
+/* Reports a list page to the engine's loop guards. */
+int stripe_report_page(billtap_sink *sink, const char *list, const char *next, int has_more,
+                       const stripe_stream *s, billtap_json_ref data);
+/* Queues rec behind the held records (taking it in every case; prefix copied, may be
+ * NULL). */
+int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more,
+                const char *prefix, billtap_ctx *ctx);
+/* The mark prefix of a record of `stage` in a full pass: "customers", or with the sync
+ * point of an incremental full pass before it. Valid until the next call; NULL: ENOMEM. */
+const char *stripe_stage_prefix(stripe_stream *s, enum stage stage);
+
+/* Incremental passes (stripe_sync.c). Sets up s->sync for a stream with
+ * BILLTAP_STREAM_INCREMENTAL and reads the incremental tokens in *resume: a pass of
+ * changes ("sync:", "chg:") sets *changes; an incremental full pass's mark
+ * ("full:...[:stage:id]") leaves in *resume the plain place within the lists (or NULL). */
+int stripe_sync_new(stripe_stream *s, const billtap_stream_params *params,
+                    const char **resume, int *changes, billtap_ctx *ctx);
+void stripe_sync_free(stripe_sync *sync);
+/* The "full:E:C:T" head of an incremental full pass's marks, or NULL (a plain pass, no
+ * head yet, or a pass of changes). */
+const char *stripe_sync_full_head(const stripe_sync *sync);
+/* Builds the incremental pass's next request into req (*built = 1), or leaves it to the
+ * list walk (*built = 0). 0, BILLTAP_ITEROVER at the end of a pass of changes, or an
+ * error. */
+int stripe_sync_request(int *built, billtap_request *req, stripe_stream *s, billtap_ctx *ctx);
+/* Handles the responses of TAG_HEAD, TAG_EVENTS, TAG_OBJECT and TAG_LINK requests. */
+int stripe_sync_response(stripe_stream *s, const billtap_request *req,
+                         const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx);
+/* Called before a response's state changes are kept, when its records went out: marks the
+ * sync token once everything is out (list_over: a full pass's last list ended; held_left:
+ * records still held after this call). 0 outside incremental passes. */
+int stripe_sync_end(stripe_stream *s, int list_over, size_t held_left, billtap_sink *sink,
+                    billtap_ctx *ctx);
+
+#endif
