@@ -106,7 +106,8 @@ void bt_checkpoint_free(bt_checkpoint *cp)
 	memset(cp, 0, sizeof *cp);
 }
 
-static char *dup_str(const billtap_json *doc, billtap_json_ref ref)
+/* A string member's value, or NULL: not a string, or out of memory (*oom set). */
+static char *dup_str(const billtap_json *doc, billtap_json_ref ref, int *oom)
 {
 	if (billtap_json_typeof(doc, ref) != BILLTAP_JSON_STRING)
 		return NULL;
@@ -115,6 +116,8 @@ static char *dup_str(const billtap_json *doc, billtap_json_ref ref)
 	billtap_json_text(&t, &len, doc, ref);
 	char *s = malloc(len + 1);
 	size_t n;
+	if (!s)
+		*oom = 1;
 	if (s && billtap_json_str_decode(s, len + 1, &n, doc, ref) < 0) {
 		free(s);
 		return NULL;
@@ -154,8 +157,15 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 	}
 	bt_buf json = BT_BUF_INIT;
 	billtap_json *doc = NULL;
-	int rc = BILLTAP_ECHECKPOINT;
-	if (bt_base64_decode(&json, token + plen, strlen(token + plen)) < 0 || !json.len) {
+	int rc = BILLTAP_ECHECKPOINT, oom = 0;
+	/* Out of memory is never "a bad token": a host could throw a good one away. */
+	int b64 = bt_base64_decode(&json, token + plen, strlen(token + plen));
+	if (b64 == BILLTAP_ENOMEM) {
+		snprintf(msg, cap, "out of memory");
+		rc = BILLTAP_ENOMEM;
+		goto out;
+	}
+	if (b64 < 0 || !json.len) {
 		snprintf(msg, cap, "checkpoint is not valid base64url");
 		goto out;
 	}
@@ -164,8 +174,13 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 		rc = BILLTAP_ENOMEM;
 		goto out;
 	}
-	if (billtap_json_parse(doc, json.data, json.len) < 0 ||
-	    billtap_json_typeof(doc, billtap_json_root(doc)) != BILLTAP_JSON_OBJECT) {
+	int parsed = billtap_json_parse(doc, json.data, json.len);
+	if (parsed == BILLTAP_ENOMEM) {
+		snprintf(msg, cap, "out of memory");
+		rc = BILLTAP_ENOMEM;
+		goto out;
+	}
+	if (parsed < 0 || billtap_json_typeof(doc, billtap_json_root(doc)) != BILLTAP_JSON_OBJECT) {
 		snprintf(msg, cap, "checkpoint content is not a JSON object");
 		goto out;
 	}
@@ -173,19 +188,19 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 	billtap_json_ref s = billtap_json_get(doc, root, "s"), m = billtap_json_get(doc, root, "m");
 	billtap_json_ref k = billtap_json_get(doc, root, "k"), i = billtap_json_get(doc, root, "i");
 	int64_t skip = -1;
-	cp->provider = dup_str(doc, billtap_json_get(doc, root, "p"));
-	cp->resource = dup_str(doc, billtap_json_get(doc, root, "r"));
+	cp->provider = dup_str(doc, billtap_json_get(doc, root, "p"), &oom);
+	cp->resource = dup_str(doc, billtap_json_get(doc, root, "r"), &oom);
 	cp->since = BILLTAP_TIME_NONE;
 	int bad = !cp->provider || !cp->resource || billtap_json_int(&skip, doc, k) < 0 || skip < 0;
 	if (!bad && billtap_json_typeof(doc, s) != BILLTAP_JSON_NULL)
 		bad = billtap_json_int(&cp->since, doc, s) < 0;
 	if (!bad && billtap_json_typeof(doc, m) != BILLTAP_JSON_NULL)
-		bad = !(cp->mark = dup_str(doc, m));
+		bad = !(cp->mark = dup_str(doc, m, &oom));
 	if (!bad && billtap_json_typeof(doc, i) != BILLTAP_JSON_NULL)
-		bad = !(cp->last_id = dup_str(doc, i));
+		bad = !(cp->last_id = dup_str(doc, i, &oom));
 	billtap_json_ref a = billtap_json_get(doc, root, "a"); /* absent in tokens of 0.1 */
 	if (!bad && a != BILLTAP_JSON_NONE)
-		bad = !(cp->account = dup_str(doc, a)) || strlen(cp->account) != BT_FINGERPRINT_LEN;
+		bad = !(cp->account = dup_str(doc, a, &oom)) || strlen(cp->account) != BT_FINGERPRINT_LEN;
 	billtap_json_ref h = billtap_json_get(doc, root, "h"); /* since 0.2, optional */
 	if (!bad && h != BILLTAP_JSON_NONE)
 		bad = decode_recent(cp, doc, h) < 0;
@@ -200,7 +215,9 @@ int bt_checkpoint_decode(bt_checkpoint *cp, const char *token, char *msg, size_t
 		      skip != 0 || cp->recent_count;
 	cp->sync = y != BILLTAP_JSON_NONE;
 	if (bad) {
-		snprintf(msg, cap, "checkpoint lacks a field or has one of the wrong type");
+		snprintf(msg, cap, oom ? "out of memory"
+		                       : "checkpoint lacks a field or has one of the wrong type");
+		rc = oom ? BILLTAP_ENOMEM : BILLTAP_ECHECKPOINT;
 		bt_checkpoint_free(cp);
 		goto out;
 	}

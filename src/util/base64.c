@@ -1,5 +1,7 @@
 #include "util/base64.h"
 
+#include <billtap.h>
+
 #include <stdint.h>
 
 static const char std_alphabet[] =
@@ -61,7 +63,7 @@ int bt_base64_decode(bt_buf *out, const char *text, size_t len)
 		if (bits >= 8) {
 			bits -= 8;
 			if (bt_buf_putc(out, (char)((acc >> bits) & 0xFF)) < 0)
-				return -1;
+				return BILLTAP_ENOMEM;
 		}
 	}
 	return 0;

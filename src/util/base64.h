@@ -8,7 +8,7 @@
 #include "util/buf.h"
 
 int bt_base64_encode(bt_buf *out, const void *data, size_t len, int url_safe);
-/* Decodes either alphabet, padding optional. 0, or -1 on bad input/out of memory. */
+/* Decodes either alphabet, padding optional. 0, -1 on bad input, BILLTAP_ENOMEM. */
 int bt_base64_decode(bt_buf *out, const char *text, size_t len);
 
 #endif

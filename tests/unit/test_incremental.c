@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -40,14 +41,26 @@ static const billtap_setting_def feed_settings[] = {
 	BILLTAP_SETTINGS_END,
 };
 
+static void feed_free(void *p)
+{
+	feed_stream *s = p;
+	billtap_json_free(s->doc);
+	free(s);
+}
+
 static int feed_new(void **out, void *session, const billtap_stream_params *p, billtap_ctx *ctx)
 {
+	/* No ck_assert here: Check allocates, and a test fails allocations around this. */
 	(void)session;
-	ck_assert_uint_ge(p->version, 2);
+	if (p->version < 2)
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE, "stream params before version 2");
 	seen.last_flags = p->flags;
 	snprintf(seen.last_resume, sizeof seen.last_resume, "%s", p->resume ? p->resume : "");
 	feed_stream *s = calloc(1, sizeof *s);
-	ck_assert_ptr_nonnull(s);
+	if (!s || billtap_json_new(&s->doc) < 0) {
+		free(s);
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
 	s->incremental = (p->flags & BILLTAP_STREAM_INCREMENTAL) != 0;
 	/* "sync:eN": the changes after eN; "at:eN:K" (or "at::K", a full pass): the same
 	 * answer again, K records of it already returned. */
@@ -56,24 +69,20 @@ static int feed_new(void **out, void *session, const billtap_stream_params *p, b
 		snprintf(s->after, sizeof s->after, "%s", r + 5);
 	} else if (r && strncmp(r, "at:", 3) == 0) {
 		const char *colon = strchr(r + 3, ':');
-		ck_assert_ptr_nonnull(colon);
+		if (!colon) {
+			feed_free(s);
+			return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, "not a feedy mark");
+		}
 		snprintf(s->after, sizeof s->after, "%.*s", (int)(colon - (r + 3)), r + 3);
 		s->skip = atoi(colon + 1);
 	} else if (r) {
-		free(s);
+		feed_free(s);
 		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, "not a feedy mark");
 	}
-	billtap_json_new(&s->doc);
 	*out = s;
 	return 0;
 }
 
-static void feed_free(void *p)
-{
-	feed_stream *s = p;
-	billtap_json_free(s->doc);
-	free(s);
-}
 
 static int feed_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
@@ -401,6 +410,44 @@ START_TEST(an_expired_token_asks_for_a_full_pass)
 }
 END_TEST
 
+START_TEST(out_of_memory_never_calls_a_token_bad)
+{
+	/* A host told ECHECKPOINT throws its token away (and makes a full pass): running out
+	 * of memory while reading one must say ENOMEM, at whichever allocation it happens. */
+	billtap_client *c = new_client();
+	fake_add(&ft, 200, NULL, "{\"items\":[{\"id\":\"c1\",\"created\":1}],\"head\":\"e5\"}");
+	billtap_iter *it = new_iter(c, BILLTAP_ITER_INCREMENTAL, NULL);
+	char out[256];
+	ck_assert_int_eq(drain_json(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	const char *tok;
+	ck_assert_int_eq(billtap_iter_sync_token(&tok, it), 0);
+	char *t = dup_token(tok);
+	billtap_iter_free(it);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = t;
+	int failed_runs = 0;
+	for (long n = 1;; n++) {
+		alloc_fail_arm(n);
+		int rc = billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o);
+		int fired = alloc_fail_fired();
+		alloc_fail_disarm();
+		if (!fired) {
+			ck_assert_int_eq(rc, 0);
+			billtap_iter_free(it);
+			break;
+		}
+		ck_assert_msg(rc == 0 || rc == BILLTAP_ENOMEM, "allocation %ld: %s", n,
+		              billtap_strerror(rc));
+		if (rc == 0)
+			billtap_iter_free(it);
+		failed_runs++;
+	}
+	ck_assert_int_gt(failed_runs, 5);
+	free(t);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(tombstones_hold_only_their_id)
 {
 	billtap_record *r = NULL;
@@ -463,6 +510,7 @@ Suite *incremental_suite(void)
 	tcase_add_test(tc, refusals_name_what_is_wrong);
 	tcase_add_test(tc, a_stream_without_a_final_mark_is_a_provider_bug);
 	tcase_add_test(tc, an_expired_token_asks_for_a_full_pass);
+	tcase_add_test(tc, out_of_memory_never_calls_a_token_bad);
 	tcase_add_test(tc, tombstones_hold_only_their_id);
 	tcase_add_test(tc, sync_masks_are_checked);
 	suite_add_tcase(s, tc);
