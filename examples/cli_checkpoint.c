@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #define MAGIC "billtap-checkpoint 1"
-#define MAX_SIZE (1 << 20) /* tokens are a few hundred bytes: anything bigger is not ours */
+/* Tokens are a few hundred bytes, but PayPal's subscriptions tokens carry ~20 bytes per live
+ * subscription (docs/incremental.md, "Token size"): 64 MiB holds millions; anything bigger
+ * is not ours. */
+#define MAX_SIZE (64 << 20)
 
 void cli_checkpoint_free(cli_checkpoint *cp)
 {
