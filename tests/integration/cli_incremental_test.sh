@@ -6,8 +6,8 @@
 # output with every change applied (billtap apply) must equal the sandbox's new truth,
 # which the sandbox computes on its own code path. One round is cut short by
 # --max-records and resumed from the checkpoint file; a resource without incremental
-# passes must refuse --incremental; a Stripe token older than its 30-day event retention
-# must ask for a full pass.
+# passes must refuse --incremental; a run of changes SIGKILLed at random moments resumes
+# exactly; a Stripe token older than its 30-day event retention must ask for a full pass.
 # Usage: cli_incremental_test.sh BILLTAP_CLI BILLTAP_SANDBOX
 set -uo pipefail
 cli=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") sandbox_bin=$2
@@ -83,6 +83,43 @@ for name in st pp; do
     done
   done
 done
+
+# SIGKILL during an incremental run: against a sandbox whose every request takes 40 ms, the
+# run of changes is killed at random moments and resumed from its checkpoint file until it
+# completes; the output then holds each change once and applies to the new truth.
+start_sandbox kill --provider stripe --seed 11 --scale 300 --rate-limit 0 --faults 'slow@1-1000000:40'
+settings_file kill "$work/kill.settings"
+kill_run=("$cli" extract --provider stripe --resource subscriptions --checkpoint-file "$work/kill.cp"
+          --settings-file "$work/kill.settings" --checkpoint-every 1)
+"${kill_run[@]}" --output "$work/kill.0" --incremental 2> "$work/kill.err"
+check "sigkill: the full incremental pass, exit 0" test $? -eq 0
+if grep -q "incremental: .*subscriptions feed" <("$cli" describe stripe); then
+  advance kill 10
+  kills=0 runs=0 status=1
+  while [ "$runs" -lt 60 ]; do
+    runs=$((runs + 1))
+    "${kill_run[@]}" --output "$work/kill.1" 2>> "$work/kill.err" & # $!: billtap itself
+    pid=$!
+    if [ "$kills" -lt 8 ]; then
+      sleep "$(printf '0.%03d' $((RANDOM % 120 + 30)))"
+      kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    status=$?
+    [ "$status" -eq 0 ] && break
+    [ "$status" -eq 137 ] && kills=$((kills + 1))
+  done
+  check "sigkill: $kills SIGKILLs during the run of changes, resumed until done (exit 0)" \
+    test "$status" -eq 0 -a "$kills" -ge 3
+  check "sigkill: each change once" test "$(jq -r .id "$work/kill.1" | sort | uniq -d | wc -l)" -eq 0
+  "$cli" apply "$work/kill.0" "$work/kill.1" > "$work/kill.now"
+  if "$cli" diff "$work/kill.now" "$work/kill/subscriptions.jsonl" > "$work/diff.out" 2>&1; then
+    ok "sigkill: full pass + the killed and resumed changes = the new truth"
+  else
+    not_ok "sigkill: full pass + the killed and resumed changes = the new truth" "$(head -8 "$work/diff.out")"
+  fi
+  check "sigkill: the checkpoint file holds the next sync token" grep -qx "mode sync" "$work/kill.cp"
+fi
 
 # Stripe keeps events 30 days: a token older than that cannot say what changed.
 if grep -q "incremental: customers feed" <("$cli" describe stripe); then
