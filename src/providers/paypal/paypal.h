@@ -52,6 +52,10 @@ typedef struct pp_session {
 typedef struct pp_payer {
 	char *email[2], *name[2], *country[2]; /* [0] from subscriptions, [1] from rows */
 	int64_t created;
+	/* For billtap inspect: the name members each name came from (a pp_name_from), the
+	 * sources that named this payer (bit 0 subscriptions, bit 1 rows), and which one gave
+	 * the earliest time. */
+	unsigned char name_from[2], seen, created_from;
 } pp_payer;
 
 /* A plan's REGULAR price, cached by plan id for subscriptions. */
