@@ -367,7 +367,7 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 	}
 	billtap_map_money(&m, BILLTAP_FIELD_SETUP_FEE, "payment_preferences.setup_fee.value",
 	                  BILLTAP_MAP_MAJOR_UNITS);
-	/* total_cycles 0 is PayPal's "no end" */
+	/* total_cycles 0 is PayPal's "no end": null, read from billing_cycles all the same */
 	if (!m.status && billtap_json_int(&total, doc, billtap_json_get(doc, regular, "total_cycles")) == 0 &&
 	    total > 0)
 		billtap_map_set_int(&m, BILLTAP_FIELD_TOTAL_CYCLES, total);
