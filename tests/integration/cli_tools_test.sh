@@ -292,6 +292,22 @@ check "inspect paypal: the currency traced" \
 check "inspect paypal: the status traced" \
   grep -Eq "^provider_status +\"$st\" +<- member transaction_info.transaction_status = \"$st\"\$" "$work/i.out"
 check "inspect paypal: provider code's values say so" grep -q "<- computed by paypal" "$work/i.out"
+# A value PayPal code computes names its members, with their raw values: the kind from the
+# row's event code and the amount's sign.
+kind=$(jq -r .kind <<<"$line")
+code=$(grep -o '"transaction_event_code": "[^"]*"' "$work/i.out" | head -1 | cut -d'"' -f4)
+value=$(grep -o '"value": "[^"]*"' "$work/i.out" | head -1 | cut -d'"' -f4)
+check "inspect paypal: the kind names its members" \
+  grep -Eq "^kind +\"$kind\" +<- computed by paypal from transaction_info.transaction_event_code = \"$code\" transaction_info.transaction_amount.value = \"$value\"\$" "$work/i.out"
+# A customer is gathered from subscriptions and search rows: no raw JSON of its own, so its
+# members are those of the objects read (OBJECT:PATH).
+cid=$(head -1 "$work/pp/customers.jsonl" | jq -r .id)
+"$cli" inspect --provider paypal --resource customers --id "$cid" --settings-file "$work/pp.settings" > "$work/ic.out" 2> "$work/ic.err"
+check "inspect paypal customer: exit 0" test $? -eq 0
+check "inspect paypal customer: the id names the payer members" \
+  grep -Eq "^id +\"$cid\" +<- computed by paypal from (subscriptions:subscriber.payer_id|transactions:payer_info.account_id|subscriptions:subscriber.payer_id transactions:payer_info.account_id)\$" "$work/ic.out"
+check "inspect paypal customer: the email names its member" \
+  grep -Eq "^email +.* +<- computed by paypal from (subscriptions:subscriber|transactions:payer_info).email_address\$" "$work/ic.out"
 
 # Nested records compared as JSON values: the same lines with their members in another
 # order (and a non-ASCII string escaped) are equal; one changed amount is not.

@@ -52,6 +52,10 @@ typedef struct pp_session {
 typedef struct pp_payer {
 	char *email[2], *name[2], *country[2]; /* [0] from subscriptions, [1] from rows */
 	int64_t created;
+	/* For billtap inspect: the name members each name came from (a pp_name_from), the
+	 * sources that named this payer (bit 0 subscriptions, bit 1 rows), and which one gave
+	 * the earliest time. */
+	unsigned char name_from[2], seen, created_from;
 } pp_payer;
 
 /* A plan's REGULAR price, cached by plan id for subscriptions. */
@@ -262,6 +266,11 @@ pp_kind pp_row_kind(const billtap_json *doc, billtap_json_ref row);
 /* money {currency_code, value} -> minor units (sign kept), currency, exponent. */
 int pp_money(int64_t *minor, char currency[4], int *exponent, const billtap_json *doc,
              billtap_json_ref money);
+/* Names the members a field this provider's code just set came from (billtap inspect:
+ * "computed by paypal from ..."), as billtap_record_set_source() takes them: dotted paths
+ * relative to the record's raw JSON, space-separated; OBJECT:PATH for a member of another
+ * object (a plan's product's name). Returns the mapper's status. */
+int pp_map_source(billtap_map *m, billtap_field field, const char *members);
 int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
                        billtap_ctx *ctx);
 int pp_map_plan(billtap_record **out, const char *product_name, const billtap_json *doc,

@@ -47,14 +47,6 @@ static int paid_status(const billtap_json *doc, billtap_json_ref status)
 	return 0;
 }
 
-static int source(billtap_map *m, billtap_field field, const char *members)
-{
-	if (m->status < 0)
-		return m->status;
-	int rc = billtap_record_set_source(m->rec, field, BILLTAP_SOURCE_COMPUTED, members);
-	return rc < 0 ? billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL) : 0;
-}
-
 /*
  * A money object {currency_code, value} at `ref` in the record's currency, as minor units
  * (*has 0 when null or absent). Another currency, or digits the currency cannot hold, fail
@@ -176,7 +168,7 @@ static int map_item(item_sums *sums, billtap_record *inv, size_t n, const billta
 		                 "is not a decimal string of at most five places");
 	if (!m.status && q % QUANTITY_SCALE == 0) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_QUANTITY, q / QUANTITY_SCALE);
-		source(&m, BILLTAP_FIELD_QUANTITY, "quantity");
+		pp_map_source(&m, BILLTAP_FIELD_QUANTITY, "quantity");
 	} else {
 		billtap_map_set_str(&m, BILLTAP_FIELD_QUANTITY, NULL); /* not a whole number */
 	}
@@ -198,7 +190,7 @@ static int map_item(item_sums *sums, billtap_record *inv, size_t n, const billta
 	                  add(&sums->lines, sums->lines, amount) < 0))
 		billtap_map_fail(&m, BILLTAP_EDATA, "unit_amount", "adds up beyond the 64-bit range");
 	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, amount);
-	source(&m, BILLTAP_FIELD_AMOUNT, "unit_amount quantity discount.amount");
+	pp_map_source(&m, BILLTAP_FIELD_AMOUNT, "unit_amount quantity discount.amount");
 	billtap_map_set_int(&m, BILLTAP_FIELD_PRORATION, 0);
 	/* item_date is the day of service, not a period: the periods stay null */
 	return billtap_map_end(NULL, &m);
@@ -229,7 +221,7 @@ static int map_extra(int64_t *lines, billtap_record *inv, const billtap_json *do
 	if (!m.status && add(lines, *lines, amount) < 0)
 		billtap_map_fail(&m, BILLTAP_EDATA, "amount", "adds up beyond the 64-bit range");
 	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, amount);
-	source(&m, BILLTAP_FIELD_AMOUNT, "amount");
+	pp_map_source(&m, BILLTAP_FIELD_AMOUNT, "amount");
 	billtap_map_set_str(&m, BILLTAP_FIELD_QUANTITY, NULL);
 	billtap_map_set_int(&m, BILLTAP_FIELD_PRORATION, 0);
 	return billtap_map_end(NULL, &m);
@@ -280,8 +272,8 @@ static void map_lines(billtap_map *m)
 	if (rc < 0)
 		billtap_map_fail(m, rc, NULL, NULL);
 	billtap_map_set_int(m, BILLTAP_FIELD_SUBTOTAL, sums.lines);
-	source(m, BILLTAP_FIELD_SUBTOTAL,
-	       "items amount.breakdown.shipping.amount amount.breakdown.custom.amount");
+	pp_map_source(m, BILLTAP_FIELD_SUBTOTAL,
+	              "items amount.breakdown.shipping.amount amount.breakdown.custom.amount");
 }
 
 /* discount, tax and total, and the check that they agree with the subtotal. */
@@ -297,16 +289,16 @@ static void map_totals(billtap_map *m)
 		billtap_map_fail(m, BILLTAP_EDATA, ipath, "has a percent but no amount");
 	discount = magnitude(discount);
 	billtap_map_set_int(m, BILLTAP_FIELD_DISCOUNT, discount);
-	source(m, BILLTAP_FIELD_DISCOUNT, dpath);
+	pp_map_source(m, BILLTAP_FIELD_DISCOUNT, dpath);
 	money(&tax, &has, m, billtap_json_path(doc, m->obj, "amount.breakdown.tax_total"),
 	      "amount.breakdown.tax_total");
 	billtap_map_set_int(m, BILLTAP_FIELD_TAX, tax);
-	source(m, BILLTAP_FIELD_TAX, "amount.breakdown.tax_total");
+	pp_map_source(m, BILLTAP_FIELD_TAX, "amount.breakdown.tax_total");
 	money(&total, &has, m, billtap_json_get(doc, m->obj, "amount"), "amount");
 	if (!m->status && !has)
 		billtap_map_fail(m, BILLTAP_EDATA, "amount", "is missing");
 	billtap_map_set_int(m, BILLTAP_FIELD_TOTAL, total);
-	source(m, BILLTAP_FIELD_TOTAL, "amount.value");
+	pp_map_source(m, BILLTAP_FIELD_TOTAL, "amount.value");
 	/* total = subtotal - discount + tax added on top (none when prices include it) */
 	int inclusive = 0;
 	billtap_json_bool(&inclusive, doc, billtap_json_path(doc, m->obj, "configuration.tax_inclusive"));
@@ -347,7 +339,7 @@ static void map_paid_at(billtap_map *m)
 	}
 	if (found) {
 		billtap_map_set_int(m, BILLTAP_FIELD_PAID_AT, latest);
-		source(m, BILLTAP_FIELD_PAID_AT, "status payments.transactions.payment_date");
+		pp_map_source(m, BILLTAP_FIELD_PAID_AT, "status payments.transactions.payment_date");
 	}
 }
 
@@ -369,11 +361,11 @@ int pp_map_invoice(billtap_record **out, const billtap_json *doc, billtap_json_r
 	int has;
 	money(&v, &has, &m, billtap_json_path(doc, inv, "payments.paid_amount"), "payments.paid_amount");
 	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT_PAID, v); /* no payments: nothing paid */
-	source(&m, BILLTAP_FIELD_AMOUNT_PAID, "payments.paid_amount");
+	pp_map_source(&m, BILLTAP_FIELD_AMOUNT_PAID, "payments.paid_amount");
 	money(&v, &has, &m, billtap_json_get(doc, inv, "due_amount"), "due_amount");
 	if (has) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT_DUE, v);
-		source(&m, BILLTAP_FIELD_AMOUNT_DUE, "due_amount");
+		pp_map_source(&m, BILLTAP_FIELD_AMOUNT_DUE, "due_amount");
 	}
 	/* created: the audit metadata's time, else the invoice date (a day, midnight UTC) */
 	if (billtap_json_path(doc, inv, "detail.metadata.create_time") != BILLTAP_JSON_NONE)

@@ -79,6 +79,14 @@ static const billtap_vocab results[] = {
 	{ NULL, NULL },       /* any status PayPal adds: other, kept raw in provider_status */
 };
 
+int pp_map_source(billtap_map *m, billtap_field field, const char *members)
+{
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_record_set_source(m->rec, field, BILLTAP_SOURCE_COMPUTED, members);
+	return rc < 0 ? billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL) : 0;
+}
+
 /* fee_amount (PayPal's, signed: negative when the merchant pays it) as a positive fee, and
  * the net the row made in the balance: its signed amount plus that signed fee. Both null
  * when the row carries no fee_amount, or one in another currency. */
@@ -103,7 +111,10 @@ static void map_fee(billtap_map *m, billtap_json_ref info, int64_t amount, int e
 		return;
 	}
 	billtap_map_set_int(m, BILLTAP_FIELD_FEE_AMOUNT, -minor);
+	pp_map_source(m, BILLTAP_FIELD_FEE_AMOUNT, "transaction_info.fee_amount.value");
 	billtap_map_set_int(m, BILLTAP_FIELD_NET_AMOUNT, amount + minor);
+	pp_map_source(m, BILLTAP_FIELD_NET_AMOUNT,
+	              "transaction_info.transaction_amount.value transaction_info.fee_amount.value");
 }
 
 int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref row,
@@ -142,19 +153,27 @@ int pp_map_transaction(billtap_record **out, const billtap_json *doc, billtap_js
 		billtap_map_str(&m, BILLTAP_FIELD_PARENT_ID, "transaction_info.paypal_reference_id", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_INVOICE_ID, "transaction_info.invoice_id", 0);
 	billtap_map_set_str(&m, BILLTAP_FIELD_KIND, kind.kind);
+	pp_map_source(&m, BILLTAP_FIELD_KIND,
+	              "transaction_info.transaction_event_code transaction_info.transaction_amount.value");
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "transaction_info.transaction_status", results,
 	                  "other", BILLTAP_MAP_REQUIRED);
 	/* An authorization holds the payer's money without taking it. */
 	if (kind.authorization && !billtap_json_str_eq(doc, billtap_json_get(doc, info,
 	                                                                     "transaction_status"), "D")) {
+		static const char by[] = "transaction_info.transaction_event_code "
+		                         "transaction_info.transaction_status";
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
+		pp_map_source(&m, BILLTAP_FIELD_RESULT, by);
 		billtap_map_set_int(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, 0);
+		pp_map_source(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, by);
 	}
 	map_fee(&m, info, minor, (int)exponent);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "transaction_info.transaction_status", 0);
 	billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, minor < 0 ? -minor : minor);
+	pp_map_source(&m, BILLTAP_FIELD_AMOUNT, "transaction_info.transaction_amount.value");
 	/* A payment row does not say how much of it was refunded (the refunds are rows of
-	 * their own): null, not a 0 that would claim "nothing refunded". */
+	 * their own): null, not a 0 that would claim "nothing refunded". From no member, so
+	 * it stays computed without members. */
 	billtap_map_set_str(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, NULL);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "transaction_info.transaction_initiation_date",
 	                 BILLTAP_MAP_REQUIRED);
@@ -236,15 +255,20 @@ int pp_plan_price(pp_price *out, const billtap_json *doc, billtap_json_ref plan,
 	return 0;
 }
 
-/* The price's money on a record being mapped: amount (null for tiered), currency, exponent. */
-static void set_price(billtap_map *m, const pp_price *price)
+/* The price's money on a record being mapped: amount (null for tiered), currency, exponent,
+ * read from the plan's billing_cycles (`from` names them: the plan's own, or through the
+ * subscription's plan_id). A member path cannot index an array, so the list is named. */
+static void set_price(billtap_map *m, const pp_price *price, const char *from)
 {
 	billtap_map_set_str(m, BILLTAP_FIELD_CURRENCY, price->currency);
+	pp_map_source(m, BILLTAP_FIELD_CURRENCY, from);
 	billtap_map_set_int(m, BILLTAP_FIELD_CURRENCY_EXPONENT, price->exponent);
+	pp_map_source(m, BILLTAP_FIELD_CURRENCY_EXPONENT, from);
 	if (price->has_amount)
 		billtap_map_set_int(m, BILLTAP_FIELD_AMOUNT, price->amount);
 	else
 		billtap_map_set_str(m, BILLTAP_FIELD_AMOUNT, NULL);
+	pp_map_source(m, BILLTAP_FIELD_AMOUNT, from);
 }
 
 /* The TRIAL cycles: the free ones' length in days (each total_cycles x interval_count x
@@ -322,34 +346,47 @@ int pp_map_plan(billtap_record **out, const char *product_name, const billtap_js
 			billtap_map_fail(&m, BILLTAP_EDATA, "frequency.interval_unit",
 			                 "is not DAY, WEEK, MONTH or YEAR");
 		billtap_map_set_str(&m, BILLTAP_FIELD_INTERVAL_UNIT, unit);
+		pp_map_source(&m, BILLTAP_FIELD_INTERVAL_UNIT, "billing_cycles");
 	}
-	/* the plan's own name, else its product's; the product's name apart */
+	/* the plan's own name, else its product's (read from /v1/catalogs/products); the
+	 * product's name apart */
+	static const char product[] = "product_id products:name";
 	billtap_map_set_str(&m, BILLTAP_FIELD_PRODUCT_NAME, product_name);
+	pp_map_source(&m, BILLTAP_FIELD_PRODUCT_NAME, product);
 	billtap_map_set_str(&m, BILLTAP_FIELD_NAME, product_name);
+	pp_map_source(&m, BILLTAP_FIELD_NAME, product);
 	if (billtap_json_typeof(doc, billtap_json_get(doc, plan, "name")) == BILLTAP_JSON_STRING)
 		billtap_map_str(&m, BILLTAP_FIELD_NAME, "name", 0);
 	billtap_map_str(&m, BILLTAP_FIELD_PRODUCT_ID, "product_id", 0);
-	set_price(&m, &price);
+	set_price(&m, &price, "billing_cycles");
 	if (price.has_amount) { /* exact at PayPal's decimals: the minor units as a decimal */
 		char dec[24];
 		snprintf(dec, sizeof dec, "%lld", (long long)price.amount);
 		billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, dec);
+		pp_map_source(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "billing_cycles");
 	}
 	billtap_map_money(&m, BILLTAP_FIELD_SETUP_FEE, "payment_preferences.setup_fee.value",
 	                  BILLTAP_MAP_MAJOR_UNITS);
-	/* total_cycles 0 is PayPal's "no end" */
+	/* total_cycles 0 is PayPal's "no end": null, read from billing_cycles all the same */
 	if (!m.status && billtap_json_int(&total, doc, billtap_json_get(doc, regular, "total_cycles")) == 0 &&
 	    total > 0)
 		billtap_map_set_int(&m, BILLTAP_FIELD_TOTAL_CYCLES, total);
+	pp_map_source(&m, BILLTAP_FIELD_TOTAL_CYCLES, "billing_cycles");
 	billtap_map_set_int(&m, BILLTAP_FIELD_INTERVAL_COUNT, count);
+	pp_map_source(&m, BILLTAP_FIELD_INTERVAL_COUNT, "billing_cycles");
 	billtap_map_set_int(&m, BILLTAP_FIELD_ACTIVE,
 	                    billtap_json_str_eq(doc, billtap_json_get(doc, plan, "status"), "ACTIVE"));
+	pp_map_source(&m, BILLTAP_FIELD_ACTIVE, "status");
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "create_time", BILLTAP_MAP_REQUIRED);
-	if (!m.status && tr.has_free)
+	if (!m.status && tr.has_free) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_DAYS, tr.days);
+		pp_map_source(&m, BILLTAP_FIELD_TRIAL_DAYS, "billing_cycles");
+	}
 	if (!m.status && tr.has_paid) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_AMOUNT, tr.amount);
+		pp_map_source(&m, BILLTAP_FIELD_TRIAL_AMOUNT, "billing_cycles");
 		billtap_map_set_int(&m, BILLTAP_FIELD_TRIAL_CYCLES, tr.cycles);
+		pp_map_source(&m, BILLTAP_FIELD_TRIAL_CYCLES, "billing_cycles");
 	}
 	return billtap_map_end(out, &m);
 }
@@ -410,11 +447,10 @@ static void refine_active(billtap_map *m, const billtap_json *doc, billtap_json_
 	if (!failures && !trialing)
 		return;
 	billtap_map_set_str(m, BILLTAP_FIELD_STATUS, failures ? "past_due" : "trialing");
-	int rc = billtap_record_set_source(m->rec, BILLTAP_FIELD_STATUS, BILLTAP_SOURCE_COMPUTED,
-	                                   failures ? "status billing_info.failed_payments_count"
-	                                            : "status billing_info.cycle_executions");
-	if (rc < 0)
-		billtap_map_fail(m, rc, NULL, NULL);
+	pp_map_source(m, BILLTAP_FIELD_STATUS,
+	              failures ? "billing_info.failed_payments_count status"
+	                       : "billing_info.cycle_executions billing_info.failed_payments_count "
+	                         "status");
 }
 
 int pp_map_subscription(billtap_record **out, const pp_price *price, const billtap_json *doc,
@@ -432,7 +468,8 @@ int pp_map_subscription(billtap_record **out, const pp_price *price, const billt
 	billtap_map_time(&m, BILLTAP_FIELD_CURRENT_PERIOD_END, "billing_info.next_billing_time", 0);
 	if (canceled)
 		billtap_map_time(&m, BILLTAP_FIELD_CANCELED_AT, "status_update_time", 0);
-	billtap_map_set_int(&m, BILLTAP_FIELD_CANCEL_AT_PERIOD_END, 0); /* PayPal cancels at once */
+	/* PayPal cancels at once: false from no member, so it stays computed without members. */
+	billtap_map_set_int(&m, BILLTAP_FIELD_CANCEL_AT_PERIOD_END, 0);
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "create_time", BILLTAP_MAP_REQUIRED);
 	if (m.status)
 		return billtap_map_end(out, &m);
@@ -450,7 +487,8 @@ int pp_map_subscription(billtap_record **out, const pp_price *price, const billt
 	     quantity < 0))
 		billtap_map_fail(&item, BILLTAP_EDATA, "quantity", "is not a whole number");
 	billtap_map_set_int(&item, BILLTAP_FIELD_QUANTITY, quantity);
-	set_price(&item, price);
+	pp_map_source(&item, BILLTAP_FIELD_QUANTITY, "quantity");
+	set_price(&item, price, "plan_id plans:billing_cycles");
 	int rc = billtap_map_end(NULL, &item);
 	if (rc < 0)
 		billtap_map_fail(&m, rc, NULL, NULL);

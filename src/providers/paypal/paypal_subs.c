@@ -107,9 +107,13 @@ int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ct
  * clean run would. Storing half (a given name without its surname) would last for ever,
  * since the first value stored wins. */
 
+/* Which members a payer's name was made of (traced by billtap inspect). */
+enum pp_name_from { NAME_NONE, NAME_BOTH, NAME_FULL, NAME_GIVEN, NAME_SURNAME, NAME_ALTERNATE };
+
 /* The contact details one answer gives for a payer; each NULL when absent. */
 typedef struct contact {
 	char *email, *name, *country;
+	int name_from; /* a pp_name_from */
 } contact;
 
 static void contact_free(contact *c)
@@ -151,24 +155,29 @@ static pp_payer *payer(pp_stream *s, const char *text, size_t len)
 
 /* "given surname"; when one of them is absent, the name's full_name if `with_full` (the
  * search's payer_name has one; a subscriber's name only the two parts), else the present
- * part alone; else NULL into *out. *err as pp_text() sets it. */
-static void full_name(char **out, const billtap_json *doc, billtap_json_ref name, int with_full,
-                      int *err)
+ * part alone; else NULL into *out, and the members used into *from (a pp_name_from).
+ * *err as pp_text() sets it. */
+static void full_name(char **out, int *from, const billtap_json *doc, billtap_json_ref name,
+                      int with_full, int *err)
 {
 	char *given = pp_text(doc, billtap_json_get(doc, name, "given_name"), err);
 	char *surname = pp_text(doc, billtap_json_get(doc, name, "surname"), err);
 	*out = NULL;
+	*from = NAME_NONE;
 	if (!*err && (!given || !surname) && with_full)
 		*out = pp_text(doc, billtap_json_get(doc, name, "full_name"), err);
 	if (!*err && *out) {
+		*from = NAME_FULL;
 		free(given);
 		free(surname);
 		return;
 	}
 	if (!*err && (!given || !surname)) {
 		*out = given ? given : surname; /* the missing one is NULL: nothing to free */
+		*from = given ? NAME_GIVEN : surname ? NAME_SURNAME : NAME_NONE;
 		return;
 	}
+	*from = NAME_BOTH;
 	if (!*err) {
 		size_t n = strlen(given) + strlen(surname) + 2;
 		if ((*out = malloc(n)) != NULL)
@@ -214,11 +223,16 @@ static int note(pp_stream *s, const char *id, size_t id_len, int source, contact
 		contact_free(c);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
+	if (!p->name[source])
+		p->name_from[source] = (unsigned char)c->name_from;
 	keep_first(&p->email[source], c->email);
 	keep_first(&p->name[source], c->name);
 	keep_first(&p->country[source], c->country);
-	if (at < p->created)
+	p->seen |= (unsigned char)(1u << source);
+	if (at < p->created) {
 		p->created = at;
+		p->created_from = (unsigned char)source;
+	}
 	return 0;
 }
 
@@ -243,8 +257,9 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 	c.email = pp_text(doc, billtap_json_get(doc, info, "email_address"), &err);
 	c.country = pp_text(doc, billtap_json_get(doc, info, "country_code"), &err);
 	c.name = pp_text(doc, billtap_json_get(doc, pname, "alternate_full_name"), &err);
+	c.name_from = NAME_ALTERNATE;
 	if (!err && !c.name)
-		full_name(&c.name, doc, pname, 1, &err);
+		full_name(&c.name, &c.name_from, doc, pname, 1, &err);
 	if (err)
 		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 1, &c, at, ctx);
@@ -268,7 +283,7 @@ static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)
 	c.email = pp_text(doc, billtap_json_get(doc, who, "email_address"), &err);
 	c.country = pp_text(doc, billtap_json_get(doc, address, "country_code"), &err);
 	if (!err)
-		full_name(&c.name, doc, billtap_json_get(doc, who, "name"), 0, &err);
+		full_name(&c.name, &c.name_from, doc, billtap_json_get(doc, who, "name"), 0, &err);
 	if (err)
 		return contact_failed(&c, err, id, id_len, ctx);
 	return note(s, id, id_len, 0, &c, at, ctx);
@@ -450,6 +465,108 @@ int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
 	return rc;
 }
 
+/* ---- customers ---- */
+
+/* The members a customer's values came from, per source ([0] the subscriptions, [1] the
+ * transaction search rows): members of other objects, since a customer is gathered from
+ * many and has no raw JSON of its own (docs/cli.md, OBJECT:PATH). */
+static const char *const id_members[2] = { "subscriptions:subscriber.payer_id",
+	                                    "transactions:payer_info.account_id" };
+static const char *const email_members[2] = { "subscriptions:subscriber.email_address",
+	                                       "transactions:payer_info.email_address" };
+static const char *const country_members[2] = {
+	"subscriptions:subscriber.shipping_address.address.country_code",
+	"transactions:payer_info.country_code"
+};
+static const char *const name_objects[2] = { "subscriptions:subscriber.name",
+	                                      "transactions:payer_info.payer_name" };
+static const char *const created_members[2] = {
+	"subscriptions:create_time", "transactions:transaction_info.transaction_initiation_date"
+};
+
+/* "A B" when the payer was seen in both sources, else the one it was seen in. */
+static void members_seen(char *out, size_t cap, const char *const members[2], int seen)
+{
+	snprintf(out, cap, "%s%s%s", seen & 1 ? members[0] : "", seen == 3 ? " " : "",
+	         seen & 2 ? members[1] : "");
+}
+
+/* The members a name from source `from` was made of; null names every name object seen. */
+static void name_members(char *out, size_t cap, const pp_payer *p, int from)
+{
+	if (from < 0) {
+		members_seen(out, cap, name_objects, p->seen);
+		return;
+	}
+	const char *o = name_objects[from];
+	switch (p->name_from[from]) {
+	case NAME_BOTH:
+		snprintf(out, cap, "%s.given_name %s.surname", o, o);
+		break;
+	case NAME_FULL:
+		snprintf(out, cap, "%s.full_name", o);
+		break;
+	case NAME_GIVEN:
+		snprintf(out, cap, "%s.given_name", o);
+		break;
+	case NAME_SURNAME:
+		snprintf(out, cap, "%s.surname", o);
+		break;
+	default: /* NAME_ALTERNATE */
+		snprintf(out, cap, "%s.alternate_full_name", o);
+		break;
+	}
+}
+
+/* Which source a value was taken from: subscriptions first (-1 when neither had one). */
+static int chosen(char *const values[2])
+{
+	return values[0] ? 0 : values[1] ? 1 : -1;
+}
+
+/* A new customer record, traced when the setting trace_sources is on (as the kit's mapper
+ * does for the records it maps). 0 or BILLTAP_ENOMEM. */
+static int new_customer(billtap_record **rec, billtap_ctx *ctx)
+{
+	if (billtap_record_new(rec, BILLTAP_RECORD_CUSTOMER) < 0)
+		return BILLTAP_ENOMEM;
+	const char *v = billtap_ctx_setting(ctx, "trace_sources");
+	if (v && (!strcmp(v, "true") || !strcmp(v, "1")) && billtap_record_trace_start(*rec) < 0) {
+		billtap_record_free(*rec);
+		return BILLTAP_ENOMEM;
+	}
+	return 0;
+}
+
+/* Notes where each value of a customer came from (nothing when it is not traced). */
+static int trace_customer(billtap_record *rec, const pp_payer *p)
+{
+	char buf[200];
+	int rc, at;
+	const int how = BILLTAP_SOURCE_COMPUTED;
+	members_seen(buf, sizeof buf, id_members, p->seen);
+	if ((rc = billtap_record_set_source(rec, BILLTAP_FIELD_ID, how, buf)) < 0)
+		return rc;
+	at = chosen(p->email);
+	if (at < 0)
+		members_seen(buf, sizeof buf, email_members, p->seen);
+	if ((rc = billtap_record_set_source(rec, BILLTAP_FIELD_EMAIL, how,
+	                                    at < 0 ? buf : email_members[at])) < 0)
+		return rc;
+	name_members(buf, sizeof buf, p, chosen(p->name));
+	if ((rc = billtap_record_set_source(rec, BILLTAP_FIELD_NAME, how, buf)) < 0)
+		return rc;
+	at = chosen(p->country);
+	if (at < 0)
+		members_seen(buf, sizeof buf, country_members, p->seen);
+	if ((rc = billtap_record_set_source(rec, BILLTAP_FIELD_COUNTRY, how,
+	                                    at < 0 ? buf : country_members[at])) < 0)
+		return rc;
+	/* deleted (false) stays computed without members: PayPal never deletes a payer. */
+	return billtap_record_set_source(rec, BILLTAP_FIELD_CREATED_AT, how,
+	                                 created_members[p->created_from]);
+}
+
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	/* The position moves only once the whole batch is pushed: the engine drops a batch
@@ -459,7 +576,7 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		const char *id = s->emit_order[next];
 		pp_payer *p = &s->payer_data[pp_map_find(&s->payers, id, strlen(id))];
 		billtap_record *rec;
-		if (billtap_record_new(&rec, BILLTAP_RECORD_CUSTOMER) < 0)
+		if (new_customer(&rec, ctx) < 0)
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		const char *email = p->email[0] ? p->email[0] : p->email[1];
 		const char *name = p->name[0] ? p->name[0] : p->name[1];
@@ -470,7 +587,8 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		       (rc = billtap_record_set_str(rec, BILLTAP_FIELD_NAME, name, name ? strlen(name) : 0)) < 0 ||
 		       (rc = billtap_record_set_str(rec, BILLTAP_FIELD_COUNTRY, country, country ? strlen(country) : 0)) < 0 ||
 		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_CREATED_AT, p->created)) < 0 ||
-		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_DELETED, 0)) < 0);
+		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_DELETED, 0)) < 0 ||
+		       (rc = trace_customer(rec, p)) < 0);
 		if (rc < 0) {
 			billtap_record_free(rec);
 			char msg[200];

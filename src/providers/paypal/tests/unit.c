@@ -13,6 +13,9 @@
 Suite *paypal_unit_suite(void);
 TCase *paypal_sync_tcase(void); /* sync_unit.c */
 void paypal_invoice_tests(Suite *s); /* unit_invoices.c */
+void paypal_trace_tests(Suite *s);   /* unit_trace.c */
+/* also used by unit_trace.c */
+void add_edited_fixture(fake_transport *f, const char *name, const char *from, const char *to);
 
 static fake_transport ft;
 
@@ -268,8 +271,8 @@ START_TEST(decimals_beyond_the_currency_are_refused)
 END_TEST
 
 /* A fixture with its first `from` replaced by `to` (the step owns the text). */
-static void add_edited_fixture(fake_transport *f, const char *name, const char *from,
-                               const char *to)
+void add_edited_fixture(fake_transport *f, const char *name, const char *from,
+                        const char *to)
 {
 	size_t len;
 	char *body = load_fixture(name, &len);
@@ -999,5 +1002,6 @@ Suite *paypal_unit_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, paypal_sync_tcase());
 	paypal_invoice_tests(s);
+	paypal_trace_tests(s);
 	return s;
 }
