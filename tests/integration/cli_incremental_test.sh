@@ -46,6 +46,11 @@ for name in st pp; do
     check "$provider $resource: --incremental refused where the provider cannot sync" test $? -eq 2
     check "$provider $resource: the refusal says why" grep -q "cannot be synced incrementally" "$work/$name.$resource.x.err"
   done
+  # What each provider is documented to sync (docs/incremental.md): a library that lost
+  # the feature must fail here, not pass with nothing to test.
+  want=5; [ "$provider" = paypal ] && want=3
+  check "$provider: syncs ${#synced[@]} resources incrementally (documented: $want)" \
+    test "${#synced[@]}" -eq "$want"
   [ ${#synced[@]} -gt 0 ] || continue
 
   for resource in "${synced[@]}"; do

@@ -14,6 +14,7 @@
 #include "sandbox_query.h"
 #include "stripe_errors.h"
 #include "stripe_events.h"
+#include "stripe_list.h"
 #include "stripe_render.h"
 #include "stripe_version.h"
 
@@ -209,17 +210,8 @@ static int parse(const sb_request *req, ev_params *p, sb_response *resp)
         char sub[16];
         int empty = !*v;
         if (strcmp(k, "limit") == 0) {
-            if (empty)
-                continue;
-            if (sb_parse_int64(v, &p->limit) != 0) {
-                st_error_invalid_integer(resp, v, "limit");
+            if (st_param_limit(v, &p->limit, resp) != 0)
                 return -1;
-            }
-            if (p->limit < 1 || p->limit > 100) {
-                st_invalid(resp, 400, NULL, "limit", "This value must be %s.",
-                           p->limit < 1 ? "greater than or equal to 1" : "less than or equal to 100");
-                return -1;
-            }
         } else if (strcmp(k, "starting_after") == 0) {
             p->after = empty ? NULL : v;
         } else if (strcmp(k, "ending_before") == 0) {
@@ -236,21 +228,8 @@ static int parse(const sb_request *req, ev_params *p, sb_response *resp)
             st_invalid(resp, 400, NULL, "types", "Invalid array");
             return -1;
         } else if (strcmp(k, "created") == 0 || sb_hash_member(k, "created", sub, sizeof sub)) {
-            static const char *const ops[5] = {"", "gt", "gte", "lt", "lte"};
-            int op = 0;
-            while (strcmp(k, "created") != 0 && op < 5 && strcmp(sub, ops[op]) != 0)
-                op++;
-            if (op == 5 || (op == 0 && strcmp(k, "created") != 0)) {
-                st_error_unknown_param(resp, k);
+            if (st_param_created(k, sub, v, p->has, p->bound, resp) != 0)
                 return -1;
-            }
-            if (empty)
-                continue;
-            if (sb_parse_int64(v, &p->bound[op]) != 0) {
-                st_error_invalid_integer(resp, v, k);
-                return -1;
-            }
-            p->has[op] = 1;
         } else if (strcmp(k, "delivery_success") == 0) {
             int ignored;
             if (!empty && sb_parse_bool(v, &ignored) != 0) {

@@ -72,6 +72,43 @@ static void r_dispute(sb_json *j, const st_state *st, size_t i, const st_shape *
     st_render_dispute(j, st, i, sh, e & 1);
 }
 
+int st_param_limit(const char *v, int64_t *limit, sb_response *resp)
+{
+    if (!*v)
+        return 0; /* an empty parameter is no parameter: the default stays */
+    if (sb_parse_int64(v, limit) != 0) {
+        st_error_invalid_integer(resp, v, "limit");
+        return -1;
+    }
+    if (*limit < 1 || *limit > 100) {
+        st_invalid(resp, 400, NULL, "limit", "This value must be %s.",
+                   *limit < 1 ? "greater than or equal to 1" : "less than or equal to 100");
+        return -1;
+    }
+    return 0;
+}
+
+int st_param_created(const char *k, const char *sub, const char *v, int has[5], int64_t bound[5],
+                     sb_response *resp)
+{
+    static const char *const ops[5] = {"", "gt", "gte", "lt", "lte"};
+    int op = 0;
+    while (strcmp(k, "created") != 0 && op < 5 && strcmp(sub, ops[op]) != 0)
+        op++;
+    if (op == 5 || (op == 0 && strcmp(k, "created") != 0)) {
+        st_error_unknown_param(resp, k);
+        return -1;
+    }
+    if (!*v)
+        return 0;
+    if (sb_parse_int64(v, &bound[op]) != 0) {
+        st_error_invalid_integer(resp, v, k);
+        return -1;
+    }
+    has[op] = 1;
+    return 0;
+}
+
 typedef struct st_res {
     const char *segment, *noun;
     int kind;
@@ -232,37 +269,15 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
             st_invalid(resp, 400, NULL, "expand", "Invalid array");
             return -1;
         } else if (strcmp(k, "limit") == 0) {
-            if (empty)
-                continue;
-            if (sb_parse_int64(v, &p->limit) != 0) {
-                st_error_invalid_integer(resp, v, "limit");
+            if (st_param_limit(v, &p->limit, resp) != 0)
                 return -1;
-            }
-            if (p->limit < 1 || p->limit > 100) {
-                st_invalid(resp, 400, NULL, "limit", "This value must be %s.",
-                           p->limit < 1 ? "greater than or equal to 1" : "less than or equal to 100");
-                return -1;
-            }
         } else if (strcmp(k, "starting_after") == 0) {
             p->after = empty ? NULL : v;
         } else if (strcmp(k, "ending_before") == 0) {
             p->before = empty ? NULL : v;
         } else if ((f & F_CREATED) && (strcmp(k, "created") == 0 || sb_hash_member(k, "created", sub, sizeof sub))) {
-            static const char *const ops[5] = {"", "gt", "gte", "lt", "lte"};
-            int op = 0;
-            while (strcmp(k, "created") != 0 && op < 5 && strcmp(sub, ops[op]) != 0)
-                op++;
-            if (op == 5 || (op == 0 && strcmp(k, "created") != 0)) {
-                st_error_unknown_param(resp, k);
+            if (st_param_created(k, sub, v, p->has, p->bound, resp) != 0)
                 return -1;
-            }
-            if (empty)
-                continue;
-            if (sb_parse_int64(v, &p->bound[op]) != 0) {
-                st_error_invalid_integer(resp, v, k);
-                return -1;
-            }
-            p->has[op] = 1;
         } else if ((f & F_EMAIL) && strcmp(k, "email") == 0) {
             p->email = empty ? NULL : v;
         } else if ((f & F_ACTIVE) && strcmp(k, "active") == 0) {
