@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stripe_stream.h"
+#include "stripe_slices.h"
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
@@ -60,6 +60,9 @@ static const billtap_setting_def stripe_settings[] = {
 	BILLTAP_SETTING("stripe_account", BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
+	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "4", 1, 16,
+	                "customers and plans: windows of created time paged at once (1: one "
+	                "walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,
 };
 
@@ -95,6 +98,7 @@ static void stream_free(void *p)
 	free(s->account);
 	billtap_json_free(s->doc);
 	stripe_sync_free(s->sync);
+	stripe_slices_free(s->slices);
 	free(s->prefix_buf);
 	free(s);
 }
@@ -116,6 +120,28 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 	}
 	return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 	                         "checkpoint position is not one this stream makes");
+}
+
+/* Customers and prices (plans) of a plain pass are walked in slices when parallel_slices
+ * is above 1, and a slices mark ("customers~...") resumes in slices whatever it says now;
+ * *resume is then taken. Everything else walks one list at a time. */
+static int start_slices(stripe_stream *s, const char **resume, billtap_ctx *ctx)
+{
+	if (s->sync || s->stage != s->last_stage ||
+	    (s->stage != STAGE_CUSTOMERS && s->stage != STAGE_PRICES))
+		return 0;
+	int64_t max = 1;
+	int rc = billtap_ctx_setting_int(&max, ctx, "parallel_slices");
+	if (rc < 0)
+		return rc;
+	const char *name = stages[s->stage].name;
+	size_t n = strlen(name);
+	if (*resume && strncmp(*resume, name, n) == 0 && (*resume)[n] == '~') {
+		rc = stripe_slices_new(&s->slices, s->since, (int)max, *resume + n + 1, ctx);
+		*resume = NULL;
+		return rc;
+	}
+	return !*resume && max > 1 ? stripe_slices_new(&s->slices, s->since, (int)max, NULL, ctx) : 0;
 }
 
 /* Stripe's documented limits: 100 requests a second in live mode, 25 in test mode
@@ -166,6 +192,8 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	int changes = 0;
 	if (rc == 0 && params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL))
 		rc = stripe_sync_new(s, params, &resume, &changes, ctx);
+	if (rc == 0 && !changes)
+		rc = start_slices(s, &resume, ctx);
 	if (rc == 0 && resume && !changes)
 		rc = parse_resume(s, resume, ctx);
 	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice
@@ -220,10 +248,10 @@ static int nested_request(billtap_request *req, stripe_stream *s)
 	return rc;
 }
 
-static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+/* The next request outside slices: nested pages first, then the incremental pass's, then
+ * the lists'. */
+static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
-	stripe_stream *s = p;
-	char num[32];
 	int rc, built;
 	if (s->held_count && s->held[0].more) {
 		rc = nested_request(req, s);
@@ -241,25 +269,55 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		        (rc = billtap_request_add_query(req, "starting_after", s->topup_cursor)) < 0));
 		billtap_request_set_tag(req, TAG_TOPUP);
 	} else {
-		const struct stage_info *st = &stages[s->stage];
-		snprintf(num, sizeof num, "%lld", (long long)s->page_size);
-		(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||
-		       (rc = billtap_request_add_query(req, "limit", num)) < 0);
-		if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
-			rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
-		for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
-			rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
-		if (rc == 0 && s->since != BILLTAP_TIME_NONE && s->stage != STAGE_INVOICE_PAYMENTS) {
-			snprintf(num, sizeof num, "%lld", (long long)s->since);
-			rc = billtap_request_add_query(req, "created[gte]", num);
-		}
-		if (rc == 0 && s->cursor)
-			rc = billtap_request_add_query(req, "starting_after", s->cursor);
-		billtap_request_set_tag(req, TAG_LIST);
+		rc = stripe_list_request(req, s,
+		                         s->stage == STAGE_INVOICE_PAYMENTS ? BILLTAP_TIME_NONE : s->since,
+		                         BILLTAP_TIME_NONE, s->cursor);
 	}
 	if (rc == 0)
 		rc = stripe_add_headers(req, s);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+}
+
+static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+{
+	stripe_stream *s = p;
+	int rc;
+	if (s->slices)
+		rc = stripe_slices_request(req, s, ctx);
+	else if (s->in_flight)
+		return BILLTAP_PROVIDER_WAIT; /* outside slices, each request waits for the last */
+	else
+		rc = one_request(req, s, ctx);
+	if (rc == 0)
+		s->in_flight++;
+	return rc;
+}
+
+int stripe_list_request(billtap_request *req, const stripe_stream *s, int64_t gte, int64_t lt,
+                        const char *cursor)
+{
+	const struct stage_info *st = &stages[s->stage];
+	char num[32];
+	snprintf(num, sizeof num, "%lld", (long long)s->page_size);
+	int rc;
+	(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||
+	       (rc = billtap_request_add_query(req, "limit", num)) < 0);
+	if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
+		rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
+	for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
+		rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
+	if (rc == 0 && gte != BILLTAP_TIME_NONE) {
+		snprintf(num, sizeof num, "%lld", (long long)gte);
+		rc = billtap_request_add_query(req, "created[gte]", num);
+	}
+	if (rc == 0 && lt != BILLTAP_TIME_NONE) {
+		snprintf(num, sizeof num, "%lld", (long long)lt);
+		rc = billtap_request_add_query(req, "created[lt]", num);
+	}
+	if (rc == 0 && cursor)
+		rc = billtap_request_add_query(req, "starting_after", cursor);
+	billtap_request_set_tag(req, TAG_LIST);
+	return rc;
 }
 
 int stripe_parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
@@ -444,7 +502,7 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
 }
 
 /* The id of a page's last record, copied: the cursor of the next page. */
-static int last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx)
+int stripe_last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx)
 {
 	billtap_json_ref last = billtap_json_first(doc, data);
 	for (billtap_json_ref e = last; e != BILLTAP_JSON_NONE; e = billtap_json_next(doc, e))
@@ -494,7 +552,7 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 			return rc;
 	}
 	char *cursor = NULL;
-	if (!known && has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
+	if (!known && has_more && (rc = stripe_last_id(&cursor, s->doc, data, ctx)) < 0)
 		return rc;
 	free(s->topup_cursor);
 	s->topup_cursor = cursor;
@@ -503,28 +561,10 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 	return 0;
 }
 
-static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
-                       billtap_sink *sink, billtap_ctx *ctx)
+int stripe_push_page(stripe_stream *s, billtap_json_ref data, int marked, billtap_sink *sink,
+                     billtap_ctx *ctx)
 {
-	billtap_json_ref data;
-	int has_more;
-	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
-	if (rc < 0)
-		return rc;
-	/* Everything that can fail happens before the page's records are let go of: the
-	 * next cursor first, then mapping and pushing. Nothing is held when a list page is
-	 * asked for (stream_request asks for nested pages first), so on failure what this
-	 * page held is forgotten and the engine drops what it pushed: the page is read again
-	 * from the same cursor. */
-	char *cursor = NULL;
-	if (has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
-		return rc;
-	if ((rc = stripe_report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
-		free(cursor);
-		return rc;
-	}
-	if (s->stage == STAGE_INVOICE_PAYMENTS)
-		return links_page(s, data, has_more, cursor, ctx);
+	int rc = 0;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
 	     obj = billtap_json_next(s->doc, obj)) {
 		billtap_record *rec;
@@ -533,6 +573,11 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0) {
 			/* Skipped under bad_records=skip (0), else the stream stops here. */
 			if ((rc = billtap_sink_reject_json(sink, rc, s->doc, obj, "id")) < 0)
+				break;
+			continue;
+		}
+		if (!stages[s->stage].nested && !marked) {
+			if ((rc = billtap_sink_push(sink, rec)) < 0)
 				break;
 			continue;
 		}
@@ -552,6 +597,37 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		    (rc = flush_held(s, sink, ctx)) < 0)
 			break;
 	}
+	return rc;
+}
+
+const char *stripe_stage_name(enum stage stage)
+{
+	return stages[stage].name;
+}
+
+static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
+                       billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref data;
+	int has_more;
+	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	/* Everything that can fail happens before the page's records are let go of: the
+	 * next cursor first, then mapping and pushing. Nothing is held when a list page is
+	 * asked for (stream_request asks for nested pages first), so on failure what this
+	 * page held is forgotten and the engine drops what it pushed: the page is read again
+	 * from the same cursor. */
+	char *cursor = NULL;
+	if (has_more && (rc = stripe_last_id(&cursor, s->doc, data, ctx)) < 0)
+		return rc;
+	if ((rc = stripe_report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
+		free(cursor);
+		return rc;
+	}
+	if (s->stage == STAGE_INVOICE_PAYMENTS)
+		return links_page(s, data, has_more, cursor, ctx);
+	rc = stripe_push_page(s, data, 1, sink, ctx);
 	/* An incremental pass marks its sync point after its last record. */
 	if (rc == 0)
 		rc = stripe_sync_end(s, !has_more && s->stage == s->last_stage, s->held_count, sink,
@@ -669,10 +745,12 @@ int stripe_response_error(stripe_stream *s, const billtap_request *req,
 	return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
 }
 
-static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
-                           billtap_sink *sink, billtap_ctx *ctx)
+static int answer(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
+                  billtap_sink *sink, billtap_ctx *ctx)
 {
-	stripe_stream *s = p;
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == STRIPE_TAG_SLICE)
+		return billtap_response_status(resp) != 200 ? stripe_response_error(s, req, resp, ctx)
+		                                            : stripe_slices_response(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) >= TAG_HEAD)
 		return stripe_sync_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
@@ -682,6 +760,22 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	if (billtap_request_tag(req) == TAG_TOPUP)
 		return handle_topup(s, req, resp, ctx);
 	return handle_list(s, req, resp, sink, ctx);
+}
+
+static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                           billtap_sink *sink, billtap_ctx *ctx)
+{
+	stripe_stream *s = p;
+	if (s->in_flight > 0)
+		s->in_flight--;
+	int rc = answer(s, req, resp, sink, ctx);
+	if (rc != 0) {
+		/* The engine drops every request still out and asks for them again. */
+		s->in_flight = 0;
+		if (s->slices)
+			stripe_slices_rewind(s->slices);
+	}
+	return rc;
 }
 
 static int classify(int *delay_ms, void *session, const billtap_request *req,
@@ -709,7 +803,8 @@ const billtap_provider bt_provider_stripe = {
 	.display_name = "Stripe",
 	.resources = ALL_RESOURCES,
 	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
-	.flags = 0,
+	/* slices of customers and plans; everything else one request at a time */
+	.flags = BILLTAP_PROVIDER_CONCURRENT,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",
 	.session_new = NULL,
