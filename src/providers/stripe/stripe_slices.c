@@ -1,7 +1,7 @@
 /*
  * Parallel slices of one Stripe list (customers, prices): its `created` range cut into
  * windows, each paged with its own cursor, several windows' pages in flight at once
- * (docs/performance.md). Stripe lists newest first and has no count, so the windows are
+ * (docs/providers/stripe.md, "Parallel slices"). Stripe lists newest first and has no count, so the windows are
  * found as the walk goes:
  *
  *   - the first slice is the whole range (since, or no lower bound, up to now). Its first
@@ -319,13 +319,16 @@ static int mark_after(stripe_slices *ss, const after *a, const char *stage, bill
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }
 
-/* A window with room left splits when the rest of it looks like two pages or more: its
- * lower half becomes a slice of its own. The page held `count` records over
- * [t_last, t_first]. */
-static void split_dense(after *a, const stripe_slices *ss, int64_t t_first, int64_t t_last,
-                        size_t count, int64_t page_size)
+/* A window that has proven dense (twice the pages a window should hold, since it began or
+ * last split) splits while there is room, when the rest of it looks like two pages or
+ * more: its lower half becomes a slice of its own. (Judged on one page alone, a burst of
+ * records in one second would halve a window again and again into empty ones.) The page
+ * held `count` records over [t_last, t_first]. */
+static void split_dense(after *a, const stripe_slices *ss, const slice *sl, int64_t t_first,
+                        int64_t t_last, size_t count, int64_t page_size)
 {
-	if (ss->n >= (size_t)ss->max || a->lo == NO_LO || t_last - a->lo < 2)
+	if (ss->n >= (size_t)ss->max || a->lo == NO_LO || t_last - a->lo < 2 ||
+	    sl->pages + 1 < 2 * WINDOW_PAGES)
 		return;
 	double span = t_first > t_last ? (double)(t_first - t_last) : 1.0;
 	double pages_left = (double)(t_last - a->lo) * (double)count / span / (double)page_size;
@@ -412,7 +415,7 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	if (has_more && !sl->cursor && sl->lo == ss->floor)
 		split_open(&a, ss, t_first, t_last, count, s->page_size);
 	else if (has_more)
-		split_dense(&a, ss, t_first, t_last, count, s->page_size);
+		split_dense(&a, ss, sl, t_first, t_last, count, s->page_size);
 	/* Room for the split's slice now: once the records are out nothing may fail. */
 	if (a.split_hi > a.split_lo) {
 		if (!add(ss, a.split_lo, a.split_hi, NULL)) {
@@ -446,7 +449,7 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	head.cursor = a.cursor;
 	head.lo = a.lo;
 	head.out = 0;
-	head.pages++;
+	head.pages = a.split_hi > a.split_lo ? 0 : head.pages + 1; /* to prove itself again */
 	ss->v[ss->n - 1] = head;
 	if (a.split_hi > a.split_lo)
 		ss->v[ss->n++] = split;
