@@ -319,8 +319,8 @@ static int mark_after(stripe_slices *ss, const after *a, const char *stage, bill
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }
 
-/* A window that has proven dense (twice the pages a window should hold, since it began or
- * last split) splits while there is room, when the rest of it looks like two pages or
+/* A window that has proven dense (twice the pages a window should hold) splits while
+ * there is room, when the rest of it looks like two pages or
  * more: its lower half becomes a slice of its own. (Judged on one page alone, a burst of
  * records in one second would halve a window again and again into empty ones.) The page
  * held `count` records over [t_last, t_first]. */
@@ -449,7 +449,7 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	head.cursor = a.cursor;
 	head.lo = a.lo;
 	head.out = 0;
-	head.pages = a.split_hi > a.split_lo ? 0 : head.pages + 1; /* to prove itself again */
+	head.pages++;
 	ss->v[ss->n - 1] = head;
 	if (a.split_hi > a.split_lo)
 		ss->v[ss->n++] = split;
