@@ -38,6 +38,9 @@
 /* No bound: lo of a slice open below, hi of the top slice. */
 #define NO_LO INT64_MIN
 #define NO_HI INT64_MAX
+/* Times and widths a mark may hold (Unix seconds, some 35,000 years either way): far from
+ * the bounds, so that no difference of two overflows. */
+#define TIME_MAX (INT64_C(1) << 40)
 
 typedef struct slice {
 	int64_t lo, hi; /* created[gte], created[lt]; NO_LO / NO_HI: none */
@@ -107,7 +110,8 @@ static int take_bound(int64_t *out, const char **p, int64_t none, char end)
 		return 0;
 	}
 	int used = 0;
-	if (q[0] == '+' || q[0] == ' ' || sscanf(q, "%" SCNd64 "%n", out, &used) != 1 || q[used] != end)
+	if (q[0] == '+' || q[0] == ' ' || sscanf(q, "%" SCNd64 "%n", out, &used) != 1 ||
+	    q[used] != end || *out < -TIME_MAX || *out > TIME_MAX)
 		return -1;
 	*p = q + used + 1;
 	return 0;
@@ -233,8 +237,8 @@ static int carve(slice **out, stripe_slices *ss, billtap_ctx *ctx)
 	int64_t hi = ss->frontier, lo = ss->floor;
 	/* Everything left when a window came back empty, or when one window's width takes it
 	 * all anyway. */
-	if (!ss->open_next && ss->width > 0 && hi - ss->floor > ss->width &&
-	    hi > INT64_MIN + ss->width)
+	if (!ss->open_next && ss->width > 0 && hi > INT64_MIN + ss->width &&
+	    hi - ss->width > ss->floor)
 		lo = hi - ss->width;
 	if (!(*out = add(ss, lo, hi, NULL)))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
@@ -349,10 +353,12 @@ static int page_times(int64_t *first, int64_t *last, const billtap_json *doc,
 	for (billtap_json_ref e = a; e != BILLTAP_JSON_NONE; e = billtap_json_next(doc, e))
 		b = e;
 	if (billtap_json_int(first, doc, billtap_json_get(doc, a, "created")) < 0 ||
-	    billtap_json_int(last, doc, billtap_json_get(doc, b, "created")) < 0)
+	    billtap_json_int(last, doc, billtap_json_get(doc, b, "created")) < 0 ||
+	    *first < -TIME_MAX || *first > TIME_MAX || *last < -TIME_MAX || *last > TIME_MAX)
 		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
 		                              billtap_response_header(resp, "Request-Id"), NULL,
-		                              "list record without an integer created");
+		                              "list record without an integer created (Unix "
+		                              "seconds) a window can be cut by");
 	return 0;
 }
 
