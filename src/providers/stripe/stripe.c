@@ -31,22 +31,23 @@ static const struct stage_info {
 	const char *path;
 	const char *expand[2]; /* expand[] paths, NULL when fewer */
 	int nested;            /* records have a nested list that may need more pages */
+	int sliced;            /* walked in parallel slices (stripe_slices.c) */
 } stages[] = {
-	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
+	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0, 1 },
 	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
-	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0 },
+	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0, 1 },
 	/* discounts expanded for their coupons */
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 0 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 0 },
 	/* read whole before the transactions, never filtered by `since` (an old invoice
 	 * payment may link a new charge), marks nothing */
 	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
-	                             { "data.invoice", NULL }, 0 },
+	                             { "data.invoice", NULL }, 0, 0 },
 	/* balance transactions carry the fee and net */
-	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0 },
+	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0, 1 },
 	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
-	                    { "data.charge", "data.balance_transaction" }, 0 },
-	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
+	                    { "data.charge", "data.balance_transaction" }, 0, 1 },
+	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0, 1 },
 };
 
 static const billtap_setting_def stripe_settings[] = {
@@ -99,6 +100,7 @@ static void stream_free(void *p)
 	billtap_json_free(s->doc);
 	stripe_sync_free(s->sync);
 	stripe_slices_free(s->slices);
+	free(s->slices_resume);
 	free(s->prefix_buf);
 	free(s);
 }
@@ -106,42 +108,46 @@ static void stream_free(void *p)
 /* Marks are "<stage name>:<id of the last record returned>", e.g. "charges:ch_123". */
 static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 {
-	const char *colon = strchr(token, ':');
-	if (colon) {
-		for (enum stage st = s->stage; st <= s->last_stage; st++) {
-			size_t n = strlen(stages[st].name);
-			if ((size_t)(colon - token) == n && strncmp(token, stages[st].name, n) == 0 &&
-			    colon[1]) {
-				s->stage = st;
-				s->cursor = strdup(colon + 1);
-				return s->cursor ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-			}
+	for (enum stage st = s->stage; st <= s->last_stage; st++) {
+		size_t n = strlen(stages[st].name);
+		if (strncmp(token, stages[st].name, n) != 0 || !token[n] || !token[n + 1])
+			continue;
+		if (token[n] == ':') {
+			s->stage = st;
+			s->cursor = strdup(token + n + 1);
+			return s->cursor ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
+		if (token[n] == '~' && stages[st].sliced) {
+			/* Slices resume when the walk reaches the list (after the invoice links). */
+			s->stage = st;
+			s->slices_resume = strdup(token + n + 1);
+			return s->slices_resume ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		}
 	}
 	return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 	                         "checkpoint position is not one this stream makes");
 }
 
-/* Customers and prices (plans) of a plain pass are walked in slices when parallel_slices
- * is above 1, and a slices mark ("customers~...") resumes in slices whatever it says now;
- * *resume is then taken. Everything else walks one list at a time. */
-static int start_slices(stripe_stream *s, const char **resume, billtap_ctx *ctx)
+/* A list is walked in slices (stripe_slices.c) when it can be (customers, prices and the
+ * three transaction lists, in a plain pass), from its start (a mark "customers:ID" of one
+ * walk goes on as one walk), once its invoice links are up to date, with parallel_slices
+ * above 1 or a slices mark ("charges~...") to resume, which resumes in slices whatever the
+ * setting says now. */
+static int slice_stage(stripe_stream *s, billtap_ctx *ctx)
 {
-	if (s->sync || s->stage != s->last_stage ||
-	    (s->stage != STAGE_CUSTOMERS && s->stage != STAGE_PRICES))
+	if (s->sync || s->stage > s->last_stage || !stages[s->stage].sliced || s->cursor ||
+	    s->held_count || (s->links && !(s->topped & (1u << s->stage))))
 		return 0;
 	int64_t max = 1;
 	int rc = billtap_ctx_setting_int(&max, ctx, "parallel_slices");
 	if (rc < 0)
 		return rc;
-	const char *name = stages[s->stage].name;
-	size_t n = strlen(name);
-	if (*resume && strncmp(*resume, name, n) == 0 && (*resume)[n] == '~') {
-		rc = stripe_slices_new(&s->slices, s->since, (int)max, *resume + n + 1, ctx);
-		*resume = NULL;
-		return rc;
-	}
-	return !*resume && max > 1 ? stripe_slices_new(&s->slices, s->since, (int)max, NULL, ctx) : 0;
+	if (!s->slices_resume && max <= 1)
+		return 0;
+	rc = stripe_slices_new(&s->slices, s->since, (int)max, s->slices_resume, ctx);
+	free(s->slices_resume);
+	s->slices_resume = NULL;
+	return rc;
 }
 
 /* Stripe's documented limits: 100 requests a second in live mode, 25 in test mode
@@ -192,8 +198,6 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	int changes = 0;
 	if (rc == 0 && params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL))
 		rc = stripe_sync_new(s, params, &resume, &changes, ctx);
-	if (rc == 0 && !changes)
-		rc = start_slices(s, &resume, ctx);
 	if (rc == 0 && resume && !changes)
 		rc = parse_resume(s, resume, ctx);
 	/* API versions from 2025-03-31.basil: charges no longer name their invoice, invoice
@@ -282,12 +286,22 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	stripe_stream *s = p;
 	int rc;
-	if (s->slices)
-		rc = stripe_slices_request(req, s, ctx);
-	else if (s->in_flight)
+	for (;;) {
+		if (!s->slices && !s->in_flight && (rc = slice_stage(s, ctx)) < 0)
+			return rc;
+		if (!s->slices)
+			break;
+		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
+			goto out;
+		/* Every slice of the list ended: the next list. */
+		stripe_slices_free(s->slices);
+		s->slices = NULL;
+		s->stage++;
+	}
+	if (s->in_flight)
 		return BILLTAP_PROVIDER_WAIT; /* outside slices, each request waits for the last */
-	else
-		rc = one_request(req, s, ctx);
+	rc = one_request(req, s, ctx);
+out:
 	if (rc == 0)
 		s->in_flight++;
 	return rc;

@@ -56,6 +56,7 @@ typedef struct stripe_stream {
 	 * request waits for the one before it. */
 	int in_flight;
 	stripe_slices *slices; /* the stage's list in slices; NULL: one walk */
+	char *slices_resume;   /* a slices mark's walk, for when its list is reached */
 } stripe_stream;
 
 /* The list of a stage: "customers" (also its marks' prefix). */
