@@ -1,7 +1,8 @@
 /*
  * Stripe: lists walked newest-first with limit/starting_after/has_more, filters repeated on
- * every page, a pinned Stripe-Version, and a resume mark after every record (the mark is
- * the cursor: "starting_after = this record"), so checkpoints never need skipping.
+ * every page, a pinned Stripe-Version, and in one walk a resume mark after every record
+ * (the mark is the cursor: "starting_after = this record"), so its checkpoints never need
+ * skipping (slices mark once a page: stripe_slices.c).
  *
  *   customers      GET /v1/customers
  *   plans          GET /v1/prices?expand[]=data.product&expand[]=data.tiers (recurring and
@@ -17,8 +18,11 @@
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
  *
- * Incremental passes (the head of the event feed first, then passes of changes from the
- * Events API) are stripe_sync.c's; they share this stream's state (stripe_stream.h).
+ * Customers, prices and the three transaction lists are walked in parallel slices of
+ * created time (stripe_slices.c) unless parallel_slices is 1; every other request waits for
+ * the one before it. Incremental passes (the head of the event feed first, then passes of
+ * changes from the Events API) are stripe_sync.c's; they share this stream's state
+ * (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +66,8 @@ static const billtap_setting_def stripe_settings[] = {
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "4", 1, 16,
-	                "customers and plans: windows of created time paged at once (1: one "
-	                "walk, newest first; at most max_in_flight are out)"),
+	                "customers, plans, transactions: windows of created time paged at once "
+	                "(1: one walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,
 };
 
@@ -817,7 +821,7 @@ const billtap_provider bt_provider_stripe = {
 	.display_name = "Stripe",
 	.resources = ALL_RESOURCES,
 	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
-	/* slices of customers and plans; everything else one request at a time */
+	/* slices of customers, plans and transactions; everything else one at a time */
 	.flags = BILLTAP_PROVIDER_CONCURRENT,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",
