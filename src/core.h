@@ -352,6 +352,8 @@ void bt_flights_free(billtap_iter *it);
 /* Runs the transport until the head flight is DONE or FAILED. 0, or BILLTAP_ECANCELED /
  * a transport failure, recorded on the client. */
 int bt_flights_drive(billtap_iter *it);
+/* Starts the flights that are due, without waiting for any (a transport with start). */
+void bt_flights_start(billtap_iter *it);
 /* Aborts every running flight of it and says BILLTAP_ECANCELED (billtap_iter_cancel). */
 int bt_flights_cancel(billtap_iter *it);
 

@@ -261,6 +261,13 @@ static size_t start_due(billtap_iter *it, int64_t *next_due)
 	return running;
 }
 
+void bt_flights_start(billtap_iter *it)
+{
+	int64_t next_due;
+	if (it->client->transport.start && !atomic_load(&it->link.cancel))
+		(void)start_due(it, &next_due);
+}
+
 int bt_flights_drive(billtap_iter *it)
 {
 	billtap_client *c = it->client;

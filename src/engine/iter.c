@@ -409,6 +409,25 @@ static int fetch(billtap_iter *it)
 	return deliver(it);
 }
 
+/*
+ * Prefetch: once a page's records are queued, the stream is asked for what comes next and
+ * the transport starts it, so the next page is on its way while the host takes these
+ * records (with a transport that can start transfers; a blocking perform cannot). Its
+ * answer waits in its flight for the call that needs it. What goes wrong here is left to
+ * that call: the stream is asked again then and the error, if it recurs, is returned
+ * after the records queued now. The stream's end is noted as fetch() would note it.
+ */
+static void prefetch(billtap_iter *it)
+{
+	if (!it->client->transport.start || !it->q_len || it->done)
+		return;
+	int rc = fill(it);
+	if (rc == BILLTAP_ITEROVER)
+		it->done = 1;
+	else if (rc == 0)
+		bt_flights_start(it);
+}
+
 static void take_mark(billtap_iter *it, char *mark)
 {
 	free(it->mark);
@@ -579,6 +598,8 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 			it->done = 1;
 		else if (rc < 0)
 			return rc;
+		else
+			prefetch(it);
 	}
 }
 
