@@ -217,7 +217,7 @@ module Billtap
     private
 
     def checkpoint_of(client, iter)
-      out = FFI::MemoryPointer.new(:pointer)
+      out = (@checkpoint_out ||= FFI::MemoryPointer.new(:pointer)) # asked for every record
       rc = Native.billtap_iter_checkpoint(out, iter)
       raise Error.from_client(client, rc) if rc.negative?
 
