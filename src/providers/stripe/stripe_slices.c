@@ -1,15 +1,16 @@
 /*
- * Parallel slices of one Stripe list (customers, prices): its `created` range cut into
- * windows, each paged with its own cursor, several windows' pages in flight at once
- * (docs/providers/stripe.md, "Parallel slices"). Stripe lists newest first and has no count, so the windows are
- * found as the walk goes:
+ * Parallel slices of one Stripe list (customers, prices, charges, refunds, disputes): its
+ * `created` range cut into windows, each paged with its own cursor, several windows' pages
+ * in flight at once (docs/providers/stripe.md, "Parallel slices"). Stripe lists newest
+ * first and has no count, so the windows are found as the walk goes:
  *
  *   - the first slice is the whole range (since, or no lower bound, up to now). Its first
  *     page says how many seconds a page of records spans; it keeps the top `WINDOW_PAGES`
  *     pages' worth of time (created[gte] from there on) and leaves the rest unexplored;
  *   - while fewer than `parallel_slices` slices are out, the next window is carved off the
  *     top of what is unexplored; a window that ends after one page doubles the width of
- *     the next, one of more than twice the pages expected halves it;
+ *     the next, one of more than twice the pages expected halves it, and such a dense
+ *     window splits its rest in two while there is room;
  *   - a window that comes back empty may only mean a quiet time: the next carve takes all
  *     that is unexplored (no lower bound), and like the first slice splits again if it is
  *     long. The walk ends when nothing is unexplored and every slice has ended.
