@@ -1,0 +1,368 @@
+/* Recurly accounts, plans and transactions -> normalized records (docs/providers/recurly.md,
+ * "Normalization"). Money arrives as JSON numbers in major units (19.99); it is read from
+ * the number's own digits, never through a double, with the currency's ISO 4217 exponent. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recurly.h"
+
+/* Names the members a computed value was read from (for `billtap inspect`). */
+static int computed(billtap_map *m, billtap_field field, const char *members)
+{
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_record_set_source(m->rec, field, BILLTAP_SOURCE_COMPUTED, members);
+	return rc < 0 ? billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL) : 0;
+}
+
+/* The string at path, or NULL (absent, null, empty, not a string); ENOMEM is latched. */
+static char *string_at(billtap_map *m, const char *path)
+{
+	char *s = NULL;
+	int rc = billtap_json_strdup(&s, m->doc, billtap_json_path(m->doc, m->obj, path));
+	if (rc == BILLTAP_ENOMEM)
+		billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
+	if (s && !*s) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* 1 when the string at path equals word, 0 when it is another string (or, unless
+ * `required`, null or absent), else an error. */
+static int string_is_opt(billtap_map *m, const char *path, const char *word, int required)
+{
+	char *s = NULL;
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_json_strdup(&s, m->doc, billtap_json_path(m->doc, m->obj, path));
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
+	if (rc == BILLTAP_ENOTFOUND)
+		return required ? billtap_map_fail(m, BILLTAP_EDATA, path, "is missing") : 0;
+	if (rc < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a string");
+	int same = strcmp(s, word) == 0;
+	free(s);
+	return same;
+}
+
+static int string_is(billtap_map *m, const char *path, const char *word)
+{
+	return string_is_opt(m, path, word, 1);
+}
+
+/* Account `state`: active, or inactive (closed). */
+static int closed_account(billtap_map *m)
+{
+	int active = string_is(m, "state", "active");
+	if (active != 0)
+		return active < 0 ? active : 0;
+	int inactive = string_is(m, "state", "inactive");
+	if (inactive == 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, "state", "is not one of active, inactive");
+	return inactive;
+}
+
+/* The account's name: its company when it has one, else "first_name last_name" (either
+ * alone when the other is missing), else null. */
+static int account_name(billtap_map *m)
+{
+	char *company = string_at(m, "company");
+	if (company) {
+		billtap_map_set_str(m, BILLTAP_FIELD_NAME, company);
+		free(company);
+		return computed(m, BILLTAP_FIELD_NAME, "company");
+	}
+	char *first = string_at(m, "first_name"), *last = string_at(m, "last_name");
+	char *name = NULL;
+	if (first && last) {
+		name = malloc(strlen(first) + strlen(last) + 2);
+		if (name)
+			sprintf(name, "%s %s", first, last);
+		else
+			billtap_map_fail(m, billtap_ctx_error(m->ctx, BILLTAP_ENOMEM, NULL), NULL, NULL);
+	}
+	billtap_map_set_str(m, BILLTAP_FIELD_NAME, name ? name : first ? first : last);
+	free(name);
+	free(first);
+	free(last);
+	return computed(m, BILLTAP_FIELD_NAME, "company first_name last_name");
+}
+
+int recurly_map_account(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                        billtap_ctx *ctx)
+{
+	billtap_map m;
+	billtap_map_begin(&m, BILLTAP_RECORD_CUSTOMER, "account", doc, obj, "id", ctx);
+	billtap_map_str(&m, BILLTAP_FIELD_EMAIL, "email", 0);
+	account_name(&m);
+	billtap_map_str(&m, BILLTAP_FIELD_COUNTRY, "address.country", 0);
+	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created_at", BILLTAP_MAP_REQUIRED);
+	int closed = closed_account(&m);
+	if (closed >= 0) {
+		billtap_map_set_int(&m, BILLTAP_FIELD_DELETED, closed);
+		computed(&m, BILLTAP_FIELD_DELETED, "state");
+	}
+	return billtap_map_end(out, &m);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Plans: one record per entry of `currencies`
+ * ------------------------------------------------------------------------------------- */
+
+int recurly_plan_count(const billtap_json *doc, billtap_json_ref plan, billtap_ctx *ctx)
+{
+	billtap_json_ref list = billtap_json_get(doc, plan, "currencies");
+	size_t n = billtap_json_count(doc, list);
+	if (billtap_json_typeof(doc, list) != BILLTAP_JSON_ARRAY || n == 0 || n > 1000) {
+		char msg[200], *id = NULL;
+		billtap_json_strdup(&id, doc, billtap_json_get(doc, plan, "id"));
+		snprintf(msg, sizeof msg, "plan %.64s: currencies is not a list of prices",
+		         id ? id : "(no id)");
+		free(id);
+		return billtap_ctx_error(ctx, BILLTAP_EDATA, msg);
+	}
+	return (int)n;
+}
+
+static billtap_json_ref nth(const billtap_json *doc, billtap_json_ref list, int index)
+{
+	billtap_json_ref e = billtap_json_first(doc, list);
+	for (int i = 0; i < index && e != BILLTAP_JSON_NONE; i++)
+		e = billtap_json_next(doc, e);
+	return e;
+}
+
+/* Sets the currency (and its exponent) of the price `price`, returning the exponent. */
+static int price_currency(billtap_map *m, billtap_json_ref price)
+{
+	const char *text;
+	size_t len;
+	char code[4];
+	billtap_json_ref ref = billtap_json_get(m->doc, price, "currency");
+	if (m->status < 0)
+		return m->status;
+	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING ||
+	    !billtap_json_str_is_plain(m->doc, ref) || billtap_json_text(&text, &len, m->doc, ref) < 0 ||
+	    billtap_currency_normalize(code, text, len) < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, "currencies.currency",
+		                        "is not a 3-letter currency code");
+	int exponent = billtap_currency_iso_exponent(code);
+	if (exponent < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, "currencies.currency",
+		                        "is not an ISO 4217 currency");
+	billtap_map_set_str(m, BILLTAP_FIELD_CURRENCY, code);
+	billtap_map_set_int(m, BILLTAP_FIELD_CURRENCY_EXPONENT, exponent);
+	computed(m, BILLTAP_FIELD_CURRENCY, "currencies");
+	computed(m, BILLTAP_FIELD_CURRENCY_EXPONENT, "currencies");
+	return m->status < 0 ? m->status : exponent;
+}
+
+/* A money member of the price in its minor units: null when absent or null. */
+static int price_money(billtap_map *m, billtap_field field, billtap_json_ref price,
+                       const char *member, int exponent, int64_t *value)
+{
+	int64_t v = 0;
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_json_money(&v, m->doc, billtap_json_get(m->doc, price, member), exponent,
+	                            BILLTAP_MAP_MAJOR_UNITS);
+	char path[64];
+	snprintf(path, sizeof path, "currencies.%s", member);
+	if (rc == BILLTAP_ENOTFOUND) {
+		billtap_map_set_str(m, field, NULL);
+		return 0;
+	}
+	if (rc == BILLTAP_ETYPE)
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not a number");
+	if (rc < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, path,
+		                        "is not a whole number of the currency's minor units");
+	billtap_map_set_int(m, field, v);
+	if (value)
+		*value = v;
+	return computed(m, field, "currencies");
+}
+
+static const billtap_vocab interval_units[] = {
+	{ "days", "day" }, { "months", "month" }, { NULL, NULL },
+};
+
+/* The plan's id and this currency: "<plan id>/<CURRENCY>". */
+static int plan_record_id(billtap_map *m)
+{
+	const char *code = NULL;
+	if (m->status < 0 || billtap_record_get_str(&code, m->rec, BILLTAP_FIELD_CURRENCY) < 0)
+		return m->status;
+	char id[sizeof m->id + 8];
+	snprintf(id, sizeof id, "%s/%s", m->id, code);
+	billtap_map_set_str(m, BILLTAP_FIELD_ID, id);
+	return computed(m, BILLTAP_FIELD_ID, "id currencies");
+}
+
+/* trial_length in days; months are not a number of days, so they give null. */
+static int trial_days(billtap_map *m)
+{
+	int64_t length = 0;
+	billtap_json_ref ref = billtap_json_path(m->doc, m->obj, "trial_length");
+	int rc = billtap_json_integer(&length, m->doc, ref, 0);
+	if (m->status < 0)
+		return m->status;
+	if (rc == BILLTAP_ENOTFOUND || (rc == 0 && length == 0))
+		return billtap_map_set_str(m, BILLTAP_FIELD_TRIAL_DAYS, NULL);
+	if (rc < 0 || length < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, "trial_length", "is not a whole number");
+	int days = string_is(m, "trial_unit", "days");
+	if (days < 0)
+		return days;
+	billtap_map_set_str(m, BILLTAP_FIELD_TRIAL_DAYS, NULL);
+	if (days)
+		billtap_map_set_int(m, BILLTAP_FIELD_TRIAL_DAYS, length);
+	return computed(m, BILLTAP_FIELD_TRIAL_DAYS, "trial_length trial_unit");
+}
+
+int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json_ref plan,
+                     int index, billtap_ctx *ctx)
+{
+	billtap_map m;
+	billtap_map_begin(&m, BILLTAP_RECORD_PLAN, "plan", doc, plan, "id", ctx);
+	billtap_json_ref price = nth(doc, billtap_json_get(doc, plan, "currencies"), index);
+	if (billtap_json_typeof(doc, price) != BILLTAP_JSON_OBJECT)
+		billtap_map_fail(&m, BILLTAP_EDATA, "currencies", "holds a price that is not an object");
+	int exponent = price_currency(&m, price);
+	plan_record_id(&m);
+	billtap_map_str(&m, BILLTAP_FIELD_NAME, "name", 0);
+	int64_t amount = 0;
+	if (exponent >= 0 && price_money(&m, BILLTAP_FIELD_AMOUNT, price, "unit_amount", exponent,
+	                                 &amount) == 0) {
+		/* Whole minor units: the exact decimal is the same integer. */
+		int64_t check;
+		if (billtap_record_get_int(&check, m.rec, BILLTAP_FIELD_AMOUNT) == 0) {
+			char text[24];
+			snprintf(text, sizeof text, "%lld", (long long)amount);
+			billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, text);
+			computed(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "currencies");
+		}
+	}
+	if (exponent >= 0)
+		price_money(&m, BILLTAP_FIELD_SETUP_FEE, price, "setup_fee", exponent, NULL);
+	billtap_map_set_str(&m, BILLTAP_FIELD_USAGE_TYPE, "licensed");
+	billtap_map_set_int(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, 0);
+	billtap_map_vocab(&m, BILLTAP_FIELD_INTERVAL_UNIT, "interval_unit", interval_units, NULL,
+	                  BILLTAP_MAP_REQUIRED);
+	billtap_map_int(&m, BILLTAP_FIELD_INTERVAL_COUNT, "interval_length", BILLTAP_MAP_REQUIRED);
+	billtap_map_int(&m, BILLTAP_FIELD_TOTAL_CYCLES, "total_billing_cycles", 0);
+	trial_days(&m);
+	int active = string_is(&m, "state", "active");
+	if (active >= 0) {
+		billtap_map_set_int(&m, BILLTAP_FIELD_ACTIVE, active);
+		computed(&m, BILLTAP_FIELD_ACTIVE, "state");
+	}
+	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created_at", BILLTAP_MAP_REQUIRED);
+	return billtap_map_end(out, &m);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Transactions
+ * ------------------------------------------------------------------------------------- */
+
+static const billtap_vocab kinds[] = {
+	{ "purchase", "payment" }, { "capture", "payment" }, { "authorization", "payment" },
+	{ "refund", "refund" }, { "verify", "other" }, { NULL, NULL },
+};
+
+static const billtap_vocab results[] = {
+	{ "success", "succeeded" },
+	/* a payment later charged back did succeed; the chargeback is a record of its own */
+	{ "chargeback", "succeeded" },
+	{ "declined", "failed" }, { "error", "failed" },
+	/* voided before it settled: no money moved */
+	{ "void", "failed" },
+	{ "pending", "pending" }, { "processing", "pending" }, { "scheduled", "pending" },
+	{ NULL, NULL },
+};
+
+/* The first of subscription_ids, or null. */
+static int first_subscription(billtap_map *m)
+{
+	billtap_json_ref ids = billtap_json_path(m->doc, m->obj, "subscription_ids");
+	billtap_json_type t = billtap_json_typeof(m->doc, ids);
+	if (t == BILLTAP_JSON_ABSENT || t == BILLTAP_JSON_NULL || billtap_json_count(m->doc, ids) == 0)
+		return billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, NULL);
+	char *id = NULL;
+	int rc = t == BILLTAP_JSON_ARRAY
+	                 ? billtap_json_strdup(&id, m->doc, billtap_json_first(m->doc, ids))
+	                 : BILLTAP_ETYPE;
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_map_fail(m, billtap_ctx_error(m->ctx, rc, NULL), NULL, NULL);
+	if (rc < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, "subscription_ids", "is not a list of ids");
+	billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, id);
+	free(id);
+	return computed(m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription_ids");
+}
+
+/* Word of a normalized string field already set. */
+static int field_is(billtap_map *m, billtap_field field, const char *word)
+{
+	const char *v = NULL;
+	return m->status == 0 && billtap_record_get_str(&v, m->rec, field) == 0 && !strcmp(v, word);
+}
+
+int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
+                            billtap_json_ref obj, billtap_ctx *ctx)
+{
+	billtap_map m;
+	billtap_map_begin(&m, BILLTAP_RECORD_TRANSACTION, "transaction", doc, obj, "id", ctx);
+	billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "account.id", 0);
+	first_subscription(&m);
+	billtap_map_str(&m, BILLTAP_FIELD_INVOICE_ID, "invoice.id", 0);
+	billtap_map_vocab(&m, BILLTAP_FIELD_KIND, "type", kinds, "other", BILLTAP_MAP_REQUIRED);
+	/* A refund Recurly made for a chargeback (origin chargeback) is the chargeback. */
+	int from_chargeback = field_is(&m, BILLTAP_FIELD_KIND, "refund") &&
+	                      string_is_opt(&m, "origin", "chargeback", 0) == 1;
+	if (from_chargeback) {
+		billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "chargeback");
+		computed(&m, BILLTAP_FIELD_KIND, "type origin");
+	}
+	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", results, "other", BILLTAP_MAP_REQUIRED);
+	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
+	int authorization = string_is(&m, "type", "authorization") == 1;
+	if (authorization && field_is(&m, BILLTAP_FIELD_RESULT, "succeeded")) {
+		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
+		computed(&m, BILLTAP_FIELD_RESULT, "status type");
+	}
+	billtap_map_currency(&m, "currency", NULL);
+	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount",
+	                  BILLTAP_MAP_REQUIRED | BILLTAP_MAP_MAJOR_UNITS);
+	int64_t amount = 0;
+	if (m.status == 0 && billtap_record_get_int(&amount, m.rec, BILLTAP_FIELD_AMOUNT) == 0 &&
+	    amount < 0) {
+		/* amounts are positive in the model; the kind says which way the money went */
+		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, -amount);
+		amount = -amount;
+		computed(&m, BILLTAP_FIELD_AMOUNT, "amount");
+	}
+	if (field_is(&m, BILLTAP_FIELD_KIND, "payment")) {
+		/* Taken: a settled purchase or capture; nothing for an authorization or a
+		 * failure; not known yet while pending. Recurly only says `refunded` (a flag),
+		 * never how much. */
+		if (field_is(&m, BILLTAP_FIELD_RESULT, "pending"))
+			billtap_map_set_str(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, NULL);
+		else
+			billtap_map_set_int(&m, BILLTAP_FIELD_CAPTURED_AMOUNT,
+			                    field_is(&m, BILLTAP_FIELD_RESULT, "succeeded") ? amount : 0);
+		computed(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, "type status amount");
+	} else if (field_is(&m, BILLTAP_FIELD_KIND, "refund") ||
+	           field_is(&m, BILLTAP_FIELD_KIND, "chargeback")) {
+		if (field_is(&m, BILLTAP_FIELD_KIND, "refund"))
+			billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
+		billtap_map_str(&m, BILLTAP_FIELD_PARENT_ID, "original_transaction_id", 0);
+	}
+	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created_at", BILLTAP_MAP_REQUIRED);
+	return billtap_map_end(out, &m);
+}
