@@ -1,0 +1,314 @@
+/* The Recurly provider against recorded-shape answers (fields and types from Recurly's
+ * OpenAPI spec, recurly/recurly-client-python openapi/api.yaml) through the transport
+ * vtable: mapping, exact float money, paging by `next`, resume, errors. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billtap/provider.h"
+#include "testutil.h"
+
+Suite *recurly_unit_suite(void);
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+#define KEY "rk_unit_secret_0123456789"
+
+static billtap_client *recurly_client(void)
+{
+	billtap_client *c = fake_client(&ft, "recurly");
+	ck_assert_int_eq(billtap_client_set(c, "api_key", KEY), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://recurly.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "0"), 0);
+	return c;
+}
+
+#define ACCOUNT(id, email, name, country, at, deleted)                                          \
+	"{\"object\":\"customer\",\"id\":\"" id "\",\"email\":" email ",\"name\":" name             \
+	",\"country\":" country ",\"created_at\":\"" at "\",\"deleted\":" deleted "}"
+
+START_TEST(accounts_two_pages_by_next)
+{
+	fake_add_fixture(&ft, 200, "X-Request-Id: r1", "recurly/accounts_p1.json");
+	fake_add_fixture(&ft, 200, "X-Request-Id: r2", "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "2"), 0);
+	const char *want[] = {
+		ACCOUNT("o1b8gl8hqfa7", "\"ana@example.com\"", "\"Ana Núñez\"", "\"ES\"",
+		        "2024-05-01T12:00:00Z", "false"),
+		/* the company is the name; +02:00 is converted to UTC */
+		ACCOUNT("o1b8gl8hqfa8", "null", "\"Acme \\\"Widgets\\\" KK\"", "\"JP\"",
+		        "2024-05-01T12:00:00Z", "false"),
+		/* closed (inactive); an empty company and a last name alone; fraction dropped */
+		ACCOUNT("o1b8gl8hqfa9", "\"gone@example.com\"", "\"Solo\"", "null",
+		        "2024-05-03T00:00:00Z", "true"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, want, 3);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://recurly.test/accounts?limit=2&sort=created_at&order=asc");
+	/* `next` followed as given: it carries the cursor and the parameters */
+	ck_assert_str_eq(ft.urls[1], "http://recurly.test/accounts?cursor=o1b8gl8hqfa7%3A1714574400.0"
+	                             "&limit=2&order=asc&sort=created_at");
+	/* Basic base64("KEY:") and the pinned version, on every request */
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(fake_header(&ft, i, "Authorization"),
+		                 "Basic cmtfdW5pdF9zZWNyZXRfMDEyMzQ1Njc4OTo=");
+		ck_assert_str_eq(fake_header(&ft, i, "Accept"),
+		                 "application/vnd.recurly.v2021-02-25+json");
+	}
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(since_is_begin_time)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1714564800; /* 2024-05-01T12:00:00Z */
+	const char *want[] = { ACCOUNT("o1b8gl8hqfa9", "\"gone@example.com\"", "\"Solo\"", "null",
+		                       "2024-05-03T00:00:00Z", "true") };
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, &o, want, 1);
+	ck_assert_str_eq(ft.urls[0], "http://recurly.test/accounts?limit=200&sort=created_at"
+	                             "&order=asc&begin_time=2024-05-01T12%3A00%3A00Z");
+	billtap_client_free(c);
+}
+END_TEST
+
+#define PLAN(id, name, amount, dec, cur, exp, fee, unit, count, cycles, trial, active, at)      \
+	"{\"object\":\"plan\",\"id\":\"" id "\",\"name\":\"" name "\",\"product_id\":null,"         \
+	"\"product_name\":null,\"amount\":" amount ",\"amount_decimal\":" dec ",\"currency\":\""    \
+	cur "\",\"currency_exponent\":" exp ",\"usage_type\":\"licensed\",\"tiers_mode\":null,"     \
+	"\"tiers\":null,\"custom_amount\":false,\"custom_amount_minimum\":null,"                    \
+	"\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":" fee ","       \
+	"\"interval_unit\":\"" unit "\",\"interval_count\":" count ",\"total_cycles\":" cycles     \
+	",\"trial_days\":" trial ",\"trial_amount\":null,\"trial_cycles\":null,\"active\":" active  \
+	",\"created_at\":\"" at "\"}"
+
+START_TEST(plans_one_record_per_currency_exact)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/plans.json");
+	billtap_client *c = recurly_client();
+	const char *want[] = {
+		/* 19.99 is 1999 cents, never 1998.9999... */
+		PLAN("o1c9k2x7ka5p/USD", "Gold", "1999", "\"1999\"", "USD", "2", "0", "month", "1",
+		     "null", "14", "true", "2023-01-10T09:00:00Z"),
+		PLAN("o1c9k2x7ka5p/EUR", "Gold", "1750", "\"1750\"", "EUR", "2", "500", "month", "1",
+		     "null", "14", "true", "2023-01-10T09:00:00Z"),
+		/* zero-decimal: 2000.0 yen; 1e3 in exponent form */
+		PLAN("o1c9k2x7ka5p/JPY", "Gold", "2000", "\"2000\"", "JPY", "0", "1000", "month", "1",
+		     "null", "14", "true", "2023-01-10T09:00:00Z"),
+		/* three decimals: 1.255 dinars; no setup_fee member */
+		PLAN("o1c9k2x7ka5p/KWD", "Gold", "1255", "\"1255\"", "KWD", "3", "null", "month", "1",
+		     "null", "14", "true", "2023-01-10T09:00:00Z"),
+		/* 1.2E5 won; a trial in months is no number of days */
+		PLAN("o1c9k2x7ka5q/KRW", "Yearly", "120000", "\"120000\"", "KRW", "0", "null", "month",
+		     "12", "3", "null", "false", "2023-02-10T09:00:00Z"),
+		PLAN("o1c9k2x7ka5r/GBP", "Weekly", "30", "\"30\"", "GBP", "2", "10", "day", "7", "null",
+		     "null", "true", "2023-03-10T09:00:00Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 6);
+	ck_assert_str_eq(ft.urls[0], "http://recurly.test/plans?limit=200&sort=created_at&order=asc");
+	billtap_client_free(c);
+}
+END_TEST
+
+#define TXN(id, cust, sub, inv, kind, result, status, amount, cur, exp, captured, refunded,      \
+            parent, at)                                                                         \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":" cust                        \
+	",\"subscription_id\":" sub ",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\""    \
+	result "\",\"provider_status\":\"" status "\",\"amount\":" amount ",\"currency\":\"" cur     \
+	"\",\"currency_exponent\":" exp ",\"captured_amount\":" captured ",\"refunded_amount\":"     \
+	refunded ",\"fee_amount\":null,\"net_amount\":null,\"parent_id\":" parent                   \
+	",\"occurred_at\":\"" at "\"}"
+
+START_TEST(transactions_kinds_results_money)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/transactions.json");
+	billtap_client *c = recurly_client();
+	const char *want[] = {
+		TXN("o1d2purchase", "\"o1b8gl8hqfa7\"", "\"o1f4subscr01\"", "\"o1e3invoice1\"", "payment",
+		    "succeeded", "success", "1999", "USD", "2", "1999", "null", "null",
+		    "2024-05-01T12:00:05Z"),
+		TXN("o1d2refund01", "\"o1b8gl8hqfa7\"", "null", "\"o1e3credit01\"", "refund", "succeeded",
+		    "success", "500", "USD", "2", "null", "0", "\"o1d2purchase\"", "2024-05-02T10:00:00Z"),
+		/* the first of two subscriptions; declined takes nothing; 1e3 yen */
+		TXN("o1d2declined", "\"o1b8gl8hqfa8\"", "\"o1f4subscr02\"", "\"o1e3invoice2\"", "payment",
+		    "failed", "declined", "1000", "JPY", "0", "0", "null", "null",
+		    "2024-05-03T00:00:00Z"),
+		TXN("o1d2authoriz", "\"o1b8gl8hqfa8\"", "null", "null", "payment", "authorized",
+		    "success", "12345", "KWD", "3", "0", "null", "null", "2024-05-04T00:00:00Z"),
+		/* a refund that came from a chargeback */
+		TXN("o1d2chargebk", "\"o1b8gl8hqfa7\"", "null", "null", "chargeback", "succeeded",
+		    "success", "1499", "USD", "2", "null", "null", "\"o1d2purchase\"",
+		    "2024-05-05T00:00:00Z"),
+		TXN("o1d2verify01", "\"o1b8gl8hqfa7\"", "null", "null", "other", "failed", "void", "0",
+		    "EUR", "2", "null", "null", "null", "2024-05-06T00:00:00Z"),
+		/* still processing: what it will take is not known yet */
+		TXN("o1d2pending1", "\"o1b8gl8hqfa8\"", "null", "\"o1e3invoice3\"", "payment", "pending",
+		    "processing", "10", "EUR", "2", "null", "null", "null", "2024-05-07T00:00:00Z"),
+	};
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 7);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Runs `res` and returns the status of the first failing billtap_iter_next. */
+static int first_error(billtap_client *c, billtap_resource res)
+{
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		;
+	billtap_iter_free(it);
+	return rc;
+}
+
+/* A binary double's digits (0.1 + 0.2) are not a number of cents: refused, not rounded. */
+START_TEST(float_noise_is_refused_not_rounded)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/transactions_float_noise.json");
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_TRANSACTIONS), BILLTAP_EDATA);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, "transaction o1d2noise001: amount"), "%s", msg);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(resume_from_a_checkpoint_reads_next)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *borrowed = NULL;
+	ck_assert_int_eq(billtap_iter_checkpoint(&borrowed, it), 0);
+	char *cp = strdup(borrowed);
+	billtap_iter_free(it);
+
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = cp;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "o1b8gl8hqfa9");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	free(cp);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[1], "http://recurly.test/accounts?cursor=o1b8gl8hqfa7%3A1714574400.0"
+	                             "&limit=2&order=asc&sort=created_at");
+	billtap_client_free(c);
+}
+END_TEST
+
+static const struct error_case {
+	int status;
+	const char *fixture, *headers;
+	int code;
+	const char *type, *message;
+} error_cases[] = {
+	{ 401, "recurly/error_401.json", "X-Request-Id: 5b0c8d1e-401", BILLTAP_EAUTH, "invalid_api_key",
+	  "recurly: customers: GET /accounts: HTTP 401 (request 5b0c8d1e-401): invalid_api_key: "
+	  "The API key provided is invalid." },
+	{ 406, "recurly/error_406.json", "X-Request-Id: 5b0c8d1e-406", BILLTAP_EREQUEST, "invalid_api_version",
+	  "recurly: customers: GET /accounts: HTTP 406 (request 5b0c8d1e-406): invalid_api_version: "
+	  "The provided API version is not valid." },
+	{ 429, "recurly/error_429.json",
+	  "X-Request-Id: 5b0c8d1e-429\nX-RateLimit-Limit: 1000\nX-RateLimit-Remaining: 0\n"
+	  "X-RateLimit-Reset: 1714574700",
+	  BILLTAP_ERATELIMIT, "rate_limited",
+	  "recurly: customers: GET /accounts: HTTP 429 (request 5b0c8d1e-429): rate_limited: "
+	  "You have made too many API requests in the last five minutes." },
+	{ 400, "recurly/error_400.json", "X-Request-Id: 5b0c8d1e-400", BILLTAP_EREQUEST, "bad_request",
+	  "recurly: customers: GET /accounts: HTTP 400 (request 5b0c8d1e-400): bad_request: "
+	  "Invalid parameter: limit" },
+};
+
+START_TEST(errors_name_type_and_request_id)
+{
+	const struct error_case *e = &error_cases[_i];
+	fake_add_fixture(&ft, e->status, e->headers, e->fixture);
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), e->code);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, e->message) != NULL, "%s", msg);
+	ck_assert_ptr_null(strstr(msg, KEY));
+	char rid[32];
+	snprintf(rid, sizeof rid, "5b0c8d1e-%d", e->status);
+	ck_assert_str_eq(billtap_client_error_request_id(c), rid);
+	ck_assert_str_eq(billtap_client_error_provider_code(c), e->type);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(a_page_without_next_is_an_error)
+{
+	fake_add_fixture(&ft, 200, "X-Request-Id: rl", "recurly/accounts_loop.json");
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_msg(strstr(billtap_client_error_message(c), "has_more is true but next"), "%s",
+	              billtap_client_error_message(c));
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(next_to_another_host_is_refused)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_foreign_next.json");
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_uint_eq(ft.calls, 1); /* the key never went to evil.example */
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(a_body_that_is_not_a_list_is_an_error)
+{
+	fake_add(&ft, 200, NULL, "{\"object\":\"account\",\"id\":\"x\"}");
+	billtap_client *c = recurly_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_msg(strstr(billtap_client_error_message(c), "not a list"), "%s",
+	              billtap_client_error_message(c));
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *recurly_unit_suite(void)
+{
+	Suite *s = suite_create("recurly");
+	TCase *tc = tcase_create("recurly");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, accounts_two_pages_by_next);
+	tcase_add_test(tc, since_is_begin_time);
+	tcase_add_test(tc, plans_one_record_per_currency_exact);
+	tcase_add_test(tc, transactions_kinds_results_money);
+	tcase_add_test(tc, float_noise_is_refused_not_rounded);
+	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
+	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
+	                    (int)(sizeof error_cases / sizeof error_cases[0]));
+	tcase_add_test(tc, a_page_without_next_is_an_error);
+	tcase_add_test(tc, next_to_another_host_is_refused);
+	tcase_add_test(tc, a_body_that_is_not_a_list_is_an_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
