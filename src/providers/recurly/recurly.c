@@ -70,11 +70,11 @@ static void stream_free(void *p)
 }
 
 /* Recurly's documented limit for production sites: 1,000 GET requests a minute, over a
- * sliding five-minute window (sandbox sites: 400 a minute of all requests). The window
- * tolerates bursts; a few seconds' worth keeps a volley from arriving at once. */
+ * sliding five-minute window (sandbox sites: 400 a minute of all requests). Recurly does
+ * not publish a burst size: a fifth of a second's worth, as for Stripe. */
 static int declare_rate(billtap_ctx *ctx)
 {
-	return billtap_ctx_set_rate(ctx, 1000.0 / 60.0, 50);
+	return billtap_ctx_set_rate(ctx, 1000.0 / 60.0, 1000.0 / 60.0 / 5);
 }
 
 static int stream_new(void **out, void *session, const billtap_stream_params *params,

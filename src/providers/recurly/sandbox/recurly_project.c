@@ -1,0 +1,189 @@
+/* The Recurly module's projection: accounts (every customer; deleted ones closed), plans
+ * (world prices grouped into multi-currency plans), transactions (payments of customers
+ * and their refunds, oldest first), and the two orders each list can be read in. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "recurly_model.h"
+#include "sandbox_buf.h"
+
+static const char lower_alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+void rc_id(const rc_state *st, int kind, uint64_t n, char out[SB_ID_MAX])
+{
+    sb_id_make(out, &st->styles[kind], st->w->seed, (unsigned)kind, n);
+}
+
+/* Recurly's ids: 12-13 lower-case letters and digits, no prefix ("o1b8gl8hqfa7"). */
+static void ids_init(rc_state *st)
+{
+    for (int k = 0; k < RC_NKINDS; k++)
+        st->styles[k] = (sb_id_style){"", lower_alnum, 12, 5, 0, NULL, 0};
+}
+
+/* A plan shows a price when Recurly could hold it: a recurring, fixed price per unit
+ * (no metering, tiers or sub-cent amounts), offered, with at most a free trial. */
+static int plan_price(const w_price *p)
+{
+    if (!p->recurring || p->metered || p->tiered || p->draft || p->unit_amount < 0)
+        return 0;
+    if (p->n_phases > 1 || (p->n_phases == 1 && p->phases[0].price != 0))
+        return 0;
+    return 1;
+}
+
+static void interval_of(const w_price *p, int *days, int *length)
+{
+    switch (p->interval) {
+    case W_DAYS: *days = 1; *length = p->interval_count; break;
+    case W_WEEKS: *days = 1; *length = 7 * p->interval_count; break;
+    case W_MONTHS: *days = 0; *length = p->interval_count; break;
+    default: *days = 0; *length = 12 * p->interval_count; break;
+    }
+}
+
+static void trial_of(const w_price *p, int *days, int *length)
+{
+    *days = 1;
+    *length = 0;
+    if (p->n_phases != 1)
+        return;
+    const w_phase *ph = &p->phases[0];
+    int n = ph->count * ph->total;
+    switch (ph->unit) {
+    case W_DAYS: *length = n; break;
+    case W_WEEKS: *length = 7 * n; break;
+    case W_MONTHS: *days = 0; *length = n; break;
+    default: *days = 0; *length = 12 * n; break;
+    }
+}
+
+static int same_terms(const rc_plan *pl, const w_price *p)
+{
+    int days, length, tdays, tlength;
+    interval_of(p, &days, &length);
+    trial_of(p, &tdays, &tlength);
+    return pl->interval_unit_days == days && pl->interval_length == length &&
+           pl->trial_length == tlength && (!tlength || pl->trial_unit_days == tdays) &&
+           pl->total_cycles == p->total_cycles;
+}
+
+/* Each product's prices with the same terms share a plan while its currencies differ:
+ * a plan priced in USD and EUR is one Recurly plan with two entries in `currencies`. */
+static void project_plans(rc_state *st)
+{
+    const sb_world *w = st->w;
+    st->plans = sb_xcalloc(w->n_prices ? w->n_prices : 1, sizeof *st->plans);
+    int *last = sb_xcalloc(w->n_products ? w->n_products : 1, sizeof *last);
+    for (size_t i = 0; i < w->n_products; i++)
+        last[i] = -1;
+    for (size_t i = 0; i < w->n_prices; i++) {
+        const w_price *p = &w->prices[i];
+        if (!plan_price(p))
+            continue;
+        rc_plan *pl = last[p->product] >= 0 ? &st->plans[last[p->product]] : NULL;
+        int fits = pl && pl->n < RC_MAX_CCY && same_terms(pl, p);
+        for (int k = 0; fits && k < pl->n; k++)
+            fits = w->prices[pl->price[k]].ccy != p->ccy;
+        if (!fits) {
+            pl = &st->plans[st->n_plans];
+            last[p->product] = (int)st->n_plans++;
+            interval_of(p, &pl->interval_unit_days, &pl->interval_length);
+            trial_of(p, &pl->trial_unit_days, &pl->trial_length);
+            pl->total_cycles = p->total_cycles;
+            pl->created = p->created;
+        }
+        pl->price[pl->n++] = (int)i;
+        /* The plan is offered while any of its prices is. */
+        if (!p->archived_at)
+            pl->active = 1;
+        if (p->updated > pl->updated)
+            pl->updated = p->updated;
+    }
+    free(last);
+}
+
+typedef struct rc_sort_key {
+    int64_t updated;
+    uint32_t pos;
+} rc_sort_key;
+
+/* Orders by updated_at, ties by position (created order): qsort is not stable. */
+static int by_updated(const void *a, const void *b)
+{
+    const rc_sort_key *x = a, *y = b;
+    if (x->updated != y->updated)
+        return x->updated < y->updated ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void order_by_updated(rc_list *l)
+{
+    rc_sort_key *keys = sb_xcalloc(l->n ? l->n : 1, sizeof *keys);
+    for (size_t i = 0; i < l->n; i++)
+        keys[i] = (rc_sort_key){l->by_created[i].updated, (uint32_t)i};
+    qsort(keys, l->n, sizeof *keys, by_updated);
+    l->by_updated = sb_xcalloc(l->n ? l->n : 1, sizeof *l->by_updated);
+    for (size_t i = 0; i < l->n; i++)
+        l->by_updated[i] = keys[i].pos;
+    free(keys);
+}
+
+static int64_t later(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Payments of customers (Recurly has no guest checkout: every transaction belongs to an
+ * account) and their refunds, merged by creation time (payments first on ties). */
+static void project_transactions(rc_state *st, rc_list *l)
+{
+    const sb_world *w = st->w;
+    size_t n = 0;
+    l->by_created = sb_xcalloc(w->n_payments + w->n_refunds + 1, sizeof *l->by_created);
+    size_t r = 0;
+    for (size_t i = 0; i <= w->n_payments; i++) {
+        int64_t until = i < w->n_payments ? w->payments[i].created : INT64_MAX;
+        /* refunds are stored oldest first too; those before this payment go first */
+        for (; r < w->n_refunds && w->refunds[r].created < until; r++) {
+            if (w->payments[w->refunds[r].payment].customer < 0)
+                continue;
+            l->by_created[n++] = (rc_entry){RC_REFUND, (uint32_t)r, w->refunds[r].created,
+                                            later(w->refunds[r].updated, w->refunds[r].created)};
+        }
+        if (i == w->n_payments || w->payments[i].customer < 0)
+            continue;
+        l->by_created[n++] = (rc_entry){RC_PURCHASE, (uint32_t)i, w->payments[i].created,
+                                        later(w->payments[i].updated, w->payments[i].created)};
+    }
+    l->n = n;
+}
+
+void rc_project(rc_state *st)
+{
+    const sb_world *w = st->w;
+    ids_init(st);
+    project_plans(st);
+    rc_list *a = &st->lists[RC_L_ACCOUNTS];
+    a->by_created = sb_xcalloc(w->n_customers + 1, sizeof *a->by_created);
+    for (size_t i = 0; i < w->n_customers; i++)
+        a->by_created[a->n++] = (rc_entry){RC_ACCOUNT, (uint32_t)i, w->customers[i].created,
+                                           later(w->customers[i].updated, w->customers[i].created)};
+    rc_list *p = &st->lists[RC_L_PLANS];
+    p->by_created = sb_xcalloc(st->n_plans + 1, sizeof *p->by_created);
+    for (size_t i = 0; i < st->n_plans; i++)
+        p->by_created[p->n++] = (rc_entry){RC_PLAN, (uint32_t)i, st->plans[i].created,
+                                           later(st->plans[i].updated, st->plans[i].created)};
+    project_transactions(st, &st->lists[RC_L_TRANSACTIONS]);
+    for (int k = 0; k < RC_NLISTS; k++)
+        order_by_updated(&st->lists[k]);
+}
+
+void rc_project_free(rc_state *st)
+{
+    for (int k = 0; k < RC_NLISTS; k++) {
+        free(st->lists[k].by_created);
+        free(st->lists[k].by_updated);
+    }
+    free(st->plans);
+}

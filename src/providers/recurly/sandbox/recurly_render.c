@@ -1,0 +1,246 @@
+/* Recurly's shapes (API v2021-02-25, schemas Account, Plan, Transaction of its OpenAPI
+ * spec): money as JSON numbers in major units, times as ISO 8601 UTC. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "recurly_model.h"
+#include "sandbox_rng.h"
+
+void rc_money(sb_json *j, const char *key, int64_t minor, int exponent)
+{
+    /* Major units with the decimals a float prints: "19.99", "20.0", "1.255", "2000.0". */
+    char text[48];
+    uint64_t scale = 1, v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+    for (int i = 0; i < exponent; i++)
+        scale *= 10;
+    char frac[24];
+    snprintf(frac, sizeof frac, "%0*" PRIu64, exponent, exponent ? v % scale : 0);
+    size_t n = strlen(frac);
+    while (n > 1 && frac[n - 1] == '0')
+        frac[--n] = '\0';
+    if (exponent == 0)
+        strcpy(frac, "0");
+    snprintf(text, sizeof text, "%s%" PRIu64 ".%s", minor < 0 ? "-" : "", v / scale, frac);
+    sbj_key(j, key);
+    sbj_number(j, text);
+}
+
+const char *rc_payment_status(const w_payment *p)
+{
+    switch (p->status) {
+    case W_PAY_SUCCEEDED: return p->dispute == W_DISPUTE_CHARGEBACK ? "chargeback" : "success";
+    case W_PAY_PENDING: return p->bank ? "processing" : "pending";
+    default: return "declined";
+    }
+}
+
+const char *rc_refund_status(const w_refund *r)
+{
+    switch (r->status) {
+    case W_RE_SUCCEEDED: return "success";
+    case W_RE_FAILED: return "declined";
+    case W_RE_CANCELED: return "void";
+    default: return "pending";
+    }
+}
+
+static void kid(sb_json *j, const char *key, const rc_state *st, int kind, uint64_t n)
+{
+    char id[SB_ID_MAX];
+    rc_id(st, kind, n, id);
+    sbj_kstr(j, key, id);
+}
+
+static void account_code(sb_json *j, size_t i)
+{
+    char code[32];
+    snprintf(code, sizeof code, "cust-%zu", i + 1);
+    sbj_kstr(j, "code", code);
+}
+
+static void names(sb_json *j, const w_customer *c)
+{
+    sbj_kstr(j, "first_name", c->name_on_file ? c->given : NULL);
+    sbj_kstr(j, "last_name", c->name_on_file ? c->family : NULL);
+    sbj_kstr(j, "company", c->name_on_file ? c->business : NULL);
+}
+
+static void render_account(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    const w_customer *c = &st->w->customers[e->index];
+    int closed = c->deleted_at != 0;
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_ACCOUNT, e->index);
+    sbj_kstr(j, "object", "account");
+    sbj_kstr(j, "state", closed ? "inactive" : "active");
+    char token[33];
+    uint64_t h = sb_mix64(st->w->seed ^ sb_mix64(e->index + 1)), g = sb_mix64(h);
+    snprintf(token, sizeof token, "%016" PRIx64 "%016" PRIx64, h, g);
+    sbj_kstr(j, "hosted_login_token", token);
+    sbj_kempty_arr(j, "shipping_addresses");
+    sbj_ktime(j, "created_at", c->created);
+    sbj_ktime(j, "updated_at", e->updated);
+    sbj_ktime(j, "deleted_at", closed ? c->deleted_at : 0);
+    account_code(j, e->index);
+    sbj_knull(j, "username");
+    sbj_kstr(j, "email", c->email);
+    sbj_knull(j, "preferred_locale");
+    sbj_knull(j, "cc_emails");
+    names(j, c);
+    sbj_knull(j, "vat_number");
+    sbj_kbool(j, "tax_exempt", c->tax_exempt == 1);
+    sbj_kstr(j, "bill_to", "self");
+    if (c->has_address) {
+        sbj_kobj(j, "address");
+        sbj_kstr(j, "phone", c->phone);
+        sbj_kstr(j, "street1", c->line1);
+        sbj_kstr(j, "street2", c->line2);
+        sbj_kstr(j, "city", c->city);
+        sbj_kstr(j, "region", c->state);
+        sbj_kstr(j, "postal_code", c->postal);
+        sbj_kstr(j, "country", c->country);
+        sbj_obj_end(j);
+    } else {
+        sbj_knull(j, "address");
+    }
+    sbj_kempty_arr(j, "custom_fields");
+    sbj_obj_end(j);
+}
+
+static void render_plan(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    const rc_plan *pl = &st->plans[e->index];
+    const w_price *first = &st->w->prices[pl->price[0]];
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_PLAN, e->index);
+    sbj_kstr(j, "object", "plan");
+    char code[32];
+    snprintf(code, sizeof code, "plan-%u", e->index + 1);
+    sbj_kstr(j, "code", code);
+    sbj_kstr(j, "state", pl->active ? "active" : "inactive");
+    sbj_kstr(j, "name", first->nickname ? first->nickname : st->w->products[first->product].name);
+    sbj_kstr(j, "description", st->w->products[first->product].description);
+    sbj_kstr(j, "interval_unit", pl->interval_unit_days ? "days" : "months");
+    sbj_kint(j, "interval_length", pl->interval_length);
+    sbj_kstr(j, "trial_unit", pl->trial_unit_days ? "days" : "months");
+    sbj_kint(j, "trial_length", pl->trial_length);
+    sbj_lit(j, "trial_requires_billing_info: true");
+    sbj_kintn(j, "total_billing_cycles", pl->total_cycles != 0, pl->total_cycles);
+    sbj_lit(j, "auto_renew: true, pricing_model: 'fixed', ramp_intervals: [], custom_fields: [], "
+               "accounting_code: null, revenue_schedule_type: 'evenly', "
+               "setup_fee_revenue_schedule_type: 'evenly', tax_exempt: false");
+    sbj_karr(j, "currencies");
+    for (int k = 0; k < pl->n; k++) {
+        const w_price *p = &st->w->prices[pl->price[k]];
+        const w_currency *cur = &w_currencies[p->ccy];
+        sbj_obj_begin(j);
+        sbj_kstr(j, "currency", cur->code);
+        rc_money(j, "setup_fee", 0, cur->exponent);
+        rc_money(j, "unit_amount", p->unit_amount, cur->exponent);
+        sbj_kbool(j, "tax_inclusive", 0);
+        sbj_obj_end(j);
+    }
+    sbj_arr_end(j);
+    sbj_lit(j, "hosted_pages: {success_url: null, cancel_url: null, bypass_confirmation: false, "
+               "display_quantity: false}, allow_any_item_on_subscriptions: false");
+    sbj_ktime(j, "created_at", pl->created);
+    sbj_ktime(j, "updated_at", e->updated);
+    sbj_knull(j, "deleted_at");
+    sbj_obj_end(j);
+}
+
+static void account_mini(sb_json *j, const rc_state *st, int customer)
+{
+    const w_customer *c = &st->w->customers[customer];
+    sbj_kobj(j, "account");
+    kid(j, "id", st, RC_ACCOUNT, (uint64_t)customer);
+    sbj_kstr(j, "object", "account");
+    account_code(j, (size_t)customer);
+    sbj_kstr(j, "email", c->email);
+    names(j, c);
+    sbj_lit(j, "parent_account_id: null, bill_to: 'self'");
+    sbj_obj_end(j);
+}
+
+static void invoice_mini(sb_json *j, const rc_state *st, int invoice)
+{
+    if (invoice < 0) {
+        sbj_knull(j, "invoice");
+        return;
+    }
+    sbj_kobj(j, "invoice");
+    kid(j, "id", st, RC_INVOICE, (uint64_t)invoice);
+    sbj_kstr(j, "object", "invoice");
+    char number[24];
+    snprintf(number, sizeof number, "%d", 1001 + invoice);
+    sbj_kstr(j, "number", number);
+    sbj_lit(j, "business_entity_id: null, type: 'charge'");
+    sbj_obj_end(j);
+}
+
+static void uuid(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    char text[33];
+    uint64_t h = sb_mix64(st->w->seed ^ sb_mix64(((uint64_t)e->kind << 32) | e->index));
+    snprintf(text, sizeof text, "%016" PRIx64 "%016" PRIx64, h, sb_mix64(h));
+    sbj_kstr(j, "uuid", text);
+}
+
+static void render_transaction(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    const sb_world *w = st->w;
+    int refund = e->kind == RC_REFUND;
+    const w_refund *re = refund ? &w->refunds[e->index] : NULL;
+    uint32_t pi = refund ? (uint32_t)re->payment : e->index;
+    const w_payment *p = &w->payments[pi];
+    const w_currency *cur = &w_currencies[p->ccy];
+    const char *status = refund ? rc_refund_status(re) : rc_payment_status(p);
+    int sub = p->invoice >= 0 ? w->invoices[p->invoice].sub : -1;
+    sbj_obj_begin(j);
+    kid(j, "id", st, e->kind, e->index);
+    sbj_kstr(j, "object", "transaction");
+    uuid(j, st, e);
+    if (refund)
+        kid(j, "original_transaction_id", st, RC_PURCHASE, pi);
+    else
+        sbj_knull(j, "original_transaction_id");
+    account_mini(j, st, p->customer);
+    invoice_mini(j, st, refund ? -1 : p->invoice);
+    sbj_knull(j, "voided_by_invoice");
+    sbj_karr(j, "subscription_ids");
+    if (!refund && sub >= 0) {
+        char id[SB_ID_MAX];
+        rc_id(st, RC_SUB, (uint64_t)sub, id);
+        sbj_str(j, id);
+    }
+    sbj_arr_end(j);
+    sbj_kstr(j, "type", refund ? "refund" : p->uncaptured ? "authorization" : "purchase");
+    sbj_kstr(j, "origin", refund ? "api" : sub >= 0 ? "recurring" : "api");
+    sbj_kstr(j, "currency", cur->code);
+    rc_money(j, "amount", refund ? re->amount : p->amount, cur->exponent);
+    sbj_kstr(j, "status", status);
+    int ok = !strcmp(status, "success") || !strcmp(status, "chargeback");
+    sbj_kbool(j, "success", ok);
+    sbj_kbool(j, "backup_payment_method_used", 0);
+    sbj_kbool(j, "refunded", !refund && p->amount_refunded > 0);
+    sbj_kstr(j, "collection_method", "automatic");
+    sbj_kstr(j, "status_code", !ok && !strcmp(status, "declined")
+                                       ? (p->failure == W_FAIL_FUNDS ? "insufficient_funds" : "declined")
+                                       : NULL);
+    sbj_kstr(j, "gateway_message", ok ? "Approved" : NULL);
+    sbj_ktime(j, "created_at", e->created);
+    sbj_ktime(j, "updated_at", e->updated);
+    sbj_ktime(j, "voided_at", !strcmp(status, "void") ? e->updated : 0);
+    sbj_ktime(j, "collected_at", ok && !p->uncaptured ? e->created : 0);
+    sbj_obj_end(j);
+}
+
+void rc_render(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    switch (e->kind) {
+    case RC_ACCOUNT: render_account(j, st, e); break;
+    case RC_PLAN: render_plan(j, st, e); break;
+    default: render_transaction(j, st, e);
+    }
+}

@@ -1,0 +1,199 @@
+/* The Recurly module's truth: the projection normalized as docs/providers/recurly.md
+ * ("Normalization") says, from the world and the projection's own tables, never from the
+ * rendered JSON. Files are sorted by id (byte order). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recurly_model.h"
+#include "sandbox_truth_file.h"
+
+/* One record of a file: its id, and what to write it from. */
+typedef struct row {
+    char id[SB_ID_MAX + 8];
+    const rc_entry *e;
+    int currency; /* plans: the entry of `currencies` */
+} row;
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const row *)a)->id, ((const row *)b)->id);
+}
+
+static row *rows_of(const rc_state *st, const rc_list *l, size_t *n)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < l->n; i++)
+        cap += l->by_created[i].kind == RC_PLAN ? (size_t)st->plans[l->by_created[i].index].n : 1;
+    row *rows = sb_xcalloc(cap ? cap : 1, sizeof *rows);
+    *n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const rc_entry *e = &l->by_created[i];
+        int parts = e->kind == RC_PLAN ? st->plans[e->index].n : 1;
+        for (int k = 0; k < parts; k++) {
+            row *r = &rows[(*n)++];
+            char id[SB_ID_MAX];
+            rc_id(st, e->kind, e->index, id);
+            if (e->kind == RC_PLAN)
+                snprintf(r->id, sizeof r->id, "%s/%s", id,
+                         w_currencies[st->w->prices[st->plans[e->index].price[k]].ccy].code);
+            else
+                snprintf(r->id, sizeof r->id, "%s", id);
+            r->e = e;
+            r->currency = k;
+        }
+    }
+    qsort(rows, *n, sizeof *rows, by_id);
+    return rows;
+}
+
+static void kid(sb_json *j, const char *key, const rc_state *st, int kind, uint64_t n)
+{
+    char id[SB_ID_MAX];
+    rc_id(st, kind, n, id);
+    sbj_kstr(j, key, id);
+}
+
+/* The account's name: the company, else first and last name (either alone), else null. */
+static void customer_name(sb_json *j, const w_customer *c)
+{
+    if (!c->name_on_file || (!c->business && !c->given && !c->family)) {
+        sbj_knull(j, "name");
+    } else if (c->business && *c->business) {
+        sbj_kstr(j, "name", c->business);
+    } else if (c->given && c->family) {
+        char name[512];
+        snprintf(name, sizeof name, "%s %s", c->given, c->family);
+        sbj_kstr(j, "name", name);
+    } else {
+        sbj_kstr(j, "name", c->given ? c->given : c->family);
+    }
+}
+
+static void write_customers(const void *state, sb_truth_file *o)
+{
+    const rc_state *st = state;
+    size_t n;
+    row *rows = rows_of(st, &st->lists[RC_L_ACCOUNTS], &n);
+    for (size_t i = 0; i < n; i++) {
+        const w_customer *c = &st->w->customers[rows[i].e->index];
+        sb_json *j = sb_truth_record(o, "customer");
+        sbj_kstr(j, "id", rows[i].id);
+        sbj_kstr(j, "email", c->email);
+        customer_name(j, c);
+        sbj_kstr(j, "country", c->has_address ? c->country : NULL);
+        sbj_ktime(j, "created_at", c->created);
+        sbj_kbool(j, "deleted", c->deleted_at != 0); /* closed: state inactive */
+        sb_truth_record_end(o);
+    }
+    free(rows);
+}
+
+static void write_plans(const void *state, sb_truth_file *o)
+{
+    const rc_state *st = state;
+    size_t n;
+    row *rows = rows_of(st, &st->lists[RC_L_PLANS], &n);
+    for (size_t i = 0; i < n; i++) {
+        const rc_plan *pl = &st->plans[rows[i].e->index];
+        const w_price *p = &st->w->prices[pl->price[rows[i].currency]];
+        const w_price *first = &st->w->prices[pl->price[0]];
+        const w_currency *cur = &w_currencies[p->ccy];
+        sb_json *j = sb_truth_record(o, "plan");
+        sbj_kstr(j, "id", rows[i].id);
+        sbj_kstr(j, "name", first->nickname ? first->nickname : st->w->products[first->product].name);
+        sbj_lit(j, "product_id: null, product_name: null");
+        sbj_kint(j, "amount", p->unit_amount);
+        char decimal[24];
+        snprintf(decimal, sizeof decimal, "%lld", (long long)p->unit_amount);
+        sbj_kstr(j, "amount_decimal", decimal);
+        sbj_kstr(j, "currency", cur->code);
+        sbj_kint(j, "currency_exponent", cur->exponent);
+        sbj_lit(j, "usage_type: 'licensed', tiers_mode: null, tiers: null, custom_amount: false, "
+                   "custom_amount_minimum: null, custom_amount_maximum: null, custom_amount_preset: null");
+        sbj_kint(j, "setup_fee", 0);
+        sbj_kstr(j, "interval_unit", pl->interval_unit_days ? "day" : "month");
+        sbj_kint(j, "interval_count", pl->interval_length);
+        sbj_kintn(j, "total_cycles", pl->total_cycles != 0, pl->total_cycles);
+        sbj_kintn(j, "trial_days", pl->trial_length > 0 && pl->trial_unit_days, pl->trial_length);
+        sbj_lit(j, "trial_amount: null, trial_cycles: null");
+        sbj_kbool(j, "active", pl->active);
+        sbj_ktime(j, "created_at", pl->created);
+        sb_truth_record_end(o);
+    }
+    free(rows);
+}
+
+/* Recurly's transaction status -> result (docs/providers/recurly.md). */
+static const char *result_of(const char *status, int authorization)
+{
+    if (!strcmp(status, "success") || !strcmp(status, "chargeback"))
+        return authorization ? "authorized" : "succeeded";
+    if (!strcmp(status, "declined") || !strcmp(status, "error") || !strcmp(status, "void"))
+        return "failed";
+    if (!strcmp(status, "pending") || !strcmp(status, "processing") || !strcmp(status, "scheduled"))
+        return "pending";
+    return "other";
+}
+
+static void write_transactions(const void *state, sb_truth_file *o)
+{
+    const rc_state *st = state;
+    const sb_world *w = st->w;
+    size_t n;
+    row *rows = rows_of(st, &st->lists[RC_L_TRANSACTIONS], &n);
+    for (size_t i = 0; i < n; i++) {
+        const rc_entry *e = rows[i].e;
+        int refund = e->kind == RC_REFUND;
+        const w_refund *re = refund ? &w->refunds[e->index] : NULL;
+        uint32_t pi = refund ? (uint32_t)re->payment : e->index;
+        const w_payment *p = &w->payments[pi];
+        const w_currency *cur = &w_currencies[p->ccy];
+        const char *status = refund ? rc_refund_status(re) : rc_payment_status(p);
+        const char *result = result_of(status, !refund && p->uncaptured);
+        int sub = !refund && p->invoice >= 0 ? w->invoices[p->invoice].sub : -1;
+        int64_t amount = refund ? re->amount : p->amount;
+        sb_json *j = sb_truth_record(o, "transaction");
+        sbj_kstr(j, "id", rows[i].id);
+        kid(j, "customer_id", st, RC_ACCOUNT, (uint64_t)p->customer);
+        if (sub >= 0)
+            kid(j, "subscription_id", st, RC_SUB, (uint64_t)sub);
+        else
+            sbj_knull(j, "subscription_id");
+        if (!refund && p->invoice >= 0)
+            kid(j, "invoice_id", st, RC_INVOICE, (uint64_t)p->invoice);
+        else
+            sbj_knull(j, "invoice_id");
+        sbj_kstr(j, "kind", refund ? "refund" : "payment");
+        sbj_kstr(j, "result", result);
+        sbj_kstr(j, "provider_status", status);
+        sbj_kint(j, "amount", amount);
+        sbj_kstr(j, "currency", cur->code);
+        sbj_kint(j, "currency_exponent", cur->exponent);
+        if (refund)
+            sbj_knull(j, "captured_amount");
+        else if (!strcmp(result, "pending"))
+            sbj_knull(j, "captured_amount");
+        else
+            sbj_kint(j, "captured_amount", !strcmp(result, "succeeded") ? amount : 0);
+        sbj_kintn(j, "refunded_amount", refund, 0);
+        sbj_lit(j, "fee_amount: null, net_amount: null");
+        if (refund)
+            kid(j, "parent_id", st, RC_PURCHASE, pi);
+        else
+            sbj_knull(j, "parent_id");
+        sbj_ktime(j, "occurred_at", e->created);
+        sb_truth_record_end(o);
+    }
+    free(rows);
+}
+
+int rc_write_truth(void *state, const char *dir, char *err, size_t errlen)
+{
+    static const sb_truth_spec specs[] = {
+        {"customers.jsonl", write_customers},
+        {"plans.jsonl", write_plans},
+        {"transactions.jsonl", write_transactions},
+    };
+    return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);
+}
