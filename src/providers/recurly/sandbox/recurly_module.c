@@ -161,6 +161,38 @@ static void recurly_fault(void *state, const sb_request *req, int status, sb_res
         rate_limit_headers(resp);
 }
 
+/* Module faults: repeat (a page served again) only. Recurly's lists carry no totals to
+ * inflate or shrink (HEAD's Recurly-Total-Records is a separate request), and inserting
+ * records during a run is not implemented. */
+static int recurly_prepare_faults(void *state, const sb_faults *faults, char *err, size_t errlen)
+{
+    (void)state;
+    for (size_t i = 0; i < faults->n; i++) {
+        const sb_fault *f = &faults->items[i];
+        if (sb_fault_is_module_kind(f->kind) && f->kind != SB_FAULT_REPEAT) {
+            snprintf(err, errlen, "fault '%s': the recurly module does not support it%s", f->spec,
+                     f->kind == SB_FAULT_INSERT ? "" : " (Recurly lists carry no totals)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A list's identity for repeat@N: its path and parameters without the cursor. */
+static int recurly_list_key(void *state, const sb_request *req, sb_buf *key)
+{
+    (void)state;
+    if (rc_list_of(req->path) < 0 || strcmp(req->method, "GET") != 0)
+        return 0;
+    sb_buf_adds(key, req->path);
+    for (size_t i = 0; i < req->params->n; i++) {
+        if (!strcmp(req->params->items[i].key, "cursor"))
+            continue;
+        sb_buf_printf(key, "&%s=%s", req->params->items[i].key, req->params->items[i].value);
+    }
+    return 1;
+}
+
 const sb_provider sb_module_recurly = {
     .name = "recurly",
     .options = options,
@@ -171,5 +203,7 @@ const sb_provider sb_module_recurly = {
     .settings = recurly_settings,
     .describe = recurly_describe,
     .free = recurly_free,
+    .prepare_faults = recurly_prepare_faults,
+    .list_key = recurly_list_key,
     .own_rate = recurly_own_rate,
 };
