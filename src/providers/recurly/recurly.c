@@ -7,6 +7,7 @@
  *
  *   customers     GET /accounts       (closed accounts too: `deleted` true)
  *   plans         GET /plans          (one record per currency of a plan)
+ *   subscriptions GET /subscriptions  (every state; the plan and add-ons as items)
  *   transactions  GET /transactions   (purchases, captures, authorizations, refunds,
  *                                      verifications)
  *
@@ -26,6 +27,7 @@ static const struct list_info {
 } lists[] = {
 	{ BILLTAP_RESOURCE_CUSTOMERS, "/accounts" },
 	{ BILLTAP_RESOURCE_PLANS, "/plans" },
+	{ BILLTAP_RESOURCE_SUBSCRIPTIONS, "/subscriptions" },
 	{ BILLTAP_RESOURCE_TRANSACTIONS, "/transactions" },
 };
 
@@ -169,6 +171,9 @@ static int push_object(recurly_stream *s, billtap_json_ref obj, billtap_sink *si
 	case BILLTAP_RESOURCE_TRANSACTIONS:
 		rc = recurly_map_transaction(&rec, s->doc, obj, ctx);
 		break;
+	case BILLTAP_RESOURCE_SUBSCRIPTIONS:
+		rc = recurly_map_subscription(&rec, s->doc, obj, ctx);
+		break;
 	default: {
 		int n = recurly_plan_count(s->doc, obj, ctx);
 		if (n < 0)
@@ -261,9 +266,11 @@ const billtap_provider bt_provider_recurly = {
 	.display_name = "Recurly",
 	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
+	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.settings = recurly_settings,
 	.request_id_header = "X-Request-Id",

@@ -25,4 +25,27 @@ int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json
 int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
                             billtap_json_ref obj, billtap_ctx *ctx);
 
+/* A subscription -> one subscription record, its plan and add-ons as items. */
+int recurly_map_subscription(billtap_record **out, const billtap_json *doc,
+                             billtap_json_ref obj, billtap_ctx *ctx);
+
+/* Mapping helpers shared by the mappers (recurly_map.c). */
+
+/* Names the members a computed value was read from (billtap_record_set_source()). */
+int recurly_computed(billtap_map *m, billtap_field field, const char *members);
+/* 1 when the string at path equals word, 0 when it is another string (or, unless
+ * `required`, null or absent), else the error latched on m. */
+int recurly_string_is(billtap_map *m, const char *path, const char *word, int required);
+/* The normalized code (upper case) and ISO 4217 exponent of the "currency" member of obj;
+ * returns the exponent or the error latched on m (label names the member). */
+int recurly_currency_of(char code[4], billtap_map *m, billtap_json_ref obj, const char *label);
+/* Sets the record's currency and exponent (ISO 4217) from the "currency" member of obj
+ * (label names it in errors); returns the exponent or the error. */
+int recurly_set_currency(billtap_map *m, billtap_json_ref obj, const char *label);
+/* Sets `field` from the money member `member` of obj, major units read from the number's
+ * digits at `exponent`: null when absent or null, an error when it is not a whole number
+ * of minor units. *value (may be NULL) receives it. */
+int recurly_set_money(billtap_map *m, billtap_field field, billtap_json_ref obj,
+                      const char *member, const char *label, int exponent, int64_t *value);
+
 #endif

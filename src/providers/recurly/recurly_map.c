@@ -9,7 +9,7 @@
 #include "recurly.h"
 
 /* Names the members a computed value was read from (for `billtap inspect`). */
-static int computed(billtap_map *m, billtap_field field, const char *members)
+int recurly_computed(billtap_map *m, billtap_field field, const char *members)
 {
 	if (m->status < 0)
 		return m->status;
@@ -33,7 +33,7 @@ static char *string_at(billtap_map *m, const char *path)
 
 /* 1 when the string at path equals word, 0 when it is another string (or, unless
  * `required`, null or absent), else an error. */
-static int string_is_opt(billtap_map *m, const char *path, const char *word, int required)
+int recurly_string_is(billtap_map *m, const char *path, const char *word, int required)
 {
 	char *s = NULL;
 	if (m->status < 0)
@@ -52,7 +52,7 @@ static int string_is_opt(billtap_map *m, const char *path, const char *word, int
 
 static int string_is(billtap_map *m, const char *path, const char *word)
 {
-	return string_is_opt(m, path, word, 1);
+	return recurly_string_is(m, path, word, 1);
 }
 
 /* Account `state`: active, or inactive (closed). */
@@ -75,7 +75,7 @@ static int account_name(billtap_map *m)
 	if (company) {
 		billtap_map_set_str(m, BILLTAP_FIELD_NAME, company);
 		free(company);
-		return computed(m, BILLTAP_FIELD_NAME, "company");
+		return recurly_computed(m, BILLTAP_FIELD_NAME, "company");
 	}
 	char *first = string_at(m, "first_name"), *last = string_at(m, "last_name");
 	char *name = NULL;
@@ -90,7 +90,7 @@ static int account_name(billtap_map *m)
 	free(name);
 	free(first);
 	free(last);
-	return computed(m, BILLTAP_FIELD_NAME, "company first_name last_name");
+	return recurly_computed(m, BILLTAP_FIELD_NAME, "company first_name last_name");
 }
 
 int recurly_map_account(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
@@ -105,7 +105,7 @@ int recurly_map_account(billtap_record **out, const billtap_json *doc, billtap_j
 	int closed = closed_account(&m);
 	if (closed >= 0) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_DELETED, closed);
-		computed(&m, BILLTAP_FIELD_DELETED, "state");
+		recurly_computed(&m, BILLTAP_FIELD_DELETED, "state");
 	}
 	return billtap_map_end(out, &m);
 }
@@ -137,34 +137,38 @@ static billtap_json_ref nth(const billtap_json *doc, billtap_json_ref list, int 
 	return e;
 }
 
-/* Sets the currency (and its exponent) of the price `price`, returning the exponent. */
-static int price_currency(billtap_map *m, billtap_json_ref price)
+int recurly_currency_of(char code[4], billtap_map *m, billtap_json_ref price, const char *label)
 {
 	const char *text;
 	size_t len;
-	char code[4];
 	billtap_json_ref ref = billtap_json_get(m->doc, price, "currency");
 	if (m->status < 0)
 		return m->status;
 	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING ||
 	    !billtap_json_str_is_plain(m->doc, ref) || billtap_json_text(&text, &len, m->doc, ref) < 0 ||
 	    billtap_currency_normalize(code, text, len) < 0)
-		return billtap_map_fail(m, BILLTAP_EDATA, "currencies.currency",
-		                        "is not a 3-letter currency code");
+		return billtap_map_fail(m, BILLTAP_EDATA, label, "is not a 3-letter currency code");
 	int exponent = billtap_currency_iso_exponent(code);
 	if (exponent < 0)
-		return billtap_map_fail(m, BILLTAP_EDATA, "currencies.currency",
-		                        "is not an ISO 4217 currency");
+		return billtap_map_fail(m, BILLTAP_EDATA, label, "is not an ISO 4217 currency");
+	return exponent;
+}
+
+int recurly_set_currency(billtap_map *m, billtap_json_ref price, const char *label)
+{
+	char code[4];
+	int exponent = recurly_currency_of(code, m, price, label);
+	if (exponent < 0)
+		return exponent;
 	billtap_map_set_str(m, BILLTAP_FIELD_CURRENCY, code);
 	billtap_map_set_int(m, BILLTAP_FIELD_CURRENCY_EXPONENT, exponent);
-	computed(m, BILLTAP_FIELD_CURRENCY, "currencies");
-	computed(m, BILLTAP_FIELD_CURRENCY_EXPONENT, "currencies");
+	recurly_computed(m, BILLTAP_FIELD_CURRENCY, label);
+	recurly_computed(m, BILLTAP_FIELD_CURRENCY_EXPONENT, label);
 	return m->status < 0 ? m->status : exponent;
 }
 
-/* A money member of the price in its minor units: null when absent or null. */
-static int price_money(billtap_map *m, billtap_field field, billtap_json_ref price,
-                       const char *member, int exponent, int64_t *value)
+int recurly_set_money(billtap_map *m, billtap_field field, billtap_json_ref price,
+                      const char *member, const char *label, int exponent, int64_t *value)
 {
 	int64_t v = 0;
 	if (m->status < 0)
@@ -172,7 +176,7 @@ static int price_money(billtap_map *m, billtap_field field, billtap_json_ref pri
 	int rc = billtap_json_money(&v, m->doc, billtap_json_get(m->doc, price, member), exponent,
 	                            BILLTAP_MAP_MAJOR_UNITS);
 	char path[64];
-	snprintf(path, sizeof path, "currencies.%s", member);
+	snprintf(path, sizeof path, "%s%s%s", label, *label ? "." : "", member);
 	if (rc == BILLTAP_ENOTFOUND) {
 		billtap_map_set_str(m, field, NULL);
 		return 0;
@@ -185,7 +189,7 @@ static int price_money(billtap_map *m, billtap_field field, billtap_json_ref pri
 	billtap_map_set_int(m, field, v);
 	if (value)
 		*value = v;
-	return computed(m, field, "currencies");
+	return recurly_computed(m, field, path);
 }
 
 static const billtap_vocab interval_units[] = {
@@ -201,7 +205,7 @@ static int plan_record_id(billtap_map *m)
 	char id[sizeof m->id + 8];
 	snprintf(id, sizeof id, "%s/%s", m->id, code);
 	billtap_map_set_str(m, BILLTAP_FIELD_ID, id);
-	return computed(m, BILLTAP_FIELD_ID, "id currencies");
+	return recurly_computed(m, BILLTAP_FIELD_ID, "id currencies");
 }
 
 /* trial_length in days; months are not a number of days, so they give null. */
@@ -222,7 +226,7 @@ static int trial_days(billtap_map *m)
 	billtap_map_set_str(m, BILLTAP_FIELD_TRIAL_DAYS, NULL);
 	if (days)
 		billtap_map_set_int(m, BILLTAP_FIELD_TRIAL_DAYS, length);
-	return computed(m, BILLTAP_FIELD_TRIAL_DAYS, "trial_length trial_unit");
+	return recurly_computed(m, BILLTAP_FIELD_TRIAL_DAYS, "trial_length trial_unit");
 }
 
 int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json_ref plan,
@@ -233,11 +237,11 @@ int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json
 	billtap_json_ref price = nth(doc, billtap_json_get(doc, plan, "currencies"), index);
 	if (billtap_json_typeof(doc, price) != BILLTAP_JSON_OBJECT)
 		billtap_map_fail(&m, BILLTAP_EDATA, "currencies", "holds a price that is not an object");
-	int exponent = price_currency(&m, price);
+	int exponent = recurly_set_currency(&m, price, "currencies.currency");
 	plan_record_id(&m);
 	billtap_map_str(&m, BILLTAP_FIELD_NAME, "name", 0);
 	int64_t amount = 0;
-	if (exponent >= 0 && price_money(&m, BILLTAP_FIELD_AMOUNT, price, "unit_amount", exponent,
+	if (exponent >= 0 && recurly_set_money(&m, BILLTAP_FIELD_AMOUNT, price, "unit_amount", "currencies", exponent,
 	                                 &amount) == 0) {
 		/* Whole minor units: the exact decimal is the same integer. */
 		int64_t check;
@@ -245,11 +249,12 @@ int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json
 			char text[24];
 			snprintf(text, sizeof text, "%lld", (long long)amount);
 			billtap_map_set_str(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, text);
-			computed(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "currencies");
+			recurly_computed(&m, BILLTAP_FIELD_AMOUNT_DECIMAL, "currencies");
 		}
 	}
 	if (exponent >= 0)
-		price_money(&m, BILLTAP_FIELD_SETUP_FEE, price, "setup_fee", exponent, NULL);
+		recurly_set_money(&m, BILLTAP_FIELD_SETUP_FEE, price, "setup_fee", "currencies", exponent,
+		                  NULL);
 	billtap_map_set_str(&m, BILLTAP_FIELD_USAGE_TYPE, "licensed");
 	billtap_map_set_int(&m, BILLTAP_FIELD_CUSTOM_AMOUNT, 0);
 	billtap_map_vocab(&m, BILLTAP_FIELD_INTERVAL_UNIT, "interval_unit", interval_units, NULL,
@@ -260,7 +265,7 @@ int recurly_map_plan(billtap_record **out, const billtap_json *doc, billtap_json
 	int active = string_is(&m, "state", "active");
 	if (active >= 0) {
 		billtap_map_set_int(&m, BILLTAP_FIELD_ACTIVE, active);
-		computed(&m, BILLTAP_FIELD_ACTIVE, "state");
+		recurly_computed(&m, BILLTAP_FIELD_ACTIVE, "state");
 	}
 	billtap_map_time(&m, BILLTAP_FIELD_CREATED_AT, "created_at", BILLTAP_MAP_REQUIRED);
 	return billtap_map_end(out, &m);
@@ -303,7 +308,7 @@ static int first_subscription(billtap_map *m)
 		return billtap_map_fail(m, BILLTAP_EDATA, "subscription_ids", "is not a list of ids");
 	billtap_map_set_str(m, BILLTAP_FIELD_SUBSCRIPTION_ID, id);
 	free(id);
-	return computed(m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription_ids");
+	return recurly_computed(m, BILLTAP_FIELD_SUBSCRIPTION_ID, "subscription_ids");
 }
 
 /* Word of a normalized string field already set. */
@@ -324,17 +329,17 @@ int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
 	billtap_map_vocab(&m, BILLTAP_FIELD_KIND, "type", kinds, "other", BILLTAP_MAP_REQUIRED);
 	/* A refund Recurly made for a chargeback (origin chargeback) is the chargeback. */
 	int from_chargeback = field_is(&m, BILLTAP_FIELD_KIND, "refund") &&
-	                      string_is_opt(&m, "origin", "chargeback", 0) == 1;
+	                      recurly_string_is(&m, "origin", "chargeback", 0) == 1;
 	if (from_chargeback) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_KIND, "chargeback");
-		computed(&m, BILLTAP_FIELD_KIND, "type origin");
+		recurly_computed(&m, BILLTAP_FIELD_KIND, "type origin");
 	}
 	billtap_map_vocab(&m, BILLTAP_FIELD_RESULT, "status", results, "other", BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	int authorization = string_is(&m, "type", "authorization") == 1;
 	if (authorization && field_is(&m, BILLTAP_FIELD_RESULT, "succeeded")) {
 		billtap_map_set_str(&m, BILLTAP_FIELD_RESULT, "authorized");
-		computed(&m, BILLTAP_FIELD_RESULT, "status type");
+		recurly_computed(&m, BILLTAP_FIELD_RESULT, "status type");
 	}
 	billtap_map_currency(&m, "currency", NULL);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "amount",
@@ -345,7 +350,7 @@ int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
 		/* amounts are positive in the model; the kind says which way the money went */
 		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, -amount);
 		amount = -amount;
-		computed(&m, BILLTAP_FIELD_AMOUNT, "amount");
+		recurly_computed(&m, BILLTAP_FIELD_AMOUNT, "amount");
 	}
 	if (field_is(&m, BILLTAP_FIELD_KIND, "payment")) {
 		/* Taken: a settled purchase or capture; nothing for an authorization or a
@@ -356,7 +361,7 @@ int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
 		else
 			billtap_map_set_int(&m, BILLTAP_FIELD_CAPTURED_AMOUNT,
 			                    field_is(&m, BILLTAP_FIELD_RESULT, "succeeded") ? amount : 0);
-		computed(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, "type status amount");
+		recurly_computed(&m, BILLTAP_FIELD_CAPTURED_AMOUNT, "type status amount");
 	} else if (field_is(&m, BILLTAP_FIELD_KIND, "refund") ||
 	           field_is(&m, BILLTAP_FIELD_KIND, "chargeback")) {
 		if (field_is(&m, BILLTAP_FIELD_KIND, "refund"))

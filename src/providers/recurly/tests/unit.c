@@ -166,6 +166,77 @@ START_TEST(transactions_kinds_results_money)
 }
 END_TEST
 
+
+#define SUB(id, cust, status, pstatus, started, ps, pe, ts, te, canceled, cape, cancel_at, ended,  \
+            at, items)                                                                          \
+	"{\"object\":\"subscription\",\"id\":\"" id "\",\"customer_id\":\"" cust "\",\"status\":\""  \
+	status "\",\"provider_status\":\"" pstatus "\",\"started_at\":" started                      \
+	",\"current_period_start\":" ps ",\"current_period_end\":" pe ",\"trial_start\":" ts        \
+	",\"trial_end\":" te ",\"canceled_at\":" canceled ",\"cancel_at_period_end\":" cape          \
+	",\"cancel_at\":" cancel_at ",\"ended_at\":" ended ",\"paused\":null,\"pause_behavior\":null," \
+	"\"resumes_at\":null,\"discounts\":null,\"created_at\":\"" at "\",\"items\":[" items "]}"
+#define ITEM(id, plan, qty, usage, amount, dec, cur, exp, ps, pe)                                 \
+	"{\"object\":\"subscription_item\",\"id\":" id ",\"plan_id\":" plan ",\"quantity\":" qty     \
+	",\"usage_type\":\"" usage "\",\"amount\":" amount ",\"amount_decimal\":" dec ",\"currency\":\"" \
+	cur "\",\"currency_exponent\":" exp ",\"current_period_start\":" ps ",\"current_period_end\":" \
+	pe "}"
+#define T(x) "\"" x "\""
+
+START_TEST(subscriptions_states_and_items)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/subscriptions.json");
+	billtap_client *c = recurly_client();
+	const char *want[] = {
+		/* active after its trial: the plan (quantity 2) and two add-ons as items */
+		SUB("o1f4subscr01", "o1b8gl8hqfa7", "active", "active", T("2024-04-17T12:00:00Z"),
+		    T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z"), T("2024-04-17T12:00:00Z"),
+		    T("2024-05-01T12:00:00Z"), "null", "false", "null", "null", "2024-04-17T12:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5p/USD"), "2", "licensed", "1999", T("1999"), "USD", "2",
+		         T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z")) ","
+		    ITEM(T("o1g5addon001"), "null", "1", "licensed", "550", T("550"), "USD", "2",
+		         T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z")) ","
+		    ITEM(T("o1g5addon002"), "null", "1", "metered", "1", T("1"), "USD", "2",
+		         T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z"))),
+		/* "active" while the current period is its trial: trialing */
+		SUB("o1f4subscr02", "o1b8gl8hqfa8", "trialing", "active", T("2024-05-03T00:00:00Z"),
+		    T("2024-05-03T00:00:00Z"), T("2024-05-17T00:00:00Z"), T("2024-05-03T00:00:00Z"),
+		    T("2024-05-17T00:00:00Z"), "null", "false", "null", "null", "2024-05-03T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5p/JPY"), "1", "licensed", "2000", T("2000"), "JPY", "0",
+		         T("2024-05-03T00:00:00Z"), T("2024-05-17T00:00:00Z"))),
+		/* canceled: still runs and bills until expires_at */
+		SUB("o1f4subscr03", "o1b8gl8hqfa8", "active", "canceled", T("2024-01-01T00:00:00Z"),
+		    T("2024-01-01T00:00:00Z"), T("2025-01-01T00:00:00Z"), "null", "null",
+		    T("2024-06-01T00:00:00Z"), "true", T("2025-01-01T00:00:00Z"), "null",
+		    "2024-01-01T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5q/KRW"), "1", "licensed", "120000", T("120000"), "KRW",
+		         "0", T("2024-01-01T00:00:00Z"), T("2025-01-01T00:00:00Z"))),
+		SUB("o1f4subscr04", "o1b8gl8hqfa9", "canceled", "expired", T("2024-03-01T00:00:00Z"),
+		    T("2024-04-01T00:00:00Z"), T("2024-04-08T00:00:00Z"), "null", "null",
+		    T("2024-04-02T00:00:00Z"), "false", "null", T("2024-04-08T00:00:00Z"),
+		    "2024-03-01T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5r/GBP"), "1", "licensed", "30", T("30"), "GBP", "2",
+		         T("2024-04-01T00:00:00Z"), T("2024-04-08T00:00:00Z"))),
+		SUB("o1f4subscr05", "o1b8gl8hqfa7", "pending", "future", "null", "null", "null", "null",
+		    "null", "null", "false", "null", "null", "2024-05-10T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5p/KWD"), "3", "licensed", "1255", T("1255"), "KWD", "3",
+		         "null", "null")),
+		SUB("o1f4subscr06", "o1b8gl8hqfa7", "paused", "paused", T("2024-04-01T00:00:00Z"),
+		    T("2024-05-01T00:00:00Z"), T("2024-06-01T00:00:00Z"), "null", "null", "null", "false",
+		    "null", "null", "2024-04-01T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5p/EUR"), "1", "licensed", "1750", T("1750"), "EUR", "2",
+		         T("2024-05-01T00:00:00Z"), T("2024-06-01T00:00:00Z"))),
+		SUB("o1f4subscr07", "o1b8gl8hqfa8", "canceled", "failed", "null", "null", "null", "null",
+		    "null", "null", "false", "null", "null", "2024-05-20T00:00:00Z",
+		    ITEM("null", T("o1c9k2x7ka5p/USD"), "1", "licensed", "1999", T("1999"), "USD", "2",
+		         "null", "null")),
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 7);
+	ck_assert_str_eq(ft.urls[0],
+	                 "http://recurly.test/subscriptions?limit=200&sort=created_at&order=asc");
+	billtap_client_free(c);
+}
+END_TEST
+
 /* Runs `res` and returns the status of the first failing billtap_iter_next. */
 static int first_error(billtap_client *c, billtap_resource res)
 {
@@ -302,6 +373,7 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, since_is_begin_time);
 	tcase_add_test(tc, plans_one_record_per_currency_exact);
 	tcase_add_test(tc, transactions_kinds_results_money);
+	tcase_add_test(tc, subscriptions_states_and_items);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
 	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
