@@ -12,7 +12,7 @@
 #include "sandbox_rng.h"
 #include "sandbox_time.h"
 
-static const char *const list_paths[RC_NLISTS] = {"/accounts", "/plans", "/transactions"};
+static const char *const list_paths[RC_NLISTS] = {"/accounts", "/plans", "/subscriptions", "/transactions"};
 
 typedef struct rc_query {
     const rc_state *st;
@@ -49,6 +49,22 @@ static int success_of(const rc_query *q, const rc_entry *e)
     return !strcmp(status, "success") || !strcmp(status, "chargeback");
 }
 
+/* state=: active, canceled, expired, future exactly; in_trial: the trial began before now
+ * and ends after it; live: active, canceled, future or in trial. */
+static int sub_state_matches(const rc_query *q, const rc_entry *e)
+{
+    const char *state = rc_sub_state_names[(int)q->st->sub_state[e->index]];
+    rc_sub_dates d;
+    rc_sub_dates_of(q->st, e->index, &d);
+    int64_t now = q->st->w->now;
+    int in_trial = d.trial_start && d.trial_end && d.trial_start < now && d.trial_end > now;
+    if (!strcmp(q->state, "in_trial"))
+        return in_trial;
+    if (!strcmp(q->state, "live"))
+        return in_trial || !strcmp(state, "active") || !strcmp(state, "canceled") || !strcmp(state, "future");
+    return !strcmp(q->state, state);
+}
+
 static int match(const void *ctx, size_t pos)
 {
     const rc_query *q = ctx;
@@ -59,8 +75,10 @@ static int match(const void *ctx, size_t pos)
     if (q->email && (e->kind != RC_ACCOUNT || !q->st->w->customers[e->index].email ||
                      strcmp(q->email, q->st->w->customers[e->index].email) != 0))
         return 0;
-    if (q->state && (e->kind != RC_PLAN ||
-                     strcmp(q->state, q->st->plans[e->index].active ? "active" : "inactive") != 0))
+    if (q->state && e->kind == RC_PLAN &&
+        strcmp(q->state, q->st->plans[e->index].active ? "active" : "inactive") != 0)
+        return 0;
+    if (q->state && e->kind == RC_SUB && !sub_state_matches(q, e))
         return 0;
     if (q->type && !type_matches(q, e))
         return 0;
@@ -149,6 +167,7 @@ static int read_query(rc_query *q, const sb_request *req, sb_response *resp)
     static const char *const orders[] = {"asc", "desc", NULL};
     static const char *const sorts[] = {"created_at", "updated_at", NULL};
     static const char *const states[] = {"active", "inactive", NULL};
+    static const char *const sub_states[] = {"active", "canceled", "expired", "future", "in_trial", "live", NULL};
     static const char *const types[] = {"authorization", "capture", "payment", "purchase",
                                         "refund", "verify", NULL};
     const sb_params *ps = req->params;
@@ -172,6 +191,10 @@ static int read_query(rc_query *q, const sb_request *req, sb_response *resp)
         q->email = sb_param_get(ps, "email");
     if (q->list_kind == RC_L_PLANS && (q->state = sb_param_get(ps, "state")) && !one_of(q->state, states))
         return rc_error_param(resp, "state", "must be one of active, inactive", q->state);
+    if (q->list_kind == RC_L_SUBSCRIPTIONS && (q->state = sb_param_get(ps, "state")) &&
+        !one_of(q->state, sub_states))
+        return rc_error_param(resp, "state", "must be one of active, canceled, expired, future, in_trial, live",
+                              q->state);
     if (q->list_kind == RC_L_TRANSACTIONS) {
         if ((q->type = sb_param_get(ps, "type")) && !one_of(q->type, types))
             return rc_error_param(resp, "type", "is not a transaction type", q->type);

@@ -14,9 +14,9 @@
 #include "world.h"
 
 /* Id kinds (the `kind` of sb_id_make). */
-enum { RC_ACCOUNT, RC_PLAN, RC_PURCHASE, RC_REFUND, RC_INVOICE, RC_SUB, RC_NKINDS };
+enum { RC_ACCOUNT, RC_PLAN, RC_PURCHASE, RC_REFUND, RC_INVOICE, RC_SUB, RC_ADDON, RC_ADDON_DEF, RC_NKINDS };
 /* Lists. */
-enum { RC_L_ACCOUNTS, RC_L_PLANS, RC_L_TRANSACTIONS, RC_NLISTS };
+enum { RC_L_ACCOUNTS, RC_L_PLANS, RC_L_SUBSCRIPTIONS, RC_L_TRANSACTIONS, RC_NLISTS };
 
 #define RC_MAX_CCY 4 /* currencies a projected plan carries at most */
 
@@ -32,7 +32,12 @@ typedef struct rc_plan {
     int active;
 } rc_plan;
 
-/* One entry of a list: the world record (kind RC_ACCOUNT, RC_PLAN, RC_PURCHASE, RC_REFUND)
+/* Subscription states (SubscriptionStateEnum). */
+enum { RC_SUB_ACTIVE, RC_SUB_CANCELED, RC_SUB_EXPIRED, RC_SUB_FAILED, RC_SUB_FUTURE, RC_SUB_PAUSED };
+extern const char *const rc_sub_state_names[6];
+
+/* One entry of a list: the world record (kind RC_ACCOUNT, RC_PLAN, RC_SUB, RC_PURCHASE,
+ * RC_REFUND)
  * and its times. */
 typedef struct rc_entry {
     int kind;
@@ -52,12 +57,20 @@ typedef struct rc_state {
     sb_id_style styles[RC_NKINDS];
     rc_plan *plans;
     size_t n_plans;
+    int32_t *price_plan;          /* per world price: the plan showing it, or -1 */
+    signed char *sub_state;       /* per world subscription: RC_SUB_*, or -1 when not shown */
     rc_list lists[RC_NLISTS];
 } rc_state;
 
 void rc_project(rc_state *st);
 void rc_project_free(rc_state *st);
 void rc_id(const rc_state *st, int kind, uint64_t n, char out[SB_ID_MAX]);
+
+/* A shown subscription's dates as Recurly writes them (0: null). */
+typedef struct rc_sub_dates {
+    int64_t activated, period_start, period_end, trial_start, trial_end, canceled, expires;
+} rc_sub_dates;
+void rc_sub_dates_of(const rc_state *st, size_t sub, rc_sub_dates *d);
 
 /* Money as Recurly writes it: a JSON number in major units ("19.99", "20.0", "2000.0"). */
 void rc_money(sb_json *j, const char *key, int64_t minor, int exponent);

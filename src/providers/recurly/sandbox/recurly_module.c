@@ -47,9 +47,9 @@ static void recurly_free(void *state)
 static void recurly_describe(void *state, sb_buf *out)
 {
     const rc_state *st = state;
-    sb_buf_printf(out, "recurly seed %" PRIu64 " scale %ld: %zu accounts, %zu plans, %zu transactions",
-                  st->w->seed, st->w->scale, st->lists[RC_L_ACCOUNTS].n, st->lists[RC_L_PLANS].n,
-                  st->lists[RC_L_TRANSACTIONS].n);
+    sb_buf_printf(out, "recurly seed %" PRIu64 " scale %ld: %zu accounts, %zu plans, %zu subscriptions, "
+                  "%zu transactions", st->w->seed, st->w->scale, st->lists[RC_L_ACCOUNTS].n,
+                  st->lists[RC_L_PLANS].n, st->lists[RC_L_SUBSCRIPTIONS].n, st->lists[RC_L_TRANSACTIONS].n);
 }
 
 static void recurly_settings(void *state, const char *base_url, sb_buf *out)

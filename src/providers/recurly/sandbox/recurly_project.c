@@ -7,6 +7,8 @@
 #include "recurly_model.h"
 #include "sandbox_buf.h"
 
+const char *const rc_sub_state_names[6] = {"active", "canceled", "expired", "failed", "future", "paused"};
+
 static const char lower_alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 void rc_id(const rc_state *st, int kind, uint64_t n, char out[SB_ID_MAX])
@@ -74,6 +76,9 @@ static void project_plans(rc_state *st)
 {
     const sb_world *w = st->w;
     st->plans = sb_xcalloc(w->n_prices ? w->n_prices : 1, sizeof *st->plans);
+    st->price_plan = sb_xcalloc(w->n_prices ? w->n_prices : 1, sizeof *st->price_plan);
+    for (size_t i = 0; i < w->n_prices; i++)
+        st->price_plan[i] = -1;
     int *last = sb_xcalloc(w->n_products ? w->n_products : 1, sizeof *last);
     for (size_t i = 0; i < w->n_products; i++)
         last[i] = -1;
@@ -93,6 +98,7 @@ static void project_plans(rc_state *st)
             pl->total_cycles = p->total_cycles;
             pl->created = p->created;
         }
+        st->price_plan[i] = (int32_t)(pl - st->plans);
         pl->price[pl->n++] = (int)i;
         /* The plan is offered while any of its prices is. */
         if (!p->archived_at)
@@ -159,6 +165,68 @@ static void project_transactions(rc_state *st, rc_list *l)
     l->n = n;
 }
 
+/* An add-on Recurly can bill with the plan: a fixed recurring price per unit. */
+static int add_on_price(const w_price *p)
+{
+    return p->recurring && !p->metered && !p->tiered && p->unit_amount >= 0;
+}
+
+/* The state Recurly shows a world subscription in, or -1 when it cannot hold it: one
+ * plan (its first item) and fixed add-ons on one period; not an incomplete one (Recurly
+ * creates a subscription only with its first payment). */
+static int sub_state(const rc_state *st, const w_sub *s)
+{
+    const sb_world *w = st->w;
+    if (s->mixed || s->n_items == 0 || s->status == W_SUB_INCOMPLETE ||
+        st->price_plan[w->items[s->first_item].price] < 0 ||
+        w->prices[w->items[s->first_item].price].ccy != s->ccy)
+        return -1;
+    for (uint32_t k = 1; k < s->n_items; k++) {
+        const w_item *it = &w->items[s->first_item + k];
+        if (!add_on_price(&w->prices[it->price]) || it->quantity < 0 || w->prices[it->price].ccy != s->ccy)
+            return -1;
+    }
+    switch (s->status) {
+    case W_SUB_PAUSED: return RC_SUB_PAUSED;
+    case W_SUB_CANCELED: return RC_SUB_EXPIRED;
+    case W_SUB_INCOMPLETE_EXPIRED: return RC_SUB_FAILED;
+    default: return s->cancel_at_period_end ? RC_SUB_CANCELED : RC_SUB_ACTIVE;
+    }
+}
+
+void rc_sub_dates_of(const rc_state *st, size_t i, rc_sub_dates *d)
+{
+    const w_sub *s = &st->w->subs[i];
+    const w_item *first = &st->w->items[s->first_item];
+    int state = st->sub_state[i];
+    memset(d, 0, sizeof *d);
+    if (state == RC_SUB_FAILED)
+        return; /* never activated, no period */
+    d->activated = s->start_date;
+    d->period_start = first->period_start;
+    d->period_end = first->period_end;
+    d->trial_start = s->trial_start;
+    d->trial_end = s->trial_end;
+    d->canceled = s->canceled_at;
+    if (state == RC_SUB_CANCELED)
+        d->expires = s->cancel_at ? s->cancel_at : first->period_end;
+    else if (state == RC_SUB_EXPIRED)
+        d->expires = s->ended_at ? s->ended_at : s->canceled_at;
+}
+
+static void project_subs(rc_state *st, rc_list *l)
+{
+    const sb_world *w = st->w;
+    st->sub_state = sb_xcalloc(w->n_subs ? w->n_subs : 1, 1);
+    l->by_created = sb_xcalloc(w->n_subs + 1, sizeof *l->by_created);
+    for (size_t i = 0; i < w->n_subs; i++) {
+        st->sub_state[i] = (signed char)sub_state(st, &w->subs[i]);
+        if (st->sub_state[i] >= 0)
+            l->by_created[l->n++] = (rc_entry){RC_SUB, (uint32_t)i, w->subs[i].created,
+                                               later(w->subs[i].updated, w->subs[i].created)};
+    }
+}
+
 void rc_project(rc_state *st)
 {
     const sb_world *w = st->w;
@@ -174,6 +242,7 @@ void rc_project(rc_state *st)
     for (size_t i = 0; i < st->n_plans; i++)
         p->by_created[p->n++] = (rc_entry){RC_PLAN, (uint32_t)i, st->plans[i].created,
                                            later(st->plans[i].updated, st->plans[i].created)};
+    project_subs(st, &st->lists[RC_L_SUBSCRIPTIONS]);
     project_transactions(st, &st->lists[RC_L_TRANSACTIONS]);
     for (int k = 0; k < RC_NLISTS; k++)
         order_by_updated(&st->lists[k]);
@@ -186,4 +255,6 @@ void rc_project_free(rc_state *st)
         free(st->lists[k].by_updated);
     }
     free(st->plans);
+    free(st->price_plan);
+    free(st->sub_state);
 }

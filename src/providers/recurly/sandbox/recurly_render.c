@@ -209,7 +209,7 @@ static void render_transaction(sb_json *j, const rc_state *st, const rc_entry *e
     invoice_mini(j, st, refund ? -1 : p->invoice);
     sbj_knull(j, "voided_by_invoice");
     sbj_karr(j, "subscription_ids");
-    if (!refund && sub >= 0) {
+    if (!refund && sub >= 0 && st->sub_state[sub] >= 0) {
         char id[SB_ID_MAX];
         rc_id(st, RC_SUB, (uint64_t)sub, id);
         sbj_str(j, id);
@@ -236,11 +236,101 @@ static void render_transaction(sb_json *j, const rc_state *st, const rc_entry *e
     sbj_obj_end(j);
 }
 
+static void add_on(sb_json *j, const rc_state *st, const w_sub *s, uint32_t k)
+{
+    const w_item *it = &st->w->items[s->first_item + k];
+    const w_price *p = &st->w->prices[it->price];
+    char sub_id[SB_ID_MAX], code[32];
+    rc_id(st, RC_SUB, (uint64_t)it->sub, sub_id);
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_ADDON, s->first_item + k);
+    sbj_kstr(j, "object", "subscription_add_on");
+    sbj_kstr(j, "subscription_id", sub_id);
+    sbj_kobj(j, "add_on");
+    kid(j, "id", st, RC_ADDON_DEF, (uint64_t)it->price);
+    sbj_kstr(j, "object", "add_on");
+    snprintf(code, sizeof code, "addon-%d", it->price + 1);
+    sbj_kstr(j, "code", code);
+    sbj_kstr(j, "name", p->nickname ? p->nickname : st->w->products[p->product].name);
+    sbj_lit(j, "add_on_type: 'fixed', usage_type: null, usage_percentage: null, measured_unit_id: null, "
+               "item_id: null, external_sku: null, accounting_code: null");
+    sbj_obj_end(j);
+    sbj_lit(j, "add_on_source: 'plan_add_on'");
+    sbj_kint(j, "quantity", it->quantity);
+    rc_money(j, "unit_amount", p->unit_amount, w_currencies[p->ccy].exponent);
+    sbj_lit(j, "revenue_schedule_type: 'evenly', tier_type: 'flat'");
+    sbj_ktime(j, "created_at", it->created);
+    sbj_ktime(j, "updated_at", it->created);
+    sbj_knull(j, "expired_at");
+    sbj_obj_end(j);
+}
+
+static void render_subscription(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    const sb_world *w = st->w;
+    const w_sub *s = &w->subs[e->index];
+    const w_item *first = &w->items[s->first_item];
+    const w_price *price = &w->prices[first->price];
+    const w_currency *cur = &w_currencies[s->ccy];
+    rc_sub_dates d;
+    rc_sub_dates_of(st, e->index, &d);
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_SUB, e->index);
+    sbj_kstr(j, "object", "subscription");
+    uuid(j, st, e);
+    account_mini(j, st, s->customer);
+    sbj_kobj(j, "plan");
+    int32_t plan = st->price_plan[first->price];
+    kid(j, "id", st, RC_PLAN, (uint64_t)plan);
+    sbj_kstr(j, "object", "plan");
+    char code[32];
+    snprintf(code, sizeof code, "plan-%d", plan + 1);
+    sbj_kstr(j, "code", code);
+    const w_price *named = &w->prices[st->plans[plan].price[0]];
+    sbj_kstr(j, "name", named->nickname ? named->nickname : w->products[named->product].name);
+    sbj_obj_end(j);
+    sbj_kstr(j, "state", rc_sub_state_names[(int)st->sub_state[e->index]]);
+    sbj_lit(j, "coupon_redemptions: [], pending_change: null");
+    sbj_ktime(j, "current_period_started_at", d.period_start);
+    sbj_ktime(j, "current_period_ends_at", d.period_end);
+    sbj_ktime(j, "current_term_started_at", d.period_start);
+    sbj_ktime(j, "current_term_ends_at", d.period_end);
+    sbj_ktime(j, "trial_started_at", d.trial_start);
+    sbj_ktime(j, "trial_ends_at", d.trial_end);
+    sbj_kintn(j, "total_billing_cycles", price->total_cycles != 0, price->total_cycles);
+    sbj_lit(j, "auto_renew: true, ramp_intervals: [], paused_at: null, remaining_pause_cycles: null");
+    sbj_kstr(j, "currency", cur->code);
+    sbj_kstr(j, "revenue_schedule_type", "evenly");
+    rc_money(j, "unit_amount", price->unit_amount, cur->exponent);
+    sbj_kbool(j, "tax_inclusive", 0);
+    sbj_kint(j, "quantity", first->quantity);
+    sbj_karr(j, "add_ons");
+    int64_t add_ons = 0;
+    for (uint32_t k = 1; k < s->n_items; k++) {
+        add_on(j, st, s, k);
+        const w_item *it = &w->items[s->first_item + k];
+        add_ons += it->quantity * w->prices[it->price].unit_amount;
+    }
+    sbj_arr_end(j);
+    rc_money(j, "add_ons_total", add_ons, cur->exponent);
+    int64_t subtotal = add_ons + first->quantity * price->unit_amount;
+    rc_money(j, "subtotal", subtotal, cur->exponent);
+    rc_money(j, "total", subtotal, cur->exponent);
+    sbj_lit(j, "collection_method: 'automatic', net_terms: 0, custom_fields: []");
+    sbj_ktime(j, "created_at", s->created);
+    sbj_ktime(j, "updated_at", e->updated);
+    sbj_ktime(j, "activated_at", d.activated);
+    sbj_ktime(j, "canceled_at", d.canceled);
+    sbj_ktime(j, "expires_at", d.expires);
+    sbj_obj_end(j);
+}
+
 void rc_render(sb_json *j, const rc_state *st, const rc_entry *e)
 {
     switch (e->kind) {
     case RC_ACCOUNT: render_account(j, st, e); break;
     case RC_PLAN: render_plan(j, st, e); break;
+    case RC_SUB: render_subscription(j, st, e); break;
     default: render_transaction(j, st, e);
     }
 }

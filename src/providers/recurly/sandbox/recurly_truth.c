@@ -124,6 +124,94 @@ static void write_plans(const void *state, sb_truth_file *o)
     free(rows);
 }
 
+static void ktime_or_null(sb_json *j, const char *key, int64_t t)
+{
+    sbj_ktime(j, key, t); /* 0 writes null */
+}
+
+static void sub_item(sb_json *j, const rc_state *st, const char *plan_id, const char *item_id, int64_t quantity,
+                     int64_t amount, const w_currency *cur, const rc_sub_dates *d)
+{
+    sbj_obj_begin(j);
+    sbj_kstr(j, "object", "subscription_item");
+    sbj_kstr(j, "id", item_id);
+    sbj_kstr(j, "plan_id", plan_id);
+    sbj_kint(j, "quantity", quantity);
+    sbj_kstr(j, "usage_type", "licensed"); /* the plan, and fixed add-ons */
+    sbj_kint(j, "amount", amount);
+    char decimal[24];
+    snprintf(decimal, sizeof decimal, "%lld", (long long)amount);
+    sbj_kstr(j, "amount_decimal", decimal);
+    sbj_kstr(j, "currency", cur->code);
+    sbj_kint(j, "currency_exponent", cur->exponent);
+    ktime_or_null(j, "current_period_start", d->period_start);
+    ktime_or_null(j, "current_period_end", d->period_end);
+    sbj_obj_end(j);
+    (void)st;
+}
+
+/* Recurly's state -> status: active and canceled are `trialing` while the current period
+ * is the trial, else `active` (a canceled one runs to its term); expired and failed
+ * `canceled`; future `pending`; paused `paused`. */
+static const char *sub_status(int state, const rc_sub_dates *d)
+{
+    switch (state) {
+    case RC_SUB_ACTIVE:
+    case RC_SUB_CANCELED:
+        return d->trial_end && d->period_end && d->period_end <= d->trial_end ? "trialing" : "active";
+    case RC_SUB_EXPIRED:
+    case RC_SUB_FAILED: return "canceled";
+    case RC_SUB_FUTURE: return "pending";
+    default: return "paused";
+    }
+}
+
+static void write_subscriptions(const void *state, sb_truth_file *o)
+{
+    const rc_state *st = state;
+    const sb_world *w = st->w;
+    size_t n;
+    row *rows = rows_of(st, &st->lists[RC_L_SUBSCRIPTIONS], &n);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t si = rows[i].e->index;
+        const w_sub *s = &w->subs[si];
+        int rstate = st->sub_state[si];
+        rc_sub_dates d;
+        rc_sub_dates_of(st, si, &d);
+        const w_currency *cur = &w_currencies[s->ccy];
+        sb_json *j = sb_truth_record(o, "subscription");
+        sbj_kstr(j, "id", rows[i].id);
+        kid(j, "customer_id", st, RC_ACCOUNT, (uint64_t)s->customer);
+        sbj_kstr(j, "status", sub_status(rstate, &d));
+        sbj_kstr(j, "provider_status", rc_sub_state_names[rstate]);
+        ktime_or_null(j, "started_at", d.activated);
+        ktime_or_null(j, "current_period_start", d.period_start);
+        ktime_or_null(j, "current_period_end", d.period_end);
+        ktime_or_null(j, "trial_start", d.trial_start);
+        ktime_or_null(j, "trial_end", d.trial_end);
+        ktime_or_null(j, "canceled_at", d.canceled);
+        sbj_kbool(j, "cancel_at_period_end", rstate == RC_SUB_CANCELED);
+        ktime_or_null(j, "cancel_at", rstate == RC_SUB_CANCELED ? d.expires : 0);
+        ktime_or_null(j, "ended_at", rstate == RC_SUB_EXPIRED ? d.expires : 0);
+        sbj_lit(j, "paused: null, pause_behavior: null, resumes_at: null, discounts: null");
+        sbj_ktime(j, "created_at", s->created);
+        sbj_karr(j, "items");
+        const w_item *first = &w->items[s->first_item];
+        char plan_id[SB_ID_MAX + 8], id[SB_ID_MAX];
+        rc_id(st, RC_PLAN, (uint64_t)st->price_plan[first->price], id);
+        snprintf(plan_id, sizeof plan_id, "%s/%s", id, cur->code);
+        sub_item(j, st, plan_id, NULL, first->quantity, w->prices[first->price].unit_amount, cur, &d);
+        for (uint32_t k = 1; k < s->n_items; k++) {
+            const w_item *it = &w->items[s->first_item + k];
+            rc_id(st, RC_ADDON, s->first_item + k, id);
+            sub_item(j, st, NULL, id, it->quantity, w->prices[it->price].unit_amount, cur, &d);
+        }
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
+    }
+    free(rows);
+}
+
 /* Recurly's transaction status -> result (docs/providers/recurly.md). */
 static const char *result_of(const char *status, int authorization)
 {
@@ -156,7 +244,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         sbj_kstr(j, "id", rows[i].id);
         kid(j, "customer_id", st, RC_ACCOUNT, (uint64_t)p->customer);
-        if (sub >= 0)
+        if (sub >= 0 && st->sub_state[sub] >= 0) /* only subscriptions Recurly shows */
             kid(j, "subscription_id", st, RC_SUB, (uint64_t)sub);
         else
             sbj_knull(j, "subscription_id");
@@ -193,6 +281,7 @@ int rc_write_truth(void *state, const char *dir, char *err, size_t errlen)
     static const sb_truth_spec specs[] = {
         {"customers.jsonl", write_customers},
         {"plans.jsonl", write_plans},
+        {"subscriptions.jsonl", write_subscriptions},
         {"transactions.jsonl", write_transactions},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);

@@ -14,7 +14,7 @@
 Suite *recurly_sandbox_suite(void);
 
 static sandbox rc_sb;
-static const char *const resources[] = { "customers", "plans", "transactions" };
+static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
 
 static void start_main(void)
 {
@@ -171,15 +171,15 @@ Suite *recurly_sandbox_suite(void)
 	TCase *tc = tcase_create("truth");
 	tcase_add_unchecked_fixture(tc, start_main, stop_main);
 	tcase_set_timeout(tc, 180);
-	tcase_add_loop_test(tc, extraction_equals_truth, 0, 3);
-	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 3);
-	tcase_add_loop_test(tc, since_gives_the_records_created_from_then, 0, 3);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
+	tcase_add_loop_test(tc, since_gives_the_records_created_from_then, 0, 4);
 	tcase_add_test(tc, a_wrong_key_is_an_auth_error_without_the_key);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, throttled_and_failing_requests_are_retried);
-	tcase_add_loop_test(tc, a_failed_run_resumes_exactly, 0, 3);
+	tcase_add_loop_test(tc, a_failed_run_resumes_exactly, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
