@@ -8,6 +8,8 @@
  *   customers     GET /accounts       (closed accounts too: `deleted` true)
  *   plans         GET /plans          (one record per currency of a plan)
  *   subscriptions GET /subscriptions  (every state; the plan and add-ons as items)
+ *   invoices      GET /invoices       (with their line items; an invoice that has more
+ *                                      than it embeds: GET /invoices/{id}/line_items)
  *   transactions  GET /transactions   (purchases, captures, authorizations, refunds,
  *                                      verifications)
  *
@@ -19,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recurly.h"
+#include "recurly_stream.h"
 
 static const struct list_info {
 	billtap_resource resource;
@@ -29,6 +31,7 @@ static const struct list_info {
 	{ BILLTAP_RESOURCE_PLANS, "/plans" },
 	{ BILLTAP_RESOURCE_SUBSCRIPTIONS, "/subscriptions" },
 	{ BILLTAP_RESOURCE_TRANSACTIONS, "/transactions" },
+	{ BILLTAP_RESOURCE_INVOICES, "/invoices" },
 };
 
 static const billtap_setting_def recurly_settings[] = {
@@ -47,16 +50,6 @@ static const char *const error_messages[] = { "error.message", NULL };
 
 #define MARK_PREFIX "n:"
 
-typedef struct recurly_stream {
-	billtap_resource resource;
-	const char *path;
-	char *base_url, *api_key;
-	char *next; /* the `next` of the last page read; NULL: the first page */
-	int done;
-	int64_t since, page_size;
-	billtap_json *doc;
-} recurly_stream;
-
 static void stream_free(void *p)
 {
 	recurly_stream *s = p;
@@ -67,6 +60,7 @@ static void stream_free(void *p)
 		memset(s->api_key, 0, strlen(s->api_key));
 	free(s->api_key);
 	free(s->next);
+	recurly_held_clear(s);
 	billtap_json_free(s->doc);
 	free(s);
 }
@@ -133,30 +127,40 @@ static int first_page(billtap_request *req, const recurly_stream *s)
 	return rc < 0 ? rc : 0;
 }
 
-/* A later page: `next` as Recurly gave it, a path on our origin ("/accounts?cursor=...")
- * or, should it ever be one, an absolute URL on the same origin (never another host: the
- * request carries the key). */
-static int next_page(billtap_request *req, const recurly_stream *s)
+/* `next` as Recurly gave it, a path on our origin ("/accounts?cursor=...") or, should it
+ * ever be one, an absolute URL on the same origin (never another host: the request
+ * carries the key). */
+int recurly_follow(billtap_request *req, const recurly_stream *s, const char *next)
 {
-	if (s->next[0] == '/' && s->next[1] != '/')
-		return billtap_request_set_url(req, s->base_url, s->next);
-	return billtap_request_set_next_url(req, s->next, strlen(s->next), s->base_url);
+	int rc = next[0] == '/' && next[1] != '/'
+	                 ? billtap_request_set_url(req, s->base_url, next)
+	                 : billtap_request_set_next_url(req, next, strlen(next), s->base_url);
+	return rc == BILLTAP_EINVAL ? BILLTAP_EDATA : rc;
+}
+
+int recurly_auth(billtap_request *req, const recurly_stream *s)
+{
+	int rc = billtap_request_set_basic_auth(req, s->api_key, "");
+	if (rc == 0)
+		rc = billtap_request_add_header(req, "Accept",
+		                                "application/vnd.recurly." RECURLY_API_VERSION "+json");
+	return rc;
 }
 
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	recurly_stream *s = p;
+	if (recurly_lines_pending(s))
+		return recurly_lines_request(req, s, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
-	int rc = s->next ? next_page(req, s) : first_page(req, s);
-	if (rc == BILLTAP_EDATA || rc == BILLTAP_EINVAL)
+	int rc = s->next ? recurly_follow(req, s, s->next) : first_page(req, s);
+	if (rc == BILLTAP_EDATA)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "the next page is not a path or URL on base_url's origin");
+	billtap_request_set_tag(req, RECURLY_TAG_LIST);
 	if (rc == 0)
-		rc = billtap_request_set_basic_auth(req, s->api_key, "");
-	if (rc == 0)
-		rc = billtap_request_add_header(req, "Accept",
-		                                "application/vnd.recurly." RECURLY_API_VERSION "+json");
+		rc = recurly_auth(req, s);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 
@@ -202,36 +206,78 @@ static int not_a_page(const billtap_request *req, const billtap_response *resp, 
 	                              billtap_response_header(resp, "X-Request-Id"), NULL, problem);
 }
 
+int recurly_read_page(billtap_json_ref *data, int *more, char **next, recurly_stream *s,
+                      const char *list, const billtap_request *req, const billtap_response *resp,
+                      billtap_sink *sink, billtap_ctx *ctx)
+{
+	*next = NULL;
+	int rc = billtap_response_parse(s->doc, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	/* The page's shape first: a missing list is an error, never an empty last page. */
+	billtap_json_ref root = billtap_json_root(s->doc);
+	billtap_json_type more_type = billtap_json_typeof(s->doc, billtap_json_get(s->doc, root, "has_more"));
+	*data = billtap_json_get(s->doc, root, "data");
+	if (billtap_json_typeof(s->doc, *data) != BILLTAP_JSON_ARRAY ||
+	    (more_type != BILLTAP_JSON_TRUE && more_type != BILLTAP_JSON_FALSE))
+		return not_a_page(req, resp, ctx, "not a list: data array and has_more expected");
+	*more = more_type == BILLTAP_JSON_TRUE;
+	if (*more) {
+		rc = billtap_json_strdup(next, s->doc, billtap_json_get(s->doc, root, "next"));
+		if (rc == BILLTAP_ENOMEM)
+			return billtap_ctx_error(ctx, rc, NULL);
+		if (rc < 0 || !**next) {
+			free(*next);
+			*next = NULL;
+			return not_a_page(req, resp, ctx, "has_more is true but next is not a path");
+		}
+	}
+	/* A `next` that does not move would loop for ever: the engine's page guard. */
+	billtap_page page = BILLTAP_PAGE_INIT;
+	page.list = list;
+	page.next = *next;
+	page.more = *more;
+	page.items = (int64_t)billtap_json_count(s->doc, *data);
+	if ((rc = billtap_sink_page(sink, &page)) < 0) {
+		free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
+int recurly_mark(billtap_sink *sink, const char *next, billtap_ctx *ctx)
+{
+	char *mark = malloc(strlen(next) + sizeof MARK_PREFIX);
+	if (!mark)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	sprintf(mark, MARK_PREFIX "%s", next);
+	int rc = billtap_sink_mark(sink, mark);
+	free(mark);
+	return rc;
+}
+
+int recurly_error(const billtap_request *req, const billtap_response *resp, recurly_stream *s,
+                  billtap_ctx *ctx)
+{
+	return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
+}
+
 static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	recurly_stream *s = p;
+	if (billtap_request_tag(req) == RECURLY_TAG_LINES)
+		return recurly_lines_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
-		return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
-	int rc = billtap_response_parse(s->doc, req, resp, ctx);
+		return recurly_error(req, resp, s, ctx);
+	billtap_json_ref data;
+	int more;
+	char *next;
+	int rc = recurly_read_page(&data, &more, &next, s, s->path, req, resp, sink, ctx);
 	if (rc < 0)
 		return rc;
-	/* The page's shape first: a missing list is an error, never an empty last page, and
-	 * a `next` that does not move would loop for ever. */
-	billtap_json_ref root = billtap_json_root(s->doc);
-	billtap_json_ref data = billtap_json_get(s->doc, root, "data");
-	billtap_json_ref more = billtap_json_get(s->doc, root, "has_more");
-	billtap_json_type more_type = billtap_json_typeof(s->doc, more);
-	if (billtap_json_typeof(s->doc, data) != BILLTAP_JSON_ARRAY ||
-	    (more_type != BILLTAP_JSON_TRUE && more_type != BILLTAP_JSON_FALSE))
-		return not_a_page(req, resp, ctx, "not a list: data array and has_more expected");
-	int has_more = more_type == BILLTAP_JSON_TRUE;
-	char *next = NULL;
-	if (has_more) {
-		rc = billtap_json_strdup(&next, s->doc, billtap_json_get(s->doc, root, "next"));
-		if (rc == BILLTAP_ENOMEM)
-			return billtap_ctx_error(ctx, rc, NULL);
-		if (rc < 0 || !*next || (s->next && !strcmp(next, s->next))) {
-			free(next);
-			return not_a_page(req, resp, ctx,
-			                  "has_more is true but next is not a new path");
-		}
-	}
+	if (s->resource == BILLTAP_RESOURCE_INVOICES)
+		return recurly_invoices_page(s, data, next, more, sink, ctx);
 	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE;
 	     o = billtap_json_next(s->doc, o)) {
 		if ((rc = push_object(s, o, sink, ctx)) < 0) {
@@ -240,23 +286,14 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		}
 	}
 	/* Mark where a resume starts: the whole `next` (a cut cursor resumes elsewhere). */
-	if (next) {
-		char *mark = malloc(strlen(next) + sizeof MARK_PREFIX);
-		rc = mark ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		if (mark) {
-			sprintf(mark, MARK_PREFIX "%s", next);
-			rc = billtap_sink_mark(sink, mark);
-			free(mark);
-		}
-		if (rc < 0) {
-			free(next);
-			return rc;
-		}
+	if (next && (rc = recurly_mark(sink, next, ctx)) < 0) {
+		free(next);
+		return rc;
 	}
 	/* The page went through: only now advance (after a failure the engine asks again). */
 	free(s->next);
 	s->next = next;
-	s->done = !has_more;
+	s->done = !more;
 	return 0;
 }
 
@@ -267,11 +304,13 @@ const billtap_provider bt_provider_recurly = {
 	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
+	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
 	.settings = recurly_settings,
 	.request_id_header = "X-Request-Id",
 	.stream_new = stream_new,

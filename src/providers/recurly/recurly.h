@@ -29,6 +29,18 @@ int recurly_map_transaction(billtap_record **out, const billtap_json *doc,
 int recurly_map_subscription(billtap_record **out, const billtap_json *doc,
                              billtap_json_ref obj, billtap_ctx *ctx);
 
+/* An invoice -> one invoice record; with_lines: its embedded line_items become its lines
+ * (else it has none yet: they come from /invoices/{id}/line_items). */
+int recurly_map_invoice(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                        int with_lines, billtap_ctx *ctx);
+/* 1 when the invoice says it has more line items than it embeds. */
+int recurly_invoice_has_more_lines(const billtap_json *doc, billtap_json_ref invoice);
+/* A line item -> a line appended to `invoice`. */
+int recurly_map_line(billtap_record *invoice, const billtap_json *doc, billtap_json_ref line,
+                     billtap_ctx *ctx);
+/* Sets the invoice's period from its lines (earliest start, latest end). 0 or an error. */
+int recurly_invoice_periods(billtap_record *invoice);
+
 /* Mapping helpers shared by the mappers (recurly_map.c). */
 
 /* Names the members a computed value was read from (billtap_record_set_source()). */
