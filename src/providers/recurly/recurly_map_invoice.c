@@ -148,9 +148,11 @@ int recurly_map_invoice(billtap_record **out, const billtap_json *doc, billtap_j
 		if (billtap_json_typeof(doc, lines) != BILLTAP_JSON_ARRAY)
 			billtap_map_fail(&m, BILLTAP_EDATA, "line_items", "is not a list");
 		for (billtap_json_ref l = billtap_json_first(doc, lines); m.status == 0 && l != BILLTAP_JSON_NONE;
-		     l = billtap_json_next(doc, l))
-			if (recurly_map_line(m.rec, doc, l, ctx) < 0)
-				billtap_map_fail(&m, BILLTAP_EDATA, NULL, NULL);
+		     l = billtap_json_next(doc, l)) {
+			int rc = recurly_map_line(m.rec, doc, l, ctx);
+			if (rc < 0)
+				billtap_map_fail(&m, rc, NULL, NULL); /* already recorded */
+		}
 	}
 	int rc = billtap_map_end(out, &m);
 	if (rc == 0 && with_lines && (rc = recurly_invoice_periods(*out)) < 0) {

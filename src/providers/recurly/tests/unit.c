@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -237,6 +238,110 @@ START_TEST(subscriptions_states_and_items)
 }
 END_TEST
 
+
+#define INV(id, number, cust, sub, status, pstatus, cur, exp, subtotal, discount, tax, total, paid, \
+            due, at, due_at, paid_at, ps, pe, lines)                                            \
+	"{\"object\":\"invoice\",\"id\":\"" id "\",\"number\":\"" number "\",\"customer_id\":\"" cust \
+	"\",\"subscription_id\":" sub ",\"status\":\"" status "\",\"provider_status\":\"" pstatus   \
+	"\",\"currency\":\"" cur "\",\"currency_exponent\":" exp ",\"subtotal\":" subtotal           \
+	",\"discount\":" discount ",\"tax\":" tax ",\"total\":" total ",\"amount_paid\":" paid      \
+	",\"amount_due\":" due ",\"created_at\":\"" at "\",\"issued_at\":\"" at "\",\"due_at\":"      \
+	due_at ",\"paid_at\":" paid_at ",\"voided_at\":null,\"period_start\":" ps                   \
+	",\"period_end\":" pe ",\"lines\":[" lines "]}"
+#define LINE(id, kind, plan, desc, qty, amount, cur, exp, ps, pe, proration)                       \
+	"{\"object\":\"invoice_line\",\"id\":\"" id "\",\"kind\":\"" kind "\",\"plan_id\":" plan      \
+	",\"description\":\"" desc "\",\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\""  \
+	cur "\",\"currency_exponent\":" exp ",\"period_start\":" ps ",\"period_end\":" pe            \
+	",\"proration\":" proration "}"
+
+static const char *const invoices_want[] = {
+	INV("o1e3invoice1", "1001", "o1b8gl8hqfa7", T("o1f4subscr01"), "paid", "paid", "USD", "2",
+	    "4548", "400", "331", "4479", "4479", "4479", "2024-05-01T12:00:01Z",
+	    T("2024-05-01T12:00:01Z"), T("2024-05-01T12:00:05Z"), T("2024-05-01T12:00:00Z"),
+	    T("2024-06-01T12:00:00Z"),
+	    LINE("o1i7line0001", "subscription", T("o1c9k2x7ka5p/USD"), "Gold", "2", "3998", "USD",
+	         "2", T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z"), "false") ","
+	    /* an add-on's line bills the add-on, not the plan */
+	    LINE("o1i7line0002", "subscription", "null", "Support", "1", "550", "USD", "2",
+	         T("2024-05-01T12:00:00Z"), T("2024-06-01T12:00:00Z"), "false")),
+	/* more lines than it embeds: all of them from /line_items, the embedded one once */
+	INV("o1e3invoice2", "1002", "o1b8gl8hqfa8", "null", "open", "past_due", "JPY", "0", "3500",
+	    "0", "0", "3500", "0", "3500", "2024-05-03T00:00:00Z", T("2024-05-18T00:00:00Z"), "null",
+	    T("2024-05-02T00:00:00Z"), T("2024-05-10T00:00:00Z"),
+	    LINE("o1i7line0003", "one_off", "null", "Setup", "1", "1000", "JPY", "0",
+	         T("2024-05-03T00:00:00Z"), "null", "false") ","
+	    LINE("o1i7line0004", "one_off", "null", "Setup fee", "1", "500", "JPY", "0",
+	         T("2024-05-02T00:00:00Z"), "null", "false") ","
+	    LINE("o1i7line0005", "one_off", "null", "Consulting", "4", "2000", "JPY", "0",
+	         T("2024-05-03T00:00:00Z"), T("2024-05-10T00:00:00Z"), "false")),
+	/* a voided credit invoice; its prorated credit line is negative */
+	INV("o1e3invoice3", "1003", "o1b8gl8hqfa8", T("o1f4subscr03"), "void", "voided", "KWD", "3",
+	    "-1255", "0", "0", "-1255", "0", "-1255", "2024-05-15T00:00:00Z", "null", "null",
+	    T("2024-05-15T00:00:00Z"), T("2024-06-01T00:00:00Z"),
+	    LINE("o1i7line0006", "proration", T("o1c9k2x7ka5p/KWD"), "Unused time on Gold", "1",
+	         "-1255", "KWD", "3", T("2024-05-15T00:00:00Z"), T("2024-06-01T00:00:00Z"), "true")),
+};
+
+START_TEST(invoices_with_paged_line_items)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/invoices.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/invoice2_lines_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/invoice2_lines_p2.json");
+	billtap_client *c = recurly_client();
+	expect_records(c, BILLTAP_RESOURCE_INVOICES, NULL, invoices_want, 3);
+	ck_assert_uint_eq(ft.calls, 3);
+	ck_assert_str_eq(ft.urls[0], "http://recurly.test/invoices?limit=200&sort=created_at&order=asc");
+	ck_assert_str_eq(ft.urls[1], "http://recurly.test/invoices/o1e3invoice2/line_items?limit=200"
+	                             "&order=asc&sort=created_at");
+	ck_assert_str_eq(ft.urls[2], "http://recurly.test/invoices/o1e3invoice2/line_items?cursor="
+	                             "o1i7line0004%3A1714694400.0&limit=200&order=asc&sort=created_at");
+	ck_assert_str_eq(fake_header(&ft, 1, "Accept"), "application/vnd.recurly.v2021-02-25+json");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Every allocation of an extraction failed in turn, the failed call made again: the same
+ * records, each once (the invoice held while its lines are paged included). */
+START_TEST(every_allocation_failure_retries_exactly)
+{
+	static const fixture_route invoices[] = {
+		{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
+		{ "/line_items?", NULL, NULL, "recurly/invoice2_lines_p2.json" },
+		{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
+	};
+	static const fixture_route accounts[] = {
+		{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+		{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
+	};
+	static const fixture_route plans[] = { { "/plans?", NULL, NULL, "recurly/plans.json" } };
+	static const fixture_route subs[] = {
+		{ "/subscriptions?", NULL, NULL, "recurly/subscriptions.json" },
+	};
+	static const fixture_route txns[] = {
+		{ "/transactions?", NULL, NULL, "recurly/transactions.json" },
+	};
+	static const struct {
+		billtap_resource resource;
+		const fixture_route *routes;
+		size_t route_count, records;
+	} lists[] = {
+		{ BILLTAP_RESOURCE_INVOICES, invoices, 3, 3 },
+		{ BILLTAP_RESOURCE_CUSTOMERS, accounts, 2, 3 },
+		{ BILLTAP_RESOURCE_PLANS, plans, 1, 6 },
+		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, subs, 1, 7 },
+		{ BILLTAP_RESOURCE_TRANSACTIONS, txns, 1, 7 },
+	};
+	static const char *const settings[] = { "api_key", KEY, "base_url", "http://recurly.test",
+		                                "allow_insecure_http", "1", NULL };
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "recurly", settings, lists[_i].resource,
+	                              lists[_i].routes, lists[_i].route_count, why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s: %s", billtap_resource_name(lists[_i].resource), why);
+	ck_assert_uint_eq(records, lists[_i].records);
+}
+END_TEST
+
 /* Runs `res` and returns the status of the first failing billtap_iter_next. */
 static int first_error(billtap_client *c, billtap_resource res)
 {
@@ -374,6 +479,7 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, plans_one_record_per_currency_exact);
 	tcase_add_test(tc, transactions_kinds_results_money);
 	tcase_add_test(tc, subscriptions_states_and_items);
+	tcase_add_test(tc, invoices_with_paged_line_items);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
 	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
@@ -381,6 +487,10 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, a_page_without_next_is_an_error);
 	tcase_add_test(tc, next_to_another_host_is_refused);
 	tcase_add_test(tc, a_body_that_is_not_a_list_is_an_error);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("allocation failures");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, every_allocation_failure_retries_exactly, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }
