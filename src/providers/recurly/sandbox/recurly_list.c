@@ -12,12 +12,15 @@
 #include "sandbox_rng.h"
 #include "sandbox_time.h"
 
-static const char *const list_paths[RC_NLISTS] = {"/accounts", "/plans", "/subscriptions", "/transactions"};
+static const char *const list_paths[RC_NLISTS] = {"/accounts", "/plans", "/subscriptions", "/transactions",
+                                                  "/invoices"};
 
 typedef struct rc_query {
     const rc_state *st;
     const rc_list *list;
-    int list_kind;
+    int list_kind;                /* RC_L_*, or RC_L_LINES */
+    const char *path;             /* the list's path, for `next` */
+    long invoice;                 /* RC_L_LINES: whose lines */
     int desc, by_updated;
     long long limit;
     int has_begin, has_end;
@@ -80,7 +83,13 @@ static int match(const void *ctx, size_t pos)
         return 0;
     if (q->state && e->kind == RC_SUB && !sub_state_matches(q, e))
         return 0;
-    if (q->type && !type_matches(q, e))
+    if (q->state && e->kind == RC_INVOICE &&
+        strcmp(q->state, rc_invoice_state_names[(int)q->st->invoice_state[e->index]]) != 0)
+        return 0;
+    /* every invoice shown is a charge invoice (none is legacy) */
+    if (q->type && e->kind == RC_INVOICE && strcmp(q->type, "charge") != 0 && strcmp(q->type, "non-legacy") != 0)
+        return 0;
+    if (q->type && e->kind != RC_INVOICE && !type_matches(q, e))
         return 0;
     if (q->success && !success_of(q, e))
         return 0;
@@ -103,7 +112,8 @@ static int parse_time(const char *s, int64_t *out)
  * check that it was made here for that order ("12.k3f9"). */
 static uint64_t cursor_check(const rc_query *q, long pos)
 {
-    return sb_mix64(q->st->w->seed ^ sb_mix64(((uint64_t)pos << 8) | (uint64_t)(q->list_kind << 2) |
+    uint64_t list = (uint64_t)q->list_kind ^ ((uint64_t)(q->invoice + 1) << 4);
+    return sb_mix64(q->st->w->seed ^ sb_mix64((((uint64_t)pos << 40) ^ (list << 2)) |
                                               (uint64_t)(q->desc << 1) | (uint64_t)q->by_updated)) %
            1000000007ULL;
 }
@@ -138,7 +148,7 @@ static void put_cursor(sb_buf *b, const rc_query *q, long pos)
 /* Every parameter of the request but the cursor, for `next`. */
 static void next_path(sb_buf *b, const rc_query *q, const sb_request *req, long pos)
 {
-    sb_buf_adds(b, list_paths[q->list_kind]);
+    sb_buf_adds(b, q->path);
     sb_buf_adds(b, "?cursor=");
     put_cursor(b, q, pos);
     sb_buf_printf(b, "&limit=%lld&order=%s&sort=%s", q->limit, q->desc ? "desc" : "asc",
@@ -195,6 +205,14 @@ static int read_query(rc_query *q, const sb_request *req, sb_response *resp)
         !one_of(q->state, sub_states))
         return rc_error_param(resp, "state", "must be one of active, canceled, expired, future, in_trial, live",
                               q->state);
+    if (q->list_kind == RC_L_INVOICES) {
+        static const char *const invoice_states[] = {"pending", "past_due", "paid", "failed", NULL};
+        static const char *const invoice_types[] = {"charge", "credit", "legacy", "non-legacy", NULL};
+        if ((q->state = sb_param_get(ps, "state")) && !one_of(q->state, invoice_states))
+            return rc_error_param(resp, "state", "must be one of pending, past_due, paid, failed", q->state);
+        if ((q->type = sb_param_get(ps, "type")) && !one_of(q->type, invoice_types))
+            return rc_error_param(resp, "type", "must be one of charge, credit, legacy, non-legacy", q->type);
+    }
     if (q->list_kind == RC_L_TRANSACTIONS) {
         if ((q->type = sb_param_get(ps, "type")) && !one_of(q->type, types))
             return rc_error_param(resp, "type", "is not a transaction type", q->type);
@@ -212,22 +230,23 @@ int rc_list_of(const char *path)
     return -1;
 }
 
-void rc_serve_list(const rc_state *st, int list_kind, const sb_request *req, sb_response *resp)
+/* Answers a list request for q (its list, kind and path set). */
+static void serve_query(rc_query *q, const sb_request *req, sb_response *resp)
 {
-    rc_query q = {.st = st, .list = &st->lists[list_kind], .list_kind = list_kind};
-    if (read_query(&q, req, resp) < 0)
+    const rc_state *st = q->st;
+    if (read_query(q, req, resp) < 0)
         return;
     long cursor = -1;
     const char *c = sb_param_get(req->params, "cursor");
-    if (c && parse_cursor(&q, c, &cursor) != 0) {
+    if (c && parse_cursor(q, c, &cursor) != 0) {
         rc_error_param(resp, "cursor", "is not a cursor of this list", c);
         return;
     }
     if (!strcmp(req->method, "HEAD")) {
         /* the count of matching records, no body */
         size_t n = 0;
-        for (size_t i = 0; i < q.list->n; i++)
-            n += (size_t)match(&q, i);
+        for (size_t i = 0; i < q->list->n; i++)
+            n += (size_t)match(q, i);
         char total[24];
         snprintf(total, sizeof total, "%zu", n);
         sb_response_header(resp, "Recurly-Total-Records", total);
@@ -238,7 +257,7 @@ void rc_serve_list(const rc_state *st, int list_kind, const sb_request *req, sb_
     sb_buf_init(&key);
     sb_buf_printf(&key, "%s?%s", req->path, c ? c : "");
     sb_page pg;
-    sb_cursor_page(&pg, q.list->n, cursor, 0, (size_t)q.limit, match, &q, sb_buf_str(&key), st->w->seed);
+    sb_cursor_page(&pg, q->list->n, cursor, 0, (size_t)q->limit, match, q, sb_buf_str(&key), st->w->seed);
     sb_buf_free(&key);
     sb_json j;
     sbj_init(&j, &resp->body, 1);
@@ -248,18 +267,55 @@ void rc_serve_list(const rc_state *st, int list_kind, const sb_request *req, sb_
     if (pg.has_more) {
         sb_buf next;
         sb_buf_init(&next);
-        next_path(&next, &q, req, (long)pg.positions[pg.n - 1]);
+        next_path(&next, q, req, (long)pg.positions[pg.n - 1]);
         sbj_kstr(&j, "next", sb_buf_str(&next));
         sb_buf_free(&next);
     } else {
         sbj_knull(&j, "next");
     }
     sbj_karr(&j, "data");
-    for (size_t i = 0; i < pg.n; i++)
-        rc_render(&j, st, entry_at(&q, pg.positions[i]));
+    for (size_t i = 0; i < pg.n; i++) {
+        const rc_entry *e = entry_at(q, pg.positions[i]);
+        if (e->kind == RC_LINE)
+            rc_render_line(&j, st, e->index);
+        else
+            rc_render(&j, st, e);
+    }
     sbj_arr_end(&j);
     sbj_obj_end(&j);
     sb_buf_addc(&resp->body, '\n');
     free(pg.positions);
     resp->status = 200;
+}
+
+void rc_serve_list(const rc_state *st, int list_kind, const sb_request *req, sb_response *resp)
+{
+    rc_query q = {.st = st, .list = &st->lists[list_kind], .list_kind = list_kind,
+                  .path = list_paths[list_kind], .invoice = -1};
+    serve_query(&q, req, resp);
+}
+
+/* An invoice's line items, in their order (all created with the invoice). */
+void rc_serve_lines(const rc_state *st, size_t invoice, const sb_request *req, sb_response *resp)
+{
+    const w_invoice *v = &st->w->invoices[invoice];
+    rc_list lines = {0};
+    lines.n = v->n_lines;
+    lines.by_created = sb_xcalloc(v->n_lines + 1, sizeof *lines.by_created);
+    lines.by_updated = sb_xcalloc(v->n_lines + 1, sizeof *lines.by_updated);
+    for (uint32_t k = 0; k < v->n_lines; k++) {
+        lines.by_created[k] = (rc_entry){RC_LINE, v->first_line + k, v->created, v->created};
+        lines.by_updated[k] = k;
+    }
+    char id[SB_ID_MAX];
+    rc_id(st, RC_INVOICE, invoice, id);
+    sb_buf path;
+    sb_buf_init(&path);
+    sb_buf_printf(&path, "/invoices/%s/line_items", id);
+    rc_query q = {.st = st, .list = &lines, .list_kind = RC_L_LINES, .path = sb_buf_str(&path),
+                  .invoice = (long)invoice};
+    serve_query(&q, req, resp);
+    sb_buf_free(&path);
+    free(lines.by_created);
+    free(lines.by_updated);
 }

@@ -14,9 +14,11 @@
 #include "world.h"
 
 /* Id kinds (the `kind` of sb_id_make). */
-enum { RC_ACCOUNT, RC_PLAN, RC_PURCHASE, RC_REFUND, RC_INVOICE, RC_SUB, RC_ADDON, RC_ADDON_DEF, RC_NKINDS };
+enum { RC_ACCOUNT, RC_PLAN, RC_PURCHASE, RC_REFUND, RC_INVOICE, RC_SUB, RC_ADDON, RC_ADDON_DEF, RC_LINE, RC_NKINDS };
 /* Lists. */
-enum { RC_L_ACCOUNTS, RC_L_PLANS, RC_L_SUBSCRIPTIONS, RC_L_TRANSACTIONS, RC_NLISTS };
+enum { RC_L_ACCOUNTS, RC_L_PLANS, RC_L_SUBSCRIPTIONS, RC_L_TRANSACTIONS, RC_L_INVOICES, RC_NLISTS };
+/* An invoice's line items: a list of its own (GET /invoices/{id}/line_items). */
+#define RC_L_LINES RC_NLISTS
 
 #define RC_MAX_CCY 4 /* currencies a projected plan carries at most */
 
@@ -35,6 +37,9 @@ typedef struct rc_plan {
 /* Subscription states (SubscriptionStateEnum). */
 enum { RC_SUB_ACTIVE, RC_SUB_CANCELED, RC_SUB_EXPIRED, RC_SUB_FAILED, RC_SUB_FUTURE, RC_SUB_PAUSED };
 extern const char *const rc_sub_state_names[6];
+/* Invoice states shown (InvoiceStateEnum). */
+enum { RC_INV_PENDING, RC_INV_PAST_DUE, RC_INV_PAID, RC_INV_FAILED, RC_INV_VOIDED };
+extern const char *const rc_invoice_state_names[5];
 
 /* One entry of a list: the world record (kind RC_ACCOUNT, RC_PLAN, RC_SUB, RC_PURCHASE,
  * RC_REFUND)
@@ -59,6 +64,8 @@ typedef struct rc_state {
     size_t n_plans;
     int32_t *price_plan;          /* per world price: the plan showing it, or -1 */
     signed char *sub_state;       /* per world subscription: RC_SUB_*, or -1 when not shown */
+    signed char *invoice_state;   /* per world invoice: RC_INV_*, or -1 when not shown */
+    long long embedded_lines;     /* line items an invoice embeds at most (--opt) */
     rc_list lists[RC_NLISTS];
 } rc_state;
 
@@ -72,9 +79,24 @@ typedef struct rc_sub_dates {
 } rc_sub_dates;
 void rc_sub_dates_of(const rc_state *st, size_t sub, rc_sub_dates *d);
 
+/* What Recurly shows of a world invoice line (shared by rendering and the truth): */
+typedef struct rc_line_view {
+    const char *origin;           /* plan, add_on, one_time */
+    int plan;                     /* the rc_plan billed (plan and add-on lines), or -1 */
+    int64_t quantity;             /* quantity * unit_amount = subtotal */
+    int64_t subtotal;             /* after the line's own (intro) discount */
+    int64_t discount;             /* its share of the invoice's coupon */
+    int prorated;
+} rc_line_view;
+void rc_line_view_of(const rc_state *st, size_t line, rc_line_view *v);
+/* When the invoice was closed (paid or failed), 0: open or voided. */
+int64_t rc_invoice_closed_at(const rc_state *st, size_t invoice);
+
 /* Money as Recurly writes it: a JSON number in major units ("19.99", "20.0", "2000.0"). */
 void rc_money(sb_json *j, const char *key, int64_t minor, int exponent);
 
+/* Renders world line i as a Recurly line item. */
+void rc_render_line(sb_json *j, const rc_state *st, size_t i);
 /* Renders list entry e (its object) into j. */
 void rc_render(sb_json *j, const rc_state *st, const rc_entry *e);
 
@@ -91,6 +113,9 @@ struct sb_request;
 struct sb_response;
 void rc_serve_list(const rc_state *st, int list_kind, const struct sb_request *req,
                    struct sb_response *resp);
+/* Answers GET /invoices/{id}/line_items (recurly_list.c). */
+void rc_serve_lines(const rc_state *st, size_t invoice, const struct sb_request *req,
+                    struct sb_response *resp);
 
 int rc_write_truth(void *state, const char *dir, char *err, size_t errlen);
 

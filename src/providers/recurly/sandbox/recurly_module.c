@@ -20,6 +20,8 @@
 
 static const sb_opt_def options[] = {
     {"api_key", "sandbox-recurly-key", 1, 0, " :'\"\\", "the only private API key accepted"},
+    {"embedded_lines", "2", 0, 1000, NULL, "line items an invoice embeds at most; more: has_more_line_items "
+     "(Recurly does not document its own number)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
@@ -30,6 +32,7 @@ static void *recurly_init(const sb_world *w, const sb_options *o, char *err, siz
     rc_state *st = sb_xcalloc(1, sizeof *st);
     st->w = w;
     st->api_key = sb_xstrdup(sb_opt(o, options, "api_key"));
+    st->embedded_lines = sb_opt_int(o, options, "embedded_lines");
     rc_project(st);
     return st;
 }
@@ -48,8 +51,9 @@ static void recurly_describe(void *state, sb_buf *out)
 {
     const rc_state *st = state;
     sb_buf_printf(out, "recurly seed %" PRIu64 " scale %ld: %zu accounts, %zu plans, %zu subscriptions, "
-                  "%zu transactions", st->w->seed, st->w->scale, st->lists[RC_L_ACCOUNTS].n,
-                  st->lists[RC_L_PLANS].n, st->lists[RC_L_SUBSCRIPTIONS].n, st->lists[RC_L_TRANSACTIONS].n);
+                  "%zu transactions, %zu invoices", st->w->seed, st->w->scale, st->lists[RC_L_ACCOUNTS].n,
+                  st->lists[RC_L_PLANS].n, st->lists[RC_L_SUBSCRIPTIONS].n, st->lists[RC_L_TRANSACTIONS].n,
+                  st->lists[RC_L_INVOICES].n);
 }
 
 static void recurly_settings(void *state, const char *base_url, sb_buf *out)
@@ -107,6 +111,24 @@ static void rate_limited(sb_response *resp)
     rate_limit_headers(resp);
 }
 
+/* The invoice of "/invoices/{id}/line_items" when Recurly shows it, else -1. */
+static long lines_of(const rc_state *st, const char *path)
+{
+    static const char head[] = "/invoices/", tail[] = "/line_items";
+    size_t n = strlen(path);
+    if (strncmp(path, head, sizeof head - 1) != 0 || n < sizeof head + sizeof tail - 1 ||
+        strcmp(path + n - (sizeof tail - 1), tail) != 0)
+        return -1;
+    char id[SB_ID_MAX];
+    size_t len = n - (sizeof head - 1) - (sizeof tail - 1);
+    if (len == 0 || len >= sizeof id)
+        return -1;
+    memcpy(id, path + sizeof head - 1, len);
+    id[len] = '\0';
+    long long i = sb_id_number(id, &st->styles[RC_INVOICE], st->w->seed, RC_INVOICE);
+    return i >= 0 && (size_t)i < st->w->n_invoices && st->invoice_state[i] >= 0 ? (long)i : -1;
+}
+
 static void recurly_handle(void *state, const sb_request *req, sb_response *resp)
 {
     rc_state *st = state;
@@ -138,11 +160,15 @@ static void recurly_handle(void *state, const sb_request *req, sb_response *resp
         return;
     }
     int list = rc_list_of(req->path);
-    if (list < 0 || (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)) {
+    long invoice = list < 0 ? lines_of(st, req->path) : -1;
+    if ((list < 0 && invoice < 0) || (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)) {
         rc_error(resp, 404, "not_found", "The requested resource could not be found.");
         return;
     }
-    rc_serve_list(st, list, req, resp);
+    if (invoice >= 0)
+        rc_serve_lines(st, (size_t)invoice, req, resp);
+    else
+        rc_serve_list(st, list, req, resp);
 }
 
 static void recurly_fault(void *state, const sb_request *req, int status, sb_response *resp)
@@ -181,8 +207,7 @@ static int recurly_prepare_faults(void *state, const sb_faults *faults, char *er
 /* A list's identity for repeat@N: its path and parameters without the cursor. */
 static int recurly_list_key(void *state, const sb_request *req, sb_buf *key)
 {
-    (void)state;
-    if (rc_list_of(req->path) < 0 || strcmp(req->method, "GET") != 0)
+    if ((rc_list_of(req->path) < 0 && lines_of(state, req->path) < 0) || strcmp(req->method, "GET") != 0)
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

@@ -9,6 +9,8 @@
 
 const char *const rc_sub_state_names[6] = {"active", "canceled", "expired", "failed", "future", "paused"};
 
+const char *const rc_invoice_state_names[5] = {"pending", "past_due", "paid", "failed", "voided"};
+
 static const char lower_alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 void rc_id(const rc_state *st, int kind, uint64_t n, char out[SB_ID_MAX])
@@ -227,6 +229,68 @@ static void project_subs(rc_state *st, rc_list *l)
     }
 }
 
+/* The state Recurly shows a world invoice in, or -1: Recurly has no drafts, and no
+ * invoices of subscriptions it does not show. An open invoice whose payment failed is
+ * past due. */
+static int invoice_state(const rc_state *st, const w_invoice *v)
+{
+    const sb_world *w = st->w;
+    if (v->status == W_INV_DRAFT || v->deleted_at || v->customer < 0 || (v->sub >= 0 && st->sub_state[v->sub] < 0))
+        return -1;
+    switch (v->status) {
+    case W_INV_PAID: return RC_INV_PAID;
+    case W_INV_VOID: return RC_INV_VOIDED;
+    case W_INV_UNCOLLECTIBLE: return RC_INV_FAILED;
+    default:
+        return v->payment >= 0 && w->payments[v->payment].status == W_PAY_FAILED ? RC_INV_PAST_DUE
+                                                                               : RC_INV_PENDING;
+    }
+}
+
+int64_t rc_invoice_closed_at(const rc_state *st, size_t i)
+{
+    const w_invoice *v = &st->w->invoices[i];
+    switch (st->invoice_state[i]) {
+    case RC_INV_PAID: return v->paid_at;
+    case RC_INV_FAILED: return v->uncollectible_at;
+    default: return 0;
+    }
+}
+
+void rc_line_view_of(const rc_state *st, size_t i, rc_line_view *out)
+{
+    const sb_world *w = st->w;
+    const w_line *l = &w->lines[i];
+    const w_invoice *v = &w->invoices[l->invoice];
+    memset(out, 0, sizeof *out);
+    out->plan = -1;
+    out->origin = "one_time";
+    if (l->item >= 0 && v->sub >= 0) {
+        const w_sub *s = &w->subs[v->sub];
+        out->origin = (uint32_t)l->item == s->first_item ? "plan" : "add_on";
+        out->plan = st->price_plan[w->items[s->first_item].price];
+    }
+    out->prorated = l->kind == W_LINE_PRORATION;
+    out->subtotal = l->amount - (l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0);
+    out->discount = l->discount_kind == W_DISCOUNT_COUPON ? l->discount : 0;
+    /* quantity * unit_amount is the subtotal: a quantity that does not divide it is shown
+     * as 1 of the whole */
+    out->quantity = l->quantity > 0 && out->subtotal % l->quantity == 0 ? l->quantity : 1;
+}
+
+static void project_invoices(rc_state *st, rc_list *l)
+{
+    const sb_world *w = st->w;
+    st->invoice_state = sb_xcalloc(w->n_invoices ? w->n_invoices : 1, 1);
+    l->by_created = sb_xcalloc(w->n_invoices + 1, sizeof *l->by_created);
+    for (size_t i = 0; i < w->n_invoices; i++) {
+        st->invoice_state[i] = (signed char)invoice_state(st, &w->invoices[i]);
+        if (st->invoice_state[i] >= 0)
+            l->by_created[l->n++] = (rc_entry){RC_INVOICE, (uint32_t)i, w->invoices[i].created,
+                                               later(w->invoices[i].updated, w->invoices[i].created)};
+    }
+}
+
 void rc_project(rc_state *st)
 {
     const sb_world *w = st->w;
@@ -243,6 +307,7 @@ void rc_project(rc_state *st)
         p->by_created[p->n++] = (rc_entry){RC_PLAN, (uint32_t)i, st->plans[i].created,
                                            later(st->plans[i].updated, st->plans[i].created)};
     project_subs(st, &st->lists[RC_L_SUBSCRIPTIONS]);
+    project_invoices(st, &st->lists[RC_L_INVOICES]);
     project_transactions(st, &st->lists[RC_L_TRANSACTIONS]);
     for (int k = 0; k < RC_NLISTS; k++)
         order_by_updated(&st->lists[k]);
@@ -257,4 +322,5 @@ void rc_project_free(rc_state *st)
     free(st->plans);
     free(st->price_plan);
     free(st->sub_state);
+    free(st->invoice_state);
 }

@@ -206,7 +206,7 @@ static void render_transaction(sb_json *j, const rc_state *st, const rc_entry *e
     else
         sbj_knull(j, "original_transaction_id");
     account_mini(j, st, p->customer);
-    invoice_mini(j, st, refund ? -1 : p->invoice);
+    invoice_mini(j, st, refund || p->invoice < 0 || st->invoice_state[p->invoice] < 0 ? -1 : p->invoice);
     sbj_knull(j, "voided_by_invoice");
     sbj_karr(j, "subscription_ids");
     if (!refund && sub >= 0 && st->sub_state[sub] >= 0) {
@@ -325,12 +325,140 @@ static void render_subscription(sb_json *j, const rc_state *st, const rc_entry *
     sbj_obj_end(j);
 }
 
+/* proration_rate: the share of the item's period the line bills, 4 decimals. */
+static void proration_rate(sb_json *j, const rc_state *st, const w_line *l)
+{
+    const w_item *it = &st->w->items[l->item];
+    int64_t full = it->period_end - it->period_start, part = l->period_end - l->period_start;
+    if (full <= 0 || part <= 0 || part > full) {
+        sbj_number(j, "1.0");
+        return;
+    }
+    char text[24];
+    int64_t rate = part * 10000 / full;
+    snprintf(text, sizeof text, "0.%04lld", (long long)rate);
+    sbj_number(j, rate >= 10000 ? "1.0" : text);
+}
+
+void rc_render_line(sb_json *j, const rc_state *st, size_t i)
+{
+    const sb_world *w = st->w;
+    const w_line *l = &w->lines[i];
+    const w_invoice *v = &w->invoices[l->invoice];
+    const w_currency *cur = &w_currencies[v->ccy];
+    rc_line_view lv;
+    rc_line_view_of(st, i, &lv);
+    char number[24];
+    snprintf(number, sizeof number, "%d", 1001 + l->invoice);
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_LINE, i);
+    sbj_kstr(j, "object", "line_item");
+    sbj_kstr(j, "type", lv.subtotal < 0 ? "credit" : "charge");
+    sbj_kstr(j, "state", "invoiced");
+    account_mini(j, st, v->customer);
+    if (v->sub >= 0)
+        kid(j, "subscription_id", st, RC_SUB, (uint64_t)v->sub);
+    else
+        sbj_knull(j, "subscription_id");
+    if (lv.plan >= 0) {
+        kid(j, "plan_id", st, RC_PLAN, (uint64_t)lv.plan);
+        char code[32];
+        snprintf(code, sizeof code, "plan-%d", lv.plan + 1);
+        sbj_kstr(j, "plan_code", code);
+    } else {
+        sbj_lit(j, "plan_id: null, plan_code: null");
+    }
+    if (!strcmp(lv.origin, "add_on")) {
+        kid(j, "add_on_id", st, RC_ADDON_DEF, (uint64_t)w->items[l->item].price);
+        char code[32];
+        snprintf(code, sizeof code, "addon-%d", w->items[l->item].price + 1);
+        sbj_kstr(j, "add_on_code", code);
+    } else {
+        sbj_lit(j, "add_on_id: null, add_on_code: null");
+    }
+    kid(j, "invoice_id", st, RC_INVOICE, (uint64_t)l->invoice);
+    sbj_kstr(j, "invoice_number", number);
+    sbj_kstr(j, "origin", lv.origin);
+    sbj_kstr(j, "currency", cur->code);
+    int64_t tax = l->tax, added = v->tax_inclusive ? 0 : tax;
+    rc_money(j, "amount", lv.subtotal - lv.discount + added, cur->exponent);
+    sbj_kstr(j, "description", l->description);
+    sbj_kint(j, "quantity", lv.quantity);
+    rc_money(j, "unit_amount", lv.subtotal / lv.quantity, cur->exponent);
+    sbj_kbool(j, "tax_inclusive", v->tax_inclusive);
+    rc_money(j, "subtotal", lv.subtotal, cur->exponent);
+    rc_money(j, "discount", lv.discount, cur->exponent);
+    rc_money(j, "tax", tax, cur->exponent);
+    sbj_kbool(j, "taxable", v->tax_pct != 0);
+    sbj_key(j, "proration_rate");
+    if (lv.prorated && l->item >= 0)
+        proration_rate(j, st, l);
+    else
+        sbj_null(j);
+    sbj_kbool(j, "refund", 0);
+    sbj_ktime(j, "start_date", l->period_start);
+    sbj_ktime(j, "end_date", l->period_end);
+    sbj_ktime(j, "created_at", v->created);
+    sbj_ktime(j, "updated_at", v->created);
+    sbj_obj_end(j);
+}
+
+static void render_invoice(sb_json *j, const rc_state *st, const rc_entry *e)
+{
+    const sb_world *w = st->w;
+    const w_invoice *v = &w->invoices[e->index];
+    const w_currency *cur = &w_currencies[v->ccy];
+    int state = st->invoice_state[e->index];
+    sbj_obj_begin(j);
+    kid(j, "id", st, RC_INVOICE, e->index);
+    uuid(j, st, e);
+    sbj_kstr(j, "object", "invoice");
+    sbj_kstr(j, "type", "charge");
+    sbj_kstr(j, "origin", v->reason == W_REASON_CYCLE ? "renewal" : "purchase");
+    sbj_kstr(j, "state", rc_invoice_state_names[state]);
+    account_mini(j, st, v->customer);
+    sbj_knull(j, "billing_info_id");
+    sbj_karr(j, "subscription_ids");
+    if (v->sub >= 0) {
+        char id[SB_ID_MAX];
+        rc_id(st, RC_SUB, (uint64_t)v->sub, id);
+        sbj_str(j, id);
+    }
+    sbj_arr_end(j);
+    sbj_knull(j, "previous_invoice_id");
+    char number[24];
+    snprintf(number, sizeof number, "%d", 1001 + (int)e->index);
+    sbj_kstr(j, "number", number);
+    sbj_kstr(j, "collection_method", v->send ? "manual" : "automatic");
+    sbj_lit(j, "po_number: null");
+    sbj_kint(j, "net_terms", v->send ? 30 : 0);
+    sbj_kstr(j, "currency", cur->code);
+    rc_money(j, "discount", v->discount, cur->exponent);
+    rc_money(j, "subtotal", v->subtotal, cur->exponent);
+    rc_money(j, "tax", v->tax, cur->exponent);
+    rc_money(j, "total", v->total, cur->exponent);
+    rc_money(j, "paid", v->amount_paid, cur->exponent);
+    rc_money(j, "balance", state == RC_INV_VOIDED ? 0 : v->total - v->amount_paid, cur->exponent);
+    sbj_karr(j, "line_items");
+    for (uint32_t k = 0; k < v->n_lines && (long long)k < st->embedded_lines; k++)
+        rc_render_line(j, st, v->first_line + k);
+    sbj_arr_end(j);
+    sbj_kbool(j, "has_more_line_items", (long long)v->n_lines > st->embedded_lines);
+    sbj_lit(j, "transactions: [], credit_payments: []");
+    sbj_ktime(j, "created_at", v->created);
+    sbj_ktime(j, "updated_at", e->updated);
+    sbj_ktime(j, "due_at", v->due_date);
+    sbj_ktime(j, "closed_at", rc_invoice_closed_at(st, e->index));
+    sbj_obj_end(j);
+}
+
 void rc_render(sb_json *j, const rc_state *st, const rc_entry *e)
 {
     switch (e->kind) {
     case RC_ACCOUNT: render_account(j, st, e); break;
     case RC_PLAN: render_plan(j, st, e); break;
     case RC_SUB: render_subscription(j, st, e); break;
+    case RC_INVOICE: render_invoice(j, st, e); break;
     default: render_transaction(j, st, e);
     }
 }

@@ -212,6 +212,101 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
     free(rows);
 }
 
+/* Recurly's invoice state -> status. */
+static const char *invoice_status(int state)
+{
+    switch (state) {
+    case RC_INV_PAID: return "paid";
+    case RC_INV_FAILED: return "uncollectible";
+    case RC_INV_VOIDED: return "void";
+    default: return "open"; /* pending, past_due */
+    }
+}
+
+static void write_line(sb_json *j, const rc_state *st, size_t i)
+{
+    const w_line *l = &st->w->lines[i];
+    const w_currency *cur = &w_currencies[st->w->invoices[l->invoice].ccy];
+    rc_line_view lv;
+    rc_line_view_of(st, i, &lv);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "object", "invoice_line");
+    kid(j, "id", st, RC_LINE, i);
+    sbj_kstr(j, "kind", lv.prorated ? "proration" : !strcmp(lv.origin, "one_time") ? "one_off" : "subscription");
+    if (lv.plan >= 0 && !strcmp(lv.origin, "plan")) {
+        char id[SB_ID_MAX], plan_id[SB_ID_MAX + 8];
+        rc_id(st, RC_PLAN, (uint64_t)lv.plan, id);
+        snprintf(plan_id, sizeof plan_id, "%s/%s", id, cur->code);
+        sbj_kstr(j, "plan_id", plan_id);
+    } else {
+        sbj_knull(j, "plan_id");
+    }
+    sbj_kstr(j, "description", l->description);
+    sbj_kint(j, "quantity", lv.quantity);
+    sbj_kint(j, "amount", lv.subtotal);
+    sbj_kstr(j, "currency", cur->code);
+    sbj_kint(j, "currency_exponent", cur->exponent);
+    ktime_or_null(j, "period_start", l->period_start);
+    ktime_or_null(j, "period_end", l->period_end);
+    sbj_kbool(j, "proration", lv.prorated);
+    sbj_obj_end(j);
+}
+
+static void write_invoices(const void *state, sb_truth_file *o)
+{
+    const rc_state *st = state;
+    const sb_world *w = st->w;
+    size_t n;
+    row *rows = rows_of(st, &st->lists[RC_L_INVOICES], &n);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t vi = rows[i].e->index;
+        const w_invoice *v = &w->invoices[vi];
+        const w_currency *cur = &w_currencies[v->ccy];
+        int rstate = st->invoice_state[vi];
+        sb_json *j = sb_truth_record(o, "invoice");
+        sbj_kstr(j, "id", rows[i].id);
+        char number[24];
+        snprintf(number, sizeof number, "%d", 1001 + (int)vi);
+        sbj_kstr(j, "number", number);
+        kid(j, "customer_id", st, RC_ACCOUNT, (uint64_t)v->customer);
+        if (v->sub >= 0)
+            kid(j, "subscription_id", st, RC_SUB, (uint64_t)v->sub);
+        else
+            sbj_knull(j, "subscription_id");
+        sbj_kstr(j, "status", invoice_status(rstate));
+        sbj_kstr(j, "provider_status", rc_invoice_state_names[rstate]);
+        sbj_kstr(j, "currency", cur->code);
+        sbj_kint(j, "currency_exponent", cur->exponent);
+        sbj_kint(j, "subtotal", v->subtotal);
+        sbj_kint(j, "discount", v->discount);
+        sbj_kint(j, "tax", v->tax);
+        sbj_kint(j, "total", v->total);
+        sbj_kint(j, "amount_paid", v->amount_paid);
+        sbj_kint(j, "amount_due", v->total);
+        sbj_ktime(j, "created_at", v->created);
+        sbj_ktime(j, "issued_at", v->created);
+        ktime_or_null(j, "due_at", v->due_date);
+        ktime_or_null(j, "paid_at", rstate == RC_INV_PAID ? rc_invoice_closed_at(st, vi) : 0);
+        sbj_knull(j, "voided_at");
+        int64_t start = 0, end = 0;
+        for (uint32_t k = 0; k < v->n_lines; k++) {
+            const w_line *l = &w->lines[v->first_line + k];
+            if (l->period_start && (!start || l->period_start < start))
+                start = l->period_start;
+            if (l->period_end && l->period_end > end)
+                end = l->period_end;
+        }
+        ktime_or_null(j, "period_start", start);
+        ktime_or_null(j, "period_end", end);
+        sbj_karr(j, "lines");
+        for (uint32_t k = 0; k < v->n_lines; k++)
+            write_line(j, st, v->first_line + k);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
+    }
+    free(rows);
+}
+
 /* Recurly's transaction status -> result (docs/providers/recurly.md). */
 static const char *result_of(const char *status, int authorization)
 {
@@ -248,7 +343,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
             kid(j, "subscription_id", st, RC_SUB, (uint64_t)sub);
         else
             sbj_knull(j, "subscription_id");
-        if (!refund && p->invoice >= 0)
+        if (!refund && p->invoice >= 0 && st->invoice_state[p->invoice] >= 0)
             kid(j, "invoice_id", st, RC_INVOICE, (uint64_t)p->invoice);
         else
             sbj_knull(j, "invoice_id");
@@ -283,6 +378,7 @@ int rc_write_truth(void *state, const char *dir, char *err, size_t errlen)
         {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", write_subscriptions},
         {"transactions.jsonl", write_transactions},
+        {"invoices.jsonl", write_invoices},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);
 }
