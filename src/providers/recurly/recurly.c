@@ -94,8 +94,11 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		rc = billtap_ctx_error(ctx, rc, NULL);
 	if (rc == 0)
 		rc = declare_rate(ctx);
+	s->incremental = params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL);
+	if (rc == 0 && s->incremental)
+		rc = recurly_sync_resume(s, params->resume, ctx);
 	/* Our marks are "n:<next path>"; anything else is not ours. */
-	if (rc == 0 && params->resume) {
+	else if (rc == 0 && params->resume) {
 		if (strncmp(params->resume, MARK_PREFIX, 2) != 0 || !params->resume[2])
 			rc = billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 			                       "checkpoint position is not one this stream makes");
@@ -152,9 +155,13 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	recurly_stream *s = p;
 	if (recurly_lines_pending(s))
 		return recurly_lines_request(req, s, ctx);
+	if (s->head_pending)
+		return recurly_head_request(req, s, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
-	int rc = s->next ? recurly_follow(req, s, s->next) : first_page(req, s);
+	int rc = s->next      ? recurly_follow(req, s, s->next)
+	         : s->changes ? recurly_changes_request(req, s)
+	                      : first_page(req, s);
 	if (rc == BILLTAP_EDATA)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "the next page is not a path or URL on base_url's origin");
@@ -188,7 +195,9 @@ static int push_object(recurly_stream *s, billtap_json_ref obj, billtap_sink *si
 					return rc;
 				continue;
 			}
-			if ((rc = billtap_sink_push(sink, rec)) < 0)
+			if (recurly_before_since(s, rec))
+				billtap_record_free(rec);
+			else if ((rc = billtap_sink_push(sink, rec)) < 0)
 				return rc;
 		}
 		return 0;
@@ -196,6 +205,10 @@ static int push_object(recurly_stream *s, billtap_json_ref obj, billtap_sink *si
 	}
 	if (rc < 0)
 		return billtap_sink_reject_json(sink, rc, s->doc, obj, "id");
+	if (recurly_before_since(s, rec)) {
+		billtap_record_free(rec);
+		return 0;
+	}
 	return billtap_sink_push(sink, rec);
 }
 
@@ -245,17 +258,6 @@ int recurly_read_page(billtap_json_ref *data, int *more, char **next, recurly_st
 	return rc;
 }
 
-int recurly_mark(billtap_sink *sink, const char *next, billtap_ctx *ctx)
-{
-	char *mark = malloc(strlen(next) + sizeof MARK_PREFIX);
-	if (!mark)
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	sprintf(mark, MARK_PREFIX "%s", next);
-	int rc = billtap_sink_mark(sink, mark);
-	free(mark);
-	return rc;
-}
-
 int recurly_error(const billtap_request *req, const billtap_response *resp, recurly_stream *s,
                   billtap_ctx *ctx)
 {
@@ -268,6 +270,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	recurly_stream *s = p;
 	if (billtap_request_tag(req) == RECURLY_TAG_LINES)
 		return recurly_lines_response(s, req, resp, sink, ctx);
+	if (billtap_request_tag(req) == RECURLY_TAG_HEAD)
+		return recurly_head_response(s, req, resp, ctx);
 	if (billtap_response_status(resp) != 200)
 		return recurly_error(req, resp, s, ctx);
 	billtap_json_ref data;
@@ -286,7 +290,7 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		}
 	}
 	/* Mark where a resume starts: the whole `next` (a cut cursor resumes elsewhere). */
-	if (next && (rc = recurly_mark(sink, next, ctx)) < 0) {
+	if ((rc = recurly_page_mark(s, next, sink, ctx)) < 0) {
 		free(next);
 		return rc;
 	}
@@ -297,24 +301,24 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return 0;
 }
 
+/* Every resource: all of them honour `since`, and all sync by updated_at. */
+#define RECURLY_RESOURCES                                                                         \
+	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) | \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |                                     \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |                                      \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES))
+
 const billtap_provider bt_provider_recurly = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "recurly",
 	.display_name = "Recurly",
-	.resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
-	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
-	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
-	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
+	.resources = RECURLY_RESOURCES,
+	.since_resources = RECURLY_RESOURCES,
 	.settings = recurly_settings,
 	.request_id_header = "X-Request-Id",
 	.stream_new = stream_new,
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
+	.sync_updated = RECURLY_RESOURCES,
 };

@@ -54,8 +54,8 @@ static int hand_over(recurly_stream *s, billtap_record *first, billtap_sink *sin
 		rc = billtap_record_dup(&copy, s->held[i].rec);
 		rc = rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : billtap_sink_push(sink, copy);
 	}
-	if (rc == 0 && i == s->n_held && s->page_more)
-		rc = recurly_mark(sink, s->page_next, ctx);
+	if (rc == 0 && i == s->n_held)
+		rc = recurly_page_mark(s, s->page_more ? s->page_next : NULL, sink, ctx);
 	if (rc < 0)
 		return rc;
 	for (size_t k = s->head; k < i; k++) {
@@ -101,6 +101,10 @@ int recurly_invoices_page(recurly_stream *s, billtap_json_ref data, char *next, 
 		rc = recurly_map_invoice(&rec, s->doc, o, !more_lines, ctx);
 		if (rc < 0) {
 			rc = billtap_sink_reject_json(sink, rc, s->doc, o, "id"); /* 0: skipped */
+			continue;
+		}
+		if (recurly_before_since(s, rec)) {
+			billtap_record_free(rec);
 			continue;
 		}
 		if (more_lines && billtap_json_strdup(&id, s->doc, billtap_json_get(s->doc, o, "id")) < 0) {

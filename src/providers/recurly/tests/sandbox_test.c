@@ -14,7 +14,8 @@
 Suite *recurly_sandbox_suite(void);
 
 static sandbox rc_sb;
-static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions" };
+static const char *const resources[] = { "customers", "plans", "subscriptions", "transactions",
+	                                  "invoices" };
 
 static void start_main(void)
 {
@@ -65,6 +66,26 @@ START_TEST(resume_from_checkpoints_is_exact)
 	truth_resume_in_slices(c, res, &t, res == BILLTAP_RESOURCE_PLANS ? 7 : 173);
 	billtap_client_free(c);
 	truth_free(&t);
+}
+END_TEST
+
+/* Invoices with more line items than they embed: read whole at every concurrency. */
+START_TEST(invoices_with_paged_line_items_equal_truth)
+{
+	sandbox sb;
+	const char *args[] = { "--provider", "recurly", "--seed", "5", "--scale", "400",
+		               "--opt", "embedded_lines=1", "--rate-limit", "0", NULL };
+	sandbox_start(&sb, args);
+	billtap_client *c = sandbox_client(&sb, "recurly");
+	/* two lines a page: many invoices need several pages of line items */
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "2"), 0);
+	extract_equals(c, &sb, "invoices");
+	truth t;
+	truth_load(&t, &sb, "invoices");
+	truth_resume_in_slices(c, BILLTAP_RESOURCE_INVOICES, &t, 11);
+	truth_free(&t);
+	billtap_client_free(c);
+	sandbox_stop(&sb);
 }
 END_TEST
 
@@ -171,15 +192,16 @@ Suite *recurly_sandbox_suite(void)
 	TCase *tc = tcase_create("truth");
 	tcase_add_unchecked_fixture(tc, start_main, stop_main);
 	tcase_set_timeout(tc, 180);
-	tcase_add_loop_test(tc, extraction_equals_truth, 0, 4);
-	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
-	tcase_add_loop_test(tc, since_gives_the_records_created_from_then, 0, 4);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, 5);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 5);
+	tcase_add_loop_test(tc, since_gives_the_records_created_from_then, 0, 5);
 	tcase_add_test(tc, a_wrong_key_is_an_auth_error_without_the_key);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, throttled_and_failing_requests_are_retried);
-	tcase_add_loop_test(tc, a_failed_run_resumes_exactly, 0, 4);
+	tcase_add_test(tc, invoices_with_paged_line_items_equal_truth);
+	tcase_add_loop_test(tc, a_failed_run_resumes_exactly, 0, 5);
 	suite_add_tcase(s, tc);
 	return s;
 }
