@@ -105,8 +105,11 @@ static void project_plans(rc_state *st)
         /* The plan is offered while any of its prices is. */
         if (!p->archived_at)
             pl->active = 1;
+        /* its name may be the product's: a renamed product changes the plan */
         if (p->updated > pl->updated)
             pl->updated = p->updated;
+        if (w->products[p->product].updated > pl->updated)
+            pl->updated = w->products[p->product].updated;
     }
     free(last);
 }
@@ -142,6 +145,23 @@ static int64_t later(int64_t a, int64_t b)
     return a > b ? a : b;
 }
 
+/* A payment's updated_at: its own latest change, or when its invoice or subscription
+ * changed, if later: the projection hides drafts and incomplete subscriptions (which
+ * Recurly would not have), so a payment's subscription_ids and invoice appear when they
+ * first show, and a pass of changes must see that. */
+static int64_t payment_updated(const rc_state *st, const w_payment *p)
+{
+    const sb_world *w = st->w;
+    int64_t t = later(p->updated, p->created);
+    if (p->invoice >= 0 && st->invoice_state[p->invoice] >= 0) {
+        const w_invoice *v = &w->invoices[p->invoice];
+        t = later(t, v->updated);
+        if (v->sub >= 0 && st->sub_state[v->sub] >= 0)
+            t = later(t, w->subs[v->sub].updated);
+    }
+    return t;
+}
+
 /* Payments of customers (Recurly has no guest checkout: every transaction belongs to an
  * account) and their refunds, merged by creation time (payments first on ties). */
 static void project_transactions(rc_state *st, rc_list *l)
@@ -162,7 +182,7 @@ static void project_transactions(rc_state *st, rc_list *l)
         if (i == w->n_payments || w->payments[i].customer < 0)
             continue;
         l->by_created[n++] = (rc_entry){RC_PURCHASE, (uint32_t)i, w->payments[i].created,
-                                        later(w->payments[i].updated, w->payments[i].created)};
+                                        payment_updated(st, &w->payments[i])};
     }
     l->n = n;
 }
@@ -285,9 +305,14 @@ static void project_invoices(rc_state *st, rc_list *l)
     l->by_created = sb_xcalloc(w->n_invoices + 1, sizeof *l->by_created);
     for (size_t i = 0; i < w->n_invoices; i++) {
         st->invoice_state[i] = (signed char)invoice_state(st, &w->invoices[i]);
-        if (st->invoice_state[i] >= 0)
-            l->by_created[l->n++] = (rc_entry){RC_INVOICE, (uint32_t)i, w->invoices[i].created,
-                                               later(w->invoices[i].updated, w->invoices[i].created)};
+        if (st->invoice_state[i] < 0)
+            continue;
+        /* shown once its subscription shows (see payment_updated()) */
+        const w_invoice *v = &w->invoices[i];
+        int64_t t = later(v->updated, v->created);
+        if (v->sub >= 0)
+            t = later(t, w->subs[v->sub].updated);
+        l->by_created[l->n++] = (rc_entry){RC_INVOICE, (uint32_t)i, v->created, t};
     }
 }
 
