@@ -342,6 +342,97 @@ START_TEST(every_allocation_failure_retries_exactly)
 }
 END_TEST
 
+
+/* Drains it, returning the record count (each must succeed). */
+static size_t drain(billtap_iter *it, billtap_client *c)
+{
+	const billtap_record *r;
+	size_t n = 0;
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		n++;
+	ck_assert_msg(rc == BILLTAP_ITEROVER, "%s", billtap_client_error_message(c));
+	return n;
+}
+
+/* An incremental pass asks for the newest change first (its time is the token), then
+ * reads as a full pass; a pass from that token reads by updated_at from it to the new
+ * head, and ends with a token of its own. */
+START_TEST(incremental_passes_read_by_updated_at)
+{
+	/* the head: an account updated 2024-06-01T00:00:00Z */
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_uint_eq(drain(it, c), 3);
+	const char *borrowed;
+	ck_assert_int_eq(billtap_iter_sync_token(&borrowed, it), 0);
+	char *token = strdup(borrowed);
+	billtap_iter_free(it);
+	ck_assert_str_eq(ft.urls[0], "http://recurly.test/accounts?limit=1&sort=updated_at&order=desc");
+	ck_assert_str_eq(ft.urls[1], "http://recurly.test/accounts?limit=200&sort=created_at&order=asc");
+
+	/* the next pass: the new head (2024-06-02T00:00:00Z), then the changes */
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[{\"id\":\"x\","
+	         "\"updated_at\":\"2024-06-02T00:00:00Z\"}]}");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+	o2.checkpoint = token;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o2), 0);
+	ck_assert_uint_eq(drain(it, c), 1);
+	ck_assert_int_eq(billtap_iter_sync_token(&borrowed, it), 0);
+	ck_assert_str_ne(borrowed, token);
+	billtap_iter_free(it);
+	ck_assert_str_eq(ft.urls[3], "http://recurly.test/accounts?limit=1&sort=updated_at&order=desc");
+	ck_assert_str_eq(ft.urls[4], "http://recurly.test/accounts?limit=200&sort=updated_at&order=asc"
+	                             "&begin_time=2024-06-01T00%3A00%3A00Z&end_time=2024-06-02T00%3A00%3A00Z");
+	free(token);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* In a pass of changes, `since` drops what was created before it (the walk cannot). */
+START_TEST(changes_keep_to_since)
+{
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	o.since = 1714694400; /* 2024-05-03T00:00:00Z */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_uint_eq(drain(it, c), 1);
+	const char *borrowed;
+	ck_assert_int_eq(billtap_iter_sync_token(&borrowed, it), 0);
+	char *token = strdup(borrowed);
+	billtap_iter_free(it);
+	/* the changes: the three accounts, two of them created before `since` */
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	fake_add(&ft, 200, NULL, "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[]}");
+	billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+	o2.since = o.since;
+	o2.checkpoint = token;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o2), 0);
+	ck_assert_uint_eq(drain(it, c), 0);
+	billtap_iter_free(it);
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o2), 0);
+	ck_assert_uint_eq(drain(it, c), 1); /* o1b8gl8hqfa9 only */
+	billtap_iter_free(it);
+	free(token);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* Runs `res` and returns the status of the first failing billtap_iter_next. */
 static int first_error(billtap_client *c, billtap_resource res)
 {
@@ -480,6 +571,8 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, transactions_kinds_results_money);
 	tcase_add_test(tc, subscriptions_states_and_items);
 	tcase_add_test(tc, invoices_with_paged_line_items);
+	tcase_add_test(tc, incremental_passes_read_by_updated_at);
+	tcase_add_test(tc, changes_keep_to_since);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
 	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
