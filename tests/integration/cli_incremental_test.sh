@@ -37,9 +37,9 @@ extract() {
   "$cli" extract --provider "$provider" --resource "$resource" --output "$out" \
     --checkpoint-file "$cp" --settings-file "$work/$name.settings" "$@" 2> "$out.err"
 }
-provider_of() { case $1 in pp) echo paypal ;; *) echo stripe ;; esac; }
+provider_of() { case $1 in pp) echo paypal ;; rc) echo recurly ;; *) echo stripe ;; esac; }
 
-for name in st pp; do
+for name in st pp rc; do
   provider=$(provider_of $name)
   start_sandbox $name --provider "$provider" --seed 7 --scale 300 --rate-limit 0
   settings_file $name "$work/$name.settings"
@@ -73,7 +73,7 @@ for name in st pp; do
 
   for round in 1 2 3; do
     advance $name 2
-    check "$provider round $round: the world moved on" jq -e '.changes > 0' "$work/advance.out"
+    check "$provider round $round: the world moved on" quiet jq -e '.changes > 0' "$work/advance.out"
     for resource in "${synced[@]}"; do
       out="$work/$name.$resource.$round" cp="$work/$name.$resource.cp"
       if [ "$round" = 2 ]; then

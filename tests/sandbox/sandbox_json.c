@@ -180,6 +180,12 @@ void sbj_int(sb_json *j, int64_t v)
     sb_buf_printf(j->out, "%" PRId64, v);
 }
 
+void sbj_number(sb_json *j, const char *text)
+{
+    pre_value(j);
+    sb_buf_adds(j->out, text);
+}
+
 void sbj_bool(sb_json *j, int v)
 {
     pre_value(j);

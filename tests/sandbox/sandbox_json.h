@@ -32,6 +32,9 @@ void sbj_karr(sb_json *j, const char *key);
 void sbj_str(sb_json *j, const char *s); /* NULL writes null */
 void sbj_strn(sb_json *j, const char *s, size_t n);
 void sbj_int(sb_json *j, int64_t v);
+/* A number written as the caller spells it ("19.99", "2000.0"): APIs that send decimals as
+ * JSON numbers (Recurly). The caller passes valid JSON number text. */
+void sbj_number(sb_json *j, const char *text);
 void sbj_bool(sb_json *j, int v);
 void sbj_null(sb_json *j);
 void sbj_time(sb_json *j, int64_t t); /* RFC 3339 UTC string; 0 writes null */

@@ -30,10 +30,13 @@ class Sandbox
     sandbox&.stop
   end
 
-  def initialize(faults: nil, rate_limit: 0, scale: 300)
+  # provider: the module to serve (billtap-sandbox --provider); the tests that are about
+  # one provider's behaviour use Stripe's, test_providers.rb every one the library has.
+  def initialize(faults: nil, rate_limit: 0, scale: 300, provider: "stripe")
+    @provider = provider.to_s
     binary = ENV.fetch("BILLTAP_SANDBOX") { raise "BILLTAP_SANDBOX is not set and #{BuildDir.path} has no tests/sandbox/billtap-sandbox: build it (meson setup build && ninja -C build) or run test/run BUILD_DIR" }
     @truth_dir = Dir.mktmpdir("billtap-ruby-truth")
-    args = [binary, "--provider", "stripe", "--port", "0", "--seed", "42", "--scale", scale.to_s,
+    args = [binary, "--provider", @provider, "--port", "0", "--seed", "42", "--scale", scale.to_s,
             "--truth", @truth_dir, "--rate-limit", rate_limit.to_s]
     args += ["--faults", faults] if faults
     reader, writer = IO.pipe
@@ -69,7 +72,7 @@ class Sandbox
   # "0" when the sandbox limits nothing, its --rate-limit otherwise); extra settings
   # are passed on.
   def client(**extra, &block)
-    Billtap::Client.open(:stripe, **settings, **extra, &block)
+    Billtap::Client.open(@provider.to_sym, **settings, **extra, &block)
   end
 
   def stop
