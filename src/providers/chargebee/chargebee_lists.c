@@ -1,0 +1,21 @@
+/* Which list serves each resource, how it is kept in a stable order while a run pages
+ * through it (ascending creation: records created meanwhile join at its end) and which
+ * filter carries `since`. */
+#include <stddef.h>
+
+#include "chargebee.h"
+
+static const cb_list lists[] = {
+	{ BILLTAP_RESOURCE_CUSTOMERS, "/api/v2/customers", "customer", "created_at",
+	  "created_at[after]", cb_map_customer },
+	{ BILLTAP_RESOURCE_SUBSCRIPTIONS, "/api/v2/subscriptions", "subscription", "created_at",
+	  "created_at[after]", cb_map_subscription },
+};
+
+const cb_list *cb_list_for(billtap_resource resource)
+{
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (lists[i].resource == resource)
+			return &lists[i];
+	return NULL;
+}
