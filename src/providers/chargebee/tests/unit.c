@@ -1,0 +1,304 @@
+/* The Chargebee provider from recorded answers (fixtures/README.md) through the scripted
+ * transport: paging, the wrapped entries, the mappings, resume and every error path. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+Suite *chargebee_unit_suite(void);
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+static billtap_client *cb_client(void)
+{
+	billtap_client *c = fake_client(&ft, "chargebee");
+	ck_assert_int_eq(billtap_client_set(c, "site", "acme-test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_cbkey"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://cb.test"), 0);
+	/* the fake transport's host, never reached */
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	return c;
+}
+
+static const char *const customers[] = {
+	"{\"object\":\"customer\",\"id\":\"__test__KyVnHhSBWl7eY2bl\",\"email\":\"john@test.com\","
+	"\"name\":\"John Doe\",\"country\":\"US\",\"created_at\":\"2018-02-01T17:22:11Z\",\"deleted\":false}",
+	"{\"object\":\"customer\",\"id\":\"4gkYnd21ouvW\",\"email\":\"jane@test.com\",\"name\":null,"
+	"\"country\":null,\"created_at\":\"2014-09-30T18:30:52Z\",\"deleted\":false}",
+	"{\"object\":\"customer\",\"id\":\"__test__KyVnHhSBWl7eY2bm\",\"email\":null,"
+	"\"name\":\"山田商事 \\\"Yamada\\\" \\\\ Ltd\",\"country\":\"JP\","
+	"\"created_at\":\"2018-02-02T17:22:11Z\",\"deleted\":false}",
+	"{\"object\":\"customer\",\"id\":\"__test__KyVnHhSBWl7eY2bn\",\"email\":null,\"name\":\"Ødegård\","
+	"\"country\":null,\"created_at\":\"2018-02-02T17:22:12Z\",\"deleted\":false}",
+};
+
+START_TEST(customers_two_pages)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	billtap_client *c = cb_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers, 4);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=created_at");
+	/* next_offset goes back verbatim, encoded */
+	ck_assert_str_eq(ft.urls[1], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=created_at"
+	                             "&offset=%5B%221517505731000%22%2C%22230000000114%22%5D");
+	/* the key as the Basic user name, no password: base64("test_cbkey:") */
+	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"), "Basic dGVzdF9jYmtleTo=");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Without base_url the site names the host; page_size is the limit. */
+START_TEST(site_makes_the_host)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	billtap_client *c = fake_client(&ft, "chargebee");
+	ck_assert_int_eq(billtap_client_set(c, "site", "acme-test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_cbkey"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "7"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers + 2, 2);
+	ck_assert_str_eq(ft.urls[0],
+	                 "https://acme-test.chargebee.com/api/v2/customers?limit=7&sort_by%5Basc%5D=created_at");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_settings_are_refused)
+{
+	billtap_client *c = fake_client(&ft, "chargebee");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_cbkey"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_int_eq(billtap_client_set(c, "site", "evil.example/x"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "chargebee: customers: setting site: must be a Chargebee site name "
+	                 "(lower-case letters, digits and hyphens), as in SITE.chargebee.com");
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "101"), BILLTAP_ESETTING);
+	ck_assert_uint_eq(ft.calls, 0);
+	/* Chargebee has no plans, invoices or transactions here yet: refused, never empty. */
+	ck_assert_int_eq(billtap_client_set(c, "site", "acme"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL),
+	                 BILLTAP_EUNSUPPORTED);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(subscriptions_map_statuses_and_items)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/subscriptions_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/subscriptions_p2.json");
+	billtap_client *c = cb_client();
+	const char *want[] = {
+		/* active with an invoice due: past_due */
+		"{\"object\":\"subscription\",\"id\":\"__test__KyVnHhSBWkkwI2Tn\",\"customer_id\":\"__test__KyVnHhSBWkkwI2Tn\","
+		"\"status\":\"past_due\",\"provider_status\":\"active\",\"started_at\":\"2018-02-01T17:20:43Z\","
+		"\"current_period_start\":\"2018-02-01T17:20:43Z\",\"current_period_end\":\"2018-03-01T17:20:43Z\","
+		"\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,\"cancel_at_period_end\":false,"
+		"\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,"
+		"\"discounts\":null,\"created_at\":\"2018-02-01T17:20:43Z\",\"items\":[{\"object\":\"subscription_item\","
+		"\"id\":null,\"plan_id\":\"no_trial-USD-monthly\",\"quantity\":1,\"usage_type\":null,\"amount\":895,"
+		"\"amount_decimal\":\"895\",\"currency\":\"USD\",\"currency_exponent\":2,"
+		"\"current_period_start\":\"2018-02-01T17:20:43Z\",\"current_period_end\":\"2018-03-01T17:20:43Z\"}]}",
+		/* non_renewing: still active, ends with its term; JPY is not x100 */
+		"{\"object\":\"subscription\",\"id\":\"__test__KyVnHhSBWkkwJPY\",\"customer_id\":\"__test__KyVnHhSBWl7eY2bm\","
+		"\"status\":\"active\",\"provider_status\":\"non_renewing\",\"started_at\":\"2018-02-01T17:20:43Z\","
+		"\"current_period_start\":\"2018-02-01T17:20:43Z\",\"current_period_end\":\"2019-02-01T17:20:43Z\","
+		"\"trial_start\":null,\"trial_end\":null,\"canceled_at\":\"2018-02-02T19:33:20Z\",\"cancel_at_period_end\":true,"
+		"\"cancel_at\":\"2019-02-01T17:20:43Z\",\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,"
+		"\"resumes_at\":null,\"discounts\":null,\"created_at\":\"2018-02-01T17:21:40Z\",\"items\":["
+		"{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"basic-JPY-yearly\",\"quantity\":3,\"usage_type\":null,"
+		"\"amount\":12000,\"amount_decimal\":\"12000\",\"currency\":\"JPY\",\"currency_exponent\":0,"
+		"\"current_period_start\":\"2018-02-01T17:20:43Z\",\"current_period_end\":\"2019-02-01T17:20:43Z\"},"
+		"{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"support-JPY-yearly\",\"quantity\":1,\"usage_type\":null,"
+		"\"amount\":5000,\"amount_decimal\":\"5000\",\"currency\":\"JPY\",\"currency_exponent\":0,"
+		"\"current_period_start\":\"2018-02-01T17:20:43Z\",\"current_period_end\":\"2019-02-01T17:20:43Z\"}]}",
+		/* a trial in a three-decimal currency */
+		"{\"object\":\"subscription\",\"id\":\"sub_kwd\",\"customer_id\":\"kw_1\",\"status\":\"trialing\","
+		"\"provider_status\":\"in_trial\",\"started_at\":null,\"current_period_start\":\"2018-02-01T17:26:40Z\","
+		"\"current_period_end\":\"2018-02-15T17:26:40Z\",\"trial_start\":\"2018-02-01T17:26:40Z\","
+		"\"trial_end\":\"2018-02-15T17:26:40Z\",\"canceled_at\":null,\"cancel_at_period_end\":false,\"cancel_at\":null,"
+		"\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,"
+		"\"created_at\":\"2018-02-01T17:26:40Z\",\"items\":[{\"object\":\"subscription_item\",\"id\":null,"
+		"\"plan_id\":\"pro-KWD-monthly\",\"quantity\":1,\"usage_type\":null,\"amount\":12500,\"amount_decimal\":\"12500\","
+		"\"currency\":\"KWD\",\"currency_exponent\":3,\"current_period_start\":\"2018-02-01T17:26:40Z\","
+		"\"current_period_end\":\"2018-02-15T17:26:40Z\"}]}",
+		"{\"object\":\"subscription\",\"id\":\"sub_gone\",\"customer_id\":\"eu_1\",\"status\":\"canceled\","
+		"\"provider_status\":\"cancelled\",\"started_at\":\"2018-02-01T17:43:20Z\",\"current_period_start\":null,"
+		"\"current_period_end\":null,\"trial_start\":null,\"trial_end\":null,\"canceled_at\":\"2018-03-02T14:13:20Z\","
+		"\"cancel_at_period_end\":false,\"cancel_at\":null,\"ended_at\":\"2018-03-02T14:13:20Z\",\"paused\":null,"
+		"\"pause_behavior\":null,\"resumes_at\":null,\"discounts\":null,\"created_at\":\"2018-02-01T17:43:20Z\","
+		"\"items\":[]}",
+		/* an item without a quantity or price (metered) */
+		"{\"object\":\"subscription\",\"id\":\"sub_paused\",\"customer_id\":\"eu_2\",\"status\":\"paused\","
+		"\"provider_status\":\"paused\",\"started_at\":\"2018-02-01T18:00:00Z\",\"current_period_start\":null,"
+		"\"current_period_end\":null,\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,"
+		"\"cancel_at_period_end\":false,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,"
+		"\"resumes_at\":\"2018-03-14T04:00:00Z\",\"discounts\":null,\"created_at\":\"2018-02-01T18:00:00Z\","
+		"\"items\":[{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"meter-EUR-monthly\",\"quantity\":null,"
+		"\"usage_type\":null,\"amount\":null,\"amount_decimal\":null,\"currency\":\"EUR\",\"currency_exponent\":2,"
+		"\"current_period_start\":null,\"current_period_end\":null}]}",
+		"{\"object\":\"subscription\",\"id\":\"sub_moved\",\"customer_id\":\"eu_3\",\"status\":\"other\","
+		"\"provider_status\":\"transferred\",\"started_at\":null,\"current_period_start\":null,"
+		"\"current_period_end\":null,\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,"
+		"\"cancel_at_period_end\":false,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,"
+		"\"resumes_at\":null,\"discounts\":null,\"created_at\":\"2018-02-01T18:16:40Z\",\"items\":[]}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 6);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/subscriptions?limit=100&sort_by%5Basc%5D=created_at");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* `since` is "at or after"; Chargebee's [after] is strictly after. */
+START_TEST(since_is_created_at_after)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	billtap_client *c = cb_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1517592131;
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, &o, customers + 2, 2);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=created_at"
+	                             "&created_at%5Bafter%5D=1517592130");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A checkpoint after the first page asks for the page after it with the offset. */
+START_TEST(resume_from_a_checkpoint)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	billtap_client *c = cb_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, &o, customers + 2, 2);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[1], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=created_at"
+	                             "&offset=%5B%221517505731000%22%2C%22230000000114%22%5D");
+	/* a customers checkpoint cannot drive subscriptions */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o), BILLTAP_ECHECKPOINT);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+static int first_error(billtap_client *c, billtap_resource res)
+{
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		;
+	billtap_iter_free(it);
+	return rc;
+}
+
+START_TEST(errors_name_the_api_error_code)
+{
+	fake_add_fixture(&ft, 401, NULL, "chargebee/error_401.json");
+	fake_add_fixture(&ft, 429, NULL, "chargebee/error_429.json");
+	fake_add_fixture(&ft, 400, NULL, "chargebee/error_400_offset.json");
+	billtap_client *c = cb_client();
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "0"), 0);
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EAUTH);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_str_eq(msg, "chargebee: customers: GET /api/v2/customers: HTTP 401: api_authentication_failed: "
+	                      "Sorry, authentication failed. Invalid api key");
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "api_authentication_failed");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_ERATELIMIT);
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "api_request_limit_exceeded");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_SUBSCRIPTIONS), BILLTAP_EREQUEST);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "chargebee: subscriptions: GET /api/v2/subscriptions: HTTP 400: invalid_request: "
+	                 "offset : invalid value");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A 429 is retried (Retry-After honoured by the engine), then the page comes. */
+START_TEST(rate_limit_is_retried)
+{
+	fake_add_fixture(&ft, 429, "Retry-After: 0", "chargebee/error_429.json");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	billtap_client *c = cb_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers + 2, 2);
+	ck_assert_uint_eq(ft.calls, 2);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(malformed_pages_are_errors)
+{
+	fake_add(&ft, 200, NULL, "{\"next_offset\":\"x\"}");
+	fake_add(&ft, 200, NULL, "{\"list\":[],\"next_offset\":\"\"}");
+	fake_add(&ft, 200, NULL, "{\"list\":[{\"card\":{}}]}");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/bad_currency.json");
+	billtap_client *c = cb_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "not a list page"));
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "chargebee: customers: a list entry has no customer object");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_SUBSCRIPTIONS), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "chargebee: subscriptions: subscription sub_bad: currency_code is not an ISO 4217 currency");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(foreign_checkpoint_is_refused)
+{
+	billtap_client *c = cb_client();
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = "garbage";
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), BILLTAP_ECHECKPOINT);
+	ck_assert_uint_eq(ft.calls, 0);
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *chargebee_unit_suite(void)
+{
+	Suite *s = suite_create("chargebee");
+	TCase *tc = tcase_create("fixtures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, customers_two_pages);
+	tcase_add_test(tc, site_makes_the_host);
+	tcase_add_test(tc, bad_settings_are_refused);
+	tcase_add_test(tc, subscriptions_map_statuses_and_items);
+	tcase_add_test(tc, since_is_created_at_after);
+	tcase_add_test(tc, resume_from_a_checkpoint);
+	tcase_add_test(tc, errors_name_the_api_error_code);
+	tcase_add_test(tc, rate_limit_is_retried);
+	tcase_add_test(tc, malformed_pages_are_errors);
+	tcase_add_test(tc, foreign_checkpoint_is_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
