@@ -1,0 +1,262 @@
+/* The world as Chargebee shows it: ids, each subscription's Chargebee status and term,
+ * and the objects of its lists (product catalog 2.0). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chargebee_model.h"
+
+static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+void cb_id(const cb_state *st, int kind, uint64_t n, char out[SB_ID_MAX])
+{
+    sb_id_make(out, &st->styles[kind], st->w->seed, (unsigned)kind, n);
+}
+
+long cb_find(const cb_state *st, int kind, const char *id, size_t count)
+{
+    long long n = sb_id_number(id, &st->styles[kind], st->w->seed, (unsigned)kind);
+    return n >= 0 && (size_t)n < count ? (long)n : -1;
+}
+
+/* Item prices are named by the merchant: "<item>-<CURRENCY>-<frequency>". */
+void cb_item_price_id(const cb_state *st, int price, char out[64])
+{
+    const w_price *p = &st->w->prices[price];
+    if (p->recurring)
+        snprintf(out, 64, "item%d-%s-every-%d-%s", price, w_currencies[p->ccy].code, p->interval_count,
+                 w_interval_names[p->interval]);
+    else
+        snprintf(out, 64, "item%d-%s", price, w_currencies[p->ccy].code);
+}
+
+size_t cb_count(const cb_state *st, int kind)
+{
+    return kind == CB_CUSTOMER ? st->w->n_customers : st->w->n_subs;
+}
+
+int64_t cb_created(const cb_state *st, int kind, size_t i)
+{
+    return kind == CB_CUSTOMER ? st->w->customers[i].created : st->w->subs[i].created;
+}
+
+int64_t cb_updated(const cb_state *st, int kind, size_t i)
+{
+    return kind == CB_CUSTOMER ? st->w->customers[i].updated : st->w->subs[i].updated;
+}
+
+/* Deleting a customer deletes its subscriptions with it. */
+int cb_deleted(const cb_state *st, int kind, size_t i)
+{
+    if (kind == CB_CUSTOMER)
+        return st->w->customers[i].deleted_at != 0;
+    return !st->subs[i].listed;
+}
+
+int cb_hidden(const cb_state *st, int kind, size_t i, int visible)
+{
+    return st->inserting && !visible && cb_created(st, kind, i) >= st->insert_since;
+}
+
+typedef struct by_time {
+    int64_t t;
+    uint32_t i;
+} by_time;
+
+static int by_time_cmp(const void *a, const void *b)
+{
+    const by_time *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t ? 1 : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void view_sub(const cb_state *st, size_t i, const int *due, cb_sub_view *v)
+{
+    const sb_world *w = st->w;
+    const w_sub *s = &w->subs[i];
+    const w_item *first = &w->items[s->first_item];
+    memset(v, 0, sizeof *v);
+    v->listed = !w->customers[s->customer].deleted_at;
+    v->due_invoices = due[i];
+    v->term_start = first->period_start;
+    v->term_end = first->period_end;
+    switch (s->status) {
+    case W_SUB_TRIALING:
+        v->status = "in_trial";
+        break;
+    case W_SUB_PAUSED:
+        v->status = "paused";
+        break;
+    case W_SUB_CANCELED:
+    case W_SUB_INCOMPLETE_EXPIRED:
+        v->status = "cancelled";
+        v->cancelled_at = s->ended_at ? s->ended_at : s->canceled_at;
+        v->term_start = v->term_end = 0; /* a cancelled subscription has no current term */
+        break;
+    default: /* active, past_due, unpaid, incomplete: Chargebee keeps them active */
+        if (s->cancel_at_period_end || s->cancel_at) {
+            v->status = "non_renewing";
+            v->cancelled_at = s->cancel_at ? s->cancel_at : v->term_end;
+            v->cancel_requested = s->canceled_at;
+        } else {
+            v->status = "active";
+        }
+    }
+}
+
+void cb_project(cb_state *st)
+{
+    const sb_world *w = st->w;
+    static const char *const leads = "AB";
+    for (int k = 0; k < CB_NKINDS; k++)
+        st->styles[k] = (sb_id_style){"", alnum, 16, 5, leads[k], NULL, 0};
+    /* invoices whose latest collection attempt failed and that are still unpaid */
+    int *due = sb_xcalloc(w->n_subs ? w->n_subs : 1, sizeof *due);
+    for (size_t i = 0; i < w->n_invoices; i++) {
+        const w_invoice *v = &w->invoices[i];
+        if (v->sub >= 0 && (v->status == W_INV_OPEN || v->status == W_INV_UNCOLLECTIBLE) && v->payment >= 0 &&
+            w->payments[v->payment].status == W_PAY_FAILED)
+            due[v->sub]++;
+    }
+    st->subs = sb_xcalloc(w->n_subs ? w->n_subs : 1, sizeof *st->subs);
+    for (size_t i = 0; i < w->n_subs; i++)
+        view_sub(st, i, due, &st->subs[i]);
+    free(due);
+    for (int k = 0; k < CB_NKINDS; k++) {
+        size_t n = cb_count(st, k);
+        by_time *t = sb_xcalloc(n ? n : 1, sizeof *t);
+        for (size_t i = 0; i < n; i++)
+            t[i] = (by_time){cb_updated(st, k, i), (uint32_t)i};
+        qsort(t, n, sizeof *t, by_time_cmp);
+        st->by_updated[k] = sb_xcalloc(n ? n : 1, sizeof(uint32_t));
+        for (size_t i = 0; i < n; i++)
+            st->by_updated[k][i] = t[i].i;
+        free(t);
+    }
+}
+
+void cb_project_free(cb_state *st)
+{
+    free(st->subs);
+    for (int k = 0; k < CB_NKINDS; k++)
+        free(st->by_updated[k]);
+}
+
+static void kts(sb_json *j, const char *key, int64_t t)
+{
+    if (t)
+        sbj_kint(j, key, t);
+}
+
+void cb_render_customer(const cb_state *st, size_t i, sb_json *j)
+{
+    const w_customer *c = &st->w->customers[i];
+    char id[SB_ID_MAX];
+    cb_id(st, CB_CUSTOMER, i, id);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "id", id);
+    if (c->name_on_file) {
+        if (c->given)
+            sbj_kstr(j, "first_name", c->given);
+        if (c->family)
+            sbj_kstr(j, "last_name", c->family);
+        if (c->business)
+            sbj_kstr(j, "company", c->business);
+    }
+    if (c->email)
+        sbj_kstr(j, "email", c->email);
+    if (c->phone)
+        sbj_kstr(j, "phone", c->phone);
+    sbj_kstr(j, "auto_collection", "on");
+    sbj_kint(j, "net_term_days", 0);
+    sbj_kbool(j, "allow_direct_debit", c->bank);
+    sbj_kint(j, "created_at", c->created);
+    sbj_kstr(j, "taxability", c->tax_exempt ? "exempt" : "taxable");
+    sbj_kint(j, "updated_at", c->updated);
+    sbj_kint(j, "resource_version", c->updated * 1000);
+    sbj_kbool(j, "deleted", c->deleted_at != 0);
+    sbj_kstr(j, "object", "customer");
+    if (c->has_address) {
+        sbj_kobj(j, "billing_address");
+        if (c->line1)
+            sbj_kstr(j, "line1", c->line1);
+        if (c->line2)
+            sbj_kstr(j, "line2", c->line2);
+        if (c->city)
+            sbj_kstr(j, "city", c->city);
+        if (c->state)
+            sbj_kstr(j, "state", c->state);
+        if (c->country)
+            sbj_kstr(j, "country", c->country);
+        if (c->postal)
+            sbj_kstr(j, "zip", c->postal);
+        sbj_lit(j, "validation_status: 'not_validated', object: 'billing_address'");
+        sbj_obj_end(j);
+    }
+    sbj_kstr(j, "card_status", c->bank ? "no_card" : "valid");
+    sbj_lit(j, "promotional_credits: 0, refundable_credits: 0, excess_payments: 0, unbilled_charges: 0");
+    sbj_kstr(j, "preferred_currency_code", w_currencies[c->ccy].code);
+    sbj_obj_end(j);
+}
+
+static void render_item(const cb_state *st, const w_item *it, int plan, sb_json *j)
+{
+    const w_price *p = &st->w->prices[it->price];
+    char ip[64];
+    cb_item_price_id(st, it->price, ip);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "item_price_id", ip);
+    sbj_kstr(j, "item_type", plan ? "plan" : "addon");
+    if (it->quantity >= 0)
+        sbj_kint(j, "quantity", it->quantity);
+    /* tiered and sub-cent prices have no unit price in minor units */
+    if (p->unit_amount >= 0) {
+        sbj_kint(j, "unit_price", p->unit_amount);
+        if (it->quantity >= 0)
+            sbj_kint(j, "amount", p->unit_amount * it->quantity);
+    }
+    sbj_kint(j, "free_quantity", 0);
+    sbj_kstr(j, "object", "subscription_item");
+    sbj_obj_end(j);
+}
+
+void cb_render_subscription(const cb_state *st, size_t i, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_sub *s = &w->subs[i];
+    const cb_sub_view *v = &st->subs[i];
+    const w_price *plan = &w->prices[w->items[s->first_item].price];
+    char id[SB_ID_MAX];
+    sbj_obj_begin(j);
+    cb_id(st, CB_SUB, i, id);
+    sbj_kstr(j, "id", id);
+    cb_id(st, CB_CUSTOMER, (uint64_t)s->customer, id);
+    sbj_kstr(j, "customer_id", id);
+    sbj_kstr(j, "currency_code", w_currencies[s->ccy].code);
+    if (plan->recurring) {
+        sbj_kint(j, "billing_period", plan->interval_count);
+        sbj_kstr(j, "billing_period_unit", w_interval_names[plan->interval]);
+    }
+    sbj_kstr(j, "status", v->status);
+    kts(j, "trial_start", s->trial_start);
+    kts(j, "trial_end", s->trial_end);
+    kts(j, "current_term_start", v->term_start);
+    kts(j, "current_term_end", v->term_end);
+    if (strcmp(v->status, "cancelled") != 0 && strcmp(v->status, "non_renewing") != 0)
+        kts(j, "next_billing_at", v->term_end);
+    sbj_kint(j, "created_at", s->created);
+    kts(j, "started_at", s->start_date);
+    kts(j, "activated_at", s->status == W_SUB_TRIALING ? 0 : s->start_date);
+    kts(j, "cancelled_at", v->cancelled_at);
+    kts(j, "cancel_schedule_created_at", v->cancel_requested);
+    sbj_kint(j, "updated_at", s->updated);
+    sbj_kbool(j, "has_scheduled_changes", 0);
+    sbj_kint(j, "resource_version", s->updated * 1000);
+    sbj_kbool(j, "deleted", !v->listed);
+    sbj_kstr(j, "object", "subscription");
+    sbj_kint(j, "due_invoices_count", v->due_invoices);
+    sbj_karr(j, "subscription_items");
+    for (uint32_t k = 0; k < s->n_items; k++)
+        render_item(st, &w->items[s->first_item + k], k == 0, j);
+    sbj_arr_end(j);
+    sbj_obj_end(j);
+}
