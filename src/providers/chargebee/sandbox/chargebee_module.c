@@ -136,6 +136,8 @@ static void cb_handle(void *state, const sb_request *req, sb_response *resp)
     int allowed = sb_ratelimit_take(req->limiter, user, CB_RATE);
     free(user);
     if (!allowed) {
+        /* chargebee-python waits as long as Retry-After says before retrying a 429 */
+        sb_response_header(resp, "Retry-After", "1");
         cb_error_status(resp, 429, NULL);
         return;
     }
