@@ -219,16 +219,17 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return 0;
 }
 
-#define CB_RESOURCES                                                                           \
+#define CB_SINCE_RESOURCES                                                                     \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS))
+#define CB_RESOURCES (CB_SINCE_RESOURCES | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS))
 
 const billtap_provider bt_provider_chargebee = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "chargebee",
 	.display_name = "Chargebee",
 	.resources = CB_RESOURCES,
-	.since_resources = CB_RESOURCES, /* created_at[after] on both lists */
+	.since_resources = CB_SINCE_RESOURCES, /* created_at[after]; item prices have no such filter */
 	.flags = 0,
 	.settings = chargebee_settings,
 	.request_id_header = NULL, /* Chargebee documents none */

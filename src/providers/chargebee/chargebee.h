@@ -26,5 +26,13 @@ int cb_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_
                     billtap_ctx *ctx);
 int cb_map_subscription(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                         billtap_ctx *ctx);
+int cb_map_item_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                      billtap_ctx *ctx);
+
+/* A decimal in major units ("0.0025", "12", "-3.5") as the same amount in minor units of a
+ * currency with `exponent` decimals ("0.25", "1200", "-350"), written to out (cap bytes),
+ * without needless zeros. 0, or BILLTAP_EDATA for text that is not such a decimal (or
+ * longer than 90 digits). */
+int cb_minor_decimal(char *out, size_t cap, const char *major, size_t len, int exponent);
 
 #endif

@@ -8,6 +8,8 @@
 static const cb_list lists[] = {
 	{ BILLTAP_RESOURCE_CUSTOMERS, "/api/v2/customers", "customer", "created_at",
 	  "created_at[after]", cb_map_customer },
+	/* item prices cannot be filtered by creation, nor sorted by it: by id */
+	{ BILLTAP_RESOURCE_PLANS, "/api/v2/item_prices", "item_price", "id", NULL, cb_map_item_price },
 	{ BILLTAP_RESOURCE_SUBSCRIPTIONS, "/api/v2/subscriptions", "subscription", "created_at",
 	  "created_at[after]", cb_map_subscription },
 };

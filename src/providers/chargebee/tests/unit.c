@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../chargebee.h"
 #include "testutil.h"
 
 Suite *chargebee_unit_suite(void);
@@ -90,7 +91,7 @@ START_TEST(bad_settings_are_refused)
 	                 "(lower-case letters, digits and hyphens), as in SITE.chargebee.com");
 	ck_assert_int_eq(billtap_client_set(c, "page_size", "101"), BILLTAP_ESETTING);
 	ck_assert_uint_eq(ft.calls, 0);
-	/* Chargebee has no plans, invoices or transactions here yet: refused, never empty. */
+	/* Chargebee has no invoices or transactions here yet: refused, never empty. */
 	ck_assert_int_eq(billtap_client_set(c, "site", "acme"), 0);
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL),
 	                 BILLTAP_EUNSUPPORTED);
@@ -272,6 +273,95 @@ START_TEST(malformed_pages_are_errors)
 }
 END_TEST
 
+/* Item prices become plans: the docs' sample, a stairstep (flat per tier), a tiered one
+ * in JPY, a multi-decimal price (major units) and a one-time charge in KWD. */
+START_TEST(item_prices_become_plans)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/item_prices.json");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/item_prices_p2.json");
+	billtap_client *c = cb_client();
+#define NO_CUSTOM "\"custom_amount\":false,\"custom_amount_minimum\":null,\"custom_amount_maximum\":null," \
+	          "\"custom_amount_preset\":null,\"setup_fee\":null"
+	const char *want[] = {
+		"{\"object\":\"plan\",\"id\":\"silver-USD-monthly\",\"name\":\"silver USD\",\"product_id\":\"silver\","
+		"\"product_name\":null,\"amount\":1000,\"amount_decimal\":\"1000\",\"currency\":\"USD\",\"currency_exponent\":2,"
+		"\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null," NO_CUSTOM ",\"interval_unit\":\"month\","
+		"\"interval_count\":1,\"total_cycles\":null,\"trial_days\":null,\"trial_amount\":null,\"trial_cycles\":null,"
+		"\"active\":true,\"created_at\":\"2020-07-07T07:28:48Z\"}",
+		"{\"object\":\"plan\",\"id\":\"storage-EUR-monthly\",\"name\":\"storage EUR monthly\",\"product_id\":\"storage\","
+		"\"product_name\":null,\"amount\":null,\"amount_decimal\":null,\"currency\":\"EUR\",\"currency_exponent\":2,"
+		"\"usage_type\":null,\"tiers_mode\":\"other\",\"tiers\":\"[{\\\"up_to\\\":10,\\\"unit_amount\\\":null,"
+		"\\\"unit_amount_decimal\\\":null,\\\"flat_amount\\\":1000,\\\"flat_amount_decimal\\\":\\\"1000\\\"},"
+		"{\\\"up_to\\\":25,\\\"unit_amount\\\":null,\\\"unit_amount_decimal\\\":null,\\\"flat_amount\\\":2000,"
+		"\\\"flat_amount_decimal\\\":\\\"2000\\\"},{\\\"up_to\\\":50,\\\"unit_amount\\\":null,\\\"unit_amount_decimal\\\":null,"
+		"\\\"flat_amount\\\":4500,\\\"flat_amount_decimal\\\":\\\"4500\\\"},{\\\"up_to\\\":null,\\\"unit_amount\\\":null,"
+		"\\\"unit_amount_decimal\\\":null,\\\"flat_amount\\\":10000,\\\"flat_amount_decimal\\\":\\\"10000\\\"}]\","
+		NO_CUSTOM ",\"interval_unit\":\"month\",\"interval_count\":1,\"total_cycles\":null,\"trial_days\":null,"
+		"\"trial_amount\":null,\"trial_cycles\":null,\"active\":true,\"created_at\":\"2020-07-07T07:28:49Z\"}",
+		"{\"object\":\"plan\",\"id\":\"seats-JPY-yearly\",\"name\":\"seats JPY yearly\",\"product_id\":\"seats\","
+		"\"product_name\":null,\"amount\":null,\"amount_decimal\":null,\"currency\":\"JPY\",\"currency_exponent\":0,"
+		"\"usage_type\":null,\"tiers_mode\":\"graduated\",\"tiers\":\"[{\\\"up_to\\\":100,\\\"unit_amount\\\":500,"
+		"\\\"unit_amount_decimal\\\":\\\"500\\\",\\\"flat_amount\\\":null,\\\"flat_amount_decimal\\\":null},"
+		"{\\\"up_to\\\":null,\\\"unit_amount\\\":300,\\\"unit_amount_decimal\\\":\\\"300\\\",\\\"flat_amount\\\":null,"
+		"\\\"flat_amount_decimal\\\":null}]\"," NO_CUSTOM ",\"interval_unit\":\"year\",\"interval_count\":1,"
+		"\"total_cycles\":12,\"trial_days\":14,\"trial_amount\":null,\"trial_cycles\":null,\"active\":false,"
+		"\"created_at\":\"2020-07-07T07:28:50Z\"}",
+		/* 0.0025 USD a unit: a quarter of a cent */
+		"{\"object\":\"plan\",\"id\":\"api-calls-USD-monthly\",\"name\":\"api calls\",\"product_id\":\"api-calls\","
+		"\"product_name\":null,\"amount\":null,\"amount_decimal\":\"0.25\",\"currency\":\"USD\",\"currency_exponent\":2,"
+		"\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null," NO_CUSTOM ",\"interval_unit\":\"month\","
+		"\"interval_count\":1,\"total_cycles\":null,\"trial_days\":null,\"trial_amount\":null,\"trial_cycles\":null,"
+		"\"active\":true,\"created_at\":\"2020-07-07T07:28:51Z\"}",
+		"{\"object\":\"plan\",\"id\":\"setup-KWD\",\"name\":\"setup KWD\",\"product_id\":\"setup\",\"product_name\":null,"
+		"\"amount\":25500,\"amount_decimal\":\"25500\",\"currency\":\"KWD\",\"currency_exponent\":3,\"usage_type\":null,"
+		"\"tiers_mode\":null,\"tiers\":null," NO_CUSTOM ",\"interval_unit\":null,\"interval_count\":null,"
+		"\"total_cycles\":null,\"trial_days\":null,\"trial_amount\":null,\"trial_cycles\":null,\"active\":true,"
+		"\"created_at\":\"2020-07-07T07:28:52Z\"}",
+		/* a month's trial is not a number of days */
+		"{\"object\":\"plan\",\"id\":\"gold-GBP-every-3-months\",\"name\":\"gold GBP quarterly\",\"product_id\":\"gold\","
+		"\"product_name\":null,\"amount\":4500,\"amount_decimal\":\"4500\",\"currency\":\"GBP\",\"currency_exponent\":2,"
+		"\"usage_type\":null,\"tiers_mode\":null,\"tiers\":null," NO_CUSTOM ",\"interval_unit\":\"month\","
+		"\"interval_count\":3,\"total_cycles\":null,\"trial_days\":null,\"trial_amount\":null,\"trial_cycles\":null,"
+		"\"active\":true,\"created_at\":\"2020-07-07T07:28:53Z\"}",
+	};
+#undef NO_CUSTOM
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, want, 6);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/item_prices?limit=100&sort_by%5Basc%5D=id");
+	ck_assert_str_eq(ft.urls[1], "http://cb.test/api/v2/item_prices?limit=100&sort_by%5Basc%5D=id"
+	                             "&offset=%5B%22silver-USD-monthly%22%2C%22230000000300%22%5D");
+	/* item prices cannot be filtered by creation: since is refused, never ignored */
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1594106930;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, &o), BILLTAP_EUNSUPPORTED);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Major-unit decimals in minor units, exactly. */
+START_TEST(major_decimals_become_minor)
+{
+	static const struct {
+		const char *in;
+		int exponent;
+		const char *out;
+	} cases[] = {
+		{ "0.0025", 2, "0.25" }, { "45.00", 2, "4500" }, { "12", 0, "12" }, { "1.5", 0, "1.5" },
+		{ "0", 3, "0" },         { "-3.5", 2, "-350" },  { "007.10", 2, "710" }, { "0.000", 2, "0" },
+		{ "-0.00", 2, "0" },
+	};
+	static const char *const bad[] = { "", "-", ".5", "5.", "1e3", "1.2.3", " 1", "0x10" };
+	char out[100];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_int_eq(cb_minor_decimal(out, sizeof out, cases[i].in, strlen(cases[i].in), cases[i].exponent), 0);
+		ck_assert_str_eq(out, cases[i].out);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_int_eq(cb_minor_decimal(out, sizeof out, bad[i], strlen(bad[i]), 2), BILLTAP_EDATA);
+	ck_assert_int_eq(cb_minor_decimal(out, 3, "12.5", 4, 2), BILLTAP_EDATA); /* "1250" needs 5 */
+}
+END_TEST
+
 START_TEST(foreign_checkpoint_is_refused)
 {
 	billtap_client *c = cb_client();
@@ -299,6 +389,8 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, rate_limit_is_retried);
 	tcase_add_test(tc, malformed_pages_are_errors);
 	tcase_add_test(tc, foreign_checkpoint_is_refused);
+	tcase_add_test(tc, item_prices_become_plans);
+	tcase_add_test(tc, major_decimals_become_minor);
 	suite_add_tcase(s, tc);
 	return s;
 }
