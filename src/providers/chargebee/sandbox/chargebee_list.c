@@ -1,11 +1,14 @@
-/* GET /api/v2/customers and /api/v2/subscriptions: limit (1-100, default 10), offset (the
- * next_offset of the page before), sort_by[asc|desc] by created_at or updated_at
- * (default: newest first), created_at[after|before] and updated_at[after|before] in Unix
- * seconds, include_deleted. Anything else is refused (400), as is a bad value.
+/* GET /api/v2/customers, /api/v2/subscriptions and /api/v2/item_prices: limit (1-100,
+ * default 10), offset (the next_offset of the page before), sort_by[asc|desc] (customers
+ * and subscriptions by created_at or updated_at, item prices by id or updated_at; default:
+ * newest first), updated_at[after|before] in Unix seconds, and for customers and
+ * subscriptions created_at[after|before] and include_deleted (item prices have neither).
+ * Anything else is refused (400), as is a bad value.
  *
- * next_offset is a key, not a position: ["<sort time in ms>","<record number>"], and the
- * next page holds the records after that pair in the list's order, so records created
- * or changed meanwhile never shift a walk. It is present only when more records follow. */
+ * next_offset is a key, not a position: ["<sort value>","<record number>"] (the sort
+ * value: a time in ms, or an item price's id), and the next page holds the records after
+ * that pair in the list's order, so records created or changed meanwhile never shift a
+ * walk. It is present only when more records follow. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +19,7 @@
 typedef struct list_query {
     int kind;
     long long limit;
-    int by_updated, desc, include_deleted, visible;
+    int by_updated, by_id, desc, include_deleted, visible;
     int64_t after[2], before[2]; /* [0] created_at, [1] updated_at; INT64_MIN / MAX: none */
     int has_offset;
     int64_t offset_ms;
@@ -39,17 +42,18 @@ static int parse_time(const char *v, int64_t *out)
     return 0;
 }
 
-/* The offset: ["<ms>","<n>"] exactly as this module writes it. */
+/* The offset: ["<key>","<n>"] exactly as this module writes it (the key digits for a
+ * time, an id's characters for id order). Read after the sort, which decides the key. */
 static int parse_offset(const char *v, list_query *q)
 {
-    char ms[24], n[24], end;
-    if (sscanf(v, "[\"%20[0-9]\",\"%20[0-9]\"%c", ms, n, &end) != 3 || end != ']' ||
-        strlen(v) != strlen(ms) + strlen(n) + 7)
+    char key[80], n[24], end;
+    if (sscanf(v, "[\"%72[A-Za-z0-9-]\",\"%20[0-9]\"%c", key, n, &end) != 3 || end != ']' ||
+        strlen(v) != strlen(key) + strlen(n) + 7 || strlen(n) > 12)
         return -1;
-    if (strlen(ms) > 15 || strlen(n) > 12) /* sscanf has checked they are digits */
+    if (!q->by_id && (strlen(key) > 15 || strspn(key, "0123456789") != strlen(key)))
         return -1;
     q->has_offset = 1;
-    q->offset_ms = strtoll(ms, NULL, 10);
+    q->offset_ms = q->by_id ? 0 : strtoll(key, NULL, 10);
     q->offset_n = strtoll(n, NULL, 10);
     return 0;
 }
@@ -62,6 +66,8 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
         q->before[f] = INT64_MAX;
     }
     q->limit = 10;
+    const char *offset = NULL;
+    int prices = q->kind == CB_ITEM_PRICE;
     for (size_t i = 0; i < req->params->n; i++) {
         const char *k = req->params->items[i].key, *v = req->params->items[i].value;
         char sub[16];
@@ -72,20 +78,19 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
                 return -1;
             }
         } else if (strcmp(k, "offset") == 0) {
-            if (parse_offset(v, q) != 0) {
-                bad_param(resp, "offset", "invalid value");
-                return -1;
-            }
+            offset = v;
         } else if (sb_hash_member(k, "sort_by", sub, sizeof sub)) {
             int asc = strcmp(sub, "asc") == 0;
-            if ((!asc && strcmp(sub, "desc") != 0) ||
-                (strcmp(v, "created_at") != 0 && strcmp(v, "updated_at") != 0)) {
-                bad_param(resp, "sort_by", "invalid value: sort by created_at or updated_at, asc or desc");
+            const char *first = prices ? "id" : "created_at";
+            if ((!asc && strcmp(sub, "desc") != 0) || (strcmp(v, first) != 0 && strcmp(v, "updated_at") != 0)) {
+                bad_param(resp, "sort_by", prices ? "invalid value: sort by id or updated_at, asc or desc"
+                                                  : "invalid value: sort by created_at or updated_at, asc or desc");
                 return -1;
             }
             q->desc = !asc;
             q->by_updated = strcmp(v, "updated_at") == 0;
-        } else if ((field = 0, sb_hash_member(k, "created_at", sub, sizeof sub)) ||
+            q->by_id = strcmp(v, "id") == 0;
+        } else if ((field = 0, !prices && sb_hash_member(k, "created_at", sub, sizeof sub)) ||
                    (field = 1, sb_hash_member(k, "updated_at", sub, sizeof sub))) {
             int64_t t;
             const char *name = field ? "updated_at" : "created_at";
@@ -101,7 +106,7 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
                 bad_param(resp, name, "the sandbox filters with [after] and [before] only");
                 return -1;
             }
-        } else if (strcmp(k, "include_deleted") == 0) {
+        } else if (!prices && strcmp(k, "include_deleted") == 0) {
             if (sb_parse_bool(v, &q->include_deleted) != 0) {
                 bad_param(resp, "include_deleted", "invalid boolean");
                 return -1;
@@ -110,6 +115,10 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
             bad_param(resp, k, "unknown parameter");
             return -1;
         }
+    }
+    if (offset && parse_offset(offset, q) != 0) {
+        bad_param(resp, "offset", "invalid value");
+        return -1;
     }
     return 0;
 }
@@ -126,10 +135,11 @@ static int64_t sort_time(const cb_state *st, const list_query *q, size_t i)
     return q->by_updated ? cb_updated(st, q->kind, i) : cb_created(st, q->kind, i);
 }
 
-/* 1 when record i comes after the offset's (time, number) in the list's order. */
+/* 1 when record i comes after the offset's (time, number) in the list's order (in id
+ * order the numbers alone: item price ids sort as their numbers). */
 static int after_offset(const cb_state *st, const list_query *q, size_t i)
 {
-    int64_t t = sort_time(st, q, i) * 1000;
+    int64_t t = q->by_id ? 0 : sort_time(st, q, i) * 1000;
     int cmp = t < q->offset_ms ? -1 : t > q->offset_ms ? 1 : (long long)i < q->offset_n ? -1 : (long long)i > q->offset_n;
     return q->desc ? cmp < 0 : cmp > 0;
 }
@@ -167,6 +177,9 @@ static void entry(const cb_state *st, int kind, size_t i, sb_json *j)
     if (kind == CB_CUSTOMER) {
         sbj_key(j, "customer");
         cb_render_customer(st, i, j);
+    } else if (kind == CB_ITEM_PRICE) {
+        sbj_key(j, "item_price");
+        cb_render_item_price(st, i, j);
     } else {
         /* the subscriptions list puts the subscriber beside each subscription */
         sbj_key(j, "subscription");
@@ -205,8 +218,12 @@ void cb_serve_list(const cb_state *st, int kind, const sb_request *req, sb_respo
     }
     sbj_arr_end(&j);
     if (more) {
-        char token[64];
-        snprintf(token, sizeof token, "[\"%" PRId64 "\",\"%zu\"]", sort_time(st, &q, last) * 1000, last);
+        char token[128], key[64];
+        if (q.by_id)
+            cb_item_price_id(st, (int)last, key);
+        else
+            snprintf(key, sizeof key, "%" PRId64, sort_time(st, &q, last) * 1000);
+        snprintf(token, sizeof token, "[\"%s\",\"%zu\"]", key, last);
         sbj_kstr(&j, "next_offset", token);
     }
     sbj_obj_end(&j);
@@ -219,7 +236,8 @@ int cb_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
     if (strcmp(req->method, "GET") != 0 ||
-        (strcmp(req->path, "/api/v2/customers") != 0 && strcmp(req->path, "/api/v2/subscriptions") != 0))
+        (strcmp(req->path, "/api/v2/customers") != 0 && strcmp(req->path, "/api/v2/subscriptions") != 0 &&
+         strcmp(req->path, "/api/v2/item_prices") != 0))
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

@@ -11,7 +11,7 @@
 #include "sandbox_provider.h"
 #include "world.h"
 
-enum { CB_CUSTOMER, CB_SUB, CB_NKINDS };
+enum { CB_CUSTOMER, CB_SUB, CB_ITEM_PRICE, CB_NKINDS };
 
 /* A subscription as Chargebee shows it (derived once from the world). */
 typedef struct cb_sub_view {
@@ -35,7 +35,8 @@ typedef struct cb_state {
     int64_t insert_since;
 } cb_state;
 
-/* Ids: Chargebee's look like "AzZTZgS1Pp3kQ8Xy"; item price ids are names. */
+/* Ids: Chargebee's look like "AzZTZgS1Pp3kQ8Xy"; item price ids are names, which the
+ * module numbers so that their byte order is the prices' order. */
 void cb_id(const cb_state *st, int kind, uint64_t n, char out[SB_ID_MAX]);
 long cb_find(const cb_state *st, int kind, const char *id, size_t count);
 void cb_item_price_id(const cb_state *st, int price, char out[64]);
@@ -54,6 +55,11 @@ void cb_project_free(cb_state *st);
 /* Renders record i of a kind as its list entry's object. */
 void cb_render_customer(const cb_state *st, size_t i, sb_json *j);
 void cb_render_subscription(const cb_state *st, size_t i, sb_json *j);
+void cb_render_item_price(const cb_state *st, size_t i, sb_json *j);
+/* Item price facts the truth shares with the rendering. */
+int cb_price_archived(const cb_state *st, size_t i);
+/* The free trial: *unit "day" or "month" and its length; 0 when there is none. */
+int cb_price_trial(const w_price *p, const char **unit);
 
 /* Lists (chargebee_list.c). */
 void cb_serve_list(const cb_state *st, int kind, const sb_request *req, sb_response *resp);

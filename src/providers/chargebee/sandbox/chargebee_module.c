@@ -48,8 +48,8 @@ static void cb_free(void *state)
 static void cb_describe(void *state, sb_buf *out)
 {
     const cb_state *st = state;
-    sb_buf_printf(out, "chargebee seed %llu scale %ld: %zu customers, %zu subscriptions with %zu items",
-                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->w->n_subs,
+    sb_buf_printf(out, "chargebee seed %llu scale %ld: %zu customers, %zu item prices, %zu subscriptions with %zu items",
+                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->w->n_prices, st->w->n_subs,
                   st->w->n_items);
 }
 
@@ -143,6 +143,7 @@ static void cb_handle(void *state, const sb_request *req, sb_response *resp)
     }
     int kind = strcmp(req->path, "/api/v2/customers") == 0       ? CB_CUSTOMER
                : strcmp(req->path, "/api/v2/subscriptions") == 0 ? CB_SUB
+               : strcmp(req->path, "/api/v2/item_prices") == 0   ? CB_ITEM_PRICE
                                                                  : -1;
     if (kind < 0) {
         cb_error_status(resp, 404, NULL);

@@ -19,30 +19,35 @@ long cb_find(const cb_state *st, int kind, const char *id, size_t count)
     return n >= 0 && (size_t)n < count ? (long)n : -1;
 }
 
-/* Item prices are named by the merchant: "<item>-<CURRENCY>-<frequency>". */
+/* Item prices are named by the merchant: "<item>-<CURRENCY>-<frequency>"; the number,
+ * zero-padded, keeps byte order and the prices' order the same. */
 void cb_item_price_id(const cb_state *st, int price, char out[64])
 {
     const w_price *p = &st->w->prices[price];
     if (p->recurring)
-        snprintf(out, 64, "item%d-%s-every-%d-%s", price, w_currencies[p->ccy].code, p->interval_count,
+        snprintf(out, 64, "price%07d-%s-every-%d-%s", price, w_currencies[p->ccy].code, p->interval_count,
                  w_interval_names[p->interval]);
     else
-        snprintf(out, 64, "item%d-%s", price, w_currencies[p->ccy].code);
+        snprintf(out, 64, "price%07d-%s", price, w_currencies[p->ccy].code);
 }
 
 size_t cb_count(const cb_state *st, int kind)
 {
-    return kind == CB_CUSTOMER ? st->w->n_customers : st->w->n_subs;
+    return kind == CB_CUSTOMER ? st->w->n_customers : kind == CB_SUB ? st->w->n_subs : st->w->n_prices;
 }
 
 int64_t cb_created(const cb_state *st, int kind, size_t i)
 {
-    return kind == CB_CUSTOMER ? st->w->customers[i].created : st->w->subs[i].created;
+    return kind == CB_CUSTOMER ? st->w->customers[i].created
+           : kind == CB_SUB    ? st->w->subs[i].created
+                               : st->w->prices[i].created;
 }
 
 int64_t cb_updated(const cb_state *st, int kind, size_t i)
 {
-    return kind == CB_CUSTOMER ? st->w->customers[i].updated : st->w->subs[i].updated;
+    return kind == CB_CUSTOMER ? st->w->customers[i].updated
+           : kind == CB_SUB    ? st->w->subs[i].updated
+                               : st->w->prices[i].updated;
 }
 
 /* Deleting a customer deletes its subscriptions with it. */
@@ -50,12 +55,15 @@ int cb_deleted(const cb_state *st, int kind, size_t i)
 {
     if (kind == CB_CUSTOMER)
         return st->w->customers[i].deleted_at != 0;
-    return !st->subs[i].listed;
+    if (kind == CB_SUB)
+        return !st->subs[i].listed;
+    return 0; /* prices are archived, never deleted */
 }
 
 int cb_hidden(const cb_state *st, int kind, size_t i, int visible)
 {
-    return st->inserting && !visible && cb_created(st, kind, i) >= st->insert_since;
+    /* insert@N:K creates customers and what follows them, never prices */
+    return st->inserting && !visible && kind != CB_ITEM_PRICE && cb_created(st, kind, i) >= st->insert_since;
 }
 
 typedef struct by_time {
@@ -106,7 +114,7 @@ static void view_sub(const cb_state *st, size_t i, const int *due, cb_sub_view *
 void cb_project(cb_state *st)
 {
     const sb_world *w = st->w;
-    static const char *const leads = "AB";
+    static const char *const leads = "ABC"; /* item prices' style is unused: they have names */
     for (int k = 0; k < CB_NKINDS; k++)
         st->styles[k] = (sb_id_style){"", alnum, 16, 5, leads[k], NULL, 0};
     /* invoices whose latest collection attempt failed and that are still unpaid */
@@ -258,5 +266,114 @@ void cb_render_subscription(const cb_state *st, size_t i, sb_json *j)
     for (uint32_t k = 0; k < s->n_items; k++)
         render_item(st, &w->items[s->first_item + k], k == 0, j);
     sbj_arr_end(j);
+    sbj_obj_end(j);
+}
+
+/* Not offered: archived, a draft nobody could buy, or its item (product) deleted. */
+int cb_price_archived(const cb_state *st, size_t i)
+{
+    const w_price *p = &st->w->prices[i];
+    return p->archived_at || p->draft || st->w->products[p->product].deleted;
+}
+
+/* The leading free phases: days and weeks in days, months and years in months (Chargebee's
+ * two trial units); a second phase of the other kind is not counted. */
+int cb_price_trial(const w_price *p, const char **unit)
+{
+    int n = 0, months = p->n_phases > 0 && p->phases[0].unit >= W_MONTHS;
+    for (int k = 0; k < p->n_phases && p->phases[k].price == 0 && (p->phases[k].unit >= W_MONTHS) == months; k++) {
+        static const int scale[] = {[W_DAYS] = 1, [W_WEEKS] = 7, [W_MONTHS] = 1, [W_YEARS] = 12};
+        n += p->phases[k].count * p->phases[k].total * scale[p->phases[k].unit];
+    }
+    *unit = months ? "month" : "day";
+    return n;
+}
+
+/* A decimal in minor units ("0.25") in major units of a currency with `exp` decimals
+ * ("0.0025"), as Chargebee's *_in_decimal members are. */
+static void major_units(const char *minor, int exp, char *out, size_t cap)
+{
+    char digits[64];
+    size_t n = 0, point = 0;
+    for (const char *c = minor; *c && n + (size_t)exp + 2 < sizeof digits; c++) {
+        if (*c == '.')
+            point = n;
+        else
+            digits[n++] = *c;
+    }
+    if (!strchr(minor, '.'))
+        point = n;
+    /* the point moves exp places left: zeros in front while it would pass the first digit */
+    while (point < (size_t)exp + 1) {
+        memmove(digits + 1, digits, n++);
+        digits[0] = '0';
+        point++;
+    }
+    point -= (size_t)exp;
+    while (n > point && digits[n - 1] == '0')
+        n--;
+    snprintf(out, cap, "%.*s%s%.*s", (int)point, digits, n > point ? "." : "", (int)(n - point), digits + point);
+}
+
+void cb_render_item_price(const cb_state *st, size_t i, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_price *p = &w->prices[i];
+    const w_product *pr = &w->products[p->product];
+    char id[64], text[160];
+    const char *trial_unit;
+    int trial = cb_price_trial(p, &trial_unit);
+    cb_item_price_id(st, (int)i, id);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "id", id);
+    /* names are unique on a site: the product's name and the price's id */
+    snprintf(text, sizeof text, "%s %s", pr->name, id);
+    sbj_kstr(j, "name", p->nickname ? p->nickname : text);
+    snprintf(text, sizeof text, "product-%d", p->product);
+    sbj_kstr(j, "item_id", text);
+    sbj_kstr(j, "status", cb_price_archived(st, i) ? "archived" : "active");
+    sbj_kstr(j, "external_name", p->nickname ? p->nickname : pr->name);
+    if (p->tiered) {
+        sbj_kstr(j, "pricing_model", "tiered");
+        sbj_karr(j, "tiers");
+        sbj_obj_begin(j);
+        sbj_lit(j, "starting_unit: 1");
+        sbj_kint(j, "ending_unit", p->tier_upto);
+        sbj_kint(j, "price", p->tier1);
+        sbj_kstr(j, "object", "tier");
+        sbj_obj_end(j);
+        sbj_obj_begin(j);
+        sbj_kint(j, "starting_unit", p->tier_upto + 1);
+        sbj_kint(j, "price", p->tier2);
+        sbj_kstr(j, "object", "tier");
+        sbj_obj_end(j);
+        sbj_arr_end(j);
+    } else {
+        sbj_kstr(j, "pricing_model", p->quantity_ok || p->metered ? "per_unit" : "flat_fee");
+        if (p->unit_amount >= 0) {
+            sbj_kint(j, "price", p->unit_amount);
+        } else { /* below one minor unit: multi-decimal pricing, in major units */
+            major_units(p->decimal, w_currencies[p->ccy].exponent, text, sizeof text);
+            sbj_kstr(j, "price_in_decimal", text);
+        }
+    }
+    if (p->recurring) {
+        sbj_kint(j, "period", p->interval_count);
+        sbj_kstr(j, "period_unit", w_interval_names[p->interval]);
+        if (trial) {
+            sbj_kint(j, "trial_period", trial);
+            sbj_kstr(j, "trial_period_unit", trial_unit);
+        }
+        if (p->total_cycles)
+            sbj_kint(j, "billing_cycles", p->total_cycles);
+    }
+    sbj_kint(j, "free_quantity", 0);
+    sbj_kbool(j, "is_taxable", p->tax_pct > 0);
+    sbj_kstr(j, "item_type", p->recurring ? "plan" : "charge");
+    sbj_kstr(j, "currency_code", w_currencies[p->ccy].code);
+    sbj_kint(j, "created_at", p->created);
+    sbj_kint(j, "updated_at", p->updated);
+    sbj_kint(j, "resource_version", p->updated * 1000);
+    sbj_kstr(j, "object", "item_price");
     sbj_obj_end(j);
 }

@@ -145,10 +145,78 @@ static void write_subscriptions(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* The two tiers as docs/data-model.md's JSON text: graduated unit prices. */
+static void tiers_text(sb_json *j, const w_price *p)
+{
+    sb_buf text;
+    sb_json t;
+    sb_buf_init(&text);
+    sbj_init(&t, &text, 0);
+    sbj_arr_begin(&t);
+    for (int k = 0; k < 2; k++) {
+        char dec[24];
+        int64_t unit = k ? p->tier2 : p->tier1;
+        snprintf(dec, sizeof dec, "%lld", (long long)unit);
+        sbj_obj_begin(&t);
+        sbj_kintn(&t, "up_to", !k, p->tier_upto);
+        sbj_kint(&t, "unit_amount", unit);
+        sbj_kstr(&t, "unit_amount_decimal", dec);
+        sbj_lit(&t, "flat_amount: null, flat_amount_decimal: null");
+        sbj_obj_end(&t);
+    }
+    sbj_arr_end(&t);
+    sbj_kstr(j, "tiers", sb_buf_str(&text));
+    sb_buf_free(&text);
+}
+
+static void write_plans(const void *state, sb_truth_file *o)
+{
+    const cb_state *st = state;
+    const sb_world *w = st->w;
+    /* item price ids sort as the prices' numbers */
+    for (size_t i = 0; i < w->n_prices; i++) {
+        const w_price *p = &w->prices[i];
+        const w_product *pr = &w->products[p->product];
+        char id[64], dec[24], product[32];
+        const char *trial_unit;
+        int trial = cb_price_trial(p, &trial_unit);
+        cb_item_price_id(st, (int)i, id);
+        snprintf(product, sizeof product, "product-%d", p->product);
+        snprintf(dec, sizeof dec, "%lld", (long long)p->unit_amount);
+        sb_json *j = sb_truth_record(o, "plan");
+        sbj_kstr(j, "id", id);
+        /* external_name, which the module sets to the nickname or the product's name */
+        sbj_kstr(j, "name", p->nickname ? p->nickname : pr->name);
+        sbj_kstr(j, "product_id", product);
+        sbj_knull(j, "product_name");
+        sbj_kintn(j, "amount", !p->tiered && p->unit_amount >= 0, p->unit_amount);
+        sbj_kstr(j, "amount_decimal", p->tiered ? NULL : p->unit_amount >= 0 ? dec : p->decimal);
+        sbj_kstr(j, "currency", w_currencies[p->ccy].code);
+        sbj_kint(j, "currency_exponent", w_currencies[p->ccy].exponent);
+        sbj_knull(j, "usage_type");
+        sbj_kstr(j, "tiers_mode", p->tiered ? "graduated" : NULL);
+        if (p->tiered)
+            tiers_text(j, p);
+        else
+            sbj_knull(j, "tiers");
+        sbj_lit(j, "custom_amount: false, custom_amount_minimum: null, custom_amount_maximum: null, "
+                   "custom_amount_preset: null, setup_fee: null");
+        sbj_kstr(j, "interval_unit", p->recurring ? w_interval_names[p->interval] : NULL);
+        sbj_kintn(j, "interval_count", p->recurring, p->interval_count);
+        sbj_kintn(j, "total_cycles", p->recurring && p->total_cycles, p->total_cycles);
+        sbj_kintn(j, "trial_days", p->recurring && trial && strcmp(trial_unit, "day") == 0, trial);
+        sbj_lit(j, "trial_amount: null, trial_cycles: null");
+        sbj_kbool(j, "active", !cb_price_archived(st, i));
+        sbj_ktime(j, "created_at", p->created);
+        sb_truth_record_end(o);
+    }
+}
+
 int cb_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     static const sb_truth_spec specs[] = {
         {"customers.jsonl", write_customers},
+        {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", write_subscriptions},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);
