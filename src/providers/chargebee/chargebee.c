@@ -221,7 +221,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 
 #define CB_SINCE_RESOURCES                                                                     \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
-	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS))
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |                                \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES))
 #define CB_RESOURCES (CB_SINCE_RESOURCES | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS))
 
 const billtap_provider bt_provider_chargebee = {
@@ -229,7 +230,7 @@ const billtap_provider bt_provider_chargebee = {
 	.name = "chargebee",
 	.display_name = "Chargebee",
 	.resources = CB_RESOURCES,
-	.since_resources = CB_SINCE_RESOURCES, /* created_at[after]; item prices have no such filter */
+	.since_resources = CB_SINCE_RESOURCES, /* created_at[after], date[after]; item prices have none */
 	.flags = 0,
 	.settings = chargebee_settings,
 	.request_id_header = NULL, /* Chargebee documents none */

@@ -91,7 +91,7 @@ START_TEST(bad_settings_are_refused)
 	                 "(lower-case letters, digits and hyphens), as in SITE.chargebee.com");
 	ck_assert_int_eq(billtap_client_set(c, "page_size", "101"), BILLTAP_ESETTING);
 	ck_assert_uint_eq(ft.calls, 0);
-	/* Chargebee has no invoices or transactions here yet: refused, never empty. */
+	/* Chargebee has no transactions here yet: refused, never empty. */
 	ck_assert_int_eq(billtap_client_set(c, "site", "acme"), 0);
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL),
 	                 BILLTAP_EUNSUPPORTED);
@@ -362,6 +362,57 @@ START_TEST(major_decimals_become_minor)
 }
 END_TEST
 
+/* Invoices: the docs' sample (catalog 1.0 entity types), a paid one with an item-level and
+ * a document-level coupon, a pending (draft) one with credits and a line of another kind,
+ * and a voided one without lines. */
+START_TEST(invoices_with_line_items)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/invoices.json");
+	billtap_client *c = cb_client();
+#define LINE(id, kind, plan, desc, qty, amount, ccy, exp, from, to) \
+	"{\"object\":\"invoice_line\",\"id\":\"" id "\",\"kind\":\"" kind "\",\"plan_id\":" plan ",\"description\":\"" desc \
+	"\",\"quantity\":" qty ",\"amount\":" amount ",\"currency\":\"" ccy "\",\"currency_exponent\":" exp \
+	",\"period_start\":" from ",\"period_end\":" to ",\"proration\":false}"
+	const char *want[] = {
+		"{\"object\":\"invoice\",\"id\":\"__demo_inv__1\",\"number\":\"__demo_inv__1\",\"customer_id\":\"__test__KyVnHhSBWSjWC2p\","
+		"\"subscription_id\":\"__test__KyVnHhSBWSjWC2p\",\"status\":\"open\",\"provider_status\":\"payment_due\",\"currency\":\"USD\","
+		"\"currency_exponent\":2,\"subtotal\":895,\"discount\":0,\"tax\":0,\"total\":895,\"amount_paid\":0,\"amount_due\":895,"
+		"\"created_at\":\"2018-02-01T16:09:08Z\",\"issued_at\":null,\"due_at\":\"2018-02-01T16:09:08Z\",\"paid_at\":null,"
+		"\"voided_at\":null,\"period_start\":\"2018-02-01T16:09:08Z\",\"period_end\":\"2018-03-01T16:09:08Z\",\"lines\":["
+		LINE("li___test__KyVnHhSBWSjXc2r", "subscription", "\"no_trial\"", "No Trial", "1", "895", "USD", "2",
+		     "\"2018-02-01T16:09:08Z\"", "\"2018-03-01T16:09:08Z\"") "]}",
+		"{\"object\":\"invoice\",\"id\":\"INV-2002\",\"number\":\"INV-2002\",\"customer_id\":\"c_eu\",\"subscription_id\":\"s_eu\","
+		"\"status\":\"paid\",\"provider_status\":\"paid\",\"currency\":\"EUR\",\"currency_exponent\":2,\"subtotal\":1400,"
+		"\"discount\":140,\"tax\":252,\"total\":1512,\"amount_paid\":1512,\"amount_due\":1512,"
+		"\"created_at\":\"2018-02-02T19:33:20Z\",\"issued_at\":\"2018-02-02T20:33:20Z\",\"due_at\":null,"
+		"\"paid_at\":\"2018-02-02T20:35:00Z\",\"voided_at\":null,\"period_start\":\"2018-02-01T15:46:40Z\","
+		"\"period_end\":\"2018-03-02T19:33:20Z\",\"lines\":["
+		LINE("li_1", "subscription", "\"pro-EUR-monthly\"", "Pro", "1", "900", "EUR", "2", "\"2018-02-02T19:33:20Z\"",
+		     "\"2018-03-02T19:33:20Z\"") ","
+		LINE("li_2", "subscription", "\"seat-EUR-monthly\"", "Seats - Prorated", "2", "500", "EUR", "2",
+		     "\"2018-02-01T15:46:40Z\"", "\"2018-03-02T19:33:20Z\"") "]}",
+		"{\"object\":\"invoice\",\"id\":\"INV-2003\",\"number\":\"INV-2003\",\"customer_id\":\"c_jp\",\"subscription_id\":null,"
+		"\"status\":\"draft\",\"provider_status\":\"pending\",\"currency\":\"JPY\",\"currency_exponent\":0,\"subtotal\":5000,"
+		"\"discount\":0,\"tax\":455,\"total\":5000,\"amount_paid\":0,\"amount_due\":4000,\"created_at\":\"2018-02-03T23:20:00Z\","
+		"\"issued_at\":null,\"due_at\":null,\"paid_at\":null,\"voided_at\":null,\"period_start\":null,\"period_end\":null,"
+		"\"lines\":[" LINE("li_3", "one_off", "\"setup-JPY\"", "Setup", "1", "5000", "JPY", "0", "null", "null") ","
+		LINE("li_4", "other", "null", "Setup fee", "null", "0", "JPY", "0", "null", "null") "]}",
+		"{\"object\":\"invoice\",\"id\":\"INV-2004\",\"number\":\"INV-2004\",\"customer_id\":\"c_us\",\"subscription_id\":null,"
+		"\"status\":\"void\",\"provider_status\":\"voided\",\"currency\":\"USD\",\"currency_exponent\":2,\"subtotal\":0,"
+		"\"discount\":0,\"tax\":0,\"total\":0,\"amount_paid\":0,\"amount_due\":0,\"created_at\":\"2018-02-05T03:06:40Z\","
+		"\"issued_at\":\"2018-02-05T03:06:40Z\",\"due_at\":null,\"paid_at\":null,\"voided_at\":\"2018-02-06T06:53:20Z\","
+		"\"period_start\":null,\"period_end\":null,\"lines\":[]}",
+	};
+#undef LINE
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1517501348;
+	expect_records(c, BILLTAP_RESOURCE_INVOICES, &o, want, 4);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/invoices?limit=100&sort_by%5Basc%5D=date"
+	                             "&date%5Bafter%5D=1517501347");
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(foreign_checkpoint_is_refused)
 {
 	billtap_client *c = cb_client();
@@ -391,6 +442,7 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, foreign_checkpoint_is_refused);
 	tcase_add_test(tc, item_prices_become_plans);
 	tcase_add_test(tc, major_decimals_become_minor);
+	tcase_add_test(tc, invoices_with_line_items);
 	suite_add_tcase(s, tc);
 	return s;
 }
