@@ -1,8 +1,9 @@
-/* GET /api/v2/customers, /api/v2/subscriptions and /api/v2/item_prices: limit (1-100,
+/* GET /api/v2/customers, /subscriptions, /item_prices and /invoices: limit (1-100,
  * default 10), offset (the next_offset of the page before), sort_by[asc|desc] (customers
- * and subscriptions by created_at or updated_at, item prices by id or updated_at; default:
- * newest first), updated_at[after|before] in Unix seconds, and for customers and
- * subscriptions created_at[after|before] and include_deleted (item prices have neither).
+ * and subscriptions by created_at or updated_at, invoices by date or updated_at, item
+ * prices by id or updated_at; default: newest first), updated_at[after|before] in Unix
+ * seconds, and but for item prices created_at[after|before] (invoices: date[...]) and
+ * include_deleted.
  * Anything else is refused (400), as is a bad value.
  *
  * next_offset is a key, not a position: ["<sort value>","<record number>"] (the sort
@@ -68,6 +69,8 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
     q->limit = 10;
     const char *offset = NULL;
     int prices = q->kind == CB_ITEM_PRICE;
+    /* invoices are dated: `date` is their creation time */
+    const char *created = q->kind == CB_INVOICE ? "date" : "created_at";
     for (size_t i = 0; i < req->params->n; i++) {
         const char *k = req->params->items[i].key, *v = req->params->items[i].value;
         char sub[16];
@@ -81,19 +84,20 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
             offset = v;
         } else if (sb_hash_member(k, "sort_by", sub, sizeof sub)) {
             int asc = strcmp(sub, "asc") == 0;
-            const char *first = prices ? "id" : "created_at";
+            const char *first = prices ? "id" : created;
             if ((!asc && strcmp(sub, "desc") != 0) || (strcmp(v, first) != 0 && strcmp(v, "updated_at") != 0)) {
-                bad_param(resp, "sort_by", prices ? "invalid value: sort by id or updated_at, asc or desc"
-                                                  : "invalid value: sort by created_at or updated_at, asc or desc");
+                char problem[96];
+                snprintf(problem, sizeof problem, "invalid value: sort by %s or updated_at, asc or desc", first);
+                bad_param(resp, "sort_by", problem);
                 return -1;
             }
             q->desc = !asc;
             q->by_updated = strcmp(v, "updated_at") == 0;
             q->by_id = strcmp(v, "id") == 0;
-        } else if ((field = 0, !prices && sb_hash_member(k, "created_at", sub, sizeof sub)) ||
+        } else if ((field = 0, !prices && sb_hash_member(k, created, sub, sizeof sub)) ||
                    (field = 1, sb_hash_member(k, "updated_at", sub, sizeof sub))) {
             int64_t t;
-            const char *name = field ? "updated_at" : "created_at";
+            const char *name = field ? "updated_at" : created;
             if (parse_time(v, &t) != 0) {
                 bad_param(resp, name, "invalid timestamp");
                 return -1;
@@ -180,6 +184,9 @@ static void entry(const cb_state *st, int kind, size_t i, sb_json *j)
     } else if (kind == CB_ITEM_PRICE) {
         sbj_key(j, "item_price");
         cb_render_item_price(st, i, j);
+    } else if (kind == CB_INVOICE) {
+        sbj_key(j, "invoice");
+        cb_render_invoice(st, i, j);
     } else {
         /* the subscriptions list puts the subscriber beside each subscription */
         sbj_key(j, "subscription");
@@ -237,7 +244,7 @@ int cb_list_key(void *state, const sb_request *req, sb_buf *key)
     (void)state;
     if (strcmp(req->method, "GET") != 0 ||
         (strcmp(req->path, "/api/v2/customers") != 0 && strcmp(req->path, "/api/v2/subscriptions") != 0 &&
-         strcmp(req->path, "/api/v2/item_prices") != 0))
+         strcmp(req->path, "/api/v2/item_prices") != 0 && strcmp(req->path, "/api/v2/invoices") != 0))
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

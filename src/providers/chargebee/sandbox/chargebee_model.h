@@ -11,7 +11,7 @@
 #include "sandbox_provider.h"
 #include "world.h"
 
-enum { CB_CUSTOMER, CB_SUB, CB_ITEM_PRICE, CB_NKINDS };
+enum { CB_CUSTOMER, CB_SUB, CB_ITEM_PRICE, CB_INVOICE, CB_NKINDS };
 
 /* A subscription as Chargebee shows it (derived once from the world). */
 typedef struct cb_sub_view {
@@ -56,6 +56,12 @@ void cb_project_free(cb_state *st);
 void cb_render_customer(const cb_state *st, size_t i, sb_json *j);
 void cb_render_subscription(const cb_state *st, size_t i, sb_json *j);
 void cb_render_item_price(const cb_state *st, size_t i, sb_json *j);
+void cb_render_invoice(const cb_state *st, size_t i, sb_json *j);
+/* Invoice facts the truth shares with the rendering: Chargebee's status, its id, and
+ * whether a line bills the subscription's plan item (else an addon or a charge). */
+const char *cb_invoice_status(const cb_state *st, size_t i);
+void cb_invoice_id(size_t i, char out[32]);
+const char *cb_line_entity(const cb_state *st, const w_line *l);
 /* Item price facts the truth shares with the rendering. */
 int cb_price_archived(const cb_state *st, size_t i);
 /* The free trial: *unit "day" or "month" and its length; 0 when there is none. */

@@ -33,21 +33,26 @@ void cb_item_price_id(const cb_state *st, int price, char out[64])
 
 size_t cb_count(const cb_state *st, int kind)
 {
-    return kind == CB_CUSTOMER ? st->w->n_customers : kind == CB_SUB ? st->w->n_subs : st->w->n_prices;
+    return kind == CB_CUSTOMER ? st->w->n_customers
+           : kind == CB_SUB    ? st->w->n_subs
+           : kind == CB_INVOICE ? st->w->n_invoices
+                               : st->w->n_prices;
 }
 
 int64_t cb_created(const cb_state *st, int kind, size_t i)
 {
-    return kind == CB_CUSTOMER ? st->w->customers[i].created
-           : kind == CB_SUB    ? st->w->subs[i].created
-                               : st->w->prices[i].created;
+    return kind == CB_CUSTOMER  ? st->w->customers[i].created
+           : kind == CB_SUB     ? st->w->subs[i].created
+           : kind == CB_INVOICE ? st->w->invoices[i].created
+                                : st->w->prices[i].created;
 }
 
 int64_t cb_updated(const cb_state *st, int kind, size_t i)
 {
-    return kind == CB_CUSTOMER ? st->w->customers[i].updated
-           : kind == CB_SUB    ? st->w->subs[i].updated
-                               : st->w->prices[i].updated;
+    return kind == CB_CUSTOMER  ? st->w->customers[i].updated
+           : kind == CB_SUB     ? st->w->subs[i].updated
+           : kind == CB_INVOICE ? st->w->invoices[i].updated
+                                : st->w->prices[i].updated;
 }
 
 /* Deleting a customer deletes its subscriptions with it. */
@@ -57,6 +62,8 @@ int cb_deleted(const cb_state *st, int kind, size_t i)
         return st->w->customers[i].deleted_at != 0;
     if (kind == CB_SUB)
         return !st->subs[i].listed;
+    if (kind == CB_INVOICE) /* a draft deleted */
+        return st->w->invoices[i].deleted_at != 0;
     return 0; /* prices are archived, never deleted */
 }
 
@@ -114,7 +121,7 @@ static void view_sub(const cb_state *st, size_t i, const int *due, cb_sub_view *
 void cb_project(cb_state *st)
 {
     const sb_world *w = st->w;
-    static const char *const leads = "ABC"; /* item prices' style is unused: they have names */
+    static const char *const leads = "ABCD"; /* item prices and invoices have their own ids */
     for (int k = 0; k < CB_NKINDS; k++)
         st->styles[k] = (sb_id_style){"", alnum, 16, 5, leads[k], NULL, 0};
     /* invoices whose latest collection attempt failed and that are still unpaid */
@@ -375,5 +382,145 @@ void cb_render_item_price(const cb_state *st, size_t i, sb_json *j)
     sbj_kint(j, "updated_at", p->updated);
     sbj_kint(j, "resource_version", p->updated * 1000);
     sbj_kstr(j, "object", "item_price");
+    sbj_obj_end(j);
+}
+
+void cb_invoice_id(size_t i, char out[32])
+{
+    snprintf(out, 32, "INV-%07zu", i); /* sequential numbers: id order is the invoices' order */
+}
+
+/* Drafts are pending; an open invoice whose latest collection failed is payment_due, one
+ * sent with terms posted; dunning that gave up leaves not_paid. */
+const char *cb_invoice_status(const cb_state *st, size_t i)
+{
+    const sb_world *w = st->w;
+    const w_invoice *v = &w->invoices[i];
+    switch (v->status) {
+    case W_INV_DRAFT: return "pending";
+    case W_INV_PAID: return "paid";
+    case W_INV_VOID: return "voided";
+    case W_INV_UNCOLLECTIBLE: return "not_paid";
+    default:
+        return v->payment >= 0 && w->payments[v->payment].status == W_PAY_FAILED ? "payment_due" : "posted";
+    }
+}
+
+const char *cb_line_entity(const cb_state *st, const w_line *l)
+{
+    const sb_world *w = st->w;
+    if (l->price < 0)
+        return "adhoc";
+    if (!w->prices[l->price].recurring)
+        return "charge_item_price";
+    if (l->item >= 0 && (uint32_t)l->item == w->subs[w->items[l->item].sub].first_item)
+        return "plan_item_price";
+    return "addon_item_price";
+}
+
+static void render_line(const cb_state *st, const w_invoice *v, uint32_t li, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_line *l = &w->lines[li];
+    char id[SB_ID_MAX];
+    sbj_obj_begin(j);
+    snprintf(id, sizeof id, "li_%07u", li);
+    sbj_kstr(j, "id", id);
+    if (l->period_start)
+        sbj_kint(j, "date_from", l->period_start);
+    if (l->period_end)
+        sbj_kint(j, "date_to", l->period_end);
+    if (l->price >= 0 && w->prices[l->price].unit_amount >= 0)
+        sbj_kint(j, "unit_amount", w->prices[l->price].unit_amount);
+    if (l->quantity >= 0)
+        sbj_kint(j, "quantity", l->quantity);
+    sbj_kint(j, "amount", l->amount);
+    sbj_kbool(j, "is_taxed", l->tax != 0);
+    sbj_kint(j, "tax_amount", l->tax);
+    sbj_kint(j, "discount_amount", l->discount);
+    sbj_kint(j, "item_level_discount_amount", l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0);
+    sbj_kstr(j, "description", l->description);
+    sbj_kstr(j, "entity_type", cb_line_entity(st, l));
+    if (l->price >= 0) {
+        char ip[64];
+        cb_item_price_id(st, l->price, ip);
+        sbj_kstr(j, "entity_id", ip);
+    }
+    if (v->sub >= 0) {
+        cb_id(st, CB_SUB, (uint64_t)v->sub, id);
+        sbj_kstr(j, "subscription_id", id);
+    }
+    cb_id(st, CB_CUSTOMER, (uint64_t)v->customer, id);
+    sbj_kstr(j, "customer_id", id);
+    sbj_kstr(j, "object", "line_item");
+    sbj_obj_end(j);
+}
+
+static void discount(sb_json *j, int64_t amount, const char *type, const char *id)
+{
+    if (!amount)
+        return;
+    sbj_obj_begin(j);
+    sbj_kint(j, "amount", amount);
+    sbj_kstr(j, "description", id);
+    sbj_kstr(j, "entity_type", type);
+    sbj_kstr(j, "entity_id", id);
+    sbj_kstr(j, "object", "discount");
+    sbj_obj_end(j);
+}
+
+void cb_render_invoice(const cb_state *st, size_t i, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_invoice *v = &w->invoices[i];
+    const char *status = cb_invoice_status(st, i);
+    char id[SB_ID_MAX];
+    int64_t sub_total = 0, intro = 0, coupon = 0;
+    for (uint32_t k = 0; k < v->n_lines; k++) {
+        const w_line *l = &w->lines[v->first_line + k];
+        sub_total += l->amount;
+        intro += l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0;
+        coupon += l->discount_kind == W_DISCOUNT_COUPON ? l->discount : 0;
+    }
+    int due = strcmp(status, "payment_due") == 0 || strcmp(status, "posted") == 0 || strcmp(status, "not_paid") == 0;
+    sbj_obj_begin(j);
+    cb_invoice_id(i, id);
+    sbj_kstr(j, "id", id);
+    cb_id(st, CB_CUSTOMER, (uint64_t)v->customer, id);
+    sbj_kstr(j, "customer_id", id);
+    if (v->sub >= 0) {
+        cb_id(st, CB_SUB, (uint64_t)v->sub, id);
+        sbj_kstr(j, "subscription_id", id);
+    }
+    sbj_kbool(j, "recurring", v->sub >= 0);
+    sbj_kstr(j, "status", status);
+    sbj_kstr(j, "price_type", v->tax_inclusive ? "tax_inclusive" : "tax_exclusive");
+    sbj_kint(j, "date", v->created);
+    kts(j, "due_date", v->due_date);
+    sbj_kint(j, "net_term_days", 0);
+    sbj_kstr(j, "currency_code", w_currencies[v->ccy].code);
+    sbj_kint(j, "total", v->total);
+    sbj_kint(j, "amount_paid", v->amount_paid);
+    sbj_kint(j, "amount_adjusted", 0);
+    sbj_kint(j, "write_off_amount", 0);
+    sbj_kint(j, "credits_applied", 0);
+    sbj_kint(j, "amount_due", due ? v->total - v->amount_paid : 0);
+    kts(j, "paid_at", v->paid_at);
+    kts(j, "voided_at", v->voided_at);
+    kts(j, "generated_at", v->finalized_at);
+    sbj_kint(j, "updated_at", v->updated);
+    sbj_kint(j, "resource_version", v->updated * 1000);
+    sbj_kbool(j, "deleted", v->deleted_at != 0);
+    sbj_kstr(j, "object", "invoice");
+    sbj_kint(j, "sub_total", sub_total);
+    sbj_kint(j, "tax", v->tax);
+    sbj_karr(j, "line_items");
+    for (uint32_t k = 0; k < v->n_lines; k++)
+        render_line(st, v, v->first_line + k, j);
+    sbj_arr_end(j);
+    sbj_karr(j, "discounts");
+    discount(j, intro, "item_level_coupon", "INTRO");
+    discount(j, coupon, "document_level_coupon", "COUPON");
+    sbj_arr_end(j);
     sbj_obj_end(j);
 }

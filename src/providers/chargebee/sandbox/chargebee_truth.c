@@ -212,12 +212,104 @@ static void write_plans(const void *state, sb_truth_file *o)
     }
 }
 
+static const char *normalized_invoice_status(const char *s)
+{
+    static const char *const map[][2] = {
+        {"pending", "draft"}, {"posted", "open"},  {"payment_due", "open"},
+        {"not_paid", "uncollectible"}, {"paid", "paid"}, {"voided", "void"},
+    };
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (strcmp(s, map[k][0]) == 0)
+            return map[k][1];
+    return "other";
+}
+
+static void write_invoice_line(const cb_state *st, const w_invoice *v, uint32_t li, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_line *l = &w->lines[li];
+    const char *entity = cb_line_entity(st, l);
+    char id[32], ip[64];
+    snprintf(id, sizeof id, "li_%07u", li);
+    if (l->price >= 0)
+        cb_item_price_id(st, l->price, ip);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "object", "invoice_line");
+    sbj_kstr(j, "id", id);
+    sbj_kstr(j, "kind", strstr(entity, "charge") || strcmp(entity, "adhoc") == 0 ? "one_off" : "subscription");
+    sbj_kstr(j, "plan_id", l->price >= 0 ? ip : NULL);
+    sbj_kstr(j, "description", l->description);
+    sbj_kintn(j, "quantity", l->quantity >= 0, l->quantity);
+    sbj_kint(j, "amount", l->amount - (l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0));
+    sbj_kstr(j, "currency", w_currencies[v->ccy].code);
+    sbj_kint(j, "currency_exponent", w_currencies[v->ccy].exponent);
+    sbj_ktime(j, "period_start", l->period_start);
+    sbj_ktime(j, "period_end", l->period_end);
+    sbj_kbool(j, "proration", 0); /* Chargebee does not flag prorations */
+    sbj_obj_end(j);
+}
+
+static void write_invoices(const void *state, sb_truth_file *o)
+{
+    const cb_state *st = state;
+    const sb_world *w = st->w;
+    for (size_t i = 0; i < w->n_invoices; i++) { /* INV-<number>: id order */
+        const w_invoice *v = &w->invoices[i];
+        if (v->deleted_at || cb_hidden(st, CB_INVOICE, i, st->truth_after))
+            continue;
+        int64_t ps = 0, pe = 0, subtotal = 0, discount = 0;
+        for (uint32_t k = 0; k < v->n_lines; k++) {
+            const w_line *l = &w->lines[v->first_line + k];
+            if (l->period_start && (!ps || l->period_start < ps))
+                ps = l->period_start;
+            if (l->period_end && (!pe || l->period_end > pe))
+                pe = l->period_end;
+            subtotal += l->amount - (l->discount_kind == W_DISCOUNT_INTRO ? l->discount : 0);
+            discount += l->discount_kind == W_DISCOUNT_COUPON ? l->discount : 0;
+        }
+        const char *status = cb_invoice_status(st, i);
+        char id[SB_ID_MAX];
+        sb_json *j = sb_truth_record(o, "invoice");
+        cb_invoice_id(i, id);
+        sbj_kstr(j, "id", id);
+        sbj_kstr(j, "number", id);
+        cb_id(st, CB_CUSTOMER, (uint64_t)v->customer, id);
+        sbj_kstr(j, "customer_id", id);
+        if (v->sub >= 0)
+            cb_id(st, CB_SUB, (uint64_t)v->sub, id);
+        sbj_kstr(j, "subscription_id", v->sub >= 0 ? id : NULL);
+        sbj_kstr(j, "status", normalized_invoice_status(status));
+        sbj_kstr(j, "provider_status", status);
+        sbj_kstr(j, "currency", w_currencies[v->ccy].code);
+        sbj_kint(j, "currency_exponent", w_currencies[v->ccy].exponent);
+        sbj_kint(j, "subtotal", subtotal);
+        sbj_kint(j, "discount", discount);
+        sbj_kint(j, "tax", v->tax);
+        sbj_kint(j, "total", v->total);
+        sbj_kint(j, "amount_paid", v->amount_paid);
+        sbj_kint(j, "amount_due", v->total); /* no credits applied in the world */
+        sbj_ktime(j, "created_at", v->created);
+        sbj_ktime(j, "issued_at", v->finalized_at);
+        sbj_ktime(j, "due_at", v->due_date);
+        sbj_ktime(j, "paid_at", v->paid_at);
+        sbj_ktime(j, "voided_at", v->voided_at);
+        sbj_ktime(j, "period_start", ps);
+        sbj_ktime(j, "period_end", pe);
+        sbj_karr(j, "lines");
+        for (uint32_t k = 0; k < v->n_lines; k++)
+            write_invoice_line(st, v, v->first_line + k, j);
+        sbj_arr_end(j);
+        sb_truth_record_end(o);
+    }
+}
+
 int cb_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     static const sb_truth_spec specs[] = {
         {"customers.jsonl", write_customers},
         {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", write_subscriptions},
+        {"invoices.jsonl", write_invoices},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);
 }

@@ -14,7 +14,7 @@
 Suite *chargebee_sandbox_suite(void);
 
 static sandbox main_sb;
-static const char *const resources[] = { "customers", "plans", "subscriptions" };
+static const char *const resources[] = { "customers", "plans", "subscriptions", "invoices" };
 #define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
 
 static void start_main(void)
