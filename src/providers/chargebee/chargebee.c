@@ -222,7 +222,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 #define CB_SINCE_RESOURCES                                                                     \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |                                \
-	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES))
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |                                     \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS))
 #define CB_RESOURCES (CB_SINCE_RESOURCES | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS))
 
 const billtap_provider bt_provider_chargebee = {

@@ -28,6 +28,8 @@ int cb_map_subscription(billtap_record **out, const billtap_json *doc, billtap_j
                         billtap_ctx *ctx);
 int cb_map_invoice(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                    billtap_ctx *ctx);
+int cb_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
+                       billtap_ctx *ctx);
 int cb_map_item_price(billtap_record **out, const billtap_json *doc, billtap_json_ref obj,
                       billtap_ctx *ctx);
 

@@ -10,8 +10,10 @@ static const cb_list lists[] = {
 	  "created_at[after]", cb_map_customer },
 	/* item prices cannot be filtered by creation, nor sorted by it: by id */
 	{ BILLTAP_RESOURCE_PLANS, "/api/v2/item_prices", "item_price", "id", NULL, cb_map_item_price },
-	/* invoices are dated, not created: `date` sorts and filters them */
+	/* invoices and transactions are dated, not created: `date` sorts and filters them */
 	{ BILLTAP_RESOURCE_INVOICES, "/api/v2/invoices", "invoice", "date", "date[after]", cb_map_invoice },
+	{ BILLTAP_RESOURCE_TRANSACTIONS, "/api/v2/transactions", "transaction", "date", "date[after]",
+	  cb_map_transaction },
 	{ BILLTAP_RESOURCE_SUBSCRIPTIONS, "/api/v2/subscriptions", "subscription", "created_at",
 	  "created_at[after]", cb_map_subscription },
 };

@@ -91,10 +91,6 @@ START_TEST(bad_settings_are_refused)
 	                 "(lower-case letters, digits and hyphens), as in SITE.chargebee.com");
 	ck_assert_int_eq(billtap_client_set(c, "page_size", "101"), BILLTAP_ESETTING);
 	ck_assert_uint_eq(ft.calls, 0);
-	/* Chargebee has no transactions here yet: refused, never empty. */
-	ck_assert_int_eq(billtap_client_set(c, "site", "acme"), 0);
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL),
-	                 BILLTAP_EUNSUPPORTED);
 	billtap_client_free(c);
 }
 END_TEST
@@ -413,6 +409,42 @@ START_TEST(invoices_with_line_items)
 }
 END_TEST
 
+/* Transactions: the docs' sample authorization (nothing captured yet), a payment with its
+ * refunds (one failed) and a chargeback, the refund and chargeback themselves, a direct
+ * debit reversal, a failed payment in JPY and one whose outcome is unknown. */
+START_TEST(transactions_in_the_kind_vocabulary)
+{
+	fake_add_fixture(&ft, 200, NULL, "chargebee/transactions.json");
+	billtap_client *c = cb_client();
+#define TXN(id, cus, sub, inv, kind, result, status, amount, ccy, exp, captured, refunded, parent, at) \
+	"{\"object\":\"transaction\",\"id\":\"" id "\",\"customer_id\":\"" cus "\",\"subscription_id\":" sub \
+	",\"invoice_id\":" inv ",\"kind\":\"" kind "\",\"result\":\"" result "\",\"provider_status\":\"" status \
+	"\",\"amount\":" amount ",\"currency\":\"" ccy "\",\"currency_exponent\":" exp ",\"captured_amount\":" captured \
+	",\"refunded_amount\":" refunded ",\"fee_amount\":null,\"net_amount\":null,\"parent_id\":" parent \
+	",\"occurred_at\":\"" at "\"}"
+	const char *want[] = {
+		TXN("txn___test__KyVnHhSBWltv42pB", "__test__KyVnHhSBWltgF2p6", "null", "null", "payment", "authorized",
+		    "success", "1000", "USD", "2", "0", "0", "null", "2020-09-24T17:25:16Z"),
+		TXN("txn_pay", "c1", "\"s1\"", "\"INV-7\"", "payment", "succeeded", "success", "5000", "EUR", "2", "5000",
+		    "5000", "null", "2020-09-24T17:26:40Z"),
+		TXN("txn_ref", "c1", "\"s1\"", "null", "refund", "succeeded", "success", "1200", "EUR", "2", "null", "0",
+		    "\"txn_pay\"", "2020-09-24T17:53:20Z"),
+		TXN("txn_cb", "c1", "null", "null", "chargeback", "succeeded", "success", "3800", "EUR", "2", "null", "null",
+		    "\"txn_pay\"", "2020-09-24T18:26:40Z"),
+		TXN("txn_rev", "c2", "null", "null", "reversal", "succeeded", "success", "2500", "GBP", "2", "null", "null",
+		    "\"txn_dd\"", "2020-09-24T18:43:20Z"),
+		TXN("txn_fail", "c3", "null", "null", "payment", "failed", "failure", "3000", "JPY", "0", "0", "0", "null",
+		    "2020-09-24T19:00:00Z"),
+		TXN("txn_unk", "c3", "null", "null", "payment", "other", "needs_attention", "12340", "KWD", "3", "null", "0",
+		    "null", "2020-09-24T19:16:40Z"),
+	};
+#undef TXN
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, want, 7);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/transactions?limit=100&sort_by%5Basc%5D=date");
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(foreign_checkpoint_is_refused)
 {
 	billtap_client *c = cb_client();
@@ -443,6 +475,7 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, item_prices_become_plans);
 	tcase_add_test(tc, major_decimals_become_minor);
 	tcase_add_test(tc, invoices_with_line_items);
+	tcase_add_test(tc, transactions_in_the_kind_vocabulary);
 	suite_add_tcase(s, tc);
 	return s;
 }
