@@ -1,9 +1,10 @@
-/* GET /api/v2/customers, /subscriptions, /item_prices and /invoices: limit (1-100,
+/* GET /api/v2/customers, /subscriptions, /item_prices, /invoices and /transactions: limit (1-100,
  * default 10), offset (the next_offset of the page before), sort_by[asc|desc] (customers
- * and subscriptions by created_at or updated_at, invoices by date or updated_at, item
+ * and subscriptions by created_at or updated_at, invoices and transactions by date or
+ * updated_at, item
  * prices by id or updated_at; default: newest first), updated_at[after|before] in Unix
- * seconds, and but for item prices created_at[after|before] (invoices: date[...]) and
- * include_deleted.
+ * seconds, and but for item prices created_at[after|before] (invoices and transactions:
+ * date[...]) and include_deleted.
  * Anything else is refused (400), as is a bad value.
  *
  * next_offset is a key, not a position: ["<sort value>","<record number>"] (the sort
@@ -70,7 +71,7 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
     const char *offset = NULL;
     int prices = q->kind == CB_ITEM_PRICE;
     /* invoices are dated: `date` is their creation time */
-    const char *created = q->kind == CB_INVOICE ? "date" : "created_at";
+    const char *created = q->kind == CB_INVOICE || q->kind == CB_TXN ? "date" : "created_at";
     for (size_t i = 0; i < req->params->n; i++) {
         const char *k = req->params->items[i].key, *v = req->params->items[i].value;
         char sub[16];
@@ -131,7 +132,9 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
 static size_t at(const cb_state *st, const list_query *q, size_t pos, size_t n)
 {
     size_t p = q->desc ? n - 1 - pos : pos;
-    return q->by_updated ? st->by_updated[q->kind][p] : p;
+    if (q->by_updated)
+        return st->by_updated[q->kind][p];
+    return st->by_created[q->kind] ? st->by_created[q->kind][p] : p;
 }
 
 static int64_t sort_time(const cb_state *st, const list_query *q, size_t i)
@@ -187,6 +190,9 @@ static void entry(const cb_state *st, int kind, size_t i, sb_json *j)
     } else if (kind == CB_INVOICE) {
         sbj_key(j, "invoice");
         cb_render_invoice(st, i, j);
+    } else if (kind == CB_TXN) {
+        sbj_key(j, "transaction");
+        cb_render_transaction(st, i, j);
     } else {
         /* the subscriptions list puts the subscriber beside each subscription */
         sbj_key(j, "subscription");
@@ -244,7 +250,8 @@ int cb_list_key(void *state, const sb_request *req, sb_buf *key)
     (void)state;
     if (strcmp(req->method, "GET") != 0 ||
         (strcmp(req->path, "/api/v2/customers") != 0 && strcmp(req->path, "/api/v2/subscriptions") != 0 &&
-         strcmp(req->path, "/api/v2/item_prices") != 0 && strcmp(req->path, "/api/v2/invoices") != 0))
+         strcmp(req->path, "/api/v2/item_prices") != 0 && strcmp(req->path, "/api/v2/invoices") != 0 &&
+         strcmp(req->path, "/api/v2/transactions") != 0))
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

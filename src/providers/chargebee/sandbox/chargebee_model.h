@@ -11,7 +11,16 @@
 #include "sandbox_provider.h"
 #include "world.h"
 
-enum { CB_CUSTOMER, CB_SUB, CB_ITEM_PRICE, CB_INVOICE, CB_NKINDS };
+enum { CB_CUSTOMER, CB_SUB, CB_ITEM_PRICE, CB_INVOICE, CB_TXN, CB_NKINDS };
+
+/* A transaction: a payment (or authorization), a refund, or a chargeback (a refund by the
+ * card network) of a payment. */
+enum { CB_TXN_PAYMENT, CB_TXN_REFUND, CB_TXN_CHARGEBACK };
+typedef struct cb_txn {
+    int source;       /* CB_TXN_* */
+    uint32_t index;   /* the payment's or the refund's number */
+    int64_t date, updated;
+} cb_txn;
 
 /* A subscription as Chargebee shows it (derived once from the world). */
 typedef struct cb_sub_view {
@@ -28,8 +37,11 @@ typedef struct cb_state {
     char *api_key, *site;
     sb_id_style styles[CB_NKINDS];
     cb_sub_view *subs;
-    /* each kind's records in updated order (ties by number), for sort_by[..]=updated_at */
-    uint32_t *by_updated[CB_NKINDS];
+    /* each kind's records in updated order (ties by number), for sort_by[..]=updated_at,
+     * and in created order where that is not their numbers' (transactions) */
+    uint32_t *by_updated[CB_NKINDS], *by_created[CB_NKINDS];
+    cb_txn *txns;     /* payments, then refunds, then chargebacks */
+    size_t n_txns;
     /* insert@N:K: records created at or after insert_since exist only from request N on */
     int inserting, truth_after;
     int64_t insert_since;
@@ -57,6 +69,9 @@ void cb_render_customer(const cb_state *st, size_t i, sb_json *j);
 void cb_render_subscription(const cb_state *st, size_t i, sb_json *j);
 void cb_render_item_price(const cb_state *st, size_t i, sb_json *j);
 void cb_render_invoice(const cb_state *st, size_t i, sb_json *j);
+void cb_render_transaction(const cb_state *st, size_t i, sb_json *j);
+/* The transaction number of payment p (its own transaction). */
+size_t cb_payment_txn(size_t p);
 /* Invoice facts the truth shares with the rendering: Chargebee's status, its id, and
  * whether a line bills the subscription's plan item (else an addon or a charge). */
 const char *cb_invoice_status(const cb_state *st, size_t i);

@@ -145,6 +145,7 @@ static void cb_handle(void *state, const sb_request *req, sb_response *resp)
                : strcmp(req->path, "/api/v2/subscriptions") == 0 ? CB_SUB
                : strcmp(req->path, "/api/v2/item_prices") == 0   ? CB_ITEM_PRICE
                : strcmp(req->path, "/api/v2/invoices") == 0      ? CB_INVOICE
+               : strcmp(req->path, "/api/v2/transactions") == 0  ? CB_TXN
                                                                  : -1;
     if (kind < 0) {
         cb_error_status(resp, 404, NULL);

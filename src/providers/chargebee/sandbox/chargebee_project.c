@@ -33,10 +33,11 @@ void cb_item_price_id(const cb_state *st, int price, char out[64])
 
 size_t cb_count(const cb_state *st, int kind)
 {
-    return kind == CB_CUSTOMER ? st->w->n_customers
-           : kind == CB_SUB    ? st->w->n_subs
+    return kind == CB_CUSTOMER  ? st->w->n_customers
+           : kind == CB_SUB     ? st->w->n_subs
            : kind == CB_INVOICE ? st->w->n_invoices
-                               : st->w->n_prices;
+           : kind == CB_TXN     ? st->n_txns
+                                : st->w->n_prices;
 }
 
 int64_t cb_created(const cb_state *st, int kind, size_t i)
@@ -44,6 +45,7 @@ int64_t cb_created(const cb_state *st, int kind, size_t i)
     return kind == CB_CUSTOMER  ? st->w->customers[i].created
            : kind == CB_SUB     ? st->w->subs[i].created
            : kind == CB_INVOICE ? st->w->invoices[i].created
+           : kind == CB_TXN     ? st->txns[i].date
                                 : st->w->prices[i].created;
 }
 
@@ -52,6 +54,7 @@ int64_t cb_updated(const cb_state *st, int kind, size_t i)
     return kind == CB_CUSTOMER  ? st->w->customers[i].updated
            : kind == CB_SUB     ? st->w->subs[i].updated
            : kind == CB_INVOICE ? st->w->invoices[i].updated
+           : kind == CB_TXN     ? st->txns[i].updated
                                 : st->w->prices[i].updated;
 }
 
@@ -121,9 +124,23 @@ static void view_sub(const cb_state *st, size_t i, const int *due, cb_sub_view *
 void cb_project(cb_state *st)
 {
     const sb_world *w = st->w;
-    static const char *const leads = "ABCD"; /* item prices and invoices have their own ids */
+    static const char *const leads = "ABCDE"; /* item prices and invoices have their own ids */
     for (int k = 0; k < CB_NKINDS; k++)
-        st->styles[k] = (sb_id_style){"", alnum, 16, 5, leads[k], NULL, 0};
+        st->styles[k] = (sb_id_style){k == CB_TXN ? "txn_" : "", alnum, 16, 5, leads[k], NULL, 0};
+    /* transactions: every payment, every refund, every chargeback */
+    size_t chargebacks = 0;
+    for (size_t i = 0; i < w->n_payments; i++)
+        chargebacks += w->payments[i].dispute == W_DISPUTE_CHARGEBACK;
+    st->n_txns = w->n_payments + w->n_refunds + chargebacks;
+    st->txns = sb_xcalloc(st->n_txns ? st->n_txns : 1, sizeof *st->txns);
+    size_t t = 0;
+    for (size_t i = 0; i < w->n_payments; i++)
+        st->txns[t++] = (cb_txn){CB_TXN_PAYMENT, (uint32_t)i, w->payments[i].created, w->payments[i].updated};
+    for (size_t i = 0; i < w->n_refunds; i++)
+        st->txns[t++] = (cb_txn){CB_TXN_REFUND, (uint32_t)i, w->refunds[i].created, w->refunds[i].updated};
+    for (size_t i = 0; i < w->n_payments; i++)
+        if (w->payments[i].dispute == W_DISPUTE_CHARGEBACK)
+            st->txns[t++] = (cb_txn){CB_TXN_CHARGEBACK, (uint32_t)i, w->payments[i].disputed_at, w->payments[i].updated};
     /* invoices whose latest collection attempt failed and that are still unpaid */
     int *due = sb_xcalloc(w->n_subs ? w->n_subs : 1, sizeof *due);
     for (size_t i = 0; i < w->n_invoices; i++) {
@@ -138,22 +155,33 @@ void cb_project(cb_state *st)
     free(due);
     for (int k = 0; k < CB_NKINDS; k++) {
         size_t n = cb_count(st, k);
-        by_time *t = sb_xcalloc(n ? n : 1, sizeof *t);
+        by_time *tm = sb_xcalloc(n ? n : 1, sizeof *tm);
         for (size_t i = 0; i < n; i++)
-            t[i] = (by_time){cb_updated(st, k, i), (uint32_t)i};
-        qsort(t, n, sizeof *t, by_time_cmp);
+            tm[i] = (by_time){cb_updated(st, k, i), (uint32_t)i};
+        qsort(tm, n, sizeof *tm, by_time_cmp);
         st->by_updated[k] = sb_xcalloc(n ? n : 1, sizeof(uint32_t));
         for (size_t i = 0; i < n; i++)
-            st->by_updated[k][i] = t[i].i;
-        free(t);
+            st->by_updated[k][i] = tm[i].i;
+        if (k == CB_TXN) { /* the others are numbered in creation order already */
+            for (size_t i = 0; i < n; i++)
+                tm[i] = (by_time){cb_created(st, k, i), (uint32_t)i};
+            qsort(tm, n, sizeof *tm, by_time_cmp);
+            st->by_created[k] = sb_xcalloc(n ? n : 1, sizeof(uint32_t));
+            for (size_t i = 0; i < n; i++)
+                st->by_created[k][i] = tm[i].i;
+        }
+        free(tm);
     }
 }
 
 void cb_project_free(cb_state *st)
 {
     free(st->subs);
-    for (int k = 0; k < CB_NKINDS; k++)
+    free(st->txns);
+    for (int k = 0; k < CB_NKINDS; k++) {
         free(st->by_updated[k]);
+        free(st->by_created[k]);
+    }
 }
 
 static void kts(sb_json *j, const char *key, int64_t t)
@@ -522,5 +550,119 @@ void cb_render_invoice(const cb_state *st, size_t i, sb_json *j)
     discount(j, intro, "item_level_coupon", "INTRO");
     discount(j, coupon, "document_level_coupon", "COUPON");
     sbj_arr_end(j);
+    sbj_obj_end(j);
+}
+
+size_t cb_payment_txn(size_t p)
+{
+    return p; /* payments come first */
+}
+
+static const char *payment_status(const w_payment *p)
+{
+    return p->status == W_PAY_SUCCEEDED ? "success" : p->status == W_PAY_PENDING ? "in_progress" : "failure";
+}
+
+static const char *refund_status(const w_refund *r)
+{
+    static const char *const names[] = {[W_RE_SUCCEEDED] = "success", [W_RE_PENDING] = "in_progress",
+                                        [W_RE_FAILED] = "failure", [W_RE_CANCELED] = "voided",
+                                        [W_RE_REQUIRES_ACTION] = "needs_attention"};
+    return names[r->status];
+}
+
+static void linked(const cb_state *st, sb_json *j, const char *status, size_t txn, int64_t date, int64_t amount)
+{
+    char id[SB_ID_MAX];
+    cb_id(st, CB_TXN, txn, id);
+    sbj_obj_begin(j);
+    sbj_kstr(j, "txn_id", id);
+    sbj_kstr(j, "txn_status", status);
+    sbj_kint(j, "txn_date", date);
+    sbj_kint(j, "txn_amount", amount);
+    sbj_obj_end(j);
+}
+
+/* The members a payment's transactions share: its customer and subscription. */
+static void parties(const cb_state *st, const w_payment *p, int with_sub, sb_json *j)
+{
+    const sb_world *w = st->w;
+    char id[SB_ID_MAX];
+    if (p->customer >= 0) {
+        cb_id(st, CB_CUSTOMER, (uint64_t)p->customer, id);
+        sbj_kstr(j, "customer_id", id);
+    }
+    if (with_sub && p->invoice >= 0 && w->invoices[p->invoice].sub >= 0) {
+        cb_id(st, CB_SUB, (uint64_t)w->invoices[p->invoice].sub, id);
+        sbj_kstr(j, "subscription_id", id);
+    }
+}
+
+void cb_render_transaction(const cb_state *st, size_t i, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const cb_txn *t = &st->txns[i];
+    const w_payment *p = &w->payments[t->source == CB_TXN_REFUND ? (uint32_t)w->refunds[t->index].payment : t->index];
+    char id[SB_ID_MAX];
+    sbj_obj_begin(j);
+    cb_id(st, CB_TXN, i, id);
+    sbj_kstr(j, "id", id);
+    parties(st, p, t->source != CB_TXN_CHARGEBACK, j);
+    sbj_kstr(j, "payment_method", t->source == CB_TXN_CHARGEBACK ? "chargeback" : p->bank ? "direct_debit" : "card");
+    sbj_kstr(j, "currency_code", w_currencies[p->ccy].code);
+    sbj_kint(j, "date", t->date);
+    if (t->source == CB_TXN_PAYMENT) {
+        sbj_kstr(j, "type", p->uncaptured ? "authorization" : "payment");
+        sbj_kint(j, "amount", p->amount);
+        sbj_kstr(j, "status", payment_status(p));
+        if (p->uncaptured)
+            sbj_kint(j, "amount_capturable", p->amount);
+        if (p->failure)
+            sbj_kstr(j, "error_code", p->failure == W_FAIL_FUNDS ? "insufficient_funds" : "card_declined");
+        sbj_karr(j, "linked_invoices");
+        if (p->invoice >= 0) {
+            const w_invoice *v = &w->invoices[p->invoice];
+            sbj_obj_begin(j);
+            cb_invoice_id((size_t)p->invoice, id);
+            sbj_kstr(j, "invoice_id", id);
+            sbj_kint(j, "applied_amount", p->amount);
+            sbj_kint(j, "applied_at", p->created);
+            sbj_kint(j, "invoice_date", v->created);
+            sbj_kint(j, "invoice_total", v->total);
+            sbj_kstr(j, "invoice_status", cb_invoice_status(st, (size_t)p->invoice));
+            sbj_obj_end(j);
+        }
+        sbj_arr_end(j);
+        sbj_karr(j, "linked_refunds");
+        for (uint32_t k = 0; k < p->n_refunds; k++) {
+            uint32_t r = w->payment_refunds[p->first_refund + k];
+            linked(st, j, refund_status(&w->refunds[r]), w->n_payments + r, w->refunds[r].created,
+                   w->refunds[r].amount);
+        }
+        if (p->dispute == W_DISPUTE_CHARGEBACK) {
+            size_t cb = w->n_payments + w->n_refunds;
+            while (st->txns[cb].index != t->index) /* its chargeback's transaction */
+                cb++;
+            linked(st, j, "success", cb, p->disputed_at, p->amount);
+        }
+        sbj_arr_end(j);
+    } else if (t->source == CB_TXN_REFUND) {
+        const w_refund *r = &w->refunds[t->index];
+        sbj_kstr(j, "type", "refund");
+        sbj_kint(j, "amount", r->amount);
+        sbj_kstr(j, "status", refund_status(r));
+        cb_id(st, CB_TXN, cb_payment_txn((size_t)r->payment), id);
+        sbj_kstr(j, "refunded_txn_id", id);
+    } else {
+        sbj_kstr(j, "type", "refund");
+        sbj_kint(j, "amount", p->amount);
+        sbj_kstr(j, "status", "success");
+        cb_id(st, CB_TXN, cb_payment_txn(t->index), id);
+        sbj_kstr(j, "refunded_txn_id", id);
+    }
+    sbj_kint(j, "updated_at", t->updated);
+    sbj_kint(j, "resource_version", t->updated * 1000);
+    sbj_kbool(j, "deleted", 0);
+    sbj_kstr(j, "object", "transaction");
     sbj_obj_end(j);
 }

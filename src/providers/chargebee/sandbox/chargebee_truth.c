@@ -303,6 +303,91 @@ static void write_invoices(const void *state, sb_truth_file *o)
     }
 }
 
+static void txn_common(const cb_state *st, sb_json *j, size_t t, const w_payment *p, int with_sub)
+{
+    const sb_world *w = st->w;
+    char id[SB_ID_MAX];
+    cb_id(st, CB_TXN, t, id);
+    sbj_kstr(j, "id", id);
+    if (p->customer >= 0)
+        cb_id(st, CB_CUSTOMER, (uint64_t)p->customer, id);
+    sbj_kstr(j, "customer_id", p->customer >= 0 ? id : NULL);
+    int sub = with_sub && p->invoice >= 0 ? w->invoices[p->invoice].sub : -1;
+    if (sub >= 0)
+        cb_id(st, CB_SUB, (uint64_t)sub, id);
+    sbj_kstr(j, "subscription_id", sub >= 0 ? id : NULL);
+}
+
+static void write_transactions(const void *state, sb_truth_file *o)
+{
+    const cb_state *st = state;
+    const sb_world *w = st->w;
+    uint32_t *order = sb_id_order(st->n_txns, &st->styles[CB_TXN], w->seed, CB_TXN);
+    for (size_t k = 0; k < st->n_txns; k++) {
+        size_t t = order[k];
+        const cb_txn *x = &st->txns[t];
+        if (cb_hidden(st, CB_TXN, t, st->truth_after))
+            continue;
+        char id[SB_ID_MAX];
+        sb_json *j = sb_truth_record(o, "transaction");
+        if (x->source == CB_TXN_PAYMENT) {
+            const w_payment *p = &w->payments[x->index];
+            txn_common(st, j, t, p, 1);
+            if (p->invoice >= 0)
+                cb_invoice_id((size_t)p->invoice, id);
+            sbj_kstr(j, "invoice_id", p->invoice >= 0 ? id : NULL);
+            sbj_kstr(j, "kind", "payment");
+            const char *result = p->status == W_PAY_PENDING ? "pending" : p->status == W_PAY_FAILED ? "failed"
+                                 : p->uncaptured                 ? "authorized"
+                                                                 : "succeeded";
+            sbj_kstr(j, "result", result);
+            sbj_kstr(j, "provider_status", p->status == W_PAY_SUCCEEDED ? "success"
+                                           : p->status == W_PAY_PENDING ? "in_progress"
+                                                                        : "failure");
+            sbj_kint(j, "amount", p->amount);
+            sbj_kstr(j, "currency", w_currencies[p->ccy].code);
+            sbj_kint(j, "currency_exponent", w_currencies[p->ccy].exponent);
+            /* an authorization: nothing captured yet; a payment: all of it unless it failed */
+            sbj_kint(j, "captured_amount", p->uncaptured || p->status == W_PAY_FAILED ? 0 : p->amount);
+            int64_t refunded = p->dispute == W_DISPUTE_CHARGEBACK ? p->amount : 0;
+            for (uint32_t r = 0; r < p->n_refunds; r++) {
+                const w_refund *rf = &w->refunds[w->payment_refunds[p->first_refund + r]];
+                refunded += rf->status == W_RE_SUCCEEDED ? rf->amount : 0;
+            }
+            sbj_kint(j, "refunded_amount", refunded);
+            sbj_lit(j, "fee_amount: null, net_amount: null, parent_id: null");
+            sbj_ktime(j, "occurred_at", p->created);
+        } else {
+            int chargeback = x->source == CB_TXN_CHARGEBACK;
+            const w_refund *r = chargeback ? NULL : &w->refunds[x->index];
+            size_t payment = chargeback ? x->index : (size_t)r->payment;
+            const w_payment *p = &w->payments[payment];
+            static const char *const results[] = {[W_RE_SUCCEEDED] = "succeeded", [W_RE_PENDING] = "pending",
+                                                  [W_RE_FAILED] = "failed", [W_RE_CANCELED] = "failed",
+                                                  [W_RE_REQUIRES_ACTION] = "other"};
+            static const char *const statuses[] = {[W_RE_SUCCEEDED] = "success", [W_RE_PENDING] = "in_progress",
+                                                   [W_RE_FAILED] = "failure", [W_RE_CANCELED] = "voided",
+                                                   [W_RE_REQUIRES_ACTION] = "needs_attention"};
+            txn_common(st, j, t, p, !chargeback);
+            sbj_knull(j, "invoice_id");
+            sbj_kstr(j, "kind", chargeback ? "chargeback" : "refund");
+            sbj_kstr(j, "result", chargeback ? "succeeded" : results[r->status]);
+            sbj_kstr(j, "provider_status", chargeback ? "success" : statuses[r->status]);
+            sbj_kint(j, "amount", chargeback ? p->amount : r->amount);
+            sbj_kstr(j, "currency", w_currencies[p->ccy].code);
+            sbj_kint(j, "currency_exponent", w_currencies[p->ccy].exponent);
+            sbj_knull(j, "captured_amount");
+            sbj_kintn(j, "refunded_amount", !chargeback, 0);
+            sbj_lit(j, "fee_amount: null, net_amount: null");
+            cb_id(st, CB_TXN, cb_payment_txn(payment), id);
+            sbj_kstr(j, "parent_id", id);
+            sbj_ktime(j, "occurred_at", x->date);
+        }
+        sb_truth_record_end(o);
+    }
+    free(order);
+}
+
 int cb_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     static const sb_truth_spec specs[] = {
@@ -310,6 +395,7 @@ int cb_write_truth(void *state, const char *dir, char *err, size_t errlen)
         {"plans.jsonl", write_plans},
         {"subscriptions.jsonl", write_subscriptions},
         {"invoices.jsonl", write_invoices},
+        {"transactions.jsonl", write_transactions},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);
 }

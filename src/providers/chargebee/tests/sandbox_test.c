@@ -14,7 +14,7 @@
 Suite *chargebee_sandbox_suite(void);
 
 static sandbox main_sb;
-static const char *const resources[] = { "customers", "plans", "subscriptions", "invoices" };
+static const char *const resources[] = { "customers", "plans", "subscriptions", "invoices", "transactions" };
 #define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
 
 static void start_main(void)
