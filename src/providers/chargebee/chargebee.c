@@ -26,14 +26,7 @@ static const billtap_setting_def chargebee_settings[] = {
 	BILLTAP_SETTINGS_END,
 };
 
-typedef struct cb_stream {
-	const cb_list *list;
-	char *origin, *api_key, *offset;
-	char limit[24];
-	char since[24]; /* "" without since */
-	int done;
-	billtap_json *doc;
-} cb_stream;
+enum { TAG_LIST, TAG_PROBE }; /* a list page; the newest change (chargebee_sync.c) */
 
 static void stream_free(void *p)
 {
@@ -102,13 +95,10 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	 * of the smallest plan. Its window is not published: two at once at most. */
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, 150.0 / 60.0, 2);
-	if (rc == 0 && params->resume) {
-		if (strncmp(params->resume, "o:", 2) != 0 || !params->resume[2])
-			rc = billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
-			                       "checkpoint position is not one this stream makes");
-		else if (!(s->offset = strdup(params->resume + 2)))
-			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
+	s->incremental = params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL);
+	s->probing = s->incremental && !params->resume;
+	if (rc == 0 && params->resume)
+		rc = cb_sync_resume(s, params->resume, s->incremental, ctx);
 	if (rc < 0) {
 		stream_free(s);
 		return rc;
@@ -122,11 +112,21 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	cb_stream *s = p;
 	if (s->done)
 		return BILLTAP_ITEROVER;
+	if (s->probing) {
+		int rc = cb_sync_probe_request(req, s);
+		if (rc == 0)
+			rc = billtap_request_set_basic_auth(req, s->api_key, "");
+		billtap_request_set_tag(req, TAG_PROBE);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+	}
 	int rc = billtap_request_set_url(req, s->origin, s->list->path);
 	if (rc == 0)
 		rc = billtap_request_add_query(req, "limit", s->limit);
-	if (rc == 0 && s->list->sort)
-		rc = billtap_request_add_query(req, "sort_by[asc]", s->list->sort);
+	/* a pass of changes walks the changes oldest first, deletions included */
+	if (rc == 0)
+		rc = billtap_request_add_query(req, "sort_by[asc]", s->changes ? "updated_at" : s->list->sort);
+	if (rc == 0 && s->changes)
+		rc = cb_sync_add_bounds(req, s);
 	if (rc == 0 && s->since[0])
 		rc = billtap_request_add_query(req, s->list->created, s->since);
 	/* next_offset goes back verbatim (the request encodes it). */
@@ -140,6 +140,26 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 static const char *const error_codes[] = { "api_error_code", NULL };
 static const char *const error_messages[] = { "message", NULL };
 
+/* A deleted record in a pass of changes: its kind and id only. */
+static int push_tombstone(cb_stream *s, billtap_json_ref obj, billtap_sink *sink, billtap_ctx *ctx)
+{
+	char *id = NULL;
+	billtap_record *rec;
+	int rc = billtap_json_strdup(&id, s->doc, billtap_json_get(s->doc, obj, "id"));
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, rc, NULL);
+	if (rc < 0) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "a deleted %s has no id", s->list->wrapper);
+		return billtap_sink_reject_json(sink, billtap_ctx_error(ctx, BILLTAP_EDATA, msg), s->doc, obj, NULL);
+	}
+	rc = billtap_record_new_tombstone(&rec, s->list->kind, id);
+	free(id);
+	if (rc < 0)
+		return billtap_ctx_error(ctx, rc, "cannot make a tombstone");
+	return billtap_sink_push(sink, rec);
+}
+
 /* Each entry is {"<wrapper>":{...}, ...}; the object is the wrapper's member. */
 static int push_entries(cb_stream *s, billtap_json_ref list, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -148,6 +168,13 @@ static int push_entries(cb_stream *s, billtap_json_ref list, billtap_sink *sink,
 		billtap_json_ref obj = billtap_json_get(s->doc, e, s->list->wrapper);
 		int rc;
 		billtap_record *rec;
+		if (s->changes && billtap_json_typeof(s->doc, obj) == BILLTAP_JSON_OBJECT &&
+		    cb_sync_is_deleted(s->doc, obj)) {
+			rc = push_tombstone(s, obj, sink, ctx);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (billtap_json_typeof(s->doc, obj) != BILLTAP_JSON_OBJECT) {
 			char msg[96];
 			snprintf(msg, sizeof msg, "a list entry has no %s object", s->list->wrapper);
@@ -176,6 +203,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	int rc = billtap_response_parse(s->doc, req, resp, ctx);
 	if (rc < 0)
 		return rc;
+	if (billtap_request_tag(req) == TAG_PROBE)
+		return cb_sync_probe_response(s, req, resp, ctx);
 	billtap_json_ref root = billtap_json_root(s->doc);
 	billtap_json_ref list = billtap_json_get(s->doc, root, "list");
 	char *next = NULL;
@@ -198,19 +227,17 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		free(next);
 		return rc;
 	}
-	if (next) {
-		size_t n = strlen(next) + 3;
-		char *mark = malloc(n);
-		rc = mark ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		if (mark) {
-			snprintf(mark, n, "o:%s", next);
-			rc = billtap_sink_mark(sink, mark);
-			free(mark);
-		}
-		if (rc < 0) {
-			free(next);
-			return rc;
-		}
+	/* where the next page starts, or (incremental passes) the final mark */
+	char *mark;
+	rc = cb_sync_mark(&mark, s, next);
+	if (rc < 0)
+		rc = billtap_ctx_error(ctx, rc, NULL);
+	else if (mark)
+		rc = billtap_sink_mark(sink, mark);
+	free(mark);
+	if (rc < 0) {
+		free(next);
+		return rc;
 	}
 	/* The page went through: only now advance. */
 	free(s->offset);
@@ -239,4 +266,6 @@ const billtap_provider bt_provider_chargebee = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
+	/* every list takes updated_at filters and sorting (chargebee_sync.c) */
+	.sync_updated = CB_RESOURCES,
 };

@@ -15,8 +15,42 @@ typedef struct cb_list {
 	const char *wrapper;   /* the member each list entry wraps the object in: "customer" */
 	const char *sort;      /* the value of sort_by[asc] that keeps the order stable, or NULL */
 	const char *created;   /* the filter `since` becomes ("created_at[after]"), or NULL */
+	int deletable;         /* the list takes include_deleted=true (deleted: true entries) */
+	billtap_record_kind kind;
 	cb_map_fn map;
 } cb_list;
+
+/* One iteration over one list (chargebee.c), with its incremental state
+ * (chargebee_sync.c). */
+typedef struct cb_stream {
+	const cb_list *list;
+	char *origin, *api_key, *offset; /* offset: the next page's, NULL for the first */
+	char limit[24];
+	char since[24];                  /* created filter value, "" without since */
+	int done;
+	billtap_json *doc;
+	/* incremental passes: a full one learns the newest change first (probing) and ends
+	 * with the final mark "s:<newest>"; a pass of changes reads updated_at from `from`
+	 * (inclusive) up to its own newest, deleted records included */
+	int incremental, probing, changes;
+	int64_t from, newest;
+} cb_stream;
+
+/* Reads params->resume (a mark of ours) into the stream: "o:<offset>" inside a full pass,
+ * "f:<newest>:<offset>" inside an incremental full pass, "c:<from>:<newest>:<offset>"
+ * inside a pass of changes, "s:<newest>" a final mark (the sync token). */
+int cb_sync_resume(cb_stream *s, const char *resume, int incremental, billtap_ctx *ctx);
+/* The mark after a page: the next page's place (next != NULL), or the final mark. NULL:
+ * none (a full pass without the flag, at its end). The caller frees it. */
+int cb_sync_mark(char **out, const cb_stream *s, const char *next);
+/* The request asking for the newest change of the list, and reading its answer. */
+int cb_sync_probe_request(billtap_request *req, const cb_stream *s);
+int cb_sync_probe_response(cb_stream *s, const billtap_request *req, const billtap_response *resp,
+                           billtap_ctx *ctx);
+/* The updated_at bounds of a pass of changes. */
+int cb_sync_add_bounds(billtap_request *req, const cb_stream *s);
+/* 1 when a list entry's object is a deletion: deleted: true, or status "deleted". */
+int cb_sync_is_deleted(const billtap_json *doc, billtap_json_ref obj);
 
 /* The list serving a resource, or NULL. */
 const cb_list *cb_list_for(billtap_resource resource);
