@@ -36,6 +36,7 @@ typedef struct cb_state {
     const sb_world *w;
     char *api_key, *site;
     sb_id_style styles[CB_NKINDS];
+    sb_id_style txn_styles[3];    /* by cb_txn source */
     cb_sub_view *subs;
     /* each kind's records in updated order (ties by number), for sort_by[..]=updated_at,
      * and in created order where that is not their numbers' (transactions) */
@@ -70,8 +71,9 @@ void cb_render_subscription(const cb_state *st, size_t i, sb_json *j);
 void cb_render_item_price(const cb_state *st, size_t i, sb_json *j);
 void cb_render_invoice(const cb_state *st, size_t i, sb_json *j);
 void cb_render_transaction(const cb_state *st, size_t i, sb_json *j);
-/* The transaction number of payment p (its own transaction). */
-size_t cb_payment_txn(size_t p);
+/* A transaction's id, from its source and the payment's or refund's number, so that it
+ * never changes when the world grows: txn_P… payments, txn_R… refunds, txn_C… chargebacks. */
+void cb_txn_id(const cb_state *st, int source, uint32_t index, char out[SB_ID_MAX]);
 /* Invoice facts the truth shares with the rendering: Chargebee's status, its id, and
  * whether a line bills the subscription's plan item (else an addon or a charge). */
 const char *cb_invoice_status(const cb_state *st, size_t i);

@@ -49,10 +49,17 @@ int64_t cb_created(const cb_state *st, int kind, size_t i)
                                 : st->w->prices[i].created;
 }
 
+/* Deleting a customer deletes its subscriptions: a change of theirs too. */
+static int64_t sub_updated(const sb_world *w, size_t i)
+{
+    int64_t deleted = w->customers[w->subs[i].customer].deleted_at;
+    return deleted > w->subs[i].updated ? deleted : w->subs[i].updated;
+}
+
 int64_t cb_updated(const cb_state *st, int kind, size_t i)
 {
     return kind == CB_CUSTOMER  ? st->w->customers[i].updated
-           : kind == CB_SUB     ? st->w->subs[i].updated
+           : kind == CB_SUB     ? sub_updated(st->w, i)
            : kind == CB_INVOICE ? st->w->invoices[i].updated
            : kind == CB_TXN     ? st->txns[i].updated
                                 : st->w->prices[i].updated;
@@ -121,12 +128,30 @@ static void view_sub(const cb_state *st, size_t i, const int *due, cb_sub_view *
     }
 }
 
+/* A payment's transaction changes with it and whenever one of its refunds changes or a
+ * chargeback comes: it lists them (linked_refunds). */
+static int64_t payment_updated(const sb_world *w, size_t i)
+{
+    const w_payment *p = &w->payments[i];
+    int64_t t = p->updated;
+    for (uint32_t k = 0; k < p->n_refunds; k++) {
+        int64_t r = w->refunds[w->payment_refunds[p->first_refund + k]].updated;
+        t = r > t ? r : t;
+    }
+    if (p->dispute == W_DISPUTE_CHARGEBACK && p->disputed_at > t)
+        t = p->disputed_at;
+    return t;
+}
+
 void cb_project(cb_state *st)
 {
     const sb_world *w = st->w;
-    static const char *const leads = "ABCDE"; /* item prices and invoices have their own ids */
+    static const char *const leads = "ABCDE"; /* item prices, invoices, transactions have their own */
     for (int k = 0; k < CB_NKINDS; k++)
-        st->styles[k] = (sb_id_style){k == CB_TXN ? "txn_" : "", alnum, 16, 5, leads[k], NULL, 0};
+        st->styles[k] = (sb_id_style){"", alnum, 16, 5, leads[k], NULL, 0};
+    static const char *const txn_leads = "PRC";
+    for (int k = 0; k < 3; k++)
+        st->txn_styles[k] = (sb_id_style){"txn_", alnum, 16, 5, txn_leads[k], NULL, 0};
     /* transactions: every payment, every refund, every chargeback */
     size_t chargebacks = 0;
     for (size_t i = 0; i < w->n_payments; i++)
@@ -135,12 +160,13 @@ void cb_project(cb_state *st)
     st->txns = sb_xcalloc(st->n_txns ? st->n_txns : 1, sizeof *st->txns);
     size_t t = 0;
     for (size_t i = 0; i < w->n_payments; i++)
-        st->txns[t++] = (cb_txn){CB_TXN_PAYMENT, (uint32_t)i, w->payments[i].created, w->payments[i].updated};
+        st->txns[t++] = (cb_txn){CB_TXN_PAYMENT, (uint32_t)i, w->payments[i].created, payment_updated(w, i)};
     for (size_t i = 0; i < w->n_refunds; i++)
         st->txns[t++] = (cb_txn){CB_TXN_REFUND, (uint32_t)i, w->refunds[i].created, w->refunds[i].updated};
     for (size_t i = 0; i < w->n_payments; i++)
         if (w->payments[i].dispute == W_DISPUTE_CHARGEBACK)
-            st->txns[t++] = (cb_txn){CB_TXN_CHARGEBACK, (uint32_t)i, w->payments[i].disputed_at, w->payments[i].updated};
+            st->txns[t++] = (cb_txn){CB_TXN_CHARGEBACK, (uint32_t)i, w->payments[i].disputed_at,
+                                     w->payments[i].disputed_at};
     /* invoices whose latest collection attempt failed and that are still unpaid */
     int *due = sb_xcalloc(w->n_subs ? w->n_subs : 1, sizeof *due);
     for (size_t i = 0; i < w->n_invoices; i++) {
@@ -291,9 +317,9 @@ void cb_render_subscription(const cb_state *st, size_t i, sb_json *j)
     kts(j, "activated_at", s->status == W_SUB_TRIALING ? 0 : s->start_date);
     kts(j, "cancelled_at", v->cancelled_at);
     kts(j, "cancel_schedule_created_at", v->cancel_requested);
-    sbj_kint(j, "updated_at", s->updated);
+    sbj_kint(j, "updated_at", cb_updated(st, CB_SUB, i));
     sbj_kbool(j, "has_scheduled_changes", 0);
-    sbj_kint(j, "resource_version", s->updated * 1000);
+    sbj_kint(j, "resource_version", cb_updated(st, CB_SUB, i) * 1000);
     sbj_kbool(j, "deleted", !v->listed);
     sbj_kstr(j, "object", "subscription");
     sbj_kint(j, "due_invoices_count", v->due_invoices);
@@ -553,9 +579,9 @@ void cb_render_invoice(const cb_state *st, size_t i, sb_json *j)
     sbj_obj_end(j);
 }
 
-size_t cb_payment_txn(size_t p)
+void cb_txn_id(const cb_state *st, int source, uint32_t index, char out[SB_ID_MAX])
 {
-    return p; /* payments come first */
+    sb_id_make(out, &st->txn_styles[source], st->w->seed, (unsigned)(CB_TXN + source), index);
 }
 
 static const char *payment_status(const w_payment *p)
@@ -571,10 +597,11 @@ static const char *refund_status(const w_refund *r)
     return names[r->status];
 }
 
-static void linked(const cb_state *st, sb_json *j, const char *status, size_t txn, int64_t date, int64_t amount)
+static void linked(const cb_state *st, sb_json *j, const char *status, int source, uint32_t index, int64_t date,
+                   int64_t amount)
 {
     char id[SB_ID_MAX];
-    cb_id(st, CB_TXN, txn, id);
+    cb_txn_id(st, source, index, id);
     sbj_obj_begin(j);
     sbj_kstr(j, "txn_id", id);
     sbj_kstr(j, "txn_status", status);
@@ -605,7 +632,7 @@ void cb_render_transaction(const cb_state *st, size_t i, sb_json *j)
     const w_payment *p = &w->payments[t->source == CB_TXN_REFUND ? (uint32_t)w->refunds[t->index].payment : t->index];
     char id[SB_ID_MAX];
     sbj_obj_begin(j);
-    cb_id(st, CB_TXN, i, id);
+    cb_txn_id(st, t->source, t->index, id);
     sbj_kstr(j, "id", id);
     parties(st, p, t->source != CB_TXN_CHARGEBACK, j);
     sbj_kstr(j, "payment_method", t->source == CB_TXN_CHARGEBACK ? "chargeback" : p->bank ? "direct_debit" : "card");
@@ -636,28 +663,24 @@ void cb_render_transaction(const cb_state *st, size_t i, sb_json *j)
         sbj_karr(j, "linked_refunds");
         for (uint32_t k = 0; k < p->n_refunds; k++) {
             uint32_t r = w->payment_refunds[p->first_refund + k];
-            linked(st, j, refund_status(&w->refunds[r]), w->n_payments + r, w->refunds[r].created,
+            linked(st, j, refund_status(&w->refunds[r]), CB_TXN_REFUND, r, w->refunds[r].created,
                    w->refunds[r].amount);
         }
-        if (p->dispute == W_DISPUTE_CHARGEBACK) {
-            size_t cb = w->n_payments + w->n_refunds;
-            while (st->txns[cb].index != t->index) /* its chargeback's transaction */
-                cb++;
-            linked(st, j, "success", cb, p->disputed_at, p->amount);
-        }
+        if (p->dispute == W_DISPUTE_CHARGEBACK)
+            linked(st, j, "success", CB_TXN_CHARGEBACK, t->index, p->disputed_at, p->amount);
         sbj_arr_end(j);
     } else if (t->source == CB_TXN_REFUND) {
         const w_refund *r = &w->refunds[t->index];
         sbj_kstr(j, "type", "refund");
         sbj_kint(j, "amount", r->amount);
         sbj_kstr(j, "status", refund_status(r));
-        cb_id(st, CB_TXN, cb_payment_txn((size_t)r->payment), id);
+        cb_txn_id(st, CB_TXN_PAYMENT, (uint32_t)r->payment, id);
         sbj_kstr(j, "refunded_txn_id", id);
     } else {
         sbj_kstr(j, "type", "refund");
         sbj_kint(j, "amount", p->amount);
         sbj_kstr(j, "status", "success");
-        cb_id(st, CB_TXN, cb_payment_txn(t->index), id);
+        cb_txn_id(st, CB_TXN_PAYMENT, t->index, id);
         sbj_kstr(j, "refunded_txn_id", id);
     }
     sbj_kint(j, "updated_at", t->updated);

@@ -303,11 +303,11 @@ static void write_invoices(const void *state, sb_truth_file *o)
     }
 }
 
-static void txn_common(const cb_state *st, sb_json *j, size_t t, const w_payment *p, int with_sub)
+static void txn_common(const cb_state *st, sb_json *j, const cb_txn *t, const w_payment *p, int with_sub)
 {
     const sb_world *w = st->w;
     char id[SB_ID_MAX];
-    cb_id(st, CB_TXN, t, id);
+    cb_txn_id(st, t->source, t->index, id);
     sbj_kstr(j, "id", id);
     if (p->customer >= 0)
         cb_id(st, CB_CUSTOMER, (uint64_t)p->customer, id);
@@ -318,11 +318,37 @@ static void txn_common(const cb_state *st, sb_json *j, size_t t, const w_payment
     sbj_kstr(j, "subscription_id", sub >= 0 ? id : NULL);
 }
 
+typedef struct txn_key {
+    char id[SB_ID_MAX];
+    uint32_t t;
+} txn_key;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const txn_key *)a)->id, ((const txn_key *)b)->id);
+}
+
+/* The transactions in id order (three id styles: sorted by their text). Caller frees. */
+static uint32_t *txns_by_id(const cb_state *st)
+{
+    txn_key *keys = sb_xcalloc(st->n_txns ? st->n_txns : 1, sizeof *keys);
+    uint32_t *order = sb_xcalloc(st->n_txns ? st->n_txns : 1, sizeof *order);
+    for (size_t t = 0; t < st->n_txns; t++) {
+        cb_txn_id(st, st->txns[t].source, st->txns[t].index, keys[t].id);
+        keys[t].t = (uint32_t)t;
+    }
+    qsort(keys, st->n_txns, sizeof *keys, by_key);
+    for (size_t t = 0; t < st->n_txns; t++)
+        order[t] = keys[t].t;
+    free(keys);
+    return order;
+}
+
 static void write_transactions(const void *state, sb_truth_file *o)
 {
     const cb_state *st = state;
     const sb_world *w = st->w;
-    uint32_t *order = sb_id_order(st->n_txns, &st->styles[CB_TXN], w->seed, CB_TXN);
+    uint32_t *order = txns_by_id(st);
     for (size_t k = 0; k < st->n_txns; k++) {
         size_t t = order[k];
         const cb_txn *x = &st->txns[t];
@@ -332,7 +358,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
         sb_json *j = sb_truth_record(o, "transaction");
         if (x->source == CB_TXN_PAYMENT) {
             const w_payment *p = &w->payments[x->index];
-            txn_common(st, j, t, p, 1);
+            txn_common(st, j, x, p, 1);
             if (p->invoice >= 0)
                 cb_invoice_id((size_t)p->invoice, id);
             sbj_kstr(j, "invoice_id", p->invoice >= 0 ? id : NULL);
@@ -368,7 +394,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
             static const char *const statuses[] = {[W_RE_SUCCEEDED] = "success", [W_RE_PENDING] = "in_progress",
                                                    [W_RE_FAILED] = "failure", [W_RE_CANCELED] = "voided",
                                                    [W_RE_REQUIRES_ACTION] = "needs_attention"};
-            txn_common(st, j, t, p, !chargeback);
+            txn_common(st, j, x, p, !chargeback);
             sbj_knull(j, "invoice_id");
             sbj_kstr(j, "kind", chargeback ? "chargeback" : "refund");
             sbj_kstr(j, "result", chargeback ? "succeeded" : results[r->status]);
@@ -379,7 +405,7 @@ static void write_transactions(const void *state, sb_truth_file *o)
             sbj_knull(j, "captured_amount");
             sbj_kintn(j, "refunded_amount", !chargeback, 0);
             sbj_lit(j, "fee_amount: null, net_amount: null");
-            cb_id(st, CB_TXN, cb_payment_txn(payment), id);
+            cb_txn_id(st, CB_TXN_PAYMENT, (uint32_t)payment, id);
             sbj_kstr(j, "parent_id", id);
             sbj_ktime(j, "occurred_at", x->date);
         }
