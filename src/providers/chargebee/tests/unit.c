@@ -445,6 +445,50 @@ START_TEST(transactions_in_the_kind_vocabulary)
 }
 END_TEST
 
+/* An incremental full pass asks for the newest change first; the pass of changes from its
+ * token reads updated_at from that second to its own newest, deleted records included,
+ * and turns deleted ones into tombstones. */
+START_TEST(incremental_passes_by_updated_at)
+{
+	fake_add(&ft, 200, NULL, "{\"list\":[{\"customer\":{\"id\":\"x\",\"updated_at\":1517600000}}]}");
+	fake_add_fixture(&ft, 200, NULL, "chargebee/customers_p2.json");
+	fake_add(&ft, 200, NULL, "{\"list\":[{\"customer\":{\"id\":\"y\",\"updated_at\":1517700000}}]}");
+	fake_add(&ft, 200, NULL,
+	         "{\"list\":[{\"customer\":{\"id\":\"c_new\",\"email\":\"n@x.example\",\"created_at\":1517650000,"
+	         "\"updated_at\":1517650000,\"deleted\":false}},{\"customer\":{\"id\":\"c_gone\","
+	         "\"created_at\":1517000000,\"updated_at\":1517690000,\"deleted\":true}}]}");
+	billtap_client *c = cb_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *token;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_int_eq(billtap_iter_sync_token(&token, it), 0);
+	char *saved = strdup(token);
+	billtap_iter_free(it);
+	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/customers?limit=1&sort_by%5Bdesc%5D=updated_at"
+	                             "&include_deleted=true");
+	ck_assert_str_eq(ft.urls[1], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=created_at");
+	billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+	o2.checkpoint = saved;
+	const char *want[] = {
+		"{\"object\":\"customer\",\"id\":\"c_new\",\"email\":\"n@x.example\",\"name\":null,\"country\":null,"
+		"\"created_at\":\"2018-02-03T09:26:40Z\",\"deleted\":false}",
+		"{\"object\":\"customer\",\"id\":\"c_gone\",\"deleted\":true}",
+	};
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, &o2, want, 2);
+	ck_assert_str_eq(ft.urls[3], "http://cb.test/api/v2/customers?limit=100&sort_by%5Basc%5D=updated_at"
+	                             "&updated_at%5Bafter%5D=1517599999&updated_at%5Bbefore%5D=1517700001"
+	                             "&include_deleted=true");
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(foreign_checkpoint_is_refused)
 {
 	billtap_client *c = cb_client();
@@ -476,6 +520,7 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, major_decimals_become_minor);
 	tcase_add_test(tc, invoices_with_line_items);
 	tcase_add_test(tc, transactions_in_the_kind_vocabulary);
+	tcase_add_test(tc, incremental_passes_by_updated_at);
 	suite_add_tcase(s, tc);
 	return s;
 }
