@@ -54,8 +54,8 @@ for provider in $("$cli" providers | awk '$3 == "built-in" { print $1 }'); do
   # lost the feature must fail here, not pass with nothing to test.
   want=$(sed -n "s/^| $provider | \(.*\) |\$/\1/p" "$srcdir/docs/incremental.md" | tr -d ' ' | tr ',' '\n' | LC_ALL=C sort | paste -sd, -)
   have=$(printf '%s\n' "${synced[@]}" | grep . | LC_ALL=C sort | paste -sd, -)
-  check "$provider: syncs ${have:-nothing} incrementally (docs/incremental.md: ${want:-no row})" \
-    test -n "$want" -a "$have" = "$want"
+  check "$provider: syncs ${have:-none} incrementally (docs/incremental.md: ${want:-no row})" \
+    test -n "$want" -a "${have:-none}" = "$want"
   [ ${#synced[@]} -gt 0 ] || continue
 
   for resource in "${synced[@]}"; do
