@@ -5,8 +5,8 @@
  * wraps its object ({"customer":{...}}); chargebee_lists.c says which member and how
  * each resource is sorted and filtered.
  *
- * Marks: "o:<next_offset>" after each page (a resume asks for that page again and the
- * engine skips what the host already had).
+ * Marks: "o:<next_offset>" after each page (a resume asks for that page and the engine
+ * skips what the host already had); incremental passes mark otherwise (chargebee_sync.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
