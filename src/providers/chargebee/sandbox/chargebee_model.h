@@ -51,7 +51,6 @@ typedef struct cb_state {
 /* Ids: Chargebee's look like "AzZTZgS1Pp3kQ8Xy"; item price ids are names, which the
  * module numbers so that their byte order is the prices' order. */
 void cb_id(const cb_state *st, int kind, uint64_t n, char out[SB_ID_MAX]);
-long cb_find(const cb_state *st, int kind, const char *id, size_t count);
 void cb_item_price_id(const cb_state *st, int price, char out[64]);
 /* How many records of a kind the world holds. */
 size_t cb_count(const cb_state *st, int kind);
@@ -62,10 +61,13 @@ int64_t cb_updated(const cb_state *st, int kind, size_t i);
 int cb_deleted(const cb_state *st, int kind, size_t i);
 int cb_hidden(const cb_state *st, int kind, size_t i, int visible);
 
+/* chargebee_project.c */
 void cb_project(cb_state *st);
 void cb_project_free(cb_state *st);
 
-/* Renders record i of a kind as its list entry's object. */
+/* Renders record i of a kind as its list entry's object (chargebee_render*.c); cb_kts
+ * writes a time member, or nothing for 0. */
+void cb_kts(sb_json *j, const char *key, int64_t t);
 void cb_render_customer(const cb_state *st, size_t i, sb_json *j);
 void cb_render_subscription(const cb_state *st, size_t i, sb_json *j);
 void cb_render_item_price(const cb_state *st, size_t i, sb_json *j);
@@ -94,7 +96,10 @@ void cb_error(sb_response *r, int status, const char *type, const char *code, co
               const char *message);
 void cb_error_status(sb_response *r, int status, const char *echo);
 
-/* Truth files (chargebee_truth.c). */
+/* Truth files (chargebee_truth.c; invoices and transactions: chargebee_truth_billing.c). */
 int cb_write_truth(void *state, const char *dir, char *err, size_t errlen);
+struct sb_truth_file;
+void cb_truth_invoices(const void *state, struct sb_truth_file *o);
+void cb_truth_transactions(const void *state, struct sb_truth_file *o);
 
 #endif
