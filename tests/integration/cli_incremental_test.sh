@@ -68,7 +68,7 @@ for provider in $("$cli" providers | awk '$3 == "built-in" { print $1 }'); do
 
   for round in 1 2 3; do
     advance $name 2
-    check "$provider round $round: the world moved on" jq -e '.changes > 0' "$work/advance.out"
+    check "$provider round $round: the world moved on" quiet jq -e '.changes > 0' "$work/advance.out"
     for resource in "${synced[@]}"; do
       out="$work/$name.$resource.$round" cp="$work/$name.$resource.cp"
       if [ "$round" = 2 ]; then
