@@ -73,4 +73,11 @@ int cb_map_item_price(billtap_record **out, const billtap_json *doc, billtap_jso
  * longer than 90 digits). */
 int cb_minor_decimal(char *out, size_t cap, const char *major, size_t len, int exponent);
 
+/* The exact price of obj: member `path` in minor units, or `<path>_in_decimal` in major
+ * units (multi-decimal pricing). *has: 0 neither is there; 1 *minor (and dec, its digits)
+ * holds it; 2 only dec does (not a whole number of minor units); 3 both. Errors are
+ * recorded on m (dec: cap bytes). Returns m's status. */
+int cb_price_of(billtap_map *m, billtap_json_ref obj, const char *path, int exponent, int64_t *minor,
+                char *dec, size_t cap, int *has);
+
 #endif

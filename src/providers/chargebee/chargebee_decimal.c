@@ -1,6 +1,8 @@
 /* Chargebee's multi-decimal prices (`price_in_decimal`, `unit_price_in_decimal`) are
  * decimal strings in major units ("0.0025" USD); the model's exact amounts are decimal
  * strings in minor units ("0.25"). The conversion moves the point, never through a double. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chargebee.h"
@@ -50,5 +52,40 @@ int cb_minor_decimal(char *out, size_t cap, const char *major, size_t len, int e
 		out[o++] = digits[k];
 	}
 	out[o] = '\0';
+	return 0;
+}
+
+int cb_price_of(billtap_map *m, billtap_json_ref obj, const char *path, int exponent,
+                    int64_t *minor, char *dec, size_t cap, int *has)
+{
+	char key[48];
+	const char *text;
+	size_t len;
+	*has = 0;
+	billtap_json_ref ref = billtap_json_get(m->doc, obj, path);
+	if (m->status < 0)
+		return m->status;
+	int rc = billtap_json_money(minor, m->doc, ref, exponent, 0);
+	if (rc == 0) {
+		*has = 1;
+		snprintf(dec, cap, "%lld", (long long)*minor);
+		return 0;
+	}
+	if (rc != BILLTAP_ENOTFOUND)
+		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not an integer amount of minor units");
+	snprintf(key, sizeof key, "%s_in_decimal", path);
+	ref = billtap_json_get(m->doc, obj, key);
+	if (billtap_json_typeof(m->doc, ref) == BILLTAP_JSON_ABSENT || billtap_json_typeof(m->doc, ref) == BILLTAP_JSON_NULL)
+		return 0;
+	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING ||
+	    billtap_json_text(&text, &len, m->doc, ref) < 0 ||
+	    cb_minor_decimal(dec, cap, text, len, exponent) < 0)
+		return billtap_map_fail(m, BILLTAP_EDATA, key, "is not a decimal amount");
+	/* a whole number of minor units is also the amount (when it fits an int64) */
+	*has = 2;
+	if (!strchr(dec, '.') && strlen(dec) <= 18) {
+		*minor = strtoll(dec, NULL, 10);
+		*has |= 1;
+	}
 	return 0;
 }

@@ -20,43 +20,6 @@ static int member_is(const billtap_map *m, const char *path, const char *word)
 	return billtap_json_str_eq(m->doc, billtap_json_path(m->doc, m->obj, path), word) == 1;
 }
 
-/* An exact price of an object: `price` (minor units) or `price_in_decimal` (major units).
- * *has is 0 when neither is there. */
-static int price_of(billtap_map *m, billtap_json_ref obj, const char *path, int exponent,
-                    int64_t *minor, char *dec, size_t cap, int *has)
-{
-	char key[48];
-	const char *text;
-	size_t len;
-	*has = 0;
-	billtap_json_ref ref = billtap_json_get(m->doc, obj, path);
-	if (m->status < 0)
-		return m->status;
-	int rc = billtap_json_money(minor, m->doc, ref, exponent, 0);
-	if (rc == 0) {
-		*has = 1;
-		snprintf(dec, cap, "%lld", (long long)*minor);
-		return 0;
-	}
-	if (rc != BILLTAP_ENOTFOUND)
-		return billtap_map_fail(m, BILLTAP_EDATA, path, "is not an integer amount of minor units");
-	snprintf(key, sizeof key, "%s_in_decimal", path);
-	ref = billtap_json_get(m->doc, obj, key);
-	if (billtap_json_typeof(m->doc, ref) == BILLTAP_JSON_ABSENT || billtap_json_typeof(m->doc, ref) == BILLTAP_JSON_NULL)
-		return 0;
-	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING ||
-	    billtap_json_text(&text, &len, m->doc, ref) < 0 ||
-	    cb_minor_decimal(dec, cap, text, len, exponent) < 0)
-		return billtap_map_fail(m, BILLTAP_EDATA, key, "is not a decimal amount");
-	/* a whole number of minor units is also the amount (when it fits an int64) */
-	*has = 2;
-	if (!strchr(dec, '.') && strlen(dec) <= 18) {
-		*minor = strtoll(dec, NULL, 10);
-		*has |= 1;
-	}
-	return 0;
-}
-
 static void write_amount(billtap_json_writer *w, const char *key, int has, int64_t minor)
 {
 	billtap_json_write_key(w, key);
@@ -96,7 +59,7 @@ static void map_tiers(billtap_map *m, int exponent)
 		int64_t up_to, minor = 0;
 		char dec[100];
 		int has;
-		if (price_of(m, t, "price", exponent, &minor, dec, sizeof dec, &has) < 0)
+		if (cb_price_of(m, t, "price", exponent, &minor, dec, sizeof dec, &has) < 0)
 			break;
 		int rc = billtap_json_integer(&up_to, m->doc, billtap_json_get(m->doc, t, "ending_unit"), 0);
 		if (rc < 0 && rc != BILLTAP_ENOTFOUND) {
@@ -140,7 +103,7 @@ static void map_price(billtap_map *m)
 		return;
 	}
 	/* flat_fee, per_unit, or a model added since (then the price is read if there is one) */
-	if (price_of(m, m->obj, "price", (int)exponent, &minor, dec, sizeof dec, &has) < 0)
+	if (cb_price_of(m, m->obj, "price", (int)exponent, &minor, dec, sizeof dec, &has) < 0)
 		return;
 	if (has & 1)
 		billtap_map_set_int(m, BILLTAP_FIELD_AMOUNT, minor);

@@ -82,24 +82,28 @@ static void copy_time(billtap_map *item, const billtap_record *sub, billtap_fiel
 }
 
 /* An item has no id (its item price names it), no currency (the subscription's) and no
- * term (the subscription's). amount_decimal is unit_price written out; a price only in
- * unit_price_in_decimal (multi-decimal pricing) is not read yet, so both are null. */
+ * term (the subscription's). Its price: unit_price, or unit_price_in_decimal (major
+ * units, multi-decimal pricing) moved to minor units. */
 static int map_item(billtap_map *m, billtap_json_ref obj, const char *code, int exponent)
 {
 	billtap_map item;
 	int64_t amount = 0;
+	char dec[100];
+	int has = 0;
 	billtap_map_begin_item(&item, m->rec, "subscription item", m->doc, obj, NULL, m->ctx);
 	billtap_map_str(&item, BILLTAP_FIELD_PLAN_ID, "item_price_id", BILLTAP_MAP_REQUIRED);
 	billtap_map_int(&item, BILLTAP_FIELD_QUANTITY, "quantity", 0);
 	billtap_map_set_str(&item, BILLTAP_FIELD_CURRENCY, code);
 	billtap_map_set_int(&item, BILLTAP_FIELD_CURRENCY_EXPONENT, exponent);
-	billtap_map_money(&item, BILLTAP_FIELD_AMOUNT, "unit_price", 0);
-	if (item.status == 0 && billtap_record_get_int(&amount, item.rec, BILLTAP_FIELD_AMOUNT) == 0) {
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)amount);
-		billtap_map_set_str(&item, BILLTAP_FIELD_AMOUNT_DECIMAL, text);
-		billtap_record_set_source(item.rec, BILLTAP_FIELD_AMOUNT_DECIMAL,
-		                          BILLTAP_SOURCE_COMPUTED, "unit_price");
+	if (cb_price_of(&item, obj, "unit_price", exponent, &amount, dec, sizeof dec, &has) == 0) {
+		if (has & 1)
+			billtap_map_set_int(&item, BILLTAP_FIELD_AMOUNT, amount);
+		if (has)
+			billtap_map_set_str(&item, BILLTAP_FIELD_AMOUNT_DECIMAL, dec);
+		billtap_record_set_source(item.rec, BILLTAP_FIELD_AMOUNT, BILLTAP_SOURCE_COMPUTED,
+		                          "unit_price unit_price_in_decimal");
+		billtap_record_set_source(item.rec, BILLTAP_FIELD_AMOUNT_DECIMAL, BILLTAP_SOURCE_COMPUTED,
+		                          "unit_price unit_price_in_decimal");
 	}
 	copy_time(&item, m->rec, BILLTAP_FIELD_CURRENT_PERIOD_START, "current_term_start");
 	copy_time(&item, m->rec, BILLTAP_FIELD_CURRENT_PERIOD_END, "current_term_end");

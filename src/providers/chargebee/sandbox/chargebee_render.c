@@ -62,6 +62,32 @@ void cb_render_customer(const cb_state *st, size_t i, sb_json *j)
     sbj_obj_end(j);
 }
 
+/* A decimal in minor units ("0.25") in major units of a currency with `exp` decimals
+ * ("0.0025"), as Chargebee's *_in_decimal members are. */
+static void major_units(const char *minor, int exp, char *out, size_t cap)
+{
+    char digits[64];
+    size_t n = 0, point = 0;
+    for (const char *c = minor; *c && n + (size_t)exp + 2 < sizeof digits; c++) {
+        if (*c == '.')
+            point = n;
+        else
+            digits[n++] = *c;
+    }
+    if (!strchr(minor, '.'))
+        point = n;
+    /* the point moves exp places left: zeros in front while it would pass the first digit */
+    while (point < (size_t)exp + 1) {
+        memmove(digits + 1, digits, n++);
+        digits[0] = '0';
+        point++;
+    }
+    point -= (size_t)exp;
+    while (n > point && digits[n - 1] == '0')
+        n--;
+    snprintf(out, cap, "%.*s%s%.*s", (int)point, digits, n > point ? "." : "", (int)(n - point), digits + point);
+}
+
 static void render_item(const cb_state *st, const w_item *it, int plan, sb_json *j)
 {
     const w_price *p = &st->w->prices[it->price];
@@ -72,11 +98,15 @@ static void render_item(const cb_state *st, const w_item *it, int plan, sb_json 
     sbj_kstr(j, "item_type", plan ? "plan" : "addon");
     if (it->quantity >= 0)
         sbj_kint(j, "quantity", it->quantity);
-    /* tiered and sub-cent prices have no unit price in minor units */
+    /* tiered prices have no unit price; a sub-cent one only in major units */
     if (p->unit_amount >= 0) {
         sbj_kint(j, "unit_price", p->unit_amount);
         if (it->quantity >= 0)
             sbj_kint(j, "amount", p->unit_amount * it->quantity);
+    } else if (!p->tiered && p->decimal) {
+        char text[64];
+        major_units(p->decimal, w_currencies[p->ccy].exponent, text, sizeof text);
+        sbj_kstr(j, "unit_price_in_decimal", text);
     }
     sbj_kint(j, "free_quantity", 0);
     sbj_kstr(j, "object", "subscription_item");
@@ -123,32 +153,6 @@ void cb_render_subscription(const cb_state *st, size_t i, sb_json *j)
         render_item(st, &w->items[s->first_item + k], k == 0, j);
     sbj_arr_end(j);
     sbj_obj_end(j);
-}
-
-/* A decimal in minor units ("0.25") in major units of a currency with `exp` decimals
- * ("0.0025"), as Chargebee's *_in_decimal members are. */
-static void major_units(const char *minor, int exp, char *out, size_t cap)
-{
-    char digits[64];
-    size_t n = 0, point = 0;
-    for (const char *c = minor; *c && n + (size_t)exp + 2 < sizeof digits; c++) {
-        if (*c == '.')
-            point = n;
-        else
-            digits[n++] = *c;
-    }
-    if (!strchr(minor, '.'))
-        point = n;
-    /* the point moves exp places left: zeros in front while it would pass the first digit */
-    while (point < (size_t)exp + 1) {
-        memmove(digits + 1, digits, n++);
-        digits[0] = '0';
-        point++;
-    }
-    point -= (size_t)exp;
-    while (n > point && digits[n - 1] == '0')
-        n--;
-    snprintf(out, cap, "%.*s%s%.*s", (int)point, digits, n > point ? "." : "", (int)(n - point), digits + point);
 }
 
 void cb_render_item_price(const cb_state *st, size_t i, sb_json *j)

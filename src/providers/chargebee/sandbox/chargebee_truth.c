@@ -96,7 +96,8 @@ static void write_items(const cb_state *st, const w_sub *s, const cb_sub_view *v
         sbj_kintn(j, "quantity", it->quantity >= 0, it->quantity);
         sbj_knull(j, "usage_type");
         sbj_kintn(j, "amount", p->unit_amount >= 0, p->unit_amount);
-        sbj_kstr(j, "amount_decimal", p->unit_amount >= 0 ? dec : NULL);
+        /* the exact unit price, also below one minor unit (unit_price_in_decimal) */
+        sbj_kstr(j, "amount_decimal", p->unit_amount >= 0 ? dec : p->tiered ? NULL : p->decimal);
         sbj_kstr(j, "currency", w_currencies[s->ccy].code);
         sbj_kint(j, "currency_exponent", w_currencies[s->ccy].exponent);
         sbj_ktime(j, "current_period_start", v->term_start);

@@ -154,8 +154,17 @@ START_TEST(subscriptions_map_statuses_and_items)
 		"\"current_period_end\":null,\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,"
 		"\"cancel_at_period_end\":false,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,"
 		"\"resumes_at\":null,\"discounts\":null,\"created_at\":\"2018-02-01T18:16:40Z\",\"items\":[]}",
+		/* multi-decimal pricing: a quarter of a cent a unit, in major units */
+		"{\"object\":\"subscription\",\"id\":\"sub_decimal\",\"customer_id\":\"us_1\",\"status\":\"active\","
+		"\"provider_status\":\"active\",\"started_at\":null,\"current_period_start\":null,"
+		"\"current_period_end\":null,\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null,"
+		"\"cancel_at_period_end\":false,\"cancel_at\":null,\"ended_at\":null,\"paused\":null,\"pause_behavior\":null,"
+		"\"resumes_at\":null,\"discounts\":null,\"created_at\":\"2018-02-01T18:33:20Z\",\"items\":["
+		"{\"object\":\"subscription_item\",\"id\":null,\"plan_id\":\"api-calls-USD-monthly\",\"quantity\":1000,"
+		"\"usage_type\":null,\"amount\":null,\"amount_decimal\":\"0.25\",\"currency\":\"USD\",\"currency_exponent\":2,"
+		"\"current_period_start\":null,\"current_period_end\":null}]}",
 	};
-	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 6);
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, want, 7);
 	ck_assert_str_eq(ft.urls[0], "http://cb.test/api/v2/subscriptions?limit=100&sort_by%5Basc%5D=created_at");
 	billtap_client_free(c);
 }
