@@ -9,10 +9,10 @@
 
 int cb_minor_decimal(char *out, size_t cap, const char *major, size_t len, int exponent)
 {
-	size_t i = 0, o = 0, int_digits = 0, frac_digits = 0;
+	size_t o = 0, int_digits = 0, frac_digits = 0;
 	char digits[96];
 	int negative = len > 0 && major[0] == '-';
-	i = (size_t)negative;
+	size_t i = (size_t)negative;
 	/* digits without the point; int_digits of them before it */
 	for (; i < len && major[i] >= '0' && major[i] <= '9'; i++, int_digits++)
 		if (int_digits + 1 < sizeof digits)
@@ -56,7 +56,7 @@ int cb_minor_decimal(char *out, size_t cap, const char *major, size_t len, int e
 }
 
 int cb_price_of(billtap_map *m, billtap_json_ref obj, const char *path, int exponent,
-                    int64_t *minor, char *dec, size_t cap, int *has)
+                int64_t *minor, char *dec, size_t cap, int *has)
 {
 	char key[48];
 	const char *text;
