@@ -352,6 +352,8 @@ void bt_flights_free(billtap_iter *it);
 /* Runs the transport until the head flight is DONE or FAILED. 0, or BILLTAP_ECANCELED /
  * a transport failure, recorded on the client. */
 int bt_flights_drive(billtap_iter *it);
+/* Aborts every running flight of it and says BILLTAP_ECANCELED (billtap_iter_cancel). */
+int bt_flights_cancel(billtap_iter *it);
 
 /* engine/transfer.c: what follows one attempt of a flight that ended with rc (0: a
  * response is in f->resp): a retry later (PENDING), a final response (DONE) or FAILED. */

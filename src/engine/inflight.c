@@ -203,7 +203,7 @@ static int head_answered(billtap_iter *it)
 	return s == BT_FLIGHT_DONE || s == BT_FLIGHT_FAILED;
 }
 
-static int canceled(billtap_iter *it)
+int bt_flights_cancel(billtap_iter *it)
 {
 	for (size_t i = 0; i < it->f_count; i++)
 		abort_transfer(at(it, i));
@@ -218,7 +218,7 @@ static int drive_serial(billtap_iter *it)
 	bt_flight *f = bt_flight_head(it);
 	while (!head_answered(it)) {
 		if (atomic_load(&it->link.cancel))
-			return canceled(it);
+			return bt_flights_cancel(it);
 		int64_t wait = f->send_at - bt_monotonic_ms();
 		if (wait > 0 && bt_nap(it, wait) < 0)
 			continue; /* canceled: said above */
@@ -231,7 +231,7 @@ static int drive_serial(billtap_iter *it)
 		int rc = c->transport.perform(&f->resp, &f->req, &it->settings.transfer,
 		                              c->transport_payload);
 		if (atomic_load(&it->link.cancel))
-			return canceled(it);
+			return bt_flights_cancel(it);
 		bt_transfer_outcome(f, rc);
 	}
 	return 0;
@@ -268,7 +268,7 @@ int bt_flights_drive(billtap_iter *it)
 		return drive_serial(it);
 	for (;;) {
 		if (atomic_load(&it->link.cancel))
-			return canceled(it);
+			return bt_flights_cancel(it);
 		int64_t next_due;
 		size_t running = start_due(it, &next_due);
 		if (head_answered(it))

@@ -528,8 +528,10 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 		return bt_error_set(it->client, it->broken, it->broken_msg);
 	billtap_ctx ctx = bt_iter_ctx(it, NULL);
 	for (;;) {
+		/* The cancel may have come while the head's answer was being handled, with
+		 * the flights behind it still running: they are aborted here too. */
 		if (atomic_load(&it->link.cancel))
-			return billtap_ctx_error(&ctx, BILLTAP_ECANCELED, "canceled");
+			return bt_flights_cancel(it);
 		bt_entry e;
 		while (it->q_len) {
 			if (bt_queue_peek_mark(it)) {

@@ -15,6 +15,13 @@ int scripted_client_new(billtap_client **out, const char *provider,
 		billtap_client_free(c);
 		return rc;
 	}
+	/* A script answers in order, whatever the URL asks for: lists cut into windows by
+	 * created time (Stripe's parallel_slices) would get pages of the wrong windows. */
+	rc = billtap_client_set(c, "parallel_slices", "1");
+	if (rc < 0 && rc != BILLTAP_EUNKNOWN_SETTING) {
+		billtap_client_free(c);
+		return rc;
+	}
 	*out = c;
 	return 0;
 }

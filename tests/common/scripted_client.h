@@ -10,6 +10,8 @@
  * keeps no rate limit, and pacing to the provider's documented rate (Stripe 25 a second
  * for test keys, PayPal 10) would only make the tests, walks and fuzzing wait. This is the
  * one place that says so; clients of a sandbox take rate_limit from its settings line.
+ * Lists are walked one at a time (parallel_slices 1 where a provider has it): a script
+ * answers in order, whatever the URL.
  * 0, or the error of billtap_client_new / billtap_client_set (no client then).
  */
 int scripted_client_new(billtap_client **out, const char *provider,

@@ -199,15 +199,15 @@ static int take_from(billtap_client *c, billtap_resource res, const truth *t, ch
 }
 
 void truth_fail_then_resume(sandbox *sb, const char *const *clean_args, const char *provider,
-                            const char *page_size, billtap_resource res, const truth *t,
+                            const char *const *settings, billtap_resource res, const truth *t,
                             int code, const char *const *needles)
 {
 	char *seen = calloc(t->count ? t->count : 1, 1);
 	char *token = NULL;
 	long taken = 0;
 	billtap_client *c = sandbox_client(sb, provider);
-	if (page_size)
-		ck_assert_int_eq(billtap_client_set(c, "page_size", page_size), 0);
+	for (const char *const *kv = settings; kv && kv[0]; kv += 2)
+		ck_assert_int_eq(billtap_client_set(c, kv[0], kv[1]), 0);
 	int rc = take_from(c, res, t, seen, &token, &taken);
 	const char *msg = billtap_client_error_message(c);
 	ck_assert_msg(rc == code, "ended with %d, not %d: %s", rc, code, msg);
@@ -232,8 +232,8 @@ void truth_fail_then_resume(sandbox *sb, const char *const *clean_args, const ch
 	args[n] = NULL;
 	sandbox_start(sb, args);
 	c = sandbox_client(sb, provider);
-	if (page_size)
-		ck_assert_int_eq(billtap_client_set(c, "page_size", page_size), 0);
+	for (const char *const *kv = settings; kv && kv[0]; kv += 2)
+		ck_assert_int_eq(billtap_client_set(c, kv[0], kv[1]), 0);
 	rc = take_from(c, res, t, seen, &token, &taken);
 	ck_assert_msg(rc == BILLTAP_ITEROVER, "resume ended with %d: %s", rc,
 	              billtap_client_error_message(c));

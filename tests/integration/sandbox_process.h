@@ -45,12 +45,12 @@ void truth_assert_all_seen(const truth *t, const char *seen);
 void truth_resume_in_slices(billtap_client *c, billtap_resource resource, const truth *t,
                             long step);
 /* Iterates `resource` on a client of sb (with every setting of its settings line) until
- * it fails (setting page_size when not NULL): with `code` and a message holding each of `needles` (NULL-terminated, may be
- * NULL). Then restarts sb on the same port with clean_args (the same world without the
+ * it fails (with `settings` too: name, value, ..., NULL; may be NULL): with `code` and a
+ * message holding each of `needles` (NULL-terminated, may be NULL). Then restarts sb on the same port with clean_args (the same world without the
  * faults) and resumes from the checkpoint to the end. Every record of both parts must
  * equal the truth t (loaded before), none twice, none missing. */
 void truth_fail_then_resume(sandbox *sb, const char *const *clean_args, const char *provider,
-                            const char *page_size, billtap_resource resource, const truth *t,
+                            const char *const *settings, billtap_resource resource, const truth *t,
                             int code, const char *const *needles);
 
 #endif

@@ -338,6 +338,35 @@ START_TEST(cancel_from_another_thread_aborts_every_transfer)
 }
 END_TEST
 
+/* The same, with the cancel landing at a known point: in the log callback of a list page
+ * handled while items behind it run, after the transport was last driven. */
+static void cancel_on_list_page(const billtap_log_event *ev, void *payload)
+{
+	billtap_iter **target = payload;
+	if (strcmp(ev->event, "page") == 0 && atomic_load(&held) > 0)
+		billtap_iter_cancel(*target);
+}
+
+START_TEST(cancel_after_the_last_drive_still_aborts_the_transfers_behind)
+{
+	add_fault("/items/*", -1, 0, 0, NULL, -1);
+	billtap_client *c = client(NULL);
+	billtap_iter *it;
+	const billtap_record *r;
+	/* The callback needs the iterator, which the client's log setting must precede. */
+	static billtap_iter *target;
+	ck_assert_int_eq(billtap_client_set_log(c, cancel_on_list_page, BILLTAP_LOG_INFO, &target), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	target = it;
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECANCELED);
+	ck_assert_int_gt(atomic_load(&held), 0);
+	ck_assert_uint_eq(fa.running, 0);
+	ck_assert_uint_eq(fa.aborted, (size_t)atomic_load(&held));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 static fake_transport ft;
 
 START_TEST(perform_only_transport_runs_one_at_a_time)
@@ -479,6 +508,7 @@ Suite *inflight_suite(void)
 	tcase_add_test(tc, provider_retry_asks_again_for_everything_behind_it);
 	tcase_add_test(tc, checkpoints_resume_exactly_at_every_position);
 	tcase_add_test(tc, cancel_from_another_thread_aborts_every_transfer);
+	tcase_add_test(tc, cancel_after_the_last_drive_still_aborts_the_transfers_behind);
 	tcase_add_test(tc, perform_only_transport_runs_one_at_a_time);
 	tcase_add_test(tc, local_turn_comes_after_the_answers_before_it);
 	tcase_add_test(tc, forked_child_never_touches_the_parents_transfers);

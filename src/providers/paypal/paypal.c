@@ -229,6 +229,7 @@ static void stream_free(void *p)
 	pp_search_free(s);
 	pp_subs_free(s);
 	pp_sync_free(s);
+	pp_customer_sync_free(s);
 	pp_recheck_free(s);
 	free(s);
 }
@@ -474,6 +475,7 @@ static int final_mark(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	case BILLTAP_RESOURCE_TRANSACTIONS: rc = pp_sync_mark_transactions(s, sink, ctx); break;
 	case BILLTAP_RESOURCE_PLANS: rc = pp_sync_mark_plans(s, NULL, 1, sink, ctx); break;
 	case BILLTAP_RESOURCE_SUBSCRIPTIONS: rc = pp_sync_mark_subscriptions(s, 1, sink, ctx); break;
+	case BILLTAP_RESOURCE_CUSTOMERS: rc = pp_customer_mark(s, 1, sink, ctx); break;
 	default: rc = billtap_ctx_error(ctx, BILLTAP_EUSAGE, "no incremental pass of this resource");
 	}
 	if (rc == 0)
@@ -520,10 +522,11 @@ const billtap_provider bt_provider_paypal = {
 	.stream_free = stream_free,
 	.classify_response = NULL,
 	/* docs/incremental.md, "PayPal": transactions by new search windows, plans and
-	 * subscriptions by update_time; customers need every payer's whole history. */
+	 * subscriptions by update_time; customers by discovering again, delivering only the
+	 * customers whose values changed (a payer's values come from their whole history). */
 	.sync_feed = 0,
 	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	.sync_reread = 0,
+	.sync_reread = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS),
 };

@@ -144,6 +144,14 @@ typedef struct pp_stream {
 	pp_map watch_ids;      /* delivered pending: the sync token carries them */
 	int64_t *watch_at;
 	pp_map delivered;      /* transaction ids this continuing pass delivered */
+
+	/* incremental customers (paypal_customer_sync.c) */
+	pp_map cust_held;            /* payer id -> index in cust_held_digest */
+	uint64_t *cust_held_digest;  /* what the host holds, from the token */
+	size_t cust_held_cap;
+	uint64_t *cust_digest;       /* by s->payers index: this pass's digest */
+	unsigned char *cust_has;     /* cust_digest is set */
+	size_t cust_digest_cap;
 } pp_stream;
 
 /* filter_since of a full pass: every record delivered. */
@@ -220,6 +228,20 @@ void pp_recheck_free(pp_stream *s);
 int pp_settled_rank(const billtap_json *doc, billtap_json_ref info);
 
 /* paypal_sync.c: marks and sync tokens of incremental passes and discovery */
+/* A token being built: pieces appended; out of memory remembered until pp_tok_mark. */
+typedef struct pp_tok {
+	char *data;
+	size_t len, cap;
+	int oom;
+} pp_tok;
+void pp_tok_put(pp_tok *t, const char *s, size_t n);
+void pp_tok_str(pp_tok *t, const char *s);
+/* Marks t's text (freed whatever happens): 0, or the error recorded. */
+int pp_tok_mark(pp_tok *t, billtap_sink *sink, billtap_ctx *ctx);
+/* A character of the ids tokens carry (PayPal's ids: letters, digits, '-', '_'). */
+int pp_id_char(char c);
+/* Records and returns BILLTAP_ECHECKPOINT: a token this stream does not make. */
+int pp_bad_token(billtap_ctx *ctx);
 /* Sets incremental, filter_since and next_since for a new stream. */
 void pp_sync_init(pp_stream *s, const billtap_stream_params *params, billtap_ctx *ctx);
 /* Adds a subscription id (flags ORed in). 0 or BILLTAP_ENOMEM (recorded). */
@@ -238,6 +260,19 @@ int pp_sync_mark_plans(pp_stream *s, const char *after, int final, billtap_sink 
 /* Whether a record with this update_time (absent/unreadable: always) is delivered. */
 int pp_sync_changed(const pp_stream *s, const billtap_json *doc, billtap_json_ref update_time);
 void pp_sync_free(pp_stream *s);
+/* paypal_customer_sync.c: incremental customers, a re-read delivering what changed */
+/* The digest of a customer's values (NULL: absent). */
+uint64_t pp_customer_digest(const char *email, const char *name, const char *country,
+                            int64_t created);
+/* Whether the host holds other values for payer id than those of `digest` (or none). */
+int pp_customer_changed(const pp_stream *s, const char *id, uint64_t digest);
+/* Notes this pass's digest of the payer at s->payers index `payer`. 0 or ENOMEM. */
+int pp_customer_note(pp_stream *s, size_t payer, uint64_t digest, billtap_ctx *ctx);
+/* Marks where handing out stands ("C1:r:"), or with `final` the sync token ("C1:s:"). */
+int pp_customer_mark(pp_stream *s, int final, billtap_sink *sink, billtap_ctx *ctx);
+/* Parses a token after its "C1:": 1, or an error recorded (ECHECKPOINT, ENOMEM). */
+int pp_customer_resume(pp_stream *s, const char *p, billtap_ctx *ctx);
+void pp_customer_sync_free(pp_stream *s);
 /* paypal_invoices.c: the invoice list (or, with since, search) pages; s->page is the next */
 int pp_invoices_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
 int pp_invoices_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,

@@ -92,13 +92,19 @@ int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the search request") : 0;
 }
 
+/* 1 when the answer is PayPal's RESULTSET_TOO_LARGE, 0 when not, BILLTAP_ENOMEM when its
+ * body could not be read for want of memory (taken for "not" it would fail the pass with
+ * the 400 instead of splitting the window). */
 static int too_large(pp_stream *s, const billtap_response *resp)
 {
 	if (billtap_response_status(resp) != 400)
 		return 0;
 	size_t len;
 	const char *body = billtap_response_body(resp, &len);
-	return billtap_json_parse(s->doc, body, len) == 0 &&
+	int rc = billtap_json_parse(s->doc, body, len);
+	if (rc == BILLTAP_ENOMEM)
+		return rc;
+	return rc == 0 &&
 	       billtap_json_str_eq(s->doc, billtap_json_get(s->doc, billtap_json_root(s->doc), "name"),
 	                           "RESULTSET_TOO_LARGE");
 }
@@ -276,7 +282,10 @@ static int take_row(pp_stream *s, billtap_json_ref row, billtap_sink *sink, bill
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx)
 {
-	if (too_large(s, resp)) {
+	int large = too_large(s, resp);
+	if (large < 0)
+		return billtap_ctx_error(ctx, large, NULL);
+	if (large) {
 		/* Nothing of this window has left the stream (it is handed over at its end), so
 		 * even past page 1 (the window grew while we read it) it can start over, halved. */
 		if (s->win_len / 2 < PP_WINDOW_MIN) {

@@ -589,6 +589,19 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_CREATED_AT, p->created)) < 0 ||
 		       (rc = billtap_record_set_int(rec, BILLTAP_FIELD_DELETED, 0)) < 0 ||
 		       (rc = trace_customer(rec, p)) < 0);
+		uint64_t digest = pp_customer_digest(email, name, country, p->created);
+		if (rc == 0 && s->incremental) {
+			/* An incremental pass hands out only what the host does not hold yet. */
+			size_t at = (size_t)(p - s->payer_data);
+			if ((rc = pp_customer_note(s, at, digest, ctx)) < 0) {
+				billtap_record_free(rec);
+				return rc;
+			}
+			if (!pp_customer_changed(s, id, digest)) {
+				billtap_record_free(rec);
+				continue;
+			}
+		}
 		if (rc < 0) {
 			billtap_record_free(rec);
 			char msg[200];
@@ -600,10 +613,18 @@ int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 				return rc;
 			continue;
 		}
-		if ((rc = billtap_sink_push_marked(sink, rec, "c")) < 0)
+		rc = s->incremental ? billtap_sink_push(sink, rec) : billtap_sink_push_marked(sink, rec, "c");
+		if (rc < 0)
 			return rc;
 	}
+	/* An incremental pass marks once a batch: its marks carry every payer's digest. */
+	size_t was = s->emit_next;
 	s->emit_next = next;
+	int rc = s->incremental ? pp_customer_mark(s, 0, sink, ctx) : 0;
+	if (rc < 0) {
+		s->emit_next = was;
+		return rc;
+	}
 	if (s->emit_next >= s->emit_total)
 		s->phase = PH_DONE;
 	return 0;

@@ -74,13 +74,18 @@ int pp_sync_changed(const pp_stream *s, const billtap_json *doc, billtap_json_re
 
 /* ---- building tokens ---- */
 
-typedef struct text {
-	char *data;
-	size_t len, cap;
-	int oom;
-} text;
+/* A time ("-" for PP_NO_FILTER), then ':' unless it is the token's last field. */
+static void put_time(pp_tok *t, int64_t v, int last)
+{
+	char buf[32];
+	if (v == PP_NO_FILTER)
+		snprintf(buf, sizeof buf, "-%s", last ? "" : ":");
+	else
+		snprintf(buf, sizeof buf, "%" PRId64 "%s", v, last ? "" : ":");
+	pp_tok_str(t, buf);
+}
 
-static void put(text *t, const char *s, size_t n)
+void pp_tok_put(pp_tok *t, const char *s, size_t n)
 {
 	if (t->oom)
 		return;
@@ -101,24 +106,12 @@ static void put(text *t, const char *s, size_t n)
 	t->data[t->len] = '\0';
 }
 
-static void put_str(text *t, const char *s)
+void pp_tok_str(pp_tok *t, const char *s)
 {
-	put(t, s, strlen(s));
+	pp_tok_put(t, s, strlen(s));
 }
 
-/* A time ("-" for PP_NO_FILTER), then ':' unless it is the token's last field. */
-static void put_time(text *t, int64_t v, int last)
-{
-	char buf[32];
-	if (v == PP_NO_FILTER)
-		snprintf(buf, sizeof buf, "-%s", last ? "" : ":");
-	else
-		snprintf(buf, sizeof buf, "%" PRId64 "%s", v, last ? "" : ":");
-	put_str(t, buf);
-}
-
-/* Marks t (taken whatever happens). */
-static int mark(text *t, billtap_sink *sink, billtap_ctx *ctx)
+int pp_tok_mark(pp_tok *t, billtap_sink *sink, billtap_ctx *ctx)
 {
 	if (t->oom) {
 		free(t->data);
@@ -131,19 +124,19 @@ static int mark(text *t, billtap_sink *sink, billtap_ctx *ctx)
 
 int pp_sync_mark_transactions(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
-	text t = { 0 };
-	put_str(&t, "T1:");
+	pp_tok t = { 0 };
+	pp_tok_str(&t, "T1:");
 	put_time(&t, pp_searched_until(s), 1);
 	if (s->watch_ids.count && !t.oom) {
-		put(&t, ":", 1);
+		pp_tok_put(&t, ":", 1);
 		pp_recheck_put(&t.data, &t.len, &t.oom, s, 0);
 	}
-	return mark(&t, sink, ctx);
+	return pp_tok_mark(&t, sink, ctx);
 }
 
 /* The ids a token carries: every one not ended, or named by subscription_ids; with
  * `prefix`, "+" before those not carried from the sync token. */
-static void put_ids(text *t, const pp_stream *s, int prefix)
+static void put_ids(pp_tok *t, const pp_stream *s, int prefix)
 {
 	int first = 1;
 	for (size_t i = 0; i < s->subscriptions.count; i++) {
@@ -151,57 +144,57 @@ static void put_ids(text *t, const pp_stream *s, int prefix)
 		if ((f & PP_SUB_ENDED) && !(f & PP_SUB_SETTING))
 			continue;
 		if (!first)
-			put(t, ",", 1);
+			pp_tok_put(t, ",", 1);
 		first = 0;
 		if (prefix && !(f & PP_SUB_CARRIED))
-			put(t, "+", 1);
-		put_str(t, s->subscriptions.keys[i]);
+			pp_tok_put(t, "+", 1);
+		pp_tok_str(t, s->subscriptions.keys[i]);
 	}
 }
 
 int pp_sync_mark_subscriptions(pp_stream *s, int final, billtap_sink *sink, billtap_ctx *ctx)
 {
-	text t = { 0 };
+	pp_tok t = { 0 };
 	if (!final && s->phase == PH_SEARCH) {
-		put_str(&t, "S1:d:");
+		pp_tok_str(&t, "S1:d:");
 		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->filter_since, 0);
 		put_time(&t, s->next_since, 0);
 		put_ids(&t, s, 1);
 	} else if (!final) {
-		put_str(&t, "S1:r:");
+		pp_tok_str(&t, "S1:r:");
 		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->filter_since, 0);
 		put_time(&t, s->next_since, 0);
 		if (s->sub_next)
-			put_str(&t, s->sub_order[s->sub_next - 1]);
+			pp_tok_str(&t, s->sub_order[s->sub_next - 1]);
 		else if (s->resume_after)
-			put_str(&t, s->resume_after);
-		put(&t, ":", 1);
+			pp_tok_str(&t, s->resume_after);
+		pp_tok_put(&t, ":", 1);
 		put_ids(&t, s, 1);
 	} else {
-		put_str(&t, "S1:s:");
+		pp_tok_str(&t, "S1:s:");
 		put_time(&t, pp_searched_until(s), 0);
 		put_time(&t, s->next_since, 0);
 		put_ids(&t, s, 0);
 	}
-	return mark(&t, sink, ctx);
+	return pp_tok_mark(&t, sink, ctx);
 }
 
 int pp_sync_mark_plans(pp_stream *s, const char *after, int final, billtap_sink *sink,
                        billtap_ctx *ctx)
 {
-	text t = { 0 };
+	pp_tok t = { 0 };
 	if (final) {
-		put_str(&t, "P1:s:");
+		pp_tok_str(&t, "P1:s:");
 		put_time(&t, s->next_since, 1);
 	} else {
-		put_str(&t, "P1:r:");
+		pp_tok_str(&t, "P1:r:");
 		put_time(&t, s->filter_since, 0);
 		put_time(&t, s->next_since, 0);
-		put_str(&t, after ? after : "");
+		pp_tok_str(&t, after ? after : "");
 	}
-	return mark(&t, sink, ctx);
+	return pp_tok_mark(&t, sink, ctx);
 }
 
 /* ---- reading tokens ---- */
@@ -228,7 +221,7 @@ static int take_time(int64_t *out, const char **p, int dash, int last)
 	return 0;
 }
 
-static int id_char(char c)
+int pp_id_char(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '_';
@@ -244,7 +237,7 @@ static int take_ids(pp_stream *s, const char *p, int plus, billtap_ctx *ctx)
 			p++;
 		}
 		size_t n = 0;
-		while (id_char(p[n]))
+		while (pp_id_char(p[n]))
 			n++;
 		if (n == 0 || (p[n] && p[n] != ','))
 			return BILLTAP_ECHECKPOINT;
@@ -272,7 +265,7 @@ static int history_covers(int64_t w, billtap_ctx *ctx)
 	return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, msg);
 }
 
-static int bad(billtap_ctx *ctx)
+int pp_bad_token(billtap_ctx *ctx)
 {
 	return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 	                         "checkpoint position is not one this stream makes");
@@ -289,12 +282,12 @@ static int resume_transactions(pp_stream *s, const char *p, billtap_ctx *ctx)
 	int rc = !s->incremental || take_time(&w, &h, 0, 1) < 0 ? -1 : 0;
 	free(head);
 	if (rc < 0)
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	if ((rc = history_covers(w, ctx)) < 0)
 		return rc;
 	s->continuing = 1;
 	if (colon && (rc = pp_recheck_take(s, colon + 1, PP_LIST_WATCH_TO_CHECK, ctx)) < 0)
-		return rc == BILLTAP_ECHECKPOINT ? bad(ctx) : rc;
+		return rc == BILLTAP_ECHECKPOINT ? pp_bad_token(ctx) : rc;
 	s->win_start = w;
 	if (s->stop <= w)
 		s->stop = w + 1; /* one second at least: PayPal's answer says how far to go */
@@ -305,22 +298,22 @@ static int resume_plans(pp_stream *s, const char *p, billtap_ctx *ctx)
 {
 	int64_t f, n;
 	if (!s->incremental)
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	if (strncmp(p, "s:", 2) == 0) {
 		p += 2;
 		if (take_time(&n, &p, 0, 1) < 0)
-			return bad(ctx);
+			return pp_bad_token(ctx);
 		s->filter_since = n;
 		return 1;
 	}
 	if (strncmp(p, "r:", 2) != 0)
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	p += 2;
 	if (take_time(&f, &p, 1, 0) < 0 || take_time(&n, &p, 0, 0) < 0)
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	for (const char *q = p; *q; q++)
-		if (!id_char(*q))
-			return bad(ctx);
+		if (!pp_id_char(*q))
+			return pp_bad_token(ctx);
 	s->filter_since = f;
 	s->next_since = n;
 	if (*p && !(s->plans_after = strdup(p)))
@@ -333,18 +326,18 @@ static int resume_subscriptions(pp_stream *s, const char *p, billtap_ctx *ctx)
 	int64_t w, f = PP_NO_FILTER, n;
 	char kind = p[0];
 	if ((kind != 's' && kind != 'd' && kind != 'r') || p[1] != ':')
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	p += 2;
 	if (take_time(&w, &p, 0, 0) < 0 || (kind != 's' && take_time(&f, &p, 1, 0) < 0) ||
 	    take_time(&n, &p, 0, 0) < 0 || (kind == 's' && !s->incremental))
-		return bad(ctx);
+		return pp_bad_token(ctx);
 	if (kind == 'r') {
 		const char *colon = strchr(p, ':');
 		if (!colon)
-			return bad(ctx);
+			return pp_bad_token(ctx);
 		for (const char *q = p; q < colon; q++)
-			if (!id_char(*q))
-				return bad(ctx);
+			if (!pp_id_char(*q))
+				return pp_bad_token(ctx);
 		if (colon > p && !(s->resume_after = strndup(p, (size_t)(colon - p))))
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		p = colon + 1;
@@ -353,7 +346,7 @@ static int resume_subscriptions(pp_stream *s, const char *p, billtap_ctx *ctx)
 	if (rc < 0)
 		return rc;
 	if ((rc = take_ids(s, p, kind != 's', ctx)) < 0)
-		return rc == BILLTAP_ECHECKPOINT ? bad(ctx) : rc;
+		return rc == BILLTAP_ECHECKPOINT ? pp_bad_token(ctx) : rc;
 	s->win_start = w;
 	if (kind == 'r')
 		s->stop = w; /* discovery is over: read what it found */
@@ -377,6 +370,8 @@ int pp_sync_resume(pp_stream *s, const char *token, billtap_ctx *ctx)
 		return strncmp(token, "P1:", 3) == 0 ? resume_plans(s, token + 3, ctx) : 0;
 	case BILLTAP_RESOURCE_SUBSCRIPTIONS:
 		return strncmp(token, "S1:", 3) == 0 ? resume_subscriptions(s, token + 3, ctx) : 0;
+	case BILLTAP_RESOURCE_CUSTOMERS:
+		return strncmp(token, "C1:", 3) == 0 ? pp_customer_resume(s, token + 3, ctx) : 0;
 	default: return 0;
 	}
 }

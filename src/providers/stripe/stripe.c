@@ -1,7 +1,8 @@
 /*
  * Stripe: lists walked newest-first with limit/starting_after/has_more, filters repeated on
- * every page, a pinned Stripe-Version, and a resume mark after every record (the mark is
- * the cursor: "starting_after = this record"), so checkpoints never need skipping.
+ * every page, a pinned Stripe-Version, and in one walk a resume mark after every record
+ * (the mark is the cursor: "starting_after = this record"), so its checkpoints never need
+ * skipping (slices mark once a page: stripe_slices.c).
  *
  *   customers      GET /v1/customers
  *   plans          GET /v1/prices?expand[]=data.product&expand[]=data.tiers (recurring and
@@ -17,36 +18,40 @@
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
  *
- * Incremental passes (the head of the event feed first, then passes of changes from the
- * Events API) are stripe_sync.c's; they share this stream's state (stripe_stream.h).
+ * Customers, prices and the three transaction lists are walked in parallel slices of
+ * created time (stripe_slices.c) unless parallel_slices is 1; every other request waits for
+ * the one before it. Incremental passes (the head of the event feed first, then passes of
+ * changes from the Events API) are stripe_sync.c's; they share this stream's state
+ * (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stripe_stream.h"
+#include "stripe_slices.h"
 
 static const struct stage_info {
 	const char *name; /* also the mark prefix */
 	const char *path;
 	const char *expand[2]; /* expand[] paths, NULL when fewer */
 	int nested;            /* records have a nested list that may need more pages */
+	int sliced;            /* walked in parallel slices (stripe_slices.c) */
 } stages[] = {
-	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0 },
+	[STAGE_CUSTOMERS] = { "customers", "/v1/customers", { NULL, NULL }, 0, 1 },
 	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
-	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0 },
+	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0, 1 },
 	/* discounts expanded for their coupons */
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 0 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 0 },
 	/* read whole before the transactions, never filtered by `since` (an old invoice
 	 * payment may link a new charge), marks nothing */
 	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
-	                             { "data.invoice", NULL }, 0 },
+	                             { "data.invoice", NULL }, 0, 0 },
 	/* balance transactions carry the fee and net */
-	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0 },
+	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0, 1 },
 	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
-	                    { "data.charge", "data.balance_transaction" }, 0 },
-	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0 },
+	                    { "data.charge", "data.balance_transaction" }, 0, 1 },
+	[STAGE_DISPUTES] = { "disputes", "/v1/disputes", { "data.charge", NULL }, 0, 1 },
 };
 
 static const billtap_setting_def stripe_settings[] = {
@@ -60,6 +65,9 @@ static const billtap_setting_def stripe_settings[] = {
 	BILLTAP_SETTING("stripe_account", BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
+	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "4", 1, 16,
+	                "customers, plans, transactions: windows of created time paged at once "
+	                "(1: one walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,
 };
 
@@ -95,6 +103,8 @@ static void stream_free(void *p)
 	free(s->account);
 	billtap_json_free(s->doc);
 	stripe_sync_free(s->sync);
+	stripe_slices_free(s->slices);
+	free(s->slices_resume);
 	free(s->prefix_buf);
 	free(s);
 }
@@ -102,20 +112,46 @@ static void stream_free(void *p)
 /* Marks are "<stage name>:<id of the last record returned>", e.g. "charges:ch_123". */
 static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 {
-	const char *colon = strchr(token, ':');
-	if (colon) {
-		for (enum stage st = s->stage; st <= s->last_stage; st++) {
-			size_t n = strlen(stages[st].name);
-			if ((size_t)(colon - token) == n && strncmp(token, stages[st].name, n) == 0 &&
-			    colon[1]) {
-				s->stage = st;
-				s->cursor = strdup(colon + 1);
-				return s->cursor ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-			}
+	for (enum stage st = s->stage; st <= s->last_stage; st++) {
+		size_t n = strlen(stages[st].name);
+		if (strncmp(token, stages[st].name, n) != 0 || !token[n] || !token[n + 1])
+			continue;
+		if (token[n] == ':') {
+			s->stage = st;
+			s->cursor = strdup(token + n + 1);
+			return s->cursor ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		}
+		if (token[n] == '~' && stages[st].sliced) {
+			/* Slices resume when the walk reaches the list (after the invoice links). */
+			s->stage = st;
+			s->slices_resume = strdup(token + n + 1);
+			return s->slices_resume ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		}
 	}
 	return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 	                         "checkpoint position is not one this stream makes");
+}
+
+/* A list is walked in slices (stripe_slices.c) when it can be (customers, prices and the
+ * three transaction lists, in a plain pass), from its start (a mark "customers:ID" of one
+ * walk goes on as one walk), once its invoice links are up to date, with parallel_slices
+ * above 1 or a slices mark ("charges~...") to resume, which resumes in slices whatever the
+ * setting says now. */
+static int slice_stage(stripe_stream *s, billtap_ctx *ctx)
+{
+	if (s->sync || s->stage > s->last_stage || !stages[s->stage].sliced || s->cursor ||
+	    s->held_count || (s->links && !(s->topped & (1u << s->stage))))
+		return 0;
+	int64_t max = 1;
+	int rc = billtap_ctx_setting_int(&max, ctx, "parallel_slices");
+	if (rc < 0)
+		return rc;
+	if (!s->slices_resume && max <= 1)
+		return 0;
+	rc = stripe_slices_new(&s->slices, s->since, (int)max, s->slices_resume, ctx);
+	free(s->slices_resume);
+	s->slices_resume = NULL;
+	return rc;
 }
 
 /* Stripe's documented limits: 100 requests a second in live mode, 25 in test mode
@@ -220,10 +256,10 @@ static int nested_request(billtap_request *req, stripe_stream *s)
 	return rc;
 }
 
-static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+/* The next request outside slices: nested pages first, then the incremental pass's, then
+ * the lists'. */
+static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
-	stripe_stream *s = p;
-	char num[32];
 	int rc, built;
 	if (s->held_count && s->held[0].more) {
 		rc = nested_request(req, s);
@@ -241,25 +277,65 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		        (rc = billtap_request_add_query(req, "starting_after", s->topup_cursor)) < 0));
 		billtap_request_set_tag(req, TAG_TOPUP);
 	} else {
-		const struct stage_info *st = &stages[s->stage];
-		snprintf(num, sizeof num, "%lld", (long long)s->page_size);
-		(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||
-		       (rc = billtap_request_add_query(req, "limit", num)) < 0);
-		if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
-			rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
-		for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
-			rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
-		if (rc == 0 && s->since != BILLTAP_TIME_NONE && s->stage != STAGE_INVOICE_PAYMENTS) {
-			snprintf(num, sizeof num, "%lld", (long long)s->since);
-			rc = billtap_request_add_query(req, "created[gte]", num);
-		}
-		if (rc == 0 && s->cursor)
-			rc = billtap_request_add_query(req, "starting_after", s->cursor);
-		billtap_request_set_tag(req, TAG_LIST);
+		rc = stripe_list_request(req, s,
+		                         s->stage == STAGE_INVOICE_PAYMENTS ? BILLTAP_TIME_NONE : s->since,
+		                         BILLTAP_TIME_NONE, s->cursor);
 	}
 	if (rc == 0)
 		rc = stripe_add_headers(req, s);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+}
+
+static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
+{
+	stripe_stream *s = p;
+	int rc;
+	for (;;) {
+		if (!s->slices && !s->in_flight && (rc = slice_stage(s, ctx)) < 0)
+			return rc;
+		if (!s->slices)
+			break;
+		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
+			goto out;
+		/* Every slice of the list ended: the next list. */
+		stripe_slices_free(s->slices);
+		s->slices = NULL;
+		s->stage++;
+	}
+	if (s->in_flight)
+		return BILLTAP_PROVIDER_WAIT; /* outside slices, each request waits for the last */
+	rc = one_request(req, s, ctx);
+out:
+	if (rc == 0)
+		s->in_flight++;
+	return rc;
+}
+
+int stripe_list_request(billtap_request *req, const stripe_stream *s, int64_t gte, int64_t lt,
+                        const char *cursor)
+{
+	const struct stage_info *st = &stages[s->stage];
+	char num[32];
+	snprintf(num, sizeof num, "%lld", (long long)s->page_size);
+	int rc;
+	(void)((rc = billtap_request_set_url(req, s->base_url, st->path)) < 0 ||
+	       (rc = billtap_request_add_query(req, "limit", num)) < 0);
+	if (rc == 0 && s->stage == STAGE_SUBSCRIPTIONS)
+		rc = billtap_request_add_query(req, "status", "all"); /* else canceled ones hide */
+	for (int e = 0; rc == 0 && e < 2 && st->expand[e]; e++)
+		rc = billtap_request_add_query(req, "expand[]", st->expand[e]);
+	if (rc == 0 && gte != BILLTAP_TIME_NONE) {
+		snprintf(num, sizeof num, "%lld", (long long)gte);
+		rc = billtap_request_add_query(req, "created[gte]", num);
+	}
+	if (rc == 0 && lt != BILLTAP_TIME_NONE) {
+		snprintf(num, sizeof num, "%lld", (long long)lt);
+		rc = billtap_request_add_query(req, "created[lt]", num);
+	}
+	if (rc == 0 && cursor)
+		rc = billtap_request_add_query(req, "starting_after", cursor);
+	billtap_request_set_tag(req, TAG_LIST);
+	return rc;
 }
 
 int stripe_parse_list(billtap_json_ref *data, int *has_more, stripe_stream *s,
@@ -444,7 +520,7 @@ static int map_one(billtap_record **rec, stripe_period *period, int *more, strip
 }
 
 /* The id of a page's last record, copied: the cursor of the next page. */
-static int last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx)
+int stripe_last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx)
 {
 	billtap_json_ref last = billtap_json_first(doc, data);
 	for (billtap_json_ref e = last; e != BILLTAP_JSON_NONE; e = billtap_json_next(doc, e))
@@ -494,7 +570,7 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 			return rc;
 	}
 	char *cursor = NULL;
-	if (!known && has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
+	if (!known && has_more && (rc = stripe_last_id(&cursor, s->doc, data, ctx)) < 0)
 		return rc;
 	free(s->topup_cursor);
 	s->topup_cursor = cursor;
@@ -503,28 +579,10 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 	return 0;
 }
 
-static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
-                       billtap_sink *sink, billtap_ctx *ctx)
+int stripe_push_page(stripe_stream *s, billtap_json_ref data, int marked, billtap_sink *sink,
+                     billtap_ctx *ctx)
 {
-	billtap_json_ref data;
-	int has_more;
-	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
-	if (rc < 0)
-		return rc;
-	/* Everything that can fail happens before the page's records are let go of: the
-	 * next cursor first, then mapping and pushing. Nothing is held when a list page is
-	 * asked for (stream_request asks for nested pages first), so on failure what this
-	 * page held is forgotten and the engine drops what it pushed: the page is read again
-	 * from the same cursor. */
-	char *cursor = NULL;
-	if (has_more && (rc = last_id(&cursor, s->doc, data, ctx)) < 0)
-		return rc;
-	if ((rc = stripe_report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
-		free(cursor);
-		return rc;
-	}
-	if (s->stage == STAGE_INVOICE_PAYMENTS)
-		return links_page(s, data, has_more, cursor, ctx);
+	int rc = 0;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data); obj != BILLTAP_JSON_NONE;
 	     obj = billtap_json_next(s->doc, obj)) {
 		billtap_record *rec;
@@ -533,6 +591,11 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		if ((rc = map_one(&rec, &period, &more, s, obj, ctx)) < 0) {
 			/* Skipped under bad_records=skip (0), else the stream stops here. */
 			if ((rc = billtap_sink_reject_json(sink, rc, s->doc, obj, "id")) < 0)
+				break;
+			continue;
+		}
+		if (!stages[s->stage].nested && !marked) {
+			if ((rc = billtap_sink_push(sink, rec)) < 0)
 				break;
 			continue;
 		}
@@ -552,6 +615,37 @@ static int handle_list(stripe_stream *s, const billtap_request *req, const billt
 		    (rc = flush_held(s, sink, ctx)) < 0)
 			break;
 	}
+	return rc;
+}
+
+const char *stripe_stage_name(enum stage stage)
+{
+	return stages[stage].name;
+}
+
+static int handle_list(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
+                       billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref data;
+	int has_more;
+	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
+	if (rc < 0)
+		return rc;
+	/* Everything that can fail happens before the page's records are let go of: the
+	 * next cursor first, then mapping and pushing. Nothing is held when a list page is
+	 * asked for (stream_request asks for nested pages first), so on failure what this
+	 * page held is forgotten and the engine drops what it pushed: the page is read again
+	 * from the same cursor. */
+	char *cursor = NULL;
+	if (has_more && (rc = stripe_last_id(&cursor, s->doc, data, ctx)) < 0)
+		return rc;
+	if ((rc = stripe_report_page(sink, stages[s->stage].name, cursor, has_more, s, data)) < 0) {
+		free(cursor);
+		return rc;
+	}
+	if (s->stage == STAGE_INVOICE_PAYMENTS)
+		return links_page(s, data, has_more, cursor, ctx);
+	rc = stripe_push_page(s, data, 1, sink, ctx);
 	/* An incremental pass marks its sync point after its last record. */
 	if (rc == 0)
 		rc = stripe_sync_end(s, !has_more && s->stage == s->last_stage, s->held_count, sink,
@@ -669,10 +763,12 @@ int stripe_response_error(stripe_stream *s, const billtap_request *req,
 	return billtap_response_error(req, resp, s->doc, error_codes, error_messages, ctx);
 }
 
-static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
-                           billtap_sink *sink, billtap_ctx *ctx)
+static int answer(stripe_stream *s, const billtap_request *req, const billtap_response *resp,
+                  billtap_sink *sink, billtap_ctx *ctx)
 {
-	stripe_stream *s = p;
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == STRIPE_TAG_SLICE)
+		return billtap_response_status(resp) != 200 ? stripe_response_error(s, req, resp, ctx)
+		                                            : stripe_slices_response(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) >= TAG_HEAD)
 		return stripe_sync_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
@@ -682,6 +778,22 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	if (billtap_request_tag(req) == TAG_TOPUP)
 		return handle_topup(s, req, resp, ctx);
 	return handle_list(s, req, resp, sink, ctx);
+}
+
+static int stream_response(void *p, const billtap_request *req, const billtap_response *resp,
+                           billtap_sink *sink, billtap_ctx *ctx)
+{
+	stripe_stream *s = p;
+	if (s->in_flight > 0)
+		s->in_flight--;
+	int rc = answer(s, req, resp, sink, ctx);
+	if (rc != 0) {
+		/* The engine drops every request still out and asks for them again. */
+		s->in_flight = 0;
+		if (s->slices)
+			stripe_slices_rewind(s->slices);
+	}
+	return rc;
 }
 
 static int classify(int *delay_ms, void *session, const billtap_request *req,
@@ -709,7 +821,8 @@ const billtap_provider bt_provider_stripe = {
 	.display_name = "Stripe",
 	.resources = ALL_RESOURCES,
 	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
-	.flags = 0,
+	/* slices of customers, plans and transactions; everything else one at a time */
+	.flags = BILLTAP_PROVIDER_CONCURRENT,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",
 	.session_new = NULL,

@@ -8,9 +8,14 @@
 enum stage { STAGE_CUSTOMERS, STAGE_PRICES, STAGE_SUBSCRIPTIONS, STAGE_INVOICES,
 	     STAGE_INVOICE_PAYMENTS, STAGE_CHARGES, STAGE_REFUNDS, STAGE_DISPUTES };
 
-/* Request tags: what a response answers. From TAG_HEAD on, stripe_sync.c's. */
+/* Request tags: what a response answers (the low 8 bits). From TAG_HEAD to TAG_PRODUCT,
+ * stripe_sync.c's; a slice's page carries its slice's number above them. */
 enum { TAG_LIST = 1, TAG_NESTED = 2, TAG_TOPUP = 3, TAG_HEAD = 4, TAG_EVENTS = 5,
-       TAG_OBJECT = 6, TAG_LINK = 7, TAG_PRODUCT = 8 };
+       TAG_OBJECT = 6, TAG_LINK = 7, TAG_PRODUCT = 8, STRIPE_TAG_SLICE = 9 };
+#define STRIPE_TAG_KIND(tag) ((tag) & 0xffu)
+
+/* A list walked in parallel slices (stripe_slices.c). */
+typedef struct stripe_slices stripe_slices;
 
 /* A record waiting for the rest of its nested list (subscription items, invoice lines),
  * or one queued behind such a one: records leave in list order so that the per-record
@@ -47,8 +52,27 @@ typedef struct stripe_stream {
 	billtap_json *doc;
 	stripe_sync *sync;
 	char *prefix_buf; /* the last prefix stripe_stage_prefix() made */
+	/* Requests asked for and not answered. Only slices have several out; every other
+	 * request waits for the one before it. */
+	int in_flight;
+	stripe_slices *slices; /* the stage's list in slices; NULL: one walk */
+	char *slices_resume;   /* a slices mark's walk, for when its list is reached */
 } stripe_stream;
 
+/* The list of a stage: "customers" (also its marks' prefix). */
+const char *stripe_stage_name(enum stage stage);
+/* The id of a page's last record, copied: the cursor of the next page. EDATA recorded
+ * when it has none. */
+int stripe_last_id(char **out, const billtap_json *doc, billtap_json_ref data, billtap_ctx *ctx);
+/* A page of the current stage's list: created in [gte, lt) (BILLTAP_TIME_NONE: no bound),
+ * after `cursor` (NULL: from the top), tagged TAG_LIST, with the stage's expansions; no
+ * headers yet. */
+int stripe_list_request(billtap_request *req, const stripe_stream *s, int64_t gte, int64_t lt,
+                        const char *cursor);
+/* Maps and pushes the records of a list page of the current stage: each marked with its
+ * stage's prefix, or with `marked` 0 (a stage without nested lists only) unmarked. */
+int stripe_push_page(stripe_stream *s, billtap_json_ref data, int marked, billtap_sink *sink,
+                     billtap_ctx *ctx);
 /* Authorization, Stripe-Version and Stripe-Account. */
 int stripe_add_headers(billtap_request *req, const stripe_stream *s);
 /* Parses a list response into s->doc: its data array and has_more, or EDATA recorded. */

@@ -197,7 +197,8 @@ START_TEST(repeated_page_is_an_error_and_resumes_exactly)
 	truth t;
 	truth_load(&t, &sb, "customers");
 	const char *needles[] = { "GET /api/v2/customers", "did not advance", NULL };
-	truth_fail_then_resume(&sb, clean, "chargebee", "20", BILLTAP_RESOURCE_CUSTOMERS, &t, BILLTAP_EDATA,
+	static const char *const settings[] = { "page_size", "20", NULL };
+	truth_fail_then_resume(&sb, clean, "chargebee", settings, BILLTAP_RESOURCE_CUSTOMERS, &t, BILLTAP_EDATA,
 	                       needles);
 	truth_free(&t);
 	sandbox_stop(&sb);

@@ -204,7 +204,8 @@ START_TEST(lying_lists_are_errors_and_resume_exactly)
 	truth t;
 	truth_load(&t, &sb, "transactions");
 	const char *needles[] = { "GET /v1/reporting/transactions", cases[_i].needle, NULL };
-	truth_fail_then_resume(&sb, clean, "paypal", "5", BILLTAP_RESOURCE_TRANSACTIONS, &t,
+	static const char *const settings[] = { "page_size", "5", NULL };
+	truth_fail_then_resume(&sb, clean, "paypal", settings, BILLTAP_RESOURCE_TRANSACTIONS, &t,
 	                       BILLTAP_EDATA, needles);
 	truth_free(&t);
 	sandbox_stop(&sb);

@@ -119,6 +119,18 @@ static void row_step(const char *tx, const char *code, const char *status, const
 	       refreshed_member());
 }
 
+/* A search page with one payment `tx` at time `at` from `payer` with `email`. */
+static void payer_row_step(const char *tx, const char *payer, const char *email, int64_t at)
+{
+	answer("{\"transaction_details\":[{\"transaction_info\":{\"paypal_account_id\":\"%s\","
+	       "\"transaction_id\":\"%s\",\"transaction_event_code\":\"T0006\","
+	       "\"transaction_initiation_date\":\"%s\",\"transaction_updated_date\":\"%s\","
+	       "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"5.00\"},"
+	       "\"transaction_status\":\"S\"},\"payer_info\":{\"account_id\":\"%s\","
+	       "\"email_address\":\"%s\"}}],\"page\":1,\"total_items\":1,\"total_pages\":1%s}",
+	       payer, tx, iso(at), iso(at), payer, email, refreshed_member());
+}
+
 /* A search page: one subscription payment `tx` of subscription `sub` at time `at`
  * (tx NULL: no rows). */
 static void search_step(const char *tx, const char *sub, int64_t at)
@@ -545,6 +557,51 @@ START_TEST(plans_delivered_when_updated)
 }
 END_TEST
 
+START_TEST(customers_handed_out_when_new_or_changed)
+{
+	char ids[256], *token = NULL, *token2 = NULL, *token3 = NULL;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	search_step(NULL, NULL, 0);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "PAYER1");
+
+	/* A week on, nothing changed: the whole history is searched again, nothing handed out. */
+	now = T0 + 7 * DAY;
+	size_t before = ft.calls + 1;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	search_step(NULL, NULL, 0);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_uint_eq(searches_from(before), 2);
+	int64_t from, to;
+	range_of(before, &from, &to);
+	ck_assert_int_eq(from, T0 - 40 * DAY); /* from the history's start: a re-read */
+
+	/* PAYER1's email changed, PAYER2 is new: both handed out, and then neither again. */
+	now = T0 + 8 * DAY;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a2@example.com", T0 - 35 * DAY);
+	payer_row_step("TX-B", "PAYER2", "b@example.com", T0 + 7 * DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token2, ids, sizeof ids, &token3, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "PAYER1 PAYER2");
+	payer_row_step("TX-A", "PAYER1", "a2@example.com", T0 - 35 * DAY);
+	payer_row_step("TX-B", "PAYER2", "b@example.com", T0 + 7 * DAY);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token3, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	free(token);
+	free(token2);
+	free(token3);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(sync_methods_declared)
 {
 	billtap_sync_method m;
@@ -555,10 +612,12 @@ START_TEST(sync_methods_declared)
 	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_SUBSCRIPTIONS), 0);
 	ck_assert_int_eq(m, BILLTAP_SYNC_UPDATED);
 	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_CUSTOMERS), 0);
+	ck_assert_int_eq(m, BILLTAP_SYNC_REREAD);
+	ck_assert_int_eq(billtap_provider_sync_method(&m, "paypal", BILLTAP_RESOURCE_INVOICES), 0);
 	ck_assert_int_eq(m, BILLTAP_SYNC_NONE);
 	billtap_client *c = client();
 	char ids[16];
-	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, NULL, NULL),
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_INVOICES, NULL, ids, sizeof ids, NULL, NULL),
 	                 BILLTAP_EUNSUPPORTED);
 	billtap_client_free(c);
 }
@@ -575,6 +634,7 @@ TCase *paypal_sync_tcase(void)
 	tcase_add_test(tc, subscriptions_read_again_and_delivered_when_updated);
 	tcase_add_test(tc, incremental_subscriptions_resume_mid_read);
 	tcase_add_test(tc, plans_delivered_when_updated);
+	tcase_add_test(tc, customers_handed_out_when_new_or_changed);
 	tcase_add_test(tc, sync_methods_declared);
 	return tc;
 }

@@ -295,7 +295,7 @@ END_TEST
 
 /* A sandbox that limits the rate like Stripe's test mode, and one that injects faults:
  * the extraction must still be exact, having retried. */
-static void exact_despite(const char *const *args, int want_retries)
+static void exact_despite(const char *const *args, int want_retries, const char *retry_base_ms)
 {
 	sandbox sb;
 	sandbox_start(&sb, args);
@@ -303,7 +303,7 @@ static void exact_despite(const char *const *args, int want_retries)
 	truth_load(&t, &sb, "transactions");
 	char *seen = calloc(t.count, 1);
 	billtap_client *c = client_for(&sb, "sk_test_sandbox");
-	billtap_client_set(c, "retry_base_ms", "20");
+	billtap_client_set(c, "retry_base_ms", retry_base_ms);
 	billtap_client_set(c, "page_size", "25");
 	billtap_client_set(c, "stall_timeout_ms", "1000"); /* stall@N:MS longer than this */
 	billtap_iter *it;
@@ -324,7 +324,11 @@ START_TEST(rate_limit_is_survived)
 {
 	const char *args[] = { "--provider", "stripe", "--seed", "3", "--scale", "150",
 		               "--rate-limit", "10", NULL };
-	exact_despite(args, 1);
+	/* The client thinks 25 a second are allowed and keeps four requests out: the
+	 * retries after a 429 must last long enough (0.2+0.4+0.8+1.6 s) for its limiter to
+	 * halve its pace (at most once a second) below the server's. 20 ms backoffs would
+	 * spend them all within one second. */
+	exact_despite(args, 1, "200");
 }
 END_TEST
 
@@ -334,7 +338,7 @@ START_TEST(faults_are_survived)
 	 * retried by libcurl itself on a fresh connection. */
 	const char *args[] = { "--provider", "stripe", "--seed", "5", "--scale", "150",
 		               "--rate-limit", "0", "--faults", "500@2,503@3,drop@5,429@8,502@9", NULL };
-	exact_despite(args, 4);
+	exact_despite(args, 4, "20");
 }
 END_TEST
 
@@ -347,7 +351,7 @@ START_TEST(garbled_and_stalled_answers_are_retried)
 		               "--rate-limit", "0", "--faults",
 		               "badjson@2,empty@3,cut@4,cutchunked@5,stall@7:4000,stallclose@9:3000",
 		               NULL };
-	exact_despite(args, 6);
+	exact_despite(args, 6, "20");
 }
 END_TEST
 
@@ -366,7 +370,12 @@ START_TEST(repeated_page_is_an_error_and_resumes_exactly)
 	truth t;
 	truth_load(&t, &sb, "customers");
 	const char *needles[] = { "GET /v1/customers", "did not advance", NULL };
-	truth_fail_then_resume(&sb, clean, "stripe", "20", BILLTAP_RESOURCE_CUSTOMERS, &t,
+	/* One walk: its third request is its third page, answered with the second again
+	 * (with slices, the third request is another window's first page, with nothing to
+	 * repeat). The every-request variant runs in slices, which must notice too. */
+	static const char *const one_walk[] = { "page_size", "20", "parallel_slices", "1", NULL };
+	static const char *const slices[] = { "page_size", "20", NULL };
+	truth_fail_then_resume(&sb, clean, "stripe", _i == 0 ? one_walk : slices, BILLTAP_RESOURCE_CUSTOMERS, &t,
 	                       BILLTAP_EDATA, needles);
 	truth_free(&t);
 	sandbox_stop(&sb);

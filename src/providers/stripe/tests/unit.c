@@ -10,7 +10,8 @@
 #include "testutil.h"
 
 Suite *stripe_unit_suite(void);
-TCase *stripe_sync_tcase(void); /* sync_unit.c */
+TCase *stripe_sync_tcase(void);   /* sync_unit.c */
+TCase *stripe_slices_tcase(void); /* slices_unit.c */
 
 static fake_transport ft;
 
@@ -1150,5 +1151,6 @@ Suite *stripe_unit_suite(void)
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, stripe_sync_tcase());
+	suite_add_tcase(s, stripe_slices_tcase());
 	return s;
 }
