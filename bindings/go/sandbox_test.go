@@ -38,8 +38,32 @@ type sandbox struct {
 	mu       sync.Mutex
 }
 
-// startSandbox runs a sandbox with the given extra flags; stop it with stop.
+// startSandbox runs a Stripe sandbox with the given extra flags; stop it with stop.
 func startSandbox(args ...string) (*sandbox, error) {
+	return startProviderSandbox("stripe", args...)
+}
+
+// sandboxModules lists the providers billtap-sandbox has a module for (its
+// --help names each one).
+func sandboxModules() ([]string, error) {
+	bin, err := buildTool("BILLTAP_SANDBOX", "tests/sandbox/billtap-sandbox")
+	if err != nil {
+		return nil, err
+	}
+	out, _ := exec.Command(bin, "--help").CombinedOutput() // --help exits 0 or 2 by build
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "--provider ") && strings.HasSuffix(line, ", module options:") {
+			names = append(names, strings.TrimSuffix(strings.TrimPrefix(line, "--provider "), ", module options:"))
+		}
+	}
+	return names, nil
+}
+
+// startProviderSandbox runs a sandbox of one provider's module with the
+// given extra flags; stop it with stop.
+func startProviderSandbox(provider string, args ...string) (*sandbox, error) {
 	bin, err := buildTool("BILLTAP_SANDBOX", "tests/sandbox/billtap-sandbox")
 	if err != nil {
 		return nil, err
@@ -49,7 +73,7 @@ func startSandbox(args ...string) (*sandbox, error) {
 		return nil, err
 	}
 	sb := &sandbox{Truth: dir}
-	argv := append([]string{"--provider", "stripe", "--port", "0", "--seed", "42",
+	argv := append([]string{"--provider", provider, "--port", "0", "--seed", "42",
 		"--scale", "300", "--truth", dir}, args...)
 	sb.cmd = exec.Command(bin, argv...)
 	// An os.Pipe rather than StdoutPipe, so that Wait does not depend on

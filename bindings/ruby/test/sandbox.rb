@@ -15,7 +15,7 @@ class Sandbox
   RESOURCES = %w[customers plans subscriptions transactions invoices].freeze
   STARTUP_TIMEOUT = 20
 
-  attr_reader :url, :settings, :truth_dir
+  attr_reader :url, :settings, :truth_dir, :provider
 
   # The sandbox most tests share (no faults, no rate limit), started on first use.
   def self.shared
@@ -30,13 +30,17 @@ class Sandbox
     sandbox&.stop
   end
 
-  # provider: the module to serve (billtap-sandbox --provider); the tests that are about
-  # one provider's behaviour use Stripe's, test_providers.rb every one the library has.
+  # The providers the sandbox has a module for (its --help lists each module).
+  def self.modules
+    binary = ENV.fetch("BILLTAP_SANDBOX")
+    IO.popen([binary, "--help"], err: %i[child out], &:read).scan(/--provider (\S+), module options/).flatten
+  end
+
   def initialize(faults: nil, rate_limit: 0, scale: 300, provider: "stripe")
-    @provider = provider.to_s
+    @provider = provider
     binary = ENV.fetch("BILLTAP_SANDBOX") { raise "BILLTAP_SANDBOX is not set and #{BuildDir.path} has no tests/sandbox/billtap-sandbox: build it (meson setup build && ninja -C build) or run test/run BUILD_DIR" }
     @truth_dir = Dir.mktmpdir("billtap-ruby-truth")
-    args = [binary, "--provider", @provider, "--port", "0", "--seed", "42", "--scale", scale.to_s,
+    args = [binary, "--provider", provider, "--port", "0", "--seed", "42", "--scale", scale.to_s,
             "--truth", @truth_dir, "--rate-limit", rate_limit.to_s]
     args += ["--faults", faults] if faults
     reader, writer = IO.pipe
@@ -68,11 +72,11 @@ class Sandbox
     RESOURCES.select { |resource| served?(resource) }
   end
 
-  # A client for this sandbox, made from its settings line (which carries rate_limit:
-  # "0" when the sandbox limits nothing, its --rate-limit otherwise); extra settings
-  # are passed on.
+  # A client of the sandbox's provider, made from its settings line (which carries
+  # rate_limit: "0" when the sandbox limits nothing, its --rate-limit otherwise); extra
+  # settings are passed on.
   def client(**extra, &block)
-    Billtap::Client.open(@provider.to_sym, **settings, **extra, &block)
+    Billtap::Client.open(provider.to_sym, **settings, **extra, &block)
   end
 
   def stop

@@ -1,0 +1,246 @@
+/*
+ * The Chargebee provider against billtap-sandbox: what the C API returns must be exactly
+ * the sandbox's truth files (every record once, every field equal), also across resumes,
+ * rate limits, injected faults and records created during a run.
+ */
+#include <billtap.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox_process.h"
+
+Suite *chargebee_sandbox_suite(void);
+
+static sandbox main_sb;
+static const char *const resources[] = { "customers", "plans", "subscriptions", "invoices", "transactions" };
+#define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
+
+static void start_main(void)
+{
+	const char *args[] = { "--provider", "chargebee", "--seed", "7", "--scale", "2000",
+		               "--rate-limit", "0", NULL };
+	sandbox_start(&main_sb, args);
+}
+
+static void stop_main(void)
+{
+	sandbox_stop(&main_sb);
+}
+
+/* Every record of `name` from sb equals its truth (`file`: the truth file's name). */
+static void extract_equals(const sandbox *sb, billtap_client *c, const char *name, const char *file)
+{
+	billtap_resource res;
+	billtap_resource_from_name(&res, name);
+	truth t;
+	truth_load(&t, sb, file);
+	ck_assert_uint_gt(t.count, 10);
+	char *seen = calloc(t.count, 1);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	free(seen);
+	truth_free(&t);
+}
+
+START_TEST(extraction_equals_truth)
+{
+	billtap_client *c = sandbox_client(&main_sb, "chargebee");
+	extract_equals(&main_sb, c, resources[_i], resources[_i]);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* Stops every `step` records and goes on in a new iterator from the checkpoint. */
+START_TEST(resume_from_checkpoints_is_exact)
+{
+	billtap_resource res;
+	billtap_resource_from_name(&res, resources[_i]);
+	truth t;
+	truth_load(&t, &main_sb, resources[_i]);
+	billtap_client *c = sandbox_client(&main_sb, "chargebee");
+	billtap_client_set(c, "page_size", "40");
+	truth_resume_in_slices(c, res, &t, 37 + 13 * _i);
+	billtap_client_free(c);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(since_filters_by_creation)
+{
+	truth t;
+	truth_load(&t, &main_sb, "subscriptions");
+	int64_t *created = calloc(t.count, sizeof *created);
+	for (size_t i = 0; i < t.count; i++) {
+		/* the subscription's own created_at: the last one on its line before "items" */
+		const char *items = strstr(t.lines[i], "\"items\":");
+		const char *p = items - 36; /* "created_at":"<20 characters>", */
+		ck_assert_int_eq(strncmp(p, "\"created_at\":\"", 14), 0);
+		char ts[32];
+		memcpy(ts, p + 14, 20);
+		ts[20] = '\0';
+		ck_assert_int_eq(billtap_time_parse(&created[i], ts), 0);
+	}
+	int64_t cut = created[t.count / 2];
+	size_t expected = 0;
+	for (size_t i = 0; i < t.count; i++)
+		expected += created[i] >= cut;
+	billtap_client *c = sandbox_client(&main_sb, "chargebee");
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = cut;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o), 0);
+	const billtap_record *r;
+	size_t n = 0;
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		int64_t at;
+		ck_assert_int_eq(billtap_record_get_int(&at, r, BILLTAP_FIELD_CREATED_AT), 0);
+		ck_assert_int_ge(at, cut);
+		n++;
+	}
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	ck_assert_uint_eq(n, expected);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(created);
+	truth_free(&t);
+}
+END_TEST
+
+START_TEST(bad_key_names_the_error_code)
+{
+	billtap_client *c = sandbox_client(&main_sb, "chargebee");
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_wrong_key_1234"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EAUTH);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_str_eq(msg, "chargebee: customers: GET /api/v2/customers: HTTP 401: api_authentication_failed: "
+	                      "Sorry, authentication failed. Invalid api key");
+	ck_assert_str_eq(billtap_client_error_provider_code(c), "api_authentication_failed");
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A whole extraction from a sandbox started with `args`, exactly the truth, with at least
+ * want_retries retries. */
+static void exact_despite(const char *const *args, const char *rate_limit, int want_retries)
+{
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "customers");
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(&sb, "chargebee");
+	if (rate_limit)
+		billtap_client_set(c, "rate_limit", rate_limit);
+	billtap_client_set(c, "retry_base_ms", "20");
+	billtap_client_set(c, "page_size", "10");
+	billtap_client_set(c, "stall_timeout_ms", "1000"); /* stall@N:MS longer than this */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	uint64_t retries;
+	billtap_iter_stats(NULL, &retries, NULL, it);
+	ck_assert_msg(retries >= (uint64_t)want_retries, "only %llu retries", (unsigned long long)retries);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+
+/* The sandbox's own limit (150 a minute, a burst of 2.5) against a client told to go
+ * faster than the provider declares: 429 api_request_limit_exceeded, retried. */
+START_TEST(rate_limit_is_survived)
+{
+	const char *args[] = { "--provider", "chargebee", "--seed", "3", "--scale", "60", NULL };
+	exact_despite(args, "50", 1);
+}
+END_TEST
+
+START_TEST(faults_are_survived)
+{
+	const char *args[] = { "--provider", "chargebee", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults", "500@2,503@3,drop@5,429@8,502@9", NULL };
+	exact_despite(args, NULL, 4);
+}
+END_TEST
+
+START_TEST(garbled_and_stalled_answers_are_retried)
+{
+	const char *args[] = { "--provider", "chargebee", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults",
+		               "badjson@2,empty@3,cut@4,cutchunked@5,stall@7:4000,stallclose@9:3000", NULL };
+	exact_despite(args, NULL, 6);
+}
+END_TEST
+
+/* A stale page served again (same next_offset): an error naming the request, and the
+ * checkpoint taken then resumes on a well-behaved server to exactly the truth. */
+START_TEST(repeated_page_is_an_error_and_resumes_exactly)
+{
+	const char *faults = _i == 0 ? "repeat@3" : "repeat@3-100000000";
+	const char *args[] = { "--provider", "chargebee", "--seed", "5", "--scale", "150",
+		               "--rate-limit", "0", "--faults", faults, NULL };
+	const char *clean[] = { "--provider", "chargebee", "--seed", "5", "--scale", "150",
+		                "--rate-limit", "0", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "customers");
+	const char *needles[] = { "GET /api/v2/customers", "did not advance", NULL };
+	static const char *const settings[] = { "page_size", "20", NULL };
+	truth_fail_then_resume(&sb, clean, "chargebee", settings, BILLTAP_RESOURCE_CUSTOMERS, &t, BILLTAP_EDATA,
+	                       needles);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
+/* Records created while a run pages through the lists (oldest first) join their ends: a
+ * run begun before them returns the state after them, each record once. */
+START_TEST(records_created_during_a_run_come_once)
+{
+	const char *args[] = { "--provider", "chargebee", "--seed", "9", "--scale", "400",
+		               "--rate-limit", "0", "--faults", "insert@3:25", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	billtap_client *c = sandbox_client(&sb, "chargebee");
+	billtap_client_set(c, "page_size", "30");
+	char file[64];
+	snprintf(file, sizeof file, "after/%s", resources[_i]);
+	extract_equals(&sb, c, resources[_i], file);
+	billtap_client_free(c);
+	sandbox_stop(&sb);
+}
+END_TEST
+
+Suite *chargebee_sandbox_suite(void)
+{
+	Suite *s = suite_create("chargebee-sandbox");
+	TCase *tc = tcase_create("truth");
+	tcase_add_unchecked_fixture(tc, start_main, stop_main);
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, extraction_equals_truth, 0, RESOURCE_COUNT);
+	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, RESOURCE_COUNT);
+	tcase_add_test(tc, since_filters_by_creation);
+	tcase_add_test(tc, bad_key_names_the_error_code);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("faults");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, rate_limit_is_survived);
+	tcase_add_test(tc, faults_are_survived);
+	tcase_add_test(tc, garbled_and_stalled_answers_are_retried);
+	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
+	tcase_add_loop_test(tc, records_created_during_a_run_come_once, 0, RESOURCE_COUNT);
+	suite_add_tcase(s, tc);
+	return s;
+}
