@@ -1,4 +1,4 @@
-/* HTTP server glue (libmicrohttpd, internal thread pool, 127.0.0.1 only). It counts
+/* HTTP server glue (libmicrohttpd, one thread per connection, 127.0.0.1 only). It counts
  * requests, applies injected faults and hands everything else to the provider module,
  * with the current epoch's state; /_sandbox/advance advances the epochs, /_sandbox/stats
  * says what was served. */
