@@ -8,7 +8,8 @@
 
 static const char usage[] =
     "usage: billtap-sandbox --provider NAME [--port N] [--seed N] [--scale N] [--truth DIR]\n"
-    "                       [--rate-limit R[/S]] [--faults SPEC] [--verbose] [--opt KEY=VALUE]...\n"
+    "                       [--rate-limit R[/S]] [--latency-ms N [--latency-jitter-ms J]]\n"
+    "                       [--faults SPEC] [--verbose] [--opt KEY=VALUE]...\n"
     "\n"
     "  --provider NAME   fake API to serve\n"
     "  --port N          TCP port on 127.0.0.1, 0 = any free port (default 0)\n"
@@ -17,6 +18,8 @@ static const char usage[] =
     "  --truth DIR       write the normalized truth files into DIR\n"
     "  --rate-limit R[/S]  R requests per S seconds (default 1) per key, burst R; 0 = off\n"
     "                    (default: the module's, e.g. Stripe 25/s for test keys, 100/s for live ones)\n"
+    "  --latency-ms N    every answer (errors and 429s too) after N milliseconds (<= 600000)\n"
+    "  --latency-jitter-ms J  ... N-J to N+J, the same for the same seed and request (J <= N)\n"
     "  --faults SPEC     KIND@N[:ARG], comma-separated (N may be A-B): STATUS, drop, echo, slow,\n"
     "                    badjson, empty, cut, cutchunked, stall, stallclose, drip, repeat,\n"
     "                    inflate, shrink, insert (tests/sandbox/README.md, \"Faults\")\n"
@@ -125,6 +128,14 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
         } else if (strcmp(a, "--rate-limit") == 0) {
             if (parse_rate(val, o) != 0)
                 return -1;
+        } else if (strcmp(a, "--latency-ms") == 0) {
+            if (parse_uint(a, val, 600000, &u))
+                return -1;
+            o->latency_ms = (unsigned)u;
+        } else if (strcmp(a, "--latency-jitter-ms") == 0) {
+            if (parse_uint(a, val, 600000, &u))
+                return -1;
+            o->latency_jitter_ms = (unsigned)u;
         } else if (strcmp(a, "--faults") == 0) {
             o->faults = val;
         } else if (strcmp(a, "--opt") == 0) {
@@ -137,6 +148,11 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
             fprintf(stderr, "billtap-sandbox: unknown option %s\n%s", a, usage);
             return -1;
         }
+    }
+    if (o->latency_jitter_ms > o->latency_ms) {
+        fprintf(stderr, "billtap-sandbox: --latency-jitter-ms: %u is more than --latency-ms %u "
+                "(a delay cannot be negative)\n", o->latency_jitter_ms, o->latency_ms);
+        return -1;
     }
     if (!o->provider) {
         fprintf(stderr, "billtap-sandbox: --provider is required\n%s", usage);

@@ -19,6 +19,7 @@
 #include "sandbox_json.h"
 #include "sandbox_query.h"
 #include "sandbox_replay.h"
+#include "sandbox_stats.h"
 
 #define SB_CONTROL_PREFIX "/_sandbox/"
 
@@ -29,6 +30,8 @@ struct sb_server {
     const sb_faults *faults;
     sb_replay *replay;    /* the latest page of each list, when some fault repeats one */
     sb_ratelimit *limiter;
+    sb_latency latency;   /* every answer's delay (--latency-ms, --latency-jitter-ms) */
+    sb_stats *stats;      /* what was served, for GET /_sandbox/stats */
     int verbose, truth;   /* truth: truth files are written (changes are counted) */
     unsigned port;
     pthread_mutex_t lock; /* request counter and fault lookup */
@@ -139,8 +142,24 @@ static enum MHD_Result control_error(struct MHD_Connection *conn, unsigned statu
     return rc;
 }
 
-/* The control endpoint (tests/sandbox/README.md, "Advancing the world"): POST /_sandbox/advance?days=D, outside every
- * provider's API and outside request numbering, faults and rate limits. */
+/* GET /_sandbox/stats (tests/sandbox/README.md, "Latency and stats"): no parameters. */
+static enum MHD_Result stats(sb_server *s, struct MHD_Connection *conn, const char *method, const sb_params *params)
+{
+    if (strcmp(method, "GET") != 0)
+        return control_error(conn, 405, "use GET /_sandbox/stats");
+    if (params->n)
+        return control_error(conn, 400, "unknown parameter: /_sandbox/stats takes none");
+    sb_buf b;
+    sb_buf_init(&b);
+    sb_stats_json(s->stats, &b);
+    enum MHD_Result rc = answer(conn, 200, sb_buf_str(&b));
+    sb_buf_free(&b);
+    return rc;
+}
+
+/* The control endpoints (tests/sandbox/README.md, "Advancing the world" and "Latency and
+ * stats"): POST /_sandbox/advance?days=D and GET /_sandbox/stats, outside every provider's
+ * API and outside request numbering, faults, latency and rate limits. */
 static enum MHD_Result control(sb_server *s, struct MHD_Connection *conn, const char *method, const char *uri)
 {
     char *path = sb_xstrdup(uri);
@@ -150,6 +169,12 @@ static enum MHD_Result control(sb_server *s, struct MHD_Connection *conn, const 
     if (q)
         *q = '\0';
     enum MHD_Result rc;
+    if (strcmp(path, SB_CONTROL_PREFIX "stats") == 0) {
+        rc = stats(s, conn, method, &params);
+        sb_params_free(&params);
+        free(path);
+        return rc;
+    }
     int64_t days = 1;
     const char *bad = NULL;
     for (size_t i = 0; i < params.n && !bad; i++) {
@@ -160,7 +185,7 @@ static enum MHD_Result control(sb_server *s, struct MHD_Connection *conn, const 
             bad = "days must be an integer from 1 to 400";
     }
     if (strcmp(path, SB_CONTROL_PREFIX "advance") != 0) {
-        rc = control_error(conn, 404, "unknown control endpoint: the only one is POST /_sandbox/advance?days=D");
+        rc = control_error(conn, 404, "unknown control endpoint: they are POST /_sandbox/advance?days=D and GET /_sandbox/stats");
     } else if (strcmp(method, "POST") != 0) {
         rc = control_error(conn, 405, "use POST /_sandbox/advance?days=D");
     } else if (bad) {
@@ -220,12 +245,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     uint64_t number = ++s->counter;
     sb_faults_lookup(s->faults, number, &fa);
     pthread_mutex_unlock(&s->lock);
+    sb_stats_begin(s->stats);
+    unsigned latency = sb_latency_for(&s->latency, number);
 
     if (fa.delay_ms)
         sleep_ms(fa.delay_ms);
     if (fa.drop) {
+        sleep_ms(latency); /* the connection closes as late as an answer would come */
         if (s->verbose)
             fprintf(stderr, "#%" PRIu64 " %s %s -> dropped\n", number, method, cs->uri);
+        sb_stats_end(s->stats, 0, latency);
         return MHD_NO; /* libmicrohttpd closes the connection without a response */
     }
 
@@ -264,6 +293,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         repeated = repeat_or_remember(s, state, &req, fa.repeat, &resp);
     }
     sb_epochs_release(s->epochs, epoch);
+    /* After the answer is made, so the rate limiter saw the request when it arrived, as a
+     * real API's does; the thread sleeps, its connection waits, no other one does. */
+    if (latency)
+        sleep_ms(latency);
 
     struct MHD_Response *r = sb_delivery_response(resp.body.data ? resp.body.data : "", resp.body.len,
                                                   fa.delivery, fa.delivery_arg);
@@ -287,6 +320,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
                 resp.status, resp.body.len, fa.echo ? " echo" : "", repeated ? " repeat" : "",
                 sent[fa.delivery]);
     }
+    sb_stats_end(s->stats, resp.status, latency);
     sb_response_free(&resp);
     sb_params_free(&params);
     free(path);
@@ -294,10 +328,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 }
 
 sb_server *sb_server_start(const sb_provider *provider, sb_epochs *epochs, const sb_faults *faults,
-                           sb_ratelimit *limiter, unsigned port, int verbose, int truth, char *err,
-                           size_t errlen)
+                           sb_ratelimit *limiter, const sb_latency *latency, unsigned port,
+                           int verbose, int truth, char *err, size_t errlen)
 {
     sb_server *s = sb_xcalloc(1, sizeof *s);
+    s->latency = *latency;
+    s->stats = sb_stats_new(latency);
     s->provider = provider;
     s->epochs = epochs;
     s->faults = faults;
@@ -328,6 +364,7 @@ sb_server *sb_server_start(const sb_provider *provider, sb_epochs *epochs, const
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on 127.0.0.1:%u", port);
         sb_replay_free(s->replay);
+        sb_stats_free(s->stats);
         pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;
@@ -348,6 +385,7 @@ void sb_server_stop(sb_server *s)
         return;
     MHD_stop_daemon(s->daemon);
     sb_replay_free(s->replay);
+    sb_stats_free(s->stats);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

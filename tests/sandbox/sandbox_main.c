@@ -135,7 +135,8 @@ int main(int argc, char **argv)
 
     sb_ratelimit *limiter = sb_ratelimit_new(opts.rate_limit, opts.rate_seconds);
     sb_epochs *epochs = sb_epochs_new(provider, &opts, &faults, world, state);
-    sb_server *server = sb_server_start(provider, epochs, &faults, limiter, opts.port,
+    sb_latency latency = {.ms = opts.latency_ms, .jitter_ms = opts.latency_jitter_ms, .seed = opts.seed};
+    sb_server *server = sb_server_start(provider, epochs, &faults, limiter, &latency, opts.port,
                                         opts.verbose, opts.truth_dir != NULL, err, sizeof err);
     if (!server) {
         fprintf(stderr, "billtap-sandbox: %s\n", err);

@@ -22,6 +22,8 @@ typedef struct sb_options {
     double rate_limit;         /* requests per rate_seconds; < 0: the module's default */
     double rate_seconds;
     const char *faults;
+    unsigned latency_ms;        /* every answer after latency_ms ± latency_jitter_ms */
+    unsigned latency_jitter_ms; /* <= latency_ms */
     const char *truth_dir;
     unsigned port;
     int verbose;
