@@ -531,7 +531,8 @@ typedef struct billtap_transfer_options {
 } billtap_transfer_options;
 
 /** 1 when the iterator behind this transfer was canceled (billtap_iter_cancel()): a
- *  blocking transport polls this (every 100 ms or so) and returns BILLTAP_ECANCELED. */
+ *  blocking transport polls this (every 100 ms or so) and returns BILLTAP_ECANCELED.
+ *  0 for NULL opts. */
 BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts);
 
 #define BILLTAP_TRANSPORT_VERSION 1
@@ -663,14 +664,15 @@ BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *client);
  * id where there is one, e.g.
  *   "stripe: customers: GET /v1/customers: HTTP 401 (request req_8Xw...):
  *    invalid_request_error: Invalid API Key provided: sk_test_****abcd"
- * Valid until the next call on the client or its iterators. "" when there was none.
+ * Valid until the next call on the client or its iterators. "" when there was none, and
+ * for a NULL client (billtap_client_new() failed: its message went to opts->error).
  */
 BILLTAP_EXTERN(const char *) billtap_client_error_message(const billtap_client *client);
 
-/** The status code of the last error (0 when none). */
+/** The status code of the last error (0 when none, and for a NULL client). */
 BILLTAP_EXTERN(int) billtap_client_error_code(const billtap_client *client);
 
-/** The HTTP status of the response behind the last error, or 0. */
+/** The HTTP status of the response behind the last error, or 0 (also for a NULL client). */
 BILLTAP_EXTERN(int) billtap_client_error_http_status(const billtap_client *client);
 
 /** The provider's request id behind the last error, or NULL. Same lifetime as the message. */
@@ -784,7 +786,8 @@ BILLTAP_EXTERN(int) billtap_iter_sync_token(const char **out, billtap_iter *iter
  */
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *iter);
 
-/** Counts of work done so far: requests sent, retries made, records returned. */
+/** Counts of work done so far: requests sent, retries made, records returned. Any
+ *  out-parameter may be NULL. 0 or BILLTAP_EINVAL. */
 BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries,
                                        uint64_t *records, const billtap_iter *iter);
 

@@ -157,8 +157,8 @@ def case_code(ret, name, params, values, k):
     pname = params[k][1]
     key = (name, pname)
     overrides = {}
-    if key in spec.ALLOWED_NULL or key in spec.DEFINED_NULL:
-        entry = spec.ALLOWED_NULL.get(key) or spec.DEFINED_NULL[key]
+    if key in spec.ALLOWED_NULL:
+        entry = spec.ALLOWED_NULL[key]
         check, why = entry[0], entry[1]
         if len(entry) > 2:
             overrides = entry[2]
