@@ -313,8 +313,9 @@ BILLTAP_EXTERN(int) billtap_field_nullable(billtap_record_kind kind, billtap_fie
 /**
  * The closed vocabulary of a string field in a kind ("status" of a subscription: trialing,
  * active, ...), in documentation order. Writes at most `cap` words (static storage) to out
- * and returns how many there are: 0 for free text, BILLTAP_EINVAL when the kind has no such
- * field. A later library version may add words: treat an unknown one like "other".
+ * (which may be NULL when cap is 0) and returns how many there are: 0 for free text,
+ * BILLTAP_EINVAL when the kind has no such field. A later library version may add words:
+ * treat an unknown one like "other".
  */
 BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
                                              billtap_record_kind kind, billtap_field field);
@@ -782,7 +783,7 @@ BILLTAP_EXTERN(int) billtap_iter_sync_token(const char **out, billtap_iter *iter
  * Asks a running billtap_iter_next() to stop. Safe to call from any thread (or a signal
  * handler) while another thread is inside billtap_iter_next(): the transfers are aborted
  * and that call returns BILLTAP_ECANCELED; so does every later call. The checkpoint stays
- * valid.
+ * valid. NULL is a no-op.
  */
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *iter);
 
@@ -860,8 +861,8 @@ typedef struct billtap_log_event {
 typedef void (*billtap_log_fn)(const billtap_log_event *event, void *payload);
 
 /**
- * Sets (or with fn NULL removes) the client's log callback. Iterators created afterwards
- * use it. Returns 0 or BILLTAP_EINVAL.
+ * Sets (or with fn NULL removes) the client's log callback, which receives `payload` as it
+ * is (NULL too). Iterators created afterwards use it. Returns 0 or BILLTAP_EINVAL.
  */
 BILLTAP_EXTERN(int) billtap_client_set_log(billtap_client *client, billtap_log_fn fn,
                                            int min_level, void *payload);

@@ -200,8 +200,9 @@ BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, con
 BILLTAP_EXTERN(int) billtap_map_set_int(billtap_map *m, billtap_field field, int64_t value);
 
 /** Records an error about `member` ("is not a positive integer"; NULL: "(object)") unless
- *  one is already recorded; code is usually BILLTAP_EDATA. With problem NULL it only latches `code`, for
- *  an error a nested call (an item's mapper) has already recorded. Returns the status. */
+ *  one is already recorded; code is usually BILLTAP_EDATA. With problem NULL it only
+ *  latches `code`, for an error a nested call (an item's mapper) has already recorded.
+ *  Returns the status. */
 BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *member,
                                      const char *problem);
 
@@ -284,6 +285,7 @@ BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
 
 typedef struct billtap_json_writer billtap_json_writer;
 
+/** A new writer; freeing NULL is a no-op. */
 BILLTAP_EXTERN(int) billtap_json_writer_new(billtap_json_writer **out);
 BILLTAP_EXTERN(void) billtap_json_writer_free(billtap_json_writer *w);
 /** Empties the writer for the next document. */

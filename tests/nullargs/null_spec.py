@@ -225,21 +225,23 @@ FUNCTION_VALUES = {
 
 # NULL where the header says NULL is allowed, and what happens then. Each entry: the
 # check (a C condition over `rc`, the result, or None for "returns, no crash") and the
-# header's words. Any other NULL pointer must give BILLTAP_EINVAL (int results), NULL
-# (pointer results), 0 (counts, kinds), BILLTAP_JSON_NONE (refs), or just return (void).
+# header's words, quoted exactly from the header that declares the function (the generator
+# checks; a family's rule may be in its section's comment). Any other NULL pointer must give
+# BILLTAP_EINVAL (int results), NULL (pointer results), 0 (counts, kinds), BILLTAP_JSON_NONE
+# (refs), or just return (void): to allow one, document it in the header first.
 ALLOWED_NULL = {
     ('billtap_version', 'major'): ('rc != NULL', 'Any out-parameter may be NULL'),
     ('billtap_version', 'minor'): ('rc != NULL', 'Any out-parameter may be NULL'),
     ('billtap_version', 'patch'): ('rc != NULL', 'Any out-parameter may be NULL'),
-    ('billtap_provider_names', 'out'): ('rc >= 1', 'out is NULL when cap is 0',
+    ('billtap_provider_names', 'out'): ('rc >= 1', 'NULL when cap is 0',
                                         {'cap': '0'}),
     ('billtap_provider_load', 'name'): ('rc == BILLTAP_EPLUGIN', '*name (may be NULL)'),
     ('billtap_provider_load', 'error'): ('rc == BILLTAP_EPLUGIN', 'when error is not NULL'),
     ('billtap_record_kind_nested', 'member'): ('rc == BILLTAP_RECORD_SUBSCRIPTION_ITEM',
                                                '*member (may be NULL)'),
-    ('billtap_record_kind_fields', 'out'): ('rc > 0', 'out may be NULL when cap is 0',
+    ('billtap_record_kind_fields', 'out'): ('rc > 0', 'which may be NULL when cap is 0',
                                             {'cap': '0'}),
-    ('billtap_field_vocabulary', 'out'): ('rc > 0', 'out may be NULL when cap is 0',
+    ('billtap_field_vocabulary', 'out'): ('rc > 0', 'which may be NULL when cap is 0',
                                           {'cap': '0'}),
     ('billtap_record_json', 'len'): ('rc != NULL', 'If len is not NULL'),
     ('billtap_record_free', 'rec'): (None, 'NULL is a no-op'),
@@ -259,17 +261,18 @@ ALLOWED_NULL = {
     ('billtap_client_free', 'client'): (None, 'NULL is a no-op'),
     ('billtap_iter_new', 'opts'): ('rc == 0', 'opts may be NULL'),
     ('billtap_iter_free', 'iter'): (None, 'NULL is a no-op'),
-    ('billtap_iter_cancel', 'iter'): (None, 'no status to return'),
+    ('billtap_iter_cancel', 'iter'): (None, 'NULL is a no-op'),
     ('billtap_client_set_log', 'fn'): ('rc == 0', 'with fn NULL removes'),
-    ('billtap_client_set_log', 'payload'): ('rc == 0', 'the payload is the host\'s'),
+    ('billtap_client_set_log', 'payload'): ('rc == 0',
+                                            'receives `payload` as it is (NULL too)'),
     ('billtap_client_set_limiter', 'limiter'): ('rc == 0', 'NULL: back to the client\'s own'),
     ('billtap_limiter_open', 'error'): ('rc == 0', 'written to error when not NULL'),
     ('billtap_limiter_free', 'limiter'): (None, 'NULL is a no-op'),
-    ('billtap_provider_register', 'payload'): ('rc == 0', 'the payload is the provider\'s'),
-    ('billtap_provider_register', 'destroy'): ('rc == 0', 'destroy (may be NULL)'),
+    ('billtap_provider_register', 'payload'): ('rc == 0', '`payload` (any value, NULL too)'),
+    ('billtap_provider_register', 'destroy'): ('rc == 0', '`destroy` (may be NULL)'),
     ('billtap_provider_register', 'error'): ('rc == 0', 'when error is not NULL'),
-    ('billtap_json_free', 'doc'): (None, 'one _free per type: NULL is a no-op'),
-    ('billtap_json_writer_free', 'w'): (None, 'one _free per type: NULL is a no-op'),
+    ('billtap_json_free', 'doc'): (None, 'Freeing NULL is a no-op'),
+    ('billtap_json_writer_free', 'w'): (None, 'freeing NULL is a no-op'),
     ('billtap_json_path', 'path'): ('rc == nt_root(e)', '"" or NULL is ref itself'),
     ('billtap_json_writer_text', 'len'): ('rc == 0', '*len may be NULL'),
     ('billtap_record_set_str', 's'): ('rc == 0', 's == NULL sets null'),
@@ -277,8 +280,9 @@ ALLOWED_NULL = {
     ('billtap_map_set_str', 'value'): ('rc == 0', 'NULL: null'),
     ('billtap_map_currency', 'exponent_of'): ('rc == 0', 'ISO 4217\'s when exponent_of is NULL'),
     ('billtap_map_vocab', 'otherwise'): ('rc == BILLTAP_EDATA',
-                                         'an error when otherwise is NULL', {'path': '"cur"'}),
-    ('billtap_vocab_lookup', 'otherwise'): ('rc == NULL', '`otherwise` when not in the table',
+                                         'when otherwise is NULL', {'path': '"cur"'}),
+    ('billtap_vocab_lookup', 'otherwise'): ('rc == NULL',
+                                            '`otherwise` when it is not in the table',
                                             {'value': 'nt_member(e, "cur")'}),
     ('billtap_map_fail', 'problem'): ('rc == BILLTAP_EDATA', 'With problem NULL it only latches'),
     ('billtap_response_error', 'code_paths'): ('rc == BILLTAP_EDATA', 'may be NULL'),
