@@ -145,7 +145,7 @@ BILLTAP_EXTERN(const char *) billtap_response_body(const billtap_response *resp,
  * accepts it (and answers "absent"/an error), so lookups chain without checks:
  *     billtap_json_get(doc, billtap_json_get(doc, root, "price"), "unit_amount")
  * A NULL document is an empty one: every ref in it is absent. The readers' out-parameters
- * may be NULL, to check a value without keeping it (the reader still answers).
+ * may be NULL (not billtap_json_str_decode()'s dst), to check a value without keeping it.
  * Numbers are never converted to floating point: read integers with billtap_json_int and
  * anything else (money in JSON numbers) from billtap_json_text.
  * ======================================================================================== */

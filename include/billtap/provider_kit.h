@@ -13,8 +13,9 @@
  * Everything here is built on the public SPI and exported from libbilltap; a plugin uses
  * it exactly as the built-in providers do. Every function that can fail records its error
  * on the client through the ctx it is given, except the plain readers (billtap_json_*),
- * which only return a status for the caller to report. A NULL ctx only loses the message:
- * nothing is recorded, and the status is still returned.
+ * which only return a status for the caller to report. Where the ctx only receives errors
+ * (the mapper, the response helpers), a NULL ctx only loses the message: nothing is
+ * recorded, and the status is still returned.
  */
 #ifndef BILLTAP_PROVIDER_KIT_H
 #define BILLTAP_PROVIDER_KIT_H
@@ -111,7 +112,7 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
  * from (billtap_record_field_source()); values set with billtap_map_set_*() count as
  * computed by the provider, which may name their members (billtap_record_set_source()).
  * A NULL path, like "", is the object itself (billtap_json_path()); a NULL ctx only loses
- * the message, as everywhere in the kit.
+ * the message, as in the response helpers.
  * ======================================================================================== */
 
 #define BILLTAP_MAP_VERSION 1
@@ -222,7 +223,7 @@ BILLTAP_EXTERN(int) billtap_map_end(billtap_record **out, billtap_map *m);
  * status, request id (the provider's request_id_header) and where the JSON broke. Since
  * 0.2 a root object that has a member name twice is BILLTAP_EDATA naming it (which value
  * is meant is ambiguous); the mapper checks the records inside (billtap_map_begin()).
- * req only names the request in that message and may be NULL.
+ * req only names the request in messages and may be NULL.
  */
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx);

@@ -350,9 +350,10 @@ ALLOWED_NULL = {
     ('billtap_vocab_lookup', 'doc'): ('rc != NULL && strcmp(rc, "other") == 0',
                                       '(or not a string)'),
     ('billtap_response_parse', 'req'): ('rc == 0', 'req only names the request'),
-    ('billtap_response_parse', 'ctx'): ('rc == 0', 'A NULL ctx only loses the message'),
+    ('billtap_response_parse', 'ctx'): ('rc == 0', 'a NULL ctx only loses the message'),
     ('billtap_response_error', 'req'): ('rc == BILLTAP_EDATA', 'req only names the request'),
-    ('billtap_response_error', 'ctx'): ('rc == BILLTAP_EDATA', 'A NULL ctx only loses the message'),
+    ('billtap_response_error', 'ctx'): ('rc == BILLTAP_EDATA',
+                                       'a NULL ctx only loses the message'),
     # The mapper: a NULL what is "object", a NULL member "(object)", a NULL path the object
     # itself, a NULL doc holds no object.
     ('billtap_map_begin', 'what'): ('rc == 0', '("object" when NULL)'),
