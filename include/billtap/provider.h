@@ -704,19 +704,19 @@ BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned i
 
 /**
  * Adds a provider to the process-wide registry (thread-safe). The vtable is copied; what it
- * points to (names, settings, functions) must stay valid until the provider is unregistered and
- * its last client freed. `payload` (any value, NULL too) is handed to callbacks through
- * billtap_ctx_payload(); `destroy` (may be NULL) is called with it once the provider is
- * unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer than this library
- * knows, also of the settings array), BILLTAP_EINVAL (bad name, missing required slot or
- * resource, flags other than the BILLTAP_PROVIDER_* this library knows, a resource bit that is
- * no billtap_resource (in `resources` or `since_resources`), `since_resources` outside
- * `resources`, a setting definition a host could not use: bad or duplicate name, an engine
- * setting's name, unknown flags, min above max, a default outside its type or bounds; or the
- * name is taken) or BILLTAP_ENOMEM. On failure destroy is not called and, when error is not
- * NULL, a message naming the provider and what is wrong ("provider acme: setting page_size has
- * a default outside its type or bounds") is written to error[0..error_size), NUL-terminated and
- * cut to fit; on success error holds "".
+ * points to (names, settings, functions) must stay valid until the provider is
+ * unregistered and its last client freed. `payload` (any value, NULL too) is handed to
+ * callbacks through billtap_ctx_payload(); `destroy` (may be NULL) is called with it once
+ * the provider is unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer
+ * than this library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing
+ * required slot or resource, flags other than the BILLTAP_PROVIDER_* this library knows, a
+ * resource bit that is no billtap_resource (in `resources` or `since_resources`),
+ * `since_resources` outside `resources`, a setting definition a host could not use: bad or
+ * duplicate name, an engine setting's name, unknown flags, min above max, a default outside
+ * its type or bounds; or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not
+ * called and, when error is not NULL, a message naming the provider and what is wrong
+ * ("provider acme: setting page_size has a default outside its type or bounds") is written
+ * to error[0..error_size), NUL-terminated and cut to fit; on success error holds "".
  */
 BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
                                               void (*destroy)(void *payload), char *error,

@@ -340,7 +340,8 @@ ALLOWED_NULL = {
                                        'A NULL message is billtap_strerror(code)'),
     ('billtap_ctx_http_error', 'ctx'): ('rc == BILLTAP_EDATA', 'ctx NULL nothing is recorded'),
     ('billtap_ctx_http_error', 'req'): ('rc == BILLTAP_EDATA', 'req and resp are optional too'),
-    ('billtap_ctx_http_error', 'resp'): ('rc == BILLTAP_EDATA', 'req and resp are optional too'),
+    ('billtap_ctx_http_error', 'resp'): ('rc == BILLTAP_EDATA',
+                                         'req and resp are optional too'),
     ('billtap_ctx_http_error', 'message'): ('rc == BILLTAP_EDATA',
                                             'a NULL message is billtap_strerror(code)'),
     # provider_kit.h: a NULL ctx only loses the message; the readers' NULL document is an
@@ -374,8 +375,7 @@ ALLOWED_NULL.update({(f, 'doc'): ('rc == BILLTAP_ENOTFOUND', 'A NULL document is
                                'billtap_json_str_decode']})
 # The mapper's paths: "A NULL path, like "", is the object itself", so the object is read
 # as the member (a string, an integer, ...), which it is not; its "id" is an id.
-ALLOWED_NULL.update({('billtap_map_' + f, 'path'): ('rc == BILLTAP_EDATA',
-                                                    'A NULL path, like "", is the object itself')
+_NULL_PATH = 'A NULL path, like "", is the object itself'
+ALLOWED_NULL.update({('billtap_map_' + f, 'path'): ('rc == BILLTAP_EDATA', _NULL_PATH)
                      for f in ['str', 'int', 'bool', 'time', 'currency', 'money', 'vocab']})
-ALLOWED_NULL[('billtap_map_ref_id', 'path')] = ('rc == 0',
-                                                'A NULL path, like "", is the object itself')
+ALLOWED_NULL[('billtap_map_ref_id', 'path')] = ('rc == 0', _NULL_PATH)
