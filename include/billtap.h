@@ -313,8 +313,9 @@ BILLTAP_EXTERN(int) billtap_field_nullable(billtap_record_kind kind, billtap_fie
 /**
  * The closed vocabulary of a string field in a kind ("status" of a subscription: trialing,
  * active, ...), in documentation order. Writes at most `cap` words (static storage) to out
- * and returns how many there are: 0 for free text, BILLTAP_EINVAL when the kind has no such
- * field. A later library version may add words: treat an unknown one like "other".
+ * (which may be NULL when cap is 0) and returns how many there are: 0 for free text,
+ * BILLTAP_EINVAL when the kind has no such field. A later library version may add words:
+ * treat an unknown one like "other".
  */
 BILLTAP_EXTERN(int) billtap_field_vocabulary(const char **out, size_t cap,
                                              billtap_record_kind kind, billtap_field field);
@@ -531,7 +532,8 @@ typedef struct billtap_transfer_options {
 } billtap_transfer_options;
 
 /** 1 when the iterator behind this transfer was canceled (billtap_iter_cancel()): a
- *  blocking transport polls this (every 100 ms or so) and returns BILLTAP_ECANCELED. */
+ *  blocking transport polls this (every 100 ms or so) and returns BILLTAP_ECANCELED.
+ *  0 for NULL opts. */
 BILLTAP_EXTERN(int) billtap_transfer_canceled(const billtap_transfer_options *opts);
 
 #define BILLTAP_TRANSPORT_VERSION 1
@@ -663,14 +665,15 @@ BILLTAP_EXTERN(int) billtap_client_close_idle(billtap_client *client);
  * id where there is one, e.g.
  *   "stripe: customers: GET /v1/customers: HTTP 401 (request req_8Xw...):
  *    invalid_request_error: Invalid API Key provided: sk_test_****abcd"
- * Valid until the next call on the client or its iterators. "" when there was none.
+ * Valid until the next call on the client or its iterators. "" when there was none, and
+ * for a NULL client (billtap_client_new() failed: its message went to opts->error).
  */
 BILLTAP_EXTERN(const char *) billtap_client_error_message(const billtap_client *client);
 
-/** The status code of the last error (0 when none). */
+/** The status code of the last error (0 when none, and for a NULL client). */
 BILLTAP_EXTERN(int) billtap_client_error_code(const billtap_client *client);
 
-/** The HTTP status of the response behind the last error, or 0. */
+/** The HTTP status of the response behind the last error, or 0 (also for a NULL client). */
 BILLTAP_EXTERN(int) billtap_client_error_http_status(const billtap_client *client);
 
 /** The provider's request id behind the last error, or NULL. Same lifetime as the message. */
@@ -780,11 +783,12 @@ BILLTAP_EXTERN(int) billtap_iter_sync_token(const char **out, billtap_iter *iter
  * Asks a running billtap_iter_next() to stop. Safe to call from any thread (or a signal
  * handler) while another thread is inside billtap_iter_next(): the transfers are aborted
  * and that call returns BILLTAP_ECANCELED; so does every later call. The checkpoint stays
- * valid.
+ * valid. NULL is a no-op.
  */
 BILLTAP_EXTERN(void) billtap_iter_cancel(billtap_iter *iter);
 
-/** Counts of work done so far: requests sent, retries made, records returned. */
+/** Counts of work done so far: requests sent, retries made, records returned. Any
+ *  out-parameter may be NULL. 0 or BILLTAP_EINVAL. */
 BILLTAP_EXTERN(int) billtap_iter_stats(uint64_t *requests, uint64_t *retries,
                                        uint64_t *records, const billtap_iter *iter);
 
@@ -857,8 +861,8 @@ typedef struct billtap_log_event {
 typedef void (*billtap_log_fn)(const billtap_log_event *event, void *payload);
 
 /**
- * Sets (or with fn NULL removes) the client's log callback. Iterators created afterwards
- * use it. Returns 0 or BILLTAP_EINVAL.
+ * Sets (or with fn NULL removes) the client's log callback, which receives `payload` as it
+ * is (NULL too). Iterators created afterwards use it. Returns 0 or BILLTAP_EINVAL.
  */
 BILLTAP_EXTERN(int) billtap_client_set_log(billtap_client *client, billtap_log_fn fn,
                                            int min_level, void *payload);

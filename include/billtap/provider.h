@@ -96,15 +96,16 @@ BILLTAP_EXTERN(int) billtap_request_add_form(billtap_request *req, const char *n
 BILLTAP_EXTERN(void) billtap_request_set_tag(billtap_request *req, uint64_t tag);
 BILLTAP_EXTERN(uint64_t) billtap_request_tag(const billtap_request *req);
 
-/** "GET", "POST", ... */
+/** "GET", "POST", ...; never NULL: a NULL req reads as a new request, "GET". */
 BILLTAP_EXTERN(const char *) billtap_request_method(const billtap_request *req);
-/** The full URL with the encoded query string. Valid until the request changes. */
+/** The full URL with the encoded query string. Valid until the request changes. "" when
+ *  none was set, and for a NULL req. */
 BILLTAP_EXTERN(const char *) billtap_request_url(const billtap_request *req);
 /** Number of headers, and the index-th one (0 or BILLTAP_EINVAL when out of range). */
 BILLTAP_EXTERN(size_t) billtap_request_header_count(const billtap_request *req);
 BILLTAP_EXTERN(int) billtap_request_header(const char **name, const char **value,
                                            const billtap_request *req, size_t index);
-/** The body, or NULL with *len = 0 when there is none. */
+/** The body, or NULL with *len = 0 when there is none; len may be NULL. */
 BILLTAP_EXTERN(const char *) billtap_request_body(const billtap_request *req, size_t *len);
 
 /* ==========================================================================================
@@ -123,12 +124,13 @@ BILLTAP_EXTERN(int) billtap_response_append_body(billtap_response *resp, const c
 /** Transport side: a description of a transport failure (copied) for the error message. */
 BILLTAP_EXTERN(void) billtap_response_set_error(billtap_response *resp, const char *message);
 
-/** The HTTP status code. */
+/** The HTTP status code (0 for a NULL resp). */
 BILLTAP_EXTERN(int) billtap_response_status(const billtap_response *resp);
 /** The first header with this name (case-insensitive), value trimmed, or NULL. */
 BILLTAP_EXTERN(const char *) billtap_response_header(const billtap_response *resp,
                                                      const char *name);
-/** The body, NUL-terminated for convenience (the length excludes the NUL). Never NULL. */
+/** The body, NUL-terminated for convenience (the length excludes the NUL). Never NULL: ""
+ *  with *len = 0 for a NULL resp; len may be NULL. */
 BILLTAP_EXTERN(const char *) billtap_response_body(const billtap_response *resp, size_t *len);
 
 /* ==========================================================================================
@@ -142,6 +144,8 @@ BILLTAP_EXTERN(const char *) billtap_response_body(const billtap_response *resp,
  * into the same document. BILLTAP_JSON_NONE stands for "absent", and every function
  * accepts it (and answers "absent"/an error), so lookups chain without checks:
  *     billtap_json_get(doc, billtap_json_get(doc, root, "price"), "unit_amount")
+ * A NULL document is an empty one: every ref in it is absent. The readers' out-parameters
+ * may be NULL (not billtap_json_str_decode()'s dst), to check a value without keeping it.
  * Numbers are never converted to floating point: read integers with billtap_json_int and
  * anything else (money in JSON numbers) from billtap_json_text.
  * ======================================================================================== */
@@ -152,7 +156,7 @@ typedef uint32_t billtap_json_ref;
 #define BILLTAP_JSON_MAX_DEPTH 512
 
 typedef enum billtap_json_type {
-	BILLTAP_JSON_ABSENT = 0, /**< BILLTAP_JSON_NONE or an invalid ref */
+	BILLTAP_JSON_ABSENT = 0, /**< BILLTAP_JSON_NONE, an invalid ref, or a NULL document */
 	BILLTAP_JSON_NULL = 1,
 	BILLTAP_JSON_FALSE = 2,
 	BILLTAP_JSON_TRUE = 3,
@@ -162,7 +166,8 @@ typedef enum billtap_json_type {
 	BILLTAP_JSON_OBJECT = 7
 } billtap_json_type;
 
-/** A reusable document (its token storage grows and is kept between parses). */
+/** A reusable document (its token storage grows and is kept between parses). Freeing
+ *  NULL is a no-op. */
 BILLTAP_EXTERN(int) billtap_json_new(billtap_json **out);
 BILLTAP_EXTERN(void) billtap_json_free(billtap_json *doc);
 
@@ -174,7 +179,7 @@ BILLTAP_EXTERN(void) billtap_json_free(billtap_json *doc);
 BILLTAP_EXTERN(int) billtap_json_parse(billtap_json *doc, const char *text, size_t len);
 
 /** After BILLTAP_EPARSE: "offset 1234: unterminated string" (valid until the next parse);
- *  "" after a successful parse. Never NULL. */
+ *  "" after a successful parse; "no document" for a NULL doc. Never NULL. */
 BILLTAP_EXTERN(const char *) billtap_json_error(const billtap_json *doc);
 
 /** The root value (BILLTAP_JSON_NONE if nothing was parsed). */
@@ -211,26 +216,27 @@ BILLTAP_EXTERN(size_t) billtap_json_count(const billtap_json *doc, billtap_json_
 /**
  * The exact source text of a value: a number's lexeme ("-12.50e3"), a string's bytes between
  * the quotes *still escaped*, a container's whole text including brackets, "null", "true".
- * Returns 0 or BILLTAP_ENOTFOUND for BILLTAP_JSON_NONE.
+ * Returns 0 or BILLTAP_ENOTFOUND for BILLTAP_JSON_NONE. out and len may be NULL.
  */
 BILLTAP_EXTERN(int) billtap_json_text(const char **out, size_t *len, const billtap_json *doc,
                                       billtap_json_ref ref);
 
 /**
  * An integer number exactly. Returns 0, BILLTAP_ENOTFOUND (absent), BILLTAP_ETYPE (not a
- * number, or has a fraction/exponent) or BILLTAP_EDATA (outside int64).
+ * number, or has a fraction/exponent) or BILLTAP_EDATA (outside int64). out may be NULL.
  */
 BILLTAP_EXTERN(int) billtap_json_int(int64_t *out, const billtap_json *doc, billtap_json_ref ref);
 
-/** true/false as 1/0. 0, BILLTAP_ENOTFOUND or BILLTAP_ETYPE. */
+/** true/false as 1/0. 0, BILLTAP_ENOTFOUND or BILLTAP_ETYPE. out may be NULL. */
 BILLTAP_EXTERN(int) billtap_json_bool(int *out, const billtap_json *doc, billtap_json_ref ref);
 
-/** 1 when ref is a string whose text has no escapes (its text is then its value). */
+/** 1 when ref is a string whose text has no escapes (its text is then its value), else 0
+ *  (also for a NULL doc). */
 BILLTAP_EXTERN(int) billtap_json_str_is_plain(const billtap_json *doc, billtap_json_ref ref);
 
 /**
  * Decodes a string (escapes and surrogate pairs) into dst as NUL-terminated UTF-8.
- * *len receives the decoded length (without NUL) even when it does not fit.
+ * *len receives the decoded length (without NUL) even when it does not fit; len may be NULL.
  * Returns 0, BILLTAP_ENOTFOUND, BILLTAP_ETYPE, or BILLTAP_EINVAL when cap <= decoded length
  * (dst then holds "" when cap > 0). The decoded length never exceeds the text length, so
  * a buffer of text length + 1 always fits. A decoded \u0000 is copied as a NUL byte.
@@ -239,7 +245,7 @@ BILLTAP_EXTERN(int) billtap_json_str_decode(char *dst, size_t cap, size_t *len,
                                             const billtap_json *doc, billtap_json_ref ref);
 
 /** 1 when ref is a string whose decoded value equals s (NUL-terminated), else 0 (always
- *  0 for a string holding \u0000). */
+ *  0 for a string holding \u0000, and for s NULL, which no string equals). */
 BILLTAP_EXTERN(int) billtap_json_str_eq(const billtap_json *doc, billtap_json_ref ref,
                                         const char *s);
 
@@ -265,7 +271,7 @@ BILLTAP_EXTERN(int) billtap_money_from_decimal(int64_t *minor, const char *text,
 
 /**
  * Upper-cases and checks a 3-letter currency code into out[4] ("usd" -> "USD").
- * 0 or BILLTAP_EDATA.
+ * 0, BILLTAP_EDATA, or BILLTAP_EINVAL for a NULL out or code.
  */
 BILLTAP_EXTERN(int) billtap_currency_normalize(char out[4], const char *code, size_t len);
 
@@ -307,7 +313,7 @@ BILLTAP_EXTERN(int) billtap_record_set_str(billtap_record *rec, billtap_field fi
 
 /**
  * Sets a string field from a JSON value: a string is decoded; null or BILLTAP_JSON_NONE sets
- * null; anything else is BILLTAP_EDATA.
+ * null (so does any ref of a NULL doc, an empty one); anything else is BILLTAP_EDATA.
  */
 BILLTAP_EXTERN(int) billtap_record_set_json_str(billtap_record *rec, billtap_field field,
                                                 const billtap_json *doc, billtap_json_ref ref);
@@ -480,8 +486,9 @@ BILLTAP_EXTERN(const char *) billtap_ctx_setting(billtap_ctx *ctx, const char *k
  */
 BILLTAP_EXTERN(int) billtap_ctx_setting_int(int64_t *out, billtap_ctx *ctx, const char *key);
 
-/** The client's clock, Unix seconds (billtap_client_options.clock, else the system's).
- *  Providers must not read clocks themselves, so tests can fix time. */
+/** The client's clock, Unix seconds (billtap_client_options.clock, else the system's;
+ *  the system's for a NULL ctx). Providers must not read clocks themselves, so tests can
+ *  fix time. */
 BILLTAP_EXTERN(int64_t) billtap_ctx_now(billtap_ctx *ctx);
 
 /**
@@ -502,7 +509,8 @@ BILLTAP_EXTERN(billtap_resource) billtap_ctx_resource(billtap_ctx *ctx);
 /**
  * Records an error on the client ("PROVIDER: RESOURCE: message") and returns `code`, so a
  * provider can write `return billtap_ctx_error(ctx, BILLTAP_EDATA, "charge ch_1: no amount");`.
- * Never put secrets in messages.
+ * A NULL message is billtap_strerror(code). With ctx NULL nothing is recorded, and `code`
+ * is still returned. Never put secrets in messages.
  */
 BILLTAP_EXTERN(int) billtap_ctx_error(billtap_ctx *ctx, int code, const char *message);
 
@@ -510,7 +518,9 @@ BILLTAP_EXTERN(int) billtap_ctx_error(billtap_ctx *ctx, int code, const char *me
  * Records an error about an HTTP response: "PROVIDER: RESOURCE: METHOD PATH: HTTP STATUS
  * (request REQUEST_ID): PROVIDER_CODE: MESSAGE" with the optional parts left out when NULL.
  * The request id and provider code are also kept for billtap_client_error_request_id()
- * and billtap_client_error_provider_code(). Returns `code`.
+ * and billtap_client_error_provider_code(). req and resp are optional too (a NULL one
+ * leaves out METHOD PATH or HTTP STATUS); a NULL message is billtap_strerror(code); with
+ * ctx NULL nothing is recorded. Returns `code`.
  */
 BILLTAP_EXTERN(int) billtap_ctx_http_error(billtap_ctx *ctx, int code,
                                            const billtap_request *req,
@@ -695,18 +705,18 @@ BILLTAP_EXTERN(int) billtap_provider_init(billtap_provider *provider, unsigned i
 /**
  * Adds a provider to the process-wide registry (thread-safe). The vtable is copied; what it
  * points to (names, settings, functions) must stay valid until the provider is
- * unregistered and its last client freed. `payload` is handed to callbacks through
- * billtap_ctx_payload(); `destroy` (may be NULL) is called with it once the provider is
- * unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer than this
- * library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing required
- * slot or resource, flags other than the BILLTAP_PROVIDER_* this library knows, a resource
- * bit that is no billtap_resource (in `resources` or `since_resources`), `since_resources`
- * outside `resources`, a setting definition a host could not use: bad or duplicate name, an
- * engine setting's name, unknown flags, min above max, a default outside its type or
- * bounds; or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not called and,
- * when error is not NULL, a message naming the provider and what is wrong ("provider acme:
- * setting page_size has a default outside its type or bounds") is written to
- * error[0..error_size), NUL-terminated and cut to fit; on success error holds "".
+ * unregistered and its last client freed. `payload` (any value, NULL too) is handed to
+ * callbacks through billtap_ctx_payload(); `destroy` (may be NULL) is called with it once
+ * the provider is unregistered and unused. Returns 0, BILLTAP_EVERSION (version 0 or newer
+ * than this library knows, also of the settings array), BILLTAP_EINVAL (bad name, missing
+ * required slot or resource, flags other than the BILLTAP_PROVIDER_* this library knows, a
+ * resource bit that is no billtap_resource (in `resources` or `since_resources`),
+ * `since_resources` outside `resources`, a setting definition a host could not use: bad or
+ * duplicate name, an engine setting's name, unknown flags, min above max, a default outside
+ * its type or bounds; or the name is taken) or BILLTAP_ENOMEM. On failure destroy is not
+ * called and, when error is not NULL, a message naming the provider and what is wrong
+ * ("provider acme: setting page_size has a default outside its type or bounds") is written
+ * to error[0..error_size), NUL-terminated and cut to fit; on success error holds "".
  */
 BILLTAP_EXTERN(int) billtap_provider_register(const billtap_provider *provider, void *payload,
                                               void (*destroy)(void *payload), char *error,

@@ -13,7 +13,9 @@
  * Everything here is built on the public SPI and exported from libbilltap; a plugin uses
  * it exactly as the built-in providers do. Every function that can fail records its error
  * on the client through the ctx it is given, except the plain readers (billtap_json_*),
- * which only return a status for the caller to report.
+ * which only return a status for the caller to report. Where the ctx only receives errors
+ * (the mapper, the response helpers), a NULL ctx only loses the message: nothing is
+ * recorded, and the status is still returned.
  */
 #ifndef BILLTAP_PROVIDER_KIT_H
 #define BILLTAP_PROVIDER_KIT_H
@@ -25,7 +27,9 @@ extern "C" {
 #endif
 
 /* ==========================================================================================
- * JSON readers
+ * JSON readers. Like the SPI's, they read a NULL document as an empty one (every value
+ * absent: BILLTAP_ENOTFOUND, BILLTAP_JSON_NONE); unlike them, their out-parameters are
+ * required (BILLTAP_EINVAL).
  * ======================================================================================== */
 
 /**
@@ -85,7 +89,7 @@ typedef struct billtap_vocab {
 } billtap_vocab;
 
 /** The normalized word for a JSON string value, `otherwise` when it is not in the table
- *  (or not a string). Exact, case-sensitive match. */
+ *  (or not a string). Exact, case-sensitive match. A NULL table is an empty one. */
 BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
                                                   const billtap_json *doc,
                                                   billtap_json_ref value,
@@ -107,6 +111,8 @@ BILLTAP_EXTERN(const char *) billtap_vocab_lookup(const billtap_vocab *table,
  * With the setting trace_sources on, each record notes the path every field was read
  * from (billtap_record_field_source()); values set with billtap_map_set_*() count as
  * computed by the provider, which may name their members (billtap_record_set_source()).
+ * A NULL path, like "", is the object itself (billtap_json_path()); a NULL ctx only loses
+ * the message, as in the response helpers.
  * ======================================================================================== */
 
 #define BILLTAP_MAP_VERSION 1
@@ -130,8 +136,9 @@ typedef struct billtap_map {
 /**
  * Starts a top-level record of `kind` from `obj`: its id from the string at id_path
  * (required), the object kept as the record's raw JSON. An object that has a member name
- * twice (itself or an object inside it) is refused, naming it (since 0.2). Returns the
- * status.
+ * twice (itself or an object inside it) is refused, naming it (since 0.2). `what` names
+ * the object in messages ("object" when NULL); a NULL doc holds no object (BILLTAP_EDATA,
+ * "is not a JSON object"). Returns the status.
  */
 BILLTAP_EXTERN(int) billtap_map_begin(billtap_map *m, billtap_record_kind kind, const char *what,
                                       const billtap_json *doc, billtap_json_ref obj,
@@ -140,7 +147,8 @@ BILLTAP_EXTERN(int) billtap_map_begin(billtap_map *m, billtap_record_kind kind, 
 /**
  * Starts a nested record appended to `parent` (billtap_record_add_item()), which owns it
  * from the start; id_path may be NULL for items the provider gives no id. Its raw JSON is
- * `obj`. Finish it with billtap_map_end(NULL, m) and pass any error on.
+ * `obj`. `what`, doc and ctx as for billtap_map_begin(). Finish it with
+ * billtap_map_end(NULL, m) and pass any error on.
  */
 BILLTAP_EXTERN(int) billtap_map_begin_item(billtap_map *m, billtap_record *parent,
                                            const char *what, const billtap_json *doc,
@@ -180,9 +188,10 @@ BILLTAP_EXTERN(int) billtap_map_money(billtap_map *m, billtap_field field, const
                                       unsigned int flags);
 
 /**
- * A normalized word from the provider's string at path through `table`; a value not in
- * the table gives `otherwise`, or is an error ("is not one of ...") when otherwise is
- * NULL. Null or absent: null, or an error with BILLTAP_MAP_REQUIRED.
+ * A normalized word from the provider's string at path through `table` (NULL: an empty
+ * table); a value not in the table gives `otherwise`, or is an error ("has a value this provider mapping does
+ * not know: ...")
+ * when otherwise is NULL. Null or absent: null, or an error with BILLTAP_MAP_REQUIRED.
  */
 BILLTAP_EXTERN(int) billtap_map_vocab(billtap_map *m, billtap_field field, const char *path,
                                       const billtap_vocab *table, const char *otherwise,
@@ -192,9 +201,10 @@ BILLTAP_EXTERN(int) billtap_map_vocab(billtap_map *m, billtap_field field, const
 BILLTAP_EXTERN(int) billtap_map_set_str(billtap_map *m, billtap_field field, const char *value);
 BILLTAP_EXTERN(int) billtap_map_set_int(billtap_map *m, billtap_field field, int64_t value);
 
-/** Records an error about `member` ("is not a positive integer") unless one is already
- *  recorded; code is usually BILLTAP_EDATA. With problem NULL it only latches `code`, for
- *  an error a nested call (an item's mapper) has already recorded. Returns the status. */
+/** Records an error about `member` ("is not a positive integer"; NULL: "(object)") unless
+ *  one is already recorded; code is usually BILLTAP_EDATA. With problem NULL it only
+ *  latches `code`, for an error a nested call (an item's mapper) has already recorded.
+ *  Returns the status. */
 BILLTAP_EXTERN(int) billtap_map_fail(billtap_map *m, int code, const char *member,
                                      const char *problem);
 
@@ -214,6 +224,7 @@ BILLTAP_EXTERN(int) billtap_map_end(billtap_record **out, billtap_map *m);
  * status, request id (the provider's request_id_header) and where the JSON broke. Since
  * 0.2 a root object that has a member name twice is BILLTAP_EDATA naming it (which value
  * is meant is ambiguous); the mapper checks the records inside (billtap_map_begin()).
+ * req only names the request in messages and may be NULL.
  */
 BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_request *req,
                                            const billtap_response *resp, billtap_ctx *ctx);
@@ -223,7 +234,8 @@ BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_requ
  * answer is BILLTAP_EDATA, others billtap_http_status_error()). The provider's code and
  * message are read from the first of code_paths / message_paths (NULL-terminated lists of
  * dotted paths, may be NULL) that holds a string; without a message, an excerpt of the
- * body (a proxy's page) is quoted. `doc` is scratch space for parsing the body.
+ * body (a proxy's page) is quoted. `doc` is scratch space for parsing the body. req only
+ * names the request in the message and may be NULL.
  */
 BILLTAP_EXTERN(int) billtap_response_error(const billtap_request *req,
                                            const billtap_response *resp, billtap_json *doc,
@@ -244,7 +256,8 @@ BILLTAP_EXTERN(void) billtap_response_excerpt(char *out, size_t cap,
 
 /**
  * A copy of a setting's effective value (free() it), NULL when unset or empty.
- * Returns 0 or BILLTAP_ENOMEM (recorded).
+ * Returns 0, BILLTAP_ENOMEM (recorded) or BILLTAP_EINVAL (NULL out, ctx or key; recorded
+ * when there is a ctx), as billtap_ctx_setting_int() does.
  */
 BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const char *key);
 
@@ -274,6 +287,7 @@ BILLTAP_EXTERN(int) billtap_sink_reject_json(billtap_sink *sink, int code,
 
 typedef struct billtap_json_writer billtap_json_writer;
 
+/** A new writer; freeing NULL is a no-op. */
 BILLTAP_EXTERN(int) billtap_json_writer_new(billtap_json_writer **out);
 BILLTAP_EXTERN(void) billtap_json_writer_free(billtap_json_writer *w);
 /** Empties the writer for the next document. */

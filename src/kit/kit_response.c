@@ -131,9 +131,13 @@ BILLTAP_EXTERN(int) billtap_response_error(const billtap_request *req,
 
 BILLTAP_EXTERN(int) billtap_ctx_setting_dup(char **out, billtap_ctx *ctx, const char *key)
 {
-	if (!out)
-		return billtap_ctx_error(ctx, BILLTAP_EINVAL, "billtap_ctx_setting_dup: out is NULL");
-	*out = NULL;
+	if (out)
+		*out = NULL;
+	/* As billtap_ctx_setting_int(): a NULL context or key is a provider bug, never "unset"
+	 * (which would let a provider run on without its credentials). */
+	if (!out || !ctx || !key)
+		return billtap_ctx_error(ctx, BILLTAP_EINVAL,
+		                         "billtap_ctx_setting_dup: out, ctx or key is NULL");
 	const char *v = billtap_ctx_setting(ctx, key);
 	if (!v || !*v)
 		return 0;

@@ -9,7 +9,9 @@ BILLTAP_EXTERN(int) billtap_currency_normalize(char out[4], const char *code, si
 	if (!out)
 		return BILLTAP_EINVAL;
 	out[0] = '\0';
-	if (!code || len != 3)
+	if (!code)
+		return BILLTAP_EINVAL; /* a caller's bug, not a bad code in the data */
+	if (len != 3)
 		return BILLTAP_EDATA;
 	for (size_t i = 0; i < 3; i++) {
 		char c = code[i];

@@ -10,8 +10,9 @@ builds the objects of functions declared before they are exported only once they
 The declarations come from the public headers, so a new function is covered without an
 edit here; null_spec.py says what a valid argument is where the type alone does not, and
 which NULLs the headers allow. The generator stops with an error naming every declaration
-it cannot handle, and every symbol the headers, src/libbilltap.map and
-tests/abi/billtap.symbols disagree about.
+it cannot handle, every symbol the headers, src/libbilltap.map and
+tests/abi/billtap.symbols disagree about, and every allowed NULL whose words (quoted in
+null_spec.py) are not in the function's header.
 """
 import os
 import re
@@ -80,6 +81,33 @@ def declarations(headers):
             params = split_params(' '.join(m.group(3).split()))
             decls.append((ret, m.group(2), params, h))
     return decls
+
+
+def header_words(path):
+    """A header's text as one line, comment markers dropped, for finding quoted words."""
+    with open(path) as f:
+        text = f.read()
+    text = re.sub(r'^\s*(/\*\*?|\*/|\*)', ' ', text, flags=re.M)
+    return ' '.join(text.replace('*/', ' ').split())
+
+
+def unquoted_allowances(decls):
+    """ALLOWED_NULL entries whose words are not in the header that declares the function:
+    each must quote what its header says a NULL does there."""
+    where = {name: header for _, name, _, header in decls}
+    texts = {}
+    problems = []
+    for (name, pname), entry in sorted(spec.ALLOWED_NULL.items()):
+        header = where.get(name)
+        if header is None:
+            problems.append('%s: in ALLOWED_NULL but declared in no public header' % name)
+            continue
+        if header not in texts:
+            texts[header] = header_words(header)
+        if ' '.join(entry[1].split()) not in texts[header]:
+            problems.append('%s (%s NULL): ALLOWED_NULL quotes "%s", which %s does not say'
+                            % (name, pname, entry[1], os.path.basename(header)))
+    return problems
 
 
 def expectation(ret):
@@ -157,8 +185,8 @@ def case_code(ret, name, params, values, k):
     pname = params[k][1]
     key = (name, pname)
     overrides = {}
-    if key in spec.ALLOWED_NULL or key in spec.DEFINED_NULL:
-        entry = spec.ALLOWED_NULL.get(key) or spec.DEFINED_NULL[key]
+    if key in spec.ALLOWED_NULL:
+        entry = spec.ALLOWED_NULL[key]
         check, why = entry[0], entry[1]
         if len(entry) > 2:
             overrides = entry[2]
@@ -219,6 +247,7 @@ def main():
         problems.append('%s: declared in a public header but missing from src/libbilltap.map' % s)
     for s in sorted(set(exported) - declared):
         problems.append('%s: in tests/abi/billtap.symbols but declared in no public header' % s)
+    problems += unquoted_allowances(decls)
 
     cases, bodies, pending, no_pointer = [], [], [], []
     for ret, name, raw, header in decls:

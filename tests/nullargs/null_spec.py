@@ -225,21 +225,23 @@ FUNCTION_VALUES = {
 
 # NULL where the header says NULL is allowed, and what happens then. Each entry: the
 # check (a C condition over `rc`, the result, or None for "returns, no crash") and the
-# header's words. Any other NULL pointer must give BILLTAP_EINVAL (int results), NULL
-# (pointer results), 0 (counts, kinds), BILLTAP_JSON_NONE (refs), or just return (void).
+# header's words, quoted exactly from the header that declares the function (the generator
+# checks; a family's rule may be in its section's comment). Any other NULL pointer must give
+# BILLTAP_EINVAL (int results), NULL (pointer results), 0 (counts, kinds), BILLTAP_JSON_NONE
+# (refs), or just return (void): to allow one, document it in the header first.
 ALLOWED_NULL = {
     ('billtap_version', 'major'): ('rc != NULL', 'Any out-parameter may be NULL'),
     ('billtap_version', 'minor'): ('rc != NULL', 'Any out-parameter may be NULL'),
     ('billtap_version', 'patch'): ('rc != NULL', 'Any out-parameter may be NULL'),
-    ('billtap_provider_names', 'out'): ('rc >= 1', 'out is NULL when cap is 0',
+    ('billtap_provider_names', 'out'): ('rc >= 1', 'NULL when cap is 0',
                                         {'cap': '0'}),
     ('billtap_provider_load', 'name'): ('rc == BILLTAP_EPLUGIN', '*name (may be NULL)'),
     ('billtap_provider_load', 'error'): ('rc == BILLTAP_EPLUGIN', 'when error is not NULL'),
     ('billtap_record_kind_nested', 'member'): ('rc == BILLTAP_RECORD_SUBSCRIPTION_ITEM',
                                                '*member (may be NULL)'),
-    ('billtap_record_kind_fields', 'out'): ('rc > 0', 'out may be NULL when cap is 0',
+    ('billtap_record_kind_fields', 'out'): ('rc > 0', 'which may be NULL when cap is 0',
                                             {'cap': '0'}),
-    ('billtap_field_vocabulary', 'out'): ('rc > 0', 'out may be NULL when cap is 0',
+    ('billtap_field_vocabulary', 'out'): ('rc > 0', 'which may be NULL when cap is 0',
                                           {'cap': '0'}),
     ('billtap_record_json', 'len'): ('rc != NULL', 'If len is not NULL'),
     ('billtap_record_free', 'rec'): (None, 'NULL is a no-op'),
@@ -259,17 +261,18 @@ ALLOWED_NULL = {
     ('billtap_client_free', 'client'): (None, 'NULL is a no-op'),
     ('billtap_iter_new', 'opts'): ('rc == 0', 'opts may be NULL'),
     ('billtap_iter_free', 'iter'): (None, 'NULL is a no-op'),
-    ('billtap_iter_cancel', 'iter'): (None, 'no status to return'),
+    ('billtap_iter_cancel', 'iter'): (None, 'NULL is a no-op'),
     ('billtap_client_set_log', 'fn'): ('rc == 0', 'with fn NULL removes'),
-    ('billtap_client_set_log', 'payload'): ('rc == 0', 'the payload is the host\'s'),
+    ('billtap_client_set_log', 'payload'): ('rc == 0',
+                                            'receives `payload` as it is (NULL too)'),
     ('billtap_client_set_limiter', 'limiter'): ('rc == 0', 'NULL: back to the client\'s own'),
     ('billtap_limiter_open', 'error'): ('rc == 0', 'written to error when not NULL'),
     ('billtap_limiter_free', 'limiter'): (None, 'NULL is a no-op'),
-    ('billtap_provider_register', 'payload'): ('rc == 0', 'the payload is the provider\'s'),
-    ('billtap_provider_register', 'destroy'): ('rc == 0', 'destroy (may be NULL)'),
+    ('billtap_provider_register', 'payload'): ('rc == 0', '`payload` (any value, NULL too)'),
+    ('billtap_provider_register', 'destroy'): ('rc == 0', '`destroy` (may be NULL)'),
     ('billtap_provider_register', 'error'): ('rc == 0', 'when error is not NULL'),
-    ('billtap_json_free', 'doc'): (None, 'one _free per type: NULL is a no-op'),
-    ('billtap_json_writer_free', 'w'): (None, 'one _free per type: NULL is a no-op'),
+    ('billtap_json_free', 'doc'): (None, 'Freeing NULL is a no-op'),
+    ('billtap_json_writer_free', 'w'): (None, 'freeing NULL is a no-op'),
     ('billtap_json_path', 'path'): ('rc == nt_root(e)', '"" or NULL is ref itself'),
     ('billtap_json_writer_text', 'len'): ('rc == 0', '*len may be NULL'),
     ('billtap_record_set_str', 's'): ('rc == 0', 's == NULL sets null'),
@@ -277,8 +280,9 @@ ALLOWED_NULL = {
     ('billtap_map_set_str', 'value'): ('rc == 0', 'NULL: null'),
     ('billtap_map_currency', 'exponent_of'): ('rc == 0', 'ISO 4217\'s when exponent_of is NULL'),
     ('billtap_map_vocab', 'otherwise'): ('rc == BILLTAP_EDATA',
-                                         'an error when otherwise is NULL', {'path': '"cur"'}),
-    ('billtap_vocab_lookup', 'otherwise'): ('rc == NULL', '`otherwise` when not in the table',
+                                         'when otherwise is NULL', {'path': '"cur"'}),
+    ('billtap_vocab_lookup', 'otherwise'): ('rc == NULL',
+                                            '`otherwise` when it is not in the table',
                                             {'value': 'nt_member(e, "cur")'}),
     ('billtap_map_fail', 'problem'): ('rc == BILLTAP_EDATA', 'With problem NULL it only latches'),
     ('billtap_response_error', 'code_paths'): ('rc == BILLTAP_EDATA', 'may be NULL'),
@@ -297,87 +301,81 @@ ALLOWED_NULL = {
     ('billtap_record_field_source', 'members'): ('rc == BILLTAP_ENOTFOUND',
                                                  '*members (may be NULL)'),
     ('billtap_record_field_source', 'how'): ('rc == BILLTAP_ENOTFOUND', '*how (may be NULL)'),
-}
-
-# A NULL the header says nothing about, where the library does something safe other than
-# BILLTAP_EINVAL: checked, so that a change is noticed. Most are readers whose result is an
-# answer rather than a status, and the JSON layer's rule (src/json/json.c) that a NULL
-# document is an empty one and a reader's out-parameters are optional. Each is listed in
-# docs/testing.md ("NULL arguments") for the headers to say one day.
-def _absent_doc(fns, check='rc == BILLTAP_ENOTFOUND'):
-    return {(f, 'doc'): (check, 'the JSON layer reads a NULL document as empty: absent')
-            for f in fns}
-
-
-DEFINED_NULL = {
-    ('billtap_json_error', 'doc'): ('rc != NULL && rc[0] != \'\\0\'', 'Never NULL'),
-    ('billtap_client_error_message', 'client'): ('rc != NULL', '"" when there was none'),
-    ('billtap_client_error_code', 'client'): ('rc == 0', 'a code, not a status: 0 when none'),
-    ('billtap_client_error_http_status', 'client'): ('rc == 0', 'an HTTP status, or 0'),
-    ('billtap_transfer_canceled', 'opts'): ('rc == 0', '1 when canceled: no transfer is not'),
-    ('billtap_response_status', 'resp'): ('rc == 0', 'an HTTP status: 0 for none'),
-    ('billtap_response_body', 'resp'): ('rc != NULL', 'Never NULL'),
-    ('billtap_response_body', 'len'): ('rc != NULL', 'the body; the length is optional'),
-    ('billtap_request_body', 'len'): ('rc != NULL', 'the body; the length is optional'),
+    # billtap.h: readers that answer rather than report.
+    ('billtap_client_error_message', 'client'): ('rc != NULL && rc[0] == \'\\0\'',
+                                                 'for a NULL client'),
+    ('billtap_client_error_code', 'client'): ('rc == 0', '0 when none, and for a NULL client'),
+    ('billtap_client_error_http_status', 'client'): ('rc == 0', 'also for a NULL client'),
+    ('billtap_transfer_canceled', 'opts'): ('rc == 0', '0 for NULL opts'),
+    ('billtap_iter_stats', 'requests'): ('rc == 0', 'Any out-parameter may be NULL'),
+    ('billtap_iter_stats', 'retries'): ('rc == 0', 'Any out-parameter may be NULL'),
+    ('billtap_iter_stats', 'records'): ('rc == 0', 'Any out-parameter may be NULL'),
+    # provider.h: requests and responses.
     ('billtap_request_method', 'req'): ('rc != NULL && strcmp(rc, "GET") == 0',
-                                        'the default method'),
-    ('billtap_request_url', 'req'): ('rc != NULL && rc[0] == \'\\0\'', 'no URL: ""'),
-    ('billtap_iter_stats', 'requests'): ('rc == 0', 'counts the caller does not want'),
-    ('billtap_iter_stats', 'retries'): ('rc == 0', 'counts the caller does not want'),
-    ('billtap_iter_stats', 'records'): ('rc == 0', 'counts the caller does not want'),
-    ('billtap_json_text', 'out'): ('rc == 0', 'a reader\'s out-parameters are optional'),
-    ('billtap_json_text', 'len'): ('rc == 0', 'a reader\'s out-parameters are optional'),
-    ('billtap_json_int', 'out'): ('rc == 0', 'a reader\'s out-parameters are optional'),
-    ('billtap_json_bool', 'out'): ('rc == 0', 'a reader\'s out-parameters are optional'),
-    ('billtap_json_str_decode', 'len'): ('rc == 0', 'a reader\'s out-parameters are optional'),
-    ('billtap_json_str_is_plain', 'doc'): ('rc == 0', '1 when ...: a NULL document holds none'),
-    ('billtap_json_str_eq', 'doc'): ('rc == 0', '1 when ...: a NULL document holds none'),
-    ('billtap_json_str_eq', 's'): ('rc == 0', '1 when equal: nothing equals no string'),
+                                        'a NULL req reads as a new request, "GET"'),
+    ('billtap_request_url', 'req'): ('rc != NULL && rc[0] == \'\\0\'', 'and for a NULL req'),
+    ('billtap_request_body', 'len'): ('rc != NULL', 'len may be NULL'),
+    ('billtap_response_status', 'resp'): ('rc == 0', '0 for a NULL resp'),
+    ('billtap_response_body', 'resp'): ('rc != NULL && rc[0] == \'\\0\'',
+                                        'with *len = 0 for a NULL resp'),
+    ('billtap_response_body', 'len'): ('rc != NULL', 'len may be NULL'),
+    # provider.h, the JSON section: a NULL document is an empty one (every ref absent), and
+    # the readers' out-parameters are optional.
+    ('billtap_json_error', 'doc'): ('rc != NULL && strcmp(rc, "no document") == 0',
+                                    '"no document" for a NULL doc'),
+    ('billtap_json_typeof', 'doc'): ('rc == BILLTAP_JSON_ABSENT', 'or a NULL document'),
+    ('billtap_json_text', 'out'): ('rc == 0', 'out and len may be NULL'),
+    ('billtap_json_text', 'len'): ('rc == 0', 'out and len may be NULL'),
+    ('billtap_json_int', 'out'): ('rc == 0', 'out may be NULL'),
+    ('billtap_json_bool', 'out'): ('rc == 0', 'out may be NULL'),
+    ('billtap_json_str_decode', 'len'): ('rc == 0', 'len may be NULL'),
+    ('billtap_json_str_is_plain', 'doc'): ('rc == 0', 'also for a NULL doc'),
+    ('billtap_json_str_eq', 'doc'): ('rc == 0', 'A NULL document is an empty one'),
+    ('billtap_json_str_eq', 's'): ('rc == 0', 'for s NULL, which no string equals'),
     ('billtap_record_set_json_str', 'doc'): ('rc == 0',
-                                             'null or BILLTAP_JSON_NONE sets null: so does '
-                                             'an empty document'),
-    ('billtap_currency_normalize', 'code'): ('rc == BILLTAP_EDATA', '0 or BILLTAP_EDATA'),
-    ('billtap_ctx_error', 'ctx'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_error', 'message'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_http_error', 'ctx'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_http_error', 'req'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_http_error', 'resp'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_http_error', 'message'): ('rc == BILLTAP_EDATA', 'Returns `code`'),
-    ('billtap_ctx_now', 'ctx'): (None, 'a clock reading, no status'),
-    ('billtap_ctx_setting_dup', 'ctx'): ('rc == 0 && e->str_out == NULL',
-                                         'NULL when unset: no context has no settings'),
-    ('billtap_ctx_setting_dup', 'key'): ('rc == 0 && e->str_out == NULL',
-                                         'NULL when unset: no key is no setting'),
+                                             'so does any ref of a NULL doc, an empty one'),
+    ('billtap_ctx_now', 'ctx'): (None, 'the system\'s for a NULL ctx'),
+    ('billtap_ctx_error', 'ctx'): ('rc == BILLTAP_EDATA', 'With ctx NULL nothing is recorded'),
+    ('billtap_ctx_error', 'message'): ('rc == BILLTAP_EDATA',
+                                       'A NULL message is billtap_strerror(code)'),
+    ('billtap_ctx_http_error', 'ctx'): ('rc == BILLTAP_EDATA', 'ctx NULL nothing is recorded'),
+    ('billtap_ctx_http_error', 'req'): ('rc == BILLTAP_EDATA', 'req and resp are optional too'),
+    ('billtap_ctx_http_error', 'resp'): ('rc == BILLTAP_EDATA',
+                                         'req and resp are optional too'),
+    ('billtap_ctx_http_error', 'message'): ('rc == BILLTAP_EDATA',
+                                            'a NULL message is billtap_strerror(code)'),
+    # provider_kit.h: a NULL ctx only loses the message; the readers' NULL document is an
+    # empty one; a NULL vocabulary table is an empty one.
     ('billtap_vocab_lookup', 'table'): ('rc != NULL && strcmp(rc, "other") == 0',
-                                        '`otherwise` when not in the table'),
+                                        'A NULL table is an empty one'),
     ('billtap_vocab_lookup', 'doc'): ('rc != NULL && strcmp(rc, "other") == 0',
-                                      '`otherwise` when not a string'),
-    ('billtap_json_typeof', 'doc'): ('rc == BILLTAP_JSON_ABSENT', 'an invalid ref'),
-    # The mapper: a NULL context only loses the message (the status is still returned), a
-    # NULL `what` names the object "object", a NULL member "(object)", and a NULL path is
-    # the object itself (billtap_json_path()).
-    ('billtap_map_begin', 'what'): ('rc == 0', 'named "object" in messages'),
-    ('billtap_map_begin', 'ctx'): ('rc == 0', 'nothing to fail yet'),
-    ('billtap_map_begin', 'doc'): ('rc == BILLTAP_EDATA', 'an empty document: no object'),
-    ('billtap_map_begin_item', 'what'): ('rc == 0', 'named "object" in messages'),
-    ('billtap_map_begin_item', 'ctx'): ('rc == 0', 'nothing to fail yet'),
-    ('billtap_map_begin_item', 'doc'): ('rc == BILLTAP_EDATA', 'an empty document: no object'),
-    ('billtap_map_fail', 'member'): ('rc == BILLTAP_EDATA', 'about "(object)"'),
-    ('billtap_map_str', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: not a string'),
-    ('billtap_map_ref_id', 'path'): ('rc == 0', 'the object itself: its "id"'),
-    ('billtap_map_int', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: not an integer'),
-    ('billtap_map_bool', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: not a bool'),
-    ('billtap_map_time', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: not a time'),
-    ('billtap_map_currency', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: no code'),
-    ('billtap_map_money', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: no amount'),
-    ('billtap_map_vocab', 'path'): ('rc == BILLTAP_EDATA', 'the object itself: no word'),
-    ('billtap_map_vocab', 'table'): ('rc == 0', 'every word is `otherwise`'),
-    ('billtap_response_parse', 'req'): ('rc == 0', 'the request only names a failure'),
-    ('billtap_response_parse', 'ctx'): ('rc == 0', 'the context only records a failure'),
-    ('billtap_response_error', 'req'): ('rc == BILLTAP_EDATA', 'a 2xx answer is BILLTAP_EDATA'),
-    ('billtap_response_error', 'ctx'): ('rc == BILLTAP_EDATA', 'a 2xx answer is BILLTAP_EDATA'),
+                                      '(or not a string)'),
+    ('billtap_response_parse', 'req'): ('rc == 0', 'req only names the request'),
+    ('billtap_response_parse', 'ctx'): ('rc == 0', 'a NULL ctx only loses the message'),
+    ('billtap_response_error', 'req'): ('rc == BILLTAP_EDATA', 'req only names the request'),
+    ('billtap_response_error', 'ctx'): ('rc == BILLTAP_EDATA',
+                                       'a NULL ctx only loses the message'),
+    # The mapper: a NULL what is "object", a NULL member "(object)", a NULL path the object
+    # itself, a NULL doc holds no object.
+    ('billtap_map_begin', 'what'): ('rc == 0', '("object" when NULL)'),
+    ('billtap_map_begin', 'ctx'): ('rc == 0', 'a NULL ctx only loses the message'),
+    ('billtap_map_begin', 'doc'): ('rc == BILLTAP_EDATA', 'a NULL doc holds no object'),
+    ('billtap_map_begin_item', 'what'): ('rc == 0', '`what`, doc and ctx as for'),
+    ('billtap_map_begin_item', 'ctx'): ('rc == 0', '`what`, doc and ctx as for'),
+    ('billtap_map_begin_item', 'doc'): ('rc == BILLTAP_EDATA', '`what`, doc and ctx as for'),
+    ('billtap_map_fail', 'member'): ('rc == BILLTAP_EDATA', 'NULL: "(object)"'),
+    ('billtap_map_vocab', 'table'): ('rc == 0', '(NULL: an empty table)'),
 }
-DEFINED_NULL.update(_absent_doc(['billtap_json_text', 'billtap_json_int', 'billtap_json_bool',
-                                 'billtap_json_str_decode', 'billtap_json_strdup',
-                                 'billtap_json_integer', 'billtap_json_time',
-                                 'billtap_json_money']))
+# billtap_json_strdup, _integer, _time, _money need a non-NULL out (the default check).
+ALLOWED_NULL.update({(f, 'doc'): ('rc == BILLTAP_ENOTFOUND', 'a NULL document as an empty one')
+                     for f in ['billtap_json_strdup', 'billtap_json_integer',
+                               'billtap_json_time', 'billtap_json_money']})
+ALLOWED_NULL.update({(f, 'doc'): ('rc == BILLTAP_ENOTFOUND', 'A NULL document is an empty one')
+                     for f in ['billtap_json_text', 'billtap_json_int', 'billtap_json_bool',
+                               'billtap_json_str_decode']})
+# The mapper's paths: "A NULL path, like "", is the object itself", so the object is read
+# as the member (a string, an integer, ...), which it is not; its "id" is an id.
+_NULL_PATH = 'A NULL path, like "", is the object itself'
+ALLOWED_NULL.update({('billtap_map_' + f, 'path'): ('rc == BILLTAP_EDATA', _NULL_PATH)
+                     for f in ['str', 'int', 'bool', 'time', 'currency', 'money', 'vocab']})
+ALLOWED_NULL[('billtap_map_ref_id', 'path')] = ('rc == 0', _NULL_PATH)

@@ -371,6 +371,16 @@ START_TEST(setting_copies)
 	ck_assert_str_eq(v, "100");
 	free(v);
 	ck_assert_int_eq(billtap_ctx_setting_dup(NULL, &ctx, "page_size"), BILLTAP_EINVAL);
+	/* No key or no context is a provider bug, not an unset setting: refused, and with a
+	 * context recorded. */
+	v = (char *)"stale";
+	ck_assert_int_eq(billtap_ctx_setting_dup(&v, &ctx, NULL), BILLTAP_EINVAL);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(billtap_client_error_code(client), BILLTAP_EINVAL);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(client), "key is NULL"));
+	v = (char *)"stale";
+	ck_assert_int_eq(billtap_ctx_setting_dup(&v, NULL, "page_size"), BILLTAP_EINVAL);
+	ck_assert_ptr_null(v);
 }
 END_TEST
 

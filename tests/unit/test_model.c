@@ -84,6 +84,8 @@ START_TEST(currency_codes)
 	ck_assert_str_eq(out, "JPY");
 	ck_assert_int_eq(billtap_currency_normalize(out, "us", 2), BILLTAP_EDATA);
 	ck_assert_int_eq(billtap_currency_normalize(out, "u1d", 3), BILLTAP_EDATA);
+	/* No code at all is the caller's bug, not bad data. */
+	ck_assert_int_eq(billtap_currency_normalize(out, NULL, 3), BILLTAP_EINVAL);
 	ck_assert_int_eq(billtap_currency_iso_exponent("USD"), 2);
 	ck_assert_int_eq(billtap_currency_iso_exponent("JPY"), 0);
 	ck_assert_int_eq(billtap_currency_iso_exponent("KWD"), 3);
