@@ -189,9 +189,9 @@ BILLTAP_EXTERN(int) billtap_map_money(billtap_map *m, billtap_field field, const
 
 /**
  * A normalized word from the provider's string at path through `table` (NULL: an empty
- * table); a value not in the table gives `otherwise`, or is an error ("has a value this provider mapping does
- * not know: ...")
- * when otherwise is NULL. Null or absent: null, or an error with BILLTAP_MAP_REQUIRED.
+ * table); a value not in the table gives `otherwise`, or is an error ("has a value this
+ * provider mapping does not know: ...") when otherwise is NULL. Null or absent: null, or an
+ * error with BILLTAP_MAP_REQUIRED.
  */
 BILLTAP_EXTERN(int) billtap_map_vocab(billtap_map *m, billtap_field field, const char *path,
                                       const billtap_vocab *table, const char *otherwise,
