@@ -265,7 +265,6 @@ struct billtap_iter {
 	uint64_t rng;
 	bt_buf checkpoint;
 	char account[BT_FINGERPRINT_LEN + 1]; /* the account fingerprint its checkpoints carry */
-	billtap_json *scratch; /* for checking that a 2xx body is JSON (transfer.c) */
 };
 
 /* client.c */

@@ -223,7 +223,6 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	bt_rejects_free(&it->rejects);
 	bt_buf_free(&it->checkpoint);
 	billtap_limiter_free(it->limiter);
-	billtap_json_free(it->scratch);
 	free(it);
 	if (c->freed && c->live_iters == 0)
 		bt_client_destroy(c);

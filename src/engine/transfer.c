@@ -91,7 +91,7 @@ static int transient_status(int status)
  * whole one, a proxy's page. As transient as a 5xx: the same request usually gets the
  * real answer. JSON is expected unless the answer says another Content-Type (a 204, a
  * HEAD have no body to check). */
-static int garbled(billtap_iter *it, const bt_flight *f)
+static int garbled(bt_flight *f)
 {
 	int status = f->resp.status;
 	if (status < 200 || status > 299 || status == 204 || f->req.method == BILLTAP_HTTP_HEAD)
@@ -99,11 +99,9 @@ static int garbled(billtap_iter *it, const bt_flight *f)
 	const char *type = billtap_response_header(&f->resp, "Content-Type");
 	if (type && *type && !strcasestr(type, "json"))
 		return 0;
-	if (!it->scratch && billtap_json_new(&it->scratch) < 0)
-		return 0; /* out of memory: the provider's own parse reports what it finds */
-	size_t len;
-	const char *body = billtap_response_body(&f->resp, &len);
-	return billtap_json_parse(it->scratch, body, len) == BILLTAP_EPARSE;
+	/* Kept with the response: the provider's billtap_response_parse() takes this parse
+	 * instead of making it again. Out of memory: the provider's own parse will say. */
+	return bt_response_check_json(&f->resp) == 0;
 }
 
 /* code: the transport's failure, or 0 for an HTTP answer (f->resp.status). */
@@ -176,7 +174,7 @@ void bt_transfer_outcome(bt_flight *f, int rc)
 		                                         &ctx);
 	}
 	f->garbled = 0;
-	if (verdict == BILLTAP_CLASSIFY_DEFAULT && garbled(it, f)) {
+	if (verdict == BILLTAP_CLASSIFY_DEFAULT && garbled(f)) {
 		f->garbled = 1;
 		verdict = BILLTAP_CLASSIFY_RETRY;
 	}

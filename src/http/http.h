@@ -36,6 +36,10 @@ struct billtap_response {
 	bt_headers headers;
 	bt_buf body;
 	bt_buf error; /* transport failure description */
+	/* The engine's parse of this body (bt_response_check_json), handed to the provider's
+	 * billtap_response_parse() instead of parsing the page a second time. */
+	billtap_json *parsed;
+	int parsed_ok; /* parsed holds this very body */
 };
 
 void bt_request_init(billtap_request *req);
@@ -44,6 +48,12 @@ void bt_request_free(billtap_request *req);
 /* "GET /v1/customers": method and path without query, for messages. */
 int bt_request_describe(const billtap_request *req, bt_buf *out);
 
+/* Whether the body is JSON: 1 (its parse kept for billtap_response_parse), 0 (it is not),
+ * -1 (out of memory: unknown; the provider's own parse will say). */
+int bt_response_check_json(billtap_response *resp);
+/* The kept parse of this body, moved into doc (which then holds it, and resp doc's old
+ * buffers): 1, or 0 when there is none. */
+int bt_response_take_parse(billtap_response *resp, billtap_json *doc);
 void bt_response_init(billtap_response *resp);
 void bt_response_reset(billtap_response *resp);
 void bt_response_free(billtap_response *resp);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json/json_swap.h"
 #include "util/base64.h"
 
 void bt_request_init(billtap_request *req)
@@ -400,6 +401,7 @@ void bt_response_reset(billtap_response *resp)
 	headers_clear(&resp->headers);
 	bt_buf_clear(&resp->body);
 	bt_buf_clear(&resp->error);
+	resp->parsed_ok = 0; /* the document stays, for the next body */
 }
 
 void bt_response_free(billtap_response *resp)
@@ -407,6 +409,34 @@ void bt_response_free(billtap_response *resp)
 	bt_headers_free(&resp->headers);
 	bt_buf_free(&resp->body);
 	bt_buf_free(&resp->error);
+	billtap_json_free(resp->parsed);
+	resp->parsed = NULL;
+	resp->parsed_ok = 0;
+}
+
+int bt_response_check_json(billtap_response *resp)
+{
+	resp->parsed_ok = 0;
+	if (!resp->parsed && billtap_json_new(&resp->parsed) < 0)
+		return -1;
+	size_t len;
+	const char *body = billtap_response_body(resp, &len);
+	int rc = billtap_json_parse(resp->parsed, body, len);
+	if (rc == BILLTAP_EPARSE)
+		return 0;
+	if (rc < 0)
+		return -1;
+	resp->parsed_ok = 1;
+	return 1;
+}
+
+int bt_response_take_parse(billtap_response *resp, billtap_json *doc)
+{
+	if (!resp->parsed_ok || !resp->parsed)
+		return 0;
+	bt_json_swap(doc, resp->parsed);
+	resp->parsed_ok = 0;
+	return 1;
 }
 
 BILLTAP_EXTERN(int) billtap_response_set_status(billtap_response *resp, int status)
@@ -440,6 +470,7 @@ BILLTAP_EXTERN(int) billtap_response_append_body(billtap_response *resp, const c
 		return BILLTAP_EINVAL;
 	if (len > BT_RESPONSE_MAX_BODY - resp->body.len)
 		return BILLTAP_EDATA;
+	resp->parsed_ok = 0; /* another body now */
 	return bt_buf_append(&resp->body, data, len) < 0 ? BILLTAP_ENOMEM : 0;
 }
 

@@ -4,6 +4,7 @@
  * out-of-range ref as "absent", so lookups chain without checks.
  */
 #include "json/json_internal.h"
+#include "json/json_swap.h"
 
 #include <stdlib.h>
 
@@ -21,6 +22,15 @@ BILLTAP_EXTERN(void) billtap_json_free(billtap_json *doc)
 		return;
 	free(doc->toks);
 	free(doc);
+}
+
+void bt_json_swap(billtap_json *a, billtap_json *b)
+{
+	/* Nothing in a document points into the document itself: its tokens are its own
+	 * allocation and its text the caller's. */
+	billtap_json t = *a;
+	*a = *b;
+	*b = t;
 }
 
 BILLTAP_EXTERN(const char *) billtap_json_error(const billtap_json *doc)

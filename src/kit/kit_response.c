@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "http/http.h"
 #include "json/json_dup.h"
 
 /* How much of a foreign body an error message quotes. */
@@ -47,7 +48,11 @@ BILLTAP_EXTERN(int) billtap_response_parse(billtap_json *doc, const billtap_requ
 		return billtap_ctx_error(ctx, BILLTAP_EINVAL, "billtap_response_parse: no document or response");
 	size_t len;
 	const char *body = billtap_response_body(resp, &len);
-	int rc = billtap_json_parse(doc, body, len);
+	/* The engine parsed this body already (to tell a garbled answer): take that parse.
+	 * Responses are the engine's; taking its parse changes nothing a provider sees. */
+	int rc = bt_response_take_parse((billtap_response *)resp, doc)
+	                 ? 0
+	                 : billtap_json_parse(doc, body, len);
 	if (rc == 0)
 		return refuse_repeated_members(doc, req, resp, ctx);
 	if (rc == BILLTAP_ENOMEM)
