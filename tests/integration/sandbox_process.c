@@ -108,6 +108,59 @@ void truth_load(truth *t, const sandbox *sb, const char *resource)
 
 /* Pulls records from it into the seen-set, checking each against the truth. Stops after
  * `limit` records (-1: to the end). Returns how many it took. */
+int64_t truth_line_time(const truth *t, size_t i, const char *member, const char *before)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\"%s\":\"", member);
+	const char *line = t->lines[i], *end = before ? strstr(line, before) : NULL;
+	const char *at = strstr(line, key);
+	ck_assert_msg(at && (!before || (end && at < end)), "no %s in %s", member, line);
+	for (const char *q; end && (q = strstr(at + 1, key)) && q < end;)
+		at = q;
+	char ts[32];
+	snprintf(ts, sizeof ts, "%.20s", at + strlen(key));
+	int64_t v;
+	ck_assert_msg(billtap_time_parse(&v, ts) == 0, "%s: %s is not a time", member, ts);
+	return v;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void truth_since_exact(billtap_client *c, billtap_resource resource, const truth *t,
+                       const int64_t *created)
+{
+	int64_t *sorted = malloc(t->count * sizeof *sorted);
+	memcpy(sorted, created, t->count * sizeof *sorted);
+	qsort(sorted, t->count, sizeof *sorted, by_time);
+	/* The median, or when as many share the earliest time (a catalog made at once), the
+	 * first time after it: the cut must leave some out. */
+	size_t k = t->count / 2;
+	while (k < t->count && sorted[k] == sorted[0])
+		k++;
+	ck_assert_msg(k < t->count, "every truth line has the same time: no cut to test");
+	int64_t cut = sorted[k];
+	free(sorted);
+	size_t expected = 0;
+	for (size_t i = 0; i < t->count; i++)
+		expected += created[i] >= cut;
+	ck_assert_uint_gt(expected, 0);
+	ck_assert_uint_lt(expected, t->count);
+	char *seen = calloc(t->count, 1);
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = cut;
+	ck_assert_int_eq(billtap_iter_new(&it, c, resource, &o), 0);
+	ck_assert_int_eq(truth_take(it, c, t, seen, -1), (long)expected);
+	for (size_t i = 0; i < t->count; i++)
+		ck_assert_msg(seen[i] == (created[i] >= cut), "%s", t->lines[i]);
+	billtap_iter_free(it);
+	free(seen);
+}
+
 long truth_take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit)
 {
 	const billtap_record *r;

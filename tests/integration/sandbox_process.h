@@ -40,6 +40,15 @@ void truth_load(truth *t, const sandbox *sb, const char *resource);
 long truth_take(billtap_iter *it, billtap_client *c, const truth *t, char *seen, long limit);
 /* Fails unless every truth record was seen. */
 void truth_assert_all_seen(const truth *t, const char *seen);
+/* The time of truth line i's member `member` (e.g. "created_at"): its first occurrence, or
+ * with `before` (a text the line holds) the last one in front of it, for a record whose
+ * nested items carry times of their own. Fails the test when there is none. */
+int64_t truth_line_time(const truth *t, size_t i, const char *member, const char *before);
+/* `since` exactly: iterates `resource` with since the median of created[] (one time per
+ * truth line, in line order; past the earliest time) and asserts it returns exactly the lines created at or after
+ * it, each equal to its line, none twice (and that the cut leaves some out). */
+void truth_since_exact(billtap_client *c, billtap_resource resource, const truth *t,
+                       const int64_t *created);
 /* Iterates `resource` to the end in slices of `step` records, each slice in a new iterator
  * resumed from the previous one's checkpoint; asserts the union equals the truth. */
 void truth_resume_in_slices(billtap_client *c, billtap_resource resource, const truth *t,

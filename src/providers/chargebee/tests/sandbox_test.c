@@ -75,37 +75,11 @@ START_TEST(since_filters_by_creation)
 	truth t;
 	truth_load(&t, &main_sb, "subscriptions");
 	int64_t *created = calloc(t.count, sizeof *created);
-	for (size_t i = 0; i < t.count; i++) {
-		/* the subscription's own created_at: the last one on its line before "items" */
-		const char *items = strstr(t.lines[i], "\"items\":");
-		const char *p = items - 36; /* "created_at":"<20 characters>", */
-		ck_assert_int_eq(strncmp(p, "\"created_at\":\"", 14), 0);
-		char ts[32];
-		memcpy(ts, p + 14, 20);
-		ts[20] = '\0';
-		ck_assert_int_eq(billtap_time_parse(&created[i], ts), 0);
-	}
-	int64_t cut = created[t.count / 2];
-	size_t expected = 0;
+	/* the subscription's own created_at: the last one on its line before its items */
 	for (size_t i = 0; i < t.count; i++)
-		expected += created[i] >= cut;
+		created[i] = truth_line_time(&t, i, "created_at", "\"items\":");
 	billtap_client *c = sandbox_client(&main_sb, "chargebee");
-	billtap_iter *it;
-	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
-	o.since = cut;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o), 0);
-	const billtap_record *r;
-	size_t n = 0;
-	int rc;
-	while ((rc = billtap_iter_next(&r, it)) == 0) {
-		int64_t at;
-		ck_assert_int_eq(billtap_record_get_int(&at, r, BILLTAP_FIELD_CREATED_AT), 0);
-		ck_assert_int_ge(at, cut);
-		n++;
-	}
-	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
-	ck_assert_uint_eq(n, expected);
-	billtap_iter_free(it);
+	truth_since_exact(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &t, created);
 	billtap_client_free(c);
 	free(created);
 	truth_free(&t);

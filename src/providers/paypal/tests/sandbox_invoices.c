@@ -51,48 +51,17 @@ START_TEST(invoices_equal_truth)
 }
 END_TEST
 
-static int by_time(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The truth's invoices created at or after the median creation time, exactly. */
 START_TEST(since_returns_the_invoices_created_since)
 {
 	truth t;
 	truth_load(&t, &inv_sb, "invoices");
 	int64_t *created = calloc(t.count, sizeof *created);
-	for (size_t i = 0; i < t.count; i++) {
-		const char *p = strstr(t.lines[i], "\"created_at\":\"");
-		ck_assert_ptr_nonnull(p);
-		char ts[32];
-		memcpy(ts, p + 14, 20);
-		ts[20] = '\0';
-		ck_assert_int_eq(billtap_time_parse(&created[i], ts), 0);
-	}
-	int64_t *sorted = malloc(t.count * sizeof *sorted);
-	memcpy(sorted, created, t.count * sizeof *sorted);
-	qsort(sorted, t.count, sizeof *sorted, by_time);
-	int64_t cut = sorted[t.count / 2];
-	free(sorted);
-	size_t expected = 0;
 	for (size_t i = 0; i < t.count; i++)
-		expected += created[i] >= cut;
-	ck_assert_uint_gt(expected, 0);
-	ck_assert_uint_lt(expected, t.count);
-	char *seen = calloc(t.count, 1);
+		created[i] = truth_line_time(&t, i, "created_at", NULL);
 	billtap_client *c = client();
-	billtap_iter *it;
-	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
-	o.since = cut;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, &o), 0);
-	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)expected);
-	for (size_t i = 0; i < t.count; i++)
-		ck_assert_msg(seen[i] == (created[i] >= cut), "%s", t.lines[i]);
-	billtap_iter_free(it);
+	truth_since_exact(c, BILLTAP_RESOURCE_INVOICES, &t, created);
 	billtap_client_free(c);
-	free(seen);
 	free(created);
 	truth_free(&t);
 }
