@@ -11,41 +11,8 @@
 set -u -o pipefail
 
 BIN=${1:?usage: latency_test.sh SANDBOX_BINARY}
-KEY=sk_test_sandbox
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-latency.XXXXXX")
-PIDS=()
-FAILURES=0
-
-cleanup() {
-    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    done
-    [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-die() { echo "FATAL: $*" >&2; exit 1; }
-command -v curl >/dev/null || die "curl not found"
-command -v jq >/dev/null || die "jq not found"
-
-# start NAME ARGS...: runs the sandbox, sets URL_NAME
-start() {
-    local name=$1
-    shift
-    "$BIN" --port 0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-    PIDS+=($!)
-    for _ in $(seq 1 200); do
-        grep -q '^settings:' "$WORK/$name.out" 2>/dev/null && break
-        sleep 0.05
-    done
-    local url
-    url=$(sed -n 's/^listening on //p' "$WORK/$name.out")
-    [ -n "$url" ] || die "$name did not start: $(cat "$WORK/$name.err")"
-    printf -v "URL_$name" '%s' "$url"
-}
+NAME=latency
+. "$(dirname "$0")/sandbox_test_lib.sh"
 stats() { curl -s "$1/_sandbox/stats"; }
 get() { # get URL PATH [KEY] -> "STATUS SECONDS"
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer ${3:-$KEY}" "$1$2"
