@@ -150,6 +150,9 @@ struct billtap_ctx {
 	/* Where billtap_ctx_set_rate() stores a declared rate: set for stream_new and
 	 * session_new only. */
 	bt_rate *rate;
+	/* The trace_sources setting as the iterator read it once (1 off, 2 on), so mapping a
+	 * record does not look it up by name; 0: look it up. */
+	int trace_sources;
 };
 
 /* One request of an iterator, from stream_request until its response was handed to
@@ -210,6 +213,7 @@ typedef struct bt_iter_settings {
 	                       0: pacing off */
 	int64_t max_empty_pages; /* loop guard: empty pages in a row that may claim more */
 	int skip_bad_records;    /* bad_records=skip */
+	int trace_sources;       /* trace_sources=true (billtap_record_field_source()) */
 	char *user_agent; /* "billtap/VERSION" plus the user_agent setting */
 	char *ca_file, *ca_path;
 	billtap_transfer_options transfer; /* points into the strings above */
@@ -331,7 +335,8 @@ void bt_iter_settings_free(bt_iter_settings *s);
 /* The context of a provider call made for an iterator: its resource and its settings. */
 static inline billtap_ctx bt_iter_ctx(billtap_iter *it, const char *note)
 {
-	billtap_ctx ctx = { it->client, it->resource, note, &it->values, NULL };
+	billtap_ctx ctx = { it->client, it->resource, note, &it->values, NULL,
+		            it->settings.trace_sources ? 2 : 1 };
 	return ctx;
 }
 

@@ -135,7 +135,7 @@ int bt_provider_status(billtap_ctx *ctx, const char *slot, uint64_t serial, int 
 	if (c->err_serial != serial && n > 0 && (size_t)n < sizeof msg)
 		snprintf(msg + n, sizeof msg - (size_t)n, " (it recorded %d: %s)", c->err_code,
 		         bt_buf_cstr(&c->err_message));
-	billtap_ctx reported = { c, ctx->resource, NULL, ctx->settings, NULL };
+	billtap_ctx reported = { c, ctx->resource, NULL, ctx->settings, NULL, ctx->trace_sources };
 	return billtap_ctx_error(&reported, rc, msg);
 }
 

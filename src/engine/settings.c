@@ -146,6 +146,8 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 	s->max_empty_pages = int_setting(it, "max_empty_pages", 3);
 	const char *bad = bt_settings_get(&it->values, it->client, "bad_records");
 	s->skip_bad_records = bad && !strcmp(bad, "skip");
+	const char *trace = bt_settings_get(&it->values, it->client, "trace_sources");
+	s->trace_sources = trace && (!strcmp(trace, "true") || !strcmp(trace, "1"));
 
 	/* "billtap/0.1.0", then what the host adds ("myapp/2.3"). */
 	const char *extra = bt_settings_get(&it->values, it->client, "user_agent");

@@ -65,6 +65,49 @@ static uint32_t next_key(const bt_json_tok *toks, uint32_t i)
  * stack up to STACK_SLOTS slots (objects of up to half as many members). */
 #define SMALL_OBJECT 8
 #define STACK_SLOTS 256
+/* Objects of up to this many members without escaped names take the quick check. */
+#define QUICK_KEYS 64
+
+/* A bit of a 256-bit set for a plain key, from what its token already holds (length and
+ * first two bytes): equal names always land on the same bit. (256 bits leave about one
+ * shared bit among a Stripe customer's 22 names.) */
+static unsigned key_bit(const bt_json_tok *t)
+{
+	return (unsigned)(((uint32_t)t->head * 0x9E3779B1u ^ t->len * 0x85EBCA6Bu) >> 24);
+}
+
+/*
+ * The common case, with no text read for most keys: an object of at most QUICK_KEYS
+ * members whose names have no escapes. A name whose bit is new cannot repeat an earlier
+ * one; only on a shared bit are the earlier names with the same length and first bytes
+ * compared in full. Returns 1 (*dup set) or 0, or -1 when the object is not such a case.
+ */
+static int quick_duplicate(billtap_json_ref *dup, const billtap_json *doc, uint32_t obj)
+{
+	const bt_json_tok *toks = doc->toks;
+	uint32_t keys[QUICK_KEYS];
+	size_t n = 0;
+	uint64_t bits[4] = { 0 };
+	for (uint32_t k = obj + 1; k; k = next_key(toks, k)) {
+		const bt_json_tok *t = &toks[k];
+		if (n == QUICK_KEYS || (t->flags & BT_JSON_F_ESCAPED))
+			return -1;
+		unsigned at = key_bit(t);
+		uint64_t bit = UINT64_C(1) << (at & 63);
+		if (bits[at >> 6] & bit)
+			for (size_t j = 0; j < n; j++) {
+				const bt_json_tok *e = &toks[keys[j]];
+				if (e->len == t->len && e->head == t->head &&
+				    memcmp(doc->text + e->start, doc->text + t->start, t->len) == 0) {
+					*dup = k;
+					return 1;
+				}
+			}
+		bits[at >> 6] |= bit;
+		keys[n++] = k;
+	}
+	return 0;
+}
 
 /* The first key of object `obj` that repeats an earlier one, in *dup: 1; 0 when none. */
 static int object_duplicate(billtap_json_ref *dup, const billtap_json *doc, uint32_t obj,
@@ -73,6 +116,9 @@ static int object_duplicate(billtap_json_ref *dup, const billtap_json *doc, uint
 	const bt_json_tok *toks = doc->toks;
 	if (toks[obj].next == obj + 1)
 		return 0; /* empty */
+	int quick = quick_duplicate(dup, doc, obj);
+	if (quick >= 0)
+		return quick;
 	size_t n = 0;
 	for (uint32_t k = obj + 1; k; k = next_key(toks, k))
 		n++;
@@ -139,9 +185,13 @@ int bt_json_find_duplicate(billtap_json_ref *dup, const billtap_json *doc, billt
 	char *buf = NULL;
 	size_t cap = 0;
 	int rc = 0;
+	/* The document is the caller's, but the tokens are our bookkeeping: an object found
+	 * clean is flagged so that lookups in it may stop at their first match. */
+	bt_json_tok *toks = doc->toks;
 	for (uint32_t i = ref; i < end && !rc; i++)
-		if (doc->toks[i].type == BILLTAP_JSON_OBJECT)
-			rc = object_duplicate(dup, doc, i, &buf, &cap);
+		if (toks[i].type == BILLTAP_JSON_OBJECT &&
+		    (rc = object_duplicate(dup, doc, i, &buf, &cap)) == 0)
+			toks[i].flags |= BT_JSON_F_UNIQUE;
 	free(buf);
 	return rc;
 }

@@ -23,6 +23,8 @@
                                  * (also set on the root, which has no siblings) */
 #define BT_JSON_F_REAL 0x08u    /* number: has a fraction or an exponent */
 #define BT_JSON_F_SCALAR 0x10u  /* key: its value is not a container (next == index + 2) */
+#define BT_JSON_F_UNIQUE 0x20u  /* object: checked, no member name repeats (json_dup.c), so
+                                 * a lookup may stop at the first match */
 
 typedef struct bt_json_tok {
 	uint32_t start; /* byte offset of the value (strings: just past the opening quote) */

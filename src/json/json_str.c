@@ -169,7 +169,8 @@ BILLTAP_EXTERN(int) billtap_json_str_eq(const billtap_json *doc, billtap_json_re
 	return bt_json_tok_str_eq(doc, t, s, strlen(s));
 }
 
-/* Scans every member (not stopping at a match) because the last duplicate wins. */
+/* Scans every member (not stopping at a match) because the last duplicate wins, unless the
+ * object was found free of repeated names. */
 BILLTAP_EXTERN(billtap_json_ref) billtap_json_get(const billtap_json *doc, billtap_json_ref obj,
                                                   const char *key)
 {
@@ -181,13 +182,18 @@ BILLTAP_EXTERN(billtap_json_ref) billtap_json_get(const billtap_json *doc, billt
 	size_t key_len = strlen(key);
 	uint16_t head = bt_json_key_head(key, key_len);
 	billtap_json_ref found = BILLTAP_JSON_NONE;
+	/* In an object known to have no repeated name the first match is the last. */
+	int unique = (t->flags & BT_JSON_F_UNIQUE) != 0;
 	uint32_t i = obj + 1;
 	for (;;) {
 		const bt_json_tok *k = &toks[i];
 		if (k->len == key_len && k->head == head && !(k->flags & BT_JSON_F_ESCAPED)) {
 			/* Length and first two bytes match: only longer keys need a look at the text. */
-			if (key_len <= 2 || memcmp(text + k->start + 2, key + 2, key_len - 2) == 0)
+			if (key_len <= 2 || memcmp(text + k->start + 2, key + 2, key_len - 2) == 0) {
 				found = i + 1;
+				if (unique)
+					return found;
+			}
 		} else if ((k->flags & BT_JSON_F_ESCAPED) && bt_json_tok_str_eq(doc, k, key, key_len)) {
 			found = i + 1;
 		}

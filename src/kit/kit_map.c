@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core.h"
 #include "json/json_dup.h"
 
 /* Records the first error; later ones are dropped (the first is the cause). */
@@ -109,6 +110,8 @@ static int traced(billtap_map *m, billtap_field field, int how, const char *path
 /* The setting trace_sources: records remember each field's source (billtap inspect). */
 static int tracing(billtap_ctx *ctx)
 {
+	if (ctx && ctx->trace_sources)
+		return ctx->trace_sources == 2; /* read once by the iterator */
 	const char *v = billtap_ctx_setting(ctx, "trace_sources");
 	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
 }

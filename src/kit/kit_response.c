@@ -178,13 +178,16 @@ BILLTAP_EXTERN(int) billtap_sink_push_marked(billtap_sink *sink, billtap_record 
 		return billtap_ctx_error(ctx, BILLTAP_EINVAL,
 		                         "billtap_sink_push_marked: no sink, record, prefix or id");
 	}
-	size_t n = strlen(prefix) + strlen(id) + 2;
-	char *mark = malloc(n);
+	size_t plen = strlen(prefix), ilen = strlen(id);
+	char *mark = malloc(plen + ilen + 2);
 	if (!mark) {
 		billtap_record_free(rec);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
-	snprintf(mark, n, "%s:%s", prefix, id);
+	/* "<prefix>:<id>", once per record: memcpy, not snprintf (a tenth of a page's cost). */
+	memcpy(mark, prefix, plen);
+	mark[plen] = ':';
+	memcpy(mark + plen + 1, id, ilen + 1);
 	int rc = billtap_sink_push(sink, rec);
 	if (rc == 0)
 		rc = billtap_sink_mark(sink, mark);

@@ -378,7 +378,10 @@ BILLTAP_EXTERN(const char *) billtap_record_json(const billtap_record *crec, siz
 	billtap_record *rec = (billtap_record *)crec;
 	if (!rec->json) {
 		bt_buf b = BT_BUF_INIT;
-		if (bt_record_write_json(rec, &b) < 0) {
+		/* Room for a typical record at once rather than growing by doubling from 64
+		 * bytes (a Stripe customer is about 180). */
+		if (bt_buf_reserve(&b, 256 + 32 * rec->schema->count) < 0 ||
+		    bt_record_write_json(rec, &b) < 0) {
 			bt_buf_free(&b);
 			return NULL;
 		}

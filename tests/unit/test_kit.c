@@ -23,7 +23,7 @@ static void setup(void)
 	memset(&ft, 0, sizeof ft);
 	ck_assert_int_eq(billtap_json_new(&doc), 0);
 	client = fake_client(&ft, "stripe");
-	ctx = (billtap_ctx){ client, BILLTAP_RESOURCE_INVOICES, NULL, &client->settings, NULL };
+	ctx = (billtap_ctx){ client, BILLTAP_RESOURCE_INVOICES, NULL, &client->settings, NULL, 0 };
 }
 
 static void teardown(void)

@@ -381,7 +381,7 @@ END_TEST
 START_TEST(set_rate_is_for_stream_and_session_callbacks)
 {
 	billtap_client *c = stripe_client("sk_test_x");
-	billtap_ctx ctx = { c, BILLTAP_RESOURCE_CUSTOMERS, NULL, &c->settings, NULL };
+	billtap_ctx ctx = { c, BILLTAP_RESOURCE_CUSTOMERS, NULL, &c->settings, NULL, 0 };
 	ck_assert_int_eq(billtap_ctx_set_rate(&ctx, 5, 1), BILLTAP_EINVAL);
 	ck_assert_str_eq(billtap_client_error_message(c),
 	                 "stripe: customers: billtap_ctx_set_rate: only from stream_new or session_new");
