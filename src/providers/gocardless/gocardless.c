@@ -4,7 +4,8 @@
  * GoCardless-Version header. A page is {"KEY":[...],"meta":{"cursors":{"before","after"},
  * "limit"}}; `after` is null on the last page. gocardless_lists.c says which lists serve a
  * resource. Subscriptions, payments and refunds name a mandate, not a customer: their
- * streams first read /mandates into a map (gocardless_mandates.c).
+ * streams first read /mandates into a map (gocardless_mandates.c), page_size a page like
+ * every list.
  *
  * Marks: "<list letter>:<cursor>" after each page: the cursor that reads the next page,
  * empty for the first page of the next list ("r:" when payments are done and refunds
@@ -129,7 +130,7 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	const char *after = mandates ? s->mandate_after : s->after;
 	int rc = billtap_request_set_url(req, s->base_url, list->path);
 	if (rc == 0)
-		rc = billtap_request_add_query(req, "limit", mandates ? "500" : s->limit);
+		rc = billtap_request_add_query(req, "limit", s->limit);
 	if (rc == 0 && !mandates && s->since[0])
 		rc = billtap_request_add_query(req, "created_at[gte]", s->since);
 	if (rc == 0 && after)
