@@ -112,7 +112,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	return 0;
 }
 
-static int common(billtap_request *req, gc_stream *s)
+static int add_auth_headers(billtap_request *req, gc_stream *s)
 {
 	int rc = billtap_request_set_bearer(req, s->token);
 	if (rc == 0)
@@ -136,7 +136,7 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	if (rc == 0 && after)
 		rc = billtap_request_add_query(req, "after", after);
 	if (rc == 0)
-		rc = common(req, s);
+		rc = add_auth_headers(req, s);
 	billtap_request_set_tag(req, mandates ? TAG_MANDATES : TAG_LIST);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
