@@ -47,6 +47,13 @@ last=$(echo "$page" | jq -r '.payments[-1].created_at')
 echo "$next" | jq -e --arg a "$after" --arg last "$last" \
   '(.payments | length) >= 1 and all(.payments[]; .id != $a and .created_at <= $last)' > /dev/null ||
   fail "after reads the older payments"
+# before= the second page's first record reads the records just newer than it: the first
+# page's last ones
+first2=$(echo "$next" | jq -r '.payments[0].id')
+get "$url/payments?limit=2&before=$first2" | jq -e --argjson want "$(echo "$page" | jq '[.payments[-2:][].id]')" \
+  '[.payments[].id] == $want' > /dev/null || fail "before reads the newer payments"
+get "$url/payments?after=$after&before=$first2" | jq -e '.error.code == 400' > /dev/null ||
+  fail "after and before together: refused"
 get "$url/payments?after=CU0000000BOGUS" | jq -e '.error.errors[0].reason == "invalid_cursor"' > /dev/null ||
   fail "a cursor of another list: refused"
 t=$(echo "$page" | jq -r '.payments[0].created_at')
