@@ -21,8 +21,11 @@ module Billtap
   #
   # budget: (optional) an object with acquire(n), which blocks until n requests may be sent
   # on the account (a budget shared by every worker of the account, e.g. a token bucket in
-  # Redis): each request the iterator sends is paid for before it goes, but for the rare
-  # call that sends several (a retry, a token refresh), which pays its debt before the next.
+  # Redis). Every request the library sends, retries and token refreshes included, is paid
+  # for just before it goes: the run sets the client's log callback (debug level) and takes
+  # one token at each "request" event, which the library emits, in the iterating thread,
+  # after its own pacing and before sending. Other events go to on_log: when given. The
+  # callback is removed when the run ends.
   class Sync
     # Where a (account, provider, resource) stands.
     #   token: the iterator checkpoint (mode "pass") or sync token (mode "sync"); nil for
@@ -44,7 +47,7 @@ module Billtap
 
     attr_reader :key
 
-    def initialize(client, account:, resource:, sink:, batch_size: 100, budget: nil)
+    def initialize(client, account:, resource:, sink:, batch_size: 100, budget: nil, on_log: nil)
       raise ArgumentError, "batch_size must be a positive Integer" unless batch_size.is_a?(Integer) && batch_size.positive?
 
       @client = client
@@ -52,6 +55,7 @@ module Billtap
       @sink = sink
       @batch_size = batch_size
       @budget = budget
+      @on_log = on_log
     end
 
     # Runs the pass to its end and returns a Result. Raises what the iterator or the sink
@@ -60,6 +64,7 @@ module Billtap
     # the provider's history) starts a new full pass, whose end sweeps what it did not see.
     def run
       stored = @sink.load(@key)
+      pay_each_request
       begin
         pass(stored)
       rescue CheckpointError
@@ -67,11 +72,14 @@ module Billtap
 
         pass(nil, after: stored.pass)
       end
+    ensure
+      @client.on_log if @budget || @on_log
     end
 
     # How the provider finds this resource's changes (docs/incremental.md): :none (every
-    # pass is a full one, and its end sweeps), :feed, :updated or :reread (which re-reads
-    # every record, so its passes sweep too).
+    # pass is a full one, and its end sweeps), :feed, :updated or :reread. Only full passes
+    # sweep: a :reread pass reads everything but may hand out only what changed (PayPal's
+    # customers), so what it did not hand out is not gone.
     def sync_method
       out = FFI::MemoryPointer.new(:int)
       rc = Native.billtap_provider_sync_method(out, @key.provider, Iterator.resource_value(@key.resource))
@@ -85,7 +93,6 @@ module Billtap
 
     def pass(stored, after: nil)
       number, full, token = position(stored, after)
-      @credit = 0
       result = Result.new(records: 0, tombstones: 0, batches: 0, requests: 0, full: full)
       method = sync_method
       incremental = method != :none
@@ -100,7 +107,7 @@ module Billtap
         end
         final = incremental ? Checkpoint.new(token: it.sync_token, mode: "sync", pass: number, full: full)
                             : Checkpoint.new(token: nil, mode: "done", pass: number, full: full)
-        final.sweep = full || method == :reread
+        final.sweep = full
         commit(batch, final, result)
         result.checkpoint = final
       end
@@ -117,24 +124,24 @@ module Billtap
     end
 
     def next_record(iterator, result)
-      pay(1)
       before = iterator.stats.requests
       record = iterator.next_record
-      sent = iterator.stats.requests - before
-      @credit -= sent
-      result.requests += sent
+      result.requests += iterator.stats.requests - before
       return nil unless record
 
       record.tombstone? ? result.tombstones += 1 : result.records += 1
       record
     end
 
-    # Keeps at least n requests paid for before a call that may send one.
-    def pay(n)
-      return unless @budget && @credit < n
+    def pay_each_request
+      return unless @budget || @on_log
 
-      @budget.acquire(n - @credit)
-      @credit = n
+      budget = @budget
+      on_log = @on_log
+      @client.on_log(level: :debug) do |event|
+        budget.acquire(1) if budget && event.event == "request"
+        on_log&.call(event)
+      end
     end
 
     def commit(batch, checkpoint, result)
