@@ -118,6 +118,8 @@ begin
     stats = JSON.parse(Net::HTTP.get(URI("#{sandbox.url(name)}/_sandbox/stats")))
     [name, stats.dig("status", "429").to_i]
   end
+  buckets = Sidekiq.redis { |r| r.keys("fleet:budget:*") }.size
+  check(buckets == ACCOUNTS, "every account drew on its shared budget in Redis (#{buckets} buckets)")
   over = rate429.select { |_, n| n > ALLOWED_429 }
   check(over.empty?, "no account saw more than #{ALLOWED_429} 429s in round 1", over.inspect)
 
