@@ -10,8 +10,9 @@ static const char usage[] =
     "usage: billtap-sandbox --provider NAME [--port N] [--seed N] [--scale N] [--truth DIR]\n"
     "                       [--rate-limit R[/S]] [--latency-ms N [--latency-jitter-ms J]]\n"
     "                       [--faults SPEC] [--verbose] [--opt KEY=VALUE]...\n"
+    "                       [--accounts N --truth DIR]\n"
     "\n"
-    "  --provider NAME   fake API to serve\n"
+    "  --provider NAME   fake API to serve (with --accounts: NAME,NAME,... dealt out in turn)\n"
     "  --port N          TCP port on 127.0.0.1, 0 = any free port (default 0)\n"
     "  --seed N          world seed (default 42)\n"
     "  --scale N         customers in the world; everything else scales with it (default 1000)\n"
@@ -25,9 +26,13 @@ static const char usage[] =
     "                    inflate, shrink, insert (tests/sandbox/README.md, \"Faults\")\n"
     "  --verbose         world summary, timings and every request on stderr\n"
     "  --opt KEY=VALUE   a module option (repeatable; the last of a key wins)\n"
+    "  --accounts N      serve N accounts (1-1000), each on its own port with its own world\n"
+    "                    (seed + i), credentials, rate limit and truth in DIR/acctNN\n"
     "\n"
     "Prints 'listening on http://127.0.0.1:PORT', then 'settings: NAME=VALUE ...' with what a\n"
-    "billtap client needs, serves until SIGTERM or SIGINT, then exits 0.\n";
+    "billtap client needs, serves until SIGTERM or SIGINT, then exits 0. With --accounts N:\n"
+    "'listening on N accounts', then 'settings: accounts=N accounts_file=DIR/accounts.txt',\n"
+    "a file of lines 'acctNN provider=NAME SETTINGS'.\n";
 
 /* "R" or "R/S": R requests (0-1000000) per S seconds (0.001-86400, default 1). */
 static int parse_rate(const char *v, sb_options *o)
@@ -123,6 +128,14 @@ int sb_args_parse(sb_options *o, int argc, char **argv)
             if (parse_uint(a, val, 10000000, &u))
                 return -1;
             o->scale = (long)u;
+        } else if (strcmp(a, "--accounts") == 0) {
+            if (parse_uint(a, val, 1000, &u))
+                return -1;
+            if (u == 0) {
+                fprintf(stderr, "billtap-sandbox: --accounts: at least 1\n");
+                return -1;
+            }
+            o->accounts = (size_t)u;
         } else if (strcmp(a, "--truth") == 0) {
             o->truth_dir = val;
         } else if (strcmp(a, "--rate-limit") == 0) {

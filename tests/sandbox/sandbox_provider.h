@@ -27,6 +27,7 @@ typedef struct sb_options {
     const char *truth_dir;
     unsigned port;
     int verbose;
+    size_t accounts;           /* --accounts N: N accounts (sandbox_accounts.h); 0: one */
     size_t n_opts;
     const char *opts[SB_MAX_OPTS]; /* module options as given: "key=value", in order */
     int64_t started;           /* the wall clock at startup: one clock for every epoch */
@@ -40,6 +41,9 @@ typedef struct sb_opt_def {
     long long lo, hi;          /* an integer in [lo, hi]; lo > hi: a string */
     const char *forbid;        /* a string's characters that are refused, or NULL */
     const char *help;
+    /* A credential: with --accounts, each account gets its fallback with "-ACCOUNT"
+     * appended (unless --opt gives it), so no two accounts share credentials. */
+    int credential;
 } sb_opt_def;
 
 /* 0 when every --opt names an option of defs with a valid value; else -1 with a message

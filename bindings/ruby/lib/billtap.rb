@@ -13,6 +13,7 @@ require_relative "billtap/client"
 require_relative "billtap/iterator"
 require_relative "billtap/listing"
 require_relative "billtap/observe"
+require_relative "billtap/sync"
 
 # Ruby binding of libbilltap: billing data (customers, plans, subscriptions, invoices,
 # transactions, and whatever else the loaded library lists) from billing services, as

@@ -14,8 +14,8 @@
 #include "sandbox_truth_file.h"
 
 static const sb_opt_def options[] = {
-    {"api_key", "test_sandbox_key", 1, 0, ":'\"\\", "the only API key accepted"},
-    {"site", "sandbox-test", 1, 0, ":/.'\"\\", "the site's name, for the settings line"},
+    {"api_key", "test_sandbox_key", 1, 0, ":'\"\\", "the only API key accepted", 1},
+    {"site", "sandbox-test", 1, 0, ":/.'\"\\", "the site's name, for the settings line", 1},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

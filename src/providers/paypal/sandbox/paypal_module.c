@@ -25,8 +25,8 @@
 #define TOKEN_PATH "/v1/oauth2/token"
 
 static const sb_opt_def options[] = {
-    {"client_id", "sandbox-client", 1, 0, ":", "the only OAuth client id accepted"},
-    {"client_secret", "sandbox-secret", 1, 0, ":", "its secret"},
+    {"client_id", "sandbox-client", 1, 0, ":", "the only OAuth client id accepted", 1},
+    {"client_secret", "sandbox-secret", 1, 0, ":", "its secret", 1},
     {"token_ttl", "32400", 1, 100000000, NULL, "access-token lifetime (expires_in), seconds"},
     /* 2001-09-09 .. 2100-01-01: three years of history must fit after 1970 */
     {"now", NULL, 1000000000, 4102444800LL, NULL,

@@ -19,7 +19,7 @@
 #define REQUESTS_PER_SECOND (1000.0 / 60.0)
 
 static const sb_opt_def options[] = {
-    {"api_key", "sandbox-recurly-key", 1, 0, " :'\"\\", "the only private API key accepted"},
+    {"api_key", "sandbox-recurly-key", 1, 0, " :'\"\\", "the only private API key accepted", 1},
     {"embedded_lines", "2", 0, 1000, NULL, "line items an invoice embeds at most; more: has_more_line_items "
      "(Recurly does not document its own number)"},
     {NULL, NULL, 0, 0, NULL, NULL},
