@@ -40,7 +40,7 @@ static int given(const sb_options *o, const char *name)
 static int plan_fleet_account(sb_account *a, size_t i, const sb_options *o, const sb_provider *p, char *err,
                               size_t errlen)
 {
-    snprintf(a->name, sizeof a->name, "acct%02zu", i + 1);
+    snprintf(a->name, sizeof a->name, "acct%02u", (unsigned)(i + 1)); /* at most SB_MAX_ACCOUNTS */
     a->provider = p;
     a->opts = *o;
     a->opts.provider = p->name;
@@ -179,8 +179,8 @@ int sb_account_serve(sb_account *a, const sb_faults *faults, char *err, size_t e
     if (o->truth_dir) {
         if (mkdir(o->truth_dir, 0777) != 0 && errno != EEXIST)
             snprintf(msg, sizeof msg, "cannot create %s: %s", o->truth_dir, strerror(errno));
-        else if (p->write_truth(state, o->truth_dir, msg, sizeof msg) != 0)
-            ; /* msg says why */
+        else if (p->write_truth(state, o->truth_dir, msg, sizeof msg) != 0 && !msg[0])
+            snprintf(msg, sizeof msg, "cannot write the truth into %s", o->truth_dir);
         if (msg[0]) {
             snprintf(err, errlen, "truth: %s", msg);
             p->free(state);

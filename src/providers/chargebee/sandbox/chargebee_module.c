@@ -16,7 +16,7 @@
 static const sb_opt_def options[] = {
     {"api_key", "test_sandbox_key", 1, 0, ":'\"\\", "the only API key accepted", 1},
     {"site", "sandbox-test", 1, 0, ":/.'\"\\", "the site's name, for the settings line", 1},
-    {NULL, NULL, 0, 0, NULL, NULL},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 /* Chargebee's documented floor: 150 requests a minute on test sites and live Starter ones. */

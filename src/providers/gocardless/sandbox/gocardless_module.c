@@ -20,8 +20,8 @@
 #define REQUESTS_PER_SECOND (1000.0 / 60.0)
 
 static const sb_opt_def options[] = {
-    {"access_token", "sandbox_gocardless_token", 1, 0, " :'\"\\", "the only access token accepted"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+    {"access_token", "sandbox_gocardless_token", 1, 0, " :'\"\\", "the only access token accepted", 0},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 static void *gocardless_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)

@@ -27,12 +27,12 @@
 static const sb_opt_def options[] = {
     {"client_id", "sandbox-client", 1, 0, ":", "the only OAuth client id accepted", 1},
     {"client_secret", "sandbox-secret", 1, 0, ":", "its secret", 1},
-    {"token_ttl", "32400", 1, 100000000, NULL, "access-token lifetime (expires_in), seconds"},
+    {"token_ttl", "32400", 1, 100000000, NULL, "access-token lifetime (expires_in), seconds", 0},
     /* 2001-09-09 .. 2100-01-01: three years of history must fit after 1970 */
     {"now", NULL, 1000000000, 4102444800LL, NULL,
-     "the world's now as Unix time (default: the wall clock rounded down to the hour)"},
-    {"burst_rows", "0", 0, 1000000, NULL, "extra one-off payments on one day, to overflow a search"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+     "the world's now as Unix time (default: the wall clock rounded down to the hour)", 0},
+    {"burst_rows", "0", 0, 1000000, NULL, "extra one-off payments on one day, to overflow a search", 0},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 static void *paypal_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)

@@ -21,8 +21,8 @@
 static const sb_opt_def options[] = {
     {"api_key", "sandbox-recurly-key", 1, 0, " :'\"\\", "the only private API key accepted", 1},
     {"embedded_lines", "2", 0, 1000, NULL, "line items an invoice embeds at most; more: has_more_line_items "
-     "(Recurly does not document its own number)"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+     "(Recurly does not document its own number)", 0},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 static void *recurly_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)

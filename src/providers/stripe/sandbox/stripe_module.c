@@ -21,8 +21,8 @@
 static const sb_opt_def options[] = {
     {"api_key", "sk_test_sandbox", 1, 0, NULL, "the only secret key accepted", 1},
     {"connected_account", NULL, 1, 0, "'\"\\", "serve the world as this connected account (acct_...), "
-     "read with Stripe-Account; the platform itself then has no objects"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+     "read with Stripe-Account; the platform itself then has no objects", 0},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 static st_state *state_new(const sb_world *w, const char *api_key)
