@@ -32,10 +32,44 @@ static void name(sb_json *j, const w_customer *c)
     sb_buf_free(&b);
 }
 
+/* Truth files are sorted by id (byte order): the records of the searches in that order. */
+typedef struct keyed {
+    char id[64];
+    int search;
+    size_t pos;
+} keyed;
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const keyed *)a)->id, ((const keyed *)b)->id);
+}
+
+static keyed *sorted(const bt_state *st, const int *searches, size_t n_searches, size_t *n)
+{
+    size_t total = 0;
+    for (size_t s = 0; s < n_searches; s++)
+        total += bt_count(st, searches[s]);
+    keyed *k = sb_xcalloc(total + 1, sizeof *k);
+    *n = 0;
+    for (size_t s = 0; s < n_searches; s++) {
+        for (size_t i = 0; i < bt_count(st, searches[s]); i++) {
+            bt_global_id(st, searches[s], i, k[*n].id);
+            k[*n].search = searches[s];
+            k[(*n)++].pos = i;
+        }
+    }
+    qsort(k, *n, sizeof *k, by_id);
+    return k;
+}
+
 static void write_customers(const void *state, sb_truth_file *o)
 {
     const bt_state *st = state;
-    for (size_t i = 0; i < st->w->n_customers; i++) {
+    static const int searches[] = {BT_CUSTOMERS};
+    size_t n;
+    keyed *order = sorted(st, searches, 1, &n);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k].pos;
         const w_customer *c = &st->w->customers[i];
         if (c->deleted_at)
             continue; /* a deleted customer is gone from the search */
@@ -50,6 +84,7 @@ static void write_customers(const void *state, sb_truth_file *o)
         sbj_kbool(j, "deleted", 0);
         sb_truth_record_end(o);
     }
+    free(order);
 }
 
 /* The members every transaction has, from id to currency_exponent. */
@@ -98,10 +133,10 @@ static int refund_counts(const w_refund *r)
     return r->status == W_RE_SUCCEEDED || r->status == W_RE_PENDING || r->status == W_RE_REQUIRES_ACTION;
 }
 
-static void write_payments(const bt_state *st, sb_truth_file *o)
+static void write_payment(const bt_state *st, size_t i, sb_truth_file *o)
 {
     const sb_world *w = st->w;
-    for (size_t i = 0; i < w->n_payments; i++) {
+    {
         const w_payment *p = &w->payments[i];
         int took = (p->status == W_PAY_SUCCEEDED && !p->uncaptured) || p->status == W_PAY_PENDING;
         const char *result = p->status == W_PAY_SUCCEEDED ? (p->uncaptured ? "authorized" : "succeeded")
@@ -120,11 +155,11 @@ static void write_payments(const bt_state *st, sb_truth_file *o)
     }
 }
 
-static void write_refunds(const bt_state *st, sb_truth_file *o)
+static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 {
     static const char *const results[] = {"succeeded", "pending", "failed", "failed", "pending"};
     const sb_world *w = st->w;
-    for (size_t i = 0; i < w->n_refunds; i++) {
+    {
         const w_refund *r = &w->refunds[i];
         const w_payment *p = &w->payments[r->payment];
         sb_json *j = txn_head(o, st, BT_REFUNDS, i, p->customer, "refund", results[r->status], bt_refund_status(r),
@@ -135,9 +170,9 @@ static void write_refunds(const bt_state *st, sb_truth_file *o)
     }
 }
 
-static void write_disputes(const bt_state *st, sb_truth_file *o)
+static void write_dispute(const bt_state *st, size_t k, sb_truth_file *o)
 {
-    for (size_t k = 0; k < st->n_disputes; k++) {
+    {
         uint32_t pay = st->disputes[k];
         const w_payment *p = &st->w->payments[pay];
         const char *status = bt_dispute_status(st, p, pay);
@@ -152,9 +187,19 @@ static void write_disputes(const bt_state *st, sb_truth_file *o)
 
 static void write_transactions(const void *state, sb_truth_file *o)
 {
-    write_payments(state, o);
-    write_refunds(state, o);
-    write_disputes(state, o);
+    const bt_state *st = state;
+    static const int searches[] = {BT_TRANSACTIONS, BT_REFUNDS, BT_DISPUTES};
+    size_t n;
+    keyed *order = sorted(st, searches, 3, &n);
+    for (size_t k = 0; k < n; k++) {
+        if (order[k].search == BT_TRANSACTIONS)
+            write_payment(st, order[k].pos, o);
+        else if (order[k].search == BT_REFUNDS)
+            write_refund(st, order[k].pos, o);
+        else
+            write_dispute(st, order[k].pos, o);
+    }
+    free(order);
 }
 
 int bt_write_truth(void *state, const char *dir, char *err, size_t errlen)
