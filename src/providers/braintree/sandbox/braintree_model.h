@@ -17,7 +17,16 @@ typedef struct bt_state {
     uint32_t *disputes;       /* the disputed payments, by (disputed_at, number) */
     size_t n_disputes;
     int32_t *dispute_of;      /* per payment: its position in disputes, or -1 */
+    /* insert@N:K: records created at or after insert_since exist only from request N on */
+    int inserting, truth_after;
+    int64_t insert_since;
 } bt_state;
+
+/* The world as one request (or the truth) sees it: with the records of insert@N or not. */
+typedef struct bt_view {
+    const bt_state *st;
+    int visible;
+} bt_view;
 
 /* braintree_project.c: ids, statuses and money as Braintree writes them. */
 void bt_project(bt_state *st);
@@ -30,7 +39,9 @@ const char *bt_payment_status(const w_payment *p);
 const char *bt_refund_status(const w_refund *r);
 const char *bt_dispute_status(const bt_state *st, const w_payment *p, uint32_t payment);
 const char *bt_dispute_type(const w_payment *p);
-/* A customer that still exists (searches list it, payments name it); -1 for none. */
+/* 1 while insert@N hides record pos of a search from the view. */
+int bt_hidden(const bt_view *v, int search, size_t pos);
+/* A customer that exists (payments name it); 0 for -1. */
 int bt_customer_listed(const bt_state *st, int customer);
 /* Minor units of a currency as the Amount scalar writes them: "12.30", "1500", "1.250". */
 void bt_amount(int64_t minor, int ccy, char out[40]);

@@ -55,29 +55,39 @@ static void bt_settings(void *state, const char *base_url, sb_buf *out)
     sb_buf_printf(out, "public_key=%s private_key=%s base_url=%s", st->public_key, st->private_key, base_url);
 }
 
-/* Connections carry no totals (inflate, shrink), and searches list newest first, so a
- * record created during a run comes before the first page: insert has nothing to show. */
+/* Connections carry no totals: inflate and shrink are refused. insert@N:K: the K newest
+ * listed customers and everything created from the first of them on are created while a
+ * run is in progress; searches list newest first, so they come before a run's position
+ * (a run begun before them does not see them, one begun after does). */
 static int bt_prepare_faults(void *state, const sb_faults *faults, char *err, size_t errlen)
 {
-    (void)state;
+    bt_state *st = state;
     for (size_t i = 0; i < faults->n; i++) {
         const sb_fault *f = &faults->items[i];
         if (f->kind == SB_FAULT_INFLATE || f->kind == SB_FAULT_SHRINK) {
             snprintf(err, errlen, "fault '%s': Braintree connections carry no totals (pageInfo only)", f->spec);
             return -1;
         }
-        if (f->kind == SB_FAULT_INSERT) {
-            snprintf(err, errlen, "fault '%s': Braintree searches list newest first: records created during a run "
-                     "come before its first page", f->spec);
-            return -1;
-        }
     }
+    const sb_fault *ins = sb_faults_find(faults, SB_FAULT_INSERT);
+    if (!ins)
+        return 0;
+    size_t listed = 0, c = st->w->n_customers;
+    while (c > 0 && listed < ins->arg)
+        listed += !st->w->customers[--c].deleted_at;
+    if (listed < ins->arg) {
+        snprintf(err, errlen, "fault '%s': the world lists only %zu customers", ins->spec, listed);
+        return -1;
+    }
+    st->inserting = 1;
+    st->insert_since = st->w->customers[c].created;
     return 0;
 }
 
 static int bt_truth(void *state, const char *dir, char *err, size_t errlen)
 {
-    return bt_write_truth(state, dir, err, errlen);
+    bt_state *st = state;
+    return sb_truth_write_views(dir, st->inserting, &st->truth_after, bt_write_truth, st, err, errlen);
 }
 
 static int version_ok(const char *v)

@@ -101,6 +101,11 @@ const char *bt_dispute_type(const w_payment *p)
     return p->dispute == W_DISPUTE_REVERSAL ? "RETRIEVAL" : "CHARGEBACK";
 }
 
+int bt_hidden(const bt_view *v, int search, size_t pos)
+{
+    return v->st->inserting && !v->visible && bt_created(v->st, search, pos) >= v->st->insert_since;
+}
+
 int bt_customer_listed(const bt_state *st, int customer)
 {
     return customer >= 0 && !st->w->customers[customer].deleted_at;

@@ -8,6 +8,8 @@
  * a minute added to it.
  *
  * Each node is written with exactly the fields its selection set asks for, in its order.
+ * insert@N hides records from the searches until request N; what a listed record names
+ * (its refunds, disputes, customer) is the world's latest state, as an API shows it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,14 +58,10 @@ static long long cursor_pos(const bt_state *st, int search, const char *cursor)
     return ok ? (long long)pos : -1;
 }
 
-static int listed(const bt_state *st, int search, size_t pos)
+static int matches(const bt_view *v, const bt_plan *plan, size_t pos)
 {
-    return search != BT_CUSTOMERS || !st->w->customers[pos].deleted_at;
-}
-
-static int matches(const bt_state *st, const bt_plan *plan, size_t pos)
-{
-    if (!listed(st, plan->search, pos))
+    const bt_state *st = v->st;
+    if (bt_hidden(v, plan->search, pos) || (plan->search == BT_CUSTOMERS && st->w->customers[pos].deleted_at))
         return 0;
     int64_t t = bt_created(st, plan->search, pos);
     if (t < plan->created_gte)
@@ -87,19 +85,19 @@ static void render_money(int64_t minor, int ccy, const gq_field *f, sb_json *j)
     sbj_obj_end(j);
 }
 
-static void render_node(const bt_state *st, int search, size_t pos, const gq_field *f, sb_json *j);
+static void render_node(const bt_view *v, int search, size_t pos, const gq_field *f, sb_json *j);
 
-static void render_customer_of(const bt_state *st, int customer, const gq_field *f, sb_json *j)
+static void render_customer_of(const bt_view *v, int customer, const gq_field *f, sb_json *j)
 {
-    if (bt_customer_listed(st, customer))
-        render_node(st, BT_CUSTOMERS, (size_t)customer, f, j);
+    if (bt_customer_listed(v->st, customer))
+        render_node(v, BT_CUSTOMERS, (size_t)customer, f, j);
     else
         sbj_null(j);
 }
 
-static void render_customer_field(const bt_state *st, size_t i, const char *name, sb_json *j)
+static void render_customer_field(const bt_view *v, size_t i, const char *name, sb_json *j)
 {
-    const w_customer *c = &st->w->customers[i];
+    const w_customer *c = &v->st->w->customers[i];
     int named = c->name_on_file;
     if (strcmp(name, "email") == 0)
         sbj_str(j, c->email);
@@ -115,8 +113,9 @@ static void render_customer_field(const bt_state *st, size_t i, const char *name
         sbj_null(j);
 }
 
-static void render_payment_field(const bt_state *st, size_t i, const gq_field *f, sb_json *j)
+static void render_payment_field(const bt_view *v, size_t i, const gq_field *f, sb_json *j)
 {
+    const bt_state *st = v->st;
     const w_payment *p = &st->w->payments[i];
     if (strcmp(f->name, "amount") == 0) {
         render_money(p->amount, p->ccy, f, j);
@@ -125,36 +124,37 @@ static void render_payment_field(const bt_state *st, size_t i, const gq_field *f
     } else if (strcmp(f->name, "orderId") == 0) {
         sbj_null(j);
     } else if (strcmp(f->name, "customer") == 0) {
-        render_customer_of(st, p->customer, f, j);
+        render_customer_of(v, p->customer, f, j);
     } else if (strcmp(f->name, "refunds") == 0) {
         sbj_arr_begin(j);
         for (uint32_t k = 0; k < p->n_refunds; k++)
-            render_node(st, BT_REFUNDS, st->w->payment_refunds[p->first_refund + k], f, j);
+            render_node(v, BT_REFUNDS, st->w->payment_refunds[p->first_refund + k], f, j);
         sbj_arr_end(j);
     } else { /* disputes */
         sbj_arr_begin(j);
         if (st->dispute_of[i] >= 0)
-            render_node(st, BT_DISPUTES, (size_t)st->dispute_of[i], f, j);
+            render_node(v, BT_DISPUTES, (size_t)st->dispute_of[i], f, j);
         sbj_arr_end(j);
     }
 }
 
-static void render_refund_field(const bt_state *st, size_t i, const gq_field *f, sb_json *j)
+static void render_refund_field(const bt_view *v, size_t i, const gq_field *f, sb_json *j)
 {
-    const w_refund *r = &st->w->refunds[i];
-    const w_payment *p = &st->w->payments[r->payment];
+    const w_refund *r = &v->st->w->refunds[i];
+    const w_payment *p = &v->st->w->payments[r->payment];
     if (strcmp(f->name, "amount") == 0)
         render_money(r->amount, p->ccy, f, j);
     else if (strcmp(f->name, "status") == 0)
         sbj_str(j, bt_refund_status(r));
     else if (strcmp(f->name, "refundedTransaction") == 0)
-        render_node(st, BT_TRANSACTIONS, (size_t)r->payment, f, j);
+        render_node(v, BT_TRANSACTIONS, (size_t)r->payment, f, j);
     else /* customer */
-        render_customer_of(st, p->customer, f, j);
+        render_customer_of(v, p->customer, f, j);
 }
 
-static void render_dispute_field(const bt_state *st, size_t pos, const gq_field *f, sb_json *j)
+static void render_dispute_field(const bt_view *v, size_t pos, const gq_field *f, sb_json *j)
 {
+    const bt_state *st = v->st;
     uint32_t pay = st->disputes[pos];
     const w_payment *p = &st->w->payments[pay];
     if (strcmp(f->name, "amountDisputed") == 0)
@@ -164,12 +164,13 @@ static void render_dispute_field(const bt_state *st, size_t pos, const gq_field 
     else if (strcmp(f->name, "type") == 0)
         sbj_str(j, bt_dispute_type(p));
     else /* transaction */
-        render_node(st, BT_TRANSACTIONS, pay, f, j);
+        render_node(v, BT_TRANSACTIONS, pay, f, j);
 }
 
 /* A node with the fields of f's selection set. */
-static void render_node(const bt_state *st, int search, size_t pos, const gq_field *f, sb_json *j)
+static void render_node(const bt_view *v, int search, size_t pos, const gq_field *f, sb_json *j)
 {
+    const bt_state *st = v->st;
     sbj_obj_begin(j);
     for (size_t k = 0; k < f->n_sel; k++) {
         const gq_field *s = &f->sel[k];
@@ -185,19 +186,19 @@ static void render_node(const bt_state *st, int search, size_t pos, const gq_fie
         } else if (strcmp(s->name, "createdAt") == 0) {
             sbj_time(j, bt_created(st, search, pos));
         } else if (search == BT_CUSTOMERS) {
-            render_customer_field(st, pos, s->name, j);
+            render_customer_field(v, pos, s->name, j);
         } else if (search == BT_TRANSACTIONS) {
-            render_payment_field(st, pos, s, j);
+            render_payment_field(v, pos, s, j);
         } else if (search == BT_REFUNDS) {
-            render_refund_field(st, pos, s, j);
+            render_refund_field(v, pos, s, j);
         } else {
-            render_dispute_field(st, pos, s, j);
+            render_dispute_field(v, pos, s, j);
         }
     }
     sbj_obj_end(j);
 }
 
-static void render_edge(const bt_state *st, int search, size_t pos, const gq_field *edges, sb_json *j)
+static void render_edge(const bt_view *v, int search, size_t pos, const gq_field *edges, sb_json *j)
 {
     sbj_obj_begin(j);
     for (size_t k = 0; k < edges->n_sel; k++) {
@@ -208,7 +209,7 @@ static void render_edge(const bt_state *st, int search, size_t pos, const gq_fie
             cursor_of(search, pos, cursor);
             sbj_str(j, cursor);
         } else {
-            render_node(st, search, pos, s, j);
+            render_node(v, search, pos, s, j);
         }
     }
     sbj_obj_end(j);
@@ -217,6 +218,7 @@ static void render_edge(const bt_state *st, int search, size_t pos, const gq_fie
 void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *req, sb_response *resp)
 {
     int search = plan->search;
+    bt_view view = {st, req->fault->inserted};
     size_t n = bt_count(st, search);
     long long start = (long long)n - 1;
     if (plan->after) {
@@ -235,7 +237,7 @@ void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *
     size_t taken = 0;
     int more = 0;
     for (long long pos = start; pos >= 0; pos--) {
-        if (!matches(st, plan, (size_t)pos))
+        if (!matches(&view, plan, (size_t)pos))
             continue;
         if (taken == (size_t)plan->first) {
             more = 1;
@@ -257,7 +259,7 @@ void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *
         if (strcmp(s->name, "edges") == 0) {
             sbj_arr_begin(&j);
             for (size_t e = 0; e < taken; e++)
-                render_edge(st, search, page[e], s, &j);
+                render_edge(&view, search, page[e], s, &j);
             sbj_arr_end(&j);
             continue;
         }

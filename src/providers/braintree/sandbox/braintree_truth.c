@@ -71,7 +71,8 @@ static void write_customers(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k].pos;
         const w_customer *c = &st->w->customers[i];
-        if (c->deleted_at)
+        bt_view v = {st, st->truth_after};
+        if (c->deleted_at || bt_hidden(&v, BT_CUSTOMERS, i))
             continue; /* a deleted customer is gone from the search */
         char id[64];
         bt_global_id(st, BT_CUSTOMERS, i, id);
@@ -136,7 +137,8 @@ static int refund_counts(const w_refund *r)
 static void write_payment(const bt_state *st, size_t i, sb_truth_file *o)
 {
     const sb_world *w = st->w;
-    {
+    bt_view v = {st, st->truth_after};
+    if (!bt_hidden(&v, BT_TRANSACTIONS, i)) {
         const w_payment *p = &w->payments[i];
         int took = (p->status == W_PAY_SUCCEEDED && !p->uncaptured) || p->status == W_PAY_PENDING;
         const char *result = p->status == W_PAY_SUCCEEDED ? (p->uncaptured ? "authorized" : "succeeded")
@@ -159,7 +161,8 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 {
     static const char *const results[] = {"succeeded", "pending", "failed", "failed", "pending"};
     const sb_world *w = st->w;
-    {
+    bt_view v = {st, st->truth_after};
+    if (!bt_hidden(&v, BT_REFUNDS, i)) {
         const w_refund *r = &w->refunds[i];
         const w_payment *p = &w->payments[r->payment];
         sb_json *j = txn_head(o, st, BT_REFUNDS, i, p->customer, "refund", results[r->status], bt_refund_status(r),
@@ -172,7 +175,8 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 
 static void write_dispute(const bt_state *st, size_t k, sb_truth_file *o)
 {
-    {
+    bt_view v = {st, st->truth_after};
+    if (!bt_hidden(&v, BT_DISPUTES, k)) {
         uint32_t pay = st->disputes[k];
         const w_payment *p = &st->w->payments[pay];
         const char *status = bt_dispute_status(st, p, pay);
