@@ -209,12 +209,18 @@ static int http_error(bt_stream *s, const billtap_request *req, const billtap_re
 	return billtap_response_error(req, resp, s->doc, NULL, NULL, ctx);
 }
 
-static int bad_page(const billtap_request *req, const billtap_response *resp, billtap_ctx *ctx,
-                    const char *what)
+/* An answer of the wrong shape, named with its request id when it has one. */
+static int bad_page(const bt_stream *s, const billtap_request *req, const billtap_response *resp,
+                    billtap_ctx *ctx, const char *what)
 {
-	char text[160];
+	char text[160], *request_id = NULL;
 	snprintf(text, sizeof text, "not a search page: %s", what);
-	return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL, text);
+	if (billtap_json_strdup(&request_id, s->doc,
+	                        billtap_json_path(s->doc, billtap_json_root(s->doc), "extensions.requestId")) == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	int rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, request_id, NULL, text);
+	free(request_id);
+	return rc;
 }
 
 /* Disputes cannot be searched by createdAt: those created before `since` are left out
@@ -292,7 +298,7 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	billtap_json_ref errors = billtap_json_get(s->doc, root, "errors");
 	if (errors != BILLTAP_JSON_NONE && billtap_json_typeof(s->doc, errors) != BILLTAP_JSON_NULL) {
 		if (billtap_json_typeof(s->doc, errors) != BILLTAP_JSON_ARRAY || billtap_json_count(s->doc, errors) == 0)
-			return bad_page(req, resp, ctx, "errors is not a non-empty array");
+			return bad_page(s, req, resp, ctx, "errors is not a non-empty array");
 		return graphql_error(s, errors, req, resp, 0, ctx); /* partial data included */
 	}
 	billtap_json_ref conn = billtap_json_get(s->doc, billtap_json_path(s->doc, root, "data.search"), search->field);
@@ -301,14 +307,14 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	char *next = NULL;
 	if (billtap_json_typeof(s->doc, edges) != BILLTAP_JSON_ARRAY ||
 	    (billtap_json_typeof(s->doc, more) != BILLTAP_JSON_TRUE && billtap_json_typeof(s->doc, more) != BILLTAP_JSON_FALSE))
-		return bad_page(req, resp, ctx, "data.search connection with edges and pageInfo.hasNextPage");
+		return bad_page(s, req, resp, ctx, "data.search connection with edges and pageInfo.hasNextPage");
 	if (billtap_json_typeof(s->doc, more) == BILLTAP_JSON_TRUE) {
 		rc = billtap_json_strdup(&next, s->doc, billtap_json_path(s->doc, conn, "pageInfo.endCursor"));
 		if (rc == BILLTAP_ENOMEM)
 			return billtap_ctx_error(ctx, rc, NULL);
 		if (rc < 0 || !*next) {
 			free(next);
-			return bad_page(req, resp, ctx, "hasNextPage is true but endCursor is not a non-empty string");
+			return bad_page(s, req, resp, ctx, "hasNextPage is true but endCursor is not a non-empty string");
 		}
 	}
 	billtap_page page = BILLTAP_PAGE_INIT;

@@ -10,7 +10,6 @@
  * `legacyId`, the id of the Control Panel and the legacy API, is asked for so that it is
  * in each record's raw JSON.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "braintree.h"
@@ -72,23 +71,6 @@ const bt_search *const *bt_searches_for(billtap_resource resource, size_t *n)
 	}
 }
 
-/* Unix seconds as the RFC 3339 UTC text of the Timestamp scalar. */
-static void timestamp(char out[32], int64_t t)
-{
-	int64_t days = t / 86400, secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	/* civil from days (Howard Hinnant's algorithm) */
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-	snprintf(out, 32, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)(y + (m <= 2)), (long long)m,
-	         (long long)d, (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
-}
-
 static int write_str(billtap_json_writer *w, const char *key, const char *value)
 {
 	int rc = billtap_json_write_key(w, key);
@@ -107,8 +89,9 @@ int bt_query_body(billtap_json_writer *w, const bt_search *search, int64_t first
 	billtap_json_write_key(w, "input");
 	billtap_json_write_object_begin(w);
 	if (search->created_filter && since != BILLTAP_TIME_NONE) {
-		char at[32];
-		timestamp(at, since);
+		char at[32]; /* the Timestamp scalar: RFC 3339 */
+		if (billtap_time_format(at, sizeof at, since) < 0)
+			return BILLTAP_EINVAL;
 		/* greaterThanOrEqualTo is inclusive, as `since` is */
 		billtap_json_write_key(w, "createdAt");
 		billtap_json_write_object_begin(w);

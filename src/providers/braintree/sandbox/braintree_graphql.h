@@ -1,4 +1,5 @@
-/* The sandbox's GraphQL request reader: parses the query document billtap sends, checks it
+/* The sandbox's GraphQL request reader: parses the query document billtap sends
+ * (braintree_gql_parse.c), checks it
  * against the part of Braintree's published schema the sandbox serves (braintree_schema.c)
  * the way a GraphQL server validates, and coerces the variables. */
 #ifndef SB_BRAINTREE_GRAPHQL_H
@@ -53,6 +54,17 @@ typedef struct bt_plan {
 } bt_plan;
 
 #define BT_MAX_FIRST 50
+
+/* GraphQL error objects, comma-separated (for an "errors" array), and how many. */
+typedef struct gq_errors {
+    sb_buf *buf;
+    int n;
+} gq_errors;
+
+/* Appends an error object: the message, its location when line > 0, errorClass VALIDATION. */
+void gq_error(gq_errors *e, int line, int col, const char *fmt, ...);
+/* Parses a query document into doc (braintree_gql_parse.c); 0, or -1 with an error. */
+int gq_parse(gq_errors *e, const char *query, gq_doc *doc);
 
 /* Parses and validates `query` with `variables` (a JSON object or NULL) into doc and plan.
  * 0, or -1 with one or more GraphQL error objects written into errors (comma-separated,
