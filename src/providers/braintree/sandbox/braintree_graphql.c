@@ -5,8 +5,8 @@
  * variables declared, used and of the argument's type, and variable values that coerce to
  * their types (input objects with the schema's fields only). What the schema has but the
  * sandbox does not answer (other fields, other search criteria) is refused naming it,
- * never ignored. Messages follow graphql-ruby's, the library Braintree's API answers with
- * (its error texts: "Field 'x' doesn't exist on type 'Y'").
+ * never ignored. Messages use graphql-ruby's wording ("Field 'x' doesn't exist on type
+ * 'Y'"); Braintree does not publish its validation messages, billtap reads only their shape.
  */
 #include <stdarg.h>
 #include <stdio.h>
