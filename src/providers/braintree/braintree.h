@@ -1,0 +1,44 @@
+/* What the Braintree provider's files share: the searches, the stream and the mappers. */
+#ifndef BILLTAP_BRAINTREE_H
+#define BILLTAP_BRAINTREE_H
+
+#include <billtap/provider_kit.h>
+
+/* Maps one search result node into a record. */
+typedef int (*bt_map_fn)(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
+                         billtap_ctx *ctx);
+
+/* One search of the GraphQL `search` query (braintree_query.c): Search.customers,
+ * .transactions, .refunds or .disputes. */
+typedef struct bt_search {
+	char letter;            /* names the search in marks: "t:<cursor>" */
+	const char *field;      /* the Search field: "transactions" */
+	const char *input_type; /* its input's type: "TransactionSearchInput" */
+	const char *query;      /* the whole query document, constant text */
+	int created_filter;     /* the input takes createdAt: SearchTimestampInput */
+	bt_map_fn map;
+} bt_search;
+
+/* The searches that serve a resource, in the order they are read (transactions: the
+ * transactions, then the refunds, then the disputes); *n receives their number. NULL when
+ * the GraphQL API serves no search for it. */
+const bt_search *const *bt_searches_for(billtap_resource resource, size_t *n);
+
+/* The request body {"query":...,"variables":{"input":{...},"first":N,"after":...}} for a
+ * search, written with the kit's JSON writer (values only ever go into variables).
+ * since: BILLTAP_TIME_NONE or the createdAt lower bound (searches with created_filter);
+ * after: NULL for the first page. Returns 0, BILLTAP_ENOMEM or BILLTAP_EINVAL. */
+int bt_query_body(billtap_json_writer *w, const bt_search *search, int64_t first, int64_t since,
+                  const char *after);
+
+/* Mappers (braintree_map.c, braintree_map_txn.c). */
+int bt_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
+                    billtap_ctx *ctx);
+int bt_map_transaction(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
+                       billtap_ctx *ctx);
+int bt_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
+                  billtap_ctx *ctx);
+int bt_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
+                   billtap_ctx *ctx);
+
+#endif

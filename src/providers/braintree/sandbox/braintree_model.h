@@ -1,0 +1,63 @@
+/* The Braintree module's state: the world as Braintree's GraphQL API shows it (customers,
+ * transactions, refunds, disputes), shared by the searches, the truth and the faults. */
+#ifndef SB_BRAINTREE_MODEL_H
+#define SB_BRAINTREE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "braintree_graphql.h"
+#include "sandbox_json.h"
+#include "sandbox_provider.h"
+#include "world.h"
+
+typedef struct bt_state {
+    const sb_world *w;
+    char *public_key, *private_key;
+    uint32_t *disputes;       /* the disputed payments, by (disputed_at, number) */
+    size_t n_disputes;
+    int32_t *dispute_of;      /* per payment: its position in disputes, or -1 */
+    /* insert@N:K: records created at or after insert_since exist only from request N on */
+    int inserting, truth_after;
+    int64_t insert_since;
+} bt_state;
+
+/* The world as one request (or the truth) sees it: with the records of insert@N or not. */
+typedef struct bt_view {
+    const bt_state *st;
+    int visible;
+} bt_view;
+
+/* braintree_project.c: ids, statuses and money as Braintree writes them. */
+void bt_project(bt_state *st);
+void bt_project_free(bt_state *st);
+/* legacyId and the global id (base64 of "customer_<legacyId>") of record i of a search. */
+void bt_legacy_id(const bt_state *st, int search, size_t i, char out[32]);
+void bt_global_id(const bt_state *st, int search, size_t i, char out[64]);
+/* PaymentStatus of a payment and of a refund; DisputeStatus and DisputeType of a dispute. */
+const char *bt_payment_status(const w_payment *p);
+const char *bt_refund_status(const w_refund *r);
+const char *bt_dispute_status(const bt_state *st, const w_payment *p, uint32_t payment);
+const char *bt_dispute_type(const w_payment *p);
+/* 1 while insert@N hides record pos of a search from the view. */
+int bt_hidden(const bt_view *v, int search, size_t pos);
+/* A customer that exists (payments name it); 0 for -1. */
+int bt_customer_listed(const bt_state *st, int customer);
+/* Minor units of a currency as the Amount scalar writes them: "12.30", "1500", "1.250". */
+void bt_amount(int64_t minor, int ccy, char out[40]);
+/* How many records a search holds, and record i's creation time. */
+size_t bt_count(const bt_state *st, int search);
+int64_t bt_created(const bt_state *st, int search, size_t pos);
+
+/* braintree_search.c: one validated search answered as {"data":{"search":{...}}}. */
+void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *req, sb_response *resp);
+
+/* braintree_errors.c: GraphQL error bodies, {"errors":[...],"extensions":{"requestId"}}. */
+void bt_error(sb_response *resp, int status, const sb_request *req, const char *error_class, const char *message);
+void bt_error_list(sb_response *resp, const sb_request *req, const char *errors_json);
+void bt_request_id(const sb_request *req, char out[40]);
+
+/* braintree_truth.c */
+int bt_write_truth(void *state, const char *dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Smoke test of billtap-sandbox --provider braintree by plain curl + jq: Basic auth with
+# the public and private key and its refusals, the Braintree-Version header, the route, and
+# the GraphQL request reader (syntax, unknown and unserved fields, arguments, variables
+# and their values, selections, first and after) answering HTTP 200 with `errors` and a
+# request id; endCursor paging (every customer once, the truth's ids, newest first), the
+# createdAt filter, the 429 body with Retry-After, injected faults' bodies, the refused
+# module faults, and a clean exit on SIGTERM.
+#
+# usage: smoke.sh path/to/billtap-sandbox
+set -u -o pipefail
+
+BIN=${1:?usage: smoke.sh SANDBOX_BINARY}
+AUTH=sandbox_public_key:sandbox_private_key
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-smoke-braintree.XXXXXX")
+PIDS=()
+FAILURES=0
+
+cleanup() {
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    [ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@" >"$WORK/check.out" 2>&1; then
+        pass "$what"
+    else
+        fail "$what"
+        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
+    fi
+}
+die() { echo "FATAL: $*" >&2; exit 1; }
+
+command -v curl >/dev/null || die "curl not found"
+command -v jq >/dev/null || die "jq not found"
+
+# start NAME ARGS...: runs the sandbox, waits for its two lines, sets URL and PID.
+start() {
+    local name=$1
+    shift
+    "$BIN" --provider braintree --port 0 --truth "$WORK/$name" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    PID=$!
+    PIDS+=("$PID")
+    for _ in $(seq 1 200); do
+        [ -f "$WORK/$name.out" ] && [ "$(wc -l <"$WORK/$name.out")" -ge 2 ] && break
+        kill -0 "$PID" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
+        sleep 0.05
+    done
+    local line
+    line=$(head -n 1 "$WORK/$name.out")
+    [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || die "$name: bad first line '$line'"
+    URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+}
+
+# stop PID: SIGTERM, must exit 0 (sanitizer reports make it fail).
+stop() {
+    kill -TERM "$1"
+    wait "$1"
+    local rc=$?
+    check "SIGTERM: exit 0" test "$rc" -eq 0
+}
+
+# post OUT BODY [CURL ARGS...]: POST /graphql; the body in OUT, the status in OUT.status
+post() {
+    local out=$1 body=$2
+    shift 2
+    curl -s -o "$out" -D "$out.headers" -w '%{http_code}' -H 'Content-Type: application/json' \
+        -H 'Braintree-Version: 2019-01-01' -X POST --data-binary "$body" "$@" "$URL/graphql" >"$out.status"
+}
+# gql OUT QUERY VARIABLES: a GraphQL request with the keys
+gql() { post "$1" "$(jq -cn --arg q "$2" --argjson v "$3" '{query: $q, variables: $v}')" -u "$AUTH"; }
+status_is() { [ "$(cat "$1.status")" = "$2" ]; }
+# graphql_error FILE STATUS CLASS PATTERN: Braintree's error shape with a request id
+graphql_error() {
+    status_is "$1" "$2" && jq -e --arg c "$3" --arg p "$4" \
+        '(.errors | length) >= 1 and .errors[0].extensions.errorClass == $c and
+         (.errors | any(.message | test($p))) and (.extensions.requestId | type) == "string" and
+         (has("data") | not)' "$1"
+}
+
+Q='query S($input: CustomerSearchInput!, $first: Int, $after: String) { search { customers(input: $input, first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { id legacyId createdAt } } } } }'
+
+start main --seed 3 --scale 300
+B=$WORK/r
+
+# ---------------------------------------------------------------- authentication, route
+post "$B.1" "{\"query\":\"{ search { customers(input: {}) { pageInfo { hasNextPage } } } }\"}"
+check "no credentials: 401 AUTHENTICATION" graphql_error "$B.1" 401 AUTHENTICATION "credentials"
+post "$B.2" '{}' -u sandbox_public_key:wrong
+check "a wrong private key: 401" graphql_error "$B.2" 401 AUTHENTICATION "credentials"
+post "$B.3" '{}' -H "Authorization: Bearer sandbox_private_key"
+check "a Bearer token is not Basic auth: 401" status_is "$B.3" 401
+curl -s -o "$B.4" -w '%{http_code}' -u "$AUTH" -H 'Content-Type: application/json' -X POST -d '{}' "$URL/graphql" >"$B.4.status"
+check "no Braintree-Version: 400" graphql_error "$B.4" 400 VALIDATION "Braintree-Version"
+curl -s -o "$B.5" -w '%{http_code}' -u "$AUTH" -H 'Braintree-Version: 2019-01-01' "$URL/graphql" >"$B.5.status"
+check "GET: 405" status_is "$B.5" 405
+curl -s -o "$B.6" -w '%{http_code}' -u "$AUTH" -H 'Braintree-Version: 2019-01-01' -X POST -d '{}' "$URL/nowhere" >"$B.6.status"
+check "an unknown path: 404" status_is "$B.6" 404
+post "$B.7" 'not json' -u "$AUTH"
+check "a body that is not JSON: 400" graphql_error "$B.7" 400 VALIDATION "JSON object"
+
+# ---------------------------------------------------------------- the GraphQL reader
+gql "$B.g1" "${Q/legacyId/nickname}" '{"input":{}}'
+check "an unknown field" graphql_error "$B.g1" 200 VALIDATION "Field 'nickname' doesn't exist on type 'Customer'"
+gql "$B.g2" "${Q/legacyId/paymentMethods}" '{"input":{}}'
+check "a schema field the sandbox does not serve" graphql_error "$B.g2" 200 VALIDATION "'paymentMethods' on type 'Customer' is not served"
+gql "$B.g3" "${Q/after: \$after)/after: \$after, sort: 1)}" '{"input":{}}'
+check "an unknown argument" graphql_error "$B.g3" 200 VALIDATION "doesn't accept argument 'sort'"
+gql "$B.g4" 'query { search { customers(first: 2) { pageInfo { hasNextPage } } } }' '{}'
+check "a missing required argument" graphql_error "$B.g4" 200 VALIDATION "missing required arguments: input"
+gql "$B.g5" "${Q/\$first: Int/\$first: String}" '{"input":{},"first":"2"}'
+check "a variable of another type than its argument" graphql_error "$B.g5" 200 VALIDATION "Type mismatch on variable \\\$first"
+gql "$B.g6" "$Q" '{"input":{},"first":"2"}'
+check "a variable value that is not an Int" graphql_error "$B.g6" 200 VALIDATION "Could not coerce value to Int"
+gql "$B.g7" "$Q" '{"first":2}'
+check "a non-null variable without a value" graphql_error "$B.g7" 200 VALIDATION "to not be null"
+gql "$B.g8" "$Q" '{"input":{"colour":{"is":"blue"}}}'
+check "an input field the type does not have" graphql_error "$B.g8" 200 VALIDATION "Field is not defined on CustomerSearchInput"
+gql "$B.g9" "${Q/, \$after: String/, \$after: String, \$spare: Int}" '{"input":{}}'
+check "a variable declared and not used" graphql_error "$B.g9" 200 VALIDATION "\\\$spare is declared .* not used"
+gql "$B.g10" "${Q/after: \$after/after: \$later}" '{"input":{}}'
+check "a variable used and not declared" graphql_error "$B.g10" 200 VALIDATION "\\\$later is used"
+NESTED='createdAt { year }'
+gql "$B.g11" "${Q/createdAt/$NESTED}" '{"input":{}}'
+check "a selection on a scalar" graphql_error "$B.g11" 200 VALIDATION "Selections can't be made on scalars"
+PAGE=' { hasNextPage endCursor }'
+gql "$B.g12" "${Q/"$PAGE"/}" '{"input":{}}'
+check "an object without a selection" graphql_error "$B.g12" 200 VALIDATION "Field must have selections"
+gql "$B.g13" "${Q/\{ search/\{ search \{}" '{"input":{}}'
+check "a syntax error" graphql_error "$B.g13" 200 VALIDATION "Parse error"
+gql "$B.g14" 'mutation { deleteCustomer }' '{}'
+check "a mutation" graphql_error "$B.g14" 200 VALIDATION "queries only"
+for first in 0 51 -1; do
+    gql "$B.f" "$Q" "{\"input\":{},\"first\":$first}"
+    check "first=$first is refused" graphql_error "$B.f" 200 VALIDATION "'first'.*between 1 and 50"
+done
+gql "$B.c1" "$Q" '{"input":{},"after":"bm90LWEtY3Vyc29y"}'
+check "an after that is not a cursor of the search" graphql_error "$B.c1" 200 VALIDATION "Invalid cursor"
+gql "$B.c2" "$Q" '{"input":{},"first":3}'
+cursor=$(jq -r '.data.search.customers.pageInfo.endCursor' "$B.c2")
+QT='query T($input: TransactionSearchInput!, $after: String) { search { transactions(input: $input, after: $after) { pageInfo { hasNextPage } } } }'
+gql "$B.c3" "$QT" "$(jq -cn --arg a "$cursor" '{input:{},after:$a}')"
+check "a customers cursor does not page transactions" graphql_error "$B.c3" 200 VALIDATION "Invalid cursor for search.transactions"
+
+# ---------------------------------------------------------------- paging and filters
+check "a page holds first records and the fields asked, in order" \
+    jq -e '(.data.search.customers.edges | length) == 3 and
+           (.data.search.customers.edges[0].node | keys_unsorted) == ["id","legacyId","createdAt"]' "$B.c2"
+ids=$WORK/ids
+: >"$ids"
+after=null pages=0
+while :; do
+    gql "$B.p" "$Q" "{\"input\":{},\"first\":37,\"after\":$after}"
+    status_is "$B.p" 200 && jq -e 'has("errors") | not' "$B.p" >/dev/null || { fail "page $pages: $(head -c 300 "$B.p")"; break; }
+    jq -r '.data.search.customers.edges[].node.id' "$B.p" >>"$ids"
+    jq -r '.data.search.customers.edges[].node.createdAt' "$B.p" >>"$ids.times"
+    pages=$((pages + 1))
+    [ "$(jq -r '.data.search.customers.pageInfo.hasNextPage' "$B.p")" = true ] || break
+    after=$(jq -c '.data.search.customers.pageInfo.endCursor' "$B.p")
+    [ "$pages" -lt 100 ] || { fail "paging does not end"; break; }
+done
+check "endCursor paging: every listed customer once, the truth's ids" \
+    cmp <(LC_ALL=C sort "$ids") <(jq -r .id "$WORK/main/customers.jsonl" | LC_ALL=C sort)
+check "newest first: createdAt never goes up" bash -c "sort -r -c '$ids.times'"
+since=$(sed -n 40p "$ids.times")
+gql "$B.s" "$Q" "{\"input\":{\"createdAt\":{\"greaterThanOrEqualTo\":\"$since\"}},\"first\":50}"
+check "createdAt.greaterThanOrEqualTo is inclusive" \
+    jq -e --arg t "$since" '[.data.search.customers.edges[].node.createdAt] | (all(. >= $t) and any(. == $t))' "$B.s"
+stop "$PID"
+
+# ---------------------------------------------------------------- rate limit and faults
+start limited --scale 20 --rate-limit 2/60
+gql "$B.r1" "$Q" '{"input":{}}'
+gql "$B.r2" "$Q" '{"input":{}}'
+gql "$B.r3" "$Q" '{"input":{}}'
+check "over the limit: 429 RESOURCE_LIMIT" graphql_error "$B.r3" 429 RESOURCE_LIMIT "Too many"
+check "the 429 carries Retry-After" grep -qi '^Retry-After: 1' "$B.r3.headers"
+stop "$PID"
+
+start faults --scale 20 --faults 503@1,500@2,echo@3
+gql "$B.f1" "$Q" '{"input":{}}'
+check "503@1: SERVICE_AVAILABILITY" graphql_error "$B.f1" 503 SERVICE_AVAILABILITY "503"
+gql "$B.f2" "$Q" '{"input":{}}'
+check "500@2: INTERNAL" graphql_error "$B.f2" 500 INTERNAL "500"
+gql "$B.f3" "$Q" '{"input":{}}'
+check "echo@3: the credentials in the message" jq -e '.errors[0].message | test("decoded: sandbox_public_key:sandbox_private_key")' "$B.f3"
+stop "$PID"
+
+for spec in inflate@2:3 shrink@2:1 insert@2:100000; do
+    "$BIN" --provider braintree --port 0 --scale 20 --faults "$spec" >/dev/null 2>"$WORK/bad.err"
+    rc=$?
+    check "--faults $spec exits 2 naming it" bash -c "[ $rc = 2 ] && grep -qF -- \"'$spec'\" '$WORK/bad.err'"
+done
+
+if [ "$FAILURES" -gt 0 ]; then
+    echo "$FAILURES check(s) failed" >&2
+    exit 1
+fi
+echo "all checks passed"

@@ -1,0 +1,340 @@
+/* The Braintree provider from recorded answers (fixtures/README.md) through the scripted
+ * transport: the GraphQL bodies, paging, the three searches of transactions, the mappings,
+ * resume, and every error path (GraphQL errors with HTTP 200 and with partial data). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../braintree.h"
+#include "testutil.h"
+
+Suite *braintree_unit_suite(void);
+
+static fake_transport ft;
+
+static void setup(void)
+{
+	memset(&ft, 0, sizeof ft);
+}
+
+static void teardown(void)
+{
+	fake_reset(&ft);
+}
+
+static billtap_client *bt_client(void)
+{
+	billtap_client *c = fake_client(&ft, "braintree");
+	ck_assert_int_eq(billtap_client_set(c, "public_key", "v4ndq314c2s5c28r"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "private_key", "93b78bc88be90d93ac282e50ae569fdd"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://bt.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	return c;
+}
+
+#define C1 "Y3VzdG9tZXJfNjA4NDM5NTI="
+#define C2 "Y3VzdG9tZXJfa2FuamkwMQ=="
+#define C3 "Y3VzdG9tZXJfY29fb25seQ=="
+#define T1 "dHJhbnNhY3Rpb25fOHcybTFrM3E="
+#define T4 "dHJhbnNhY3Rpb25fanB5MDAwMDE="
+
+static const char *const customers[] = {
+	"{\"object\":\"customer\",\"id\":\"" C1 "\",\"email\":\"jen@example.com\",\"name\":\"Jen Smith\","
+	"\"country\":null,\"created_at\":\"2024-05-01T12:00:00Z\",\"deleted\":false}",
+	/* an empty firstName is no name; +02:00 becomes UTC */
+	"{\"object\":\"customer\",\"id\":\"" C2 "\",\"email\":null,\"name\":\"山田 \\\"Yamada\\\"\","
+	"\"country\":null,\"created_at\":\"2024-05-02T07:30:00Z\",\"deleted\":false}",
+	"{\"object\":\"customer\",\"id\":\"" C3 "\",\"email\":\"billing@acme.example\",\"name\":\"Acme Ltd\","
+	"\"country\":null,\"created_at\":\"2024-05-03T00:00:00Z\",\"deleted\":false}",
+};
+
+/* The body of a search, as JSON text, for comparing with what bt_query_body() writes. */
+static void expect_body(const bt_search *search, int64_t first, int64_t since, const char *after,
+                        const char *want_variables)
+{
+	billtap_json_writer *w;
+	const char *text;
+	size_t len;
+	ck_assert_int_eq(billtap_json_writer_new(&w), 0);
+	ck_assert_int_eq(bt_query_body(w, search, first, since, after), 0);
+	ck_assert_int_eq(billtap_json_writer_text(&text, &len, w), 0);
+	char *want = malloc(strlen(search->query) * 2 + strlen(want_variables) + 64);
+	strcpy(want, "{\"query\":\"");
+	strcat(want, search->query);
+	strcat(want, "\",\"variables\":");
+	strcat(want, want_variables);
+	strcat(want, "}");
+	char why[256];
+	ck_assert_msg(json_equal(text, len, want, strlen(want), why, sizeof why), "%s: %s", why, text);
+	free(want);
+	billtap_json_writer_free(w);
+}
+
+/* Values travel as variables; the query is the constant text naming schema fields. */
+START_TEST(bodies_carry_values_as_variables)
+{
+	size_t n;
+	const bt_search *const *cs = bt_searches_for(BILLTAP_RESOURCE_CUSTOMERS, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(cs[0]->query, "customers(input: $input, first: $first, after: $after)"));
+	expect_body(cs[0], 50, BILLTAP_TIME_NONE, NULL, "{\"input\":{},\"first\":50}");
+	/* a cursor with quotes and braces stays a string value */
+	expect_body(cs[0], 7, 1714564800, "a\"} { x",
+	            "{\"input\":{\"createdAt\":{\"greaterThanOrEqualTo\":\"2024-05-01T12:00:00Z\"}},"
+	            "\"first\":7,\"after\":\"a\\\"} { x\"}");
+	const bt_search *const *ts = bt_searches_for(BILLTAP_RESOURCE_TRANSACTIONS, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(ts[0]->field, "transactions");
+	ck_assert_str_eq(ts[1]->field, "refunds");
+	ck_assert_str_eq(ts[2]->field, "disputes");
+	/* disputes cannot be searched by createdAt: since is not sent */
+	expect_body(ts[2], 50, 1714564800, NULL, "{\"input\":{},\"first\":50}");
+	ck_assert_ptr_null(bt_searches_for(BILLTAP_RESOURCE_PLANS, &n));
+	ck_assert_ptr_null(bt_searches_for(BILLTAP_RESOURCE_INVOICES, &n));
+}
+END_TEST
+
+START_TEST(customers_two_pages)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/customers_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/customers_p2.json");
+	billtap_client *c = bt_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers, 3);
+	ck_assert_uint_eq(ft.calls, 2);
+	ck_assert_str_eq(ft.urls[0], "http://bt.test/graphql");
+	/* the docs' own example key pair */
+	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"),
+	                 "Basic djRuZHEzMTRjMnM1YzI4cjo5M2I3OGJjODhiZTkwZDkzYWMyODJlNTBhZTU2OWZkZA==");
+	ck_assert_str_eq(fake_header(&ft, 1, "Braintree-Version"), "2019-01-01");
+	ck_assert_str_eq(fake_header(&ft, 1, "Content-Type"), "application/json");
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(bad_settings_are_refused)
+{
+	billtap_client *c = bt_client();
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_client_set(c, "braintree_version", "2019-1-1"), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: customers: setting braintree_version: must be a date, YYYY-MM-DD");
+	ck_assert_int_eq(billtap_client_set(c, "page_size", "51"), BILLTAP_ESETTING);
+	/* no GraphQL query serves them */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_EUNSUPPORTED);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_EUNSUPPORTED);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), BILLTAP_EUNSUPPORTED);
+	ck_assert_uint_eq(ft.calls, 0);
+	billtap_client_free(c);
+}
+END_TEST
+
+#define NOFEE "\"fee_amount\":null,\"net_amount\":null"
+static const char *const transactions[] = {
+	/* a settled payment with a settled and a declined refund: only the first counts */
+	"{\"object\":\"transaction\",\"id\":\"" T1 "\",\"customer_id\":\"" C1 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"payment\",\"result\":\"succeeded\",\"provider_status\":\"SETTLED\","
+	"\"amount\":1000,\"currency\":\"USD\",\"currency_exponent\":2,\"captured_amount\":1000,\"refunded_amount\":250,"
+	NOFEE ",\"parent_id\":null,\"occurred_at\":\"2024-06-01T10:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"dHJhbnNhY3Rpb25fOWtxMWFiMHo=\",\"customer_id\":null,\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"payment\",\"result\":\"failed\",\"provider_status\":\"PROCESSOR_DECLINED\","
+	"\"amount\":2000,\"currency\":\"EUR\",\"currency_exponent\":2,\"captured_amount\":0,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":null,\"occurred_at\":\"2024-06-01T11:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"dHJhbnNhY3Rpb25fYXV0aDAwMDE=\",\"customer_id\":\"" C3 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"payment\",\"result\":\"authorized\",\"provider_status\":\"AUTHORIZED\","
+	"\"amount\":750,\"currency\":\"GBP\",\"currency_exponent\":2,\"captured_amount\":0,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":null,\"occurred_at\":\"2024-06-02T08:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"" T4 "\",\"customer_id\":\"" C2 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"payment\",\"result\":\"pending\",\"provider_status\":\"SUBMITTED_FOR_SETTLEMENT\","
+	"\"amount\":1500,\"currency\":\"JPY\",\"currency_exponent\":0,\"captured_amount\":1500,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":null,\"occurred_at\":\"2024-06-03T08:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"dHJhbnNhY3Rpb25fa3dkMDAwMDE=\",\"customer_id\":\"" C3 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"payment\",\"result\":\"succeeded\",\"provider_status\":\"SETTLEMENT_CONFIRMED\","
+	"\"amount\":12345,\"currency\":\"KWD\",\"currency_exponent\":3,\"captured_amount\":12345,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":null,\"occurred_at\":\"2024-06-04T08:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"cmVmdW5kX3JmMDAwMDAx\",\"customer_id\":\"" C1 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"refund\",\"result\":\"succeeded\",\"provider_status\":\"SETTLED\","
+	"\"amount\":250,\"currency\":\"USD\",\"currency_exponent\":2,\"captured_amount\":null,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":\"" T1 "\",\"occurred_at\":\"2024-06-05T10:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"cmVmdW5kX3JmMDAwMDAy\",\"customer_id\":\"" C1 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"refund\",\"result\":\"failed\",\"provider_status\":\"PROCESSOR_DECLINED\","
+	"\"amount\":100,\"currency\":\"USD\",\"currency_exponent\":2,\"captured_amount\":null,\"refunded_amount\":0,"
+	NOFEE ",\"parent_id\":\"" T1 "\",\"occurred_at\":\"2024-06-06T10:00:00Z\"}",
+	"{\"object\":\"transaction\",\"id\":\"ZGlzcHV0ZV9kcDAwMDAwMQ==\",\"customer_id\":\"" C1 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"chargeback\",\"result\":\"succeeded\",\"provider_status\":\"LOST\","
+	"\"amount\":1000,\"currency\":\"USD\",\"currency_exponent\":2,\"captured_amount\":null,\"refunded_amount\":null,"
+	NOFEE ",\"parent_id\":\"" T1 "\",\"occurred_at\":\"2024-06-20T09:00:00Z\"}",
+	/* a retrieval request takes no money */
+	"{\"object\":\"transaction\",\"id\":\"ZGlzcHV0ZV9kcDAwMDAwMg==\",\"customer_id\":\"" C2 "\",\"subscription_id\":null,"
+	"\"invoice_id\":null,\"kind\":\"other\",\"result\":\"pending\",\"provider_status\":\"OPEN\","
+	"\"amount\":1500,\"currency\":\"JPY\",\"currency_exponent\":0,\"captured_amount\":null,\"refunded_amount\":null,"
+	NOFEE ",\"parent_id\":\"" T4 "\",\"occurred_at\":\"2024-05-20T09:00:00Z\"}",
+};
+
+/* Transactions are the transactions, then the refunds, then the disputes searches. */
+START_TEST(transactions_from_three_searches)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/transactions.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/disputes.json");
+	billtap_client *c = bt_client();
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, NULL, transactions, 9);
+	ck_assert_uint_eq(ft.calls, 3);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* since: the searches filter createdAt (the sandbox suite checks the filter); disputes,
+ * which cannot be searched by it, are cut by the provider. */
+START_TEST(since_cuts_disputes_too)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/transactions.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/refunds.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/disputes.json");
+	billtap_client *c = bt_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.since = 1716595200; /* 2024-05-25T00:00:00Z: the retrieval of 2024-05-20 is left out */
+	expect_records(c, BILLTAP_RESOURCE_TRANSACTIONS, &o, transactions, 8);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A checkpoint after the first page resumes with that page's endCursor. */
+START_TEST(resume_from_a_checkpoint)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/customers_p1.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/customers_p2.json");
+	billtap_client *c = bt_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, &o, customers + 2, 1);
+	ck_assert_uint_eq(ft.calls, 2);
+	/* a customers checkpoint cannot drive transactions */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), BILLTAP_ECHECKPOINT);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+static int first_error(billtap_client *c, billtap_resource res)
+{
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
+	int rc;
+	while ((rc = billtap_iter_next(&r, it)) == 0)
+		;
+	billtap_iter_free(it);
+	return rc;
+}
+
+/* GraphQL errors come with HTTP 200, also beside data: each is an error naming the
+ * request id of extensions.requestId. */
+START_TEST(graphql_errors_are_errors)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/error_200.json");
+	fake_add_fixture(&ft, 200, NULL, "braintree/error_partial.json");
+	fake_add_fixture(&ft, 401, NULL, "braintree/error_401.json");
+	fake_add(&ft, 502, NULL, "<html>bad gateway</html>");
+	billtap_client *c = bt_client();
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "0"), 0);
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EREQUEST);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: customers: POST /graphql: HTTP 200 (request a-uuid-for-the-request): "
+	                 "96704: GraphQL error: Reader not found.");
+	ck_assert_str_eq(billtap_client_error_request_id(c), "a-uuid-for-the-request");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_ESERVER);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: customers: POST /graphql: HTTP 200 (request req-partial-1): INTERNAL: "
+	                 "GraphQL errors (the first of several): Search timed out; try a narrower search.");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EAUTH);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: customers: POST /graphql: HTTP 401 (request req-401-1): AUTHENTICATION: "
+	                 "GraphQL error: Authentication credentials are invalid.");
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_ESERVER);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "HTTP 502"));
+	billtap_client_free(c);
+}
+END_TEST
+
+/* 429 and 503 are retried by the engine; then the page comes. */
+START_TEST(rate_limit_is_retried)
+{
+	fake_add_fixture(&ft, 429, "Retry-After: 0", "braintree/error_429.json");
+	fake_add(&ft, 503, NULL, "");
+	fake_add_fixture(&ft, 200, NULL, "braintree/customers_p2.json");
+	billtap_client *c = bt_client();
+	expect_records(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, customers + 2, 1);
+	ck_assert_uint_eq(ft.calls, 3);
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(malformed_pages_are_errors)
+{
+	fake_add(&ft, 200, NULL, "{\"data\":{\"search\":{\"customers\":{\"edges\":[]}}}}");
+	fake_add(&ft, 200, NULL,
+	         "{\"data\":{\"search\":{\"customers\":{\"edges\":[],\"pageInfo\":{\"hasNextPage\":true,\"endCursor\":null}}}}}");
+	fake_add(&ft, 200, NULL, "{\"data\":null,\"errors\":{}}");
+	fake_add(&ft, 200, NULL,
+	         "{\"data\":{\"search\":{\"customers\":{\"edges\":[{\"cursor\":\"x\"}],\"pageInfo\":{\"hasNextPage\":false}}}}}");
+	fake_add(&ft, 200, NULL,
+	         "{\"data\":{\"search\":{\"transactions\":{\"edges\":[{\"node\":{\"id\":\"t\",\"createdAt\":\"2024-01-01T00:00:00Z\","
+	         "\"status\":\"SETTLED\",\"amount\":{\"value\":\"1.005\",\"currencyCode\":\"USD\"}}}],"
+	         "\"pageInfo\":{\"hasNextPage\":false}}}}}");
+	billtap_client *c = bt_client();
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "not a search page"));
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "endCursor"));
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "errors is not a non-empty array"));
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_CUSTOMERS), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c), "braintree: customers: a customers edge has no node object");
+	/* a tenth of a cent is not a USD amount: never rounded */
+	ck_assert_int_eq(first_error(c, BILLTAP_RESOURCE_TRANSACTIONS), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "transaction t: amount.value"));
+	billtap_client_free(c);
+}
+END_TEST
+
+START_TEST(foreign_checkpoint_is_refused)
+{
+	billtap_client *c = bt_client();
+	billtap_iter *it;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = "x:abc";
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), BILLTAP_ECHECKPOINT);
+	ck_assert_uint_eq(ft.calls, 0);
+	billtap_client_free(c);
+}
+END_TEST
+
+Suite *braintree_unit_suite(void)
+{
+	Suite *s = suite_create("braintree");
+	TCase *tc = tcase_create("fixtures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, bodies_carry_values_as_variables);
+	tcase_add_test(tc, customers_two_pages);
+	tcase_add_test(tc, bad_settings_are_refused);
+	tcase_add_test(tc, transactions_from_three_searches);
+	tcase_add_test(tc, since_cuts_disputes_too);
+	tcase_add_test(tc, resume_from_a_checkpoint);
+	tcase_add_test(tc, graphql_errors_are_errors);
+	tcase_add_test(tc, rate_limit_is_retried);
+	tcase_add_test(tc, malformed_pages_are_errors);
+	tcase_add_test(tc, foreign_checkpoint_is_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
