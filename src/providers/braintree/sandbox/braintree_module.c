@@ -13,9 +13,9 @@
 #include "sandbox_truth_file.h"
 
 static const sb_opt_def options[] = {
-    {"public_key", "sandbox_public_key", 1, 0, ":'\"\\", "the only public key accepted"},
-    {"private_key", "sandbox_private_key", 1, 0, ":'\"\\", "its private key"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+    {"public_key", "sandbox_public_key", 1, 0, ":'\"\\", "the only public key accepted", 1},
+    {"private_key", "sandbox_private_key", 1, 0, ":'\"\\", "its private key", 1},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 static void *bt_init(const sb_world *w, const sb_options *o, char *err, size_t errlen)

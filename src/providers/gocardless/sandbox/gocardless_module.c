@@ -20,7 +20,7 @@
 #define REQUESTS_PER_SECOND (1000.0 / 60.0)
 
 static const sb_opt_def options[] = {
-    {"access_token", "sandbox_gocardless_token", 1, 0, " :'\"\\", "the only access token accepted", 0},
+    {"access_token", "sandbox_gocardless_token", 1, 0, " :'\"\\", "the only access token accepted", 1},
     {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
