@@ -1,0 +1,47 @@
+/* Paddle's error envelope: {"error":{"type","code","detail","documentation_url",
+ * "errors":[...]},"meta":{"request_id"}}. The request id is in the body, not a header. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "paddle.h"
+
+int pd_response_error(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                      billtap_ctx *ctx)
+{
+	static const char *const codes[] = { "error.code", NULL };
+	static const char *const details[] = { "error.detail", NULL };
+	int status = billtap_response_status(resp);
+	size_t len = 0;
+	const char *body = billtap_response_body(resp, &len);
+	/* not Paddle's envelope (a proxy's page): the kit quotes the body */
+	if (!body || billtap_json_parse(s->doc, body, len) < 0 ||
+	    billtap_json_typeof(s->doc, billtap_json_path(s->doc, billtap_json_root(s->doc), "error.code")) !=
+	            BILLTAP_JSON_STRING)
+		return billtap_response_error(req, resp, s->doc, codes, details, ctx);
+	billtap_json_ref root = billtap_json_root(s->doc);
+	char *code = NULL, *detail = NULL, *request_id = NULL;
+	int rc = billtap_json_strdup(&code, s->doc, billtap_json_path(s->doc, root, "error.code"));
+	if (rc != BILLTAP_ENOMEM) {
+		rc = billtap_json_strdup(&detail, s->doc, billtap_json_path(s->doc, root, "error.detail"));
+		if (rc != BILLTAP_ENOMEM)
+			rc = billtap_json_strdup(&request_id, s->doc, billtap_json_path(s->doc, root, "meta.request_id"));
+	}
+	if (rc == BILLTAP_ENOMEM)
+		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	else
+		rc = billtap_ctx_http_error(ctx, status >= 200 && status < 300 ? BILLTAP_EDATA
+		                                                               : billtap_http_status_error(status),
+		                            req, resp, request_id, code, detail);
+	free(code);
+	free(detail);
+	free(request_id);
+	return rc;
+}
+
+int pd_currency_exponent(const char *code)
+{
+	/* Paddle's zero-decimal currencies; the rest have ISO 4217's places */
+	if (strcmp(code, "JPY") == 0 || strcmp(code, "KRW") == 0)
+		return 0;
+	return billtap_currency_iso_exponent(code);
+}
