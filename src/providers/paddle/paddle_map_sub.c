@@ -85,13 +85,30 @@ static void map_trial(billtap_map *m, billtap_json_ref items)
 	}
 }
 
+/* The subscription's currency, which its items are priced in (subscription records have
+ * no currency of their own). */
+static void read_currency(billtap_map *m, char code[4], int *exponent)
+{
+	const char *text;
+	size_t len;
+	billtap_json_ref ref = billtap_json_get(m->doc, m->obj, "currency_code");
+	if (m->status < 0)
+		return;
+	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING)
+		billtap_map_fail(m, BILLTAP_EDATA, "currency_code", "is missing");
+	else if (!billtap_json_str_is_plain(m->doc, ref) || billtap_json_text(&text, &len, m->doc, ref) < 0 ||
+	         billtap_currency_normalize(code, text, len) < 0)
+		billtap_map_fail(m, BILLTAP_EDATA, "currency_code", "is not a 3-letter currency code");
+	else if ((*exponent = pd_currency_exponent(code)) < 0)
+		billtap_map_fail(m, BILLTAP_EDATA, "currency_code", "is not an ISO 4217 currency");
+}
+
 int pd_push_subscription(const billtap_json *doc, billtap_json_ref obj, billtap_sink *sink, billtap_ctx *ctx)
 {
 	billtap_map m;
 	billtap_record *rec = NULL;
 	billtap_map_begin(&m, BILLTAP_RECORD_SUBSCRIPTION, "subscription", doc, obj, "id", ctx);
 	billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "customer_id", 0);
-	billtap_map_currency(&m, "currency_code", pd_currency_exponent);
 	billtap_map_vocab(&m, BILLTAP_FIELD_STATUS, "status", statuses, "other", BILLTAP_MAP_REQUIRED);
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_time(&m, BILLTAP_FIELD_STARTED_AT, "started_at", 0);
@@ -106,13 +123,12 @@ int pd_push_subscription(const billtap_json *doc, billtap_json_ref obj, billtap_
 	if (m.status == 0 && billtap_json_typeof(doc, items) != BILLTAP_JSON_ARRAY)
 		billtap_map_fail(&m, BILLTAP_EDATA, "items", "is not an array");
 	map_trial(&m, items);
-	const char *code = NULL;
-	int64_t exponent = 0;
-	billtap_record_get_str(&code, m.rec, BILLTAP_FIELD_CURRENCY);
-	billtap_record_get_int(&exponent, m.rec, BILLTAP_FIELD_CURRENCY_EXPONENT);
+	char code[4] = "";
+	int exponent = 0;
+	read_currency(&m, code, &exponent);
 	for (billtap_json_ref it = billtap_json_first(doc, items); m.status == 0 && it != BILLTAP_JSON_NONE;
 	     it = billtap_json_next(doc, it)) {
-		int rc = map_item(&m, it, code, (int)exponent);
+		int rc = map_item(&m, it, code, exponent);
 		if (rc < 0)
 			billtap_map_fail(&m, rc, NULL, NULL);
 	}
