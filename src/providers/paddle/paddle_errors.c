@@ -5,6 +5,20 @@
 
 #include "paddle.h"
 
+/* Paddle answers credentials it refuses with 403, as it does a key without a permission:
+ * the code tells them apart. */
+static int error_of(int status, const char *code)
+{
+	static const char *const credentials[] = { "authentication_missing", "authentication_malformed",
+		                                   "invalid_token", NULL };
+	if (status >= 200 && status < 300)
+		return BILLTAP_EDATA;
+	for (int i = 0; code && credentials[i]; i++)
+		if (strcmp(code, credentials[i]) == 0)
+			return BILLTAP_EAUTH;
+	return billtap_http_status_error(status);
+}
+
 int pd_response_error(pd_stream *s, const billtap_request *req, const billtap_response *resp,
                       billtap_ctx *ctx)
 {
@@ -29,9 +43,7 @@ int pd_response_error(pd_stream *s, const billtap_request *req, const billtap_re
 	if (rc == BILLTAP_ENOMEM)
 		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	else
-		rc = billtap_ctx_http_error(ctx, status >= 200 && status < 300 ? BILLTAP_EDATA
-		                                                               : billtap_http_status_error(status),
-		                            req, resp, request_id, code, detail);
+		rc = billtap_ctx_http_error(ctx, error_of(status, code), req, resp, request_id, code, detail);
 	free(code);
 	free(detail);
 	free(request_id);
