@@ -130,6 +130,12 @@ int pd_push_adjustment(const billtap_json *doc, billtap_json_ref obj, billtap_si
 	billtap_map_str(&m, BILLTAP_FIELD_PROVIDER_STATUS, "status", 0);
 	billtap_map_currency(&m, "currency_code", pd_currency_exponent);
 	billtap_map_money(&m, BILLTAP_FIELD_AMOUNT, "totals.total", BILLTAP_MAP_REQUIRED | BILLTAP_MAP_NUMERIC_STRING);
+	/* a *_reverse action's totals are negative: the amount is their size */
+	int64_t amount = 0;
+	if (m.status == 0 && billtap_record_get_int(&amount, m.rec, BILLTAP_FIELD_AMOUNT) == 0 && amount < 0) {
+		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, -amount);
+		billtap_record_set_source(m.rec, BILLTAP_FIELD_AMOUNT, BILLTAP_SOURCE_COMPUTED, "totals.total");
+	}
 	if (m.status == 0 && kind && strcmp(kind, "refund") == 0)
 		billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created_at", BILLTAP_MAP_REQUIRED);
