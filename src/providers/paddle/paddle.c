@@ -10,6 +10,7 @@
  * Marks: "L:<after>" after each page, L the list's index in the resource (transactions:
  * 0 payments, 1 adjustments) and <after> the id the next page starts after (empty: the
  * list's first page). A resume asks for that page and the engine skips what the host had.
+ * Incremental passes mark otherwise (paddle_sync.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static const billtap_setting_def paddle_settings[] = {
 #define PD_RATE (240.0 / 60.0)
 #define PD_BURST 4.0
 
+enum { TAG_LIST, TAG_PROBE }; /* a list page; the newest change (paddle_sync.c) */
+
 static void stream_free(void *p)
 {
 	pd_stream *s = p;
@@ -43,19 +46,6 @@ static void stream_free(void *p)
 	free(s->after);
 	billtap_json_free(s->doc);
 	free(s);
-}
-
-/* "L:<after>": the list and the id its next page starts after. */
-static int resume_at(pd_stream *s, const char *mark, billtap_ctx *ctx)
-{
-	if (mark[0] < '0' || mark[0] >= '0' + s->res->n_lists || mark[1] != ':' ||
-	    strlen(mark + 2) > 128)
-		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
-		                         "checkpoint position is not one this stream makes");
-	s->list = mark[0] - '0';
-	if (mark[2] && !(s->after = strdup(mark + 2)))
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	return 0;
 }
 
 static int stream_new(void **out, void *session, const billtap_stream_params *params,
@@ -84,8 +74,10 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	}
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, PD_RATE, PD_BURST);
+	s->incremental = params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL);
+	s->probing = s->incremental && !params->resume;
 	if (rc == 0 && params->resume)
-		rc = resume_at(s, params->resume, ctx);
+		rc = pd_sync_resume(s, params->resume, ctx);
 	if (rc < 0) {
 		stream_free(s);
 		return rc;
@@ -95,7 +87,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 }
 
 /* "k=v&k=v" into query parameters. */
-static int add_fixed(billtap_request *req, const char *fixed)
+int pd_add_fixed(billtap_request *req, const char *fixed)
 {
 	char key[64], value[128];
 	while (fixed && *fixed) {
@@ -123,6 +115,13 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	pd_stream *s = p;
 	if (s->done)
 		return BILLTAP_ITEROVER;
+	if (s->probing) {
+		int rc = pd_sync_probe_request(req, s);
+		(void)(rc < 0 || (rc = billtap_request_set_bearer(req, s->api_key)) < 0 ||
+		       (rc = billtap_request_add_header(req, "Paddle-Version", "1")) < 0);
+		billtap_request_set_tag(req, TAG_PROBE);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+	}
 	const pd_list *l = &s->res->lists[s->list];
 	char per_page[24];
 	snprintf(per_page, sizeof per_page, "%d",
@@ -130,9 +129,11 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	int rc = billtap_request_set_url(req, s->origin, l->path);
 	(void)(rc < 0 || (rc = billtap_request_add_query(req, "per_page", per_page)) < 0 ||
 	       (rc = billtap_request_add_query(req, "order_by", "id[ASC]")) < 0 ||
-	       (rc = add_fixed(req, l->fixed)) < 0);
+	       (rc = pd_add_fixed(req, l->fixed)) < 0);
 	if (rc == 0 && s->since[0] && l->created)
 		rc = billtap_request_add_query(req, l->created, s->since);
+	if (rc == 0)
+		rc = pd_sync_add_filter(req, s);
 	if (rc == 0 && s->after)
 		rc = billtap_request_add_query(req, "after", s->after);
 	(void)(rc < 0 || (rc = billtap_request_set_bearer(req, s->api_key)) < 0 ||
@@ -181,6 +182,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	billtap_json_ref data;
 	int more = 0;
 	char *last = NULL;
+	if (billtap_request_tag(req) == TAG_PROBE)
+		return pd_sync_probe_response(s, req, resp, ctx);
 	if ((rc = read_page(s, req, resp, &data, &more, &last, ctx)) < 0)
 		return rc;
 	/* an empty page that claims more has nowhere to go on from: ask for it again */
@@ -210,20 +213,16 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
 	free(last);
-	if (list < s->res->n_lists) {
-		size_t n = (after ? strlen(after) : 0) + 4;
-		char *mark = malloc(n);
-		if (!mark) {
-			free(after);
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		}
-		snprintf(mark, n, "%d:%s", list, after ? after : "");
+	char *mark = NULL;
+	rc = pd_sync_mark(&mark, s, list, after);
+	if (rc < 0)
+		rc = billtap_ctx_error(ctx, rc, NULL);
+	else if (mark)
 		rc = billtap_sink_mark(sink, mark);
-		free(mark);
-		if (rc < 0) {
-			free(after);
-			return rc;
-		}
+	free(mark);
+	if (rc < 0) {
+		free(after);
+		return rc;
 	}
 	/* The page went through: only now advance. */
 	free(s->after);
@@ -255,4 +254,8 @@ const billtap_provider bt_provider_paddle = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
+	/* the transactions list filters and sorts by updated_at; customers, prices and
+	 * subscriptions have no change filter (paddle_sync.c) */
+	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |
+	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 };

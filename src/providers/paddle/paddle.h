@@ -40,7 +40,24 @@ typedef struct pd_stream {
 	char since[40];           /* RFC 3339 `since`, "" without */
 	int done;
 	billtap_json *doc;
+	/* incremental passes (paddle_sync.c): a pass with the flag learns the newest change
+	 * first (probing); a pass of changes reads updated_at from `from` */
+	int incremental, probing, changes;
+	int64_t from, newest;
 } pd_stream;
+
+/* Marks and incremental passes (paddle_sync.c). */
+int pd_sync_resume(pd_stream *s, const char *resume, billtap_ctx *ctx);
+/* The mark after a page: where list `list` goes on after `after`, or (list past the last)
+ * the final mark. *out NULL: none (a full pass without the flag, at its end). */
+int pd_sync_mark(char **out, const pd_stream *s, int list, const char *after);
+int pd_sync_probe_request(billtap_request *req, const pd_stream *s);
+int pd_sync_probe_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                           billtap_ctx *ctx);
+/* updated_at[GTE] on the transactions list of a pass of changes. */
+int pd_sync_add_filter(billtap_request *req, const pd_stream *s);
+/* "k=v&k=v" into query parameters (paddle.c). */
+int pd_add_fixed(billtap_request *req, const char *fixed);
 
 /* Paddle's error envelope {"error":{"type","code","detail",...},"meta":{"request_id"}}
  * into a recorded error with the request id and code (paddle_errors.c). */

@@ -40,7 +40,8 @@ typedef struct list_query {
     int kind;
     long long per_page;
     int desc, include_product, recurring; /* recurring: -1 any */
-    long long after;                      /* -1: from the start */
+    int by_updated;                       /* transactions: order_by=updated_at[...] */
+    const char *after;                    /* NULL: from the start */
     char status[160];
     int64_t lo[F_N], hi[F_N];             /* inclusive bounds */
 } list_query;
@@ -115,7 +116,6 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
     const list_def *d = &defs[q->kind];
     q->per_page = d->fallback;
     q->desc = 1;
-    q->after = -1;
     q->recurring = -1;
     for (int f = 0; f < F_N; f++) {
         q->lo[f] = INT64_MIN;
@@ -133,13 +133,17 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
                 return bad(resp, req, "invalid_field", "per_page", problem);
             }
         } else if (!strcmp(k, "after")) {
-            if ((q->after = pd_id_number(v, d->prefix)) < 0)
+            if (pd_id_number(v, d->prefix) < 0)
                 return bad(resp, req, "invalid_field", "after", "after must be an id of this list's entities");
+            q->after = v;
         } else if (!strcmp(k, "order_by")) {
-            if (strcmp(v, "id[ASC]") != 0 && strcmp(v, "id[DESC]") != 0)
+            int updated = q->kind == PD_TXN && !strncmp(v, "updated_at[", 11);
+            const char *dir = updated ? v + 10 : !strncmp(v, "id[", 3) ? v + 2 : "";
+            if (strcmp(dir, "[ASC]") != 0 && strcmp(dir, "[DESC]") != 0)
                 return bad(resp, req, "invalid_field", "order_by",
-                           "the sandbox orders by id[ASC] or id[DESC] only");
-            q->desc = !strcmp(v, "id[DESC]");
+                           "the sandbox orders by id (transactions also by updated_at), [ASC] or [DESC]");
+            q->desc = !strcmp(dir, "[DESC]");
+            q->by_updated = updated;
         } else if (!strcmp(k, "status")) {
             if (parse_status(q, v) != 0)
                 return bad(resp, req, "invalid_field", "status", "status must be a comma-separated list of statuses");
@@ -201,22 +205,67 @@ static int matches(const pd_state *st, const list_query *q, size_t i)
     return 1;
 }
 
-/* The position of the first entry after `after` in the list's order. */
-static size_t start_position(const pd_state *st, const list_query *q)
+typedef struct by_updated {
+    int64_t t;
+    char id[48];
+    uint32_t i;
+} by_updated;
+
+static int by_updated_cmp(const void *a, const void *b)
 {
-    const uint32_t *o = st->order[q->kind];
-    size_t n = st->n_order[q->kind], lo = 0, hi = n;
-    if (q->after < 0)
+    const by_updated *x = a, *y = b;
+    return x->t < y->t ? -1 : x->t > y->t ? 1 : strcmp(x->id, y->id);
+}
+
+/* The list's records in its order: by id (its positions, ascending), or for transactions
+ * by updated_at, then id. The caller frees. */
+static uint32_t *list_order(const pd_state *st, const list_query *q, size_t n)
+{
+    uint32_t *seq = sb_xcalloc(n ? n : 1, sizeof *seq);
+    if (!q->by_updated) {
+        for (size_t k = 0; k < n; k++)
+            seq[k] = st->order[q->kind][q->desc ? n - 1 - k : k];
+        return seq;
+    }
+    by_updated *rows = sb_xcalloc(n ? n : 1, sizeof *rows);
+    for (size_t k = 0; k < n; k++) {
+        rows[k].i = st->order[q->kind][k];
+        rows[k].t = pd_updated(st, q->kind, rows[k].i);
+        pd_kind_id(st, q->kind, rows[k].i, rows[k].id);
+    }
+    qsort(rows, n, sizeof *rows, by_updated_cmp);
+    for (size_t k = 0; k < n; k++)
+        seq[k] = rows[q->desc ? n - 1 - k : k].i;
+    free(rows);
+    return seq;
+}
+
+/* The position after the entry `after` names: by id, the first id beyond it (binary
+ * search: ids grow along the list); by updated_at, after that entry (none: the end). */
+static size_t start_position(const pd_state *st, const list_query *q, const uint32_t *seq, size_t n)
+{
+    char id[48];
+    if (!q->after)
         return 0;
-    /* o is ascending by number; find the first number > after (ASC) or < after (DESC) */
+    if (q->by_updated) {
+        for (size_t k = 0; k < n; k++) {
+            pd_kind_id(st, q->kind, seq[k], id);
+            if (!strcmp(id, q->after))
+                return k + 1;
+        }
+        return n;
+    }
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if ((long long)o[mid] <= q->after)
-            lo = mid + 1;
-        else
+        pd_kind_id(st, q->kind, seq[mid], id);
+        int c = strcmp(id, q->after);
+        if (q->desc ? c < 0 : c > 0)
             hi = mid;
+        else
+            lo = mid + 1;
     }
-    return q->desc ? n - lo + (lo > 0 && (long long)o[lo - 1] == q->after ? 1 : 0) : lo;
+    return lo;
 }
 
 void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const char *base, sb_response *resp)
@@ -226,17 +275,17 @@ void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const ch
     q.kind = kind;
     if (parse_query(&q, req, resp) != 0)
         return;
-    const uint32_t *o = st->order[kind];
     size_t n = st->n_order[kind], total = 0, taken = 0, last = 0;
+    uint32_t *seq = list_order(st, &q, n);
     for (size_t k = 0; k < n; k++)
-        total += matches(st, &q, o[k]);
+        total += matches(st, &q, seq[k]);
     int more = 0;
     sb_json j;
     sbj_init(&j, &resp->body, 0);
     sbj_obj_begin(&j);
     sbj_karr(&j, "data");
-    for (size_t pos = start_position(st, &q); pos < n; pos++) {
-        size_t i = o[q.desc ? n - 1 - pos : pos];
+    for (size_t pos = start_position(st, &q, seq, n); pos < n; pos++) {
+        size_t i = seq[pos];
         if (!matches(st, &q, i))
             continue;
         if (taken == (size_t)q.per_page) {
@@ -271,8 +320,8 @@ void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const ch
     char id[48];
     if (taken)
         pd_kind_id(st, kind, last, id);
-    else if (q.after >= 0)
-        snprintf(id, sizeof id, "%s", sb_param_get(req->params, "after"));
+    else if (q.after)
+        snprintf(id, sizeof id, "%s", q.after);
     else
         id[0] = '\0';
     sb_buf_printf(&next, "after=%s", id);
@@ -280,6 +329,7 @@ void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const ch
     sb_buf_free(&next);
     sbj_kbool(&j, "has_more", more);
     sbj_kint(&j, "estimated_total", (int64_t)total);
+    free(seq);
     sbj_obj_end(&j);
     sbj_obj_end(&j);
     sbj_obj_end(&j);

@@ -76,9 +76,20 @@ int64_t pd_updated(const pd_state *st, int kind, size_t i)
     }
 }
 
+/* The number in a record's id: one that never changes as the world moves on (a
+ * transaction's invoice, an adjustment's refund or payment), so that ids stay. */
+static uint64_t id_number(const pd_state *st, int kind, size_t i)
+{
+    if (kind == PD_TXN)
+        return st->txns[i].invoice;
+    if (kind == PD_ADJ)
+        return st->adjs[i].chargeback ? 0x20000000u + st->adjs[i].index : st->adjs[i].index;
+    return i;
+}
+
 void pd_kind_id(const pd_state *st, int kind, size_t i, char out[48])
 {
-    pd_id(out, prefixes[kind], pd_created(st, kind, i), i);
+    pd_id(out, prefixes[kind], pd_created(st, kind, i), id_number(st, kind, i));
 }
 
 void pd_attempt_id(const pd_state *st, size_t payment, char out[48])
