@@ -452,6 +452,47 @@ START_TEST(money_must_be_an_integer_string)
 }
 END_TEST
 
+/* Invoices incrementally: the newest change first (its updated_at, to the second), a full
+ * pass, the token; a pass of changes from it asks for updated_at[GTE] that second. */
+START_TEST(incremental_passes_by_updated_at)
+{
+	fake_add(&ft, 200, NULL, "{\"data\":[{\"id\":\"txn_1\",\"updated_at\":\"2024-07-26T08:46:00.746349Z\"}],"
+	                         "\"meta\":{\"pagination\":{\"has_more\":true}}}");
+	fake_add_fixture(&ft, 200, NULL, "paddle/transactions_p2.json");
+	fake_add(&ft, 200, NULL, "{\"data\":[{\"id\":\"txn_2\",\"updated_at\":\"2024-08-01T00:00:00Z\"}],"
+	                         "\"meta\":{\"pagination\":{\"has_more\":true}}}");
+	fake_add_fixture(&ft, 200, NULL, "paddle/transactions_p2.json");
+	billtap_client *c = pd_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *token;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_int_eq(billtap_iter_sync_token(&token, it), 0);
+	char *saved = strdup(token);
+	billtap_iter_free(it);
+	ck_assert_str_eq(ft.urls[0], "http://pd.test/transactions?per_page=1&order_by=updated_at%5BDESC%5D"
+	                             "&status=billed%2Cpaid%2Cpast_due%2Ccompleted%2Ccanceled");
+	ck_assert_str_eq(ft.urls[1], "http://pd.test/transactions?per_page=30&order_by=id%5BASC%5D"
+	                             "&status=billed%2Cpaid%2Cpast_due%2Ccompleted%2Ccanceled");
+	billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+	o2.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_INVOICES, &o2, invoices + 1, 1);
+	ck_assert_str_eq(ft.urls[3], "http://pd.test/transactions?per_page=30&order_by=id%5BASC%5D"
+	                             "&status=billed%2Cpaid%2Cpast_due%2Ccompleted%2Ccanceled"
+	                             "&updated_at%5BGTE%5D=2024-07-26T08%3A46%3A00Z");
+	/* a full pass's checkpoint does not become incremental, nor customers */
+	billtap_iter_options o3 = BILLTAP_ITER_OPTIONS_INIT;
+	o3.flags = BILLTAP_ITER_INCREMENTAL;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o3), BILLTAP_EUNSUPPORTED);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(foreign_checkpoint_is_refused)
 {
 	billtap_client *c = pd_client();
@@ -483,6 +524,7 @@ Suite *paddle_unit_suite(void)
 	tcase_add_test(tc, rate_limit_is_retried);
 	tcase_add_test(tc, malformed_pages_are_errors);
 	tcase_add_test(tc, money_must_be_an_integer_string);
+	tcase_add_test(tc, incremental_passes_by_updated_at);
 	tcase_add_test(tc, foreign_checkpoint_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
