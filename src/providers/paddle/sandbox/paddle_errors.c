@@ -54,6 +54,7 @@ void pd_error_status(sb_response *r, const sb_request *req, int status, const ch
         detail = "Entity not found.";
         break;
     case 429:
+        type = "api_error";
         code = "too_many_requests";
         detail = "IP address exceeded the allowed rate limit. Retry after the number of seconds in the Retry-After header.";
         break;
