@@ -64,8 +64,8 @@ int pd_add_fixed(billtap_request *req, const char *fixed);
 int pd_response_error(pd_stream *s, const billtap_request *req, const billtap_response *resp,
                       billtap_ctx *ctx);
 
-/* Decimal places Paddle uses for a currency: JPY and KRW are whole units; the others as
- * ISO 4217. -1 for a code that is not a currency. */
+/* Decimal places Paddle uses for a currency (paddle_map.c): JPY and KRW are whole
+ * units; the others as ISO 4217. -1 for a code that is not a currency. */
 int pd_currency_exponent(const char *code);
 
 /* Pushers (paddle_map*.c). */

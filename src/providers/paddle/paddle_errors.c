@@ -49,11 +49,3 @@ int pd_response_error(pd_stream *s, const billtap_request *req, const billtap_re
 	free(request_id);
 	return rc;
 }
-
-int pd_currency_exponent(const char *code)
-{
-	/* Paddle's zero-decimal currencies; the rest have ISO 4217's places */
-	if (strcmp(code, "JPY") == 0 || strcmp(code, "KRW") == 0)
-		return 0;
-	return billtap_currency_iso_exponent(code);
-}

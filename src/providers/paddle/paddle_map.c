@@ -1,8 +1,9 @@
-/* Paddle customers and prices into customer and plan records, and what every pusher
- * shares. */
+/* Paddle customers and prices into customer and plan records, and what every mapper
+ * shares (pushing, currencies, unit prices). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "paddle.h"
 
@@ -27,6 +28,14 @@ int pd_push_customer(const billtap_json *doc, billtap_json_ref obj, billtap_sink
 	billtap_map_set_int(&m, BILLTAP_FIELD_DELETED, 0); /* Paddle archives, never deletes */
 	int rc = billtap_map_end(&rec, &m);
 	return pd_push_mapped(sink, rc, rec, doc, obj);
+}
+
+int pd_currency_exponent(const char *code)
+{
+	/* Paddle's zero-decimal currencies; the rest have ISO 4217's places */
+	if (strcmp(code, "JPY") == 0 || strcmp(code, "KRW") == 0)
+		return 0;
+	return billtap_currency_iso_exponent(code);
 }
 
 static const billtap_vocab intervals[] = {

@@ -2,7 +2,6 @@
  * billing period per subscription (current_billing_period): its items share it. Items
  * have no ids: an item is known by its price (a subscription holds a price once), so the
  * item's id is null and plan_id the price's id. */
-#include <string.h>
 
 #include "paddle.h"
 
