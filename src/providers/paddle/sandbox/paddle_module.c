@@ -16,8 +16,8 @@
 #include "sandbox_truth_file.h"
 
 static const sb_opt_def options[] = {
-    {"api_key", "pdl_sdbx_apikey_01sandboxkey", 1, 0, " :'\"\\", "the only API key accepted"},
-    {NULL, NULL, 0, 0, NULL, NULL},
+    {"api_key", "pdl_sdbx_apikey_01sandboxkey", 1, 0, " :'\"\\", "the only API key accepted", 1},
+    {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
 /* Paddle's documented limit: 240 requests a minute per IP address. */
