@@ -764,6 +764,18 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *iter);
 
 /**
+ * The checkpoint as it stood before the record billtap_iter_next() returned last: a new
+ * iterator resumed from it returns that record first. For a host that may lose the record
+ * between the call and its use, and must then save a checkpoint that does not count it
+ * (the Ruby gem, when an interrupt arrives while the record is copied out), without asking
+ * for billtap_iter_checkpoint() before every call. Before any record was returned (or
+ * after a fork renewed the iterator) it is billtap_iter_checkpoint()'s answer. Valid until
+ * the next call on the iterator. Returns 0, BILLTAP_EINVAL (iter or out NULL) or
+ * BILLTAP_ENOMEM. Since 0.2.
+ */
+BILLTAP_EXTERN(int) billtap_iter_checkpoint_before(const char **out, billtap_iter *iter);
+
+/**
  * After billtap_iter_next() returned BILLTAP_ITEROVER on an incremental iterator
  * (BILLTAP_ITER_INCREMENTAL, or made from a sync token): the sync token, a printable ASCII
  * string to persist and pass as billtap_iter_options.checkpoint to a later iterator, which

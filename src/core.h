@@ -250,6 +250,12 @@ struct billtap_iter {
 	char *last_id;     /* id of the last record counted in skip */
 	uint64_t to_skip;  /* records still to drop after a resume */
 	char *expect_id;   /* the id the last dropped record must have */
+	/* The checkpoint as it stood before the record returned last (billtap_iter_
+	 * checkpoint_before()): its mark (a copy, made when the mark changed: mark_gen), skip
+	 * and last id. has_before: a record was returned since the iterator was made. */
+	char *before_mark, *before_last_id;
+	uint64_t before_skip, mark_gen, before_mark_gen;
+	int has_before;
 	int done;
 	/* An incremental pass (BILLTAP_ITER_INCREMENTAL or started from its tokens): ends
 	 * with a sync token. */
@@ -483,6 +489,8 @@ void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_c
 /* The token of the iterator's position; with sync, the sync token of its finished
  * incremental pass. 0 or BILLTAP_ENOMEM. */
 int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out);
+/* The checkpoint before the record returned last (it->has_before set). */
+int bt_checkpoint_encode_before(billtap_iter *it, bt_buf *out);
 typedef struct bt_checkpoint {
 	char *provider, *resource, *mark, *last_id;
 	char *account; /* the fingerprint, NULL in tokens of 0.1 */

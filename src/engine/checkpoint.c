@@ -53,12 +53,13 @@ void bt_checkpoint_fingerprint(char out[BT_FINGERPRINT_LEN + 1], const billtap_c
 		snprintf(out + 2 * i, 3, "%02x", digest[i]);
 }
 
-int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
+/* The token of a position: after `skip` records past `mark`, the last of them `last`; the
+ * newest `drop_recent` ids returned are left out of "h" (a position before them). */
+static int encode(billtap_iter *it, int sync, const char *mark, uint64_t skip, const char *last,
+                  size_t drop_recent, bt_buf *out)
 {
 	bt_buf json = BT_BUF_INIT;
 	const char *p = it->client->provider->name, *r = billtap_resource_name(it->resource);
-	uint64_t skip = it->skip + it->to_skip;
-	const char *last = it->to_skip ? it->expect_id : it->last_id;
 	int ok = bt_buf_puts(&json, "{\"p\":") == 0 && bt_buf_put_json_str(&json, p, strlen(p)) == 0 &&
 	         bt_buf_puts(&json, ",\"r\":") == 0 && bt_buf_put_json_str(&json, r, strlen(r)) == 0 &&
 	         bt_buf_puts(&json, ",\"s\":") == 0;
@@ -67,8 +68,8 @@ int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
 		                                     : bt_buf_put_i64(&json, it->since)) == 0;
 	ok = ok && bt_buf_puts(&json, ",\"m\":") == 0;
 	if (ok)
-		ok = (it->mark ? bt_buf_put_json_str(&json, it->mark, strlen(it->mark))
-		               : bt_buf_puts(&json, "null")) == 0;
+		ok = (mark ? bt_buf_put_json_str(&json, mark, strlen(mark))
+		           : bt_buf_puts(&json, "null")) == 0;
 	ok = ok && bt_buf_puts(&json, ",\"k\":") == 0 && bt_buf_put_i64(&json, (int64_t)skip) == 0 &&
 	     bt_buf_puts(&json, ",\"i\":") == 0;
 	if (ok)
@@ -81,6 +82,7 @@ int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
 	/* "h": the hashes of the last ids returned, 16 hex digits each, oldest first. */
 	uint64_t recent[BT_RECENT_IDS];
 	size_t n = sync ? 0 : bt_guard_recent(&it->guard, recent);
+	n = n > drop_recent ? n - drop_recent : 0;
 	if (ok && n) {
 		/* Asked for after every record by some hosts (the Ruby gem): no snprintf here. */
 		static const char digits[] = "0123456789abcdef";
@@ -98,6 +100,19 @@ int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
 	     bt_base64_encode(out, json.data, json.len, 1) == 0;
 	bt_buf_free(&json);
 	return ok ? 0 : BILLTAP_ENOMEM;
+}
+
+int bt_checkpoint_encode(billtap_iter *it, int sync, bt_buf *out)
+{
+	return encode(it, sync, it->mark, it->skip + it->to_skip,
+	              it->to_skip ? it->expect_id : it->last_id, 0, out);
+}
+
+int bt_checkpoint_encode_before(billtap_iter *it, bt_buf *out)
+{
+	/* A record was returned since: nothing is left to skip of a resume, and the record's
+	 * own id is the newest of "h", which a resumed pass must not take for a repeat. */
+	return encode(it, 0, it->before_mark, it->before_skip, it->before_last_id, 1, out);
 }
 
 void bt_checkpoint_free(bt_checkpoint *cp)

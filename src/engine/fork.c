@@ -107,6 +107,7 @@ int bt_fork_renew_iter(billtap_iter *it)
 	it->skip = 0;
 	free(it->last_id);
 	it->last_id = NULL;
+	it->has_before = 0; /* the new stream's checkpoints only */
 	free(it->expect_id);
 	it->expect_id = expect;
 	it->renew = 0;

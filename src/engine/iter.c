@@ -217,6 +217,8 @@ BILLTAP_EXTERN(void) billtap_iter_free(billtap_iter *it)
 	bt_settings_free(&it->values);
 	free(it->mark);
 	free(it->last_id);
+	free(it->before_mark);
+	free(it->before_last_id);
 	free(it->expect_id);
 	free(it->broken_msg);
 	bt_guard_free(&it->guard);
@@ -457,9 +459,36 @@ static void take_mark(billtap_iter *it, char *mark)
 {
 	free(it->mark);
 	it->mark = mark;
+	it->mark_gen++;
 	it->skip = 0;
 	free(it->last_id);
 	it->last_id = NULL;
+}
+
+/* A copy of the mark for billtap_iter_checkpoint_before(), made only when the mark changed
+ * since the last copy. BILLTAP_ENOMEM leaves everything as it was. */
+static int copy_mark_before(billtap_iter *it)
+{
+	if (it->has_before && it->before_mark_gen == it->mark_gen)
+		return 0;
+	char *copy = NULL;
+	if (it->mark && !(copy = strdup(it->mark)))
+		return BILLTAP_ENOMEM;
+	free(it->before_mark);
+	it->before_mark = copy;
+	it->before_mark_gen = it->mark_gen;
+	return 0;
+}
+
+/* Before a record is returned: the checkpoint as it stands is kept for
+ * billtap_iter_checkpoint_before() (the mark by copy_mark_before(), called earlier). */
+static void keep_before(billtap_iter *it)
+{
+	free(it->before_last_id);
+	it->before_last_id = it->last_id;
+	it->last_id = NULL;
+	it->before_skip = it->skip;
+	it->has_before = 1;
 }
 
 /* Counts a consumed record into the checkpoint; `id` is a copy the iterator takes over. */
@@ -597,10 +626,13 @@ static int iter_next(const billtap_record **out, billtap_iter *it)
 			if (rc < 0)
 				return rc;
 			char *id = id_copy(it->queue[it->q_head].rec);
-			if (!id)
+			if (!id || copy_mark_before(it) < 0) {
+				free(id);
 				return billtap_ctx_error(&ctx, BILLTAP_ENOMEM, NULL);
+			}
 			bt_guard_id_add(&it->guard, hash);
 			bt_queue_pop(it, &e);
+			keep_before(it);
 			remember_last(it, id);
 			/* Take marks right behind the record now, so the checkpoint is as tight
 			 * as the provider allows. */
@@ -650,6 +682,24 @@ BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 		return bt_error_set(it->client, rc, NULL);
 	*out = bt_buf_cstr(&it->checkpoint);
 	bt_log_checkpoint(it);
+	return 0;
+}
+
+BILLTAP_EXTERN(int) billtap_iter_checkpoint_before(const char **out, billtap_iter *it)
+{
+	if (out)
+		*out = NULL;
+	if (!it)
+		return BILLTAP_EINVAL;
+	if (!out)
+		return bt_error_set(it->client, BILLTAP_EINVAL,
+		                    "billtap_iter_checkpoint_before: out is NULL");
+	if (!it->has_before)
+		return billtap_iter_checkpoint(out, it);
+	int rc = bt_checkpoint_encode_before(it, &it->checkpoint);
+	if (rc < 0)
+		return bt_error_set(it->client, rc, NULL);
+	*out = bt_buf_cstr(&it->checkpoint);
 	return 0;
 }
 

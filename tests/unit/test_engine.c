@@ -329,6 +329,51 @@ START_TEST(checkpoint_resumes_exactly)
 }
 END_TEST
 
+/* For each record k of the seven on three pages: the checkpoint before it, asked for right
+ * after it was returned, resumes to k and everything after it, each once (the record's own
+ * id must not be among the recent ids the token gives the duplicate guard). */
+START_TEST(checkpoint_before_returns_the_last_record_again)
+{
+	int k = _i + 1;
+	int page_of = k <= 3 ? 1 : k <= 6 ? 2 : 3;
+	const char *pages[] = { page1, page2, page3 };
+	for (int p = 0; p < page_of; p++)
+		fake_add(&ft, 200, NULL, pages[p]);
+	for (int p = page_of - 1; p < 3; p++)
+		fake_add(&ft, 200, NULL, pages[p]); /* the second process */
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	char ids[256], want[256] = "";
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	const char *cp;
+	/* Before any record the two agree. */
+	ck_assert_int_eq(billtap_iter_checkpoint_before(&cp, it), 0);
+	char *start = strdup(cp);
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	ck_assert_str_eq(cp, start);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, k), 0);
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *after = strdup(cp);
+	ck_assert_int_eq(billtap_iter_checkpoint_before(&cp, it), 0);
+	ck_assert_str_ne(cp, after);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	ck_assert_int_eq(drain(it, ids, sizeof ids, -1), BILLTAP_ITEROVER);
+	for (int j = k; j <= 7; j++)
+		snprintf(want + strlen(want), sizeof want - strlen(want), "%sc%d", j > k ? "," : "", j);
+	ck_assert_str_eq(ids, want);
+	billtap_iter_free(it);
+	free(start);
+	free(after);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(checkpoint_detects_moved_data)
 {
 	fake_add(&ft, 200, NULL, page1);
@@ -1174,6 +1219,7 @@ Suite *engine_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pages_are_invisible);
 	tcase_add_test(tc, checkpoint_resumes_exactly);
+	tcase_add_loop_test(tc, checkpoint_before_returns_the_last_record_again, 0, 7);
 	tcase_add_test(tc, checkpoint_detects_moved_data);
 	tcase_add_test(tc, checkpoint_detects_shrunk_data);
 	tcase_add_test(tc, checkpoint_refuses_foreign_tokens);

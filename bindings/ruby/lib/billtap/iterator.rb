@@ -27,6 +27,8 @@ module Billtap
       @resource = Iterator.resource_name(resource)
       @reader = Record::Reader.new
       @out = FFI::MemoryPointer.new(:pointer)
+      @delivered = 0    # records next_record returned
+      @pending = false  # a next_record call began and did not finish
       # cancel may come from another thread while next_record holds the client's lock;
       # this small lock only keeps close from freeing the handle under it.
       @cancel_lock = Mutex.new
@@ -50,32 +52,23 @@ module Billtap
     # Billtap::Error subclasses; after one, the checkpoint still marks the last record
     # returned, and calling again retries (DataError repeats: the same data would come).
     #
-    # Interrupts (Timeout, Thread#raise, Sidekiq's shutdown) that arrive while the request
-    # waits are held until the record is copied out; if one then stops this call, the
-    # record is not lost: #checkpoint still points before it, and the next call returns it.
+    # Interrupts (Timeout, Thread#raise, Sidekiq's shutdown) never cost a record: one that
+    # stops this call after the library handed the record over (while the request waited,
+    # or while the record was copied out) leaves #checkpoint before that record, and the
+    # next call returns it. No interrupt is masked for this: the library keeps the record
+    # it returned last until the next call, and its count of records returned, compared
+    # with this iterator's count of records delivered, says whether one is owed.
     def next_record
-      if @undelivered
-        record = @undelivered
-        @undelivered = nil
-        return record
+      native do |client, iter|
+        record = if @pending && owed?(iter)
+                   @reader.read(@out.read_pointer)
+                 else
+                   fetch_record(client, iter)
+                 end
+        @delivered += 1 if record
+        @pending = false
+        record
       end
-      record = Thread.handle_interrupt(Object => :never) do
-        native do |client, iter|
-          before = checkpoint_of(client, iter)
-          rc = Native.billtap_iter_next(@out, iter)
-          if rc == Native::OK
-            # Kept until handed over: an interrupt raised as this block ends leaves it here.
-            @checkpoint_before = before
-            @undelivered = @reader.read(@out.read_pointer)
-          elsif rc != Native::ITEROVER
-            raise Error.from_client(client, rc)
-          end
-          @undelivered
-        end
-      end
-      @undelivered = nil
-      @checkpoint_before = nil
-      record
     end
 
     # Yields the remaining records; without a block, an Enumerator. Does not close.
@@ -91,9 +84,8 @@ module Billtap
     # A token for the position after the last record returned: persist it and pass it as
     # checkpoint: to resume, in this process or another. A String of printable ASCII.
     def checkpoint
-      return @checkpoint_before if @undelivered
-
-      native { |client, iter| checkpoint_of(client, iter) }
+      # A record an interrupt kept from its caller is not counted: it comes again.
+      native { |client, iter| checkpoint_of(client, iter, before: @pending && owed?(iter)) }
     end
 
     def stats
@@ -216,9 +208,28 @@ module Billtap
 
     private
 
-    def checkpoint_of(client, iter)
-      out = (@checkpoint_out ||= FFI::MemoryPointer.new(:pointer)) # asked for every record
-      rc = Native.billtap_iter_checkpoint(out, iter)
+    # The library's next record (copied out), or nil at the end.
+    def fetch_record(client, iter)
+      @pending = true
+      rc = Native.billtap_iter_next(@out, iter)
+      return @reader.read(@out.read_pointer) if rc == Native::OK
+      raise Error.from_client(client, rc) if rc != Native::ITEROVER
+
+      nil
+    end
+
+    # True when the library has returned more records than next_record delivered: a call
+    # was cut short after the library's part, and its record is still the library's last.
+    def owed?(iter)
+      counts = (@counts ||= FFI::MemoryPointer.new(:uint64, 3))
+      return false if Native.billtap_iter_stats(counts, counts + 8, counts + 16, iter).negative?
+
+      counts.get_uint64(16) > @delivered
+    end
+
+    def checkpoint_of(client, iter, before: false)
+      out = (@checkpoint_out ||= FFI::MemoryPointer.new(:pointer))
+      rc = before ? Native.billtap_iter_checkpoint_before(out, iter) : Native.billtap_iter_checkpoint(out, iter)
       raise Error.from_client(client, rc) if rc.negative?
 
       out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze

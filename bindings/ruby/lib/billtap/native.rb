@@ -137,6 +137,7 @@ module Billtap
     attach_function :billtap_iter_metrics_get, %i[pointer iter], :int
     # ---- 0.2: incremental passes ----
     attach_function :billtap_iter_sync_token, %i[pointer iter], :int
+    attach_function :billtap_iter_checkpoint_before, %i[pointer iter], :int
     attach_function :billtap_record_deleted, [:record], :int
     attach_function :billtap_provider_sync_method, %i[pointer string int], :int
     attach_function :billtap_client_set_log, %i[client log_fn int pointer], :int
