@@ -77,6 +77,12 @@ static int routed_perform(billtap_response *resp, const billtap_request *req,
 	return BILLTAP_ENETWORK;
 }
 
+static long walk_routes(size_t *records, int *final, const char *provider,
+                        const char *const *settings, billtap_resource resource,
+                        const billtap_iter_options *opts, int from_token,
+                        const fixture_route *routes, const int *statuses, size_t route_count,
+                        char *why, size_t cap);
+
 /* One run, failing allocation fail_at (0: none, only counting); fail_at < 0: not armed,
  * and the records are kept in w as the ones every other run must return. Returns 0, or 1
  * with why. */
@@ -171,10 +177,54 @@ static int run(walk *w, const char *provider, const char *const *settings,
 	return bad;
 }
 
+/* The sync token an incremental pass over w's routes ends with (unarmed), or NULL with
+ * why. */
+static char *sync_token_of(walk *w, const char *provider, const char *const *settings,
+                           billtap_resource resource)
+{
+	billtap_transport t = BILLTAP_TRANSPORT_INIT;
+	t.perform = routed_perform;
+	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
+	opts.transport = &t;
+	opts.transport_payload = w;
+	billtap_iter_options io = BILLTAP_ITER_OPTIONS_INIT;
+	io.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_client *c = NULL;
+	billtap_iter *it = NULL;
+	const billtap_record *r;
+	const char *token = NULL;
+	char *copy = NULL;
+	int rc = scripted_client_new(&c, provider, &opts);
+	for (size_t i = 0; rc == 0 && settings[i]; i += 2)
+		rc = billtap_client_set(c, settings[i], settings[i + 1]);
+	if (rc == 0)
+		rc = billtap_iter_new(&it, c, resource, &io);
+	while (rc == 0 && (rc = billtap_iter_next(&r, it)) == 0)
+		;
+	if (rc == BILLTAP_ITEROVER && billtap_iter_sync_token(&token, it) == 0)
+		copy = strdup(token);
+	else
+		snprintf(w->why, w->cap, "the pass for a sync token failed: %d %s", rc,
+		         billtap_client_error_message(c));
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	return copy;
+}
+
 static long walk_all(size_t *records, int *final, const char *provider,
                      const char *const *settings, billtap_resource resource,
                      const billtap_iter_options *opts, const fixture_route *routes,
                      const int *statuses, size_t route_count, char *why, size_t cap)
+{
+	return walk_routes(records, final, provider, settings, resource, opts, 0, routes,
+	                   statuses, route_count, why, cap);
+}
+
+static long walk_routes(size_t *records, int *final, const char *provider,
+                        const char *const *settings, billtap_resource resource,
+                        const billtap_iter_options *opts, int from_token,
+                        const fixture_route *routes, const int *statuses, size_t route_count,
+                        char *why, size_t cap)
 {
 	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap,
 		   final != NULL, 0, opts };
@@ -187,8 +237,15 @@ static long walk_all(size_t *records, int *final, const char *provider,
 	}
 	size_t got;
 	long total = -1;
+	billtap_iter_options with_token;
+	char *token = NULL;
+	if (from_token) {
+		with_token = *opts;
+		w.opts = &with_token;
+		with_token.checkpoint = token = sync_token_of(&w, provider, settings, resource);
+	}
 	/* The truth, unarmed; then the same run counting its allocations; then each one failed. */
-	if (run(&w, provider, settings, resource, -1, &got) == 0 &&
+	if ((!from_token || token) && run(&w, provider, settings, resource, -1, &got) == 0 &&
 	    run(&w, provider, settings, resource, 0, &got) == 0) {
 		total = alloc_fail_count();
 		for (long n = 1; n <= total; n++) {
@@ -209,6 +266,7 @@ static long walk_all(size_t *records, int *final, const char *provider,
 	for (size_t i = 0; i < route_count; i++)
 		free(w.routes[i].body);
 	free(w.routes);
+	free(token);
 	return total;
 }
 
@@ -236,4 +294,53 @@ long alloc_walk_to_error(size_t *records, int *final, const char *provider,
 {
 	return walk_all(records, final, provider, settings, resource, NULL, routes, statuses,
 	                route_count, why, cap);
+}
+
+/* ---- alloc_walk_tcase(): every provider's walks as one Check case ---- */
+
+/* The entries of every spec handed to alloc_walk_tcase(), flat, so that one loop test
+ * numbers them all (test-runner state: set while the suites are built, before any runs). */
+#define MAX_WALKS 512
+static struct {
+	const alloc_walk_spec *spec;
+	const alloc_walk_case *c;
+} walks[MAX_WALKS];
+static size_t walk_count;
+
+START_TEST(walk_entry)
+{
+	const alloc_walk_spec *spec = walks[_i].spec;
+	const alloc_walk_case *c = walks[_i].c;
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = c->flags;
+	o.checkpoint = c->checkpoint;
+	char why[1024] = "";
+	size_t records = 0;
+	int final = 0;
+	long n = walk_routes(&records, c->error ? &final : NULL, spec->provider, spec->settings,
+	                     c->resource, &o, c->from_token, c->routes, c->statuses, c->route_count,
+	                     why, sizeof why);
+	ck_assert_msg(n > 0, "%s, %s: %s", spec->provider, c->what, why);
+	ck_assert_msg(records == c->records, "%s, %s: the clean run returned %zu records, want %zu",
+	              spec->provider, c->what, records, c->records);
+	if (c->error)
+		ck_assert_msg(final == c->error, "%s, %s: the clean run ended in %d, want %d",
+		              spec->provider, c->what, final, c->error);
+}
+END_TEST
+
+TCase *alloc_walk_tcase(const alloc_walk_spec *spec)
+{
+	size_t first = walk_count;
+	if (walk_count + spec->count > MAX_WALKS)
+		abort(); /* raise MAX_WALKS */
+	for (size_t i = 0; i < spec->count; i++) {
+		walks[walk_count].spec = spec;
+		walks[walk_count++].c = &spec->cases[i];
+	}
+	TCase *tc = tcase_create("alloc-walk");
+	/* one extraction per allocation it makes: seconds, more under valgrind */
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, walk_entry, (int)first, (int)walk_count);
+	return tc;
 }

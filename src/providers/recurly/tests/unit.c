@@ -300,47 +300,79 @@ START_TEST(invoices_with_paged_line_items)
 }
 END_TEST
 
-/* Every allocation of an extraction failed in turn, the failed call made again: the same
- * records, each once (the invoice held while its lines are paged included). */
-START_TEST(every_allocation_failure_retries_exactly)
-{
-	static const fixture_route invoices[] = {
-		{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
-		{ "/line_items?", NULL, NULL, "recurly/invoice2_lines_p2.json" },
-		{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
-	};
-	static const fixture_route accounts[] = {
-		{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
-		{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
-	};
-	static const fixture_route plans[] = { { "/plans?", NULL, NULL, "recurly/plans.json" } };
-	static const fixture_route subs[] = {
-		{ "/subscriptions?", NULL, NULL, "recurly/subscriptions.json" },
-	};
-	static const fixture_route txns[] = {
-		{ "/transactions?", NULL, NULL, "recurly/transactions.json" },
-	};
-	static const struct {
-		billtap_resource resource;
-		const fixture_route *routes;
-		size_t route_count, records;
-	} lists[] = {
-		{ BILLTAP_RESOURCE_INVOICES, invoices, 3, 3 },
-		{ BILLTAP_RESOURCE_CUSTOMERS, accounts, 2, 3 },
-		{ BILLTAP_RESOURCE_PLANS, plans, 1, 6 },
-		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, subs, 1, 7 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, txns, 1, 7 },
-	};
-	static const char *const settings[] = { "api_key", KEY, "base_url", "http://recurly.test",
-		                                "allow_insecure_http", "1", NULL };
-	char why[1024] = "";
-	size_t records;
-	long allocations = alloc_walk(&records, "recurly", settings, lists[_i].resource,
-	                              lists[_i].routes, lists[_i].route_count, why, sizeof why);
-	ck_assert_msg(allocations > 0, "%s: %s", billtap_resource_name(lists[_i].resource), why);
-	ck_assert_uint_eq(records, lists[_i].records);
-}
-END_TEST
+/* ---- allocation failures (tests/common/alloc_fail.h): every allocation of each
+ * extraction failed in turn, the failed call made again: the same records, each once (the
+ * invoice held while its lines are paged included), or the same error after them ---- */
+
+static const fixture_route walk_invoices[] = {
+	{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
+	{ "/line_items?", NULL, NULL, "recurly/invoice2_lines_p2.json" },
+	{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
+};
+static const fixture_route walk_accounts[] = {
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
+};
+static const fixture_route walk_plans[] = { { "/plans?", NULL, NULL, "recurly/plans.json" } };
+static const fixture_route walk_subs[] = {
+	{ "/subscriptions?", NULL, NULL, "recurly/subscriptions.json" },
+};
+static const fixture_route walk_txns[] = {
+	{ "/transactions?", NULL, NULL, "recurly/transactions.json" },
+};
+/* incremental passes: the newest change (the head) first, then the list or the changes */
+static const fixture_route walk_incremental[] = {
+	{ "/accounts?", "order", "desc", "recurly/accounts_p2.json" },
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
+};
+static const fixture_route walk_bad_key[] = { { "/accounts?", NULL, NULL, "recurly/error_401.json" } };
+static const int walk_bad_key_status[] = { 401 };
+/* the second page refused after the first page's records */
+static const fixture_route walk_bad_cursor[] = {
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/error_400.json" },
+};
+static const int walk_bad_cursor_status[] = { 0, 400 };
+/* the second page of an invoice's lines fails while the invoice is held */
+static const fixture_route walk_lines_fail[] = {
+	{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
+	{ "/line_items?", NULL, NULL, "recurly/error_400.json" },
+	{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
+};
+static const int walk_lines_fail_status[] = { 0, 400, 0 };
+static const fixture_route walk_float_noise[] = {
+	{ "/transactions?", NULL, NULL, "recurly/transactions_float_noise.json" },
+};
+static const fixture_route walk_foreign_next[] = {
+	{ "/accounts?", NULL, NULL, "recurly/accounts_foreign_next.json" },
+};
+
+static const alloc_walk_case walk_cases[] = {
+	{ "invoices", BILLTAP_RESOURCE_INVOICES, ALLOC_ROUTES(walk_invoices), NULL, 0, NULL, 0, 3, 0 },
+	{ "customers", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_accounts), NULL, 0, NULL, 0, 3, 0 },
+	{ "plans", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_plans), NULL, 0, NULL, 0, 6, 0 },
+	{ "subscriptions", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_subs), NULL, 0, NULL, 0, 7, 0 },
+	{ "transactions", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_txns), NULL, 0, NULL, 0, 7, 0 },
+	{ "incremental full pass", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_incremental), NULL,
+	  BILLTAP_ITER_INCREMENTAL, NULL, 0, 3, 0 },
+	{ "changes from a token", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_incremental), NULL, 0,
+	  NULL, 1, 3, 0 },
+	{ "a refused key", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_key), walk_bad_key_status, 0,
+	  NULL, 0, 0, BILLTAP_EAUTH },
+	{ "a refused cursor", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_cursor),
+	  walk_bad_cursor_status, 0, NULL, 0, 2, BILLTAP_EREQUEST },
+	{ "lines failing while their invoice is held", BILLTAP_RESOURCE_INVOICES,
+	  ALLOC_ROUTES(walk_lines_fail), walk_lines_fail_status, 0, NULL, 0, 1, BILLTAP_EREQUEST },
+	{ "a record that does not map", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_float_noise),
+	  NULL, 0, NULL, 0, 0, BILLTAP_EDATA },
+	{ "a next page on another host", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_foreign_next),
+	  NULL, 0, NULL, 0, 0, BILLTAP_EDATA },
+};
+static const char *const walk_settings[] = { "api_key", KEY, "base_url", "http://recurly.test",
+	                                     "allow_insecure_http", "1", "max_retries", "0", NULL };
+static const alloc_walk_spec recurly_walks = { "recurly", walk_settings, walk_cases,
+	                                       sizeof walk_cases / sizeof walk_cases[0] };
 
 
 /* Drains it, returning the record count (each must succeed). */
@@ -581,9 +613,6 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, next_to_another_host_is_refused);
 	tcase_add_test(tc, a_body_that_is_not_a_list_is_an_error);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("allocation failures");
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, every_allocation_failure_retries_exactly, 0, 5);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, alloc_walk_tcase(&recurly_walks));
 	return s;
 }
