@@ -511,6 +511,51 @@ START_TEST(foreign_checkpoint_is_refused)
 }
 END_TEST
 
+/* The engine's prefetch: once a page's records are queued, the next page is asked for and
+ * started before the host takes them (a transport that can start transfers). */
+static void two_pages(fake_answer *out, const char *url, int nth, void *payload)
+{
+	(void)nth;
+	(void)payload;
+	size_t len;
+	char *body = load_fixture(strstr(url, "offset=") ? "chargebee/customers_p2.json"
+	                                                 : "chargebee/customers_p1.json", &len);
+	ck_assert_uint_lt(len, sizeof out->body);
+	memcpy(out->body, body, len + 1);
+	free(body);
+	out->status = 200;
+}
+
+START_TEST(next_page_starts_before_the_host_takes_the_records)
+{
+	fake_async fa;
+	memset(&fa, 0, sizeof fa);
+	fa.handler = two_pages;
+	billtap_client *c = fake_async_client(&fa, "chargebee");
+	ck_assert_int_eq(billtap_client_set(c, "site", "acme-test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_cbkey"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://cb.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	/* the host holds the first page's first record: the second page is already asked for */
+	ck_assert_uint_eq(fa.calls, 2);
+	ck_assert_ptr_nonnull(strstr(fa.urls[1], "offset="));
+	ck_assert_str_eq(billtap_record_id(r), "__test__KyVnHhSBWl7eY2bl");
+	int n = 1;
+	while (billtap_iter_next(&r, it) == 0)
+		n++;
+	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(fa.calls, 2); /* and nothing after the last page */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	fake_async_reset(&fa);
+}
+END_TEST
+
 /* ---- allocation failures (tests/common/alloc_fail.h): every allocation of each
  * extraction failed in turn, the failed call made again ---- */
 
@@ -596,6 +641,7 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, invoices_with_line_items);
 	tcase_add_test(tc, transactions_in_the_kind_vocabulary);
 	tcase_add_test(tc, incremental_passes_by_updated_at);
+	tcase_add_test(tc, next_page_starts_before_the_host_takes_the_records);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, alloc_walk_tcase(&chargebee_walks));
 	return s;
