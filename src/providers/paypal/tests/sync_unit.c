@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../paypal.h" /* pp_customer_digest */
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -602,6 +603,67 @@ START_TEST(customers_handed_out_when_new_or_changed)
 }
 END_TEST
 
+/* The digest a re-read compares customers by, as a property over seeded random customers:
+ * equal values digest alike, and changing any one value (email, name, country, created;
+ * an absent one made empty or the other way round) changes the digest. A value the digest
+ * missed would be a change no incremental pass hands out. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* NULL (absent), "" or a short string of letters, commas, '=' and UTF-8 bytes. */
+static const char *random_value(char *buf, size_t cap)
+{
+	static const char *const bits[] = { "a", "b", ",", "=", "\xc3\xa9", "@", "x" };
+	uint64_t r = rng() % 8;
+	if (r == 0)
+		return NULL;
+	buf[0] = '\0';
+	for (uint64_t n = r - 1; n > 0; n--)
+		strncat(buf, bits[rng() % 7], cap - strlen(buf) - 1);
+	return buf;
+}
+
+START_TEST(customer_digest_tells_every_change)
+{
+	char v[4][2][32];
+	for (int trial = 0; trial < 20000; trial++) {
+		const char *a[3], *b[3];
+		for (int f = 0; f < 3; f++)
+			a[f] = b[f] = random_value(v[f][0], sizeof v[f][0]);
+		int64_t t = (int64_t)(rng() % 4000000000u) - 1000000000, u = t;
+		/* an equal copy (other buffers) digests alike */
+		char copy[3][32];
+		for (int f = 0; f < 3; f++)
+			if (a[f])
+				b[f] = strcpy(copy[f], a[f]);
+		ck_assert_uint_eq(pp_customer_digest(a[0], a[1], a[2], t),
+		                  pp_customer_digest(b[0], b[1], b[2], u));
+		int field = (int)(rng() % 4);
+		if (field == 3) {
+			u = t + (int64_t)(rng() % 1000) + 1;
+		} else {
+			/* another value: a new one, or absent <-> empty */
+			do
+				b[field] = a[field] && !*a[field] && rng() % 2
+				                   ? NULL
+				                   : random_value(v[field][1], sizeof v[field][1]);
+			while ((!a[field] && !b[field]) ||
+			       (a[field] && b[field] && strcmp(a[field], b[field]) == 0));
+		}
+		ck_assert_msg(pp_customer_digest(a[0], a[1], a[2], t) !=
+		                      pp_customer_digest(b[0], b[1], b[2], u),
+		              "trial %d: field %d changed, the digest did not", trial, field);
+	}
+}
+END_TEST
+
 START_TEST(sync_methods_declared)
 {
 	billtap_sync_method m;
@@ -635,6 +697,7 @@ TCase *paypal_sync_tcase(void)
 	tcase_add_test(tc, incremental_subscriptions_resume_mid_read);
 	tcase_add_test(tc, plans_delivered_when_updated);
 	tcase_add_test(tc, customers_handed_out_when_new_or_changed);
+	tcase_add_test(tc, customer_digest_tells_every_change);
 	tcase_add_test(tc, sync_methods_declared);
 	return tc;
 }
