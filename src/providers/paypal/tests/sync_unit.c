@@ -681,6 +681,33 @@ START_TEST(customers_changed_between_cut_and_resume_come_next_pass)
 }
 END_TEST
 
+/* A payer no longer found (older than PayPal's three years) leaves the token: tokens do not
+ * grow with every payer ever seen (docs: about 30 bytes a payer found). */
+START_TEST(payers_no_longer_found_leave_the_token)
+{
+	char ids[256], *token = NULL, *token2 = NULL;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	payer_row_step("TX-B", "PAYER2", "b@example.com", T0 - DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "PAYER1 PAYER2");
+	now = T0 + 7 * DAY;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	search_step(NULL, NULL, 0);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_msg(strlen(token2) < strlen(token), "the token kept the payer: %zu bytes, was %zu",
+	              strlen(token2), strlen(token));
+	free(token);
+	free(token2);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* The digest a re-read compares customers by, as a property over seeded random customers:
  * equal values digest alike, and changing any one value (email, name, country, created;
  * an absent one made empty or the other way round) changes the digest. A value the digest
@@ -776,6 +803,7 @@ TCase *paypal_sync_tcase(void)
 	tcase_add_test(tc, plans_delivered_when_updated);
 	tcase_add_test(tc, customers_handed_out_when_new_or_changed);
 	tcase_add_test(tc, customer_digest_tells_every_change);
+	tcase_add_test(tc, payers_no_longer_found_leave_the_token);
 	tcase_add_test(tc, customers_changed_between_cut_and_resume_come_next_pass);
 	tcase_add_test(tc, sync_methods_declared);
 	return tc;
