@@ -72,7 +72,10 @@ long alloc_walk_to_error(size_t *records, int *final, const char *provider,
  *
  *   suite_add_tcase(s, alloc_walk_tcase(&NAME_walks));
  *
- * adds the Check case "alloc-walk" with one test per entry: the extraction run by
+ * adds the Check case "alloc-walk" with two tests per entry, one through a transport that
+ * performs one request at a time and one through a transport that starts transfers and
+ * finishes the newest first (prefetch; a concurrent provider's requests in flight): the
+ * extraction run by
  * alloc_walk() (error 0) or alloc_walk_to_error() (error: the error the clean run ends
  * in), with the entry's iterator flags and checkpoint (or, from_token, the sync token of
  * a pass over the same routes run first), and the clean run's record count checked. An entry names what it walks so that a failure says which.

@@ -4,6 +4,7 @@
  * failure lands in the library: the host side keeps what it compares in memory made
  * before arming, and compares each record as it arrives.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,14 @@ typedef struct walk {
 	int to_error; /* the run ends in an error: the clean run's, `final` */
 	int final;
 	const billtap_iter_options *opts; /* billtap_iter_new's, or NULL */
+	int async; /* the transport starts transfers (start/wait/abort) instead of perform */
+	struct walk_xfer {
+		int used;
+		uint64_t started; /* start number: the newest finishes first */
+		billtap_response *resp;
+		const walk_route *route; /* NULL: no route for the URL */
+	} xfers[64];
+	uint64_t starts;
 } walk;
 
 /* The value of query parameter `name` in url, into out; 0 when absent. */
@@ -53,11 +62,9 @@ static int query_param(char *out, size_t cap, const char *url, const char *name)
 	return 0;
 }
 
-static int routed_perform(billtap_response *resp, const billtap_request *req,
-                          const billtap_transfer_options *opts, void *payload)
+/* The route answering url, or NULL. */
+static const walk_route *route_for(const walk *w, const char *url)
 {
-	walk *w = payload;
-	const char *url = billtap_request_url(req);
 	for (size_t i = 0; i < w->route_count; i++) {
 		const fixture_route *r = w->routes[i].route;
 		char value[256];
@@ -68,18 +75,86 @@ static int routed_perform(billtap_response *resp, const billtap_request *req,
 			if (r->value ? !has || strcmp(value, r->value) : has)
 				continue;
 		}
-		int rc = billtap_response_set_status(resp, w->routes[i].status);
-		if (rc == 0)
-			rc = billtap_response_append_body(resp, w->routes[i].body, w->routes[i].len);
-		return rc; /* out of memory storing the body is the transport's ENOMEM */
+		return &w->routes[i];
 	}
-	billtap_response_set_error(resp, "no fixture route for this URL");
-	return BILLTAP_ENETWORK;
+	return NULL;
+}
+
+/* Answers resp from route r; out of memory storing the body is the transport's ENOMEM. */
+static int answer(billtap_response *resp, const walk_route *r)
+{
+	if (!r) {
+		billtap_response_set_error(resp, "no fixture route for this URL");
+		return BILLTAP_ENETWORK;
+	}
+	int rc = billtap_response_set_status(resp, r->status);
+	if (rc == 0)
+		rc = billtap_response_append_body(resp, r->body, r->len);
+	return rc;
+}
+
+static int routed_perform(billtap_response *resp, const billtap_request *req,
+                          const billtap_transfer_options *opts, void *payload)
+{
+	(void)opts;
+	return answer(resp, route_for(payload, billtap_request_url(req)));
+}
+
+/* The async transport: transfers wait in fixed slots (nothing allocated here) and finish
+ * newest first, so answers come back out of order. */
+static int routed_start(void **transfer, billtap_response *resp, const billtap_request *req,
+                        const billtap_transfer_options *opts, void *payload)
+{
+	(void)opts;
+	walk *w = payload;
+	for (size_t i = 0; i < sizeof w->xfers / sizeof w->xfers[0]; i++) {
+		if (w->xfers[i].used)
+			continue;
+		w->xfers[i] = (struct walk_xfer){ 1, ++w->starts, resp,
+			                          route_for(w, billtap_request_url(req)) };
+		*transfer = &w->xfers[i];
+		return 0;
+	}
+	abort(); /* more than 64 transfers at once: raise the slots */
+}
+
+static int routed_wait(void **done, int *result, long timeout_ms, void *payload)
+{
+	(void)timeout_ms;
+	walk *w = payload;
+	struct walk_xfer *x = NULL;
+	*done = NULL;
+	*result = 0;
+	for (size_t i = 0; i < sizeof w->xfers / sizeof w->xfers[0]; i++)
+		if (w->xfers[i].used && (!x || w->xfers[i].started > x->started))
+			x = &w->xfers[i];
+	if (!x)
+		return 0;
+	x->used = 0;
+	*result = answer(x->resp, x->route);
+	*done = x;
+	return 0;
+}
+
+static void routed_abort(void *transfer, void *payload)
+{
+	(void)payload;
+	((struct walk_xfer *)transfer)->used = 0;
+}
+
+static void use_transport(billtap_transport *t, const walk *w)
+{
+	t->perform = routed_perform;
+	if (w->async) {
+		t->start = routed_start;
+		t->wait = routed_wait;
+		t->abort = routed_abort;
+	}
 }
 
 static long walk_routes(size_t *records, int *final, const char *provider,
                         const char *const *settings, billtap_resource resource,
-                        const billtap_iter_options *opts, int from_token,
+                        const billtap_iter_options *opts, int from_token, int async,
                         const fixture_route *routes, const int *statuses, size_t route_count,
                         char *why, size_t cap);
 
@@ -90,13 +165,14 @@ static int run(walk *w, const char *provider, const char *const *settings,
                billtap_resource resource, long fail_at, size_t *records)
 {
 	billtap_transport t = BILLTAP_TRANSPORT_INIT;
-	t.perform = routed_perform;
+	use_transport(&t, w);
 	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
 	opts.transport = &t;
 	opts.transport_payload = w;
 	billtap_client *c = NULL;
 	billtap_iter *it = NULL;
 	int errors = 0, rc, bad = 0;
+	memset(w->xfers, 0, sizeof w->xfers);
 	*records = 0;
 	if (fail_at >= 0)
 		alloc_fail_arm(fail_at);
@@ -183,7 +259,7 @@ static char *sync_token_of(walk *w, const char *provider, const char *const *set
                            billtap_resource resource)
 {
 	billtap_transport t = BILLTAP_TRANSPORT_INIT;
-	t.perform = routed_perform;
+	use_transport(&t, w);
 	billtap_client_options opts = BILLTAP_CLIENT_OPTIONS_INIT;
 	opts.transport = &t;
 	opts.transport_payload = w;
@@ -216,18 +292,18 @@ static long walk_all(size_t *records, int *final, const char *provider,
                      const billtap_iter_options *opts, const fixture_route *routes,
                      const int *statuses, size_t route_count, char *why, size_t cap)
 {
-	return walk_routes(records, final, provider, settings, resource, opts, 0, routes,
+	return walk_routes(records, final, provider, settings, resource, opts, 0, 0, routes,
 	                   statuses, route_count, why, cap);
 }
 
 static long walk_routes(size_t *records, int *final, const char *provider,
                         const char *const *settings, billtap_resource resource,
-                        const billtap_iter_options *opts, int from_token,
+                        const billtap_iter_options *opts, int from_token, int async,
                         const fixture_route *routes, const int *statuses, size_t route_count,
                         char *why, size_t cap)
 {
-	walk w = { calloc(route_count, sizeof *w.routes), route_count, NULL, 0, why, cap,
-		   final != NULL, 0, opts };
+	walk w = { .routes = calloc(route_count, sizeof *w.routes), .route_count = route_count,
+		   .why = why, .cap = cap, .to_error = final != NULL, .opts = opts, .async = async };
 	if (!w.routes)
 		abort();
 	for (size_t i = 0; i < route_count; i++) {
@@ -307,10 +383,14 @@ static struct {
 } walks[MAX_WALKS];
 static size_t walk_count;
 
+/* Entry _i / 2, through a transport that performs one request at a time (_i even) or one
+ * that starts transfers and finishes them out of order (_i odd: prefetch, and a concurrent
+ * provider's requests in flight). */
 START_TEST(walk_entry)
 {
-	const alloc_walk_spec *spec = walks[_i].spec;
-	const alloc_walk_case *c = walks[_i].c;
+	const alloc_walk_spec *spec = walks[_i / 2].spec;
+	const alloc_walk_case *c = walks[_i / 2].c;
+	int async = _i % 2;
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.flags = c->flags;
 	o.checkpoint = c->checkpoint;
@@ -318,14 +398,15 @@ START_TEST(walk_entry)
 	size_t records = 0;
 	int final = 0;
 	long n = walk_routes(&records, c->error ? &final : NULL, spec->provider, spec->settings,
-	                     c->resource, &o, c->from_token, c->routes, c->statuses, c->route_count,
-	                     why, sizeof why);
-	ck_assert_msg(n > 0, "%s, %s: %s", spec->provider, c->what, why);
-	ck_assert_msg(records == c->records, "%s, %s: the clean run returned %zu records, want %zu",
-	              spec->provider, c->what, records, c->records);
+	                     c->resource, &o, c->from_token, async, c->routes, c->statuses,
+	                     c->route_count, why, sizeof why);
+	const char *how = async ? "transfers started" : "one at a time";
+	ck_assert_msg(n > 0, "%s, %s (%s): %s", spec->provider, c->what, how, why);
+	ck_assert_msg(records == c->records, "%s, %s (%s): the clean run returned %zu records, want %zu",
+	              spec->provider, c->what, how, records, c->records);
 	if (c->error)
-		ck_assert_msg(final == c->error, "%s, %s: the clean run ended in %d, want %d",
-		              spec->provider, c->what, final, c->error);
+		ck_assert_msg(final == c->error, "%s, %s (%s): the clean run ended in %d, want %d",
+		              spec->provider, c->what, how, final, c->error);
 }
 END_TEST
 
@@ -341,6 +422,6 @@ TCase *alloc_walk_tcase(const alloc_walk_spec *spec)
 	TCase *tc = tcase_create("alloc-walk");
 	/* one extraction per allocation it makes: seconds, more under valgrind */
 	tcase_set_timeout(tc, 300);
-	tcase_add_loop_test(tc, walk_entry, (int)first, (int)walk_count);
+	tcase_add_loop_test(tc, walk_entry, (int)first * 2, (int)walk_count * 2);
 	return tc;
 }
