@@ -74,7 +74,8 @@ long alloc_walk_to_error(size_t *records, int *final, const char *provider,
  *
  * adds the Check case "alloc-walk" with two tests per entry, one through a transport that
  * performs one request at a time and one through a transport that starts transfers and
- * finishes the newest first (prefetch; a concurrent provider's requests in flight): the
+ * finishes the newest first, with a log callback at debug level (prefetch; a concurrent
+ * provider's requests in flight; every log event): the
  * extraction run by
  * alloc_walk() (error 0) or alloc_walk_to_error() (error: the error the clean run ends
  * in), with the entry's iterator flags and checkpoint (or, from_token, the sync token of

@@ -42,6 +42,7 @@ typedef struct walk {
 		const walk_route *route; /* NULL: no route for the URL */
 	} xfers[64];
 	uint64_t starts;
+	long events; /* log events seen (the second way) */
 } walk;
 
 /* The value of query parameter `name` in url, into out; 0 when absent. */
@@ -158,6 +159,13 @@ static long walk_routes(size_t *records, int *final, const char *provider,
                         const fixture_route *routes, const int *statuses, size_t route_count,
                         char *why, size_t cap);
 
+/* A log callback that allocates nothing. */
+static void count_event(const billtap_log_event *event, void *payload)
+{
+	(void)event;
+	(*(long *)payload)++;
+}
+
 /* One run, failing allocation fail_at (0: none, only counting); fail_at < 0: not armed,
  * and the records are kept in w as the ones every other run must return. Returns 0, or 1
  * with why. */
@@ -178,6 +186,10 @@ static int run(walk *w, const char *provider, const char *const *settings,
 		alloc_fail_arm(fail_at);
 	while ((rc = scripted_client_new(&c, provider, &opts)) < 0 && ++errors < MAX_ERRORS)
 		;
+	/* The log as well (the second way): every event built, redacted and handed out under
+	 * the same failures. */
+	if (rc == 0 && w->async)
+		rc = billtap_client_set_log(c, count_event, BILLTAP_LOG_DEBUG, &w->events);
 	for (size_t i = 0; rc == 0 && settings[i]; i += 2)
 		while ((rc = billtap_client_set(c, settings[i], settings[i + 1])) < 0 &&
 		       ++errors < MAX_ERRORS)
