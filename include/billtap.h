@@ -621,7 +621,7 @@ BILLTAP_EXTERN(int) billtap_client_new(billtap_client **out, const char *provide
  * Sets one setting from its text form. Keys the engine knows for every provider:
  *   timeout_ms (default 300000, the deadline of one request), stall_timeout_ms (30000,
  *   no byte for that long: retried), connect_timeout_ms (10000), max_retries (4),
- *   retry_base_ms, retry_max_ms, max_in_flight (4), max_empty_pages (3), user_agent
+ *   retry_base_ms, retry_max_ms, max_in_flight (8), max_empty_pages (3), user_agent
  *   (appended to "billtap/VERSION"), ca_file, ca_path, trace_sources (false; see
  *   billtap_record_field_source()) (docs/reliability.md has the others);
  * plus the provider's own (billtap_provider_setting(), docs/providers/NAME.md), e.g.

@@ -24,7 +24,7 @@ const billtap_setting_def bt_engine_settings[] = {
 	                "first backoff delay; doubles each retry, with 25% jitter"),
 	BILLTAP_SETTING("retry_max_ms", BILLTAP_SETTING_INT, "30000", 0, 3600000,
 	                "longest backoff delay (a Retry-After from the service may ask for more)"),
-	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "4", 1, 64,
+	BILLTAP_SETTING("max_in_flight", BILLTAP_SETTING_INT, "8", 1, 64,
 	                "requests of one iterator kept in flight at once, for providers that can"),
 	BILLTAP_SETTING("rate_limit", 0, NULL, 0, 0,
 	                "requests a second (a decimal, e.g. 0.8) this client's iterators keep to; 0 "

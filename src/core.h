@@ -234,6 +234,10 @@ struct billtap_iter {
 
 	bt_entry *queue;
 	size_t q_head, q_len, q_cap;
+	/* The answer the queued records came from ("GET /v1/customers (request req_1)"; empty
+	 * when none or local): the queue is filled only once it is empty, so one answer. Named
+	 * in errors about a queued record. */
+	char queued_from[160];
 	billtap_record *returned; /* the borrowed record handed out last */
 
 	/* The checkpoint after the last returned record: resume at mark, skip records. */

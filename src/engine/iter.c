@@ -328,6 +328,30 @@ static int fill(billtap_iter *it)
 	return 0;
 }
 
+/* Remembers which answer the records just queued came from, for errors about them
+ * ("GET /v1/customers (request req_1)"; a long one is cut short). */
+static void note_queued_from(billtap_iter *it, const bt_flight *f)
+{
+	it->queued_from[0] = '\0';
+	if (f->local)
+		return;
+	bt_buf b = BT_BUF_INIT;
+	const char *h = it->client->provider->request_id_header;
+	const char *rid = h ? billtap_response_header(&f->resp, h) : NULL;
+	if (bt_request_describe(&f->req, &b) == 0 && b.len) {
+		if (rid) {
+			bt_buf_puts(&b, " (request ");
+			bt_buf_puts(&b, rid);
+			bt_buf_puts(&b, ")");
+		}
+		snprintf(it->queued_from, sizeof it->queued_from, "%s", bt_buf_cstr(&b));
+		for (char *p = it->queued_from; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?'; /* a header is the service's text */
+	}
+	bt_buf_free(&b);
+}
+
 /* Hands the oldest flight's answer to stream_response. */
 static int deliver(billtap_iter *it)
 {
@@ -362,6 +386,8 @@ static int deliver(billtap_iter *it)
 	if (rc == 0) {
 		if (!f->local)
 			bt_log_page(it, before);
+		if (it->q_len > before)
+			note_queued_from(it, f);
 		bt_guard_commit(&it->guard);
 		bt_rejects_commit(it);
 		bt_flight_pop(it);
@@ -477,11 +503,12 @@ static int checkpoint_broken(billtap_iter *it, const char *found)
 static int duplicate_record(billtap_iter *it, const char *id)
 {
 	billtap_ctx ctx = bt_iter_ctx(it, NULL);
-	char msg[300];
+	char msg[460];
 	snprintf(msg, sizeof msg,
-	         "record %.128s arrived a second time in this pass: the service repeated data "
-	         "(a page served again?); resume from the checkpoint",
-	         id);
+	         "record %.128s arrived a second time in this pass%s%s%s: the service repeated "
+	         "data (a page served again?); resume from the checkpoint",
+	         id, it->queued_from[0] ? " (in the answer to " : "", it->queued_from,
+	         it->queued_from[0] ? ")" : "");
 	it->broken = billtap_ctx_error(&ctx, BILLTAP_EDATA, msg);
 	it->broken_msg = strdup(bt_buf_cstr(&it->client->err_message));
 	return it->broken;

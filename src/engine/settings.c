@@ -141,7 +141,7 @@ int bt_iter_settings_read(bt_iter_settings *s, billtap_iter *it)
 	s->max_retries = int_setting(it, "max_retries", 4);
 	s->retry_base_ms = int_setting(it, "retry_base_ms", 500);
 	s->retry_max_ms = int_setting(it, "retry_max_ms", 30000);
-	s->max_in_flight = int_setting(it, "max_in_flight", 4);
+	s->max_in_flight = int_setting(it, "max_in_flight", 8);
 	s->rate_limit = rate_settings(it);
 	s->max_empty_pages = int_setting(it, "max_empty_pages", 3);
 	const char *bad = bt_settings_get(&it->values, it->client, "bad_records");

@@ -54,10 +54,11 @@ expect_fail "temporary: PayPal answering 503 exits 4" 4 "; HTTP 503" \
     --set max_retries=1 --set retry_base_ms=1
 
 # "Run again later" works: a run stopped by a temporary error keeps its place. Requests 5-12
-# are the four in flight then (customers read in slices) and their one retry each.
+# are the four in flight then (customers read in slices, max_in_flight pinned to 4) and
+# their one retry each.
 start_sandbox later --seed 5 --scale 200 --rate-limit 0 --faults '503@5-12'
 "$cli" extract --provider stripe --resource customers "${AT_later[@]}" --set page_size=10 \
-  --set max_retries=1 --set retry_base_ms=1 --checkpoint-every 10 \
+  --set max_in_flight=4 --set max_retries=1 --set retry_base_ms=1 --checkpoint-every 10 \
   --output "$work/later.jsonl" --checkpoint-file "$work/later.cp" 2> "$work/later.err"
 status=$?
 got=$(wc -l < "$work/later.jsonl")

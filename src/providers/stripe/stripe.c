@@ -65,7 +65,7 @@ static const billtap_setting_def stripe_settings[] = {
 	BILLTAP_SETTING("stripe_account", BILLTAP_SETTING_ACCOUNT, NULL, 0, 0,
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
-	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "4", 1, 16,
+	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "8", 1, 16,
 	                "customers, plans, transactions: windows of created time paged at once "
 	                "(1: one walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,

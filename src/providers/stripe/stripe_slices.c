@@ -9,8 +9,9 @@
  *     pages' worth of time (created[gte] from there on) and leaves the rest unexplored;
  *   - while fewer than `parallel_slices` slices are out, the next window is carved off the
  *     top of what is unexplored; a window that ends after one page doubles the width of
- *     the next, one of more than twice the pages expected halves it, and such a dense
- *     window splits its rest in two while there is room;
+ *     the next, one of more than twice the pages expected halves it; a window whose rest
+ *     looks like more than twice that at its last page's density keeps that many pages'
+ *     worth of time and hands the part below to a new slice while there is room;
  *   - a window that comes back empty may only mean a quiet time: the next carve takes all
  *     that is unexplored (no lower bound), and like the first slice splits again if it is
  *     long. The walk ends when nothing is unexplored and every slice has ended.
@@ -324,25 +325,31 @@ static int mark_after(stripe_slices *ss, const after *a, const char *stage, bill
 	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
 }
 
-/* A window that has proven dense (twice the pages a window should hold) splits while
- * there is room, when the rest of it looks like two pages or
- * more: its lower half becomes a slice of its own. (Judged on one page alone, a burst of
- * records in one second would halve a window again and again into empty ones.) The page
- * held `count` records over [t_last, t_first]. */
-static void split_dense(after *a, const stripe_slices *ss, const slice *sl, int64_t t_first,
-                        int64_t t_last, size_t count, int64_t page_size)
+/* A window whose rest looks like more than 2 * WINDOW_PAGES pages at the density of the
+ * page just read splits while there is room: the slice keeps WINDOW_PAGES pages' worth of
+ * time below its last record (at most half the rest) and the part under that becomes a
+ * slice of its own, walked from its top at once. Cutting by density rather than halving
+ * matters when the records crowd at one end: an import of thousands of customers within
+ * minutes sits right under the cursor, and halving would carve off empty windows while
+ * one slice walks the crowd page by page. A burst inside one second cannot be cut (created
+ * has whole seconds); the cut stops once under two seconds are left. The page held
+ * `count` records over [t_last, t_first]. */
+static void split_dense(after *a, const stripe_slices *ss, int64_t t_first, int64_t t_last,
+                        size_t count, int64_t page_size)
 {
-	if (ss->n >= (size_t)ss->max || a->lo == NO_LO || t_last - a->lo < 2 ||
-	    sl->pages + 1 < 2 * WINDOW_PAGES)
+	if (ss->n >= (size_t)ss->max || a->lo == NO_LO || t_last - a->lo < 2 || count == 0)
 		return;
 	double span = t_first > t_last ? (double)(t_first - t_last) : 1.0;
-	double pages_left = (double)(t_last - a->lo) * (double)count / span / (double)page_size;
-	if (pages_left < 2)
+	double per_second = (double)count / span;
+	double rest = (double)(t_last - a->lo);
+	if (rest * per_second / (double)page_size < 2 * WINDOW_PAGES)
 		return;
-	int64_t mid = a->lo + (t_last - a->lo) / 2;
+	double keep = (double)WINDOW_PAGES * (double)page_size / per_second;
+	int64_t half = (t_last - a->lo) / 2;
+	int64_t k = keep >= (double)half ? half : keep < 1 ? 1 : (int64_t)keep;
 	a->split_lo = a->lo;
-	a->split_hi = mid;
-	a->lo = mid;
+	a->split_hi = t_last - k;
+	a->lo = t_last - k;
 }
 
 /* The created times of a page's first and last records. EDATA recorded when one lacks it. */
@@ -422,7 +429,7 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	if (has_more && !sl->cursor && sl->lo == ss->floor)
 		split_open(&a, ss, t_first, t_last, count, s->page_size);
 	else if (has_more)
-		split_dense(&a, ss, sl, t_first, t_last, count, s->page_size);
+		split_dense(&a, ss, t_first, t_last, count, s->page_size);
 	/* Room for the split's slice now: once the records are out nothing may fail. */
 	if (a.split_hi > a.split_lo) {
 		if (!add(ss, a.split_lo, a.split_hi, NULL)) {

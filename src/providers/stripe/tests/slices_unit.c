@@ -27,8 +27,16 @@ static struct {
 
 static fake_async fa;
 
+static struct {
+	int n;
+	int64_t hi[MAX_WORLD];
+} crowd_windows;
+
 /* Shapes: 0 about a day apart, 1 bursts between long gaps, 2 one second, 3 every second
- * (a window that leaves out even one second loses a record). */
+ * (a window that leaves out even one second loses a record), 4 a day apart but for a
+ * crowd (from CROWD to CROWD_END, two records a second: an import). */
+#define CROWD 50
+#define CROWD_END 250
 static void make_world(int shape, int n)
 {
 	world.n = n;
@@ -41,6 +49,8 @@ static void make_world(int shape, int n)
 			t -= i % 50 == 49 ? 86400 * 90 : (i * 31) % 5;
 		else if (shape == 3)
 			t -= 1;
+		else if (shape == 4)
+			t -= i < CROWD || i >= CROWD_END ? 86400 : i % 2;
 	}
 }
 
@@ -90,7 +100,7 @@ static void answer_list(fake_answer *out, const char *url, int nth, void *payloa
 		}
 		ck_assert_int_ge(start, 0);
 	}
-	int want = atoi(limit), got = 0, more = 0;
+	int want = atoi(limit), got = 0, more = 0, crowd = 0;
 	size_t len = (size_t)snprintf(out->body, sizeof out->body, "{\"object\":\"list\",\"data\":[");
 	for (int i = start; i < world.n; i++) {
 		if (world.created[i] < lo || world.created[i] >= hi)
@@ -106,6 +116,15 @@ static void answer_list(fake_answer *out, const char *url, int nth, void *payloa
 		                        ",\"email\":null,\"name\":null}",
 		                        got ? "," : "", id, world.created[i]);
 		got++;
+		crowd |= i >= CROWD && i < CROWD_END;
+	}
+	/* The upper bounds of the windows that read part of shape 4's crowd. */
+	if (crowd && crowd_windows.n < MAX_WORLD) {
+		int known = 0;
+		for (int k = 0; k < crowd_windows.n; k++)
+			known |= crowd_windows.hi[k] == hi;
+		if (!known)
+			crowd_windows.hi[crowd_windows.n++] = hi;
 	}
 	snprintf(out->body + len, sizeof out->body - len, "],\"has_more\":%s,\"url\":\"/v1/customers\"}",
 	         more ? "true" : "false");
@@ -125,6 +144,7 @@ static void fresh_transport(void)
 static void setup(void)
 {
 	memset(&fa, 0, sizeof fa);
+	crowd_windows.n = 0;
 	fresh_transport();
 }
 
@@ -208,6 +228,21 @@ START_TEST(every_record_once_whatever_the_world)
 }
 END_TEST
 
+/* 200 records within about two minutes amid others a day apart: the slice that reaches
+ * them sees how dense they are and hands the part below it to other slices at once,
+ * rather than walking 20 pages alone (an import is common in real accounts). */
+START_TEST(a_crowd_is_read_by_several_slices)
+{
+	make_world(4, 300);
+	billtap_client *c = client("8", "8");
+	int seen[MAX_WORLD + 1] = { 0 };
+	run(c, NULL, BILLTAP_TIME_NONE, seen, NULL, NULL);
+	expect_world(seen, BILLTAP_TIME_NONE);
+	ck_assert_int_ge(crowd_windows.n, 3); /* one slice alone before density cuts */
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(checkpoints_resume_to_exactly_the_rest)
 {
 	make_world(_i, 120);
@@ -239,6 +274,7 @@ TCase *stripe_slices_tcase(void)
 	TCase *tc = tcase_create("slices");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, every_record_once_whatever_the_world, 0, 24);
-	tcase_add_loop_test(tc, checkpoints_resume_to_exactly_the_rest, 0, 4);
+	tcase_add_test(tc, a_crowd_is_read_by_several_slices);
+	tcase_add_loop_test(tc, checkpoints_resume_to_exactly_the_rest, 0, 5);
 	return tc;
 }

@@ -841,8 +841,9 @@ START_TEST(checkpoint_is_the_cursor)
 	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
 	ck_assert_str_eq(ft.urls[1], "http://stripe.test/v1/customers?limit=100&starting_after=cus_Q2");
 	ck_assert_str_eq(billtap_client_error_message(c),
-	                 "stripe: customers: record cus_Q1 arrived a second time in this pass: the "
-	                 "service repeated data (a page served again?); resume from the checkpoint");
+	                 "stripe: customers: record cus_Q1 arrived a second time in this pass (in "
+	                 "the answer to GET /v1/customers): the service repeated data (a page "
+	                 "served again?); resume from the checkpoint");
 	billtap_iter_free(it);
 	/* A customers checkpoint cannot drive a transactions iterator. */
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o),
