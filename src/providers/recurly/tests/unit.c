@@ -478,6 +478,34 @@ static int first_error(billtap_client *c, billtap_resource res)
 	return rc;
 }
 
+/* docs/providers/recurly.md: a transaction's amount is its absolute value (the kind says
+ * which way the money went), so a refund written with a negative amount is the same
+ * refund. */
+START_TEST(negative_amounts_are_their_absolute_value)
+{
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[{\"id\":\"o1neg\","
+	         "\"object\":\"transaction\",\"original_transaction_id\":\"o1d2purchase\","
+	         "\"account\":{\"id\":\"o1b8gl8hqfa7\"},\"subscription_ids\":[],\"type\":\"refund\","
+	         "\"origin\":\"api\",\"currency\":\"USD\",\"amount\":-5.25,\"status\":\"success\","
+	         "\"created_at\":\"2024-05-02T10:00:00Z\"}]}");
+	billtap_client *c = recurly_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	int64_t amount = 0;
+	const char *kind = NULL;
+	ck_assert_int_eq(billtap_record_get_int(&amount, r, BILLTAP_FIELD_AMOUNT), 0);
+	ck_assert_int_eq(amount, 525);
+	ck_assert_int_eq(billtap_record_get_str(&kind, r, BILLTAP_FIELD_KIND), 0);
+	ck_assert_str_eq(kind, "refund");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* A binary double's digits (0.1 + 0.2) are not a number of cents: refused, not rounded. */
 START_TEST(float_noise_is_refused_not_rounded)
 {
@@ -606,6 +634,7 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, incremental_passes_read_by_updated_at);
 	tcase_add_test(tc, changes_keep_to_since);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
+	tcase_add_test(tc, negative_amounts_are_their_absolute_value);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
 	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
 	                    (int)(sizeof error_cases / sizeof error_cases[0]));
