@@ -429,6 +429,43 @@ START_TEST(incremental_passes_read_by_updated_at)
 }
 END_TEST
 
+/* A pass of changes whose head finds the list empty keeps the token's time: the pass after
+ * it still reads only from then (not the whole list again). */
+START_TEST(an_empty_head_keeps_the_tokens_time)
+{
+	static const char empty[] = "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[]}";
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json"); /* head: 2024-06-01 */
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	const char *borrowed;
+	char *tokens[3] = { NULL };
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass > 0) {
+			fake_add(&ft, 200, NULL, empty); /* the head: nothing listed now */
+			fake_add(&ft, 200, NULL, empty);
+			o.flags = 0;
+			o.checkpoint = tokens[pass - 1];
+		}
+		ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+		drain(it, c);
+		ck_assert_int_eq(billtap_iter_sync_token(&borrowed, it), 0);
+		tokens[pass] = strdup(borrowed);
+		billtap_iter_free(it);
+	}
+	/* both passes of changes read from the first pass's head on */
+	for (size_t call = 3; call < ft.calls; call += 2)
+		ck_assert_msg(strstr(ft.urls[call], "&begin_time=2024-06-01T00%3A00%3A00Z"), "%s",
+		              ft.urls[call]);
+	ck_assert_uint_eq(ft.calls, 6);
+	for (int pass = 0; pass < 3; pass++)
+		free(tokens[pass]);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* In a pass of changes, `since` drops what was created before it (the walk cannot). */
 START_TEST(changes_keep_to_since)
 {
@@ -633,6 +670,7 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_line_items);
 	tcase_add_test(tc, incremental_passes_read_by_updated_at);
 	tcase_add_test(tc, changes_keep_to_since);
+	tcase_add_test(tc, an_empty_head_keeps_the_tokens_time);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
 	tcase_add_test(tc, negative_amounts_are_their_absolute_value);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
