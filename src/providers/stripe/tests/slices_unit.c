@@ -324,6 +324,50 @@ START_TEST(a_checkpoint_with_a_slice_below_since_is_refused)
 }
 END_TEST
 
+/* An answer the stream refuses (a 400) ends the call in an error, and the engine drops the
+ * requests out behind it; the host calling again gets the rest, every record once: the
+ * slices whose pages were out are asked again. */
+static size_t fail_transfer; /* the number of the transfer to fail, once */
+
+static void answer_failing_once(fake_answer *out, const char *url, int nth, void *payload)
+{
+	answer_list(out, url, nth, payload);
+	if (fa.calls == fail_transfer) {
+		out->status = 400;
+		snprintf(out->body, sizeof out->body,
+		         "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"try again\"}}");
+	}
+}
+
+START_TEST(pages_out_when_a_call_fails_are_asked_again)
+{
+	make_world(0, 300);
+	billtap_client *c = client("4", "4");
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "0"), 0);
+	fresh_transport();
+	fa.handler = answer_failing_once;
+	fail_transfer = 4; /* several slices' pages are out by then */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	int seen[MAX_WORLD + 1] = { 0 }, errors = 0, rc;
+	const billtap_record *r;
+	while ((rc = billtap_iter_next(&r, it)) != BILLTAP_ITEROVER) {
+		if (rc < 0) {
+			ck_assert_int_eq(rc, BILLTAP_EREQUEST);
+			ck_assert_int_lt(++errors, 2);
+			continue;
+		}
+		int num = atoi(billtap_record_id(r) + 4);
+		ck_assert_msg(!seen[num], "%s returned twice", billtap_record_id(r));
+		seen[num] = 1;
+	}
+	ck_assert_int_eq(errors, 1);
+	expect_world(seen, BILLTAP_TIME_NONE);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 TCase *stripe_slices_tcase(void)
 {
 	TCase *tc = tcase_create("slices");
@@ -332,5 +376,6 @@ TCase *stripe_slices_tcase(void)
 	tcase_add_test(tc, a_crowd_is_read_by_several_slices);
 	tcase_add_loop_test(tc, checkpoints_resume_to_exactly_the_rest, 0, 5);
 	tcase_add_test(tc, a_checkpoint_with_a_slice_below_since_is_refused);
+	tcase_add_test(tc, pages_out_when_a_call_fails_are_asked_again);
 	return tc;
 }
