@@ -9,6 +9,7 @@
 #define BILLTAP_TESTS_ALLOC_FAIL_H
 
 #include <billtap.h>
+#include <check.h>
 #include <stddef.h>
 
 /* From now on, in this thread: count allocations, and fail the nth one (once; n >= 1), or
@@ -65,5 +66,46 @@ long alloc_walk_to_error(size_t *records, int *final, const char *provider,
                          const char *const *settings, billtap_resource resource,
                          const fixture_route *routes, const int *statuses,
                          size_t route_count, char *why, size_t cap);
+
+/*
+ * A provider's walks as a table, run by one line in its unit suite:
+ *
+ *   suite_add_tcase(s, alloc_walk_tcase(&NAME_walks));
+ *
+ * adds the Check case "alloc-walk" with two tests per entry, one through a transport that
+ * performs one request at a time and one through a transport that starts transfers and
+ * finishes the newest first, with a log callback at debug level (prefetch; a concurrent
+ * provider's requests in flight; every log event): the
+ * extraction run by
+ * alloc_walk() (error 0) or alloc_walk_to_error() (error: the error the clean run ends
+ * in), with the entry's iterator flags and checkpoint (or, from_token, the sync token of
+ * a pass over the same routes run first), and the clean run's record count checked. An entry names what it walks so that a failure says which.
+ */
+typedef struct alloc_walk_case {
+	const char *what;
+	billtap_resource resource;
+	const fixture_route *routes;
+	size_t route_count;
+	const int *statuses;    /* the HTTP status of each route (NULL, or 0: 200) */
+	unsigned flags;         /* billtap_iter_options.flags */
+	const char *checkpoint; /* billtap_iter_options.checkpoint, or NULL */
+	int from_token;         /* 1: the checkpoint is the sync token an incremental pass over
+	                         * the same routes ends with (a pass of changes) */
+	size_t records;         /* records the clean run returns */
+	int error;              /* 0: the run ends; else the error it ends in */
+} alloc_walk_case;
+
+typedef struct alloc_walk_spec {
+	const char *provider;
+	const char *const *settings; /* "key", "value" pairs, NULL-terminated */
+	const alloc_walk_case *cases;
+	size_t count;
+} alloc_walk_spec;
+
+/* Routes of a static table, for an alloc_walk_case: ALLOC_ROUTES(table). */
+#define ALLOC_ROUTES(table) table, sizeof table / sizeof table[0]
+
+/* The Check case running every entry of spec (kept: spec must outlive the run). */
+TCase *alloc_walk_tcase(const alloc_walk_spec *spec);
 
 #endif

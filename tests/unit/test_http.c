@@ -2,6 +2,8 @@
 #include <check.h>
 #include <string.h>
 
+#include "alloc_fail.h"
+#include "billtap/provider_kit.h"
 #include "http/http.h"
 
 Suite *http_suite(void);
@@ -124,6 +126,51 @@ START_TEST(url_encode_bounds)
 }
 END_TEST
 
+/* billtap_response_parse() reports running out of memory as BILLTAP_ENOMEM (calling again
+ * may work), never as BILLTAP_EPARSE (the answer is not JSON: calling again cannot help):
+ * every allocation of the parse failed in turn, on an answer the engine did not parse
+ * first (the engine's own parse, when it runs out, leaves the parse to this one). */
+START_TEST(response_parse_out_of_memory_is_enomem)
+{
+	static const char body[] =
+		"{\"data\":[{\"id\":\"a\",\"n\":[1,2,3]},{\"id\":\"b\",\"x\":{\"y\":\"z\"}}],\"has_more\":false}";
+	billtap_request req;
+	billtap_response resp;
+	bt_request_init(&req);
+	bt_response_init(&resp);
+	ck_assert_int_eq(billtap_request_set_url(&req, "https://api.example", "/v1/things"), 0);
+	ck_assert_int_eq(billtap_response_set_status(&resp, 200), 0);
+	ck_assert_int_eq(billtap_response_append_body(&resp, body, strlen(body)), 0);
+	billtap_json *doc = NULL;
+	ck_assert_int_eq(billtap_json_new(&doc), 0);
+	alloc_fail_arm(0);
+	ck_assert_int_eq(billtap_response_parse(doc, &req, &resp, NULL), 0);
+	long total = alloc_fail_count();
+	alloc_fail_disarm();
+	billtap_json_free(doc);
+	ck_assert_int_gt(total, 0);
+	int enomem = 0;
+	for (long n = 1; n <= total; n++) {
+		ck_assert_int_eq(billtap_json_new(&doc), 0);
+		alloc_fail_arm(n);
+		int rc = billtap_response_parse(doc, &req, &resp, NULL);
+		alloc_fail_disarm();
+		/* ENOMEM, or the parse did without that allocation */
+		ck_assert_msg(rc == BILLTAP_ENOMEM || rc == 0, "allocation %ld of %ld failed: %d", n,
+		              total, rc);
+		enomem += rc == BILLTAP_ENOMEM;
+		if (rc == BILLTAP_ENOMEM)
+			rc = billtap_response_parse(doc, &req, &resp, NULL);
+		ck_assert_int_eq(rc, 0);
+		ck_assert_uint_eq(billtap_json_count(doc, billtap_json_get(doc, billtap_json_root(doc), "data")), 2);
+		billtap_json_free(doc);
+	}
+	ck_assert_int_gt(enomem, 0);
+	bt_response_free(&resp);
+	bt_request_free(&req);
+}
+END_TEST
+
 Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -132,6 +179,7 @@ Suite *http_suite(void)
 	tcase_add_test(tc, next_url_must_stay_on_origin);
 	tcase_add_test(tc, auth_headers_and_forms);
 	tcase_add_test(tc, response_headers);
+	tcase_add_test(tc, response_parse_out_of_memory_is_enomem);
 	tcase_add_test(tc, url_encode_bounds);
 	suite_add_tcase(s, tc);
 	return s;

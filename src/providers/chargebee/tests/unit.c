@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../chargebee.h"
+#include "alloc_fail.h"
 #include "testutil.h"
 
 Suite *chargebee_unit_suite(void);
@@ -510,6 +511,116 @@ START_TEST(foreign_checkpoint_is_refused)
 }
 END_TEST
 
+/* The engine's prefetch: once a page's records are queued, the next page is asked for and
+ * started before the host takes them (a transport that can start transfers). */
+static void two_pages(fake_answer *out, const char *url, int nth, void *payload)
+{
+	(void)nth;
+	(void)payload;
+	size_t len;
+	char *body = load_fixture(strstr(url, "offset=") ? "chargebee/customers_p2.json"
+	                                                 : "chargebee/customers_p1.json", &len);
+	ck_assert_uint_lt(len, sizeof out->body);
+	memcpy(out->body, body, len + 1);
+	free(body);
+	out->status = 200;
+}
+
+START_TEST(next_page_starts_before_the_host_takes_the_records)
+{
+	fake_async fa;
+	memset(&fa, 0, sizeof fa);
+	fa.handler = two_pages;
+	billtap_client *c = fake_async_client(&fa, "chargebee");
+	ck_assert_int_eq(billtap_client_set(c, "site", "acme-test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "api_key", "test_cbkey"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "base_url", "http://cb.test"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "allow_insecure_http", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "rate_limit", "0"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	/* the host holds the first page's first record: the second page is already asked for */
+	ck_assert_uint_eq(fa.calls, 2);
+	ck_assert_ptr_nonnull(strstr(fa.urls[1], "offset="));
+	ck_assert_str_eq(billtap_record_id(r), "__test__KyVnHhSBWl7eY2bl");
+	int n = 1;
+	while (billtap_iter_next(&r, it) == 0)
+		n++;
+	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(fa.calls, 2); /* and nothing after the last page */
+	billtap_iter_free(it);
+	billtap_client_free(c);
+	fake_async_reset(&fa);
+}
+END_TEST
+
+/* ---- allocation failures (tests/common/alloc_fail.h): every allocation of each
+ * extraction failed in turn, the failed call made again ---- */
+
+static const fixture_route walk_customers[] = {
+	{ "/customers?", "offset", NULL, "chargebee/customers_p1.json" },
+	{ "/customers?", NULL, NULL, "chargebee/customers_p2.json" },
+};
+static const fixture_route walk_subscriptions[] = {
+	{ "/subscriptions?", "offset", NULL, "chargebee/subscriptions_p1.json" },
+	{ "/subscriptions?", NULL, NULL, "chargebee/subscriptions_p2.json" },
+};
+static const fixture_route walk_plans[] = {
+	{ "/item_prices?", "offset", NULL, "chargebee/item_prices.json" },
+	{ "/item_prices?", NULL, NULL, "chargebee/item_prices_p2.json" },
+};
+static const fixture_route walk_invoices[] = { { "/invoices?", NULL, NULL, "chargebee/invoices.json" } };
+static const fixture_route walk_transactions[] = {
+	{ "/transactions?", NULL, NULL, "chargebee/transactions.json" },
+};
+/* an incremental full pass: the newest change first, then the list */
+static const fixture_route walk_full_pass[] = {
+	{ "/customers?", "sort_by%5Bdesc%5D", "updated_at", "chargebee/customers_newest.json" },
+	{ "/customers?", "offset", NULL, "chargebee/customers_p1.json" },
+	{ "/customers?", NULL, NULL, "chargebee/customers_p2.json" },
+};
+/* a pass of changes from a token: the newest change, then the changes (one deleted) */
+static const fixture_route walk_changes[] = {
+	{ "/customers?", "sort_by%5Bdesc%5D", "updated_at", "chargebee/customers_newest.json" },
+	{ "/customers?", NULL, NULL, "chargebee/customers_changes.json" },
+};
+static const fixture_route walk_bad_key[] = { { "/customers?", NULL, NULL, "chargebee/error_401.json" } };
+static const int walk_bad_key_status[] = { 401 };
+/* the second page refused (its offset) after the first page's records */
+static const fixture_route walk_bad_offset[] = {
+	{ "/customers?", "offset", NULL, "chargebee/customers_p1.json" },
+	{ "/customers?", NULL, NULL, "chargebee/error_400_offset.json" },
+};
+static const int walk_bad_offset_status[] = { 0, 400 };
+static const fixture_route walk_bad_currency[] = {
+	{ "/subscriptions?", NULL, NULL, "chargebee/bad_currency.json" },
+};
+
+static const alloc_walk_case walk_cases[] = {
+	{ "customers", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_customers), NULL, 0, NULL, 0, 4, 0 },
+	{ "subscriptions", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_subscriptions), NULL, 0, NULL, 0, 7, 0 },
+	{ "plans", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_plans), NULL, 0, NULL, 0, 6, 0 },
+	{ "invoices", BILLTAP_RESOURCE_INVOICES, ALLOC_ROUTES(walk_invoices), NULL, 0, NULL, 0, 4, 0 },
+	{ "transactions", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_transactions), NULL, 0, NULL, 0, 7, 0 },
+	{ "incremental full pass", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_full_pass), NULL,
+	  BILLTAP_ITER_INCREMENTAL, NULL, 0, 4, 0 },
+	{ "changes from a token", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_changes), NULL, 0, NULL,
+	  1, 2, 0 },
+	{ "a refused key", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_key), walk_bad_key_status, 0,
+	  NULL, 0, 0, BILLTAP_EAUTH },
+	{ "a refused offset", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_offset),
+	  walk_bad_offset_status, 0, NULL, 0, 2, BILLTAP_EREQUEST },
+	{ "a record that does not map", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_bad_currency),
+	  NULL, 0, NULL, 0, 0, BILLTAP_EDATA },
+};
+static const char *const walk_settings[] = { "site", "acme-test", "api_key", "test_cbkey",
+	                                     "base_url", "http://cb.test", "allow_insecure_http", "1",
+	                                     "max_retries", "0", NULL };
+static const alloc_walk_spec chargebee_walks = { "chargebee", walk_settings, walk_cases,
+	                                         sizeof walk_cases / sizeof walk_cases[0] };
+
 Suite *chargebee_unit_suite(void)
 {
 	Suite *s = suite_create("chargebee");
@@ -530,6 +641,8 @@ Suite *chargebee_unit_suite(void)
 	tcase_add_test(tc, invoices_with_line_items);
 	tcase_add_test(tc, transactions_in_the_kind_vocabulary);
 	tcase_add_test(tc, incremental_passes_by_updated_at);
+	tcase_add_test(tc, next_page_starts_before_the_host_takes_the_records);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, alloc_walk_tcase(&chargebee_walks));
 	return s;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../paypal.h" /* pp_customer_digest */
 #include "billtap/provider.h"
 #include "testutil.h"
 
@@ -602,6 +603,172 @@ START_TEST(customers_handed_out_when_new_or_changed)
 }
 END_TEST
 
+/* One search page naming `count` payers P000, P001, ... at T0 - 35 days, each with email
+ * "<id>@v<version>.example", except payer `other` (-1: none) with version `other_version`. */
+static void many_payers_step(int count, int version, int other, int other_version)
+{
+	size_t cap = (size_t)count * 600 + 200, len = 0;
+	char *body = malloc(cap);
+	ck_assert_ptr_nonnull(body);
+	len += (size_t)snprintf(body, cap, "{\"transaction_details\":[");
+	for (int i = 0; i < count; i++)
+		len += (size_t)snprintf(body + len, cap - len,
+		                        "%s{\"transaction_info\":{\"paypal_account_id\":\"P%03d\","
+		                        "\"transaction_id\":\"TX%03d\",\"transaction_event_code\":\"T0006\","
+		                        "\"transaction_initiation_date\":\"%s\",\"transaction_updated_date\":\"%s\","
+		                        "\"transaction_amount\":{\"currency_code\":\"USD\",\"value\":\"5.00\"},"
+		                        "\"transaction_status\":\"S\"},\"payer_info\":{\"account_id\":\"P%03d\","
+		                        "\"email_address\":\"P%03d@v%d.example\"}}",
+		                        i ? "," : "", i, i, iso(T0 - 35 * DAY), iso(T0 - 35 * DAY), i, i,
+		                        i == other ? other_version : version);
+	snprintf(body + len, cap - len, "],\"page\":1,\"total_items\":%d,\"total_pages\":1}", count);
+	fake_add(&ft, 200, NULL, body);
+	ft.steps[ft.step_count - 1].owned_body = body;
+}
+
+/* A pass of changes cut after its first mark (500 payers handed out) and resumed: a payer
+ * handed out before the cut that changes again before the resume is handed out by the next
+ * pass. The resumed pass's token keeps, for the payers before the cut, the values the host
+ * holds (the mark's), not the ones its own discovery found. */
+START_TEST(customers_changed_between_cut_and_resume_come_next_pass)
+{
+	char ids[8192], *token = NULL, *checkpoint = NULL, *token2 = NULL;
+	token_step();
+	many_payers_step(501, 1, -1, 0);
+	search_step(NULL, NULL, 0);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+
+	/* every payer changed: the pass is cut after the 500 of its first mark */
+	now = T0 + 7 * DAY;
+	token_step();
+	many_payers_step(501, 2, -1, 0);
+	search_step(NULL, NULL, 0);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	o.checkpoint = token;
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	for (int i = 0; i < 500; i++)
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "P499");
+	const char *t;
+	ck_assert_int_eq(billtap_iter_checkpoint(&t, it), 0);
+	checkpoint = strdup(t);
+	billtap_iter_free(it);
+
+	/* P000 (handed out as v2) changes again before the resume, which hands out P500 */
+	many_payers_step(501, 2, 0, 3);
+	search_step(NULL, NULL, 0);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, checkpoint, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "P500");
+
+	/* the next pass, nothing changed since: P000's v3 was never handed out */
+	now = T0 + 8 * DAY;
+	token_step();
+	many_payers_step(501, 2, 0, 3);
+	search_step(NULL, NULL, 0);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token2, ids, sizeof ids, NULL, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "P000");
+	free(token);
+	free(checkpoint);
+	free(token2);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A payer no longer found (older than PayPal's three years) leaves the token: tokens do not
+ * grow with every payer ever seen (docs: about 30 bytes a payer found). */
+START_TEST(payers_no_longer_found_leave_the_token)
+{
+	char ids[256], *token = NULL, *token2 = NULL;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	payer_row_step("TX-B", "PAYER2", "b@example.com", T0 - DAY);
+	billtap_client *c = client();
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, NULL, ids, sizeof ids, &token, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "PAYER1 PAYER2");
+	now = T0 + 7 * DAY;
+	token_step();
+	payer_row_step("TX-A", "PAYER1", "a@example.com", T0 - 35 * DAY);
+	search_step(NULL, NULL, 0);
+	ck_assert_int_eq(run(c, BILLTAP_RESOURCE_CUSTOMERS, token, ids, sizeof ids, &token2, NULL),
+	                 BILLTAP_ITEROVER);
+	ck_assert_str_eq(ids, "");
+	ck_assert_msg(strlen(token2) < strlen(token), "the token kept the payer: %zu bytes, was %zu",
+	              strlen(token2), strlen(token));
+	free(token);
+	free(token2);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* The digest a re-read compares customers by, as a property over seeded random customers:
+ * equal values digest alike, and changing any one value (email, name, country, created;
+ * an absent one made empty or the other way round) changes the digest. A value the digest
+ * missed would be a change no incremental pass hands out. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* NULL (absent), "" or a short string of letters, commas, '=' and UTF-8 bytes. */
+static const char *random_value(char *buf, size_t cap)
+{
+	static const char *const bits[] = { "a", "b", ",", "=", "\xc3\xa9", "@", "x" };
+	uint64_t r = rng() % 8;
+	if (r == 0)
+		return NULL;
+	buf[0] = '\0';
+	for (uint64_t n = r - 1; n > 0; n--)
+		strncat(buf, bits[rng() % 7], cap - strlen(buf) - 1);
+	return buf;
+}
+
+START_TEST(customer_digest_tells_every_change)
+{
+	char v[4][2][32];
+	for (int trial = 0; trial < 20000; trial++) {
+		const char *a[3], *b[3];
+		for (int f = 0; f < 3; f++)
+			a[f] = b[f] = random_value(v[f][0], sizeof v[f][0]);
+		int64_t t = (int64_t)(rng() % 4000000000u) - 1000000000, u = t;
+		/* an equal copy (other buffers) digests alike */
+		char copy[3][32];
+		for (int f = 0; f < 3; f++)
+			if (a[f])
+				b[f] = strcpy(copy[f], a[f]);
+		ck_assert_uint_eq(pp_customer_digest(a[0], a[1], a[2], t),
+		                  pp_customer_digest(b[0], b[1], b[2], u));
+		int field = (int)(rng() % 4);
+		if (field == 3) {
+			u = t + (int64_t)(rng() % 1000) + 1;
+		} else {
+			/* another value: a new one, or absent <-> empty */
+			do
+				b[field] = a[field] && !*a[field] && rng() % 2
+				                   ? NULL
+				                   : random_value(v[field][1], sizeof v[field][1]);
+			while ((!a[field] && !b[field]) ||
+			       (a[field] && b[field] && strcmp(a[field], b[field]) == 0));
+		}
+		ck_assert_msg(pp_customer_digest(a[0], a[1], a[2], t) !=
+		                      pp_customer_digest(b[0], b[1], b[2], u),
+		              "trial %d: field %d changed, the digest did not", trial, field);
+	}
+}
+END_TEST
+
 START_TEST(sync_methods_declared)
 {
 	billtap_sync_method m;
@@ -635,6 +802,9 @@ TCase *paypal_sync_tcase(void)
 	tcase_add_test(tc, incremental_subscriptions_resume_mid_read);
 	tcase_add_test(tc, plans_delivered_when_updated);
 	tcase_add_test(tc, customers_handed_out_when_new_or_changed);
+	tcase_add_test(tc, customer_digest_tells_every_change);
+	tcase_add_test(tc, payers_no_longer_found_leave_the_token);
+	tcase_add_test(tc, customers_changed_between_cut_and_resume_come_next_pass);
 	tcase_add_test(tc, sync_methods_declared);
 	return tc;
 }

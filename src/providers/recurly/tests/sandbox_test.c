@@ -19,8 +19,10 @@ static const char *const resources[] = { "customers", "plans", "subscriptions", 
 
 static void start_main(void)
 {
-	/* The module's own limit holds: clients pace to Recurly's documented rate. */
-	const char *args[] = { "--provider", "recurly", "--seed", "42", "--scale", "2000", NULL };
+	/* Unpaced, so that the suite takes seconds: the module's own limit, and clients pacing
+	 * to Recurly's documented rate, are met by throttled_and_failing_requests_are_retried. */
+	const char *args[] = { "--provider", "recurly", "--seed", "42", "--scale", "2000",
+		               "--rate-limit", "0", NULL };
 	sandbox_start(&rc_sb, args);
 }
 
@@ -148,8 +150,9 @@ END_TEST
 START_TEST(a_failed_run_resumes_exactly)
 {
 	const char *args[] = { "--provider", "recurly", "--seed", "9", "--scale", "300",
-		               "--faults", "500@6-100000000", NULL };
-	const char *clean[] = { "--provider", "recurly", "--seed", "9", "--scale", "300", NULL };
+		               "--rate-limit", "0", "--faults", "500@6-100000000", NULL };
+	const char *clean[] = { "--provider", "recurly", "--seed", "9", "--scale", "300",
+		                "--rate-limit", "0", NULL };
 	sandbox sb;
 	sandbox_start(&sb, args);
 	truth t;
@@ -157,7 +160,7 @@ START_TEST(a_failed_run_resumes_exactly)
 	const char *needles[] = { "HTTP 500", "internal_server_error", NULL };
 	billtap_resource res;
 	billtap_resource_from_name(&res, resources[_i]);
-	static const char *const settings[] = { "page_size", "3", NULL };
+	static const char *const settings[] = { "page_size", "3", "retry_base_ms", "1", NULL };
 	truth_fail_then_resume(&sb, clean, "recurly", settings, res, &t, BILLTAP_ESERVER, needles);
 	truth_free(&t);
 	sandbox_stop(&sb);

@@ -300,47 +300,79 @@ START_TEST(invoices_with_paged_line_items)
 }
 END_TEST
 
-/* Every allocation of an extraction failed in turn, the failed call made again: the same
- * records, each once (the invoice held while its lines are paged included). */
-START_TEST(every_allocation_failure_retries_exactly)
-{
-	static const fixture_route invoices[] = {
-		{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
-		{ "/line_items?", NULL, NULL, "recurly/invoice2_lines_p2.json" },
-		{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
-	};
-	static const fixture_route accounts[] = {
-		{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
-		{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
-	};
-	static const fixture_route plans[] = { { "/plans?", NULL, NULL, "recurly/plans.json" } };
-	static const fixture_route subs[] = {
-		{ "/subscriptions?", NULL, NULL, "recurly/subscriptions.json" },
-	};
-	static const fixture_route txns[] = {
-		{ "/transactions?", NULL, NULL, "recurly/transactions.json" },
-	};
-	static const struct {
-		billtap_resource resource;
-		const fixture_route *routes;
-		size_t route_count, records;
-	} lists[] = {
-		{ BILLTAP_RESOURCE_INVOICES, invoices, 3, 3 },
-		{ BILLTAP_RESOURCE_CUSTOMERS, accounts, 2, 3 },
-		{ BILLTAP_RESOURCE_PLANS, plans, 1, 6 },
-		{ BILLTAP_RESOURCE_SUBSCRIPTIONS, subs, 1, 7 },
-		{ BILLTAP_RESOURCE_TRANSACTIONS, txns, 1, 7 },
-	};
-	static const char *const settings[] = { "api_key", KEY, "base_url", "http://recurly.test",
-		                                "allow_insecure_http", "1", NULL };
-	char why[1024] = "";
-	size_t records;
-	long allocations = alloc_walk(&records, "recurly", settings, lists[_i].resource,
-	                              lists[_i].routes, lists[_i].route_count, why, sizeof why);
-	ck_assert_msg(allocations > 0, "%s: %s", billtap_resource_name(lists[_i].resource), why);
-	ck_assert_uint_eq(records, lists[_i].records);
-}
-END_TEST
+/* ---- allocation failures (tests/common/alloc_fail.h): every allocation of each
+ * extraction failed in turn, the failed call made again: the same records, each once (the
+ * invoice held while its lines are paged included), or the same error after them ---- */
+
+static const fixture_route walk_invoices[] = {
+	{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
+	{ "/line_items?", NULL, NULL, "recurly/invoice2_lines_p2.json" },
+	{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
+};
+static const fixture_route walk_accounts[] = {
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
+};
+static const fixture_route walk_plans[] = { { "/plans?", NULL, NULL, "recurly/plans.json" } };
+static const fixture_route walk_subs[] = {
+	{ "/subscriptions?", NULL, NULL, "recurly/subscriptions.json" },
+};
+static const fixture_route walk_txns[] = {
+	{ "/transactions?", NULL, NULL, "recurly/transactions.json" },
+};
+/* incremental passes: the newest change (the head) first, then the list or the changes */
+static const fixture_route walk_incremental[] = {
+	{ "/accounts?", "order", "desc", "recurly/accounts_p2.json" },
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/accounts_p2.json" },
+};
+static const fixture_route walk_bad_key[] = { { "/accounts?", NULL, NULL, "recurly/error_401.json" } };
+static const int walk_bad_key_status[] = { 401 };
+/* the second page refused after the first page's records */
+static const fixture_route walk_bad_cursor[] = {
+	{ "/accounts?", "cursor", NULL, "recurly/accounts_p1.json" },
+	{ "/accounts?", NULL, NULL, "recurly/error_400.json" },
+};
+static const int walk_bad_cursor_status[] = { 0, 400 };
+/* the second page of an invoice's lines fails while the invoice is held */
+static const fixture_route walk_lines_fail[] = {
+	{ "/line_items?", "cursor", NULL, "recurly/invoice2_lines_p1.json" },
+	{ "/line_items?", NULL, NULL, "recurly/error_400.json" },
+	{ "/invoices?", NULL, NULL, "recurly/invoices.json" },
+};
+static const int walk_lines_fail_status[] = { 0, 400, 0 };
+static const fixture_route walk_float_noise[] = {
+	{ "/transactions?", NULL, NULL, "recurly/transactions_float_noise.json" },
+};
+static const fixture_route walk_foreign_next[] = {
+	{ "/accounts?", NULL, NULL, "recurly/accounts_foreign_next.json" },
+};
+
+static const alloc_walk_case walk_cases[] = {
+	{ "invoices", BILLTAP_RESOURCE_INVOICES, ALLOC_ROUTES(walk_invoices), NULL, 0, NULL, 0, 3, 0 },
+	{ "customers", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_accounts), NULL, 0, NULL, 0, 3, 0 },
+	{ "plans", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_plans), NULL, 0, NULL, 0, 6, 0 },
+	{ "subscriptions", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_subs), NULL, 0, NULL, 0, 7, 0 },
+	{ "transactions", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_txns), NULL, 0, NULL, 0, 7, 0 },
+	{ "incremental full pass", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_incremental), NULL,
+	  BILLTAP_ITER_INCREMENTAL, NULL, 0, 3, 0 },
+	{ "changes from a token", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_incremental), NULL, 0,
+	  NULL, 1, 3, 0 },
+	{ "a refused key", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_key), walk_bad_key_status, 0,
+	  NULL, 0, 0, BILLTAP_EAUTH },
+	{ "a refused cursor", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_bad_cursor),
+	  walk_bad_cursor_status, 0, NULL, 0, 2, BILLTAP_EREQUEST },
+	{ "lines failing while their invoice is held", BILLTAP_RESOURCE_INVOICES,
+	  ALLOC_ROUTES(walk_lines_fail), walk_lines_fail_status, 0, NULL, 0, 1, BILLTAP_EREQUEST },
+	{ "a record that does not map", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_float_noise),
+	  NULL, 0, NULL, 0, 0, BILLTAP_EDATA },
+	{ "a next page on another host", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_foreign_next),
+	  NULL, 0, NULL, 0, 0, BILLTAP_EDATA },
+};
+static const char *const walk_settings[] = { "api_key", KEY, "base_url", "http://recurly.test",
+	                                     "allow_insecure_http", "1", "max_retries", "0", NULL };
+static const alloc_walk_spec recurly_walks = { "recurly", walk_settings, walk_cases,
+	                                       sizeof walk_cases / sizeof walk_cases[0] };
 
 
 /* Drains it, returning the record count (each must succeed). */
@@ -397,6 +429,43 @@ START_TEST(incremental_passes_read_by_updated_at)
 }
 END_TEST
 
+/* A pass of changes whose head finds the list empty keeps the token's time: the pass after
+ * it still reads only from then (not the whole list again). */
+START_TEST(an_empty_head_keeps_the_tokens_time)
+{
+	static const char empty[] = "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[]}";
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json"); /* head: 2024-06-01 */
+	fake_add_fixture(&ft, 200, NULL, "recurly/accounts_p2.json");
+	billtap_client *c = recurly_client();
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	const char *borrowed;
+	char *tokens[3] = { NULL };
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass > 0) {
+			fake_add(&ft, 200, NULL, empty); /* the head: nothing listed now */
+			fake_add(&ft, 200, NULL, empty);
+			o.flags = 0;
+			o.checkpoint = tokens[pass - 1];
+		}
+		ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+		drain(it, c);
+		ck_assert_int_eq(billtap_iter_sync_token(&borrowed, it), 0);
+		tokens[pass] = strdup(borrowed);
+		billtap_iter_free(it);
+	}
+	/* both passes of changes read from the first pass's head on */
+	for (size_t call = 3; call < ft.calls; call += 2)
+		ck_assert_msg(strstr(ft.urls[call], "&begin_time=2024-06-01T00%3A00%3A00Z"), "%s",
+		              ft.urls[call]);
+	ck_assert_uint_eq(ft.calls, 6);
+	for (int pass = 0; pass < 3; pass++)
+		free(tokens[pass]);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* In a pass of changes, `since` drops what was created before it (the walk cannot). */
 START_TEST(changes_keep_to_since)
 {
@@ -445,6 +514,34 @@ static int first_error(billtap_client *c, billtap_resource res)
 	billtap_iter_free(it);
 	return rc;
 }
+
+/* docs/providers/recurly.md: a transaction's amount is its absolute value (the kind says
+ * which way the money went), so a refund written with a negative amount is the same
+ * refund. */
+START_TEST(negative_amounts_are_their_absolute_value)
+{
+	fake_add(&ft, 200, NULL,
+	         "{\"object\":\"list\",\"has_more\":false,\"next\":null,\"data\":[{\"id\":\"o1neg\","
+	         "\"object\":\"transaction\",\"original_transaction_id\":\"o1d2purchase\","
+	         "\"account\":{\"id\":\"o1b8gl8hqfa7\"},\"subscription_ids\":[],\"type\":\"refund\","
+	         "\"origin\":\"api\",\"currency\":\"USD\",\"amount\":-5.25,\"status\":\"success\","
+	         "\"created_at\":\"2024-05-02T10:00:00Z\"}]}");
+	billtap_client *c = recurly_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	int64_t amount = 0;
+	const char *kind = NULL;
+	ck_assert_int_eq(billtap_record_get_int(&amount, r, BILLTAP_FIELD_AMOUNT), 0);
+	ck_assert_int_eq(amount, 525);
+	ck_assert_int_eq(billtap_record_get_str(&kind, r, BILLTAP_FIELD_KIND), 0);
+	ck_assert_str_eq(kind, "refund");
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
 
 /* A binary double's digits (0.1 + 0.2) are not a number of cents: refused, not rounded. */
 START_TEST(float_noise_is_refused_not_rounded)
@@ -573,7 +670,9 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, invoices_with_paged_line_items);
 	tcase_add_test(tc, incremental_passes_read_by_updated_at);
 	tcase_add_test(tc, changes_keep_to_since);
+	tcase_add_test(tc, an_empty_head_keeps_the_tokens_time);
 	tcase_add_test(tc, float_noise_is_refused_not_rounded);
+	tcase_add_test(tc, negative_amounts_are_their_absolute_value);
 	tcase_add_test(tc, resume_from_a_checkpoint_reads_next);
 	tcase_add_loop_test(tc, errors_name_type_and_request_id, 0,
 	                    (int)(sizeof error_cases / sizeof error_cases[0]));
@@ -581,9 +680,6 @@ Suite *recurly_unit_suite(void)
 	tcase_add_test(tc, next_to_another_host_is_refused);
 	tcase_add_test(tc, a_body_that_is_not_a_list_is_an_error);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("allocation failures");
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, every_allocation_failure_retries_exactly, 0, 5);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, alloc_walk_tcase(&recurly_walks));
 	return s;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "util/base64.h" /* to edit a checkpoint as a host could */
 
 TCase *stripe_slices_tcase(void);
 
@@ -269,6 +270,104 @@ START_TEST(checkpoints_resume_to_exactly_the_rest)
 }
 END_TEST
 
+/* A checkpoint is data the host keeps: one edited so that a slice reaches below its `since`
+ * is refused, never walked (it would hand out records created before `since`). */
+START_TEST(a_checkpoint_with_a_slice_below_since_is_refused)
+{
+	make_world(0, 120);
+	billtap_client *c = client("4", "4");
+	int64_t since = world.created[100];
+	int seen[MAX_WORLD + 1] = { 0 }, order[MAX_WORLD];
+	char *cps[MAX_WORLD] = { 0 };
+	int total = run(c, NULL, since, seen, order, cps);
+	ck_assert_int_gt(total, 2);
+	bt_buf json = BT_BUF_INIT, token = BT_BUF_INIT;
+	/* the first checkpoint with a mark: <stage>~<floor>:<frontier>:<width>:<open>:<lo>,<hi>,
+	 * <cursor>;... */
+	char *p = NULL;
+	int k = 0;
+	for (; k < total && !p; k++) {
+		bt_buf_free(&json);
+		ck_assert_int_eq(bt_base64_decode(&json, cps[k] + 4, strlen(cps[k] + 4)), 0);
+		p = strchr(json.data, '~');
+	}
+	ck_assert_ptr_nonnull(p);
+	for (int colons = 0; colons < 4; p++)
+		colons += *p == ':';
+	char *comma = strchr(p, ',');
+	ck_assert_ptr_nonnull(comma);
+	char edited[4096];
+	snprintf(edited, sizeof edited, "%.*s%" PRId64 "%s", (int)(p - json.data), json.data,
+	         since - 1000, comma);
+	ck_assert_int_eq(bt_base64_encode(&token, edited, strlen(edited), 1), 0);
+	char cp[4200];
+	snprintf(cp, sizeof cp, "bt1.%s", token.data);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = cp;
+	o.since = since;
+	billtap_iter *it = NULL;
+	const billtap_record *r;
+	/* the stream reads the checkpoint when the iterator first asks it for a request */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECHECKPOINT);
+	billtap_iter_free(it);
+	/* the same token unedited resumes */
+	o.checkpoint = cps[k - 1];
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &o), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	billtap_iter_free(it);
+	bt_buf_free(&json);
+	bt_buf_free(&token);
+	for (k = 0; k < total; k++)
+		free(cps[k]);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* An answer the stream refuses (a 400) ends the call in an error, and the engine drops the
+ * requests out behind it; the host calling again gets the rest, every record once: the
+ * slices whose pages were out are asked again. */
+static size_t fail_transfer; /* the number of the transfer to fail, once */
+
+static void answer_failing_once(fake_answer *out, const char *url, int nth, void *payload)
+{
+	answer_list(out, url, nth, payload);
+	if (fa.calls == fail_transfer) {
+		out->status = 400;
+		snprintf(out->body, sizeof out->body,
+		         "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"try again\"}}");
+	}
+}
+
+START_TEST(pages_out_when_a_call_fails_are_asked_again)
+{
+	make_world(0, 300);
+	billtap_client *c = client("4", "4");
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "0"), 0);
+	fresh_transport();
+	fa.handler = answer_failing_once;
+	fail_transfer = 4; /* several slices' pages are out by then */
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	int seen[MAX_WORLD + 1] = { 0 }, errors = 0, rc;
+	const billtap_record *r;
+	while ((rc = billtap_iter_next(&r, it)) != BILLTAP_ITEROVER) {
+		if (rc < 0) {
+			ck_assert_int_eq(rc, BILLTAP_EREQUEST);
+			ck_assert_int_lt(++errors, 2);
+			continue;
+		}
+		int num = atoi(billtap_record_id(r) + 4);
+		ck_assert_msg(!seen[num], "%s returned twice", billtap_record_id(r));
+		seen[num] = 1;
+	}
+	ck_assert_int_eq(errors, 1);
+	expect_world(seen, BILLTAP_TIME_NONE);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 TCase *stripe_slices_tcase(void)
 {
 	TCase *tc = tcase_create("slices");
@@ -276,5 +375,7 @@ TCase *stripe_slices_tcase(void)
 	tcase_add_loop_test(tc, every_record_once_whatever_the_world, 0, 24);
 	tcase_add_test(tc, a_crowd_is_read_by_several_slices);
 	tcase_add_loop_test(tc, checkpoints_resume_to_exactly_the_rest, 0, 5);
+	tcase_add_test(tc, a_checkpoint_with_a_slice_below_since_is_refused);
+	tcase_add_test(tc, pages_out_when_a_call_fails_are_asked_again);
 	return tc;
 }
