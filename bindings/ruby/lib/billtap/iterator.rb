@@ -58,17 +58,19 @@ module Billtap
     # next call returns it. No interrupt is masked for this: the library keeps the record
     # it returned last until the next call, and its count of records returned, compared
     # with this iterator's count of records delivered, says whether one is owed.
+    # (What a log block raised during the call is raised as the call ends, after the
+    # record was copied: the same holds, so the counting is done out here.)
     def next_record
-      native do |client, iter|
-        record = if @pending && owed?(iter)
-                   @reader.read(@out.read_pointer)
-                 else
-                   fetch_record(client, iter)
-                 end
-        @delivered += 1 if record
-        @pending = false
-        record
+      record = native do |client, iter|
+        if @pending && owed?(iter)
+          @reader.read(@out.read_pointer)
+        else
+          fetch_record(client, iter)
+        end
       end
+      @delivered += 1 if record
+      @pending = false
+      record
     end
 
     # Yields the remaining records; without a block, an Enumerator. Does not close.
