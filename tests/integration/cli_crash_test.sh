@@ -16,7 +16,7 @@ seed=${3:-$(( $(date +%s) % 100000 ))}
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/sandbox.sh"
 
-KILLS=15         # SIGKILLs per extraction (each lands at a random moment; 25 cost 3 minutes)
+KILLS=25         # SIGKILLs per extraction
 MAX_RUNS=400     # a run that never completes is a failure, not a hang
 RANDOM=$seed
 echo "# seed $seed (rerun with: cli_crash_test.sh CLI SANDBOX $seed)"
