@@ -1,5 +1,6 @@
-# Shared by the sandbox's shell tests (advance_test.sh, latency_test.sh): the work
-# directory, the sandboxes started and stopped, pass/fail counting and start().
+# Shared by the sandbox's shell tests (advance_test.sh, latency_test.sh, providers'
+# smoke.sh): the work directory, the sandboxes started and stopped, pass/fail counting,
+# check() and start().
 # Before sourcing: BIN (the billtap-sandbox binary) and NAME (the test's name, for the
 # work directory). Sets KEY, WORK, FAILURES.
 KEY=sk_test_sandbox
@@ -19,21 +20,35 @@ trap 'exit 130' INT TERM
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 pass() { echo "ok: $*"; }
 die() { echo "FATAL: $*" >&2; exit 1; }
+check() { # check DESCRIPTION COMMAND...: pass when the command succeeds
+    local what=$1
+    shift
+    if "$@" >"$WORK/check.out" 2>&1; then
+        pass "$what"
+    else
+        fail "$what"
+        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
+    fi
+}
 command -v curl >/dev/null || die "curl not found"
 command -v jq >/dev/null || die "jq not found"
 
-# start NAME ARGS...: runs the sandbox, sets URL_NAME
+# start NAME ARGS...: runs the sandbox, waits for its two lines (the first exactly
+# "listening on http://127.0.0.1:PORT"), sets URL_NAME
 start() {
     local name=$1
     shift
     "$BIN" --port 0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-    PIDS+=($!)
+    local pid=$!
+    PIDS+=("$pid")
     for _ in $(seq 1 200); do
         grep -q '^settings:' "$WORK/$name.out" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
         sleep 0.05
     done
-    local url
-    url=$(sed -n 's/^listening on //p' "$WORK/$name.out")
-    [ -n "$url" ] || die "$name did not start: $(cat "$WORK/$name.err")"
-    printf -v "URL_$name" '%s' "$url"
+    local line
+    line=$(head -n 1 "$WORK/$name.out")
+    [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] ||
+        die "$name did not start (first line '$line'): $(cat "$WORK/$name.err")"
+    printf -v "URL_$name" '%s' "${BASH_REMATCH[1]}"
 }

@@ -11,53 +11,19 @@
 set -u -o pipefail
 
 BIN=${1:?usage: smoke.sh SANDBOX_BINARY}
+NAME=smoke-braintree
+. "$(dirname "$0")/../../../../tests/sandbox/sandbox_test_lib.sh"
 AUTH=sandbox_public_key:sandbox_private_key
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-smoke-braintree.XXXXXX")
-PIDS=()
-FAILURES=0
 
-cleanup() {
-    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    done
-    [ -n "${KEEP:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@" >"$WORK/check.out" 2>&1; then
-        pass "$what"
-    else
-        fail "$what"
-        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
-    fi
-}
-die() { echo "FATAL: $*" >&2; exit 1; }
-
-command -v curl >/dev/null || die "curl not found"
-command -v jq >/dev/null || die "jq not found"
-
-# start NAME ARGS...: runs the sandbox, waits for its two lines, sets URL and PID.
-start() {
+# run NAME ARGS...: the shared start() with the module and a truth directory; sets URL and
+# PID.
+run() {
     local name=$1
     shift
-    "$BIN" --provider braintree --port 0 --truth "$WORK/$name" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-    PID=$!
-    PIDS+=("$PID")
-    for _ in $(seq 1 200); do
-        [ -f "$WORK/$name.out" ] && [ "$(wc -l <"$WORK/$name.out")" -ge 2 ] && break
-        kill -0 "$PID" 2>/dev/null || die "$name: sandbox exited early: $(cat "$WORK/$name.err")"
-        sleep 0.05
-    done
-    local line
-    line=$(head -n 1 "$WORK/$name.out")
-    [[ "$line" =~ ^listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]] || die "$name: bad first line '$line'"
-    URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+    start "$name" --provider braintree --truth "$WORK/$name" "$@"
+    local url="URL_$name"
+    URL=${!url}
+    PID=${PIDS[-1]}
 }
 
 # stop PID: SIGTERM, must exit 0 (sanitizer reports make it fail).
@@ -88,7 +54,7 @@ graphql_error() {
 
 Q='query S($input: CustomerSearchInput!, $first: Int, $after: String) { search { customers(input: $input, first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { id legacyId createdAt } } } } }'
 
-start main --seed 3 --scale 300
+run main --seed 3 --scale 300
 B=$WORK/r
 
 # ---------------------------------------------------------------- authentication, route
@@ -177,7 +143,7 @@ check "createdAt.greaterThanOrEqualTo is inclusive" \
 stop "$PID"
 
 # ---------------------------------------------------------------- rate limit and faults
-start limited --scale 20 --rate-limit 2/60
+run limited --scale 20 --rate-limit 2/60
 gql "$B.r1" "$Q" '{"input":{}}'
 gql "$B.r2" "$Q" '{"input":{}}'
 gql "$B.r3" "$Q" '{"input":{}}'
@@ -185,7 +151,7 @@ check "over the limit: 429 RESOURCE_LIMIT" graphql_error "$B.r3" 429 RESOURCE_LI
 check "the 429 carries Retry-After" grep -qi '^Retry-After: 1' "$B.r3.headers"
 stop "$PID"
 
-start faults --scale 20 --faults 503@1,500@2,echo@3
+run faults --scale 20 --faults 503@1,500@2,echo@3
 gql "$B.f1" "$Q" '{"input":{}}'
 check "503@1: SERVICE_AVAILABILITY" graphql_error "$B.f1" 503 SERVICE_AVAILABILITY "503"
 gql "$B.f2" "$Q" '{"input":{}}'

@@ -15,17 +15,6 @@ NAME=smoke-paddle
 . "$(dirname "$0")/../../../../tests/sandbox/sandbox_test_lib.sh"
 KEY=pdl_sdbx_apikey_01sandboxkey
 
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@" >"$WORK/check.out" 2>&1; then
-        pass "$what"
-    else
-        fail "$what"
-        head -n 20 "$WORK/check.out" | cut -c1-300 >&2
-    fi
-}
-
 # run NAME ARGS...: the shared start() with the module and a truth directory; sets URL and
 # PID.
 run() {
