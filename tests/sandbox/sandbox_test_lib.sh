@@ -34,7 +34,8 @@ command -v curl >/dev/null || die "curl not found"
 command -v jq >/dev/null || die "jq not found"
 
 # start NAME ARGS...: runs the sandbox, waits for its two lines (the first exactly
-# "listening on http://127.0.0.1:PORT"), sets URL_NAME
+# "listening on http://127.0.0.1:PORT", then sets URL_NAME, or with --accounts "listening
+# on N accounts")
 start() {
     local name=$1
     shift
@@ -48,7 +49,9 @@ start() {
     done
     local line
     line=$(head -n 1 "$WORK/$name.out")
-    [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] ||
+    if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+        printf -v "URL_$name" '%s' "${BASH_REMATCH[1]}"
+    elif ! [[ "$line" =~ ^listening\ on\ [0-9]+\ accounts$ ]]; then # --accounts: no one URL
         die "$name did not start (first line '$line'): $(cat "$WORK/$name.err")"
-    printf -v "URL_$name" '%s' "${BASH_REMATCH[1]}"
+    fi
 }
