@@ -753,6 +753,19 @@ BILLTAP_EXTERN(int) billtap_iter_new(billtap_iter **out, billtap_client *client,
 BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *iter);
 
 /**
+ * How many records the next calls of billtap_iter_next() return from what the iterator
+ * already holds: each of those calls returns at once, without sending a request or waiting
+ * on the network (it may still return an error instead of the record, such as
+ * BILLTAP_EDATA for a record the pass already returned, or BILLTAP_ECANCELED). A binding
+ * whose interpreter has a global lock can make those calls without releasing it, and
+ * release it only for the call after them, which may wait. 0 when the next call may wait,
+ * after an error that repeats, after billtap_iter_cancel(), and for NULL. Reads the
+ * iterator without changing it, under the same threading rule as billtap_iter_next().
+ * Since 0.2.
+ */
+BILLTAP_EXTERN(size_t) billtap_iter_queued(billtap_iter *iter);
+
+/**
  * A checkpoint token for the position after the last record returned (or the start): a
  * printable ASCII string the host may persist and pass to a new iterator, in this or
  * another process, as billtap_iter_options.checkpoint. Valid until the next call on the

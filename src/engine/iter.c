@@ -669,6 +669,18 @@ BILLTAP_EXTERN(int) billtap_iter_next(const billtap_record **out, billtap_iter *
 	return rc;
 }
 
+/* Counts what the loop in iter_next() returns before it would call fetch(): every record
+ * queued, less those a resume still drops. Marks cost no wait. */
+BILLTAP_EXTERN(size_t) billtap_iter_queued(billtap_iter *it)
+{
+	if (!it || it->broken || atomic_load(&it->link.cancel))
+		return 0;
+	size_t records = 0;
+	for (size_t i = 0; i < it->q_len; i++)
+		records += it->queue[it->q_head + i].rec != NULL;
+	return records > it->to_skip ? records - (size_t)it->to_skip : 0;
+}
+
 BILLTAP_EXTERN(int) billtap_iter_checkpoint(const char **out, billtap_iter *it)
 {
 	if (out)

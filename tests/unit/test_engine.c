@@ -374,6 +374,63 @@ START_TEST(checkpoint_before_returns_the_last_record_again)
 }
 END_TEST
 
+/* billtap_iter_queued() counts exactly the records the next calls return without a request:
+ * none before the first page, the rest of a page after each record, none once it is taken
+ * (the next call sends the request), none for a resumed iterator's records it still drops,
+ * and none after a cancel. */
+START_TEST(queued_counts_what_comes_without_a_request)
+{
+	fake_add(&ft, 200, NULL, page1);
+	fake_add(&ft, 200, NULL, page2);
+	fake_add(&ft, 200, NULL, page3);
+	fake_add(&ft, 200, NULL, page1); /* the two iterators below */
+	fake_add(&ft, 200, NULL, page1);
+	billtap_client *c = new_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_uint_eq(billtap_iter_queued(NULL), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_uint_eq(billtap_iter_queued(it), 0);
+	const char *want[] = { "c1", "c2", "c3", "c4", "c5", "c6", "c7" };
+	const size_t queued_after[] = { 2, 1, 0, 2, 1, 0, 0 };
+	const size_t calls_after[] = { 1, 1, 1, 2, 2, 2, 3 };
+	for (int i = 0; i < 7; i++) {
+		size_t sent = ft.calls;
+		size_t queued = billtap_iter_queued(it);
+		ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+		ck_assert_str_eq(billtap_record_id(r), want[i]);
+		if (queued)
+			ck_assert_uint_eq(ft.calls, sent); /* no request for a queued record */
+		ck_assert_uint_eq(billtap_iter_queued(it), queued_after[i]);
+		ck_assert_uint_eq(ft.calls, calls_after[i]);
+	}
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	ck_assert_uint_eq(billtap_iter_queued(it), 0);
+	billtap_iter_free(it);
+
+	/* Resumed after c1: page 1 comes again, c1 is dropped and not counted. */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	billtap_iter_options opts = BILLTAP_ITER_OPTIONS_INIT;
+	opts.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_CUSTOMERS, &opts), 0);
+	ck_assert_uint_eq(billtap_iter_queued(it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "c2");
+	ck_assert_uint_eq(billtap_iter_queued(it), 1);
+	billtap_iter_cancel(it);
+	ck_assert_uint_eq(billtap_iter_queued(it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ECANCELED);
+	billtap_iter_free(it);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
 START_TEST(checkpoint_detects_moved_data)
 {
 	fake_add(&ft, 200, NULL, page1);
@@ -1220,6 +1277,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, pages_are_invisible);
 	tcase_add_test(tc, checkpoint_resumes_exactly);
 	tcase_add_loop_test(tc, checkpoint_before_returns_the_last_record_again, 0, 7);
+	tcase_add_test(tc, queued_counts_what_comes_without_a_request);
 	tcase_add_test(tc, checkpoint_detects_moved_data);
 	tcase_add_test(tc, checkpoint_detects_shrunk_data);
 	tcase_add_test(tc, checkpoint_refuses_foreign_tokens);

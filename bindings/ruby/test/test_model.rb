@@ -162,8 +162,10 @@ class TestModel < Minitest::Test
     klass.describe(model)
     assert_same Billtap::TestCreditNote, klass
     total = Billtap::Money.new(-250, "EUR", 2)
-    note = klass.new({ "id" => "cn_1", "currency" => "EUR", "currency_exponent" => 2, "total" => total,
-                       "proration" => true, "created_at" => nil }, [], nil)
+    # Values as the record's JSON has them (Record.new is the reader's).
+    note = klass.new({ "object" => "test_credit_note", "id" => "cn_1", "currency" => "EUR",
+                       "currency_exponent" => 2, "total" => -250, "proration" => true,
+                       "created_at" => nil }, [], nil)
     assert_equal total, note.total
     assert_equal true, note.proration?
     assert_nil note.created_at
@@ -241,6 +243,34 @@ class TestModel < Minitest::Test
     end
   end
 
+  # Every field of a C record read through billtap_record_get_str/_get_int: name => String
+  # or Integer (times as Unix seconds, money as minor units, booleans as 0/1).
+  def c_fields(c_record)
+    library_fields(Billtap::Native.billtap_record_kind_of(c_record)).to_h do |id|
+      name = Billtap::Native.billtap_field_name(id)
+      if Billtap::Native.billtap_field_type_of(id) == Billtap::Native::TYPE_STRING
+        out = FFI::MemoryPointer.new(:pointer)
+        assert_equal 0, Billtap::Native.billtap_record_get_str(out, c_record, id), name
+        [name, out.read_pointer.read_string.force_encoding("UTF-8")]
+      else
+        out = FFI::MemoryPointer.new(:int64)
+        assert_equal 0, Billtap::Native.billtap_record_get_int(out, c_record, id), name
+        [name, out.read_int64]
+      end
+    end
+  end
+
+  # A reader's value in c_fields' terms.
+  def comparable(value)
+    case value
+    when Time then value.to_i
+    when Billtap::Money then value.minor_units
+    when true then 1
+    when false then 0
+    else value
+    end
+  end
+
   RUBY_TYPES = { Billtap::Native::TYPE_STRING => String, Billtap::Native::TYPE_INT => Integer,
                  Billtap::Native::TYPE_BOOL => [TrueClass, FalseClass], Billtap::Native::TYPE_TIME => Time,
                  Billtap::Native::TYPE_MONEY => Billtap::Money }.freeze
@@ -262,16 +292,22 @@ class TestModel < Minitest::Test
         end
         json = JSON.parse(Billtap::Native.billtap_record_json(parent, nil).read_string)
         record = Billtap::Record::Reader.new.read(parent)
+        # The second path: each field read from the C record by its accessor.
+        c_values = [parent, *Array.new(Billtap::Native.billtap_record_item_count(parent)) do |i|
+          Billtap::Native.billtap_record_item(parent, i)
+        end].map { |c_record| c_fields(c_record) }
       ensure
         Build.billtap_record_free(parent)
       end
       assert_equal json, record.to_h
-      [record, *(record.class.nested_member ? record.public_send(record.class.nested_member) : [])].each do |r|
+      [record, *(record.class.nested_member ? record.public_send(record.class.nested_member) : [])]
+        .zip(c_values).each do |r, c_fields|
         library_fields(Billtap::Model.kind(r.class.kind).value).each do |id|
           name = Billtap::Native.billtap_field_name(id)
           value = r.public_send(name)
           assert_includes Array(RUBY_TYPES.fetch(Billtap::Native.billtap_field_type_of(id))), value.class,
                           "#{r.class.kind}.#{name} = #{value.inspect}"
+          assert_equal c_fields.fetch(name), comparable(value), "#{r.class.kind}.#{name}: the reader against the C accessor"
         end
       end
     end

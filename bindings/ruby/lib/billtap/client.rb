@@ -112,6 +112,12 @@ module Billtap
       @lock.synchronize do
         return unless @handle
 
+        # Each open iterator keeps where it stood, for a Listing asked after this.
+        @iterators.each do |ref|
+          ref.keep_final_positions
+        rescue WeakRef::RefError
+          nil
+        end
         @handle.free
         @handle = nil
       end

@@ -27,8 +27,11 @@ module Billtap
       @resource = Iterator.resource_name(resource)
       @reader = Record::Reader.new
       @out = FFI::MemoryPointer.new(:pointer)
+      @final_out = FFI::MemoryPointer.new(:pointer)
+      @final = nil      # the positions kept when closed (final_checkpoint)
       @delivered = 0    # records next_record returned
       @pending = false  # a next_record call began and did not finish
+      @queued = 0       # records the library holds that next_record takes without a wait
       # cancel may come from another thread while next_record holds the client's lock;
       # this small lock only keeps close from freeing the handle under it.
       @cancel_lock = Mutex.new
@@ -119,11 +122,29 @@ module Billtap
       cancel
       @client.synchronize do
         @cancel_lock.synchronize do
+          keep_final_positions
           @handle&.free
           @handle = nil
         end
       end
       nil
+    end
+
+    # @api private: where this iterator stood when it (or its client) was closed: after
+    # its last record delivered, or before it with before: true. nil before a close, or
+    # when the library could not say (out of memory).
+    def final_checkpoint(before:)
+      @final&.fetch(before ? :before : :after)
+    end
+
+    # @api private: called with the client's lock held, by close and by Client#close, while
+    # the C iterator is still there (the C client outlives it).
+    def keep_final_positions
+      return unless @handle
+
+      before = checkpoint_text(Native.billtap_iter_checkpoint_before(@final_out, @handle))
+      after = @pending && owed?(@handle) ? before : checkpoint_text(Native.billtap_iter_checkpoint(@final_out, @handle))
+      @final = { before: before, after: after }.freeze if before && after
     end
 
     # True after close, or after the client's close.
@@ -210,10 +231,19 @@ module Billtap
 
     private
 
-    # The library's next record (copied out), or nil at the end.
+    # The library's next record (copied out), or nil at the end. Records the library
+    # already holds (billtap_iter_queued) are taken without releasing the GVL; only the
+    # call after them, which may send a request and wait, releases it.
     def fetch_record(client, iter)
       @pending = true
-      rc = Native.billtap_iter_next(@out, iter)
+      @queued = Native.billtap_iter_queued(iter) if @queued.zero?
+      if @queued.positive?
+        @queued -= 1
+        rc = Native.billtap_iter_next_queued(@out, iter)
+        @queued = 0 if rc != Native::OK # an error: ask the library again next time
+      else
+        rc = Native.billtap_iter_next(@out, iter)
+      end
       return @reader.read(@out.read_pointer) if rc == Native::OK
       raise Error.from_client(client, rc) if rc != Native::ITEROVER
 
@@ -227,6 +257,10 @@ module Billtap
       return false if Native.billtap_iter_stats(counts, counts + 8, counts + 16, iter).negative?
 
       counts.get_uint64(16) > @delivered
+    end
+
+    def checkpoint_text(rc)
+      rc.zero? ? @final_out.read_pointer.read_string.force_encoding(Encoding::US_ASCII).freeze : nil
     end
 
     def checkpoint_of(client, iter, before: false)

@@ -47,13 +47,19 @@ module Billtap
       @current = iterator
       @checkpoint = @start
       @sync_token = nil
+      failed = false
       while (record = iterator.next_record)
-        handed_over(iterator) { yield record }
+        begin
+          yield record
+        rescue Exception # rubocop:disable Lint/RescueException -- re-raised; only noted
+          failed = true
+          raise
+        end
       end
       @sync_token = iterator.sync_token
       self
     ensure
-      finish(iterator) if iterator
+      finish(iterator, failed) if iterator
     end
 
     # While an enumeration runs (from inside its block): the position after the record
@@ -65,11 +71,13 @@ module Billtap
     # from (nil: the beginning).
     def checkpoint
       current = @current
-      return @checkpoint unless current && !current.closed?
+      return @checkpoint unless current
+      # The client was closed under a running enumeration: where it stood then.
+      return current.final_checkpoint(before: false) || @checkpoint if current.closed?
 
       current.checkpoint
     rescue ClosedError
-      @checkpoint
+      current.final_checkpoint(before: false) || @checkpoint
     end
 
     # The sync token of the latest enumeration, once it ran to its end in an incremental
@@ -92,31 +100,16 @@ module Billtap
 
     private
 
-    # Moves the checkpoint past a record once the block is done with it: when the block
-    # returns, or leaves with break/next/return (first(10), take, find consumed it). When it
-    # raises (including Timeout and Thread#raise, as Sidekiq's shutdown does) the record is
-    # not done and the checkpoint stays before it, so a resume hands it over again.
-    def handed_over(iterator)
-      failed = false
-      begin
-        yield
-      rescue Exception # rubocop:disable Lint/RescueException -- re-raised; only noted
-        failed = true
-        raise
-      ensure
-        unless failed
-          begin
-            @checkpoint = iterator.checkpoint
-          rescue ClosedError
-            nil # the client was closed from the block: keep the last position known
-          end
-        end
-      end
-    end
-
     # Keeps what the enumeration reached, then frees the C iterator. Never raises over an
     # exception already on its way out: the client may have been closed meanwhile.
-    def finish(iterator)
+    #
+    # The position is taken here, once, not after every record (asking the library for a
+    # checkpoint per record cost a quarter of the enumeration's time): after the last
+    # record whose block finished, which is the iterator's last record unless its block
+    # raised (including Timeout and Thread#raise, as Sidekiq's shutdown does). That record
+    # is not done, so the position is before it and a resume hands it over again. A block
+    # that leaves with break/next/return (first(10), take, find) finished its record.
+    def finish(iterator, failed)
       unless iterator.closed?
         begin
           @stats = iterator.stats
@@ -125,6 +118,7 @@ module Billtap
         end
       end
       iterator.close
+      @checkpoint = iterator.final_checkpoint(before: failed) || @checkpoint
       @current = nil if @current.equal?(iterator)
     end
   end

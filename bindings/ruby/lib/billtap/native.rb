@@ -80,6 +80,7 @@ module Billtap
     attach_function :billtap_field_vocabulary, %i[pointer size_t int int], :int
 
     attach_function :billtap_record_kind_of, [:record], :int
+    attach_function :billtap_record_id, [:record], :string
     attach_function :billtap_record_get_str, %i[pointer record int], :int
     attach_function :billtap_record_get_int, %i[pointer record int], :int
     attach_function :billtap_record_item_count, [:record], :size_t
@@ -138,6 +139,11 @@ module Billtap
     # ---- 0.2: incremental passes ----
     attach_function :billtap_iter_sync_token, %i[pointer iter], :int
     attach_function :billtap_iter_checkpoint_before, %i[pointer iter], :int
+    # How many records _next hands over from what it holds, without a request or a wait:
+    # those are taken through billtap_iter_next_queued, the same C function attached
+    # without releasing the GVL (releasing and retaking it costs more than the call).
+    attach_function :billtap_iter_queued, [:iter], :size_t
+    attach_function :billtap_iter_next_queued, :billtap_iter_next, %i[pointer iter], :int
     attach_function :billtap_record_deleted, [:record], :int
     attach_function :billtap_provider_sync_method, %i[pointer string int], :int
     attach_function :billtap_client_set_log, %i[client log_fn int pointer], :int

@@ -22,7 +22,8 @@ module Billtap
     private_constant :TIME_FORMAT
 
     BY_KIND = {} # record kind value => class
-    private_constant :BY_KIND
+    BY_NAME = {} # record kind name ("customer") => class
+    private_constant :BY_KIND, :BY_NAME
 
     class << self
       # :customer, :plan, ... (the JSON "object" member, as a Symbol); nil for a class whose
@@ -45,6 +46,21 @@ module Billtap
       # The JSON member that lists the nested records ("items", "lines"), or nil.
       def nested_member
         @model&.nested_member
+      end
+
+      # @api private: :time or :money for a field read through a conversion, else nil.
+      def conversion(name)
+        @conversions&.[](name)
+      end
+
+      # @api private: true for a field name of this kind.
+      def field?(name)
+        @field_names ? @field_names.key?(name) : false
+      end
+
+      # @api private: the class of a record kind by its JSON "object" name, or nil.
+      def class_named_in_json(name)
+        BY_NAME[name]
       end
 
       # The class of the nested records (SubscriptionItem for Subscription), or nil.
@@ -80,6 +96,12 @@ module Billtap
       def describe(model)
         @model = model
         BY_KIND[model.value] = self
+        BY_NAME[model.name] = self
+        # Fields kept as the JSON has them and converted when read: times (RFC 3339 text)
+        # and money (minor units).
+        @conversions = model.fields.filter_map { |f| [f.name, f.type] if %i[time money].include?(f.type) }
+                            .to_h.freeze
+        @field_names = model.fields.to_h { |f| [f.name, true] }.freeze
         model.fields.each { |field| define_reader(field) }
         define_nested_reader(model.nested_member) if model.nested_member
       end
@@ -114,7 +136,8 @@ module Billtap
       end
     end
 
-    # @api private: Records are made by iterators (see Reader).
+    # @api private: Records are made by iterators (see Reader). values is the record's
+    # JSON (billtap_record_json) parsed and frozen, or the tombstone's fields.
     def initialize(values, nested, raw_json, tombstone: false)
       @values = values.freeze
       @nested = nested.freeze
@@ -141,7 +164,7 @@ module Billtap
     # A field's value by its JSON name (String or Symbol); nil for a null field.
     def [](name)
       name = name.to_s
-      raise KeyError, "#{self.class.kind} has no field #{name}" unless @values.key?(name)
+      raise KeyError, "#{self.class.kind} has no field #{name}" unless self.class.field?(name)
 
       value_of(name)
     end
@@ -157,7 +180,7 @@ module Billtap
           hash[:object] = self.class.kind
         elsif name == self.class.nested_member
           hash[name.to_sym] = @nested
-        elsif @values.key?(name)
+        elsif self.class.field?(name)
           hash[name.to_sym] = value_of(name)
         end
       end
@@ -170,16 +193,9 @@ module Billtap
     def to_h
       return { "object" => self.class.kind.to_s, "id" => @values["id"], "deleted" => true } if @tombstone
 
+      # The values are the library's JSON already: times as its text, money as minor units.
       hash = { "object" => self.class.kind.to_s }
-      self.class.fields.each do |field|
-        value = @values[field.name]
-        hash[field.name] =
-          case value
-          when Time then value.strftime(TIME_FORMAT)
-          when Money then value.minor_units
-          else value
-          end
-      end
+      self.class.fields.each { |field| hash[field.name] = @values[field.name] }
       hash[self.class.nested_member] = @nested.map(&:to_h) if self.class.nested_member
       hash
     end
@@ -198,61 +214,87 @@ module Billtap
     end
 
     def inspect
-      shown = self.class.fields.map { |f| "#{f.name}=#{@values[f.name].inspect}" }
+      shown = self.class.fields.map { |f| "#{f.name}=#{value_of(f.name).inspect}" }
       shown << "#{self.class.nested_member}=#{@nested.size}" if self.class.nested_member
       "#<#{self.class} #{shown.join(' ')}>"
     end
 
     protected
 
-    # Times are handed out as unfrozen copies (Time#localtime changes its receiver, so a
-    # frozen Time would raise, and a shared one would change the record); the record keeps
-    # its own frozen UTC one.
+    # Times are made from the record's text at each call, so each caller has its own
+    # unfrozen Time (Time#localtime changes its receiver, so a frozen Time would raise, and
+    # a shared one would change the record). Money is made at each call too: a frozen value
+    # object, equal to every other made from the same amount. Converting when read, not
+    # when the record is copied out, keeps reading a record that is only stored or
+    # compared (to_h, ==) cheap.
     def value_of(name)
       value = @values[name]
-      value.is_a?(Time) ? value.dup : value
+      return value if value.nil?
+
+      case self.class.conversion(name)
+      when :time then Record.time_from_json(value)
+      when :money then Money.new(value, @values["currency"], @values["currency_exponent"])
+      else value
+      end
+    end
+
+    # @api private: the library writes times as "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole
+    # seconds); anything else is a DataError rather than a guess.
+    def self.time_from_json(text)
+      if text.bytesize == 20 && text.getbyte(19) == 90 # "Z"
+        time = Time.utc(text[0, 4].to_i, text[5, 2].to_i, text[8, 2].to_i,
+                        text[11, 2].to_i, text[14, 2].to_i, text[17, 2].to_i)
+        return time if time.strftime(TIME_FORMAT) == text
+      end
+      raise DataError.new("billtap: #{text.inspect} is not a time as the library writes it",
+                          code: Native::EDATA)
     end
 
     def values_for_equality
       [@values, @nested, @tombstone]
     end
 
-    # Copies C records into Ruby objects. One per iterator: it reuses its out-parameter
-    # buffers, so it is used under the client's lock only.
+    # Copies C records into Ruby objects: each record's JSON (billtap_record_json: one call
+    # into C, where reading field by field took one per field) parsed by Ruby's JSON
+    # extension, frozen. One per iterator: it reuses its out-parameter buffer, so it is
+    # used under the client's lock only.
     # @api private
     class Reader
       def initialize
         @str = FFI::MemoryPointer.new(:pointer)
-        @int = FFI::MemoryPointer.new(:int64)
         @len = FFI::MemoryPointer.new(:size_t)
       end
 
       # Everything is copied before returning: the C record dies at the next _next.
       def read(record)
-        klass = class_of(record)
-        return tombstone(klass, record) if Native.billtap_record_deleted(record) == 1
+        return tombstone(class_of(record), record) if Native.billtap_record_deleted(record) == 1
 
-        values = {}
-        klass.fields.each { |field| values[field.name] = value(record, field) }
-        klass.fields.each do |field|
-          next unless field.money? && values[field.name]
+        pointer = Native.billtap_record_json(record, @len)
+        # Out of memory is the one way it fails; the record stays, so calling again retries.
+        raise Error.from_code(Native::ENOMEM, "billtap: out of memory writing a record's JSON") if pointer.null?
 
-          values[field.name] = Money.new(values[field.name], values["currency"],
-                                         values["currency_exponent"])
-        end
-        nested = Array.new(Native.billtap_record_item_count(record)) do |i|
-          read(Native.billtap_record_item(record, i))
-        end
-        klass.new(values, nested, raw_json(record))
+        values = JSON.parse(pointer.read_string(@len.read(:size_t)).force_encoding(Encoding::UTF_8),
+                            freeze: true)
+        build(values, record)
       end
 
       private
+
+      # A Record from the parsed JSON of a C record (top-level or nested) and the record.
+      def build(values, record)
+        klass = Record.class_named_in_json(values["object"]) or
+          raise UsageError.new("billtap: record of kind #{values['object'].inspect}, which the library did not list",
+                               code: Native::EUSAGE) # kinds are read from this very library
+        member = klass.nested_member
+        nested = member ? values.fetch(member).each_with_index.map { |item, i| build(item, Native.billtap_record_item(record, i)) } : []
+        klass.new(values, nested, raw_json(record))
+      end
 
       # Only the id is set (and a customer's deleted): the rest of its fields are nil, even
       # those never null in other records.
       def tombstone(klass, record)
         values = klass.fields.to_h { |field| [field.name, nil] }
-        values["id"] = string(record, klass.fields.find { |f| f.name == "id" }).last
+        values["id"] = Native.billtap_record_id(record).force_encoding(Encoding::UTF_8).freeze
         values["deleted"] = true if values.key?("deleted")
         klass.new(values, [], nil, tombstone: true)
       end
@@ -264,38 +306,6 @@ module Billtap
         # Kinds are read from this very library at load time: this is a bug, not data.
         raise UsageError.new("billtap: record of kind #{kind}, which the library did not list",
                              code: Native::EUSAGE)
-      end
-
-      # A type newer than this gem (:unknown) is tried as a string, then as an integer.
-      def value(record, field)
-        rc, value = %i[string unknown].include?(field.type) ? string(record, field) : integer(record, field)
-        rc, value = integer(record, field) if field.type == :unknown && rc == Native::ETYPE
-        return value if rc.zero?
-        return nil if rc == Native::ENOTFOUND && field.nullable?
-
-        if rc == Native::ENOTFOUND
-          raise DataError.new("billtap: #{field.name} is null, which the library says it never is",
-                              code: Native::EDATA)
-        end
-        raise Error.from_code(rc, "#{Native.billtap_strerror(rc)}: field #{field.name}")
-      end
-
-      def string(record, field)
-        rc = Native.billtap_record_get_str(@str, record, field.id)
-        [rc, rc.zero? ? @str.read_pointer.read_string.force_encoding(Encoding::UTF_8).freeze : nil]
-      end
-
-      def integer(record, field)
-        rc = Native.billtap_record_get_int(@int, record, field.id)
-        [rc, rc.zero? ? convert(@int.read_int64, field.type) : nil]
-      end
-
-      def convert(int, type)
-        case type
-        when :bool then int != 0
-        when :time then Time.at(int).utc.freeze
-        else int
-        end
       end
 
       def raw_json(record)
