@@ -16,7 +16,7 @@ require "tmpdir"
 require_relative "servers"
 
 SANDBOX = ARGV.fetch(0) { abort "usage: fleet_test.rb SANDBOX_BINARY" }
-ACCOUNTS = Integer(ENV.fetch("FLEET_ACCOUNTS", "24"))
+ACCOUNTS = Integer(ENV.fetch("FLEET_ACCOUNTS", "28"))
 SCALE = Integer(ENV.fetch("FLEET_SCALE", "30"))
 RATE = Integer(ENV.fetch("FLEET_RATE", "20"))    # requests a second per account, burst as many
 ALLOWED_429 = Integer(ENV.fetch("FLEET_ALLOWED_429", "0")) # per account (docs/fleet.md, "Sizing")
@@ -52,7 +52,7 @@ begin
   redis = FleetServers::Redis.new(dir)
   servers << redis
   sandbox = FleetServers::Sandbox.new(SANDBOX, dir, ["--accounts", ACCOUNTS.to_s, "--provider",
-                                                      "stripe,paypal,recurly,chargebee", "--seed", "3",
+                                                      "stripe,paypal,recurly,chargebee,paddle,braintree,gocardless", "--seed", "3",
                                                       "--scale", SCALE.to_s, "--rate-limit", RATE.to_s])
   servers << sandbox
   ENV["FLEET_REDIS_URL"] = redis.url

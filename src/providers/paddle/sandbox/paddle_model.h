@@ -63,8 +63,10 @@ const char *pd_sub_status(const w_sub *s);
 const char *pd_txn_status(const w_invoice *inv);
 const char *pd_attempt_status(const w_payment *p);
 const char *pd_refund_status(const w_refund *r);
-/* A number for a numbered transaction ("<seed-based prefix>-<n>"), NULL for drafts. */
-void pd_invoice_number(const pd_state *st, const w_invoice *inv, size_t i, char out[32]);
+/* The invoice number of a transaction ("<seed-based prefix>-<n>"), from its world invoice's
+ * index: Paddle numbers an invoice once and never again, so the number must not move when
+ * an advance adds transactions or lets a draft become billed. */
+void pd_invoice_number(const pd_state *st, size_t invoice, char out[32]);
 /* The line's subtotal as Paddle states it: before the transaction's discount. */
 int64_t pd_line_subtotal(const w_line *l);
 /* A world currency Paddle offers. */

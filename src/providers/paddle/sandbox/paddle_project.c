@@ -154,10 +154,9 @@ const char *pd_refund_status(const w_refund *r)
     }
 }
 
-void pd_invoice_number(const pd_state *st, const w_invoice *inv, size_t i, char out[32])
+void pd_invoice_number(const pd_state *st, size_t invoice, char out[32])
 {
-    (void)inv;
-    snprintf(out, 32, "%u-%05zu", (unsigned)(st->w->seed % 900u) + 100u, i + 1);
+    snprintf(out, 32, "%u-%05zu", (unsigned)(st->w->seed % 900u) + 100u, invoice + 1);
 }
 
 int64_t pd_line_subtotal(const w_line *l)

@@ -219,7 +219,7 @@ static void transaction(const pd_state *st, size_t t, sb_json *j)
     const w_invoice *inv = &w->invoices[x->invoice];
     char id[48], ref[48], number[32];
     pd_kind_id(st, PD_TXN, t, id);
-    pd_invoice_number(st, inv, t, number);
+    pd_invoice_number(st, x->invoice, number);
     sbj_kstr(j, "id", id);
     sbj_kstr(j, "status", pd_txn_status(inv));
     pd_kind_id(st, PD_CUSTOMER, (size_t)inv->customer, ref);

@@ -190,7 +190,7 @@ static void write_invoices(const void *state, sb_truth_file *o)
         int64_t bp_to = bp_from ? inv->period_end : 0, lo = 0, hi = 0;
         char id[48], ref[48], number[32];
         pd_kind_id(st, PD_TXN, t, id);
-        pd_invoice_number(st, inv, t, number);
+        pd_invoice_number(st, x->invoice, number);
         for (uint32_t k = 0; k < inv->n_lines; k++) {
             const w_line *l = &w->lines[inv->first_line + k];
             int64_t a = l->kind == W_LINE_PRORATION ? l->period_start : bp_from;
