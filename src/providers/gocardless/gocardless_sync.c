@@ -53,6 +53,8 @@ static int read_point(gc_point *pt, const char *p, const char **next)
 		if (!id_char(ids[i]))
 			return -1;
 	int none = n_at == 1 && p[0] == '-';
+	if (none && n_ids)
+		return -1; /* no instant, no events at it */
 	pt->at = strndup(p, none ? 0 : n_at);
 	pt->seen = strndup(ids, n_ids);
 	if (!pt->at || !pt->seen)
