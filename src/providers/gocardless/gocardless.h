@@ -85,12 +85,15 @@ int gc_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_re
 /* A set of ids, each copied (gocardless_idset.c): what a pass of changes already holds. */
 typedef struct gc_idset {
 	char **slots;      /* open addressing; NULL: free */
+	char **order;      /* the same ids in the order added (room for cap / 2) */
 	size_t n, cap;     /* ids held, slots (a power of two) */
 } gc_idset;
 
 /* Adds a copy of id: 1 when added, 0 when already held, BILLTAP_ENOMEM. */
 int gc_idset_add(gc_idset *set, const char *id);
 int gc_idset_has(const gc_idset *set, const char *id);
+/* Takes back the ids added after the set held n. */
+void gc_idset_rollback(gc_idset *set, size_t n);
 void gc_idset_free(gc_idset *set);
 
 /* A position in GoCardless's event history: an event's created_at, verbatim ("" before

@@ -279,6 +279,17 @@ static int walk_event(gc_stream *s, const gc_walk *w, billtap_json_ref e, billta
 	return rec ? hold(s, rec, ctx) : 0;
 }
 
+/* Takes back what a walk page added when the call that read it fails: the engine makes it
+ * again with the same answer. */
+static void walk_rollback(gc_stream *s, size_t n_held, size_t n_reads, size_t n_ids)
+{
+	while (s->n_held > n_held)
+		billtap_record_free(s->held[--s->n_held]);
+	while (s->n_reads > n_reads)
+		free(s->reads[--s->n_reads]);
+	gc_idset_rollback(&s->held_ids, n_ids);
+}
+
 static int walk_response(gc_stream *s, billtap_json_ref events, const char *next, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -296,19 +307,27 @@ static int walk_response(gc_stream *s, billtap_json_ref events, const char *next
 	page.next = next;
 	page.more = next != NULL;
 	page.items = (int64_t)billtap_json_count(s->doc, events);
+	size_t n_held = s->n_held, n_reads = s->n_reads, n_ids = s->held_ids.n, walk = s->walk;
+	char *after = NULL;
 	int rc = billtap_sink_page(sink, &page);
 	for (billtap_json_ref e = billtap_json_first(s->doc, events); rc == 0 && e != BILLTAP_JSON_NONE;
 	     e = billtap_json_next(s->doc, e))
 		rc = walk_event(s, w, e, linked, sink, ctx);
-	if (rc < 0)
+	if (rc == 0 && next && !(after = strdup(next)))
+		rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc == 0 && !next)
+		s->walk++;
+	if (rc == 0 && s->walk == s->res->n_walks)
+		rc = gc_sync_hand_out(s, 0, NULL, sink, ctx);
+	if (rc < 0) {
+		free(after);
+		s->walk = walk;
+		walk_rollback(s, n_held, n_reads, n_ids);
 		return rc;
+	}
 	free(s->walk_after);
-	s->walk_after = NULL;
-	if (next && !(s->walk_after = strdup(next)))
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	if (next || ++s->walk < s->res->n_walks)
-		return 0;
-	return gc_sync_hand_out(s, 0, NULL, sink, ctx);
+	s->walk_after = after;
+	return 0;
 }
 
 static int read_response(gc_stream *s, const billtap_request *req, const billtap_response *resp,

@@ -157,70 +157,80 @@ static uint64_t hash_more(uint64_t h, const char *id)
 	}
 }
 
-int gc_sync_hand_out(gc_stream *s, int answered, billtap_record *read, billtap_sink *sink,
-                     billtap_ctx *ctx)
+/* Hands out output i (its record: a copy of a held one, or the read's, NULL when left
+ * out) and its mark. */
+static int hand_out_one(gc_stream *s, billtap_record *rec, billtap_sink *sink, billtap_ctx *ctx)
+{
+	/* a read left out still moves the mark on */
+	int rc = rec ? billtap_sink_push(sink, rec) : 0;
+	if (rc < 0)
+		return rc;
+	if (s->next == s->n_held + s->n_reads)
+		return mark(sink, ctx, "S:", &s->head, NULL, NULL);
+	char tail[48];
+	snprintf(tail, sizeof tail, "%zu:%016" PRIx64, s->next, s->hash);
+	return mark(sink, ctx, "C:", &s->from, &s->head, tail);
+}
+
+static int hand_out(gc_stream *s, int answered, billtap_record **read, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t total = s->n_held + s->n_reads;
-	if (s->resume_at > total) {
-		billtap_record_free(read);
+	if (s->resume_at > total)
 		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 		                         "the changes since the sync token are not those this checkpoint saw: "
 		                         "start from the sync token again");
-	}
 	while (s->next < total) {
 		size_t i = s->next;
+		int skipped = i < s->resume_at, rc = 0;
 		billtap_record *rec = NULL;
-		const char *id;
-		if (i < s->n_held) {
-			rec = s->held[i];
-			id = billtap_record_id(rec);
-		} else if (i < s->resume_at || answered) {
-			rec = i < s->resume_at ? NULL : read;
-			if (i >= s->resume_at) {
-				answered = 0;
-				read = NULL;
-			}
-			id = s->reads[i - s->n_held];
-		} else {
+		if (i >= s->n_held && !skipped && !answered)
 			return 0; /* its read comes first */
+		const char *id = i < s->n_held ? billtap_record_id(s->held[i]) : s->reads[i - s->n_held];
+		/* held records stay held (a failed call is made again); the engine gets copies */
+		if (i < s->n_held && !skipped && (rc = billtap_record_dup(&rec, s->held[i])) < 0)
+			return billtap_ctx_error(ctx, rc, NULL);
+		if (i >= s->n_held && !skipped) {
+			rec = *read;
+			*read = NULL;
+			answered = 0;
 		}
 		s->hash = hash_more(s->hash, id ? id : "");
 		s->next++;
-		if (i < s->n_held)
-			s->held[i] = NULL;
-		if (s->next <= s->resume_at) {
-			billtap_record_free(rec);
+		if (skipped) {
 			if (s->next == s->resume_at && s->hash != s->resume_hash)
 				return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT,
 				                         "the changes since the sync token are not those this checkpoint "
 				                         "saw: start from the sync token again");
 			continue;
 		}
-		/* a read left out still moves the mark on */
-		int rc = rec ? billtap_sink_push(sink, rec) : 0;
-		if (rc < 0)
+		if ((rc = hand_out_one(s, rec, sink, ctx)) < 0)
 			return rc;
-		if (s->next < total) {
-			char tail[48];
-			snprintf(tail, sizeof tail, "%zu:%016" PRIx64, s->next, s->hash);
-			rc = mark(sink, ctx, "C:", &s->from, &s->head, tail);
-		} else {
-			rc = mark(sink, ctx, "S:", &s->head, NULL, NULL);
-		}
+	}
+	/* nothing changed, or every output was out before a resume: the token still moves on */
+	if (!s->done && (total == 0 || s->resume_at == total)) {
+		int rc = mark(sink, ctx, "S:", &s->head, NULL, NULL);
 		if (rc < 0)
 			return rc;
 	}
-	billtap_record_free(read);
-	if (s->next == total && !s->done) {
-		/* nothing changed, or every output was out before a resume: the token still moves on */
-		if (total == 0 || s->resume_at == total) {
-			int rc = mark(sink, ctx, "S:", &s->head, NULL, NULL);
-			if (rc < 0)
-				return rc;
-		}
-		s->done = 1;
-	}
+	s->done = 1;
 	return 0;
+}
+
+int gc_sync_hand_out(gc_stream *s, int answered, billtap_record *read, billtap_sink *sink,
+                     billtap_ctx *ctx)
+{
+	/* a failed call is made again with the same answer: it must find the state it began with
+	 * (the engine drops what the failed call pushed) */
+	size_t next = s->next;
+	uint64_t hash = s->hash;
+	int rc = hand_out(s, answered, &read, sink, ctx);
+	billtap_record_free(read);
+	if (rc < 0) {
+		s->next = next;
+		s->hash = hash;
+		s->done = 0;
+	}
+	return rc;
 }
 
 void gc_sync_free(gc_stream *s)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "testutil.h"
 #include "util/base64.h" /* to edit a token's position as a host could */
 
@@ -403,8 +404,40 @@ START_TEST(customers_and_subscriptions_cannot_be_synced)
 }
 END_TEST
 
+/* ---- allocation failures (tests/common/alloc_fail.h): every allocation of each
+ * extraction failed in turn, the failed call made again ---- */
+
+/* One table serves both passes: the newest events (probe and anchor), the walks, the
+ * lists of the full pass and the payment read by id. */
+static const fixture_route walk_feed[] = {
+	{ "/events?", "resource_type", "payments", "gocardless/events_payments.json" },
+	{ "/events?", "resource_type", "refunds", "gocardless/events_refunds.json" },
+	{ "/events?", "resource_type", NULL, "gocardless/events_head.json" },
+	{ "/mandates?", NULL, NULL, "gocardless/mandates_last.json" },
+	{ "/payments?", NULL, NULL, "gocardless/payments_last.json" },
+	{ "/refunds?", NULL, NULL, "gocardless/refunds_last.json" },
+	{ "/payments/PM0099", NULL, NULL, "gocardless/payment_one.json" },
+};
+static const fixture_route walk_transactions[] = {
+	{ "/mandates?", NULL, NULL, "gocardless/mandates_last.json" },
+	{ "/payments?", NULL, NULL, "gocardless/payments_last.json" },
+	{ "/refunds?", NULL, NULL, "gocardless/refunds_last.json" },
+};
+static const alloc_walk_case walk_cases[] = {
+	{ "transactions", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_transactions), NULL, 0, NULL, 0, 4, 0 },
+	{ "incremental full pass", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_feed), NULL,
+	  BILLTAP_ITER_INCREMENTAL, NULL, 0, 4, 0 },
+	/* PM0003, PM0002 (gone from linked: a tombstone), RF0001, its payment PM0099 read */
+	{ "changes from a token", BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_feed), NULL, 0, NULL, 1, 4, 0 },
+};
+static const char *const walk_settings[] = { "access_token", "test_gc_token", "base_url", "http://gc.test",
+	                                     "allow_insecure_http", "1", "max_retries", "0", NULL };
+static const alloc_walk_spec gocardless_walks = { "gocardless", walk_settings, walk_cases,
+	                                          sizeof walk_cases / sizeof walk_cases[0] };
+
 void gocardless_add_sync_tests(Suite *s)
 {
+	suite_add_tcase(s, alloc_walk_tcase(&gocardless_walks));
 	TCase *tc = tcase_create("incremental");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_pass_of_changes_walks_the_events);
