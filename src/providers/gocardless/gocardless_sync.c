@@ -22,7 +22,7 @@
 
 #include "gocardless.h"
 
-#define MAX_POINT 4096
+#define MAX_POINT 8192 /* 100 ids of at most 64 characters (gocardless_feed.c) */
 
 static int at_char(char c)
 {
