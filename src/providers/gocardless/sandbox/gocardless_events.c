@@ -13,12 +13,15 @@
  * - refunds: "created", then "paid", "bounced" or "cancelled" as they settle.
  * - subscriptions: "created", "cancelled", "finished", "paused", "amended".
  * - customers: "customer_removed"; mandates: "created", and "cancelled" at the removal.
- * Every event is of a record the module shows (a payment of a guest makes none). */
+ * Every event is of a record the module shows (a payment of a guest makes none). An
+ * update's action is named from the record's state now (the log says what changed, not to
+ * what); billtap reads resource types and links, not actions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gocardless_model.h"
+#include "sandbox_buf.h"
 #include "sandbox_paging.h"
 #include "sandbox_provider.h"
 #include "sandbox_query.h"
@@ -26,7 +29,7 @@
 
 enum {
     A_CREATED, A_CONFIRMED, A_FAILED, A_CHARGED_BACK, A_PAID_OUT, A_PAID, A_BOUNCED, A_CANCELLED,
-    A_FINISHED, A_PAUSED, A_AMENDED, A_SUBMITTED, A_CUSTOMER_REMOVED, A_NACTIONS
+    A_FINISHED, A_PAUSED, A_AMENDED, A_SUBMITTED, A_CUSTOMER_REMOVED
 };
 const char *const gc_actions[] = {"created", "confirmed", "failed", "charged_back", "paid_out", "paid", "bounced",
                                   "cancelled", "finished", "paused", "amended", "submitted", "customer_removed"};
@@ -58,9 +61,7 @@ static void push(ev_builder *b, int64_t at, uint64_t number, int list, size_t in
     gc_state *st = b->st;
     if (st->n_events == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 1024;
-        st->events = realloc(st->events, b->cap * sizeof *st->events);
-        if (!st->events)
-            abort();
+        st->events = sb_xrealloc(st->events, b->cap * sizeof *st->events);
     }
     st->events[st->n_events++] = (gc_event){at, number, (uint32_t)index, (uint8_t)list, (uint8_t)action};
 }
