@@ -364,7 +364,7 @@ START_TEST(feed_answers_and_tokens_are_checked)
 
 	/* positions of another shape, in a token that is otherwise good */
 	const char *bad[] = { "S:", "S:x", "S:2025-01-05T00:00:00.000Z", "S:2025/EV1|x", "C:-/|-/|x:0",
-		              "C:-/|-/|1:abc", "F:-/", "p:", "S:2025 01/EV1", "S:-/EV 1" };
+		              "C:-/|-/|1:abc", "F:-/", "p:", "S:2025 01/EV1", "S:-/EV 1", "S:-/EV1" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char *cp = with_mark(token, bad[i]);
 		fake_reset(&ft);
