@@ -11,6 +11,11 @@
  * empty for the first page of the next list ("r:" when payments are done and refunds
  * begin). A resume reads the mandate map again, then that page; the engine skips what the
  * host already had.
+ *
+ * Incremental passes (transactions only) read GoCardless's events: gocardless_sync.c has
+ * their tokens, gocardless_feed.c the walk. A pass with the flag first learns the feed's
+ * head (the probe); a pass of changes then checks that the token's events are still
+ * listed (the anchor), reads the mandate map and walks the events.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,21 +37,6 @@ static const billtap_setting_def gocardless_settings[] = {
 	BILLTAP_SETTINGS_END,
 };
 
-enum { TAG_LIST, TAG_MANDATES };
-
-typedef struct gc_stream {
-	const gc_resource *res;
-	size_t list;                 /* index into res->lists */
-	char *base_url, *token;
-	char *after;                 /* the next page's cursor; NULL: the list's first page */
-	char *mandate_after;         /* the same while reading the mandate map */
-	char limit[24];
-	char since[32];              /* created_at[gte], "" without since */
-	int done;
-	gc_mandates mandates;
-	billtap_json *doc;
-} gc_stream;
-
 static void stream_free(void *p)
 {
 	gc_stream *s = p;
@@ -57,6 +47,7 @@ static void stream_free(void *p)
 	free(s->after);
 	free(s->mandate_after);
 	gc_mandates_free(&s->mandates);
+	gc_sync_free(s);
 	billtap_json_free(s->doc);
 	free(s);
 }
@@ -101,8 +92,15 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	/* 1,000 a minute; a few at once at most */
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, GC_RATE, GC_RATE / 5);
-	if (rc == 0 && params->resume)
-		rc = resume_from(s, params->resume, ctx);
+	s->since_time = params->since;
+	s->incremental = params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL);
+	if (rc == 0 && s->incremental && !s->res->n_walks)
+		rc = billtap_ctx_error(ctx, BILLTAP_EUNSUPPORTED, "GoCardless has no incremental passes for this resource");
+	const char *inner = params->resume;
+	if (rc == 0 && s->incremental && params->resume)
+		rc = gc_sync_resume(s, params->resume, ctx, &inner);
+	if (rc == 0 && inner)
+		rc = resume_from(s, inner, ctx);
 	s->mandates.done = rc == 0 && !s->res->needs_mandates;
 	if (rc < 0) {
 		stream_free(s);
@@ -112,7 +110,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	return 0;
 }
 
-static int add_auth_headers(billtap_request *req, gc_stream *s)
+int gc_add_auth_headers(billtap_request *req, gc_stream *s)
 {
 	int rc = billtap_request_set_bearer(req, s->token);
 	if (rc == 0)
@@ -125,6 +123,18 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	gc_stream *s = p;
 	if (s->done)
 		return BILLTAP_ITEROVER;
+	/* a pass with the flag: the feed's head first; a pass of changes: the token's events */
+	int feed = s->incremental && !s->probed ? GC_TAG_PROBE
+	           : s->changes && !s->anchored ? GC_TAG_ANCHOR
+	           : s->changes && s->mandates.done ? (s->walk < s->res->n_walks ? GC_TAG_WALK : GC_TAG_READ)
+	           : -1;
+	if (feed >= 0) {
+		int rc = gc_feed_request(req, s, feed);
+		if (rc == 0)
+			rc = gc_add_auth_headers(req, s);
+		billtap_request_set_tag(req, (uint64_t)feed);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+	}
 	int mandates = !s->mandates.done;
 	const gc_list *list = mandates ? &gc_mandate_list : s->res->lists[s->list];
 	const char *after = mandates ? s->mandate_after : s->after;
@@ -136,8 +146,8 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	if (rc == 0 && after)
 		rc = billtap_request_add_query(req, "after", after);
 	if (rc == 0)
-		rc = add_auth_headers(req, s);
-	billtap_request_set_tag(req, mandates ? TAG_MANDATES : TAG_LIST);
+		rc = gc_add_auth_headers(req, s);
+	billtap_request_set_tag(req, mandates ? GC_TAG_MANDATES : GC_TAG_LIST);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 
@@ -165,13 +175,13 @@ static int mark_after(gc_stream *s, const char *next, billtap_sink *sink, billta
 {
 	size_t i = s->list + (next ? 0 : 1);
 	if (i >= s->res->n_lists)
-		return 0;
+		return s->incremental ? gc_sync_full_mark(s, NULL, sink, ctx) : 0;
 	size_t n = (next ? strlen(next) : 0) + 3;
 	char *mark = malloc(n);
 	if (!mark)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	snprintf(mark, n, "%c:%s", s->res->lists[i]->mark, next ? next : "");
-	int rc = billtap_sink_mark(sink, mark);
+	int rc = s->incremental ? gc_sync_full_mark(s, mark, sink, ctx) : billtap_sink_mark(sink, mark);
 	free(mark);
 	return rc;
 }
@@ -180,12 +190,16 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	gc_stream *s = p;
-	if (billtap_response_status(resp) != 200)
+	uint64_t tag = billtap_request_tag(req);
+	int status = billtap_response_status(resp);
+	if (status != 200 && !(tag == GC_TAG_READ && status == 404))
 		return gc_response_error(req, resp, s->doc, ctx);
+	if (tag != GC_TAG_LIST && tag != GC_TAG_MANDATES)
+		return gc_feed_response(s, req, resp, sink, ctx);
 	int rc = billtap_response_parse(s->doc, req, resp, ctx);
 	if (rc < 0)
 		return rc;
-	int mandates = billtap_request_tag(req) == TAG_MANDATES;
+	int mandates = tag == GC_TAG_MANDATES;
 	const gc_list *list = mandates ? &gc_mandate_list : s->res->lists[s->list];
 	/* The page's shape first: a missing list is an error, never an empty last page. */
 	billtap_json_ref root = billtap_json_root(s->doc);
@@ -245,6 +259,9 @@ const billtap_provider bt_provider_gocardless = {
 	/* no plans and no invoices: GoCardless has neither (docs/providers/gocardless.md) */
 	.resources = GC_RESOURCES,
 	.since_resources = GC_RESOURCES, /* created_at[gte] on every list */
+	/* transactions from GET /events (gocardless_feed.c); customers and subscriptions
+	 * cannot be followed exactly (docs/providers/gocardless.md, "Incremental passes") */
+	.sync_feed = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	.flags = 0,
 	.settings = gocardless_settings,
 	.request_id_header = NULL, /* the request id comes in error bodies (gocardless_errors.c) */

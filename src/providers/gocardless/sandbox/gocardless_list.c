@@ -58,17 +58,54 @@ static int match(const void *ctx, size_t pos)
              (q->has[2] && t >= q->bound[2]) || (q->has[3] && t > q->bound[3]));
 }
 
+long gc_lookup(const gc_state *st, int list, const char *id)
+{
+    long long i = sb_id_number(id, &st->styles[list], st->w->seed, (unsigned)list);
+    if (i < 0 || (size_t)i >= (list <= GC_L_MANDATES ? st->w->n_customers
+                              : list == GC_L_SUBSCRIPTIONS ? st->w->n_subs
+                              : list == GC_L_PAYMENTS ? st->w->n_payments : st->w->n_refunds) ||
+        st->lists[list].pos[i] < 0)
+        return -1;
+    return (long)i;
+}
+
+int gc_item_of(const char *path, const char **id)
+{
+    for (int k = 0; k < GC_NLISTS; k++) {
+        size_t n = strlen(paths[k]);
+        if (!strncmp(path, paths[k], n) && path[n] == '/' && path[n + 1] && !strchr(path + n + 1, '/')) {
+            *id = path + n + 1;
+            return k;
+        }
+    }
+    return -1;
+}
+
+void gc_serve_item(const gc_state *st, int list, const char *id, const sb_request *req, sb_response *resp)
+{
+    if (req->params->n) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%.100s is not a valid parameter for this endpoint", req->params->items[0].key);
+        return gc_error(resp, req, 400, "invalid_api_usage", "invalid_parameters", NULL, msg);
+    }
+    long i = gc_lookup(st, list, id);
+    if (i < 0)
+        return gc_error(resp, req, 404, "invalid_api_usage", "resource_not_found", NULL, "Resource not found");
+    sb_json j;
+    sbj_init(&j, &resp->body, 0);
+    sbj_obj_begin(&j);
+    sbj_key(&j, keys[list]);
+    gc_render(&j, st, list, (size_t)i);
+    sbj_obj_end(&j);
+    sb_buf_addc(&resp->body, '\n');
+    resp->status = 200;
+}
+
 /* The position of a cursor (an id of this list), or -1. */
 static long cursor_pos(const gc_query *q, const char *id)
 {
-    long long i = sb_id_number(id, &q->st->styles[q->list], q->st->w->seed, (unsigned)q->list);
-    const gc_list_view *l = &q->st->lists[q->list];
-    if (i < 0 || (size_t)i >= (q->list <= GC_L_MANDATES ? q->st->w->n_customers
-                              : q->list == GC_L_SUBSCRIPTIONS ? q->st->w->n_subs
-                              : q->list == GC_L_PAYMENTS ? q->st->w->n_payments : q->st->w->n_refunds) ||
-        l->pos[i] < 0)
-        return -1;
-    return (long)(l->n - 1 - (size_t)l->pos[i]);
+    long i = gc_lookup(q->st, q->list, id);
+    return i < 0 ? -1 : (long)(q->st->lists[q->list].n - 1 - (size_t)q->st->lists[q->list].pos[i]);
 }
 
 static void invalid(sb_response *resp, const sb_request *req, const char *field, const char *message)

@@ -158,13 +158,20 @@ static void gocardless_handle(void *state, const sb_request *req, sb_response *r
         return;
     }
     rate_limit_headers(resp, 0);
-    int list = gc_list_of(req->path);
-    if (list < 0 || strcmp(req->method, "GET") != 0) {
+    const char *id = NULL;
+    int list = gc_list_of(req->path), item = list < 0 ? gc_item_of(req->path, &id) : -1;
+    int events = !strcmp(req->path, "/events");
+    if ((list < 0 && item < 0 && !events) || strcmp(req->method, "GET") != 0) {
         gc_error(resp, req, 404, "invalid_api_usage", "path_not_found", NULL, "Path not found");
         return;
     }
     sb_response_header(resp, "Content-Type", "application/json");
-    gc_serve_list(st, list, req, resp);
+    if (events)
+        gc_serve_events(st, req, resp);
+    else if (item >= 0)
+        gc_serve_item(st, item, id, req, resp);
+    else
+        gc_serve_list(st, list, req, resp);
 }
 
 static const char *type_of(int status)
@@ -208,7 +215,7 @@ static int gocardless_prepare_faults(void *state, const sb_faults *faults, char 
 static int gocardless_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
-    if (gc_list_of(req->path) < 0 || strcmp(req->method, "GET") != 0)
+    if ((gc_list_of(req->path) < 0 && strcmp(req->path, "/events") != 0) || strcmp(req->method, "GET") != 0)
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

@@ -30,11 +30,11 @@ static int customer_shown(const gc_state *st, int c)
 }
 
 /* A subscription GoCardless can hold: one item at a fixed price per week, month or year. */
-static int sub_shown(const gc_state *st, size_t i)
+int gc_sub_holdable(const gc_state *st, size_t i)
 {
     const sb_world *w = st->w;
     const w_sub *s = &w->subs[i];
-    if (!customer_shown(st, s->customer) || !currency_ok(s->ccy) || s->n_items != 1)
+    if (s->customer < 0 || !currency_ok(s->ccy) || s->n_items != 1)
         return 0;
     const w_item *it = &w->items[s->first_item];
     const w_price *p = &w->prices[it->price];
@@ -42,10 +42,19 @@ static int sub_shown(const gc_state *st, size_t i)
            it->quantity >= 1;
 }
 
+/* Listed unless its customer was removed: "subscriptions related to customers who have been
+ * removed" are not shown (GoCardless's list documentation). */
+static int sub_shown(const gc_state *st, size_t i)
+{
+    return gc_sub_holdable(st, i) && customer_shown(st, st->w->subs[i].customer);
+}
+
+/* A payment of a customer (no guests), removed or not: GoCardless documents hiding the
+ * customers and subscriptions of a removal, not the payments, which stay on its books. */
 static int payment_shown(const gc_state *st, size_t i)
 {
     const w_payment *p = &st->w->payments[i];
-    return customer_shown(st, p->customer) && currency_ok(p->ccy) && !p->uncaptured;
+    return p->customer >= 0 && currency_ok(p->ccy) && !p->uncaptured;
 }
 
 static void add(gc_list_view *l, size_t i)
@@ -70,9 +79,9 @@ void gc_project(gc_state *st)
     view_init(&st->lists[GC_L_CUSTOMERS], w->n_customers);
     view_init(&st->lists[GC_L_MANDATES], w->n_customers);
     for (size_t i = 0; i < w->n_customers; i++) {
-        if (w->customers[i].deleted_at)
-            continue; /* removed customers are not listed */
-        add(&st->lists[GC_L_CUSTOMERS], i);
+        /* a removed customer is not listed; its mandate stays, cancelled, as its payments do */
+        if (!w->customers[i].deleted_at)
+            add(&st->lists[GC_L_CUSTOMERS], i);
         add(&st->lists[GC_L_MANDATES], i);
     }
     view_init(&st->lists[GC_L_SUBSCRIPTIONS], w->n_subs);
@@ -87,6 +96,7 @@ void gc_project(gc_state *st)
     for (size_t i = 0; i < w->n_refunds; i++)
         if (st->lists[GC_L_PAYMENTS].pos[w->refunds[i].payment] >= 0)
             add(&st->lists[GC_L_REFUNDS], i);
+    gc_events_build(st);
 }
 
 void gc_project_free(gc_state *st)
@@ -95,6 +105,7 @@ void gc_project_free(gc_state *st)
         free(st->lists[k].index);
         free(st->lists[k].pos);
     }
+    free(st->events);
 }
 
 const char *gc_sub_status(const w_sub *s)
@@ -135,12 +146,14 @@ long gc_payment_sub(const gc_state *st, const w_payment *p)
 {
     if (p->invoice < 0)
         return -1;
+    /* linked whether or not the subscription is listed: a customer's removal hides the
+     * subscription, it does not change the payment */
     int sub = st->w->invoices[p->invoice].sub;
-    return sub >= 0 && st->lists[GC_L_SUBSCRIPTIONS].pos[sub] >= 0 ? sub : -1;
+    return sub >= 0 && gc_sub_holdable(st, (size_t)sub) ? sub : -1;
 }
 
 /* "2024-05-01T12:00:00.000Z": GoCardless writes milliseconds. */
-static void ktime_ms(sb_json *j, const char *key, int64_t t)
+void gc_ktime_ms(sb_json *j, const char *key, int64_t t)
 {
     char s[32], ms[40];
     sb_time_rfc3339(t, s);
@@ -181,7 +194,7 @@ static void render_customer(sb_json *j, const gc_state *st, size_t i)
 {
     const w_customer *c = &st->w->customers[i];
     kid(j, "id", st, GC_L_CUSTOMERS, i);
-    ktime_ms(j, "created_at", c->created);
+    gc_ktime_ms(j, "created_at", c->created);
     sbj_kstr(j, "email", c->email);
     sbj_kstr(j, "given_name", c->name_on_file ? c->given : NULL);
     sbj_kstr(j, "family_name", c->name_on_file ? c->family : NULL);
@@ -204,12 +217,12 @@ static void render_mandate(sb_json *j, const gc_state *st, size_t i)
 {
     const w_customer *c = &st->w->customers[i];
     kid(j, "id", st, GC_L_MANDATES, i);
-    ktime_ms(j, "created_at", c->created);
+    gc_ktime_ms(j, "created_at", c->created);
     char ref[24];
     snprintf(ref, sizeof ref, "REF-%zu", i + 1);
     sbj_kstr(j, "reference", ref);
     sbj_kstr(j, "scheme", scheme_of(c->ccy));
-    sbj_kstr(j, "status", "active");
+    sbj_kstr(j, "status", c->deleted_at ? "cancelled" : "active");
     sbj_kstr(j, "mandate_type", "bank_debit");
     sbj_kbool(j, "payments_require_approval", 0);
     sbj_kempty_obj(j, "metadata");
@@ -227,7 +240,7 @@ static void render_sub(sb_json *j, const gc_state *st, size_t i)
     const w_price *p = &w->prices[it->price];
     static const char *const units[] = {"daily", "weekly", "monthly", "yearly"};
     kid(j, "id", st, GC_L_SUBSCRIPTIONS, i);
-    ktime_ms(j, "created_at", s->created);
+    gc_ktime_ms(j, "created_at", s->created);
     sbj_kint(j, "amount", p->unit_amount * it->quantity);
     sbj_kstr(j, "currency", w_currencies[s->ccy].code);
     sbj_kstr(j, "status", gc_sub_status(s));
@@ -253,7 +266,7 @@ static void render_payment(sb_json *j, const gc_state *st, size_t i)
 {
     const w_payment *p = &st->w->payments[i];
     kid(j, "id", st, GC_L_PAYMENTS, i);
-    ktime_ms(j, "created_at", p->created);
+    gc_ktime_ms(j, "created_at", p->created);
     kdate(j, "charge_date", p->created + 3 * W_DAY);
     sbj_kint(j, "amount", p->amount);
     sbj_kint(j, "amount_refunded", p->amount_refunded);
@@ -278,7 +291,7 @@ static void render_refund(sb_json *j, const gc_state *st, size_t i)
     const w_refund *r = &st->w->refunds[i];
     const w_payment *p = &st->w->payments[r->payment];
     kid(j, "id", st, GC_L_REFUNDS, i);
-    ktime_ms(j, "created_at", r->created);
+    gc_ktime_ms(j, "created_at", r->created);
     sbj_kint(j, "amount", r->amount);
     sbj_kstr(j, "currency", w_currencies[p->ccy].code);
     sbj_kstr(j, "status", gc_refund_status(r));

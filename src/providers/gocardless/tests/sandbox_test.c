@@ -184,6 +184,76 @@ START_TEST(repeated_page_is_an_error_and_resumes_exactly)
 }
 END_TEST
 
+/* An incremental pass of transactions from a sandbox started with `args` (NULL: the main
+ * one): the full pass with the flag is exactly the truth, and a pass of changes from its
+ * token, the world unchanged, hands out nothing (the token's own events are not read
+ * again), twice in a row. The passes of changes after the world moved on are
+ * tests/integration/cli_incremental_test.sh's. */
+static void incremental_unchanged(const char *const *args, int want_retries)
+{
+	sandbox own, *sb = &main_sb;
+	if (args) {
+		sandbox_start(&own, args);
+		sb = &own;
+	}
+	truth t;
+	truth_load(&t, sb, "transactions");
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(sb, "gocardless");
+	billtap_client_set(c, "retry_base_ms", "20");
+	billtap_client_set(c, "page_size", args ? "10" : "200");
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.flags = BILLTAP_ITER_INCREMENTAL;
+	billtap_iter *it;
+	const billtap_record *r;
+	const char *token;
+	uint64_t retries = 0, more;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	ck_assert_int_eq(billtap_iter_sync_token(&token, it), 0);
+	char *saved = strdup(token);
+	billtap_iter_stats(NULL, &retries, NULL, it);
+	billtap_iter_free(it);
+	for (int pass = 0; pass < 2; pass++) {
+		billtap_iter_options o2 = BILLTAP_ITER_OPTIONS_INIT;
+		o2.checkpoint = saved;
+		ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o2), 0);
+		int rc = billtap_iter_next(&r, it);
+		ck_assert_msg(rc == BILLTAP_ITEROVER, "pass %d: %d, %s", pass, rc,
+		              rc == 0 ? billtap_record_id(r) : billtap_client_error_message(c));
+		ck_assert_int_eq(billtap_iter_sync_token(&token, it), 0);
+		free(saved);
+		saved = strdup(token);
+		billtap_iter_stats(NULL, &more, NULL, it);
+		retries += more;
+		billtap_iter_free(it);
+	}
+	ck_assert_msg(retries >= (uint64_t)want_retries, "only %llu retries", (unsigned long long)retries);
+	free(saved);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	if (args)
+		sandbox_stop(&own);
+}
+
+START_TEST(incremental_pass_hands_out_only_changes)
+{
+	incremental_unchanged(NULL, 0);
+}
+END_TEST
+
+/* The same through failed, dropped and limited answers to the probe, the anchor, the
+ * lists and the walks. */
+START_TEST(incremental_pass_survives_faults)
+{
+	const char *args[] = { "--provider", "gocardless", "--seed", "5", "--scale", "60", "--rate-limit", "0",
+		               "--faults", "500@1,503@3,drop@9,429@12,502@15,500@22,500@23,drop@25", NULL };
+	incremental_unchanged(args, 6);
+}
+END_TEST
+
 Suite *gocardless_sandbox_suite(void)
 {
 	Suite *s = suite_create("gocardless-sandbox");
@@ -194,6 +264,7 @@ Suite *gocardless_sandbox_suite(void)
 	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, RESOURCE_COUNT);
 	tcase_add_loop_test(tc, since_filters_by_creation, 0, RESOURCE_COUNT);
 	tcase_add_test(tc, bad_token_names_the_error_and_request);
+	tcase_add_test(tc, incremental_pass_hands_out_only_changes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_set_timeout(tc, 300);
@@ -201,6 +272,7 @@ Suite *gocardless_sandbox_suite(void)
 	tcase_add_test(tc, faults_are_survived);
 	tcase_add_test(tc, garbled_and_stalled_answers_are_retried);
 	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
+	tcase_add_test(tc, incremental_pass_survives_faults);
 	suite_add_tcase(s, tc);
 	return s;
 }

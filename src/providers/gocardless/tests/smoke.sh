@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Shell checks of the GoCardless sandbox module (curl + jq): the bearer token, the
 # required GoCardless-Version header, limit 1-500, unknown parameters, cursors in
-# meta.cursors, created_at filters, the error envelope and the rate-limit headers and 429.
+# meta.cursors, created_at filters, the error envelope and the rate-limit headers and 429;
+# GET /events (resource_type, include only with it, action, cursors, linked objects) and
+# GET /payments/ID.
 # usage: smoke.sh path/to/billtap-sandbox
 set -euo pipefail
 bin=${1:?usage: smoke.sh SANDBOX_BINARY}
@@ -60,6 +62,40 @@ t=$(echo "$page" | jq -r '.payments[0].created_at')
 get "$url/payments?limit=500&created_at%5Bgte%5D=$t" | jq -e --arg t "$t" \
   '(.payments | length) >= 1 and all(.payments[]; .created_at >= $t)' > /dev/null ||
   fail "created_at[gte] filters"
+# Events: newest first, every type unless resource_type says; include needs resource_type
+# and carries the events' objects as they are now in linked; cursors are event ids.
+ev=$(get "$url/events?limit=50")
+echo "$ev" | jq -e '(.events | length) >= 1 and ([.events[].created_at] == ([.events[].created_at] | sort | reverse))
+  and all(.events[]; (.id | startswith("EV")) and (.links | length) == 1) and (.linked == null)' > /dev/null ||
+  fail "events: newest first, one link each, no linked without include"
+get "$url/events?include=payment" | jq -e '.error.code == 422 and .error.errors[0].field == "include"' > /dev/null ||
+  fail "events: include without resource_type refused"
+get "$url/events?resource_type=payments&include=bogus" | jq -e '.error.errors[0].field == "include"' > /dev/null ||
+  fail "events: an include that is not a resource refused"
+get "$url/events?resource_type=invoices" | jq -e '.error.errors[0].field == "resource_type"' > /dev/null ||
+  fail "events: a resource_type GoCardless has not refused"
+get "$url/events?payment=PM1" | jq -e '.error.errors[0].reason == "invalid_parameters"' > /dev/null ||
+  fail "events: an unknown parameter refused"
+get "$url/events?after=PM0000000BOGUS" | jq -e '.error.errors[0].reason == "invalid_cursor"' > /dev/null ||
+  fail "events: a cursor that is not an event refused"
+pe=$(get "$url/events?resource_type=payments&include=payment&limit=20")
+echo "$pe" | jq -e 'all(.events[]; .resource_type == "payments") and
+  ([.events[].links.payment] | unique) == ([.linked.payments[].id] | sort)' > /dev/null ||
+  fail "events: resource_type filters, linked holds each event's payment once"
+get "$url/events?resource_type=refunds&action=created&limit=500" |
+  jq -e 'all(.events[]; .action == "created" and .resource_type == "refunds")' > /dev/null || fail "events: action filters"
+eafter=$(echo "$ev" | jq -r '.events[2].id')
+get "$url/events?limit=2&after=$eafter" | jq -e --argjson old "$(echo "$ev" | jq '[.events[3:5][].id]')" \
+  '[.events[].id] == $old or (.events | length) < 2' > /dev/null || fail "events: after reads the older events"
+et=$(echo "$ev" | jq -r '.events[0].created_at')
+get "$url/events?limit=500&created_at%5Bgte%5D=$et&created_at%5Blte%5D=$et" | jq -e --arg t "$et" \
+  '(.events | length) >= 1 and all(.events[]; .created_at == $t)' > /dev/null || fail "events: created_at bounds"
+pid1=$(echo "$page" | jq -r '.payments[0].id')
+get "$url/payments/$pid1" | jq -e --argjson p "$(echo "$page" | jq '.payments[0]')" '.payments == $p' > /dev/null ||
+  fail "GET /payments/ID: the payment as listed"
+get "$url/payments/PM0000000BOGUS" | jq -e '.error.code == 404 and .error.errors[0].reason == "resource_not_found"' \
+  > /dev/null || fail "GET /payments/ID of no payment: 404"
+get "$url/payments/$pid1?expand=x" | jq -e '.error.code == 400' > /dev/null || fail "GET /payments/ID takes no parameters"
 hdr=$(curl -s -D - -o /dev/null -H "$auth" -H "$version" "$url/customers?limit=1" | tr -d '\r')
 grep -qi '^RateLimit-Limit: 1000$' <<<"$hdr" || fail "RateLimit-Limit on every answer"
 # The rate limit: a second sandbox holding the token to one request in ten minutes (a burst of

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 Suite *gocardless_unit_suite(void);
+void gocardless_add_sync_tests(Suite *s); /* unit_sync.c */
 
 static fake_transport ft;
 
@@ -321,5 +322,6 @@ Suite *gocardless_unit_suite(void)
 	tcase_add_test(tc, malformed_pages_are_errors);
 	tcase_add_test(tc, plans_and_invoices_are_refused);
 	suite_add_tcase(s, tc);
+	gocardless_add_sync_tests(s);
 	return s;
 }
