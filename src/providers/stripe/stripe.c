@@ -13,7 +13,8 @@
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
  *   transactions   GET /v1/invoice_payments?expand[]=data.invoice (API versions from
- *                  2025-03-31.basil: which invoice each payment paid; no records), then
+ *                  2025-03-31.basil: which invoice each payment paid; no records), or in
+ *                  slices GET /v1/invoices?expand[]=data.payments (stripe_links_walk.c), then
  *                  GET /v1/charges?expand[]=data.balance_transaction, then
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
@@ -47,6 +48,8 @@ static const struct stage_info {
 	 * payment may link a new charge), marks nothing */
 	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
 	                             { "data.invoice", NULL }, 0, 0 },
+	/* the same links in slices: each invoice with its payments (stripe_links_walk.c) */
+	[STAGE_INVOICE_LINKS] = { "invoice_links", "/v1/invoices", { "data.payments", NULL }, 0, 1 },
 	/* balance transactions carry the fee and net */
 	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0, 1 },
 	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
@@ -95,6 +98,7 @@ static void stream_free(void *p)
 	free(s->resume_cursor);
 	free(s->topup_cursor);
 	stripe_links_free(s->links);
+	stripe_links_walk_free(s);
 	free(s->base_url);
 	if (s->api_key)
 		memset(s->api_key, 0, strlen(s->api_key));
@@ -139,13 +143,17 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
  * setting says now. */
 static int slice_stage(stripe_stream *s, billtap_ctx *ctx)
 {
+	int links = s->stage == STAGE_INVOICE_LINKS; /* after its anchor, never by `since` */
 	if (s->sync || s->stage > s->last_stage || !stages[s->stage].sliced || s->cursor ||
-	    s->held_count || (s->links && !(s->topped & (1u << s->stage))))
+	    s->held_count || (links && s->anchored != 1) ||
+	    (!links && s->links && !(s->topped & (1u << s->stage))))
 		return 0;
 	int64_t max = 1;
 	int rc = billtap_ctx_setting_int(&max, ctx, "parallel_slices");
 	if (rc < 0)
 		return rc;
+	if (links) /* a slices mark waits for its own list */
+		return stripe_slices_new(&s->slices, BILLTAP_TIME_NONE, (int)max, NULL, ctx);
 	if (!s->slices_resume && max <= 1)
 		return 0;
 	rc = stripe_slices_new(&s->slices, s->since, (int)max, s->slices_resume, ctx);
@@ -208,13 +216,15 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. A
 	 * pass of changes looks each payment up instead of reading them all. */
 	if (rc == 0 && s->stage >= STAGE_CHARGES && strncmp(s->version, "2025-03-31", 10) >= 0) {
+		int sliced = 0;
 		if ((rc = stripe_links_new(&s->links)) < 0) {
 			rc = billtap_ctx_error(ctx, rc, NULL);
-		} else if (!changes) {
+		} else if (!changes && (rc = sliced = stripe_links_sliced(s, ctx)) >= 0) {
+			rc = 0;
 			s->resume_stage = s->stage;
 			s->resume_cursor = s->cursor;
 			s->cursor = NULL;
-			s->stage = STAGE_INVOICE_PAYMENTS;
+			s->stage = sliced ? STAGE_INVOICE_LINKS : STAGE_INVOICE_PAYMENTS;
 		}
 	}
 	if (rc < 0) {
@@ -267,7 +277,10 @@ static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
-	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {
+	} else if (s->stage == STAGE_INVOICE_LINKS) {
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE,
+		                         "provider bug: the invoice links' walk is only in slices");
+	} else if (s->links && s->stage >= STAGE_CHARGES && !(s->topped & (1u << s->stage))) {
 		/* few are new since the links were read: small pages, the first one usually
 		 * ending at a known one */
 		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/invoice_payments")) < 0 ||
@@ -291,16 +304,35 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	stripe_stream *s = p;
 	int rc;
 	for (;;) {
+		if (s->stage == STAGE_INVOICE_LINKS) {
+			/* the anchor first, then follow-ups before the slices' next pages */
+			int built;
+			if ((rc = stripe_links_walk_request(&built, req, s, ctx)) < 0 || built)
+				goto out;
+			if (s->anchored != 1)
+				return BILLTAP_PROVIDER_WAIT;
+		}
 		if (!s->slices && !s->in_flight && (rc = slice_stage(s, ctx)) < 0)
 			return rc;
 		if (!s->slices)
 			break;
 		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
 			goto out;
+		if (s->stage == STAGE_INVOICE_LINKS && stripe_links_walk_busy(s))
+			return BILLTAP_PROVIDER_WAIT; /* a follow-up is out */
 		/* Every slice of the list ended: the next list. */
 		stripe_slices_free(s->slices);
 		s->slices = NULL;
-		s->stage++;
+		if (s->stage != STAGE_INVOICE_LINKS) {
+			s->stage++;
+			continue;
+		}
+		/* The links are complete: the walk goes where it was to start. */
+		stripe_links_walk_free(s);
+		s->stage = s->resume_stage;
+		s->cursor = s->resume_cursor;
+		s->resume_cursor = NULL;
+		s->anchor_pending = 1;
 	}
 	if (s->in_flight)
 		return BILLTAP_PROVIDER_WAIT; /* outside slices, each request waits for the last */
@@ -564,7 +596,7 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 		return rc;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data);
 	     obj != BILLTAP_JSON_NONE && !known; obj = billtap_json_next(s->doc, obj)) {
-		if ((known = stripe_links_known(s->links, s->doc, obj)) < 0)
+		if ((known = stripe_links_topup_done(s, obj)) < 0)
 			return billtap_ctx_error(ctx, known, NULL);
 		if (!known && (rc = stripe_links_add(s->links, s->doc, obj, ctx)) < 0)
 			return rc;
@@ -574,8 +606,10 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 		return rc;
 	free(s->topup_cursor);
 	s->topup_cursor = cursor;
-	if (!cursor)
+	if (!cursor) {
 		s->topped |= 1u << s->stage;
+		s->anchor_pending = 0; /* from now on the known ones are all the older ones */
+	}
 	return 0;
 }
 
@@ -769,6 +803,8 @@ static int answer(stripe_stream *s, const billtap_request *req, const billtap_re
 	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == STRIPE_TAG_SLICE)
 		return billtap_response_status(resp) != 200 ? stripe_response_error(s, req, resp, ctx)
 		                                            : stripe_slices_response(s, req, resp, sink, ctx);
+	if (billtap_request_tag(req) == TAG_ANCHOR || billtap_request_tag(req) == TAG_PAYMENTS)
+		return stripe_links_walk_response(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) >= TAG_HEAD)
 		return stripe_sync_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
@@ -792,6 +828,9 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		s->in_flight = 0;
 		if (s->slices)
 			stripe_slices_rewind(s->slices);
+		s->follow_out = 0;
+		if (s->anchored < 0)
+			s->anchored = 0;
 	}
 	return rc;
 }

@@ -441,8 +441,12 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	}
 	if (!has_more)
 		adapt(&a, sl, sl->pages + 1, count);
-	if ((rc = stripe_push_page(s, data, 0, sink, ctx)) < 0 ||
-	    (rc = mark_after(ss, &a, stripe_stage_name(s->stage), sink, ctx)) < 0) {
+	/* The invoice links' walk has no records and no marks: its links live in memory. */
+	if (s->stage == STAGE_INVOICE_LINKS)
+		rc = stripe_links_invoices(s, data, ctx);
+	else if ((rc = stripe_push_page(s, data, 0, sink, ctx)) == 0)
+		rc = mark_after(ss, &a, stripe_stage_name(s->stage), sink, ctx);
+	if (rc < 0) {
 		free(a.cursor);
 		return rc;
 	}
