@@ -12,6 +12,7 @@
 Suite *stripe_unit_suite(void);
 TCase *stripe_sync_tcase(void);   /* sync_unit.c */
 TCase *stripe_slices_tcase(void); /* slices_unit.c */
+TCase *stripe_links_tcase(void); /* links_unit.c */
 
 static fake_transport ft;
 
@@ -1153,5 +1154,6 @@ Suite *stripe_unit_suite(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, stripe_sync_tcase());
 	suite_add_tcase(s, stripe_slices_tcase());
+	suite_add_tcase(s, stripe_links_tcase());
 	return s;
 }
