@@ -42,8 +42,8 @@ static const struct stage_info {
 	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
 	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0, 1 },
 	/* discounts expanded for their coupons */
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 0 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 0 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 1 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 1 },
 	/* read whole before the transactions, never filtered by `since` (an old invoice
 	 * payment may link a new charge), marks nothing */
 	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
@@ -81,6 +81,7 @@ static const char *const error_messages[] = { "error.message", NULL };
 static void held_clear(held *h)
 {
 	billtap_record_free(h->rec);
+	free(h->mark);
 	free(h->cursor);
 	free(h->prefix);
 	memset(h, 0, sizeof *h);
@@ -247,8 +248,7 @@ int stripe_add_headers(billtap_request *req, const stripe_stream *s)
 
 static int is_subscription(const held *h);
 
-/* The next page of the first held record's nested list. */
-static int nested_request(billtap_request *req, stripe_stream *s)
+int stripe_nested_request(billtap_request *req, stripe_stream *s)
 {
 	held *h = &s->held[0];
 	const char *id = billtap_record_id(h->rec);
@@ -272,7 +272,7 @@ static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
 	int rc, built;
 	if (s->held_count && s->held[0].more) {
-		rc = nested_request(req, s);
+		rc = stripe_nested_request(req, s);
 	} else if ((rc = stripe_sync_request(&built, req, s, ctx)) != 0 || built) {
 		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
@@ -316,6 +316,17 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 			return rc;
 		if (!s->slices)
 			break;
+		if (s->held_count) {
+			/* A record waits for its nested list: those pages first, and no new page of
+			 * the slices meanwhile (what is held stays within the pages out). */
+			if (!s->held[0].more || s->nested_out)
+				return BILLTAP_PROVIDER_WAIT;
+			if ((rc = stripe_nested_request(req, s)) < 0 ||
+			    (rc = stripe_add_headers(req, s)) < 0)
+				return billtap_ctx_error(ctx, rc, "cannot build the request");
+			s->nested_out = 1;
+			goto out;
+		}
 		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
 			goto out;
 		if (s->stage == STAGE_INVOICE_LINKS && stripe_links_walk_busy(s))
@@ -432,6 +443,8 @@ const char *stripe_stage_prefix(stripe_stream *s, enum stage stage)
 static int push_held(stripe_stream *s, billtap_record *rec, const held *h, billtap_sink *sink,
                      billtap_ctx *ctx)
 {
+	if (h->unmarked) /* a slice's: its page's mark follows as an entry of its own */
+		return billtap_sink_push(sink, rec);
 	int sub = billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION;
 	const char *prefix =
 		h->prefix ? h->prefix
@@ -463,12 +476,22 @@ static int reject_record(billtap_sink *sink, int code, const billtap_record *rec
 /* Pushes the held records that are complete, in order, up to the first that is not. Only
  * while a list page is handled: every record held then came from that page, so when a push
  * fails the caller forgets them all and the page is read again (see handle_list). */
-static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+int stripe_flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t done = 0;
 	int rc = 0;
 	while (done < s->held_count && !s->held[done].more) {
 		held *h = &s->held[done];
+		if (!h->rec) {
+			rc = billtap_sink_mark(sink, h->mark);
+			held_clear(h);
+			done++;
+			if (rc < 0) {
+				rc = billtap_ctx_error(ctx, rc, NULL);
+				break;
+			}
+			continue;
+		}
 		if ((rc = finish(h->rec, &h->period, ctx)) < 0) {
 			if ((rc = reject_record(sink, rc, h->rec)) < 0)
 				break;
@@ -527,12 +550,32 @@ int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *peri
 	return 0;
 }
 
+void stripe_drop_held_from(stripe_stream *s, size_t n)
+{
+	for (size_t i = n; i < s->held_count; i++)
+		held_clear(&s->held[i]);
+	if (n < s->held_count)
+		s->held_count = n;
+}
+
 /* A page failed half way: forget what it held (the engine drops what it pushed). */
 static void drop_held(stripe_stream *s)
 {
-	for (size_t i = 0; i < s->held_count; i++)
-		held_clear(&s->held[i]);
-	s->held_count = 0;
+	stripe_drop_held_from(s, 0);
+}
+
+int stripe_hold_mark(stripe_stream *s, const char *mark, billtap_ctx *ctx)
+{
+	stripe_period none = { 0 };
+	int rc = stripe_hold(s, NULL, &none, 0, NULL, ctx);
+	if (rc < 0)
+		return rc;
+	held *h = &s->held[s->held_count - 1];
+	if (!(h->mark = strdup(mark))) {
+		s->held_count--;
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	return 0;
 }
 
 static int map_one(billtap_record **rec, stripe_period *period, int *more, stripe_stream *s,
@@ -645,8 +688,10 @@ int stripe_push_page(stripe_stream *s, billtap_json_ref data, int marked, billta
 			continue;
 		}
 		/* Records queue up behind one whose nested list is still being paged. */
-		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0 ||
-		    (rc = flush_held(s, sink, ctx)) < 0)
+		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0)
+			break;
+		s->held[s->held_count - 1].unmarked = !marked;
+		if ((rc = stripe_flush_held(s, sink, ctx)) < 0)
 			break;
 	}
 	return rc;
@@ -711,6 +756,12 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 		n++;
 	for (size_t i = 0; i < n; i++) {
 		held *h = &s->held[i];
+		if (!h->rec) { /* a slices mark, after the records before it */
+			int rc = billtap_sink_mark(sink, h->mark);
+			if (rc < 0)
+				return billtap_ctx_error(ctx, rc, NULL);
+			continue;
+		}
 		billtap_record *copy;
 		int rc = billtap_record_dup(&copy, h->rec);
 		if (rc == 0 && i == 0)
@@ -809,8 +860,10 @@ static int answer(stripe_stream *s, const billtap_request *req, const billtap_re
 		return stripe_sync_response(s, req, resp, sink, ctx);
 	if (billtap_response_status(resp) != 200)
 		return stripe_response_error(s, req, resp, ctx);
-	if (billtap_request_tag(req) == TAG_NESTED)
+	if (billtap_request_tag(req) == TAG_NESTED) {
+		s->nested_out = 0;
 		return handle_nested(s, req, resp, sink, ctx);
+	}
 	if (billtap_request_tag(req) == TAG_TOPUP)
 		return handle_topup(s, req, resp, ctx);
 	return handle_list(s, req, resp, sink, ctx);
@@ -829,6 +882,7 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		if (s->slices)
 			stripe_slices_rewind(s->slices);
 		s->follow_out = 0;
+		s->nested_out = 0;
 		if (s->anchored < 0)
 			s->anchored = 0;
 	}

@@ -26,7 +26,9 @@ typedef struct stripe_slices stripe_slices;
  * or one queued behind such a one: records leave in list order so that the per-record
  * marks stay true. */
 typedef struct held {
-	billtap_record *rec;
+	billtap_record *rec;  /* NULL: a slices mark waiting for the records before it */
+	char *mark;           /* that mark */
+	int unmarked;         /* from a slice's page: it goes out without a mark of its own */
 	stripe_period period; /* subscriptions: the items' periods */
 	int more;             /* more nested records to page */
 	char *cursor;         /* the last nested record's id */
@@ -71,6 +73,7 @@ typedef struct stripe_stream {
 	 * request waits for the one before it. */
 	int in_flight;
 	stripe_slices *slices; /* the stage's list in slices; NULL: one walk */
+	int nested_out;        /* in slices: the first held record's next nested page is asked for */
 	char *slices_resume;   /* a slices mark's walk, for when its list is reached */
 } stripe_stream;
 
@@ -126,9 +129,18 @@ int stripe_response_error(stripe_stream *s, const billtap_request *req,
 int stripe_report_page(billtap_sink *sink, const char *list, const char *next, int has_more,
                        const stripe_stream *s, billtap_json_ref data);
 /* Queues rec behind the held records (taking it in every case; prefix copied, may be
- * NULL). */
+ * NULL). The queued one is s->held[s->held_count - 1]. */
 int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *period, int more,
                 const char *prefix, billtap_ctx *ctx);
+/* Queues a slices mark (copied) behind the held records, to go out after them. */
+int stripe_hold_mark(stripe_stream *s, const char *mark, billtap_ctx *ctx);
+/* Pushes the held records (and marks) that are complete, in order, up to the first that is
+ * not. */
+int stripe_flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx);
+/* Forgets the held entries from the n-th on (a page that failed half way). */
+void stripe_drop_held_from(stripe_stream *s, size_t n);
+/* The next page of the first held record's nested list. */
+int stripe_nested_request(billtap_request *req, stripe_stream *s);
 /* The mark prefix of a record of `stage` in a full pass: "customers", or with the sync
  * point of an incremental full pass before it. Valid until the next call; NULL: ENOMEM. */
 const char *stripe_stage_prefix(stripe_stream *s, enum stage stage);
