@@ -144,6 +144,9 @@ int stripe_links_walk_response(stripe_stream *s, const billtap_request *req,
 		s->anchored = 0; /* answered, or to be asked again */
 	else
 		s->follow_out = 0;
+	if (!anchor && !s->follow_count)
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE,
+		                         "provider bug: an invoice's payments came after the walk");
 	if (billtap_response_status(resp) != 200)
 		return stripe_response_error(s, req, resp, ctx);
 	return anchor ? anchor_response(s, req, resp, ctx)
