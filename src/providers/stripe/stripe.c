@@ -19,9 +19,9 @@
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
  *
- * Customers, prices and the three transaction lists are walked in parallel slices of
- * created time (stripe_slices.c) unless parallel_slices is 1; every other request waits for
- * the one before it. Incremental passes (the head of the event feed first, then passes of
+ * Every list (and the invoice links) is walked in parallel slices of created time
+ * (stripe_slices.c) unless parallel_slices is 1; nested pages and the incremental passes'
+ * requests wait for the one before them. Incremental passes (the head of the event feed first, then passes of
  * changes from the Events API) are stripe_sync.c's; they share this stream's state
  * (stripe_stream.h).
  */
@@ -69,7 +69,7 @@ static const billtap_setting_def stripe_settings[] = {
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "8", 1, 16,
-	                "customers, plans, transactions: windows of created time paged at once "
+	                "every list (and the invoice links): windows of created time paged at once "
 	                "(1: one walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,
 };
@@ -137,8 +137,8 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 	                         "checkpoint position is not one this stream makes");
 }
 
-/* A list is walked in slices (stripe_slices.c) when it can be (customers, prices and the
- * three transaction lists, in a plain pass), from its start (a mark "customers:ID" of one
+/* A list is walked in slices (stripe_slices.c) when it can be (in a plain pass), from its
+ * start (a mark "customers:ID" of one
  * walk goes on as one walk), once its invoice links are up to date, with parallel_slices
  * above 1 or a slices mark ("charges~...") to resume, which resumes in slices whatever the
  * setting says now. */
@@ -914,7 +914,7 @@ const billtap_provider bt_provider_stripe = {
 	.display_name = "Stripe",
 	.resources = ALL_RESOURCES,
 	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
-	/* slices of customers, plans and transactions; everything else one at a time */
+	/* slices of every list; nested pages and incremental passes one at a time */
 	.flags = BILLTAP_PROVIDER_CONCURRENT,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",

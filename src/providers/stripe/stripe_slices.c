@@ -1,5 +1,6 @@
 /*
- * Parallel slices of one Stripe list (customers, prices, charges, refunds, disputes): its
+ * Parallel slices of one Stripe list (customers, prices, subscriptions, invoices, charges,
+ * refunds, disputes, and the invoices read for the transactions' links): its
  * `created` range cut into windows, each paged with its own cursor, several windows' pages
  * in flight at once (docs/providers/stripe.md, "Parallel slices"). Stripe lists newest
  * first and has no count, so the windows are found as the walk goes:
