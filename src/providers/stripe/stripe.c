@@ -137,11 +137,11 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 	                         "checkpoint position is not one this stream makes");
 }
 
-/* A list is walked in slices (stripe_slices.c) when it can be (in a plain pass), from its
- * start (a mark "customers:ID" of one
- * walk goes on as one walk), once its invoice links are up to date, with parallel_slices
- * above 1 or a slices mark ("charges~...") to resume, which resumes in slices whatever the
- * setting says now. */
+/* A list is walked in slices (stripe_slices.c) in a plain pass, from its start (a mark
+ * "customers:ID" of one walk goes on as one walk), once its invoice links are up to date,
+ * with parallel_slices above 1 or a slices mark ("charges~...") to resume, which resumes in
+ * slices whatever the setting says now. The invoice links' own walk starts after its
+ * anchor, whole (no `since`). */
 static int slice_stage(stripe_stream *s, billtap_ctx *ctx)
 {
 	int links = s->stage == STAGE_INVOICE_LINKS; /* after its anchor, never by `since` */
