@@ -13,17 +13,18 @@
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
  *   transactions   GET /v1/invoice_payments?expand[]=data.invoice (API versions from
- *                  2025-03-31.basil: which invoice each payment paid; no records), or in
- *                  slices GET /v1/invoices?expand[]=data.payments (stripe_links_walk.c), then
+ *                  2025-03-31.basil: which invoice each payment paid; no records), or
+ *                  in slices GET /v1/invoices?expand[]=data.payments
+ *                  (stripe_links_walk.c), then
  *                  GET /v1/charges?expand[]=data.balance_transaction, then
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
  *
  * Every list (and the invoice links) is walked in parallel slices of created time
  * (stripe_slices.c) unless parallel_slices is 1; nested pages and the incremental passes'
- * requests wait for the one before them. Incremental passes (the head of the event feed first, then passes of
- * changes from the Events API) are stripe_sync.c's; they share this stream's state
- * (stripe_stream.h).
+ * requests wait for the one before them. Incremental passes (the head of the event feed
+ * first, then passes of changes from the Events API) are stripe_sync.c's; they share this
+ * stream's state (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>

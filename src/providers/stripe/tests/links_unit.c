@@ -11,11 +11,11 @@
  */
 #include <check.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stripe_fake.h"
 #include "testutil.h"
 
 TCase *stripe_links_tcase(void);
@@ -94,55 +94,26 @@ static int newest_first(int *out)
 	return n;
 }
 
-static const char *param(const char *url, const char *name, char *buf, size_t cap)
-{
-	const char *q = strchr(url, '?');
-	size_t n = strlen(name);
-	for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
-		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=') {
-			const char *v = p + 2 + n;
-			size_t len = strcspn(v, "&");
-			snprintf(buf, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
-typedef struct body {
-	char *data;
-	size_t len, cap;
-} body;
-
-static void add(body *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(body *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt((size_t)n, b->cap - b->len);
-	b->len += (size_t)n;
-}
-
-static void invoice_ref(body *b, int i)
+static void invoice_ref(stripe_fake_body *b, int i)
 {
 	if (has_sub(i))
-		add(b, "{\"id\":\"in_%04d\",\"object\":\"invoice\",\"parent\":{\"subscription_details\":"
+		stripe_fake_add(b, "{\"id\":\"in_%04d\",\"object\":\"invoice\","
+		                   "\"parent\":{\"subscription_details\":"
 		       "{\"subscription\":\"sub_%04d\"},\"type\":\"subscription_details\"}}", i, i);
 	else
-		add(b, "{\"id\":\"in_%04d\",\"object\":\"invoice\",\"parent\":null}", i);
+		stripe_fake_add(b, "{\"id\":\"in_%04d\",\"object\":\"invoice\",\"parent\":null}", i);
 }
 
-static void payment(body *b, int k, int expand_invoice)
+static void payment(stripe_fake_body *b, int k, int expand_invoice)
 {
-	add(b, "{\"id\":\"inpay_%04d\",\"object\":\"invoice_payment\",\"created\":%" PRId64
+	stripe_fake_add(b, "{\"id\":\"inpay_%04d\",\"object\":\"invoice_payment\",\"created\":%" PRId64
 	       ",\"invoice\":", k, pay.created[k]);
 	if (expand_invoice)
 		invoice_ref(b, pay.invoice[k]);
 	else
-		add(b, "\"in_%04d\"", pay.invoice[k]);
-	add(b, ",\"payment\":{\"payment_intent\":\"pi_%04d\",\"type\":\"payment_intent\"}}", k);
+		stripe_fake_add(b, "\"in_%04d\"", pay.invoice[k]);
+	stripe_fake_add(b, ",\"payment\":{\"payment_intent\":\"pi_%04d\","
+	                   "\"type\":\"payment_intent\"}}", k);
 }
 
 /* The position after the record named `after` in ids[0..n) (ids prefix + 4 digits), or 0
@@ -161,19 +132,19 @@ static int after_pos(const char *after, const char *prefix, const int *ids, int 
 	return 0;
 }
 
-static void list_end(body *b, int more, const char *url)
+static void list_end(stripe_fake_body *b, int more, const char *url)
 {
-	add(b, "],\"has_more\":%s,\"url\":\"%s\"}", more ? "true" : "false", url);
+	stripe_fake_add(b, "],\"has_more\":%s,\"url\":\"%s\"}", more ? "true" : "false", url);
 }
 
 /* GET /v1/invoice_payments: the anchor (limit=1), a top-up (expanded invoices), a
  * follow-up (one invoice's). */
-static void answer_payments(body *b, const char *url)
+static void answer_payments(stripe_fake_body *b, const char *url)
 {
 	char b1[32], b2[32], b3[32];
-	const char *limit = param(url, "limit", b1, sizeof b1);
-	const char *after = param(url, "starting_after", b2, sizeof b2);
-	const char *invoice = param(url, "invoice", b3, sizeof b3);
+	const char *limit = stripe_fake_param(url, "limit", b1, sizeof b1);
+	const char *after = stripe_fake_param(url, "starting_after", b2, sizeof b2);
+	const char *invoice = stripe_fake_param(url, "invoice", b3, sizeof b3);
 	int expand = strstr(url, "expand%5B%5D=data.invoice") != NULL;
 	ck_assert_ptr_nonnull(limit);
 	ck_assert_msg(!strstr(url, "created"), "Stripe lists invoice payments by no created: %s", url);
@@ -184,22 +155,22 @@ static void answer_payments(body *b, const char *url)
 	int want = atoi(limit), got = 0, start = after_pos(after, "inpay_", ids, m);
 	if (invoice && want > FOLLOW_PAGE)
 		want = FOLLOW_PAGE;
-	add(b, "{\"object\":\"list\",\"data\":[");
+	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int p = start; p < m && got < want; p++, got++) {
-		add(b, got ? "," : "");
+		stripe_fake_add(b, got ? "," : "");
 		payment(b, ids[p], expand);
 	}
 	list_end(b, start + got < m, "/v1/invoice_payments");
 }
 
 /* GET /v1/invoices?expand[]=data.payments, by created. */
-static void answer_invoices(body *b, const char *url)
+static void answer_invoices(stripe_fake_body *b, const char *url)
 {
 	char b1[32], b2[32], b3[32], b4[32];
-	const char *limit = param(url, "limit", b1, sizeof b1);
-	const char *gte = param(url, "created%5Bgte%5D", b2, sizeof b2);
-	const char *lt = param(url, "created%5Blt%5D", b3, sizeof b3);
-	const char *after = param(url, "starting_after", b4, sizeof b4);
+	const char *limit = stripe_fake_param(url, "limit", b1, sizeof b1);
+	const char *gte = stripe_fake_param(url, "created%5Bgte%5D", b2, sizeof b2);
+	const char *lt = stripe_fake_param(url, "created%5Blt%5D", b3, sizeof b3);
+	const char *after = stripe_fake_param(url, "starting_after", b4, sizeof b4);
 	ck_assert_ptr_nonnull(strstr(url, "expand%5B%5D=data.payments"));
 	int64_t lo = gte ? strtoll(gte, NULL, 10) : INT64_MIN;
 	int64_t hi = lt ? strtoll(lt, NULL, 10) : INT64_MAX;
@@ -209,16 +180,17 @@ static void answer_invoices(body *b, const char *url)
 			ids[m++] = i;
 	int want = atoi(limit), got = 0, start = after_pos(after, "in_", ids, m);
 	int order[MAX_PAY], n = newest_first(order);
-	add(b, "{\"object\":\"list\",\"data\":[");
+	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int p = start; p < m && got < want; p++, got++) {
 		int i = ids[p], shown = 0, more = 0;
-		add(b, "%s{\"id\":\"in_%04d\",\"object\":\"invoice\",\"created\":%" PRId64 ",", got ? "," : "",
+		stripe_fake_add(b, "%s{\"id\":\"in_%04d\",\"object\":\"invoice\",\"created\":%" PRId64 ",",
+		                got ? "," : "",
 		    i, invoice_created(i));
 		if (has_sub(i))
-			add(b, "\"parent\":{\"subscription_details\":{\"subscription\":\"sub_%04d\"}},", i);
+			stripe_fake_add(b, "\"parent\":{\"subscription_details\":{\"subscription\":\"sub_%04d\"}},", i);
 		else
-			add(b, "\"parent\":null,");
-		add(b, "\"payments\":{\"object\":\"list\",\"data\":[");
+			stripe_fake_add(b, "\"parent\":null,");
+		stripe_fake_add(b, "\"payments\":{\"object\":\"list\",\"data\":[");
 		for (int q = 0; q < n && !more; q++) {
 			if (pay.invoice[order[q]] != i)
 				continue;
@@ -226,10 +198,11 @@ static void answer_invoices(body *b, const char *url)
 				more = 1;
 				continue;
 			}
-			add(b, shown++ ? "," : "");
+			stripe_fake_add(b, shown++ ? "," : "");
 			payment(b, order[q], 0);
 		}
-		add(b, "],\"has_more\":%s,\"url\":\"/v1/invoice_payments\"}}", more ? "true" : "false");
+		stripe_fake_add(b, "],\"has_more\":%s,\"url\":\"/v1/invoice_payments\"}}",
+		                more ? "true" : "false");
 	}
 	list_end(b, start + got < m, "/v1/invoices");
 	late_visible = 1; /* the payments made during the walk exist from now on */
@@ -241,13 +214,13 @@ static int64_t charge_created(int c)
 	return c >= 9000 ? T0 - (int64_t)(c - 9000) * 86400 * 2 - 300 : pay.created[c];
 }
 
-static void answer_charges(body *b, const char *url)
+static void answer_charges(stripe_fake_body *b, const char *url)
 {
 	char b1[32], b2[32], b3[32], b4[32];
-	const char *limit = param(url, "limit", b1, sizeof b1);
-	const char *gte = param(url, "created%5Bgte%5D", b2, sizeof b2);
-	const char *lt = param(url, "created%5Blt%5D", b3, sizeof b3);
-	const char *after = param(url, "starting_after", b4, sizeof b4);
+	const char *limit = stripe_fake_param(url, "limit", b1, sizeof b1);
+	const char *gte = stripe_fake_param(url, "created%5Bgte%5D", b2, sizeof b2);
+	const char *lt = stripe_fake_param(url, "created%5Blt%5D", b3, sizeof b3);
+	const char *after = stripe_fake_param(url, "starting_after", b4, sizeof b4);
 	int64_t lo = gte ? strtoll(gte, NULL, 10) : INT64_MIN;
 	int64_t hi = lt ? strtoll(lt, NULL, 10) : INT64_MAX;
 	int all[MAX_PAY + LONE], n = 0, ids[MAX_PAY + LONE], m = 0;
@@ -269,9 +242,10 @@ static void answer_charges(body *b, const char *url)
 		if (charge_created(all[p]) >= lo && charge_created(all[p]) < hi)
 			ids[m++] = all[p];
 	int want = atoi(limit), got = 0, start = after_pos(after, "ch_", ids, m);
-	add(b, "{\"object\":\"list\",\"data\":[");
+	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int p = start; p < m && got < want; p++, got++)
-		add(b, "%s{\"id\":\"ch_%04d\",\"object\":\"charge\",\"amount\":100,\"amount_captured\":100,"
+		stripe_fake_add(b, "%s{\"id\":\"ch_%04d\",\"object\":\"charge\",\"amount\":100,"
+		                   "\"amount_captured\":100,"
 		       "\"amount_refunded\":0,\"balance_transaction\":null,\"captured\":true,"
 		       "\"created\":%" PRId64 ",\"currency\":\"usd\",\"customer\":null,"
 		       "\"payment_intent\":\"pi_%04d\",\"status\":\"succeeded\"}",
@@ -283,7 +257,7 @@ static void answer(fake_answer *out, const char *url, int nth, void *payload)
 {
 	(void)nth;
 	(void)payload;
-	body b = { out->body, 0, sizeof out->body };
+	stripe_fake_body b = { out->body, 0, sizeof out->body };
 	const char *path = url + strlen(ORIGIN);
 	if (strncmp(path, "/v1/invoice_payments?", 21) == 0)
 		answer_payments(&b, url);
@@ -292,7 +266,7 @@ static void answer(fake_answer *out, const char *url, int nth, void *payload)
 	else if (strncmp(path, "/v1/charges?", 12) == 0)
 		answer_charges(&b, url);
 	else if (strncmp(path, "/v1/refunds?", 12) == 0 || strncmp(path, "/v1/disputes?", 13) == 0)
-		add(&b, "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"url\":\"/v1/x\"}");
+		stripe_fake_add(&b, "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"url\":\"/v1/x\"}");
 	else
 		ck_abort_msg("unexpected request %s", url);
 	out->status = 200;

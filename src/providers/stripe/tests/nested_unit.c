@@ -8,11 +8,11 @@
  */
 #include <check.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stripe_fake.h"
 #include "testutil.h"
 
 TCase *stripe_nested_tcase(void);
@@ -36,71 +36,41 @@ static int item_count(int s)
 	return s == 3 ? 12 : s == 14 ? 27 : s == 15 ? 11 : s == 31 ? 40 : 1 + s % 3;
 }
 
-static const char *param(const char *url, const char *name, char *buf, size_t cap)
+static void item(stripe_fake_body *b, int s, int k)
 {
-	const char *q = strchr(url, '?');
-	size_t n = strlen(name);
-	for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
-		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=') {
-			const char *v = p + 2 + n;
-			size_t len = strcspn(v, "&");
-			snprintf(buf, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
-typedef struct body {
-	char *data;
-	size_t len, cap;
-} body;
-
-static void add(body *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(body *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt((size_t)n, b->cap - b->len);
-	b->len += (size_t)n;
-}
-
-static void item(body *b, int s, int k)
-{
-	add(b, "{\"id\":\"si_%02d%03d\",\"object\":\"subscription_item\",\"price\":{\"id\":\"price_1\","
+	stripe_fake_add(b, "{\"id\":\"si_%02d%03d\",\"object\":\"subscription_item\","
+	                   "\"price\":{\"id\":\"price_1\","
 	       "\"currency\":\"usd\",\"unit_amount\":100,\"recurring\":{\"usage_type\":\"licensed\"}},"
 	       "\"quantity\":1}", s, k);
 }
 
 /* GET /v1/subscription_items?subscription=sub_S&starting_after=si_SSKKK */
-static void answer_items(body *b, const char *url)
+static void answer_items(stripe_fake_body *b, const char *url)
 {
 	char b1[32], b2[32];
-	const char *sub = param(url, "subscription", b1, sizeof b1);
-	const char *after = param(url, "starting_after", b2, sizeof b2);
+	const char *sub = stripe_fake_param(url, "subscription", b1, sizeof b1);
+	const char *after = stripe_fake_param(url, "starting_after", b2, sizeof b2);
 	ck_assert_ptr_nonnull(sub);
 	int s = atoi(sub + 4), start = after ? atoi(after + 5) % 1000 + 1 : 0, got = 0;
 	ck_assert_int_lt(s, SUBS);
-	add(b, "{\"object\":\"list\",\"data\":[");
+	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int k = start; k < item_count(s) && got < ITEM_PAGE; k++, got++) {
-		add(b, got ? "," : "");
+		stripe_fake_add(b, got ? "," : "");
 		item(b, s, k);
 	}
-	add(b, "],\"has_more\":%s,\"url\":\"/v1/subscription_items\"}",
+	stripe_fake_add(b, "],\"has_more\":%s,\"url\":\"/v1/subscription_items\"}",
 	    start + got < item_count(s) ? "true" : "false");
 }
 
 /* GET /v1/subscriptions?status=all, by created, newest first (index order). */
-static void answer_subs(body *b, const char *url)
+static void answer_subs(stripe_fake_body *b, const char *url)
 {
 	char b1[32], b2[32], b3[32], b4[32], b5[32];
-	const char *limit = param(url, "limit", b1, sizeof b1);
-	const char *gte = param(url, "created%5Bgte%5D", b2, sizeof b2);
-	const char *lt = param(url, "created%5Blt%5D", b3, sizeof b3);
-	const char *after = param(url, "starting_after", b4, sizeof b4);
-	const char *status = param(url, "status", b5, sizeof b5);
+	const char *limit = stripe_fake_param(url, "limit", b1, sizeof b1);
+	const char *gte = stripe_fake_param(url, "created%5Bgte%5D", b2, sizeof b2);
+	const char *lt = stripe_fake_param(url, "created%5Blt%5D", b3, sizeof b3);
+	const char *after = stripe_fake_param(url, "starting_after", b4, sizeof b4);
+	const char *status = stripe_fake_param(url, "status", b5, sizeof b5);
 	ck_assert_msg(status && strcmp(status, "all") == 0, "%s", url);
 	int64_t lo = gte ? strtoll(gte, NULL, 10) : INT64_MIN;
 	int64_t hi = lt ? strtoll(lt, NULL, 10) : INT64_MAX;
@@ -116,21 +86,22 @@ static void answer_subs(body *b, const char *url)
 		ck_assert_int_ge(start, 0);
 	}
 	int want = atoi(limit), got = 0;
-	add(b, "{\"object\":\"list\",\"data\":[");
+	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int p = start; p < m && got < want; p++, got++) {
 		int s = ids[p];
-		add(b, "%s{\"id\":\"sub_%04d\",\"object\":\"subscription\",\"created\":%" PRId64
+		stripe_fake_add(b, "%s{\"id\":\"sub_%04d\",\"object\":\"subscription\",\"created\":%" PRId64
 		       ",\"customer\":\"cus_1\",\"status\":\"active\",\"cancel_at_period_end\":false,"
 		       "\"items\":{\"object\":\"list\",\"data\":[",
 		    got ? "," : "", s, sub_created(s));
 		for (int k = 0; k < item_count(s) && k < EMBED; k++) {
-			add(b, k ? "," : "");
+			stripe_fake_add(b, k ? "," : "");
 			item(b, s, k);
 		}
-		add(b, "],\"has_more\":%s,\"url\":\"/v1/subscription_items\"}}",
+		stripe_fake_add(b, "],\"has_more\":%s,\"url\":\"/v1/subscription_items\"}}",
 		    item_count(s) > EMBED ? "true" : "false");
 	}
-	add(b, "],\"has_more\":%s,\"url\":\"/v1/subscriptions\"}", start + got < m ? "true" : "false");
+	stripe_fake_add(b, "],\"has_more\":%s,\"url\":\"/v1/subscriptions\"}",
+	                start + got < m ? "true" : "false");
 }
 
 static size_t fail_transfer; /* the number of the transfer to fail once (0: none) */
@@ -139,7 +110,7 @@ static void answer(fake_answer *out, const char *url, int nth, void *payload)
 {
 	(void)nth;
 	(void)payload;
-	body b = { out->body, 0, sizeof out->body };
+	stripe_fake_body b = { out->body, 0, sizeof out->body };
 	const char *path = url + strlen(ORIGIN);
 	if (strncmp(path, "/v1/subscriptions?", 18) == 0)
 		answer_subs(&b, url);
