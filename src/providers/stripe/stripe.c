@@ -474,9 +474,11 @@ static int reject_record(billtap_sink *sink, int code, const billtap_record *rec
 	return billtap_sink_reject(sink, code, billtap_record_id(rec), raw, len);
 }
 
-/* Pushes the held records that are complete, in order, up to the first that is not. Only
- * while a list page is handled: every record held then came from that page, so when a push
- * fails the caller forgets them all and the page is read again (see handle_list). */
+/* Pushes the held records (and slices marks) that are complete, in order, up to the first
+ * that is not. Only while a list page is handled: it pushes only when nothing was held
+ * before the page (else the first held one is still incomplete), so every record it pushes
+ * came from that page, and when a push fails the caller forgets what the page held and the
+ * page is read again (handle_list, stripe_slices_response). */
 int stripe_flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t done = 0;
