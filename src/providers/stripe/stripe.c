@@ -249,9 +249,8 @@ int stripe_add_headers(billtap_request *req, const stripe_stream *s)
 
 static int is_subscription(const held *h);
 
-int stripe_nested_request(billtap_request *req, stripe_stream *s)
+int stripe_nested_request(billtap_request *req, stripe_stream *s, held *h)
 {
-	held *h = &s->held[0];
 	const char *id = billtap_record_id(h->rec);
 	int rc;
 	if (is_subscription(h))
@@ -263,7 +262,7 @@ int stripe_nested_request(billtap_request *req, stripe_stream *s)
 		       (rc = billtap_request_add_path(req, "lines")) < 0);
 	(void)(rc < 0 || (rc = billtap_request_add_query(req, "limit", "100")) < 0 ||
 	       (h->cursor && (rc = billtap_request_add_query(req, "starting_after", h->cursor)) < 0));
-	billtap_request_set_tag(req, TAG_NESTED);
+	billtap_request_set_tag(req, TAG_NESTED | h->nid << 8);
 	return rc;
 }
 
@@ -273,7 +272,8 @@ static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
 	int rc, built;
 	if (s->held_count && s->held[0].more) {
-		rc = stripe_nested_request(req, s);
+		rc = stripe_nested_request(req, s, &s->held[0]);
+		s->held[0].out = 1;
 	} else if ((rc = stripe_sync_request(&built, req, s, ctx)) != 0 || built) {
 		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
@@ -318,14 +318,19 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		if (!s->slices)
 			break;
 		if (s->held_count) {
-			/* A record waits for its nested list: those pages first, and no new page of
-			 * the slices meanwhile (what is held stays within the pages out). */
-			if (!s->held[0].more || s->nested_out)
+			/* Records wait for their nested lists: those pages first, each record's
+			 * next one at once, and no new page of the slices meanwhile (what is held
+			 * stays within the pages out). */
+			held *h = NULL;
+			for (size_t i = 0; i < s->held_count && !h; i++)
+				if (s->held[i].more && !s->held[i].out)
+					h = &s->held[i];
+			if (!h)
 				return BILLTAP_PROVIDER_WAIT;
-			if ((rc = stripe_nested_request(req, s)) < 0 ||
+			if ((rc = stripe_nested_request(req, s, h)) < 0 ||
 			    (rc = stripe_add_headers(req, s)) < 0)
 				return billtap_ctx_error(ctx, rc, "cannot build the request");
-			s->nested_out = 1;
+			h->out = 1;
 			goto out;
 		}
 		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
@@ -541,6 +546,7 @@ int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *peri
 	}
 	held *h = &s->held[s->held_count];
 	memset(h, 0, sizeof *h);
+	h->nid = ++s->next_nid;
 	h->period = *period;
 	h->more = more;
 	h->rec = rec;
@@ -793,6 +799,15 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 	return 0;
 }
 
+/* The held record whose nested requests carry nid (NULL: none). */
+static held *held_of(stripe_stream *s, uint64_t nid)
+{
+	for (size_t i = 0; i < s->held_count; i++)
+		if (s->held[i].rec && s->held[i].nid == nid)
+			return &s->held[i];
+	return NULL;
+}
+
 static int handle_nested(stripe_stream *s, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -801,7 +816,10 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
-	held *h = &s->held[0];
+	held *h = held_of(s, billtap_request_tag(req) >> 8);
+	if (!h)
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE,
+		                         "provider bug: a nested page of no held record");
 	/* Map into a scratch record first: a bad element must leave the held one untouched,
 	 * since the engine will ask for this page again. */
 	billtap_record *scratch;
@@ -824,9 +842,17 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 			rc = stripe_report_page(sink, list, next, has_more, s, data);
 		free(next);
 	}
-	if (rc == 0 && !has_more) {
+	if (rc == 0 && !has_more && h == &s->held[0]) {
 		/* The last page: the record leaves with it (and those held behind it). */
 		rc = hand_over(s, scratch, &period, sink, ctx);
+	} else if (rc == 0 && !has_more) {
+		/* The last page of one behind the first: complete, it waits for its turn. */
+		if (billtap_record_move_items(h->rec, scratch) < 0) {
+			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		} else {
+			h->period = period;
+			h->more = 0;
+		}
 	} else if (rc == 0) {
 		/* More to come: the page's records join the held one, which waits for the next. */
 		char *cursor = NULL;
@@ -859,14 +885,17 @@ static int answer(stripe_stream *s, const billtap_request *req, const billtap_re
 		                                            : stripe_slices_response(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) == TAG_ANCHOR || billtap_request_tag(req) == TAG_PAYMENTS)
 		return stripe_links_walk_response(s, req, resp, sink, ctx);
-	if (billtap_request_tag(req) >= TAG_HEAD)
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == TAG_NESTED) {
+		held *h = held_of(s, billtap_request_tag(req) >> 8);
+		if (h)
+			h->out = 0; /* answered, or to be asked again */
+	} else if (billtap_request_tag(req) >= TAG_HEAD) {
 		return stripe_sync_response(s, req, resp, sink, ctx);
+	}
 	if (billtap_response_status(resp) != 200)
 		return stripe_response_error(s, req, resp, ctx);
-	if (billtap_request_tag(req) == TAG_NESTED) {
-		s->nested_out = 0;
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == TAG_NESTED)
 		return handle_nested(s, req, resp, sink, ctx);
-	}
 	if (billtap_request_tag(req) == TAG_TOPUP)
 		return handle_topup(s, req, resp, ctx);
 	return handle_list(s, req, resp, sink, ctx);
@@ -885,7 +914,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		if (s->slices)
 			stripe_slices_rewind(s->slices);
 		s->follow_out = 0;
-		s->nested_out = 0;
+		for (size_t i = 0; i < s->held_count; i++)
+			s->held[i].out = 0;
 		if (s->anchored < 0)
 			s->anchored = 0;
 	}

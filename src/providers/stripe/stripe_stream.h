@@ -31,6 +31,8 @@ typedef struct held {
 	int unmarked;         /* from a slice's page: it goes out without a mark of its own */
 	stripe_period period; /* subscriptions: the items' periods */
 	int more;             /* more nested records to page */
+	int out;              /* its next nested page is asked for */
+	uint64_t nid;         /* names its nested requests (the tag's upper bits) */
 	char *cursor;         /* the last nested record's id */
 	char *prefix;         /* its mark's prefix (a pass of changes); NULL: its stage's */
 } held;
@@ -73,7 +75,7 @@ typedef struct stripe_stream {
 	 * request waits for the one before it. */
 	int in_flight;
 	stripe_slices *slices; /* the stage's list in slices; NULL: one walk */
-	int nested_out;        /* in slices: the first held record's next nested page is asked for */
+	uint64_t next_nid;     /* the last held record's nid */
 	char *slices_resume;   /* a slices mark's walk, for when its list is reached */
 } stripe_stream;
 
@@ -139,8 +141,8 @@ int stripe_hold_mark(stripe_stream *s, const char *mark, billtap_ctx *ctx);
 int stripe_flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 /* Forgets the held entries from the n-th on (a page that failed half way). */
 void stripe_drop_held_from(stripe_stream *s, size_t n);
-/* The next page of the first held record's nested list. */
-int stripe_nested_request(billtap_request *req, stripe_stream *s);
+/* The next page of held record h's nested list. */
+int stripe_nested_request(billtap_request *req, stripe_stream *s, held *h);
 /* The mark prefix of a record of `stage` in a full pass: "customers", or with the sync
  * point of an incremental full pass before it. Valid until the next call; NULL: ENOMEM. */
 const char *stripe_stage_prefix(stripe_stream *s, enum stage stage);

@@ -24,6 +24,7 @@ TCase *stripe_nested_tcase(void);
 #define T0 INT64_C(1750000000)
 
 static fake_async fa;
+static int items_out_max; /* the most items pages of different subscriptions out at once */
 
 static int64_t sub_created(int s)
 {
@@ -53,6 +54,11 @@ static void answer_items(stripe_fake_body *b, const char *url)
 	ck_assert_ptr_nonnull(sub);
 	int s = atoi(sub + 4), start = after ? atoi(after + 5) % 1000 + 1 : 0, got = 0;
 	ck_assert_int_lt(s, SUBS);
+	int out = 1; /* this one, and those running (this one's own url is not set yet) */
+	for (int x = 0; x < FAKE_ASYNC_SLOTS; x++)
+		out += fa.xfers[x].used && strstr(fa.xfers[x].url, "/v1/subscription_items?");
+	if (out > items_out_max)
+		items_out_max = out;
 	stripe_fake_add(b, "{\"object\":\"list\",\"data\":[");
 	for (int k = start; k < item_count(s) && got < ITEM_PAGE; k++, got++) {
 		stripe_fake_add(b, got ? "," : "");
@@ -138,6 +144,7 @@ static void setup(void)
 {
 	memset(&fa, 0, sizeof fa);
 	fail_transfer = 0;
+	items_out_max = 0;
 	fresh_transport();
 }
 
@@ -217,6 +224,8 @@ START_TEST(every_subscription_once_with_all_its_items)
 	/* in slices, and past the embedded ten */
 	ck_assert_ptr_nonnull(strstr(fa.urls[2], "created%5B"));
 	ck_assert_int_ge(requests_to("/v1/subscription_items?subscription=sub_0031"), 8);
+	/* the held subscriptions' items are read at once, not one subscription after another */
+	ck_assert_int_ge(items_out_max, 2);
 	billtap_client_free(c);
 }
 END_TEST
