@@ -26,10 +26,12 @@ int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_
 int stripe_links_add_paid(stripe_links *links, const billtap_json *doc, billtap_json_ref data,
                           const char *invoice, const char *sub, billtap_ctx *ctx);
 /* Adds the payments an invoice object embeds (`payments`, expanded); when the embedded list
- * goes on (has_more), *more is its last payment's id (owned by the caller), else NULL.
- * Errors recorded (EDATA for an invoice without the list). */
-int stripe_links_add_invoice(char **more, stripe_links *links, const billtap_json *doc,
-                             billtap_json_ref invoice, billtap_ctx *ctx);
+ * goes on (has_more), *more names the invoice, its subscription and its last payment's id
+ * (owned by the caller), else it is all NULL. Errors recorded (EDATA for an invoice without
+ * the list). */
+struct stripe_follow;
+int stripe_links_add_invoice(struct stripe_follow *more, stripe_links *links,
+                             const billtap_json *doc, billtap_json_ref invoice, billtap_ctx *ctx);
 /* 1 when the payment of an invoice_payment object is in links already, 0 when not (or it
  * names none), BILLTAP_ENOMEM. */
 int stripe_links_known(const stripe_links *links, const billtap_json *doc, billtap_json_ref obj);

@@ -174,10 +174,10 @@ int stripe_links_add_paid(stripe_links *l, const billtap_json *doc, billtap_json
 	return 0;
 }
 
-int stripe_links_add_invoice(char **more, stripe_links *l, const billtap_json *doc,
+int stripe_links_add_invoice(stripe_follow *more, stripe_links *l, const billtap_json *doc,
                              billtap_json_ref invoice, billtap_ctx *ctx)
 {
-	*more = NULL;
+	memset(more, 0, sizeof *more);
 	billtap_json_ref payments = billtap_json_get(doc, invoice, "payments");
 	billtap_json_ref data = billtap_json_get(doc, payments, "data");
 	int has_more;
@@ -198,8 +198,11 @@ int stripe_links_add_invoice(char **more, stripe_links *l, const billtap_json *d
 	if (rc == 0 && has_more && billtap_json_count(doc, data) == 0)
 		rc = billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                       "invoice payments list empty with has_more: cannot continue");
-	else if (rc == 0 && has_more)
-		rc = stripe_last_id(more, doc, data, ctx); /* the caller pages on from there */
+	else if (rc == 0 && has_more && (rc = stripe_last_id(&more->cursor, doc, data, ctx)) == 0) {
+		more->invoice = id; /* the caller pages on from there */
+		more->subscription = sub;
+		return 0;
+	}
 	free(id);
 	free(sub);
 	return rc;

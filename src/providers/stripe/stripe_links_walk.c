@@ -153,18 +153,6 @@ int stripe_links_walk_response(stripe_stream *s, const billtap_request *req,
 	              : payments_response(s, req, resp, sink, ctx);
 }
 
-/* A copy of the id at path (a string, or an expanded object's id): 0 with *out NULL when
- * there is none, BILLTAP_ENOMEM. */
-static int dup_id(char **out, const billtap_json *doc, billtap_json_ref obj, const char *path)
-{
-	billtap_json_ref ref = billtap_json_path(doc, obj, path);
-	if (billtap_json_typeof(doc, ref) == BILLTAP_JSON_OBJECT)
-		ref = billtap_json_get(doc, ref, "id");
-	*out = NULL;
-	int rc = billtap_json_strdup(out, doc, ref);
-	return rc == BILLTAP_ENOMEM ? rc : 0;
-}
-
 int stripe_links_invoices(stripe_stream *s, billtap_json_ref data, billtap_ctx *ctx)
 {
 	/* Room for every invoice of the page first: once a follow-up is queued nothing fails,
@@ -184,19 +172,9 @@ int stripe_links_invoices(stripe_stream *s, billtap_json_ref data, billtap_ctx *
 	int rc = 0;
 	for (billtap_json_ref inv = billtap_json_first(s->doc, data);
 	     inv != BILLTAP_JSON_NONE && rc == 0; inv = billtap_json_next(s->doc, inv)) {
-		stripe_follow f = { 0 };
-		if ((rc = stripe_links_add_invoice(&f.cursor, s->links, s->doc, inv, ctx)) < 0 ||
-		    !f.cursor)
-			continue;
-		if (dup_id(&f.invoice, s->doc, inv, "id") < 0 ||
-		    dup_id(&f.subscription, s->doc, inv, "parent.subscription_details.subscription") < 0 ||
-		    (!f.subscription && dup_id(&f.subscription, s->doc, inv, "subscription") < 0) ||
-		    !f.invoice) {
-			follow_clear(&f);
-			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-			continue;
-		}
-		s->follow[queued++] = f;
+		stripe_follow f;
+		if ((rc = stripe_links_add_invoice(&f, s->links, s->doc, inv, ctx)) == 0 && f.cursor)
+			s->follow[queued++] = f;
 	}
 	if (rc < 0) {
 		for (size_t i = s->follow_count; i < queued; i++)
