@@ -13,16 +13,18 @@
  *   invoices       GET /v1/invoices, then /v1/invoices/{id}/lines for an invoice whose
  *                  embedded line list is truncated
  *   transactions   GET /v1/invoice_payments?expand[]=data.invoice (API versions from
- *                  2025-03-31.basil: which invoice each payment paid; no records), then
+ *                  2025-03-31.basil: which invoice each payment paid; no records), or
+ *                  in slices GET /v1/invoices?expand[]=data.payments
+ *                  (stripe_links_walk.c), then
  *                  GET /v1/charges?expand[]=data.balance_transaction, then
  *                  GET /v1/refunds?expand[]=data.charge&expand[]=data.balance_transaction, then
  *                  GET /v1/disputes?expand[]=data.charge
  *
- * Customers, prices and the three transaction lists are walked in parallel slices of
- * created time (stripe_slices.c) unless parallel_slices is 1; every other request waits for
- * the one before it. Incremental passes (the head of the event feed first, then passes of
- * changes from the Events API) are stripe_sync.c's; they share this stream's state
- * (stripe_stream.h).
+ * Every list (and the invoice links) is walked in parallel slices of created time
+ * (stripe_slices.c) unless parallel_slices is 1; nested pages and the incremental passes'
+ * requests wait for the one before them. Incremental passes (the head of the event feed
+ * first, then passes of changes from the Events API) are stripe_sync.c's; they share this
+ * stream's state (stripe_stream.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +43,14 @@ static const struct stage_info {
 	/* the product for its name, the tiers of tiered prices (Stripe sends them only so) */
 	[STAGE_PRICES] = { "prices", "/v1/prices", { "data.product", "data.tiers" }, 0, 1 },
 	/* discounts expanded for their coupons */
-	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 0 },
-	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 0 },
+	[STAGE_SUBSCRIPTIONS] = { "subscriptions", "/v1/subscriptions", { "data.discounts", NULL }, 1, 1 },
+	[STAGE_INVOICES] = { "invoices", "/v1/invoices", { NULL, NULL }, 1, 1 },
 	/* read whole before the transactions, never filtered by `since` (an old invoice
 	 * payment may link a new charge), marks nothing */
 	[STAGE_INVOICE_PAYMENTS] = { "invoice_payments", "/v1/invoice_payments",
 	                             { "data.invoice", NULL }, 0, 0 },
+	/* the same links in slices: each invoice with its payments (stripe_links_walk.c) */
+	[STAGE_INVOICE_LINKS] = { "invoice_links", "/v1/invoices", { "data.payments", NULL }, 0, 1 },
 	/* balance transactions carry the fee and net */
 	[STAGE_CHARGES] = { "charges", "/v1/charges", { "data.balance_transaction", NULL }, 0, 1 },
 	[STAGE_REFUNDS] = { "refunds", "/v1/refunds",
@@ -66,7 +70,7 @@ static const billtap_setting_def stripe_settings[] = {
 	                "a connected account (acct_...) to read, via Stripe-Account"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "100", 1, 100, "records per list request"),
 	BILLTAP_SETTING("parallel_slices", BILLTAP_SETTING_INT, "8", 1, 16,
-	                "customers, plans, transactions: windows of created time paged at once "
+	                "every list (and the invoice links): windows of created time paged at once "
 	                "(1: one walk, newest first; at most max_in_flight are out)"),
 	BILLTAP_SETTINGS_END,
 };
@@ -78,6 +82,7 @@ static const char *const error_messages[] = { "error.message", NULL };
 static void held_clear(held *h)
 {
 	billtap_record_free(h->rec);
+	free(h->mark);
 	free(h->cursor);
 	free(h->prefix);
 	memset(h, 0, sizeof *h);
@@ -95,6 +100,7 @@ static void stream_free(void *p)
 	free(s->resume_cursor);
 	free(s->topup_cursor);
 	stripe_links_free(s->links);
+	stripe_links_walk_free(s);
 	free(s->base_url);
 	if (s->api_key)
 		memset(s->api_key, 0, strlen(s->api_key));
@@ -132,20 +138,24 @@ static int parse_resume(stripe_stream *s, const char *token, billtap_ctx *ctx)
 	                         "checkpoint position is not one this stream makes");
 }
 
-/* A list is walked in slices (stripe_slices.c) when it can be (customers, prices and the
- * three transaction lists, in a plain pass), from its start (a mark "customers:ID" of one
- * walk goes on as one walk), once its invoice links are up to date, with parallel_slices
- * above 1 or a slices mark ("charges~...") to resume, which resumes in slices whatever the
- * setting says now. */
+/* A list is walked in slices (stripe_slices.c) in a plain pass, from its start (a mark
+ * "customers:ID" of one walk goes on as one walk), once its invoice links are up to date,
+ * with parallel_slices above 1 or a slices mark ("charges~...") to resume, which resumes in
+ * slices whatever the setting says now. The invoice links' own walk starts after its
+ * anchor, whole (no `since`). */
 static int slice_stage(stripe_stream *s, billtap_ctx *ctx)
 {
+	int links = s->stage == STAGE_INVOICE_LINKS; /* after its anchor, never by `since` */
 	if (s->sync || s->stage > s->last_stage || !stages[s->stage].sliced || s->cursor ||
-	    s->held_count || (s->links && !(s->topped & (1u << s->stage))))
+	    s->held_count || (links && s->anchored != 1) ||
+	    (!links && s->links && !(s->topped & (1u << s->stage))))
 		return 0;
 	int64_t max = 1;
 	int rc = billtap_ctx_setting_int(&max, ctx, "parallel_slices");
 	if (rc < 0)
 		return rc;
+	if (links) /* a slices mark waits for its own list */
+		return stripe_slices_new(&s->slices, BILLTAP_TIME_NONE, (int)max, NULL, ctx);
 	if (!s->slices_resume && max <= 1)
 		return 0;
 	rc = stripe_slices_new(&s->slices, s->since, (int)max, s->slices_resume, ctx);
@@ -208,13 +218,15 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	 * payments do. Versions are dated ("2025-03-31.basil"), so they compare as text. A
 	 * pass of changes looks each payment up instead of reading them all. */
 	if (rc == 0 && s->stage >= STAGE_CHARGES && strncmp(s->version, "2025-03-31", 10) >= 0) {
+		int sliced = 0;
 		if ((rc = stripe_links_new(&s->links)) < 0) {
 			rc = billtap_ctx_error(ctx, rc, NULL);
-		} else if (!changes) {
+		} else if (!changes && (rc = sliced = stripe_links_sliced(s, ctx)) >= 0) {
+			rc = 0;
 			s->resume_stage = s->stage;
 			s->resume_cursor = s->cursor;
 			s->cursor = NULL;
-			s->stage = STAGE_INVOICE_PAYMENTS;
+			s->stage = sliced ? STAGE_INVOICE_LINKS : STAGE_INVOICE_PAYMENTS;
 		}
 	}
 	if (rc < 0) {
@@ -237,10 +249,8 @@ int stripe_add_headers(billtap_request *req, const stripe_stream *s)
 
 static int is_subscription(const held *h);
 
-/* The next page of the first held record's nested list. */
-static int nested_request(billtap_request *req, stripe_stream *s)
+int stripe_nested_request(billtap_request *req, stripe_stream *s, held *h)
 {
-	held *h = &s->held[0];
 	const char *id = billtap_record_id(h->rec);
 	int rc;
 	if (is_subscription(h))
@@ -252,7 +262,7 @@ static int nested_request(billtap_request *req, stripe_stream *s)
 		       (rc = billtap_request_add_path(req, "lines")) < 0);
 	(void)(rc < 0 || (rc = billtap_request_add_query(req, "limit", "100")) < 0 ||
 	       (h->cursor && (rc = billtap_request_add_query(req, "starting_after", h->cursor)) < 0));
-	billtap_request_set_tag(req, TAG_NESTED);
+	billtap_request_set_tag(req, TAG_NESTED | h->nid << 8);
 	return rc;
 }
 
@@ -262,12 +272,16 @@ static int one_request(billtap_request *req, stripe_stream *s, billtap_ctx *ctx)
 {
 	int rc, built;
 	if (s->held_count && s->held[0].more) {
-		rc = nested_request(req, s);
+		rc = stripe_nested_request(req, s, &s->held[0]);
+		s->held[0].out = 1;
 	} else if ((rc = stripe_sync_request(&built, req, s, ctx)) != 0 || built) {
 		return rc; /* built by the incremental pass, or its end */
 	} else if (s->stage > s->last_stage) {
 		return BILLTAP_ITEROVER;
-	} else if (s->links && s->stage > STAGE_INVOICE_PAYMENTS && !(s->topped & (1u << s->stage))) {
+	} else if (s->stage == STAGE_INVOICE_LINKS) {
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE,
+		                         "provider bug: the invoice links' walk is only in slices");
+	} else if (s->links && s->stage >= STAGE_CHARGES && !(s->topped & (1u << s->stage))) {
 		/* few are new since the links were read: small pages, the first one usually
 		 * ending at a known one */
 		(void)((rc = billtap_request_set_url(req, s->base_url, "/v1/invoice_payments")) < 0 ||
@@ -291,16 +305,51 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	stripe_stream *s = p;
 	int rc;
 	for (;;) {
+		if (s->stage == STAGE_INVOICE_LINKS) {
+			/* the anchor first, then follow-ups before the slices' next pages */
+			int built;
+			if ((rc = stripe_links_walk_request(&built, req, s, ctx)) < 0 || built)
+				goto out;
+			if (s->anchored != 1)
+				return BILLTAP_PROVIDER_WAIT;
+		}
 		if (!s->slices && !s->in_flight && (rc = slice_stage(s, ctx)) < 0)
 			return rc;
 		if (!s->slices)
 			break;
+		if (s->held_count) {
+			/* Records wait for their nested lists: those pages first, each record's
+			 * next one at once, and no new page of the slices meanwhile (what is held
+			 * stays within the pages out). */
+			held *h = NULL;
+			for (size_t i = 0; i < s->held_count && !h; i++)
+				if (s->held[i].more && !s->held[i].out)
+					h = &s->held[i];
+			if (!h)
+				return BILLTAP_PROVIDER_WAIT;
+			if ((rc = stripe_nested_request(req, s, h)) < 0 ||
+			    (rc = stripe_add_headers(req, s)) < 0)
+				return billtap_ctx_error(ctx, rc, "cannot build the request");
+			h->out = 1;
+			goto out;
+		}
 		if ((rc = stripe_slices_request(req, s, ctx)) != BILLTAP_ITEROVER)
 			goto out;
+		if (s->stage == STAGE_INVOICE_LINKS && stripe_links_walk_busy(s))
+			return BILLTAP_PROVIDER_WAIT; /* a follow-up is out */
 		/* Every slice of the list ended: the next list. */
 		stripe_slices_free(s->slices);
 		s->slices = NULL;
-		s->stage++;
+		if (s->stage != STAGE_INVOICE_LINKS) {
+			s->stage++;
+			continue;
+		}
+		/* The links are complete: the walk goes where it was to start. */
+		stripe_links_walk_free(s);
+		s->stage = s->resume_stage;
+		s->cursor = s->resume_cursor;
+		s->resume_cursor = NULL;
+		s->anchor_pending = 1;
 	}
 	if (s->in_flight)
 		return BILLTAP_PROVIDER_WAIT; /* outside slices, each request waits for the last */
@@ -400,6 +449,8 @@ const char *stripe_stage_prefix(stripe_stream *s, enum stage stage)
 static int push_held(stripe_stream *s, billtap_record *rec, const held *h, billtap_sink *sink,
                      billtap_ctx *ctx)
 {
+	if (h->unmarked) /* a slice's: its page's mark follows as an entry of its own */
+		return billtap_sink_push(sink, rec);
 	int sub = billtap_record_kind_of(rec) == BILLTAP_RECORD_SUBSCRIPTION;
 	const char *prefix =
 		h->prefix ? h->prefix
@@ -428,15 +479,27 @@ static int reject_record(billtap_sink *sink, int code, const billtap_record *rec
 	return billtap_sink_reject(sink, code, billtap_record_id(rec), raw, len);
 }
 
-/* Pushes the held records that are complete, in order, up to the first that is not. Only
- * while a list page is handled: every record held then came from that page, so when a push
- * fails the caller forgets them all and the page is read again (see handle_list). */
-static int flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+/* Pushes the held records (and slices marks) that are complete, in order, up to the first
+ * that is not. Only while a list page is handled: it pushes only when nothing was held
+ * before the page (else the first held one is still incomplete), so every record it pushes
+ * came from that page, and when a push fails the caller forgets what the page held and the
+ * page is read again (handle_list, stripe_slices_response). */
+int stripe_flush_held(stripe_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
 	size_t done = 0;
 	int rc = 0;
 	while (done < s->held_count && !s->held[done].more) {
 		held *h = &s->held[done];
+		if (!h->rec) {
+			rc = billtap_sink_mark(sink, h->mark);
+			held_clear(h);
+			done++;
+			if (rc < 0) {
+				rc = billtap_ctx_error(ctx, rc, NULL);
+				break;
+			}
+			continue;
+		}
 		if ((rc = finish(h->rec, &h->period, ctx)) < 0) {
 			if ((rc = reject_record(sink, rc, h->rec)) < 0)
 				break;
@@ -483,6 +546,7 @@ int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *peri
 	}
 	held *h = &s->held[s->held_count];
 	memset(h, 0, sizeof *h);
+	h->nid = ++s->next_nid;
 	h->period = *period;
 	h->more = more;
 	h->rec = rec;
@@ -495,12 +559,32 @@ int stripe_hold(stripe_stream *s, billtap_record *rec, const stripe_period *peri
 	return 0;
 }
 
+void stripe_drop_held_from(stripe_stream *s, size_t n)
+{
+	for (size_t i = n; i < s->held_count; i++)
+		held_clear(&s->held[i]);
+	if (n < s->held_count)
+		s->held_count = n;
+}
+
 /* A page failed half way: forget what it held (the engine drops what it pushed). */
 static void drop_held(stripe_stream *s)
 {
-	for (size_t i = 0; i < s->held_count; i++)
-		held_clear(&s->held[i]);
-	s->held_count = 0;
+	stripe_drop_held_from(s, 0);
+}
+
+int stripe_hold_mark(stripe_stream *s, const char *mark, billtap_ctx *ctx)
+{
+	stripe_period none = { 0 };
+	int rc = stripe_hold(s, NULL, &none, 0, NULL, ctx);
+	if (rc < 0)
+		return rc;
+	held *h = &s->held[s->held_count - 1];
+	if (!(h->mark = strdup(mark))) {
+		s->held_count--;
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	return 0;
 }
 
 static int map_one(billtap_record **rec, stripe_period *period, int *more, stripe_stream *s,
@@ -564,7 +648,7 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 		return rc;
 	for (billtap_json_ref obj = billtap_json_first(s->doc, data);
 	     obj != BILLTAP_JSON_NONE && !known; obj = billtap_json_next(s->doc, obj)) {
-		if ((known = stripe_links_known(s->links, s->doc, obj)) < 0)
+		if ((known = stripe_links_topup_done(s, obj)) < 0)
 			return billtap_ctx_error(ctx, known, NULL);
 		if (!known && (rc = stripe_links_add(s->links, s->doc, obj, ctx)) < 0)
 			return rc;
@@ -574,8 +658,10 @@ static int handle_topup(stripe_stream *s, const billtap_request *req,
 		return rc;
 	free(s->topup_cursor);
 	s->topup_cursor = cursor;
-	if (!cursor)
+	if (!cursor) {
 		s->topped |= 1u << s->stage;
+		s->anchor_pending = 0; /* from now on the known ones are all the older ones */
+	}
 	return 0;
 }
 
@@ -611,8 +697,10 @@ int stripe_push_page(stripe_stream *s, billtap_json_ref data, int marked, billta
 			continue;
 		}
 		/* Records queue up behind one whose nested list is still being paged. */
-		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0 ||
-		    (rc = flush_held(s, sink, ctx)) < 0)
+		if ((rc = stripe_hold(s, rec, &period, more, NULL, ctx)) < 0)
+			break;
+		s->held[s->held_count - 1].unmarked = !marked;
+		if ((rc = stripe_flush_held(s, sink, ctx)) < 0)
 			break;
 	}
 	return rc;
@@ -677,6 +765,12 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 		n++;
 	for (size_t i = 0; i < n; i++) {
 		held *h = &s->held[i];
+		if (!h->rec) { /* a slices mark, after the records before it */
+			int rc = billtap_sink_mark(sink, h->mark);
+			if (rc < 0)
+				return billtap_ctx_error(ctx, rc, NULL);
+			continue;
+		}
 		billtap_record *copy;
 		int rc = billtap_record_dup(&copy, h->rec);
 		if (rc == 0 && i == 0)
@@ -705,6 +799,15 @@ static int hand_over(stripe_stream *s, billtap_record *page, const stripe_period
 	return 0;
 }
 
+/* The held record whose nested requests carry nid (NULL: none). */
+static held *held_of(stripe_stream *s, uint64_t nid)
+{
+	for (size_t i = 0; i < s->held_count; i++)
+		if (s->held[i].rec && s->held[i].nid == nid)
+			return &s->held[i];
+	return NULL;
+}
+
 static int handle_nested(stripe_stream *s, const billtap_request *req,
                          const billtap_response *resp, billtap_sink *sink, billtap_ctx *ctx)
 {
@@ -713,7 +816,10 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 	int rc = stripe_parse_list(&data, &has_more, s, req, resp, ctx);
 	if (rc < 0)
 		return rc;
-	held *h = &s->held[0];
+	held *h = held_of(s, billtap_request_tag(req) >> 8);
+	if (!h)
+		return billtap_ctx_error(ctx, BILLTAP_EUSAGE,
+		                         "provider bug: a nested page of no held record");
 	/* Map into a scratch record first: a bad element must leave the held one untouched,
 	 * since the engine will ask for this page again. */
 	billtap_record *scratch;
@@ -736,9 +842,17 @@ static int handle_nested(stripe_stream *s, const billtap_request *req,
 			rc = stripe_report_page(sink, list, next, has_more, s, data);
 		free(next);
 	}
-	if (rc == 0 && !has_more) {
+	if (rc == 0 && !has_more && h == &s->held[0]) {
 		/* The last page: the record leaves with it (and those held behind it). */
 		rc = hand_over(s, scratch, &period, sink, ctx);
+	} else if (rc == 0 && !has_more) {
+		/* The last page of one behind the first: complete, it waits for its turn. */
+		if (billtap_record_move_items(h->rec, scratch) < 0) {
+			rc = billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		} else {
+			h->period = period;
+			h->more = 0;
+		}
 	} else if (rc == 0) {
 		/* More to come: the page's records join the held one, which waits for the next. */
 		char *cursor = NULL;
@@ -769,11 +883,18 @@ static int answer(stripe_stream *s, const billtap_request *req, const billtap_re
 	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == STRIPE_TAG_SLICE)
 		return billtap_response_status(resp) != 200 ? stripe_response_error(s, req, resp, ctx)
 		                                            : stripe_slices_response(s, req, resp, sink, ctx);
-	if (billtap_request_tag(req) >= TAG_HEAD)
+	if (billtap_request_tag(req) == TAG_ANCHOR || billtap_request_tag(req) == TAG_PAYMENTS)
+		return stripe_links_walk_response(s, req, resp, sink, ctx);
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == TAG_NESTED) {
+		held *h = held_of(s, billtap_request_tag(req) >> 8);
+		if (h)
+			h->out = 0; /* answered, or to be asked again */
+	} else if (billtap_request_tag(req) >= TAG_HEAD) {
 		return stripe_sync_response(s, req, resp, sink, ctx);
+	}
 	if (billtap_response_status(resp) != 200)
 		return stripe_response_error(s, req, resp, ctx);
-	if (billtap_request_tag(req) == TAG_NESTED)
+	if (STRIPE_TAG_KIND(billtap_request_tag(req)) == TAG_NESTED)
 		return handle_nested(s, req, resp, sink, ctx);
 	if (billtap_request_tag(req) == TAG_TOPUP)
 		return handle_topup(s, req, resp, ctx);
@@ -792,6 +913,11 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		s->in_flight = 0;
 		if (s->slices)
 			stripe_slices_rewind(s->slices);
+		s->follow_out = 0;
+		for (size_t i = 0; i < s->held_count; i++)
+			s->held[i].out = 0;
+		if (s->anchored < 0)
+			s->anchored = 0;
 	}
 	return rc;
 }
@@ -821,7 +947,7 @@ const billtap_provider bt_provider_stripe = {
 	.display_name = "Stripe",
 	.resources = ALL_RESOURCES,
 	.since_resources = ALL_RESOURCES, /* every list takes created[gte] */
-	/* slices of customers, plans and transactions; everything else one at a time */
+	/* slices of every list; nested pages and incremental passes one at a time */
 	.flags = BILLTAP_PROVIDER_CONCURRENT,
 	.settings = stripe_settings,
 	.request_id_header = "Request-Id",

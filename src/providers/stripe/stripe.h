@@ -21,6 +21,17 @@ void stripe_links_free(stripe_links *links);
 /* Adds one invoice_payment object (its invoice expanded or not); errors recorded. */
 int stripe_links_add(stripe_links *links, const billtap_json *doc, billtap_json_ref obj,
                      billtap_ctx *ctx);
+/* Adds the invoice payments of array data, all of invoice `invoice` (of subscription sub,
+ * may be NULL); errors recorded. */
+int stripe_links_add_paid(stripe_links *links, const billtap_json *doc, billtap_json_ref data,
+                          const char *invoice, const char *sub, billtap_ctx *ctx);
+/* Adds the payments an invoice object embeds (`payments`, expanded); when the embedded list
+ * goes on (has_more), *more names the invoice, its subscription and its last payment's id
+ * (owned by the caller), else it is all NULL. Errors recorded (EDATA for an invoice without
+ * the list). */
+struct stripe_follow;
+int stripe_links_add_invoice(struct stripe_follow *more, stripe_links *links,
+                             const billtap_json *doc, billtap_json_ref invoice, billtap_ctx *ctx);
 /* 1 when the payment of an invoice_payment object is in links already, 0 when not (or it
  * names none), BILLTAP_ENOMEM. */
 int stripe_links_known(const stripe_links *links, const billtap_json *doc, billtap_json_ref obj);

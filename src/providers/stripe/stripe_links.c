@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stripe.h"
+#include "stripe_stream.h"
 
 typedef struct link {
 	char *key, *invoice, *subscription; /* key NULL: an empty slot */
@@ -91,17 +91,15 @@ int stripe_links_known(const stripe_links *l, const billtap_json *doc, billtap_j
 	return invoice != NULL;
 }
 
-int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,
-                     billtap_ctx *ctx)
+/* Links the payment of invoice payment obj to invoice and sub (copies, taken in every
+ * case; invoice NULL: nothing to link). */
+static int link_payment(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,
+                        char *invoice, char *sub)
 {
-	char *key = NULL, *invoice = NULL, *sub = NULL;
+	char *key = NULL;
 	int rc;
 	(void)((rc = id_at(&key, doc, obj, "payment.payment_intent")) < 0 ||
-	       (!key && (rc = id_at(&key, doc, obj, "payment.charge")) < 0) ||
-	       (rc = id_at(&invoice, doc, obj, "invoice")) < 0 ||
-	       /* an expanded invoice names its subscription (basil: under parent) */
-	       (rc = id_at(&sub, doc, obj, "invoice.parent.subscription_details.subscription")) < 0 ||
-	       (!sub && (rc = id_at(&sub, doc, obj, "invoice.subscription")) < 0));
+	       (!key && (rc = id_at(&key, doc, obj, "payment.charge")) < 0));
 	if (rc == 0 && (!key || !invoice)) {
 		/* a payment record (outside Stripe) or no invoice: nothing to link */
 		free(key);
@@ -115,7 +113,7 @@ int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref 
 		free(key);
 		free(invoice);
 		free(sub);
-		return billtap_ctx_error(ctx, rc, NULL);
+		return rc;
 	}
 	link *s = slot_of(l->slots, l->cap, key);
 	if (s->key) { /* seen before (a page read again): the newer answer wins */
@@ -129,6 +127,85 @@ int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref 
 	s->invoice = invoice;
 	s->subscription = sub;
 	return 0;
+}
+
+/* The subscription of an invoice object (basil: under parent), copied into *sub. */
+static int subscription_of(char **sub, const billtap_json *doc, billtap_json_ref invoice)
+{
+	int rc = id_at(sub, doc, invoice, "parent.subscription_details.subscription");
+	if (rc == 0 && !*sub)
+		rc = id_at(sub, doc, invoice, "subscription");
+	return rc;
+}
+
+int stripe_links_add(stripe_links *l, const billtap_json *doc, billtap_json_ref obj,
+                     billtap_ctx *ctx)
+{
+	char *invoice = NULL, *sub = NULL;
+	int rc;
+	/* an expanded invoice names its subscription */
+	(void)((rc = id_at(&invoice, doc, obj, "invoice")) < 0 ||
+	       (rc = subscription_of(&sub, doc, billtap_json_get(doc, obj, "invoice"))) < 0);
+	if (rc == 0)
+		rc = link_payment(l, doc, obj, invoice, sub);
+	else {
+		free(invoice);
+		free(sub);
+	}
+	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+}
+
+int stripe_links_add_paid(stripe_links *l, const billtap_json *doc, billtap_json_ref data,
+                          const char *invoice, const char *sub, billtap_ctx *ctx)
+{
+	for (billtap_json_ref obj = billtap_json_first(doc, data); obj != BILLTAP_JSON_NONE;
+	     obj = billtap_json_next(doc, obj)) {
+		char *inv = strdup(invoice), *s = sub ? strdup(sub) : NULL;
+		int rc = !inv || (sub && !s) ? BILLTAP_ENOMEM : 0;
+		if (rc < 0) {
+			free(inv);
+			free(s);
+		} else {
+			rc = link_payment(l, doc, obj, inv, s);
+		}
+		if (rc < 0)
+			return billtap_ctx_error(ctx, rc, NULL);
+	}
+	return 0;
+}
+
+int stripe_links_add_invoice(stripe_follow *more, stripe_links *l, const billtap_json *doc,
+                             billtap_json_ref invoice, billtap_ctx *ctx)
+{
+	memset(more, 0, sizeof *more);
+	billtap_json_ref payments = billtap_json_get(doc, invoice, "payments");
+	billtap_json_ref data = billtap_json_get(doc, payments, "data");
+	int has_more;
+	if (billtap_json_typeof(doc, data) != BILLTAP_JSON_ARRAY ||
+	    billtap_json_bool(&has_more, doc, billtap_json_get(doc, payments, "has_more")) < 0)
+		return billtap_ctx_error(ctx, BILLTAP_EDATA,
+		                         "invoice without its expanded payments list (data, has_more)");
+	char *id = NULL, *sub = NULL;
+	int rc;
+	(void)((rc = id_at(&id, doc, invoice, "id")) < 0 ||
+	       (rc = subscription_of(&sub, doc, invoice)) < 0);
+	if (rc == 0 && !id)
+		rc = billtap_ctx_error(ctx, BILLTAP_EDATA, "invoice without an id");
+	else if (rc < 0)
+		rc = billtap_ctx_error(ctx, rc, NULL);
+	if (rc == 0)
+		rc = stripe_links_add_paid(l, doc, data, id, sub, ctx);
+	if (rc == 0 && has_more && billtap_json_count(doc, data) == 0)
+		rc = billtap_ctx_error(ctx, BILLTAP_EDATA,
+		                       "invoice payments list empty with has_more: cannot continue");
+	else if (rc == 0 && has_more && (rc = stripe_last_id(&more->cursor, doc, data, ctx)) == 0) {
+		more->invoice = id; /* the caller pages on from there */
+		more->subscription = sub;
+		return 0;
+	}
+	free(id);
+	free(sub);
+	return rc;
 }
 
 int stripe_links_note(stripe_links *l, const char *key)

@@ -1,5 +1,6 @@
 /*
- * Parallel slices of one Stripe list (customers, prices, charges, refunds, disputes): its
+ * Parallel slices of one Stripe list (customers, prices, subscriptions, invoices, charges,
+ * refunds, disputes, and the invoices read for the transactions' links): its
  * `created` range cut into windows, each paged with its own cursor, several windows' pages
  * in flight at once (docs/providers/stripe.md, "Parallel slices"). Stripe lists newest
  * first and has no count, so the windows are found as the walk goes:
@@ -290,9 +291,10 @@ typedef struct after {
 
 /* The mark of the walk as it will stand after the head slice's page (the head goes last,
  * or away). */
-static int mark_after(stripe_slices *ss, const after *a, const char *stage, billtap_sink *sink,
-                      billtap_ctx *ctx)
+static int mark_after(stripe_stream *s, const after *a, billtap_sink *sink, billtap_ctx *ctx)
 {
+	stripe_slices *ss = s->slices;
+	const char *stage = stripe_stage_name(s->stage);
 	text t = { 0 };
 	put(&t, stage);
 	put(&t, "~");
@@ -320,9 +322,10 @@ static int mark_after(stripe_slices *ss, const after *a, const char *stage, bill
 		free(t.data);
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	}
-	int rc = billtap_sink_mark(sink, t.data);
+	/* Behind records still waiting for their nested lists, the mark waits too. */
+	int rc = s->held_count ? stripe_hold_mark(s, t.data, ctx) : billtap_sink_mark(sink, t.data);
 	free(t.data);
-	return rc < 0 ? billtap_ctx_error(ctx, rc, NULL) : 0;
+	return rc < 0 && !s->held_count ? billtap_ctx_error(ctx, rc, NULL) : rc;
 }
 
 /* A window whose rest looks like more than 2 * WINDOW_PAGES pages at the density of the
@@ -441,8 +444,16 @@ int stripe_slices_response(stripe_stream *s, const billtap_request *req,
 	}
 	if (!has_more)
 		adapt(&a, sl, sl->pages + 1, count);
-	if ((rc = stripe_push_page(s, data, 0, sink, ctx)) < 0 ||
-	    (rc = mark_after(ss, &a, stripe_stage_name(s->stage), sink, ctx)) < 0) {
+	/* The invoice links' walk has no records and no marks: its links live in memory.
+	 * Subscriptions and invoices may hold records (and then the mark) for their nested
+	 * lists; on failure what this page held is let go of, and the page is read again. */
+	size_t held_before = s->held_count;
+	if (s->stage == STAGE_INVOICE_LINKS)
+		rc = stripe_links_invoices(s, data, ctx);
+	else if ((rc = stripe_push_page(s, data, 0, sink, ctx)) == 0)
+		rc = mark_after(s, &a, sink, ctx);
+	if (rc < 0) {
+		stripe_drop_held_from(s, held_before);
 		free(a.cursor);
 		return rc;
 	}

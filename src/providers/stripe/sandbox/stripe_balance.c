@@ -33,6 +33,21 @@ void st_disputes_init(st_state *st)
     for (size_t i = 0; i < w->n_payments; i++)
         if (w->payments[i].invoice >= 0)
             st->inpays[st->n_inpays++] = (uint32_t)i;
+    /* Each invoice's payments, newest first: counted, then filled from the newest down. */
+    st->inv_pay_first = sb_xmalloc((w->n_invoices + 1) * sizeof *st->inv_pay_first);
+    st->inv_pays = sb_xmalloc((st->n_inpays ? st->n_inpays : 1) * sizeof *st->inv_pays);
+    for (size_t v = 0; v <= w->n_invoices; v++)
+        st->inv_pay_first[v] = 0;
+    for (size_t k = 0; k < st->n_inpays; k++)
+        st->inv_pay_first[w->payments[st->inpays[k]].invoice + 1]++;
+    for (size_t v = 0; v < w->n_invoices; v++)
+        st->inv_pay_first[v + 1] += st->inv_pay_first[v];
+    uint32_t *fill = sb_xmalloc((w->n_invoices ? w->n_invoices : 1) * sizeof *fill);
+    for (size_t v = 0; v < w->n_invoices; v++)
+        fill[v] = st->inv_pay_first[v];
+    for (size_t k = st->n_inpays; k-- > 0;)
+        st->inv_pays[fill[w->payments[st->inpays[k]].invoice]++] = (uint32_t)k;
+    free(fill);
 }
 
 void st_disputes_free(st_state *st)
@@ -40,6 +55,8 @@ void st_disputes_free(st_state *st)
     free(st->disputes);
     free(st->dispute_of);
     free(st->inpays);
+    free(st->inv_pays);
+    free(st->inv_pay_first);
 }
 
 /* A chargeback (the world's) is a dispute: decided after 75 days, lost more often than won,

@@ -57,9 +57,11 @@ static void r_item(sb_json *j, const st_state *st, size_t i, const st_shape *sh,
     st_render_item(j, st, i, sh, e & 1);
 }
 
+/* Bit 1 the customer, bit 2 the payments (ST_INV_*), with ST_INV_INSERTED when inserted
+ * records are visible to the request. */
 static void r_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
 {
-    st_render_invoice(j, st, i, sh, e & 1);
+    st_render_invoice(j, st, i, sh, e);
 }
 
 static void r_inpay(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int e)
@@ -138,7 +140,7 @@ static const st_res resources[] = {
     {"refunds", "refund", ST_REFUND, N(n_refunds), F_LIST | F_CREATED | F_CHARGE | F_PI,
      {"charge", "balance_transaction"}, st_render_refund},
     {"invoices", "invoice", ST_INVOICE, N(n_invoices), F_LIST | F_CREATED | F_STATUS | F_CUSTOMER | F_SUBSCRIPTION,
-     {"customer", NULL}, r_invoice},
+     {"customer", "payments"}, r_invoice},
     {"disputes", "dispute", ST_DISPUTE, N_DISPUTES, F_LIST | F_CREATED | F_CHARGE | F_PI, {"charge", NULL}, r_dispute},
     {"invoice_payments", "invoice_payment", ST_INPAY, N_INPAYS, F_LIST | F_INVOICE | F_PAYMENT | F_STATUS,
      {"invoice", NULL}, r_inpay},
@@ -155,9 +157,12 @@ static size_t count_of(const st_state *st, const st_res *r)
     return *(const size_t *)((const char *)st->w + r->count);
 }
 
-/* Which of the resource's expandable paths `path` names (-1: none). */
-static int expand_index(const st_res *r, const char *path)
+/* Which of the resource's expandable paths `path` names (-1: none). An invoice's
+ * `payments` (invoice payments) exist from API 2025-03-31.basil on. */
+static int expand_index(const st_res *r, const char *path, const st_shape *sh)
 {
+    if (r->kind == ST_INVOICE && !sh->basil && strcmp(path, "payments") == 0)
+        return -1;
     for (int k = 0; k < 2; k++)
         if (r->expand[k] && strcmp(path, r->expand[k]) == 0)
             return k;
@@ -244,8 +249,8 @@ static int status_param(const st_res *r, const char *v, list_params *p, sb_respo
 }
 
 /* Parse and validate; on error the response is filled and -1 returned. */
-static int parse_params(const st_state *st, const st_res *r, const sb_request *req, list_params *p,
-                        sb_response *resp)
+static int parse_params(const st_state *st, const st_res *r, const sb_request *req, const st_shape *sh,
+                        list_params *p, sb_response *resp)
 {
     const sb_world *w = st->w;
     memset(p, 0, sizeof *p);
@@ -259,9 +264,9 @@ static int parse_params(const st_state *st, const st_res *r, const sb_request *r
         int empty = !*v; /* an empty value of a known parameter means "not given" */
         unsigned f = r->filters;
         if (sb_array_item(k, "expand")) {
-            int e = strncmp(v, "data.", 5) == 0 ? expand_index(r, v + 5) : -1;
+            int e = strncmp(v, "data.", 5) == 0 ? expand_index(r, v + 5, sh) : -1;
             if (e < 0) {
-                st_error_expand(resp, v, 1, expand_index(r, v) >= 0);
+                st_error_expand(resp, v, 1, expand_index(r, v, sh) >= 0);
                 return -1;
             }
             p->expand |= 1 << e;
@@ -443,6 +448,8 @@ static void page(const list_ctx *c, const char *url, const st_shape *sh, sb_resp
         }
         cpos = c->parent_order ? i - (long)c->first : (long)c->total - 1 - i;
     }
+    /* what an invoice's expanded payments may show */
+    int visible = c->res->kind == ST_INVOICE && c->req->fault->inserted ? ST_INV_INSERTED : 0;
     sb_page pg;
     sb_cursor_page(&pg, c->total, cpos, p->before != NULL, (size_t)p->limit, match, c, cursor ? cursor : url,
                    c->st->w->seed);
@@ -452,7 +459,7 @@ static void page(const list_ctx *c, const char *url, const st_shape *sh, sb_resp
     sbj_kstr(&j, "object", "list");
     sbj_karr(&j, "data");
     for (size_t n = 0; n < pg.n; n++)
-        c->res->render(&j, c->st, record_at(c, pg.positions[n]), sh, p->expand);
+        c->res->render(&j, c->st, record_at(c, pg.positions[n]), sh, p->expand | visible);
     sbj_arr_end(&j);
     sbj_kbool(&j, "has_more", pg.has_more);
     sbj_kstr(&j, "url", url);
@@ -474,7 +481,7 @@ static void list(const st_state *st, const st_res *r, const char *url, const sb_
                  const st_shape *sh, sb_response *resp, long invoice)
 {
     list_params p;
-    if (parse_params(st, r, req, &p, resp) != 0)
+    if (parse_params(st, r, req, sh, &p, resp) != 0)
         return;
     list_ctx c = {st, r, &p, 0, count_of(st, r), 0, req};
     if (r->filters & F_PARENT) {
@@ -500,7 +507,7 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
             st_error_unknown_param(resp, k);
             return;
         }
-        int e = expand_index(r, v);
+        int e = expand_index(r, v, sh);
         if (e < 0) {
             st_error_expand(resp, v, 0, 0);
             return;
@@ -517,7 +524,8 @@ static void retrieve(const st_state *st, const st_res *r, const char *id, const 
     if (r->kind == ST_CUSTOMER && st->w->customers[i].deleted_at)
         st_render_deleted(&j, id, "customer");
     else
-        r->render(&j, st, (size_t)i, sh, expand);
+        r->render(&j, st, (size_t)i, sh,
+                  expand | (r->kind == ST_INVOICE && req->fault->inserted ? ST_INV_INSERTED : 0));
     sb_buf_addc(&resp->body, '\n');
     resp->status = 200;
 }

@@ -44,6 +44,10 @@ typedef struct st_state {
     /* invoice payments: the payments of invoices, oldest first (one PaymentIntent each) */
     uint32_t *inpays;
     size_t n_inpays;
+    /* per invoice v: its invoice payments (numbers into inpays), newest first, at
+     * inv_pays[inv_pay_first[v] .. inv_pay_first[v + 1]) (an invoice's `payments`) */
+    uint32_t *inv_pays;
+    uint32_t *inv_pay_first;
     long custom_price;              /* st_custom_price(), found once */
 } st_state;
 

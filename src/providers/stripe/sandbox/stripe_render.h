@@ -29,7 +29,11 @@ void st_render_refund(sb_json *j, const st_state *st, size_t i, const st_shape *
 void st_render_inpay(sb_json *j, const st_state *st, size_t k, const st_shape *sh, int expand_invoice);
 /* Dispute d (in the order of st->disputes); expand_charge: the charge as an object. */
 void st_render_dispute(sb_json *j, const st_state *st, size_t d, const st_shape *sh, int expand_charge);
-void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer);
+/* expand: ST_INV_CUSTOMER the customer; ST_INV_PAYMENTS the includable `payments` (API
+ * versions from 2025-03-31.basil), showing inserted payments (stripe_faults.c) only with
+ * ST_INV_INSERTED. */
+enum { ST_INV_CUSTOMER = 1, ST_INV_PAYMENTS = 2, ST_INV_INSERTED = 4 };
+void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand);
 void st_render_line(sb_json *j, const st_state *st, size_t i, const st_shape *sh);
 
 /* The embedded list of a parent: {"object":"list","data":[first ten],"has_more",

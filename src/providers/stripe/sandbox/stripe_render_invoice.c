@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stripe_faults.h"
 #include "stripe_render.h"
 
 /* A line's discount: the subscription's coupon, or its plan's introductory price. */
@@ -153,7 +154,34 @@ static void embedded_line(sb_json *j, const st_state *st, size_t i, const st_sha
     st_render_line(j, st, i, sh);
 }
 
-void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand_customer)
+/* The invoice's payments, expanded (`payments` is includable): its first ten visible ones,
+ * newest first, the order of GET /v1/invoice_payments?invoice=ID, where the rest are read
+ * with starting_after. */
+static void embedded_payments(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int inserted)
+{
+    sbj_kobj(j, "payments");
+    sbj_kstr(j, "object", "list");
+    sbj_karr(j, "data");
+    size_t shown = 0;
+    int more = 0;
+    for (uint32_t k = st->inv_pay_first[i]; k < st->inv_pay_first[i + 1] && !more; k++) {
+        uint32_t inpay = st->inv_pays[k];
+        if (st_hidden(st, ST_INPAY, inpay, inserted))
+            continue;
+        if (shown == ST_EMBED_LIMIT) {
+            more = 1;
+        } else {
+            st_render_inpay(j, st, inpay, sh, 0);
+            shown++;
+        }
+    }
+    sbj_arr_end(j);
+    sbj_kbool(j, "has_more", more);
+    sbj_kstr(j, "url", "/v1/invoice_payments");
+    sbj_obj_end(j);
+}
+
+void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape *sh, int expand)
 {
     const w_invoice *v = &st->w->invoices[i];
     const w_customer *cu = &st->w->customers[v->customer];
@@ -184,7 +212,7 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
     sbj_kstr(j, "currency", st_ccy(v->ccy));
     sbj_lit(j, "custom_fields: null");
     sbj_key(j, "customer");
-    st_render_customer_ref(j, st, v->customer, expand_customer);
+    st_render_customer_ref(j, st, v->customer, expand & ST_INV_CUSTOMER);
     if (cu->has_address) {
         sbj_kobj(j, "customer_address");
         sbj_kstr(j, "city", cu->city);
@@ -267,6 +295,8 @@ void st_render_invoice(sb_json *j, const st_state *st, size_t i, const st_shape 
         st_kid(j, "payment_intent", st, ST_PI, v->payment);
     sbj_lit(j, "payment_settings: {default_mandate: null, payment_method_options: null, "
                "payment_method_types: null}");
+    if (sh->basil && (expand & ST_INV_PAYMENTS))
+        embedded_payments(j, st, i, sh, expand & ST_INV_INSERTED);
     sbj_kint(j, "period_end", v->period_end);
     sbj_kint(j, "period_start", v->period_start);
     sbj_lit(j, "post_payment_credit_notes_amount: 0, pre_payment_credit_notes_amount: 0");

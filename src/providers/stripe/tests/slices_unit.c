@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stripe_fake.h"
 #include "testutil.h"
 #include "util/base64.h" /* to edit a checkpoint as a host could */
 
@@ -60,32 +61,15 @@ static void cus_id(char *out, size_t cap, int i)
 	snprintf(out, cap, "cus_%04d", world.n - i); /* ids need not follow the order */
 }
 
-/* The value of query parameter `name` (already URL-encoded as Stripe's clients send it),
- * or NULL. */
-static const char *param(const char *url, const char *name, char *buf, size_t cap)
-{
-	const char *q = strchr(url, '?');
-	size_t n = strlen(name);
-	for (const char *p = q; p && *p; p = strchr(p + 1, '&')) {
-		if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '=') {
-			const char *v = p + 2 + n;
-			size_t len = strcspn(v, "&");
-			snprintf(buf, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 static void answer_list(fake_answer *out, const char *url, int nth, void *payload)
 {
 	(void)nth;
 	(void)payload;
 	char b1[64], b2[64], b3[64], b4[64];
-	const char *limit = param(url, "limit", b1, sizeof b1);
-	const char *gte = param(url, "created%5Bgte%5D", b2, sizeof b2);
-	const char *lt = param(url, "created%5Blt%5D", b3, sizeof b3);
-	const char *after = param(url, "starting_after", b4, sizeof b4);
+	const char *limit = stripe_fake_param(url, "limit", b1, sizeof b1);
+	const char *gte = stripe_fake_param(url, "created%5Bgte%5D", b2, sizeof b2);
+	const char *lt = stripe_fake_param(url, "created%5Blt%5D", b3, sizeof b3);
+	const char *after = stripe_fake_param(url, "starting_after", b4, sizeof b4);
 	ck_assert_ptr_nonnull(limit);
 	ck_assert_int_eq(strncmp(url, ORIGIN "/v1/customers?", strlen(ORIGIN "/v1/customers?")), 0);
 	int64_t lo = gte ? strtoll(gte, NULL, 10) : INT64_MIN;

@@ -119,6 +119,12 @@ code=$(req "$B" "${auth[@]}" "$MAIN/v1/subscription_items")
 check "400 for subscription_items without subscription" bash -c "[ $code = 400 ] && jq -e '.error.param == \"subscription\"' '$B' >/dev/null"
 code=$(req "$B" "${auth[@]}" "$MAIN/v1/charges?expand%5B%5D=data.nope")
 check "400 for an unexpandable property" bash -c "[ $code = 400 ] && jq -e '.error.message == \"This property cannot be expanded (data.nope).\"' '$B' >/dev/null"
+# an invoice's payments are includable from basil on; its invoice payments list has no
+# created filter before 2025-11-17.clover (a version the sandbox does not know)
+code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices?expand%5B%5D=data.payments")
+check "400 for invoices' payments before basil" bash -c "[ $code = 400 ] && jq -e '.error.message == \"This property cannot be expanded (data.payments).\"' '$B' >/dev/null"
+code=$(req "$B" "${auth[@]}" "${basil[@]}" "$MAIN/v1/invoice_payments?created%5Bgte%5D=1")
+check "400 for invoice payments by created (basil)" bash -c "[ $code = 400 ] && jq -e '.error.code == \"parameter_unknown\"' '$B' >/dev/null"
 code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices?status=bogus")
 check "400 for an invoice status" bash -c "[ $code = 400 ] && jq -e '.error.param == \"status\" and .error.message == \"Invalid status: must be one of draft, open, paid, uncollectible, or void\"' '$B' >/dev/null"
 code=$(req "$B" "${auth[@]}" "$MAIN/v1/invoices/in_doesnotexist")
@@ -204,6 +210,15 @@ walk /v1/refunds "expand[]=data.charge&expand[]=data.balance_transaction" "$WORK
 walk /v1/disputes "expand[]=data.charge" "$WORK/disputes.raw"
 walk /v1/invoice_payments "expand[]=data.invoice" "$WORK/inpays.raw"
 walk /v1/invoices "" "$WORK/invoices.raw"
+walk /v1/invoices "expand[]=data.payments" "$WORK/invoices_paid.raw"
+# each invoice's expanded payments: its invoice payments, newest first as their list is
+jq -s -c 'map({key: .invoice.id, value: .id}) | group_by(.key)
+          | map({key: .[0].key, value: map(.value)}) | from_entries' "$WORK/inpays.raw" >"$WORK/paid_by.json"
+check "invoices' expanded payments are their invoice payments, in list order" \
+    jq -e -s --slurpfile p "$WORK/paid_by.json" 'length > 0 and all(.[]; .id as $i
+          | (.payments.data | map(.id)) == ($p[0][$i] // []) and .payments.has_more == false
+          and all(.payments.data[]; .invoice == $i))
+          and ([.[].payments.data[]] | length) == ($p[0] | [.[][]] | length)' "$WORK/invoices_paid.raw"
 
 # the rest of the items of subscriptions that embed only the first ten
 : >"$WORK/items.raw"

@@ -12,6 +12,8 @@
 Suite *stripe_unit_suite(void);
 TCase *stripe_sync_tcase(void);   /* sync_unit.c */
 TCase *stripe_slices_tcase(void); /* slices_unit.c */
+TCase *stripe_links_tcase(void); /* links_unit.c */
+TCase *stripe_nested_tcase(void); /* nested_unit.c */
 
 static fake_transport ft;
 
@@ -1056,6 +1058,52 @@ START_TEST(every_allocation_failure_retries_to_the_same_records)
 }
 END_TEST
 
+/* The transactions' invoice links read from the invoices in slices (stripe_links_walk.c):
+ * the anchor, the invoices with their payments (in_7's going on past its embedded one),
+ * in_7's follow-up, the top-ups; every allocation failure, retried, ends with the same ten
+ * records as the one walk's (each list is one page, so the slices need no windows the
+ * routes cannot tell apart). */
+START_TEST(every_allocation_failure_in_the_sliced_links_retries)
+{
+	static const fixture_route sliced[] = {
+		{ "/v1/invoice_payments?", "invoice", "in_7", "stripe/invoice_payments_in7.json" },
+		{ "/v1/invoice_payments?", "invoice", NULL, "stripe/invoice_payments.json" },
+		{ "/v1/invoices?", NULL, NULL, "stripe/invoices_payments_basil.json" },
+		{ "/v1/charges?", NULL, NULL, "stripe/charges.json" },
+		{ "/v1/refunds?", NULL, NULL, "stripe/refunds.json" },
+		{ "/v1/disputes?", NULL, NULL, "stripe/disputes.json" },
+	};
+	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
+		                                "http://stripe.test", "allow_insecure_http", "1",
+		                                "parallel_slices", "4", NULL };
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "stripe", settings, BILLTAP_RESOURCE_TRANSACTIONS,
+	                              sliced, sizeof sliced / sizeof sliced[0], why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s", why);
+	ck_assert_uint_eq(records, 10);
+}
+END_TEST
+
+/* Subscriptions and invoices in slices: sub_2 and in_B1 hold the records after them and
+ * their page's mark while their nested pages are read; every allocation failure, retried,
+ * ends with the same records (each list is one page: no windows the routes cannot tell
+ * apart). */
+START_TEST(every_allocation_failure_in_sliced_nested_lists_retries)
+{
+	static const char *const settings[] = { "api_key", "sk_test_x", "base_url",
+		                                "http://stripe.test", "allow_insecure_http", "1",
+		                                "parallel_slices", "4", NULL };
+	billtap_resource res = _i ? BILLTAP_RESOURCE_INVOICES : BILLTAP_RESOURCE_SUBSCRIPTIONS;
+	char why[1024] = "";
+	size_t records;
+	long allocations = alloc_walk(&records, "stripe", settings, res, routes,
+	                              sizeof routes / sizeof routes[0], why, sizeof why);
+	ck_assert_msg(allocations > 0, "%s", why);
+	ck_assert_uint_eq(records, _i ? 2 : 3);
+}
+END_TEST
+
 /* The same walk over runs that end in an error, so that each error path is also taken
  * with an allocation failed before it, holding what a real run holds there (a page of
  * customers returned, an invoice held while its lines are paged): every run must end in
@@ -1149,9 +1197,13 @@ Suite *stripe_unit_suite(void)
 	tcase_add_test(tc, connected_account_header_only_when_set);
 	tcase_add_test(tc, missing_key_and_bad_settings);
 	tcase_add_loop_test(tc, every_allocation_failure_retries_to_the_same_records, 0, 6);
+	tcase_add_test(tc, every_allocation_failure_in_the_sliced_links_retries);
+	tcase_add_loop_test(tc, every_allocation_failure_in_sliced_nested_lists_retries, 0, 2);
 	tcase_add_loop_test(tc, every_allocation_failure_reaches_the_same_error, 0, 5);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, stripe_sync_tcase());
 	suite_add_tcase(s, stripe_slices_tcase());
+	suite_add_tcase(s, stripe_links_tcase());
+	suite_add_tcase(s, stripe_nested_tcase());
 	return s;
 }
