@@ -95,7 +95,8 @@ typedef struct pp_stream {
 	int reauths; /* token refreshes since the last successful API answer */
 	/* Requests asked for and not yet answered. The per-id fan-outs (plan details,
 	 * subscriptions) and the search keep several out at once; every other request waits
-	 * for the one before it. After an error or a RETRY the engine drops them all: see pp_rewind. */
+	 * for the one before it. After an error or a RETRY the engine drops them all: see
+	 * pp_rewind. */
 	int in_flight;
 
 	/* catalog (plans) */
@@ -114,7 +115,7 @@ typedef struct pp_stream {
 	int has_refreshed;
 	int search_answered; /* a search page was read: more windows may open */
 	int64_t row_limit;  /* rows of the answer after this are left to the next pass */
-	struct pp_window *windows;
+	pp_window *windows;
 	size_t win_count, win_cap;
 	size_t win_limit;   /* windows open at most: max_in_flight for transactions, else 1 */
 	uint64_t win_serial; /* names each walk of a window in its requests' tags */

@@ -180,14 +180,23 @@ static int open_window(pp_window **out, pp_stream *s, billtap_ctx *ctx)
 	return 0;
 }
 
+/* The last page PayPal serves: one search returns at most 10,000 rows. */
+static int64_t max_page(const pp_stream *s)
+{
+	return (10000 + s->page_size - 1) / s->page_size;
+}
+
 /* The window to ask a page of: the oldest with a page not asked for yet, else a new one
- * while there is room and time left; NULL: wait for an answer. */
+ * while there is room and time left; NULL: wait for an answer. A total_pages past the
+ * last page served is believed one page further, which the engine's guard then refuses
+ * (as the sequential walk's next page was); so page numbers stay within 16 bits. */
 static int next_window(pp_window **out, pp_stream *s, billtap_ctx *ctx)
 {
 	*out = NULL;
 	for (size_t i = 0; i < s->win_count; i++) {
 		pp_window *w = &s->windows[i];
-		if (!w->done && (w->asked == 0 || (w->pages >= 0 && w->asked < w->pages))) {
+		int64_t last = w->pages <= max_page(s) ? w->pages : max_page(s) + 1;
+		if (!w->done && (w->asked == 0 || (w->pages >= 0 && w->asked < last))) {
 			*out = w;
 			return 0;
 		}
@@ -511,13 +520,11 @@ int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_r
 		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp,
 		                              billtap_response_header(resp, "Paypal-Debug-Id"), NULL,
 		                              "search response lacks transaction_details or total_pages");
-	/* One search returns at most 10,000 rows: no page lies past them. */
 	char list[96];
 	snprintf(list, sizeof list, "w:%" PRId64 ":%" PRId64 ":%" PRIu64, w->start, w->len,
 	         w->serial);
 	rc = pp_report_page(sink, s, list, w->answered + 1, pages,
-	                    (int64_t)billtap_json_count(s->doc, rows),
-	                    (10000 + s->page_size - 1) / s->page_size);
+	                    (int64_t)billtap_json_count(s->doc, rows), max_page(s));
 	for (billtap_json_ref row = billtap_json_first(s->doc, rows);
 	     rc == 0 && row != BILLTAP_JSON_NONE; row = billtap_json_next(s->doc, row))
 		rc = take_row(s, w, row, sink, ctx);
