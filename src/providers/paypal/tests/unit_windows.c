@@ -234,12 +234,14 @@ START_TEST(windows_in_flight_hand_over_in_order)
 	size_t n1 = read_all(one, ROWS_MAX, c, NULL, 0, NULL);
 	ck_assert_uint_eq(wa.max_running, 1);
 	billtap_client_free(c);
+	fake_async_reset(&wa);
 	check_records(one, n1, 0, 1);
 
 	c = world_client(order, (uint64_t)_i, "8");
 	size_t n8 = read_all(many, ROWS_MAX, c, NULL, 0, NULL);
 	ck_assert_uint_ge(wa.max_running, 4); /* windows and pages side by side */
 	billtap_client_free(c);
+	fake_async_reset(&wa);
 	ck_assert_uint_eq(n8, n1);
 	for (size_t i = 0; i < n1; i++)
 		ck_assert_str_eq(many[i], one[i]); /* exactly what one at a time gives */
@@ -273,6 +275,7 @@ START_TEST(checkpoint_with_later_windows_in_flight_resumes_exactly)
 		free_all(rest, n);
 		free(cp);
 		billtap_client_free(c);
+		fake_async_reset(&wa);
 	}
 	ck_assert_uint_gt(ahead, total / 2);
 }
