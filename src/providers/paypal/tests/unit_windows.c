@@ -3,7 +3,9 @@
  * finishes transfers out of order, a generated world of search rows comes out as the
  * transactions its rows say, in time order, each once, and exactly as one request at a
  * time gives them; resuming from a checkpoint taken while later windows were in flight
- * gives the rest; windows too large are split while others are out.
+ * gives the rest; windows too large are split while others are out; and every allocation
+ * failure with three windows out, through one request at a time and through transfers
+ * finishing newest first, retries to the same records.
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_fail.h"
 #include "testutil.h"
 
 void paypal_window_tests(Suite *s);
@@ -281,8 +284,51 @@ START_TEST(checkpoint_with_later_windows_in_flight_resumes_exactly)
 }
 END_TEST
 
+/* Three windows from 70 days ago: the first two pages of recorded rows, the other two
+ * windows empty, all three out at once. The routes name the first window by its start,
+ * so they are made when the suite is. */
+static char walk_history[40], walk_first_window[96];
+static const char *const walk_settings[] = { "client_id", "cid", "client_secret", "s3cret-value",
+	                                     "base_url", "http://paypal.test",
+	                                     "allow_insecure_http", "1", "history_start",
+	                                     walk_history, NULL };
+static const fixture_route walk_windows[] = {
+	{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+	{ walk_first_window, "page", "1", "paypal/search_p1.json" },
+	{ walk_first_window, "page", "2", "paypal/search_p2.json" },
+	{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_empty.json" },
+};
+static const fixture_route walk_windows_refused[] = {
+	{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+	{ walk_first_window, "page", "1", "paypal/search_p1.json" },
+	{ walk_first_window, "page", "2", "paypal/range_error.json" },
+	{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_empty.json" },
+};
+static const int walk_windows_refused_status[] = { 0, 0, 400, 0 };
+static const alloc_walk_case walk_cases[] = {
+	{ "transactions, three windows out", BILLTAP_RESOURCE_TRANSACTIONS,
+	  ALLOC_ROUTES(walk_windows), NULL, 0, NULL, 0, 6, 0 },
+	{ "a window's second page refused while later windows are out",
+	  BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_windows_refused),
+	  walk_windows_refused_status, 0, NULL, 0, 0, BILLTAP_EREQUEST },
+};
+static const alloc_walk_spec walk_spec = { "paypal", walk_settings, walk_cases,
+	                                   sizeof walk_cases / sizeof walk_cases[0] };
+
+static TCase *window_walks(void)
+{
+	int64_t history = (int64_t)time(NULL) / 3600 * 3600 - 70 * 86400;
+	billtap_time_format(walk_history, sizeof walk_history, history);
+	char enc[64];
+	if (billtap_url_encode(enc, sizeof enc, walk_history, strlen(walk_history)) < 0)
+		enc[0] = '\0'; /* cannot happen; the walks would then fail on duplicate ids */
+	snprintf(walk_first_window, sizeof walk_first_window, "start_date=%s&", enc);
+	return alloc_walk_tcase(&walk_spec);
+}
+
 void paypal_window_tests(Suite *s)
 {
+	suite_add_tcase(s, window_walks());
 	TCase *tc = tcase_create("windows");
 	tcase_add_loop_test(tc, windows_in_flight_hand_over_in_order, 0, 10);
 	tcase_add_loop_test(tc, checkpoint_with_later_windows_in_flight_resumes_exactly, 0, 2);
