@@ -226,6 +226,34 @@ static int searches_after(int64_t after)
 	return n;
 }
 
+/* Whether a window was asked for before the window before it was read to its end: the
+ * first request of some window started before the last request of an earlier one. */
+static int windows_overlapped(void)
+{
+	int64_t last_start = INT64_MIN;
+	size_t last_of_earlier = 0; /* start number of the latest request of earlier windows */
+	for (size_t i = 0; i < wa.calls; i++) {
+		int64_t from, to;
+		if (!strstr(wa.urls[i], "/v1/reporting/transactions"))
+			continue;
+		search_range(wa.urls[i], &from, &to);
+		if (from > last_start) {
+			last_start = from;
+			for (size_t j = i + 1; j < wa.calls; j++) {
+				int64_t f, t;
+				if (strstr(wa.urls[j], "/v1/reporting/transactions")) {
+					search_range(wa.urls[j], &f, &t);
+					if (f < from)
+						last_of_earlier = j;
+				}
+			}
+			if (last_of_earlier > i)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* 0: the last started first; 1-4: random orders; with (_i >= 5) windows split. */
 START_TEST(windows_in_flight_hand_over_in_order)
 {
@@ -236,6 +264,7 @@ START_TEST(windows_in_flight_hand_over_in_order)
 	billtap_client *c = world_client(order, 1, "1");
 	size_t n1 = read_all(one, ROWS_MAX, c, NULL, 0, NULL);
 	ck_assert_uint_eq(wa.max_running, 1);
+	ck_assert(!windows_overlapped());
 	billtap_client_free(c);
 	fake_async_reset(&wa);
 	check_records(one, n1, 0, 1);
@@ -243,6 +272,7 @@ START_TEST(windows_in_flight_hand_over_in_order)
 	c = world_client(order, (uint64_t)_i, "8");
 	size_t n8 = read_all(many, ROWS_MAX, c, NULL, 0, NULL);
 	ck_assert_uint_ge(wa.max_running, 4); /* windows and pages side by side */
+	ck_assert(windows_overlapped());
 	billtap_client_free(c);
 	fake_async_reset(&wa);
 	ck_assert_uint_eq(n8, n1);
