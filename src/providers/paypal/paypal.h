@@ -117,7 +117,7 @@ typedef struct pp_stream {
 	int64_t row_limit;  /* rows of the answer after this are left to the next pass */
 	pp_window *windows;
 	size_t win_count, win_cap;
-	size_t win_limit;   /* windows open at most: max_in_flight for transactions, else 1 */
+	size_t win_limit;   /* windows open at most: max_in_flight (customers: 1) */
 	uint64_t win_serial; /* names each walk of a window in its requests' tags */
 
 	/* subscriptions, discovered from rows and the subscription_ids setting */

@@ -21,15 +21,18 @@
  * window, but may sit on different pages: a window's transactions are kept until its last
  * page and handed over together, in the order their first rows came.
  *
- * Subscriptions and customers learn from rows as they are read, whatever the window, and
- * subscriptions mark after each window: their searches keep one window open (its pages
- * still in flight together), so rows are read in the sequential walk's order.
+ * Subscriptions and customers learn from rows as they are read, whatever the window.
+ * Subscriptions gather ids, a set, and mark after the windows handed over what was found
+ * so far (ids of later windows read already included: they are real, and found again if
+ * the pass resumes), so their windows are read side by side too. Customers keep the first
+ * values rows give a payer: their search keeps one window open (its pages still in flight
+ * together), so rows are read in the sequential walk's order.
  *
  * Marks: "w:<start>:<length>" before a window's transactions. A resumed stream reads that
  * window again and the engine drops what the host already has; windows after it that were
  * in flight are asked for again (nothing of them had left the stream). Subscriptions mark
- * after each window what discovery found so far (paypal_sync.c); an incremental
- * transactions pass ends with "T1:<stop>" (paypal.c).
+ * after windows are handed over what discovery found so far (paypal_sync.c); an
+ * incremental transactions pass ends with "T1:<stop>" (paypal.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,11 +46,15 @@ void pp_search_init(pp_stream *s, int64_t start, int64_t stop, billtap_ctx *ctx)
 	s->win_start = start;
 	s->stop = stop;
 	s->win_len = PP_WINDOW_MAX;
-	/* Transactions are handed over by window, in order, so windows may be read side by
-	 * side; the engine keeps at most max_in_flight requests out, so more would not help. */
+	/* Transactions are handed over by window, in order, and subscriptions only gather
+	 * ids (the same set whatever order the rows come in), so their windows may be read
+	 * side by side; the engine keeps at most max_in_flight requests out, so more windows
+	 * would not help. Customers keep the first name, email and country rows give a
+	 * payer: their rows must come in the sequential walk's order, one window at a time. */
 	int64_t in_flight = 1;
 	s->win_limit = 1;
-	if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS &&
+	if ((s->resource == BILLTAP_RESOURCE_TRANSACTIONS ||
+	     s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS) &&
 	    billtap_ctx_setting_int(&in_flight, ctx, "max_in_flight") == 0 && in_flight > 1)
 		s->win_limit = (size_t)in_flight;
 }
