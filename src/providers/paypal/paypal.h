@@ -45,6 +45,15 @@ enum pp_phase {
 	PH_INVOICES
 };
 
+/* What one search row says about its payer (customers, paypal_subs.c): held with its
+ * window until the window is handed over, so payers learn from rows in time order. */
+typedef struct pp_payer_note {
+	char *id;
+	char *email, *name, *country;
+	int name_from; /* a pp_name_from */
+	int64_t at;    /* the row's transaction_initiation_date */
+} pp_payer_note;
+
 /* One transaction-search window [start, end) being read, its pages asked for and
  * answered (in order: the engine answers in request order), and its transactions, kept
  * until it is handed over (twins of a transaction may sit on different pages). */
@@ -59,6 +68,8 @@ typedef struct pp_window {
 	billtap_record **records;
 	unsigned char *ranks; /* how settled the row behind each one is */
 	size_t cap;
+	pp_payer_note *notes; /* customers: the payers its rows name, in row order */
+	size_t note_count, note_cap;
 } pp_window;
 
 /* Per client: the OAuth token, shared by the client's iterators. */
@@ -117,7 +128,7 @@ typedef struct pp_stream {
 	int64_t row_limit;  /* rows of the answer after this are left to the next pass */
 	pp_window *windows;
 	size_t win_count, win_cap;
-	size_t win_limit;   /* windows open at most: max_in_flight (customers: 1) */
+	size_t win_limit;   /* windows open at most: max_in_flight */
 	uint64_t win_serial; /* names each walk of a window in its requests' tags */
 
 	/* subscriptions, discovered from rows and the subscription_ids setting */
@@ -228,8 +239,14 @@ int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ct
 int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
                               const billtap_response *resp, billtap_sink *sink,
                               billtap_ctx *ctx);
-int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref row,
+/* Reads the payer a search row names into *out: 1, 0 when it names no customer (money
+ * the merchant sent, a guest), or an error recorded (BILLTAP_EDATA, BILLTAP_ENOMEM). */
+int pp_read_payer_row(pp_payer_note *out, const billtap_json *doc, billtap_json_ref row,
                       billtap_ctx *ctx);
+/* Notes what *n says about its payer, taking its values whatever happens (a note applied
+ * twice changes nothing more). 0 or BILLTAP_ENOMEM (recorded). */
+int pp_apply_payer_note(pp_stream *s, pp_payer_note *n, billtap_ctx *ctx);
+void pp_payer_note_free(pp_payer_note *n);
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 void pp_subs_free(pp_stream *s);
 

@@ -12,8 +12,9 @@
  * Only one window opens before the first answer: its last_refreshed_datetime says where
  * the search stops. The engine answers in request order, so a window's pages are read in
  * page order; a window is handed over once it and every window before it are read, so the
- * host gets the windows in time order, exactly as from the sequential walk. Records held
- * are those of the open windows: at most win_limit windows of at most 10,000 rows each.
+ * host gets the windows in time order, exactly as from the sequential walk. Records (or
+ * payer notes) held are those of the open windows: at most win_limit windows of at most
+ * 10,000 rows each.
  *
  * Rows repeating a transaction id (PayPal lists balance- and non-balance-affecting rows of
  * one transaction) are one transaction: the most settled row wins (S or V, then P, then
@@ -21,12 +22,12 @@
  * window, but may sit on different pages: a window's transactions are kept until its last
  * page and handed over together, in the order their first rows came.
  *
- * Subscriptions and customers learn from rows as they are read, whatever the window.
- * Subscriptions gather ids, a set, and mark after the windows handed over what was found
- * so far (ids of later windows read already included: they are real, and found again if
- * the pass resumes), so their windows are read side by side too. Customers keep the first
- * values rows give a payer: their search keeps one window open (its pages still in flight
- * together), so rows are read in the sequential walk's order.
+ * Subscriptions gather ids as rows are read, a set whatever the order, and mark after the
+ * windows handed over what was found so far (ids of later windows read already included:
+ * they are real, and found again if the pass resumes). Customers keep the first name,
+ * email and country rows give a payer, so each window holds what its rows say about their
+ * payers (pp_payer_note) and the notes are taken when it is handed over, in window order:
+ * the payers learn from rows in the sequential walk's order.
  *
  * Marks: "w:<start>:<length>" before a window's transactions. A resumed stream reads that
  * window again and the engine drops what the host already has; windows after it that were
@@ -46,16 +47,11 @@ void pp_search_init(pp_stream *s, int64_t start, int64_t stop, billtap_ctx *ctx)
 	s->win_start = start;
 	s->stop = stop;
 	s->win_len = PP_WINDOW_MAX;
-	/* Transactions are handed over by window, in order, and subscriptions only gather
-	 * ids (the same set whatever order the rows come in), so their windows may be read
-	 * side by side; the engine keeps at most max_in_flight requests out, so more windows
-	 * would not help. Customers keep the first name, email and country rows give a
-	 * payer: their rows must come in the sequential walk's order, one window at a time. */
+	/* The engine keeps at most max_in_flight requests out, so more windows open would
+	 * not help. */
 	int64_t in_flight = 1;
 	s->win_limit = 1;
-	if ((s->resource == BILLTAP_RESOURCE_TRANSACTIONS ||
-	     s->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS) &&
-	    billtap_ctx_setting_int(&in_flight, ctx, "max_in_flight") == 0 && in_flight > 1)
+	if (billtap_ctx_setting_int(&in_flight, ctx, "max_in_flight") == 0 && in_flight > 1)
 		s->win_limit = (size_t)in_flight;
 }
 
@@ -102,12 +98,15 @@ int pp_search_over(const pp_stream *s)
 	return s->win_count == 0 && s->win_start >= s->stop;
 }
 
-/* Forgets a window's transactions (records handed over are NULL). */
+/* Forgets a window's transactions and payer notes (those handed over are NULL). */
 static void window_clear(pp_window *w)
 {
 	for (size_t i = 0; i < w->seen.count; i++)
 		billtap_record_free(w->records[i]);
 	pp_map_clear(&w->seen);
+	for (size_t i = 0; i < w->note_count; i++)
+		pp_payer_note_free(&w->notes[i]);
+	w->note_count = 0;
 }
 
 /* Reads the window again from page 1, as a new walk: answers still coming for the old
@@ -127,6 +126,7 @@ static void window_free(pp_window *w)
 	pp_map_free(&w->seen);
 	free(w->records);
 	free(w->ranks);
+	free(w->notes);
 }
 
 void pp_search_free(pp_stream *s)
@@ -364,6 +364,32 @@ static int keep_transaction(pp_stream *s, pp_window *w, billtap_json_ref row,
 	return 0;
 }
 
+/* Customers: what the row says about its payer, kept with the window. */
+static int hold_payer(pp_stream *s, pp_window *w, billtap_json_ref row, billtap_ctx *ctx)
+{
+	if (w->note_count == w->note_cap) {
+		size_t cap = w->note_cap ? w->note_cap * 2 : 256;
+		pp_payer_note *notes = realloc(w->notes, cap * sizeof *notes);
+		if (!notes)
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		w->notes = notes;
+		w->note_cap = cap;
+	}
+	int rc = pp_read_payer_row(&w->notes[w->note_count], s->doc, row, ctx);
+	if (rc > 0)
+		w->note_count++;
+	return rc < 0 ? rc : 0;
+}
+
+/* Customers: the payers learn what the window's rows say, in row order. */
+static int take_payers(pp_stream *s, pp_window *w, billtap_ctx *ctx)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < w->note_count; i++)
+		rc = pp_apply_payer_note(s, &w->notes[i], ctx);
+	return rc;
+}
+
 /* What a row means for the stream's resource. */
 static int take_row(pp_stream *s, pp_window *w, billtap_json_ref row, billtap_sink *sink,
                     billtap_ctx *ctx)
@@ -390,7 +416,7 @@ static int take_row(pp_stream *s, pp_window *w, billtap_json_ref row, billtap_si
 		    (rc = pp_sub_add(s, text, len, 0, ctx)) < 0)
 			return rc;
 		if (s->resource == BILLTAP_RESOURCE_CUSTOMERS)
-			return pp_note_payer_row(s, s->doc, row, ctx);
+			return hold_payer(s, w, row, ctx);
 		return 0;
 	}
 	billtap_json_ref id = billtap_json_get(s->doc, info, "transaction_id");
@@ -442,12 +468,17 @@ static int hand_over(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 	int64_t start = s->win_start;
 	int rc = 0;
 	for (; n < s->win_count && s->windows[n].done; n++) {
-		if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS &&
-		    (rc = push_window(s, &s->windows[n], sink, ctx)) < 0) {
-			n++; /* partly pushed: read again too */
+		pp_window *w = &s->windows[n];
+		if (s->resource == BILLTAP_RESOURCE_TRANSACTIONS)
+			rc = push_window(s, w, sink, ctx);
+		else if (s->resource == BILLTAP_RESOURCE_CUSTOMERS)
+			rc = take_payers(s, w, ctx);
+		if (rc < 0) {
+			n++; /* partly pushed or taken: read again too (taking a note again changes
+			      * nothing more) */
 			break;
 		}
-		s->win_start = s->windows[n].end;
+		s->win_start = w->end;
 	}
 	if (!n)
 		return 0;

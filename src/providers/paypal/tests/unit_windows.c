@@ -63,6 +63,15 @@ static int64_t query_int(const char *url, const char *name)
 	return strtoll(p + strlen(name), NULL, 10);
 }
 
+/* Three payers take turns; a fourth pays in the middle and in the last window (one page,
+ * read before the windows before it). Each row gives its payer another email: the first
+ * one wins. */
+static int payer_of(const world_row *r)
+{
+	size_t i = (size_t)(r - rows);
+	return i == row_count / 2 || i == row_count - 1 ? 3 : (int)(i % 3);
+}
+
 static void put_row(char *out, size_t cap, const world_row *r)
 {
 	char at[40];
@@ -72,12 +81,13 @@ static void put_row(char *out, size_t cap, const world_row *r)
 	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S+0000", &tm);
 	size_t len = strlen(out);
 	snprintf(out + len, cap - len,
-	         "%s{\"transaction_info\":{\"paypal_account_id\":\"PAYER1\",\"transaction_id\":\"%s\","
+	         "%s{\"transaction_info\":{\"paypal_account_id\":\"PAYER%d\",\"transaction_id\":\"%s\","
 	         "\"transaction_event_code\":\"T0006\",\"transaction_initiation_date\":\"%s\","
 	         "\"transaction_updated_date\":\"%s\",\"transaction_amount\":{\"currency_code\":"
 	         "\"USD\",\"value\":\"%d.00\"},\"transaction_status\":\"%c\"},"
-	         "\"payer_info\":{\"account_id\":\"PAYER1\"}}",
-	         len && out[len - 1] == '}' ? "," : "", r->id, at, at, (int)(r - rows) + 1, r->status);
+	         "\"payer_info\":{\"account_id\":\"PAYER%d\",\"email_address\":\"row%d@example.com\"}}",
+	         len && out[len - 1] == '}' ? "," : "", payer_of(r), r->id, at, at, (int)(r - rows) + 1,
+	         r->status, payer_of(r), (int)(r - rows));
 }
 
 /* Serves the token and the search like PayPal's (inclusive bounds, pages of the rows in
@@ -162,13 +172,13 @@ static size_t expected(char ids[][16], char *status)
 
 /* Reads `res` from `checkpoint` (NULL: the start): every record's JSON into out (n at most
  * cap), stopping after `stop` records (0: the end) with their checkpoint in *cp. */
-static size_t read_all(char **out, size_t cap, billtap_client *c, const char *checkpoint,
-                       size_t stop, char **cp)
+static size_t read_resource(char **out, size_t cap, billtap_client *c, billtap_resource res,
+                            const char *checkpoint, size_t stop, char **cp)
 {
 	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
 	o.checkpoint = checkpoint;
 	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, &o), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, &o), 0);
 	size_t n = 0;
 	const billtap_record *r;
 	int rc;
@@ -186,6 +196,12 @@ static size_t read_all(char **out, size_t cap, billtap_client *c, const char *ch
 	}
 	billtap_iter_free(it);
 	return n;
+}
+
+static size_t read_all(char **out, size_t cap, billtap_client *c, const char *checkpoint,
+                       size_t stop, char **cp)
+{
+	return read_resource(out, cap, c, BILLTAP_RESOURCE_TRANSACTIONS, checkpoint, stop, cp);
 }
 
 static void free_all(char **recs, size_t n)
@@ -283,6 +299,37 @@ START_TEST(windows_in_flight_hand_over_in_order)
 }
 END_TEST
 
+/* Customers: each payer's email is its first row's, with windows in flight as with one
+ * request at a time (the payers learn from windows in order). */
+START_TEST(payers_keep_their_first_rows_values_with_windows_in_flight)
+{
+	world_init();
+	too_large_over = 0;
+	char *one[8], *many[8];
+	billtap_client *c = world_client(FAKE_RANDOM, 3, "1");
+	size_t n1 = read_resource(one, 8, c, BILLTAP_RESOURCE_CUSTOMERS, NULL, 0, NULL);
+	billtap_client_free(c);
+	fake_async_reset(&wa);
+	c = world_client(_i ? FAKE_RANDOM : FAKE_LAST_FIRST, (uint64_t)_i + 7, "8");
+	size_t n8 = read_resource(many, 8, c, BILLTAP_RESOURCE_CUSTOMERS, NULL, 0, NULL);
+	ck_assert(windows_overlapped());
+	billtap_client_free(c);
+	fake_async_reset(&wa);
+	ck_assert_uint_eq(n1, 4);
+	ck_assert_uint_eq(n8, 4);
+	for (size_t i = 0; i < n1; i++) {
+		/* Payers in id order; PAYERk's first row is row k, PAYER3's the middle one. */
+		char want[64];
+		snprintf(want, sizeof want, "\"email\":\"row%zu@example.com\"",
+		         i == 3 ? row_count / 2 : i);
+		ck_assert_msg(strstr(one[i], want), "%s: want %s", one[i], want);
+		ck_assert_str_eq(many[i], one[i]);
+	}
+	free_all(one, n1);
+	free_all(many, n8);
+}
+END_TEST
+
 /* A checkpoint after every record, taken while later windows were already asked for,
  * resumes to exactly the rest. */
 START_TEST(checkpoint_with_later_windows_in_flight_resumes_exactly)
@@ -362,5 +409,6 @@ void paypal_window_tests(Suite *s)
 	TCase *tc = tcase_create("windows");
 	tcase_add_loop_test(tc, windows_in_flight_hand_over_in_order, 0, 10);
 	tcase_add_loop_test(tc, checkpoint_with_later_windows_in_flight_resumes_exactly, 0, 2);
+	tcase_add_loop_test(tc, payers_keep_their_first_rows_values_with_windows_in_flight, 0, 3);
 	suite_add_tcase(s, tc);
 }
