@@ -55,8 +55,9 @@ typedef struct pp_payer_note {
 } pp_payer_note;
 
 /* One transaction-search window [start, end) being read, its pages asked for and
- * answered (in order: the engine answers in request order), and its transactions, kept
- * until it is handed over (twins of a transaction may sit on different pages). */
+ * answered (in order: the engine answers in request order), and what it found, kept until
+ * it is handed over: its transactions (twins of a transaction may sit on different pages)
+ * or, for customers, its payer notes. */
 typedef struct pp_window {
 	uint64_t serial;     /* this walk of the window: answers of an older walk are dropped */
 	int64_t start, end;

@@ -382,9 +382,21 @@ static const fixture_route walk_windows_refused[] = {
 	{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_empty.json" },
 };
 static const int walk_windows_refused_status[] = { 0, 0, 400, 0 };
+/* Customers: the payers of the rows and of the subscriptions the rows name. */
+static const fixture_route walk_windows_payers[] = {
+	{ "/v1/oauth2/token", NULL, NULL, "paypal/token.json" },
+	{ walk_first_window, "page", "1", "paypal/search_p1.json" },
+	{ walk_first_window, "page", "2", "paypal/search_p2.json" },
+	{ "/v1/reporting/transactions?", NULL, NULL, "paypal/search_empty.json" },
+	{ "/v1/billing/plans/P-1", NULL, NULL, "paypal/plan_P-1.json" },
+	{ "/v1/billing/subscriptions/I-SUB1", NULL, NULL, "paypal/sub_I-SUB1.json" },
+	{ "/v1/billing/subscriptions/I-SUB2", NULL, NULL, "paypal/sub_I-SUB2.json" },
+};
 static const alloc_walk_case walk_cases[] = {
 	{ "transactions, three windows out", BILLTAP_RESOURCE_TRANSACTIONS,
 	  ALLOC_ROUTES(walk_windows), NULL, 0, NULL, 0, 6, 0 },
+	{ "customers, three windows out", BILLTAP_RESOURCE_CUSTOMERS,
+	  ALLOC_ROUTES(walk_windows_payers), NULL, 0, NULL, 0, 4, 0 },
 	{ "a window's second page refused while later windows are out",
 	  BILLTAP_RESOURCE_TRANSACTIONS, ALLOC_ROUTES(walk_windows_refused),
 	  walk_windows_refused_status, 0, NULL, 0, 0, BILLTAP_EREQUEST },
