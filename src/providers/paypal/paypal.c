@@ -109,6 +109,7 @@ void pp_rewind(pp_stream *s)
 	s->in_flight = 0;
 	s->plan_asked = s->plan_head;
 	s->sub_asked = s->sub_next;
+	pp_search_rewind(s);
 }
 
 int pp_report_page(billtap_sink *sink, pp_stream *s, const char *list, int64_t asked,
@@ -366,7 +367,7 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 		stream_free(s);
 		return rc;
 	}
-	pp_search_init(s, start, billtap_ctx_now(ctx) - lag);
+	pp_search_init(s, start, billtap_ctx_now(ctx) - lag, ctx);
 	pp_sync_init(s, params, ctx);
 	s->phase = s->resource == BILLTAP_RESOURCE_PLANS ? PH_PRODUCTS : PH_SEARCH;
 	if (s->resource == BILLTAP_RESOURCE_INVOICES) {
@@ -392,20 +393,22 @@ static int after_search(pp_stream *s, billtap_ctx *ctx)
 	return pp_subscriptions_start(s, ctx);
 }
 
-/* The next request of the phase: several at once only in the per-id fan-outs (plan
- * details, subscriptions by id); anything else waits for the answer before it. */
+/* The next request of the phase: several at once in the per-id fan-outs (plan details,
+ * subscriptions by id) and the search (windows and their pages); anything else waits for
+ * the answer before it. */
 static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 {
 	if (s->phase == PH_PLANS && s->plan_asked < s->plan_count)
 		return pp_catalog_request(req, s, ctx);
 	if (s->phase == PH_SUBSCRIPTIONS && !s->need_plan && s->sub_asked < s->sub_total)
 		return pp_subscriptions_request(req, s, ctx);
+	if (s->phase == PH_SEARCH)
+		return pp_search_request(req, s, ctx); /* windows and pages side by side */
 	if (s->in_flight)
 		return BILLTAP_PROVIDER_WAIT;
 	switch (s->phase) {
 	case PH_PRODUCTS:
 	case PH_PLANS: return pp_catalog_request(req, s, ctx);
-	case PH_SEARCH: return pp_search_request(req, s, ctx);
 	case PH_RECHECK: return pp_recheck_request(req, s, ctx);
 	case PH_INVOICES: return pp_invoices_request(req, s, ctx);
 	default: return pp_subscriptions_request(req, s, ctx);
@@ -415,7 +418,7 @@ static int next_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx)
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	pp_stream *s = p;
-	if (s->phase == PH_SEARCH && s->win_start >= s->stop) {
+	if (s->phase == PH_SEARCH && pp_search_over(s)) {
 		int rc = after_search(s, ctx);
 		if (rc < 0)
 			return rc;
@@ -453,7 +456,7 @@ static int answer(pp_stream *s, const billtap_request *req, const billtap_respon
 		return BILLTAP_PROVIDER_RETRY;
 	}
 	int rc;
-	switch (billtap_request_tag(req)) {
+	switch (PP_TAG_KIND(billtap_request_tag(req))) {
 	case TAG_PRODUCTS:
 	case TAG_PLAN_LIST:
 	case TAG_PLAN_DETAIL: rc = pp_catalog_response(s, req, resp, sink, ctx); break;
@@ -511,7 +514,7 @@ const billtap_provider bt_provider_paypal = {
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
 	.since_resources = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS) |
 	                   BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES),
-	.flags = BILLTAP_PROVIDER_CONCURRENT, /* plan details and subscriptions by id */
+	.flags = BILLTAP_PROVIDER_CONCURRENT, /* plans and subscriptions by id, search windows */
 	.settings = paypal_settings,
 	.request_id_header = "Paypal-Debug-Id",
 	.session_new = session_new,

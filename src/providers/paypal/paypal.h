@@ -30,6 +30,9 @@ enum pp_tag {
 	TAG_RECHECK,
 	TAG_INVOICES
 };
+/* A search request's tag: TAG_SEARCH, the page (bits 8-23) and its window's serial
+ * (from bit 24); other tags are the enum's values. */
+#define PP_TAG_KIND(tag) ((tag) & 0xffu)
 
 enum pp_phase {
 	PH_PRODUCTS,
@@ -41,6 +44,34 @@ enum pp_phase {
 	PH_DONE,
 	PH_INVOICES
 };
+
+/* What one search row says about its payer (customers, paypal_subs.c): held with its
+ * window until the window is handed over, so payers learn from rows in time order. */
+typedef struct pp_payer_note {
+	char *id;
+	char *email, *name, *country;
+	int name_from; /* a pp_name_from */
+	int64_t at;    /* the row's transaction_initiation_date */
+} pp_payer_note;
+
+/* One transaction-search window [start, end) being read, its pages asked for and
+ * answered (in order: the engine answers in request order), and what it found, kept until
+ * it is handed over: its transactions (twins of a transaction may sit on different pages)
+ * or, for customers, its payer notes. */
+typedef struct pp_window {
+	uint64_t serial;     /* this walk of the window: answers of an older walk are dropped */
+	int64_t start, end;
+	int64_t len;         /* nominal length, halved when PayPal finds the window too large */
+	int64_t pages;       /* total_pages from its latest answer; -1 before page 1 */
+	int64_t asked, answered;
+	int done;            /* every page read */
+	pp_map seen;         /* transaction ids -> index in records */
+	billtap_record **records;
+	unsigned char *ranks; /* how settled the row behind each one is */
+	size_t cap;
+	pp_payer_note *notes; /* customers: the payers its rows name, in row order */
+	size_t note_count, note_cap;
+} pp_window;
 
 /* Per client: the OAuth token, shared by the client's iterators. */
 typedef struct pp_session {
@@ -75,8 +106,9 @@ typedef struct pp_stream {
 	billtap_json *doc;
 	int reauths; /* token refreshes since the last successful API answer */
 	/* Requests asked for and not yet answered. The per-id fan-outs (plan details,
-	 * subscriptions) keep several out at once; every other request waits for the one
-	 * before it. After an error or a RETRY the engine drops them all: see pp_rewind. */
+	 * subscriptions) and the search keep several out at once; every other request waits
+	 * for the one before it. After an error or a RETRY the engine drops them all: see
+	 * pp_rewind. */
 	int in_flight;
 
 	/* catalog (plans) */
@@ -87,17 +119,18 @@ typedef struct pp_stream {
 	char **plan_queue; /* plan ids of the current list page */
 	size_t plan_head, plan_asked, plan_count; /* details answered, asked for, in all */
 
-	/* transaction search */
+	/* transaction search (paypal_search.c): the windows open, oldest first; windows
+	 * before win_start are handed over, the next window opens at the last one's end (at
+	 * win_start, win_len long, when none is open) */
 	int64_t win_start, win_len, stop;
 	int64_t refreshed;  /* PayPal's last_refreshed_datetime, from its latest answer */
 	int has_refreshed;
+	int search_answered; /* a search page was read: more windows may open */
 	int64_t row_limit;  /* rows of the answer after this are left to the next pass */
-	int64_t search_page;
-	uint64_t window_walks; /* counts restarts of windows: each walk is a list of its own */
-	pp_map seen; /* transaction ids of the current window -> index in window_records */
-	billtap_record **window_records; /* the window's transactions, pushed when it ends */
-	unsigned char *window_ranks;     /* how settled the row behind each one is */
-	size_t window_cap;
+	pp_window *windows;
+	size_t win_count, win_cap;
+	size_t win_limit;   /* windows open at most: max_in_flight */
+	uint64_t win_serial; /* names each walk of a window in its requests' tags */
 
 	/* subscriptions, discovered from rows and the subscription_ids setting */
 	pp_map subscriptions;
@@ -180,10 +213,14 @@ int pp_report_page(billtap_sink *sink, pp_stream *s, const char *list, int64_t a
 void pp_rewind(pp_stream *s);
 
 /* paypal_search.c */
-void pp_search_init(pp_stream *s, int64_t start, int64_t stop);
+void pp_search_init(pp_stream *s, int64_t start, int64_t stop, billtap_ctx *ctx);
 int pp_search_request(billtap_request *req, pp_stream *s, billtap_ctx *ctx);
 int pp_search_response(pp_stream *s, const billtap_request *req, const billtap_response *resp,
                        billtap_sink *sink, billtap_ctx *ctx);
+/* Every window searched and handed over. */
+int pp_search_over(const pp_stream *s);
+/* The engine dropped the requests out: each window asks again after its last answer. */
+void pp_search_rewind(pp_stream *s);
 /* A "w:" mark: 0, BILLTAP_ECHECKPOINT (unrecorded) or BILLTAP_ENOMEM (recorded). */
 int pp_search_resume(pp_stream *s, const char *token, billtap_ctx *ctx);
 void pp_search_free(pp_stream *s);
@@ -203,8 +240,14 @@ int pp_subscriptions_request(billtap_request *req, pp_stream *s, billtap_ctx *ct
 int pp_subscriptions_response(pp_stream *s, const billtap_request *req,
                               const billtap_response *resp, billtap_sink *sink,
                               billtap_ctx *ctx);
-int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref row,
+/* Reads the payer a search row names into *out: 1, 0 when it names no customer (money
+ * the merchant sent, a guest), or an error recorded (BILLTAP_EDATA, BILLTAP_ENOMEM). */
+int pp_read_payer_row(pp_payer_note *out, const billtap_json *doc, billtap_json_ref row,
                       billtap_ctx *ctx);
+/* Notes what *n says about its payer, taking its values whatever happens (a note applied
+ * twice changes nothing more). 0 or BILLTAP_ENOMEM (recorded). */
+int pp_apply_payer_note(pp_stream *s, pp_payer_note *n, billtap_ctx *ctx);
+void pp_payer_note_free(pp_payer_note *n);
 int pp_customers_emit(pp_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 void pp_subs_free(pp_stream *s);
 

@@ -236,19 +236,20 @@ static int note(pp_stream *s, const char *id, size_t id_len, int source, contact
 	return 0;
 }
 
-int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref row,
+int pp_read_payer_row(pp_payer_note *out, const billtap_json *doc, billtap_json_ref row,
                       billtap_ctx *ctx)
 {
 	billtap_json_ref info = billtap_json_get(doc, row, "payer_info");
 	const char *id;
 	size_t id_len;
+	memset(out, 0, sizeof *out);
 	if (!pp_row_kind(doc, row).customer)
 		return 0; /* money the merchant sent, fees, ...: the counterparty is no customer */
 	if (!payer_id(&id, &id_len, doc, billtap_json_get(doc, info, "account_id")))
 		return 0; /* a guest: no customer */
-	int64_t at;
 	billtap_json_ref tinfo = billtap_json_get(doc, row, "transaction_info");
-	if (billtap_json_time(&at, doc, billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
+	if (billtap_json_time(&out->at, doc,
+	                      billtap_json_get(doc, tinfo, "transaction_initiation_date")) < 0)
 		return billtap_ctx_error(ctx, BILLTAP_EDATA,
 		                         "transaction search row without a valid transaction_initiation_date");
 	billtap_json_ref pname = billtap_json_get(doc, info, "payer_name");
@@ -260,9 +261,34 @@ int pp_note_payer_row(pp_stream *s, const billtap_json *doc, billtap_json_ref ro
 	c.name_from = NAME_ALTERNATE;
 	if (!err && !c.name)
 		full_name(&c.name, &c.name_from, doc, pname, 1, &err);
+	if (!err && !(out->id = strndup(id, id_len)))
+		err = BILLTAP_ENOMEM;
 	if (err)
 		return contact_failed(&c, err, id, id_len, ctx);
-	return note(s, id, id_len, 1, &c, at, ctx);
+	out->email = c.email;
+	out->name = c.name;
+	out->country = c.country;
+	out->name_from = c.name_from;
+	return 1;
+}
+
+int pp_apply_payer_note(pp_stream *s, pp_payer_note *n, billtap_ctx *ctx)
+{
+	contact c = { n->email, n->name, n->country, n->name_from };
+	n->email = n->name = n->country = NULL; /* note() takes them */
+	int rc = note(s, n->id, strlen(n->id), 1, &c, n->at, ctx);
+	free(n->id);
+	n->id = NULL;
+	return rc;
+}
+
+void pp_payer_note_free(pp_payer_note *n)
+{
+	free(n->id);
+	free(n->email);
+	free(n->name);
+	free(n->country);
+	memset(n, 0, sizeof *n);
 }
 
 static int note_subscriber(pp_stream *s, billtap_json_ref sub, billtap_ctx *ctx)

@@ -1,7 +1,8 @@
 /*
  * The PayPal provider against billtap-sandbox: every resource equals the truth files,
  * also with host-supplied subscription ids, across resumes, with tokens expiring during
- * the run, and with a window PayPal finds too large.
+ * the run, with search windows in flight together, and with a window PayPal finds too
+ * large.
  */
 #include <billtap.h>
 #include <check.h>
@@ -140,6 +141,58 @@ START_TEST(fan_outs_equal_truth_at_any_concurrency)
 }
 END_TEST
 
+/* The records of a whole transactions pass in order, as JSON texts (*n of them). */
+static char **transactions_in_order(billtap_client *c, size_t *n)
+{
+	size_t cap = 1024;
+	char **out = malloc(cap * sizeof *out);
+	billtap_iter *it;
+	const billtap_record *r;
+	int rc;
+	*n = 0;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	while ((rc = billtap_iter_next(&r, it)) == 0) {
+		if (*n == cap)
+			out = realloc(out, (cap *= 2) * sizeof *out);
+		size_t len;
+		out[(*n)++] = strdup(billtap_record_json(r, &len));
+	}
+	ck_assert_int_eq(rc, BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	return out;
+}
+
+/* Search windows and their pages in flight together (small pages: several per window):
+ * the truth, in exactly the order of one request at a time, and resumes exact from
+ * checkpoints taken while later windows were out. */
+START_TEST(transaction_windows_in_flight_equal_the_sequential_walk)
+{
+	billtap_client *one = paypal_client(&pp_sb, "sandbox-secret");
+	billtap_client *many = paypal_client(&pp_sb, "sandbox-secret");
+	ck_assert_int_eq(billtap_client_set(one, "max_in_flight", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(many, "max_in_flight", "16"), 0);
+	ck_assert_int_eq(billtap_client_set(one, "page_size", "20"), 0);
+	ck_assert_int_eq(billtap_client_set(many, "page_size", "20"), 0);
+	size_t n1, n16;
+	char **a = transactions_in_order(one, &n1), **b = transactions_in_order(many, &n16);
+	ck_assert_uint_eq(n1, n16);
+	for (size_t i = 0; i < n1; i++) {
+		ck_assert_str_eq(a[i], b[i]);
+		free(a[i]);
+		free(b[i]);
+	}
+	free(a);
+	free(b);
+	extract_equals(many, "transactions", "transactions");
+	truth t;
+	truth_load(&t, &pp_sb, "transactions");
+	truth_resume_in_slices(many, BILLTAP_RESOURCE_TRANSACTIONS, &t, 97);
+	truth_free(&t);
+	billtap_client_free(one);
+	billtap_client_free(many);
+}
+END_TEST
+
 START_TEST(bad_secret_is_an_auth_error)
 {
 	billtap_client *c = paypal_client(&pp_sb, "not-the-secret");
@@ -222,6 +275,7 @@ Suite *paypal_sandbox_suite(void)
 	tcase_add_test(tc, supplied_ids_reveal_hidden_subscriptions);
 	tcase_add_loop_test(tc, resume_from_checkpoints_is_exact, 0, 4);
 	tcase_add_loop_test(tc, fan_outs_equal_truth_at_any_concurrency, 0, 3);
+	tcase_add_test(tc, transaction_windows_in_flight_equal_the_sequential_walk);
 	tcase_add_test(tc, bad_secret_is_an_auth_error);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("large");

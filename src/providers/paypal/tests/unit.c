@@ -14,6 +14,8 @@ Suite *paypal_unit_suite(void);
 TCase *paypal_sync_tcase(void); /* sync_unit.c */
 void paypal_invoice_tests(Suite *s); /* unit_invoices.c */
 void paypal_trace_tests(Suite *s);   /* unit_trace.c */
+void paypal_window_tests(Suite *s);  /* unit_windows.c */
+void search_range(const char *url, int64_t *from, int64_t *to);
 /* also used by unit_trace.c */
 void add_edited_fixture(fake_transport *f, const char *name, const char *from, const char *to);
 
@@ -44,8 +46,8 @@ static billtap_client *paypal_client(void)
 	return c;
 }
 
-/* start_date/end_date of a search URL, as Unix seconds. */
-static void search_range(const char *url, int64_t *from, int64_t *to)
+/* start_date/end_date of a search URL, as Unix seconds (also used by unit_windows.c). */
+void search_range(const char *url, int64_t *from, int64_t *to)
 {
 	char buf[40];
 	const char *p = strstr(url, "start_date=");
@@ -1003,5 +1005,6 @@ Suite *paypal_unit_suite(void)
 	suite_add_tcase(s, paypal_sync_tcase());
 	paypal_invoice_tests(s);
 	paypal_trace_tests(s);
+	paypal_window_tests(s);
 	return s;
 }
