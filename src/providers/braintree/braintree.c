@@ -28,11 +28,16 @@ static const billtap_setting_def braintree_settings[] = {
 	                "API origin (sandbox: https://payments.sandbox.braintree-api.com)"),
 	BILLTAP_SETTING("braintree_version", 0, "2019-01-01", 0, 0,
 	                "the Braintree-Version header: the API version date, YYYY-MM-DD"),
+	BILLTAP_SETTING("merchant_id", 0, NULL, 0, 0,
+	                "merchant id, the XML gateway's path (required for plans)"),
+	BILLTAP_SETTING("gateway_url", BILLTAP_SETTING_URL, "https://api.braintreegateway.com", 0, 0,
+	                "XML gateway origin, for plans (sandbox: https://api.sandbox.braintreegateway.com)"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "50", 1, 50, "records per search page (first)"),
 	BILLTAP_SETTINGS_END,
 };
 
 typedef struct bt_stream {
+	int gateway;             /* 0: a GraphQL stream (an XML gateway one has 1 here) */
 	const bt_search *const *searches;
 	size_t n_searches, at;   /* the search being read */
 	char *origin, *public_key, *private_key, *version;
@@ -48,6 +53,10 @@ static void stream_free(void *p)
 	bt_stream *s = p;
 	if (!s)
 		return;
+	if (s->gateway) {
+		bt_gateway_free(p);
+		return;
+	}
 	free(s->origin);
 	free(s->public_key);
 	free(s->private_key);
@@ -88,6 +97,8 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 {
 	(void)session;
 	*out = NULL;
+	if (params->resource == BILLTAP_RESOURCE_PLANS)
+		return bt_gateway_new((bt_gateway **)out, params, ctx);
 	bt_stream *s = calloc(1, sizeof *s);
 	if (!s || billtap_json_new(&s->doc) < 0 || billtap_json_writer_new(&s->body) < 0) {
 		stream_free(s);
@@ -120,6 +131,8 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
+	if (s->gateway)
+		return bt_gateway_request(req, p, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
 	const char *body;
@@ -288,6 +301,8 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
+	if (s->gateway)
+		return bt_gateway_response(p, req, resp, sink, ctx);
 	const bt_search *search = s->searches[s->at];
 	if (billtap_response_status(resp) != 200)
 		return http_error(s, req, resp, ctx);
@@ -337,18 +352,19 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return 0;
 }
 
-#define BT_RESOURCES                                                                           \
+#define BT_SEARCHED                                                                            \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS))
+#define BT_RESOURCES (BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS))
 
 const billtap_provider bt_provider_braintree = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "braintree",
-	.display_name = "Braintree (GraphQL)",
-	/* plans and subscriptions have no query in the GraphQL schema; invoices do not exist
-	 * (docs/providers/braintree.md) */
+	.display_name = "Braintree (GraphQL; plans through the XML gateway)",
+	/* plans have no query in the GraphQL schema: the XML gateway serves them
+	 * (braintree_gateway.c); invoices do not exist (docs/providers/braintree.md) */
 	.resources = BT_RESOURCES,
-	.since_resources = BT_RESOURCES, /* createdAt.greaterThanOrEqualTo */
+	.since_resources = BT_SEARCHED, /* createdAt.greaterThanOrEqualTo; plans: the whole list */
 	.flags = 0,
 	.settings = braintree_settings,
 	.request_id_header = NULL, /* the request id is in the body: extensions.requestId */

@@ -41,4 +41,15 @@ int bt_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_re
 int bt_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
                    billtap_ctx *ctx);
 
+int bt_map_plan(billtap_record **out, const billtap_json *doc, billtap_json_ref node, billtap_ctx *ctx);
+
+/* The XML gateway's streams (braintree_gateway.c): plans. Its struct begins with an int
+ * that is 1, so braintree.c tells it from a GraphQL stream. */
+typedef struct bt_gateway bt_gateway;
+int bt_gateway_new(bt_gateway **out, const billtap_stream_params *params, billtap_ctx *ctx);
+int bt_gateway_request(billtap_request *req, bt_gateway *s, billtap_ctx *ctx);
+int bt_gateway_response(bt_gateway *s, const billtap_request *req, const billtap_response *resp, billtap_sink *sink,
+                        billtap_ctx *ctx);
+void bt_gateway_free(bt_gateway *s);
+
 #endif
