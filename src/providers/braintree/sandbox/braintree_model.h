@@ -11,9 +11,18 @@
 #include "sandbox_provider.h"
 #include "world.h"
 
+/* A plan of the XML gateway: a world price Braintree can express (braintree_plans.c). */
+typedef struct bt_plan_row {
+    uint32_t price;
+    int frequency;            /* billing-frequency: months */
+    int trial, trial_months;  /* a free trial of `trial` days, or months when trial_months */
+} bt_plan_row;
+
 typedef struct bt_state {
     const sb_world *w;
-    char *public_key, *private_key;
+    char *public_key, *private_key, *merchant_id;
+    bt_plan_row *plans;       /* oldest first */
+    size_t n_plans;
     uint32_t *disputes;       /* the disputed payments, by (disputed_at, number) */
     size_t n_disputes;
     int32_t *dispute_of;      /* per payment: its position in disputes, or -1 */
@@ -56,6 +65,21 @@ void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *
 void bt_error(sb_response *resp, int status, const sb_request *req, const char *error_class, const char *message);
 void bt_error_list(sb_response *resp, const sb_request *req, const char *errors_json);
 void bt_request_id(const sb_request *req, char out[40]);
+
+/* braintree_plans.c: the plans (prices that bill a fixed amount every N months), their
+ * ids ("plan_" and 8 base-36 characters) and their XML. */
+void bt_plans_project(bt_state *st);
+void bt_plan_id(const bt_state *st, size_t plan, char out[32]);
+void bt_plans_xml(const bt_state *st, sb_buf *out);
+
+/* braintree_gateway.c: the legacy XML gateway, /merchants/{merchant_id}/... */
+int bt_gateway_path(const char *path);
+void bt_serve_gateway(const bt_state *st, const sb_request *req, sb_response *resp);
+/* An error answer of the gateway: 422 with <api-error-response>, other statuses with an
+ * empty body, as the SDKs expect them. */
+void bt_gateway_error(sb_response *resp, int status, const char *message);
+/* Text with XML's five special characters escaped. */
+void bt_xml_escape(sb_buf *out, const char *s);
 
 /* braintree_truth.c */
 int bt_write_truth(void *state, const char *dir, char *err, size_t errlen);
