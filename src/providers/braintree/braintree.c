@@ -352,6 +352,13 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return 0;
 }
 
+static int classify(int *delay_ms, void *session, const billtap_request *req, const billtap_response *resp,
+                    billtap_ctx *ctx)
+{
+	(void)delay_ms, (void)session, (void)ctx;
+	return bt_gateway_classify(req, resp);
+}
+
 #define BT_SEARCHED                                                                            \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS))
@@ -372,4 +379,5 @@ const billtap_provider bt_provider_braintree = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
+	.classify_response = classify,
 };

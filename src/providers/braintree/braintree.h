@@ -51,5 +51,8 @@ int bt_gateway_request(billtap_request *req, bt_gateway *s, billtap_ctx *ctx);
 int bt_gateway_response(bt_gateway *s, const billtap_request *req, const billtap_response *resp, billtap_sink *sink,
                         billtap_ctx *ctx);
 void bt_gateway_free(bt_gateway *s);
+/* BILLTAP_CLASSIFY_RETRY for a gateway answer of 2xx that is not well-formed XML (the
+ * engine only recognises garbled JSON), else BILLTAP_CLASSIFY_DEFAULT. */
+int bt_gateway_classify(const billtap_request *req, const billtap_response *resp);
 
 #endif

@@ -20,6 +20,7 @@
 #include "braintree_xml.h"
 
 #define API_VERSION "6" /* the X-ApiVersion the SDKs send */
+#define GATEWAY_TAG 1     /* the request tag of the gateway's requests, for classify */
 
 struct bt_gateway {
 	int gateway;             /* 1: tells this stream from a GraphQL one (braintree.c) */
@@ -93,6 +94,7 @@ int bt_gateway_request(billtap_request *req, bt_gateway *s, billtap_ctx *ctx)
 	if (s->done)
 		return BILLTAP_ITEROVER;
 	int rc = billtap_request_set_url(req, s->origin, s->path);
+	billtap_request_set_tag(req, GATEWAY_TAG);
 	if (rc == 0)
 		rc = billtap_request_add_header(req, "Accept", "application/xml");
 	if (rc == 0)
@@ -189,4 +191,15 @@ int bt_gateway_response(bt_gateway *s, const billtap_request *req, const billtap
 		return rc;
 	s->done = 1;
 	return 0;
+}
+
+int bt_gateway_classify(const billtap_request *req, const billtap_response *resp)
+{
+	int status = billtap_response_status(resp);
+	if (billtap_request_tag(req) != GATEWAY_TAG || status < 200 || status > 299)
+		return BILLTAP_CLASSIFY_DEFAULT;
+	size_t len = 0;
+	const char *body = billtap_response_body(resp, &len);
+	/* an empty or cut answer, a proxy's page: as transient as a 5xx */
+	return bt_xml_well_formed(body, len) ? BILLTAP_CLASSIFY_DEFAULT : BILLTAP_CLASSIFY_RETRY;
 }

@@ -360,3 +360,28 @@ int bt_xml_read(const char *xml, size_t len, const bt_xml_handler *h, char *err,
 	free(r.text);
 	return rc;
 }
+
+static int ignore_start(void *payload, const char *name, const bt_xml_attrs *attrs)
+{
+	(void)payload, (void)name, (void)attrs;
+	return 0;
+}
+
+static int ignore_text(void *payload, const char *text, size_t len)
+{
+	(void)payload, (void)text, (void)len;
+	return 0;
+}
+
+static int ignore_end(void *payload, const char *name)
+{
+	(void)payload, (void)name;
+	return 0;
+}
+
+int bt_xml_well_formed(const char *xml, size_t len)
+{
+	bt_xml_handler h = { ignore_start, ignore_text, ignore_end, NULL };
+	char err[8];
+	return bt_xml_read(xml, len, &h, err, sizeof err) == 0;
+}

@@ -38,6 +38,9 @@ typedef struct bt_xml_handler {
  * this reader takes: err says what and on which line) or BILLTAP_ENOMEM. */
 int bt_xml_read(const char *xml, size_t len, const bt_xml_handler *h, char *err, size_t errlen);
 
+/* 1 when the document is one this reader takes (no handler; nothing recorded). */
+int bt_xml_well_formed(const char *xml, size_t len);
+
 /*
  * The document as JSON text in w: {"<root>": VALUE}, where an element's VALUE is
  *   - null for nil="true";
