@@ -51,8 +51,9 @@ int bt_gateway_request(billtap_request *req, bt_gateway *s, billtap_ctx *ctx);
 int bt_gateway_response(bt_gateway *s, const billtap_request *req, const billtap_response *resp, billtap_sink *sink,
                         billtap_ctx *ctx);
 void bt_gateway_free(bt_gateway *s);
-/* BILLTAP_CLASSIFY_RETRY for a gateway answer of 2xx that is not well-formed XML (the
- * engine only recognises garbled JSON), else BILLTAP_CLASSIFY_DEFAULT. */
+/* For a gateway answer of 2xx: BILLTAP_CLASSIFY_RETRY when it is not well-formed XML (the
+ * engine only recognises garbled JSON), else BILLTAP_CLASSIFY_FINAL; for anything else
+ * BILLTAP_CLASSIFY_DEFAULT. */
 int bt_gateway_classify(const billtap_request *req, const billtap_response *resp);
 
 #endif

@@ -200,6 +200,7 @@ int bt_gateway_classify(const billtap_request *req, const billtap_response *resp
 		return BILLTAP_CLASSIFY_DEFAULT;
 	size_t len = 0;
 	const char *body = billtap_response_body(resp, &len);
-	/* an empty or cut answer, a proxy's page: as transient as a 5xx */
-	return bt_xml_well_formed(body, len) ? BILLTAP_CLASSIFY_DEFAULT : BILLTAP_CLASSIFY_RETRY;
+	/* an empty or cut answer, a proxy's page: as transient as a 5xx; XML is final whatever
+	 * the Content-Type says (the engine would take an answer not labelled XML for JSON) */
+	return bt_xml_well_formed(body, len) ? BILLTAP_CLASSIFY_FINAL : BILLTAP_CLASSIFY_RETRY;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../braintree.h"
+#include "../braintree_xml.h"
 #include "testutil.h"
 
 Suite *braintree_unit_suite(void);
@@ -121,8 +122,10 @@ START_TEST(bad_settings_are_refused)
 	ck_assert_str_eq(billtap_client_error_message(c),
 	                 "braintree: customers: setting braintree_version: must be a date, YYYY-MM-DD");
 	ck_assert_int_eq(billtap_client_set(c, "page_size", "51"), BILLTAP_ESETTING);
-	/* no GraphQL query serves them */
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_EUNSUPPORTED);
+	/* plans come from the XML gateway, whose path needs the merchant id */
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_ESETTING);
+	ck_assert_str_eq(billtap_client_error_message(c), "braintree: plans: setting merchant_id: required for plans "
+	                                                  "and subscriptions (the XML gateway's path)");
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_EUNSUPPORTED);
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), BILLTAP_EUNSUPPORTED);
 	ck_assert_uint_eq(ft.calls, 0);
@@ -320,6 +323,159 @@ START_TEST(foreign_checkpoint_is_refused)
 }
 END_TEST
 
+
+/* XML documents and the JSON the reader makes of them (written by us in the gateway's
+ * shapes: typed leaves, arrays, nil, entities, CDATA). */
+START_TEST(xml_reads_the_gateway_shapes)
+{
+	static const struct {
+		const char *xml, *json;
+	} cases[] = {
+		{ "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><n type=\"integer\">-42</n><b type=\"boolean\">false</b>"
+		  "<z nil=\"true\"/><d type=\"datetime\">2024-05-01T12:00:00Z</d><p>10.00</p><e></e></a>",
+		  "{\"a\":{\"n\":-42,\"b\":false,\"z\":null,\"d\":\"2024-05-01T12:00:00Z\",\"p\":\"10.00\",\"e\":\"\"}}" },
+		{ "<ids type=\"array\">\n  <item>x1</item>\n  <item>x2</item>\n</ids>", "{\"ids\":[\"x1\",\"x2\"]}" },
+		{ "<ids type=\"array\"/>", "{\"ids\":[]}" },
+		{ "<l type='array'><o><k>1</k></o><o><k nil='true'></k></o></l>", "{\"l\":[{\"k\":\"1\"},{\"k\":null}]}" },
+		{ "<t>&lt;&gt;&amp;&quot;&apos; &#65;&#x42;&#x1F600;<!-- c --><![CDATA[<&>]]></t>",
+		  "{\"t\":\"<>&\\\"' AB\\ud83d\\ude00<&>\"}" },
+		{ "\xef\xbb\xbf<r>\n  <x>  y  </x>\n</r>\n<!-- after -->\n", "{\"r\":{\"x\":\"  y  \"}}" },
+		{ "<n type=\"integer\">9223372036854775807</n>", "{\"n\":9223372036854775807}" },
+		{ "<n type=\"integer\">-9223372036854775808</n>", "{\"n\":-9223372036854775808}" },
+	};
+	billtap_json_writer *w;
+	ck_assert_int_eq(billtap_json_writer_new(&w), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[160] = "";
+		const char *text;
+		size_t len;
+		ck_assert_msg(bt_xml_to_json(w, cases[i].xml, strlen(cases[i].xml), err, sizeof err) == 0, "case %zu: %s", i, err);
+		ck_assert_int_eq(billtap_json_writer_text(&text, &len, w), 0);
+		char why[256];
+		ck_assert_msg(json_equal(text, len, cases[i].json, strlen(cases[i].json), why, sizeof why), "case %zu: %s: %s",
+		              i, why, text);
+		ck_assert(bt_xml_well_formed(cases[i].xml, strlen(cases[i].xml)));
+	}
+	billtap_json_writer_free(w);
+}
+END_TEST
+
+/* What the reader refuses, each with a message saying what. */
+START_TEST(xml_refuses_what_the_gateway_never_sends)
+{
+	char deep[400] = "";
+	for (int i = 0; i < BT_XML_MAX_DEPTH + 1; i++)
+		strcat(deep, "<a>");
+	static const struct {
+		const char *xml, *why;
+	} cases[] = {
+		{ "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "line 1: a DOCTYPE or other declaration (DTDs are refused)" },
+		{ "<a>&x;</a>", "an entity other than the five XML predefines" },
+		{ "<a>&#0;</a>", "a character reference names a character XML does not allow" },
+		{ "<a>&#xD800;</a>", "a character reference names a character XML does not allow" },
+		{ "<a>&#12</a>", "a malformed character reference" },
+		{ "<a><b></a></b>", "an end tag that does not match its start tag" },
+		{ "<a>\n<b>", "line 2: the document ends inside an element" },
+		{ "<a/><b/>", "a second root element" },
+		{ "x<a/>", "text outside the root element" },
+		{ "", "no root element" },
+		{ "<a>text<b/></a>", "<b>: has text beside it in its parent" },
+		{ "<a><b/>text</a>", "<a>: has text beside child elements" },
+		{ "<a nil=\"true\"><b/></a>", "<b>: is inside an element marked nil" },
+		{ "<n type=\"integer\">12x</n>", "<n>: is typed integer but is not a 64-bit integer" },
+		{ "<n type=\"integer\">9223372036854775808</n>", "is typed integer but is not a 64-bit integer" },
+		{ "<n type=\"boolean\">yes</n>", "<n>: is typed boolean but is neither true nor false" },
+		{ "<a b=c/>", "an attribute value must be quoted" },
+		{ "<a b=\"1\"c=\"2\"/>", "attributes must be separated by white space" },
+		{ "<a type=\"array\" type=\"array\"/>", "an attribute given twice" },
+		{ "<a><![CDATA[x</a>", "an unterminated CDATA section" },
+		{ "<a><!-- x</a>", "an unterminated comment" },
+		{ "<a>\xff</a>", "<a>: is not UTF-8 text" },
+		{ "<a>x\0y</a>", "a NUL byte" },
+	};
+	billtap_json_writer *w;
+	ck_assert_int_eq(billtap_json_writer_new(&w), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[160] = "";
+		size_t len = strlen(cases[i].xml);
+		if (strstr(cases[i].why, "NUL"))
+			len = 9;
+		ck_assert_msg(bt_xml_to_json(w, cases[i].xml, len, err, sizeof err) == BILLTAP_EDATA, "case %zu", i);
+		ck_assert_msg(strstr(err, cases[i].why) != NULL, "case %zu: %s", i, err);
+	}
+	char err[160];
+	ck_assert_int_eq(bt_xml_to_json(w, deep, strlen(deep), err, sizeof err), BILLTAP_EDATA);
+	ck_assert_str_eq(err, "XML line 1: elements nest too deep");
+	ck_assert(!bt_xml_well_formed(deep, strlen(deep)));
+	billtap_json_writer_free(w);
+}
+END_TEST
+
+static billtap_client *gateway_client(void)
+{
+	billtap_client *c = bt_client();
+	ck_assert_int_eq(billtap_client_set(c, "merchant_id", "m4rch4nt/x"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "gateway_url", "http://gw.test"), 0);
+	return c;
+}
+
+#define XML "Content-Type: application/xml; charset=utf-8"
+#define PLAN_TAIL ",\"product_id\":null,\"product_name\":null"
+#define PLAN_NONE ",\"usage_type\":\"licensed\",\"tiers_mode\":null,\"tiers\":null,\"custom_amount\":false," \
+	"\"custom_amount_minimum\":null,\"custom_amount_maximum\":null,\"custom_amount_preset\":null,\"setup_fee\":null"
+static const char *const plans[] = {
+	"{\"object\":\"plan\",\"id\":\"gold_monthly\",\"name\":\"Gold <monthly>\"" PLAN_TAIL ",\"amount\":1250,"
+	"\"amount_decimal\":\"1250\",\"currency\":\"USD\",\"currency_exponent\":2" PLAN_NONE ",\"interval_unit\":\"month\","
+	"\"interval_count\":1,\"total_cycles\":null,\"trial_days\":14,\"trial_amount\":null,\"trial_cycles\":null,"
+	"\"active\":true,\"created_at\":\"2024-05-01T12:00:00Z\"}",
+	/* a trial in months has no exact number of days; +02:00 becomes UTC */
+	"{\"object\":\"plan\",\"id\":\"yen_quarterly\",\"name\":\"Quarterly\"" PLAN_TAIL ",\"amount\":3000,"
+	"\"amount_decimal\":\"3000\",\"currency\":\"JPY\",\"currency_exponent\":0" PLAN_NONE ",\"interval_unit\":\"month\","
+	"\"interval_count\":3,\"total_cycles\":8,\"trial_days\":null,\"trial_amount\":null,\"trial_cycles\":null,"
+	"\"active\":true,\"created_at\":\"2024-05-02T22:00:00Z\"}",
+};
+
+START_TEST(plans_from_the_gateway)
+{
+	fake_add_fixture(&ft, 200, XML, "braintree/plans.xml");
+	billtap_client *c = gateway_client();
+	expect_records(c, BILLTAP_RESOURCE_PLANS, NULL, plans, 2);
+	ck_assert_uint_eq(ft.calls, 1);
+	ck_assert_str_eq(ft.urls[0], "http://gw.test/merchants/m4rch4nt%2Fx/plans");
+	ck_assert_str_eq(fake_header(&ft, 0, "Accept"), "application/xml");
+	ck_assert_str_eq(fake_header(&ft, 0, "X-ApiVersion"), "6");
+	ck_assert_str_eq(fake_header(&ft, 0, "Authorization"),
+	                 "Basic djRuZHEzMTRjMnM1YzI4cjo5M2I3OGJjODhiZTkwZDkzYWMyODJlNTBhZTU2OWZkZA==");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A 422's <api-error-response> gives the message; a cut answer is retried, then named. */
+START_TEST(gateway_errors_are_named)
+{
+	fake_add_fixture(&ft, 422, XML, "braintree/error_422.xml");
+	billtap_client *c = gateway_client();
+	ck_assert_int_eq(billtap_client_set(c, "max_retries", "1"), 0);
+	ck_assert_int_eq(billtap_client_set(c, "retry_base_ms", "0"), 0);
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EREQUEST);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: plans: GET /merchants/m4rch4nt%2Fx/plans: HTTP 422: Search criteria are invalid");
+	billtap_iter_free(it);
+	fake_add_fixture(&ft, 200, XML, "braintree/plans_cut.xml");
+	fake_add_fixture(&ft, 200, XML, "braintree/plans_cut.xml");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	const char *msg = billtap_client_error_message(c);
+	ck_assert_msg(strstr(msg, "not a gateway answer: XML line 1: the document ends inside an element"), "%s", msg);
+	ck_assert_uint_eq(ft.calls, 3);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 Suite *braintree_unit_suite(void)
 {
 	Suite *s = suite_create("braintree");
@@ -335,6 +491,10 @@ Suite *braintree_unit_suite(void)
 	tcase_add_test(tc, rate_limit_is_retried);
 	tcase_add_test(tc, malformed_pages_are_errors);
 	tcase_add_test(tc, foreign_checkpoint_is_refused);
+	tcase_add_test(tc, xml_reads_the_gateway_shapes);
+	tcase_add_test(tc, xml_refuses_what_the_gateway_never_sends);
+	tcase_add_test(tc, plans_from_the_gateway);
+	tcase_add_test(tc, gateway_errors_are_named);
 	suite_add_tcase(s, tc);
 	return s;
 }
