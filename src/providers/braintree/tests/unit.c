@@ -342,6 +342,9 @@ START_TEST(xml_reads_the_gateway_shapes)
 		{ "\xef\xbb\xbf<r>\n  <x>  y  </x>\n</r>\n<!-- after -->\n", "{\"r\":{\"x\":\"  y  \"}}" },
 		{ "<n type=\"integer\">9223372036854775807</n>", "{\"n\":9223372036854775807}" },
 		{ "<n type=\"integer\">-9223372036854775808</n>", "{\"n\":-9223372036854775808}" },
+		/* repeated elements (search results) hold an array; the SDKs read "1" as true */
+		{ "<s type=\"collection\">\n <x><i>1</i></x>\n <y type=\"boolean\">1</y>\n <x><i>2</i></x>\n</s>",
+		  "{\"s\":{\"x\":[{\"i\":\"1\"},{\"i\":\"2\"}],\"y\":true}}" },
 	};
 	billtap_json_writer *w;
 	ck_assert_int_eq(billtap_json_writer_new(&w), 0);
@@ -379,9 +382,11 @@ START_TEST(xml_refuses_what_the_gateway_never_sends)
 		{ "<a/><b/>", "a second root element" },
 		{ "x<a/>", "text outside the root element" },
 		{ "", "no root element" },
-		{ "<a>text<b/></a>", "<b>: has text beside it in its parent" },
+		{ "<a>text<b/></a>", "<a>: has text beside child elements" },
 		{ "<a><b/>text</a>", "<a>: has text beside child elements" },
-		{ "<a nil=\"true\"><b/></a>", "<b>: is inside an element marked nil" },
+		{ "<a nil=\"true\"><b/></a>", "<a>: is marked nil but has content" },
+		{ "<a nil=\"true\">x</a>", "<a>: is marked nil but has content" },
+		{ "<a type=\"array\">x</a>", "<a>: is an array but has text" },
 		{ "<n type=\"integer\">12x</n>", "<n>: is typed integer but is not a 64-bit integer" },
 		{ "<n type=\"integer\">9223372036854775808</n>", "is typed integer but is not a 64-bit integer" },
 		{ "<n type=\"boolean\">yes</n>", "<n>: is typed boolean but is neither true nor false" },
