@@ -31,6 +31,13 @@ const bt_search *const *bt_searches_for(billtap_resource resource, size_t *n);
 int bt_query_body(billtap_json_writer *w, const bt_search *search, int64_t first, int64_t since,
                   const char *after);
 
+/* Reads a search answer (braintree_page.c): HTTP and GraphQL errors (HTTP 200 with
+ * `errors`, partial data included) recorded and returned; else *edges is the edges array
+ * of data.search.<field> and *next a copy of pageInfo.endCursor when hasNextPage (NULL on
+ * the last page; the caller frees it). Returns 0 or the error recorded. */
+int bt_graphql_page(billtap_json *doc, const char *field, const billtap_request *req, const billtap_response *resp,
+                    billtap_json_ref *edges, char **next, billtap_ctx *ctx);
+
 /* Mappers (braintree_map.c, braintree_map_txn.c). */
 int bt_map_customer(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
                     billtap_ctx *ctx);
