@@ -29,15 +29,18 @@ static const billtap_setting_def braintree_settings[] = {
 	BILLTAP_SETTING("braintree_version", 0, "2019-01-01", 0, 0,
 	                "the Braintree-Version header: the API version date, YYYY-MM-DD"),
 	BILLTAP_SETTING("merchant_id", 0, NULL, 0, 0,
-	                "merchant id, the XML gateway's path (required for plans)"),
+	                "merchant id, the XML gateway's path (required for plans and subscriptions)"),
 	BILLTAP_SETTING("gateway_url", BILLTAP_SETTING_URL, "https://api.braintreegateway.com", 0, 0,
-	                "XML gateway origin, for plans (sandbox: https://api.sandbox.braintreegateway.com)"),
+	                "XML gateway origin, for plans and subscriptions (sandbox: https://api.sandbox.braintreegateway.com)"),
+	BILLTAP_SETTING("search_cap", BILLTAP_SETTING_INT, "10000", 2, 1000000,
+	                "the most ids one gateway search answers (documented: 10,000); a created_at window "
+	                "that answers this many is split"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "50", 1, 50, "records per search page (first)"),
 	BILLTAP_SETTINGS_END,
 };
 
 typedef struct bt_stream {
-	int gateway;             /* 0: a GraphQL stream (an XML gateway one has 1 here) */
+	int kind;                /* BT_KIND_GRAPHQL */
 	const bt_search *const *searches;
 	size_t n_searches, at;   /* the search being read */
 	char *origin, *public_key, *private_key, *version;
@@ -53,8 +56,12 @@ static void stream_free(void *p)
 	bt_stream *s = p;
 	if (!s)
 		return;
-	if (s->gateway) {
-		bt_gateway_free(p);
+	if (s->kind == BT_KIND_PLANS) {
+		bt_plans_free(p);
+		return;
+	}
+	if (s->kind == BT_KIND_SUBSCRIPTIONS) {
+		bt_subs_free(p);
 		return;
 	}
 	free(s->origin);
@@ -98,7 +105,9 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	(void)session;
 	*out = NULL;
 	if (params->resource == BILLTAP_RESOURCE_PLANS)
-		return bt_gateway_new((bt_gateway **)out, params, ctx);
+		return bt_plans_new((bt_plans **)out, ctx);
+	if (params->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS)
+		return bt_subs_new((bt_subs **)out, params, ctx);
 	bt_stream *s = calloc(1, sizeof *s);
 	if (!s || billtap_json_new(&s->doc) < 0 || billtap_json_writer_new(&s->body) < 0) {
 		stream_free(s);
@@ -131,8 +140,10 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
-	if (s->gateway)
-		return bt_gateway_request(req, p, ctx);
+	if (s->kind == BT_KIND_PLANS)
+		return bt_plans_request(req, p, ctx);
+	if (s->kind == BT_KIND_SUBSCRIPTIONS)
+		return bt_subs_request(req, p, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
 	const char *body;
@@ -218,8 +229,10 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
-	if (s->gateway)
-		return bt_gateway_response(p, req, resp, sink, ctx);
+	if (s->kind == BT_KIND_PLANS)
+		return bt_plans_response(p, req, resp, sink, ctx);
+	if (s->kind == BT_KIND_SUBSCRIPTIONS)
+		return bt_subs_response(p, req, resp, sink, ctx);
 	const bt_search *search = s->searches[s->at];
 	billtap_json_ref edges;
 	char *next = NULL;
@@ -256,16 +269,19 @@ static int classify(int *delay_ms, void *session, const billtap_request *req, co
 #define BT_SEARCHED                                                                            \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS))
-#define BT_RESOURCES (BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS))
+#define BT_RESOURCES                                                                           \
+	(BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |                          \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS))
 
 const billtap_provider bt_provider_braintree = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "braintree",
-	.display_name = "Braintree (GraphQL; plans through the XML gateway)",
-	/* plans have no query in the GraphQL schema: the XML gateway serves them
-	 * (braintree_gateway.c); invoices do not exist (docs/providers/braintree.md) */
+	.display_name = "Braintree (GraphQL; plans and subscriptions through the XML gateway)",
+	/* plans and subscriptions have no query in the GraphQL schema: the XML gateway serves
+	 * them (braintree_gateway.c); invoices do not exist (docs/providers/braintree.md) */
 	.resources = BT_RESOURCES,
-	.since_resources = BT_SEARCHED, /* createdAt.greaterThanOrEqualTo; plans: the whole list */
+	/* createdAt.greaterThanOrEqualTo, created_at min; plans are one list */
+	.since_resources = BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS),
 	.flags = 0,
 	.settings = braintree_settings,
 	.request_id_header = NULL, /* the request id is in the body: extensions.requestId */

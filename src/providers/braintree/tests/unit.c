@@ -126,7 +126,7 @@ START_TEST(bad_settings_are_refused)
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), BILLTAP_ESETTING);
 	ck_assert_str_eq(billtap_client_error_message(c), "braintree: plans: setting merchant_id: required for plans "
 	                                                  "and subscriptions (the XML gateway's path)");
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_EUNSUPPORTED);
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), BILLTAP_ESETTING);
 	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_INVOICES, NULL), BILLTAP_EUNSUPPORTED);
 	ck_assert_uint_eq(ft.calls, 0);
 	billtap_client_free(c);
