@@ -92,7 +92,7 @@ static void read_currency(billtap_map *m, char code[4], int *exponent)
 	if (m->status != 0)
 		return;
 	if (billtap_json_typeof(m->doc, ref) != BILLTAP_JSON_STRING || billtap_json_text(&text, &len, m->doc, ref) < 0 ||
-	    billtap_currency_normalize(code, text + 1, len - 2) < 0 || (*exponent = billtap_currency_iso_exponent(code)) < 0)
+	    billtap_currency_normalize(code, text, len) < 0 || (*exponent = billtap_currency_iso_exponent(code)) < 0)
 		billtap_map_fail(m, BILLTAP_EDATA, "status-history",
 		                 "has no first entry with a currency-iso-code of a currency billtap knows");
 }

@@ -17,6 +17,7 @@ static const sb_opt_def options[] = {
     {"public_key", "sandbox_public_key", 1, 0, ":'\"\\", "the only public key accepted", 1},
     {"private_key", "sandbox_private_key", 1, 0, ":'\"\\", "its private key", 1},
     {"merchant_id", "sandbox_merchant", 1, 0, ":/?#%'\"\\ ", "the merchant id of the XML gateway's paths", 0},
+    {"search_cap", "10000", 2, 1000000, NULL, "the most ids one gateway search answers (Braintree documents 10,000)", 0},
     {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
@@ -31,6 +32,8 @@ static void *bt_init(const sb_world *w, const sb_options *o, char *err, size_t e
     st->merchant_id = sb_xstrdup(sb_opt(o, options, "merchant_id"));
     bt_project(st);
     bt_plans_project(st);
+    st->search_cap = atol(sb_opt(o, options, "search_cap"));
+    bt_subs_project(st);
     return st;
 }
 
@@ -44,6 +47,9 @@ static void bt_free(void *state)
     free(st->private_key);
     free(st->merchant_id);
     free(st->plans);
+    free(st->price_plan);
+    free(st->subs);
+    free(st->sub_index);
     free(st);
 }
 
@@ -51,8 +57,10 @@ static void bt_describe(void *state, sb_buf *out)
 {
     const bt_state *st = state;
     sb_buf_printf(out,
-                  "braintree seed %llu scale %ld: %zu customers, %zu plans, %zu transactions, %zu refunds, %zu disputes",
-                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->n_plans, st->w->n_payments,
+                  "braintree seed %llu scale %ld: %zu customers, %zu plans, %zu subscriptions, %zu transactions, "
+                  "%zu refunds, %zu disputes",
+                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->n_plans, st->n_subs,
+                  st->w->n_payments,
                   st->w->n_refunds, st->n_disputes);
 }
 
@@ -240,8 +248,8 @@ static void bt_fault(void *state, const sb_request *req, int status, sb_response
 static int bt_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
-    if (bt_gateway_path(req->path) && strcmp(req->method, "GET") == 0) {
-        sb_buf_printf(key, "gateway %s", req->path);
+    if (bt_gateway_path(req->path)) { /* a search is its criteria, a fetch its ids */
+        sb_buf_printf(key, "gateway %s %s", req->path, req->body ? req->body : "");
         return 1;
     }
     if (strcmp(req->method, "POST") != 0 || strcmp(req->path, "/graphql") != 0)

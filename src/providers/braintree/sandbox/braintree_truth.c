@@ -71,7 +71,7 @@ static void write_customers(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k].pos;
         const w_customer *c = &st->w->customers[i];
-        bt_view v = {st, st->truth_after};
+        bt_view v = {st, st->truth_after, NULL};
         if (c->deleted_at || bt_hidden(&v, BT_CUSTOMERS, i))
             continue; /* a deleted customer is gone from the search */
         char id[64];
@@ -137,7 +137,7 @@ static int refund_counts(const w_refund *r)
 static void write_payment(const bt_state *st, size_t i, sb_truth_file *o)
 {
     const sb_world *w = st->w;
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_TRANSACTIONS, i)) {
         const w_payment *p = &w->payments[i];
         int took = (p->status == W_PAY_SUCCEEDED && !p->uncaptured) || p->status == W_PAY_PENDING;
@@ -161,7 +161,7 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 {
     static const char *const results[] = {"succeeded", "pending", "failed", "failed", "pending"};
     const sb_world *w = st->w;
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_REFUNDS, i)) {
         const w_refund *r = &w->refunds[i];
         const w_payment *p = &w->payments[r->payment];
@@ -175,7 +175,7 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 
 static void write_dispute(const bt_state *st, size_t k, sb_truth_file *o)
 {
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_DISPUTES, k)) {
         uint32_t pay = st->disputes[k];
         const w_payment *p = &st->w->payments[pay];
@@ -257,6 +257,7 @@ int bt_write_truth(void *state, const char *dir, char *err, size_t errlen)
     static const sb_truth_spec specs[] = {
         {"customers.jsonl", write_customers},
         {"plans.jsonl", write_plans},
+        {"subscriptions.jsonl", bt_write_subscriptions},
         {"transactions.jsonl", write_transactions},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);

@@ -1,5 +1,5 @@
 /* The legacy XML gateway (what every Braintree server SDK calls): /merchants/{merchant_id}/
- * followed by the resource. After the module's authentication and rate limit (shared with
+ * followed by the resource: plans, and the subscription searches (braintree_subs_xml.c). After the module's authentication and rate limit (shared with
  * GraphQL: the same keys), in this order: an unknown merchant id or path (404, empty body,
  * as the SDKs' NotFoundError expects), a missing or other X-ApiVersion than 6 (426, the
  * SDKs' UpgradeRequiredError), an Accept that is not application/xml (406), the method
@@ -43,7 +43,8 @@ void bt_serve_gateway(const bt_state *st, const sb_request *req, sb_response *re
         return;
     }
     const char *what = rest + n + 1;
-    if (strcmp(what, "plans") != 0) {
+    int plans = strcmp(what, "plans") == 0, subscriptions = strncmp(what, "subscriptions/", 14) == 0;
+    if (!plans && !subscriptions) {
         bt_gateway_error(resp, 404, NULL);
         return;
     }
@@ -54,6 +55,10 @@ void bt_serve_gateway(const bt_state *st, const sb_request *req, sb_response *re
     }
     if (!accepts_xml(req->header(req, "Accept"))) {
         bt_gateway_error(resp, 406, NULL);
+        return;
+    }
+    if (subscriptions) {
+        bt_serve_subscription_search(st, what + 14, req, resp);
         return;
     }
     if (strcmp(req->method, "GET") != 0) {
