@@ -59,9 +59,9 @@ static const bt_search disputes = {
 static const bt_search customer_tokens = {
 	'p', "customers", "CustomerSearchInput",
 	"query SearchCustomerPaymentMethods" ARGS("CustomerSearchInput") SEARCH("customers")
-	"edges { node { id paymentMethods(first: " BT_TOKENS_PER_CUSTOMER_TEXT ") { pageInfo { hasNextPage } "
+	"edges { node { id createdAt paymentMethods(first: " BT_TOKENS_PER_CUSTOMER_TEXT ") { pageInfo { hasNextPage } "
 	"edges { node { legacyId } } } } } } } }",
-	0, NULL,
+	1, NULL,
 };
 
 const bt_search *bt_token_search(void)

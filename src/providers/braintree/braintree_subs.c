@@ -5,6 +5,12 @@
  *    (payment-method-token). The GraphQL customers search, with each customer's payment
  *    methods (legacyId is the token), is read whole first into a table token -> customer
  *    (braintree_tokens.c), as GoCardless reads its mandates before its subscriptions.
+ *    A customer created after the link read past it is not in the table: when a fetched
+ *    subscription's token is unknown and the subscription is not older than the newest
+ *    customer the link saw, the customers created since then are read again (createdAt
+ *    from that newest one on) before the same fetch is made again; a token still unknown
+ *    then belongs to no listed customer (a deleted customer's payment methods go with it):
+ *    customer_id null.
  *
  * 2. The ids: POST .../subscriptions/advanced_search_ids with a created_at window answers
  *    every matching id, and the page size of step 3. A search answers at most search_cap
@@ -39,7 +45,7 @@
 #define DAY 86400LL
 #define MAX_PAGE_SIZE 1000   /* a page-size beyond this is not an answer the gateway gives */
 
-enum { LINK, IDS, FETCH, DONE };
+enum { LINK, IDS, FETCH, REFRESH, DONE };
 
 struct bt_subs {
 	int kind; /* BT_KIND_SUBSCRIPTIONS */
@@ -47,8 +53,11 @@ struct bt_subs {
 	bt_gateway_conf conf;
 	char *origin, *version;  /* GraphQL, for the link */
 	int64_t first, cap, now;
-	char *after;             /* the link's next cursor */
+	char *after;             /* the link's (or a refresh's) next cursor */
 	bt_tokens *tokens;
+	int64_t newest;          /* the newest createdAt of a customer the link read */
+	int64_t refresh_from;    /* a refresh's createdAt lower bound */
+	int refreshed;           /* the fetch in flight had its refresh */
 	int64_t lo, hi;          /* the window */
 	char **ids;              /* its ids, as answered */
 	size_t n_ids, at;        /* at: the next id to fetch */
@@ -130,6 +139,7 @@ int bt_subs_new(bt_subs **out, const billtap_stream_params *params, billtap_ctx 
 	}
 	s->kind = BT_KIND_SUBSCRIPTIONS;
 	s->step = LINK;
+	s->newest = INT64_MIN;
 	s->lo = params->since == BILLTAP_TIME_NONE ? BT_OPEN_LO : params->since; /* created_at min, inclusive */
 	s->hi = BT_OPEN_HI;
 	s->first = 50;
@@ -158,10 +168,12 @@ int bt_subs_request(billtap_request *req, bt_subs *s, billtap_ctx *ctx)
 	s->xml = NULL;
 	int rc;
 	switch (s->step) {
-	case LINK: {
+	case LINK:
+	case REFRESH: {
 		const char *body;
 		size_t len;
-		rc = bt_query_body(s->json, bt_token_search(), s->first, BILLTAP_TIME_NONE, s->after);
+		rc = bt_query_body(s->json, bt_token_search(), s->first, s->step == LINK ? BILLTAP_TIME_NONE : s->refresh_from,
+		                   s->after);
 		if (rc == 0)
 			rc = billtap_json_writer_text(&body, &len, s->json);
 		if (rc == 0)
@@ -206,11 +218,24 @@ static int link_page(bt_subs *s, const billtap_request *req, const billtap_respo
 	page.more = next != NULL;
 	page.items = (int64_t)billtap_json_count(s->doc, edges);
 	rc = billtap_sink_page(sink, &page);
+	int64_t newest = s->newest;
 	for (billtap_json_ref e = billtap_json_first(s->doc, edges); rc == 0 && e != BILLTAP_JSON_NONE;
-	     e = billtap_json_next(s->doc, e))
-		rc = bt_tokens_add_customer(s->tokens, s->doc, billtap_json_get(s->doc, e, "node"), ctx);
-	if (rc == 0 && !next && (rc = bt_tokens_seal(s->tokens, ctx)) == 0)
-		s->step = IDS;
+	     e = billtap_json_next(s->doc, e)) {
+		billtap_json_ref node = billtap_json_get(s->doc, e, "node");
+		int64_t t;
+		rc = bt_tokens_add_customer(s->tokens, s->doc, node, ctx);
+		if (rc == 0 && billtap_json_time(&t, s->doc, billtap_json_get(s->doc, node, "createdAt")) < 0)
+			rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL,
+			                            "a customer's createdAt is not a time");
+		if (rc == 0 && t > newest)
+			newest = t;
+	}
+	if (rc == 0 && !next && (rc = bt_tokens_seal(s->tokens, ctx)) == 0) {
+		s->step = s->step == LINK ? IDS : FETCH; /* a refresh goes back to its fetch */
+		s->refreshed = s->step == FETCH;
+	}
+	if (rc == 0)
+		s->newest = newest;
 	if (rc < 0) {
 		free(next);
 		return rc;
@@ -413,6 +438,20 @@ static int mark(bt_subs *s, billtap_sink *sink, billtap_ctx *ctx)
 	return rc;
 }
 
+/* 1 when a node's token is unknown and the node is not older than the newest customer the
+ * link read: its customer may have been created after the link passed. */
+static int needs_refresh(const bt_subs *s, billtap_json_ref node)
+{
+	int64_t t;
+	char *token = NULL;
+	if (s->refreshed || billtap_json_time(&t, s->doc, billtap_json_get(s->doc, node, "created-at")) < 0 || t < s->newest ||
+	    billtap_json_strdup(&token, s->doc, billtap_json_get(s->doc, node, "payment-method-token")) < 0)
+		return 0;
+	int unknown = bt_tokens_find(s->tokens, token) == NULL;
+	free(token);
+	return unknown;
+}
+
 static int fetch_answer(bt_subs *s, const billtap_request *req, const billtap_response *resp, billtap_sink *sink,
                         billtap_ctx *ctx)
 {
@@ -443,6 +482,17 @@ static int fetch_answer(bt_subs *s, const billtap_request *req, const billtap_re
 			return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL, "a <subscription> is not an element");
 		}
 	rc = check_ids(s, nodes, k, req, resp, ctx);
+	for (size_t i = 0; rc == 0 && i < k; i++) {
+		if (needs_refresh(s, nodes[i])) {
+			/* nothing of this answer is kept: the same fetch is made after the refresh */
+			free(nodes);
+			s->step = REFRESH;
+			s->refresh_from = s->newest == INT64_MIN ? BILLTAP_TIME_NONE : s->newest;
+			free(s->after);
+			s->after = NULL;
+			return 0;
+		}
+	}
 	billtap_page page = BILLTAP_PAGE_INIT;
 	page.list = "subscriptions";
 	page.items = (int64_t)k;
@@ -465,6 +515,7 @@ static int fetch_answer(bt_subs *s, const billtap_request *req, const billtap_re
 		return rc;
 	/* the answer went through: only now move on */
 	s->at += s->asked;
+	s->refreshed = 0;
 	if (s->at == s->n_ids)
 		next_window(s);
 	return 0;
@@ -475,6 +526,7 @@ int bt_subs_response(bt_subs *s, const billtap_request *req, const billtap_respo
 {
 	switch (s->step) {
 	case LINK:
+	case REFRESH:
 		return link_page(s, req, resp, sink, ctx);
 	case IDS: {
 		int rc = ids_answer(s, req, resp, ctx);

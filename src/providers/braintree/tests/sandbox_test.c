@@ -15,7 +15,7 @@
 Suite *braintree_sandbox_suite(void);
 
 static sandbox main_sb;
-static const char *const resources[] = { "customers", "transactions" };
+static const char *const resources[] = { "customers", "transactions", "subscriptions" };
 #define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
 
 static void start_main(void)
@@ -36,7 +36,7 @@ static void extract_equals(const sandbox *sb, billtap_client *c, const char *nam
 	billtap_resource_from_name(&res, name);
 	truth t;
 	truth_load(&t, sb, name);
-	ck_assert_uint_ge(t.count, 2000);
+	ck_assert_uint_ge(t.count, strcmp(name, "subscriptions") == 0 ? 500 : 2000);
 	char *seen = calloc(t.count, 1);
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
@@ -78,7 +78,7 @@ START_TEST(since_filters_by_creation)
 	truth_load(&t, &main_sb, resources[_i]);
 	int64_t *created = calloc(t.count, sizeof *created);
 	for (size_t i = 0; i < t.count; i++)
-		created[i] = truth_line_time(&t, i, _i ? "occurred_at" : "created_at", NULL);
+		created[i] = truth_line_time(&t, i, _i == 1 ? "occurred_at" : "created_at", NULL);
 	billtap_client *c = sandbox_client(&main_sb, "braintree");
 	billtap_resource res;
 	billtap_resource_from_name(&res, resources[_i]);
@@ -250,6 +250,48 @@ START_TEST(gateway_refusals_are_clear)
 }
 END_TEST
 
+/* A gateway whose searches answer at most 60 ids: the created_at windows split until each
+ * answers fewer, and the whole stays exactly the truth, also resumed every 97 records. */
+START_TEST(capped_searches_split_into_windows)
+{
+	const char *args[] = { "--provider", "braintree", "--seed", "7", "--scale", "2100", "--opt", "search_cap=60", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "subscriptions");
+	ck_assert_uint_ge(t.count, 500);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(&sb, "braintree");
+	ck_assert_int_eq(billtap_client_set(c, "search_cap", "60"), 0);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	uint64_t requests;
+	billtap_iter_stats(&requests, NULL, NULL, it);
+	/* more id searches than one per 60 records: windows were split */
+	ck_assert_uint_gt(requests, t.count / 50 + t.count / 60);
+	billtap_iter_free(it);
+	truth_resume_in_slices(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &t, 97);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
+/* The link's GraphQL pages and the gateway's searches and fetches, with faults among them. */
+START_TEST(subscription_faults_are_survived)
+{
+	static const char *const cells[] = {
+		"500@2,503@4,drop@6,429@8,502@10",
+		"badjson@2,empty@4,cut@6,cutchunked@8,stallclose@10:3000",
+	};
+	const char *args[] = { "--provider", "braintree", "--seed", "5", "--scale", "60", "--faults", cells[_i], NULL };
+	exact_despite_on(BILLTAP_RESOURCE_SUBSCRIPTIONS, args, NULL, 3);
+}
+END_TEST
+
 /* Injected statuses, drops, garbled XML and stalls on the gateway: retried to the truth.
  * Plans are one request, so each cell fails it fewer times in a row than max_retries. */
 START_TEST(gateway_faults_are_survived)
@@ -285,6 +327,8 @@ Suite *braintree_sandbox_suite(void)
 	tcase_add_test(tc, garbled_and_stalled_answers_are_retried);
 	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
 	tcase_add_loop_test(tc, gateway_faults_are_survived, 0, 3);
+	tcase_add_test(tc, capped_searches_split_into_windows);
+	tcase_add_loop_test(tc, subscription_faults_are_survived, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
