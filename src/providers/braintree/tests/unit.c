@@ -481,6 +481,167 @@ START_TEST(gateway_errors_are_named)
 }
 END_TEST
 
+
+#define SUB_NONE "\"cancel_at_period_end\":false,\"cancel_at\":null"
+#define SUB_PAUSE "\"paused\":false,\"pause_behavior\":null,\"resumes_at\":null"
+#define ITEM(id, plan, q, amount, ccy, e, from, to)                                                     \
+	"{\"object\":\"subscription_item\",\"id\":" id ",\"plan_id\":" plan ",\"quantity\":" q ","             \
+	"\"usage_type\":\"licensed\",\"amount\":" amount ",\"amount_decimal\":\"" amount "\",\"currency\":\"" ccy \
+	"\",\"currency_exponent\":" e ",\"current_period_start\":\"" from "\",\"current_period_end\":\"" to "\"}"
+static const char *const subscriptions[] = {
+	/* in its free trial (Active, trial-period, cycle 0), charging its customer's PayPal
+	 * token, with an add-on item and a discount of 1.00 x 2 for three cycles */
+	"{\"object\":\"subscription\",\"id\":\"s1\",\"customer_id\":\"" C1 "\",\"status\":\"trialing\","
+	"\"provider_status\":\"Active\",\"started_at\":\"2024-07-01T10:00:00Z\","
+	"\"current_period_start\":\"2024-07-01T00:00:00Z\",\"current_period_end\":\"2024-07-14T00:00:00Z\","
+	"\"trial_start\":\"2024-07-01T10:00:00Z\",\"trial_end\":\"2024-07-15T00:00:00Z\",\"canceled_at\":null,"
+	SUB_NONE ",\"ended_at\":null," SUB_PAUSE ",\"discounts\":\"[{\\\"id\\\":null,\\\"coupon_id\\\":\\\"launch\\\","
+	"\\\"percent_off\\\":null,\\\"amount_off\\\":200,\\\"currency\\\":\\\"USD\\\",\\\"duration\\\":\\\"repeating\\\","
+	"\\\"duration_in_months\\\":null,\\\"start\\\":null,\\\"end\\\":null}]\",\"created_at\":\"2024-07-01T10:00:00Z\","
+	"\"items\":[" ITEM("null", "\"gold_monthly\"", "1", "1250", "USD", "2", "2024-07-01T00:00:00Z", "2024-07-14T00:00:00Z")
+	"," ITEM("\"extra_seat\"", "null", "3", "250", "USD", "2", "2024-07-01T00:00:00Z", "2024-07-14T00:00:00Z") "]}",
+	/* canceled; its token is no listed customer's (and it is older than the link's newest
+	 * customer: no re-read) */
+	"{\"object\":\"subscription\",\"id\":\"s2\",\"customer_id\":null,\"status\":\"canceled\","
+	"\"provider_status\":\"Canceled\",\"started_at\":\"2024-01-01T08:00:00Z\","
+	"\"current_period_start\":\"2024-03-01T00:00:00Z\",\"current_period_end\":\"2024-03-31T00:00:00Z\","
+	"\"trial_start\":null,\"trial_end\":null,\"canceled_at\":\"2024-03-20T09:15:00Z\"," SUB_NONE
+	",\"ended_at\":\"2024-03-20T09:15:00Z\"," SUB_PAUSE ",\"discounts\":\"[]\",\"created_at\":\"2024-01-01T08:00:00Z\","
+	"\"items\":[" ITEM("null", "\"gold_monthly\"", "1", "1250", "USD", "2", "2024-03-01T00:00:00Z", "2024-03-31T00:00:00Z") "]}",
+	/* one <subscription> in the answer; yen */
+	"{\"object\":\"subscription\",\"id\":\"s3\",\"customer_id\":\"" C2 "\",\"status\":\"past_due\","
+	"\"provider_status\":\"Past Due\",\"started_at\":\"2024-06-01T00:00:00Z\","
+	"\"current_period_start\":\"2024-04-01T00:00:00Z\",\"current_period_end\":\"2024-06-30T00:00:00Z\","
+	"\"trial_start\":null,\"trial_end\":null,\"canceled_at\":null," SUB_NONE ",\"ended_at\":null," SUB_PAUSE
+	",\"discounts\":\"[]\",\"created_at\":\"2024-06-01T00:00:00Z\","
+	"\"items\":[" ITEM("null", "\"yen_quarterly\"", "1", "3000", "JPY", "0", "2024-04-01T00:00:00Z", "2024-06-30T00:00:00Z") "]}",
+};
+
+static void subscription_answers(void)
+{
+	fake_add_fixture(&ft, 200, NULL, "braintree/sub_customers.json");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids.xml");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_fetch1.xml");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_fetch2.xml");
+}
+
+/* The link (customers' tokens), the ids, then fetches of page-size ids by id only. */
+START_TEST(subscriptions_from_the_gateway)
+{
+	subscription_answers();
+	billtap_client *c = gateway_client();
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, subscriptions, 3);
+	ck_assert_uint_eq(ft.calls, 4);
+	ck_assert_str_eq(ft.urls[0], "http://bt.test/graphql");
+	ck_assert_str_eq(ft.urls[1], "http://gw.test/merchants/m4rch4nt%2Fx/subscriptions/advanced_search_ids");
+	ck_assert_str_eq(fake_header(&ft, 1, "Content-Type"), "application/xml");
+	ck_assert_str_eq(fake_header(&ft, 1, "X-ApiVersion"), "6");
+	ck_assert_str_eq(ft.urls[2], "http://gw.test/merchants/m4rch4nt%2Fx/subscriptions/advanced_search");
+	ck_assert_str_eq(ft.urls[3], "http://gw.test/merchants/m4rch4nt%2Fx/subscriptions/advanced_search");
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A checkpoint after the first fetch names the window and its last id: the resume reads
+ * the link and the ids again and fetches only what follows. */
+START_TEST(subscriptions_resume_after_the_last_fetched_id)
+{
+	subscription_answers();
+	billtap_client *c = gateway_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	ck_assert_str_eq(billtap_record_id(r), "s2");
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "braintree/sub_customers.json");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids.xml");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_fetch2.xml");
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &o, subscriptions + 2, 1);
+	ck_assert_uint_eq(ft.calls, 3);
+	free(saved);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* What the stream refuses, naming what: a fetch that leaves out an id it asked for, a
+ * customer with more payment methods than one page, a window full at search_cap that
+ * is split (its next search has a max). */
+START_TEST(subscription_anomalies_are_named)
+{
+	billtap_client *c = gateway_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	fake_add_fixture(&ft, 200, NULL, "braintree/sub_customers.json");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids.xml");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_fetch1_short.xml");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_str_eq(billtap_client_error_message(c),
+	                 "braintree: subscriptions: POST /merchants/m4rch4nt%2Fx/subscriptions/advanced_search: HTTP 200: "
+	                 "subscription s2 was listed by advanced_search_ids but not returned by advanced_search (asked "
+	                 "for by id)");
+	billtap_iter_free(it);
+
+	fake_reset(&ft);
+	fake_add_fixture(&ft, 200, NULL, "braintree/sub_customers_many.json");
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_EDATA);
+	ck_assert_ptr_nonnull(strstr(billtap_client_error_message(c), "customer " C1 ": has more than 50 payment methods"));
+	billtap_iter_free(it);
+
+	billtap_client_free(c);
+}
+END_TEST
+
+/* A search that answers search_cap ids may have lost some: its window is split (here: the
+ * open one into before 2000, empty, and from 2000 on), and each part searched again. */
+START_TEST(subscription_windows_split_at_the_cap)
+{
+	billtap_client *c = gateway_client();
+	ck_assert_int_eq(billtap_client_set(c, "search_cap", "3"), 0);
+	fake_add_fixture(&ft, 200, NULL, "braintree/sub_customers.json");
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids.xml");      /* 3: the cap */
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids_none.xml"); /* before 2000 */
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_ids_two.xml");  /* from 2000 on */
+	fake_add_fixture(&ft, 200, XML, "braintree/sub_fetch1.xml");
+	expect_records(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL, subscriptions, 2);
+	ck_assert_uint_eq(ft.calls, 5);
+	billtap_client_free(c);
+}
+END_TEST
+
+/* The <search> documents, as the SDKs' generator writes criteria. */
+START_TEST(search_documents)
+{
+	char *xml;
+	ck_assert_int_eq(bt_search_window_xml(&xml, BT_OPEN_LO, BT_OPEN_HI), 0);
+	ck_assert_str_eq(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<search>\n</search>\n");
+	free(xml);
+	ck_assert_int_eq(bt_search_window_xml(&xml, BT_OPEN_LO, 946684799), 0);
+	ck_assert_str_eq(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<search>\n  <created-at>\n"
+	                      "    <max type=\"datetime\">1999-12-31T23:59:59Z</max>\n  </created-at>\n</search>\n");
+	free(xml);
+	ck_assert_int_eq(bt_search_window_xml(&xml, 1714564800, BT_OPEN_HI), 0);
+	ck_assert_ptr_nonnull(strstr(xml, "<min type=\"datetime\">2024-05-01T12:00:00Z</min>"));
+	ck_assert_ptr_null(strstr(xml, "<max"));
+	free(xml);
+	char *ids[] = { "s1", "a&b<c>" };
+	ck_assert_int_eq(bt_search_ids_xml(&xml, ids, 2), 0);
+	ck_assert_str_eq(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<search>\n  <ids type=\"array\">\n"
+	                      "    <item>s1</item>\n    <item>a&amp;b&lt;c&gt;</item>\n  </ids>\n</search>\n");
+	free(xml);
+}
+END_TEST
+
+
 Suite *braintree_unit_suite(void)
 {
 	Suite *s = suite_create("braintree");
@@ -500,6 +661,11 @@ Suite *braintree_unit_suite(void)
 	tcase_add_test(tc, xml_refuses_what_the_gateway_never_sends);
 	tcase_add_test(tc, plans_from_the_gateway);
 	tcase_add_test(tc, gateway_errors_are_named);
+	tcase_add_test(tc, subscriptions_from_the_gateway);
+	tcase_add_test(tc, subscriptions_resume_after_the_last_fetched_id);
+	tcase_add_test(tc, subscription_anomalies_are_named);
+	tcase_add_test(tc, subscription_windows_split_at_the_cap);
+	tcase_add_test(tc, search_documents);
 	suite_add_tcase(s, tc);
 	return s;
 }
