@@ -146,21 +146,9 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 		return bt_subs_request(req, p, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
-	const char *body;
-	size_t len;
 	int rc = bt_query_body(s->body, s->searches[s->at], s->first, s->since, s->after);
 	if (rc == 0)
-		rc = billtap_json_writer_text(&body, &len, s->body);
-	if (rc == 0)
-		rc = billtap_request_set_url(req, s->origin, "/graphql");
-	if (rc == 0)
-		rc = billtap_request_set_method(req, BILLTAP_HTTP_POST);
-	if (rc == 0)
-		rc = billtap_request_set_body(req, "application/json", body, len);
-	if (rc == 0)
-		rc = billtap_request_add_header(req, "Braintree-Version", s->version);
-	if (rc == 0)
-		rc = billtap_request_set_basic_auth(req, s->public_key, s->private_key);
+		rc = bt_graphql_request(req, s->origin, s->version, s->public_key, s->private_key, s->body);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
 }
 

@@ -37,6 +37,11 @@ const bt_search *bt_token_search(void);
 int bt_query_body(billtap_json_writer *w, const bt_search *search, int64_t first, int64_t since,
                   const char *after);
 
+/* POST /graphql on origin with the Braintree-Version header, Basic auth and the finished
+ * document of body (braintree_page.c). 0, or the kit's error (not recorded). */
+int bt_graphql_request(billtap_request *req, const char *origin, const char *version, const char *user,
+                       const char *password, const billtap_json_writer *body);
+
 /* Reads a search answer (braintree_page.c): HTTP and GraphQL errors (HTTP 200 with
  * `errors`, partial data included) recorded and returned; else *edges is the edges array
  * of data.search.<field> and *next a copy of pageInfo.endCursor when hasNextPage (NULL on

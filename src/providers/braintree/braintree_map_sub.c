@@ -136,6 +136,20 @@ static void set_period(billtap_map *item, const period *p)
 	computed(item, BILLTAP_FIELD_CURRENT_PERIOD_END, "billing-period-end-date");
 }
 
+/* What every item has: licensed, the subscription's currency and period, its amount from
+ * `member` (a decimal string); then the item ends, its error passed to the subscription. */
+static void finish_item(billtap_map *m, billtap_map *item, const char *member, const char *code, int exponent,
+                        const period *p)
+{
+	billtap_map_set_str(item, BILLTAP_FIELD_USAGE_TYPE, "licensed");
+	set_currency(item, code, exponent);
+	billtap_map_money(item, BILLTAP_FIELD_AMOUNT, member, BILLTAP_MAP_MAJOR_UNITS | BILLTAP_MAP_REQUIRED);
+	amount_decimal(item, member);
+	set_period(item, p);
+	if (billtap_map_end(NULL, item) < 0)
+		billtap_map_fail(m, item->status, NULL, NULL);
+}
+
 /* The plan item: plan-id, one of it, at the subscription's price. */
 static void plan_item(billtap_map *m, const char *code, int exponent, const period *p)
 {
@@ -145,13 +159,7 @@ static void plan_item(billtap_map *m, const char *code, int exponent, const peri
 	billtap_map_begin_item(&item, m->rec, "subscription", m->doc, m->obj, NULL, m->ctx);
 	billtap_map_str(&item, BILLTAP_FIELD_PLAN_ID, "plan-id", BILLTAP_MAP_REQUIRED);
 	billtap_map_set_int(&item, BILLTAP_FIELD_QUANTITY, 1);
-	billtap_map_set_str(&item, BILLTAP_FIELD_USAGE_TYPE, "licensed");
-	set_currency(&item, code, exponent);
-	billtap_map_money(&item, BILLTAP_FIELD_AMOUNT, "price", BILLTAP_MAP_MAJOR_UNITS | BILLTAP_MAP_REQUIRED);
-	amount_decimal(&item, "price");
-	set_period(&item, p);
-	if (billtap_map_end(NULL, &item) < 0)
-		billtap_map_fail(m, item.status, NULL, NULL);
+	finish_item(m, &item, "price", code, exponent, p);
 }
 
 /* Each add-on: its id, quantity and amount per unit (billed at the subscription's
@@ -172,13 +180,7 @@ static void add_on_items(billtap_map *m, const char *code, int exponent, const p
 		billtap_map_begin_item(&item, m->rec, "add-on", m->doc, e, "id", m->ctx);
 		billtap_map_set_str(&item, BILLTAP_FIELD_PLAN_ID, NULL); /* an add-on is not a plan */
 		billtap_map_int(&item, BILLTAP_FIELD_QUANTITY, "quantity", BILLTAP_MAP_NUMERIC_STRING | BILLTAP_MAP_REQUIRED);
-		billtap_map_set_str(&item, BILLTAP_FIELD_USAGE_TYPE, "licensed");
-		set_currency(&item, code, exponent);
-		billtap_map_money(&item, BILLTAP_FIELD_AMOUNT, "amount", BILLTAP_MAP_MAJOR_UNITS | BILLTAP_MAP_REQUIRED);
-		amount_decimal(&item, "amount");
-		set_period(&item, p);
-		if (billtap_map_end(NULL, &item) < 0)
-			billtap_map_fail(m, item.status, NULL, NULL);
+		finish_item(m, &item, "amount", code, exponent, p);
 	}
 }
 

@@ -1,5 +1,6 @@
 /*
- * One answer of a GraphQL search read into its connection (bt_graphql_page()).
+ * A GraphQL search request (bt_graphql_request()), and one answer read into its
+ * connection (bt_graphql_page()).
  *
  * GraphQL answers errors with HTTP 200 and an `errors` array, also beside partial data:
  * any error makes the page an error, naming the request id of `extensions.requestId`.
@@ -9,6 +10,25 @@
 #include <string.h>
 
 #include "braintree.h"
+
+int bt_graphql_request(billtap_request *req, const char *origin, const char *version, const char *user,
+                       const char *password, const billtap_json_writer *body)
+{
+	const char *text;
+	size_t len;
+	int rc = billtap_json_writer_text(&text, &len, body);
+	if (rc == 0)
+		rc = billtap_request_set_url(req, origin, "/graphql");
+	if (rc == 0)
+		rc = billtap_request_set_method(req, BILLTAP_HTTP_POST);
+	if (rc == 0)
+		rc = billtap_request_set_body(req, "application/json", text, len);
+	if (rc == 0)
+		rc = billtap_request_add_header(req, "Braintree-Version", version);
+	if (rc == 0)
+		rc = billtap_request_set_basic_auth(req, user, password);
+	return rc;
+}
 
 /* The billtap code for a GraphQL error's extensions.errorClass. */
 static int error_code(const billtap_json *doc, billtap_json_ref error)

@@ -169,25 +169,12 @@ int bt_subs_request(billtap_request *req, bt_subs *s, billtap_ctx *ctx)
 	int rc;
 	switch (s->step) {
 	case LINK:
-	case REFRESH: {
-		const char *body;
-		size_t len;
+	case REFRESH:
 		rc = bt_query_body(s->json, bt_token_search(), s->first, s->step == LINK ? BILLTAP_TIME_NONE : s->refresh_from,
 		                   s->after);
 		if (rc == 0)
-			rc = billtap_json_writer_text(&body, &len, s->json);
-		if (rc == 0)
-			rc = billtap_request_set_url(req, s->origin, "/graphql");
-		if (rc == 0)
-			rc = billtap_request_set_method(req, BILLTAP_HTTP_POST);
-		if (rc == 0)
-			rc = billtap_request_set_body(req, "application/json", body, len);
-		if (rc == 0)
-			rc = billtap_request_add_header(req, "Braintree-Version", s->version);
-		if (rc == 0)
-			rc = billtap_request_set_basic_auth(req, s->conf.public_key, s->conf.private_key);
+			rc = bt_graphql_request(req, s->origin, s->version, s->conf.public_key, s->conf.private_key, s->json);
 		return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
-	}
 	case IDS:
 		rc = bt_search_window_xml(&s->xml, s->lo, s->hi);
 		if (rc < 0)

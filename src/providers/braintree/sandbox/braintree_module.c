@@ -213,14 +213,14 @@ static void bt_handle(void *state, const sb_request *req, sb_response *resp)
 static void bt_fault(void *state, const sb_request *req, int status, sb_response *resp)
 {
     (void)state;
+    sb_buf msg;
+    sb_buf_init(&msg);
+    sb_buf_printf(&msg, "An injected HTTP %d.", status);
+    if (req->fault->echo) {
+        sb_buf_adds(&msg, " Credentials: ");
+        sb_credentials_echo(req, &msg);
+    }
     if (bt_gateway_path(req->path)) { /* an <api-error-response> whatever the status */
-        sb_buf msg;
-        sb_buf_init(&msg);
-        sb_buf_printf(&msg, "An injected HTTP %d.", status);
-        if (req->fault->echo) {
-            sb_buf_adds(&msg, " Credentials: ");
-            sb_credentials_echo(req, &msg);
-        }
         bt_gateway_error(resp, 422, sb_buf_str(&msg));
         resp->status = status;
         sb_buf_free(&msg);
@@ -233,13 +233,6 @@ static void bt_fault(void *state, const sb_request *req, int status, sb_response
                       : status == 503 ? "SERVICE_AVAILABILITY"
                       : status >= 500 ? "INTERNAL"
                                       : "VALIDATION";
-    sb_buf msg;
-    sb_buf_init(&msg);
-    sb_buf_printf(&msg, "An injected HTTP %d.", status);
-    if (req->fault->echo) {
-        sb_buf_adds(&msg, " Credentials: ");
-        sb_credentials_echo(req, &msg);
-    }
     bt_error(resp, status, req, cls, sb_buf_str(&msg));
     sb_buf_free(&msg);
 }

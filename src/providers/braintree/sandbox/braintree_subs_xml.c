@@ -44,6 +44,15 @@ static void money(sb_buf *out, const char *indent, const char *name, int64_t min
     sb_buf_printf(out, "%s<%s>%s</%s>\n", indent, name, amount, name);
 }
 
+/* The members an add-on and a discount share (the SDKs' Modification), up to kind. */
+static void modification(sb_buf *out, int64_t amount, int ccy, int64_t cycle, const char *id, const char *kind)
+{
+    money(out, "        ", "amount", amount, ccy);
+    sb_buf_printf(out, "        <current-billing-cycle type=\"integer\">%lld</current-billing-cycle>\n", (long long)cycle);
+    text(out, "        ", "id", id);
+    text(out, "        ", "kind", kind);
+}
+
 static void add_ons(const bt_state *st, const bt_sub_view *v, sb_buf *out)
 {
     const sb_world *w = st->w;
@@ -58,11 +67,7 @@ static void add_ons(const bt_state *st, const bt_sub_view *v, sb_buf *out)
         char id[24];
         bt_addon_id(st, it->price, id);
         sb_buf_adds(out, "      <add-on>\n");
-        money(out, "        ", "amount", p->unit_amount, v->s->ccy);
-        sb_buf_printf(out, "        <current-billing-cycle type=\"integer\">%lld</current-billing-cycle>\n",
-                      (long long)v->cycle);
-        text(out, "        ", "id", id);
-        sb_buf_adds(out, "        <kind>add_on</kind>\n");
+        modification(out, p->unit_amount, v->s->ccy, v->cycle, id, "add_on");
         text(out, "        ", "merchant-id", st->merchant_id);
         text(out, "        ", "name", p->nickname ? p->nickname : w->products[p->product].name);
         sb_buf_adds(out, "        <never-expires type=\"boolean\">true</never-expires>\n"
@@ -84,11 +89,7 @@ static void discounts(const bt_sub_view *v, sb_buf *out)
     char id[16];
     snprintf(id, sizeof id, "pct%d", v->s->coupon_pct);
     sb_buf_adds(out, "    <discounts type=\"array\">\n      <discount>\n");
-    money(out, "        ", "amount", v->discount, v->s->ccy);
-    sb_buf_printf(out, "        <current-billing-cycle type=\"integer\">%lld</current-billing-cycle>\n",
-                  (long long)v->cycle);
-    text(out, "        ", "id", id);
-    sb_buf_adds(out, "        <kind>discount</kind>\n");
+    modification(out, v->discount, v->s->ccy, v->cycle, id, "discount");
     sb_buf_printf(out, "        <name>%d%% off</name>\n", v->s->coupon_pct);
     if (v->discount_cycles)
         sb_buf_printf(out, "        <never-expires type=\"boolean\">false</never-expires>\n"
