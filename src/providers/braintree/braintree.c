@@ -1,5 +1,9 @@
 /*
- * Braintree through its GraphQL API: every request is POST /graphql with HTTP Basic auth
+ * Braintree: customers and transactions through its GraphQL API (this file), plans and
+ * subscriptions through its legacy XML gateway (braintree_plans.c, braintree_subs.c), whose
+ * streams this file's callbacks hand over to by the int each stream begins with.
+ *
+ * GraphQL: every request is POST /graphql with HTTP Basic auth
  * (public key : private key), a Braintree-Version header and a JSON body {query,
  * variables} (braintree_query.c). Resources are read with the `search` query's
  * connections, `first` records a page and `after` the endCursor of the page before, until
