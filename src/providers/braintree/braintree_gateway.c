@@ -93,14 +93,20 @@ static int gateway_error(billtap_json *doc, billtap_json_writer *json, const bil
 	char why[160];
 	const char *text;
 	size_t text_len;
-	if (body && len && bt_xml_to_json(json, body, len, why, sizeof why) == 0 &&
-	    billtap_json_writer_text(&text, &text_len, json) == 0 && billtap_json_parse(doc, text, text_len) == 0) {
+	int rc = body && len ? bt_xml_to_json(json, body, len, why, sizeof why) : BILLTAP_EDATA;
+	if (rc == 0)
+		rc = billtap_json_writer_text(&text, &text_len, json);
+	if (rc == 0)
+		rc = billtap_json_parse(doc, text, text_len);
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, rc, NULL); /* the same answer read again gives the same error */
+	if (rc == 0) {
 		char *message = NULL;
 		billtap_json_ref m = billtap_json_path(doc, billtap_json_root(doc), "api-error-response.message");
 		if (billtap_json_strdup(&message, doc, m) == BILLTAP_ENOMEM)
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 		if (message) {
-			int rc = billtap_ctx_http_error(ctx, billtap_http_status_error(status), req, resp, NULL, NULL, message);
+			rc = billtap_ctx_http_error(ctx, billtap_http_status_error(status), req, resp, NULL, NULL, message);
 			free(message);
 			return rc;
 		}
@@ -124,7 +130,7 @@ int bt_gateway_read(billtap_json *doc, billtap_json_writer *json, const billtap_
 	size_t text_len = 0;
 	if (rc == 0)
 		rc = billtap_json_writer_text(&text, &text_len, json);
-	if (rc == 0 && billtap_json_parse(doc, text, text_len) < 0)
+	if (rc == 0 && (rc = billtap_json_parse(doc, text, text_len)) < 0 && rc != BILLTAP_ENOMEM)
 		rc = BILLTAP_EDATA, snprintf(why, sizeof why, "XML whose JSON form has a member twice");
 	if (rc == BILLTAP_ENOMEM)
 		return billtap_ctx_error(ctx, rc, NULL);

@@ -7,6 +7,7 @@
 
 #include "../braintree.h"
 #include "../braintree_xml.h"
+#include "alloc_fail.h"
 #include "testutil.h"
 
 Suite *braintree_unit_suite(void);
@@ -642,6 +643,36 @@ START_TEST(search_documents)
 END_TEST
 
 
+
+/* Every allocation of a gateway extraction failing once, the failed call made again: the
+ * clean run's records, and the clean run's error where it ends in one. */
+static const fixture_route walk_plans[] = { { "/plans", NULL, NULL, "braintree/plans.xml" } };
+static const fixture_route walk_subs[] = {
+	{ "advanced_search_ids", NULL, NULL, "braintree/sub_ids_two.xml" },
+	{ "advanced_search", NULL, NULL, "braintree/sub_fetch1.xml" },
+	{ "/graphql", NULL, NULL, "braintree/sub_customers.json" },
+};
+static const fixture_route walk_missing[] = {
+	{ "advanced_search_ids", NULL, NULL, "braintree/sub_ids_two.xml" },
+	{ "advanced_search", NULL, NULL, "braintree/sub_fetch1_short.xml" },
+	{ "/graphql", NULL, NULL, "braintree/sub_customers.json" },
+};
+static const fixture_route walk_refused[] = { { "/plans", NULL, NULL, "braintree/error_422.xml" } };
+static const int walk_refused_status[] = { 422 };
+static const alloc_walk_case walk_cases[] = {
+	{ "plans", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_plans), NULL, 0, NULL, 0, 2, 0 },
+	{ "subscriptions", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_subs), NULL, 0, NULL, 0, 2, 0 },
+	{ "a fetch missing an id", BILLTAP_RESOURCE_SUBSCRIPTIONS, ALLOC_ROUTES(walk_missing), NULL, 0, NULL, 0, 0,
+	  BILLTAP_EDATA },
+	{ "a 422", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_refused), walk_refused_status, 0, NULL, 0, 0,
+	  BILLTAP_EREQUEST },
+};
+static const char *const walk_settings[] = { "public_key", "pk", "private_key", "sk", "base_url", "http://bt.test",
+	                                     "gateway_url", "http://gw.test", "merchant_id", "m",
+	                                     "allow_insecure_http", "1", "max_retries", "0", NULL };
+static const alloc_walk_spec braintree_walks = { "braintree", walk_settings, walk_cases,
+	                                         sizeof walk_cases / sizeof walk_cases[0] };
+
 Suite *braintree_unit_suite(void)
 {
 	Suite *s = suite_create("braintree");
@@ -667,5 +698,6 @@ Suite *braintree_unit_suite(void)
 	tcase_add_test(tc, subscription_windows_split_at_the_cap);
 	tcase_add_test(tc, search_documents);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, alloc_walk_tcase(&braintree_walks));
 	return s;
 }
