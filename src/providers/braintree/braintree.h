@@ -26,7 +26,6 @@ const bt_search *const *bt_searches_for(billtap_resource resource, size_t *n);
 
 /* The search of customers with their payment methods' legacyIds (vault tokens), which
  * links subscriptions to customers. */
-#define BT_TOKENS_PER_CUSTOMER 50
 #define BT_TOKENS_PER_CUSTOMER_TEXT "50"
 const bt_search *bt_token_search(void);
 
@@ -59,6 +58,7 @@ int bt_map_refund(billtap_record **out, const billtap_json *doc, billtap_json_re
 int bt_map_dispute(billtap_record **out, const billtap_json *doc, billtap_json_ref node,
                    billtap_ctx *ctx);
 
+/* One plan of the gateway (braintree_map_plan.c). */
 int bt_map_plan(billtap_record **out, const billtap_json *doc, billtap_json_ref node, billtap_ctx *ctx);
 
 /* The streams of braintree.c, braintree_plans.c and braintree_subs.c begin with an int
