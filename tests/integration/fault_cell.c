@@ -405,12 +405,20 @@ fm_verdict fm_cell_run(const fm_cell *cell, char *detail, size_t cap)
 		v = failf(detail, cap, "%s", why);
 	else
 		v = judge(cell, &p, c, &sb, &lg, &before, detail, cap);
+	/* the pass ended, every record there before it was read, and the fault's request never
+	 * came: the whole stream takes fewer requests (an unpaginated list) */
+	int short_stream = p.rc == BILLTAP_ITEROVER && !first_missing(&lg, &before) && p.requests < cell->first;
 	free(p.checkpoint);
 	free(lg.seen);
 	fm_sandbox_stop(&sb);
-	/* A cell the fault never reached proves nothing, whatever its outcome. */
+	/* A cell the fault never reached proves nothing, whatever its outcome; one the whole
+	 * stream ends before cannot be run. */
 	if (fault_was_applied(cell, &sb, why, sizeof why) < 0) {
-		if (v == FM_PASS)
+		if (short_stream) {
+			snprintf(detail, cap, "the whole extraction takes %" PRIu64 " request(s), before request %lu",
+			         p.requests, cell->first);
+			v = FM_NOT_APPLICABLE;
+		} else if (v == FM_PASS)
 			v = failf(detail, cap, "vacuous: %s", why);
 		else
 			snprintf(detail + strlen(detail), cap - strlen(detail), " (and %s)", why);

@@ -8,7 +8,9 @@
  * the truth exactly once, or the expected error and a resume that completes the truth.
  *
  * Output: TAP (one case per cell; cells the provider's sandbox refuses, such as inflate
- * for Stripe whose lists carry no totals, are listed as not applicable, not as cases),
+ * for Stripe whose lists carry no totals, and cells whose request comes after a complete
+ * extraction's last, such as Braintree's plans in one answer, are listed as not
+ * applicable, not as cases),
  * then a summary table as TAP comments. FAULT_MATRIX_ONLY=TEXT runs the cells whose name
  * ("stripe invoices badjson@2") contains TEXT.
  *
@@ -296,7 +298,7 @@ static void print_summary(const result *cells, size_t n, char **providers, int n
 			printf("%s\n", row);
 	}
 	printf("#\n# cells: %d run, %d passed, %d failed; %d not applicable (refused by the "
-	       "provider's sandbox)\n", passed + failed, passed, failed, na);
+	       "provider's sandbox, or after a stream's last request)\n", passed + failed, passed, failed, na);
 }
 
 int main(int argc, char **argv)

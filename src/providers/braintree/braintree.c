@@ -1,5 +1,9 @@
 /*
- * Braintree through its GraphQL API: every request is POST /graphql with HTTP Basic auth
+ * Braintree: customers and transactions through its GraphQL API (this file), plans and
+ * subscriptions through its legacy XML gateway (braintree_plans.c, braintree_subs.c), whose
+ * streams this file's callbacks hand over to by the int each stream begins with.
+ *
+ * GraphQL: every request is POST /graphql with HTTP Basic auth
  * (public key : private key), a Braintree-Version header and a JSON body {query,
  * variables} (braintree_query.c). Resources are read with the `search` query's
  * connections, `first` records a page and `after` the endCursor of the page before, until
@@ -28,11 +32,19 @@ static const billtap_setting_def braintree_settings[] = {
 	                "API origin (sandbox: https://payments.sandbox.braintree-api.com)"),
 	BILLTAP_SETTING("braintree_version", 0, "2019-01-01", 0, 0,
 	                "the Braintree-Version header: the API version date, YYYY-MM-DD"),
+	BILLTAP_SETTING("merchant_id", 0, NULL, 0, 0,
+	                "merchant id, the XML gateway's path (required for plans and subscriptions)"),
+	BILLTAP_SETTING("gateway_url", BILLTAP_SETTING_URL, "https://api.braintreegateway.com", 0, 0,
+	                "XML gateway origin, for plans and subscriptions (sandbox: https://api.sandbox.braintreegateway.com)"),
+	BILLTAP_SETTING("search_cap", BILLTAP_SETTING_INT, "10000", 2, 1000000,
+	                "the most ids one gateway search answers (documented: 10,000); a created_at window "
+	                "that answers this many is split"),
 	BILLTAP_SETTING("page_size", BILLTAP_SETTING_INT, "50", 1, 50, "records per search page (first)"),
 	BILLTAP_SETTINGS_END,
 };
 
 typedef struct bt_stream {
+	int kind;                /* BT_KIND_GRAPHQL */
 	const bt_search *const *searches;
 	size_t n_searches, at;   /* the search being read */
 	char *origin, *public_key, *private_key, *version;
@@ -48,6 +60,14 @@ static void stream_free(void *p)
 	bt_stream *s = p;
 	if (!s)
 		return;
+	if (s->kind == BT_KIND_PLANS) {
+		bt_plans_free(p);
+		return;
+	}
+	if (s->kind == BT_KIND_SUBSCRIPTIONS) {
+		bt_subs_free(p);
+		return;
+	}
 	free(s->origin);
 	free(s->public_key);
 	free(s->private_key);
@@ -88,6 +108,10 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 {
 	(void)session;
 	*out = NULL;
+	if (params->resource == BILLTAP_RESOURCE_PLANS)
+		return bt_plans_new((bt_plans **)out, ctx);
+	if (params->resource == BILLTAP_RESOURCE_SUBSCRIPTIONS)
+		return bt_subs_new((bt_subs **)out, params, ctx);
 	bt_stream *s = calloc(1, sizeof *s);
 	if (!s || billtap_json_new(&s->doc) < 0 || billtap_json_writer_new(&s->body) < 0) {
 		stream_free(s);
@@ -120,107 +144,16 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
+	if (s->kind == BT_KIND_PLANS)
+		return bt_plans_request(req, p, ctx);
+	if (s->kind == BT_KIND_SUBSCRIPTIONS)
+		return bt_subs_request(req, p, ctx);
 	if (s->done)
 		return BILLTAP_ITEROVER;
-	const char *body;
-	size_t len;
 	int rc = bt_query_body(s->body, s->searches[s->at], s->first, s->since, s->after);
 	if (rc == 0)
-		rc = billtap_json_writer_text(&body, &len, s->body);
-	if (rc == 0)
-		rc = billtap_request_set_url(req, s->origin, "/graphql");
-	if (rc == 0)
-		rc = billtap_request_set_method(req, BILLTAP_HTTP_POST);
-	if (rc == 0)
-		rc = billtap_request_set_body(req, "application/json", body, len);
-	if (rc == 0)
-		rc = billtap_request_add_header(req, "Braintree-Version", s->version);
-	if (rc == 0)
-		rc = billtap_request_set_basic_auth(req, s->public_key, s->private_key);
+		rc = bt_graphql_request(req, s->origin, s->version, s->public_key, s->private_key, s->body);
 	return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
-}
-
-/* The billtap code for a GraphQL error's extensions.errorClass. */
-static int error_code(const billtap_json *doc, billtap_json_ref error)
-{
-	static const struct {
-		const char *error_class;
-		int code;
-	} codes[] = {
-		{ "AUTHENTICATION", BILLTAP_EAUTH },     { "AUTHORIZATION", BILLTAP_EPERMISSION },
-		{ "RESOURCE_LIMIT", BILLTAP_ERATELIMIT }, { "INTERNAL", BILLTAP_ESERVER },
-		{ "SERVICE_AVAILABILITY", BILLTAP_ESERVER },
-	};
-	billtap_json_ref cls = billtap_json_path(doc, error, "extensions.errorClass");
-	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-		if (billtap_json_str_eq(doc, cls, codes[i].error_class) == 1)
-			return codes[i].code;
-	return BILLTAP_EREQUEST;
-}
-
-/* Records the first GraphQL error of the answer (an HTTP error's body too, when it has
- * one): its message, its legacyCode or errorClass, the request id of extensions.requestId,
- * and how many errors there were. Returns the code. */
-static int graphql_error(bt_stream *s, billtap_json_ref errors, const billtap_request *req,
-                         const billtap_response *resp, int code, billtap_ctx *ctx)
-{
-	billtap_json_ref root = billtap_json_root(s->doc), first = billtap_json_first(s->doc, errors);
-	char *message = NULL, *provider_code = NULL, *request_id = NULL;
-	int rc = billtap_json_strdup(&message, s->doc, billtap_json_get(s->doc, first, "message"));
-	if (rc != BILLTAP_ENOMEM)
-		rc = billtap_json_strdup(&provider_code, s->doc, billtap_json_path(s->doc, first, "extensions.legacyCode"));
-	if (rc != BILLTAP_ENOMEM && !provider_code)
-		rc = billtap_json_strdup(&provider_code, s->doc, billtap_json_path(s->doc, first, "extensions.errorClass"));
-	if (rc != BILLTAP_ENOMEM)
-		rc = billtap_json_strdup(&request_id, s->doc, billtap_json_path(s->doc, root, "extensions.requestId"));
-	if (rc == BILLTAP_ENOMEM) {
-		free(message);
-		free(provider_code);
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	}
-	if (code == 0)
-		code = error_code(s->doc, first);
-	size_t n = billtap_json_count(s->doc, errors);
-	char text[512];
-	snprintf(text, sizeof text, "GraphQL error%s%s%s", n > 1 ? "s (the first of " : "",
-	         n > 1 ? "several)" : "", message ? ": " : " without a message");
-	size_t used = strlen(text);
-	if (message)
-		snprintf(text + used, sizeof text - used, "%s", message);
-	rc = billtap_ctx_http_error(ctx, code, req, resp, request_id, provider_code, text);
-	free(message);
-	free(provider_code);
-	free(request_id);
-	return rc;
-}
-
-/* A non-200 answer: a GraphQL error body when it is one, else the status and an excerpt. */
-static int http_error(bt_stream *s, const billtap_request *req, const billtap_response *resp,
-                      billtap_ctx *ctx)
-{
-	size_t len = 0;
-	const char *body = billtap_response_body(resp, &len);
-	if (body && billtap_json_parse(s->doc, body, len) == 0) {
-		billtap_json_ref errors = billtap_json_get(s->doc, billtap_json_root(s->doc), "errors");
-		if (billtap_json_typeof(s->doc, errors) == BILLTAP_JSON_ARRAY && billtap_json_count(s->doc, errors) > 0)
-			return graphql_error(s, errors, req, resp,
-			                     billtap_http_status_error(billtap_response_status(resp)), ctx);
-	}
-	return billtap_response_error(req, resp, s->doc, NULL, NULL, ctx);
-}
-
-/* An answer of the wrong shape, named with its request id when it has one. */
-static int bad_page(const bt_stream *s, const billtap_request *req, const billtap_response *resp,
-                    billtap_ctx *ctx, const char *what)
-{
-	char text[160], *request_id = NULL;
-	snprintf(text, sizeof text, "not a search page: %s", what);
-	if (billtap_json_strdup(&request_id, s->doc,
-	                        billtap_json_path(s->doc, billtap_json_root(s->doc), "extensions.requestId")) == BILLTAP_ENOMEM)
-		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	int rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, request_id, NULL, text);
-	free(request_id);
-	return rc;
 }
 
 /* Disputes cannot be searched by createdAt: those created before `since` are left out
@@ -288,35 +221,16 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
                            billtap_sink *sink, billtap_ctx *ctx)
 {
 	bt_stream *s = p;
+	if (s->kind == BT_KIND_PLANS)
+		return bt_plans_response(p, req, resp, sink, ctx);
+	if (s->kind == BT_KIND_SUBSCRIPTIONS)
+		return bt_subs_response(p, req, resp, sink, ctx);
 	const bt_search *search = s->searches[s->at];
-	if (billtap_response_status(resp) != 200)
-		return http_error(s, req, resp, ctx);
-	int rc = billtap_response_parse(s->doc, req, resp, ctx);
+	billtap_json_ref edges;
+	char *next = NULL;
+	int rc = bt_graphql_page(s->doc, search->field, req, resp, &edges, &next, ctx);
 	if (rc < 0)
 		return rc;
-	billtap_json_ref root = billtap_json_root(s->doc);
-	billtap_json_ref errors = billtap_json_get(s->doc, root, "errors");
-	if (errors != BILLTAP_JSON_NONE && billtap_json_typeof(s->doc, errors) != BILLTAP_JSON_NULL) {
-		if (billtap_json_typeof(s->doc, errors) != BILLTAP_JSON_ARRAY || billtap_json_count(s->doc, errors) == 0)
-			return bad_page(s, req, resp, ctx, "errors is not a non-empty array");
-		return graphql_error(s, errors, req, resp, 0, ctx); /* partial data included */
-	}
-	billtap_json_ref conn = billtap_json_get(s->doc, billtap_json_path(s->doc, root, "data.search"), search->field);
-	billtap_json_ref edges = billtap_json_get(s->doc, conn, "edges");
-	billtap_json_ref more = billtap_json_path(s->doc, conn, "pageInfo.hasNextPage");
-	char *next = NULL;
-	if (billtap_json_typeof(s->doc, edges) != BILLTAP_JSON_ARRAY ||
-	    (billtap_json_typeof(s->doc, more) != BILLTAP_JSON_TRUE && billtap_json_typeof(s->doc, more) != BILLTAP_JSON_FALSE))
-		return bad_page(s, req, resp, ctx, "data.search connection with edges and pageInfo.hasNextPage");
-	if (billtap_json_typeof(s->doc, more) == BILLTAP_JSON_TRUE) {
-		rc = billtap_json_strdup(&next, s->doc, billtap_json_path(s->doc, conn, "pageInfo.endCursor"));
-		if (rc == BILLTAP_ENOMEM)
-			return billtap_ctx_error(ctx, rc, NULL);
-		if (rc < 0 || !*next) {
-			free(next);
-			return bad_page(s, req, resp, ctx, "hasNextPage is true but endCursor is not a non-empty string");
-		}
-	}
 	billtap_page page = BILLTAP_PAGE_INIT;
 	page.list = search->field;
 	page.next = next;
@@ -337,18 +251,29 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	return 0;
 }
 
-#define BT_RESOURCES                                                                           \
+static int classify(int *delay_ms, void *session, const billtap_request *req, const billtap_response *resp,
+                    billtap_ctx *ctx)
+{
+	(void)delay_ms, (void)session, (void)ctx;
+	return bt_gateway_classify(req, resp);
+}
+
+#define BT_SEARCHED                                                                            \
 	(BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |                                    \
 	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS))
+#define BT_RESOURCES                                                                           \
+	(BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |                          \
+	 BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS))
 
 const billtap_provider bt_provider_braintree = {
 	.version = BILLTAP_PROVIDER_VERSION,
 	.name = "braintree",
-	.display_name = "Braintree (GraphQL)",
-	/* plans and subscriptions have no query in the GraphQL schema; invoices do not exist
-	 * (docs/providers/braintree.md) */
+	.display_name = "Braintree (GraphQL; plans and subscriptions through the XML gateway)",
+	/* plans and subscriptions have no query in the GraphQL schema: the XML gateway serves
+	 * them (braintree_gateway.c); invoices do not exist (docs/providers/braintree.md) */
 	.resources = BT_RESOURCES,
-	.since_resources = BT_RESOURCES, /* createdAt.greaterThanOrEqualTo */
+	/* createdAt.greaterThanOrEqualTo, created_at min; plans are one list */
+	.since_resources = BT_SEARCHED | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS),
 	.flags = 0,
 	.settings = braintree_settings,
 	.request_id_header = NULL, /* the request id is in the body: extensions.requestId */
@@ -356,4 +281,5 @@ const billtap_provider bt_provider_braintree = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
+	.classify_response = classify,
 };

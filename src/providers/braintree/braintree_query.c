@@ -53,6 +53,22 @@ static const bt_search disputes = {
 	0, bt_map_dispute,
 };
 
+/* The link of subscriptions to customers: each customer's payment methods, whose legacyId
+ * is the vault token a subscription names (payment-method-token). 50 is the most the
+ * provider takes from one customer; one with more is an error (bt_tokens_add_customer()). */
+static const bt_search customer_tokens = {
+	'p', "customers", "CustomerSearchInput",
+	"query SearchCustomerPaymentMethods" ARGS("CustomerSearchInput") SEARCH("customers")
+	"edges { node { id createdAt paymentMethods(first: " BT_TOKENS_PER_CUSTOMER_TEXT ") { pageInfo { hasNextPage } "
+	"edges { node { legacyId } } } } } } } }",
+	1, NULL,
+};
+
+const bt_search *bt_token_search(void)
+{
+	return &customer_tokens;
+}
+
 static const bt_search *const customer_searches[] = { &customers };
 static const bt_search *const transaction_searches[] = { &transactions, &refunds, &disputes };
 

@@ -295,6 +295,47 @@ static int page_arguments(checker *c, const gq_field *f, const bj_value *variabl
     return 0;
 }
 
+/* The paymentMethods field somewhere under f, or NULL. */
+static const gq_field *find_payment_methods(const gq_field *f)
+{
+    for (size_t i = 0; i < f->n_sel; i++) {
+        if (strcmp(f->sel[i].name, "paymentMethods") == 0)
+            return &f->sel[i];
+        const gq_field *in = find_payment_methods(&f->sel[i]);
+        if (in)
+            return in;
+    }
+    return NULL;
+}
+
+/* Customer.paymentMethods: its first (1 to 50, default 50); the sandbox serves its first
+ * page only, so after is refused. */
+static int payment_methods_arguments(checker *c, const gq_field *conn, const bj_value *variables, bt_plan *plan)
+{
+    const gq_field *f = find_payment_methods(conn);
+    const gq_arg *a;
+    plan->pm_first = BT_MAX_FIRST;
+    if (!f)
+        return 0;
+    const bj_value *v = arg_value(f, "first", variables, &a);
+    if (a && a->kind == GQ_INT)
+        plan->pm_first = strtoll(a->text, NULL, 10);
+    else if (v && v->type != BJ_NULL)
+        bj_int(v, -2147483648LL, 2147483647LL, &plan->pm_first);
+    if (plan->pm_first < 1 || plan->pm_first > BT_MAX_FIRST) {
+        gq_error(c->errors, a ? a->line : f->line, a ? a->col : f->col,
+                  "Argument 'first' on Field 'paymentMethods' must be between 1 and %d (got %lld)", BT_MAX_FIRST,
+                  plan->pm_first);
+        return -1;
+    }
+    v = arg_value(f, "after", variables, &a);
+    if (a && (a->kind == GQ_STRING || (v && v->type != BJ_NULL))) {
+        gq_error(c->errors, a->line, a->col, "The sandbox serves the first page of paymentMethods only");
+        return -1;
+    }
+    return 0;
+}
+
 int gq_prepare(gq_doc *doc, bt_plan *plan, const char *query, const bj_value *variables, sb_buf *errors)
 {
     gq_errors e = {errors, 0};
@@ -325,5 +366,7 @@ int gq_prepare(gq_doc *doc, bt_plan *plan, const char *query, const bj_value *va
     for (int s = 0; s < BT_NSEARCHES; s++)
         if (strcmp(plan->conn->name, bt_search_names[s]) == 0)
             plan->search = s;
+    if (payment_methods_arguments(&c, plan->conn, variables, plan) != 0)
+        return -1;
     return page_arguments(&c, plan->conn, variables, plan);
 }

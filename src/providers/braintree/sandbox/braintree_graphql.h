@@ -51,6 +51,7 @@ typedef struct bt_plan {
     long long first;
     const char *after;        /* NULL: the first page */
     int64_t created_gte, created_lte; /* INT64_MIN / INT64_MAX: no bound */
+    long long pm_first;       /* Customer.paymentMethods(first:), when selected */
 } bt_plan;
 
 #define BT_MAX_FIRST 50

@@ -1,5 +1,6 @@
-/* The Braintree module (GraphQL API): options, authentication, the version header, rate
- * limiting, routing, the request reader and faults.
+/* The Braintree module (GraphQL API, and the XML gateway for plans: braintree_xml_api.c):
+ * options, authentication, the version header, rate limiting, routing, the request reader
+ * and faults.
  *
  * Order of checks: HTTP Basic auth with public key and private key (401 AUTHENTICATION),
  * the rate limit (429 RESOURCE_LIMIT), the path and method (404 / 405), the
@@ -15,6 +16,8 @@
 static const sb_opt_def options[] = {
     {"public_key", "sandbox_public_key", 1, 0, ":'\"\\", "the only public key accepted", 1},
     {"private_key", "sandbox_private_key", 1, 0, ":'\"\\", "its private key", 1},
+    {"merchant_id", "sandbox_merchant", 1, 0, ":/?#%'\"\\ ", "the merchant id of the XML gateway's paths", 0},
+    {"search_cap", "10000", 2, 1000000, NULL, "the most ids one gateway search answers (Braintree documents 10,000)", 0},
     {NULL, NULL, 0, 0, NULL, NULL, 0},
 };
 
@@ -26,7 +29,11 @@ static void *bt_init(const sb_world *w, const sb_options *o, char *err, size_t e
     st->w = w;
     st->public_key = sb_xstrdup(sb_opt(o, options, "public_key"));
     st->private_key = sb_xstrdup(sb_opt(o, options, "private_key"));
+    st->merchant_id = sb_xstrdup(sb_opt(o, options, "merchant_id"));
     bt_project(st);
+    bt_plans_project(st);
+    st->search_cap = atol(sb_opt(o, options, "search_cap"));
+    bt_subs_project(st);
     return st;
 }
 
@@ -38,21 +45,30 @@ static void bt_free(void *state)
     bt_project_free(st);
     free(st->public_key);
     free(st->private_key);
+    free(st->merchant_id);
+    free(st->plans);
+    free(st->price_plan);
+    free(st->subs);
+    free(st->sub_index);
     free(st);
 }
 
 static void bt_describe(void *state, sb_buf *out)
 {
     const bt_state *st = state;
-    sb_buf_printf(out, "braintree seed %llu scale %ld: %zu customers, %zu transactions, %zu refunds, %zu disputes",
-                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->w->n_payments,
+    sb_buf_printf(out,
+                  "braintree seed %llu scale %ld: %zu customers, %zu plans, %zu subscriptions, %zu transactions, "
+                  "%zu refunds, %zu disputes",
+                  (unsigned long long)st->w->seed, st->w->scale, st->w->n_customers, st->n_plans, st->n_subs,
+                  st->w->n_payments,
                   st->w->n_refunds, st->n_disputes);
 }
 
 static void bt_settings(void *state, const char *base_url, sb_buf *out)
 {
     const bt_state *st = state;
-    sb_buf_printf(out, "public_key=%s private_key=%s base_url=%s", st->public_key, st->private_key, base_url);
+    sb_buf_printf(out, "public_key=%s private_key=%s base_url=%s merchant_id=%s gateway_url=%s", st->public_key,
+                  st->private_key, base_url, st->merchant_id, base_url);
 }
 
 /* Connections carry no totals: inflate and shrink are refused. insert@N:K: the K newest
@@ -138,7 +154,9 @@ static void headers(sb_response *resp)
 static void bt_handle(void *state, const sb_request *req, sb_response *resp)
 {
     const bt_state *st = state;
-    headers(resp);
+    int gateway = bt_gateway_path(req->path);
+    if (!gateway)
+        headers(resp);
     char *user = NULL, *password = NULL;
     int bearer = 0;
     int ok = sb_authorization(req, &user, &password, &bearer) && !bearer && strcmp(user, st->public_key) == 0 &&
@@ -146,7 +164,10 @@ static void bt_handle(void *state, const sb_request *req, sb_response *resp)
     free(password);
     if (!ok) {
         free(user);
-        bt_error(resp, 401, req, "AUTHENTICATION", "Authentication credentials are invalid.");
+        if (gateway)
+            bt_gateway_error(resp, 401, NULL);
+        else
+            bt_error(resp, 401, req, "AUTHENTICATION", "Authentication credentials are invalid.");
         return;
     }
     /* Braintree publishes no rate: only a limit given on the command line applies */
@@ -154,7 +175,14 @@ static void bt_handle(void *state, const sb_request *req, sb_response *resp)
     free(user);
     if (!allowed) {
         sb_response_header(resp, "Retry-After", "1");
-        bt_error(resp, 429, req, "RESOURCE_LIMIT", "Too many requests.");
+        if (gateway)
+            bt_gateway_error(resp, 429, NULL);
+        else
+            bt_error(resp, 429, req, "RESOURCE_LIMIT", "Too many requests.");
+        return;
+    }
+    if (gateway) {
+        bt_serve_gateway(st, req, resp);
         return;
     }
     if (strcmp(req->path, "/graphql") != 0) {
@@ -185,13 +213,6 @@ static void bt_handle(void *state, const sb_request *req, sb_response *resp)
 static void bt_fault(void *state, const sb_request *req, int status, sb_response *resp)
 {
     (void)state;
-    headers(resp);
-    const char *cls = status == 401   ? "AUTHENTICATION"
-                      : status == 403 ? "AUTHORIZATION"
-                      : status == 429 ? "RESOURCE_LIMIT"
-                      : status == 503 ? "SERVICE_AVAILABILITY"
-                      : status >= 500 ? "INTERNAL"
-                                      : "VALIDATION";
     sb_buf msg;
     sb_buf_init(&msg);
     sb_buf_printf(&msg, "An injected HTTP %d.", status);
@@ -199,6 +220,19 @@ static void bt_fault(void *state, const sb_request *req, int status, sb_response
         sb_buf_adds(&msg, " Credentials: ");
         sb_credentials_echo(req, &msg);
     }
+    if (bt_gateway_path(req->path)) { /* an <api-error-response> whatever the status */
+        bt_gateway_error(resp, 422, sb_buf_str(&msg));
+        resp->status = status;
+        sb_buf_free(&msg);
+        return;
+    }
+    headers(resp);
+    const char *cls = status == 401   ? "AUTHENTICATION"
+                      : status == 403 ? "AUTHORIZATION"
+                      : status == 429 ? "RESOURCE_LIMIT"
+                      : status == 503 ? "SERVICE_AVAILABILITY"
+                      : status >= 500 ? "INTERNAL"
+                                      : "VALIDATION";
     bt_error(resp, status, req, cls, sb_buf_str(&msg));
     sb_buf_free(&msg);
 }
@@ -207,6 +241,10 @@ static void bt_fault(void *state, const sb_request *req, int status, sb_response
 static int bt_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
+    if (bt_gateway_path(req->path)) { /* a search is its criteria, a fetch its ids */
+        sb_buf_printf(key, "gateway %s %s", req->path, req->body ? req->body : "");
+        return 1;
+    }
     if (strcmp(req->method, "POST") != 0 || strcmp(req->path, "/graphql") != 0)
         return 0;
     bj_value *body;

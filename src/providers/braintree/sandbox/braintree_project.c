@@ -44,7 +44,7 @@ void bt_legacy_id(const bt_state *st, int search, size_t i, char out[32])
     snprintf(out, 32, "%s", b);
 }
 
-static void encode64(const char *in, char *out)
+void bt_base64(const char *in, char *out)
 {
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t n = strlen(in), o = 0;
@@ -68,7 +68,7 @@ void bt_global_id(const bt_state *st, int search, size_t i, char out[64])
     char legacy[32], plain[48];
     bt_legacy_id(st, search, i, legacy);
     snprintf(plain, sizeof plain, "%s_%s", types[search], legacy);
-    encode64(plain, out);
+    bt_base64(plain, out);
 }
 
 const char *bt_payment_status(const w_payment *p)

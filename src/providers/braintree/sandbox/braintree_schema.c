@@ -22,12 +22,14 @@ CONNECTION(customer_conn, "CustomerConnectionEdge");
 CONNECTION(transaction_conn, "TransactionConnectionEdge");
 CONNECTION(refund_conn, "RefundConnectionEdge");
 CONNECTION(dispute_conn, "DisputeConnectionEdge");
+CONNECTION(payment_method_conn, "PaymentMethodConnectionEdge");
 #define EDGE(name, node)                                                                           \
     static const gs_field name[] = {{"cursor", "String", NULL}, {"node", node, NULL}, {NULL, NULL, NULL}}
 EDGE(customer_edge, "Customer");
 EDGE(transaction_edge, "Transaction");
 EDGE(refund_edge, "Refund");
 EDGE(dispute_edge, "Dispute");
+EDGE(payment_method_edge, "PaymentMethod");
 static const gs_field page_info[] = {
     {"hasNextPage", "Boolean!", NULL}, {"hasPreviousPage", "Boolean!", NULL},
     {"startCursor", "String", NULL},   {"endCursor", "String", NULL},
@@ -40,8 +42,10 @@ static const gs_field money[] = {
 static const gs_field customer[] = {
     {"id", "ID!", NULL},          {"legacyId", "ID!", NULL},     {"company", "String", NULL},
     {"createdAt", "Timestamp", NULL}, {"email", "String", NULL}, {"firstName", "String", NULL},
-    {"lastName", "String", NULL}, {"phoneNumber", "String", NULL}, {NULL, NULL, NULL},
+    {"lastName", "String", NULL}, {"phoneNumber", "String", NULL},
+    {"paymentMethods", "PaymentMethodConnection", "first:Int after:String"}, {NULL, NULL, NULL},
 };
+static const gs_field payment_method[] = {{"id", "ID!", NULL}, {"legacyId", "ID!", NULL}, {NULL, NULL, NULL}};
 static const gs_field transaction[] = {
     {"id", "ID!", NULL},           {"legacyId", "ID!", NULL},     {"createdAt", "Timestamp", NULL},
     {"amount", "MonetaryAmount", NULL}, {"orderId", "String", NULL}, {"status", "PaymentStatus", NULL},
@@ -74,6 +78,9 @@ static const gs_type types[] = {
     {"TransactionConnectionEdge", "cursor node", transaction_edge},
     {"RefundConnectionEdge", "cursor node", refund_edge},
     {"DisputeConnectionEdge", "cursor node", dispute_edge},
+    {"PaymentMethodConnection", "edges pageInfo", payment_method_conn},
+    {"PaymentMethodConnectionEdge", "cursor node", payment_method_edge},
+    {"PaymentMethod", "id legacyId usage createdAt details verifications customer", payment_method},
     {"PageInfo", "hasNextPage hasPreviousPage startCursor endCursor", page_info},
     {"MonetaryAmount", "value currencyIsoCode currencyCode", money},
     {"Customer", "id legacyId company createdAt customFields defaultPaymentMethod email firstName lastName "

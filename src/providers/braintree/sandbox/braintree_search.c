@@ -113,6 +113,61 @@ static void render_customer_field(const bt_view *v, size_t i, const char *name, 
         sbj_null(j);
 }
 
+/* Customer.paymentMethods: its vault tokens as PaymentMethod legacyIds, first page only. */
+static void render_payment_methods(const bt_view *v, size_t i, const gq_field *f, sb_json *j)
+{
+    int n = bt_token_count((int)i), shown = n < v->plan->pm_first ? n : (int)v->plan->pm_first;
+    sbj_obj_begin(j);
+    for (size_t k = 0; k < f->n_sel; k++) {
+        const gq_field *s = &f->sel[k];
+        sbj_key(j, s->name);
+        if (strcmp(s->name, "pageInfo") == 0) {
+            sbj_obj_begin(j);
+            for (size_t m = 0; m < s->n_sel; m++) {
+                sbj_key(j, s->sel[m].name);
+                if (strcmp(s->sel[m].name, "hasNextPage") == 0)
+                    sbj_bool(j, shown < n);
+                else if (strcmp(s->sel[m].name, "hasPreviousPage") == 0)
+                    sbj_bool(j, 0);
+                else
+                    sbj_null(j); /* cursors of payment methods are not served */
+            }
+            sbj_obj_end(j);
+            continue;
+        }
+        sbj_arr_begin(j); /* edges */
+        for (int t = 0; t < shown; t++) {
+            char token[16];
+            bt_token(v->st, (int)i, t, token);
+            sbj_obj_begin(j);
+            for (size_t e = 0; e < s->n_sel; e++) {
+                const gq_field *node = &s->sel[e];
+                sbj_key(j, node->name);
+                if (strcmp(node->name, "cursor") == 0) {
+                    sbj_null(j);
+                    continue;
+                }
+                sbj_obj_begin(j);
+                for (size_t m = 0; m < node->n_sel; m++) {
+                    sbj_key(j, node->sel[m].name);
+                    if (strcmp(node->sel[m].name, "legacyId") == 0) {
+                        sbj_str(j, token);
+                    } else { /* id: a global id as Braintree makes them */
+                        char plain[48], id[96];
+                        snprintf(plain, sizeof plain, "paymentmethod_%s", token);
+                        bt_base64(plain, id);
+                        sbj_str(j, id);
+                    }
+                }
+                sbj_obj_end(j);
+            }
+            sbj_obj_end(j);
+        }
+        sbj_arr_end(j);
+    }
+    sbj_obj_end(j);
+}
+
 static void render_payment_field(const bt_view *v, size_t i, const gq_field *f, sb_json *j)
 {
     const bt_state *st = v->st;
@@ -185,6 +240,8 @@ static void render_node(const bt_view *v, int search, size_t pos, const gq_field
             sbj_str(j, id);
         } else if (strcmp(s->name, "createdAt") == 0) {
             sbj_time(j, bt_created(st, search, pos));
+        } else if (search == BT_CUSTOMERS && strcmp(s->name, "paymentMethods") == 0) {
+            render_payment_methods(v, pos, s, j);
         } else if (search == BT_CUSTOMERS) {
             render_customer_field(v, pos, s->name, j);
         } else if (search == BT_TRANSACTIONS) {
@@ -218,7 +275,7 @@ static void render_edge(const bt_view *v, int search, size_t pos, const gq_field
 void bt_serve_search(const bt_state *st, const bt_plan *plan, const sb_request *req, sb_response *resp)
 {
     int search = plan->search;
-    bt_view view = {st, req->fault->inserted};
+    bt_view view = {st, req->fault->inserted, plan};
     size_t n = bt_count(st, search);
     long long start = (long long)n - 1;
     if (plan->after) {

@@ -71,7 +71,7 @@ static void write_customers(const void *state, sb_truth_file *o)
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k].pos;
         const w_customer *c = &st->w->customers[i];
-        bt_view v = {st, st->truth_after};
+        bt_view v = {st, st->truth_after, NULL};
         if (c->deleted_at || bt_hidden(&v, BT_CUSTOMERS, i))
             continue; /* a deleted customer is gone from the search */
         char id[64];
@@ -137,7 +137,7 @@ static int refund_counts(const w_refund *r)
 static void write_payment(const bt_state *st, size_t i, sb_truth_file *o)
 {
     const sb_world *w = st->w;
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_TRANSACTIONS, i)) {
         const w_payment *p = &w->payments[i];
         int took = (p->status == W_PAY_SUCCEEDED && !p->uncaptured) || p->status == W_PAY_PENDING;
@@ -161,7 +161,7 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 {
     static const char *const results[] = {"succeeded", "pending", "failed", "failed", "pending"};
     const sb_world *w = st->w;
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_REFUNDS, i)) {
         const w_refund *r = &w->refunds[i];
         const w_payment *p = &w->payments[r->payment];
@@ -175,7 +175,7 @@ static void write_refund(const bt_state *st, size_t i, sb_truth_file *o)
 
 static void write_dispute(const bt_state *st, size_t k, sb_truth_file *o)
 {
-    bt_view v = {st, st->truth_after};
+    bt_view v = {st, st->truth_after, NULL};
     if (!bt_hidden(&v, BT_DISPUTES, k)) {
         uint32_t pay = st->disputes[k];
         const w_payment *p = &st->w->payments[pay];
@@ -206,10 +206,58 @@ static void write_transactions(const void *state, sb_truth_file *o)
     free(order);
 }
 
+/* Plans in id order; insert@N never hides them (it acts on the searches). */
+static void write_plans(const void *state, sb_truth_file *o)
+{
+    const bt_state *st = state;
+    keyed *order = sb_xcalloc(st->n_plans + 1, sizeof *order);
+    for (size_t i = 0; i < st->n_plans; i++) {
+        bt_plan_id(st, i, order[i].id);
+        order[i].pos = i;
+    }
+    qsort(order, st->n_plans, sizeof *order, by_id);
+    for (size_t k = 0; k < st->n_plans; k++) {
+        const bt_plan_row *row = &st->plans[order[k].pos];
+        const w_price *p = &st->w->prices[row->price];
+        const w_currency *cur = &w_currencies[p->ccy];
+        char decimal[24];
+        snprintf(decimal, sizeof decimal, "%lld", (long long)p->unit_amount);
+        sb_json *j = sb_truth_record(o, "plan");
+        sbj_kstr(j, "id", order[k].id);
+        sbj_kstr(j, "name", p->nickname ? p->nickname : st->w->products[p->product].name);
+        sbj_knull(j, "product_id");
+        sbj_knull(j, "product_name");
+        sbj_kint(j, "amount", p->unit_amount);
+        sbj_kstr(j, "amount_decimal", decimal);
+        sbj_kstr(j, "currency", cur->code);
+        sbj_kint(j, "currency_exponent", cur->exponent);
+        sbj_kstr(j, "usage_type", "licensed");
+        sbj_knull(j, "tiers_mode");
+        sbj_knull(j, "tiers");
+        sbj_kbool(j, "custom_amount", 0);
+        sbj_knull(j, "custom_amount_minimum");
+        sbj_knull(j, "custom_amount_maximum");
+        sbj_knull(j, "custom_amount_preset");
+        sbj_knull(j, "setup_fee");
+        sbj_kstr(j, "interval_unit", "month");
+        sbj_kint(j, "interval_count", row->frequency);
+        sbj_kintn(j, "total_cycles", p->total_cycles != 0, p->total_cycles);
+        sbj_kintn(j, "trial_days", row->trial && !row->trial_months, row->trial); /* months: no exact days */
+        sbj_knull(j, "trial_amount");
+        sbj_knull(j, "trial_cycles");
+        sbj_kbool(j, "active", 1);
+        sbj_ktime(j, "created_at", p->created);
+        sb_truth_record_end(o);
+    }
+    free(order);
+}
+
 int bt_write_truth(void *state, const char *dir, char *err, size_t errlen)
 {
     static const sb_truth_spec specs[] = {
         {"customers.jsonl", write_customers},
+        {"plans.jsonl", write_plans},
+        {"subscriptions.jsonl", bt_write_subscriptions},
         {"transactions.jsonl", write_transactions},
     };
     return sb_truth_write(dir, specs, sizeof specs / sizeof specs[0], state, err, errlen);

@@ -15,7 +15,7 @@
 Suite *braintree_sandbox_suite(void);
 
 static sandbox main_sb;
-static const char *const resources[] = { "customers", "transactions" };
+static const char *const resources[] = { "customers", "transactions", "subscriptions" };
 #define RESOURCE_COUNT (int)(sizeof resources / sizeof resources[0])
 
 static void start_main(void)
@@ -36,7 +36,7 @@ static void extract_equals(const sandbox *sb, billtap_client *c, const char *nam
 	billtap_resource_from_name(&res, name);
 	truth t;
 	truth_load(&t, sb, name);
-	ck_assert_uint_ge(t.count, 2000);
+	ck_assert_uint_ge(t.count, strcmp(name, "subscriptions") == 0 ? 500 : 2000);
 	char *seen = calloc(t.count, 1);
 	billtap_iter *it;
 	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
@@ -78,7 +78,7 @@ START_TEST(since_filters_by_creation)
 	truth_load(&t, &main_sb, resources[_i]);
 	int64_t *created = calloc(t.count, sizeof *created);
 	for (size_t i = 0; i < t.count; i++)
-		created[i] = truth_line_time(&t, i, _i ? "occurred_at" : "created_at", NULL);
+		created[i] = truth_line_time(&t, i, _i == 1 ? "occurred_at" : "created_at", NULL);
 	billtap_client *c = sandbox_client(&main_sb, "braintree");
 	billtap_resource res;
 	billtap_resource_from_name(&res, resources[_i]);
@@ -119,12 +119,13 @@ END_TEST
 
 /* A whole extraction from a sandbox started with `args`, exactly the truth, with at least
  * want_retries retries. */
-static void exact_despite(const char *const *args, const char *rate_limit, int want_retries)
+static void exact_despite_on(billtap_resource res, const char *const *args, const char *rate_limit,
+                             int want_retries)
 {
 	sandbox sb;
 	sandbox_start(&sb, args);
 	truth t;
-	truth_load(&t, &sb, "transactions");
+	truth_load(&t, &sb, billtap_resource_name(res));
 	char *seen = calloc(t.count, 1);
 	billtap_client *c = sandbox_client(&sb, "braintree");
 	if (rate_limit)
@@ -133,8 +134,9 @@ static void exact_despite(const char *const *args, const char *rate_limit, int w
 	billtap_client_set(c, "page_size", "20");
 	billtap_client_set(c, "stall_timeout_ms", "1000"); /* stall@N:MS longer than this */
 	billtap_iter *it;
-	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_new(&it, c, res, NULL), 0);
 	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
 	uint64_t retries;
 	billtap_iter_stats(NULL, &retries, NULL, it);
 	ck_assert_msg(retries >= (uint64_t)want_retries, "only %llu retries", (unsigned long long)retries);
@@ -143,6 +145,11 @@ static void exact_despite(const char *const *args, const char *rate_limit, int w
 	free(seen);
 	truth_free(&t);
 	sandbox_stop(&sb);
+}
+
+static void exact_despite(const char *const *args, const char *rate_limit, int want_retries)
+{
+	exact_despite_on(BILLTAP_RESOURCE_TRANSACTIONS, args, rate_limit, want_retries);
 }
 
 /* Braintree publishes no rate: a sandbox limited to 5 a second against a client told to
@@ -191,6 +198,114 @@ START_TEST(repeated_page_is_an_error_and_resumes_exactly)
 }
 END_TEST
 
+/* Plans come from the XML gateway in one answer: all of them, exactly the truth, also
+ * when a run stops every few records and resumes from its checkpoint. */
+START_TEST(plans_equal_truth)
+{
+	truth t;
+	truth_load(&t, &main_sb, "plans");
+	ck_assert_uint_ge(t.count, 10);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(&main_sb, "braintree");
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	billtap_iter_free(it);
+	truth_resume_in_slices(c, BILLTAP_RESOURCE_PLANS, &t, 4);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+}
+END_TEST
+
+/* The gateway's refusals name the request: a merchant id it does not know (404), keys it
+ * does not take (401); without merchant_id nothing is sent. */
+START_TEST(gateway_refusals_are_clear)
+{
+	static const struct {
+		const char *key, *value;
+		int code;
+		const char *needle;
+	} cases[] = {
+		{ "merchant_id", "someone_else", BILLTAP_EREQUEST, "braintree: plans: GET /merchants/someone_else/plans: HTTP 404" },
+		{ "private_key", "wrong_private_key", BILLTAP_EAUTH, "braintree: plans: GET /merchants/sandbox_merchant/plans: HTTP 401" },
+		{ "merchant_id", "", BILLTAP_ESETTING, "merchant_id: required for plans" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		billtap_client *c = sandbox_client(&main_sb, "braintree");
+		ck_assert_int_eq(billtap_client_set(c, cases[i].key, cases[i].value), 0);
+		billtap_iter *it = NULL;
+		const billtap_record *r;
+		int rc = billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, NULL);
+		if (rc == 0)
+			rc = billtap_iter_next(&r, it);
+		ck_assert_int_eq(rc, cases[i].code);
+		const char *msg = billtap_client_error_message(c);
+		ck_assert_msg(strstr(msg, cases[i].needle) != NULL, "%s", msg);
+		ck_assert_ptr_null(strstr(msg, "wrong_private_key"));
+		billtap_iter_free(it);
+		billtap_client_free(c);
+	}
+}
+END_TEST
+
+/* A gateway whose searches answer at most 60 ids: the created_at windows split until each
+ * answers fewer, and the whole stays exactly the truth, also resumed every 97 records. */
+START_TEST(capped_searches_split_into_windows)
+{
+	const char *args[] = { "--provider", "braintree", "--seed", "7", "--scale", "2100", "--opt", "search_cap=60", NULL };
+	sandbox sb;
+	sandbox_start(&sb, args);
+	truth t;
+	truth_load(&t, &sb, "subscriptions");
+	ck_assert_uint_ge(t.count, 500);
+	char *seen = calloc(t.count, 1);
+	billtap_client *c = sandbox_client(&sb, "braintree");
+	ck_assert_int_eq(billtap_client_set(c, "search_cap", "60"), 0);
+	billtap_iter *it;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_SUBSCRIPTIONS, NULL), 0);
+	ck_assert_int_eq(truth_take(it, c, &t, seen, -1), (long)t.count);
+	truth_assert_all_seen(&t, seen);
+	uint64_t requests;
+	billtap_iter_stats(&requests, NULL, NULL, it);
+	/* more id searches than one per 60 records: windows were split */
+	ck_assert_uint_gt(requests, t.count / 50 + t.count / 60);
+	billtap_iter_free(it);
+	truth_resume_in_slices(c, BILLTAP_RESOURCE_SUBSCRIPTIONS, &t, 97);
+	billtap_client_free(c);
+	free(seen);
+	truth_free(&t);
+	sandbox_stop(&sb);
+}
+END_TEST
+
+/* The link's GraphQL pages and the gateway's searches and fetches, with faults among them. */
+START_TEST(subscription_faults_are_survived)
+{
+	static const char *const cells[] = {
+		"500@2,503@4,drop@6,429@8,502@10",
+		"badjson@2,empty@4,cut@6,cutchunked@8,stallclose@10:3000",
+	};
+	const char *args[] = { "--provider", "braintree", "--seed", "5", "--scale", "60", "--faults", cells[_i], NULL };
+	exact_despite_on(BILLTAP_RESOURCE_SUBSCRIPTIONS, args, NULL, 3);
+}
+END_TEST
+
+/* Injected statuses, drops, garbled XML and stalls on the gateway: retried to the truth.
+ * Plans are one request, so each cell fails it fewer times in a row than max_retries. */
+START_TEST(gateway_faults_are_survived)
+{
+	static const char *const cells[] = {
+		"500@1,503@2,drop@3,429@4",
+		"badjson@1,empty@2,cut@3",
+		"cutchunked@1,stall@2:4000,stallclose@3:3000",
+	};
+	const char *args[] = { "--provider", "braintree", "--seed", "5", "--scale", "40", "--faults", cells[_i], NULL };
+	exact_despite_on(BILLTAP_RESOURCE_PLANS, args, NULL, 3);
+}
+END_TEST
+
 Suite *braintree_sandbox_suite(void)
 {
 	Suite *s = suite_create("braintree-sandbox");
@@ -202,6 +317,8 @@ Suite *braintree_sandbox_suite(void)
 	tcase_add_loop_test(tc, since_filters_by_creation, 0, RESOURCE_COUNT);
 	tcase_add_test(tc, bad_keys_are_refused);
 	tcase_add_test(tc, bad_version_is_refused);
+	tcase_add_test(tc, plans_equal_truth);
+	tcase_add_test(tc, gateway_refusals_are_clear);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_set_timeout(tc, 300);
@@ -209,6 +326,9 @@ Suite *braintree_sandbox_suite(void)
 	tcase_add_test(tc, faults_are_survived);
 	tcase_add_test(tc, garbled_and_stalled_answers_are_retried);
 	tcase_add_loop_test(tc, repeated_page_is_an_error_and_resumes_exactly, 0, 2);
+	tcase_add_loop_test(tc, gateway_faults_are_survived, 0, 3);
+	tcase_add_test(tc, capped_searches_split_into_windows);
+	tcase_add_loop_test(tc, subscription_faults_are_survived, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

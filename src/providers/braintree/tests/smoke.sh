@@ -4,7 +4,9 @@
 # the GraphQL request reader (syntax, unknown and unserved fields, arguments, variables
 # and their values, selections, first and after) answering HTTP 200 with `errors` and a
 # request id; endCursor paging (every customer once, the truth's ids, newest first), the
-# createdAt filter, the 429 body with Retry-After, injected faults' bodies, the refused
+# createdAt filter, customers' paymentMethods; the XML gateway (plans, the two-step
+# subscription search, its refusals: 401, 404, 426, 406, 405, 415, 422, the ids per fetch,
+# the result cap); the 429 body with Retry-After, injected faults' bodies, the refused
 # module faults, and a clean exit on SIGTERM.
 #
 # usage: smoke.sh path/to/billtap-sandbox
@@ -76,8 +78,8 @@ check "a body that is not JSON: 400" graphql_error "$B.7" 400 VALIDATION "JSON o
 # ---------------------------------------------------------------- the GraphQL reader
 gql "$B.g1" "${Q/legacyId/nickname}" '{"input":{}}'
 check "an unknown field" graphql_error "$B.g1" 200 VALIDATION "Field 'nickname' doesn't exist on type 'Customer'"
-gql "$B.g2" "${Q/legacyId/paymentMethods}" '{"input":{}}'
-check "a schema field the sandbox does not serve" graphql_error "$B.g2" 200 VALIDATION "'paymentMethods' on type 'Customer' is not served"
+gql "$B.g2" "${Q/legacyId/website}" '{"input":{}}'
+check "a schema field the sandbox does not serve" graphql_error "$B.g2" 200 VALIDATION "'website' on type 'Customer' is not served"
 gql "$B.g3" "${Q/after: \$after)/after: \$after, sort: 1)}" '{"input":{}}'
 check "an unknown argument" graphql_error "$B.g3" 200 VALIDATION "doesn't accept argument 'sort'"
 gql "$B.g4" 'query { search { customers(first: 2) { pageInfo { hasNextPage } } } }' '{}'
@@ -140,6 +142,76 @@ since=$(sed -n 40p "$ids.times")
 gql "$B.s" "$Q" "{\"input\":{\"createdAt\":{\"greaterThanOrEqualTo\":\"$since\"}},\"first\":50}"
 check "createdAt.greaterThanOrEqualTo is inclusive" \
     jq -e --arg t "$since" '[.data.search.customers.edges[].node.createdAt] | (all(. >= $t) and any(. == $t))' "$B.s"
+QP='query P($input: CustomerSearchInput!) { search { customers(input: $input, first: 50) { pageInfo { hasNextPage } edges { node { id paymentMethods(first: 1) { pageInfo { hasNextPage } edges { node { legacyId } } } } } } } }'
+gql "$B.pm" "$QP" '{"input":{}}'
+check "paymentMethods: first 1 of a customer's payment methods, hasNextPage when there are more" \
+    jq -e '[.data.search.customers.edges[].node.paymentMethods] | all((.edges | length) == 1) and any(.pageInfo.hasNextPage)' "$B.pm"
+gql "$B.pm2" "${QP/first: 1)/first: 1, after: \"x\")}" '{"input":{}}'
+check "paymentMethods past the first page is refused" graphql_error "$B.pm2" 200 VALIDATION "first page of paymentMethods only"
+
+# ---------------------------------------------------------------- the XML gateway
+MERCHANT=$URL/merchants/sandbox_merchant
+# gw OUT PATH [CURL ARGS...]: a gateway request with the keys, X-ApiVersion 6 and Accept XML
+gw() {
+    local out=$1 path=$2
+    shift 2
+    curl -s -o "$out" -D "$out.headers" -w '%{http_code}' -u "$AUTH" -H 'X-ApiVersion: 6' -H 'Accept: application/xml' \
+        "$@" "$MERCHANT/$path" >"$out.status"
+}
+# search OUT WHAT XML: a subscription search with an XML body
+search() { gw "$1" "subscriptions/$2" -H 'Content-Type: application/xml' -X POST --data-binary "$3"; }
+xml_error() { status_is "$1" "$2" && grep -q "<api-error-response>" "$1" && grep -q -- "$3" "$1"; }
+count() { grep -c "$2" "$1"; }
+
+gw "$B.x1" plans
+check "GET plans: every plan of the truth" bash -c "[ \"\$(grep -c '<plan>' '$B.x1')\" = \"\$(wc -l <'$WORK/main/plans.jsonl')\" ]"
+check "plans: an array with typed members" grep -q '<plans type="array">' "$B.x1"
+curl -s -o "$B.x2" -w '%{http_code}' -H 'X-ApiVersion: 6' "$MERCHANT/plans" >"$B.x2.status"
+check "the gateway without keys: 401, no body" bash -c "[ \"\$(cat '$B.x2.status')\" = 401 ] && [ ! -s '$B.x2' ]"
+curl -s -o "$B.x3" -w '%{http_code}' -u "$AUTH" -H 'X-ApiVersion: 6' -H 'Accept: application/xml' "$URL/merchants/other/plans" >"$B.x3.status"
+check "another merchant id: 404" status_is "$B.x3" 404
+curl -s -o "$B.x4" -w '%{http_code}' -u "$AUTH" -H 'Accept: application/xml' "$MERCHANT/plans" >"$B.x4.status"
+check "no X-ApiVersion: 426" status_is "$B.x4" 426
+curl -s -o "$B.x5" -w '%{http_code}' -u "$AUTH" -H 'X-ApiVersion: 5' -H 'Accept: application/xml' "$MERCHANT/plans" >"$B.x5.status"
+check "an older X-ApiVersion: 426" status_is "$B.x5" 426
+curl -s -o "$B.x6" -w '%{http_code}' -u "$AUTH" -H 'X-ApiVersion: 6' -H 'Accept: application/json' "$MERCHANT/plans" >"$B.x6.status"
+check "an Accept without XML: 406" status_is "$B.x6" 406
+gw "$B.x7" plans -X POST
+check "POST plans: 405" status_is "$B.x7" 405
+search "$B.s1" advanced_search_ids '<?xml version="1.0" encoding="UTF-8"?><search/>'
+check "advanced_search_ids: every subscription's id, and the page size" \
+    bash -c "[ \"\$(grep -c '<item>' '$B.s1')\" = \"\$(wc -l <'$WORK/main/subscriptions.jsonl')\" ] && grep -q '<page-size type=\"integer\">50</page-size>' '$B.s1'"
+from=$(jq -r .created_at "$WORK/main/subscriptions.jsonl" | sort | sed -n 30p)
+search "$B.s2" advanced_search_ids "<search><created-at><min type=\"datetime\">$from</min></created-at></search>"
+check "created_at min is inclusive" bash -c "[ \"\$(grep -c '<item>' '$B.s2')\" = \"\$(jq -r .created_at '$WORK/main/subscriptions.jsonl' | awk -v t=$from '\$0 >= t' | wc -l)\" ]"
+search "$B.s3" advanced_search_ids "<search><created-at><min type=\"datetime\">$from</min><max type=\"datetime\">$from</max></created-at></search>"
+check "created_at min and max, both inclusive: the second itself" bash -c "[ \"\$(grep -c '<item>' '$B.s3')\" -ge 1 ]"
+ids3=$(grep -o '<item>[^<]*</item>' "$B.s1" | head -3 | tr -d '\n')
+search "$B.s4" advanced_search "<search><ids type=\"array\">$ids3</ids></search>"
+check "advanced_search by ids: those records" bash -c "[ \"\$(grep -c '<subscription>' '$B.s4')\" = 3 ]"
+many=$(grep -o '<item>[^<]*</item>' "$B.s1" | head -51 | tr -d '\n')
+search "$B.s5" advanced_search "<search><ids type=\"array\">$many</ids></search>"
+check "more ids than the page size: 422" xml_error "$B.s5" 422 "too many ids"
+search "$B.s6" advanced_search_ids '<!DOCTYPE search [<!ENTITY x "y">]><search>&x;</search>'
+check "a DTD: 422" xml_error "$B.s6" 422 "DOCTYPE"
+search "$B.s7" advanced_search_ids '<search><colour>blue</colour></search>'
+check "an unknown criterion: 422" xml_error "$B.s7" 422 "not a field of a subscription search: colour"
+search "$B.s8" advanced_search_ids '<search><status type="array"><item>Active</item></status></search>'
+check "a criterion the sandbox does not filter: 422" xml_error "$B.s8" 422 "does not filter subscriptions by: status"
+search "$B.s9" advanced_search_ids '<search><created-at><min>yesterday</min></created-at></search>'
+check "a bound that is not a datetime: 422" xml_error "$B.s9" 422 "must be a datetime"
+search "$B.s10" advanced_search '<search/>'
+check "advanced_search without ids: 422" xml_error "$B.s10" 422 "needs the ids"
+search "$B.s11" advanced_search_ids '<search><ids type="array"><item>x</item>'
+check "XML cut short: 422" xml_error "$B.s11" 422 "not valid XML"
+gw "$B.s12" subscriptions/advanced_search_ids -X POST --data-binary '<search/>'
+check "a search body not labelled XML: 415" status_is "$B.s12" 415
+stop "$PID"
+
+run capped --scale 300 --opt search_cap=10
+MERCHANT=$URL/merchants/sandbox_merchant
+search "$B.k1" advanced_search_ids '<search/>'
+check "search_cap: at most that many ids" bash -c "[ \"\$(grep -c '<item>' '$B.k1')\" = 10 ]"
 stop "$PID"
 
 # ---------------------------------------------------------------- rate limit and faults
@@ -149,6 +221,9 @@ gql "$B.r2" "$Q" '{"input":{}}'
 gql "$B.r3" "$Q" '{"input":{}}'
 check "over the limit: 429 RESOURCE_LIMIT" graphql_error "$B.r3" 429 RESOURCE_LIMIT "Too many"
 check "the 429 carries Retry-After" grep -qi '^Retry-After: 1' "$B.r3.headers"
+MERCHANT=$URL/merchants/sandbox_merchant
+gw "$B.r4" plans
+check "the gateway over the limit: 429, Retry-After" bash -c "[ \"\$(cat '$B.r4.status')\" = 429 ] && grep -qi '^Retry-After: 1' '$B.r4.headers'"
 stop "$PID"
 
 run faults --scale 20 --faults 503@1,500@2,echo@3
@@ -158,6 +233,13 @@ gql "$B.f2" "$Q" '{"input":{}}'
 check "500@2: INTERNAL" graphql_error "$B.f2" 500 INTERNAL "500"
 gql "$B.f3" "$Q" '{"input":{}}'
 check "echo@3: the credentials in the message" jq -e '.errors[0].message | test("decoded: sandbox_public_key:sandbox_private_key")' "$B.f3"
+stop "$PID"
+run gwfaults --scale 20 --faults 503@1,echo@2
+MERCHANT=$URL/merchants/sandbox_merchant
+gw "$B.f4" plans
+check "503@1 on the gateway: an <api-error-response>" xml_error "$B.f4" 503 "injected HTTP 503"
+gw "$B.f5" plans
+check "echo@2 on the gateway: the credentials in the message" grep -q "decoded: sandbox_public_key:sandbox_private_key" "$B.f5"
 stop "$PID"
 
 for spec in inflate@2:3 shrink@2:1 insert@2:100000; do
