@@ -30,6 +30,19 @@ typedef struct pd_resource {
 
 const pd_resource *pd_resource_for(billtap_resource resource);
 
+/* An incremental pass from the event stream (paddle_feed.c): customers and subscriptions. */
+typedef struct pd_feed {
+	int walking;              /* a pass of changes: the walk down the feed */
+	int64_t t;                /* the client's clock when the token's pass began reading */
+	char *e;                  /* the token's event id, "" for an empty feed */
+	int64_t clock;            /* the client's clock when this walk began: the next token's */
+	char *head;               /* the walk's newest event: the next token's E */
+	char *cursor;             /* the last event read: the next page is `after` it */
+	char *replay_to;          /* a resumed walk: events above it only rebuild `seen` */
+	char **seen;              /* the entities out in this pass (hash set, seen_cap a power of 2) */
+	size_t seen_count, seen_cap;
+} pd_feed;
+
 /* One iteration over one resource. */
 typedef struct pd_stream {
 	const pd_resource *res;
@@ -44,7 +57,22 @@ typedef struct pd_stream {
 	 * first (probing); a pass of changes reads updated_at from `from` */
 	int incremental, probing, changes;
 	int64_t from, newest;
+	/* incremental passes from GET /events (paddle_feed.c): `feeds` for its resources; a
+	 * full pass reads the feed's head first (probing_feed) */
+	int feeds, probing_feed;
+	pd_feed feed;
 } pd_stream;
+
+/* The event types (comma-separated) whose events change a resource's records, or NULL:
+ * the resource is not synced from the feed. */
+const char *pd_feed_types(billtap_resource resource);
+int pd_feed_resume(pd_stream *s, const char *resume, billtap_ctx *ctx);
+int pd_feed_request(billtap_request *req, const pd_stream *s);
+int pd_feed_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                     billtap_sink *sink, billtap_ctx *ctx);
+/* The mark of a full pass with the flag after a page (list past the last: the final mark). */
+int pd_feed_mark_full(char **out, const pd_stream *s, int list, const char *after);
+void pd_feed_free(pd_feed *f);
 
 /* Marks and incremental passes (paddle_sync.c). */
 int pd_sync_resume(pd_stream *s, const char *resume, billtap_ctx *ctx);

@@ -268,6 +268,39 @@ static size_t start_position(const pd_state *st, const list_query *q, const uint
     return lo;
 }
 
+/* meta: the request id and pagination; `next` is this request with after=<after> (the
+ * page's last id), always present, even on the last page. */
+void pd_list_meta(const sb_request *req, const char *base, long long per_page, const char *after, int more,
+                  size_t total, sb_json *j)
+{
+    sbj_kobj(j, "meta");
+    char rid[48];
+    snprintf(rid, sizeof rid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(req->number * 2654435761u) & 0xffffffffULL,
+             (unsigned long long)req->number);
+    sbj_kstr(j, "request_id", rid);
+    sbj_kobj(j, "pagination");
+    sbj_kint(j, "per_page", per_page);
+    sb_buf next;
+    sb_buf_init(&next);
+    sb_buf_printf(&next, "%s%s?", base, req->path);
+    for (size_t i = 0; i < req->params->n; i++) {
+        const sb_param *p = &req->params->items[i];
+        if (strcmp(p->key, "after") != 0) {
+            sb_query_escape(&next, p->key);
+            sb_buf_addc(&next, '=');
+            sb_query_escape(&next, p->value);
+            sb_buf_addc(&next, '&');
+        }
+    }
+    sb_buf_printf(&next, "after=%s", after);
+    sbj_kstr(j, "next", sb_buf_str(&next));
+    sb_buf_free(&next);
+    sbj_kbool(j, "has_more", more);
+    sbj_kint(j, "estimated_total", (int64_t)total);
+    sbj_obj_end(j);
+    sbj_obj_end(j);
+}
+
 void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const char *base, sb_response *resp)
 {
     list_query q;
@@ -297,41 +330,13 @@ void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const ch
         taken++;
     }
     sbj_arr_end(&j);
-    sbj_kobj(&j, "meta");
-    char rid[48];
-    snprintf(rid, sizeof rid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(req->number * 2654435761u) & 0xffffffffULL,
-             (unsigned long long)req->number);
-    sbj_kstr(&j, "request_id", rid);
-    sbj_kobj(&j, "pagination");
-    sbj_kint(&j, "per_page", q.per_page);
-    /* next: this request with after=<its last entry>, always present */
-    sb_buf next;
-    sb_buf_init(&next);
-    sb_buf_printf(&next, "%s%s?", base, req->path);
-    for (size_t i = 0; i < req->params->n; i++) {
-        const sb_param *p = &req->params->items[i];
-        if (strcmp(p->key, "after") != 0) {
-            sb_query_escape(&next, p->key);
-            sb_buf_addc(&next, '=');
-            sb_query_escape(&next, p->value);
-            sb_buf_addc(&next, '&');
-        }
-    }
     char id[48];
     if (taken)
         pd_kind_id(st, kind, last, id);
-    else if (q.after)
-        snprintf(id, sizeof id, "%s", q.after);
     else
-        id[0] = '\0';
-    sb_buf_printf(&next, "after=%s", id);
-    sbj_kstr(&j, "next", sb_buf_str(&next));
-    sb_buf_free(&next);
-    sbj_kbool(&j, "has_more", more);
-    sbj_kint(&j, "estimated_total", (int64_t)total);
+        snprintf(id, sizeof id, "%s", q.after ? q.after : "");
+    pd_list_meta(req, base, q.per_page, id, more, total, &j);
     free(seq);
-    sbj_obj_end(&j);
-    sbj_obj_end(&j);
     sbj_obj_end(&j);
     sb_buf_addc(&resp->body, '\n');
     resp->status = 200;
@@ -351,7 +356,7 @@ int pd_list_kind(const char *path)
 int pd_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
-    if (strcmp(req->method, "GET") != 0 || pd_list_kind(req->path) < 0)
+    if (strcmp(req->method, "GET") != 0 || (pd_list_kind(req->path) < 0 && strcmp(req->path, "/events") != 0))
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

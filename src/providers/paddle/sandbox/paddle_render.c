@@ -329,6 +329,13 @@ static void adjustment(const pd_state *st, size_t i, sb_json *j)
     sbj_ktime(j, "updated_at", pd_updated(st, PD_ADJ, i));
 }
 
+void pd_render_product(const pd_state *st, size_t i, sb_json *j)
+{
+    sbj_obj_begin(j);
+    product(st, (int)i, j);
+    sbj_obj_end(j);
+}
+
 void pd_render(const pd_state *st, int kind, size_t i, int include_product, sb_json *j)
 {
     sbj_obj_begin(j);

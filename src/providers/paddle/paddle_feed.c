@@ -1,0 +1,421 @@
+/*
+ * Incremental passes of customers and subscriptions from Paddle's event stream, GET /events
+ * (docs/providers/paddle.md, "Incremental passes"). Paddle keeps events 90 days; each
+ * event carries the entity it created or changed, whole, in `data`; event ids grow with
+ * time (Paddle's ids are time-first), so order_by=id[DESC] lists the newest first.
+ *
+ * A full pass with the flag first reads the head of the resource's feed
+ * (event_type=<its types>, order_by=id[DESC], per_page=1): its id E and occurred_at T, or,
+ * for an empty feed, no id and the client's clock as T. It then lists as a full pass does
+ * and ends with the sync token "fs:<T>:<E>".
+ *
+ * A pass of changes from "fs:<T>:<E>" is refused before any request when T is more than 89
+ * days old by the client's clock (Paddle keeps 90). It walks the feed newest first from
+ * its head down to E, and pushes each entity once, at its newest event, from that event's
+ * data: the entity as that change left it, and no later change of it exists, since every
+ * change emits an event and the walk began at the head. The head becomes the next token's
+ * E (its occurred_at T). A walk that ends without meeting E (E no longer listed: older than
+ * Paddle keeps) fails with BILLTAP_ECHECKPOINT: changes after E may be gone too.
+ *
+ * Marks inside a pass: "ff:<T>:<E>:<after>" in the full pass (the list's page after the id
+ * <after>, empty for the first page); "fc:<T>:<E>:<T'>:<H>:<cursor>" in a pass of changes
+ * (H, T' its head: the next token; <cursor> the last event read). A resumed pass of changes
+ * walks from the feed's head again: events newer than H are not this pass's, those in
+ * (cursor, H] only rebuild the set of entities already out, and the walk goes on after
+ * the cursor as before.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paddle.h"
+
+/* Paddle keeps events 90 days; a day's margin for a long walk and a boundary not stated
+ * to the second. */
+#define PD_FEED_KEEP_DAYS 89
+#define PD_ID_MAX 64
+
+static const char customer_types[] = "customer.created,customer.imported,customer.updated";
+static const char subscription_types[] =
+	"subscription.activated,subscription.canceled,subscription.created,subscription.imported,"
+	"subscription.past_due,subscription.paused,subscription.resumed,subscription.trialing,"
+	"subscription.updated";
+
+const char *pd_feed_types(billtap_resource resource)
+{
+	switch (resource) {
+	case BILLTAP_RESOURCE_CUSTOMERS: return customer_types;
+	case BILLTAP_RESOURCE_SUBSCRIPTIONS: return subscription_types;
+	default: return NULL;
+	}
+}
+
+/* A Paddle id as tokens carry it: [a-z0-9_], 1 to PD_ID_MAX characters. */
+static int is_id(const char *p, size_t n)
+{
+	if (n == 0 || n > PD_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* One ':'-ended field of a token: a time (digits) or an id (may be empty when `empty`). */
+static int read_field(char **out, const char *p, const char **next, int empty, int last)
+{
+	size_t n = last ? strlen(p) : strcspn(p, ":");
+	if ((!last && p[n] != ':') || (n == 0 && !empty) || (n && !is_id(p, n)))
+		return -1;
+	if (!(*out = malloc(n + 1)))
+		return BILLTAP_ENOMEM;
+	memcpy(*out, p, n);
+	(*out)[n] = '\0';
+	*next = p + n + (last ? 0 : 1);
+	return 0;
+}
+
+static int read_time(int64_t *out, const char *p, const char **next)
+{
+	size_t n = strspn(p, "0123456789");
+	if (n == 0 || n > 12 || p[n] != ':')
+		return -1;
+	*out = strtoll(p, NULL, 10);
+	*next = p + n + 1;
+	return 0;
+}
+
+int pd_feed_resume(pd_stream *s, const char *resume, billtap_ctx *ctx)
+{
+	pd_feed *f = &s->feed;
+	const char *p = resume + 3;
+	int rc = -1;
+	if (strncmp(resume, "fs:", 3) == 0) {
+		if (read_time(&f->t, p, &p) == 0)
+			rc = read_field(&f->e, p, &p, 1, 1);
+		f->walking = 1;
+		f->clock = billtap_ctx_now(ctx);
+	} else if (strncmp(resume, "ff:", 3) == 0) {
+		char *after = NULL;
+		if (read_time(&f->t, p, &p) == 0 && (rc = read_field(&f->e, p, &p, 1, 0)) == 0 &&
+		    (rc = read_field(&after, p, &p, 1, 1)) == 0) {
+			if (*after)
+				s->after = after;
+			else
+				free(after);
+		}
+	} else if (strncmp(resume, "fc:", 3) == 0) {
+		if (read_time(&f->t, p, &p) == 0 && (rc = read_field(&f->e, p, &p, 1, 0)) == 0 &&
+		    (rc = read_time(&f->clock, p, &p)) == 0 && (rc = read_field(&f->head, p, &p, 0, 0)) == 0)
+			rc = read_field(&f->replay_to, p, &p, 0, 1);
+		f->walking = 1;
+	}
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (rc < 0)
+		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, "checkpoint position is not one this stream makes");
+	if (f->walking && billtap_ctx_now(ctx) - f->t > (int64_t)PD_FEED_KEEP_DAYS * 86400) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+		         "the sync token is from %" PRId64 " (Unix time), more than %d days ago: Paddle keeps events "
+		         "90 days, so changes since may be gone; a full pass is needed",
+		         f->t, PD_FEED_KEEP_DAYS);
+		return billtap_ctx_error(ctx, BILLTAP_ECHECKPOINT, msg);
+	}
+	return 0;
+}
+
+void pd_feed_free(pd_feed *f)
+{
+	free(f->e);
+	free(f->head);
+	free(f->replay_to);
+	free(f->cursor);
+	for (size_t i = 0; i < f->seen_cap; i++)
+		free(f->seen[i]);
+	free(f->seen);
+	memset(f, 0, sizeof *f);
+}
+
+/* ---- the set of entity ids out in this pass (open addressing, FNV-1a) ---- */
+
+static size_t hash_id(const char *id)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211u;
+	return (size_t)h;
+}
+
+static char **slot(const pd_feed *f, const char *id)
+{
+	size_t mask = f->seen_cap - 1, i = hash_id(id) & mask;
+	while (f->seen[i] && strcmp(f->seen[i], id) != 0)
+		i = (i + 1) & mask;
+	return &f->seen[i];
+}
+
+/* 1 when id was new (now in), 0 when already in, BILLTAP_ENOMEM. */
+static int seen_add(pd_feed *f, const char *id)
+{
+	if ((f->seen_count + 1) * 2 > f->seen_cap) {
+		size_t cap = f->seen_cap ? f->seen_cap * 2 : 64;
+		pd_feed grown = *f;
+		if (!(grown.seen = calloc(cap, sizeof *grown.seen)))
+			return BILLTAP_ENOMEM;
+		grown.seen_cap = cap;
+		for (size_t i = 0; i < f->seen_cap; i++)
+			if (f->seen[i])
+				*slot(&grown, f->seen[i]) = f->seen[i];
+		free(f->seen);
+		f->seen = grown.seen;
+		f->seen_cap = cap;
+	}
+	char **at = slot(f, id);
+	if (*at)
+		return 0;
+	if (!(*at = strdup(id)))
+		return BILLTAP_ENOMEM;
+	f->seen_count++;
+	return 1;
+}
+
+/* ---- requests ---- */
+
+int pd_feed_request(billtap_request *req, const pd_stream *s)
+{
+	char per_page[24];
+	snprintf(per_page, sizeof per_page, "%d", s->feed.walking ? (int)(s->page_size < 200 ? s->page_size : 200) : 1);
+	int rc = billtap_request_set_url(req, s->origin, "/events");
+	(void)(rc < 0 || (rc = billtap_request_add_query(req, "event_type", pd_feed_types(s->res->resource))) < 0 ||
+	       (rc = billtap_request_add_query(req, "order_by", "id[DESC]")) < 0 ||
+	       (rc = billtap_request_add_query(req, "per_page", per_page)) < 0);
+	if (rc == 0 && s->feed.walking && s->feed.cursor)
+		rc = billtap_request_add_query(req, "after", s->feed.cursor);
+	return rc;
+}
+
+/* ---- responses ---- */
+
+/* An event of the page: its id (checked), occurred_at and data (an object with an id). */
+typedef struct feed_event {
+	char *id, *entity;
+	int64_t at;
+	billtap_json_ref data;
+} feed_event;
+
+static int read_event(feed_event *ev, const pd_stream *s, billtap_json_ref o, const char **problem)
+{
+	const billtap_json *doc = s->doc;
+	memset(ev, 0, sizeof *ev);
+	ev->data = billtap_json_get(doc, o, "data");
+	int rc = billtap_json_strdup(&ev->id, doc, billtap_json_get(doc, o, "event_id"));
+	if (rc == 0)
+		rc = billtap_json_strdup(&ev->entity, doc, billtap_json_get(doc, ev->data, "id"));
+	if (rc == BILLTAP_ENOMEM)
+		return rc;
+	*problem = "an event without a Paddle event_id, or whose data has no string id";
+	if (rc < 0 || !is_id(ev->id, strlen(ev->id)) || !*ev->entity)
+		return -1;
+	*problem = "an event without an RFC 3339 occurred_at";
+	if (billtap_json_time(&ev->at, doc, billtap_json_get(doc, o, "occurred_at")) < 0)
+		return -1;
+	/* the list was asked for these types only: another is not the feed billtap reads */
+	char type[64];
+	const char *types = pd_feed_types(s->res->resource);
+	billtap_json_ref t = billtap_json_get(doc, o, "event_type");
+	*problem = "an event of a type that was not asked for (event_type)";
+	if (billtap_json_typeof(doc, t) != BILLTAP_JSON_STRING)
+		return -1;
+	for (const char *p = types; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n < sizeof type) {
+			memcpy(type, p, n);
+			type[n] = '\0';
+			if (billtap_json_str_eq(doc, t, type) == 1)
+				return 0;
+		}
+		p += n + (p[n] == ',');
+	}
+	return -1;
+}
+
+static void event_free(feed_event *ev)
+{
+	free(ev->id);
+	free(ev->entity);
+}
+
+/* The head of the feed, for a full pass with the flag. */
+static int head_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                         billtap_json_ref data, billtap_ctx *ctx)
+{
+	pd_feed *f = &s->feed;
+	billtap_json_ref first = billtap_json_first(s->doc, data);
+	f->t = billtap_ctx_now(ctx);
+	if (first == BILLTAP_JSON_NONE) {
+		s->probing_feed = 0;
+		return (f->e = strdup("")) ? 0 : billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	feed_event ev;
+	const char *problem = NULL;
+	int rc = read_event(&ev, s, first, &problem);
+	if (rc == 0) {
+		f->e = ev.id;
+		ev.id = NULL;
+	}
+	event_free(&ev);
+	if (rc == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, rc, NULL);
+	if (rc < 0)
+		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL, problem);
+	s->probing_feed = 0;
+	return 0;
+}
+
+static int mark_walk(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx, int final)
+{
+	const pd_feed *f = &s->feed;
+	size_t n = strlen(f->e) + strlen(f->head) + (f->cursor ? strlen(f->cursor) : 0) + 80;
+	char *mark = malloc(n);
+	if (!mark)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (final)
+		snprintf(mark, n, "fs:%" PRId64 ":%s", f->clock, f->head);
+	else
+		snprintf(mark, n, "fc:%" PRId64 ":%s:%" PRId64 ":%s:%s", f->t, f->e, f->clock, f->head, f->cursor);
+	int rc = billtap_sink_mark(sink, mark);
+	free(mark);
+	return rc;
+}
+
+/* One event of the walk: the pass's head, the end (E met), or an entity to push once. */
+static int walk_event(pd_stream *s, feed_event *ev, billtap_sink *sink, billtap_ctx *ctx, int *met)
+{
+	pd_feed *f = &s->feed;
+	if (*f->e && strcmp(ev->id, f->e) <= 0) {
+		*met = 1;
+		return 0;
+	}
+	if (f->head && strcmp(ev->id, f->head) > 0)
+		return 0; /* newer than this (resumed) pass's head: the next pass's */
+	if (!f->head) {
+		if (!(f->head = strdup(ev->id)))
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	}
+	int fresh = seen_add(f, ev->entity);
+	if (fresh < 0)
+		return billtap_ctx_error(ctx, fresh, NULL);
+	if (!fresh || (f->replay_to && strcmp(ev->id, f->replay_to) > 0))
+		return 0; /* out already: at a newer event, or before the checkpoint resumed */
+	return s->res->lists[0].push(s->doc, ev->data, sink, ctx);
+}
+
+static int walk_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                         billtap_json_ref data, int more, billtap_sink *sink, billtap_ctx *ctx)
+{
+	pd_feed *f = &s->feed;
+	int met = 0, rc = 0;
+	char *last = NULL;
+	const char *problem = NULL;
+	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE && !met && rc == 0;
+	     o = billtap_json_next(s->doc, o)) {
+		feed_event ev;
+		rc = read_event(&ev, s, o, &problem);
+		if (rc == 0 && ((last && strcmp(ev.id, last) >= 0) || (f->cursor && strcmp(ev.id, f->cursor) >= 0))) {
+			rc = -1;
+			problem = "the events are not in descending id order (order_by=id[DESC])";
+		}
+		if (rc == 0)
+			rc = walk_event(s, &ev, sink, ctx, &met);
+		if (rc == 0 && !met) {
+			free(last);
+			last = ev.id;
+			ev.id = NULL;
+		}
+		event_free(&ev);
+	}
+	if (rc == BILLTAP_ENOMEM)
+		rc = billtap_ctx_error(ctx, rc, NULL);
+	else if (rc == -1)
+		rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL, problem);
+	if (rc == 0 && !met && more && !last)
+		rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL,
+		                            "an events page without events says more follow");
+	if (rc < 0) {
+		free(last);
+		return rc;
+	}
+	if (!met && !more) {
+		free(last);
+		if (*f->e) {
+			char msg[240];
+			snprintf(msg, sizeof msg,
+			         "the sync token's event %s is no longer in Paddle's event list (Paddle keeps events 90 days): "
+			         "changes since may be gone; a full pass is needed",
+			         f->e);
+			return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL, msg);
+		}
+	}
+	if (met || !more) {
+		free(last);
+		/* nothing new: E stays (the walk met it, or the feed is still empty) */
+		if (!f->head && !(f->head = strdup(f->e)))
+			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		s->done = 1;
+		return mark_walk(s, sink, ctx, 1);
+	}
+	free(f->cursor);
+	f->cursor = last;
+	/* while replaying what the checkpoint's host already has, no mark: records after it
+	 * would not be those after the resumed one */
+	if (f->replay_to && strcmp(f->cursor, f->replay_to) > 0)
+		return 0;
+	free(f->replay_to);
+	f->replay_to = NULL;
+	return mark_walk(s, sink, ctx, 0);
+}
+
+int pd_feed_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                     billtap_sink *sink, billtap_ctx *ctx)
+{
+	billtap_json_ref root = billtap_json_root(s->doc);
+	billtap_json_ref data = billtap_json_get(s->doc, root, "data");
+	int more = 0;
+	if (billtap_json_typeof(s->doc, data) != BILLTAP_JSON_ARRAY ||
+	    billtap_json_bool(&more, s->doc, billtap_json_path(s->doc, root, "meta.pagination.has_more")) < 0)
+		return billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL,
+		                              "not an events page: a data array and meta.pagination.has_more");
+	if (!s->feed.walking)
+		return head_response(s, req, resp, data, ctx);
+	/* the engine's loop guards: the cursor the next page is asked with, the last event's id */
+	char *next = NULL;
+	billtap_json_ref tail = BILLTAP_JSON_NONE;
+	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE; o = billtap_json_next(s->doc, o))
+		tail = o;
+	if (tail != BILLTAP_JSON_NONE &&
+	    billtap_json_strdup(&next, s->doc, billtap_json_get(s->doc, tail, "event_id")) == BILLTAP_ENOMEM)
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	billtap_page page = BILLTAP_PAGE_INIT;
+	page.list = "/events";
+	page.next = more ? next : NULL;
+	page.more = more;
+	page.items = (int64_t)billtap_json_count(s->doc, data);
+	int rc = billtap_sink_page(sink, &page);
+	free(next);
+	return rc < 0 ? rc : walk_response(s, req, resp, data, more, sink, ctx);
+}
+
+int pd_feed_mark_full(char **out, const pd_stream *s, int list, const char *after)
+{
+	const pd_feed *f = &s->feed;
+	size_t n = strlen(f->e) + (after ? strlen(after) : 0) + 64;
+	if (!(*out = malloc(n)))
+		return BILLTAP_ENOMEM;
+	if (list >= s->res->n_lists)
+		snprintf(*out, n, "fs:%" PRId64 ":%s", f->t, f->e);
+	else
+		snprintf(*out, n, "ff:%" PRId64 ":%s:%s", f->t, f->e, after ? after : "");
+	return 0;
+}
