@@ -152,7 +152,7 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 }
 
 /* The page's shape: data[] of objects with string ids, and meta.pagination.has_more. */
-static int read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+int pd_read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
                      billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx)
 {
 	billtap_json_ref root = billtap_json_root(s->doc);
@@ -196,7 +196,7 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 		return pd_sync_probe_response(s, req, resp, ctx);
 	if (billtap_request_tag(req) == TAG_FEED)
 		return pd_feed_response(s, req, resp, sink, ctx);
-	if ((rc = read_page(s, req, resp, &data, &more, &last, ctx)) < 0)
+	if ((rc = pd_read_page(s, req, resp, &data, &more, &last, ctx)) < 0)
 		return rc;
 	/* an empty page that claims more has nowhere to go on from: ask for it again */
 	const char *next = more ? (last ? last : s->after) : NULL;
@@ -271,6 +271,6 @@ const billtap_provider bt_provider_paddle = {
 	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	/* customers and subscriptions from the event stream, GET /events (paddle_feed.c) */
-	.sync_feed = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) |
+	.sync_feed = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS),
 };

@@ -41,6 +41,13 @@ typedef struct pd_feed {
 	char *replay_to;          /* a resumed walk: events above it only rebuild `seen` */
 	char **seen;              /* the entities out in this pass (hash set, seen_cap a power of 2) */
 	size_t seen_count, seen_cap;
+	/* plans: the walk collects the prices and products changed (strings owned by `seen`),
+	 * then reads them: phase 1 the prices by id, phase 2 the prices of the products */
+	const char **ids[2];
+	size_t n_ids[2], cap_ids[2];
+	int phase, chunk;         /* phase 0: the walk */
+	int resume_phase, resume_chunk;
+	char *phase_after;        /* the page of the chunk's list after this price id */
 } pd_feed;
 
 /* One iteration over one resource. */
@@ -86,6 +93,23 @@ int pd_sync_probe_response(pd_stream *s, const billtap_request *req, const billt
 int pd_sync_add_filter(billtap_request *req, const pd_stream *s);
 /* "k=v&k=v" into query parameters (paddle.c). */
 int pd_add_fixed(billtap_request *req, const char *fixed);
+
+/* A list page: data[], meta.pagination.has_more and the last entry's id (paddle.c). */
+int pd_read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                 billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx);
+
+/* Plans from the feed (paddle_feed_plans.c): the walk collects the changed prices and
+ * products; then their plans are read from /prices by id and by product. */
+int pd_plans_collect(pd_feed *f, const char *entity, billtap_ctx *ctx);
+int pd_plans_request(billtap_request *req, const pd_stream *s);
+int pd_plans_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                      billtap_sink *sink, billtap_ctx *ctx);
+/* After the walk: 1 when plans have chunks to read (phase set), else 0. */
+int pd_plans_start(pd_feed *f);
+int pd_plans_mark(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx);
+int pd_feed_seen(const pd_feed *f, const char *id);
+/* the walk's final mark, "fs:<clock>:<head>" */
+int pd_feed_mark_final(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx);
 
 /* Paddle's error envelope {"error":{"type","code","detail",...},"meta":{"request_id"}}
  * into a recorded error with the request id and code (paddle_errors.c). */

@@ -37,6 +37,8 @@
 #define PD_ID_MAX 64
 
 static const char customer_types[] = "customer.created,customer.imported,customer.updated";
+static const char plan_types[] = "price.created,price.imported,price.updated,product.created,"
+                                 "product.imported,product.updated";
 static const char subscription_types[] =
 	"subscription.activated,subscription.canceled,subscription.created,subscription.imported,"
 	"subscription.past_due,subscription.paused,subscription.resumed,subscription.trialing,"
@@ -47,6 +49,7 @@ const char *pd_feed_types(billtap_resource resource)
 	switch (resource) {
 	case BILLTAP_RESOURCE_CUSTOMERS: return customer_types;
 	case BILLTAP_RESOURCE_SUBSCRIPTIONS: return subscription_types;
+	case BILLTAP_RESOURCE_PLANS: return plan_types;
 	default: return NULL;
 	}
 }
@@ -108,7 +111,28 @@ int pd_feed_resume(pd_stream *s, const char *resume, billtap_ctx *ctx)
 	} else if (strncmp(resume, "fc:", 3) == 0) {
 		if (read_time(&f->t, p, &p) == 0 && (rc = read_field(&f->e, p, &p, 1, 0)) == 0 &&
 		    (rc = read_time(&f->clock, p, &p)) == 0 && (rc = read_field(&f->head, p, &p, 0, 0)) == 0)
-			rc = read_field(&f->replay_to, p, &p, 0, 1);
+			rc = read_field(&f->replay_to, p, &p, 1, 1);
+		if (rc == 0 && !*f->replay_to) { /* marked before the pass's first record */
+			free(f->replay_to);
+			f->replay_to = NULL;
+		}
+		f->walking = 1;
+	} else if (strncmp(resume, "fp:", 3) == 0 && s->res->resource == BILLTAP_RESOURCE_PLANS) {
+		long long phase = 0, chunk = -1;
+		if (read_time(&f->t, p, &p) == 0 && (rc = read_field(&f->e, p, &p, 1, 0)) == 0 &&
+		    (rc = read_time(&f->clock, p, &p)) == 0 && (rc = read_field(&f->head, p, &p, 0, 0)) == 0 &&
+		    sscanf(p, "%1lld:%4lld:", &phase, &chunk) == 2 && phase >= 1 && phase <= 2 && chunk >= 0) {
+			p = strchr(strchr(p, ':') + 1, ':') + 1;
+			rc = read_field(&f->phase_after, p, &p, 1, 1);
+			if (rc == 0 && !*f->phase_after) {
+				free(f->phase_after);
+				f->phase_after = NULL;
+			}
+			f->resume_phase = (int)phase;
+			f->resume_chunk = (int)chunk;
+		} else if (rc == 0) {
+			rc = -1;
+		}
 		f->walking = 1;
 	}
 	if (rc == BILLTAP_ENOMEM)
@@ -132,6 +156,9 @@ void pd_feed_free(pd_feed *f)
 	free(f->head);
 	free(f->replay_to);
 	free(f->cursor);
+	free(f->phase_after);
+	free(f->ids[0]);
+	free(f->ids[1]);
 	for (size_t i = 0; i < f->seen_cap; i++)
 		free(f->seen[i]);
 	free(f->seen);
@@ -154,6 +181,11 @@ static char **slot(const pd_feed *f, const char *id)
 	while (f->seen[i] && strcmp(f->seen[i], id) != 0)
 		i = (i + 1) & mask;
 	return &f->seen[i];
+}
+
+int pd_feed_seen(const pd_feed *f, const char *id)
+{
+	return f->seen_cap && *slot(f, id) != NULL;
 }
 
 /* 1 when id was new (now in), 0 when already in, BILLTAP_ENOMEM. */
@@ -185,6 +217,8 @@ static int seen_add(pd_feed *f, const char *id)
 
 int pd_feed_request(billtap_request *req, const pd_stream *s)
 {
+	if (s->feed.phase)
+		return pd_plans_request(req, s);
 	char per_page[24];
 	snprintf(per_page, sizeof per_page, "%d", s->feed.walking ? (int)(s->page_size < 200 ? s->page_size : 200) : 1);
 	int rc = billtap_request_set_url(req, s->origin, "/events");
@@ -284,10 +318,21 @@ static int mark_walk(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx, i
 	if (final)
 		snprintf(mark, n, "fs:%" PRId64 ":%s", f->clock, f->head);
 	else
-		snprintf(mark, n, "fc:%" PRId64 ":%s:%" PRId64 ":%s:%s", f->t, f->e, f->clock, f->head, f->cursor);
+		snprintf(mark, n, "fc:%" PRId64 ":%s:%" PRId64 ":%s:%s", f->t, f->e, f->clock, f->head,
+		         f->cursor ? f->cursor : "");
 	int rc = billtap_sink_mark(sink, mark);
 	free(mark);
 	return rc;
+}
+
+static int plans(const pd_stream *s)
+{
+	return s->res->resource == BILLTAP_RESOURCE_PLANS;
+}
+
+int pd_feed_mark_final(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+{
+	return mark_walk(s, sink, ctx, 1);
 }
 
 /* One event of the walk: the pass's head, the end (E met), or an entity to push once. */
@@ -301,12 +346,19 @@ static int walk_event(pd_stream *s, feed_event *ev, billtap_sink *sink, billtap_
 	if (f->head && strcmp(ev->id, f->head) > 0)
 		return 0; /* newer than this (resumed) pass's head: the next pass's */
 	if (!f->head) {
+		/* the pass's head, marked before its first record: a checkpoint taken before the
+		 * first page's end resumes from this head, not from a head that moved on */
+		int rc;
 		if (!(f->head = strdup(ev->id)))
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		if (!plans(s) && (rc = mark_walk(s, sink, ctx, 0)) < 0)
+			return rc;
 	}
 	int fresh = seen_add(f, ev->entity);
 	if (fresh < 0)
 		return billtap_ctx_error(ctx, fresh, NULL);
+	if (plans(s))
+		return fresh ? pd_plans_collect(f, *slot(f, ev->entity), ctx) : 0;
 	if (!fresh || (f->replay_to && strcmp(ev->id, f->replay_to) > 0))
 		return 0; /* out already: at a newer event, or before the checkpoint resumed */
 	return s->res->lists[0].push(s->doc, ev->data, sink, ctx);
@@ -347,27 +399,34 @@ static int walk_response(pd_stream *s, const billtap_request *req, const billtap
 		free(last);
 		return rc;
 	}
-	if (!met && !more) {
+	if (!met && !more && *f->e) {
+		char msg[240];
 		free(last);
-		if (*f->e) {
-			char msg[240];
-			snprintf(msg, sizeof msg,
-			         "the sync token's event %s is no longer in Paddle's event list (Paddle keeps events 90 days): "
-			         "changes since may be gone; a full pass is needed",
-			         f->e);
-			return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL, msg);
-		}
+		snprintf(msg, sizeof msg,
+		         "the sync token's event %s is no longer in Paddle's event list (Paddle keeps events 90 days): "
+		         "changes since may be gone; a full pass is needed",
+		         f->e);
+		return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL, msg);
 	}
 	if (met || !more) {
 		free(last);
 		/* nothing new: E stays (the walk met it, or the feed is still empty) */
 		if (!f->head && !(f->head = strdup(f->e)))
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+		int started = plans(s) ? pd_plans_start(f) : 0;
+		if (started < 0)
+			return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL,
+			                              "the checkpoint's plans are not those the events give now: start "
+			                              "from the sync token again");
+		if (started)
+			return pd_plans_mark(s, sink, ctx);
 		s->done = 1;
 		return mark_walk(s, sink, ctx, 1);
 	}
 	free(f->cursor);
 	f->cursor = last;
+	if (plans(s))
+		return 0; /* the walk pushes no plan: a checkpoint in it starts the pass again */
 	/* while replaying what the checkpoint's host already has, no mark: records after it
 	 * would not be those after the resumed one */
 	if (f->replay_to && strcmp(f->cursor, f->replay_to) > 0)
@@ -389,6 +448,8 @@ int pd_feed_response(pd_stream *s, const billtap_request *req, const billtap_res
 		                              "not an events page: a data array and meta.pagination.has_more");
 	if (!s->feed.walking)
 		return head_response(s, req, resp, data, ctx);
+	if (s->feed.phase)
+		return pd_plans_response(s, req, resp, sink, ctx);
 	/* the engine's loop guards: the cursor the next page is asked with, the last event's id */
 	char *next = NULL;
 	billtap_json_ref tail = BILLTAP_JSON_NONE;
