@@ -359,7 +359,7 @@ static int walk_event(pd_stream *s, feed_event *ev, billtap_sink *sink, billtap_
 		return billtap_ctx_error(ctx, fresh, NULL);
 	if (plans(s))
 		return fresh ? pd_plans_collect(f, *slot(f, ev->entity), ctx) : 0;
-	if (!fresh || (f->replay_to && strcmp(ev->id, f->replay_to) > 0))
+	if (!fresh || (f->replay_to && strcmp(ev->id, f->replay_to) >= 0))
 		return 0; /* out already: at a newer event, or before the checkpoint resumed */
 	return s->res->lists[0].push(s->doc, ev->data, sink, ctx);
 }
