@@ -41,6 +41,8 @@ typedef struct pd_feed {
 	char *replay_to;          /* a resumed walk: events above it only rebuild `seen` */
 	char **seen;              /* the entities out in this pass (hash set, seen_cap a power of 2) */
 	size_t seen_count, seen_cap;
+	char **pending;           /* the entities of the page being read: `seen` once it went through */
+	size_t n_pending, cap_pending;
 	/* plans: the walk collects the prices and products changed (strings owned by `seen`),
 	 * then reads them: phase 1 the prices by id, phase 2 the prices of the products */
 	const char **ids[2];
@@ -100,7 +102,9 @@ int pd_read_page(pd_stream *s, const billtap_request *req, const billtap_respons
 
 /* Plans from the feed (paddle_feed_plans.c): the walk collects the changed prices and
  * products; then their plans are read from /prices by id and by product. */
-int pd_plans_collect(pd_feed *f, const char *entity, billtap_ctx *ctx);
+/* Room for more[0] price and more[1] product ids; then pd_plans_add() cannot fail. */
+int pd_plans_reserve(pd_feed *f, const size_t more[2]);
+void pd_plans_add(pd_feed *f, const char *entity);
 int pd_plans_request(billtap_request *req, const pd_stream *s);
 int pd_plans_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
                       billtap_sink *sink, billtap_ctx *ctx);

@@ -159,6 +159,9 @@ void pd_feed_free(pd_feed *f)
 	free(f->phase_after);
 	free(f->ids[0]);
 	free(f->ids[1]);
+	for (size_t i = 0; i < f->n_pending; i++)
+		free(f->pending[i]);
+	free(f->pending);
 	for (size_t i = 0; i < f->seen_cap; i++)
 		free(f->seen[i]);
 	free(f->seen);
@@ -188,29 +191,75 @@ int pd_feed_seen(const pd_feed *f, const char *id)
 	return f->seen_cap && *slot(f, id) != NULL;
 }
 
-/* 1 when id was new (now in), 0 when already in, BILLTAP_ENOMEM. */
-static int seen_add(pd_feed *f, const char *id)
+/* Room for `extra` more ids without allocating (the table at most half full). */
+static int seen_reserve(pd_feed *f, size_t extra)
 {
-	if ((f->seen_count + 1) * 2 > f->seen_cap) {
-		size_t cap = f->seen_cap ? f->seen_cap * 2 : 64;
-		pd_feed grown = *f;
-		if (!(grown.seen = calloc(cap, sizeof *grown.seen)))
-			return BILLTAP_ENOMEM;
-		grown.seen_cap = cap;
-		for (size_t i = 0; i < f->seen_cap; i++)
-			if (f->seen[i])
-				*slot(&grown, f->seen[i]) = f->seen[i];
-		free(f->seen);
-		f->seen = grown.seen;
-		f->seen_cap = cap;
-	}
-	char **at = slot(f, id);
-	if (*at)
+	size_t cap = f->seen_cap ? f->seen_cap : 64;
+	while ((f->seen_count + extra + 1) * 2 > cap)
+		cap *= 2;
+	if (cap == f->seen_cap)
 		return 0;
-	if (!(*at = strdup(id)))
+	pd_feed grown = *f;
+	if (!(grown.seen = calloc(cap, sizeof *grown.seen)))
 		return BILLTAP_ENOMEM;
-	f->seen_count++;
-	return 1;
+	grown.seen_cap = cap;
+	for (size_t i = 0; i < f->seen_cap; i++)
+		if (f->seen[i])
+			*slot(&grown, f->seen[i]) = f->seen[i];
+	free(f->seen);
+	f->seen = grown.seen;
+	f->seen_cap = cap;
+	return 0;
+}
+
+/* An entity met in this pass: on a page before, or on the page being read. */
+static int met_before(const pd_feed *f, const char *id)
+{
+	if (pd_feed_seen(f, id))
+		return 1;
+	for (size_t i = 0; i < f->n_pending; i++)
+		if (strcmp(f->pending[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps id (taken on success) as met on the page being read. */
+static int pend(pd_feed *f, char *id)
+{
+	if (f->n_pending == f->cap_pending) {
+		size_t cap = f->cap_pending ? f->cap_pending * 2 : 32;
+		char **grown = realloc(f->pending, cap * sizeof *grown);
+		if (!grown)
+			return BILLTAP_ENOMEM;
+		f->pending = grown;
+		f->cap_pending = cap;
+	}
+	f->pending[f->n_pending++] = id;
+	return 0;
+}
+
+/* The page went through: its entities join the pass's (room reserved: nothing fails). */
+static void commit(pd_feed *f, int plans)
+{
+	for (size_t i = 0; i < f->n_pending; i++) {
+		*slot(f, f->pending[i]) = f->pending[i];
+		f->seen_count++;
+		if (plans)
+			pd_plans_add(f, f->pending[i]);
+	}
+	f->n_pending = 0;
+}
+
+/* The page failed: the stream is as before it, for the engine to answer it again. */
+static void rollback(pd_feed *f, int had_head)
+{
+	for (size_t i = 0; i < f->n_pending; i++)
+		free(f->pending[i]);
+	f->n_pending = 0;
+	if (!had_head) {
+		free(f->head);
+		f->head = NULL;
+	}
 }
 
 /* ---- requests ---- */
@@ -308,10 +357,10 @@ static int head_response(pd_stream *s, const billtap_request *req, const billtap
 	return 0;
 }
 
-static int mark_walk(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx, int final)
+static int mark_walk(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx, int final, const char *cursor)
 {
 	const pd_feed *f = &s->feed;
-	size_t n = strlen(f->e) + strlen(f->head) + (f->cursor ? strlen(f->cursor) : 0) + 80;
+	size_t n = strlen(f->e) + strlen(f->head) + (cursor ? strlen(cursor) : 0) + 80;
 	char *mark = malloc(n);
 	if (!mark)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
@@ -319,7 +368,7 @@ static int mark_walk(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx, i
 		snprintf(mark, n, "fs:%" PRId64 ":%s", f->clock, f->head);
 	else
 		snprintf(mark, n, "fc:%" PRId64 ":%s:%" PRId64 ":%s:%s", f->t, f->e, f->clock, f->head,
-		         f->cursor ? f->cursor : "");
+		         cursor ? cursor : "");
 	int rc = billtap_sink_mark(sink, mark);
 	free(mark);
 	return rc;
@@ -332,13 +381,14 @@ static int plans(const pd_stream *s)
 
 int pd_feed_mark_final(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx)
 {
-	return mark_walk(s, sink, ctx, 1);
+	return mark_walk(s, sink, ctx, 1, NULL);
 }
 
 /* One event of the walk: the pass's head, the end (E met), or an entity to push once. */
 static int walk_event(pd_stream *s, feed_event *ev, billtap_sink *sink, billtap_ctx *ctx, int *met)
 {
 	pd_feed *f = &s->feed;
+	int rc;
 	if (*f->e && strcmp(ev->id, f->e) <= 0) {
 		*met = 1;
 		return 0;
@@ -348,27 +398,80 @@ static int walk_event(pd_stream *s, feed_event *ev, billtap_sink *sink, billtap_
 	if (!f->head) {
 		/* the pass's head, marked before its first record: a checkpoint taken before the
 		 * first page's end resumes from this head, not from a head that moved on */
-		int rc;
 		if (!(f->head = strdup(ev->id)))
 			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		if (!plans(s) && (rc = mark_walk(s, sink, ctx, 0)) < 0)
+		if (!plans(s) && (rc = mark_walk(s, sink, ctx, 0, NULL)) < 0)
 			return rc;
 	}
-	int fresh = seen_add(f, ev->entity);
-	if (fresh < 0)
-		return billtap_ctx_error(ctx, fresh, NULL);
-	if (plans(s))
-		return fresh ? pd_plans_collect(f, *slot(f, ev->entity), ctx) : 0;
-	if (!fresh || (f->replay_to && strcmp(ev->id, f->replay_to) >= 0))
-		return 0; /* out already: at a newer event, or before the checkpoint resumed */
+	if (met_before(f, ev->entity))
+		return 0; /* out already, at a newer event */
+	if ((rc = pend(f, ev->entity)) < 0)
+		return billtap_ctx_error(ctx, rc, NULL);
+	ev->entity = NULL; /* the page's now */
+	if (plans(s) || (f->replay_to && strcmp(ev->id, f->replay_to) >= 0))
+		return 0; /* plans are read after the walk; a resumed walk's host has these */
 	return s->res->lists[0].push(s->doc, ev->data, sink, ctx);
+}
+
+/* After the page's events: where the walk goes on (or ends), marked, then kept. */
+static int walk_end(pd_stream *s, const billtap_request *req, const billtap_response *resp, int met, int more,
+                    char **lastp, billtap_sink *sink, billtap_ctx *ctx)
+{
+	char *last = *lastp;
+	pd_feed *f = &s->feed;
+	size_t kinds[2] = { 0, 0 };
+	int rc = 0;
+	for (size_t i = 0; i < f->n_pending; i++)
+		kinds[strncmp(f->pending[i], "pro_", 4) == 0]++;
+	if (!met && !more && *f->e) {
+		char msg[240];
+		snprintf(msg, sizeof msg,
+		         "the sync token's event %s is no longer in Paddle's event list (Paddle keeps events 90 days): "
+		         "changes since may be gone; a full pass is needed",
+		         f->e);
+		return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL, msg);
+	}
+	if (seen_reserve(f, f->n_pending) < 0 || (plans(s) && pd_plans_reserve(f, kinds) < 0))
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	if (!met && more) {
+		/* while replaying what the checkpoint's host already has, no mark: records after
+		 * it would not be those after the resumed one; the plans' walk pushes nothing */
+		int replaying = f->replay_to && strcmp(last, f->replay_to) > 0;
+		if (!plans(s) && !replaying && (rc = mark_walk(s, sink, ctx, 0, last)) < 0)
+			return rc;
+		commit(f, plans(s));
+		free(f->cursor);
+		f->cursor = last;
+		*lastp = NULL;
+		if (!replaying) {
+			free(f->replay_to);
+			f->replay_to = NULL;
+		}
+		return 0;
+	}
+	/* the end. Nothing new: E stays (the walk met it, or the feed is still empty) */
+	if (!f->head && !(f->head = strdup(f->e)))
+		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
+	int reading = plans(s) && (f->resume_phase || f->n_ids[0] + f->n_ids[1] + f->n_pending > 0);
+	if (!reading && (rc = mark_walk(s, sink, ctx, 1, NULL)) < 0)
+		return rc;
+	commit(f, plans(s));
+	if (!reading) {
+		s->done = 1;
+		return 0;
+	}
+	if (pd_plans_start(f) <= 0)
+		return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL,
+		                              "the checkpoint's plans are not those the events give now: start from the "
+		                              "sync token again");
+	return 0;
 }
 
 static int walk_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,
                          billtap_json_ref data, int more, billtap_sink *sink, billtap_ctx *ctx)
 {
 	pd_feed *f = &s->feed;
-	int met = 0, rc = 0;
+	int met = 0, rc = 0, had_head = f->head != NULL;
 	char *last = NULL;
 	const char *problem = NULL;
 	for (billtap_json_ref o = billtap_json_first(s->doc, data); o != BILLTAP_JSON_NONE && !met && rc == 0;
@@ -395,45 +498,12 @@ static int walk_response(pd_stream *s, const billtap_request *req, const billtap
 	if (rc == 0 && !met && more && !last)
 		rc = billtap_ctx_http_error(ctx, BILLTAP_EDATA, req, resp, NULL, NULL,
 		                            "an events page without events says more follow");
-	if (rc < 0) {
-		free(last);
-		return rc;
-	}
-	if (!met && !more && *f->e) {
-		char msg[240];
-		free(last);
-		snprintf(msg, sizeof msg,
-		         "the sync token's event %s is no longer in Paddle's event list (Paddle keeps events 90 days): "
-		         "changes since may be gone; a full pass is needed",
-		         f->e);
-		return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL, msg);
-	}
-	if (met || !more) {
-		free(last);
-		/* nothing new: E stays (the walk met it, or the feed is still empty) */
-		if (!f->head && !(f->head = strdup(f->e)))
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		int started = plans(s) ? pd_plans_start(f) : 0;
-		if (started < 0)
-			return billtap_ctx_http_error(ctx, BILLTAP_ECHECKPOINT, req, resp, NULL, NULL,
-			                              "the checkpoint's plans are not those the events give now: start "
-			                              "from the sync token again");
-		if (started)
-			return pd_plans_mark(s, sink, ctx);
-		s->done = 1;
-		return mark_walk(s, sink, ctx, 1);
-	}
-	free(f->cursor);
-	f->cursor = last;
-	if (plans(s))
-		return 0; /* the walk pushes no plan: a checkpoint in it starts the pass again */
-	/* while replaying what the checkpoint's host already has, no mark: records after it
-	 * would not be those after the resumed one */
-	if (f->replay_to && strcmp(f->cursor, f->replay_to) > 0)
-		return 0;
-	free(f->replay_to);
-	f->replay_to = NULL;
-	return mark_walk(s, sink, ctx, 0);
+	if (rc == 0)
+		rc = walk_end(s, req, resp, met, more, &last, sink, ctx); /* may take last */
+	free(last);
+	if (rc < 0)
+		rollback(f, had_head);
+	return rc;
 }
 
 int pd_feed_response(pd_stream *s, const billtap_request *req, const billtap_response *resp,

@@ -22,19 +22,27 @@
 
 #define PD_CHUNK 50
 
-int pd_plans_collect(pd_feed *f, const char *entity, billtap_ctx *ctx)
+int pd_plans_reserve(pd_feed *f, const size_t more[2])
+{
+	for (int k = 0; k < 2; k++) {
+		size_t cap = f->cap_ids[k] ? f->cap_ids[k] : 16;
+		while (cap < f->n_ids[k] + more[k])
+			cap *= 2;
+		if (cap == f->cap_ids[k])
+			continue;
+		const char **grown = realloc(f->ids[k], cap * sizeof *grown);
+		if (!grown)
+			return BILLTAP_ENOMEM;
+		f->ids[k] = grown;
+		f->cap_ids[k] = cap;
+	}
+	return 0;
+}
+
+void pd_plans_add(pd_feed *f, const char *entity)
 {
 	int which = strncmp(entity, "pro_", 4) == 0; /* 0 a price, 1 a product */
-	if (f->n_ids[which] == f->cap_ids[which]) {
-		size_t cap = f->cap_ids[which] ? f->cap_ids[which] * 2 : 16;
-		const char **grown = realloc(f->ids[which], cap * sizeof *grown);
-		if (!grown)
-			return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-		f->ids[which] = grown;
-		f->cap_ids[which] = cap;
-	}
 	f->ids[which][f->n_ids[which]++] = entity;
-	return 0;
 }
 
 static int chunks(const pd_feed *f, int phase)
@@ -156,17 +164,25 @@ int pd_plans_response(pd_stream *s, const billtap_request *req, const billtap_re
 		free(last);
 		return rc;
 	}
-	free(f->phase_after);
-	f->phase_after = NULL;
-	if (more) {
-		f->phase_after = last;
-		return pd_plans_mark(s, sink, ctx);
+	/* where the read goes on, marked; kept only once the mark is made */
+	char *old_after = f->phase_after;
+	int old_phase = f->phase, old_chunk = f->chunk, done = 0;
+	f->phase_after = more ? last : NULL;
+	if (!more) {
+		f->chunk++;
+		done = !settle(f);
 	}
-	free(last);
-	f->chunk++;
-	if (!settle(f)) {
-		s->done = 1;
-		return pd_feed_mark_final(s, sink, ctx);
+	rc = done ? pd_feed_mark_final(s, sink, ctx) : pd_plans_mark(s, sink, ctx);
+	if (rc < 0) {
+		f->phase_after = old_after;
+		f->phase = old_phase;
+		f->chunk = old_chunk;
+		free(last);
+		return rc;
 	}
-	return pd_plans_mark(s, sink, ctx);
+	free(old_after);
+	if (!more)
+		free(last);
+	s->done = done;
+	return 0;
 }

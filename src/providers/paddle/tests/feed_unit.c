@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_fail.h"
 #include "testutil.h"
 
 TCase *paddle_feed_tcase(void);
+TCase *paddle_feed_walks_tcase(void);
 
 static fake_transport ft;
 static int64_t now;
@@ -343,4 +345,47 @@ TCase *paddle_feed_tcase(void)
 	tcase_add_test(tc, resume_inside_a_pass_of_changes);
 	tcase_add_test(tc, plans_read_back_by_price_and_by_product);
 	return tc;
+}
+
+/* ---- every allocation of the event-stream passes failed in turn, the failed call made
+ * again (tests/common/alloc_fail.h) ---- */
+
+/* customers: the feed's head, the list; from the token, the walk down to the head */
+static const fixture_route walk_customers[] = {
+	{ "/events?", "per_page", "1", "paddle/events_head.json" },
+	{ "/events?", NULL, NULL, "paddle/events_customers.json" },
+	{ "/customers?", NULL, NULL, "paddle/customers_p2.json" },
+};
+/* plans: the walk finds a product and a price changed; the price read by id, the
+ * product's prices (the price again, left out) */
+static const fixture_route walk_plans[] = {
+	{ "/events?", "per_page", "1", "paddle/events_head_plans.json" },
+	{ "/events?", NULL, NULL, "paddle/events_plans.json" },
+	{ "/prices?", "id", "pri_01hw0jpyarchivedquarterly0", "paddle/prices_by_id.json" },
+	{ "/prices?", NULL, NULL, "paddle/prices_p2.json" },
+};
+/* a walk that ends without meeting the token's event */
+static const fixture_route walk_gap[] = {
+	{ "/events?", "per_page", "1", "paddle/events_head.json" },
+	{ "/events?", NULL, NULL, "paddle/events_gap.json" },
+	{ "/customers?", NULL, NULL, "paddle/customers_p2.json" },
+};
+
+static const alloc_walk_case walk_cases[] = {
+	{ "customers: full pass with the flag", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_customers), NULL,
+	  BILLTAP_ITER_INCREMENTAL, NULL, 0, 3, 0 },
+	{ "customers: changes from the token", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_customers), NULL, 0,
+	  NULL, 1, 2, 0 },
+	{ "plans: changes from the token", BILLTAP_RESOURCE_PLANS, ALLOC_ROUTES(walk_plans), NULL, 0, NULL, 1, 2, 0 },
+	{ "customers: the token's event gone", BILLTAP_RESOURCE_CUSTOMERS, ALLOC_ROUTES(walk_gap), NULL, 0, NULL, 1,
+	  0, BILLTAP_ECHECKPOINT },
+};
+static const char *const walk_settings[] = { "api_key", "pdl_test_key", "base_url", "http://pd.test",
+	                                     "allow_insecure_http", "1", "max_retries", "0", NULL };
+static const alloc_walk_spec paddle_walks = { "paddle", walk_settings, walk_cases,
+	                                      sizeof walk_cases / sizeof walk_cases[0] };
+
+TCase *paddle_feed_walks_tcase(void)
+{
+	return alloc_walk_tcase(&paddle_walks);
 }

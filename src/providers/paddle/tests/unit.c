@@ -10,7 +10,8 @@
 #include "testutil.h"
 
 Suite *paddle_unit_suite(void);
-TCase *paddle_feed_tcase(void); /* feed_unit.c */
+TCase *paddle_feed_tcase(void);       /* feed_unit.c */
+TCase *paddle_feed_walks_tcase(void); /* feed_unit.c */
 
 static fake_transport ft;
 
@@ -525,5 +526,6 @@ Suite *paddle_unit_suite(void)
 	tcase_add_test(tc, foreign_checkpoint_is_refused);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, paddle_feed_tcase());
+	suite_add_tcase(s, paddle_feed_walks_tcase());
 	return s;
 }
