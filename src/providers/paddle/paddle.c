@@ -10,7 +10,9 @@
  * Marks: "L:<after>" after each page, L the list's index in the resource (transactions:
  * 0 payments, 1 adjustments) and <after> the id the next page starts after (empty: the
  * list's first page). A resume asks for that page and the engine skips what the host had.
- * Incremental passes mark otherwise (paddle_sync.c).
+ * Incremental passes mark otherwise: invoices and transactions by updated_at
+ * (paddle_sync.c), customers, plans and subscriptions from the event stream
+ * (paddle_feed.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,8 +268,7 @@ const billtap_provider bt_provider_paddle = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
-	/* the transactions list filters and sorts by updated_at; customers, prices and
-	 * subscriptions have no change filter (paddle_sync.c) */
+	/* the transactions list filters and sorts by updated_at (paddle_sync.c) */
 	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
 	/* customers and subscriptions from the event stream, GET /events (paddle_feed.c) */

@@ -1,28 +1,31 @@
 /*
- * Incremental passes of customers and subscriptions from Paddle's event stream, GET /events
- * (docs/providers/paddle.md, "Incremental passes"). Paddle keeps events 90 days; each
- * event carries the entity it created or changed, whole, in `data`; event ids grow with
- * time (Paddle's ids are time-first), so order_by=id[DESC] lists the newest first.
+ * Incremental passes of customers, plans and subscriptions from Paddle's event stream,
+ * GET /events (docs/providers/paddle.md, "Incremental passes"). Paddle keeps events 90
+ * days; each event carries the entity it created or changed, whole, in `data`; event ids
+ * grow with time (Paddle's ids are time-first), so order_by=id[DESC] lists the newest first.
  *
  * A full pass with the flag first reads the head of the resource's feed
- * (event_type=<its types>, order_by=id[DESC], per_page=1): its id E and occurred_at T, or,
- * for an empty feed, no id and the client's clock as T. It then lists as a full pass does
- * and ends with the sync token "fs:<T>:<E>".
+ * (event_type=<its types>, order_by=id[DESC], per_page=1): its id E, none for an empty
+ * feed. It then lists as a full pass does and ends with the sync token "fs:<C>:<E>", C the
+ * client's clock when it began.
  *
- * A pass of changes from "fs:<T>:<E>" is refused before any request when T is more than 89
+ * A pass of changes from "fs:<C>:<E>" is refused before any request when C is more than 89
  * days old by the client's clock (Paddle keeps 90). It walks the feed newest first from
- * its head down to E, and pushes each entity once, at its newest event, from that event's
- * data: the entity as that change left it, and no later change of it exists, since every
- * change emits an event and the walk began at the head. The head becomes the next token's
- * E (its occurred_at T). A walk that ends without meeting E (E no longer listed: older than
- * Paddle keeps) fails with BILLTAP_ECHECKPOINT: changes after E may be gone too.
+ * its head down to E, and pushes each customer or subscription once, at its newest event,
+ * from that event's data: the entity as that change left it, and no later change of it
+ * exists, since every change emits an event and the walk began at the head. Plans are
+ * read back after the walk (paddle_feed_plans.c). The head becomes the next token's E, the
+ * clock at the walk's start its C. A walk that ends without meeting E (no longer listed:
+ * older than Paddle keeps) fails with BILLTAP_ECHECKPOINT: changes after E may be gone.
  *
- * Marks inside a pass: "ff:<T>:<E>:<after>" in the full pass (the list's page after the id
- * <after>, empty for the first page); "fc:<T>:<E>:<T'>:<H>:<cursor>" in a pass of changes
- * (H, T' its head: the next token; <cursor> the last event read). A resumed pass of changes
- * walks from the feed's head again: events newer than H are not this pass's, those in
- * (cursor, H] only rebuild the set of entities already out, and the walk goes on after
- * the cursor as before.
+ * Marks inside a pass: "ff:<C>:<E>:<after>" in the full pass (the list's page after the id
+ * <after>, empty for the first page); "fc:<C>:<E>:<C'>:<H>:<cursor>" in a pass of changes
+ * (H, C' the next token's; <cursor> the last event read, empty before the first record).
+ * A resumed pass of changes walks from the feed's head again: events newer than H are not
+ * this pass's, those from H down to the cursor only rebuild the set of entities already
+ * out, and the walk goes on below the cursor as before. A page changes the stream's state
+ * only once it went through (its mark made), so a page the engine answers again after a
+ * failure is read as the first time.
  */
 #include <inttypes.h>
 #include <stdio.h>
