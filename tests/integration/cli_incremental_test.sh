@@ -44,7 +44,7 @@ extract() {
 # A sandbox's name is its provider's (with '_' for '-'), but for the Stripe-only ones below.
 provider_of() { case $1 in kill) echo stripe ;; *) echo "${1//_/-}" ;; esac; }
 
-for provider in $("$cli" providers | awk '$3 == "built-in" { print $1 }'); do
+for provider in $("$cli" providers | awk '$NF == "built-in" { print $1 }'); do
   name=${provider//-/_}
   start_sandbox $name --provider "$provider" --seed 7 --scale 300 --rate-limit 0
   settings_file $name "$work/$name.settings"
