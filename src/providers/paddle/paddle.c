@@ -155,7 +155,7 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 
 /* The page's shape: data[] of objects with string ids, and meta.pagination.has_more. */
 int pd_read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
-                     billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx)
+                 billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx)
 {
 	billtap_json_ref root = billtap_json_root(s->doc);
 	*data = billtap_json_get(s->doc, root, "data");
@@ -271,7 +271,7 @@ const billtap_provider bt_provider_paddle = {
 	/* the transactions list filters and sorts by updated_at (paddle_sync.c) */
 	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
-	/* customers and subscriptions from the event stream, GET /events (paddle_feed.c) */
+	/* customers, plans and subscriptions from the event stream, GET /events (paddle_feed.c) */
 	.sync_feed = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
 	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS),
 };

@@ -30,7 +30,8 @@ typedef struct pd_resource {
 
 const pd_resource *pd_resource_for(billtap_resource resource);
 
-/* An incremental pass from the event stream (paddle_feed.c): customers and subscriptions. */
+/* An incremental pass from the event stream (paddle_feed.c): customers, plans and
+ * subscriptions. */
 typedef struct pd_feed {
 	int walking;              /* a pass of changes: the walk down the feed */
 	int64_t t;                /* the client's clock when the token's pass began reading */
@@ -110,7 +111,9 @@ int pd_plans_response(pd_stream *s, const billtap_request *req, const billtap_re
                       billtap_sink *sink, billtap_ctx *ctx);
 /* After the walk: 1 when plans have chunks to read (phase set), else 0. */
 int pd_plans_start(pd_feed *f);
-int pd_plans_mark(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx);
+/* "fp:...": the read-back goes on at (phase, chunk), its list's page after `after`. */
+int pd_plans_mark(const pd_stream *s, int phase, int chunk, const char *after, billtap_sink *sink,
+                  billtap_ctx *ctx);
 int pd_feed_seen(const pd_feed *f, const char *id);
 /* the walk's final mark, "fs:<clock>:<head>" */
 int pd_feed_mark_final(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx);

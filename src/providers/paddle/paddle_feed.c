@@ -456,7 +456,13 @@ static int walk_end(pd_stream *s, const billtap_request *req, const billtap_resp
 	if (!f->head && !(f->head = strdup(f->e)))
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
 	int reading = plans(s) && (f->resume_phase || f->n_ids[0] + f->n_ids[1] + f->n_pending > 0);
-	if (!reading && (rc = mark_walk(s, sink, ctx, 1, NULL)) < 0)
+	if (!reading)
+		rc = mark_walk(s, sink, ctx, 1, NULL);
+	else if (f->resume_phase) /* where the checkpoint resumed */
+		rc = pd_plans_mark(s, f->resume_phase, f->resume_chunk, f->phase_after, sink, ctx);
+	else /* the read-back's start: the prices by id, or (none changed) the products' */
+		rc = pd_plans_mark(s, f->n_ids[0] + kinds[0] ? 1 : 2, 0, NULL, sink, ctx);
+	if (rc < 0)
 		return rc;
 	commit(f, plans(s));
 	if (!reading) {

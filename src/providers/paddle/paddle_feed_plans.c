@@ -9,7 +9,8 @@
  * ids a request, paged with `after`. Phase 2 leaves out the prices phase 1 asked for, so
  * each plan goes out once. A one-off price's events give no plan: recurring=true drops it.
  *
- * Marks: "fp:<T>:<E>:<T'>:<H>:<phase>:<chunk>:<after>" after each page. A resumed pass
+ * Marks: "fp:<C>:<E>:<C'>:<H>:<phase>:<chunk>:<after>" where the read-back starts (after
+ * the walk's last page) and after each of its pages. A resumed pass
  * walks the feed again down to E (skipping events newer than H), which rebuilds the same
  * ids in the same order (events do not change), and reads on from that chunk's page.
  */
@@ -106,15 +107,16 @@ int pd_plans_request(billtap_request *req, const pd_stream *s)
 	return rc;
 }
 
-int pd_plans_mark(const pd_stream *s, billtap_sink *sink, billtap_ctx *ctx)
+int pd_plans_mark(const pd_stream *s, int phase, int chunk, const char *after, billtap_sink *sink,
+                  billtap_ctx *ctx)
 {
 	const pd_feed *f = &s->feed;
-	size_t n = strlen(f->e) + strlen(f->head) + (f->phase_after ? strlen(f->phase_after) : 0) + 96;
+	size_t n = strlen(f->e) + strlen(f->head) + (after ? strlen(after) : 0) + 96;
 	char *mark = malloc(n);
 	if (!mark)
 		return billtap_ctx_error(ctx, BILLTAP_ENOMEM, NULL);
-	snprintf(mark, n, "fp:%" PRId64 ":%s:%" PRId64 ":%s:%d:%d:%s", f->t, f->e, f->clock, f->head, f->phase, f->chunk,
-	         f->phase_after ? f->phase_after : "");
+	snprintf(mark, n, "fp:%" PRId64 ":%s:%" PRId64 ":%s:%d:%d:%s", f->t, f->e, f->clock, f->head, phase, chunk,
+	         after ? after : "");
 	int rc = billtap_sink_mark(sink, mark);
 	free(mark);
 	return rc;
@@ -172,7 +174,7 @@ int pd_plans_response(pd_stream *s, const billtap_request *req, const billtap_re
 		f->chunk++;
 		done = !settle(f);
 	}
-	rc = done ? pd_feed_mark_final(s, sink, ctx) : pd_plans_mark(s, sink, ctx);
+	rc = done ? pd_feed_mark_final(s, sink, ctx) : pd_plans_mark(s, f->phase, f->chunk, f->phase_after, sink, ctx);
 	if (rc < 0) {
 		f->phase_after = old_after;
 		f->phase = old_phase;

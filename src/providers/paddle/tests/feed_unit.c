@@ -290,9 +290,17 @@ START_TEST(resume_inside_a_pass_of_changes)
 }
 END_TEST
 
+#define PLANS_WALK                                                                                  \
+	PAGE(EVENT("evt_06", "product.updated", "{\"id\":\"pro_01gsz4s0w61y0pp88528f1wvvb\"}") ","             \
+	     EVENT("evt_05", "price.updated", "{\"id\":\"pri_01hw0jpyarchivedquarterly0\"}") ","               \
+	     EVENT("evt_04", "price.created", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}") ","               \
+	     EVENT("evt_03", "product.updated", "{\"id\":\"pro_01gsz4t5hdjse780zja8vvr7jg\"}") ","             \
+	     EVENT("evt_02", "price.updated", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}") ","               \
+	     EVENT("evt_01", "price.updated", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}"), "true")
+
 /* Plans: the walk collects the changed prices and products; the prices are read by id,
  * then the products' prices (leaving out those read by id), with the full pass's
- * parameters. */
+ * parameters; a checkpoint inside the read-back resumes it exactly. */
 START_TEST(plans_read_back_by_price_and_by_product)
 {
 	billtap_client *c = client();
@@ -300,13 +308,7 @@ START_TEST(plans_read_back_by_price_and_by_product)
 	char *token = full_pass(c, BILLTAP_RESOURCE_PLANS,
 	                        PAGE(EVENT("evt_01", "price.updated", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}"), "true"),
 	                        "paddle/prices_p2.json");
-	fake_add(&ft, 200, NULL,
-	         PAGE(EVENT("evt_06", "product.updated", "{\"id\":\"pro_01gsz4s0w61y0pp88528f1wvvb\"}") ","
-	              EVENT("evt_05", "price.updated", "{\"id\":\"pri_01hw0jpyarchivedquarterly0\"}") ","
-	              EVENT("evt_04", "price.created", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}") ","
-	              EVENT("evt_03", "product.updated", "{\"id\":\"pro_01gsz4t5hdjse780zja8vvr7jg\"}") ","
-	              EVENT("evt_02", "price.updated", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}") ","
-	              EVENT("evt_01", "price.updated", "{\"id\":\"pri_01hv0vax6rv18t4tamj848ne4d\"}"), "true"));
+	fake_add(&ft, 200, NULL, PLANS_WALK);
 	fake_add_fixture(&ft, 200, NULL, "paddle/prices_p2.json");
 	fake_add_fixture(&ft, 200, NULL, "paddle/prices_p1.json");
 	fake_add(&ft, 200, NULL, EMPTY);
@@ -330,6 +332,33 @@ START_TEST(plans_read_back_by_price_and_by_product)
 	                             "&status=active%2Carchived&recurring=true&include=product"
 	                             "&after=pri_01gsz8ntc6z7npqqp6j4ys0w1w");
 	billtap_iter_free(it);
+
+	/* stopped after the first plan, resumed: the walk again (the same events), then the
+	 * read-back from its start, the plan the host had skipped */
+	fake_add(&ft, 200, NULL, PLANS_WALK);
+	fake_add_fixture(&ft, 200, NULL, "paddle/prices_p2.json");
+	it = start(c, BILLTAP_RESOURCE_PLANS, token);
+	ck_assert_int_eq(drain(it, out, sizeof out, 1), 0);
+	const char *cp;
+	ck_assert_int_eq(billtap_iter_checkpoint(&cp, it), 0);
+	char *saved = strdup(cp);
+	billtap_iter_free(it);
+	/* a price changed since (evt_07): the next pass's, not this one's */
+	fake_add(&ft, 200, NULL, PAGE(EVENT("evt_07", "price.updated", "{\"id\":\"pri_01gsz8x8sawmvhz1pv30nge1ke\"}"), "true"));
+	fake_add(&ft, 200, NULL, PLANS_WALK);
+	fake_add_fixture(&ft, 200, NULL, "paddle/prices_p2.json");
+	fake_add_fixture(&ft, 200, NULL, "paddle/prices_p1.json");
+	fake_add(&ft, 200, NULL, EMPTY);
+	billtap_iter_options o = BILLTAP_ITER_OPTIONS_INIT;
+	o.checkpoint = saved;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_PLANS, &o), 0);
+	ck_assert_int_eq(drain(it, out, sizeof out, -1), BILLTAP_ITEROVER);
+	ck_assert_str_eq(out, "pri_01hw0jpyarchivedquarterly0 pri_01gsz8x8sawmvhz1pv30nge1ke "
+	                      "pri_01gsz8s48pyr4mbhvv2xfggesg pri_01gsz8ntc6z7npqqp6j4ys0w1w ");
+	/* the read-back asked for the same chunk as before: the ids of the walk down from evt_06 */
+	ck_assert_str_eq(ft.urls[ft.calls - 3], ft.urls[3]);
+	billtap_iter_free(it);
+	free(saved);
 	free(token);
 	billtap_client_free(c);
 }
