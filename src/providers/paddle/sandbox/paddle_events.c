@@ -14,9 +14,11 @@
  * (price.created, price.updated); a product's change (product.updated); a listed
  * subscription's creation, change (subscription.activated when it leaves its trial, else
  * subscription.updated) and end (subscription.canceled); a listed transaction's creation,
- * billing, payment, failed attempt and cancellation. Known difference (as the Stripe
- * module's): `data` is the entity as it is now, not as the event left it; a client that
- * takes each entity from its newest event sees the same either way. */
+ * billing, payment, failed attempt and cancellation. A customer event's `data` is the
+ * customer as that change left it (the log records each rewritten member's value before);
+ * the other entities' is as they are now (known difference, as the Stripe module's: the
+ * log does not keep their past states), which a client that takes each entity from its
+ * newest event sees the same either way. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +190,31 @@ static const char *listed(const pd_state *st, const events_query *q, size_t n, i
     return strstr(q->types, bar) ? type : NULL;
 }
 
+/* The customer as event n left it: a member a later change rewrote had the value that
+ * change recorded as before (the earliest such change's); archived once deleted. */
+static void customer_at(const pd_state *st, size_t n, sb_json *j)
+{
+    const sb_world *w = st->w;
+    const w_event *e = &w->events[n];
+    const w_customer *c = &w->customers[e->index];
+    const char *name = c->name_on_file ? c->display : NULL, *email = c->email;
+    int name_found = 0, email_found = 0;
+    for (size_t k = n + 1; k < w->n_events && !(name_found && email_found); k++) {
+        const w_event *later = &w->events[k];
+        if (later->kind != W_K_CUSTOMER || later->index != e->index || later->what != W_EV_UPDATED)
+            continue;
+        if (later->field == W_FLD_EMAIL && !email_found) {
+            email = later->old_text;
+            email_found = 1;
+        } else if (later->field == W_FLD_NAME && !name_found) {
+            name = later->old_text;
+            name_found = 1;
+        }
+    }
+    pd_render_customer_as(st, e->index, name, email, c->deleted_at && c->deleted_at <= e->at,
+                          e->at > c->created ? e->at : c->created, j);
+}
+
 static void render_event(const pd_state *st, size_t n, const char *type, int kind, size_t index, sb_json *j)
 {
     const w_event *e = &st->w->events[n];
@@ -200,6 +227,8 @@ static void render_event(const pd_state *st, size_t n, const char *type, int kin
     sbj_key(j, "data");
     if (kind < 0)
         pd_render_product(st, index, j);
+    else if (kind == PD_CUSTOMER)
+        customer_at(st, n, j);
     else
         pd_render(st, kind, index, 0, j);
     sbj_obj_end(j);
