@@ -7,7 +7,8 @@
 # which the sandbox computes on its own code path. One round is cut short by
 # --max-records and resumed from the checkpoint file; a resource without incremental
 # passes must refuse --incremental; a run of changes SIGKILLed at random moments resumes
-# exactly; a Stripe token older than its 30-day event retention must ask for a full pass.
+# exactly; a Stripe token older than its 30-day event retention, and a Paddle one older
+# than its 90 days, must ask for a full pass.
 # The providers are the built-in ones (billtap providers), each against its sandbox module;
 # what each syncs must be what docs/incremental.md's table says.
 # Usage: cli_incremental_test.sh BILLTAP_CLI BILLTAP_SANDBOX
@@ -43,7 +44,7 @@ extract() {
 # A sandbox's name is its provider's (with '_' for '-'), but for the Stripe-only ones below.
 provider_of() { case $1 in kill) echo stripe ;; *) echo "${1//_/-}" ;; esac; }
 
-for provider in $("$cli" providers | awk '$3 == "built-in" { print $1 }'); do
+for provider in $("$cli" providers | awk '$NF == "built-in" { print $1 }'); do
   name=${provider//-/_}
   start_sandbox $name --provider "$provider" --seed 7 --scale 300 --rate-limit 0
   settings_file $name "$work/$name.settings"
@@ -152,6 +153,16 @@ if grep -q "incremental: customers feed" <("$cli" describe stripe); then
   extract stripe customers "$work/stripe.customers.late" "$work/stripe.customers.cp"
   check "stripe: a sync token past the event retention is exit 3" test $? -eq 3
   check "stripe: the message asks for a full pass" grep -qi "full" "$work/stripe.customers.late.err"
+fi
+
+# Paddle keeps events 90 days: once the token's event is gone from the feed, the walk
+# cannot meet it, and the run asks for a full pass (the client's clock is not moved: the
+# refusal comes from the feed itself).
+if grep -q "incremental: customers feed" <("$cli" describe paddle 2>/dev/null); then
+  advance paddle 91
+  extract paddle customers "$work/paddle.customers.late" "$work/paddle.customers.cp"
+  check "paddle: a sync token past the event retention is exit 3" test $? -eq 3
+  check "paddle: the message asks for a full pass" grep -qi "a full pass is needed" "$work/paddle.customers.late.err"
 fi
 
 echo "1..$n"

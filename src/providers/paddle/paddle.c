@@ -10,7 +10,9 @@
  * Marks: "L:<after>" after each page, L the list's index in the resource (transactions:
  * 0 payments, 1 adjustments) and <after> the id the next page starts after (empty: the
  * list's first page). A resume asks for that page and the engine skips what the host had.
- * Incremental passes mark otherwise (paddle_sync.c).
+ * Incremental passes mark otherwise: invoices and transactions by updated_at
+ * (paddle_sync.c), customers, plans and subscriptions from the event stream
+ * (paddle_feed.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,7 @@ static const billtap_setting_def paddle_settings[] = {
 #define PD_RATE (240.0 / 60.0)
 #define PD_BURST 4.0
 
-enum { TAG_LIST, TAG_PROBE }; /* a list page; the newest change (paddle_sync.c) */
+enum { TAG_LIST, TAG_PROBE, TAG_FEED }; /* a list page; the newest change (paddle_sync.c); /events */
 
 static void stream_free(void *p)
 {
@@ -44,6 +46,7 @@ static void stream_free(void *p)
 	free(s->origin);
 	free(s->api_key);
 	free(s->after);
+	pd_feed_free(&s->feed);
 	billtap_json_free(s->doc);
 	free(s);
 }
@@ -75,9 +78,11 @@ static int stream_new(void **out, void *session, const billtap_stream_params *pa
 	if (rc == 0)
 		rc = billtap_ctx_set_rate(ctx, PD_RATE, PD_BURST);
 	s->incremental = params->version >= 2 && (params->flags & BILLTAP_STREAM_INCREMENTAL);
-	s->probing = s->incremental && !params->resume;
+	s->feeds = s->incremental && s->res && pd_feed_types(s->res->resource);
+	s->probing = s->incremental && !s->feeds && !params->resume;
+	s->probing_feed = s->feeds && !params->resume;
 	if (rc == 0 && params->resume)
-		rc = pd_sync_resume(s, params->resume, ctx);
+		rc = s->feeds ? pd_feed_resume(s, params->resume, ctx) : pd_sync_resume(s, params->resume, ctx);
 	if (rc < 0) {
 		stream_free(s);
 		return rc;
@@ -115,6 +120,13 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 	pd_stream *s = p;
 	if (s->done)
 		return BILLTAP_ITEROVER;
+	if (s->probing_feed || s->feed.walking) {
+		int rc = pd_feed_request(req, s);
+		(void)(rc < 0 || (rc = billtap_request_set_bearer(req, s->api_key)) < 0 ||
+		       (rc = billtap_request_add_header(req, "Paddle-Version", "1")) < 0);
+		billtap_request_set_tag(req, TAG_FEED);
+		return rc < 0 ? billtap_ctx_error(ctx, rc, "cannot build the request") : 0;
+	}
 	if (s->probing) {
 		int rc = pd_sync_probe_request(req, s);
 		(void)(rc < 0 || (rc = billtap_request_set_bearer(req, s->api_key)) < 0 ||
@@ -142,8 +154,8 @@ static int stream_request(billtap_request *req, void *p, billtap_ctx *ctx)
 }
 
 /* The page's shape: data[] of objects with string ids, and meta.pagination.has_more. */
-static int read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
-                     billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx)
+int pd_read_page(pd_stream *s, const billtap_request *req, const billtap_response *resp,
+                 billtap_json_ref *data, int *more, char **last, billtap_ctx *ctx)
 {
 	billtap_json_ref root = billtap_json_root(s->doc);
 	*data = billtap_json_get(s->doc, root, "data");
@@ -184,7 +196,9 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	char *last = NULL;
 	if (billtap_request_tag(req) == TAG_PROBE)
 		return pd_sync_probe_response(s, req, resp, ctx);
-	if ((rc = read_page(s, req, resp, &data, &more, &last, ctx)) < 0)
+	if (billtap_request_tag(req) == TAG_FEED)
+		return pd_feed_response(s, req, resp, sink, ctx);
+	if ((rc = pd_read_page(s, req, resp, &data, &more, &last, ctx)) < 0)
 		return rc;
 	/* an empty page that claims more has nowhere to go on from: ask for it again */
 	const char *next = more ? (last ? last : s->after) : NULL;
@@ -214,7 +228,7 @@ static int stream_response(void *p, const billtap_request *req, const billtap_re
 	}
 	free(last);
 	char *mark = NULL;
-	rc = pd_sync_mark(&mark, s, list, after);
+	rc = s->feeds ? pd_feed_mark_full(&mark, s, list, after) : pd_sync_mark(&mark, s, list, after);
 	if (rc < 0)
 		rc = billtap_ctx_error(ctx, rc, NULL);
 	else if (mark)
@@ -254,8 +268,10 @@ const billtap_provider bt_provider_paddle = {
 	.stream_request = stream_request,
 	.stream_response = stream_response,
 	.stream_free = stream_free,
-	/* the transactions list filters and sorts by updated_at; customers, prices and
-	 * subscriptions have no change filter (paddle_sync.c) */
+	/* the transactions list filters and sorts by updated_at (paddle_sync.c) */
 	.sync_updated = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_INVOICES) |
 	                BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_TRANSACTIONS),
+	/* customers, plans and subscriptions from the event stream, GET /events (paddle_feed.c) */
+	.sync_feed = BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_CUSTOMERS) | BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_PLANS) |
+	             BILLTAP_RESOURCE_BIT(BILLTAP_RESOURCE_SUBSCRIPTIONS),
 };

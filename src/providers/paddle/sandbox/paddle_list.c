@@ -2,7 +2,8 @@
  * the list's maximum: 200, transactions 30, adjustments 50; default 50, 30, 10), after=<id>
  * (the entities after that id in the list's order), order_by=id[ASC] or id[DESC] (the
  * default: newest first), status (a comma-separated list; customers and prices default to
- * active only), prices' recurring and include=product, transactions' include and
+ * active only), prices' recurring, include=product, id and product_id (comma-separated
+ * lists of price and product ids), transactions' include and
  * created_at / updated_at / billed_at with [LT], [LTE], [GT], [GTE] or none (equal) in
  * RFC 3339. Another parameter Paddle documents for the list is refused as one the sandbox
  * does not filter by; an unknown one as unknown (400). Answers {"data":[...],"meta":
@@ -25,7 +26,7 @@ typedef struct list_def {
 
 static const list_def defs[PD_NKINDS] = {
     {"ctm_", 200, 50, "|active|archived|", "active", "|email|id|search|"},
-    {"pri_", 200, 50, "|active|archived|", "active", "|id|product_id|type|"},
+    {"pri_", 200, 50, "|active|archived|", "active", "|type|"},
     {"sub_", 200, 50, "|active|canceled|past_due|paused|trialing|", NULL,
      "|address_id|collection_mode|customer_id|id|price_id|scheduled_change_action|"},
     {"txn_", 30, 30, "|draft|ready|billed|paid|completed|canceled|past_due|", NULL,
@@ -42,6 +43,7 @@ typedef struct list_query {
     int desc, include_product, recurring; /* recurring: -1 any */
     int by_updated;                       /* transactions: order_by=updated_at[...] */
     const char *after;                    /* NULL: from the start */
+    const char *ids, *product_ids;        /* prices' id= and product_id= lists, or NULL */
     char status[160];
     int64_t lo[F_N], hi[F_N];             /* inclusive bounds */
 } list_query;
@@ -111,6 +113,34 @@ static int parse_time_filter(list_query *q, const char *k, const char *v, int *h
     return 0;
 }
 
+/* A comma-separated list of ids with that prefix. */
+static int parse_ids(const char *v, const char *prefix)
+{
+    char id[64];
+    for (const char *p = v;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof id)
+            return -1;
+        memcpy(id, p, n);
+        id[n] = '\0';
+        if (pd_id_number(id, prefix) < 0)
+            return -1;
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
+/* id is one of the comma-separated list. */
+static int listed_id(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; (p = strstr(p, id)) != NULL; p += n)
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+            return 1;
+    return 0;
+}
+
 static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
 {
     const list_def *d = &defs[q->kind];
@@ -150,6 +180,13 @@ static int parse_query(list_query *q, const sb_request *req, sb_response *resp)
         } else if (q->kind == PD_PRICE && !strcmp(k, "recurring")) {
             if (sb_parse_bool(v, &q->recurring) != 0)
                 return bad(resp, req, "invalid_field", "recurring", "recurring must be true or false");
+        } else if (q->kind == PD_PRICE && (!strcmp(k, "id") || !strcmp(k, "product_id"))) {
+            int product = !strcmp(k, "product_id");
+            if (parse_ids(v, product ? "pro_" : "pri_") != 0)
+                return bad(resp, req, "invalid_field", k,
+                           product ? "product_id must be a comma-separated list of product ids"
+                                   : "id must be a comma-separated list of price ids");
+            *(product ? &q->product_ids : &q->ids) = v;
         } else if (q->kind == PD_PRICE && !strcmp(k, "include")) {
             if (strcmp(v, "product") != 0)
                 return bad(resp, req, "invalid_field", "include", "include must be product");
@@ -195,6 +232,16 @@ static int matches(const pd_state *st, const list_query *q, size_t i)
     }
     if (q->recurring >= 0 && st->w->prices[i].recurring != q->recurring)
         return 0;
+    if (q->ids || q->product_ids) {
+        char id[48];
+        const w_price *p = &st->w->prices[i];
+        pd_kind_id(st, PD_PRICE, i, id);
+        if (q->ids && !listed_id(q->ids, id))
+            return 0;
+        pd_id(id, "pro_", st->w->products[p->product].created, (uint64_t)p->product);
+        if (q->product_ids && !listed_id(q->product_ids, id))
+            return 0;
+    }
     if (q->kind == PD_TXN) {
         const w_invoice *inv = &st->w->invoices[st->txns[i].invoice];
         int64_t t[F_N] = {inv->created, pd_updated(st, PD_TXN, i), inv->finalized_at};
@@ -268,6 +315,39 @@ static size_t start_position(const pd_state *st, const list_query *q, const uint
     return lo;
 }
 
+/* meta: the request id and pagination; `next` is this request with after=<after> (the
+ * page's last id), always present, even on the last page. */
+void pd_list_meta(const sb_request *req, const char *base, long long per_page, const char *after, int more,
+                  size_t total, sb_json *j)
+{
+    sbj_kobj(j, "meta");
+    char rid[48];
+    snprintf(rid, sizeof rid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(req->number * 2654435761u) & 0xffffffffULL,
+             (unsigned long long)req->number);
+    sbj_kstr(j, "request_id", rid);
+    sbj_kobj(j, "pagination");
+    sbj_kint(j, "per_page", per_page);
+    sb_buf next;
+    sb_buf_init(&next);
+    sb_buf_printf(&next, "%s%s?", base, req->path);
+    for (size_t i = 0; i < req->params->n; i++) {
+        const sb_param *p = &req->params->items[i];
+        if (strcmp(p->key, "after") != 0) {
+            sb_query_escape(&next, p->key);
+            sb_buf_addc(&next, '=');
+            sb_query_escape(&next, p->value);
+            sb_buf_addc(&next, '&');
+        }
+    }
+    sb_buf_printf(&next, "after=%s", after);
+    sbj_kstr(j, "next", sb_buf_str(&next));
+    sb_buf_free(&next);
+    sbj_kbool(j, "has_more", more);
+    sbj_kint(j, "estimated_total", (int64_t)total);
+    sbj_obj_end(j);
+    sbj_obj_end(j);
+}
+
 void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const char *base, sb_response *resp)
 {
     list_query q;
@@ -297,41 +377,13 @@ void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const ch
         taken++;
     }
     sbj_arr_end(&j);
-    sbj_kobj(&j, "meta");
-    char rid[48];
-    snprintf(rid, sizeof rid, "%08llx-0000-4000-8000-%012llx", (unsigned long long)(req->number * 2654435761u) & 0xffffffffULL,
-             (unsigned long long)req->number);
-    sbj_kstr(&j, "request_id", rid);
-    sbj_kobj(&j, "pagination");
-    sbj_kint(&j, "per_page", q.per_page);
-    /* next: this request with after=<its last entry>, always present */
-    sb_buf next;
-    sb_buf_init(&next);
-    sb_buf_printf(&next, "%s%s?", base, req->path);
-    for (size_t i = 0; i < req->params->n; i++) {
-        const sb_param *p = &req->params->items[i];
-        if (strcmp(p->key, "after") != 0) {
-            sb_query_escape(&next, p->key);
-            sb_buf_addc(&next, '=');
-            sb_query_escape(&next, p->value);
-            sb_buf_addc(&next, '&');
-        }
-    }
     char id[48];
     if (taken)
         pd_kind_id(st, kind, last, id);
-    else if (q.after)
-        snprintf(id, sizeof id, "%s", q.after);
     else
-        id[0] = '\0';
-    sb_buf_printf(&next, "after=%s", id);
-    sbj_kstr(&j, "next", sb_buf_str(&next));
-    sb_buf_free(&next);
-    sbj_kbool(&j, "has_more", more);
-    sbj_kint(&j, "estimated_total", (int64_t)total);
+        snprintf(id, sizeof id, "%s", q.after ? q.after : "");
+    pd_list_meta(req, base, q.per_page, id, more, total, &j);
     free(seq);
-    sbj_obj_end(&j);
-    sbj_obj_end(&j);
     sbj_obj_end(&j);
     sb_buf_addc(&resp->body, '\n');
     resp->status = 200;
@@ -351,7 +403,7 @@ int pd_list_kind(const char *path)
 int pd_list_key(void *state, const sb_request *req, sb_buf *key)
 {
     (void)state;
-    if (strcmp(req->method, "GET") != 0 || pd_list_kind(req->path) < 0)
+    if (strcmp(req->method, "GET") != 0 || (pd_list_kind(req->path) < 0 && strcmp(req->path, "/events") != 0))
         return 0;
     sb_buf_adds(key, req->path);
     for (size_t i = 0; i < req->params->n; i++) {

@@ -77,10 +77,19 @@ void pd_project_free(pd_state *st);
 
 /* Rendering (paddle_render.c). */
 void pd_render(const pd_state *st, int kind, size_t i, int include_product, sb_json *j);
+void pd_render_product(const pd_state *st, size_t i, sb_json *j);
+/* A customer as it was: its name, email, status and updated_at then. */
+void pd_render_customer_as(const pd_state *st, size_t i, const char *name, const char *email, int archived,
+                           int64_t updated, sb_json *j);
 
 /* Lists (paddle_list.c). */
 void pd_serve_list(const pd_state *st, int kind, const sb_request *req, const char *base, sb_response *resp);
 int pd_list_key(void *state, const sb_request *req, sb_buf *key);
+/* A list's meta (request id, pagination with `next` carrying after=<after>). */
+void pd_list_meta(const sb_request *req, const char *base, long long per_page, const char *after, int more,
+                  size_t total, sb_json *j);
+/* GET /events: the world's change log as Paddle events (paddle_events.c). */
+void pd_serve_events(const pd_state *st, const sb_request *req, const char *base, sb_response *resp);
 /* The kind a list path serves, or -1. */
 int pd_list_kind(const char *path);
 

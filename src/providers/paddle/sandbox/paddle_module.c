@@ -122,8 +122,8 @@ static void pd_handle(void *state, const sb_request *req, sb_response *resp)
         pd_error_status(resp, req, 429, NULL);
         return;
     }
-    int kind = pd_list_kind(req->path);
-    if (kind < 0) {
+    int kind = pd_list_kind(req->path), events = !strcmp(req->path, "/events");
+    if (kind < 0 && !events) {
         pd_error_status(resp, req, 404, NULL);
         return;
     }
@@ -135,7 +135,10 @@ static void pd_handle(void *state, const sb_request *req, sb_response *resp)
     const char *host = req->header(req, "Host");
     char base[160];
     snprintf(base, sizeof base, "http://%s", host ? host : "127.0.0.1");
-    pd_serve_list(st, kind, req, base, resp);
+    if (events)
+        pd_serve_events(st, req, base, resp);
+    else
+        pd_serve_list(st, kind, req, base, resp);
 }
 
 static void pd_fault(void *state, const sb_request *req, int status, sb_response *resp)

@@ -23,22 +23,38 @@ static void unit_price(sb_json *j, const char *key, int64_t v, int ccy)
     sbj_obj_end(j);
 }
 
-static void customer(const pd_state *st, size_t i, sb_json *j)
+/* A customer with these values of its changing members. */
+static void customer_as(const pd_state *st, size_t i, const char *name, const char *email, int archived,
+                        int64_t updated, sb_json *j)
 {
     const w_customer *c = &st->w->customers[i];
     char id[48];
     pd_kind_id(st, PD_CUSTOMER, i, id);
     sbj_kstr(j, "id", id);
-    sbj_kstr(j, "name", c->name_on_file ? c->display : NULL);
-    sbj_kstr(j, "email", c->email);
+    sbj_kstr(j, "name", name);
+    sbj_kstr(j, "email", email);
     sbj_kbool(j, "marketing_consent", 0);
     /* Paddle cannot delete a customer: a deleted one is archived */
-    sbj_kstr(j, "status", c->deleted_at ? "archived" : "active");
+    sbj_kstr(j, "status", archived ? "archived" : "active");
     sbj_knull(j, "custom_data");
     sbj_kstr(j, "locale", "en");
     sbj_ktime(j, "created_at", c->created);
-    sbj_ktime(j, "updated_at", c->updated);
+    sbj_ktime(j, "updated_at", updated);
     sbj_knull(j, "import_meta");
+}
+
+static void customer(const pd_state *st, size_t i, sb_json *j)
+{
+    const w_customer *c = &st->w->customers[i];
+    customer_as(st, i, c->name_on_file ? c->display : NULL, c->email, c->deleted_at != 0, c->updated, j);
+}
+
+void pd_render_customer_as(const pd_state *st, size_t i, const char *name, const char *email, int archived,
+                           int64_t updated, sb_json *j)
+{
+    sbj_obj_begin(j);
+    customer_as(st, i, name, email, archived, updated, j);
+    sbj_obj_end(j);
 }
 
 static void product(const pd_state *st, int pi, sb_json *j)
@@ -327,6 +343,13 @@ static void adjustment(const pd_state *st, size_t i, sb_json *j)
     sbj_knull(j, "payout_totals");
     sbj_ktime(j, "created_at", a->created);
     sbj_ktime(j, "updated_at", pd_updated(st, PD_ADJ, i));
+}
+
+void pd_render_product(const pd_state *st, size_t i, sb_json *j)
+{
+    sbj_obj_begin(j);
+    product(st, (int)i, j);
+    sbj_obj_end(j);
 }
 
 void pd_render(const pd_state *st, int kind, size_t i, int include_product, sb_json *j)

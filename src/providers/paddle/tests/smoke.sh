@@ -113,6 +113,52 @@ check "created_at[GTE]: only transactions created since" jq -e '(.data | length)
 get "$B.tb" "/transactions?created_at%5BGTE%5D=yesterday" "${AUTH[@]}"
 check "a time that is not RFC 3339: 400" status_is "$B.tb" 400
 check "amounts are integer strings" jq -e 'all(.data[]; .details.totals.total | test("^-?[0-9]+$"))' "$B.tx"
+get "$B.pi" "/prices?per_page=200&status=active,archived&include=product" "${AUTH[@]}"
+pro=$(jq -r '.data[0].product_id' "$B.pi")
+pri=$(jq -r '[.data[0].id, .data[-1].id] | join(",")' "$B.pi")
+get "$B.pp" "/prices?per_page=200&status=active,archived&product_id=$pro" "${AUTH[@]}"
+check "product_id=: that product's prices, all of them" jq -e --arg p "$pro" --argjson n \
+    "$(jq --arg p "$pro" '[.data[] | select(.product_id == $p)] | length' "$B.pi")" \
+    '(.data | length) == $n and all(.data[]; .product_id == $p)' "$B.pp"
+get "$B.pd" "/prices?per_page=200&status=active,archived&id=$pri" "${AUTH[@]}"
+check "id=: the prices named" jq -e --arg i "$pri" '[.data[].id] | sort == ($i | split(",") | sort)' "$B.pd"
+get "$B.pb" "/prices?id=ctm_01abc" "${AUTH[@]}"
+check "id=: an id of another kind: 400 naming id" jq -e '.error.errors[0].field == "id"' "$B.pb"
+
+# ---------------------------------------------------------------- events
+get "$B.e" /events "${AUTH[@]}"
+check "events: 50 by default, newest first, Paddle's event shape" jq -e '(.data | length) == 50 and
+    .data[0].event_id > .data[49].event_id and all(.data[]; (.event_id | startswith("evt_")) and
+    (.event_type | test("^[a-z_]+[.][a-z_]+$")) and (.occurred_at | endswith("Z")) and (.data.id | type) == "string")' "$B.e"
+get "$B.e1" "/events?per_page=500" "${AUTH[@]}"
+check "events per_page above 200: 200 (Paddle's maximum)" jq -e '.meta.pagination.per_page == 200 and
+    (.data | length) == ([200, .meta.pagination.estimated_total] | min) and (.data | length) > 50' "$B.e1"
+for bad in per_page=0 event_type=customer.deleted order_by=occurred_at%5BASC%5D after=ctm_01abc colour=blue; do
+    get "$B.eb" "/events?$bad" "${AUTH[@]}"
+    check "events $bad: 400" bash -c "[ \$(cat '$B.eb.status') = 400 ] && jq -e '.error.code | type == \"string\"' '$B.eb'"
+done
+ids=$WORK/events
+: >"$ids"
+after="" pages=0
+while :; do
+    get "$B.ep" "/events?per_page=40&order_by=id%5BASC%5D&event_type=customer.created,customer.updated${after:+&after=$after}" "${AUTH[@]}"
+    status_is "$B.ep" 200 || { fail "events page $pages: HTTP $(cat "$B.ep.status")"; break; }
+    jq -r '.data[] | "\(.event_id) \(.event_type) \(.data.id)"' "$B.ep" >>"$ids"
+    pages=$((pages + 1))
+    [ "$(jq -r .meta.pagination.has_more "$B.ep")" = true ] || break
+    after=$(jq -r '.data[-1].event_id' "$B.ep")
+    [ "$pages" -lt 200 ] || { fail "events paging does not end"; break; }
+done
+check "events after= paging: oldest first, each once, all of estimated_total" bash -c \
+    "cut -d' ' -f1 '$ids' | LC_ALL=C sort -c -u && [ \$(wc -l < '$ids') = \$(jq .meta.pagination.estimated_total '$B.ep') ]"
+check "events event_type=: only those types, about customers" bash -c \
+    "[ -s '$ids' ] && ! grep -v ' customer[.]\(created\|updated\) ctm_' '$ids'"
+check "events: the last page still has next" jq -e '.meta.pagination.has_more == false and (.meta.pagination.next | contains("after="))' "$B.ep"
+curl -sf -X POST "$URL/_sandbox/advance?days=91" >"$B.adv"
+get "$B.er" "/events?per_page=200&order_by=id%5BASC%5D" "${AUTH[@]}"
+check "events: 90 days kept, none older" jq -e --argjson now "$(jq .now "$B.adv")" \
+    '(.data | length) > 0 and all(.data[]; (.occurred_at | sub("[.][0-9]+";"") | fromdateiso8601) > $now - 90 * 86400)' "$B.er"
+check "events: the advance's changes are events" jq -e '[.data[].event_type] | any(startswith("subscription."))' "$B.er"
 stop "$PID"
 
 # ---------------------------------------------------------------- rate limit and faults
