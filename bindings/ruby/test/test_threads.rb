@@ -78,4 +78,33 @@ class TestThreads < Minitest::Test
     assert_equal hashes[0], hashes[1]
     assert_equal 20, hashes[0].size
   end
+
+  # Records already received come without a blocking call (billtap_iter_queued): only the
+  # calls that may send a request release the GVL, so a busy thread beside the reader
+  # costs it one wait per page, not one per record. Counted, not timed: the blocking
+  # attachment is wrapped for the length of one listing.
+  def test_queued_records_are_taken_without_releasing_the_gvl
+    native = Billtap::Native.singleton_class
+    blocking = 0
+    native.alias_method(:counted_iter_next, :billtap_iter_next)
+    native.remove_method(:billtap_iter_next)
+    native.define_method(:billtap_iter_next) do |*args|
+      blocking += 1
+      counted_iter_next(*args)
+    end
+    sandbox.client(page_size: 10, parallel_slices: 1) do |client|
+      listing = client.customers
+      ids = listing.map(&:id)
+      assert_equal truth(:customers).map { |c| c["id"] }.sort, ids.sort
+      pages = listing.stats.requests
+      assert_operator ids.size, :>, 3 * pages, "pages of several records"
+      # One blocking call per page, and one more for the end of the listing.
+      assert_operator blocking, :<=, pages + 1, "#{blocking} blocking calls for #{pages} pages of #{ids.size} records"
+      assert_operator blocking, :>=, pages / 2, "requests still go through the blocking call"
+    end
+  ensure
+    native.remove_method(:billtap_iter_next)
+    native.alias_method(:billtap_iter_next, :counted_iter_next)
+    native.remove_method(:counted_iter_next)
+  end
 end
