@@ -118,7 +118,9 @@ int pd_push_adjustment(const billtap_json *doc, billtap_json_ref obj, billtap_si
 	billtap_map_vocab(&m, BILLTAP_FIELD_KIND, "action", adjustment_kinds, "other", BILLTAP_MAP_REQUIRED);
 	const char *kind = NULL;
 	billtap_record_get_str(&kind, m.rec, BILLTAP_FIELD_KIND);
+	/* Read now: kind points into the record, which moves as the fields below are set. */
 	int customer_money = m.status == 0 && kind && strcmp(kind, "other") != 0;
+	int refund = m.status == 0 && kind && strcmp(kind, "refund") == 0;
 	/* only customer money is tied to a customer (docs/data-model.md) */
 	if (customer_money) {
 		billtap_map_str(&m, BILLTAP_FIELD_CUSTOMER_ID, "customer_id", 0);
@@ -136,7 +138,7 @@ int pd_push_adjustment(const billtap_json *doc, billtap_json_ref obj, billtap_si
 		billtap_map_set_int(&m, BILLTAP_FIELD_AMOUNT, -amount);
 		billtap_record_set_source(m.rec, BILLTAP_FIELD_AMOUNT, BILLTAP_SOURCE_COMPUTED, "totals.total");
 	}
-	if (m.status == 0 && kind && strcmp(kind, "refund") == 0)
+	if (m.status == 0 && refund)
 		billtap_map_set_int(&m, BILLTAP_FIELD_REFUNDED_AMOUNT, 0);
 	billtap_map_time(&m, BILLTAP_FIELD_OCCURRED_AT, "created_at", BILLTAP_MAP_REQUIRED);
 	int rc = billtap_map_end(&rec, &m);

@@ -286,6 +286,45 @@ START_TEST(attempts_then_adjustments_are_transactions)
 }
 END_TEST
 
+/* A refund whose ids are long enough to move the record's text while it is mapped: its
+ * kind, read from the record before that, must not be used after (the fuzzer found it read
+ * from freed memory). Under ASan this fails on the old code; here it must map as a refund. */
+START_TEST(a_refund_with_long_ids_maps)
+{
+	char id[301], body[2048];
+	memset(id, 'x', sizeof id - 1);
+	id[sizeof id - 1] = '\0';
+	snprintf(body, sizeof body,
+	         "{\"data\":[{\"id\":\"adj_01hvgf2s84dr6reszzg29zbvcm\",\"action\":\"refund\",\"type\":\"full\","
+	         "\"transaction_id\":\"txn_%s\",\"subscription_id\":\"sub_%s\",\"customer_id\":\"ctm_%s\","
+	         "\"reason\":\"error\",\"currency_code\":\"USD\",\"status\":\"approved\",\"items\":[],"
+	         "\"totals\":{\"subtotal\":\"92\",\"tax\":\"8\",\"total\":\"100\",\"fee\":\"5\",\"earnings\":\"87\","
+	         "\"currency_code\":\"USD\"},\"created_at\":\"2024-04-15T08:48:20Z\",\"updated_at\":\"2024-04-15T08:48:20Z\"}],"
+	         "\"meta\":{\"request_id\":\"r1\",\"pagination\":{\"per_page\":50,\"next\":\"x\",\"has_more\":false,"
+	         "\"estimated_total\":1}}}",
+	         id, id, id);
+	fake_add(&ft, 200, NULL, "{\"data\":[],\"meta\":{\"request_id\":\"r0\",\"pagination\":{\"per_page\":30,"
+	                         "\"next\":\"x\",\"has_more\":false,\"estimated_total\":0}}}");
+	fake_add(&ft, 200, NULL, body);
+	billtap_client *c = pd_client();
+	billtap_iter *it;
+	const billtap_record *r;
+	ck_assert_int_eq(billtap_iter_new(&it, c, BILLTAP_RESOURCE_TRANSACTIONS, NULL), 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), 0);
+	const char *kind, *customer;
+	int64_t refunded = -1;
+	ck_assert_int_eq(billtap_record_get_str(&kind, r, BILLTAP_FIELD_KIND), 0);
+	ck_assert_str_eq(kind, "refund");
+	ck_assert_int_eq(billtap_record_get_str(&customer, r, BILLTAP_FIELD_CUSTOMER_ID), 0);
+	ck_assert_uint_eq(strlen(customer), 304);
+	ck_assert_int_eq(billtap_record_get_int(&refunded, r, BILLTAP_FIELD_REFUNDED_AMOUNT), 0);
+	ck_assert_int_eq(refunded, 0);
+	ck_assert_int_eq(billtap_iter_next(&r, it), BILLTAP_ITEROVER);
+	billtap_iter_free(it);
+	billtap_client_free(c);
+}
+END_TEST
+
 /* A checkpoint inside the payments resumes there; one at the adjustments starts them. */
 START_TEST(resume_from_a_checkpoint)
 {
@@ -515,6 +554,7 @@ Suite *paddle_unit_suite(void)
 	tcase_add_test(tc, subscriptions_with_items_keyed_by_price);
 	tcase_add_test(tc, numbered_transactions_are_invoices);
 	tcase_add_test(tc, attempts_then_adjustments_are_transactions);
+	tcase_add_test(tc, a_refund_with_long_ids_maps);
 	tcase_add_test(tc, resume_from_a_checkpoint);
 	tcase_add_test(tc, resume_mid_list_asks_after_the_page);
 	tcase_add_test(tc, since_is_created_at_gte_on_invoices_only);
