@@ -144,7 +144,8 @@ int stripe_slices_new(stripe_slices **out, int64_t since, int max, const char *r
 		return 0;
 	}
 	const char *p = resume;
-	int64_t floor, frontier, width, open;
+	/* Zero until read: the fields below are set from them before `bad` is looked at. */
+	int64_t floor = 0, frontier = 0, width = 0, open = 0;
 	int bad = take_bound(&floor, &p, NO_LO, ':') < 0 || take_bound(&frontier, &p, NO_LO, ':') < 0 ||
 	          take_bound(&width, &p, 0, ':') < 0 || take_bound(&open, &p, 0, ':') < 0 ||
 	          floor != ss->floor || frontier < floor || width < 0 || (open != 0 && open != 1);
