@@ -17,7 +17,8 @@ import (
 // fakeStripe is a tiny Stripe imitation for the invoice tests. It serves the
 // Stripe provider's invoice fixtures (src/providers/stripe/tests/fixtures,
 // shaped after Stripe's OpenAPI) the way Stripe pages them: GET /v1/invoices
-// honours limit and starting_after, and GET /v1/invoices/{id}/lines serves an
+// honours limit, starting_after and the created[gt|gte|lt|lte] filter (billtap
+// reads lists in time slices), and GET /v1/invoices/{id}/lines serves an
 // invoice's whole line list (the embedded lines, then the fixture's further
 // pages) one line per page, so lines beyond the embedded ones are paged as
 // they are from Stripe. A wrong key gets Stripe's 401.
@@ -114,12 +115,46 @@ func (f *fakeStripe) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	after := r.URL.Query().Get("starting_after")
 	if r.URL.Path == "/v1/invoices" {
-		f.page(w, r.URL.Path, f.invoices, after, limit)
+		within, err := createdWithin(f.invoices, r)
+		if err != nil {
+			stripeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		f.page(w, r.URL.Path, within, after, limit)
 	} else if m := linesPath.FindStringSubmatch(r.URL.Path); m != nil && f.lines[m[1]] != nil {
 		f.page(w, r.URL.Path, f.lines[m[1]], after, 1) // fewer than asked, as Stripe may
 	} else {
 		stripeError(w, http.StatusNotFound, "Unrecognized request URL (GET: "+r.URL.Path+")")
 	}
+}
+
+// createdWithin keeps the objects Stripe's created[gt|gte|lt|lte] (Unix seconds)
+// let through; none given, all of them.
+func createdWithin(objs []map[string]any, r *http.Request) ([]map[string]any, error) {
+	keep := objs
+	for _, op := range []string{"gt", "gte", "lt", "lte"} {
+		text := r.URL.Query().Get("created[" + op + "]")
+		if text == "" {
+			continue
+		}
+		bound, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("Invalid integer: %s", text)
+		}
+		next := []map[string]any{} // an empty page is "data": [], never null
+		for _, o := range keep {
+			c, err := o["created"].(json.Number).Int64()
+			if err != nil {
+				return nil, err
+			}
+			if (op == "gt" && c > bound) || (op == "gte" && c >= bound) ||
+				(op == "lt" && c < bound) || (op == "lte" && c <= bound) {
+				next = append(next, o)
+			}
+		}
+		keep = next
+	}
+	return keep, nil
 }
 
 // page writes the objects after `after` (an id that must be in the list, as

@@ -7,7 +7,8 @@ require "uri"
 # A tiny Stripe imitation on 127.0.0.1 for the invoice tests (plain TCPServer: WEBrick is
 # not part of Debian's ruby). It serves the Stripe provider's invoice fixtures
 # (src/providers/stripe/tests/fixtures, shaped after Stripe's OpenAPI) the way Stripe
-# pages them: GET /v1/invoices honours limit and starting_after, and
+# pages them: GET /v1/invoices honours limit, starting_after and the created[gt|gte|lt|lte]
+# filter (billtap reads lists in time slices), and
 # GET /v1/invoices/{id}/lines serves an invoice's whole line list (the embedded lines, then
 # the fixture's further pages) one line per page, so lines beyond the embedded ones are
 # paged as they are from Stripe. Every request is recorded; a wrong key gets Stripe's 401.
@@ -105,12 +106,22 @@ class FakeStripe
     limit = Integer(query.fetch("limit", "10"))
     case uri.path
     when "/v1/invoices"
-      page("/v1/invoices", @invoices, query["starting_after"], limit)
+      page("/v1/invoices", created_within(@invoices, query), query["starting_after"], limit)
     when %r{\A/v1/invoices/([^/]+)/lines\z}
       lines = @lines[Regexp.last_match(1)] or return [404, error("invalid_request_error", "No such invoice")]
       page(uri.path, lines, query["starting_after"], [limit, 1].min)
     else
       [404, error("invalid_request_error", "Unrecognized request URL (GET: #{uri.path})")]
+    end
+  end
+
+  CREATED_BOUNDS = { "gt" => :>, "gte" => :>=, "lt" => :<, "lte" => :<= }.freeze
+
+  # The objects Stripe's created[gt|gte|lt|lte] (Unix seconds) let through.
+  def created_within(objects, query)
+    CREATED_BOUNDS.reduce(objects) do |kept, (op, compare)|
+      bound = query["created[#{op}]"]
+      bound ? kept.select { |o| o["created"].public_send(compare, Integer(bound)) } : kept
     end
   end
 
