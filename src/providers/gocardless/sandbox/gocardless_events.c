@@ -25,7 +25,6 @@
 #include "sandbox_paging.h"
 #include "sandbox_provider.h"
 #include "sandbox_query.h"
-#include "sandbox_time.h"
 
 enum {
     A_CREATED, A_CONFIRMED, A_FAILED, A_CHARGED_BACK, A_PAID_OUT, A_PAID, A_BOUNCED, A_CANCELLED,
@@ -160,11 +159,8 @@ typedef struct ev_query {
     const gc_state *st;
     int type;                     /* GC_L_* of resource_type; -1: any; -2: a type without events here */
     const char *action;           /* or NULL */
-    int has[4];
-    int64_t bound[4];             /* created_at[gt], [gte], [lt], [lte] */
+    gc_created created;
 } ev_query;
-
-static const char *const ops[4] = {"gt", "gte", "lt", "lte"};
 
 /* Position pos of the list newest first. */
 static const gc_event *event_at(const gc_state *st, size_t pos)
@@ -179,8 +175,7 @@ static int ev_match(const void *ctx, size_t pos)
     int64_t t = e->at;
     if (q->type == -2 || (q->type >= 0 && e->list != q->type) || (q->action && strcmp(q->action, gc_actions[e->action])))
         return 0;
-    return !((q->has[0] && t <= q->bound[0]) || (q->has[1] && t < q->bound[1]) ||
-             (q->has[2] && t >= q->bound[2]) || (q->has[3] && t > q->bound[3]));
+    return gc_created_pass(&q->created, t);
 }
 
 static long event_pos(const gc_state *st, const char *id)
@@ -223,11 +218,6 @@ static void render_event(sb_json *j, const gc_state *st, const gc_event *e)
     sbj_obj_end(j);
 }
 
-static void invalid(sb_response *resp, const sb_request *req, const char *field, const char *message)
-{
-    gc_error(resp, req, 422, "validation_failed", NULL, field, message);
-}
-
 /* linked.TYPE: the page's objects GoCardless still shows, each once, as they are now. */
 static void render_linked(sb_json *j, const gc_state *st, int list, const sb_page *pg)
 {
@@ -256,7 +246,7 @@ void gc_serve_events(const gc_state *st, const sb_request *req, sb_response *res
         char sub[8];
         if (!strcmp(k, "limit")) {
             if (sb_parse_range(v, 1, 500, &limit) != 0)
-                return invalid(resp, req, "limit", "must be a number between 1 and 500");
+                return gc_invalid(resp, req, "limit", "must be a number between 1 and 500");
         } else if (!strcmp(k, "after")) {
             after = v;
         } else if (!strcmp(k, "before")) {
@@ -265,27 +255,17 @@ void gc_serve_events(const gc_state *st, const sb_request *req, sb_response *res
             q.action = v;
         } else if (!strcmp(k, "resource_type")) {
             if (index_of_word(resource_types, sizeof resource_types / sizeof *resource_types, v) < 0)
-                return invalid(resp, req, "resource_type", "is not a resource type");
+                return gc_invalid(resp, req, "resource_type", "is not a resource type");
             int list = index_of_word(type_of_list, GC_NLISTS, v);
             q.type = list >= 0 ? list : -2;
             has_type = 1;
         } else if (!strcmp(k, "include")) {
             if (index_of_word(includes, sizeof includes / sizeof *includes, v) < 0)
-                return invalid(resp, req, "include", "is not a resource that can be included");
+                return gc_invalid(resp, req, "include", "is not a resource that can be included");
             include = v;
         } else if (sb_hash_member(k, "created_at", sub, sizeof sub)) {
-            int op = -1;
-            for (int o = 0; o < 4; o++)
-                if (!strcmp(sub, ops[o]))
-                    op = o;
-            if (op < 0) {
-                char msg[96];
-                snprintf(msg, sizeof msg, "created_at[%s] is not a filter: use gt, gte, lt or lte", sub);
-                return gc_error(resp, req, 400, "invalid_api_usage", "invalid_filters", NULL, msg);
-            }
-            if (sb_time_parse_rfc3339(v, &q.bound[op]) != 0)
-                return invalid(resp, req, k, "must be an ISO 8601 date-time");
-            q.has[op] = 1;
+            if (gc_created_parse(&q.created, sub, k, v, req, resp) != 0)
+                return;
         } else {
             char msg[160];
             snprintf(msg, sizeof msg, "%.100s is not a valid parameter for this endpoint", k);
@@ -294,9 +274,9 @@ void gc_serve_events(const gc_state *st, const sb_request *req, sb_response *res
     }
     /* "Must be used with the resource_type parameter specified" (the official clients) */
     if (include && !has_type)
-        return invalid(resp, req, "include", "must be used with resource_type");
+        return gc_invalid(resp, req, "include", "must be used with resource_type");
     if (include && (q.type < 0 || strcmp(include, link_of_list[q.type]) != 0))
-        return invalid(resp, req, "include", "must be the resource of the events' resource_type");
+        return gc_invalid(resp, req, "include", "must be the resource of the events' resource_type");
     if (after && before)
         return gc_error(resp, req, 400, "invalid_api_usage", "cursor_parameters_conflict", NULL,
                         "Only one of after and before may be given");

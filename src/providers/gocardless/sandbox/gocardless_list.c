@@ -10,17 +10,13 @@
 #include "gocardless_model.h"
 #include "sandbox_paging.h"
 #include "sandbox_provider.h"
-#include "sandbox_time.h"
 
 static const char *const paths[GC_NLISTS] = {"/customers", "/mandates", "/subscriptions", "/payments", "/refunds"};
 static const char *const keys[GC_NLISTS] = {"customers", "mandates", "subscriptions", "payments", "refunds"};
-static const char *const ops[4] = {"gt", "gte", "lt", "lte"};
-
 typedef struct gc_query {
     const gc_state *st;
     int list;
-    int has[4];
-    int64_t bound[4];             /* created_at[gt], [gte], [lt], [lte] */
+    gc_created created;
 } gc_query;
 
 int gc_list_of(const char *path)
@@ -54,8 +50,7 @@ static int match(const void *ctx, size_t pos)
 {
     const gc_query *q = ctx;
     int64_t t = created_of(q->st, q->list, index_at(q, pos));
-    return !((q->has[0] && t <= q->bound[0]) || (q->has[1] && t < q->bound[1]) ||
-             (q->has[2] && t >= q->bound[2]) || (q->has[3] && t > q->bound[3]));
+    return gc_created_pass(&q->created, t);
 }
 
 long gc_lookup(const gc_state *st, int list, const char *id)
@@ -108,11 +103,6 @@ static long cursor_pos(const gc_query *q, const char *id)
     return i < 0 ? -1 : (long)(q->st->lists[q->list].n - 1 - (size_t)q->st->lists[q->list].pos[i]);
 }
 
-static void invalid(sb_response *resp, const sb_request *req, const char *field, const char *message)
-{
-    gc_error(resp, req, 422, "validation_failed", NULL, field, message);
-}
-
 void gc_serve_list(const gc_state *st, int list, const sb_request *req, sb_response *resp)
 {
     gc_query q = {.st = st, .list = list};
@@ -123,24 +113,14 @@ void gc_serve_list(const gc_state *st, int list, const sb_request *req, sb_respo
         char sub[8];
         if (!strcmp(k, "limit")) {
             if (sb_parse_range(v, 1, 500, &limit) != 0)
-                return invalid(resp, req, "limit", "must be a number between 1 and 500");
+                return gc_invalid(resp, req, "limit", "must be a number between 1 and 500");
         } else if (!strcmp(k, "after")) {
             after = v;
         } else if (!strcmp(k, "before")) {
             before = v;
         } else if (sb_hash_member(k, "created_at", sub, sizeof sub)) {
-            int op = -1;
-            for (int o = 0; o < 4; o++)
-                if (!strcmp(sub, ops[o]))
-                    op = o;
-            if (op < 0) {
-                char msg[96];
-                snprintf(msg, sizeof msg, "created_at[%s] is not a filter: use gt, gte, lt or lte", sub);
-                return gc_error(resp, req, 400, "invalid_api_usage", "invalid_filters", NULL, msg);
-            }
-            if (sb_time_parse_rfc3339(v, &q.bound[op]) != 0)
-                return invalid(resp, req, k, "must be an ISO 8601 date-time");
-            q.has[op] = 1;
+            if (gc_created_parse(&q.created, sub, k, v, req, resp) != 0)
+                return;
         } else {
             char msg[160];
             snprintf(msg, sizeof msg, "%.100s is not a valid parameter for this endpoint", k);

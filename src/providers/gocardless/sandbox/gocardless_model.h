@@ -87,6 +87,25 @@ void gc_serve_list(const gc_state *st, int list, const struct sb_request *req, s
 void gc_error(struct sb_response *resp, const struct sb_request *req, int status, const char *type,
               const char *reason, const char *field, const char *message);
 
+/* 422 validation_failed naming the field: a parameter's value GoCardless refuses. */
+void gc_invalid(struct sb_response *resp, const struct sb_request *req, const char *field,
+                const char *message);
+
+/* A list's created_at[gt], [gte], [lt], [lte] filter (every list, /events included). */
+typedef struct gc_created {
+    int has[4];
+    int64_t bound[4];
+} gc_created;
+
+/* Reads the parameter key=value, key being created_at[op], into f. Returns 0, or -1 with
+ * the error answered: 400 invalid_filters for an unknown op, 422 for a value that is not
+ * an ISO 8601 date-time. */
+int gc_created_parse(gc_created *f, const char *op, const char *key, const char *value,
+                     const struct sb_request *req, struct sb_response *resp);
+
+/* 1 when the instant t passes the filter. */
+int gc_created_pass(const gc_created *f, int64_t t);
+
 int gc_write_truth(void *state, const char *dir, char *err, size_t errlen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "gocardless_model.h"
 #include "sandbox_provider.h"
 #include "sandbox_rng.h"
+#include "sandbox_time.h"
 
 #define VERSION "2015-07-06"
 /* GoCardless's documented limit: 1,000 requests a minute. */
@@ -62,6 +63,38 @@ static double gocardless_own_rate(void *state)
 {
     (void)state;
     return REQUESTS_PER_SECOND;
+}
+
+void gc_invalid(sb_response *resp, const sb_request *req, const char *field, const char *message)
+{
+    gc_error(resp, req, 422, "validation_failed", NULL, field, message);
+}
+
+int gc_created_parse(gc_created *f, const char *op, const char *key, const char *value,
+                     const sb_request *req, sb_response *resp)
+{
+    static const char *const ops[4] = {"gt", "gte", "lt", "lte"};
+    int o = 0;
+    while (o < 4 && strcmp(op, ops[o]))
+        o++;
+    if (o == 4) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "created_at[%s] is not a filter: use gt, gte, lt or lte", op);
+        gc_error(resp, req, 400, "invalid_api_usage", "invalid_filters", NULL, msg);
+        return -1;
+    }
+    if (sb_time_parse_rfc3339(value, &f->bound[o]) != 0) {
+        gc_invalid(resp, req, key, "must be an ISO 8601 date-time");
+        return -1;
+    }
+    f->has[o] = 1;
+    return 0;
+}
+
+int gc_created_pass(const gc_created *f, int64_t t)
+{
+    return !((f->has[0] && t <= f->bound[0]) || (f->has[1] && t < f->bound[1]) ||
+             (f->has[2] && t >= f->bound[2]) || (f->has[3] && t > f->bound[3]));
 }
 
 void gc_error(sb_response *resp, const sb_request *req, int status, const char *type, const char *reason,
